@@ -1,0 +1,120 @@
+"""htq-mark: the quality mark of England's Higher Technical Qualifications.
+
+Generate the mark's files, check whether a qualification is entitled to it, and
+scan documents for misuse::
+
+    import htq_mark
+    kit = htq_mark.load_kit()
+    asset = htq_mark.generate(variant="colour", format="png", width="300px")
+    decision = htq_mark.default_register().check("603/7595/4", on=datetime.date.today())
+    report = htq_mark.scan(["prospectus.pdf"])
+
+Names are imported on first use, so ``import htq_mark`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .errors import (
+    BelowMinimumSizeError,
+    EncryptedDocumentError,
+    HtqMarkError,
+    InputError,
+    KitError,
+    LimitExceededError,
+    NotEntitledError,
+    OutputExistsError,
+    RegisterError,
+    RegisterProblem,
+    RegisterValidationError,
+    ScanTimeoutError,
+    SpecError,
+    UnreadableFileError,
+    UnsafeArtworkError,
+    UnsupportedFormatError,
+    UsageError,
+)
+
+if TYPE_CHECKING:
+    from .generate import GeneratedAsset, PackResult, generate, pack
+    from .kit import Kit, Spec, load_kit
+    from .register import (
+        Entitlement,
+        QualificationRecord,
+        Reason,
+        Register,
+        default_register,
+        load_register,
+        normalise_qualification_id,
+    )
+    from .scan import (
+        DocumentResult,
+        Finding,
+        Mark,
+        ScanReport,
+        scan,
+        scan_document,
+    )
+
+# Public name -> the module that defines it; imported on first access.
+_LAZY = {
+    "Kit": "htq_mark.kit",
+    "Spec": "htq_mark.kit",
+    "load_kit": "htq_mark.kit",
+    "GeneratedAsset": "htq_mark.generate",
+    "PackResult": "htq_mark.generate",
+    "generate": "htq_mark.generate",
+    "pack": "htq_mark.generate",
+    "Entitlement": "htq_mark.register",
+    "QualificationRecord": "htq_mark.register",
+    "Reason": "htq_mark.register",
+    "Register": "htq_mark.register",
+    "default_register": "htq_mark.register",
+    "load_register": "htq_mark.register",
+    "normalise_qualification_id": "htq_mark.register",
+    "DocumentResult": "htq_mark.scan",
+    "Finding": "htq_mark.scan",
+    "Mark": "htq_mark.scan",
+    "ScanReport": "htq_mark.scan",
+    "scan": "htq_mark.scan",
+    "scan_document": "htq_mark.scan",
+}
+
+__all__ = sorted([
+    "__version__",
+    "BelowMinimumSizeError",
+    "EncryptedDocumentError",
+    "HtqMarkError",
+    "InputError",
+    "KitError",
+    "LimitExceededError",
+    "NotEntitledError",
+    "OutputExistsError",
+    "RegisterError",
+    "RegisterProblem",
+    "RegisterValidationError",
+    "ScanTimeoutError",
+    "SpecError",
+    "UnreadableFileError",
+    "UnsafeArtworkError",
+    "UnsupportedFormatError",
+    "UsageError",
+    *_LAZY,
+])
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'htq_mark' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,63 @@
+"""The ``htq-mark`` command: a thin click layer over the library.
+
+Each sub-command lives in its own module and does its heavy imports inside the
+command, so ``htq-mark --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from .._version import __version__
+from ._exit import ExitCode
+
+__all__ = ["cli", "main"]
+
+_EPILOG = """\b
+Exit status:
+  0  done; nothing reached the failure threshold
+  1  a finding reached --fail-on, or a qualification is not entitled
+  2  usage error, unusable kit or register, or output exists (use --force)
+  3  an input could not be read; the report is incomplete
+  4  internal error
+"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
+@click.version_option(__version__, prog_name="htq-mark")
+def cli() -> None:
+    """Generate, check and police the HTQ quality mark."""
+
+
+def _register_commands() -> None:
+    from . import check, generate, kit, pack, register, scan
+
+    for module in (generate, pack, check, register, scan, kit):
+        for command in getattr(module, "COMMANDS", ()):
+            cli.add_command(command)
+
+
+_register_commands()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; never shows a traceback for an unexpected error."""
+    try:
+        cli.main(args=argv, prog_name="htq-mark", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("htq-mark: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last line of defence: report, don't crash
+        click.echo(
+            f"htq-mark: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in htq-mark; please report it with the command you ran.",
+            err=True,
+        )
+        if "HTQ_MARK_DEBUG" in __import__("os").environ:
+            traceback.print_exc()
+        sys.exit(int(ExitCode.INTERNAL))

@@ -1,0 +1,7 @@
+"""The `htq-mark generate` command."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

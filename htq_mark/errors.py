@@ -1,0 +1,211 @@
+"""The errors htq-mark raises.
+
+Every error is an :class:`HtqMarkError`. Messages say what was found, what was
+expected and what to do; where a file is involved they name it (and the page).
+Foreign exceptions (Pillow, pypdf, pypdfium2, OpenCV, cairosvg) are translated
+once, where they enter the library, with ``raise ... from exc``.
+
+The tree::
+
+    HtqMarkError
+    ├── UsageError                  a call's arguments are wrong
+    │   ├── BelowMinimumSizeError   a requested width is below the kit's minimum
+    │   └── MalformedQualificationIdError  text that is not a qualification number
+    ├── OutputExistsError           an output file exists and overwriting was not allowed
+    ├── KitError                    a kit folder, its spec or its artwork is unusable
+    │   ├── SpecError               the spec TOML is missing a key or has a bad value
+    │   └── UnsafeArtworkError      artwork SVG with scripts, entities or external references
+    ├── RegisterError               a register file cannot be used
+    │   └── RegisterValidationError one or more rows are invalid (all are listed)
+    ├── NotEntitledError            a qualification is not entitled to the mark
+    └── InputError                  a document to scan cannot be used
+        ├── UnreadableFileError     the file is damaged or not what its name says
+        ├── UnsupportedFormatError  the format is not one the scanner reads
+        ├── EncryptedDocumentError  the PDF needs a password that was not given or is wrong
+        ├── LimitExceededError      the document exceeds a size, page or pixel limit
+        └── ScanTimeoutError        the document took longer than the time limit
+
+Each error has a ``code``: a stable, machine-readable name used in reports and
+by the command line to choose the exit status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "BelowMinimumSizeError",
+    "EncryptedDocumentError",
+    "HtqMarkError",
+    "InputError",
+    "KitError",
+    "LimitExceededError",
+    "MalformedQualificationIdError",
+    "NotEntitledError",
+    "OutputExistsError",
+    "RegisterError",
+    "RegisterProblem",
+    "RegisterValidationError",
+    "ScanTimeoutError",
+    "SpecError",
+    "UnreadableFileError",
+    "UnsafeArtworkError",
+    "UnsupportedFormatError",
+    "UsageError",
+]
+
+
+class HtqMarkError(Exception):
+    """Root of every error raised by htq-mark."""
+
+    code: str = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(HtqMarkError):
+    """Raised when a call's arguments are wrong (a bad width, unit, variant or format)."""
+
+    code = "usage"
+
+
+class BelowMinimumSizeError(UsageError):
+    """Raised when a requested artwork width is below the kit's minimum."""
+
+    code = "below-minimum"
+
+
+class MalformedQualificationIdError(UsageError):
+    """Raised when text is not a qualification number in any accepted spelling."""
+
+    code = "malformed-id"
+
+    def __init__(self, text: str, message: str) -> None:
+        super().__init__(message)
+        self.text = text
+
+
+class OutputExistsError(HtqMarkError):
+    """Raised when an output file already exists and overwriting was not allowed."""
+
+    code = "output-exists"
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path}: the file already exists; choose another output path "
+            "or pass --force (force=True) to overwrite it."
+        )
+        self.path = path
+
+
+class KitError(HtqMarkError):
+    """Raised when a kit folder, its spec or its artwork cannot be used."""
+
+    code = "kit"
+
+
+class SpecError(KitError):
+    """Raised when the kit's spec TOML is missing a key or holds a bad value."""
+
+    code = "spec"
+
+    def __init__(self, path: str, key: str, problem: str) -> None:
+        super().__init__(f"{path}: [{key}] {problem}")
+        self.path = path
+        self.key = key
+        self.problem = problem
+
+
+class UnsafeArtworkError(KitError):
+    """Raised when artwork SVG holds scripts, entities or external references."""
+
+    code = "unsafe-artwork"
+
+
+@dataclass(frozen=True)
+class RegisterProblem:
+    """One problem found in a register file: where it is and what is wrong."""
+
+    source: str
+    line: int | None
+    message: str
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line is not None else self.source
+        field = f" [{self.field}]" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class RegisterError(HtqMarkError):
+    """Raised when a register file cannot be read at all."""
+
+    code = "register"
+
+
+class RegisterValidationError(RegisterError):
+    """Raised when rows of a register are invalid; ``problems`` lists every one."""
+
+    code = "register-invalid"
+
+    def __init__(self, source: str, problems: Sequence[RegisterProblem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  {problem}" for problem in self.problems)
+        super().__init__(
+            f"{source}: {len(self.problems)} problem(s) in the register; "
+            f"fix these rows and load it again:\n{lines}"
+        )
+
+
+class NotEntitledError(HtqMarkError):
+    """Raised when a qualification is not entitled to the mark on the date asked."""
+
+    code = "not-entitled"
+
+
+class InputError(HtqMarkError):
+    """Raised when a document to scan cannot be used."""
+
+    code = "unreadable"
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.detail = message
+
+
+class UnreadableFileError(InputError):
+    """Raised when a file is damaged, empty or not what its name says."""
+
+    code = "unreadable"
+
+
+class UnsupportedFormatError(InputError):
+    """Raised when a file is in a format the scanner does not read."""
+
+    code = "unsupported"
+
+
+class EncryptedDocumentError(InputError):
+    """Raised when a PDF needs a password that was not given, or the one given is wrong."""
+
+    code = "encrypted"
+
+
+class LimitExceededError(InputError):
+    """Raised when a document exceeds a size, page, pixel or nesting limit."""
+
+    code = "too-large"
+
+
+class ScanTimeoutError(InputError):
+    """Raised when a document takes longer than the per-document time limit."""
+
+    code = "timeout"

@@ -1,0 +1,41 @@
+"""Render artwork SVG with cairosvg, never reaching outside the file."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from ..errors import KitError
+
+__all__ = ["render_svg"]
+
+
+def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
+    raise KitError(f"artwork refers to {url!r}; kits may not load anything from outside the SVG file.")
+
+
+def render_svg(svg: bytes, *, to: str = "png", width: float | None = None, height: float | None = None,
+               background: str | None = None, dpi: float = 96.0) -> bytes:
+    """Render SVG bytes to ``to`` ("png", "pdf", "ps", "eps" or "svg") with cairosvg.
+
+    ``width``/``height`` are in the output's units (pixels for PNG, points for
+    PDF/PS). Nothing is fetched: any external reference is an error.
+    """
+    from cairosvg import surface
+
+    converters = {"png": surface.PNGSurface.convert, "pdf": surface.PDFSurface.convert,
+                  "ps": surface.PSSurface.convert, "eps": surface.EPSSurface.convert,
+                  "svg": surface.SVGSurface.convert}
+    try:
+        convert = converters[to]
+    except KeyError:
+        raise KitError(f"cannot render artwork to {to!r}; use one of {', '.join(converters)}") from None
+    try:
+        result = convert(bytestring=svg, output_width=width, output_height=height,
+                         background_color=background, dpi=dpi, unsafe=False, url_fetcher=_refuse_fetch)
+    except KitError:
+        raise
+    except Exception as exc:  # cairosvg raises many kinds; translate once, here
+        raise KitError(f"the artwork could not be rendered ({type(exc).__name__}: {exc}); "
+                       "check it is valid SVG.") from exc
+    assert isinstance(result, bytes)
+    return result
