@@ -111,7 +111,12 @@ def __getattr__(name: str) -> Any:
         module = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module 'htq_mark' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
+    imported = importlib.import_module(module)
+    value = getattr(imported, name)
+    if imported.__name__ == f"{__name__}.{name}" and callable(imported):
+        # A callable subpackage named like its function (htq_mark.generate) stands for it,
+        # so importing the subpackage, which sets it on this module, changes nothing.
+        value = imported
     globals()[name] = value
     return value
 

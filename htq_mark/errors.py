@@ -96,9 +96,9 @@ class OutputExistsError(HtqMarkError):
 
     code = "output-exists"
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, what: str = "the file already exists") -> None:
         super().__init__(
-            f"{path}: the file already exists; choose another output path "
+            f"{path}: {what}; choose another output path "
             "or pass --force (force=True) to overwrite it."
         )
         self.path = path

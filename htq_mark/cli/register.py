@@ -1,7 +1,117 @@
-"""The `htq-mark register` command."""
+"""The `htq-mark register` commands: info, validate and export."""
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
 import click
 
-COMMANDS: list[click.Command] = []
+from ._errors import library_errors
+from ._exit import ExitCode
+
+if TYPE_CHECKING:
+    from ..register import ExportFormat, Register
+
+__all__ = ["COMMANDS", "register_group"]
+
+_REGISTER_HELP = ("Register file (CSV or JSON). [default: $HTQ_MARK_REGISTER, else the "
+                  "built-in EXAMPLE register]")
+_OFQUAL_HELP = "Ofqual full-dataset CSV: apply each qualification's regulated status."
+
+
+def _effective_register(register_path: str | None, ofqual_path: str | None) -> Register:
+    from ..register import configured_register, import_ofqual
+
+    register = configured_register(register_path)
+    if ofqual_path is not None:
+        register = import_ofqual(register, ofqual_path)
+    return register
+
+
+@click.group("register")
+def register_group() -> None:
+    """Inspect, validate and export the register of approved HTQs.
+
+    Without --register (or $HTQ_MARK_REGISTER) the built-in register is used:
+    it is EXAMPLE DATA, not the official list.
+    """
+
+
+@register_group.command("info")
+@click.option("--register", "register_path", metavar="FILE", default=None, help=_REGISTER_HELP)
+@click.option("--ofqual", "ofqual_path", metavar="FILE", default=None, help=_OFQUAL_HELP)
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="Date the counts are for.  [default: today]")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help="Output format.")
+def info(register_path: str | None, ofqual_path: str | None, on: datetime | None,
+         output_format: str) -> None:
+    """Show where the register came from (source, sha256, as-of date) and what it holds."""
+    from ..register import summarise_register
+
+    with library_errors():
+        register = _effective_register(register_path, ofqual_path)
+    summary = summarise_register(register, on.date() if on is not None else date.today())
+    if output_format == "json":
+        click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(summary.describe())
+
+
+@register_group.command("validate")
+@click.argument("file", metavar="FILE")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]),
+              default="text", show_default=True, help="Output format.")
+def validate(file: str, output_format: str) -> None:
+    """Check every row of a register file and list all problems, with lines.
+
+    Exit status 0 when the file is a valid register (warnings allowed), 2 when not.
+    """
+    from ..register import validate_register_file
+
+    with library_errors():
+        result = validate_register_file(file)
+    if output_format == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        if result.valid:
+            click.echo(f"{file}: valid register, {result.rows} rows")
+        else:
+            click.echo(f"{file}: not a valid register: {len(result.problems)} problem(s); "
+                       "fix these rows and validate again:")
+            for problem in result.problems:
+                click.echo(f"  {problem}")
+        for warning in result.warnings:
+            click.echo(f"  warning: {warning}")
+    click.get_current_context().exit(int(ExitCode.OK if result.valid else ExitCode.USAGE))
+
+
+@register_group.command("export")
+@click.option("--format", "output_format", type=click.Choice(["csv", "json"]), required=True,
+              help="csv: the canonical columns; json: the same plus provenance.")
+@click.option("--register", "register_path", metavar="FILE", default=None, help=_REGISTER_HELP)
+@click.option("--ofqual", "ofqual_path", metavar="FILE", default=None, help=_OFQUAL_HELP)
+@click.option("-o", "--output", metavar="FILE", default=None,
+              help="Write to FILE instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
+def export(output_format: str, register_path: str | None, ofqual_path: str | None,
+           output: str | None, force: bool) -> None:
+    """Print the effective register as canonical CSV or JSON (for other tools)."""
+    from ..register import export_register, write_register
+
+    fmt: ExportFormat = "csv" if output_format == "csv" else "json"
+    with library_errors():
+        register = _effective_register(register_path, ofqual_path)
+        if output is not None:
+            written = write_register(register, output, fmt, force=force)
+            click.echo(f"wrote {written} ({len(register)} records)", err=True)
+            return
+        data = export_register(register, fmt)
+    stream = click.get_binary_stream("stdout")
+    stream.write(data)
+    stream.flush()
+
+
+COMMANDS: list[click.Command] = [register_group]

@@ -94,6 +94,7 @@ class ScanThresholds:
     clear_space_min_intrusion: float
     render_dpi: int
     minimum_detect_width_px: int
+    cropped_max_hidden: float = 0.02
 
 
 @dataclass(frozen=True)
@@ -284,6 +285,8 @@ def parse_spec(text: str, source: str = "spec.toml") -> Spec:
             clear_space_min_intrusion=r.positive(scan, "clear_space_min_intrusion", "scan", float, 1.0),
             render_dpi=r.positive(scan, "render_dpi", "scan", int, 1200),
             minimum_detect_width_px=r.positive(scan, "minimum_detect_width_px", "scan", int),
+            cropped_max_hidden=(r.positive(scan, "cropped_max_hidden", "scan", float, 1.0)
+                                if "cropped_max_hidden" in scan else 0.02),
         ),
         variants=MappingProxyType({name: _variant(r, name, t) for name, t in variants_table.items()}),
         presets=MappingProxyType({name: _preset(r, name, t) for name, t in presets_table.items()}),

@@ -17,9 +17,11 @@ __all__ = [
     "DocumentError",
     "DocumentResult",
     "Finding",
+    "KIT_KEYS",
     "Mark",
     "PageImage",
     "PageInfo",
+    "REGISTER_KEYS",
     "RULES",
     "SCHEMA_ID",
     "ScanReport",
@@ -27,6 +29,9 @@ __all__ = [
 ]
 
 SCHEMA_ID = "htq-mark.scan-report/1"
+#: The keys of ``kit`` and ``register`` that the JSON report carries, in order.
+KIT_KEYS = ("name", "version", "sha256")
+REGISTER_KEYS = ("source", "sha256", "as_of", "qualifications")
 Severity = Literal["error", "warning", "info"]
 BBox = tuple[float, float, float, float]
 MarkSource = Literal["image-xobject", "vector", "raster"]
@@ -191,8 +196,10 @@ class ScanReport:
             "schema": SCHEMA_ID,
             "generator": {"name": "htq-mark", "version": self.generator_version},
             "on_date": self.on_date,
-            "kit": dict(self.kit),
-            "register": dict(self.register),
+            # Only the contract's keys: extra provenance (a kit's source, a register's
+            # is_example flag) is for the visual reports, not the JSON contract.
+            "kit": {key: self.kit.get(key) for key in KIT_KEYS},
+            "register": {key: self.register.get(key) for key in REGISTER_KEYS},
             "documents": [d.to_dict() for d in self.documents],
             "summary": self.summary,
         }

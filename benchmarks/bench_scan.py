@@ -1,0 +1,204 @@
+"""How fast the scanner is, as ratios to baselines measured in the same run, and its peak memory.
+
+    python benchmarks/bench_scan.py [--corpus DIR] [--limit N] [--images DIR] [--jobs N] [--json OUT]
+
+- PDFs (the shared corpus): pages per second, and the ratio of scan time to the
+  time pypdfium2 alone takes to render the same pages at the scanner's resolution
+  (``spec.scan.render_dpi``, lowered for huge pages exactly as the scanner does).
+  Goal: at most 3x.
+- Images (the PNG and JPEG cases of an evaluation set; a small set is generated
+  into a temporary folder when ``--images`` is not given): the ratio of scan time
+  to decoding them with Pillow. Goal: at most 3x.
+- Peak memory: the largest resident set of ``htq-mark scan --jobs 1`` and
+  ``--jobs 2`` and their worker processes (from ``wait4``), on the same inputs.
+
+Both ratios are given twice: wall time with the same number of processes on
+each side, and the sum of per-document times (which leaves out start-up, such
+as building the detector's references once per batch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.corpus_false_positives import corpus_files, default_corpus
+
+__all__ = ["bench_images", "bench_memory", "bench_pdfs", "main"]
+
+GOAL_RATIO = 3.0
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _render_document(path: str, pages: int) -> tuple[float, int]:
+    """Render the first ``pages`` pages of one PDF as the scanner would; returns (seconds, pages)."""
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from htq_mark.kit import load_kit
+    from htq_mark.scan.limits import DEFAULT_LIMITS
+    from htq_mark.scan.pdf.render import render_dpi_for
+
+    dpi = float(load_kit().spec.scan.render_dpi)
+    started = time.perf_counter()
+    document = pdfium.PdfDocument(path)
+    try:
+        for index in range(min(pages, len(document))):
+            page = document[index]
+            width, height = page.get_size()
+            bitmap = page.render(scale=render_dpi_for(width, height, dpi, DEFAULT_LIMITS.max_render_pixels) / 72,
+                                 rev_byteorder=True, draw_annots=True)
+            np.array(bitmap.to_numpy()[..., :3], dtype=np.uint8, copy=True)
+            bitmap.close()
+    finally:
+        document.close()
+    return time.perf_counter() - started, pages
+
+
+def _decode_image(path: str) -> float:
+    import numpy as np
+    from PIL import Image
+
+    started = time.perf_counter()
+    with Image.open(path) as picture:
+        np.asarray(picture.convert("RGB"))
+    return time.perf_counter() - started
+
+
+def _pool_map(function: Any, jobs: int, *iterables: Sequence[Any]) -> tuple[float, list[Any]]:
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(function, *iterables))
+    return time.perf_counter() - started, results
+
+
+def _scan(paths: Sequence[str], jobs: int) -> tuple[float, Any]:
+    from htq_mark.scan import scan
+
+    started = time.perf_counter()
+    report = scan(list(paths), jobs=jobs)
+    return time.perf_counter() - started, report
+
+
+def bench_pdfs(files: Sequence[Path], jobs: int) -> dict[str, Any]:
+    """Scan time against pypdfium2 rendering the same pages at the scanner's resolution."""
+    scan_wall, report = _scan([str(f) for f in files], jobs)
+    readable = [(d.path, len(d.pages)) for d in report.documents if d.status == "ok" and d.pages]
+    render_wall, renders = _pool_map(_render_document, jobs, [p for p, _ in readable], [n for _, n in readable])
+    pages = sum(n for _, n in readable)
+    scan_sum = sum(d.elapsed_s for d in report.documents if d.status == "ok" and d.pages)
+    render_sum = sum(seconds for seconds, _ in renders)
+    return {"documents": len(files), "documents_rendered": len(readable), "pages": pages, "jobs": jobs,
+            "scan_seconds": round(scan_wall, 2), "render_seconds": round(render_wall, 2),
+            "pages_per_second": round(pages / scan_wall, 2) if scan_wall else None,
+            "ratio_wall": round(scan_wall / render_wall, 2) if render_wall else None,
+            "ratio_per_document": round(scan_sum / render_sum, 2) if render_sum else None,
+            "marks": sum(len(d.marks) for d in report.documents)}
+
+
+def bench_images(files: Sequence[Path], jobs: int) -> dict[str, Any]:
+    """Scan time against Pillow decoding the same images."""
+    scan_wall, report = _scan([str(f) for f in files], jobs)
+    decode_wall, decodes = _pool_map(_decode_image, jobs, [str(f) for f in files])
+    scan_sum = sum(d.elapsed_s for d in report.documents)
+    return {"images": len(files), "jobs": jobs, "scan_seconds": round(scan_wall, 2),
+            "decode_seconds": round(decode_wall, 2),
+            "images_per_second": round(len(files) / scan_wall, 2) if scan_wall else None,
+            "ratio_wall": round(scan_wall / decode_wall, 2) if decode_wall else None,
+            "ratio_per_document": round(scan_sum / sum(decodes), 2) if sum(decodes) else None}
+
+
+def bench_memory(paths: Sequence[Path], jobs: int) -> dict[str, Any]:
+    """Peak RSS (MiB) of ``htq-mark scan --jobs N`` and its workers, and its wall time."""
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [sys.executable, "-m", "htq_mark", "scan", *map(str, paths), "--format", "json",
+                   "-o", str(Path(tmp) / "report.json"), "--jobs", str(jobs), "--fail-on", "never"]
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # wait4 reports the child's peak together with its own waited-for children (the workers).
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+        process.returncode = os.waitstatus_to_exitcode(status)
+    return {"jobs": jobs, "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "seconds": round(seconds, 2),
+            "exit_status": process.returncode, "stderr_tail": stderr[-400:]}
+
+
+def _image_files(folder: Path | None) -> tuple[list[Path], tempfile.TemporaryDirectory[str] | None]:
+    if folder is not None:
+        return sorted(p for p in (folder / "cases").glob("*") if p.suffix in (".png", ".jpg")), None
+    holder = tempfile.TemporaryDirectory()
+    from benchmarks.evalset.generate import generate
+
+    generate(Path(holder.name), seed=0, size="small")
+    return sorted(p for p in (Path(holder.name) / "cases").glob("*") if p.suffix in (".png", ".jpg")), holder
+
+
+def render_markdown(result: dict[str, Any]) -> str:
+    pdf, img = result["pdf"], result["images"]
+    lines = ["| measure | value | goal |", "|---|---|---|",
+             (f"| PDF pages per second (jobs {pdf['jobs']}, {pdf['pages']} pages of {pdf['documents']} documents) "
+             f"| {pdf['pages_per_second']} | |"),
+             f"| PDF scan time / pypdfium2 render time, wall | {pdf['ratio_wall']}x | <= {GOAL_RATIO:g}x |",
+             (f"| PDF scan time / pypdfium2 render time, per document | {pdf['ratio_per_document']}x "
+             f"| <= {GOAL_RATIO:g}x |"),
+             f"| images per second (jobs {img['jobs']}, {img['images']} images) | {img['images_per_second']} | |",
+             f"| image scan time / Pillow decode time, wall | {img['ratio_wall']}x | <= {GOAL_RATIO:g}x |",
+             (f"| image scan time / Pillow decode time, per document | {img['ratio_per_document']}x "
+             f"| <= {GOAL_RATIO:g}x |")]
+    for memory in result["memory"]:
+        lines.append(f"| peak memory, `htq-mark scan --jobs {memory['jobs']}` (all processes' largest RSS) | "
+                     f"{memory['peak_rss_mib']} MiB ({memory['seconds']} s) | |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python benchmarks/bench_scan.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=default_corpus())
+    parser.add_argument("--limit", type=int, default=None, help="use only the first N corpus documents")
+    parser.add_argument("--images", type=Path, default=None, help="an evaluation set folder (with cases/)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the timings")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        files = corpus_files(args.corpus, args.limit)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    images, holder = _image_files(args.images)
+    try:
+        result = {
+            "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+            "pdf": bench_pdfs(files, max(1, args.jobs)),
+            "images": bench_images(images, max(1, args.jobs)),
+            "memory": [bench_memory([*files, *images], jobs) for jobs in (1, 2)],
+        }
+    finally:
+        if holder is not None:
+            holder.cleanup()
+    print(render_markdown(result))
+    if args.json:
+        from htq_mark._io import write_atomic
+
+        write_atomic(args.json, (json.dumps(result, indent=1) + "\n").encode(), force=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

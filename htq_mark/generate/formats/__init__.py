@@ -1,0 +1,1 @@
+"""One module per output format: each turns the composed artwork into that format's bytes."""

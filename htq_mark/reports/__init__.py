@@ -1,0 +1,68 @@
+"""Scan reports: plain text, contract JSON, SARIF 2.1.0 and a self-contained HTML page.
+
+Each format is a module with one ``render(report, fp)`` function that writes to a
+text stream; :func:`render` picks one by name and :func:`render_bytes` gives the
+UTF-8 bytes to hand to ``htq_mark._io.write_atomic`` or to standard output::
+
+    from htq_mark import reports
+    reports.render(report, sys.stdout, "text")
+    write_atomic("report.html", reports.render_bytes(report, "html"), force=False)
+
+The JSON report's schema ships in the package (:func:`load_schema`). Every format
+gives the same bytes for the same report.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json as _json
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..scan.results import ScanReport
+
+__all__ = ["FORMATS", "SCHEMA_RESOURCE", "load_schema", "render", "render_bytes"]
+
+#: The report formats, the default (for a terminal) first.
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "html")
+#: The JSON Schema of the JSON report, inside this package.
+SCHEMA_RESOURCE = "schema/scan-report-1.json"
+
+
+class _Writer(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+def render(report: ScanReport, fp: _Writer, format: str = "text") -> None:
+    """Write ``report`` in ``format`` (one of :data:`FORMATS`) to the text stream ``fp``.
+
+    Raises :class:`htq_mark.errors.UsageError` for an unknown format.
+    """
+    if format not in FORMATS:
+        raise UsageError(f"unknown report format {format!r}; choose one of {', '.join(FORMATS)}.")
+    module = importlib.import_module(f"{__name__}.{format}")
+    module.render(report, fp)
+
+
+def render_bytes(report: ScanReport, format: str = "text") -> bytes:
+    """``report`` in ``format`` as UTF-8 bytes, ready to write to a file."""
+    buffer = io.BytesIO()
+    # Encode as it is written, so a big report is not also held as one long str.
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="\n", write_through=True)
+    try:
+        render(report, text, format)
+        text.flush()
+        return buffer.getvalue()
+    finally:
+        text.detach()
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the JSON report, ``htq-mark.scan-report/1``."""
+    text = resources.files(__name__).joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = _json.loads(text)
+    return schema

@@ -1,0 +1,32 @@
+"""The order reports list things in: the worst first, otherwise as scanned."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..scan.results import DocumentResult, Finding, Severity
+
+__all__ = ["SEVERITIES", "document_rank", "documents_worst_first", "findings_in_order"]
+
+#: Severities from the worst down.
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
+def document_rank(document: DocumentResult) -> int:
+    """0 for a failing document (an error finding, or unreadable), then 1 warning, 2 info, 3 clean."""
+    if document.status == "error":
+        return 0
+    return min((_RANK.get(f.severity, len(SEVERITIES)) for f in document.findings), default=len(SEVERITIES))
+
+
+def documents_worst_first(documents: Sequence[DocumentResult]) -> list[DocumentResult]:
+    """Failing documents first; a stable sort, so equals keep the scan's order."""
+    return sorted(documents, key=document_rank)
+
+
+def findings_in_order(document: DocumentResult) -> list[Finding]:
+    """A document's findings by page, then severity (worst first), then as found."""
+    return sorted(document.findings, key=lambda f: (f.page, _RANK.get(f.severity, len(SEVERITIES))))

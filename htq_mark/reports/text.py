@@ -1,0 +1,101 @@
+"""The plain-text report: provenance, one line per finding, unreadable files, a summary.
+
+Each finding is one line, ``path:page: severity rule message``, so it can be
+searched and counted with ordinary tools; its fix, where there is one, follows
+on an indented ``fix:`` line. Control and bidirectional characters from file
+names and documents are shown escaped, so nothing a document holds can forge a
+line or drive the terminal. No colour codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Protocol
+
+from ._order import SEVERITIES, findings_in_order
+from ._text import visible
+
+if TYPE_CHECKING:
+    from ..scan.results import ScanReport
+
+__all__ = ["EXAMPLE_DATA_WARNING", "render"]
+
+EXAMPLE_DATA_WARNING = (
+    "the register is EXAMPLE DATA, not the official register of approved HTQs; "
+    "entitlement results are only for trying htq-mark out. Pass --register FILE "
+    "with the real register."
+)
+
+
+class _Writer(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
+def render(report: ScanReport, fp: _Writer) -> None:
+    """Write ``report`` as plain text to the text stream ``fp``."""
+    for line in _lines(report):
+        fp.write(line + "\n")
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def _lines(report: ScanReport) -> Iterator[str]:
+    kit, register = report.kit, report.register
+    yield f"htq-mark {visible(report.generator_version)} scan report"
+    scanned_at = f" (scanned at {visible(report.scanned_at)})" if report.scanned_at else ""
+    yield f"Scan date: {visible(report.on_date)}{scanned_at}"
+    yield (f"Kit: {visible(kit.get('name'))} {visible(kit.get('version'))} "
+           f"(sha256 {visible(kit.get('sha256'))})")
+    yield (f"Register: {visible(register.get('source'))}, as of {visible(register.get('as_of'))}, "
+           f"{visible(register.get('qualifications'))} qualifications "
+           f"(sha256 {visible(register.get('sha256'))})")
+    if register.get("is_example"):
+        yield f"WARNING: {EXAMPLE_DATA_WARNING}"
+
+    if report.documents:
+        yield ""
+        yield "Inputs (sha256, path):"
+        for document in report.documents:
+            yield f"  {document.sha256 or '-' * 64}  {visible(document.path)}"
+
+    findings = [(document, finding) for document in report.documents
+                for finding in findings_in_order(document)]
+    if findings:
+        yield ""
+        yield "Findings:"
+    for document, finding in findings:
+        yield (f"{visible(document.path)}:{finding.page}: {visible(finding.severity)} "
+               f"{visible(finding.rule)} {visible(finding.message)}")
+        if finding.fix:
+            yield f"    fix: {visible(finding.fix)}"
+
+    notes = [(document, note) for document in report.documents for note in document.notes]
+    if notes:
+        yield ""
+        yield "Notes:"
+    for document, note in notes:
+        yield f"{visible(document.path)}: note: {visible(note)}"
+
+    unreadable = [document for document in report.documents if document.status == "error"]
+    if unreadable:
+        yield ""
+        yield "Unreadable files (the report is incomplete without them):"
+    for document in unreadable:
+        code, message = ("unreadable", "the file could not be read.")
+        if document.error is not None:
+            code, message = document.error.code, document.error.message
+        # Library messages start with the file's path; don't say it twice.
+        message = message.removeprefix(f"{document.path}: ")
+        yield f"{visible(document.path)}: {visible(code)}: {visible(message)}"
+
+    summary = report.summary
+    counts = summary["findings"]
+    yield ""
+    yield (f"Summary: {_plural(summary['documents'], 'document')} ({summary['unreadable']} unreadable), "
+           f"{_plural(summary['marks'], 'mark')}; "
+           + ", ".join(_plural(counts[s], s, "info" if s == "info" else None) for s in SEVERITIES)
+           + ".")
+    if not findings:
+        yield "No findings."

@@ -1,0 +1,298 @@
+"""Scan many documents: ``scan(paths, ...) -> ScanReport``.
+
+Each document is scanned in a worker process (``jobs`` of them, default one
+per core). A document that runs past its time limit has its worker killed, so a
+stuck parser really stops; it is reported as ``timeout`` and a fresh worker
+takes the next document. Results come back in input order, so the report is
+the same whatever ``jobs`` is (apart from timings). The detector's references
+are built once and handed to each worker.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import datetime
+import hashlib
+import io
+import os
+import pickle
+import subprocess
+import sys
+import time
+import types
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._version import __version__
+from ..errors import HtqMarkError, UsageError
+from .inputs import InputDocument, expand_paths
+from .limits import DEFAULT_LIMITS, Limits
+from .results import DocumentError, DocumentResult, ScanReport
+
+if TYPE_CHECKING:
+    from ..kit import Kit
+    from ..register import Register
+
+__all__ = ["Progress", "default_jobs", "scan"]
+
+#: Called after each document: (documents done, documents in all, path of the one just done).
+Progress = Callable[[int, int, str], None]
+
+_STOP_GRACE_S = 2.0
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What every worker needs, sent once when it starts."""
+
+    kit: Any
+    register: Any
+    on: datetime.date
+    password: str | None
+    limits: Limits
+    thumbnails: bool
+    references: Any
+    single_threaded: bool
+
+
+def _read_only(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
+    return types.MappingProxyType(mapping)
+
+
+def _dumps(value: Any) -> bytes:
+    """Pickle ``value``; read-only mappings (as in a kit's spec) travel as plain dicts re-wrapped."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = copyreg.dispatch_table.copy()
+    pickler.dispatch_table[types.MappingProxyType] = lambda proxy: (_read_only, (dict(proxy),))
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+class _Worker:
+    """A worker process and the two pipes to it."""
+
+    def __init__(self, setup_bytes: bytes) -> None:
+        to_child_read, to_child_write = os.pipe()
+        from_child_read, from_child_write = os.pipe()
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "htq_mark.scan.worker", str(to_child_read), str(from_child_write)],
+                pass_fds=(to_child_read, from_child_write), env=env, stdin=subprocess.DEVNULL,
+                close_fds=True)
+        finally:
+            os.close(to_child_read)
+            os.close(from_child_write)
+        self.outgoing = Connection(to_child_write, readable=False)
+        self.connection = Connection(from_child_read, writable=False)
+        self.ready = False
+        self.task: tuple[int, InputDocument] | None = None
+        self.deadline = 0.0
+        self.setup_bytes = setup_bytes
+
+    def send_setup(self) -> None:
+        """Send the setup; blocks until the worker has started and read it."""
+        self.outgoing.send_bytes(self.setup_bytes)
+
+    def send(self, index: int, item: InputDocument, seconds: float) -> None:
+        self.task = (index, item)
+        self.deadline = time.monotonic() + seconds
+        self.outgoing.send((index, item))
+
+    def stop(self) -> None:
+        try:
+            self.outgoing.send(None)
+        except (OSError, ValueError):
+            pass
+        try:
+            self.process.wait(_STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for connection in (self.outgoing, self.connection):
+            connection.close()
+
+
+def _sha256(item: InputDocument, limits: Limits) -> str | None:
+    if item.location is None:
+        return None
+    try:
+        digest = hashlib.sha256()
+        with item.location.open("rb") as handle:
+            remaining = limits.max_file_bytes
+            while remaining > 0:
+                chunk = handle.read(min(1 << 20, remaining))
+                if not chunk:
+                    break
+                digest.update(chunk)
+                remaining -= len(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def _failed(item: InputDocument, code: str, message: str, limits: Limits, elapsed: float) -> DocumentResult:
+    from .sniff import sniff
+
+    kind = "unknown"
+    if item.location is not None:
+        try:
+            with item.location.open("rb") as handle:
+                kind = sniff(handle.read(1024))
+        except OSError:
+            pass
+    return DocumentResult(path=item.path, sha256=_sha256(item, limits), type=kind,  # type: ignore[arg-type]
+                          status="error", error=DocumentError(code, message),  # type: ignore[arg-type]
+                          elapsed_s=elapsed)
+
+
+def _run(items: Sequence[tuple[int, InputDocument]], setup: _Setup, jobs: int, limits: Limits,
+         results: list[DocumentResult | None], done: Callable[[int], None]) -> None:
+    setup_bytes = _dumps(setup)
+    queue = deque(items)
+    workers: list[_Worker] = []
+
+    def start() -> None:
+        worker = _Worker(setup_bytes)
+        workers.append(worker)
+        worker.send_setup()
+
+    def finish(worker: _Worker, result: DocumentResult) -> None:
+        assert worker.task is not None
+        index = worker.task[0]
+        worker.task = None
+        results[index] = result
+        done(index)
+
+    try:
+        workers.extend(_Worker(setup_bytes) for _ in range(min(jobs, len(queue))))
+        for worker in workers:  # all start together; each reads its setup when ready
+            worker.send_setup()
+        while queue or any(w.task is not None for w in workers):
+            for worker in workers:
+                if worker.ready and worker.task is None and queue:
+                    index, item = queue.popleft()
+                    worker.send(index, item, limits.max_seconds)
+            busy = [w for w in workers if w.task is not None]
+            now = time.monotonic()
+            timeout = max(0.0, min((w.deadline for w in busy), default=now + 1.0) - now)
+            ready = wait([w.connection for w in workers], timeout=timeout)
+            for worker in list(workers):
+                if worker.connection in ready:
+                    try:
+                        kind, payload = worker.connection.recv()
+                    except (EOFError, OSError):
+                        kind, payload = "died", None
+                    if kind == "ready":
+                        worker.ready = True
+                    elif kind == "result":
+                        finish(worker, payload[1])
+                    elif kind == "failed":
+                        raise HtqMarkError(f"a scan worker could not start ({payload}).")
+                    else:
+                        task = worker.task
+                        worker.kill()
+                        workers.remove(worker)
+                        if task is None:
+                            raise HtqMarkError("a scan worker stopped before it was ready; "
+                                               "check the installation (numpy, OpenCV, pypdfium2).")
+                        worker.task = task
+                        finish(worker, _failed(task[1], "unreadable",
+                                               f"{task[1].path}: the reader stopped unexpectedly on this file "
+                                               "(it may be damaged or need too much memory); export it again.",
+                                               limits, 0.0))
+                        if queue:
+                            start()
+            now = time.monotonic()
+            for worker in list(workers):
+                if worker.task is not None and now >= worker.deadline:
+                    task = worker.task
+                    worker.kill()
+                    workers.remove(worker)
+                    finish(worker, _failed(task[1], "timeout",
+                                           f"{task[1].path}: scanning took longer than the {limits.max_seconds:g} s "
+                                           "limit and was stopped; raise --timeout or split the document.",
+                                           limits, limits.max_seconds))
+                    if queue:
+                        start()
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+def _register_summary(register: Register) -> dict[str, Any]:
+    provenance = register.provenance
+    return {"source": provenance.source, "sha256": provenance.sha256, "as_of": provenance.as_of.isoformat(),
+            "qualifications": provenance.rows, "is_example": provenance.is_example}
+
+
+def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None = None,
+         on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
+         password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
+         thumbnails: bool = False) -> ScanReport:
+    """Scan files and folders (searched recursively) and report every mark and misuse.
+
+    ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
+    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. Documents that
+    cannot be read are in the report with status ``error``; only bad arguments
+    raise.
+    """
+    from ..kit import load_kit
+    from ..register import default_register
+    from .detect import build_references
+    from .document import _as_date
+
+    workers = default_jobs() if jobs is None else jobs
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise UsageError(f"jobs must be a whole number of at least 1; got {jobs!r}")
+    chosen_kit = kit if kit is not None else load_kit()
+    chosen_register = register if register is not None else default_register()
+    when = _as_date(on)
+    documents = expand_paths(paths)
+    results: list[DocumentResult | None] = [None] * len(documents)
+    finished = 0
+
+    def done(index: int) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished, len(documents), documents[index].path)
+
+    runnable: list[tuple[int, InputDocument]] = []
+    for index, item in enumerate(documents):
+        if item.error is not None:
+            results[index] = DocumentResult(path=item.path, sha256=None, type="unknown", status="error",
+                                            error=item.error)
+            done(index)
+        else:
+            runnable.append((index, item))
+    if runnable:
+        setup = _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
+                       thumbnails=thumbnails, references=build_references(chosen_kit),
+                       single_threaded=min(workers, len(runnable)) > 1)
+        _run(runnable, setup, workers, limits, results, done)
+    return ScanReport(
+        generator_version=__version__, on_date=when.isoformat(), kit=chosen_kit.describe(),
+        register=_register_summary(chosen_register),
+        documents=tuple(r for r in results if r is not None),
+        scanned_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))

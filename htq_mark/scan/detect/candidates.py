@@ -1,0 +1,229 @@
+"""Candidate placements of the mark: rounded-rectangle outlines found in an edge map.
+
+The artwork's outline is a solid rounded rectangle, so any placement (any angle,
+stretch or palette) shows up as a closed edge contour of a known shape. Edges come
+from the grey image and, on colourful images, from two colour-opponent channels,
+so a recoloured mark of the same lightness as its background is still seen. A
+contour cut by the image edge gives hypotheses for the whole artwork extended
+beyond that edge. Each outline gives two poses (tile end at either end); the
+verifier decides.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .model import Pose
+
+__all__ = ["edge_map", "find_candidates"]
+
+CANNY_LOW, CANNY_HIGH = 30, 60
+COLOURFUL_SPREAD = 40        # max-min channel difference (0-255) that makes an image worth colour edges
+MIN_FILL = 0.80              # contour area / its minimum-area rectangle (a rounded rectangle is ~0.99)
+MIN_SOLIDITY = 0.90          # contour area / its convex hull area
+STRETCH_LIMIT = 1.8          # aspect ratios accepted: the artwork's divided or multiplied by this
+BORDER_NEAR = 2.6            # outline points this close to the image edge are the edge, not the artwork
+MIN_VISIBLE = 0.35           # a cropped hypothesis must keep at least this share of the artwork
+
+
+def _is_colourful(rgb: NDArray[np.uint8]) -> bool:
+    step = max(1, min(rgb.shape[0], rgb.shape[1]) // 256)
+    sample = rgb[::step, ::step].astype(np.int16)
+    spread = sample.max(axis=2) - sample.min(axis=2)
+    return bool((spread >= COLOURFUL_SPREAD).mean() > 1e-4)
+
+
+def edge_map(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Edges of the image (255) on any channel that matters."""
+    import cv2
+
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    edges = cv2.Canny(grey, CANNY_LOW, CANNY_HIGH)
+    if _is_colourful(rgb):
+        red, green, blue = cv2.split(rgb)
+        red_green = cv2.addWeighted(red, 0.5, green, -0.5, 128.0)
+        yellow_blue = cv2.addWeighted(cv2.addWeighted(red, 0.25, green, 0.25, 0.0), 1.0, blue, -0.5, 128.0)
+        edges |= cv2.Canny(red_green, CANNY_LOW, CANNY_HIGH)
+        edges |= cv2.Canny(yellow_blue, CANNY_LOW, CANNY_HIGH)
+    return np.asarray(edges, dtype=np.uint8)
+
+
+def _rect_axes(rect: tuple[tuple[float, float], tuple[float, float], float]
+               ) -> tuple[NDArray[np.float64], NDArray[np.float64], float, float]:
+    """Unit vectors along a rotated rectangle's sides and the side lengths (e1 with length a, e2 with b)."""
+    (_, _), (a, b), angle = rect
+    theta = math.radians(angle)
+    e1 = np.array([math.cos(theta), math.sin(theta)])
+    e2 = np.array([-e1[1], e1[0]])
+    return e1, e2, float(a), float(b)
+
+
+def _poses(centre: NDArray[np.float64], axis: NDArray[np.float64], width: float, height: float) -> list[Pose]:
+    """Both poses of an artwork rectangle whose top edge runs along +/-axis."""
+    poses = []
+    for sign in (1.0, -1.0):
+        u = axis * sign
+        v = np.array([-u[1], u[0]])
+        origin = centre - u * width / 2 - v * height / 2
+        poses.append(Pose((float(origin[0]), float(origin[1])), (float(u[0] * width), float(u[1] * width)),
+                          (float(v[0] * height), float(v[1] * height))))
+    return poses
+
+
+def _full_poses(points: NDArray[np.float32], aspect: float, min_width: float) -> list[Pose]:
+    import cv2
+
+    rect = cv2.minAreaRect(points)
+    e1, e2, a, b = _rect_axes(rect)
+    if a < b:
+        e1, e2, a, b = e2, e1, b, a
+    if b <= 2 or a < 0.8 * min_width or not aspect / STRETCH_LIMIT <= a / b <= aspect * STRETCH_LIMIT:
+        return []
+    area = abs(cv2.contourArea(points))
+    if area < MIN_FILL * a * b:
+        return []
+    hull = cv2.contourArea(cv2.convexHull(points))
+    if area < MIN_SOLIDITY * hull:
+        return []
+    return _poses(np.asarray(rect[0], np.float64), e1, a, b)
+
+
+def _cropped_poses(points: NDArray[np.float32], on_border: NDArray[np.bool_], aspect: float,
+                   min_width: float, size: tuple[int, int]) -> list[Pose]:
+    """Hypotheses for an artwork cut by the image edge, from the visible part of its outline."""
+    import cv2
+
+    inner = points[~on_border]
+    if len(inner) < 5:
+        return []
+    rect = cv2.minAreaRect(inner)
+    e1, e2, _, _ = _rect_axes(rect)
+    centre = np.asarray(rect[0], np.float64)
+    offsets = points.astype(np.float64) - centre
+    p, q = offsets @ e1, offsets @ e2
+    p0, p1, q0, q1 = p[~on_border].min(), p[~on_border].max(), q[~on_border].min(), q[~on_border].max()
+    if min(p1 - p0, q1 - q0) <= 2:
+        return []
+    area = abs(cv2.contourArea(points))
+    if area < MIN_FILL * (p1 - p0) * (q1 - q0):
+        return []
+    mp, mq = p[on_border].mean(), q[on_border].mean()
+    open_side = int(np.argmin([mp - p0, p1 - mp, mq - q0, q1 - mq]))
+    # Express everything with the cut across axis "s" (along which the artwork is incomplete).
+    if open_side < 2:
+        s_axis, t_axis, s0, s1, t0, t1 = e1, e2, p0, p1, q0, q1
+    else:
+        s_axis, t_axis, s0, s1, t0, t1 = e2, e1, q0, q1, p0, p1
+    cut_low = open_side in (0, 2)
+    known = t1 - t0
+    poses: list[Pose] = []
+    for along_s, length in ((True, known * aspect), (False, known / aspect)):
+        # along_s: the artwork's width runs along the cut axis (its end is cut off);
+        # otherwise its height does (its top or bottom is cut off).
+        if length < (s1 - s0) * 0.97:
+            continue
+        width, height = (length, known) if along_s else (known, length)
+        if width < 0.8 * min_width:
+            continue
+        s_mid = s1 - length / 2 if cut_low else s0 + length / 2
+        centre_full = centre + s_axis * s_mid + t_axis * (t0 + t1) / 2
+        axis = s_axis if along_s else t_axis
+        for pose in _poses(centre_full, axis, width, height):
+            if MIN_VISIBLE <= pose.visible_fraction(*size) < 0.995:
+                poses.append(pose)
+    return poses
+
+
+def _densify(points: NDArray[np.float32], step: float = 2.0) -> NDArray[np.float32]:
+    """The closed polygon with extra points every ``step`` px along each side."""
+    following = np.roll(points, -1, axis=0)
+    lengths = np.hypot(*(following - points).T)
+    counts = np.maximum(1, np.ceil(lengths / step).astype(int))
+    index = np.repeat(np.arange(len(points)), counts)
+    offsets = np.concatenate([np.arange(n) / n for n in counts])[:, None]
+    return (points[index] + (following[index] - points[index]) * offsets).astype(np.float32)
+
+
+def _dedupe(poses: list[Pose]) -> list[Pose]:
+    seen: set[tuple[int, ...]] = set()
+    unique = []
+    for pose in poses:
+        cx, cy = pose.centre
+        step = max(1.0, 0.08 * pose.height)
+        key = (round(cx / step), round(cy / step), round(20 * math.log(pose.width)),
+               round(20 * math.log(pose.height)), round(pose.rotation_deg / 4) % 90)
+        if key not in seen:
+            seen.add(key)
+            unique.append(pose)
+    return unique
+
+
+def _touches(box: tuple[int, int, int, int], size: tuple[int, int]) -> bool:
+    x, y, w, h = box
+    return x < BORDER_NEAR or y < BORDER_NEAR or x + w > size[0] - BORDER_NEAR or y + h > size[1] - BORDER_NEAR
+
+
+def _on_border(points: NDArray[np.float32], size: tuple[int, int]) -> NDArray[np.bool_]:
+    return np.asarray((points[:, 0] < BORDER_NEAR) | (points[:, 1] < BORDER_NEAR)
+                      | (points[:, 0] > size[0] - BORDER_NEAR) | (points[:, 1] > size[1] - BORDER_NEAR))
+
+
+def _large_contours(edges: NDArray[np.uint8], min_width: float
+                    ) -> list[tuple[NDArray[np.float32], tuple[int, int, int, int]]]:
+    """Contours (as float points, pixel centres at +0.5) big enough to be a mark, with their boxes."""
+    import cv2
+
+    height, width = edges.shape
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    min_extent_sq = (0.45 * min_width) ** 2
+    found = []
+    for contour in contours:
+        if len(contour) < 4:
+            continue
+        x, y, w, h = cv2.boundingRect(contour)
+        if w * w + h * h < min_extent_sq or (w >= width - 2 and h >= height - 2):
+            continue
+        found.append((contour.reshape(-1, 2).astype(np.float32) + 0.5, (x, y, w, h)))
+    return found
+
+
+def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -> list[Pose]:
+    """Poses of every outline in ``edges`` shaped like the artwork (whole or cut by the image edge).
+
+    Outlines cut by the image edge are open curves; two views close them: the
+    convex hull of the curve, and the region the curve encloses together with the
+    image's border (found again with the border drawn as edge).
+    """
+    import cv2
+
+    height, width = edges.shape
+    size = (width, height)
+    poses: list[Pose] = []
+    touching = False
+    for points, box in _large_contours(edges, min_width):
+        if not _touches(box, size):
+            whole = _full_poses(points, aspect, min_width)
+            # An outline with a gap is an open curve; its hull is the shape it outlines.
+            poses.extend(whole or _full_poses(cv2.convexHull(points).reshape(-1, 2), aspect, min_width))
+            continue
+        touching = True
+        hull = _densify(cv2.convexHull(points).reshape(-1, 2))
+        on_border = _on_border(hull, size)
+        if on_border.any():
+            poses.extend(_cropped_poses(hull, on_border, aspect, min_width, size))
+        if (~on_border).sum() >= 5:
+            poses.extend(_full_poses(hull[~on_border], aspect, min_width))
+    if touching:
+        framed = edges.copy()
+        framed[0, :] = framed[-1, :] = 255
+        framed[:, 0] = framed[:, -1] = 255
+        for points, box in _large_contours(framed, min_width):
+            if _touches(box, size):
+                points = _densify(points)
+                on_border = _on_border(points, size)
+                if on_border.any():
+                    poses.extend(_cropped_poses(points, on_border, aspect, min_width, size))
+    return _dedupe(poses)

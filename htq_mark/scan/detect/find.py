@@ -1,0 +1,108 @@
+"""find_marks: every quality mark in an RGB image, registered and measured."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...errors import UsageError
+from ...kit import Spec
+from .candidates import edge_map, find_candidates
+from .measure import measure
+from .model import Detection, Pose
+from .references import References
+from .verify import ImagePyramid, Registration, refine, register
+
+__all__ = ["confidence_of", "find_marks"]
+
+SCORE_FLOOR = 0.30          # candidates scoring below this are dropped before refinement
+SCORE_AT_HALF = 0.50        # the part-correlation score that maps to confidence 0.5
+SCORE_SLOPE = 10.0          # steepness of the score -> confidence curve
+MAX_REFINED = 24            # at most this many candidates are refined per image
+OVERLAP_LIMIT = 0.3         # detections overlapping a better one more than this are duplicates
+
+
+def confidence_of(score: float) -> float:
+    """Calibrated confidence (0..1) of a part-correlation score."""
+    return 1.0 / (1.0 + math.exp(-SCORE_SLOPE * (score - SCORE_AT_HALF)))
+
+
+def _check_image(rgb: NDArray[np.uint8]) -> None:
+    if not isinstance(rgb, np.ndarray) or rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        shape = getattr(rgb, "shape", None)
+        dtype = getattr(rgb, "dtype", type(rgb).__name__)
+        raise UsageError(f"find_marks needs an RGB image as a uint8 array of shape (height, width, 3); "
+                         f"got {dtype} {shape}.")
+    if rgb.shape[0] < 4 or rgb.shape[1] < 4:
+        raise UsageError(f"the image is only {rgb.shape[1]}x{rgb.shape[0]} px; it is too small to search.")
+
+
+def _overlap(a: Pose, b: Pose) -> float:
+    """Intersection over the smaller area of two placed artwork rectangles."""
+    import cv2
+
+    qa = np.asarray(a.corners, np.float32)
+    qb = np.asarray(b.corners, np.float32)
+    area_a, area_b = abs(cv2.contourArea(qa)), abs(cv2.contourArea(qb))
+    if min(area_a, area_b) <= 0:
+        return 0.0
+    inter, _ = cv2.intersectConvexConvex(qa, qb)
+    return float(inter) / min(area_a, area_b)
+
+
+def _best_registrations(pyramid: ImagePyramid, poses: list[Pose], refs: References) -> list[Registration]:
+    scored = [register(pyramid, pose, refs.detect) for pose in poses]
+    kept = sorted((r for r in scored if r.score >= SCORE_FLOOR), key=lambda r: -r.score)
+    chosen: list[Registration] = []
+    for candidate in kept:
+        if any(_overlap(candidate.pose, c.pose) > OVERLAP_LIMIT for c in chosen):
+            continue
+        if len(chosen) >= MAX_REFINED:
+            break
+        refined_pose = refine(pyramid, candidate, refs.measure)
+        refined = register(pyramid, refined_pose, refs.detect)
+        chosen.append(refined if refined.score >= candidate.score else candidate)
+    chosen.sort(key=lambda r: -r.score)
+    final: list[Registration] = []
+    for registration in chosen:
+        if not any(_overlap(registration.pose, f.pose) > OVERLAP_LIMIT for f in final):
+            final.append(registration)
+    return final
+
+
+def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
+               min_width_px: float | None = None) -> list[Detection]:
+    """Find every mark in ``rgb`` (uint8, height x width x 3) at least ``min_width_px`` wide.
+
+    Returns detections whose confidence reaches ``spec.scan.minimum_confidence``,
+    best first, each registered and measured. The result depends only on the
+    inputs (no randomness, no state kept between calls).
+    """
+    _check_image(rgb)
+    rgb = np.ascontiguousarray(rgb)
+    min_width = float(min_width_px if min_width_px is not None else spec.scan.minimum_detect_width_px)
+    poses = find_candidates(edge_map(rgb), refs.aspect_ratio, min_width)
+    pyramid = ImagePyramid(rgb)
+    detections = []
+    for registration in _best_registrations(pyramid, poses, refs):
+        confidence = confidence_of(registration.score)
+        if confidence < spec.scan.minimum_confidence:
+            continue
+        pose = registration.pose
+        width, height = pose.width, pose.height
+        measured = measure(pyramid, pose, refs, spec)
+        fits = measured.palette_distance <= spec.scan.colour_tolerance_delta_e
+        detections.append(Detection(
+            corners=tuple((round(x, 2), round(y, 2)) for x, y in pose.corners),
+            confidence=round(confidence, 4),
+            variant=measured.best_variant if fits else None,
+            width_px=round(width, 2),
+            height_px=round(height, 2),
+            rotation_deg=round(pose.rotation_deg, 3),
+            aspect_ratio_error=round((width / height) / refs.aspect_ratio - 1.0, 5),
+            visible_fraction=round(pose.visible_fraction(*pyramid.size), 4),
+            measurements=measured,
+        ))
+    return detections

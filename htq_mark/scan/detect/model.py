@@ -1,0 +1,134 @@
+"""The detector's results: where a mark sits (Pose), what was found (Detection), what was measured."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["Detection", "PixelMeasurements", "Pose"]
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Pose:
+    """Where the artwork lies in an image: an affine placement of its rectangle.
+
+    Image coordinates are continuous: pixel (i, j) covers [i, i+1) x [j, j+1).
+    ``origin`` is the artwork's own top-left corner; ``x_axis`` runs along its top
+    edge (full width) and ``y_axis`` down its left edge (full height).
+    """
+
+    origin: Point
+    x_axis: Point
+    y_axis: Point
+
+    @property
+    def corners(self) -> tuple[Point, Point, Point, Point]:
+        """Top-left, top-right, bottom-right, bottom-left of the artwork as placed."""
+        (ox, oy), (ax, ay), (bx, by) = self.origin, self.x_axis, self.y_axis
+        return ((ox, oy), (ox + ax, oy + ay), (ox + ax + bx, oy + ay + by), (ox + bx, oy + by))
+
+    @property
+    def width(self) -> float:
+        return math.hypot(*self.x_axis)
+
+    @property
+    def height(self) -> float:
+        return math.hypot(*self.y_axis)
+
+    @property
+    def centre(self) -> Point:
+        (ox, oy), (ax, ay), (bx, by) = self.origin, self.x_axis, self.y_axis
+        return (ox + (ax + bx) / 2, oy + (ay + by) / 2)
+
+    @property
+    def rotation_deg(self) -> float:
+        """Angle of the top edge from horizontal, counter-clockwise as seen, in (-180, 180]."""
+        angle = math.degrees(math.atan2(-self.x_axis[1], self.x_axis[0]))
+        return 180.0 if angle <= -180.0 else angle
+
+    def matrix(self, width: int, height: int) -> NDArray[np.float64]:
+        """2x3 matrix from pixel indices of a ``width`` x ``height`` canonical frame to image pixel indices."""
+        (ox, oy), (ax, ay), (bx, by) = self.origin, self.x_axis, self.y_axis
+        sx, sy = 1.0 / width, 1.0 / height
+        return np.array([[ax * sx, bx * sy, ox + 0.5 * (ax * sx + bx * sy) - 0.5],
+                         [ay * sx, by * sy, oy + 0.5 * (ay * sx + by * sy) - 0.5]])
+
+    @classmethod
+    def from_matrix(cls, matrix: NDArray[np.float64], width: int, height: int) -> Pose:
+        """Inverse of :meth:`matrix`."""
+        ax, ay = matrix[0, 0] * width, matrix[1, 0] * width
+        bx, by = matrix[0, 1] * height, matrix[1, 1] * height
+        ox = matrix[0, 2] + 0.5 - 0.5 * (matrix[0, 0] + matrix[0, 1])
+        oy = matrix[1, 2] + 0.5 - 0.5 * (matrix[1, 0] + matrix[1, 1])
+        return cls((float(ox), float(oy)), (float(ax), float(ay)), (float(bx), float(by)))
+
+    def scaled(self, factor: float) -> Pose:
+        """The same placement in an image scaled by ``factor``."""
+        (ox, oy), (ax, ay), (bx, by) = self.origin, self.x_axis, self.y_axis
+        return Pose((ox * factor, oy * factor), (ax * factor, ay * factor), (bx * factor, by * factor))
+
+    def visible_fraction(self, image_width: int, image_height: int) -> float:
+        """Share of the artwork's rectangle inside the image."""
+        import cv2
+
+        quad = np.asarray(self.corners, np.float32)
+        frame = np.array([[0, 0], [image_width, 0], [image_width, image_height], [0, image_height]], np.float32)
+        area = abs(float(cv2.contourArea(quad)))
+        if area <= 0:
+            return 0.0
+        inside, _ = cv2.intersectConvexConvex(quad, frame)
+        return max(0.0, min(1.0, float(inside) / area))
+
+
+@dataclass(frozen=True)
+class PixelMeasurements:
+    """Raw measurements of a registered mark; the scanner's rules turn them into findings."""
+
+    palette_distance: float       # CIE76 delta E between the mark's colours and the best variant's palette
+    best_variant: str | None      # variant with the smallest palette_distance (even if beyond tolerance)
+    background_luminance: float   # WCAG relative luminance (median) of the clear-space ring outside the mark
+    background_variation: float   # standard deviation of luminance in that ring
+    background_kind: str          # "light" | "dark" | "photo" | "mid" by spec.backgrounds thresholds
+    contrast_ratio: float         # WCAG contrast between the mark's outer colour and the background
+    clear_space_required_px: float  # spec.clear_space_ratio * height_px
+    clear_space_intrusion: float  # share (0..1) of the visible clear-space zone holding other content
+    # deepest intrusion per side (left/right/top/bottom in the mark's frame), px from the zone's outer edge inward
+    clear_space_intrusion_px: dict[str, float]
+    altered_difference: float     # share (0..1) of the artwork that differs from the approved artwork
+    covered_fraction: float       # share of the artwork inside the image covered by other content
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A mark found in an image, with its placement and measurements (image pixels)."""
+
+    corners: tuple[Point, ...]    # artwork's top-left, top-right, bottom-right, bottom-left as placed
+    confidence: float             # 0..1; spec.scan.minimum_confidence is the cut
+    variant: str | None           # approved variant whose palette fits, or None when none fits
+    width_px: float               # length of the artwork's top edge as placed
+    height_px: float              # length of its left edge as placed
+    rotation_deg: float           # angle of the top edge from horizontal, counter-clockwise, (-180, 180]
+    aspect_ratio_error: float     # (width_px / height_px) / artwork aspect - 1 (signed)
+    visible_fraction: float       # share of the artwork's area inside the image
+    measurements: PixelMeasurements
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        """Axis-aligned box (x0, y0, x1, y1) of the corners (may reach beyond the image)."""
+        xs = [p[0] for p in self.corners]
+        ys = [p[1] for p in self.corners]
+        return (min(xs), min(ys), max(xs), max(ys))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["corners"] = [list(p) for p in self.corners]
+        return data

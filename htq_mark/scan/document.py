@@ -1,0 +1,307 @@
+"""Scan one document: ``scan_document(path_or_bytes, ...) -> DocumentResult``.
+
+The result depends only on the inputs (the document's bytes, the kit, the
+register, the date and the options) and is picklable, so documents can be
+scanned anywhere. A bad document never raises: it comes back with status
+``error`` and one of the contract's codes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError, LimitExceededError, UnreadableFileError, UnsupportedFormatError, UsageError
+from .limits import DEFAULT_LIMITS, Limits
+from .results import DocumentError, DocumentResult, Finding, Mark, PageImage, PageInfo
+from .sniff import describe_unsupported, sniff
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..kit import Kit
+    from ..register import Register
+    from .detect import Detection, References
+
+__all__ = ["THUMBNAIL_EDGE", "scan_document"]
+
+#: Long edge, in pixels, of the page pictures made for visual reports.
+THUMBNAIL_EDGE = 1000
+
+
+@dataclass
+class _Collected:
+    """What the page loop gathers for one document."""
+
+    pages: list[PageInfo] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    images: list[PageImage] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def next_mark_id(self) -> str:
+        return f"m{len(self.marks) + 1}"
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The judging inputs shared by every page of a document."""
+
+    name: str
+    kit: Kit
+    register: Register
+    on: datetime.date
+    references: References
+    limits: Limits
+    thumbnails: bool
+
+
+def _as_date(on: datetime.date | str | None) -> datetime.date:
+    if on is None:
+        return datetime.date.today()
+    if isinstance(on, datetime.datetime):
+        return on.date()
+    if isinstance(on, datetime.date):
+        return on
+    try:
+        return datetime.date.fromisoformat(str(on))
+    except ValueError:
+        raise UsageError(f"the scan date {on!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _read(source: str | os.PathLike[str], name: str, limits: Limits) -> bytes:
+    path = Path(source)
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limits.max_file_bytes:
+                raise LimitExceededError(name, f"the file is {size:,} bytes; the limit is "
+                                               f"{limits.max_file_bytes:,} bytes.")
+            data = handle.read(limits.max_file_bytes + 1)
+    except IsADirectoryError:
+        raise UnreadableFileError(name, "is a folder; pass it as a PATH to scan everything inside.") from None
+    except OSError as exc:
+        raise UnreadableFileError(name, f"cannot be read ({exc.strerror or exc}); check the path "
+                                        "and its permissions.") from exc
+    if len(data) > limits.max_file_bytes:
+        raise LimitExceededError(name, f"the file is larger than the {limits.max_file_bytes:,}-byte limit.")
+    return data
+
+
+def _thumbnail(rgb: np.ndarray, page: int, page_width: float) -> PageImage:
+    from PIL import Image
+
+    height, width = rgb.shape[:2]
+    factor = min(1.0, THUMBNAIL_EDGE / max(width, height, 1))
+    picture = Image.fromarray(rgb, "RGB")
+    if factor < 1.0:
+        picture = picture.resize((max(1, round(width * factor)), max(1, round(height * factor))),
+                                 Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=82, optimize=True)
+    return PageImage(page=page, width=picture.width, height=picture.height,
+                     scale=picture.width / page_width if page_width else 1.0,
+                     media_type="image/jpeg", data=buffer.getvalue())
+
+
+def _find(rgb: np.ndarray, context: _Context) -> list[Detection]:
+    from .detect import find_marks
+    from .marks import sort_detections
+
+    spec = context.kit.spec
+    found = find_marks(rgb, context.references, spec=spec)
+    return sort_detections([d for d in found if d.confidence >= spec.scan.minimum_confidence])
+
+
+def _scan_image(data: bytes, kind: str, context: _Context, out: _Collected) -> None:
+    from .images import read_frames
+    from .marks import image_mark
+    from .rules import MarkFacts, check_mark
+
+    for frame in read_frames(data, kind, context.name, context.limits):
+        height, width = frame.rgb.shape[:2]
+        out.pages.append(PageInfo(number=frame.number, width=float(width), height=float(height), unit="px"))
+        before = len(out.findings)
+        found = _find(frame.rgb, context)
+        for detection in found:
+            mark = image_mark(detection, out.next_mark_id(), frame.number)
+            out.marks.append(mark)
+            out.findings.extend(check_mark(
+                MarkFacts(mark=mark, detection=detection, unit="px", units_per_px=1.0, mm_per_px=None),
+                context.kit.spec))
+        if context.thumbnails and (found or len(out.findings) > before):
+            out.images.append(_thumbnail(frame.rgb, frame.number, float(width)))
+
+
+class _Structure:
+    """pypdf's view of the document, opened on first need (only pages with marks need it)."""
+
+    def __init__(self, data: bytes, name: str, password: str | None, notes: list[str]) -> None:
+        self.data, self.name, self.password, self.notes = data, name, password, notes
+        self.reader: Any = None
+        self.failed = False
+
+    def placements(self, index: int, view: Any, limits: Limits) -> list[Any]:
+        from .pdf.document import open_structure
+        from .pdf.placements import find_placements
+
+        if self.failed:
+            return []
+        if self.reader is None:
+            try:
+                self.reader = open_structure(self.data, self.name, self.password)
+            except InputError as exc:
+                self.failed = True
+                self.notes.append(f"the document's structure could not be read, so marks were measured "
+                                  f"from pixels only ({exc.detail})")
+                return []
+        scan = find_placements(self.reader, index, view, limits)
+        self.notes.extend(f"page {index + 1}: {note}" for note in scan.notes)
+        return scan.placements
+
+
+def _scan_pdf_page(document: Any, index: int, context: _Context, structure: _Structure,
+                   out: _Collected) -> bool:
+    """Scan one page; returns False (with a note) if the page cannot be read."""
+    from .marks import pdf_mark
+    from .pdf.document import page_box
+    from .pdf.render import render_dpi_for, render_page
+    from .pdf.text import page_text
+    from .rules import MarkFacts, check_mark, check_page_qualifications
+    from .text import read_text_facts
+
+    number = index + 1
+    spec = context.kit.spec
+    try:
+        page = document[index]
+    except Exception as exc:  # pdfium: "Failed to load page"
+        out.notes.append(f"page {number} could not be read ({exc}); it was skipped")
+        return False
+    try:
+        box = page_box(page)
+        out.pages.append(PageInfo(number=number, width=box.width, height=box.height, unit="pt"))
+        dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi), context.limits.max_render_pixels)
+        if dpi < spec.scan.render_dpi:
+            out.notes.append(f"page {number} is very large, so it was rendered at {dpi:.0f} dpi "
+                             f"instead of {spec.scan.render_dpi}; small marks may be missed")
+        try:
+            rendered = render_page(page, dpi)
+        except Exception as exc:  # pdfium rendering failures are per page
+            out.notes.append(f"page {number} could not be rendered ({exc}); it was skipped")
+            return False
+        found = _find(rendered.rgb, context)
+        placements = structure.placements(index, box.view, context.limits) if found else []
+        before = len(out.findings)
+        page_marks: list[Mark] = []
+        for detection in found:
+            placed = pdf_mark(detection, out.next_mark_id(), number, rendered.dpi, placements)
+            out.marks.append(placed.mark)
+            page_marks.append(placed.mark)
+            out.findings.extend(check_mark(
+                MarkFacts(mark=placed.mark, detection=detection, unit="pt", units_per_px=72.0 / rendered.dpi,
+                          mm_per_px=25.4 / rendered.dpi, effective_ppi=placed.effective_ppi),
+                spec))
+        with page_text(page, box.view) as text:
+            facts = read_text_facts(text.text)
+            out.findings.extend(check_page_qualifications(number, facts, page_marks, context.register,
+                                                          context.on, text.box))
+        if context.thumbnails and (found or len(out.findings) > before):
+            out.images.append(_thumbnail(rendered.rgb, number, box.width))
+        return True
+    finally:
+        page.close()
+
+
+def _scan_pdf(data: bytes, password: str | None, context: _Context, out: _Collected) -> None:
+    from .pdf.document import open_pdf
+
+    with open_pdf(data, context.name, password, context.limits) as document:
+        structure = _Structure(data, context.name, password, out.notes)
+        read = sum(_scan_pdf_page(document, index, context, structure, out) for index in range(len(document)))
+        if read == 0:
+            raise UnreadableFileError(context.name, "no page of the PDF could be read; export it again.")
+
+
+def _error_result(name: str, sha256: str | None, kind: str, error: InputError | DocumentError,
+                  started: float, notes: Sequence[str] = ()) -> DocumentResult:
+    if isinstance(error, DocumentError):
+        problem = error
+    else:
+        problem = DocumentError(code=error.code, message=str(error))  # type: ignore[arg-type]
+    return DocumentResult(path=name, sha256=sha256, type=kind, status="error",  # type: ignore[arg-type]
+                          error=problem, notes=tuple(notes), elapsed_s=time.perf_counter() - started)
+
+
+def scan_document(source: str | os.PathLike[str] | bytes, *, kit: Kit | None = None,
+                  register: Register | None = None, on: datetime.date | str | None = None,
+                  password: str | None = None, limits: Limits = DEFAULT_LIMITS, thumbnails: bool = False,
+                  name: str | None = None, references: References | None = None) -> DocumentResult:
+    """Scan one PDF or image (a path or its bytes) and return its marks and findings.
+
+    ``kit`` defaults to :func:`htq_mark.load_kit`, ``register`` to the embedded
+    register, ``on`` to today. ``name`` is the path reported (default: the path
+    given, or ``"<bytes>"``). ``references`` are the detector's references for
+    ``kit``, when already built. With ``thumbnails``, pages with marks or
+    findings get small pictures for visual reports. A document that cannot be
+    read is returned with status ``error``; only bad arguments raise.
+    """
+    started = time.perf_counter()
+    from ..kit import load_kit
+    from ..register import default_register
+
+    is_bytes = isinstance(source, (bytes, bytearray, memoryview))
+    shown = name if name is not None else ("<bytes>" if is_bytes else os.fspath(source))  # type: ignore[arg-type]
+    context = _Context(
+        name=shown, kit=kit if kit is not None else load_kit(),
+        register=register if register is not None else default_register(),
+        on=_as_date(on), references=references, limits=limits, thumbnails=thumbnails)  # type: ignore[arg-type]
+    if context.references is None:
+        from .detect import build_references
+
+        context = _Context(**{**context.__dict__, "references": build_references(context.kit)})
+
+    sha256: str | None = None
+    kind = "unknown"
+    out = _Collected()
+    try:
+        if is_bytes:
+            data = bytes(source)  # type: ignore[arg-type]
+            if len(data) > limits.max_file_bytes:
+                raise LimitExceededError(shown, f"the document is larger than the {limits.max_file_bytes:,}-byte limit.")
+        else:
+            data = _read(source, shown, limits)  # type: ignore[arg-type]
+        sha256 = hashlib.sha256(data).hexdigest()
+        if not data:
+            raise UnreadableFileError(shown, "the file is empty; export it again.")
+        kind = sniff(data[:1024])
+        if kind == "unknown":
+            raise UnsupportedFormatError(shown, describe_unsupported(data[:64]))
+        if kind == "pdf":
+            _scan_pdf(data, password, context, out)
+        else:
+            _scan_image(data, kind, context, out)
+    except InputError as exc:
+        return _error_result(shown, sha256, kind, exc, started, out.notes)
+    except MemoryError:
+        return _error_result(shown, sha256, kind, LimitExceededError(
+            shown, "the document needs more memory than is available to scan it; split or simplify it."),
+            started, out.notes)
+    except RecursionError:
+        return _error_result(shown, sha256, kind, UnreadableFileError(
+            shown, "the document's structure is nested too deeply to read; export it again."),
+            started, out.notes)
+    except Exception as exc:  # a parser's own error on a damaged file; never a traceback
+        return _error_result(shown, sha256, kind, UnreadableFileError(
+            shown, f"the file could not be read ({type(exc).__name__}: {exc}); export it again."),
+            started, out.notes)
+    return DocumentResult(path=shown, sha256=sha256, type=kind, status="ok",  # type: ignore[arg-type]
+                          pages=tuple(out.pages), marks=tuple(out.marks), findings=tuple(out.findings),
+                          images=tuple(out.images), notes=tuple(out.notes),
+                          elapsed_s=time.perf_counter() - started)

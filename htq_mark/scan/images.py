@@ -1,0 +1,133 @@
+"""Read image files (PNG, JPEG, WebP, TIFF, GIF, BMP) as RGB frames, within limits.
+
+Sizes and frame counts are checked from the headers before any pixels are
+decoded. Pillow's own decompression-bomb guard is left as it is; the scanner's
+limits are checked here, per document, without touching Pillow's settings.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import LimitExceededError, UnreadableFileError
+from .limits import Limits
+
+if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
+
+__all__ = ["Frame", "PILLOW_FORMATS", "read_frames"]
+
+#: The Pillow format name for each image type the scanner reads.
+PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "tiff": "TIFF", "gif": "GIF", "bmp": "BMP"}
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One page of an image file: its 1-based number and its RGB pixels (H, W, 3)."""
+
+    number: int
+    rgb: np.ndarray
+
+
+def _open(data: bytes, kind: str, name: str) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            # Above Pillow's own threshold it warns; here that is simply "too large",
+            # and the scanner's limit (checked next) decides.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[kind]])
+    except Image.DecompressionBombError as exc:
+        raise LimitExceededError(name, f"the image is too large to decode safely ({exc}).") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise UnreadableFileError(name, f"the {kind.upper()} image is damaged or incomplete ({exc}); "
+                                        "export it again.") from exc
+
+
+def _check_size(image: Image.Image, name: str, number: int, limits: Limits) -> None:
+    width, height = image.size
+    if width <= 0 or height <= 0:
+        raise UnreadableFileError(name, f"page {number} has no pixels ({width}x{height}); export it again.")
+    if width * height > limits.max_pixels_per_page:
+        raise LimitExceededError(
+            name, f"page {number} is {width}x{height} pixels ({width * height:,}); the limit is "
+                  f"{limits.max_pixels_per_page:,} pixels. Export it smaller or raise --max-pixels.")
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """RGB as a viewer shows it: transparency over white, palettes and CMYK converted."""
+    from PIL import Image
+
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        import numpy as np
+
+        values = np.asarray(image, dtype=np.float64)
+        peak = float(values.max()) if values.size else 0.0
+        scaled = values * (255.0 / peak) if peak > 255 else values
+        return Image.fromarray(np.clip(scaled, 0, 255).astype(np.uint8), "L").convert("RGB")
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+        image.mode == "P" and "transparency" in image.info)
+    if has_alpha:
+        rgba = image.convert("RGBA")
+        canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        canvas.alpha_composite(rgba)
+        return canvas.convert("RGB")
+    return image.convert("RGB")
+
+
+def _frame_count_within(image: Image.Image, name: str, limits: Limits) -> int:
+    """How many frames there are, refusing a file with more than the limit."""
+    declared = getattr(image, "n_frames", 1) if image.format == "TIFF" else None
+    if isinstance(declared, int):
+        count = declared
+    else:
+        # Counting GIF frames walks the file; seek only as far as the limit.
+        count = 1
+        try:
+            while count <= limits.max_frames:
+                image.seek(count)
+                count += 1
+        except EOFError:
+            pass
+        image.seek(0)
+    if count > limits.max_frames:
+        raise LimitExceededError(name, f"the image has more than {limits.max_frames} frames; "
+                                       "split it or raise the frame limit.")
+    return count
+
+
+def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[Frame]:
+    """Decode each frame of an image file as RGB, checking limits before decoding it."""
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    image = _open(data, kind, name)
+    try:
+        _check_size(image, name, 1, limits)
+        count = _frame_count_within(image, name, limits)
+        for index in range(count):
+            try:
+                if index:
+                    image.seek(index)
+                _check_size(image, name, index + 1, limits)
+                image.load()
+                frame: Image.Image = image
+                if index == 0 and kind in ("jpeg", "webp", "png", "tiff"):
+                    frame = ImageOps.exif_transpose(image) or image
+                rgb = np.ascontiguousarray(np.asarray(_to_rgb(frame), dtype=np.uint8))
+            except Image.DecompressionBombError as exc:
+                raise LimitExceededError(name, f"frame {index + 1} is too large to decode safely.") from exc
+            except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError) as exc:
+                raise UnreadableFileError(name, f"frame {index + 1} of the {kind.upper()} image is damaged "
+                                                f"or incomplete ({exc}); export it again.") from exc
+            yield Frame(number=index + 1, rgb=rgb)
+    finally:
+        image.close()

@@ -1,0 +1,99 @@
+"""Expand the PATHs given to a scan into the documents to scan.
+
+A file is scanned whatever its name. A directory is searched recursively in
+sorted order, and the files in it whose first bytes show a supported type are
+scanned (others are skipped). Symbolic-link loops and entries that cannot be
+read become error documents, never a failure of the whole scan.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .results import DocumentError
+from .sniff import HEAD_BYTES, sniff
+
+__all__ = ["InputDocument", "expand_paths"]
+
+
+@dataclass(frozen=True)
+class InputDocument:
+    """One document to scan: its path as reported, where to read it, or why it cannot be."""
+
+    path: str
+    location: Path | None
+    error: DocumentError | None = None
+
+
+def _error(path: str, message: str) -> InputDocument:
+    return InputDocument(path=path, location=None, error=DocumentError("unreadable", f"{path}: {message}"))
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(HEAD_BYTES)
+
+
+def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]]) -> Iterator[InputDocument]:
+    """Documents under the directory ``real``, reported below the path ``shown``."""
+    try:
+        with os.scandir(real) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        yield _error(shown, f"the folder cannot be read ({exc.strerror}); check its permissions.")
+        return
+    for entry in entries:
+        child_shown = os.path.join(shown, entry.name)
+        child = Path(entry.path)
+        try:
+            info = child.stat()  # follows symbolic links
+        except OSError as exc:
+            if child.is_symlink():
+                yield _error(child_shown, "is a broken symbolic link or a symbolic-link loop; fix or remove it.")
+            else:
+                yield _error(child_shown, f"cannot be read ({exc.strerror}); check its permissions.")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            identity = (info.st_dev, info.st_ino)
+            if identity in ancestors:
+                yield _error(child_shown, "is a symbolic link back to a folder that contains it (a loop); "
+                                          "it was not followed.")
+                continue
+            yield from _walk(child_shown, child, ancestors | {identity})
+        elif stat.S_ISREG(info.st_mode):
+            try:
+                head = _head(child)
+            except OSError as exc:
+                yield _error(child_shown, f"cannot be read ({exc.strerror}); check its permissions.")
+                continue
+            if sniff(head) != "unknown":
+                yield InputDocument(path=child_shown, location=child)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[InputDocument]:
+    """The documents named by ``paths``: files as given, directories searched recursively.
+
+    A missing path or an unreadable entry becomes an :class:`InputDocument`
+    with an ``unreadable`` error, so the rest of the scan goes on.
+    """
+    documents: list[InputDocument] = []
+    for given in paths:
+        shown = os.fspath(given)
+        location = Path(shown)
+        try:
+            info = location.stat()
+        except OSError as exc:
+            if location.is_symlink():
+                documents.append(_error(shown, "is a broken symbolic link or a symbolic-link loop; fix it."))
+            else:
+                documents.append(_error(shown, f"cannot be opened ({exc.strerror}); check the path."))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            documents.extend(_walk(shown, location, frozenset({(info.st_dev, info.st_ino)})))
+        else:
+            documents.append(InputDocument(path=shown, location=location))
+    return documents

@@ -1,0 +1,64 @@
+"""Per-document limits: how much work one document may ask of the scanner.
+
+Every limit is checked before the work it guards (file size before reading,
+page count before rendering, pixel counts from headers before decoding), so a
+hostile file costs little. Beyond a limit a document is reported as
+``too-large`` (or ``timeout``) and the batch goes on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ..errors import UsageError
+
+__all__ = ["DEFAULT_LIMITS", "Limits"]
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits applied to each document.
+
+    ``max_pages``: most pages (PDF) a document may have.
+    ``max_pixels_per_page``: most pixels of one page of an image file (each frame).
+    ``max_pixels_per_image``: most pixels of an image inside a PDF that is decoded.
+    ``max_frames``: most frames of a multi-frame TIFF or GIF.
+    ``max_file_bytes``: largest file read.
+    ``max_seconds``: time allowed for one document (enforced by :func:`htq_mark.scan`).
+    ``max_render_pixels``: most pixels a PDF page is rendered at; larger pages are
+    rendered at a lower resolution (noted in the result).
+    ``max_content_bytes``: largest decoded content stream of a PDF page that is
+    walked for image and form placements.
+    ``max_operators``: most content-stream operators walked per page.
+    ``max_form_depth``: deepest nesting of form XObjects followed.
+    """
+
+    max_pages: int = 2000
+    max_pixels_per_page: int = 80_000_000
+    max_pixels_per_image: int = 50_000_000
+    max_frames: int = 200
+    max_file_bytes: int = 512 * 1024 * 1024
+    max_seconds: float = 120.0
+    max_render_pixels: int = 40_000_000
+    max_content_bytes: int = 8 * 1024 * 1024
+    max_operators: int = 200_000
+    max_form_depth: int = 12
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise UsageError(f"limit {item.name} must be a positive number; got {value!r}")
+
+    def replace(self, **changes: Any) -> Limits:
+        """A copy with some limits changed (``None`` values are ignored)."""
+        current = {item.name: getattr(self, item.name) for item in fields(self)}
+        unknown = set(changes) - set(current)
+        if unknown:
+            raise UsageError(f"unknown limit(s): {', '.join(sorted(unknown))}")
+        current.update({k: v for k, v in changes.items() if v is not None})
+        return Limits(**current)
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,208 @@
+"""The evaluation set generator: deterministic, and its labels say where the marks really are."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from benchmarks.evalset.backgrounds import corpus_dir, plain
+from benchmarks.evalset.compose import Pose, place_mark, polygon_mask, visible_fraction
+from benchmarks.evalset.generate import build_context, make_case
+from benchmarks.evalset.pdfwriter import PageBuilder
+from benchmarks.evalset.plan import PLAN, PlannedCase, plan_cases
+from benchmarks.evalset.preview import load_page
+from benchmarks.evalset.scene import MARK_RULES, Context
+from htq_mark.kit import Kit, load_kit
+
+# One case of each medium, and the conditions whose geometry is hardest to get right.
+SAMPLE = [
+    PlannedCase(1, "compliant", "png"),
+    PlannedCase(2, "rotated", "png"),
+    PlannedCase(3, "stretched", "jpeg"),
+    PlannedCase(4, "cropped", "png"),
+    PlannedCase(5, "compliant", "pdf-vector"),
+    PlannedCase(6, "rotated", "pdf-vector"),
+    PlannedCase(7, "real-pdf", "pdf-raster"),
+    PlannedCase(8, "stretched", "pdf-raster"),
+    PlannedCase(9, "photo", "pdf-raster"),
+    PlannedCase(10, "busy-page", "png"),
+    PlannedCase(11, "multi", "png"),
+    PlannedCase(12, "small", "pdf-vector"),
+]
+# Conditions whose artwork is drawn unchanged, so redrawing it at the label's pose changes nothing.
+UNCHANGED_ARTWORK = {"compliant", "rotated", "stretched", "cropped", "real-pdf", "photo", "busy-page",
+                     "multi", "small"}
+
+
+@pytest.fixture(scope="module")
+def kit() -> Kit:
+    return load_kit()
+
+
+@pytest.fixture(scope="module")
+def context(kit: Kit) -> Context:
+    corpus = corpus_dir()
+    if not corpus.is_dir():
+        pytest.fail(f"{corpus}: the shared PDF corpus is missing; the evaluation set draws carrier pages "
+                    "from <repo root>/../shared/corpus")
+    return build_context(seed=7, kit=kit)
+
+
+@pytest.fixture(scope="module")
+def made(context: Context) -> dict[int, tuple[dict[str, Any], bytes]]:
+    out = {}
+    for planned in SAMPLE:
+        case, data = make_case(planned, 7, context)
+        out[planned.index] = (case.to_dict(), data)
+    return out
+
+
+def pose_from_corners(corners: list[list[float]], aspect: float, scale: float = 1.0) -> Pose:
+    """The pose that puts the artwork's corners exactly on ``corners`` (times ``scale``)."""
+    tl, tr, _, bl = (np.array(p, dtype=np.float64) * scale for p in corners[:4])
+    width = float(np.linalg.norm(tr - tl))
+    height = float(np.linalg.norm(bl - tl))
+    rotation = math.degrees(math.atan2(-(tr - tl)[1], (tr - tl)[0]))
+    centre = np.mean(np.array(corners, dtype=np.float64) * scale, axis=0)
+    return Pose(float(centre[0]), float(centre[1]), width, rotation, 1.0, height / (width / aspect))
+
+
+def redraw_difference(image: np.ndarray, kit: Kit, variant: str, pose: Pose) -> float:
+    """Mean change inside the artwork (away from its edge) when the mark is drawn again at ``pose``."""
+    redrawn, _ = place_mark(image, kit, variant, pose)
+    width, height = pose.size(kit.aspect_ratio)
+    inner = Pose(pose.center_x, pose.center_y, pose.width * (width - 6) / width, pose.rotation_deg,
+                 pose.stretch_x, pose.stretch_y * ((height - 6) / height) / ((width - 6) / width))
+    mask = polygon_mask(image.shape[:2], inner.corners(kit.aspect_ratio))
+    assert mask.sum() > 100, "the mark's visible interior is too small to compare"
+    diff = np.abs(redrawn.astype(np.int16) - image.astype(np.int16)).max(axis=-1)
+    return float(diff[mask].mean())
+
+
+def test_planned_sizes() -> None:
+    small, full = plan_cases("small"), plan_cases("full")
+    assert 50 <= len(small) <= 70
+    assert 250 <= len(full) <= 400
+    assert {c.condition for c in small} == set(PLAN)
+    assert [c.id for c in full] == sorted({c.id for c in full})
+
+
+@pytest.mark.parametrize("planned", SAMPLE, ids=lambda p: f"{p.condition}-{p.medium}")
+def test_same_seed_gives_the_same_file_and_labels(planned: PlannedCase, kit: Kit,
+                                                  made: dict[int, tuple[dict[str, Any], bytes]]) -> None:
+    fresh = build_context(seed=7, kit=kit)
+    case, data = make_case(planned, 7, fresh)
+    first_labels, first_data = made[planned.index]
+    assert hashlib.sha256(data).hexdigest() == hashlib.sha256(first_data).hexdigest()
+    assert case.to_dict() == first_labels
+
+
+def test_another_seed_gives_another_file(context: Context, made: dict[int, tuple[dict[str, Any], bytes]]) -> None:
+    _, data = make_case(SAMPLE[0], 8, context)
+    assert data != made[SAMPLE[0].index][1]
+
+
+@pytest.mark.parametrize("planned", [p for p in SAMPLE if p.condition in UNCHANGED_ARTWORK],
+                         ids=lambda p: f"{p.condition}-{p.medium}")
+def test_ground_truth_corners_lie_on_the_marks_pixels(planned: PlannedCase, kit: Kit, tmp_path: Path,
+                                                     made: dict[int, tuple[dict[str, Any], bytes]]) -> None:
+    labels, data = made[planned.index]
+    path = tmp_path / Path(labels["file"]).name
+    path.write_bytes(data)
+    image, scale = load_page(path, labels["unit"], dpi=144.0)
+    assert labels["marks"], "the case should hold a mark"
+    for mark in labels["marks"]:
+        pose = pose_from_corners(mark["corners"], kit.aspect_ratio, scale)
+        at_label = redraw_difference(image, kit, mark["variant"], pose)
+        shift = 0.08 * pose.size(kit.aspect_ratio)[1]
+        moved = Pose(pose.center_x + shift, pose.center_y + shift, pose.width, pose.rotation_deg,
+                     pose.stretch_x, pose.stretch_y)
+        off_label = redraw_difference(image, kit, mark["variant"], moved)
+        assert at_label < 12.0, f"the artwork is not where {labels['id']} says (mean change {at_label:.1f})"
+        assert at_label < 0.4 * off_label, (at_label, off_label)
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_marks_on_rotated_and_offset_pages_land_where_labelled(rotation: int, kit: Kit, tmp_path: Path) -> None:
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    page = writer.add_blank_page(500, 700)
+    page.mediabox = pypdf.generic.RectangleObject([40, 60, 540, 760])
+    page.cropbox = pypdf.generic.RectangleObject([50, 80, 530, 740])
+    page.rotation = rotation
+    carrier = tmp_path / f"carrier-{rotation}.pdf"
+    with carrier.open("wb") as handle:
+        writer.write(handle)
+    shown = (480.0, 660.0) if rotation in (0, 180) else (660.0, 480.0)
+    builder = PageBuilder(*shown)
+    pose = Pose(shown[0] * 0.4, shown[1] * 0.6, 200.0, 20.0, 1.0, 1.2)
+    builder.vector_mark(kit.artwork_for("colour").svg, kit.artwork_for("colour").geometry, pose)
+    out = tmp_path / "stamped.pdf"
+    out.write_bytes(builder.build((carrier, 0)))
+    image, scale = load_page(out, "pt", dpi=144.0)
+    assert image.shape[1] == pytest.approx(shown[0] * 2, abs=2)
+    assert image.shape[0] == pytest.approx(shown[1] * 2, abs=2)
+    scaled = pose_from_corners([list(p) for p in pose.corners(kit.aspect_ratio)], kit.aspect_ratio, scale)
+    assert redraw_difference(image, kit, "colour", scaled) < 12.0
+
+
+def test_compose_corners_bound_the_drawn_pixels(kit: Kit) -> None:
+    canvas = plain((900, 700), (128, 128, 128))
+    pose = Pose(430, 360, 420, 33.0, 1.3, 0.9)
+    out, placed = place_mark(canvas, kit, "colour", pose)
+    changed = np.abs(out.astype(np.int16) - canvas.astype(np.int16)).max(axis=-1) > 8
+    inside = polygon_mask(changed.shape, placed.corners)
+    assert changed.sum() > 20_000
+    assert (changed & ~inside).sum() < 0.01 * changed.sum()
+    assert (changed & inside).sum() > 0.9 * inside.sum()
+    assert placed.visible_fraction == 1.0
+
+
+def test_visible_fraction_of_a_mark_cut_by_an_edge() -> None:
+    corners = [(-50.0, 0.0), (150.0, 0.0), (150.0, 50.0), (-50.0, 50.0)]
+    assert visible_fraction(corners, 400, 300) == pytest.approx(0.75)
+
+
+@pytest.mark.parametrize("planned", SAMPLE, ids=lambda p: f"{p.condition}-{p.medium}")
+def test_labels_agree_with_the_condition(planned: PlannedCase, kit: Kit,
+                                         made: dict[int, tuple[dict[str, Any], bytes]]) -> None:
+    labels, _ = made[planned.index]
+    spec = kit.spec
+    assert labels["condition"] in labels["conditions"]
+    for mark in labels["marks"]:
+        xs = [p[0] for p in mark["corners"]]
+        ys = [p[1] for p in mark["corners"]]
+        assert mark["bbox"] == pytest.approx([min(xs), min(ys), max(xs), max(ys)], abs=0.01)
+        assert mark["rules"] == list(MARK_RULES[planned.condition])
+        size: float
+        minimum: float
+        if labels["unit"] == "px":
+            size, minimum = mark["width"], spec.minimum_width_px
+            assert size >= spec.scan.minimum_detect_width_px
+        else:
+            size, minimum = mark["width_mm"], spec.minimum_width_mm
+            assert size >= 8.0
+        assert (size < minimum) == (planned.condition == "small")
+        assert (mark["visible_fraction"] < 0.999) == (planned.condition == "cropped")
+        if planned.condition == "cropped":
+            assert 0.55 <= mark["visible_fraction"] <= 0.75
+        if planned.condition == "rotated":
+            assert abs(mark["rotation_deg"]) >= 5 * spec.rotation_tolerance_deg
+        else:
+            assert mark["rotation_deg"] == 0
+        if planned.condition == "stretched":
+            assert abs(mark["aspect_ratio_error"]) >= 2 * spec.aspect_ratio_tolerance
+        else:
+            assert mark["aspect_ratio_error"] == 0
+    if labels["format"] == "pdf":
+        import pypdf
+
+        text = pypdf.PdfReader(io.BytesIO(made[planned.index][1])).pages[0].extract_text()
+        assert labels["details"]["qualification"] in text

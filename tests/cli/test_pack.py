@@ -1,0 +1,66 @@
+"""`htq-mark pack`: folders and zips, and its error paths."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from htq_mark.cli import cli
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTQ_MARK_KIT", "HTQ_MARK_REGISTER", "SOURCE_DATE_EPOCH"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, ["pack", *args], catch_exceptions=False)
+
+
+def test_pack_writes_a_zip_with_its_manifest(tmp_path: Path) -> None:
+    target = tmp_path / "mark.zip"
+    result = run("--qualification", "999/1001/9", "--preset", "web", "--preset", "print-a4", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert "wrote zip" in result.stdout and "24 files" in result.stdout
+    with zipfile.ZipFile(target) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        assert "index.html" in archive.namelist()
+    assert manifest["qualification"]["id"] == "999/1001/9"
+    assert len(manifest["files"]) == 24
+
+
+def test_pack_writes_a_folder(tmp_path: Path) -> None:
+    result = run("--variant", "white", "--preset", "social", "-o", str(tmp_path / "pack"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "pack" / "white" / "social" / "htq-mark-white-social.webp").is_file()
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["--preset", "huge"], 2, "unknown preset 'huge'"),
+    (["--variant", "gold"], 2, "unknown variant 'gold'"),
+    (["--colour-space", "lab"], 2, "'lab' is not one of"),
+    (["--qualification", "999/2005/0", "--date", "2026-01-01"], 1, "NOT ENTITLED"),
+    (["--date", "2026-01-01"], 2, "give --qualification too"),
+    (["--kit", "nowhere"], 2, "nowhere: is not a folder"),
+])
+def test_pack_errors_give_a_message_the_exit_status_and_no_file(tmp_path: Path, args: list[str], code: int,
+                                                               message: str) -> None:
+    result = run(*args, "-o", str(tmp_path / "p.zip"))
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_non_empty_folder_needs_force(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "x.txt").write_text("x")
+    result = run("--preset", "web", "-o", str(tmp_path / "p"))
+    assert result.exit_code == 2
+    assert "the folder is not empty" in result.stderr
+    assert run("--preset", "web", "--variant", "black", "--force", "-o", str(tmp_path / "p")).exit_code == 0
+    assert (tmp_path / "p" / "manifest.json").is_file()

@@ -1,0 +1,203 @@
+"""Packs: every variant, format and preset; a manifest that matches; zips that are reproducible."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from htq_mark.errors import NotEntitledError, OutputExistsError, UsageError
+from htq_mark.generate import pack
+from htq_mark.generate.pack import MANIFEST_SCHEMA, build_pack, pack_path
+from htq_mark.kit import load_kit
+
+from .conftest import edit_spec
+
+ENTITLED = "999/1001/9"
+
+
+@pytest.fixture(scope="module")
+def full_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("packs") / "pack"
+    pack(target)
+    return target
+
+
+def _files_on_disk(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_the_pack_has_every_variant_format_and_preset(full_pack: Path) -> None:
+    spec = load_kit().spec
+    manifest = json.loads((full_pack / "manifest.json").read_text())
+    listed = {entry["path"] for entry in manifest["files"]}
+    expected = set()
+    for variant in spec.variants:
+        for name, preset in spec.presets.items():
+            formats = ("png", "jpg", "webp", "svg") if preset.width.endswith("px") else ("pdf", "eps", "svg", "png")
+            expected |= {pack_path(variant, name, format) for format in formats}
+    assert listed == expected
+    assert len(listed) == 3 * 8 * 4
+
+
+def test_the_manifest_matches_the_files_on_disk(full_pack: Path) -> None:
+    manifest = json.loads((full_pack / "manifest.json").read_text())
+    on_disk = _files_on_disk(full_pack)
+    assert manifest["schema"] == MANIFEST_SCHEMA
+    assert set(on_disk) == {e["path"] for e in manifest["files"]} | {"manifest.json", "index.html"}
+    for entry in manifest["files"]:
+        data = on_disk[entry["path"]]
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["bytes"] == len(data)
+        assert entry["path"].endswith(f".{entry['format']}")
+        assert entry["path"].startswith(f"{entry['variant']}/{entry['preset']}/")
+        if entry["format"] in ("png", "jpg", "webp"):
+            assert Image.open(io.BytesIO(data)).size == (entry["canvas_width_px"], entry["canvas_height_px"])
+        if entry["format"] == "pdf":
+            box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+            assert float(box.width) * 25.4 / 72 == pytest.approx(entry["canvas_width_mm"], abs=0.01)
+    sheet = manifest["usage_sheet"]
+    assert sheet["sha256"] == hashlib.sha256(on_disk["index.html"]).hexdigest()
+
+
+@pytest.mark.parametrize(("path", "preset", "width_px", "dpi", "width_mm"), [
+    ("colour/web/htq-mark-colour-web.png", "web", 300, 96, 79.375),
+    ("white/print-a4/htq-mark-white-print-a4.pdf", "print-a4", 472, 300, 40.0),
+    ("black/banner/htq-mark-black-banner.png", "banner", 709, 150, 120.057),
+])
+def test_manifest_entries_give_sizes_in_px_and_mm(full_pack: Path, path: str, preset: str, width_px: int,
+                                                  dpi: int, width_mm: float) -> None:
+    manifest = json.loads((full_pack / "manifest.json").read_text())
+    entry = next(e for e in manifest["files"] if e["path"] == path)
+    assert (entry["preset"], entry["width_px"], entry["dpi"]) == (preset, width_px, dpi)
+    assert entry["width_mm"] == pytest.approx(width_mm, abs=0.001)
+
+
+def test_the_usage_sheet_shows_each_variant_and_the_rules(full_pack: Path) -> None:
+    html = (full_pack / "index.html").read_text()
+    for label in ("Full colour", "One colour, black", "Reversed, white"):
+        assert label in html
+    assert 'style="background: #0B2545"' in html  # the white variant on its dark background
+    assert "25 mm in print or 150 px" in html
+    assert 'src="colour/web/htq-mark-colour-web.svg"' in html
+
+
+def test_a_zip_pack_is_reproducible_and_stays_inside_its_root(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    pack(first, presets=["web", "print-a4"], qualification=ENTITLED, date=dt.date(2026, 3, 1))
+    pack(second, presets=["web", "print-a4"], qualification=ENTITLED, date=dt.date(2026, 3, 1))
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as archive:
+        names = archive.namelist()
+        assert names == sorted(names)
+        for info in archive.infolist():
+            assert not info.filename.startswith("/") and ".." not in info.filename.split("/")
+            assert info.date_time == (1980, 1, 1, 0, 0, 0)
+        manifest = json.loads(archive.read("manifest.json"))
+        assert manifest["qualification"] == {"id": ENTITLED, "checked_on": "2026-03-01"}
+        for entry in manifest["files"]:
+            assert hashlib.sha256(archive.read(entry["path"])).hexdigest() == entry["sha256"]
+
+
+def test_source_date_epoch_dates_zip_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    pack(tmp_path / "p.zip", presets=["web"], variants=["black"])
+    with zipfile.ZipFile(tmp_path / "p.zip") as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_a_folder_pack_and_a_zip_pack_hold_the_same_files(tmp_path: Path) -> None:
+    pack(tmp_path / "p.zip", presets=["web-small"], variants=["white"])
+    pack(tmp_path / "folder", presets=["web-small"], variants=["white"])
+    with zipfile.ZipFile(tmp_path / "p.zip") as archive:
+        zipped = {name: archive.read(name) for name in archive.namelist()}
+    assert zipped == _files_on_disk(tmp_path / "folder")
+
+
+def test_cmyk_packs_print_files_in_cmyk(tmp_path: Path) -> None:
+    result = pack(tmp_path / "p", presets=["print-a5"], variants=["colour"], colour_space="cmyk")
+    by_format = {f.asset.format: f.asset for f in result.files}
+    assert by_format["pdf"].colour_space == "cmyk" and by_format["png"].colour_space == "rgb"
+    assert b" k" in PdfReader(io.BytesIO(by_format["pdf"].data)).pages[0].get_contents().get_data()
+
+
+def test_an_existing_zip_is_kept_unless_forced(tmp_path: Path) -> None:
+    target = tmp_path / "p.zip"
+    target.write_bytes(b"old")
+    with pytest.raises(OutputExistsError, match="p.zip: the file already exists"):
+        pack(target, presets=["web"])
+    assert target.read_bytes() == b"old"
+    pack(target, presets=["web"], variants=["black"], force=True)
+    assert zipfile.is_zipfile(target)
+
+
+def test_a_non_empty_folder_is_refused_unless_forced(tmp_path: Path) -> None:
+    target = tmp_path / "p"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    with pytest.raises(OutputExistsError, match="the folder is not empty"):
+        pack(target, presets=["web"])
+    assert _files_on_disk(target) == {"notes.txt": b"mine"}
+    pack(target, presets=["web"], variants=["black"], force=True)
+    files = _files_on_disk(target)
+    assert files["notes.txt"] == b"mine" and "black/web/htq-mark-black-web.png" in files
+
+
+def test_a_file_where_the_folder_should_be_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "p").write_text("mine")
+    with pytest.raises(OutputExistsError, match="exists and is not a folder"):
+        pack(tmp_path / "p", presets=["web"])
+    assert (tmp_path / "p").read_text() == "mine"
+
+
+def test_an_empty_folder_is_filled(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    pack(tmp_path / "p", presets=["web"], variants=["colour"])
+    assert "colour/web/htq-mark-colour-web.svg" in _files_on_disk(tmp_path / "p")
+    assert [p.name for p in tmp_path.iterdir()] == ["p"]  # no staging folder left behind
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"presets": ["huge"]}, UsageError, "unknown preset 'huge'"),
+    ({"variants": ["gold"]}, UsageError, "unknown variant 'gold'"),
+    ({"colour_space": "lab"}, UsageError, "unknown colour space 'lab'"),
+    ({"date": dt.date(2026, 1, 1)}, UsageError, "give --qualification too"),
+    ({"qualification": "999/2005/0", "date": dt.date(2026, 1, 1)}, NotEntitledError, "withdrawn"),
+])
+def test_pack_errors_write_nothing(tmp_path: Path, kwargs: dict[str, object], error: type[Exception],
+                                   message: str) -> None:
+    with pytest.raises(error, match=message):
+        pack(tmp_path / "p.zip", **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(error, match=message):
+        pack(tmp_path / "folder", **kwargs)  # type: ignore[arg-type]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_preset_below_the_minimum_is_refused(kit_copy: Path, tmp_path: Path) -> None:
+    edit_spec(kit_copy, 'width = "150px"', 'width = "100px"')
+    with pytest.raises(UsageError, match="the minimum is 150 px"):
+        pack(tmp_path / "p.zip", kit=kit_copy)
+    assert not (tmp_path / "p.zip").exists()
+
+
+def test_kit_text_is_escaped_in_the_usage_sheet(kit_copy: Path) -> None:
+    edit_spec(kit_copy, 'label = "Full colour"', 'label = "<script>alert(1)</script>"')
+    edit_spec(kit_copy, 'name = "htq-mark default kit"', 'name = "Kit & <b>co</b>"')
+    _, _, sheet = build_pack(kit=kit_copy, presets=["web"], variants=["colour"])
+    html = sheet.decode()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Kit &amp; &lt;b&gt;co&lt;/b&gt;" in html
+
+
+def test_pack_result_describes_itself(tmp_path: Path) -> None:
+    result = pack(tmp_path / "p.zip", presets=["web"], variants=["colour"])
+    assert result.kind == "zip" and len(result.files) == 4
+    assert "4 files" in result.describe()
+    assert result.to_dict()["manifest"]["files"][0]["path"] == "colour/web/htq-mark-colour-web.png"

@@ -1,0 +1,183 @@
+"""The HTML report, built from hostile inputs, opened in real headless Chromium.
+
+Every payload in the report (file names, PDF text, titles, kit and register
+metadata) tries to set ``window.__pwned``, change ``document.title`` or add an
+element with id ``pwned``. From inside the browser this checks that none did,
+that the Content-Security-Policy blocks inline handlers, injected scripts and
+remote loads, that the findings are on screen and that the filter works. A
+screenshot goes to ``test-artifacts/``.
+
+Needs the Debian packages ``chromium`` and ``chromium-driver`` and the Python
+package ``selenium`` (the ``test`` extra); without them the test fails and says
+how to install them.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from htq_mark import reports
+from tests.reports import factory
+
+pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+INSTALL_HINT = ("install them with: apt-get update && apt-get install -y chromium chromium-driver "
+                "(and pip install selenium, from the 'test' extra)")
+
+# Runs in the page before its own script (DevTools injection is not subject to
+# the page's policy): records policy violations and any alert() a payload makes.
+WATCH = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__violations.push(e.effectiveDirective + " " + e.blockedURI);
+});
+window.__alerts = 0;
+window.alert = function () { window.__alerts += 1; };
+"""
+
+
+def _find(names: tuple[str, ...]) -> str | None:
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.fail(f"selenium is not installed; {INSTALL_HINT}")
+    chromium = _find(("chromium", "chromium-browser"))
+    driver_path = _find(("chromedriver",)) or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists()
+                                               else None)
+    if chromium is None or driver_path is None:
+        pytest.fail(f"headless Chromium is needed for the HTML report test but "
+                    f"{'chromium' if chromium is None else 'chromedriver'} was not found; {INSTALL_HINT}")
+    with tempfile.TemporaryDirectory(prefix="htq-mark-chromium-") as profile:
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND",
+                     "--window-size=1280,2000", f"--user-data-dir={profile}"):
+            options.add_argument(flag)
+        driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+        try:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
+            yield driver
+        finally:
+            driver.quit()
+
+
+@pytest.fixture(scope="module")
+def report_page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    page = tmp_path_factory.mktemp("html-report") / "hostile-report.html"
+    page.write_bytes(reports.render_bytes(factory.hostile_report(), "html"))
+    browser.get(page.as_uri())
+    return browser
+
+
+def _visible_rows(driver: Any) -> int:
+    rows = driver.find_elements("css selector", "tr.finding")
+    return sum(1 for row in rows if row.is_displayed())
+
+
+def _click(driver: Any, kind: str, value: str) -> None:
+    [box] = [b for b in driver.find_elements("css selector", f'#filters input[data-kind="{kind}"]')
+             if b.get_attribute("value") == value]
+    box.click()
+
+
+def test_no_injected_script_ran(report_page: Any) -> None:
+    state = report_page.execute_script("""return {
+        title: document.title,
+        pwned: typeof window.__pwned,
+        pwnedElement: document.getElementById("pwned") !== null,
+        alerts: window.__alerts,
+        scripts: document.scripts.length,
+        images: document.images.length,
+        iframes: document.querySelectorAll("iframe, object, embed, a, form").length,
+        violations: window.__violations.slice(),
+        remote: performance.getEntriesByType("resource").map(function (e) { return e.name; })
+            .filter(function (n) { return !n.startsWith("data:"); })
+    };""")
+    assert state == {"title": "htq-mark scan report", "pwned": "undefined", "pwnedElement": False, "alerts": 0,
+                     "scripts": 1, "images": 0, "iframes": 0, "violations": [], "remote": []}
+
+
+def test_the_findings_are_shown_as_text(report_page: Any) -> None:
+    report = factory.hostile_report()
+    body = report_page.find_element("tag name", "body").text
+    for payload in factory.HOSTILE_STRINGS:
+        assert payload in body, f"not shown as text: {payload!r}"
+    findings = sum(len(d.findings) for d in report.documents)
+    assert _visible_rows(report_page) == findings
+    assert report_page.find_element("id", "shown").text == f"{findings} of {findings} findings shown"
+    badge = report_page.find_element("css selector", "section.document .badge").text
+    assert badge == "FAIL"
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "html-report-hostile.png"
+    assert report_page.save_screenshot(str(shot))
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_policy_blocks_inline_handlers_injected_scripts_and_remote_loads(report_page: Any) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    report_page.execute_script("""
+        var button = document.createElement("button");
+        button.id = "csp-probe";
+        button.setAttribute("onclick", "window.__pwned = 'inline handler'");
+        document.body.appendChild(button);
+        button.click();
+        var script = document.createElement("script");
+        script.textContent = "window.__pwned = 'injected script'";
+        document.body.appendChild(script);
+        var image = document.createElement("img");
+        image.src = "https://example.invalid/beacon.png";
+        document.body.appendChild(image);
+    """)
+    WebDriverWait(report_page, 5).until(
+        lambda d: len(d.execute_script("return window.__violations")) >= 3,
+        message="the Content-Security-Policy did not block an inline handler, a script and a remote image")
+    violations = report_page.execute_script("return window.__violations")
+    assert report_page.execute_script("return typeof window.__pwned") == "undefined"
+    directives = {v.split()[0] for v in violations}
+    assert {"script-src-attr", "script-src-elem", "img-src"} <= directives, violations
+    assert any("example.invalid" in v for v in violations)
+    report_page.execute_script(
+        "document.querySelectorAll('#csp-probe, body > script:last-of-type, body > img').forEach("
+        "function (e) { if (e.parentNode === document.body) { e.remove(); } });")
+
+
+def test_the_filter_shows_only_the_chosen_rules_and_severities(report_page: Any) -> None:
+    report = factory.hostile_report()
+    findings = [f for d in report.documents for f in d.findings]
+    total = len(findings)
+    not_errors = sum(f.severity != "error" for f in findings)
+
+    _click(report_page, "severity", "error")
+    assert _visible_rows(report_page) == not_errors
+    assert report_page.find_element("id", "shown").text == f"{not_errors} of {total} findings shown"
+    unreadable = report_page.find_elements("css selector", "section.rank-0")
+    assert not any(s.is_displayed() for s in unreadable if not s.find_elements("css selector", "tr.finding"))
+
+    _click(report_page, "severity", "error")
+    _click(report_page, "rule", "too-small")
+    assert _visible_rows(report_page) == total - sum(f.rule == "too-small" for f in findings)
+
+    _click(report_page, "rule", "too-small")
+    assert _visible_rows(report_page) == total
+    assert all(s.is_displayed() for s in report_page.find_elements("css selector", "section.document"))

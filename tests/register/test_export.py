@@ -1,0 +1,103 @@
+"""Exporting registers: canonical CSV and JSON, formula safety, round trips."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from htq_mark.errors import OutputExistsError, UsageError
+from htq_mark.register import (
+    COLUMNS,
+    Register,
+    export_register,
+    neutralise_cell,
+    parse_register_bytes,
+    write_register,
+)
+
+
+@pytest.mark.parametrize(("cell", "safe"), [
+    ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+    ("+44 20", "'+44 20"),
+    ("-1", "'-1"),
+    ("@cmd", "'@cmd"),
+    ("\tx", "'\tx"),
+    ("\rx", "'\rx"),
+    ("'=already", "''=already"),
+    ("'plain", "'plain"),
+    ("plain = fine", "plain = fine"),
+    ("", ""),
+])
+def test_formula_cells_are_neutralised(cell: str, safe: str) -> None:
+    assert neutralise_cell(cell) == safe
+
+
+def test_csv_export_has_exactly_the_canonical_columns(example: Register) -> None:
+    rows = list(csv.reader(io.StringIO(export_register(example, "csv").decode("utf-8"))))
+    assert tuple(rows[0]) == COLUMNS
+    assert len(rows) == len(example) + 1
+    assert rows[1][:2] == [example.records[0].qualification_id, example.records[0].title]
+
+
+def test_the_example_register_round_trips_through_csv_and_json(example: Register) -> None:
+    for fmt in ("csv", "json"):
+        again = parse_register_bytes(export_register(example, fmt), f"again.{fmt}",  # type: ignore[arg-type]
+                                     path=Path(f"again.{fmt}"))
+        assert again.records == example.records
+        assert again.provenance.is_example
+
+
+def test_json_export_carries_provenance_and_reloads_its_as_of(example: Register) -> None:
+    document = json.loads(export_register(example, "json"))
+    assert document["format"] == "htq-mark-register"
+    assert document["provenance"]["sha256"] == example.provenance.sha256
+    assert document["provenance"]["notice"].startswith("EXAMPLE DATA")
+    again = parse_register_bytes(export_register(example, "json"), "again.json")
+    assert again.provenance.as_of == example.provenance.as_of
+
+
+def test_hostile_text_round_trips_and_is_neutralised_in_csv(example: Register) -> None:
+    base = example.records[0]
+    hostile = [
+        replace(base, title="=HYPERLINK(\"http://evil\")", awarding_body="+Awards, \"quoted\""),
+        replace(base, qualification_id="999/1002/0", title="-minus", awarding_body="@at"),
+        replace(base, qualification_id="999/1003/2", title="'=quoted already",
+                withdrawal_date=date(2024, 1, 1), withdrawal_reason="=1+1"),
+    ]
+    register = Register.from_records(hostile)
+    data = export_register(register, "csv")
+    for line in data.decode().splitlines()[1:]:
+        for cell in next(csv.reader([line])):
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert parse_register_bytes(data, "x.csv").records == register.records
+
+
+def test_regulated_status_is_kept_in_json_only(example: Register) -> None:
+    record = replace(example.records[0], regulated_status="No longer awarded",
+                     regulated_end_date=date(2025, 1, 31))
+    register = Register.from_records([record])
+    from_json = parse_register_bytes(export_register(register, "json"), "r.json").records[0]
+    from_csv = parse_register_bytes(export_register(register, "csv"), "r.csv").records[0]
+    assert from_json == record
+    assert from_csv == replace(record, regulated_status=None, regulated_end_date=None)
+
+
+def test_write_register_keeps_an_existing_file_unless_forced(example: Register,
+                                                             tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    write_register(example, target, "csv")
+    with pytest.raises(OutputExistsError):
+        write_register(example, target, "json")
+    write_register(example, target, "json", force=True)
+    assert json.loads(target.read_bytes())["records"][0]["qualification_id"] == "999/1001/9"
+
+
+def test_an_unknown_format_is_a_usage_error(example: Register) -> None:
+    with pytest.raises(UsageError, match="'xml' is not an export format"):
+        export_register(example, "xml")  # type: ignore[arg-type]

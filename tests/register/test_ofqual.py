@@ -1,0 +1,132 @@
+"""Cross-checking regulated status against Ofqual's full-dataset CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from htq_mark.errors import RegisterError, RegisterValidationError
+from htq_mark.register import Register, import_ofqual
+
+from .factory import TODAY
+
+WriteFile = Callable[[str, bytes], Path]
+HEADER = ("Qualification Number", "Qualification Title", "Owner Organisation Name",
+          "Qualification Level", "Qualification Status", "Operational End Date",
+          "Certification End Date", "Offered In England")
+DATA_DATE = date(2026, 11, 20)
+
+
+def ofqual_csv(rows: Sequence[Sequence[str]], header: Sequence[str] = HEADER) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def entry(qn: str, status: str, operational: str = "", certification: str = "") -> list[str]:
+    return [qn, "Some title", "Some Awarding Body", "Level 4", status, operational,
+            certification, "True"]
+
+
+def test_statuses_and_end_dates_are_applied(example: Register, write_file: WriteFile) -> None:
+    path = write_file("ofqual.csv", ofqual_csv([
+        entry("999/1001/9", "Available to learners"),
+        entry("999/1002/0", "No longer available to learners", "31/08/2026", "31/08/2028"),
+        entry("99910032", "Available to learners", "2027-01-31"),       # ISO, unseparated QN
+        entry("999/1005/6", "No longer awarded", "", "31/07/2025 00:00:00"),
+        entry("999/1006/8", "Withdrawn"),                                # no dates at all
+        entry("603/7595/4", "No longer awarded"),                        # not on the register
+        entry("not a qn", "Available to learners"),
+    ]))
+    register = import_ofqual(example, path, as_of=DATA_DATE)
+
+    def codes(qn: str, on: date) -> tuple[str, ...]:
+        return register.check(qn, on=on).codes
+
+    assert codes("999/1001/9", TODAY) == ("entitled",)
+    assert codes("999/1002/0", date(2026, 8, 31)) == ("entitled",)
+    assert codes("999/1002/0", date(2026, 9, 1)) == ("regulated-status-ended",)
+    assert codes("999/1003/2", date(2027, 1, 31)) == ("entitled",)
+    assert codes("999/1003/2", date(2027, 2, 1)) == ("regulated-status-ended",)
+    assert codes("999/1005/6", date(2025, 8, 1)) == ("regulated-status-ended",)
+    assert codes("999/1006/8", DATA_DATE - timedelta(days=1)) == ("entitled",)
+    assert codes("999/1006/8", DATA_DATE) == ("regulated-status-ended",)
+    message = register.check("999/1002/0", on=TODAY).reasons[0].message
+    assert "No longer available to learners" in message and "2026-08-31" in message
+
+
+def test_import_returns_a_new_register_with_both_provenances(example: Register,
+                                                             write_file: WriteFile) -> None:
+    path = write_file("ofqual.csv", ofqual_csv([entry("999/1001/9", "Available to learners")]))
+    register = import_ofqual(example, path, as_of=DATA_DATE)
+    assert register is not example
+    assert example.get("999/1001/9").regulated_status is None  # type: ignore[union-attr]
+    assert register.get("999/1001/9").regulated_status == "Available to learners"  # type: ignore[union-attr]
+    ofqual = register.provenance.ofqual
+    assert ofqual is not None and (ofqual.source, ofqual.rows, ofqual.as_of) == (
+        str(path), 1, DATA_DATE)
+    assert register.provenance.sha256 == example.provenance.sha256
+    assert "regulated status from" in register.provenance.describe()
+
+
+def test_register_entries_missing_from_the_data_are_warned_about(example: Register,
+                                                                  write_file: WriteFile) -> None:
+    path = write_file("ofqual.csv", ofqual_csv([entry("999/1001/9", "Available to learners")]))
+    register = import_ofqual(example, path, as_of=DATA_DATE)
+    missing = [w for w in register.warnings if "not in the Ofqual data" in w.message]
+    ofqual_ids = [r for r in example.records if r.scheme == "ofqual"]
+    assert len(missing) == len(ofqual_ids) - 1  # OfS IDs are not regulated by Ofqual
+    assert register.check("999/1002/0", on=TODAY).entitled
+
+
+def test_column_names_are_matched_loosely_and_extra_columns_ignored(
+        example: Register, write_file: WriteFile) -> None:
+    header = ("qualification  number", "QUALIFICATION STATUS", "Operational End Date")
+    path = write_file("o.csv", ofqual_csv([["999/1001/9", "No longer awarded", "01/01/2025"]],
+                                          header))
+    register = import_ofqual(example, path, as_of=DATA_DATE)
+    assert register.check("999/1001/9", on=TODAY).codes == ("regulated-status-ended",)
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (ofqual_csv([], ("Title", "Level")), "no 'Qualification Number' or 'Qualification Status'"),
+    (b"", "the Ofqual data file is empty"),
+    (ofqual_csv([entry("999/1001/9", "Available", "31/02/2026")]), "is not a date"),
+    (ofqual_csv([entry("999/1001/9", "Available", "next year")]), "is not a date"),
+    (ofqual_csv([entry("999/1001/9", "Under review")]), "unknown status"),
+    (ofqual_csv([entry("999/1001/9", "Available to learners"),
+                 entry("999/1001/9", "No longer awarded")]), "listed again"),
+])
+def test_problems_in_relevant_rows_are_reported(example: Register, write_file: WriteFile,
+                                                data: bytes, message: str) -> None:
+    path = write_file("ofqual.csv", data)
+    with pytest.raises(RegisterValidationError, match=message):
+        import_ofqual(example, path, as_of=DATA_DATE)
+
+
+def test_problems_in_unrelated_rows_are_ignored(example: Register, write_file: WriteFile) -> None:
+    path = write_file("ofqual.csv", ofqual_csv([entry("603/7595/4", "Under review", "bad")]))
+    assert len(import_ofqual(example, path, as_of=DATA_DATE)) == len(example)
+
+
+def test_a_missing_file_is_a_register_error(example: Register, tmp_path: Path) -> None:
+    with pytest.raises(RegisterError, match="no such file; check the path of the Ofqual data"):
+        import_ofqual(example, tmp_path / "missing.csv")
+
+
+def test_the_as_of_date_defaults_to_the_file_date(example: Register,
+                                                  write_file: WriteFile) -> None:
+    import os
+
+    path = write_file("ofqual.csv", ofqual_csv([entry("999/1001/9", "Available to learners")]))
+    os.utime(path, (1_700_000_000, 1_700_000_000))
+    register = import_ofqual(example, path)
+    assert register.provenance.ofqual is not None
+    assert register.provenance.ofqual.as_of == date(2023, 11, 14)

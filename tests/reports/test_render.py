@@ -1,0 +1,50 @@
+"""The report dispatcher: formats by name, UTF-8 bytes, determinism, light imports."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from htq_mark import reports
+from htq_mark.errors import UsageError
+from tests.reports import factory
+
+
+def test_the_formats_are_text_json_sarif_and_html() -> None:
+    assert reports.FORMATS == ("text", "json", "sarif", "html")
+
+
+@pytest.mark.parametrize("format", reports.FORMATS)
+def test_render_writes_the_chosen_formats_module_output(format: str) -> None:
+    module = __import__(f"htq_mark.reports.{format}", fromlist=["render"])
+    report = factory.full_report()
+    direct, chosen = io.StringIO(), io.StringIO()
+    module.render(report, direct)
+    reports.render(report, chosen, format)
+    assert chosen.getvalue() == direct.getvalue() != ""
+    assert reports.render_bytes(report, format) == direct.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("format", reports.FORMATS)
+def test_every_format_is_deterministic_and_utf8_even_for_hostile_input(format: str) -> None:
+    first = reports.render_bytes(factory.hostile_report(), format)
+    assert first == reports.render_bytes(factory.hostile_report(), format)
+    first.decode("utf-8")
+
+
+def test_an_unknown_format_is_a_usage_error_naming_the_choices() -> None:
+    with pytest.raises(UsageError, match=r"unknown report format 'xml'; choose one of text, json, sarif, html"):
+        reports.render(factory.report([]), io.StringIO(), "xml")
+
+
+def test_importing_the_reports_pulls_in_no_heavy_library() -> None:
+    code = ("import sys, htq_mark.reports, htq_mark.reports.html, htq_mark.reports.sarif, "
+            "htq_mark.reports.text, htq_mark.reports.json; "
+            "print(sorted(m for m in ('PIL', 'cv2', 'numpy', 'pypdfium2', 'cairosvg', 'pypdf') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.stdout.strip() == "[]"

@@ -1,0 +1,79 @@
+"""The public API: what ``import htq_mark`` offers, and that it stays light."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import htq_mark
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("cv2", "pypdfium2", "cairosvg", "cairocffi", "numpy")
+
+
+def _python(code: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=120, check=False)
+
+
+def test_all_is_sorted_and_every_name_imports() -> None:
+    assert htq_mark.__all__ == sorted(htq_mark.__all__)
+    assert len(set(htq_mark.__all__)) == len(htq_mark.__all__)
+    for name in htq_mark.__all__:
+        assert getattr(htq_mark, name) is not None, name
+    assert set(dir(htq_mark)) == set(htq_mark.__all__)
+
+
+def test_generate_stays_the_function_after_its_package_is_imported() -> None:
+    result = _python("import htq_mark.generate.pack, htq_mark\n"
+                     "from htq_mark.generate.canvas import Layout\n"
+                     "asset = htq_mark.generate(variant='colour', format='svg', width='300px')\n"
+                     "print(type(asset).__name__, callable(htq_mark.pack))")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["GeneratedAsset", "True"]
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        htq_mark.nope  # noqa: B018
+
+
+@pytest.mark.parametrize("name", ["generate", "pack", "load_kit", "scan", "default_register"])
+def test_the_main_calls_are_documented(name: str) -> None:
+    assert getattr(htq_mark, name).__doc__
+
+
+def test_the_generator_api_returns_its_result_types() -> None:
+    asset = htq_mark.generate(variant="black", format="svg", width="40mm")
+    assert isinstance(asset, htq_mark.GeneratedAsset)
+    assert asset.data.startswith(b"<?xml") and asset.canvas_width_mm == pytest.approx(46.25)
+    assert issubclass(htq_mark.BelowMinimumSizeError, htq_mark.UsageError)
+    assert issubclass(htq_mark.UsageError, htq_mark.HtqMarkError)
+
+
+def test_importing_the_package_stays_light() -> None:
+    result = _python("import json, sys, htq_mark\n"
+                     f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+
+
+def test_the_command_line_help_stays_light() -> None:
+    result = _python("import json, sys\nfrom htq_mark.cli import main\n"
+                     "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+                     f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]), file=sys.stderr)")
+    assert "generate" in result.stdout and "pack" in result.stdout and "kit" in result.stdout
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == []
+
+
+def test_python_dash_m_runs_the_command_line() -> None:
+    result = _python("import runpy, sys\nsys.argv = ['htq-mark', '--version']\n"
+                     "runpy.run_module('htq_mark', run_name='__main__')")
+    assert result.returncode == 0
+    assert f"htq-mark, version {htq_mark.__version__}" in result.stdout
