@@ -413,6 +413,19 @@ def render_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def stale_labels(labels: dict[str, Any]) -> list[str]:
+    """Why the labels may not fit this checkout: made with another kit or register."""
+    from htq_mark.kit import load_kit
+    from htq_mark.register import default_register
+
+    problems = []
+    if labels.get("kit", {}).get("sha256") != load_kit().sha256:
+        problems.append("the set was generated with another kit; generate it again")
+    if labels.get("register", {}).get("sha256") != default_register().provenance.sha256:
+        problems.append("the set was generated with another register; its text cases may be labelled wrongly")
+    return problems
+
+
 def evaluate(root: Path, mode: str = "scan", jobs: int = 1, limit: int | None = None) -> dict[str, Any]:
     """Scan the set in ``root`` and score it."""
     labels_path = root / "labels.json"
@@ -420,6 +433,8 @@ def evaluate(root: Path, mode: str = "scan", jobs: int = 1, limit: int | None = 
         raise FileNotFoundError(f"{labels_path}: no labels; generate the set first with "
                                 f"python -m benchmarks.evalset.generate --out {root}")
     labels = json.loads(labels_path.read_text(encoding="utf-8"))
+    for problem in stale_labels(labels):
+        print(f"warning: {problem}", file=sys.stderr)
     if limit is not None:
         labels["cases"] = labels["cases"][:limit]
     started = time.perf_counter()

@@ -41,6 +41,7 @@ __all__ = [
     "intrude_clear_space",
     "occlude",
     "place_mark",
+    "png_to_rgba",
     "polygon_mask",
     "recolour_svg",
     "relative_luminance",
@@ -270,8 +271,8 @@ def _outlined(svg: bytes, kit: Kit, variant: str) -> bytes:
 
 def _difference(kit: Kit, original: bytes, altered: bytes, width: int = 320) -> float:
     """Share of the artwork's box whose pixels differ between two versions."""
-    a = _rgba(render_svg(original, to="png", width=width))
-    b = _rgba(render_svg(altered, to="png", width=width))
+    a = png_to_rgba(render_svg(original, to="png", width=width))
+    b = png_to_rgba(render_svg(altered, to="png", width=width))
     if a.shape != b.shape:
         return 1.0
     diff = np.abs(_over_grey(a) - _over_grey(b)).max(axis=-1) > 40
@@ -303,7 +304,8 @@ def alter_svg(svg: bytes, how: str, kit: Kit, variant: str, minimum_difference: 
 
 # ---------------------------------------------------------------- rendering and compositing
 
-def _rgba(png: bytes) -> NDArray[np.float32]:
+def png_to_rgba(png: bytes) -> NDArray[np.float32]:
+    """PNG bytes as a float RGBA array (0-255)."""
     from PIL import Image as PILImage
 
     with PILImage.open(io.BytesIO(png)) as image:
@@ -338,7 +340,7 @@ def render_tile(svg: bytes, geometry: SvgGeometry, pose: Pose, canvas_size: tupl
     if x1 <= x0 or y1 <= y0:
         return None
     outer = _outer_svg(artwork_body(svg), pose.svg_matrix(geometry, (x0, y0)), x1 - x0, y1 - y0)
-    return _rgba(render_svg(outer, to="png")), x0, y0
+    return png_to_rgba(render_svg(outer, to="png")), x0, y0
 
 
 def composite_rgba(canvas: Image, tile: NDArray[np.float32], x0: int, y0: int) -> Image:

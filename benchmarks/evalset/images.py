@@ -14,7 +14,6 @@ from .compose import (
     Image,
     Placed,
     Pose,
-    alter_svg,
     clear_zone,
     cropped_pose,
     intrude_clear_space,
@@ -25,13 +24,21 @@ from .compose import (
     relative_luminance,
 )
 from .labels import ExpectedMark, ExpectedRule
-from .scene import MARK_RULES, Context, RingStats, background_verdict, fit_pose, random_rotation, ring_stats
+from .scene import (
+    MARK_RULES,
+    Context,
+    RingStats,
+    altered_artwork,
+    background_verdict,
+    fit_pose,
+    random_rotation,
+    ring_stats,
+)
 
 __all__ = ["ImageScene", "build_image_scene", "draw_decoy", "encode_image"]
 
 CANVAS_SIZES = ((800, 600), (1080, 1080), (1200, 800), (1280, 720), (1000, 1400), (1600, 900))
 BACKGROUND_WEIGHTS = {"plain": 0.35, "photo": 0.25, "busy-page": 0.25, "corpus-page": 0.15}
-TAG_OF_BACKGROUND = {"plain": "plain", "photo": "photo", "busy-page": "busy-page", "corpus-page": "corpus-page"}
 
 
 @dataclass
@@ -178,7 +185,7 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
         canvas = back.canvas
         for _ in range(int(rng.integers(0, 3))):
             canvas = draw_decoy(canvas, rng)
-        return ImageScene(canvas, tags=[condition, TAG_OF_BACKGROUND[kind]])
+        return ImageScene(canvas, tags=[condition, kind])
     if tone in ("pale", "mid-dark"):
         back = _Backdrop(plain(size, colour_of_tone(rng, tone)) if rng.random() < 0.5 else gradient(size, rng, tone),
                          "plain", tone, None)
@@ -229,7 +236,7 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
             mark_details["recolouring"] = how
         elif condition == "altered":
             how = str(rng.choice(["remove-part", "outline"])) if variant == "colour" else "remove-part"
-            svg, change = _altered(ctx, variant, how)
+            svg, change = altered_artwork(ctx, variant, how)
             mark_details.update(alteration=how, changed_fraction=round(change, 4))
         canvas, placed = place_mark(canvas, kit, variant, pose, svg)
         # A recoloured mark has no approved background; make sure contrast is not a second problem.
@@ -251,12 +258,12 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
             colour = tuple(int(c) for c in rng.integers(0, 256, 3))
             canvas, covered = occlude(canvas, pose, aspect, float(rng.uniform(0.18, 0.35)), colour, rng)
             mark_details["covered_fraction"] = round(covered, 4)
-        tags = [condition, TAG_OF_BACKGROUND[kind]]
+        tags = [condition, kind]
         label = _mark_label(placed, MARK_RULES[condition], tags, aspect, mark_details)
         marks.append(label)
         for rule in label.rules:
             rules.append(ExpectedRule(rule, "error", 1, index))
-    return ImageScene(canvas, marks, rules, [condition, TAG_OF_BACKGROUND[kind]], details)
+    return ImageScene(canvas, marks, rules, [condition, kind], details)
 
 
 def _grown_box(pose: Pose, aspect: float, margin: float) -> tuple[float, float, float, float]:
@@ -264,15 +271,6 @@ def _grown_box(pose: Pose, aspect: float, margin: float) -> tuple[float, float, 
 
     points = np.array(expanded_corners(pose, aspect, margin))
     return float(points[:, 0].min()), float(points[:, 1].min()), float(points[:, 0].max()), float(points[:, 1].max())
-
-
-def _altered(ctx: Context, variant: str, how: str) -> tuple[bytes, float]:
-    key = ("altered", variant, how)
-    if key not in ctx.cache:
-        threshold = ctx.kit.spec.scan.altered_max_difference
-        ctx.cache[key] = alter_svg(ctx.kit.artwork_for(variant).svg, how, ctx.kit, variant, threshold + 0.02)
-    result: tuple[bytes, float] = ctx.cache[key]
-    return result
 
 
 def _changed_share(before: Image, after: Image, pose: Pose, aspect: float, ratio: float) -> float:

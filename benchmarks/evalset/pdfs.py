@@ -9,6 +9,7 @@ points as a viewer shows the page, origin top-left.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,19 +21,18 @@ from .backgrounds import Carrier, busy_page, colour_of_tone, photo
 from .compose import (
     RECOLOURINGS,
     Pose,
-    _rgba,
     artwork_body,
     cropped_pose,
     expanded_corners,
     place_mark,
+    png_to_rgba,
     recolour_svg,
     relative_luminance,
     visible_fraction,
 )
-from .images import _altered
 from .labels import ExpectedMark, ExpectedRule
 from .pdfwriter import PageBuilder
-from .scene import MARK_RULES, Context, fit_pose, random_rotation
+from .scene import MARK_RULES, Context, altered_artwork, fit_pose, random_rotation
 
 __all__ = ["PAGE_SIZES", "PdfScene", "build_pdf_scene"]
 
@@ -202,7 +202,7 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
                 builder.polygon(expanded_corners(pose, aspect, clear * 1.15 + 3), backing)
         elif condition == "altered":
             how = str(rng.choice(["remove-part", "outline"])) if variant == "colour" else "remove-part"
-            svg, change = _altered(ctx, variant, how)
+            svg, change = altered_artwork(ctx, variant, how)
             mark_details.update(alteration=how, changed_fraction=round(change, 4))
         mark_rules = list(MARK_RULES[condition])
         if baked:
@@ -211,9 +211,8 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
         elif medium == "pdf-vector":
             builder.vector_mark(svg, kit.artwork_for(variant).geometry, pose)
         else:
-            ppi = _ppi(condition, rng, ctx)
+            ppi = _raster_mark(builder, svg, pose, aspect, _ppi(condition, rng, ctx))
             mark_details["ppi"] = round(ppi, 1)
-            _raster_mark(builder, svg, pose, aspect, ppi)
             if condition == "low-resolution":
                 severity = "error" if ppi < kit.spec.minimum_ppi else "warning"
                 mark_details["severity"] = severity
@@ -261,12 +260,19 @@ def _ppi(condition: str, rng: np.random.Generator, ctx: Context) -> float:
     return float(rng.uniform(spec.recommended_ppi * 1.05, spec.recommended_ppi * 1.35))
 
 
-def _raster_mark(builder: PageBuilder, svg: bytes, pose: Pose, aspect: float, ppi: float) -> None:
-    """The artwork as an RGBA image at ``ppi`` (of its unstretched size), placed with ``pose``."""
-    px_w = max(2, round(pose.width / 72 * ppi))
-    px_h = max(2, round(pose.width / aspect / 72 * ppi))
-    rgba = _rgba(render_svg(svg, to="png", width=px_w, height=px_h)).astype(np.uint8)
+def _raster_mark(builder: PageBuilder, svg: bytes, pose: Pose, aspect: float, ppi: float) -> float:
+    """The artwork as an RGBA image (its own proportions) placed with ``pose``.
+
+    The image has enough pixels for ``ppi`` along both placed edges, so a
+    stretched mark is not also a low-resolution one; returns the effective ppi
+    (the lower of the two axes).
+    """
+    placed_w, placed_h = pose.size(aspect)
+    px_w = max(2, math.ceil(max(placed_w, placed_h * aspect) / 72 * ppi))
+    px_h = max(2, round(px_w / aspect))
+    rgba = png_to_rgba(render_svg(svg, to="png", width=px_w, height=px_h)).astype(np.uint8)
     builder.image(rgba[..., :3], pose.corners(aspect), alpha=rgba[..., 3])
+    return min(px_w / (placed_w / 72), px_h / (placed_h / 72))
 
 
 def _bake(builder: PageBuilder, rng: np.random.Generator, ctx: Context, variant: str, svg: bytes,
@@ -340,12 +346,17 @@ def _occlude(builder: PageBuilder, rng: np.random.Generator, pose: Pose, aspect:
 
 
 def _decoy(builder: PageBuilder, rng: np.random.Generator, band: tuple[float, float, float, float]) -> None:
-    """Badge-like vector shapes that are not the mark."""
+    """Badge-like vector shapes that are not the mark, placed off the text band."""
+    page_w, page_h = builder.width, builder.height
     for _ in range(int(rng.integers(1, 3))):
-        w = float(rng.uniform(80, 220))
+        w = float(rng.uniform(min(80.0, page_w * 0.3), min(220.0, page_w * 0.6)))
         h = w / float(rng.uniform(2.4, 4.0))
-        x = float(rng.uniform(30, builder.width - w - 30))
-        y = float(rng.uniform(band[3] + 10 if band[1] < 100 else 40, builder.height - h - 120))
+        band_on_top = band[1] < page_h / 2
+        low, high = (band[3] + 10, page_h - h - 10) if band_on_top else (10.0, band[1] - h - 10)
+        if high <= low:
+            return
+        x = float(rng.uniform(10, page_w - w - 10))
+        y = float(rng.uniform(low, high))
         panel = tuple(int(c) for c in rng.integers(0, 120, 3))
         builder.rect((x, y, x + w, y + h), panel)
         builder.rect((x + h * 0.1, y + h * 0.1, x + h * 0.9, y + h * 0.9), WHITE)

@@ -16,12 +16,13 @@ import numpy as np
 from htq_mark.kit import Kit
 
 from .backgrounds import Carrier
-from .compose import Image, Pose, expanded_corners, polygon_mask, relative_luminance
+from .compose import Image, Pose, alter_svg, expanded_corners, polygon_mask, relative_luminance
 
 __all__ = [
     "MARK_RULES",
     "Context",
     "RingStats",
+    "altered_artwork",
     "background_verdict",
     "fit_pose",
     "ring_stats",
@@ -90,6 +91,16 @@ def ring_stats(canvas: Image, pose: Pose, aspect: float, ratio: float) -> RingSt
         return None
     lum = relative_luminance(canvas[ring])
     return RingStats(float(np.median(lum)), float(lum.std()))
+
+
+def altered_artwork(ctx: Context, variant: str, how: str) -> tuple[bytes, float]:
+    """The artwork of ``variant`` altered ``how``, and the share changed (cached per run)."""
+    key = ("altered", variant, how)
+    if key not in ctx.cache:
+        threshold = ctx.kit.spec.scan.altered_max_difference
+        ctx.cache[key] = alter_svg(ctx.kit.artwork_for(variant).svg, how, ctx.kit, variant, threshold + 0.02)
+    result: tuple[bytes, float] = ctx.cache[key]
+    return result
 
 
 def background_verdict(kit: Kit, variant: str, stats: RingStats) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 import sys
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,21 @@ class _Progress:
             click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
 
 
+def _parse_limits(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+    """``NAME=VALUE`` settings as numbers; the names are checked by :meth:`Limits.replace`."""
+    settings: dict[str, float] = {}
+    for text in values:
+        name, _, value = text.partition("=")
+        try:
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError(value)
+            settings[name.strip().replace("-", "_")] = int(number) if number.is_integer() else number
+        except ValueError:
+            raise click.BadParameter(f"{text!r} is not NAME=NUMBER, e.g. max_frames=500", context, parameter) from None
+    return settings
+
+
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...",
                 type=click.Path(exists=True, dir_okay=True, file_okay=True, path_type=str))
@@ -74,11 +90,14 @@ class _Progress:
               help="Most pages a PDF may have  [default: 2000].")
 @click.option("--max-pixels", type=click.IntRange(min=1), default=None, metavar="N",
               help="Most pixels of one image (or frame)  [default: 80000000].")
+@click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE", callback=_parse_limits,
+              help="Set any other per-document limit, e.g. --limit max_frames=500 (repeatable); "
+                   "the names are those of htq_mark.scan.Limits.")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
 def scan_command(paths: tuple[str, ...], report_format: str, output: str | None, register_path: str | None,
                  on: datetime.datetime | None, fail_on: str, jobs: int | None, password: str | None,
                  kit_path: str | None, timeout: float | None, max_pages: int | None, max_pixels: int | None,
-                 force: bool) -> None:
+                 limit_settings: dict[str, float], force: bool) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
     PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, or a folder searched
@@ -97,7 +116,8 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
             check_writable(output, force=force)
         kit = load_kit(kit_path)
         register = configured_register(register_path)
-        limits = DEFAULT_LIMITS.replace(max_seconds=timeout, max_pages=max_pages, max_pixels_per_page=max_pixels)
+        limits = DEFAULT_LIMITS.replace(**limit_settings).replace(
+            max_seconds=timeout, max_pages=max_pages, max_pixels_per_page=max_pixels)
         progress = _Progress() if sys.stderr.isatty() else None
         try:
             report = scan(list(paths), register=register, on=on.date() if on else None, kit=kit, jobs=jobs,

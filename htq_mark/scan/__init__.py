@@ -29,6 +29,8 @@ ScanOptions = Limits
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "RULES",
+    "SCHEMA_ID",
     "DocumentError",
     "DocumentResult",
     "Finding",
@@ -38,8 +40,6 @@ __all__ = [
     "PageImage",
     "PageInfo",
     "Progress",
-    "RULES",
-    "SCHEMA_ID",
     "ScanOptions",
     "ScanReport",
     "default_jobs",

@@ -134,7 +134,7 @@ class _Worker:
 
 
 def _sha256(item: InputDocument, limits: Limits) -> str | None:
-    if item.location is None:
+    if item.location is None or not item.location.is_file():  # never block on a pipe or device
         return None
     try:
         digest = hashlib.sha256()
@@ -155,7 +155,7 @@ def _failed(item: InputDocument, code: str, message: str, limits: Limits, elapse
     from .sniff import sniff
 
     kind = "unknown"
-    if item.location is not None:
+    if item.location is not None and item.location.is_file():
         try:
             with item.location.open("rb") as handle:
                 kind = sniff(handle.read(1024))
@@ -166,78 +166,93 @@ def _failed(item: InputDocument, code: str, message: str, limits: Limits, elapse
                           elapsed_s=elapsed)
 
 
-def _run(items: Sequence[tuple[int, InputDocument]], setup: _Setup, jobs: int, limits: Limits,
-         results: list[DocumentResult | None], done: Callable[[int], None]) -> None:
-    setup_bytes = _dumps(setup)
-    queue = deque(items)
-    workers: list[_Worker] = []
+class _Pool:
+    """Runs documents on up to ``jobs`` workers, replacing any that die or run out of time."""
 
-    def start() -> None:
-        worker = _Worker(setup_bytes)
-        workers.append(worker)
-        worker.send_setup()
+    def __init__(self, setup: _Setup, jobs: int, limits: Limits, results: list[DocumentResult | None],
+                 done: Callable[[int], None]) -> None:
+        self.setup_bytes = _dumps(setup)
+        self.jobs = jobs
+        self.limits = limits
+        self.results = results
+        self.done = done
+        self.queue: deque[tuple[int, InputDocument]] = deque()
+        self.workers: list[_Worker] = []
 
-    def finish(worker: _Worker, result: DocumentResult) -> None:
+    def run(self, items: Sequence[tuple[int, InputDocument]]) -> None:
+        self.queue.extend(items)
+        try:
+            self.workers = [_Worker(self.setup_bytes) for _ in range(min(self.jobs, len(self.queue)))]
+            for worker in self.workers:  # all start together; each reads its setup when ready
+                worker.send_setup()
+            while self.queue or any(w.task is not None for w in self.workers):
+                self._hand_out()
+                self._collect(self._wait())
+                self._stop_overdue()
+        finally:
+            for worker in self.workers:
+                worker.stop()
+
+    def _hand_out(self) -> None:
+        for worker in self.workers:
+            if worker.ready and worker.task is None and self.queue:
+                index, item = self.queue.popleft()
+                worker.send(index, item, self.limits.max_seconds)
+
+    def _wait(self) -> list[Any]:
+        now = time.monotonic()
+        deadlines = [w.deadline for w in self.workers if w.task is not None]
+        timeout = max(0.0, min(deadlines, default=now + 1.0) - now)
+        return wait([w.connection for w in self.workers], timeout=timeout)
+
+    def _collect(self, ready: list[Any]) -> None:
+        for worker in [w for w in self.workers if w.connection in ready]:
+            try:
+                kind, payload = worker.connection.recv()
+            except (EOFError, OSError):
+                kind, payload = "died", None
+            if kind == "ready":
+                worker.ready = True
+            elif kind == "result":
+                self._finish(worker, payload[1])
+            elif kind == "failed":
+                raise HtqMarkError(f"a scan worker could not start ({payload}).")
+            elif worker.task is None:
+                raise HtqMarkError("a scan worker stopped before it was ready; "
+                                   "check the installation (numpy, OpenCV, pypdfium2).")
+            else:
+                path = worker.task[1].path
+                self._replace(worker, "unreadable",
+                              f"{path}: the reader stopped unexpectedly on this file (it may be damaged or "
+                              "need too much memory); export it again.", 0.0)
+
+    def _stop_overdue(self) -> None:
+        now = time.monotonic()
+        for worker in [w for w in self.workers if w.task is not None and now >= w.deadline]:
+            assert worker.task is not None
+            path = worker.task[1].path
+            self._replace(worker, "timeout",
+                          f"{path}: scanning took longer than the {self.limits.max_seconds:g} s limit and was "
+                          "stopped; raise --timeout or split the document.", self.limits.max_seconds)
+
+    def _replace(self, worker: _Worker, code: str, message: str, elapsed: float) -> None:
+        """Record the worker's document as failed, kill it and start a fresh one if work is left."""
+        assert worker.task is not None
+        item = worker.task[1]
+        worker.kill()
+        self.workers.remove(worker)
+        self._finish(worker, _failed(item, code, message, self.limits, elapsed))
+        if self.queue:
+            fresh = _Worker(self.setup_bytes)
+            self.workers.append(fresh)
+            fresh.send_setup()
+
+    def _finish(self, worker: _Worker, result: DocumentResult) -> None:
         assert worker.task is not None
         index = worker.task[0]
         worker.task = None
-        results[index] = result
-        done(index)
-
-    try:
-        workers.extend(_Worker(setup_bytes) for _ in range(min(jobs, len(queue))))
-        for worker in workers:  # all start together; each reads its setup when ready
-            worker.send_setup()
-        while queue or any(w.task is not None for w in workers):
-            for worker in workers:
-                if worker.ready and worker.task is None and queue:
-                    index, item = queue.popleft()
-                    worker.send(index, item, limits.max_seconds)
-            busy = [w for w in workers if w.task is not None]
-            now = time.monotonic()
-            timeout = max(0.0, min((w.deadline for w in busy), default=now + 1.0) - now)
-            ready = wait([w.connection for w in workers], timeout=timeout)
-            for worker in list(workers):
-                if worker.connection in ready:
-                    try:
-                        kind, payload = worker.connection.recv()
-                    except (EOFError, OSError):
-                        kind, payload = "died", None
-                    if kind == "ready":
-                        worker.ready = True
-                    elif kind == "result":
-                        finish(worker, payload[1])
-                    elif kind == "failed":
-                        raise HtqMarkError(f"a scan worker could not start ({payload}).")
-                    else:
-                        task = worker.task
-                        worker.kill()
-                        workers.remove(worker)
-                        if task is None:
-                            raise HtqMarkError("a scan worker stopped before it was ready; "
-                                               "check the installation (numpy, OpenCV, pypdfium2).")
-                        worker.task = task
-                        finish(worker, _failed(task[1], "unreadable",
-                                               f"{task[1].path}: the reader stopped unexpectedly on this file "
-                                               "(it may be damaged or need too much memory); export it again.",
-                                               limits, 0.0))
-                        if queue:
-                            start()
-            now = time.monotonic()
-            for worker in list(workers):
-                if worker.task is not None and now >= worker.deadline:
-                    task = worker.task
-                    worker.kill()
-                    workers.remove(worker)
-                    finish(worker, _failed(task[1], "timeout",
-                                           f"{task[1].path}: scanning took longer than the {limits.max_seconds:g} s "
-                                           "limit and was stopped; raise --timeout or split the document.",
-                                           limits, limits.max_seconds))
-                    if queue:
-                        start()
-    finally:
-        for worker in workers:
-            worker.stop()
+        self.results[index] = result
+        self.done(index)
 
 
 def _register_summary(register: Register) -> dict[str, Any]:
@@ -290,7 +305,7 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
         setup = _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
                        thumbnails=thumbnails, references=build_references(chosen_kit),
                        single_threaded=min(workers, len(runnable)) > 1)
-        _run(runnable, setup, workers, limits, results, done)
+        _Pool(setup, workers, limits, results, done).run(runnable)
     return ScanReport(
         generator_version=__version__, on_date=when.isoformat(), kit=chosen_kit.describe(),
         register=_register_summary(chosen_register),

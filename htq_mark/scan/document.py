@@ -18,10 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, LimitExceededError, UnreadableFileError, UnsupportedFormatError, UsageError
+from ..errors import (
+    InputError,
+    LimitExceededError,
+    UnreadableFileError,
+    UnsupportedFormatError,
+    UsageError,
+)
+from ._reason import reason
 from .limits import DEFAULT_LIMITS, Limits
 from .results import DocumentError, DocumentResult, Finding, Mark, PageImage, PageInfo
-from .sniff import describe_unsupported, sniff
+from .sniff import DocumentKind, describe_unsupported, sniff
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,6 +38,8 @@ if TYPE_CHECKING:
     from .detect import Detection, References
 
 __all__ = ["THUMBNAIL_EDGE", "scan_document"]
+
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 #: Long edge, in pixels, of the page pictures made for visual reports.
 THUMBNAIL_EDGE = 1000
@@ -111,11 +120,17 @@ def _thumbnail(rgb: np.ndarray, page: int, page_width: float) -> PageImage:
                      media_type="image/jpeg", data=buffer.getvalue())
 
 
+#: The detector refuses pictures narrower or lower than this; they are simply searched for nothing.
+_SMALLEST_SEARCHED_PX = 4
+
+
 def _find(rgb: np.ndarray, context: _Context) -> list[Detection]:
     from .detect import find_marks
     from .marks import sort_detections
 
     spec = context.kit.spec
+    if min(rgb.shape[:2]) < _SMALLEST_SEARCHED_PX:  # a few pixels cannot hold a mark
+        return []
     found = find_marks(rgb, context.references, spec=spec)
     return sort_detections([d for d in found if d.confidence >= spec.scan.minimum_confidence])
 
@@ -181,8 +196,8 @@ def _scan_pdf_page(document: Any, index: int, context: _Context, structure: _Str
     spec = context.kit.spec
     try:
         page = document[index]
-    except Exception as exc:  # pdfium: "Failed to load page"
-        out.notes.append(f"page {number} could not be read ({exc}); it was skipped")
+    except Exception as exc:  # noqa: BLE001 - pdfium: "Failed to load page"
+        out.notes.append(f"page {number} could not be read ({reason(exc)}); it was skipped")
         return False
     try:
         box = page_box(page)
@@ -193,8 +208,8 @@ def _scan_pdf_page(document: Any, index: int, context: _Context, structure: _Str
                              f"instead of {spec.scan.render_dpi}; small marks may be missed")
         try:
             rendered = render_page(page, dpi)
-        except Exception as exc:  # pdfium rendering failures are per page
-            out.notes.append(f"page {number} could not be rendered ({exc}); it was skipped")
+        except Exception as exc:  # noqa: BLE001 - pdfium rendering failures are per page
+            out.notes.append(f"page {number} could not be rendered ({reason(exc)}); it was skipped")
             return False
         found = _find(rendered.rgb, context)
         placements = structure.placements(index, box.view, context.limits) if found else []
@@ -229,6 +244,16 @@ def _scan_pdf(data: bytes, password: str | None, context: _Context, out: _Collec
             raise UnreadableFileError(context.name, "no page of the PDF could be read; export it again.")
 
 
+def _raised_here(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised by htq-mark's own code (a bug) rather than by a parser."""
+    trace = exc.__traceback__
+    if trace is None:
+        return False
+    while trace.tb_next is not None:
+        trace = trace.tb_next
+    return Path(trace.tb_frame.f_code.co_filename).resolve().is_relative_to(_PACKAGE)
+
+
 def _error_result(name: str, sha256: str | None, kind: str, error: InputError | DocumentError,
                   started: float, notes: Sequence[str] = ()) -> DocumentResult:
     if isinstance(error, DocumentError):
@@ -256,27 +281,34 @@ def scan_document(source: str | os.PathLike[str] | bytes, *, kit: Kit | None = N
     from ..kit import load_kit
     from ..register import default_register
 
-    is_bytes = isinstance(source, (bytes, bytearray, memoryview))
-    shown = name if name is not None else ("<bytes>" if is_bytes else os.fspath(source))  # type: ignore[arg-type]
-    context = _Context(
-        name=shown, kit=kit if kit is not None else load_kit(),
-        register=register if register is not None else default_register(),
-        on=_as_date(on), references=references, limits=limits, thumbnails=thumbnails)  # type: ignore[arg-type]
-    if context.references is None:
+    given: bytes | None = None
+    location: str | None = None
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        given = bytes(source)
+    else:
+        location = str(os.fspath(source))
+    shown = name if name is not None else (location if location is not None else "<bytes>")
+    chosen_kit = kit if kit is not None else load_kit()
+    if references is None:
         from .detect import build_references
 
-        context = _Context(**{**context.__dict__, "references": build_references(context.kit)})
+        references = build_references(chosen_kit)
+    context = _Context(name=shown, kit=chosen_kit,
+                       register=register if register is not None else default_register(),
+                       on=_as_date(on), references=references, limits=limits, thumbnails=thumbnails)
 
     sha256: str | None = None
-    kind = "unknown"
+    kind: DocumentKind = "unknown"
     out = _Collected()
     try:
-        if is_bytes:
-            data = bytes(source)  # type: ignore[arg-type]
+        if given is not None:
+            data = given
             if len(data) > limits.max_file_bytes:
-                raise LimitExceededError(shown, f"the document is larger than the {limits.max_file_bytes:,}-byte limit.")
+                raise LimitExceededError(
+                    shown, f"the document is larger than the {limits.max_file_bytes:,}-byte limit.")
         else:
-            data = _read(source, shown, limits)  # type: ignore[arg-type]
+            assert location is not None
+            data = _read(location, shown, limits)
         sha256 = hashlib.sha256(data).hexdigest()
         if not data:
             raise UnreadableFileError(shown, "the file is empty; export it again.")
@@ -297,11 +329,14 @@ def scan_document(source: str | os.PathLike[str] | bytes, *, kit: Kit | None = N
         return _error_result(shown, sha256, kind, UnreadableFileError(
             shown, "the document's structure is nested too deeply to read; export it again."),
             started, out.notes)
-    except Exception as exc:  # a parser's own error on a damaged file; never a traceback
-        return _error_result(shown, sha256, kind, UnreadableFileError(
-            shown, f"the file could not be read ({type(exc).__name__}: {exc}); export it again."),
-            started, out.notes)
-    return DocumentResult(path=shown, sha256=sha256, type=kind, status="ok",  # type: ignore[arg-type]
+    except Exception as exc:  # noqa: BLE001 - a parser's own error on a damaged file; never a traceback
+        if _raised_here(exc):
+            message = (f"could not be scanned because of an internal error in htq-mark "
+                       f"({type(exc).__name__}: {reason(exc)}); please report it with the file.")
+        else:
+            message = f"the file could not be read ({type(exc).__name__}: {reason(exc)}); export it again."
+        return _error_result(shown, sha256, kind, UnreadableFileError(shown, message), started, out.notes)
+    return DocumentResult(path=shown, sha256=sha256, type=kind, status="ok",
                           pages=tuple(out.pages), marks=tuple(out.marks), findings=tuple(out.findings),
                           images=tuple(out.images), notes=tuple(out.notes),
                           elapsed_s=time.perf_counter() - started)

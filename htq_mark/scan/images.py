@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import LimitExceededError, UnreadableFileError
+from ._reason import reason
 from .limits import Limits
 
 if TYPE_CHECKING:
     import numpy as np
     from PIL import Image
 
-__all__ = ["Frame", "PILLOW_FORMATS", "read_frames"]
+__all__ = ["PILLOW_FORMATS", "Frame", "read_frames"]
 
 #: The Pillow format name for each image type the scanner reads.
 PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "tiff": "TIFF", "gif": "GIF", "bmp": "BMP"}
@@ -44,9 +45,9 @@ def _open(data: bytes, kind: str, name: str) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             return Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[kind]])
     except Image.DecompressionBombError as exc:
-        raise LimitExceededError(name, f"the image is too large to decode safely ({exc}).") from exc
+        raise LimitExceededError(name, f"the image is too large to decode safely ({reason(exc)}).") from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise UnreadableFileError(name, f"the {kind.upper()} image is damaged or incomplete ({exc}); "
+        raise UnreadableFileError(name, f"the {kind.upper()} image is damaged or incomplete ({reason(exc)}); "
                                         "export it again.") from exc
 
 
@@ -127,7 +128,7 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
                 raise LimitExceededError(name, f"frame {index + 1} is too large to decode safely.") from exc
             except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError) as exc:
                 raise UnreadableFileError(name, f"frame {index + 1} of the {kind.upper()} image is damaged "
-                                                f"or incomplete ({exc}); export it again.") from exc
+                                                f"or incomplete ({reason(exc)}); export it again.") from exc
             yield Frame(number=index + 1, rgb=rgb)
     finally:
         image.close()

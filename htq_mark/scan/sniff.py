@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["HEAD_BYTES", "SUPPORTED_TYPES", "sniff", "describe_unsupported"]
+__all__ = ["HEAD_BYTES", "SUPPORTED_TYPES", "DocumentKind", "describe_unsupported", "sniff"]
 
 DocumentKind = Literal["pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp", "unknown"]
 

@@ -8,10 +8,26 @@ references, options) once, then one document at a time, and sends back each
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
+import warnings
 from multiprocessing.connection import Connection
 from typing import Any
+
+
+def _load_scanning_libraries() -> None:
+    """Import what scanning needs before the first document, so its time limit is spent on it."""
+    import cv2  # noqa: F401
+    import pypdf  # noqa: F401
+    import pypdfium2  # noqa: F401
+    from PIL import Image
+
+    from . import images, marks, rules, text  # noqa: F401
+    from .detect import find  # noqa: F401
+    from .pdf import document, placements, render  # noqa: F401
+
+    Image.init()
 
 
 def serve(incoming: Connection, outgoing: Connection) -> None:
@@ -24,7 +40,8 @@ def serve(incoming: Connection, outgoing: Connection) -> None:
             import cv2
 
             cv2.setNumThreads(1)
-    except Exception as exc:  # reported to the parent, which fails the scan
+        _load_scanning_libraries()
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the scan
         outgoing.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     outgoing.send(("ready", None))
@@ -44,6 +61,10 @@ def serve(incoming: Connection, outgoing: Connection) -> None:
 
 def main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops its workers
+    # Parsers complain about damaged files on stderr (warnings, pypdf's log) without naming the
+    # file; each result already says what could not be read, so the worker keeps stderr quiet.
+    warnings.simplefilter("ignore")
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     read_fd, write_fd = int(argv[1]), int(argv[2])
     serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False))
 

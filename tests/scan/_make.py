@@ -22,7 +22,7 @@ def mark_fragment(kit, variant: str = "colour", *, x: float, y: float, width: fl
     opening = (f'<svg x="0" y="0" width="{width:.3f}" height="{height:.3f}" preserveAspectRatio="none" '
                f'viewBox="{geometry.min_x} {geometry.min_y} {geometry.width} {geometry.height}">')
     svg = re.sub(r"<svg[^>]*>", opening, svg, count=1)
-    svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.S)
+    svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.DOTALL)
     return f'<g transform="translate({x:.3f} {y:.3f}) rotate({-rotate:.3f})">{svg}</g>'
 
 
@@ -35,7 +35,7 @@ def svg_page(body: str, size: tuple[float, float] = A4, background: str = "white
     width, height = size
     return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
             f'width="{width}pt" height="{height}pt" viewBox="0 0 {width} {height}">'
-            f'<rect width="{width}" height="{height}" fill="{background}"/>{body}</svg>').encode("utf-8")
+            f'<rect width="{width}" height="{height}" fill="{background}"/>{body}</svg>').encode()
 
 
 def pdf_pages(bodies: Sequence[str], size: tuple[float, float] = A4, background: str = "white") -> bytes:

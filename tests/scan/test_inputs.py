@@ -61,7 +61,7 @@ def test_self_referencing_symlink_is_reported(tree):
 
 
 def test_unreadable_entries_are_reported_and_the_rest_kept(tree, monkeypatch):
-    import htq_mark.scan.inputs as inputs
+    from htq_mark.scan import inputs
 
     real_scandir, real_head = os.scandir, inputs._head
 

@@ -12,13 +12,14 @@ verifier decides.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .model import Pose
 
-__all__ = ["edge_map", "find_candidates"]
+__all__ = ["Candidate", "colour_edge_map", "dedupe", "edge_map", "find_candidates"]
 
 CANNY_LOW, CANNY_HIGH = 30, 60
 COLOURFUL_SPREAD = 40        # max-min channel difference (0-255) that makes an image worth colour edges
@@ -26,28 +27,57 @@ MIN_FILL = 0.80              # contour area / its minimum-area rectangle (a roun
 MIN_SOLIDITY = 0.90          # contour area / its convex hull area
 STRETCH_LIMIT = 1.8          # aspect ratios accepted: the artwork's divided or multiplied by this
 BORDER_NEAR = 2.6            # outline points this close to the image edge are the edge, not the artwork
-MIN_VISIBLE = 0.35           # a cropped hypothesis must keep at least this share of the artwork
+MIN_UNCOVERED = 0.5          # an outline shorter than the artwork may be a mark with at most half covered
+MIN_VISIBLE = 0.5            # a cropped hypothesis must keep at least this share of the artwork
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An outline's poses, and poses to try only if one of those shows some likeness.
+
+    ``extended`` poses assume part of the artwork is hidden (covered) beyond the
+    outline's ends; they are many, and only worth trying near something mark-like.
+    """
+
+    poses: tuple[Pose, ...]
+    extended: tuple[Pose, ...] = ()
 
 
 def _is_colourful(rgb: NDArray[np.uint8]) -> bool:
-    step = max(1, min(rgb.shape[0], rgb.shape[1]) // 256)
-    sample = rgb[::step, ::step].astype(np.int16)
-    spread = sample.max(axis=2) - sample.min(axis=2)
-    return bool((spread >= COLOURFUL_SPREAD).mean() > 1e-4)
+    import cv2
+
+    scale = min(1.0, 256.0 / max(rgb.shape[0], rgb.shape[1]))
+    small = cv2.resize(rgb, (max(1, round(rgb.shape[1] * scale)), max(1, round(rgb.shape[0] * scale))),
+                       interpolation=cv2.INTER_NEAREST)
+    channels = cv2.split(small)
+    spread = cv2.max(cv2.max(channels[0], channels[1]), channels[2]) - \
+        cv2.min(cv2.min(channels[0], channels[1]), channels[2])
+    return bool(np.count_nonzero(spread >= COLOURFUL_SPREAD) > 1e-4 * spread.size)
 
 
 def edge_map(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    """Edges of the image (255) on any channel that matters."""
+    """Edges (255) of the image's lightness."""
     import cv2
 
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    edges = cv2.Canny(grey, CANNY_LOW, CANNY_HIGH)
-    if _is_colourful(rgb):
-        red, green, blue = cv2.split(rgb)
-        red_green = cv2.addWeighted(red, 0.5, green, -0.5, 128.0)
-        yellow_blue = cv2.addWeighted(cv2.addWeighted(red, 0.25, green, 0.25, 0.0), 1.0, blue, -0.5, 128.0)
-        edges |= cv2.Canny(red_green, CANNY_LOW, CANNY_HIGH)
-        edges |= cv2.Canny(yellow_blue, CANNY_LOW, CANNY_HIGH)
+    return np.asarray(cv2.Canny(grey, CANNY_LOW, CANNY_HIGH), dtype=np.uint8)
+
+
+def colour_edge_map(rgb: NDArray[np.uint8]) -> NDArray[np.uint8] | None:
+    """Edges of two colour-opponent channels at half resolution, or None for an image without colour.
+
+    They catch a recoloured mark as light as its background; half resolution is
+    enough to propose a pose, which is then refined on the full image.
+    """
+    import cv2
+
+    if not _is_colourful(rgb):
+        return None
+    half = cv2.resize(rgb, (max(1, rgb.shape[1] // 2), max(1, rgb.shape[0] // 2)), interpolation=cv2.INTER_AREA)
+    red, green, blue = cv2.split(half)
+    red_green = cv2.addWeighted(red, 0.5, green, -0.5, 128.0)
+    yellow_blue = cv2.addWeighted(cv2.addWeighted(red, 0.25, green, 0.25, 0.0), 1.0, blue, -0.5, 128.0)
+    edges = cv2.Canny(red_green, CANNY_LOW, CANNY_HIGH) | cv2.Canny(yellow_blue, CANNY_LOW, CANNY_HIGH)
     return np.asarray(edges, dtype=np.uint8)
 
 
@@ -73,7 +103,7 @@ def _poses(centre: NDArray[np.float64], axis: NDArray[np.float64], width: float,
     return poses
 
 
-def _full_poses(points: NDArray[np.float32], aspect: float, min_width: float) -> list[Pose]:
+def _full_candidate(points: NDArray[np.float32], aspect: float, min_width: float) -> Candidate | None:
     import cv2
 
     rect = cv2.minAreaRect(points)
@@ -81,24 +111,37 @@ def _full_poses(points: NDArray[np.float32], aspect: float, min_width: float) ->
     if a < b:
         e1, e2, a, b = e2, e1, b, a
     if b <= 2 or a < 0.8 * min_width or not aspect / STRETCH_LIMIT <= a / b <= aspect * STRETCH_LIMIT:
-        return []
+        return None
     area = abs(cv2.contourArea(points))
     if area < MIN_FILL * a * b:
-        return []
+        return None
     hull = cv2.contourArea(cv2.convexHull(points))
     if area < MIN_SOLIDITY * hull:
-        return []
-    return _poses(np.asarray(rect[0], np.float64), e1, a, b)
+        return None
+    centre = np.asarray(rect[0], np.float64)
+    # Something may cover one end (or one long side): the whole artwork may reach beyond it.
+    extended: list[Pose] = []
+    if a / b < aspect * 0.92:
+        full = aspect * b
+        if a >= MIN_UNCOVERED * full:
+            for sign in (1.0, -1.0):
+                extended.extend(_poses(centre + e1 * sign * (full - a) / 2, e1, full, b))
+    elif a / b > aspect * 1.08:
+        full = a / aspect
+        if b >= MIN_UNCOVERED * full:
+            for sign in (1.0, -1.0):
+                extended.extend(_poses(centre + e2 * sign * (full - b) / 2, e1, a, full))
+    return Candidate(tuple(_poses(centre, e1, a, b)), tuple(extended))
 
 
-def _cropped_poses(points: NDArray[np.float32], on_border: NDArray[np.bool_], aspect: float,
-                   min_width: float, size: tuple[int, int]) -> list[Pose]:
+def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_], aspect: float,
+                       min_width: float, size: tuple[int, int]) -> Candidate | None:
     """Hypotheses for an artwork cut by the image edge, from the visible part of its outline."""
     import cv2
 
     inner = points[~on_border]
     if len(inner) < 5:
-        return []
+        return None
     rect = cv2.minAreaRect(inner)
     e1, e2, _, _ = _rect_axes(rect)
     centre = np.asarray(rect[0], np.float64)
@@ -106,10 +149,10 @@ def _cropped_poses(points: NDArray[np.float32], on_border: NDArray[np.bool_], as
     p, q = offsets @ e1, offsets @ e2
     p0, p1, q0, q1 = p[~on_border].min(), p[~on_border].max(), q[~on_border].min(), q[~on_border].max()
     if min(p1 - p0, q1 - q0) <= 2:
-        return []
+        return None
     area = abs(cv2.contourArea(points))
     if area < MIN_FILL * (p1 - p0) * (q1 - q0):
-        return []
+        return None
     mp, mq = p[on_border].mean(), q[on_border].mean()
     open_side = int(np.argmin([mp - p0, p1 - mp, mq - q0, q1 - mq]))
     # Express everything with the cut across axis "s" (along which the artwork is incomplete).
@@ -134,7 +177,7 @@ def _cropped_poses(points: NDArray[np.float32], on_border: NDArray[np.bool_], as
         for pose in _poses(centre_full, axis, width, height):
             if MIN_VISIBLE <= pose.visible_fraction(*size) < 0.995:
                 poses.append(pose)
-    return poses
+    return Candidate(tuple(poses)) if poses else None
 
 
 def _densify(points: NDArray[np.float32], step: float = 2.0) -> NDArray[np.float32]:
@@ -147,17 +190,19 @@ def _densify(points: NDArray[np.float32], step: float = 2.0) -> NDArray[np.float
     return (points[index] + (following[index] - points[index]) * offsets).astype(np.float32)
 
 
-def _dedupe(poses: list[Pose]) -> list[Pose]:
+def dedupe(candidates: list[Candidate]) -> list[Candidate]:
+    """The candidates without near repeats (the same outline seen twice)."""
     seen: set[tuple[int, ...]] = set()
     unique = []
-    for pose in poses:
+    for candidate in candidates:
+        pose = candidate.poses[0]
         cx, cy = pose.centre
         step = max(1.0, 0.08 * pose.height)
         key = (round(cx / step), round(cy / step), round(20 * math.log(pose.width)),
-               round(20 * math.log(pose.height)), round(pose.rotation_deg / 4) % 90)
+               round(20 * math.log(pose.height)), round(pose.rotation_deg / 4) % 45)
         if key not in seen:
             seen.add(key)
-            unique.append(pose)
+            unique.append(candidate)
     return unique
 
 
@@ -190,8 +235,8 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float
     return found
 
 
-def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -> list[Pose]:
-    """Poses of every outline in ``edges`` shaped like the artwork (whole or cut by the image edge).
+def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -> list[Candidate]:
+    """Candidates for every outline in ``edges`` shaped like the artwork (whole or cut by the image edge).
 
     Outlines cut by the image edge are open curves; two views close them: the
     convex hull of the curve, and the region the curve encloses together with the
@@ -201,21 +246,21 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -
 
     height, width = edges.shape
     size = (width, height)
-    poses: list[Pose] = []
+    found: list[Candidate | None] = []
     touching = False
     for points, box in _large_contours(edges, min_width):
         if not _touches(box, size):
-            whole = _full_poses(points, aspect, min_width)
+            whole = _full_candidate(points, aspect, min_width)
             # An outline with a gap is an open curve; its hull is the shape it outlines.
-            poses.extend(whole or _full_poses(cv2.convexHull(points).reshape(-1, 2), aspect, min_width))
+            found.append(whole or _full_candidate(cv2.convexHull(points).reshape(-1, 2), aspect, min_width))
             continue
         touching = True
         hull = _densify(cv2.convexHull(points).reshape(-1, 2))
         on_border = _on_border(hull, size)
         if on_border.any():
-            poses.extend(_cropped_poses(hull, on_border, aspect, min_width, size))
+            found.append(_cropped_candidate(hull, on_border, aspect, min_width, size))
         if (~on_border).sum() >= 5:
-            poses.extend(_full_poses(hull[~on_border], aspect, min_width))
+            found.append(_full_candidate(hull[~on_border], aspect, min_width))
     if touching:
         framed = edges.copy()
         framed[0, :] = framed[-1, :] = 255
@@ -225,5 +270,5 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -
                 points = _densify(points)
                 on_border = _on_border(points, size)
                 if on_border.any():
-                    poses.extend(_cropped_poses(points, on_border, aspect, min_width, size))
-    return _dedupe(poses)
+                    found.append(_cropped_candidate(points, on_border, aspect, min_width, size))
+    return dedupe([c for c in found if c is not None])

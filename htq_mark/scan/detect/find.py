@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from ...errors import UsageError
 from ...kit import Spec
-from .candidates import edge_map, find_candidates
+from .candidates import Candidate, colour_edge_map, dedupe, edge_map, find_candidates
 from .measure import measure
 from .model import Detection, Pose
 from .references import References
@@ -17,16 +17,17 @@ from .verify import ImagePyramid, Registration, refine, register
 
 __all__ = ["confidence_of", "find_marks"]
 
-SCORE_FLOOR = 0.30          # candidates scoring below this are dropped before refinement
-SCORE_AT_HALF = 0.50        # the part-correlation score that maps to confidence 0.5
-SCORE_SLOPE = 10.0          # steepness of the score -> confidence curve
+EXTEND_FLOOR = 0.15         # an outline's poses must score this before covered-end hypotheses are tried
+SCORE_FLOOR = 0.30          # candidates whose rough score is below this are dropped before refinement
+MATCH_AT_HALF = 0.45        # the share of matching parts that maps to confidence 0.5
+MATCH_SLOPE = 12.0          # steepness of the match -> confidence curve
 MAX_REFINED = 24            # at most this many candidates are refined per image
 OVERLAP_LIMIT = 0.3         # detections overlapping a better one more than this are duplicates
 
 
-def confidence_of(score: float) -> float:
-    """Calibrated confidence (0..1) of a part-correlation score."""
-    return 1.0 / (1.0 + math.exp(-SCORE_SLOPE * (score - SCORE_AT_HALF)))
+def confidence_of(match: float) -> float:
+    """Calibrated confidence (0..1) from the share of matching parts."""
+    return 1.0 / (1.0 + math.exp(-MATCH_SLOPE * (match - MATCH_AT_HALF)))
 
 
 def _check_image(rgb: NDArray[np.uint8]) -> None:
@@ -52,8 +53,36 @@ def _overlap(a: Pose, b: Pose) -> float:
     return float(inter) / min(area_a, area_b)
 
 
-def _best_registrations(pyramid: ImagePyramid, poses: list[Pose], refs: References) -> list[Registration]:
-    scored = [register(pyramid, pose, refs.detect) for pose in poses]
+def _candidates(rgb: NDArray[np.uint8], refs: References, min_width: float) -> list[Candidate]:
+    """Candidates from lightness edges and, on colourful images, from those joined with colour edges.
+
+    Colour edges (found at half resolution) close gaps where a mark is as light as
+    what surrounds it, but also join it to neighbours; both views are searched.
+    """
+    import cv2
+
+    edges = edge_map(rgb)
+    found = find_candidates(edges, refs.aspect_ratio, min_width)
+    colour_edges = colour_edge_map(rgb)
+    if colour_edges is not None:
+        edges |= cv2.resize(colour_edges, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)
+        found = dedupe(found + find_candidates(edges, refs.aspect_ratio, min_width))
+    return found
+
+
+def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: References) -> list[Registration]:
+    scored = []
+    for candidate in candidates:
+        first = [register(pyramid, pose, refs.detect) for pose in candidate.poses]
+        scored.extend(first)
+        if candidate.extended and max(r.score for r in first) >= EXTEND_FLOOR:
+            scored.extend(register(pyramid, pose, refs.detect) for pose in candidate.extended)
+    return scored
+
+
+def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs: References
+                        ) -> list[Registration]:
+    scored = _score_candidates(pyramid, candidates, refs)
     kept = sorted((r for r in scored if r.score >= SCORE_FLOOR), key=lambda r: -r.score)
     chosen: list[Registration] = []
     for candidate in kept:
@@ -63,8 +92,9 @@ def _best_registrations(pyramid: ImagePyramid, poses: list[Pose], refs: Referenc
             break
         refined_pose = refine(pyramid, candidate, refs.measure)
         refined = register(pyramid, refined_pose, refs.detect)
-        chosen.append(refined if refined.score >= candidate.score else candidate)
-    chosen.sort(key=lambda r: -r.score)
+        chosen.append(refined if (refined.match, refined.score) >= (candidate.match, candidate.score)
+                      else candidate)
+    chosen.sort(key=lambda r: (-r.match, -r.score))
     final: list[Registration] = []
     for registration in chosen:
         if not any(_overlap(registration.pose, f.pose) > OVERLAP_LIMIT for f in final):
@@ -83,11 +113,10 @@ def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
     _check_image(rgb)
     rgb = np.ascontiguousarray(rgb)
     min_width = float(min_width_px if min_width_px is not None else spec.scan.minimum_detect_width_px)
-    poses = find_candidates(edge_map(rgb), refs.aspect_ratio, min_width)
     pyramid = ImagePyramid(rgb)
     detections = []
-    for registration in _best_registrations(pyramid, poses, refs):
-        confidence = confidence_of(registration.score)
+    for registration in _best_registrations(pyramid, _candidates(rgb, refs, min_width), refs):
+        confidence = confidence_of(registration.match)
         if confidence < spec.scan.minimum_confidence:
             continue
         pose = registration.pose

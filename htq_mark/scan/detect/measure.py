@@ -26,14 +26,17 @@ from .verify import erode_inside as _erode
 __all__ = ["measure"]
 
 SOURCE_BLUR = 0.6           # source pixels of blur in a rendered, resampled mark
+UNMIX_STEP = 5              # unmix colours from every fifth pixel
 OUTLIER_SHARE = 0.15        # share of worst-fitting pixels ignored when unmixing colours
 MIN_CORE_PIXELS = 12        # a class or part needs this many core pixels to be judged
 DIFFERENCE_FLOOR = 40.0     # RGB distance below which a pixel never counts as different (noise, JPEG)
 DIFFERENCE_SHARE = 0.45     # ...and the share of the distance between class colours it must exceed
 CONTENT_FLOOR = 28.0        # RGB distance from the background that counts as content in the clear space
 CONTENT_NOISE = 4.0         # ...or this many robust standard deviations of the background, if more
+PALETTE_PERCENTILE = 70.0   # the share of the artwork (by area, %) whose colours must fit a variant
 PART_AGREEMENT = 40.0       # RGB distance within which two parts' colours agree
 COVER_MIN_WIDTH = 0.06      # covering blobs are at least this share of the height across (outlines are thinner)
+SIDE_NOISE = 0.005          # content on less than this share of a side's strip is noise (edge spill)
 UNIFORM_VARIATION = 0.02    # luminance spread below which a background is one flat colour
 SIDES = ("left", "right", "top", "bottom")
 
@@ -67,34 +70,43 @@ def _pad(array: NDArray[np.float32], margin_x: int, margin_y: int, value: float 
 def _unmix(warp: NDArray[np.float32], blends: NDArray[np.float32], use: NDArray[np.bool_]
            ) -> NDArray[np.float64]:
     """Colour of each blend component (rows) that best explains ``warp`` where ``use``, robustly."""
-    design = blends[:, use].T.astype(np.float64)
-    target = warp[use].astype(np.float64)
+    # Every few pixels are plenty for a handful of colours.
+    chosen = np.flatnonzero(use.reshape(-1))[::UNMIX_STEP]
+    design = blends.reshape(blends.shape[0], -1)[:, chosen].T.astype(np.float64)
+    target = warp.reshape(-1, 3)[chosen].astype(np.float64)
     keep = np.ones(len(target), bool)
     colours = np.zeros((blends.shape[0], 3))
-    for _ in range(3):
+    for _ in range(2):
         colours, *_ = np.linalg.lstsq(design[keep], target[keep], rcond=None)
         residual = np.linalg.norm(design @ colours - target, axis=1)
         keep = residual <= np.quantile(residual, 1.0 - OUTLIER_SHARE)
     return np.asarray(np.clip(colours, 0, 255), dtype=np.float64)
 
 
-def _class_colours(warp: NDArray[np.float32], refs: References, cores: NDArray[np.bool_],
-                   visible: NDArray[np.bool_], unmixed: NDArray[np.float64]) -> NDArray[np.float64]:
+def _part_colours(warp: NDArray[np.float32], refs: References, cores: NDArray[np.bool_],
+                  visible: NDArray[np.bool_]) -> list[NDArray[np.float64] | None]:
+    """Each part's colour: the median of its core pixels (None when too few are seen)."""
+    frame = refs.measure
+    colours: list[NDArray[np.float64] | None] = []
+    for p, k in enumerate(refs.part_class):
+        core = (frame.parts == p) & cores[k] & visible
+        colours.append(np.median(warp[core], axis=0).astype(np.float64)
+                       if core.sum() >= MIN_CORE_PIXELS // 3 else None)
+    return colours
+
+
+def _class_colours(refs: References, part_colours: list[NDArray[np.float64] | None],
+                   unmixed: NDArray[np.float64]) -> NDArray[np.float64]:
     """Each class's colour, agreed by its parts.
 
-    Every part votes with the median colour of its core; the colour most parts
-    share wins (ties go to the larger parts), so one altered part (a removed
-    tile) does not decide the colour of its class. Classes whose parts have too
-    few core pixels keep the unmixed colour.
+    Every part votes with its colour; the colour most parts share wins (ties go
+    to the larger parts), so one altered part does not decide the colour of its
+    class. Classes with no part seen keep the unmixed colour.
     """
-    frame = refs.measure
+    sizes = [int((refs.measure.parts == p).sum()) for p in range(len(refs.part_class))]
     colours = unmixed.copy()
-    for k in range(len(cores)):
-        votes: list[tuple[NDArray[np.float64], int]] = []
-        for p, part_class in enumerate(refs.part_class):
-            core = (frame.parts == p) & cores[k] & visible if part_class == k else None
-            if core is not None and core.sum() >= MIN_CORE_PIXELS // 3:
-                votes.append((np.median(warp[core], axis=0).astype(np.float64), int(core.sum())))
+    for k in range(len(colours)):
+        votes = [(c, sizes[p]) for p, c in enumerate(part_colours) if c is not None and refs.part_class[p] == k]
         if not votes:
             continue
         support = [(sum(1 for other, _ in votes if np.linalg.norm(other - colour) <= PART_AGREEMENT),
@@ -104,6 +116,68 @@ def _class_colours(warp: NDArray[np.float32], refs: References, cores: NDArray[n
         group = [(c, n) for c, n in votes if np.linalg.norm(c - winner) <= PART_AGREEMENT]
         colours[k] = np.average([c for c, _ in group], axis=0, weights=[n for _, n in group])
     return colours
+
+
+def _expected(refs: References, variant: str, background: NDArray[np.float64] | None
+              ) -> list[NDArray[np.float64] | None]:
+    """Per class, the colour ``variant`` shows there: its paint, or the background where it is knocked out."""
+    return [None if paint is None and background is None
+            else (background if paint is None else np.asarray(paint, np.float64))
+            for paint in refs.palette(variant)]
+
+
+def _palette_distances(refs: References, part_colours: list[NDArray[np.float64] | None],
+                       background: NDArray[np.float64] | None) -> dict[str, float]:
+    """Per variant: how far the parts' colours are from what it paints (delta E).
+
+    The distance is an upper percentile over the artwork's area, part by part: a
+    recolouring moves every part, while one altered part (judged by the altered
+    measure) does not make the whole mark "recoloured".
+    """
+    frame = refs.measure
+    sizes = np.array([float((frame.parts == p).sum()) for p in range(len(refs.part_class))])
+    distances = {}
+    for variant in refs.variants:
+        expected = _expected(refs, variant, background)
+        values, weights = [], []
+        for p, colour in enumerate(part_colours):
+            target = expected[refs.part_class[p]]
+            if colour is None or target is None:
+                continue  # unseen, or knocked out over a busy background (which may show anything)
+            values.append(float(delta_e(srgb_to_lab(colour), srgb_to_lab(target))))
+            weights.append(sizes[p])
+        distances[variant] = _weighted_percentile(values, weights, PALETTE_PERCENTILE) if values else 0.0
+    return distances
+
+
+def _off_palette(refs: References, variant: str, part_colours: list[NDArray[np.float64] | None],
+                 background: NDArray[np.float64] | None, hidden: list[bool]) -> float:
+    """Largest delta E from a seen, uncovered part's colour to the nearest colour ``variant`` shows.
+
+    Which colour sits where is the altered measure's business; here only whether
+    the mark's colours are the variant's (its paints, or the background through
+    its knock-outs) counts, so a mark with a part removed is not "recoloured".
+    """
+    shown = [np.asarray(paint, np.float64) for paint in refs.palette(variant) if paint is not None]
+    knocks_out = any(paint is None for paint in refs.palette(variant))
+    if knocks_out and background is not None:
+        shown.append(background)
+    shown_lab = srgb_to_lab(np.array(shown))
+    worst = 0.0
+    for p, colour in enumerate(part_colours):
+        if colour is None or hidden[p]:
+            continue
+        if knocks_out and background is None and refs.palette(variant)[refs.part_class[p]] is None:
+            continue  # knocked out over a busy background: it may show anything
+        worst = max(worst, float(delta_e(srgb_to_lab(colour)[None], shown_lab).min()))
+    return worst
+
+
+def _weighted_percentile(values: list[float], weights: list[float], percentile: float) -> float:
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    index = int(np.searchsorted(cumulative, percentile / 100.0 * cumulative[-1]))
+    return float(np.asarray(values)[order][min(index, len(values) - 1)])
 
 
 def _cores(frame: Frame, sigma: float) -> NDArray[np.bool_]:
@@ -124,27 +198,6 @@ def _background_kind(spec: Spec, luminance: float, variation: float) -> str:
     if luminance <= rules.dark_max_luminance:
         return "dark"
     return "mid"
-
-
-def _palette_distances(refs: References, colours: NDArray[np.float64], reliable: NDArray[np.bool_],
-                       background: NDArray[np.float64] | None) -> dict[str, float]:
-    """Per variant: the largest delta E between a class's colour and what the variant paints there."""
-    lab = srgb_to_lab(colours)
-    distances = {}
-    for variant in refs.variants:
-        worst = 0.0
-        for k, paint in enumerate(refs.palette(variant)):
-            if not reliable[k]:
-                continue
-            if paint is None:
-                if background is None:
-                    continue  # on a busy background a knocked-out part may show anything
-                expected = srgb_to_lab(background)
-            else:
-                expected = srgb_to_lab(np.asarray(paint, np.float64))
-            worst = max(worst, float(delta_e(lab[k], expected)))
-        distances[variant] = worst
-    return distances
 
 
 def _differences(warp: NDArray[np.float32], colours: NDArray[np.float64], frame: Frame,
@@ -204,11 +257,13 @@ def _clear_space(warp: NDArray[np.float32], inside: NDArray[np.bool_], frame: Fr
     for side, strip in strips.items():
         area = int((zone & strip).sum())
         hits = content & strip
-        if area == 0 or not hits.any():
+        if area == 0 or hits.sum() < SIDE_NOISE * area:
             continue
         share = max(share, float(hits.sum()) / area)
         hx, hy = xs[hits], ys[hits]
-        reach = {"left": hx.max() + 1, "right": width - hx.min(), "top": hy.max() + 1, "bottom": height - hy.min()}
+        # Measured to the centre of the deepest pixel, which a blurred edge only partly covers.
+        reach = {"left": hx.max() + 0.5, "right": width - hx.min() - 0.5,
+                 "top": hy.max() + 0.5, "bottom": height - hy.min() - 0.5}
         depth[side] = float(reach[side])
     return share, depth
 
@@ -233,8 +288,9 @@ def _altered_share(different: NDArray[np.bool_], frame: Frame, refs: References,
     return min(1.0, changed / total)
 
 
-def _covered(different: NDArray[np.bool_], frame: Frame, visible: NDArray[np.bool_], sigma: float) -> float:
-    """Share of the visible artwork under broad difference blobs that reach the artwork's outline.
+def _covered(different: NDArray[np.bool_], frame: Frame, visible: NDArray[np.bool_], sigma: float
+             ) -> NDArray[np.bool_]:
+    """The visible artwork under broad difference blobs that reach the artwork's outline.
 
     Thin bands (an outline drawn round the badge) are alterations, not covers, so
     blobs are opened with a kernel wider than such a band before they count.
@@ -244,7 +300,7 @@ def _covered(different: NDArray[np.bool_], frame: Frame, visible: NDArray[np.boo
     silhouette = frame.silhouette > 0.5
     area = float((silhouette & visible).sum())
     if area <= 0 or not different.any():
-        return 0.0
+        return np.zeros(different.shape, bool)
     bridge = max(1, math.ceil(2.0 * sigma)) + 1
     joined = cv2.morphologyEx(different.astype(np.uint8), cv2.MORPH_CLOSE,
                               cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * bridge + 1, 2 * bridge + 1)))
@@ -253,10 +309,13 @@ def _covered(different: NDArray[np.bool_], frame: Frame, visible: NDArray[np.boo
     blobs = cv2.morphologyEx(joined, cv2.MORPH_OPEN, kernel).astype(bool) & silhouette & visible
     count, labels = cv2.connectedComponents(blobs.astype(np.uint8), connectivity=8)
     if count <= 1:
-        return 0.0
+        return np.zeros(different.shape, bool)
     rim = silhouette & ~(_erode(silhouette.astype(np.uint8), kernel) > 0)
     touching = np.unique(labels[rim & (labels > 0)])
-    return float(np.isin(labels, touching[touching > 0]).sum()) / area
+    covered = np.isin(labels, touching[touching > 0]).astype(np.uint8)
+    # Give back the blurred edges the cores left out.
+    grow = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * bridge + 1, 2 * bridge + 1))
+    return np.asarray(cv2.dilate(covered, grow).astype(bool) & silhouette & visible)
 
 
 def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> PixelMeasurements:
@@ -283,11 +342,10 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
                       np.ones((2 * gap + 1, 2 * gap + 1), np.uint8)) > 0
     unmixed = _unmix(warp, blends, near & inside)
     outline_background = unmixed[-1]
-    cores = _cores(frame, sigma)
-    # Colours come from stroke centres too (a light erosion), so thin letters have a say.
-    class_colours = _class_colours(core_warp, refs, _cores(frame, sigma / 2), visible, unmixed[:-1])
-
-    reliable = np.array([(core & visible).sum() >= MIN_CORE_PIXELS for core in cores])
+    # A light erosion keeps the centres of letters' strokes, so thin parts have a say too.
+    cores = _cores(frame, sigma / 2)
+    part_colours = _part_colours(core_warp, refs, cores, visible)
+    class_colours = _class_colours(refs, part_colours, unmixed[:-1])
 
     # Background: the clear-space zone outside the outline.
     zone_mask = inside & ~near
@@ -305,11 +363,23 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     kind = _background_kind(spec, background_luminance, variation)
     outer_luminance = float(relative_luminance(class_colours[0]))
 
-    distances = _palette_distances(refs, class_colours, reliable, None if kind == "photo" else background)
+    shown_background = None if kind == "photo" else background
+    distances = _palette_distances(refs, part_colours, shown_background)
     best = min(distances, key=lambda v: distances[v]) if distances else None
 
-    different = _differences(core_warp, class_colours, frame, cores, visible)
+    # Judge each pixel against the approved colours when a variant fits; a recoloured
+    # mark is judged against its own (agreed) colours instead.
+    reference = class_colours
+    if best is not None and distances[best] <= spec.scan.colour_tolerance_delta_e:
+        expected = _expected(refs, best, shown_background)
+        reference = np.array([class_colours[k] if e is None else e for k, e in enumerate(expected)])
+    different = _differences(core_warp, reference, frame, cores, visible)
     altered = _altered_share(different, frame, refs, cores, visible)
+    covered = _covered(different, frame, visible, sigma)
+    artwork_seen = float(((frame.silhouette > 0.5) & visible).sum())
+    hidden = [bool((covered & (frame.parts == p)).sum() > 0.5 * max(1, ((frame.parts == p) & visible).sum()))
+              for p in range(len(refs.part_class))]
+    off_palette = _off_palette(refs, best, part_colours, shown_background, hidden) if best else 0.0
 
     uniform = variation < UNIFORM_VARIATION
     share, depth = _clear_space(warp, inside, frame, margin_x, margin_y, background, uniform, gap)
@@ -319,7 +389,7 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
                 for side, value in depth.items()}
 
     return PixelMeasurements(
-        palette_distance=round(distances[best], 2) if best else 0.0,
+        palette_distance=round(off_palette, 2),
         best_variant=best,
         background_luminance=round(background_luminance, 4),
         background_variation=round(variation, 4),
@@ -329,5 +399,5 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
         clear_space_intrusion=round(share, 4),
         clear_space_intrusion_px=depth_px,
         altered_difference=round(altered, 4),
-        covered_fraction=round(_covered(different, frame, visible, sigma), 4),
+        covered_fraction=round(float(covered.sum()) / artwork_seen, 4) if artwork_seen else 0.0,
     )

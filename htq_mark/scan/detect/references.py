@@ -32,6 +32,7 @@ MEASURE_HEIGHT = 96        # px; frame registered marks are measured in
 PART_MERGE_RATIO = 0.03    # areas of one class closer than this share of the height form one part
 MIN_CLASS_SHARE = 0.004    # smaller classes are edge artefacts of anti-aliasing, folded into neighbours
 MIN_PART_SHARE = 0.002     # smaller parts are ignored when scoring part by part
+WINDOW_MARGIN = 0.08       # a part is scored in its box grown by this share of the frame height
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +45,8 @@ class Frame:
     silhouette: NDArray[np.float32]  # (H, W): share of each pixel inside the artwork
     parts: NDArray[np.int16]         # (H, W): part index, -1 outside the artwork
     windows: tuple[tuple[int, int, int, int], ...]  # each part's box (x0, y0, x1, y1), end exclusive
+    inside: NDArray[np.intp]         # flat indices of the pixels inside the artwork
+    window_pixels: tuple[NDArray[np.intp], ...]  # per part: flat indices of its scoring window in the artwork
 
     @property
     def outer(self) -> NDArray[np.float32]:
@@ -212,7 +215,14 @@ def _frame(labels: NDArray[np.int16], part_map: NDArray[np.int16], class_count: 
     for p in range(part_count):
         ys, xs = np.nonzero(shares[p] > 0.25)
         windows.append((int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1))
-    for array in (classes, silhouette, parts):
+    inside = np.flatnonzero(silhouette.reshape(-1) > 0.5)
+    margin = max(1, round(WINDOW_MARGIN * height))
+    window_pixels = []
+    for x0, y0, x1, y1 in windows:
+        box = np.zeros((height, width), bool)
+        box[max(0, y0 - margin):y1 + margin, max(0, x0 - margin):x1 + margin] = True
+        window_pixels.append(np.flatnonzero(box.reshape(-1) & (silhouette.reshape(-1) > 0.5)))
+    for array in (classes, silhouette, parts, inside, *window_pixels):
         array.setflags(write=False)
     return Frame(width=width, height=height, classes=classes, silhouette=silhouette, parts=parts,
-                 windows=tuple(windows))
+                 windows=tuple(windows), inside=inside, window_pixels=tuple(window_pixels))

@@ -11,6 +11,7 @@ all at once. Only the part of the artwork inside the image counts.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -20,11 +21,14 @@ from numpy.typing import NDArray
 from .model import Pose
 from .references import Frame
 
-__all__ = ["ImagePyramid", "Registration", "erode_inside", "refine", "register", "score_pose"]
+__all__ = ["ImagePyramid", "Registration", "blurred_outer", "erode_inside", "match_score", "refine", "register"]
 
+PART_MATCHED = 0.85        # a part whose correlation reaches this matches fully...
+PART_UNMATCHED = 0.55      # ...and one at or below this not at all
+GLOBAL_FLOOR = 0.15        # below this correlation over the whole artwork nothing is looked at part by part
+MIN_VISIBLE_SHARE = 0.3    # share of the artwork that must lie inside the image
 MIN_CONTRAST = 18.0        # RGB distance between the mean outer-class and other colours of a real mark
-MIN_PART_VISIBLE = 0.6     # share of a part's window that must be inside the image for the part to count
-WINDOW_MARGIN = 0.08       # part windows reach this share of the frame height beyond the part
+MIN_PART_VISIBLE = 0.5     # share of a part's window that must be inside the image for the part to count
 SOURCE_BLUR = 0.6          # source pixels of blur a rendered, resampled mark carries
 ECC_BLURS = (11, 3)        # Gaussian sizes of the coarse and the fine alignment passes
 
@@ -64,42 +68,71 @@ class ImagePyramid:
         return image, image.shape[1] / self._levels[0].shape[1]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Registration:
-    """A pose with the image warped into the artwork's frame and what the comparison found."""
+    """A pose and how well the image there matches the artwork."""
 
     pose: Pose
-    warp: NDArray[np.uint8]          # (H, W, 3) RGB in the frame
-    visible: NDArray[np.bool_]       # (H, W) frame pixels inside the image
-    projection: NDArray[np.float32]  # (H, W) colours projected to predict the outer class
-    weights: NDArray[np.float64]     # (4,) the projection: rgb @ weights[:3] + weights[3]
-    score: float                     # 0..1 mean part correlation
-    contrast: float                  # RGB distance between outer-class and other colours
+    weights: tuple[float, float, float, float]  # colour projection: rgb @ weights[:3] + weights[3]
+    score: float                     # 0..1 mean part correlation (forgiving: ranks rough poses)
+    match: float                     # 0..1 share of parts that match closely (strict: decides)
+    contrast: float                  # RGB distance between the colours the projection separates
     parts_seen: int
 
 
 def _visible(pose: Pose, frame: Frame, size: tuple[int, int]) -> NDArray[np.bool_] | None:
-    """Frame pixels that fall inside the image, or None when all do."""
+    """Per pixel of ``frame`` (flat): does it fall inside the image? None when all do."""
     xs = [p[0] for p in pose.corners]
     ys = [p[1] for p in pose.corners]
     if min(xs) >= 0 and min(ys) >= 0 and max(xs) <= size[0] and max(ys) <= size[1]:
         return None
     matrix = pose.matrix(frame.width, frame.height)
-    gy, gx = np.mgrid[0:frame.height, 0:frame.width].astype(np.float64)
+    gy, gx = np.divmod(np.arange(frame.width * frame.height), frame.width)
     ix = matrix[0, 0] * gx + matrix[0, 1] * gy + matrix[0, 2] + 0.5
     iy = matrix[1, 0] * gx + matrix[1, 1] * gy + matrix[1, 2] + 0.5
     return np.asarray((ix >= 0) & (iy >= 0) & (ix < size[0]) & (iy < size[1]))
 
 
-def _target(frame: Frame, pose_height: float) -> NDArray[np.float32]:
-    """The outer-class mask blurred as much as a mark of this size is."""
+def blurred_outer(frame: Frame, pose_height: float) -> NDArray[np.float32]:
+    """The outer-class mask blurred as much as a mark ``pose_height`` px tall is."""
+    return _blurred_outer(frame, _blur_step(frame, pose_height))
+
+
+def _blur_step(frame: Frame, pose_height: float) -> float:
+    sigma = SOURCE_BLUR * frame.height / max(pose_height, 1.0)
+    return 0.0 if sigma < 0.5 else round(sigma * 4) / 4  # few distinct blurs, so results are stable
+
+
+@functools.lru_cache(maxsize=64)
+def _blurred_outer(frame: Frame, sigma: float) -> NDArray[np.float32]:
     import cv2
 
-    sigma = SOURCE_BLUR * frame.height / max(pose_height, 1.0)
-    if sigma < 0.5:
+    if sigma <= 0:
         return frame.outer
-    sigma = round(sigma * 4) / 4  # few distinct blurs, so results are stable
-    return np.asarray(cv2.GaussianBlur(frame.outer, (0, 0), sigma), dtype=np.float32)
+    blurred = np.asarray(cv2.GaussianBlur(frame.outer, (0, 0), sigma), dtype=np.float32)
+    blurred.setflags(write=False)
+    return blurred
+
+
+@dataclass(frozen=True, eq=False)
+class _Target:
+    """The blurred outer-class mask over the artwork's pixels, centred, whole and per part window."""
+
+    values: NDArray[np.float32]
+    centred: NDArray[np.float32]
+    norm: float
+    windows: tuple[tuple[NDArray[np.intp], NDArray[np.float32], float], ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _target(frame: Frame, sigma: float) -> _Target:
+    values = np.ascontiguousarray(_blurred_outer(frame, sigma).reshape(-1), dtype=np.float32)
+    centred = values - values.mean()
+    windows = []
+    for window in frame.window_pixels:
+        part = values[window] - values[window].mean()
+        windows.append((window, part, float(np.sqrt(part @ part))))
+    return _Target(values, centred, float(np.sqrt(centred @ centred)), tuple(windows))
 
 
 def register(pyramid: ImagePyramid, pose: Pose, frame: Frame) -> Registration:
@@ -110,56 +143,74 @@ def register(pyramid: ImagePyramid, pose: Pose, frame: Frame) -> Registration:
     matrix = pose.scaled(factor).matrix(frame.width, frame.height)
     warp = cv2.warpAffine(image, matrix, (frame.width, frame.height),
                           flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
-    inside = _visible(pose, frame, pyramid.size)
-    visible = np.ones((frame.height, frame.width), bool) if inside is None else inside
-    target = _target(frame, pose.height * factor)
-    use = visible & (frame.silhouette > 0.5)
-    empty = np.zeros((frame.height, frame.width), np.float32)
-    if use.sum() < 0.3 * frame.width * frame.height:
-        return Registration(pose, warp, visible, empty, np.zeros(4), 0.0, 0.0, 0)
-    colours = warp[use].astype(np.float64)
-    truth = target[use].astype(np.float64)
-    mean = colours.mean(axis=0)
-    centred = colours - mean
-    truth_c = truth - truth.mean()
-    covariance = centred.T @ centred / len(truth)
-    covariance += np.eye(3) * (1e-3 * np.trace(covariance) + 1.0)
-    beta = np.linalg.solve(covariance, centred.T @ truth_c / len(truth))
-    inner, outer = truth > 0.9, truth < 0.1
-    contrast = float(np.linalg.norm(colours[inner].mean(axis=0) - colours[outer].mean(axis=0))) \
-        if inner.any() and outer.any() else 0.0
-    weights = np.append(beta, -float(mean @ beta))
-    projection = (warp.astype(np.float64) @ beta + weights[3]).astype(np.float32)
-    score, seen = _part_score(projection, target, use, frame)
-    return Registration(pose, warp, visible, projection, weights, score if contrast >= MIN_CONTRAST else 0.0,
-                        contrast, seen)
-
-
-def _part_score(projection: NDArray[np.float32], target: NDArray[np.float32], use: NDArray[np.bool_],
-                frame: Frame) -> tuple[float, int]:
-    margin = max(1, round(WINDOW_MARGIN * frame.height))
-    scores = []
-    for x0, y0, x1, y1 in frame.windows:
-        x0, y0 = max(0, x0 - margin), max(0, y0 - margin)
-        x1, y1 = min(frame.width, x1 + margin), min(frame.height, y1 + margin)
-        window_use = use[y0:y1, x0:x1]
-        silhouette = frame.silhouette[y0:y1, x0:x1] > 0.5
-        if window_use.sum() < MIN_PART_VISIBLE * silhouette.sum():
+    # Every pixel of the frame takes part: the few beyond the rounded corners show
+    # background and are expected to be unlike the outline, as they are.
+    colours = warp.reshape(-1, 3).astype(np.float32)
+    target = _target(frame, _blur_step(frame, pose.height * factor))
+    visible = _visible(pose, frame, pyramid.size)
+    nothing = Registration(pose, (0.0, 0.0, 0.0, 0.0), 0.0, 0.0, 0.0, 0)
+    if visible is None:
+        seen_colours, truth = colours, target.centred
+    else:
+        if visible.sum() < MIN_VISIBLE_SHARE * len(visible):
+            return nothing
+        seen_colours = colours[visible]
+        truth = target.values[visible] - target.values[visible].mean()
+    # The colour direction that best predicts the mask (least squares): any palette, or inverted.
+    mean = np.full(len(seen_colours), 1.0 / len(seen_colours), np.float32) @ seen_colours
+    centred = seen_colours - mean
+    covariance = (centred.T @ centred).astype(np.float64)
+    covariance += np.eye(3) * (1e-3 * np.trace(covariance) + len(truth))
+    beta = np.linalg.solve(covariance, (centred.T @ truth).astype(np.float64)).astype(np.float32)
+    projection = centred @ beta
+    norm = float(np.sqrt((projection @ projection) * (truth @ truth)))
+    if norm <= 0 or float(projection @ truth) / norm < GLOBAL_FLOOR:
+        return nothing
+    split = projection > 0
+    if split.all() or not split.any():
+        return nothing
+    on = split.astype(np.float32)
+    contrast = float(np.linalg.norm((on @ seen_colours) / on.sum() - ((1 - on) @ seen_colours) / (1 - on).sum()))
+    if contrast < MIN_CONTRAST:
+        return nothing
+    full_projection = (colours - mean) @ beta
+    correlations = []
+    for window, part_truth, part_norm in target.windows:
+        if visible is not None:
+            shown = window[visible[window]]
+            if len(shown) < MIN_PART_VISIBLE * len(window):
+                continue
+            correlations.append(_correlation(full_projection[shown], target.values[shown]))
             continue
-        a = projection[y0:y1, x0:x1][window_use].astype(np.float64)
-        b = target[y0:y1, x0:x1][window_use].astype(np.float64)
-        a -= a.mean()
-        b -= b.mean()
-        norm = math.sqrt(float(a @ a) * float(b @ b))
-        scores.append(max(0.0, float(a @ b) / norm) if norm > 0 else 0.0)
-    if not scores:
-        return 0.0, 0
-    return float(np.mean(scores)), len(scores)
+        values = full_projection[window]
+        values = values - values.mean()
+        denominator = float(np.sqrt(values @ values)) * part_norm
+        correlations.append(float(values @ part_truth) / denominator if denominator > 0 else 0.0)
+    rough = float(np.mean([max(0.0, r) for r in correlations])) if correlations else 0.0
+    weights = (float(beta[0]), float(beta[1]), float(beta[2]), -float(mean @ beta))
+    return Registration(pose, weights, rough, match_score(correlations, len(frame.window_pixels)), contrast,
+                        len(correlations))
 
 
-def score_pose(pyramid: ImagePyramid, pose: Pose, frame: Frame) -> float:
-    """How well the image at ``pose`` matches the artwork's structure (0..1)."""
-    return register(pyramid, pose, frame).score
+def _correlation(a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
+    a64 = a.astype(np.float64) - float(a.mean())
+    b64 = b.astype(np.float64) - float(b.mean())
+    norm = math.sqrt(float(a64 @ a64) * float(b64 @ b64))
+    return float(a64 @ b64) / norm if norm > 0 else 0.0
+
+
+def match_score(correlations: list[float], part_count: int) -> float:
+    """Share of the parts that match: each part counts fully from a correlation of PART_MATCHED.
+
+    Real marks, even small and compressed, correlate above ~0.85 part by part;
+    look-alikes (a badge with a square and lines of text) match the outline and
+    the square but not the monogram, chevron and words, which fall near 0.6.
+    """
+    if not correlations:
+        return 0.0
+    shares = [min(1.0, max(0.0, (r - PART_UNMATCHED) / (PART_MATCHED - PART_UNMATCHED))) for r in correlations]
+    # Too few parts in view are weak evidence: count at least half of the parts.
+    return float(sum(shares) / max(len(shares), math.ceil(part_count / 2)))
 
 
 def refine(pyramid: ImagePyramid, registration: Registration, frame: Frame) -> Pose:
@@ -179,11 +230,11 @@ def refine(pyramid: ImagePyramid, registration: Registration, frame: Frame) -> P
         return pose
     crop = image[y0:y1, x0:x1].astype(np.float32)
     # The colour direction found while scoring turns the crop into one channel like the mask.
-    weights = registration.weights
+    weights = np.asarray(registration.weights, np.float32)
     if not np.any(weights[:3]):
         return pose
-    projected = (crop @ weights[:3].astype(np.float32) + np.float32(weights[3])).astype(np.float32)
-    template = _target(frame, scaled.height)
+    projected = (crop @ weights[:3] + weights[3]).astype(np.float32)
+    template = blurred_outer(frame, scaled.height)
     matrix = scaled.matrix(frame.width, frame.height)
     matrix[:, 2] -= (x0, y0)
     criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 40, 1e-4)

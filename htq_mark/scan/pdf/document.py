@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...errors import EncryptedDocumentError, LimitExceededError, UnreadableFileError
+from .._reason import reason
 from ..limits import Limits
 from .geometry import Matrix, view_matrix
 
@@ -60,13 +61,14 @@ def open_pdf(data: bytes, name: str, password: str | None, limits: Limits) -> It
                                                    "check it and pass the right one with --password.") from exc
             raise EncryptedDocumentError(name, "the PDF is encrypted and needs a password; "
                                                "pass it with --password.") from exc
-        raise UnreadableFileError(name, f"the PDF is damaged and cannot be opened ({exc}); "
+        raise UnreadableFileError(name, f"the PDF is damaged and cannot be opened ({reason(exc)}); "
                                         "save or export it again.") from exc
     try:
         try:
             pages = len(document)
         except Exception as exc:  # pdfium's page tree errors surface here
-            raise UnreadableFileError(name, f"the PDF's page tree is damaged ({exc}); export it again.") from exc
+            raise UnreadableFileError(
+                name, f"the PDF's page tree is damaged ({reason(exc)}); export it again.") from exc
         if pages == 0:
             raise UnreadableFileError(name, "the PDF has no pages that can be read; export it again.")
         if pages > limits.max_pages:
@@ -96,5 +98,6 @@ def open_structure(data: bytes, name: str, password: str | None) -> Any:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, NotImplementedError,
             AttributeError, IndexError) as exc:
-        raise UnreadableFileError(name, f"the PDF's structure cannot be read ({type(exc).__name__}: {exc}).") from exc
+        raise UnreadableFileError(
+            name, f"the PDF's structure cannot be read ({type(exc).__name__}: {reason(exc)}).") from exc
     return reader

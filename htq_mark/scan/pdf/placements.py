@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .._reason import reason
 from .geometry import IDENTITY, Matrix, Point, apply, bounds, concat, quad_measures
 
 __all__ = ["Placement", "PlacementScan", "find_placements"]
@@ -213,7 +214,7 @@ def find_placements(reader: Any, page_index: int, view: Matrix, limits: Any) -> 
         result.notes.append("the page's structure is nested too deeply to measure placements")
     except MemoryError:
         result.notes.append("the page's structure is too large to measure placements")
-    except Exception as exc:  # pypdf raises many kinds on damaged streams; placements are optional
-        result.notes.append(f"placements could not be measured ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on damaged streams; placements are optional
+        result.notes.append(f"placements could not be measured ({type(exc).__name__}: {reason(exc)})")
     result.placements.extend(walker.found)
     return result

@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pypdfium2
 
-__all__ = ["Rendered", "render_page", "render_dpi_for"]
+__all__ = ["Rendered", "render_dpi_for", "render_page"]
 
 
 @dataclass(frozen=True)

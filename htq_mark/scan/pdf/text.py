@@ -44,7 +44,7 @@ def page_text(page: pypdfium2.PdfPage, view: Matrix) -> Iterator[PageText]:
     """The page's text for the duration of the block (empty if it cannot be read)."""
     try:
         textpage = page.get_textpage()
-    except Exception:  # a page whose text layer pdfium cannot load simply has no text
+    except Exception:  # noqa: BLE001 - a page whose text layer pdfium cannot load simply has no text
         yield PageText(None, view)
         return
     try:

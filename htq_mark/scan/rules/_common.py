@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -62,7 +61,7 @@ def suitable_variant(spec: Spec, background_kind: str | None, current: str | Non
     if background_kind in ("light", "dark", "photo"):
         fitting = spec.variants_for(background_kind)
         if current in fitting:
-            return current  # type: ignore[return-value]
+            return current
         if fitting:
             return fitting[0]
     if current is not None and current in spec.variants:
@@ -77,10 +76,10 @@ def generate_command(spec: Spec, facts: MarkFacts, *, variant: str | None = None
                                          facts.mark.variant)
     if facts.is_print:
         current = facts.mark.width_mm or 0.0
-        size = max(spec.minimum_width_mm, math.ceil(width if width is not None else current))
+        size = max(spec.minimum_width_mm, round(width if width is not None else current))
         return f"htq-mark generate --variant {chosen} --width {size:g}mm --format pdf -o htq-mark-{chosen}.pdf"
     current = facts.mark.width_px or 0.0
-    size = max(spec.minimum_width_px, math.ceil(width if width is not None else current))
+    size = max(spec.minimum_width_px, round(width if width is not None else current))
     return f"htq-mark generate --variant {chosen} --width {size:g}px --format png -o htq-mark-{chosen}.png"
 
 

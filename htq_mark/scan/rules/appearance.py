@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..results import Finding
-from ._common import MarkFacts, finding, generate_command, limit_text, measure, suitable_variant
+from ._common import (
+    MarkFacts,
+    finding,
+    generate_command,
+    limit_text,
+    measure,
+    suitable_variant,
+)
 
 if TYPE_CHECKING:
     from ...kit import Spec

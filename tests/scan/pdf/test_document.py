@@ -2,7 +2,11 @@ from pathlib import Path
 
 import pytest
 
-from htq_mark.errors import EncryptedDocumentError, LimitExceededError, UnreadableFileError
+from htq_mark.errors import (
+    EncryptedDocumentError,
+    LimitExceededError,
+    UnreadableFileError,
+)
 from htq_mark.scan.limits import Limits
 from htq_mark.scan.pdf.document import open_pdf, open_structure
 
@@ -10,6 +14,11 @@ from .._make import encrypt, pdf_pages
 
 CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
 PASSWORD_SAMPLE = "pypdf-samples/005-libreoffice-writer-password_libreoffice-writer-password.pdf"
+
+
+def _open(data: bytes, name: str, password: str | None, limits: Limits) -> None:
+    with open_pdf(data, name, password, limits):
+        pass
 
 
 def corpus_file(relative: str) -> bytes:
@@ -28,15 +37,13 @@ def test_empty_user_password_opens_like_any_other():
 def test_encrypted_without_password_asks_for_one():
     data = encrypt(pdf_pages([""]), user_password="secret")
     with pytest.raises(EncryptedDocumentError, match="needs a password; pass it with --password"):
-        with open_pdf(data, "locked.pdf", None, Limits()):
-            pass
+        _open(data, "locked.pdf", None, Limits())
 
 
 def test_wrong_password_is_encrypted_error():
     data = encrypt(pdf_pages([""]), user_password="secret")
     with pytest.raises(EncryptedDocumentError, match="locked.pdf: the password given does not open"):
-        with open_pdf(data, "locked.pdf", "wrong", Limits()):
-            pass
+        _open(data, "locked.pdf", "wrong", Limits())
 
 
 def test_right_password_opens_both_readers():
@@ -49,8 +56,7 @@ def test_right_password_opens_both_readers():
 def test_corpus_password_sample():
     data = corpus_file(PASSWORD_SAMPLE)
     with pytest.raises(EncryptedDocumentError):
-        with open_pdf(data, "005.pdf", None, Limits()):
-            pass
+        _open(data, "005.pdf", None, Limits())
     with open_pdf(data, "005.pdf", "openpassword", Limits()) as document:
         assert len(document) >= 1
 
@@ -58,8 +64,7 @@ def test_corpus_password_sample():
 def test_page_limit_is_checked_before_rendering():
     data = pdf_pages(["", "", ""])
     with pytest.raises(LimitExceededError, match="3 pages; the limit is 2"):
-        with open_pdf(data, "long.pdf", None, Limits(max_pages=2)):
-            pass
+        _open(data, "long.pdf", None, Limits(max_pages=2))
     with open_pdf(data, "long.pdf", None, Limits(max_pages=3)) as document:
         assert len(document) == 3
 
@@ -67,5 +72,4 @@ def test_page_limit_is_checked_before_rendering():
 @pytest.mark.parametrize("data", [b"%PDF-1.4\ngarbage", pdf_pages([""])[:200]])
 def test_damaged_pdf_is_unreadable_naming_the_file(data):
     with pytest.raises(UnreadableFileError, match="^bad.pdf: "):
-        with open_pdf(data, "bad.pdf", None, Limits()):
-            pass
+        _open(data, "bad.pdf", None, Limits())

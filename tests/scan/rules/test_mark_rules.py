@@ -4,7 +4,11 @@ import pytest
 
 import htq_mark
 from htq_mark.scan.rules import check_mark
-from htq_mark.scan.rules.appearance import check_altered, check_low_contrast, check_recoloured
+from htq_mark.scan.rules.appearance import (
+    check_altered,
+    check_low_contrast,
+    check_recoloured,
+)
 from htq_mark.scan.rules.geometry import check_distorted, check_rotated, check_too_small
 from htq_mark.scan.rules.placement import check_clear_space, check_cropped
 from htq_mark.scan.rules.resolution import check_low_resolution

@@ -1,0 +1,1 @@
+"""A mutation fuzzer for the scanner (``python fuzz/run.py --help``)."""

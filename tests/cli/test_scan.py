@@ -1,0 +1,161 @@
+"""``htq-mark scan``: every exit status, report formats, options."""
+
+import json
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+import htq_mark
+from htq_mark.cli import cli, main
+from htq_mark.cli.scan import exit_status
+from htq_mark.register import EXAMPLE_ENTITLED_ID, EXAMPLE_WITHDRAWN_ID
+from htq_mark.scan.results import DocumentError, DocumentResult, Finding, ScanReport
+from tests.scan._make import (
+    canvas_with,
+    encode,
+    mark_fragment,
+    pdf_pages,
+    text_fragment,
+)
+
+KIT = htq_mark.load_kit()
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli-scan")
+    (root / "clean.pdf").write_bytes(pdf_pages([text_fragment(f"HNC QN {EXAMPLE_ENTITLED_ID}", x=50, y=50)]))
+    (root / "claim.pdf").write_bytes(pdf_pages([text_fragment(
+        f"A Higher Technical Qualification: QN {EXAMPLE_WITHDRAWN_ID}", x=50, y=50)]))
+    (root / "marked.pdf").write_bytes(pdf_pages([mark_fragment(KIT, x=100, y=100, width=142)]))
+    (root / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    (root / "post.png").write_bytes(encode(canvas_with(KIT, width=240), "PNG"))
+    return root
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["scan", "--date", "2026-11-23", "--jobs", "1", *map(str, args)])
+
+
+def test_clean_document_exits_0_with_a_text_report(docs):
+    result = run(docs / "clean.pdf")
+    assert result.exit_code == 0, result.output
+    assert "clean.pdf" in result.output
+
+
+def test_an_error_finding_exits_1(docs):
+    result = run(docs / "claim.pdf")
+    assert result.exit_code == 1
+    assert "not-entitled" in result.output
+
+
+def test_fail_on_never_exits_0_despite_findings(docs):
+    assert run(docs / "claim.pdf", "--fail-on", "never").exit_code == 0
+
+
+def test_fail_on_warning_counts_warnings(docs):
+    result = run(docs / "marked.pdf", "--fail-on", "warning", "--format", "json")
+    report = json.loads(result.output)
+    assert report["summary"]["findings"]["warning"] >= 1  # no qualification named with the mark
+    assert result.exit_code == 1
+
+
+def test_unreadable_input_exits_3_and_wins_over_1(docs):
+    assert run(docs / "broken.png").exit_code == 3
+    result = run(docs / "claim.pdf", docs / "broken.png", "--format", "json")
+    assert result.exit_code == 3
+    report = json.loads(result.output)
+    assert [d["status"] for d in report["documents"]] == ["ok", "error"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["does-not-exist.pdf"], "does not exist"),
+    (["--date", "23/11/2026", "{clean}"], "--date"),
+    (["--jobs", "0", "{clean}"], "jobs"),
+    (["--format", "pdf", "{clean}"], "format"),
+    (["--fail-on", "sometimes", "{clean}"], "fail-on"),
+    (["--register", "{broken}", "{clean}"], "broken.png"),
+    (["--kit", "{root}", "{clean}"], "spec"),
+    ([], "Missing argument"),
+])
+def test_usage_errors_exit_2(docs, args, words):
+    filled = [a.format(clean=docs / "clean.pdf", broken=docs / "broken.png", root=docs) for a in args]
+    result = CliRunner().invoke(cli, ["scan", *filled])
+    assert result.exit_code == 2, result.output
+    assert words in result.output
+
+
+def test_existing_output_is_kept_without_force(docs, tmp_path):
+    out = tmp_path / "report.json"
+    out.write_text("keep me")
+    result = run(docs / "clean.pdf", "--format", "json", "-o", out)
+    assert result.exit_code == 2 and "--force" in result.output and out.read_text() == "keep me"
+    assert run(docs / "clean.pdf", "--format", "json", "-o", out, "--force").exit_code == 0
+    assert json.loads(out.read_text())["schema"] == "htq-mark.scan-report/1"
+
+
+def test_internal_error_exits_4(monkeypatch, docs, capsys):
+    import htq_mark.scan as scan_package
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(scan_package, "scan", broken)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["scan", str(docs / "clean.pdf")])
+    assert exit_info.value.code == 4
+    assert "internal error" in capsys.readouterr().err
+
+
+def test_json_report_matches_the_published_schema(docs):
+    from htq_mark.reports import load_schema
+
+    result = run(docs, "--format", "json", "--fail-on", "never")
+    report = json.loads(result.output)
+    jsonschema.validate(report, load_schema())
+    assert report["on_date"] == "2026-11-23"
+    assert [d["path"].rsplit("/", 1)[-1] for d in report["documents"]] == [
+        "broken.png", "claim.pdf", "clean.pdf", "marked.pdf", "post.png"]
+    assert result.exit_code == 3
+
+
+@pytest.mark.parametrize("fmt, starts", [("sarif", '{'), ("html", "<!DOCTYPE html>")])
+def test_other_formats_are_written(docs, tmp_path, fmt, starts):
+    out = tmp_path / f"report.{fmt}"
+    result = run(docs / "marked.pdf", "--format", fmt, "-o", out, "--fail-on", "never")
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").lstrip().startswith(starts)
+
+
+def test_limits_from_the_command_line(docs):
+    result = run(docs / "post.png", "--max-pixels", "1000", "--format", "json")
+    assert result.exit_code == 3
+    assert json.loads(result.output)["documents"][0]["error"]["code"] == "too-large"
+    result = run(docs / "clean.pdf", "--max-pages", "1", "--timeout", "60")
+    assert result.exit_code == 0
+
+
+def _report(*documents):
+    return ScanReport(generator_version="0", on_date="2026-11-23", kit={}, register={}, documents=documents)
+
+
+def _doc(*severities, error=None):
+    findings = tuple(Finding(rule="too-small", severity=s, page=1, mark=None, bbox=None, message="m", fix=None)
+                     for s in severities)
+    return DocumentResult(path="x", sha256=None, type="pdf", status="error" if error else "ok",
+                          error=error, findings=findings)
+
+
+@pytest.mark.parametrize("documents, fail_on, code", [
+    ((_doc(),), "error", 0),
+    ((_doc("warning"),), "error", 0),
+    ((_doc("warning"),), "warning", 1),
+    ((_doc("info"),), "warning", 0),
+    ((_doc("error"),), "error", 1),
+    ((_doc("error"),), "never", 0),
+    ((_doc("error"), _doc(error=DocumentError("timeout", "x"))), "error", 3),
+    ((_doc(error=DocumentError("encrypted", "x")),), "never", 3),
+])
+def test_exit_status_table(documents, fail_on, code):
+    assert exit_status(_report(*documents), fail_on) == code
