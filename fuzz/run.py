@@ -28,16 +28,22 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fuzz.mutate import mutate  # noqa: E402
-from fuzz.seeds import Seed, corpus_seeds, default_corpus, evalset_seeds, generated_seeds  # noqa: E402
-from fuzz.worker import Verdict, WorkerConfig, worker_main  # noqa: E402
+from fuzz.mutate import mutate
+from fuzz.seeds import (
+    Seed,
+    corpus_seeds,
+    default_corpus,
+    evalset_seeds,
+    generated_seeds,
+)
+from fuzz.worker import Verdict, WorkerConfig, worker_main
 
 __all__ = ["FuzzInput", "Summary", "build_input", "load_seeds", "main", "run_fuzz"]
 
@@ -201,13 +207,13 @@ def run_fuzz(*, count: int, seed: int = 1, jobs: int = 2, timeout: float = DEFAU
         index = next(indexes, None)
         return None if index is None else build_input(seeds, seed, index)
 
-    def count(item: FuzzInput, outcome: str) -> None:
+    def tally(item: FuzzInput, outcome: str) -> None:
         summary.inputs += 1
         summary.outcomes[outcome] += 1
         summary.by_kind.setdefault(item.kind, Counter())[outcome] += 1
 
     def record(item: FuzzInput, verdict: Verdict) -> None:
-        count(item, verdict.outcome)
+        tally(item, verdict.outcome)
         summary.peak_rss_kb = max(summary.peak_rss_kb, verdict.max_rss_kb)
         summary.slowest_s = max(summary.slowest_s, verdict.elapsed_s)
         if verdict.problem is not None:
@@ -266,7 +272,7 @@ def run_fuzz(*, count: int, seed: int = 1, jobs: int = 2, timeout: float = DEFAU
                     summary.hangs += 1
                     summary.failures.append(_save(crash_dir, item, "hang",
                                                   f"still running after the {timeout:g} s limit; the worker was killed"))
-                    count(item, "timeout")
+                    tally(item, "timeout")
                     summary.slowest_s = max(summary.slowest_s, timeout)
                     workers.append(_Worker(context, config))
                 elif not worker.ready and now - worker.started > _START_TIMEOUT_S:

@@ -11,6 +11,10 @@ import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = ["Seed", "corpus_seeds", "default_corpus", "evalset_seeds", "generated_seeds"]
 
@@ -35,7 +39,7 @@ def _page_count(data: bytes) -> int | None:
 
     try:
         document = pypdfium2.PdfDocument(data)
-    except Exception:  # damaged or encrypted seeds are kept: they are good fuzz material
+    except Exception:  # noqa: BLE001 - damaged or encrypted seeds are kept: they are good fuzz material
         return None
     try:
         return len(document)
@@ -73,7 +77,7 @@ def evalset_seeds(folder: Path, *, max_bytes: int = 1024 * 1024) -> list[Seed]:
     return seeds
 
 
-def _mark_rgba(width: int) -> object:
+def _mark_rgba(width: int) -> Image.Image:
     from PIL import Image
 
     from htq_mark.kit import load_kit, render_svg
@@ -82,7 +86,7 @@ def _mark_rgba(width: int) -> object:
     return Image.open(io.BytesIO(png)).convert("RGBA")
 
 
-def _picture(size: tuple[int, int], mark_width: int, at: tuple[int, int]) -> object:
+def _picture(size: tuple[int, int], mark_width: int, at: tuple[int, int]) -> Image.Image:
     from PIL import Image, ImageDraw
 
     canvas = Image.new("RGBA", size, (255, 255, 255, 255))
@@ -90,13 +94,13 @@ def _picture(size: tuple[int, int], mark_width: int, at: tuple[int, int]) -> obj
     for row in range(0, size[1], 37):  # some lines of "text" so the page is not blank
         draw.rectangle((20, row + 10, size[0] - 20, row + 16), fill=(60, 60, 60, 255))
     mark = _mark_rgba(mark_width)
-    canvas.alpha_composite(mark, at)  # type: ignore[arg-type]
+    canvas.alpha_composite(mark, at)
     return canvas.convert("RGB")
 
 
-def _encode(picture: object, fmt: str, **options: object) -> bytes:
+def _encode(picture: Image.Image, fmt: str, **options: object) -> bytes:
     out = io.BytesIO()
-    picture.save(out, fmt, **options)  # type: ignore[attr-defined]
+    picture.save(out, fmt, **options)
     return out.getvalue()
 
 
@@ -120,10 +124,10 @@ def _stream(entries: bytes, data: bytes) -> bytes:
     return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data)
 
 
-def _page_pdf_with_image(picture: object, text: bytes) -> bytes:
+def _page_pdf_with_image(picture: Image.Image, text: bytes) -> bytes:
     """An A4 page placing ``picture`` as a Flate image, with a line of Helvetica text."""
-    width, height = picture.size  # type: ignore[attr-defined]
-    pixels = picture.tobytes()  # type: ignore[attr-defined]
+    width, height = picture.size
+    pixels = picture.tobytes()
     shown_w = 220.0
     shown_h = shown_w * height / width
     content = (b"q %.2f 0 0 %.2f 60 %.2f cm /Im0 Do Q\nBT /F1 12 Tf 60 120 Td (%s) Tj ET\n"
@@ -151,8 +155,8 @@ def _vector_mark_pdf() -> bytes:
 def generated_seeds() -> list[Seed]:
     """PNG, JPEG, TIFF, GIF, WebP and BMP pictures and PDFs, each carrying the mark."""
     picture = _picture((640, 420), 260, (120, 90))
-    small = picture.resize((320, 210))  # type: ignore[attr-defined]
-    frames = [small, small.rotate(90, expand=True)]  # type: ignore[attr-defined]
+    small = picture.resize((320, 210))
+    frames = [small, small.rotate(90, expand=True)]
     tiff = io.BytesIO()
     frames[0].save(tiff, "TIFF", save_all=True, append_images=frames[1:], compression="tiff_deflate")
     gif = io.BytesIO()
@@ -165,7 +169,7 @@ def generated_seeds() -> list[Seed]:
         Seed("generated/mark.tif", tiff.getvalue()),
         Seed("generated/mark.gif", gif.getvalue()),
         Seed("generated/mark.webp", _encode(small, "WEBP", quality=80)),
-        Seed("generated/mark.bmp", _encode(small.resize((160, 105)), "BMP")),  # type: ignore[attr-defined]
+        Seed("generated/mark.bmp", _encode(small.resize((160, 105)), "BMP")),
         Seed("generated/page-image.pdf", _page_pdf_with_image(
             small, b"Higher Technical Qualification 603/7595/4 Level 5")),
         Seed("generated/mark-vector.pdf", _vector_mark_pdf()),

@@ -104,7 +104,7 @@ class _CatchAllProbe:
                     self.seen.append(f"catch-all hid a fault raised in {package or 'the standard library'}:\n{text}")
             return original(*args, **kwargs)
 
-        document._error_result = probe  # type: ignore[attr-defined]
+        document._error_result = probe
 
 
 def judge(index: int, result: Any, name: str, elapsed: float, hidden: list[str]) -> Verdict:
@@ -155,7 +155,7 @@ def worker_main(connection: Connection, config: WorkerConfig) -> None:
         limits = Limits(**config.limits)
         probe = _CatchAllProbe()
         probe.install()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the run
         connection.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     connection.send(("ready", None))
@@ -172,7 +172,7 @@ def worker_main(connection: Connection, config: WorkerConfig) -> None:
         try:
             result = scan_document(data, kit=kit, register=register, on=config.on, limits=limits, name=name,
                                    references=references)
-        except BaseException as exc:  # the point of fuzzing: nothing may escape
+        except BaseException as exc:  # noqa: BLE001 - the point of fuzzing: nothing may escape
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
             connection.send(("verdict", Verdict(index, "uncaught", "uncaught-exception", text,

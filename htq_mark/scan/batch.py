@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..errors import HtqMarkError, UsageError
+from ..errors import UsageError
 from .inputs import InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .results import DocumentError, DocumentResult, ScanReport
@@ -43,6 +43,7 @@ __all__ = ["Progress", "default_jobs", "scan"]
 Progress = Callable[[int, int, str], None]
 
 _STOP_GRACE_S = 2.0
+_DEBUG = "HTQ_MARK_DEBUG"  # set it to see what workers print on standard error
 
 
 def default_jobs() -> int:
@@ -94,6 +95,8 @@ class _Worker:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "htq_mark.scan.worker", str(to_child_read), str(from_child_write)],
                 pass_fds=(to_child_read, from_child_write), env=env, stdin=subprocess.DEVNULL,
+                # Nothing a parser prints may mix into a report written to standard output.
+                stdout=subprocess.DEVNULL, stderr=None if _DEBUG in os.environ else subprocess.DEVNULL,
                 close_fds=True)
         finally:
             os.close(to_child_read)
@@ -216,9 +219,9 @@ class _Pool:
             elif kind == "result":
                 self._finish(worker, payload[1])
             elif kind == "failed":
-                raise HtqMarkError(f"a scan worker could not start ({payload}).")
+                raise RuntimeError(f"a scan worker could not start ({payload}).")
             elif worker.task is None:
-                raise HtqMarkError("a scan worker stopped before it was ready; "
+                raise RuntimeError("a scan worker stopped before it was ready; "
                                    "check the installation (numpy, OpenCV, pypdfium2).")
             else:
                 path = worker.task[1].path

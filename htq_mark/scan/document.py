@@ -189,6 +189,7 @@ def _scan_pdf_page(document: Any, index: int, context: _Context, structure: _Str
     from .pdf.document import page_box
     from .pdf.render import render_dpi_for, render_page
     from .pdf.text import page_text
+    from .pdf.vectors import vector_boxes
     from .rules import MarkFacts, check_mark, check_page_qualifications
     from .text import read_text_facts
 
@@ -213,10 +214,11 @@ def _scan_pdf_page(document: Any, index: int, context: _Context, structure: _Str
             return False
         found = _find(rendered.rgb, context)
         placements = structure.placements(index, box.view, context.limits) if found else []
+        vectors = vector_boxes(page, box.view) if found else []
         before = len(out.findings)
         page_marks: list[Mark] = []
         for detection in found:
-            placed = pdf_mark(detection, out.next_mark_id(), number, rendered.dpi, placements)
+            placed = pdf_mark(detection, out.next_mark_id(), number, rendered.dpi, placements, vectors)
             out.marks.append(placed.mark)
             page_marks.append(placed.mark)
             out.findings.extend(check_mark(

@@ -86,19 +86,16 @@ def _to_rgb(image: Image.Image) -> Image.Image:
 
 def _frame_count_within(image: Image.Image, name: str, limits: Limits) -> int:
     """How many frames there are, refusing a file with more than the limit."""
-    declared = getattr(image, "n_frames", 1) if image.format == "TIFF" else None
-    if isinstance(declared, int):
-        count = declared
-    else:
-        # Counting GIF frames walks the file; seek only as far as the limit.
-        count = 1
-        try:
-            while count <= limits.max_frames:
-                image.seek(count)
-                count += 1
-        except EOFError:
-            pass
-        image.seek(0)
+    # Counting frames walks the file (Pillow's n_frames takes time growing with the square of
+    # a TIFF's frame count), so seek only as far as the limit.
+    count = 1
+    try:
+        while count <= limits.max_frames:
+            image.seek(count)
+            count += 1
+    except EOFError:
+        pass
+    image.seek(0)
     if count > limits.max_frames:
         raise LimitExceededError(name, f"the image has more than {limits.max_frames} frames; "
                                        "split it or raise the frame limit.")

@@ -72,8 +72,14 @@ def _containing(box: BBox, placements: Sequence[Placement], kind: str) -> Placem
 
 
 def pdf_mark(detection: Detection, mark_id: str, page: int, dpi: float,
-             placements: Sequence[Placement]) -> PlacedMark:
-    """A mark found on a rendered PDF page, refined by the placements on that page."""
+             placements: Sequence[Placement], vectors: Sequence[BBox] = ()) -> PlacedMark:
+    """A mark found on a rendered PDF page, refined by the placements on that page.
+
+    ``vectors`` are the boxes of the page's vector objects: a mark inside a larger
+    image but drawn over it as vectors is a vector mark, not a low-resolution one.
+    """
+    from .pdf.vectors import drawn_as_vectors
+
     scale = 72.0 / dpi
     corners = [(x * scale, y * scale) for x, y in detection.corners]
     box = bounds(corners)
@@ -84,16 +90,17 @@ def pdf_mark(detection: Detection, mark_id: str, page: int, dpi: float,
     ppi: float | None = None
     image = _containing(box, placements, "image")
     if image is not None:
-        ppi = image.effective_ppi
         share = _area(box) / max(_area(image.bbox), 1e-9)
         if share >= _IS_THE_MARK:
+            ppi = image.effective_ppi
             source = "image-xobject"
             turn = image.rotation_deg
             if abs((turn - rotation + 180.0) % 360.0 - 180.0) <= _AGREE_DEG:
                 rotation = turn
             if abs(image.stretch - aspect) <= _AGREE_STRETCH:
                 aspect = image.stretch
-        else:
+        elif not drawn_as_vectors(box, vectors):
+            ppi = image.effective_ppi
             source = "raster"
     mark = Mark(id=mark_id, page=page, bbox=box, variant=detection.variant,
                 confidence=float(detection.confidence), width_mm=width_mm, width_px=None,

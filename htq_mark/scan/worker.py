@@ -8,6 +8,7 @@ references, options) once, then one document at a time, and sends back each
 
 from __future__ import annotations
 
+import importlib
 import logging
 import signal
 import sys
@@ -18,9 +19,8 @@ from typing import Any
 
 def _load_scanning_libraries() -> None:
     """Import what scanning needs before the first document, so its time limit is spent on it."""
-    import cv2  # noqa: F401
-    import pypdf  # noqa: F401
-    import pypdfium2  # noqa: F401
+    for library in ("cv2", "pypdf", "pypdfium2"):
+        importlib.import_module(library)
     from PIL import Image
 
     from . import images, marks, rules, text  # noqa: F401

@@ -8,6 +8,7 @@ disk: compressed streams are assembled from repeated deflate blocks, never infla
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -37,6 +38,8 @@ BOMBS: dict[str, tuple[Callable[[], bytes], frozenset[str], str]] = {
     "pdf-forms-cycle.pdf": (lambda: _build.nested_forms(3, cycle=True), frozenset({"ok"}), "cycle"),
     "pdf-10m-operators.pdf": (lambda: _build.many_operators(10_000_000), frozenset({"ok"}), ""),
     "tiff-10000-frames.tif": (lambda: _build.tiff_frames(10_000), frozenset({"too-large"}), "frames"),
+    # Counting every frame of this one would take minutes: frames are only counted up to the limit.
+    "tiff-50000-frames.tif": (lambda: _build.tiff_frames(50_000), frozenset({"too-large"}), "frames"),
     "gif-10000-frames.gif": (lambda: _build.gif_frames(10_000), frozenset({"too-large"}), "frames"),
 }
 
@@ -100,10 +103,24 @@ def test_cli_limit_options_refuse_a_bomb(tmp_path: Path) -> None:
     pdf.write_bytes(_build.page_tree_claiming(3))
     png = tmp_path / "big.png"
     png.write_bytes(_build.png_claiming(3000, 3000))
-    done = subprocess.run([sys.executable, "-m", "htq_mark", "scan", str(pdf), str(png), "--jobs", "1",
-                           "--max-pages", "2", "--max-pixels", "1000000", "--format", "json", "--timeout", "60"],
+    gif = tmp_path / "frames.gif"
+    gif.write_bytes(_build.gif_frames(60))
+    done = subprocess.run([sys.executable, "-m", "htq_mark", "scan", str(pdf), str(png), str(gif), "--jobs", "1",
+                           "--max-pages", "2", "--max-pixels", "1000000", "--limit", "max_frames=50",
+                           "--format", "json", "--timeout", "60"],
                           capture_output=True, text=True, cwd=REPO_ROOT, timeout=300, check=False)
     assert done.returncode == 3, done.stderr
     assert "Traceback" not in done.stderr
-    assert '"too-large"' in done.stdout
-    assert "the limit is 2" in done.stdout and "the limit is 1,000,000 pixels" in done.stdout
+    errors = [d["error"] for d in json.loads(done.stdout)["documents"]]
+    assert [e["code"] for e in errors] == ["too-large"] * 3
+    assert "the limit is 2" in errors[0]["message"] and "the limit is 1,000,000 pixels" in errors[1]["message"]
+    assert "more than 50 frames" in errors[2]["message"]
+
+
+def test_limits_are_keyword_arguments_of_the_library() -> None:
+    from htq_mark.scan import Limits, scan_document
+
+    gif = _build.gif_frames(60)
+    assert scan_document(gif, name="frames.gif", limits=Limits(max_frames=100)).status == "ok"
+    refused = scan_document(gif, name="frames.gif", limits=Limits(max_frames=50))
+    assert refused.error is not None and refused.error.code == "too-large"

@@ -66,7 +66,7 @@ def _cases() -> dict[str, tuple[bytes, set[str], int | None, str]]:
         "one-page-garbled.pdf": (_two_pages_one_garbled(), {"ok"}, 1, ""),
         "tiny-page.pdf": (_tiny_page_pdf(), {"ok"}, 0, ""),
         "one-pixel.png": (_build.encode_rgb(_build.np.zeros((1, 1, 3), _build.np.uint8), "PNG"), {"ok"}, 0, ""),
-        "tiff-ifd-loop.tif": (_build.tiff_frames(3, loop=True), {"ok", "unreadable", "too-large"}, 0, "TIFF"),
+        "tiff-ifd-loop.tif": (_build.tiff_frames(3, loop=True), {"ok"}, 0, ""),
         "encrypted.pdf": (_build.encrypted(good, PASSWORD), {"encrypted"}, None, "needs a password"),
     }
 

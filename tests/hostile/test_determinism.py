@@ -12,7 +12,7 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
+
 import pytest
 
 from htq_mark.scan import DocumentResult, scan

@@ -28,6 +28,7 @@ MIN_SOLIDITY = 0.90          # contour area / its convex hull area
 STRETCH_LIMIT = 1.8          # aspect ratios accepted: the artwork's divided or multiplied by this
 BORDER_NEAR = 2.6            # outline points this close to the image edge are the edge, not the artwork
 MIN_UNCOVERED = 0.5          # an outline shorter than the artwork may be a mark with at most half covered
+HIDDEN_SHARES = (0.15, 0.25, 0.35, 0.45)  # shares of the height an edge may hide, tried for cropped outlines
 MIN_VISIBLE = 0.5            # a cropped hypothesis must keep at least this share of the artwork
 
 
@@ -177,7 +178,20 @@ def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_]
         for pose in _poses(centre_full, axis, width, height):
             if MIN_VISIBLE <= pose.visible_fraction(*size) < 0.995:
                 poses.append(pose)
-    return Candidate(tuple(poses)) if poses else None
+    # The edge may also cut through the tile, so the visible outline is shorter than the
+    # artwork: try taller artworks (from what share may be hidden) anchored at either end.
+    extended: list[Pose] = []
+    for share in HIDDEN_SHARES:
+        height = (s1 - s0) / (1.0 - share)
+        width = height * aspect
+        if width <= (t1 - t0) * 1.03 or width < 0.8 * min_width:
+            continue
+        s_mid = s1 - height / 2 if cut_low else s0 + height / 2
+        for t_mid in (t0 + width / 2, t1 - width / 2):
+            for pose in _poses(centre + s_axis * s_mid + t_axis * t_mid, t_axis, width, height):
+                if MIN_VISIBLE <= pose.visible_fraction(*size) < 0.995:
+                    extended.append(pose)
+    return Candidate(tuple(poses), tuple(extended)) if poses else None
 
 
 def _densify(points: NDArray[np.float32], step: float = 2.0) -> NDArray[np.float32]:

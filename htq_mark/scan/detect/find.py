@@ -75,7 +75,7 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
     for candidate in candidates:
         first = [register(pyramid, pose, refs.detect) for pose in candidate.poses]
         scored.extend(first)
-        if candidate.extended and max(r.score for r in first) >= EXTEND_FLOOR:
+        if candidate.extended and max((r.score for r in first), default=0.0) >= EXTEND_FLOOR:
             scored.extend(register(pyramid, pose, refs.detect) for pose in candidate.extended)
     return scored
 

@@ -30,14 +30,20 @@ UNMIX_STEP = 5              # unmix colours from every fifth pixel
 OUTLIER_SHARE = 0.15        # share of worst-fitting pixels ignored when unmixing colours
 MIN_CORE_PIXELS = 12        # a class or part needs this many core pixels to be judged
 DIFFERENCE_FLOOR = 40.0     # RGB distance below which a pixel never counts as different (noise, JPEG)
-DIFFERENCE_SHARE = 0.45     # ...and the share of the distance between class colours it must exceed
+DIFFERENCE_SHARE = 0.3      # ...and the share of the distance between class colours it must exceed
 CONTENT_FLOOR = 28.0        # RGB distance from the background that counts as content in the clear space
 CONTENT_NOISE = 4.0         # ...or this many robust standard deviations of the background, if more
 PALETTE_PERCENTILE = 70.0   # the share of the artwork (by area, %) whose colours must fit a variant
+SURROUNDING_PERCENTILE = 5.0  # a knocked-out part shows the background if it is as close as this share (%) of it
+SURROUNDING_STEP = 7          # every few pixels of the surroundings are enough
 PART_AGREEMENT = 40.0       # RGB distance within which two parts' colours agree
 COVER_MIN_WIDTH = 0.06      # covering blobs are at least this share of the height across (outlines are thinner)
 SIDE_NOISE = 0.005          # content on less than this share of a side's strip is noise (edge spill)
-UNIFORM_VARIATION = 0.02    # luminance spread below which a background is one flat colour
+CONTENT_EDGE = 20.0         # colour change (levels per source pixel) of an edge of content in the clear space
+SHARP_BORDER = 0.5          # share of an off-colour area's border that must be a sharp edge for it to be content
+FLAT_PERCENTILE = 80.0      # share (%) of a background that decides whether it is flat...
+FLAT_DELTA_E = 6.0          # the same for colours seen through knock-outs, in delta E
+OUTLINE_BLUR_PX = 1.0       # source pixels the mark's own outline is blurred over
 SIDES = ("left", "right", "top", "bottom")
 
 
@@ -151,26 +157,46 @@ def _palette_distances(refs: References, part_colours: list[NDArray[np.float64] 
 
 
 def _off_palette(refs: References, variant: str, part_colours: list[NDArray[np.float64] | None],
-                 background: NDArray[np.float64] | None, hidden: list[bool]) -> float:
-    """Largest delta E from a seen, uncovered part's colour to the nearest colour ``variant`` shows.
+                 surroundings: NDArray[np.float64], hidden: list[bool]) -> float:
+    """Largest delta E from a seen, uncovered part's colour to what ``variant`` shows there.
 
-    Which colour sits where is the altered measure's business; here only whether
-    the mark's colours are the variant's (its paints, or the background through
-    its knock-outs) counts, so a mark with a part removed is not "recoloured".
+    Painted parts are compared with the variant's paints (any of them: which
+    colour sits where is the altered measure's business, so a mark with a part
+    removed is not "recoloured"). Knocked-out parts show the background, which on
+    a photograph varies: on a flat background they are compared with the colours
+    around the mark (``surroundings``, CIELAB), all but the rarest of them, and
+    on a varied one they are not judged.
     """
-    shown = [np.asarray(paint, np.float64) for paint in refs.palette(variant) if paint is not None]
-    knocks_out = any(paint is None for paint in refs.palette(variant))
-    if knocks_out and background is not None:
-        shown.append(background)
-    shown_lab = srgb_to_lab(np.array(shown))
+    paints = [np.asarray(paint, np.float64) for paint in refs.palette(variant) if paint is not None]
+    paint_lab = srgb_to_lab(np.array(paints))
+    flat = bool(len(surroundings)) and _is_flat_lab(surroundings)
     worst = 0.0
     for p, colour in enumerate(part_colours):
         if colour is None or hidden[p]:
             continue
-        if knocks_out and background is None and refs.palette(variant)[refs.part_class[p]] is None:
-            continue  # knocked out over a busy background: it may show anything
-        worst = max(worst, float(delta_e(srgb_to_lab(colour)[None], shown_lab).min()))
+        lab = srgb_to_lab(colour)
+        distance = float(delta_e(lab[None], paint_lab).min())
+        if refs.palette(variant)[refs.part_class[p]] is None:
+            if not flat:
+                continue  # knocked out over a varied background: it may show anything
+            around = delta_e(lab[None], surroundings)
+            distance = min(distance, float(np.percentile(around, SURROUNDING_PERCENTILE)))
+        worst = max(worst, distance)
     return worst
+
+
+def _close(colour: NDArray[np.float64], expected: NDArray[np.float64], spec: Spec) -> bool:
+    return float(delta_e(srgb_to_lab(colour), srgb_to_lab(expected))) <= spec.scan.colour_tolerance_delta_e
+
+
+def _is_flat_lab(lab: NDArray[np.float64]) -> bool:
+    """Whether colours (CIELAB) are one flat colour, bar a few."""
+    spread = delta_e(lab, np.median(lab, axis=0)[None])
+    return float(np.percentile(spread, FLAT_PERCENTILE)) < FLAT_DELTA_E
+
+
+def _is_flat(rgb: NDArray[np.float32]) -> bool:
+    return _is_flat_lab(srgb_to_lab(rgb[::SURROUNDING_STEP].astype(np.float64)))
 
 
 def _weighted_percentile(values: list[float], weights: list[float], percentile: float) -> float:
@@ -201,39 +227,74 @@ def _background_kind(spec: Spec, luminance: float, variation: float) -> str:
 
 
 def _differences(warp: NDArray[np.float32], colours: NDArray[np.float64], frame: Frame,
-                 cores: NDArray[np.bool_], visible: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Core pixels whose colour is far from their class's (and, in classes that vary, nearer another's)."""
+                 cores: NDArray[np.bool_], visible: NDArray[np.bool_], varying: list[bool]) -> NDArray[np.bool_]:
+    """Core pixels whose colour is far from their class's.
+
+    In a ``varying`` class (knocked out over a varied background) a pixel must
+    also look like another class (be within the noise floor of its colour) to count.
+    """
     distance = np.linalg.norm(warp[None, :, :, :] - colours[:, None, None, :], axis=-1)
     separations = [np.linalg.norm(colours[a] - colours[b]) for a in range(len(colours))
                    for b in range(len(colours)) if a != b]
     threshold = max(DIFFERENCE_FLOOR, DIFFERENCE_SHARE * min(separations)) if separations else DIFFERENCE_FLOOR
     different = np.zeros(warp.shape[:2], bool)
     for k in range(len(colours)):
-        own = distance[k]
         core = cores[k] & visible
         if not core.any():
             continue
-        far = core & (own > threshold)
-        if np.median(own[core]) > 0.5 * threshold:  # a class that varies: the background shows through
-            far &= (distance < own[None]).any(axis=0)
+        far = core & (distance[k] > threshold)
+        if varying[k]:
+            others = np.delete(distance, k, axis=0)
+            far &= (others < DIFFERENCE_FLOOR).any(axis=0)
         different |= far
     return different
 
 
-def _local_background(warp: NDArray[np.float32], zone: NDArray[np.bool_], sigma: float) -> NDArray[np.float32]:
-    """The zone's colours smoothed within the zone (normalised convolution): the background's slow changes."""
+def _edge_strength(warp: NDArray[np.float32], source_px_per_frame_px: float) -> NDArray[np.float32]:
+    """Steepest colour change at each pixel, in levels per source pixel (any channel)."""
     import cv2
 
-    weight = zone.astype(np.float32)
-    total = cv2.GaussianBlur(weight, (0, 0), sigma)
-    smooth = np.stack([cv2.GaussianBlur(warp[..., c] * weight, (0, 0), sigma) for c in range(3)], axis=-1)
-    return np.asarray(smooth / np.maximum(total, 1e-6)[..., None], dtype=np.float32)
+    strongest = np.zeros(warp.shape[:2], np.float32)
+    for c in range(3):
+        dx = cv2.Sobel(warp[..., c], cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
+        dy = cv2.Sobel(warp[..., c], cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
+        strongest = np.maximum(strongest, cv2.magnitude(dx, dy))
+    return np.asarray(strongest / max(source_px_per_frame_px, 1e-6), dtype=np.float32)
+
+
+def _sharp_regions(warp: NDArray[np.float32], zone: NDArray[np.bool_], background: NDArray[np.float64],
+                   edges: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Areas of the zone off the background's colour whose borders are sharp (a solid block, not shading)."""
+    import cv2
+
+    deviation = np.linalg.norm(warp - background, axis=-1)
+    typical = float(np.median(deviation[zone]))
+    spread = 1.4826 * float(np.median(np.abs(deviation[zone] - typical)))
+    off = (zone & (deviation > max(CONTENT_FLOOR, CONTENT_NOISE * spread))).astype(np.uint8)
+    count, labels = cv2.connectedComponents(off, connectivity=8)
+    if count <= 1:
+        return np.zeros(zone.shape, bool)
+    ring = np.ones((3, 3), np.uint8)
+    inner_zone = _erode(zone.astype(np.uint8), ring) > 0
+    border = (off > 0) & ~(cv2.erode(off, ring) > 0) & inner_zone  # region borders inside the zone
+    sharp = border & (cv2.dilate(edges.astype(np.uint8), ring) > 0)
+    totals = np.bincount(labels[border], minlength=count)
+    sharps = np.bincount(labels[sharp], minlength=count)
+    keep = (sharps >= SHARP_BORDER * np.maximum(totals, 1)) & (totals > 0)
+    keep[0] = False
+    return np.asarray(keep[labels])
 
 
 def _clear_space(warp: NDArray[np.float32], inside: NDArray[np.bool_], frame: Frame, margin_x: int,
-                 margin_y: int, background: NDArray[np.float64], uniform: bool, gap: int
-                 ) -> tuple[float, dict[str, float]]:
-    """Share of content on the most intruded side of the clear-space zone, and the deepest reach per side."""
+                 margin_y: int, background: NDArray[np.float64], gap: int, source_px_per_frame_px: float
+                 ) -> tuple[float, dict[str, float], NDArray[np.bool_]]:
+    """Share of content on the most intruded side of the clear-space zone, the deepest reach per side,
+    and where the content is.
+
+    Content is what has sharp edges (text, rules, the border of a box), which a
+    photograph's soft shading and grain do not; on a flat background anything
+    clearly off its colour counts too (the inside of a solid block).
+    """
     import cv2
 
     height, width = warp.shape[:2]
@@ -242,11 +303,10 @@ def _clear_space(warp: NDArray[np.float32], inside: NDArray[np.bool_], frame: Fr
     zone = inside & ~(cv2.dilate(silhouette.astype(np.uint8), kernel) > 0)
     none = {side: 0.0 for side in SIDES}
     if zone.sum() < 10:
-        return 0.0, none
-    reference = background if uniform else _local_background(warp, zone, max(2.0, margin_y / 2))
-    deviation = np.linalg.norm(warp - reference, axis=-1)
-    spread = 1.4826 * float(np.median(np.abs(deviation[zone] - np.median(deviation[zone]))))
-    content = zone & (deviation > max(CONTENT_FLOOR, CONTENT_NOISE * spread))
+        return 0.0, none, np.zeros(zone.shape, bool)
+    edges = _edge_strength(warp, source_px_per_frame_px) > CONTENT_EDGE
+    content = edges & zone
+    content |= _sharp_regions(warp, zone, background, edges)
     content = cv2.morphologyEx(content.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
     ys, xs = np.mgrid[0:height, 0:width]
     # Corners belong to the top and bottom strips, so content there has one side.
@@ -265,7 +325,7 @@ def _clear_space(warp: NDArray[np.float32], inside: NDArray[np.bool_], frame: Fr
         reach = {"left": hx.max() + 0.5, "right": width - hx.min() - 0.5,
                  "top": hy.max() + 0.5, "bottom": height - hy.min() - 0.5}
         depth[side] = float(reach[side])
-    return share, depth
+    return share, depth, content
 
 
 def _altered_share(different: NDArray[np.bool_], frame: Frame, refs: References, cores: NDArray[np.bool_],
@@ -288,34 +348,45 @@ def _altered_share(different: NDArray[np.bool_], frame: Frame, refs: References,
     return min(1.0, changed / total)
 
 
-def _covered(different: NDArray[np.bool_], frame: Frame, visible: NDArray[np.bool_], sigma: float
-             ) -> NDArray[np.bool_]:
+def _covered(different: NDArray[np.bool_], warp: NDArray[np.float32], frame: Frame, visible: NDArray[np.bool_],
+             sigma: float, varying: list[bool]) -> NDArray[np.bool_]:
     """The visible artwork under broad difference blobs that reach the artwork's outline.
 
-    Thin bands (an outline drawn round the badge) are alterations, not covers, so
-    blobs are opened with a kernel wider than such a band before they count.
+    A blob also takes in the pixels next to it of its own colour in ``varying``
+    classes (knock-outs over a varied background, where differences cannot be
+    told), so a sticker is covered where it lies over a knock-out too. Thin bands (an outline drawn round
+    the badge) are alterations, not covers: blobs are opened with a kernel wider
+    than such a band before they count.
     """
     import cv2
 
     silhouette = frame.silhouette > 0.5
-    area = float((silhouette & visible).sum())
-    if area <= 0 or not different.any():
-        return np.zeros(different.shape, bool)
+    nothing = np.zeros(different.shape, bool)
+    if not (silhouette & visible).any() or different.sum() < MIN_CORE_PIXELS:
+        return nothing
     bridge = max(1, math.ceil(2.0 * sigma)) + 1
-    joined = cv2.morphologyEx(different.astype(np.uint8), cv2.MORPH_CLOSE,
-                              cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * bridge + 1, 2 * bridge + 1)))
+    bridging = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * bridge + 1, 2 * bridge + 1))
+    seeds = cv2.morphologyEx(different.astype(np.uint8), cv2.MORPH_CLOSE, bridging) > 0
+    unjudged = np.zeros(different.shape, bool)
+    for k, varies in enumerate(varying):
+        if varies:
+            unjudged |= frame.classes[k] >= 0.5
+    alike = unjudged & (np.linalg.norm(warp - np.median(warp[different], axis=0), axis=-1) < DIFFERENCE_FLOOR)
+    grown = (seeds | alike) & silhouette & visible
+    count, labels = cv2.connectedComponents(grown.astype(np.uint8), connectivity=8)
+    seeded = np.unique(labels[seeds & grown])
+    joined = np.isin(labels, seeded[seeded > 0]).astype(np.uint8)
     broad = max(3, round(COVER_MIN_WIDTH * frame.height))
     kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * broad + 1, 2 * broad + 1))
     blobs = cv2.morphologyEx(joined, cv2.MORPH_OPEN, kernel).astype(bool) & silhouette & visible
     count, labels = cv2.connectedComponents(blobs.astype(np.uint8), connectivity=8)
     if count <= 1:
-        return np.zeros(different.shape, bool)
+        return nothing
     rim = silhouette & ~(_erode(silhouette.astype(np.uint8), kernel) > 0)
     touching = np.unique(labels[rim & (labels > 0)])
     covered = np.isin(labels, touching[touching > 0]).astype(np.uint8)
     # Give back the blurred edges the cores left out.
-    grow = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * bridge + 1, 2 * bridge + 1))
-    return np.asarray(cv2.dilate(covered, grow).astype(bool) & silhouette & visible)
+    return np.asarray(cv2.dilate(covered, bridging).astype(bool) & silhouette & visible)
 
 
 def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> PixelMeasurements:
@@ -347,17 +418,21 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     part_colours = _part_colours(core_warp, refs, cores, visible)
     class_colours = _class_colours(refs, part_colours, unmixed[:-1])
 
-    # Background: the clear-space zone outside the outline.
+    # Background: the clear-space zone outside the outline, less any content in it.
     zone_mask = inside & ~near
-    if zone_mask.sum() >= 10:
-        zone_pixels = warp[zone_mask]
-        background = np.median(zone_pixels, axis=0)
-        luminance = relative_luminance(zone_pixels)
-        q1, q3 = np.percentile(luminance, [25, 75])
+    background = np.median(warp[zone_mask], axis=0) if zone_mask.sum() >= 10 else outline_background
+    source_px = height_px * factor / frame.height
+    # The artwork's own blurred outline (and the edge filter's reach) is not content.
+    outline_gap = max(gap, math.ceil((OUTLINE_BLUR_PX + 1.5) / max(source_px, 1e-6)))
+    share, depth, content = _clear_space(warp, inside, frame, margin_x, margin_y, background, outline_gap,
+                                         source_px)
+    clean = zone_mask & ~(cv2.dilate(content.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+    if clean.sum() >= 10:
+        background = np.median(warp[clean], axis=0)
+        luminance = relative_luminance(warp[clean])
         background_luminance = float(np.median(luminance))
-        variation = float((q3 - q1) / 1.349)
+        variation = float(luminance.std())
     else:
-        background = outline_background
         background_luminance = float(relative_luminance(background))
         variation = 0.0
     kind = _background_kind(spec, background_luminance, variation)
@@ -370,19 +445,26 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     # Judge each pixel against the approved colours when a variant fits; a recoloured
     # mark is judged against its own (agreed) colours instead.
     reference = class_colours
+    varying = [False] * len(class_colours)
     if best is not None and distances[best] <= spec.scan.colour_tolerance_delta_e:
-        expected = _expected(refs, best, shown_background)
-        reference = np.array([class_colours[k] if e is None else e for k, e in enumerate(expected)])
-    different = _differences(core_warp, reference, frame, cores, visible)
-    altered = _altered_share(different, frame, refs, cores, visible)
-    covered = _covered(different, frame, visible, sigma)
+        flat = _is_flat(warp[clean]) if clean.any() else True
+        expected = _expected(refs, best, background if flat else None)
+        # Each class's own colour where it is close enough to the expected one (so small
+        # shifts from printing or compression are not differences), else the expected one.
+        reference = np.array([class_colours[k] if e is None or _close(class_colours[k], e, spec) else e
+                              for k, e in enumerate(expected)])
+        varying = [e is None for e in expected]
+    different = _differences(core_warp, reference, frame, cores, visible, varying)
+    covered = _covered(different, core_warp, frame, visible, sigma, varying)
+    # What something else covers is not an alteration of the artwork.
+    altered = _altered_share(different & ~covered, frame, refs, cores, visible & ~covered)
     artwork_seen = float(((frame.silhouette > 0.5) & visible).sum())
     hidden = [bool((covered & (frame.parts == p)).sum() > 0.5 * max(1, ((frame.parts == p) & visible).sum()))
               for p in range(len(refs.part_class))]
-    off_palette = _off_palette(refs, best, part_colours, shown_background, hidden) if best else 0.0
+    surroundings = srgb_to_lab(warp[clean][::SURROUNDING_STEP].astype(np.float64)) if clean.any() \
+        else srgb_to_lab(np.asarray(background, np.float64))[None]
+    off_palette = _off_palette(refs, best, part_colours, surroundings, hidden) if best else 0.0
 
-    uniform = variation < UNIFORM_VARIATION
-    share, depth = _clear_space(warp, inside, frame, margin_x, margin_y, background, uniform, gap)
     px_per_frame_x = width_px / frame.width
     px_per_frame_y = height_px / frame.height
     depth_px = {side: round(value * (px_per_frame_x if side in ("left", "right") else px_per_frame_y), 2)
