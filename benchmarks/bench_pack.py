@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from htq_mark.generate import pack
-from htq_mark.generate.pack import build_pack
-from htq_mark.generate.units import mm_to_points
+from htq_mark.generator import pack
+from htq_mark.generator.pack import build_pack
+from htq_mark.generator.units import mm_to_points
 from htq_mark.kit import load_kit
 
 GOAL = 1.5

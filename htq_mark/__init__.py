@@ -39,7 +39,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .generate import GeneratedAsset, PackResult, generate, pack
+    from .generator import GeneratedAsset, PackResult, generate, pack
     from .kit import Kit, Spec, load_kit
     from .register import (
         Entitlement,
@@ -64,10 +64,10 @@ _LAZY = {
     "Kit": "htq_mark.kit",
     "Spec": "htq_mark.kit",
     "load_kit": "htq_mark.kit",
-    "GeneratedAsset": "htq_mark.generate",
-    "PackResult": "htq_mark.generate",
-    "generate": "htq_mark.generate",
-    "pack": "htq_mark.generate",
+    "GeneratedAsset": "htq_mark.generator",
+    "PackResult": "htq_mark.generator",
+    "generate": "htq_mark.generator",
+    "pack": "htq_mark.generator",
     "Entitlement": "htq_mark.register",
     "QualificationRecord": "htq_mark.register",
     "Reason": "htq_mark.register",
@@ -106,17 +106,18 @@ __all__ = sorted([
 ])
 
 
+# Subpackages reachable as attributes (``htq_mark.reports.html.render``) without an import.
+_SUBPACKAGES = ("generator", "kit", "register", "reports", "scanner")
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"{__name__}.{name}")
     try:
         module = _LAZY[name]
     except KeyError:
         raise AttributeError(f"module 'htq_mark' has no attribute {name!r}") from None
-    imported = importlib.import_module(module)
-    value = getattr(imported, name)
-    if imported.__name__ == f"{__name__}.{name}" and callable(imported):
-        # A callable subpackage named like its function (htq_mark.generate) stands for it,
-        # so importing the subpackage, which sets it on this module, changes nothing.
-        value = imported
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 

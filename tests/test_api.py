@@ -31,8 +31,8 @@ def test_all_is_sorted_and_every_name_imports() -> None:
 
 
 def test_generate_stays_the_function_after_its_package_is_imported() -> None:
-    result = _python("import htq_mark.generate.pack, htq_mark\n"
-                     "from htq_mark.generate.canvas import Layout\n"
+    result = _python("import htq_mark.generator.pack, htq_mark\n"
+                     "from htq_mark.generator.canvas import Layout\n"
                      "asset = htq_mark.generate(variant='colour', format='svg', width='300px')\n"
                      "print(type(asset).__name__, callable(htq_mark.pack))")
     assert result.returncode == 0, result.stderr

@@ -54,7 +54,7 @@ def generate(variant: str, format_: str, width: str, dpi: float, clear_space: bo
     --date is refused with its reasons (exit status 1). No file is written on
     any error.
     """
-    from ..generate import generate as generate_asset
+    from ..generator import generate as generate_asset
 
     with library_errors():
         asset = generate_asset(variant=variant, format=format_, width=width, dpi=dpi,

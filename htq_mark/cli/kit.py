@@ -92,7 +92,7 @@ def info(kit_path: str | None, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite pictures that exist.")
 def guide(output: str, kit_path: str | None, force: bool) -> None:
     """Draw the guide's pictures: the right use and each misuse of the mark."""
-    from ..generate.guide import write_guide_pictures
+    from ..generator.guide import write_guide_pictures
     from ..kit import load_kit
 
     with library_errors():

@@ -42,7 +42,7 @@ def pack(output: str, qualification: str | None, on: datetime | None, register_p
     manifest.json (sizes, dpi, sha256 of every file) and index.html (usage sheet).
     The same inputs give byte-identical files (set SOURCE_DATE_EPOCH to date them).
     """
-    from ..generate import pack as build
+    from ..generator import pack as build
 
     with library_errors():
         result = build(output, kit=kit_path, qualification=qualification,

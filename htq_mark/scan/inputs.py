@@ -1,8 +1,10 @@
 """Expand the PATHs given to a scan into the documents to scan.
 
 A file is scanned whatever its name. A directory is searched recursively in
-sorted order, and the files in it whose first bytes show a supported type are
-scanned (others are skipped). Symbolic-link loops and entries that cannot be
+sorted order; the files in it whose first bytes show a supported type are
+scanned, and so are files named like a document (``.pdf``, ``.png``, ...) whatever
+their bytes, so an empty or damaged document is reported rather than passed over.
+Other files (notes, spreadsheets) are skipped. Symbolic-link loops and entries that cannot be
 read become error documents, never a failure of the whole scan.
 """
 
@@ -17,7 +19,9 @@ from pathlib import Path
 from .results import DocumentError
 from .sniff import HEAD_BYTES, sniff
 
-__all__ = ["InputDocument", "expand_paths"]
+__all__ = ["DOCUMENT_SUFFIXES", "InputDocument", "expand_paths"]
+
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".jpe", ".webp", ".tif", ".tiff", ".gif", ".bmp"})
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]]) -> Iter
             except OSError as exc:
                 yield _error(child_shown, f"cannot be read ({exc.strerror}); check its permissions.")
                 continue
-            if sniff(head) != "unknown":
+            if sniff(head) != "unknown" or child.suffix.lower() in DOCUMENT_SUFFIXES:
                 yield InputDocument(path=child_shown, location=child)
 
 

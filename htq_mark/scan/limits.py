@@ -22,7 +22,6 @@ class Limits:
 
     ``max_pages``: most pages (PDF) a document may have.
     ``max_pixels_per_page``: most pixels of one page of an image file (each frame).
-    ``max_pixels_per_image``: most pixels of an image inside a PDF that is decoded.
     ``max_frames``: most frames of a multi-frame TIFF or GIF.
     ``max_file_bytes``: largest file read.
     ``max_seconds``: time allowed for one document (enforced by :func:`htq_mark.scan`).
@@ -36,7 +35,6 @@ class Limits:
 
     max_pages: int = 2000
     max_pixels_per_page: int = 80_000_000
-    max_pixels_per_image: int = 50_000_000
     max_frames: int = 200
     max_file_bytes: int = 512 * 1024 * 1024
     max_seconds: float = 120.0

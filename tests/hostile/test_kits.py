@@ -183,7 +183,7 @@ def test_the_spy_sees_a_render_and_a_safe_kit_renders_without_fetching(tmp_path:
 
 def test_generating_and_packing_fetch_nothing(tmp_path: Path, url: str) -> None:
     """The whole output path on the bundled kit: every format and a zip pack, with the server listening."""
-    from htq_mark.generate import generate, pack
+    from htq_mark.generator import generate, pack
 
     for fmt in ("png", "svg", "pdf", "eps", "jpg", "webp"):
         asset = generate("colour", fmt, "40mm" if fmt in ("pdf", "eps") else "300px")

@@ -82,3 +82,20 @@ def test_unreadable_entries_are_reported_and_the_rest_kept(tree, monkeypatch):
     assert set(errors) == {os.path.join("a", "deep"), os.path.join("b", "a.png")}
     assert all("Permission denied" in message for message in errors.values())
     assert [os.path.relpath(d.path, tree) for d in found if d.error is None] == [os.path.join("b", "z.pdf"), "c.dat"]
+
+
+@pytest.mark.parametrize("name", ["empty.png", "truncated.PDF", "scan.jpeg", "frames.tiff"])
+def test_damaged_documents_in_a_folder_are_reported_not_passed_over(tmp_path, name):
+    (tmp_path / name).write_bytes(b"" if name.startswith("empty") else b"\x00garbage")
+    (tmp_path / "notes.txt").write_bytes(b"")
+    assert [d.path for d in expand_paths([str(tmp_path)])] == [os.path.join(str(tmp_path), name)]
+
+
+def test_an_empty_document_in_a_folder_ends_as_an_error_in_the_report(tmp_path):
+    from htq_mark.scan import scan
+
+    (tmp_path / "empty.png").write_bytes(b"")
+    report = scan([str(tmp_path)], jobs=1)
+    [document] = report.documents
+    assert document.status == "error" and document.error is not None
+    assert document.error.code == "unreadable" and "empty.png" in document.error.message

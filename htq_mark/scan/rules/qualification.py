@@ -75,7 +75,7 @@ def check_page_qualifications(page: int, facts: TextFacts, marks: Sequence[Mark]
         findings.append(Finding(
             rule="no-qualification", severity="warning", page=page, mark=first_mark.id if first_mark else None,
             bbox=first_mark.bbox if first_mark else None, message=message,
-            fix="Name the entitled qualification (its QN, e.g. \u201cQN 603/7595/4\u201d) on the page, "
+            fix="Name the entitled qualification and its QN on the page, "
                 f"or remove the mark; check a number with: htq-mark check QN --date {on.isoformat()}",
             details={"qualification_ids": list(seen)}))
     return findings

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from htq_mark.errors import HtqMarkError, OutputExistsError
-from htq_mark.generate.guide import (
+from htq_mark.generator.guide import (
     GUIDE_PICTURES,
     build_guide_pictures,
     write_guide_pictures,

@@ -19,9 +19,9 @@ from htq_mark.errors import (
     OutputExistsError,
     UsageError,
 )
-from htq_mark.generate import FORMATS, generate
-from htq_mark.generate.background import background_for, relative_luminance
-from htq_mark.generate.formats.png import png_chunks
+from htq_mark.generator import FORMATS, generate
+from htq_mark.generator.background import background_for, relative_luminance
+from htq_mark.generator.formats.png import png_chunks
 from htq_mark.kit import load_kit
 
 from .conftest import edit_spec
