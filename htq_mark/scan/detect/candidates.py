@@ -2,16 +2,17 @@
 
 The artwork's outline is a solid rounded rectangle, so any placement (any angle,
 stretch or palette) shows up as a closed edge contour of a known shape. Edges come
-from the grey image and, on colourful images, from two colour-opponent channels,
-so a recoloured mark of the same lightness as its background is still seen. A
+from the lightness and, on colourful images, from two colour-opponent channels at
+half resolution, so a recoloured mark as light as its background is still seen. A
 contour cut by the image edge gives hypotheses for the whole artwork extended
-beyond that edge. Each outline gives two poses (tile end at either end); the
-verifier decides.
+beyond that edge; a shorter outline may be a mark partly covered. Each outline
+gives two poses (tile end at either end); the verifier decides.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,11 +79,11 @@ def colour_edge_map(rgb: NDArray[np.uint8]) -> NDArray[np.uint8] | None:
     red, green, blue = cv2.split(half)
     red_green = cv2.addWeighted(red, 0.5, green, -0.5, 128.0)
     yellow_blue = cv2.addWeighted(cv2.addWeighted(red, 0.25, green, 0.25, 0.0), 1.0, blue, -0.5, 128.0)
-    edges = cv2.Canny(red_green, CANNY_LOW, CANNY_HIGH) | cv2.Canny(yellow_blue, CANNY_LOW, CANNY_HIGH)
+    edges = cv2.bitwise_or(cv2.Canny(red_green, CANNY_LOW, CANNY_HIGH), cv2.Canny(yellow_blue, CANNY_LOW, CANNY_HIGH))
     return np.asarray(edges, dtype=np.uint8)
 
 
-def _rect_axes(rect: tuple[tuple[float, float], tuple[float, float], float]
+def _rect_axes(rect: tuple[Sequence[float], Sequence[float], float]
                ) -> tuple[NDArray[np.float64], NDArray[np.float64], float, float]:
     """Unit vectors along a rotated rectangle's sides and the side lengths (e1 with length a, e2 with b)."""
     (_, _), (a, b), angle = rect
@@ -201,7 +202,7 @@ def _densify(points: NDArray[np.float32], step: float = 2.0) -> NDArray[np.float
     counts = np.maximum(1, np.ceil(lengths / step).astype(int))
     index = np.repeat(np.arange(len(points)), counts)
     offsets = np.concatenate([np.arange(n) / n for n in counts])[:, None]
-    return (points[index] + (following[index] - points[index]) * offsets).astype(np.float32)
+    return np.asarray(points[index] + (following[index] - points[index]) * offsets, dtype=np.float32)
 
 
 def dedupe(candidates: list[Candidate]) -> list[Candidate]:
@@ -218,6 +219,12 @@ def dedupe(candidates: list[Candidate]) -> list[Candidate]:
             seen.add(key)
             unique.append(candidate)
     return unique
+
+
+def _hull(points: NDArray[np.float32]) -> NDArray[np.float32]:
+    import cv2
+
+    return np.asarray(cv2.convexHull(points).reshape(-1, 2), dtype=np.float32)
 
 
 def _touches(box: tuple[int, int, int, int], size: tuple[int, int]) -> bool:
@@ -256,7 +263,6 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -
     convex hull of the curve, and the region the curve encloses together with the
     image's border (found again with the border drawn as edge).
     """
-    import cv2
 
     height, width = edges.shape
     size = (width, height)
@@ -266,10 +272,10 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -
         if not _touches(box, size):
             whole = _full_candidate(points, aspect, min_width)
             # An outline with a gap is an open curve; its hull is the shape it outlines.
-            found.append(whole or _full_candidate(cv2.convexHull(points).reshape(-1, 2), aspect, min_width))
+            found.append(whole or _full_candidate(_hull(points), aspect, min_width))
             continue
         touching = True
-        hull = _densify(cv2.convexHull(points).reshape(-1, 2))
+        hull = _densify(_hull(points))
         on_border = _on_border(hull, size)
         if on_border.any():
             found.append(_cropped_candidate(hull, on_border, aspect, min_width, size))

@@ -47,7 +47,7 @@ def srgb_to_lab(rgb: ArrayLike) -> FloatArray:
     lab[..., 0] = 116 * f[..., 1] - 16
     lab[..., 1] = 500 * (f[..., 0] - f[..., 1])
     lab[..., 2] = 200 * (f[..., 1] - f[..., 2])
-    return lab
+    return np.asarray(lab, dtype=np.float64)
 
 
 def delta_e(lab_a: ArrayLike, lab_b: ArrayLike) -> FloatArray:

@@ -17,8 +17,9 @@ from .verify import ImagePyramid, Registration, refine, register
 
 __all__ = ["confidence_of", "find_marks"]
 
-EXTEND_FLOOR = 0.15         # an outline's poses must score this before covered-end hypotheses are tried
-SCORE_FLOOR = 0.30          # candidates whose rough score is below this are dropped before refinement
+EXTEND_FLOOR = 0.25         # an outline's poses must score this before covered-end hypotheses are tried...
+EXTEND_CEILING = 0.8        # ...and less than this (else the outline is the whole mark)
+SCORE_FLOOR = 0.25          # candidates whose rough score is below this are dropped before refinement
 MATCH_AT_HALF = 0.45        # the share of matching parts that maps to confidence 0.5
 MATCH_SLOPE = 12.0          # steepness of the match -> confidence curve
 MAX_REFINED = 24            # at most this many candidates are refined per image
@@ -65,18 +66,35 @@ def _candidates(rgb: NDArray[np.uint8], refs: References, min_width: float) -> l
     found = find_candidates(edges, refs.aspect_ratio, min_width)
     colour_edges = colour_edge_map(rgb)
     if colour_edges is not None:
-        edges |= cv2.resize(colour_edges, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)
+        upsampled = cv2.resize(colour_edges, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)
+        edges = np.asarray(cv2.bitwise_or(edges, upsampled), dtype=np.uint8)
         found = dedupe(found + find_candidates(edges, refs.aspect_ratio, min_width))
     return found
 
 
+def _inside(point: tuple[float, float], pose: Pose) -> bool:
+    """Whether ``point`` lies within the placed artwork rectangle."""
+    (ox, oy), (ax, ay), (bx, by) = pose.origin, pose.x_axis, pose.y_axis
+    px, py = point[0] - ox, point[1] - oy
+    u = (px * ax + py * ay) / (ax * ax + ay * ay)
+    v = (px * bx + py * by) / (bx * bx + by * by)
+    return 0.0 <= u <= 1.0 and 0.0 <= v <= 1.0
+
+
 def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: References) -> list[Registration]:
-    scored = []
-    for candidate in candidates:
-        first = [register(pyramid, pose, refs.detect) for pose in candidate.poses]
+    """Screen every candidate, largest first; outlines inside a clear match (its tile, its words) are skipped."""
+    scored: list[Registration] = []
+    clear: list[Pose] = []
+    for candidate in sorted(candidates, key=lambda c: -c.poses[0].width * c.poses[0].height):
+        if any(_inside(candidate.poses[0].centre, pose) for pose in clear):
+            continue
+        first = [register(pyramid, pose, refs.screen) for pose in candidate.poses]
         scored.extend(first)
-        if candidate.extended and max((r.score for r in first), default=0.0) >= EXTEND_FLOOR:
-            scored.extend(register(pyramid, pose, refs.detect) for pose in candidate.extended)
+        best = max(first, key=lambda r: r.score)
+        if best.score >= EXTEND_CEILING:
+            clear.append(best.pose)
+        elif candidate.extended and best.score >= EXTEND_FLOOR:
+            scored.extend(register(pyramid, pose, refs.screen) for pose in candidate.extended)
     return scored
 
 
@@ -90,10 +108,9 @@ def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs
             continue
         if len(chosen) >= MAX_REFINED:
             break
-        refined_pose = refine(pyramid, candidate, refs.measure)
-        refined = register(pyramid, refined_pose, refs.detect)
-        chosen.append(refined if (refined.match, refined.score) >= (candidate.match, candidate.score)
-                      else candidate)
+        judged = register(pyramid, candidate.pose, refs.detect)
+        refined = register(pyramid, refine(pyramid, judged, refs.measure), refs.detect)
+        chosen.append(refined if (refined.match, refined.score) >= (judged.match, judged.score) else judged)
     chosen.sort(key=lambda r: (-r.match, -r.score))
     final: list[Registration] = []
     for registration in chosen:

@@ -20,7 +20,7 @@ from ...kit import Spec
 from .colour import contrast_ratio, delta_e, relative_luminance, srgb_to_lab
 from .model import PixelMeasurements, Pose
 from .references import Frame, References
-from .verify import ImagePyramid
+from .verify import ImagePyramid, disk
 from .verify import erode_inside as _erode
 
 __all__ = ["measure"]
@@ -81,9 +81,9 @@ def _unmix(warp: NDArray[np.float32], blends: NDArray[np.float32], use: NDArray[
     design = blends.reshape(blends.shape[0], -1)[:, chosen].T.astype(np.float64)
     target = warp.reshape(-1, 3)[chosen].astype(np.float64)
     keep = np.ones(len(target), bool)
-    colours = np.zeros((blends.shape[0], 3))
+    colours: NDArray[np.float64] = np.zeros((blends.shape[0], 3))
     for _ in range(2):
-        colours, *_ = np.linalg.lstsq(design[keep], target[keep], rcond=None)
+        colours = np.asarray(np.linalg.lstsq(design[keep], target[keep], rcond=None)[0], dtype=np.float64)
         residual = np.linalg.norm(design @ colours - target, axis=1)
         keep = residual <= np.quantile(residual, 1.0 - OUTLIER_SHARE)
     return np.asarray(np.clip(colours, 0, 255), dtype=np.float64)
@@ -208,10 +208,9 @@ def _weighted_percentile(values: list[float], weights: list[float], percentile: 
 
 def _cores(frame: Frame, sigma: float) -> NDArray[np.bool_]:
     """Per class, pixels far enough from other classes that blur cannot reach them."""
-    import cv2
 
     radius = max(1, math.ceil(2.0 * sigma))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    kernel = disk(radius)
     return np.stack([_erode((c >= 0.99).astype(np.uint8), kernel) > 0 for c in frame.classes])
 
 
@@ -299,7 +298,7 @@ def _clear_space(warp: NDArray[np.float32], inside: NDArray[np.bool_], frame: Fr
 
     height, width = warp.shape[:2]
     silhouette = _pad(frame.silhouette, margin_x, margin_y) > 0.5
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * gap + 1, 2 * gap + 1))
+    kernel = disk(gap)
     zone = inside & ~(cv2.dilate(silhouette.astype(np.uint8), kernel) > 0)
     none = {side: 0.0 for side in SIDES}
     if zone.sum() < 10:
@@ -365,7 +364,7 @@ def _covered(different: NDArray[np.bool_], warp: NDArray[np.float32], frame: Fra
     if not (silhouette & visible).any() or different.sum() < MIN_CORE_PIXELS:
         return nothing
     bridge = max(1, math.ceil(2.0 * sigma)) + 1
-    bridging = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * bridge + 1, 2 * bridge + 1))
+    bridging = disk(bridge)
     seeds = cv2.morphologyEx(different.astype(np.uint8), cv2.MORPH_CLOSE, bridging) > 0
     unjudged = np.zeros(different.shape, bool)
     for k, varies in enumerate(varying):
@@ -373,20 +372,20 @@ def _covered(different: NDArray[np.bool_], warp: NDArray[np.float32], frame: Fra
             unjudged |= frame.classes[k] >= 0.5
     alike = unjudged & (np.linalg.norm(warp - np.median(warp[different], axis=0), axis=-1) < DIFFERENCE_FLOOR)
     grown = (seeds | alike) & silhouette & visible
-    count, labels = cv2.connectedComponents(grown.astype(np.uint8), connectivity=8)
+    _, labels = cv2.connectedComponents(grown.astype(np.uint8), connectivity=8)
     seeded = np.unique(labels[seeds & grown])
-    joined = np.isin(labels, seeded[seeded > 0]).astype(np.uint8)
+    # The rim is as wide as the band cores and bridging leave out along the outline.
+    rim_kernel = disk(2 * bridge)
+    rim = silhouette & ~(_erode(silhouette.astype(np.uint8), rim_kernel) > 0)
+    touching = np.unique(labels[rim & grown])
+    reaching = np.intersect1d(seeded[seeded > 0], touching[touching > 0])
+    covering = np.isin(labels, reaching).astype(np.uint8)
     broad = max(3, round(COVER_MIN_WIDTH * frame.height))
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * broad + 1, 2 * broad + 1))
-    blobs = cv2.morphologyEx(joined, cv2.MORPH_OPEN, kernel).astype(bool) & silhouette & visible
-    count, labels = cv2.connectedComponents(blobs.astype(np.uint8), connectivity=8)
-    if count <= 1:
-        return nothing
-    rim = silhouette & ~(_erode(silhouette.astype(np.uint8), kernel) > 0)
-    touching = np.unique(labels[rim & (labels > 0)])
-    covered = np.isin(labels, touching[touching > 0]).astype(np.uint8)
-    # Give back the blurred edges the cores left out.
-    return np.asarray(cv2.dilate(covered, bridging).astype(bool) & silhouette & visible)
+    kernel = disk(broad)
+    broad_parts = cv2.morphologyEx(covering, cv2.MORPH_OPEN, kernel)
+    # Give back the narrow strips joining the broad parts (and the blurred edges the cores left out).
+    return np.asarray((cv2.dilate(broad_parts, kernel) > 0) & (cv2.dilate(covering, bridging) > 0)
+                      & silhouette & visible)
 
 
 def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> PixelMeasurements:
@@ -420,7 +419,8 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
 
     # Background: the clear-space zone outside the outline, less any content in it.
     zone_mask = inside & ~near
-    background = np.median(warp[zone_mask], axis=0) if zone_mask.sum() >= 10 else outline_background
+    background: NDArray[np.float64] = (np.median(warp[zone_mask], axis=0).astype(np.float64)
+                                       if zone_mask.sum() >= 10 else outline_background)
     source_px = height_px * factor / frame.height
     # The artwork's own blurred outline (and the edge filter's reach) is not content.
     outline_gap = max(gap, math.ceil((OUTLINE_BLUR_PX + 1.5) / max(source_px, 1e-6)))
@@ -428,7 +428,7 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
                                          source_px)
     clean = zone_mask & ~(cv2.dilate(content.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
     if clean.sum() >= 10:
-        background = np.median(warp[clean], axis=0)
+        background = np.median(warp[clean], axis=0).astype(np.float64)
         luminance = relative_luminance(warp[clean])
         background_luminance = float(np.median(luminance))
         variation = float(luminance.std())

@@ -27,7 +27,8 @@ __all__ = ["Frame", "References", "build_references"]
 RGB = tuple[int, int, int]
 
 MASTER_HEIGHT = 400        # px; the artwork is analysed at this size, then reduced
-DETECT_HEIGHT = 48         # px; frame candidates are scored in
+SCREEN_HEIGHT = 32         # px; frame candidates are first screened in
+DETECT_HEIGHT = 48         # px; frame the best candidates are judged in
 MEASURE_HEIGHT = 96        # px; frame registered marks are measured in
 PART_MERGE_RATIO = 0.03    # areas of one class closer than this share of the height form one part
 MIN_CLASS_SHARE = 0.004    # smaller classes are edge artefacts of anti-aliasing, folded into neighbours
@@ -51,7 +52,7 @@ class Frame:
     @property
     def outer(self) -> NDArray[np.float32]:
         """Soft mask of the class along the artwork's outline (the badge colour)."""
-        return self.classes[0]
+        return np.asarray(self.classes[0], dtype=np.float32)
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,6 +67,7 @@ class References:
     variants: tuple[str, ...]
     palettes: tuple[tuple[RGB | None, ...], ...]  # per variant, per class: the colour, or None if knocked out
     part_class: tuple[int, ...]
+    screen: Frame
     detect: Frame
     measure: Frame
 
@@ -104,6 +106,7 @@ def _build(sha256: str, variants: tuple[str, ...], svgs: tuple[bytes, ...],
     return References(
         kit_sha256=sha256, aspect_ratio=aspect, variants=variants, palettes=variant_palettes,
         part_class=part_class,
+        screen=_frame(labels, part_map, len(class_paints), len(part_class), SCREEN_HEIGHT, aspect),
         detect=_frame(labels, part_map, len(class_paints), len(part_class), DETECT_HEIGHT, aspect),
         measure=_frame(labels, part_map, len(class_paints), len(part_class), MEASURE_HEIGHT, aspect))
 
@@ -126,7 +129,7 @@ def _paint_index(rgba: NDArray[np.uint8], palette: Sequence[RGB]) -> NDArray[np.
     distance = ((pixels[..., None, :] - colours) ** 2).sum(axis=-1)
     index = distance.argmin(axis=-1).astype(np.int16)
     index[rgba[..., 3] < 128] = -1
-    return index
+    return np.asarray(index, dtype=np.int16)
 
 
 def _fill_holes(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -222,7 +225,8 @@ def _frame(labels: NDArray[np.int16], part_map: NDArray[np.int16], class_count: 
         box = np.zeros((height, width), bool)
         box[max(0, y0 - margin):y1 + margin, max(0, x0 - margin):x1 + margin] = True
         window_pixels.append(np.flatnonzero(box.reshape(-1) & (silhouette.reshape(-1) > 0.5)))
-    for array in (classes, silhouette, parts, inside, *window_pixels):
+    arrays: list[NDArray[np.generic]] = [classes, silhouette, parts, inside, *window_pixels]
+    for array in arrays:
         array.setflags(write=False)
     return Frame(width=width, height=height, classes=classes, silhouette=silhouette, parts=parts,
                  windows=tuple(windows), inside=inside, window_pixels=tuple(window_pixels))

@@ -21,7 +21,8 @@ from numpy.typing import NDArray
 from .model import Pose
 from .references import Frame
 
-__all__ = ["ImagePyramid", "Registration", "blurred_outer", "erode_inside", "match_score", "refine", "register"]
+__all__ = ["ImagePyramid", "Registration", "blurred_outer", "disk", "erode_inside", "match_score", "refine",
+           "register"]
 
 PART_MATCHED = 0.85        # a part whose correlation reaches this matches fully...
 PART_UNMATCHED = 0.55      # ...and one at or below this not at all
@@ -31,6 +32,7 @@ MIN_CONTRAST = 18.0        # RGB distance between the mean outer-class and other
 MIN_PART_VISIBLE = 0.5     # share of a part's window that must be inside the image for the part to count
 SOURCE_BLUR = 0.6          # source pixels of blur a rendered, resampled mark carries
 ECC_BLURS = (11, 3)        # Gaussian sizes of the coarse and the fine alignment passes
+WELL_PLACED = 0.9          # rough score from which a pose is only finely aligned
 
 
 def erode_inside(mask: NDArray[np.uint8], kernel: NDArray[np.uint8]) -> NDArray[np.uint8]:
@@ -38,6 +40,13 @@ def erode_inside(mask: NDArray[np.uint8], kernel: NDArray[np.uint8]) -> NDArray[
     import cv2
 
     return np.asarray(cv2.erode(mask, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0), dtype=np.uint8)
+
+
+def disk(radius: int) -> NDArray[np.uint8]:
+    """A round structuring element ``2 * radius + 1`` px across."""
+    import cv2
+
+    return np.asarray(cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1)), np.uint8)
 
 
 class ImagePyramid:
@@ -63,7 +72,7 @@ class ImagePyramid:
 
     def for_height(self, mark_height: float, frame_height: int) -> tuple[NDArray[np.uint8], float]:
         """The level where a mark of ``mark_height`` px is still at least as tall as the frame, and its scale."""
-        index = max(0, int(math.floor(math.log2(max(mark_height, 1.0) / frame_height))))
+        index = max(0, math.floor(math.log2(max(mark_height, 1.0) / frame_height)))
         image = self.level(index)
         return image, image.shape[1] / self._levels[0].shape[1]
 
@@ -238,30 +247,33 @@ def refine(pyramid: ImagePyramid, registration: Registration, frame: Frame) -> P
     matrix = scaled.matrix(frame.width, frame.height)
     matrix[:, 2] -= (x0, y0)
     criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 40, 1e-4)
-    refined = matrix.astype(np.float32)
+    refined: NDArray[np.float32] = matrix.astype(np.float32)
     sigma = SOURCE_BLUR * frame.height / max(scaled.height, 1.0)
     radius = max(1, math.ceil(2.0 * sigma)) + 1
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    kernel = disk(radius)
     # Leave the outline's blurred edge out: the background beyond it is unknown, and
     # matching it to the template's edge would pull the frame inward.
     template_mask = erode_inside((frame.silhouette > 0.5).astype(np.uint8) * 255, kernel)
     input_mask = np.full(projected.shape, 255, np.uint8)
-    # Coarse to fine: a heavy blur first widens the reach, a light one then settles the detail.
-    for blur in ECC_BLURS:
+    # Coarse to fine: a heavy blur first widens the reach, a light one then settles the detail
+    # (a pose that already matches well needs only the fine pass).
+    blurs = ECC_BLURS[1:] if registration.score >= WELL_PLACED else ECC_BLURS
+    for blur in blurs:
         try:
             if hasattr(cv2, "findTransformECCWithMask"):
-                _, refined = cv2.findTransformECCWithMask(template, projected, template_mask, input_mask, refined,
-                                                          cv2.MOTION_AFFINE, criteria, blur)
+                _, found = cv2.findTransformECCWithMask(template, projected, template_mask, input_mask, refined,
+                                                        cv2.MOTION_AFFINE, criteria, blur)
             else:  # pragma: no cover - OpenCV before 4.12
-                _, refined = cv2.findTransformECC(template, projected, refined, cv2.MOTION_AFFINE, criteria,
-                                                  None, blur)
+                _, found = cv2.findTransformECC(template, projected, refined, cv2.MOTION_AFFINE, criteria,
+                                                None, blur)  # type: ignore[call-overload]
+            refined = np.asarray(found, dtype=np.float32)
         except cv2.error:
-            if blur == ECC_BLURS[0]:
+            if blur == blurs[0]:
                 return pose
             break
-    refined = refined.astype(np.float64)
-    refined[:, 2] += (x0, y0)
-    result = Pose.from_matrix(refined, frame.width, frame.height).scaled(1.0 / factor)
+    placed = refined.astype(np.float64)
+    placed[:, 2] += (x0, y0)
+    result = Pose.from_matrix(placed, frame.width, frame.height).scaled(1.0 / factor)
     # Reject runaway fits: the artwork must stay roughly where it was.
     if (abs(math.log(result.width / pose.width)) > 0.25 or abs(math.log(result.height / pose.height)) > 0.25
             or math.dist(result.centre, pose.centre) > 0.25 * pose.height):

@@ -37,7 +37,7 @@ class Placement:
 def _body(svg: bytes) -> str:
     text = svg.decode("utf-8")
     text = re.sub(r"<\?xml[^>]*>", "", text)
-    text = re.sub(r"<title>.*?</title>", "", text, flags=re.S)
+    text = re.sub(r"<title>.*?</title>", "", text, flags=re.DOTALL)
     text = re.sub(r"<svg[^>]*>", "", text, count=1)
     return text.replace("</svg>", "")
 
@@ -81,14 +81,19 @@ def recolour(svg: bytes, mapping: Callable[[tuple[int, int, int]], tuple[int, in
     def swap(match: re.Match[str]) -> str:
         value = match.group(1)
         rgb = (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
-        return "#%02X%02X%02X" % mapping(rgb)
+        red, green, blue = mapping(rgb)
+        return f"#{red:02X}{green:02X}{blue:02X}"
     return _HEX.sub(swap, svg.decode("utf-8")).encode("utf-8")
+
+
+def _grey(level: int) -> tuple[int, int, int]:
+    return (level, level, level)
 
 
 PALETTE_SWAP = {(11, 37, 69): (120, 20, 140), (255, 255, 255): (250, 240, 120), (255, 179, 0): (20, 160, 90)}
 RECOLOURINGS: dict[str, Callable[[tuple[int, int, int]], tuple[int, int, int]]] = {
     "palette": lambda rgb: PALETTE_SWAP.get(rgb, rgb),
-    "greyscale": lambda rgb: (round(0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]),) * 3,  # type: ignore[dict-item]
+    "greyscale": lambda rgb: _grey(round(0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2])),
     "inverted": lambda rgb: (255 - rgb[0], 255 - rgb[1], 255 - rgb[2]),
 }
 
@@ -118,11 +123,11 @@ def photo_like(seed: int, tone: str = "light", size: tuple[int, int] = SIZE) -> 
         centre = (int(rng.integers(0, w)), int(rng.integers(0, h)))
         axes = (int(rng.integers(15, w // 4)), int(rng.integers(15, h // 4)))
         cv2.ellipse(field, centre, axes, float(rng.uniform(0, 180)), 0, 360, rng.uniform(0, 255, 3).tolist(), -1)
-    field = cv2.GaussianBlur(field, (0, 0), 6)
-    field += rng.normal(0, 6, field.shape).astype(np.float32)
+    smooth = np.asarray(cv2.GaussianBlur(field, (0, 0), 6), dtype=np.float32)
+    smooth += rng.normal(0, 6, smooth.shape).astype(np.float32)
     low, high = (150, 250) if tone == "light" else (5, 70)
-    field = low + (field - field.min()) / max(1e-6, float(np.ptp(field))) * (high - low)
-    return np.clip(field, 0, 255).astype(np.uint8)
+    scaled = low + (smooth - smooth.min()) / max(1e-6, float(np.ptp(smooth))) * (high - low)
+    return np.asarray(np.clip(scaled, 0, 255), dtype=np.uint8)
 
 
 def text_page(seed: int, size: tuple[int, int] = SIZE, dark: bool = False) -> Image:

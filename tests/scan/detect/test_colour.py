@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from htq_mark.scan.detect.colour import contrast_ratio, delta_e, relative_luminance, srgb_to_lab
+from htq_mark.scan.detect.colour import (
+    contrast_ratio,
+    delta_e,
+    relative_luminance,
+    srgb_to_lab,
+)
 
 
 @pytest.mark.parametrize(("rgb", "lab"), [

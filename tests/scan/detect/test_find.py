@@ -16,17 +16,29 @@ from htq_mark.errors import UsageError
 from htq_mark.kit import Kit
 from htq_mark.scan.detect import Detection, References, find_marks
 
-from .scenes import RECOLOURINGS, Image, Placement, jpeg, photo_like, place, plain, recolour, text_page
+from .scenes import (
+    RECOLOURINGS,
+    Image,
+    Placement,
+    jpeg,
+    photo_like,
+    place,
+    plain,
+    recolour,
+    text_page,
+)
 
 WHITE, DARK = (255, 255, 255), (22, 28, 40)
 Scene = Callable[[Kit], tuple[Image, Placement]]
 
 
 def _mark(width: float = 240, centre: tuple[float, float] = (320, 210), variant: str = "colour",
-          background: Image | None = None, **pose: float) -> Scene:
+          background: Image | None = None, rotation_deg: float = 0.0, stretch_x: float = 1.0,
+          stretch_y: float = 1.0) -> Scene:
     def scene(kit: Kit) -> tuple[Image, Placement]:
         canvas = plain(WHITE if variant != "white" else DARK) if background is None else background
-        return place(canvas, kit, variant, centre, width, **pose)
+        return place(canvas, kit, variant, centre, width, rotation_deg=rotation_deg, stretch_x=stretch_x,
+                     stretch_y=stretch_y)
     return scene
 
 
@@ -114,6 +126,7 @@ def test_nothing_is_invented(name: str, kit: Kit, refs: References) -> None:
 def test_cropped_marks_report_the_whole_artwork(kit: Kit, refs: References) -> None:
     image, placement = _cropped("left", 0.4)(kit)
     detection = find_marks(image, refs, spec=kit.spec)[0]
+    assert placement.matches(detection.corners)
     assert detection.visible_fraction == pytest.approx(0.6, abs=0.03)
     assert min(x for x, _ in detection.corners) < -80  # the artwork reaches beyond the image
 
