@@ -48,8 +48,8 @@ def _render_document(path: str, pages: int) -> tuple[float, int]:
     import pypdfium2 as pdfium
 
     from htq_mark.kit import load_kit
-    from htq_mark.scan.limits import DEFAULT_LIMITS
-    from htq_mark.scan.pdf.render import render_dpi_for
+    from htq_mark.scanner.limits import DEFAULT_LIMITS
+    from htq_mark.scanner.pdf.render import render_dpi_for
 
     dpi = float(load_kit().spec.scan.render_dpi)
     started = time.perf_counter()
@@ -90,7 +90,7 @@ def _pool_map(function: Any, jobs: int, *iterables: Sequence[Any]) -> tuple[floa
 
 
 def _scan(paths: Sequence[str], jobs: int) -> tuple[float, Any]:
-    from htq_mark.scan import scan
+    from htq_mark.scanner import scan
 
     started = time.perf_counter()
     report = scan(list(paths), jobs=jobs)

@@ -47,8 +47,8 @@ def corpus_files(corpus: Path, limit: int | None = None) -> list[Path]:
 
 
 def scan_corpus(files: Sequence[Path], jobs: int) -> dict[str, Any]:
-    """Scan ``files`` with ``htq_mark.scan.scan`` and tally marks, findings, errors and crashes."""
-    from htq_mark.scan import scan
+    """Scan ``files`` with ``htq_mark.scanner.scan`` and tally marks, findings, errors and crashes."""
+    from htq_mark.scanner import scan
 
     started = time.perf_counter()
     try:

@@ -4,7 +4,7 @@
 
 DIR holds ``labels.json`` and the cases (``python -m benchmarks.evalset.generate``).
 
-``--mode scan`` (the default) scans every case with ``htq_mark.scan.scan`` on the
+``--mode scan`` (the default) scans every case with ``htq_mark.scanner.scan`` on the
 labels' date and scores marks and findings. ``--mode detector`` runs only the
 detector (``find_marks``) on images and on PDF pages rendered at 200 dpi, and
 scores marks.
@@ -135,7 +135,7 @@ def _detect_chunk(root: str, cases: list[dict[str, Any]]) -> list[Prediction]:
 
     from benchmarks.evalset.preview import load_page
     from htq_mark.kit import load_kit
-    from htq_mark.scan.detect import build_references, find_marks
+    from htq_mark.scanner.detect import build_references, find_marks
 
     kit = load_kit()
     refs = build_references(kit)
@@ -169,8 +169,8 @@ def run_detector(root: Path, cases: list[dict[str, Any]], jobs: int) -> list[Pre
 
 
 def run_scan(root: Path, cases: list[dict[str, Any]], jobs: int, on_date: str) -> list[Prediction]:
-    """Predictions of the whole scanner (``htq_mark.scan.scan``) on the labels' date."""
-    from htq_mark.scan import scan
+    """Predictions of the whole scanner (``htq_mark.scanner.scan``) on the labels' date."""
+    from htq_mark.scanner import scan
 
     paths = [str(root / c["file"]) for c in cases]
     report = scan(paths, on=on_date, jobs=jobs)

@@ -6,7 +6,7 @@ BMP, PDF); ``--evalset DIR`` adds a generated evaluation set. Input N of a run
 is seed and mutations chosen from ``(--seed, N)``, so a run is repeatable and
 any input can be rebuilt alone (``--only N``).
 
-Each input is scanned by ``htq_mark.scan.scan_document`` in a worker process
+Each input is scanned by ``htq_mark.scanner.scan_document`` in a worker process
 with the per-document time limit; a worker past the limit is killed, as the
 scanner's batch does. The run counts inputs, outcomes by code, uncaught
 exceptions (anything escaping ``scan_document``, a worker that died, or an
@@ -288,7 +288,7 @@ def run_fuzz(*, count: int, seed: int = 1, jobs: int = 2, timeout: float = DEFAU
 
 def replay(path: Path, timeout: float) -> int:
     """Scan one saved input in this process and show what happens (a traceback if anything escapes)."""
-    from htq_mark.scan import Limits, scan_document
+    from htq_mark.scanner import Limits, scan_document
 
     result = scan_document(path, on=SCAN_DATE, limits=Limits(max_seconds=timeout))
     print(json.dumps(result.to_dict(), indent=2))

@@ -91,7 +91,7 @@ class _CatchAllProbe:
 
     def install(self) -> None:
         from htq_mark.errors import InputError
-        from htq_mark.scan import document
+        from htq_mark.scanner import document
 
         original = document._error_result
 
@@ -146,8 +146,8 @@ def worker_main(connection: Connection, config: WorkerConfig) -> None:
         cv2.setNumThreads(1)
         from htq_mark.kit import load_kit
         from htq_mark.register import default_register
-        from htq_mark.scan import Limits, scan_document
-        from htq_mark.scan.detect import build_references
+        from htq_mark.scanner import Limits, scan_document
+        from htq_mark.scanner.detect import build_references
 
         kit = load_kit()
         register = default_register()

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
         load_register,
         normalise_qualification_id,
     )
-    from .scan import (
+    from .scanner import (
         DocumentResult,
         Finding,
         Mark,
@@ -75,12 +75,12 @@ _LAZY = {
     "default_register": "htq_mark.register",
     "load_register": "htq_mark.register",
     "normalise_qualification_id": "htq_mark.register",
-    "DocumentResult": "htq_mark.scan",
-    "Finding": "htq_mark.scan",
-    "Mark": "htq_mark.scan",
-    "ScanReport": "htq_mark.scan",
-    "scan": "htq_mark.scan",
-    "scan_document": "htq_mark.scan",
+    "DocumentResult": "htq_mark.scanner",
+    "Finding": "htq_mark.scanner",
+    "Mark": "htq_mark.scanner",
+    "ScanReport": "htq_mark.scanner",
+    "scan": "htq_mark.scanner",
+    "scan_document": "htq_mark.scanner",
 }
 
 __all__ = sorted([

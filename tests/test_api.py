@@ -30,13 +30,33 @@ def test_all_is_sorted_and_every_name_imports() -> None:
     assert set(dir(htq_mark)) == set(htq_mark.__all__)
 
 
-def test_generate_stays_the_function_after_its_package_is_imported() -> None:
-    result = _python("import htq_mark.generator.pack, htq_mark\n"
-                     "from htq_mark.generator.canvas import Layout\n"
-                     "asset = htq_mark.generate(variant='colour', format='svg', width='300px')\n"
-                     "print(type(asset).__name__, callable(htq_mark.pack))")
+@pytest.mark.parametrize(
+    ("imports", "name"),
+    [
+        ("import htq_mark.generator.pack, htq_mark.generator.canvas", "generate"),
+        ("import htq_mark.generator", "pack"),
+        ("import htq_mark.scanner.detect, htq_mark.scanner.batch, htq_mark.reports", "scan"),
+        ("import htq_mark.scanner.document", "scan_document"),
+    ],
+)
+def test_the_main_calls_stay_functions_after_their_packages_are_imported(imports: str, name: str) -> None:
+    result = _python(f"{imports}\nimport htq_mark, inspect\nprint(inspect.isfunction(htq_mark.{name}))")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["GeneratedAsset", "True"]
+    assert result.stdout.split() == ["True"]
+
+
+def test_generate_works_after_its_package_is_imported() -> None:
+    result = _python("import htq_mark.generator.pack, htq_mark\n"
+                     "asset = htq_mark.generate(variant='colour', format='svg', width='300px')\n"
+                     "print(type(asset).__name__)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["GeneratedAsset"]
+
+
+def test_subpackages_are_reachable_without_an_import() -> None:
+    result = _python("import htq_mark\nprint(callable(htq_mark.reports.render), htq_mark.scanner.__name__)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "htq_mark.scanner"]
 
 
 def test_an_unknown_name_is_an_attribute_error() -> None:

@@ -10,6 +10,7 @@ points as a viewer shows the page, origin top-left.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +42,9 @@ PAGE_SIZES = {"A4": (595.28, 841.89), "A5": (419.53, 595.28), "Letter": (612.0, 
               "A4-landscape": (841.89, 595.28)}
 WHITE = (255, 255, 255)
 INK = (33, 33, 33)
+MARGIN_TEXT = "Apply online or visit our open day."
+
+Box = tuple[float, float, float, float]
 
 
 @dataclass
@@ -68,11 +72,30 @@ def _qualification_lines(ctx: Context, rng: np.random.Generator, kind: str) -> t
             f"{spelling.format(qn=qn)}. Approved for the HTQ quality mark."], qn
 
 
-def _band_box(page: tuple[float, float], lines: list[str], top: bool) -> tuple[float, float, float, float]:
+def _band_box(page: tuple[float, float], lines: list[str], top: bool) -> Box:
     """Where the text band goes: the top or bottom of the page, full width."""
     band_h = 24 + 14 * len(lines)
     y0 = 18.0 if top else page[1] - 18 - band_h
     return 18.0, y0, page[0] - 18, y0 + band_h
+
+
+def _text_box(x: float, baseline: float, size: float, text: str) -> Box:
+    """A generous box around a line of Helvetica text (no glyph is wider than 0.6 em on average)."""
+    return x - 2, baseline - size, x + 0.6 * size * len(text) + 2, baseline + 0.3 * size
+
+
+def _grown(box: Box, margin: float) -> Box:
+    return box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin
+
+
+def _box_of(points: Sequence[tuple[float, float]]) -> Box:
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _overlap(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def _draw_band(builder: PageBuilder, box: tuple[float, float, float, float], lines: list[str]) -> None:
@@ -128,6 +151,7 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
     if carrier is not None:
         details["carrier"] = carrier.name
     tone = "light"
+    furniture: list[Box] = []  # what the page shows besides the marks, which they must stay clear of
     if kind == "busy-page":
         page_px = (int(size[0] / 72 * 100), int(size[1] / 72 * 100))
         picture, _ = busy_page(page_px, rng)
@@ -140,7 +164,9 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
     elif kind == "plain" and condition != "low-contrast":
         # A light page with a few text lines in the margins.
         for index in range(int(rng.integers(0, 4))):
-            builder.text(40, size[1] * 0.4 + 16 * index, 9, "Apply online or visit our open day.", (90, 90, 90))
+            baseline = size[1] * 0.4 + 16 * index
+            builder.text(40, baseline, 9, MARGIN_TEXT, (90, 90, 90))
+            furniture.append(_text_box(40, baseline, 9, MARGIN_TEXT))
     text_kind = {"not-entitled": "not-entitled", "no-qualification": "none"}.get(condition, "entitled")
     lines, qn = _qualification_lines(ctx, rng, text_kind)
     band = _band_box(size, lines, bool(rng.random() < 0.5))
@@ -157,7 +183,7 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
         variant, panel_tone = [("white", "pale"), ("colour", "mid-dark"), ("black", "mid-dark")][int(rng.integers(3))]
         panel_colour = colour_of_tone(rng, panel_tone)
     count = int(rng.integers(2, 4)) if condition == "multi" else 1
-    avoid = [(band[0], band[1] - 6, band[2], band[3] + 6)]
+    avoid = [_grown(band, 6)] + furniture
     marks: list[ExpectedMark] = []
     rules: list[ExpectedRule] = []
     source = "vector" if medium == "pdf-vector" else "image-xobject"
@@ -187,6 +213,13 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
             fraction = float(rng.uniform(0.25, 0.45))
             pose = cropped_pose(pose, aspect, size, edge, fraction)
             mark_details.update(edge=edge, cut_fraction=round(fraction, 4))
+            # The mark now sits on the page edge, where the text band may be: keep the band (drawn
+            # last, over everything) and the margin text off it, so the case is cropped and nothing else.
+            zone = _box_of(expanded_corners(pose, aspect, clear * 1.3 + 6))
+            if _overlap(zone, _grown(band, 6)):
+                band = _band_box(size, lines, top=band[1] > size[1] / 2)
+            if any(_overlap(zone, box) for box in [_grown(band, 6)] + furniture):
+                return None
         if panel_colour is not None:
             grow = clear * (1.6 if condition == "low-contrast" else 1.15) + 3
             builder.polygon(expanded_corners(pose, aspect, grow), panel_colour)

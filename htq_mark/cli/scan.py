@@ -13,7 +13,7 @@ from ._errors import library_errors
 from ._exit import ExitCode
 
 if TYPE_CHECKING:
-    from ..scan import ScanReport
+    from ..scanner import ScanReport
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
@@ -92,7 +92,7 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
               help="Most pixels of one image (or frame)  [default: 80000000].")
 @click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE", callback=_parse_limits,
               help="Set any other per-document limit, e.g. --limit max_frames=500 (repeatable); "
-                   "the names are those of htq_mark.scan.Limits.")
+                   "the names are those of htq_mark.scanner.Limits.")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
 def scan_command(paths: tuple[str, ...], report_format: str, output: str | None, register_path: str | None,
                  on: datetime.datetime | None, fail_on: str, jobs: int | None, password: str | None,
@@ -109,7 +109,7 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
     from .._io import check_writable, write_atomic
     from ..kit import load_kit
     from ..register import configured_register
-    from ..scan import DEFAULT_LIMITS, scan
+    from ..scanner import DEFAULT_LIMITS, scan
 
     with library_errors():
         if output is not None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from ..scan.results import ScanReport
+    from ..scanner.results import ScanReport
 
 __all__ = ["FORMATS", "SCHEMA_RESOURCE", "load_schema", "render", "render_bytes"]
 

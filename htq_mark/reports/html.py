@@ -36,7 +36,7 @@ from ._text import visible
 from .text import EXAMPLE_DATA_WARNING
 
 if TYPE_CHECKING:
-    from ..scan.results import DocumentResult, Finding, Mark, PageImage, ScanReport
+    from ..scanner.results import DocumentResult, Finding, Mark, PageImage, ScanReport
 
 __all__ = ["CONTENT_SECURITY_POLICY", "SCRIPT", "STYLE", "render"]
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ._text import escape_surrogates_for_json
 
 if TYPE_CHECKING:
-    from ..scan.results import ScanReport
+    from ..scanner.results import ScanReport
 
 __all__ = ["dumps_json", "render"]
 

@@ -32,7 +32,7 @@ from ._rules import RULE_ORDER, rule_text
 from .json import dumps_json
 
 if TYPE_CHECKING:
-    from ..scan.results import DocumentResult, Finding, ScanReport
+    from ..scanner.results import DocumentResult, Finding, ScanReport
 
 __all__ = ["FINGERPRINT_KEY", "SARIF_SCHEMA", "SARIF_VERSION", "artifact_uri", "fingerprint", "render",
            "sarif_log"]

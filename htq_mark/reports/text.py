@@ -16,7 +16,7 @@ from ._order import SEVERITIES, findings_in_order
 from ._text import visible
 
 if TYPE_CHECKING:
-    from ..scan.results import ScanReport
+    from ..scanner.results import ScanReport
 
 __all__ = ["EXAMPLE_DATA_WARNING", "render"]
 

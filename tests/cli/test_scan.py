@@ -10,8 +10,8 @@ import htq_mark
 from htq_mark.cli import cli, main
 from htq_mark.cli.scan import exit_status
 from htq_mark.register import EXAMPLE_ENTITLED_ID, EXAMPLE_WITHDRAWN_ID
-from htq_mark.scan.results import DocumentError, DocumentResult, Finding, ScanReport
-from tests.scan._make import (
+from htq_mark.scanner.results import DocumentError, DocumentResult, Finding, ScanReport
+from tests.scanner._make import (
     canvas_with,
     encode,
     mark_fragment,
@@ -96,7 +96,7 @@ def test_existing_output_is_kept_without_force(docs, tmp_path):
 
 
 def test_internal_error_exits_4(monkeypatch, docs, capsys):
-    import htq_mark.scan as scan_package
+    import htq_mark.scanner as scan_package
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")

@@ -16,7 +16,7 @@ from htq_mark.generator.guide import (
     write_guide_pictures,
 )
 from htq_mark.kit import load_kit
-from htq_mark.scan.results import RULES
+from htq_mark.scanner.results import RULES
 
 GUIDELINES = Path(__file__).resolve().parents[2] / "guidelines"
 IMAGES = GUIDELINES / "images"

@@ -1,4 +1,4 @@
-"""Run ``htq_mark.scan.scan`` in a fresh Python process and measure it.
+"""Run ``htq_mark.scanner.scan`` in a fresh Python process and measure it.
 
 The child process scans, then reports every document (its JSON form plus
 notes and elapsed time) and its own and its workers' peak RSS, read with
@@ -19,7 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 _SCRIPT = r"""
 import json, resource, sys
-from htq_mark.scan import DEFAULT_LIMITS, scan
+from htq_mark.scanner import DEFAULT_LIMITS, scan
 request = json.loads(sys.argv[1])
 report = scan(request["paths"], jobs=request["jobs"], on="2025-06-01",
               limits=DEFAULT_LIMITS.replace(**request["limits"]))

@@ -118,7 +118,7 @@ def test_cli_limit_options_refuse_a_bomb(tmp_path: Path) -> None:
 
 
 def test_limits_are_keyword_arguments_of_the_library() -> None:
-    from htq_mark.scan import Limits, scan_document
+    from htq_mark.scanner import Limits, scan_document
 
     gif = _build.gif_frames(60)
     assert scan_document(gif, name="frames.gif", limits=Limits(max_frames=100)).status == "ok"

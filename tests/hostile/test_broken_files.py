@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from htq_mark.scan import ScanReport, scan
+from htq_mark.scanner import ScanReport, scan
 
 from . import _build
 from ._child import REPO_ROOT

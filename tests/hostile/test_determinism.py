@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from htq_mark.scan import DocumentResult, scan
+from htq_mark.scanner import DocumentResult, scan
 
 from . import _build
 from ._child import REPO_ROOT

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from htq_mark.scan import DEFAULT_LIMITS, ScanReport, scan
+from htq_mark.scanner import DEFAULT_LIMITS, ScanReport, scan
 
 from . import _build
 from ._child import REPO_ROOT
@@ -87,7 +87,7 @@ def report(files: dict[str, Path]) -> ScanReport:
 
 def test_the_slow_document_is_sound_without_a_limit() -> None:
     """Without a limit the slow PDF is a sound document, scanned to the end, with a mark on every page."""
-    from htq_mark.scan import scan_document
+    from htq_mark.scanner import scan_document
 
     result = scan_document(slow_pdf(3), on="2025-06-01", name="three-pages.pdf")
     assert result.status == "ok" and len(result.pages) == 3

@@ -14,7 +14,7 @@ from htq_mark import reports
 from htq_mark.reports import html as html_report
 from htq_mark.reports._text import visible
 from htq_mark.reports.text import EXAMPLE_DATA_WARNING
-from htq_mark.scan.results import PageImage, ScanReport
+from htq_mark.scanner.results import PageImage, ScanReport
 from tests.reports import factory
 from tests.reports.htmltree import Element, parse
 

@@ -11,7 +11,7 @@ import pytest
 
 from htq_mark import reports
 from htq_mark.reports import json as json_report
-from htq_mark.scan.results import DocumentResult, Finding, ScanReport
+from htq_mark.scanner.results import DocumentResult, Finding, ScanReport
 from tests.reports import factory
 
 

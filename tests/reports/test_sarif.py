@@ -11,7 +11,7 @@ import pytest
 
 from htq_mark import reports
 from htq_mark.reports import sarif
-from htq_mark.scan.results import RULES, ScanReport
+from htq_mark.scanner.results import RULES, ScanReport
 from tests.reports import factory
 
 LEVELS = {"none", "note", "warning", "error"}

@@ -15,7 +15,7 @@ import pytest
 
 from htq_mark import reports
 from htq_mark.reports import json as json_report
-from htq_mark.scan import results
+from htq_mark.scanner import results
 from tests.reports import factory
 
 SCHEMA_FILE = Path(reports.__file__).parent / "schema" / "scan-report-1.json"

@@ -1,0 +1,316 @@
+"""Scan many documents: ``scan(paths, ...) -> ScanReport``.
+
+Each document is scanned in a worker process (``jobs`` of them, default one
+per core). A document that runs past its time limit has its worker killed, so a
+stuck parser really stops; it is reported as ``timeout`` and a fresh worker
+takes the next document. Results come back in input order, so the report is
+the same whatever ``jobs`` is (apart from timings). The detector's references
+are built once and handed to each worker.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import datetime
+import hashlib
+import io
+import os
+import pickle
+import subprocess
+import sys
+import time
+import types
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._version import __version__
+from ..errors import UsageError
+from .inputs import InputDocument, expand_paths
+from .limits import DEFAULT_LIMITS, Limits
+from .results import DocumentError, DocumentResult, ScanReport
+
+if TYPE_CHECKING:
+    from ..kit import Kit
+    from ..register import Register
+
+__all__ = ["Progress", "default_jobs", "scan"]
+
+#: Called after each document: (documents done, documents in all, path of the one just done).
+Progress = Callable[[int, int, str], None]
+
+_STOP_GRACE_S = 2.0
+_DEBUG = "HTQ_MARK_DEBUG"  # set it to see what workers print on standard error
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What every worker needs, sent once when it starts."""
+
+    kit: Any
+    register: Any
+    on: datetime.date
+    password: str | None
+    limits: Limits
+    thumbnails: bool
+    references: Any
+    single_threaded: bool
+
+
+def _read_only(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
+    return types.MappingProxyType(mapping)
+
+
+def _dumps(value: Any) -> bytes:
+    """Pickle ``value``; read-only mappings (as in a kit's spec) travel as plain dicts re-wrapped."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = copyreg.dispatch_table.copy()
+    pickler.dispatch_table[types.MappingProxyType] = lambda proxy: (_read_only, (dict(proxy),))
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+class _Worker:
+    """A worker process and the two pipes to it."""
+
+    def __init__(self, setup_bytes: bytes) -> None:
+        to_child_read, to_child_write = os.pipe()
+        from_child_read, from_child_write = os.pipe()
+        package_root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "htq_mark.scanner.worker", str(to_child_read), str(from_child_write)],
+                pass_fds=(to_child_read, from_child_write), env=env, stdin=subprocess.DEVNULL,
+                # Nothing a parser prints may mix into a report written to standard output.
+                stdout=subprocess.DEVNULL, stderr=None if _DEBUG in os.environ else subprocess.DEVNULL,
+                close_fds=True)
+        finally:
+            os.close(to_child_read)
+            os.close(from_child_write)
+        self.outgoing = Connection(to_child_write, readable=False)
+        self.connection = Connection(from_child_read, writable=False)
+        self.ready = False
+        self.task: tuple[int, InputDocument] | None = None
+        self.deadline = 0.0
+        self.setup_bytes = setup_bytes
+
+    def send_setup(self) -> None:
+        """Send the setup; blocks until the worker has started and read it."""
+        self.outgoing.send_bytes(self.setup_bytes)
+
+    def send(self, index: int, item: InputDocument, seconds: float) -> None:
+        self.task = (index, item)
+        self.deadline = time.monotonic() + seconds
+        self.outgoing.send((index, item))
+
+    def stop(self) -> None:
+        try:
+            self.outgoing.send(None)
+        except (OSError, ValueError):
+            pass
+        try:
+            self.process.wait(_STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for connection in (self.outgoing, self.connection):
+            connection.close()
+
+
+def _sha256(item: InputDocument, limits: Limits) -> str | None:
+    if item.location is None or not item.location.is_file():  # never block on a pipe or device
+        return None
+    try:
+        digest = hashlib.sha256()
+        with item.location.open("rb") as handle:
+            remaining = limits.max_file_bytes
+            while remaining > 0:
+                chunk = handle.read(min(1 << 20, remaining))
+                if not chunk:
+                    break
+                digest.update(chunk)
+                remaining -= len(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def _failed(item: InputDocument, code: str, message: str, limits: Limits, elapsed: float) -> DocumentResult:
+    from .sniff import sniff
+
+    kind = "unknown"
+    if item.location is not None and item.location.is_file():
+        try:
+            with item.location.open("rb") as handle:
+                kind = sniff(handle.read(1024))
+        except OSError:
+            pass
+    return DocumentResult(path=item.path, sha256=_sha256(item, limits), type=kind,  # type: ignore[arg-type]
+                          status="error", error=DocumentError(code, message),  # type: ignore[arg-type]
+                          elapsed_s=elapsed)
+
+
+class _Pool:
+    """Runs documents on up to ``jobs`` workers, replacing any that die or run out of time."""
+
+    def __init__(self, setup: _Setup, jobs: int, limits: Limits, results: list[DocumentResult | None],
+                 done: Callable[[int], None]) -> None:
+        self.setup_bytes = _dumps(setup)
+        self.jobs = jobs
+        self.limits = limits
+        self.results = results
+        self.done = done
+        self.queue: deque[tuple[int, InputDocument]] = deque()
+        self.workers: list[_Worker] = []
+
+    def run(self, items: Sequence[tuple[int, InputDocument]]) -> None:
+        self.queue.extend(items)
+        try:
+            self.workers = [_Worker(self.setup_bytes) for _ in range(min(self.jobs, len(self.queue)))]
+            for worker in self.workers:  # all start together; each reads its setup when ready
+                worker.send_setup()
+            while self.queue or any(w.task is not None for w in self.workers):
+                self._hand_out()
+                self._collect(self._wait())
+                self._stop_overdue()
+        finally:
+            for worker in self.workers:
+                worker.stop()
+
+    def _hand_out(self) -> None:
+        for worker in self.workers:
+            if worker.ready and worker.task is None and self.queue:
+                index, item = self.queue.popleft()
+                worker.send(index, item, self.limits.max_seconds)
+
+    def _wait(self) -> list[Any]:
+        now = time.monotonic()
+        deadlines = [w.deadline for w in self.workers if w.task is not None]
+        timeout = max(0.0, min(deadlines, default=now + 1.0) - now)
+        return wait([w.connection for w in self.workers], timeout=timeout)
+
+    def _collect(self, ready: list[Any]) -> None:
+        for worker in [w for w in self.workers if w.connection in ready]:
+            try:
+                kind, payload = worker.connection.recv()
+            except (EOFError, OSError):
+                kind, payload = "died", None
+            if kind == "ready":
+                worker.ready = True
+            elif kind == "result":
+                self._finish(worker, payload[1])
+            elif kind == "failed":
+                raise RuntimeError(f"a scan worker could not start ({payload}).")
+            elif worker.task is None:
+                raise RuntimeError("a scan worker stopped before it was ready; "
+                                   "check the installation (numpy, OpenCV, pypdfium2).")
+            else:
+                path = worker.task[1].path
+                self._replace(worker, "unreadable",
+                              f"{path}: the reader stopped unexpectedly on this file (it may be damaged or "
+                              "need too much memory); export it again.", 0.0)
+
+    def _stop_overdue(self) -> None:
+        now = time.monotonic()
+        for worker in [w for w in self.workers if w.task is not None and now >= w.deadline]:
+            assert worker.task is not None
+            path = worker.task[1].path
+            self._replace(worker, "timeout",
+                          f"{path}: scanning took longer than the {self.limits.max_seconds:g} s limit and was "
+                          "stopped; raise --timeout or split the document.", self.limits.max_seconds)
+
+    def _replace(self, worker: _Worker, code: str, message: str, elapsed: float) -> None:
+        """Record the worker's document as failed, kill it and start a fresh one if work is left."""
+        assert worker.task is not None
+        item = worker.task[1]
+        worker.kill()
+        self.workers.remove(worker)
+        self._finish(worker, _failed(item, code, message, self.limits, elapsed))
+        if self.queue:
+            fresh = _Worker(self.setup_bytes)
+            self.workers.append(fresh)
+            fresh.send_setup()
+
+    def _finish(self, worker: _Worker, result: DocumentResult) -> None:
+        assert worker.task is not None
+        index = worker.task[0]
+        worker.task = None
+        self.results[index] = result
+        self.done(index)
+
+
+def _register_summary(register: Register) -> dict[str, Any]:
+    provenance = register.provenance
+    return {"source": provenance.source, "sha256": provenance.sha256, "as_of": provenance.as_of.isoformat(),
+            "qualifications": provenance.rows, "is_example": provenance.is_example}
+
+
+def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None = None,
+         on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
+         password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
+         thumbnails: bool = False) -> ScanReport:
+    """Scan files and folders (searched recursively) and report every mark and misuse.
+
+    ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
+    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. Documents that
+    cannot be read are in the report with status ``error``; only bad arguments
+    raise.
+    """
+    from ..kit import load_kit
+    from ..register import default_register
+    from .detect import build_references
+    from .document import _as_date
+
+    workers = default_jobs() if jobs is None else jobs
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise UsageError(f"jobs must be a whole number of at least 1; got {jobs!r}")
+    chosen_kit = kit if kit is not None else load_kit()
+    chosen_register = register if register is not None else default_register()
+    when = _as_date(on)
+    documents = expand_paths(paths)
+    results: list[DocumentResult | None] = [None] * len(documents)
+    finished = 0
+
+    def done(index: int) -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished, len(documents), documents[index].path)
+
+    runnable: list[tuple[int, InputDocument]] = []
+    for index, item in enumerate(documents):
+        if item.error is not None:
+            results[index] = DocumentResult(path=item.path, sha256=None, type="unknown", status="error",
+                                            error=item.error)
+            done(index)
+        else:
+            runnable.append((index, item))
+    if runnable:
+        setup = _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
+                       thumbnails=thumbnails, references=build_references(chosen_kit),
+                       single_threaded=min(workers, len(runnable)) > 1)
+        _Pool(setup, workers, limits, results, done).run(runnable)
+    return ScanReport(
+        generator_version=__version__, on_date=when.isoformat(), kit=chosen_kit.describe(),
+        register=_register_summary(chosen_register),
+        documents=tuple(r for r in results if r is not None),
+        scanned_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))

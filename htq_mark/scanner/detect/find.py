@@ -1,0 +1,158 @@
+"""find_marks: every quality mark in an RGB image, registered and measured."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ...errors import UsageError
+from ...kit import Spec
+from .candidates import Candidate, colour_edge_map, dedupe, edge_map, find_candidates
+from .measure import measure
+from .model import Detection, Pose
+from .references import References
+from .verify import ImagePyramid, Registration, refine, register
+
+__all__ = ["confidence_of", "find_marks"]
+
+EXTEND_FLOOR = 0.25         # an outline's poses must score this before covered-end hypotheses are tried...
+EXTEND_CEILING = 0.8        # ...and less than this (else the outline is the whole mark)
+SCORE_FLOOR = 0.25          # candidates whose rough score is below this are dropped before refinement
+MATCH_AT_HALF = 0.45        # the share of matching parts that maps to confidence 0.5
+MATCH_SLOPE = 12.0          # steepness of the match -> confidence curve
+MAX_REFINED = 24            # at most this many candidates are refined per image
+OVERLAP_LIMIT = 0.3         # detections overlapping a better one more than this are duplicates
+
+
+def confidence_of(match: float) -> float:
+    """Calibrated confidence (0..1) from the share of matching parts."""
+    return 1.0 / (1.0 + math.exp(-MATCH_SLOPE * (match - MATCH_AT_HALF)))
+
+
+def _check_image(rgb: NDArray[np.uint8]) -> None:
+    if not isinstance(rgb, np.ndarray) or rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        shape = getattr(rgb, "shape", None)
+        dtype = getattr(rgb, "dtype", type(rgb).__name__)
+        raise UsageError(f"find_marks needs an RGB image as a uint8 array of shape (height, width, 3); "
+                         f"got {dtype} {shape}.")
+    if rgb.shape[0] < 4 or rgb.shape[1] < 4:
+        raise UsageError(f"the image is only {rgb.shape[1]}x{rgb.shape[0]} px; it is too small to search.")
+
+
+def _overlap(a: Pose, b: Pose) -> float:
+    """Intersection over the smaller area of two placed artwork rectangles."""
+    import cv2
+
+    qa = np.asarray(a.corners, np.float32)
+    qb = np.asarray(b.corners, np.float32)
+    area_a, area_b = abs(cv2.contourArea(qa)), abs(cv2.contourArea(qb))
+    if min(area_a, area_b) <= 0:
+        return 0.0
+    inter, _ = cv2.intersectConvexConvex(qa, qb)
+    return float(inter) / min(area_a, area_b)
+
+
+def _candidates(rgb: NDArray[np.uint8], refs: References, min_width: float) -> list[Candidate]:
+    """Candidates from lightness edges and, on colourful images, from those joined with colour edges.
+
+    Colour edges (found at half resolution) close gaps where a mark is as light as
+    what surrounds it, but also join it to neighbours; both views are searched.
+    """
+    import cv2
+
+    edges = edge_map(rgb)
+    found = find_candidates(edges, refs.aspect_ratio, min_width)
+    colour_edges = colour_edge_map(rgb)
+    if colour_edges is not None:
+        upsampled = cv2.resize(colour_edges, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)
+        edges = np.asarray(cv2.bitwise_or(edges, upsampled), dtype=np.uint8)
+        found = dedupe(found + find_candidates(edges, refs.aspect_ratio, min_width))
+    return found
+
+
+def _inside(point: tuple[float, float], pose: Pose) -> bool:
+    """Whether ``point`` lies within the placed artwork rectangle."""
+    (ox, oy), (ax, ay), (bx, by) = pose.origin, pose.x_axis, pose.y_axis
+    px, py = point[0] - ox, point[1] - oy
+    u = (px * ax + py * ay) / (ax * ax + ay * ay)
+    v = (px * bx + py * by) / (bx * bx + by * by)
+    return 0.0 <= u <= 1.0 and 0.0 <= v <= 1.0
+
+
+def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: References) -> list[Registration]:
+    """Screen every candidate, largest first; outlines inside a clear match (its tile, its words) are skipped."""
+    scored: list[Registration] = []
+    clear: list[Pose] = []
+    for candidate in sorted(candidates, key=lambda c: -c.poses[0].width * c.poses[0].height):
+        if any(_inside(candidate.poses[0].centre, pose) for pose in clear):
+            continue
+        first = [register(pyramid, pose, refs.screen) for pose in candidate.poses]
+        scored.extend(first)
+        best = max(first, key=lambda r: r.score)
+        if best.score >= EXTEND_CEILING:
+            clear.append(best.pose)
+        elif candidate.extended and best.score >= EXTEND_FLOOR:
+            scored.extend(register(pyramid, pose, refs.screen) for pose in candidate.extended)
+    return scored
+
+
+def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs: References
+                        ) -> list[Registration]:
+    scored = _score_candidates(pyramid, candidates, refs)
+    kept = sorted((r for r in scored if r.score >= SCORE_FLOOR), key=lambda r: -r.score)
+    chosen: list[Registration] = []
+    for candidate in kept:
+        if any(_overlap(candidate.pose, c.pose) > OVERLAP_LIMIT for c in chosen):
+            continue
+        if len(chosen) >= MAX_REFINED:
+            break
+        judged = register(pyramid, candidate.pose, refs.detect)
+        refined = register(pyramid, refine(pyramid, judged, refs.measure), refs.detect)
+        chosen.append(refined if (refined.match, refined.score) >= (judged.match, judged.score) else judged)
+        import os as _os
+        if _os.environ.get("HTQ_SPEED_LOG"):
+            with open(_os.environ["HTQ_SPEED_LOG"] + str(_os.getpid()), "a") as _f:
+                _f.write(f"{candidate.score:.4f} {candidate.match:.4f} {judged.score:.4f} {judged.match:.4f} {refined.score:.4f} {refined.match:.4f} {pyramid.size}\n")
+    chosen.sort(key=lambda r: (-r.match, -r.score))
+    final: list[Registration] = []
+    for registration in chosen:
+        if not any(_overlap(registration.pose, f.pose) > OVERLAP_LIMIT for f in final):
+            final.append(registration)
+    return final
+
+
+def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
+               min_width_px: float | None = None) -> list[Detection]:
+    """Find every mark in ``rgb`` (uint8, height x width x 3) at least ``min_width_px`` wide.
+
+    Returns detections whose confidence reaches ``spec.scan.minimum_confidence``,
+    best first, each registered and measured. The result depends only on the
+    inputs (no randomness, no state kept between calls).
+    """
+    _check_image(rgb)
+    rgb = np.ascontiguousarray(rgb)
+    min_width = float(min_width_px if min_width_px is not None else spec.scan.minimum_detect_width_px)
+    pyramid = ImagePyramid(rgb)
+    detections = []
+    for registration in _best_registrations(pyramid, _candidates(rgb, refs, min_width), refs):
+        confidence = confidence_of(registration.match)
+        if confidence < spec.scan.minimum_confidence:
+            continue
+        pose = registration.pose
+        width, height = pose.width, pose.height
+        measured = measure(pyramid, pose, refs, spec)
+        fits = measured.palette_distance <= spec.scan.colour_tolerance_delta_e
+        detections.append(Detection(
+            corners=tuple((round(x, 2), round(y, 2)) for x, y in pose.corners),
+            confidence=round(confidence, 4),
+            variant=measured.best_variant if fits else None,
+            width_px=round(width, 2),
+            height_px=round(height, 2),
+            rotation_deg=round(pose.rotation_deg, 3),
+            aspect_ratio_error=round((width / height) / refs.aspect_ratio - 1.0, 5),
+            visible_fraction=round(pose.visible_fraction(*pyramid.size), 4),
+            measurements=measured,
+        ))
+    return detections

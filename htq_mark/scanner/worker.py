@@ -1,0 +1,73 @@
+"""The scan worker process: ``python -m htq_mark.scanner.worker READ_FD WRITE_FD``.
+
+Started by :func:`htq_mark.scanner.scan` as a plain child process (so the caller's
+main module is never re-imported). It receives its setup (kit, register,
+references, options) once, then one document at a time, and sends back each
+:class:`~htq_mark.scanner.results.DocumentResult`, all as pickles over two pipes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+import sys
+import warnings
+from multiprocessing.connection import Connection
+from typing import Any
+
+
+def _load_scanning_libraries() -> None:
+    """Import what scanning needs before the first document, so its time limit is spent on it."""
+    for library in ("cv2", "pypdf", "pypdfium2"):
+        importlib.import_module(library)
+    from PIL import Image
+
+    from . import images, marks, rules, text  # noqa: F401
+    from .detect import find  # noqa: F401
+    from .pdf import document, placements, render  # noqa: F401
+
+    Image.init()
+
+
+def serve(incoming: Connection, outgoing: Connection) -> None:
+    """Scan documents sent on ``incoming`` until told to stop (``None``) or the pipe closes."""
+    from .document import scan_document
+
+    try:
+        setup: Any = incoming.recv()
+        if setup.single_threaded:
+            import cv2
+
+            cv2.setNumThreads(1)
+        _load_scanning_libraries()
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the scan
+        outgoing.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    outgoing.send(("ready", None))
+    while True:
+        try:
+            task = incoming.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, item = task
+        result = scan_document(item.location, kit=setup.kit, register=setup.register, on=setup.on,
+                               password=setup.password, limits=setup.limits, thumbnails=setup.thumbnails,
+                               name=item.path, references=setup.references)
+        outgoing.send(("result", (index, result)))
+
+
+def main(argv: list[str]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops its workers
+    # Parsers complain about damaged files on stderr (warnings, pypdf's log) without naming the
+    # file; each result already says what could not be read, so the worker keeps stderr quiet.
+    warnings.simplefilter("ignore")
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    read_fd, write_fd = int(argv[1]), int(argv[2])
+    serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv)

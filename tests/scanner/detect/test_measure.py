@@ -1,0 +1,160 @@
+"""Measurements of found marks, with cases just inside and just outside the kit's thresholds."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from htq_mark.kit import Kit
+from htq_mark.scanner.detect import Detection, References, find_marks
+from htq_mark.scanner.detect.colour import relative_luminance
+
+from .scenes import RECOLOURINGS, Image, jpeg, place, plain, recolour, remove_element
+
+WHITE, DARK = (255, 255, 255), (22, 28, 40)
+CENTRE, WIDTH = (320.0, 210.0), 256.0
+
+
+def _only(image: Image, kit: Kit, refs: References) -> Detection:
+    found = find_marks(image, refs, spec=kit.spec)
+    assert len(found) == 1, f"{len(found)} marks found"
+    return found[0]
+
+
+@pytest.mark.parametrize(("angle", "outside"), [(0.5, False), (-0.5, False), (2.0, True), (-2.0, True),
+                                                (90.0, True)])
+def test_rotation_just_inside_and_outside_the_tolerance(angle: float, outside: bool, kit: Kit,
+                                                        refs: References) -> None:
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, WIDTH, rotation_deg=angle)
+    detection = _only(image, kit, refs)
+    assert detection.rotation_deg == pytest.approx(angle, abs=0.2)
+    assert (abs(detection.rotation_deg) > kit.spec.rotation_tolerance_deg) is outside
+
+
+@pytest.mark.parametrize(("stretch_x", "stretch_y", "error"), [(1.01, 1.0, 0.01), (1.0, 1.01, -0.0099),
+                                                               (1.04, 1.0, 0.04), (1.0, 1.04, -0.0385),
+                                                               (1.6, 1.0, 0.6)])
+def test_stretch_just_inside_and_outside_the_tolerance(stretch_x: float, stretch_y: float, error: float,
+                                                       kit: Kit, refs: References) -> None:
+    image, placement = place(plain(WHITE), kit, "colour", CENTRE, 220, stretch_x=stretch_x, stretch_y=stretch_y)
+    detection = _only(image, kit, refs)
+    assert detection.aspect_ratio_error == pytest.approx(error, abs=0.005)
+    assert (abs(detection.aspect_ratio_error) > kit.spec.aspect_ratio_tolerance) is (abs(error) > 0.02)
+    assert detection.width_px == pytest.approx(placement.width, rel=0.01)
+    assert detection.height_px == pytest.approx(placement.height, rel=0.01)
+
+
+@pytest.mark.parametrize("side", ["left", "right", "top", "bottom"])
+@pytest.mark.parametrize("depth", [0.0, 0.5])
+def test_clear_space_intrusion_per_side(side: str, depth: float, kit: Kit, refs: References) -> None:
+    height = WIDTH / kit.aspect_ratio
+    clear = kit.spec.clear_space_ratio * height
+    canvas = plain(WHITE)
+    if depth:
+        x0, y0 = CENTRE[0] - WIDTH / 2, CENTRE[1] - height / 2
+        x1, y1 = x0 + WIDTH, y0 + height
+        gap = clear * (1 - depth)
+        boxes = {"left": (x0 - gap - 40, y0, x0 - gap, y1), "right": (x1 + gap, y0, x1 + gap + 40, y1),
+                 "top": (x0, y0 - gap - 30, x1, y0 - gap), "bottom": (x0, y1 + gap, x1, y1 + gap + 30)}
+        bx0, by0, bx1, by1 = (round(v) for v in boxes[side])
+        cv2.rectangle(canvas, (bx0, by0), (bx1 - 1, by1 - 1), (40, 40, 40), -1)
+    image, _ = place(canvas, kit, "colour", CENTRE, WIDTH)
+    measured = _only(image, kit, refs).measurements
+    assert measured.clear_space_required_px == pytest.approx(clear, rel=0.01)
+    threshold = kit.spec.scan.clear_space_min_intrusion
+    if depth:
+        assert measured.clear_space_intrusion > threshold
+        assert measured.clear_space_intrusion_px[side] == pytest.approx(depth * clear, abs=1.5)
+        assert all(v == 0 for s, v in measured.clear_space_intrusion_px.items() if s != side)
+    else:
+        assert measured.clear_space_intrusion < threshold
+        assert set(measured.clear_space_intrusion_px.values()) == {0.0}
+
+
+def test_jpeg_noise_is_not_an_intrusion(kit: Kit, refs: References) -> None:
+    image, _ = place(plain((235, 240, 245)), kit, "colour", CENTRE, 120)
+    measured = _only(jpeg(image, 60), kit, refs).measurements
+    assert measured.clear_space_intrusion < kit.spec.scan.clear_space_min_intrusion
+    assert measured.altered_difference < kit.spec.scan.altered_max_difference
+
+
+@pytest.mark.parametrize(("variant", "background", "kind"), [
+    ("colour", WHITE, "light"), ("black", (200, 205, 190), "light"), ("white", DARK, "dark"),
+    ("white", (150, 150, 150), "mid"), ("colour", (10, 10, 10), "dark"),
+])
+def test_background_kind_and_luminance(variant: str, background: tuple[int, int, int], kind: str, kit: Kit,
+                                       refs: References) -> None:
+    image, _ = place(plain(background), kit, variant, CENTRE, WIDTH)
+    measured = _only(image, kit, refs).measurements
+    assert measured.background_kind == kind
+    expected = float(relative_luminance(np.asarray(background)))
+    assert measured.background_variation < 0.01
+    assert measured.background_luminance == pytest.approx(expected, abs=0.12)
+
+
+def test_a_busy_background_is_a_photo(kit: Kit, refs: References) -> None:
+    rng = np.random.default_rng(3)
+    cells = np.where(rng.integers(0, 2, (14, 20)) > 0, 200, 30).astype(np.float32)
+    soft = cv2.GaussianBlur(cv2.resize(cells, (640, 420), interpolation=cv2.INTER_NEAREST), (0, 0), 8)
+    busy = np.repeat(soft.astype(np.uint8)[..., None], 3, axis=2)
+    image, _ = place(busy, kit, "white", CENTRE, WIDTH)
+    assert _only(image, kit, refs).measurements.background_kind == "photo"
+
+
+@pytest.mark.parametrize(("variant", "background", "low"), [
+    ("colour", WHITE, False), ("white", DARK, False), ("white", (200, 200, 200), True), ("colour", (20, 20, 30), True),
+])
+def test_contrast_with_the_background(variant: str, background: tuple[int, int, int], low: bool, kit: Kit,
+                                      refs: References) -> None:
+    image, _ = place(plain(background), kit, variant, CENTRE, WIDTH)
+    ratio = _only(image, kit, refs).measurements.contrast_ratio
+    assert (ratio < kit.spec.backgrounds.minimum_contrast_ratio) is low
+
+
+@pytest.mark.parametrize(("variant", "background"), [("colour", WHITE), ("black", WHITE), ("white", DARK)])
+def test_approved_variants_are_recognised(variant: str, background: tuple[int, int, int], kit: Kit,
+                                          refs: References) -> None:
+    image, _ = place(plain(background), kit, variant, CENTRE, WIDTH, rotation_deg=3)
+    detection = _only(jpeg(image, 80), kit, refs)
+    assert detection.variant == variant
+    assert detection.measurements.best_variant == variant
+    assert detection.measurements.palette_distance < kit.spec.scan.colour_tolerance_delta_e
+
+
+@pytest.mark.parametrize("how", list(RECOLOURINGS))
+def test_recoloured_marks_match_no_variant(how: str, kit: Kit, refs: References) -> None:
+    svg = recolour(kit.artwork["colour"].svg, RECOLOURINGS[how])
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, WIDTH, svg=svg)
+    detection = _only(image, kit, refs)
+    assert detection.variant is None
+    assert detection.measurements.palette_distance > kit.spec.scan.colour_tolerance_delta_e
+
+
+@pytest.mark.parametrize(("part", "altered"), [(None, False), ("tile", True), ("title", False), ("chevron", False)])
+def test_altered_artwork_against_the_threshold(part: str | None, altered: bool, kit: Kit,
+                                               refs: References) -> None:
+    svg = remove_element(kit.artwork["colour"].svg, part) if part else None
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, WIDTH, svg=svg)
+    difference = _only(image, kit, refs).measurements.altered_difference
+    assert (difference > kit.spec.scan.altered_max_difference) is altered
+    if part in ("title", "chevron"):  # small shares of the artwork, but seen to differ
+        assert 0.005 < difference < kit.spec.scan.altered_max_difference
+    if part is None:
+        assert difference < 0.01
+
+
+@pytest.mark.parametrize("share", [0.0, 0.25])
+def test_covered_marks(share: float, kit: Kit, refs: References) -> None:
+    image, placement = place(plain(WHITE), kit, "colour", CENTRE, WIDTH)
+    if share:
+        (x0, y0), _, (x1, y1), _ = placement.corners
+        cut = round(x1 - share * (x1 - x0))
+        cv2.rectangle(image, (cut, round(y0) - 20), (round(x1) + 20, round(y1) + 20), (200, 60, 60), -1)
+    detection = _only(image, kit, refs)
+    assert placement.matches(detection.corners)
+    assert detection.visible_fraction == 1.0
+    if share:
+        assert detection.measurements.covered_fraction == pytest.approx(share, abs=0.08)
+    else:
+        assert detection.measurements.covered_fraction == 0.0

@@ -1,0 +1,75 @@
+from pathlib import Path
+
+import pytest
+
+from htq_mark.errors import (
+    EncryptedDocumentError,
+    LimitExceededError,
+    UnreadableFileError,
+)
+from htq_mark.scanner.limits import Limits
+from htq_mark.scanner.pdf.document import open_pdf, open_structure
+
+from .._make import encrypt, pdf_pages
+
+CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
+PASSWORD_SAMPLE = "pypdf-samples/005-libreoffice-writer-password_libreoffice-writer-password.pdf"
+
+
+def _open(data: bytes, name: str, password: str | None, limits: Limits) -> None:
+    with open_pdf(data, name, password, limits):
+        pass
+
+
+def corpus_file(relative: str) -> bytes:
+    path = CORPUS / relative
+    assert path.is_file(), f"the shared corpus is missing: expected {path} (../shared/corpus beside the repo)"
+    return path.read_bytes()
+
+
+def test_empty_user_password_opens_like_any_other():
+    data = encrypt(pdf_pages(["<rect width='10' height='10'/>"]), user_password="")
+    with open_pdf(data, "open.pdf", None, Limits()) as document:
+        assert len(document) == 1
+    assert open_structure(data, "open.pdf", None).pages[0] is not None
+
+
+def test_encrypted_without_password_asks_for_one():
+    data = encrypt(pdf_pages([""]), user_password="secret")
+    with pytest.raises(EncryptedDocumentError, match="needs a password; pass it with --password"):
+        _open(data, "locked.pdf", None, Limits())
+
+
+def test_wrong_password_is_encrypted_error():
+    data = encrypt(pdf_pages([""]), user_password="secret")
+    with pytest.raises(EncryptedDocumentError, match="locked.pdf: the password given does not open"):
+        _open(data, "locked.pdf", "wrong", Limits())
+
+
+def test_right_password_opens_both_readers():
+    data = encrypt(pdf_pages([""]), user_password="secret")
+    with open_pdf(data, "locked.pdf", "secret", Limits()) as document:
+        assert len(document) == 1
+    assert len(open_structure(data, "locked.pdf", "secret").pages) == 1
+
+
+def test_corpus_password_sample():
+    data = corpus_file(PASSWORD_SAMPLE)
+    with pytest.raises(EncryptedDocumentError):
+        _open(data, "005.pdf", None, Limits())
+    with open_pdf(data, "005.pdf", "openpassword", Limits()) as document:
+        assert len(document) >= 1
+
+
+def test_page_limit_is_checked_before_rendering():
+    data = pdf_pages(["", "", ""])
+    with pytest.raises(LimitExceededError, match="3 pages; the limit is 2"):
+        _open(data, "long.pdf", None, Limits(max_pages=2))
+    with open_pdf(data, "long.pdf", None, Limits(max_pages=3)) as document:
+        assert len(document) == 3
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.4\ngarbage", pdf_pages([""])[:200]])
+def test_damaged_pdf_is_unreadable_naming_the_file(data):
+    with pytest.raises(UnreadableFileError, match="^bad.pdf: "):
+        _open(data, "bad.pdf", None, Limits())

@@ -1,0 +1,41 @@
+import pypdfium2
+import pytest
+
+from htq_mark.scanner.pdf.document import page_box
+from htq_mark.scanner.pdf.text import page_text
+
+from .._make import pdf_pages, text_fragment
+
+
+@pytest.mark.parametrize("rotation", [0, 90])
+def test_text_and_where_it_is(rotation):
+    import io
+
+    import pypdf
+
+    pdf = pdf_pages([text_fragment("Course QN 999/1001/9 here", x=100, y=200, size=12)])
+    if rotation:
+        writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf)))
+        writer.pages[0].rotate(rotation)
+        out = io.BytesIO()
+        writer.write(out)
+        pdf = out.getvalue()
+    document = pypdfium2.PdfDocument(pdf)
+    page = document[0]
+    box = page_box(page)
+    with page_text(page, box.view) as text:
+        start = text.text.index("999/1001/9")
+        found = text.box(start, start + len("999/1001/9"))
+    assert "Course QN 999/1001/9 here" in text.text
+    x0, y0, x1, y1 = found
+    if rotation == 0:
+        assert 100 < x0 < x1 < 300 and 185 < y0 < y1 < 205
+    else:  # turned clockwise: the line runs down the page near the right edge
+        assert box.width - 205 < x0 < x1 < box.width - 185 and 100 < y0 < y1 < 300
+
+
+def test_page_without_text_is_empty():
+    document = pypdfium2.PdfDocument(pdf_pages(['<rect width="10" height="10"/>']))
+    page = document[0]
+    with page_text(page, page_box(page).view) as text:
+        assert text.text == "" and text.box(0, 5) is None

@@ -1,0 +1,108 @@
+"""scan(): worker processes, input order, time limits that really stop a stuck reader."""
+
+import datetime
+import os
+
+import pytest
+
+import htq_mark
+from htq_mark.errors import UsageError
+from htq_mark.scanner import Limits, scan
+
+from ._make import canvas_with, encode, pdf_pages, text_fragment
+
+KIT = htq_mark.load_kit()
+ON = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    root = tmp_path_factory.mktemp("batch")
+    (root / "b").mkdir()
+    (root / "b" / "post.png").write_bytes(encode(canvas_with(KIT, width=240), "PNG"))
+    (root / "a.pdf").write_bytes(pdf_pages([text_fragment("plain", x=50, y=50)]))
+    (root / "c.jpg").write_bytes(b"\xff\xd8\xff broken")
+    (root / "d.pdf").write_bytes(pdf_pages(["", ""]))
+    return root
+
+
+def _comparable(report):
+    data = report.to_dict()
+    return data
+
+
+def test_report_is_in_input_order_and_the_same_for_any_jobs(folder):
+    one = scan([str(folder)], kit=KIT, on=ON, jobs=1)
+    two = scan([str(folder)], kit=KIT, on=ON, jobs=2)
+    assert [d.path for d in one.documents] == [str(folder / p) for p in ("a.pdf", "b/post.png", "c.jpg", "d.pdf")]
+    assert _comparable(one) == _comparable(two)
+    assert one.summary["documents"] == 4 and one.summary["unreadable"] == 1 and one.summary["marks"] == 1
+
+
+def test_report_records_what_judged_it(folder):
+    report = scan([str(folder / "a.pdf")], kit=KIT, on=ON, jobs=1)
+    data = report.to_dict()
+    assert data["on_date"] == "2026-11-23" and data["generator"]["version"] == htq_mark.__version__
+    assert data["kit"]["sha256"] == KIT.sha256 and len(data["register"]["sha256"]) == 64
+    assert data["register"]["qualifications"] > 0
+    assert len(data["documents"][0]["sha256"]) == 64
+
+
+def test_progress_is_reported_for_every_document(folder, tmp_path):
+    seen = []
+    scan([str(folder), str(tmp_path / "missing.pdf")], kit=KIT, on=ON, jobs=2,
+         progress=lambda done, total, path: seen.append((done, total)))
+    assert sorted(seen) == [(n, 5) for n in range(1, 6)]
+
+
+def test_a_stuck_reader_is_stopped_and_the_batch_goes_on(tmp_path, folder):
+    stuck = tmp_path / "stuck.pdf"
+    os.mkfifo(stuck)  # opening it for reading waits for a writer that never comes
+    report = scan([str(stuck), str(folder / "a.pdf")], kit=KIT, on=ON, jobs=1, limits=Limits(max_seconds=3))
+    first, second = report.documents
+    assert first.status == "error" and first.error.code == "timeout"
+    assert "3 s limit" in first.error.message and str(stuck) in first.error.message
+    assert second.status == "ok"
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, True])
+def test_jobs_must_be_a_positive_whole_number(jobs, folder):
+    with pytest.raises(UsageError, match="jobs"):
+        scan([str(folder)], kit=KIT, jobs=jobs)
+
+
+def test_nothing_to_scan_gives_an_empty_report(tmp_path):
+    report = scan([str(tmp_path)], kit=KIT, on=ON)
+    assert report.documents == () and report.summary["documents"] == 0
+
+
+def _worker_pids() -> list[int]:
+    pids = []
+    for task in os.listdir("/proc/self/task"):
+        with open(f"/proc/self/task/{task}/children") as handle:
+            pids += [int(p) for p in handle.read().split()]
+    return [p for p in pids if b"htq_mark.scanner.worker" in open(f"/proc/{p}/cmdline", "rb").read()]
+
+
+def test_a_reader_that_dies_is_reported_and_the_batch_goes_on(tmp_path, folder):
+    import signal
+    import threading
+
+    stuck = tmp_path / "crash.pdf"
+    os.mkfifo(stuck)
+    killed = []
+
+    def kill_the_worker_once_it_is_stuck():
+        with open(stuck, "wb"):  # returns once the worker has opened the file; it then waits for data
+            for pid in _worker_pids():
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+    killer = threading.Thread(target=kill_the_worker_once_it_is_stuck)
+    killer.start()
+    report = scan([str(stuck), str(folder / "a.pdf")], kit=KIT, on=ON, jobs=1, limits=Limits(max_seconds=60))
+    killer.join()
+    assert killed
+    first, second = report.documents
+    assert first.error.code == "unreadable" and "stopped unexpectedly" in first.error.message
+    assert second.status == "ok"

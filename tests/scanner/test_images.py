@@ -1,0 +1,116 @@
+import io
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from htq_mark.errors import LimitExceededError, UnreadableFileError
+from htq_mark.scanner.images import read_frames
+from htq_mark.scanner.limits import Limits
+
+from ._make import encode, frames_file
+
+RGB = np.zeros((40, 60, 3), np.uint8)
+RGB[:, :30] = (200, 30, 10)
+RGB[:, 30:] = (10, 40, 220)
+
+
+@pytest.mark.parametrize("kind, fmt, options", [
+    ("png", "PNG", {}),
+    ("jpeg", "JPEG", {"quality": 95}),
+    ("webp", "WEBP", {"lossless": True}),
+    ("tiff", "TIFF", {}),
+    ("gif", "GIF", {}),
+    ("bmp", "BMP", {}),
+])
+def test_every_format_reads_as_rgb(kind, fmt, options):
+    frames = list(read_frames(encode(RGB, fmt, **options), kind, "x", Limits()))
+    assert [f.number for f in frames] == [1]
+    rgb = frames[0].rgb
+    assert rgb.shape == (40, 60, 3) and rgb.dtype == np.uint8
+    assert np.abs(rgb[20, 10].astype(int) - (200, 30, 10)).max() < 12
+    assert np.abs(rgb[20, 50].astype(int) - (10, 40, 220)).max() < 12
+
+
+@pytest.mark.parametrize("kind, fmt", [("tiff", "TIFF"), ("gif", "GIF")])
+def test_every_frame_is_a_page(kind, fmt):
+    colours = [(255, 0, 0), (0, 255, 0), (0, 0, 255)]
+    frames = [np.full((20, 30, 3), c, np.uint8) for c in colours]
+    read = list(read_frames(frames_file(frames, fmt), kind, "x", Limits()))
+    assert [f.number for f in read] == [1, 2, 3]
+    for frame, colour in zip(read, colours):
+        assert np.abs(frame.rgb[10, 15].astype(int) - colour).max() < 10
+
+
+@pytest.mark.parametrize("kind, fmt", [("tiff", "TIFF"), ("gif", "GIF")])
+def test_too_many_frames_is_too_large_before_decoding(kind, fmt):
+    frames = [np.full((8, 8, 3), (i * 40, 0, 0), np.uint8) for i in range(5)]
+    with pytest.raises(LimitExceededError, match="more than 4 frames"):
+        list(read_frames(frames_file(frames, fmt), kind, "many.gif", Limits(max_frames=4)))
+    assert len(list(read_frames(frames_file(frames, fmt), kind, "x", Limits(max_frames=5)))) == 5
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 10)) + \
+        chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("width, height, limit", [(100_000, 100_000, 80_000_000), (200, 100, 19_999)])
+def test_pixel_limit_is_checked_from_the_header(width, height, limit):
+    with pytest.raises(LimitExceededError, match="pixels|too large"):
+        list(read_frames(_png_header_only(width, height), "png", "huge.png", Limits(max_pixels_per_page=limit)))
+
+
+def test_just_within_the_pixel_limit_is_read():
+    data = encode(np.zeros((100, 200, 3), np.uint8), "PNG")
+    assert len(list(read_frames(data, "png", "x", Limits(max_pixels_per_page=20_000)))) == 1
+
+
+def test_pillow_settings_are_left_alone():
+    before = Image.MAX_IMAGE_PIXELS
+    with pytest.raises(LimitExceededError):
+        list(read_frames(_png_header_only(100_000, 100_000), "png", "huge.png", Limits()))
+    assert Image.MAX_IMAGE_PIXELS == before
+
+
+@pytest.mark.parametrize("data, kind", [
+    (b"\x89PNG\r\n\x1a\nbroken", "png"),
+    (encode(RGB, "PNG")[:60], "png"),
+    (b"\xff\xd8\xff\xe0 not really", "jpeg"),
+])
+def test_damaged_image_is_unreadable_with_the_name(data, kind):
+    with pytest.raises((UnreadableFileError, LimitExceededError), match="broken-file"):
+        list(read_frames(data, kind, "broken-file", Limits()))
+
+
+def test_transparency_is_shown_over_white():
+    rgba = np.zeros((10, 10, 4), np.uint8)
+    rgba[:, :5] = (0, 0, 0, 255)
+    out = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(out, "PNG")
+    rgb = next(read_frames(out.getvalue(), "png", "x", Limits())).rgb
+    assert tuple(rgb[5, 2]) == (0, 0, 0) and tuple(rgb[5, 8]) == (255, 255, 255)
+
+
+def test_exif_orientation_is_applied():
+    image = Image.fromarray(np.zeros((10, 30, 3), np.uint8))
+    exif = image.getexif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise to view
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    rgb = next(read_frames(out.getvalue(), "jpeg", "x", Limits())).rgb
+    assert rgb.shape[:2] == (30, 10)
+
+
+def test_sixteen_bit_greyscale_is_scaled():
+    grey = (np.arange(64 * 64, dtype=np.uint16).reshape(64, 64) * 16)
+    out = io.BytesIO()
+    Image.fromarray(grey).save(out, "PNG")
+    rgb = next(read_frames(out.getvalue(), "png", "x", Limits())).rgb
+    assert rgb.shape == (64, 64, 3) and rgb.max() == 255 and rgb.min() == 0

@@ -1,0 +1,101 @@
+import os
+
+import pytest
+
+from htq_mark.scanner.inputs import expand_paths
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+@pytest.fixture()
+def tree(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "z.pdf").write_bytes(PDF)
+    (tmp_path / "b" / "a.png").write_bytes(PNG)
+    (tmp_path / "c.dat").write_bytes(PDF)  # a PDF whatever its name
+    (tmp_path / "notes.txt").write_bytes(b"not a document")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "deep").mkdir()
+    (tmp_path / "a" / "deep" / "x.pdf").write_bytes(PDF)
+    return tmp_path
+
+
+def test_directories_are_searched_recursively_in_sorted_order(tree):
+    found = expand_paths([str(tree)])
+    assert [d.path for d in found] == [os.path.join(str(tree), p) for p in
+                                       ("a/deep/x.pdf", "b/a.png", "b/z.pdf", "c.dat")]
+    assert all(d.error is None for d in found)
+
+
+def test_path_is_the_directory_as_given_joined_with_the_path_below(tree, monkeypatch):
+    monkeypatch.chdir(tree)
+    found = expand_paths(["b/", "./a"])
+    assert [d.path for d in found] == ["b/a.png", "b/z.pdf", "./a/deep/x.pdf"]
+
+
+def test_files_given_explicitly_are_kept_whatever_they_hold(tree):
+    found = expand_paths([str(tree / "notes.txt")])
+    assert [d.path for d in found] == [str(tree / "notes.txt")] and found[0].error is None
+
+
+def test_missing_path_is_an_error_document(tmp_path):
+    found = expand_paths([str(tmp_path / "missing.pdf")])
+    assert found[0].error is not None and found[0].error.code == "unreadable"
+    assert "missing.pdf" in found[0].error.message
+
+
+def test_symlink_loop_is_reported_not_followed(tree):
+    os.symlink(tree / "a", tree / "a" / "deep" / "back")
+    found = expand_paths([str(tree)])
+    loops = [d for d in found if d.error is not None]
+    assert len(loops) == 1 and "loop" in loops[0].error.message
+    assert loops[0].path.endswith(os.path.join("deep", "back"))
+    assert sum(d.error is None for d in found) == 4
+
+
+def test_self_referencing_symlink_is_reported(tree):
+    os.symlink(tree / "self", tree / "self")
+    found = expand_paths([str(tree)])
+    assert any(d.error is not None and d.path.endswith("self") for d in found)
+
+
+def test_unreadable_entries_are_reported_and_the_rest_kept(tree, monkeypatch):
+    from htq_mark.scanner import inputs
+
+    real_scandir, real_head = os.scandir, inputs._head
+
+    def scandir(path):
+        if str(path).endswith("deep"):
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)
+
+    def head(path):
+        if path.name == "a.png":
+            raise PermissionError(13, "Permission denied")
+        return real_head(path)
+
+    monkeypatch.setattr(inputs.os, "scandir", scandir)
+    monkeypatch.setattr(inputs, "_head", head)
+    found = expand_paths([str(tree)])
+    errors = {os.path.relpath(d.path, tree): d.error.message for d in found if d.error is not None}
+    assert set(errors) == {os.path.join("a", "deep"), os.path.join("b", "a.png")}
+    assert all("Permission denied" in message for message in errors.values())
+    assert [os.path.relpath(d.path, tree) for d in found if d.error is None] == [os.path.join("b", "z.pdf"), "c.dat"]
+
+
+@pytest.mark.parametrize("name", ["empty.png", "truncated.PDF", "scan.jpeg", "frames.tiff"])
+def test_damaged_documents_in_a_folder_are_reported_not_passed_over(tmp_path, name):
+    (tmp_path / name).write_bytes(b"" if name.startswith("empty") else b"\x00garbage")
+    (tmp_path / "notes.txt").write_bytes(b"")
+    assert [d.path for d in expand_paths([str(tmp_path)])] == [os.path.join(str(tmp_path), name)]
+
+
+def test_an_empty_document_in_a_folder_ends_as_an_error_in_the_report(tmp_path):
+    from htq_mark.scanner import scan
+
+    (tmp_path / "empty.png").write_bytes(b"")
+    report = scan([str(tmp_path)], jobs=1)
+    [document] = report.documents
+    assert document.status == "error" and document.error is not None
+    assert document.error.code == "unreadable" and "empty.png" in document.error.message

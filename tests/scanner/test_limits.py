@@ -1,0 +1,21 @@
+import pytest
+
+from htq_mark.errors import UsageError
+from htq_mark.scanner.limits import DEFAULT_LIMITS, Limits
+
+
+def test_replace_changes_only_what_is_given():
+    changed = DEFAULT_LIMITS.replace(max_pages=5, max_seconds=None)
+    assert changed.max_pages == 5
+    assert changed.max_seconds == DEFAULT_LIMITS.max_seconds
+
+
+@pytest.mark.parametrize("field, value", [("max_pages", 0), ("max_seconds", -1.0), ("max_frames", True)])
+def test_limits_must_be_positive_numbers(field, value):
+    with pytest.raises(UsageError, match=field):
+        Limits(**{field: value})
+
+
+def test_unknown_limit_is_refused():
+    with pytest.raises(UsageError, match="unknown limit"):
+        DEFAULT_LIMITS.replace(max_everything=1)
