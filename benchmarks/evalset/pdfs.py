@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from htq_mark.kit import render_svg
 
@@ -32,7 +33,7 @@ from .compose import (
     visible_fraction,
 )
 from .labels import ExpectedMark, ExpectedRule
-from .pdfwriter import PageBuilder
+from .pdfwriter import PageBuilder, display_to_user
 from .scene import MARK_RULES, Context, altered_artwork, fit_pose, random_rotation
 
 __all__ = ["PAGE_SIZES", "PdfScene", "build_pdf_scene"]
@@ -98,6 +99,70 @@ def _overlap(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _annotation_boxes(carrier: Carrier, ctx: Context) -> list[Box]:
+    """Where the carrier page's annotations show (display points, top-left origin; cached per run).
+
+    Viewers draw annotations over the page content, so over anything stamped on
+    the page too. Only annotations that show when pypdfium2 (the scanner's
+    renderer) draws the page count; links, pop-ups and empty form fields do not.
+    """
+    key = ("annotations", carrier.name)
+    if key not in ctx.cache:
+        ctx.cache[key] = _read_annotation_boxes(carrier)
+    boxes: list[Box] = ctx.cache[key]
+    return boxes
+
+
+def _read_annotation_boxes(carrier: Carrier) -> list[Box]:
+    import pypdf
+
+    page = pypdf.PdfReader(carrier.path).pages[carrier.page_index]
+    crop = page.cropbox
+    to_display = np.linalg.inv(display_to_user(
+        (float(crop.left), float(crop.bottom), float(crop.right), float(crop.top)), carrier.rotation))
+    boxes: list[Box] = []
+    for reference in page.get("/Annots") or []:
+        try:
+            annotation = reference.get_object()
+            if annotation.get("/Subtype") in ("/Link", "/Popup"):
+                continue
+            x0, y0, x1, y1 = (float(v) for v in annotation["/Rect"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue  # an annotation without a usable /Rect shows nowhere a layout could avoid
+        points = [to_display @ np.array([x, y, 1.0]) for x in (x0, x1) for y in (y0, y1)]
+        boxes.append(_box_of([(float(p[0]), carrier.height_pt - float(p[1])) for p in points]))
+    if not boxes:
+        return boxes
+    shown = _annotation_pixels(carrier, ANNOTATION_SCALE)
+    return [box for box in boxes if _shows(shown, _grown(box, 2), ANNOTATION_SCALE)]
+
+
+ANNOTATION_SCALE = 2.0
+
+
+def _annotation_pixels(carrier: Carrier, scale: float) -> NDArray[np.bool_]:
+    """Pixels of the carrier page that change when its annotations are drawn."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(carrier.path))
+    try:
+        page = document[carrier.page_index]
+        renders = [page.render(scale=scale, may_draw_forms=annots, draw_annots=annots,
+                               fill_color=(255, 255, 255, 255)).to_numpy()[..., :3].astype(np.int16)
+                   for annots in (True, False)]
+    finally:
+        document.close()
+    changed: NDArray[np.bool_] = np.abs(renders[0] - renders[1]).max(axis=-1) > 24
+    return changed
+
+
+def _shows(mask: NDArray[np.bool_], box: Box, scale: float) -> bool:
+    height, width = mask.shape
+    x0, y0 = max(0, math.floor(box[0] * scale)), max(0, math.floor(box[1] * scale))
+    x1, y1 = min(width, math.ceil(box[2] * scale)), min(height, math.ceil(box[3] * scale))
+    return x1 > x0 and y1 > y0 and bool(mask[y0:y1, x0:x1].any())
+
+
 def _draw_band(builder: PageBuilder, box: tuple[float, float, float, float], lines: list[str]) -> None:
     """A white band holding the lines of text (drawn last, so nothing covers it)."""
     builder.rect(box, WHITE)
@@ -140,9 +205,11 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
     ratio = kit.spec.clear_space_ratio
     kind = _page_kind(condition, rng)
     carrier: Carrier | None = None
+    furniture: list[Box] = []  # what the page shows over or beside the marks; they must stay clear of it
     if kind == "real-pdf":
         carrier = ctx.carriers[int(rng.integers(len(ctx.carriers)))]
         size = (carrier.width_pt, carrier.height_pt)
+        furniture.extend(_annotation_boxes(carrier, ctx))
     else:
         size = PAGE_SIZES[str(rng.choice(list(PAGE_SIZES)))]
     builder = PageBuilder(*size)
@@ -151,7 +218,6 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
     if carrier is not None:
         details["carrier"] = carrier.name
     tone = "light"
-    furniture: list[Box] = []  # what the page shows besides the marks, which they must stay clear of
     if kind == "busy-page":
         page_px = (int(size[0] / 72 * 100), int(size[1] / 72 * 100))
         picture, _ = busy_page(page_px, rng)

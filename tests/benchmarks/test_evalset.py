@@ -12,7 +12,13 @@ import numpy as np
 import pytest
 
 from benchmarks.evalset.backgrounds import corpus_dir, plain
-from benchmarks.evalset.compose import Pose, place_mark, polygon_mask, visible_fraction
+from benchmarks.evalset.compose import (
+    Pose,
+    expanded_corners,
+    place_mark,
+    polygon_mask,
+    visible_fraction,
+)
 from benchmarks.evalset.generate import build_context, make_case
 from benchmarks.evalset.pdfwriter import PageBuilder
 from benchmarks.evalset.plan import PLAN, PlannedCase, plan_cases
@@ -34,7 +40,11 @@ SAMPLE = [
     PlannedCase(10, "busy-page", "png"),
     PlannedCase(11, "multi", "png"),
     PlannedCase(12, "small", "pdf-vector"),
+    PlannedCase(13, "cropped", "pdf-vector"),
+    PlannedCase(14, "cropped", "pdf-raster"),
 ]
+#: The scanner renders PDF pages at this resolution, so labels are checked against it.
+SCAN_DPI = 200.0
 # Conditions whose artwork is drawn unchanged, so redrawing it at the label's pose changes nothing.
 UNCHANGED_ARTWORK = {"compliant", "rotated", "stretched", "cropped", "real-pdf", "photo", "busy-page",
                      "multi", "small"}
@@ -115,7 +125,7 @@ def test_ground_truth_corners_lie_on_the_marks_pixels(planned: PlannedCase, kit:
     labels, data = made[planned.index]
     path = tmp_path / Path(labels["file"]).name
     path.write_bytes(data)
-    image, scale = load_page(path, labels["unit"], dpi=144.0)
+    image, scale = load_page(path, labels["unit"], dpi=SCAN_DPI)
     assert labels["marks"], "the case should hold a mark"
     for mark in labels["marks"]:
         pose = pose_from_corners(mark["corners"], kit.aspect_ratio, scale)
@@ -206,3 +216,114 @@ def test_labels_agree_with_the_condition(planned: PlannedCase, kit: Kit,
 
         text = pypdf.PdfReader(io.BytesIO(made[planned.index][1])).pages[0].extract_text()
         assert labels["details"]["qualification"] in text
+
+
+@pytest.fixture(scope="module")
+def full_set_context(kit: Kit) -> Context:
+    """The context of the default full set (seed 0), whose cases the regression tests below redraw."""
+    return build_context(seed=0, kit=kit)
+
+
+def assert_mark_drawn_as_labelled(labels: dict[str, Any], data: bytes, kit: Kit, tmp_path: Path) -> None:
+    """Every labelled mark shows unchanged and uncovered where labelled, at the scanner's resolution."""
+    path = tmp_path / Path(labels["file"]).name
+    path.write_bytes(data)
+    image, scale = load_page(path, labels["unit"], dpi=SCAN_DPI)
+    assert labels["marks"], "the case should hold a mark"
+    for mark in labels["marks"]:
+        pose = pose_from_corners(mark["corners"], kit.aspect_ratio, scale)
+        at_label = redraw_difference(image, kit, mark["variant"], pose)
+        assert at_label < 12.0, f"the artwork of {labels['id']} is covered or misplaced (mean change {at_label:.1f})"
+
+
+# Every cropped PDF case of the full set: a mark cut by the top or bottom edge sits where the page's
+# text band may be, and the band (drawn last) must not cover it (e0155, e0157 did before).
+FULL_SET_CROPPED_PDFS = [p for p in plan_cases("full") if p.condition == "cropped" and p.medium.startswith("pdf")]
+
+
+@pytest.mark.parametrize("planned", FULL_SET_CROPPED_PDFS, ids=lambda p: f"{p.id}-{p.medium}")
+def test_cropped_pdf_marks_are_cut_by_the_edge_and_nothing_else(planned: PlannedCase, kit: Kit,
+                                                               full_set_context: Context, tmp_path: Path) -> None:
+    case, data = make_case(planned, 0, full_set_context)
+    labels = case.to_dict()
+    assert labels["marks"][0]["visible_fraction"] < 0.8
+    assert_mark_drawn_as_labelled(labels, data, kit, tmp_path)
+
+
+def clear_space_ink(image: np.ndarray, kit: Kit, pose: Pose) -> float:
+    """Share of the clear-space ring around a mark (inside the page) that is not white paper."""
+    height = pose.size(kit.aspect_ratio)[1]
+    clear = kit.spec.clear_space_ratio * height
+    outer = polygon_mask(image.shape[:2], expanded_corners(pose, kit.aspect_ratio, clear))
+    inner = polygon_mask(image.shape[:2], expanded_corners(pose, kit.aspect_ratio, 4.0))  # past the edge blur
+    ring = outer & ~inner
+    assert ring.sum() > 100
+    return float((image[ring].min(axis=-1) < 200).mean())
+
+
+# The full set's plain-page PDF cases whose clear space should be empty paper (e0083's mark was
+# placed over the page's margin text before).
+PLAIN_PAGE_PDFS = [
+    PlannedCase(index, condition, medium) for index, condition, medium in [
+        (16, "compliant", "pdf-vector"), (17, "compliant", "pdf-vector"), (18, "compliant", "pdf-vector"),
+        (25, "compliant", "pdf-raster"), (26, "compliant", "pdf-raster"), (47, "small", "pdf-vector"),
+        (48, "small", "pdf-vector"), (50, "small", "pdf-vector"), (53, "small", "pdf-raster"),
+        (78, "rotated", "pdf-vector"), (80, "rotated", "pdf-vector"), (83, "rotated", "pdf-raster"),
+        (101, "stretched", "pdf-vector"), (104, "stretched", "pdf-vector"), (112, "stretched", "pdf-raster"),
+        (150, "cropped", "pdf-vector"), (154, "cropped", "pdf-vector"), (155, "cropped", "pdf-vector"),
+        (156, "cropped", "pdf-raster"), (158, "cropped", "pdf-raster"), (274, "not-entitled", "pdf-vector"),
+        (280, "no-qualification", "pdf-vector"), (281, "no-qualification", "pdf-vector"),
+        (282, "no-qualification", "pdf-vector"),
+    ]
+]
+
+
+@pytest.mark.parametrize("planned", PLAIN_PAGE_PDFS, ids=lambda p: f"{p.id}-{p.condition}")
+def test_page_furniture_stays_out_of_the_clear_space(planned: PlannedCase, kit: Kit, full_set_context: Context,
+                                                    tmp_path: Path) -> None:
+    case, data = make_case(planned, 0, full_set_context)
+    labels = case.to_dict()
+    assert labels["details"]["page"] == "plain"
+    path = tmp_path / Path(labels["file"]).name
+    path.write_bytes(data)
+    image, scale = load_page(path, "pt", dpi=SCAN_DPI)
+    for mark in labels["marks"]:
+        pose = pose_from_corners(mark["corners"], kit.aspect_ratio, scale)
+        assert clear_space_ink(image, kit, pose) < 0.002, f"something is drawn in {labels['id']}'s clear space"
+
+
+def annotation_pixels(path: Path) -> np.ndarray:
+    """Where the page's annotations (and form fields) show at the scanner's resolution."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    try:
+        renders = [document[0].render(scale=SCAN_DPI / 72, may_draw_forms=annots, draw_annots=annots,
+                                      fill_color=(255, 255, 255, 255)).to_numpy()[..., :3].astype(np.int16)
+                   for annots in (True, False)]
+    finally:
+        document.close()
+    changed: np.ndarray = np.abs(renders[0] - renders[1]).max(axis=-1) > 24
+    return changed
+
+
+# Real-PDF cases of the full set on carrier pages with annotations, which viewers draw over whatever is
+# stamped on the page (e0110's mark was placed under a Square annotation before).
+ANNOTATED_CARRIER_PDFS = [PlannedCase(110, "stretched", "pdf-raster"), PlannedCase(263, "low-resolution", "pdf-raster")]
+
+
+@pytest.mark.parametrize("planned", ANNOTATED_CARRIER_PDFS, ids=lambda p: f"{p.id}-{p.condition}")
+def test_carrier_annotations_stay_out_of_the_clear_space(planned: PlannedCase, kit: Kit, full_set_context: Context,
+                                                        tmp_path: Path) -> None:
+    case, data = make_case(planned, 0, full_set_context)
+    labels = case.to_dict()
+    assert labels["details"]["page"] == "real-pdf"
+    path = tmp_path / Path(labels["file"]).name
+    path.write_bytes(data)
+    shown = annotation_pixels(path)
+    assert shown.any(), f"{labels['details']['carrier']} should show annotations"
+    for mark in labels["marks"]:
+        pose = pose_from_corners(mark["corners"], kit.aspect_ratio, SCAN_DPI / 72)
+        clear = kit.spec.clear_space_ratio * pose.size(kit.aspect_ratio)[1]
+        zone = polygon_mask(shown.shape, expanded_corners(pose, kit.aspect_ratio, clear))
+        assert not (shown & zone).any(), f"an annotation shows over {labels['id']}'s mark or its clear space"

@@ -20,9 +20,10 @@ from numpy.typing import NDArray
 
 from .model import Pose
 
-__all__ = ["Candidate", "colour_edge_map", "dedupe", "edge_map", "find_candidates"]
+__all__ = ["Box", "Candidate", "colour_edge_map", "content_box", "dedupe", "edge_map", "find_candidates"]
 
 CANNY_LOW, CANNY_HIGH = 30, 60
+FLAT_MARGIN = 4              # px of a flat margin kept around content, so edge detection there is unchanged
 COLOURFUL_SPREAD = 40        # max-min channel difference (0-255) that makes an image worth colour edges
 MIN_FILL = 0.80              # contour area / its minimum-area rectangle (a rounded rectangle is ~0.99)
 MIN_SOLIDITY = 0.90          # contour area / its convex hull area
@@ -57,30 +58,76 @@ def _is_colourful(rgb: NDArray[np.uint8]) -> bool:
     return bool(np.count_nonzero(spread >= COLOURFUL_SPREAD) > 1e-4 * spread.size)
 
 
-def edge_map(rgb: NDArray[np.uint8]) -> NDArray[np.uint8]:
-    """Edges (255) of the image's lightness."""
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (end exclusive)
+WHOLE: Box = (0, 0, 1 << 30, 1 << 30)
+
+
+def content_box(rgb: NDArray[np.uint8]) -> Box | None:
+    """The smallest box beyond which ``rgb`` is the flat colour of its top-left pixel; None if all of it is.
+
+    Pages often have wide empty margins, or little on them at all: no edge can be found there.
+    """
     import cv2
 
-    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    return np.asarray(cv2.Canny(grey, CANNY_LOW, CANNY_HIGH), dtype=np.uint8)
+    height, width = rgb.shape[:2]
+    away = cv2.absdiff(rgb, np.full_like(rgb, rgb[0, 0])).reshape(height, width * 3)
+    rows = np.flatnonzero(cv2.reduce(away, 1, cv2.REDUCE_MAX).reshape(-1))
+    if len(rows) == 0:
+        return None
+    columns = np.flatnonzero(cv2.reduce(away, 0, cv2.REDUCE_MAX).reshape(width, 3).max(axis=1))
+    return int(columns[0]), int(rows[0]), int(columns[-1]) + 1, int(rows[-1]) + 1
 
 
-def colour_edge_map(rgb: NDArray[np.uint8]) -> NDArray[np.uint8] | None:
+def _grown(box: Box, margin: int, size: tuple[int, int]) -> Box:
+    x0, y0, x1, y1 = box
+    return max(0, x0 - margin), max(0, y0 - margin), min(size[0], x1 + margin), min(size[1], y1 + margin)
+
+
+def edge_map(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> NDArray[np.uint8]:
+    """Edges (255) of the image's lightness; only ``box`` (from :func:`content_box`) is searched."""
+    import cv2
+
+    height, width = rgb.shape[:2]
+    edges = np.zeros((height, width), np.uint8)
+    if box is not None:
+        # A flat margin around the box keeps every gradient Canny looks at as it is in
+        # the whole image, so it finds exactly the same edges.
+        x0, y0, x1, y1 = _grown(box, FLAT_MARGIN, (width, height))
+        grey = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+        edges[y0:y1, x0:x1] = cv2.Canny(grey, CANNY_LOW, CANNY_HIGH)
+    return edges
+
+
+def colour_edge_map(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> NDArray[np.uint8] | None:
     """Edges of two colour-opponent channels at half resolution, or None for an image without colour.
 
     They catch a recoloured mark as light as its background; half resolution is
-    enough to propose a pose, which is then refined on the full image.
+    enough to propose a pose, which is then refined on the full image. Only
+    ``box`` is searched when the image halves exactly (even sides), so the result
+    is the same as for the whole image.
     """
     import cv2
 
     if not _is_colourful(rgb):
         return None
-    half = cv2.resize(rgb, (max(1, rgb.shape[1] // 2), max(1, rgb.shape[0] // 2)), interpolation=cv2.INTER_AREA)
+    height, width = rgb.shape[:2]
+    half_width, half_height = max(1, width // 2), max(1, height // 2)
+    edges = np.zeros((half_height, half_width), np.uint8)
+    if box is None:
+        return edges
+    x0, y0, x1, y1 = 0, 0, width, height
+    if width % 2 == 0 and height % 2 == 0:
+        bx0, by0, bx1, by1 = _grown(box, 2 * FLAT_MARGIN, (width, height))
+        x0, y0, x1, y1 = bx0 - bx0 % 2, by0 - by0 % 2, bx1 + bx1 % 2, by1 + by1 % 2
+    hx0, hy0 = x0 // 2, y0 // 2
+    hx1, hy1 = hx0 + max(1, (x1 - x0) // 2), hy0 + max(1, (y1 - y0) // 2)
+    half = cv2.resize(np.ascontiguousarray(rgb[y0:y1, x0:x1]), (hx1 - hx0, hy1 - hy0), interpolation=cv2.INTER_AREA)
     red, green, blue = cv2.split(half)
     red_green = cv2.addWeighted(red, 0.5, green, -0.5, 128.0)
     yellow_blue = cv2.addWeighted(cv2.addWeighted(red, 0.25, green, 0.25, 0.0), 1.0, blue, -0.5, 128.0)
-    edges = cv2.bitwise_or(cv2.Canny(red_green, CANNY_LOW, CANNY_HIGH), cv2.Canny(yellow_blue, CANNY_LOW, CANNY_HIGH))
-    return np.asarray(edges, dtype=np.uint8)
+    edges[hy0:hy1, hx0:hx1] = cv2.bitwise_or(cv2.Canny(red_green, CANNY_LOW, CANNY_HIGH),
+                                             cv2.Canny(yellow_blue, CANNY_LOW, CANNY_HIGH))
+    return edges
 
 
 def _rect_axes(rect: tuple[Sequence[float], Sequence[float], float]
@@ -244,16 +291,19 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float
 
     height, width = edges.shape
     contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    min_extent_sq = (0.45 * min_width) ** 2
-    found = []
-    for contour in contours:
-        if len(contour) < 4:
-            continue
-        x, y, w, h = cv2.boundingRect(contour)
-        if w * w + h * h < min_extent_sq or (w >= width - 2 and h >= height - 2):
-            continue
-        found.append((contour.reshape(-1, 2).astype(np.float32) + 0.5, (x, y, w, h)))
-    return found
+    if not contours:
+        return []
+    # Boxes of all contours at once: busy images have thousands of contours, nearly all small.
+    lengths = np.fromiter((len(c) for c in contours), dtype=np.intp, count=len(contours))
+    points = np.concatenate(contours).reshape(-1, 2)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    x0, y0 = np.minimum.reduceat(points[:, 0], starts), np.minimum.reduceat(points[:, 1], starts)
+    w = np.maximum.reduceat(points[:, 0], starts) - x0 + 1
+    h = np.maximum.reduceat(points[:, 1], starts) - y0 + 1
+    large = ((lengths >= 4) & (w.astype(np.float64) ** 2 + h.astype(np.float64) ** 2 >= (0.45 * min_width) ** 2)
+             & ~((w >= width - 2) & (h >= height - 2)))
+    return [(contours[i].reshape(-1, 2).astype(np.float32) + 0.5, (int(x0[i]), int(y0[i]), int(w[i]), int(h[i])))
+            for i in np.flatnonzero(large)]
 
 
 def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -> list[Candidate]:
@@ -268,8 +318,12 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -
     size = (width, height)
     found: list[Candidate | None] = []
     touching = False
+    whole_extent_sq = (0.8 * min_width) ** 2
     for points, box in _large_contours(edges, min_width):
         if not _touches(box, size):
+            # The artwork's long side (0.8 * min_width at least) spans no more than the box's diagonal.
+            if box[2] ** 2 + box[3] ** 2 < whole_extent_sq:
+                continue
             whole = _full_candidate(points, aspect, min_width)
             # An outline with a gap is an open curve; its hull is the shape it outlines.
             found.append(whole or _full_candidate(_hull(points), aspect, min_width))
