@@ -70,12 +70,12 @@ def content_box(rgb: NDArray[np.uint8]) -> Box | None:
     import cv2
 
     height, width = rgb.shape[:2]
-    away = cv2.absdiff(rgb, np.full_like(rgb, rgb[0, 0])).reshape(height, width * 3)
-    rows = np.flatnonzero(cv2.reduce(away, 1, cv2.REDUCE_MAX).reshape(-1))
-    if len(rows) == 0:
+    corner = np.array([*rgb[0, 0].tolist(), 0], np.float64)  # a scalar to OpenCV: no full-size array made
+    # Channels side by side as columns: column c of the image is columns 3c..3c+2 here.
+    x, y, w, h = cv2.boundingRect(cv2.absdiff(rgb, corner).reshape(height, width * 3))
+    if w == 0 or h == 0:
         return None
-    columns = np.flatnonzero(cv2.reduce(away, 0, cv2.REDUCE_MAX).reshape(width, 3).max(axis=1))
-    return int(columns[0]), int(rows[0]), int(columns[-1]) + 1, int(rows[-1]) + 1
+    return x // 3, y, (x + w - 1) // 3 + 1, y + h
 
 
 def _grown(box: Box, margin: int, size: tuple[int, int]) -> Box:
@@ -290,20 +290,27 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float
     import cv2
 
     height, width = edges.shape
-    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    # Only the part of the map holding edges is traced (pages are mostly empty).
+    x, y, w, h = cv2.boundingRect(edges)
+    if w == 0 or h == 0:
+        return []
+    x0, y0, x1, y1 = _grown((x, y, x + w, y + h), 2, (width, height))
+    contours, _ = cv2.findContours(np.ascontiguousarray(edges[y0:y1, x0:x1]), cv2.RETR_LIST,
+                                   cv2.CHAIN_APPROX_SIMPLE, offset=(x0, y0))
     if not contours:
         return []
     # Boxes of all contours at once: busy images have thousands of contours, nearly all small.
     lengths = np.fromiter((len(c) for c in contours), dtype=np.intp, count=len(contours))
     points = np.concatenate(contours).reshape(-1, 2)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    x0, y0 = np.minimum.reduceat(points[:, 0], starts), np.minimum.reduceat(points[:, 1], starts)
-    w = np.maximum.reduceat(points[:, 0], starts) - x0 + 1
-    h = np.maximum.reduceat(points[:, 1], starts) - y0 + 1
-    large = ((lengths >= 4) & (w.astype(np.float64) ** 2 + h.astype(np.float64) ** 2 >= (0.45 * min_width) ** 2)
-             & ~((w >= width - 2) & (h >= height - 2)))
-    return [(contours[i].reshape(-1, 2).astype(np.float32) + 0.5, (int(x0[i]), int(y0[i]), int(w[i]), int(h[i])))
-            for i in np.flatnonzero(large)]
+    lefts, tops = np.minimum.reduceat(points[:, 0], starts), np.minimum.reduceat(points[:, 1], starts)
+    widths = np.maximum.reduceat(points[:, 0], starts) - lefts + 1
+    heights = np.maximum.reduceat(points[:, 1], starts) - tops + 1
+    extents_sq = widths.astype(np.float64) ** 2 + heights.astype(np.float64) ** 2
+    whole_image = (widths >= width - 2) & (heights >= height - 2)
+    large = (lengths >= 4) & (extents_sq >= (0.45 * min_width) ** 2) & ~whole_image
+    return [(contours[i].reshape(-1, 2).astype(np.float32) + 0.5,
+             (int(lefts[i]), int(tops[i]), int(widths[i]), int(heights[i]))) for i in np.flatnonzero(large).tolist()]
 
 
 def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -> list[Candidate]:

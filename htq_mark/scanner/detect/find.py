@@ -9,7 +9,14 @@ from numpy.typing import NDArray
 
 from ...errors import UsageError
 from ...kit import Spec
-from .candidates import Candidate, colour_edge_map, content_box, dedupe, edge_map, find_candidates
+from .candidates import (
+    Candidate,
+    colour_edge_map,
+    content_box,
+    dedupe,
+    edge_map,
+    find_candidates,
+)
 from .measure import measure
 from .model import Detection, Pose
 from .references import References
@@ -19,9 +26,9 @@ __all__ = ["confidence_of", "find_marks"]
 
 EXTEND_FLOOR = 0.25         # an outline's poses must score this before covered-end hypotheses are tried...
 EXTEND_CEILING = 0.8        # ...and less than this (else the outline is the whole mark)
-# Candidates whose rough score is below this are dropped before refinement. Real marks
-# screen at 0.54 or more even when cropped, rotated or compressed; look-alikes and
-# clutter rarely pass 0.4, and refining them was most of the time spent on pages without a mark.
+# Candidates whose rough score is below this are dropped before refinement. On the evaluation
+# set real marks screen at 0.54 or more even when cropped, rotated or compressed, and nothing
+# below 0.5 became a detection; refining such clutter was most of the time spent on pages without a mark.
 SCORE_FLOOR = 0.40
 MATCH_AT_HALF = 0.45        # the share of matching parts that maps to confidence 0.5
 MATCH_SLOPE = 12.0          # steepness of the match -> confidence curve

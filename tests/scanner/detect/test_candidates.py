@@ -1,0 +1,97 @@
+"""Candidate search: edge maps searched only where the image has content, and outlines found there."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from numpy.typing import NDArray
+
+from htq_mark.scanner.detect.candidates import (
+    CANNY_HIGH,
+    CANNY_LOW,
+    colour_edge_map,
+    content_box,
+    edge_map,
+    find_candidates,
+)
+
+PAPER = (250, 250, 250)
+ASPECT = 2.4
+
+
+def _page(height: int, width: int) -> NDArray[np.uint8]:
+    return np.full((height, width, 3), PAPER, np.uint8)
+
+
+def _with_block(height: int, width: int, x0: int, y0: int, x1: int, y1: int,
+                colour: tuple[int, int, int] = (200, 40, 90)) -> NDArray[np.uint8]:
+    image = _page(height, width)
+    image[y0:y1, x0:x1] = colour
+    return image
+
+
+def _scene(name: str) -> NDArray[np.uint8]:
+    rng = np.random.default_rng(7)
+    scenes = {
+        "blank": _page(60, 80),
+        "centre": _with_block(200, 300, 140, 90, 170, 120),
+        "corner": _with_block(200, 300, 0, 0, 40, 30),
+        "bottom edge": _with_block(200, 300, 150, 197, 160, 200),
+        "odd sides": _with_block(201, 301, 120, 60, 190, 99),
+        "one channel off": _with_block(120, 160, 70, 50, 90, 70, colour=(250, 250, 251)),
+        "noise": rng.integers(0, 256, (64, 96, 3), dtype=np.uint8),
+    }
+    return scenes[name]
+
+
+SCENES = ["blank", "centre", "corner", "bottom edge", "odd sides", "one channel off", "noise"]
+
+
+@pytest.mark.parametrize(("scene", "box"), [
+    ("blank", None),
+    ("centre", (140, 90, 170, 120)),
+    ("corner", (0, 0, 300, 200)),  # the corner pixel is the block: the paper is the content
+    ("bottom edge", (150, 197, 160, 200)),
+    ("one channel off", (70, 50, 90, 70)),
+    ("noise", (0, 0, 96, 64)),
+])
+def test_content_box_bounds_everything_unlike_the_corner(scene: str, box: tuple[int, int, int, int] | None
+                                                         ) -> None:
+    assert content_box(_scene(scene)) == box
+
+
+@pytest.mark.parametrize("scene", SCENES)
+def test_edges_searched_in_the_content_box_are_those_of_the_whole_image(scene: str) -> None:
+    image = _scene(scene)
+    whole = cv2.Canny(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), CANNY_LOW, CANNY_HIGH)
+    assert np.array_equal(edge_map(image, content_box(image)), whole)
+    assert np.array_equal(edge_map(image), whole)
+
+
+@pytest.mark.parametrize("scene", SCENES)
+def test_colour_edges_searched_in_the_content_box_are_those_of_the_whole_image(scene: str) -> None:
+    image = _scene(scene)
+    searched, whole = colour_edge_map(image, content_box(image)), colour_edge_map(image)
+    if whole is None:
+        assert searched is None
+    else:
+        assert searched is not None and np.array_equal(searched, whole)
+
+
+@pytest.mark.parametrize(("x0", "y0"), [(30, 40), (900, 700), (1150, 880)])
+def test_outlines_are_found_where_they_are_on_a_large_empty_map(x0: int, y0: int) -> None:
+    edges = np.zeros((1000, 1400), np.uint8)
+    width, height = 240, 100
+    cv2.rectangle(edges, (x0, y0), (x0 + width - 1, y0 + height - 1), 255, 1)
+    found = find_candidates(edges, ASPECT, 60)
+    centres = [candidate.poses[0].centre for candidate in found]
+    expected = (x0 + width / 2, y0 + height / 2)
+    assert any(abs(cx - expected[0]) < 2 and abs(cy - expected[1]) < 2 for cx, cy in centres), centres
+
+
+def test_text_sized_outlines_are_not_candidates() -> None:
+    edges = np.zeros((300, 400), np.uint8)
+    for x in range(10, 380, 30):
+        cv2.rectangle(edges, (x, 100), (x + 20, 120), 255, 1)  # glyph-sized boxes
+    assert find_candidates(edges, ASPECT, 60) == []
