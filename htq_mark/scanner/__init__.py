@@ -24,9 +24,6 @@ from .results import (
     ScanReport,
 )
 
-#: The options of a scan that limit each document's work (an alias of :class:`Limits`).
-ScanOptions = Limits
-
 __all__ = [
     "DEFAULT_LIMITS",
     "RULES",
@@ -40,7 +37,6 @@ __all__ = [
     "PageImage",
     "PageInfo",
     "Progress",
-    "ScanOptions",
     "ScanReport",
     "default_jobs",
     "expand_paths",
