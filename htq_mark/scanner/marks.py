@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .pdf.geometry import bounds
+from .pdf.geometry import area, bounds
 from .pdf.placements import Placement
 from .results import BBox, Mark, MarkSource
 
@@ -54,21 +54,17 @@ def image_mark(detection: Detection, mark_id: str, page: int) -> Mark:
                 aspect_ratio_error=float(detection.aspect_ratio_error), source="raster")
 
 
-def _area(box: BBox) -> float:
-    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
-
-
 def _overlap(a: BBox, b: BBox) -> float:
-    return _area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
+    return area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
 
 
 def _containing(box: BBox, placements: Sequence[Placement], kind: str) -> Placement | None:
     """The smallest placement of ``kind`` that holds the box."""
-    area = _area(box)
-    if area <= 0:
+    box_area = area(box)
+    if box_area <= 0:
         return None
-    holding = [p for p in placements if p.kind == kind and _overlap(box, p.bbox) >= _INSIDE * area]
-    return min(holding, key=lambda p: _area(p.bbox)) if holding else None
+    holding = [p for p in placements if p.kind == kind and _overlap(box, p.bbox) >= _INSIDE * box_area]
+    return min(holding, key=lambda p: area(p.bbox)) if holding else None
 
 
 def pdf_mark(detection: Detection, mark_id: str, page: int, dpi: float,
@@ -90,7 +86,7 @@ def pdf_mark(detection: Detection, mark_id: str, page: int, dpi: float,
     ppi: float | None = None
     image = _containing(box, placements, "image")
     if image is not None:
-        share = _area(box) / max(_area(image.bbox), 1e-9)
+        share = area(box) / max(area(image.bbox), 1e-9)
         if share >= _IS_THE_MARK:
             ppi = image.effective_ppi
             source = "image-xobject"

@@ -20,7 +20,8 @@ from htq_mark.errors import (
     UsageError,
 )
 from htq_mark.generator import FORMATS, generate
-from htq_mark.generator.background import background_for, relative_luminance
+from htq_mark.generator.background import background_for
+from htq_mark.kit.colour import relative_luminance
 from htq_mark.generator.formats.png import png_chunks
 from htq_mark.kit import load_kit
 

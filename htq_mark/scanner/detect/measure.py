@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...kit import Spec
-from .colour import contrast_ratio, delta_e, relative_luminance, srgb_to_lab
+from ...kit.colour import contrast_ratio, delta_e, relative_luminance, srgb_to_lab
 from .model import PixelMeasurements, Pose
 from .references import Frame, References
 from .verify import ImagePyramid, disk

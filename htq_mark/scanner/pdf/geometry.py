@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-__all__ = ["IDENTITY", "Matrix", "Point", "apply", "bounds", "concat", "quad_measures", "view_matrix"]
+__all__ = ["IDENTITY", "Matrix", "Point", "apply", "area", "bounds", "concat", "quad_measures", "view_matrix"]
 
 Matrix = tuple[float, float, float, float, float, float]
 Point = tuple[float, float]
@@ -48,6 +48,11 @@ def bounds(points: Sequence[Point]) -> tuple[float, float, float, float]:
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
     return (min(xs), min(ys), max(xs), max(ys))
+
+
+def area(box: Sequence[float]) -> float:
+    """The area of a box (x0, y0, x1, y1); 0 for an empty or inverted one."""
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
 
 
 def quad_measures(corners: Sequence[Point]) -> tuple[float, float, float]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .geometry import Matrix, apply, bounds
+from .geometry import Matrix, apply, area, bounds
 
 if TYPE_CHECKING:
     import pypdfium2
@@ -34,16 +34,11 @@ def vector_boxes(page: pypdfium2.PdfPage, view: Matrix, limit: int = 20000) -> l
     return boxes
 
 
-def _area(box: BBox) -> float:
-    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
-
-
 def drawn_as_vectors(mark: BBox, boxes: Sequence[BBox], *, share: float = 0.6) -> bool:
     """Whether vector objects lying within ``mark`` cover at least ``share`` of it."""
     import numpy as np
 
-    area = _area(mark)
-    if area <= 0:
+    if area(mark) <= 0:
         return False
     slack_x, slack_y = 0.03 * (mark[2] - mark[0]), 0.03 * (mark[3] - mark[1])
     grid = np.zeros((_GRID, _GRID), dtype=bool)
@@ -51,7 +46,7 @@ def drawn_as_vectors(mark: BBox, boxes: Sequence[BBox], *, share: float = 0.6) -
     for box in boxes:
         inside = (box[0] >= mark[0] - slack_x and box[1] >= mark[1] - slack_y
                   and box[2] <= mark[2] + slack_x and box[3] <= mark[3] + slack_y)
-        if not inside or _area(box) <= 0:
+        if not inside or area(box) <= 0:
             continue
         c0 = max(0, int((box[0] - mark[0]) * scale_x))
         r0 = max(0, int((box[1] - mark[1]) * scale_y))

@@ -8,7 +8,7 @@ import pytest
 
 from htq_mark.kit import Kit
 from htq_mark.scanner.detect import Detection, References, find_marks
-from htq_mark.scanner.detect.colour import relative_luminance
+from htq_mark.kit.colour import relative_luminance
 
 from .scenes import RECOLOURINGS, Image, jpeg, place, plain, recolour, remove_element
 

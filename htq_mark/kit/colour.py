@@ -1,4 +1,4 @@
-"""Colour science for the detector: sRGB to CIELAB, delta E, WCAG luminance and contrast.
+"""Colour science for the generator and the scanner: CIELAB, delta E, WCAG luminance and contrast.
 
 All functions take NumPy arrays whose last axis holds R, G, B as 0-255 values
 (uint8 or float) and work on any leading shape.
