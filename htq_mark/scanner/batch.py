@@ -85,7 +85,7 @@ def _dumps(value: Any) -> bytes:
 class _Worker:
     """A worker process and the two pipes to it."""
 
-    def __init__(self, setup_bytes: bytes) -> None:
+    def __init__(self) -> None:
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         package_root = str(Path(__file__).resolve().parents[2])
@@ -106,11 +106,13 @@ class _Worker:
         self.ready = False
         self.task: tuple[int, InputDocument] | None = None
         self.deadline = 0.0
-        self.setup_bytes = setup_bytes
 
-    def send_setup(self) -> None:
-        """Send the setup; blocks until the worker has started and read it."""
-        self.outgoing.send_bytes(self.setup_bytes)
+    def send_setup(self, setup_bytes: bytes) -> None:
+        """Send the setup; blocks until the worker has loaded its libraries and read it."""
+        try:
+            self.outgoing.send_bytes(setup_bytes)
+        except OSError:
+            pass  # the worker has stopped; what it said (or its silence) is read and reported next
 
     def send(self, index: int, item: InputDocument, seconds: float) -> None:
         self.task = (index, item)
@@ -172,9 +174,10 @@ def _failed(item: InputDocument, code: str, message: str, limits: Limits, elapse
 class _Pool:
     """Runs documents on up to ``jobs`` workers, replacing any that die or run out of time."""
 
-    def __init__(self, setup: _Setup, jobs: int, limits: Limits, results: list[DocumentResult | None],
-                 done: Callable[[int], None]) -> None:
-        self.setup_bytes = _dumps(setup)
+    def __init__(self, make_setup: Callable[[], _Setup], jobs: int, limits: Limits,
+                 results: list[DocumentResult | None], done: Callable[[int], None]) -> None:
+        self.make_setup = make_setup
+        self.setup_bytes = b""
         self.jobs = jobs
         self.limits = limits
         self.results = results
@@ -185,9 +188,11 @@ class _Pool:
     def run(self, items: Sequence[tuple[int, InputDocument]]) -> None:
         self.queue.extend(items)
         try:
-            self.workers = [_Worker(self.setup_bytes) for _ in range(min(self.jobs, len(self.queue)))]
-            for worker in self.workers:  # all start together; each reads its setup when ready
-                worker.send_setup()
+            # Workers start first, so their start-up overlaps with preparing the setup.
+            self.workers = [_Worker() for _ in range(min(self.jobs, len(self.queue)))]
+            self.setup_bytes = _dumps(self.make_setup())
+            for worker in self.workers:  # each reads its setup when ready
+                worker.send_setup(self.setup_bytes)
             while self.queue or any(w.task is not None for w in self.workers):
                 self._hand_out()
                 self._collect(self._wait())
@@ -246,9 +251,9 @@ class _Pool:
         self.workers.remove(worker)
         self._finish(worker, _failed(item, code, message, self.limits, elapsed))
         if self.queue:
-            fresh = _Worker(self.setup_bytes)
+            fresh = _Worker()
             self.workers.append(fresh)
-            fresh.send_setup()
+            fresh.send_setup(self.setup_bytes)
 
     def _finish(self, worker: _Worker, result: DocumentResult) -> None:
         assert worker.task is not None
@@ -305,10 +310,12 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
         else:
             runnable.append((index, item))
     if runnable:
-        setup = _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
-                       thumbnails=thumbnails, references=build_references(chosen_kit),
-                       single_threaded=min(workers, len(runnable)) > 1)
-        _Pool(setup, workers, limits, results, done).run(runnable)
+        def make_setup() -> _Setup:
+            return _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
+                          thumbnails=thumbnails, references=build_references(chosen_kit),
+                          single_threaded=min(workers, len(runnable)) > 1)
+
+        _Pool(make_setup, workers, limits, results, done).run(runnable)
     return ScanReport(
         generator_version=__version__, on_date=when.isoformat(), kit=chosen_kit.describe(),
         register=_register_summary(chosen_register),

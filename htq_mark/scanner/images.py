@@ -26,6 +26,8 @@ __all__ = ["PILLOW_FORMATS", "Frame", "read_frames"]
 #: The Pillow format name for each image type the scanner reads.
 PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "tiff": "TIFF", "gif": "GIF", "bmp": "BMP"}
 
+_EXIF_ORIENTATION = 0x0112
+
 
 @dataclass(frozen=True)
 class Frame:
@@ -102,6 +104,11 @@ def _frame_count_within(image: Image.Image, name: str, limits: Limits) -> int:
     return count
 
 
+def _is_turned(image: Image.Image) -> bool:
+    """Whether the image's EXIF orientation asks a viewer to turn or flip it (exif_transpose copies even if not)."""
+    return image.getexif().get(_EXIF_ORIENTATION, 1) not in (1, None)
+
+
 def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[Frame]:
     """Decode each frame of an image file as RGB, checking limits before decoding it."""
     import numpy as np
@@ -118,7 +125,7 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
                 _check_size(image, name, index + 1, limits)
                 image.load()
                 frame: Image.Image = image
-                if index == 0 and kind in ("jpeg", "webp", "png", "tiff"):
+                if index == 0 and kind in ("jpeg", "webp", "png", "tiff") and _is_turned(image):
                     frame = ImageOps.exif_transpose(image) or image
                 rgb = np.ascontiguousarray(np.asarray(_to_rgb(frame), dtype=np.uint8))
             except Image.DecompressionBombError as exc:

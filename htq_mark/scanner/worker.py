@@ -1,8 +1,8 @@
 """The scan worker process: ``python -m htq_mark.scanner.worker READ_FD WRITE_FD``.
 
 Started by :func:`htq_mark.scanner.scan` as a plain child process (so the caller's
-main module is never re-imported). It receives its setup (kit, register,
-references, options) once, then one document at a time, and sends back each
+main module is never re-imported). It loads its libraries, receives its setup
+(kit, register, references, options) once, then one document at a time, and sends back each
 :class:`~htq_mark.scanner.results.DocumentResult`, all as pickles over two pipes.
 """
 
@@ -35,12 +35,13 @@ def serve(incoming: Connection, outgoing: Connection) -> None:
     from .document import scan_document
 
     try:
+        # Libraries load while the parent prepares the setup (the detector's references).
+        _load_scanning_libraries()
         setup: Any = incoming.recv()
         if setup.single_threaded:
             import cv2
 
             cv2.setNumThreads(1)
-        _load_scanning_libraries()
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the scan
         outgoing.send(("failed", f"{type(exc).__name__}: {exc}"))
         return

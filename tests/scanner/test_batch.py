@@ -106,3 +106,12 @@ def test_a_reader_that_dies_is_reported_and_the_batch_goes_on(tmp_path, folder):
     first, second = report.documents
     assert first.error.code == "unreadable" and "stopped unexpectedly" in first.error.message
     assert second.status == "ok"
+
+
+def test_a_worker_that_cannot_load_its_libraries_stops_the_scan_with_the_reason(folder, tmp_path, monkeypatch):
+    broken = tmp_path / "libs"
+    broken.mkdir()
+    (broken / "cv2.py").write_text("raise ImportError('OpenCV is broken here')\n")
+    monkeypatch.setenv("PYTHONPATH", str(broken))
+    with pytest.raises(RuntimeError, match="could not start.*OpenCV is broken here"):
+        scan([str(folder / "a.pdf")], kit=KIT, on=ON, jobs=2)

@@ -20,7 +20,8 @@ from numpy.typing import NDArray
 
 from .model import Pose
 
-__all__ = ["Box", "Candidate", "colour_edge_map", "content_box", "dedupe", "edge_map", "find_candidates"]
+__all__ = ["Box", "Candidate", "colour_edge_map", "content_box", "dedupe", "edge_map", "find_candidates",
+           "find_outlines", "halve"]
 
 CANNY_LOW, CANNY_HIGH = 30, 60
 FLAT_MARGIN = 4              # px of a flat margin kept around content, so edge detection there is unchanged
@@ -32,6 +33,8 @@ BORDER_NEAR = 2.6            # outline points this close to the image edge are t
 MIN_UNCOVERED = 0.5          # an outline shorter than the artwork may be a mark with at most half covered
 HIDDEN_SHARES = (0.15, 0.25, 0.35, 0.45)  # shares of the height an edge may hide, tried for cropped outlines
 MIN_VISIBLE = 0.5            # a cropped hypothesis must keep at least this share of the artwork
+SHARPEN_BELOW_PX = 48        # outlines less tall than this (px) are traced again at full resolution...
+SHARPEN_PAD = 0.3            # ...in their box grown by this share of their height (and 4 px)
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,14 @@ class Candidate:
 
     poses: tuple[Pose, ...]
     extended: tuple[Pose, ...] = ()
+
+    def scaled(self, factor: float) -> Candidate:
+        """The same candidate in an image scaled by ``factor``."""
+        return Candidate(tuple(p.scaled(factor) for p in self.poses), tuple(p.scaled(factor) for p in self.extended))
+
+    def moved(self, dx: float, dy: float) -> Candidate:
+        """The same candidate moved by (``dx``, ``dy``) px."""
+        return Candidate(tuple(p.moved(dx, dy) for p in self.poses), tuple(p.moved(dx, dy) for p in self.extended))
 
 
 def _is_colourful(rgb: NDArray[np.uint8]) -> bool:
@@ -70,6 +81,10 @@ def content_box(rgb: NDArray[np.uint8]) -> Box | None:
     import cv2
 
     height, width = rgb.shape[:2]
+    first = rgb[0, 0]
+    if (rgb[0] != first).any() and (rgb[:, 0] != first).any() and (rgb[-1] != first).any() \
+            and (rgb[:, -1] != first).any():
+        return 0, 0, width, height  # content on all four sides (a photo, say): the box is the whole image
     corner = np.array([*rgb[0, 0].tolist(), 0], np.float64)  # a scalar to OpenCV: no full-size array made
     # Channels side by side as columns: column c of the image is columns 3c..3c+2 here.
     x, y, w, h = cv2.boundingRect(cv2.absdiff(rgb, corner).reshape(height, width * 3))
@@ -99,39 +114,153 @@ def edge_map(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> NDArray[np.uint
 
 
 def colour_edge_map(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> NDArray[np.uint8] | None:
-    """Edges of two colour-opponent channels at half resolution, or None for an image without colour.
+    """Edges of two colour-opponent channels, or None for an image without colour.
 
-    They catch a recoloured mark as light as its background; half resolution is
-    enough to propose a pose, which is then refined on the full image. Only
-    ``box`` is searched when the image halves exactly (even sides), so the result
-    is the same as for the whole image.
+    They catch a recoloured mark as light as its background. Only ``box`` (from
+    :func:`content_box`) is searched, with the same result as the whole image.
     """
     import cv2
 
     if not _is_colourful(rgb):
         return None
     height, width = rgb.shape[:2]
-    half_width, half_height = max(1, width // 2), max(1, height // 2)
-    edges = np.zeros((half_height, half_width), np.uint8)
+    edges = np.zeros((height, width), np.uint8)
     if box is None:
         return edges
-    x0, y0, x1, y1 = 0, 0, width, height
-    if width % 2 == 0 and height % 2 == 0:
-        bx0, by0, bx1, by1 = _grown(box, 2 * FLAT_MARGIN, (width, height))
-        x0, y0, x1, y1 = bx0 - bx0 % 2, by0 - by0 % 2, bx1 + bx1 % 2, by1 + by1 % 2
-    hx0, hy0 = x0 // 2, y0 // 2
-    hx1, hy1 = hx0 + max(1, (x1 - x0) // 2), hy0 + max(1, (y1 - y0) // 2)
-    half = cv2.resize(np.ascontiguousarray(rgb[y0:y1, x0:x1]), (hx1 - hx0, hy1 - hy0), interpolation=cv2.INTER_AREA)
-    red, green, blue = cv2.split(half)
+    x0, y0, x1, y1 = _grown(box, FLAT_MARGIN, (width, height))
+    red, green, blue = cv2.split(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
     red_green = cv2.addWeighted(red, 0.5, green, -0.5, 128.0)
     yellow_blue = cv2.addWeighted(cv2.addWeighted(red, 0.25, green, 0.25, 0.0), 1.0, blue, -0.5, 128.0)
-    edges[hy0:hy1, hx0:hx1] = cv2.bitwise_or(cv2.Canny(red_green, CANNY_LOW, CANNY_HIGH),
-                                             cv2.Canny(yellow_blue, CANNY_LOW, CANNY_HIGH))
+    edges[y0:y1, x0:x1] = cv2.bitwise_or(cv2.Canny(red_green, CANNY_LOW, CANNY_HIGH),
+                                         cv2.Canny(yellow_blue, CANNY_LOW, CANNY_HIGH))
     return edges
 
 
-def _rect_axes(rect: tuple[Sequence[float], Sequence[float], float]
-               ) -> tuple[NDArray[np.float64], NDArray[np.float64], float, float]:
+def halve(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> tuple[NDArray[np.uint8], Box | None]:
+    """The image at half resolution (area averaging; an odd last row or column is dropped) and ``box`` in it.
+
+    Only ``box`` (from :func:`content_box`) is resampled; beyond it the image is
+    flat, so the result is the same as halving the whole image.
+    """
+    import cv2
+
+    height, width = rgb.shape[:2]
+    half_width, half_height = max(1, width // 2), max(1, height // 2)
+    box_in_half: Box | None = None
+    region = None
+    if box is not None:
+        bx0, by0, bx1, by1 = _grown(box, 2 * FLAT_MARGIN, (2 * half_width, 2 * half_height))
+        x0, y0 = bx0 - bx0 % 2, by0 - by0 % 2
+        x1, y1 = min(2 * half_width, bx1 + bx1 % 2), min(2 * half_height, by1 + by1 % 2)
+        if x1 > x0 and y1 > y0:
+            region = np.asarray(cv2.resize(rgb[y0:y1, x0:x1], ((x1 - x0) // 2, (y1 - y0) // 2),
+                                           interpolation=cv2.INTER_AREA), dtype=np.uint8)
+            box_in_half = (x0 // 2, y0 // 2, x1 // 2, y1 // 2)
+            if region.shape[:2] == (half_height, half_width):
+                return region, box_in_half
+    # Beyond the box the image is its corner's colour (filled a row at a time: much faster).
+    flat = np.empty((half_height, half_width * 3), np.uint8)
+    flat[:] = np.tile(rgb[0, 0], half_width)
+    flat = flat.reshape(half_height, half_width, 3)
+    if region is None or box_in_half is None:
+        return flat, None
+    hx0, hy0, hx1, hy1 = box_in_half
+    flat[hy0:hy1, hx0:hx1] = region
+    return flat, box_in_half
+
+
+def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float) -> list[Candidate]:
+    """Candidates in ``rgb`` from its lightness edges and, on colourful images, those joined with colour edges.
+
+    The search runs at half resolution, where the smallest mark searched for
+    still shows its outline; small outlines are then traced again at full
+    resolution around where they were found, which places them as precisely as
+    a full search would (and drops text that only looked like one when halved).
+    Colour edges close gaps where a mark is as light as what surrounds it, but
+    also join it to neighbours, so both views are searched.
+    """
+    import cv2
+
+    half, box = halve(rgb, content_box(rgb))
+    edges = edge_map(half, box)
+    colour_edges = colour_edge_map(half, box)
+    views: list[tuple[NDArray[np.uint8], NDArray[np.uint8] | None]] = [(edges, None)]
+    if colour_edges is not None:
+        views.append((np.asarray(cv2.bitwise_or(edges, colour_edges), dtype=np.uint8), colour_edges))
+    found: list[Candidate] = []
+    small: list[tuple[Box, NDArray[np.uint8] | None, Candidate]] = []
+    seen: set[tuple[int, ...]] = set()
+    contours: set[ContourKey] = set()  # contours both views show are looked at once
+    for view, colour in views:
+        for candidate in find_candidates(view, aspect, min_width / 2, seen=contours):
+            if _key(candidate) in seen:  # an outline both views show is traced once
+                continue
+            seen.add(_key(candidate))
+            # Canny marks the pixel before a step, so an outline sits half a pixel early, a whole
+            # one at half resolution: moving it by half a pixel puts it where a full search would.
+            placed = candidate.scaled(2.0).moved(0.5, 0.5)
+            crop = _sharpening_box(placed, (rgb.shape[1], rgb.shape[0]))
+            if placed.poses[0].height >= SHARPEN_BELOW_PX or crop is None:
+                found.append(placed)
+            else:
+                small.append((crop, colour, placed))
+    for colour in {id(c): c for _, c, _ in small}.values():
+        # Overlapping boxes (in the same view) are traced together, once.
+        for crop in _merged([box for box, c, _ in small if c is colour]):
+            found.extend(_sharpened(rgb, crop, colour, aspect, min_width))
+    return dedupe(found)
+
+
+def _sharpening_box(candidate: Candidate, size: tuple[int, int]) -> Box | None:
+    """The box a small candidate is traced again in, or None if it reaches the image's edge.
+
+    Outlines cut by the edge are only found in the whole image, so such a candidate is kept as it is.
+    """
+    corners = np.array([corner for pose in candidate.poses for corner in pose.corners])
+    pad = SHARPEN_PAD * candidate.poses[0].height + 4
+    x0, y0 = (int(v) for v in np.floor(corners.min(axis=0) - pad))
+    x1, y1 = (int(v) for v in np.ceil(corners.max(axis=0) + pad))
+    if x0 < 0 or y0 < 0 or x1 > size[0] or y1 > size[1]:
+        return None
+    return x0, y0, x1, y1
+
+
+def _merged(boxes: list[Box]) -> list[Box]:
+    """The boxes, with any that overlap replaced by the box around them (repeatedly)."""
+    merged: list[Box] = []
+    for box in boxes:
+        while True:
+            overlapping = [m for m in merged if m[0] < box[2] and box[0] < m[2] and m[1] < box[3] and box[1] < m[3]]
+            if not overlapping:
+                break
+            for m in overlapping:
+                merged.remove(m)
+            box = (min(box[0], *(m[0] for m in overlapping)), min(box[1], *(m[1] for m in overlapping)),
+                   max(box[2], *(m[2] for m in overlapping)), max(box[3], *(m[3] for m in overlapping)))
+        merged.append(box)
+    return merged
+
+
+def _sharpened(rgb: NDArray[np.uint8], crop: Box, colour_edges: NDArray[np.uint8] | None,
+               aspect: float, min_width: float) -> list[Candidate]:
+    """The whole outlines found at full resolution in ``crop`` (with the colour edges of the view, if any)."""
+    import cv2
+
+    x0, y0, x1, y1 = crop
+    edges = edge_map(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+    if colour_edges is not None:
+        # The colour edges as a full-resolution search saw them: each half-resolution pixel twice over.
+        hx0, hy0 = x0 // 2, y0 // 2
+        part = colour_edges[hy0:(y1 + 1) // 2, hx0:(x1 + 1) // 2]
+        doubled = np.repeat(np.repeat(part, 2, axis=0), 2, axis=1)[y0 - 2 * hy0:, x0 - 2 * hx0:]
+        shown = np.zeros_like(edges)
+        rows, columns = min(doubled.shape[0], edges.shape[0]), min(doubled.shape[1], edges.shape[1])
+        shown[:rows, :columns] = doubled[:rows, :columns]
+        edges = np.asarray(cv2.bitwise_or(edges, shown), dtype=np.uint8)
+    return [found.moved(float(x0), float(y0)) for found in find_candidates(edges, aspect, min_width, whole_only=True)]
+
+
+def _rect_axes(rect: Rect) -> tuple[NDArray[np.float64], NDArray[np.float64], float, float]:
     """Unit vectors along a rotated rectangle's sides and the side lengths (e1 with length a, e2 with b)."""
     (_, _), (a, b), angle = rect
     theta = math.radians(angle)
@@ -142,32 +271,43 @@ def _rect_axes(rect: tuple[Sequence[float], Sequence[float], float]
 
 def _poses(centre: NDArray[np.float64], axis: NDArray[np.float64], width: float, height: float) -> list[Pose]:
     """Both poses of an artwork rectangle whose top edge runs along +/-axis."""
+    cx, cy, ax, ay = float(centre[0]), float(centre[1]), float(axis[0]), float(axis[1])
     poses = []
     for sign in (1.0, -1.0):
-        u = axis * sign
-        v = np.array([-u[1], u[0]])
-        origin = centre - u * width / 2 - v * height / 2
-        poses.append(Pose((float(origin[0]), float(origin[1])), (float(u[0] * width), float(u[1] * width)),
-                          (float(v[0] * height), float(v[1] * height))))
+        ux, uy = ax * sign, ay * sign
+        vx, vy = -uy, ux
+        origin = (cx - ux * width / 2 - vx * height / 2, cy - uy * width / 2 - vy * height / 2)
+        poses.append(Pose(origin, (ux * width, uy * width), (vx * height, vy * height)))
     return poses
 
 
-def _full_candidate(points: NDArray[np.float32], aspect: float, min_width: float) -> Candidate | None:
+Rect = tuple[Sequence[float], Sequence[float], float]  # cv2.minAreaRect: centre, sides, angle
+
+
+def _sized_like_the_artwork(rect: Rect, aspect: float, min_width: float) -> bool:
+    long_side, short_side = max(rect[1]), min(rect[1])
+    return short_side > 2 and long_side >= 0.8 * min_width and \
+        aspect / STRETCH_LIMIT <= long_side / short_side <= aspect * STRETCH_LIMIT
+
+
+def _full_candidate(points: NDArray[np.float32], aspect: float, min_width: float,
+                    rect: Rect | None = None) -> Candidate | None:
+    """The poses of a whole outline; ``rect`` is the points' minimum-area rectangle, if known."""
     import cv2
 
-    rect = cv2.minAreaRect(points)
-    e1, e2, a, b = _rect_axes(rect)
+    box = rect if rect is not None else cv2.minAreaRect(points)
+    if not _sized_like_the_artwork(box, aspect, min_width):
+        return None
+    e1, e2, a, b = _rect_axes(box)
     if a < b:
         e1, e2, a, b = e2, e1, b, a
-    if b <= 2 or a < 0.8 * min_width or not aspect / STRETCH_LIMIT <= a / b <= aspect * STRETCH_LIMIT:
-        return None
     area = abs(cv2.contourArea(points))
     if area < MIN_FILL * a * b:
         return None
     hull = cv2.contourArea(cv2.convexHull(points))
     if area < MIN_SOLIDITY * hull:
         return None
-    centre = np.asarray(rect[0], np.float64)
+    centre = np.asarray(box[0], np.float64)
     # Something may cover one end (or one long side): the whole artwork may reach beyond it.
     extended: list[Pose] = []
     if a / b < aspect * 0.92:
@@ -252,16 +392,20 @@ def _densify(points: NDArray[np.float32], step: float = 2.0) -> NDArray[np.float
     return np.asarray(points[index] + (following[index] - points[index]) * offsets, dtype=np.float32)
 
 
+def _key(candidate: Candidate) -> tuple[int, ...]:
+    pose = candidate.poses[0]
+    cx, cy = pose.centre
+    step = max(1.0, 0.08 * pose.height)
+    return (round(cx / step), round(cy / step), round(20 * math.log(pose.width)),
+            round(20 * math.log(pose.height)), round(pose.rotation_deg / 4) % 45)
+
+
 def dedupe(candidates: list[Candidate]) -> list[Candidate]:
     """The candidates without near repeats (the same outline seen twice)."""
     seen: set[tuple[int, ...]] = set()
     unique = []
     for candidate in candidates:
-        pose = candidate.poses[0]
-        cx, cy = pose.centre
-        step = max(1.0, 0.08 * pose.height)
-        key = (round(cx / step), round(cy / step), round(20 * math.log(pose.width)),
-               round(20 * math.log(pose.height)), round(pose.rotation_deg / 4) % 45)
+        key = _key(candidate)
         if key not in seen:
             seen.add(key)
             unique.append(candidate)
@@ -284,23 +428,34 @@ def _on_border(points: NDArray[np.float32], size: tuple[int, int]) -> NDArray[np
                       | (points[:, 0] > size[0] - BORDER_NEAR) | (points[:, 1] > size[1] - BORDER_NEAR))
 
 
-def _large_contours(edges: NDArray[np.uint8], min_width: float
-                    ) -> list[tuple[NDArray[np.float32], tuple[int, int, int, int]]]:
-    """Contours (as float points, pixel centres at +0.5) big enough to be a mark, with their boxes."""
+ContourKey = tuple[int, int, int, int, int, int]  # view (plain or framed), length and box of a contour
+
+
+def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool = True, cut: bool = True,
+                    seen: set[ContourKey] | None = None, framed: bool = False
+                    ) -> tuple[list[tuple[NDArray[np.float32], tuple[int, int, int, int]]], bool]:
+    """Contours (as float points, pixel centres at +0.5) big enough to be a mark, with their boxes.
+
+    A contour ``clear`` of the image's edge must span the artwork's long side
+    (0.8 * ``min_width`` at least, no more than its box's diagonal); one touching
+    the edge may be a mark ``cut`` off by it, so less is enough. Contours whose
+    keys are in ``seen`` are left out, and those returned are added to it. Also
+    says whether any large contour touches the edge (seen before or not).
+    """
     import cv2
 
     height, width = edges.shape
     # Only the part of the map holding edges is traced (pages are mostly empty).
     x, y, w, h = cv2.boundingRect(edges)
     if w == 0 or h == 0:
-        return []
+        return [], False
     x0, y0, x1, y1 = _grown((x, y, x + w, y + h), 2, (width, height))
     contours, _ = cv2.findContours(np.ascontiguousarray(edges[y0:y1, x0:x1]), cv2.RETR_LIST,
                                    cv2.CHAIN_APPROX_SIMPLE, offset=(x0, y0))
     if not contours:
-        return []
+        return [], False
     # Boxes of all contours at once: busy images have thousands of contours, nearly all small.
-    lengths = np.fromiter((len(c) for c in contours), dtype=np.intp, count=len(contours))
+    lengths = np.fromiter(map(len, contours), dtype=np.intp, count=len(contours))
     points = np.concatenate(contours).reshape(-1, 2)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     lefts, tops = np.minimum.reduceat(points[:, 0], starts), np.minimum.reduceat(points[:, 1], starts)
@@ -308,34 +463,49 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float
     heights = np.maximum.reduceat(points[:, 1], starts) - tops + 1
     extents_sq = widths.astype(np.float64) ** 2 + heights.astype(np.float64) ** 2
     whole_image = (widths >= width - 2) & (heights >= height - 2)
-    large = (lengths >= 4) & (extents_sq >= (0.45 * min_width) ** 2) & ~whole_image
-    return [(contours[i].reshape(-1, 2).astype(np.float32) + 0.5,
-             (int(lefts[i]), int(tops[i]), int(widths[i]), int(heights[i]))) for i in np.flatnonzero(large).tolist()]
+    touching = (lefts < BORDER_NEAR) | (tops < BORDER_NEAR) | (lefts + widths > width - BORDER_NEAR) \
+        | (tops + heights > height - BORDER_NEAR)
+    whole = ~touching & (extents_sq >= (0.8 * min_width) ** 2) & clear
+    partial = touching & (extents_sq >= (0.45 * min_width) ** 2) & cut
+    large = (lengths >= 4) & ~whole_image & (whole | partial)
+    found = []
+    for i in np.flatnonzero(large).tolist():
+        box = (int(lefts[i]), int(tops[i]), int(widths[i]), int(heights[i]))
+        if seen is not None:
+            key = (int(framed), int(lengths[i]), *box)
+            if key in seen:
+                continue
+            seen.add(key)
+        found.append((contours[i].reshape(-1, 2).astype(np.float32) + 0.5, box))
+    return found, bool(partial.any())
 
 
-def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -> list[Candidate]:
+def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *,
+                    whole_only: bool = False, seen: set[ContourKey] | None = None) -> list[Candidate]:
     """Candidates for every outline in ``edges`` shaped like the artwork (whole or cut by the image edge).
 
     Outlines cut by the image edge are open curves; two views close them: the
     convex hull of the curve, and the region the curve encloses together with the
-    image's border (found again with the border drawn as edge).
+    image's border (found again with the border drawn as edge). With
+    ``whole_only``, outlines touching the edge are left out. Contours already
+    ``seen`` (in another view of the same image) are skipped; those looked at are added.
     """
+    import cv2
 
     height, width = edges.shape
     size = (width, height)
     found: list[Candidate | None] = []
-    touching = False
-    whole_extent_sq = (0.8 * min_width) ** 2
-    for points, box in _large_contours(edges, min_width):
+    contours, touching = _large_contours(edges, min_width, cut=not whole_only, seen=seen)
+    for points, box in contours:
         if not _touches(box, size):
-            # The artwork's long side (0.8 * min_width at least) spans no more than the box's diagonal.
-            if box[2] ** 2 + box[3] ** 2 < whole_extent_sq:
+            # A point set and its hull have the same minimum-area rectangle: one test rules out both.
+            rect = cv2.minAreaRect(points)
+            if not _sized_like_the_artwork(rect, aspect, min_width):
                 continue
-            whole = _full_candidate(points, aspect, min_width)
+            whole = _full_candidate(points, aspect, min_width, rect)
             # An outline with a gap is an open curve; its hull is the shape it outlines.
-            found.append(whole or _full_candidate(_hull(points), aspect, min_width))
+            found.append(whole or _full_candidate(_hull(points), aspect, min_width, rect))
             continue
-        touching = True
         hull = _densify(_hull(points))
         on_border = _on_border(hull, size)
         if on_border.any():
@@ -346,10 +516,9 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float) -
         framed = edges.copy()
         framed[0, :] = framed[-1, :] = 255
         framed[:, 0] = framed[:, -1] = 255
-        for points, box in _large_contours(framed, min_width):
-            if _touches(box, size):
-                points = _densify(points)
-                on_border = _on_border(points, size)
-                if on_border.any():
-                    found.append(_cropped_candidate(points, on_border, aspect, min_width, size))
+        for points, _ in _large_contours(framed, min_width, clear=False, seen=seen, framed=True)[0]:
+            points = _densify(points)
+            on_border = _on_border(points, size)
+            if on_border.any():
+                found.append(_cropped_candidate(points, on_border, aspect, min_width, size))
     return dedupe([c for c in found if c is not None])

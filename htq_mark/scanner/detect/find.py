@@ -9,18 +9,11 @@ from numpy.typing import NDArray
 
 from ...errors import UsageError
 from ...kit import Spec
-from .candidates import (
-    Candidate,
-    colour_edge_map,
-    content_box,
-    dedupe,
-    edge_map,
-    find_candidates,
-)
+from .candidates import Candidate, find_outlines
 from .measure import measure
 from .model import Detection, Pose
 from .references import References
-from .verify import ImagePyramid, Registration, refine, register
+from .verify import ImagePyramid, Registration, refine, register, register_all
 
 __all__ = ["confidence_of", "find_marks"]
 
@@ -64,25 +57,6 @@ def _overlap(a: Pose, b: Pose) -> float:
     return float(inter) / min(area_a, area_b)
 
 
-def _candidates(rgb: NDArray[np.uint8], refs: References, min_width: float) -> list[Candidate]:
-    """Candidates from lightness edges and, on colourful images, from those joined with colour edges.
-
-    Colour edges (found at half resolution) close gaps where a mark is as light as
-    what surrounds it, but also join it to neighbours; both views are searched.
-    """
-    import cv2
-
-    box = content_box(rgb)
-    edges = edge_map(rgb, box)
-    found = find_candidates(edges, refs.aspect_ratio, min_width)
-    colour_edges = colour_edge_map(rgb, box)
-    if colour_edges is not None:
-        upsampled = cv2.resize(colour_edges, (rgb.shape[1], rgb.shape[0]), interpolation=cv2.INTER_NEAREST)
-        edges = np.asarray(cv2.bitwise_or(edges, upsampled), dtype=np.uint8)
-        found = dedupe(found + find_candidates(edges, refs.aspect_ratio, min_width))
-    return found
-
-
 def _inside(point: tuple[float, float], pose: Pose) -> bool:
     """Whether ``point`` lies within the placed artwork rectangle."""
     (ox, oy), (ax, ay), (bx, by) = pose.origin, pose.x_axis, pose.y_axis
@@ -99,13 +73,13 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
     for candidate in sorted(candidates, key=lambda c: -c.poses[0].width * c.poses[0].height):
         if any(_inside(candidate.poses[0].centre, pose) for pose in clear):
             continue
-        first = [register(pyramid, pose, refs.screen) for pose in candidate.poses]
+        first = register_all(pyramid, candidate.poses, refs.screen)
         scored.extend(first)
         best = max(first, key=lambda r: r.score)
         if best.score >= EXTEND_CEILING:
             clear.append(best.pose)
         elif candidate.extended and best.score >= EXTEND_FLOOR:
-            scored.extend(register(pyramid, pose, refs.screen) for pose in candidate.extended)
+            scored.extend(register_all(pyramid, candidate.extended, refs.screen))
     return scored
 
 
@@ -120,8 +94,11 @@ def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs
         if len(chosen) >= MAX_REFINED:
             break
         judged = register(pyramid, candidate.pose, refs.detect)
-        refined = register(pyramid, refine(pyramid, judged, refs.measure), refs.detect)
-        chosen.append(refined if (refined.match, refined.score) >= (judged.match, judged.score) else judged)
+        pose = refine(pyramid, judged, refs.measure)
+        refined = judged if pose == judged.pose else register(pyramid, pose, refs.detect)
+        # Alignment places the artwork more exactly than the rough score can tell (which favours
+        # a slightly large pose on a blurred mark), so the aligned pose stands unless it matches worse.
+        chosen.append(refined if refined.match >= judged.match else judged)
     chosen.sort(key=lambda r: (-r.match, -r.score))
     final: list[Registration] = []
     for registration in chosen:
@@ -143,7 +120,7 @@ def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
     min_width = float(min_width_px if min_width_px is not None else spec.scan.minimum_detect_width_px)
     pyramid = ImagePyramid(rgb)
     detections = []
-    for registration in _best_registrations(pyramid, _candidates(rgb, refs, min_width), refs):
+    for registration in _best_registrations(pyramid, find_outlines(rgb, refs.aspect_ratio, min_width), refs):
         confidence = confidence_of(registration.match)
         if confidence < spec.scan.minimum_confidence:
             continue

@@ -1,23 +1,28 @@
 """Pixel measurements of a registered mark: colours, background, clear space, alterations.
 
 The image is warped into the artwork's measuring frame grown by the clear-space
-zone. Class colours are found by unmixing: every pixel is modelled as a blend of
-the colour classes (blurred as much as the mark is), solved by least squares
-with the worst-fitting pixels dropped, so even a small, soft mark gives clean
-colours. Pixels that fit no class they should (in the cores of parts, away from
-blurred edges) are differences: inside a part they are alterations; in blobs
-reaching the artwork's outline they are things covering it.
+zone. Class colours are what the cores of their parts (away from blurred edges)
+agree on. Where no part shows a class, or no clear space shows the background,
+colours are found by unmixing: every pixel is modelled as a blend of the colour
+classes (blurred as much as the mark is), solved by least squares with the
+worst-fitting pixels dropped, so even a small, soft mark gives clean colours.
+Pixels that fit no class they should (in the cores of parts) are differences:
+inside a part they are alterations; in blobs reaching the artwork's outline they
+are things covering it.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ...kit import Spec
-from ...kit.colour import contrast_ratio, delta_e, relative_luminance, srgb_to_lab
+from ...kit.colour import contrast_ratio, delta_e, relative_luminance, srgb_to_lab, srgb_to_linear
 from .model import PixelMeasurements, Pose
 from .references import Frame, References
 from .verify import ImagePyramid, disk
@@ -45,14 +50,63 @@ FLAT_PERCENTILE = 80.0      # share (%) of a background that decides whether it 
 FLAT_DELTA_E = 6.0          # the same for colours seen through knock-outs, in delta E
 OUTLINE_BLUR_PX = 1.0       # source pixels the mark's own outline is blurred over
 SIDES = ("left", "right", "top", "bottom")
+CACHE_SIZE = 32             # masks of the frame kept per margins and widths (each a few hundred kB at most)
+
+# Linear light of every 8-bit level, and the luminance weights of linear R, G, B (white is exactly 1).
+_LINEAR = srgb_to_linear(np.arange(256))
+_LUMINANCE = relative_luminance(np.eye(3) * 255.0)
+_LINEAR_RGBA = np.repeat(_LINEAR[:, None, None], 4, axis=2)
+
+
+_Array = TypeVar("_Array", bound="NDArray[Any]")
+
+
+def _read_only(array: _Array) -> _Array:
+    array.setflags(write=False)
+    return array
 
 
 def _blur_sigma(frame: Frame, height_px: float) -> float:
     return max(0.5, SOURCE_BLUR * frame.height / max(height_px, 1.0))
 
 
+@dataclass(frozen=True, eq=False)
+class _Pixels:
+    """8-bit RGB pixels (H, W, 3), also packed as RGBA words (H, W), which are much faster to pick from."""
+
+    rgb: NDArray[np.uint8]
+    packed: NDArray[np.uint32]
+
+    @classmethod
+    def of(cls, rgb: NDArray[np.uint8]) -> _Pixels:
+        import cv2
+
+        rgb = np.ascontiguousarray(rgb)
+        rgba = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2RGBA), dtype=np.uint8)
+        return cls(rgb, rgba.view(np.uint32)[..., 0])
+
+    def crop(self, margin_x: int, margin_y: int) -> _Pixels:
+        """The pixels less ``margin_x`` columns and ``margin_y`` rows on each side."""
+        inner = (slice(margin_y, -margin_y), slice(margin_x, -margin_x))
+        return _Pixels(np.ascontiguousarray(self.rgb[inner]), np.ascontiguousarray(self.packed[inner]))
+
+    @property
+    def rgba(self) -> NDArray[np.uint8]:
+        """The pixels as RGBA (H, W, 4; alpha unused)."""
+        return self.packed.view(np.uint8).reshape(*self.packed.shape, 4)
+
+    def rgba_at(self, where: NDArray[np.bool_] | NDArray[np.intp]) -> NDArray[np.uint8]:
+        """The RGBA colours (rows; alpha unused) where a mask of the pixels is true, or at flat indices."""
+        words = self.packed[where] if where.dtype == np.bool_ else self.packed.reshape(-1)[where]
+        return words.view(np.uint8).reshape(-1, 4)
+
+    def at(self, where: NDArray[np.bool_] | NDArray[np.intp]) -> NDArray[np.uint8]:
+        """The RGB colours (rows) where a mask of the pixels is true, or at flat indices."""
+        return self.rgba_at(where)[:, :3]
+
+
 def _warp_extended(pyramid: ImagePyramid, pose: Pose, frame: Frame, margin_x: int, margin_y: int
-                   ) -> tuple[NDArray[np.float32], NDArray[np.bool_], float]:
+                   ) -> tuple[NDArray[np.uint8], NDArray[np.bool_], float]:
     """The image in the frame grown by the margins, which of its pixels lie in the image, and the scale used."""
     import cv2
 
@@ -62,65 +116,244 @@ def _warp_extended(pyramid: ImagePyramid, pose: Pose, frame: Frame, margin_x: in
     extended = matrix @ shift
     size = (frame.width + 2 * margin_x, frame.height + 2 * margin_y)
     warp = cv2.warpAffine(image, extended, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                          borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
-    ones = np.full(image.shape[:2], 255, np.uint8)
+                          borderMode=cv2.BORDER_REPLICATE)
+    return np.asarray(warp, dtype=np.uint8), _inside(image.shape[:2], extended, size), factor
+
+
+def _inside(shape: tuple[int, ...], extended: NDArray[np.float64], size: tuple[int, int]) -> NDArray[np.bool_]:
+    """Which pixels of the warp (``size``, by ``extended``) fall in an image of ``shape``."""
+    import cv2
+
+    width, height = size
+    corners = extended @ np.array([[0.0, width - 1, 0.0, width - 1], [0.0, 0.0, height - 1, height - 1],
+                                   [1.0, 1.0, 1.0, 1.0]])
+    # The warp is a parallelogram in the image: with its corners a pixel inside the edges, all of it is inside.
+    if corners[0].min() >= 1 and corners[1].min() >= 1 and corners[0].max() <= shape[1] - 2 \
+            and corners[1].max() <= shape[0] - 2:
+        return np.ones((height, width), bool)
+    ones = np.full(shape[:2], 255, np.uint8)
     inside = cv2.warpAffine(ones, extended, size, flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP,
-                            borderMode=cv2.BORDER_CONSTANT, borderValue=0) > 0
-    return warp, inside, factor
+                            borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    return np.asarray(inside > 0)
 
 
 def _pad(array: NDArray[np.float32], margin_x: int, margin_y: int, value: float = 0.0) -> NDArray[np.float32]:
     return np.pad(array, ((margin_y, margin_y), (margin_x, margin_x)), constant_values=value)
 
 
-def _unmix(warp: NDArray[np.float32], blends: NDArray[np.float32], use: NDArray[np.bool_]
-           ) -> NDArray[np.float64]:
-    """Colour of each blend component (rows) that best explains ``warp`` where ``use``, robustly."""
+@dataclass(frozen=True, eq=False)
+class _Layout:
+    """The artwork in the frame grown by the clear-space margins (the same for every image)."""
+
+    classes: NDArray[np.float32]   # (K + 1, H, W): each class's share, then the share outside the artwork
+    artwork: NDArray[np.uint8]     # (H, W): 1 where any of the artwork is
+    silhouette: NDArray[np.uint8]  # (H, W): 1 where most of the pixel is artwork
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _layout(frame: Frame, margin_x: int, margin_y: int) -> _Layout:
+    classes = np.concatenate([frame.classes, (1.0 - frame.silhouette)[None]], axis=0)
+    padded = np.stack([_pad(c, margin_x, margin_y, 1.0 if i == len(classes) - 1 else 0.0)
+                       for i, c in enumerate(classes)])
+    silhouette = _pad(frame.silhouette, margin_x, margin_y)
+    return _Layout(_read_only(padded), _read_only((silhouette > 0).astype(np.uint8)),
+                   _read_only((silhouette > 0.5).astype(np.uint8)))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _near(frame: Frame, margin_x: int, margin_y: int, gap: int) -> NDArray[np.bool_]:
+    """Pixels within ``gap`` px (along rows and columns) of any of the artwork."""
+    import cv2
+
+    square = np.ones((2 * gap + 1, 2 * gap + 1), np.uint8)
+    return _read_only(cv2.dilate(_layout(frame, margin_x, margin_y).artwork, square) > 0)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _beyond(frame: Frame, margin_x: int, margin_y: int, gap: int) -> NDArray[np.bool_]:
+    """Pixels more than ``gap`` px (a disk) from the artwork's silhouette."""
+    import cv2
+
+    return _read_only(~(cv2.dilate(_layout(frame, margin_x, margin_y).silhouette, disk(gap)) > 0))
+
+
+@dataclass(frozen=True, eq=False)
+class _Cores:
+    """Pixels of the frame far enough from other classes that blur cannot reach them."""
+
+    classes: tuple[NDArray[np.intp], ...]  # per class: flat indices of its core pixels
+    parts: NDArray[np.intp]                # per pixel (flat): 1 + the part whose core holds it, else 0
+    part_pixels: NDArray[np.intp]          # flat indices of the pixels in some part's core
+    part_codes: NDArray[np.intp]           # per such pixel and channel: where its histogram starts
+    part_sizes: NDArray[np.intp]           # per value of ``parts``: its pixels
+
+
+def _core_radius(sigma: float) -> int:
+    return max(1, math.ceil(2.0 * sigma))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _cores(refs: References, radius: int) -> _Cores:
+    """Per class, its pixels ``radius`` px inside it; per part, those of its class."""
+    frame = refs.measure
+    kernel = disk(radius)
+    masks = [_erode((c >= 0.99).astype(np.uint8), kernel).reshape(-1) > 0 for c in frame.classes]
+    parts = frame.parts.reshape(-1).astype(np.intp)
+    part_class = np.asarray(refs.part_class)
+    in_core = np.zeros(len(parts), bool)
+    for k, mask in enumerate(masks):
+        in_core |= mask & np.isin(parts, np.flatnonzero(part_class == k))
+    part_pixels = np.flatnonzero(in_core)
+    labels = np.where(in_core, parts + 1, 0)
+    return _Cores(tuple(_read_only(np.flatnonzero(mask)) for mask in masks), _read_only(labels),
+                  _read_only(part_pixels), _read_only(_histogram_starts(parts[part_pixels])),
+                  _read_only(np.bincount(labels, minlength=len(refs.part_class) + 1)))
+
+
+@functools.lru_cache(maxsize=4)
+def _part_sizes(refs: References) -> NDArray[np.intp]:
+    """Per part, its pixels in the measuring frame."""
+    labels = refs.measure.parts.reshape(-1) + 1
+    return _read_only(np.bincount(labels, minlength=len(refs.part_class) + 1)[1:])
+
+
+def _part_counts(refs: References, mask: NDArray[np.bool_]) -> NDArray[np.intp]:
+    """Per part, its pixels where ``mask`` (over the measuring frame)."""
+    if mask.all():
+        return _part_sizes(refs)
+    labels = refs.measure.parts.reshape(-1)[mask.reshape(-1)] + 1
+    return np.bincount(labels, minlength=len(refs.part_class) + 1)[1:]
+
+
+@functools.lru_cache(maxsize=4)
+def _silhouette(frame: Frame) -> NDArray[np.bool_]:
+    """Pixels of the frame mostly inside the artwork."""
+    return _read_only(frame.silhouette > 0.5)
+
+
+def _rim(frame: Frame, width: int) -> NDArray[np.bool_]:
+    """The band ``width`` px wide inside the artwork's outline."""
+    silhouette = _silhouette(frame)
+    return silhouette & ~(_erode(silhouette.astype(np.uint8), disk(width)) > 0)
+
+
+def _histogram_starts(groups: NDArray[np.intp]) -> NDArray[np.intp]:
+    """Per row and channel of 8-bit colours in ``groups``: the start of its bins in a joint histogram."""
+    return np.asarray((groups[:, None] * 3 + np.arange(3)) * 256, dtype=np.intp)
+
+
+def _middle(cumulative: NDArray[Any]) -> NDArray[np.float64]:
+    """The median level of histograms (last axis, cumulated), as np.median gives it (halfway when even)."""
+    total = cumulative[..., -1:]
+    lower = (cumulative <= (total - 1) // 2).sum(axis=-1)
+    upper = (cumulative <= total // 2).sum(axis=-1)
+    return np.asarray((lower + upper) / 2.0, dtype=np.float64)
+
+
+def _grouped_medians(values: NDArray[np.uint8], starts: NDArray[np.intp], count: int
+                     ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """Per group (0 to ``count`` - 1): the channel-wise median of its rows of 8-bit ``values``, and its size.
+
+    ``starts`` (from _histogram_starts) says which group each row is in. Counting the levels
+    gives exactly what np.median does, without sorting.
+    """
+    counts = np.bincount((starts + values).reshape(-1), minlength=count * 3 * 256).reshape(count, 3, 256)
+    cumulative = np.cumsum(counts, axis=-1)
+    return _middle(cumulative), cumulative[:, 0, -1]
+
+
+def _median_colour(rgb: NDArray[np.uint8], mask: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """The channel-wise median of the 8-bit colours (H, W, 3) where ``mask``, from their histograms."""
+    import cv2
+
+    selected = mask.view(np.uint8)
+    histograms = [cv2.calcHist([rgb], [c], selected, [256], [0, 256]).reshape(-1) for c in range(3)]
+    return _middle(np.cumsum(histograms, axis=-1))
+
+
+def _deviation(rgba: NDArray[np.uint8], colour: NDArray[np.float64]) -> NDArray[np.float64]:
+    """RGB distance of 8-bit RGBA colours (last axis) from ``colour``, looked up per level."""
+    import cv2
+
+    offsets = np.arange(256.0)[:, None] - colour
+    table = np.zeros((256, 1, 4))
+    table[:, 0, :3] = offsets * offsets
+    squares = cv2.LUT(np.ascontiguousarray(rgba).reshape(-1, 1, 4), table).reshape(-1, 4)
+    distance = np.sqrt(squares[:, 0] + squares[:, 1] + squares[:, 2])
+    return np.asarray(distance.reshape(rgba.shape[:-1]), dtype=np.float64)
+
+
+def _luminance(rgba: NDArray[np.uint8]) -> NDArray[np.float64]:
+    """Relative luminance of 8-bit RGBA colours (rows), looked up per level."""
+    import cv2
+
+    linear = cv2.LUT(np.ascontiguousarray(rgba).reshape(-1, 1, 4), _LINEAR_RGBA).reshape(-1, 4)
+    return np.asarray(linear[:, :3] @ _LUMINANCE, dtype=np.float64)
+
+
+def _unmixed(pixels: _Pixels, frame: Frame, margin_x: int, margin_y: int, sigma: float,
+             use: NDArray[np.bool_]) -> NDArray[np.float64]:
+    """Each class's colour, and the background's just outside the outline, unmixed from the pixels ``use``."""
+    import cv2
+
+    blends = np.stack([cv2.GaussianBlur(c, (0, 0), sigma) for c in _layout(frame, margin_x, margin_y).classes])
     # Every few pixels are plenty for a handful of colours.
     chosen = np.flatnonzero(use.reshape(-1))[::UNMIX_STEP]
     design = blends.reshape(blends.shape[0], -1)[:, chosen].T.astype(np.float64)
-    target = warp.reshape(-1, 3)[chosen].astype(np.float64)
-    keep = np.ones(len(target), bool)
-    colours: NDArray[np.float64] = np.zeros((blends.shape[0], 3))
+    return _unmix(design, pixels.at(chosen).astype(np.float64))
+
+
+def _unmix(design: NDArray[np.float64], target: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Colour of each blend component (columns of ``design``) that best explains ``target``, robustly."""
+    used_design, used_target = design, target
+    colours: NDArray[np.float64] = np.zeros((design.shape[1], 3))
     for _ in range(2):
-        colours = np.asarray(np.linalg.lstsq(design[keep], target[keep], rcond=None)[0], dtype=np.float64)
-        residual = np.linalg.norm(design @ colours - target, axis=1)
+        colours = np.asarray(np.linalg.lstsq(used_design, used_target, rcond=None)[0], dtype=np.float64)
+        residual = _row_norms(design @ colours - target)
         keep = residual <= np.quantile(residual, 1.0 - OUTLIER_SHARE)
+        used_design, used_target = design[keep], target[keep]
     return np.asarray(np.clip(colours, 0, 255), dtype=np.float64)
 
 
-def _part_colours(warp: NDArray[np.float32], refs: References, cores: NDArray[np.bool_],
-                  visible: NDArray[np.bool_]) -> list[NDArray[np.float64] | None]:
+def _row_norms(vectors: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Length of each row of three (as np.linalg.norm along rows gives it, without its slow reduction)."""
+    squares = vectors * vectors
+    return np.asarray(np.sqrt(squares[:, 0] + squares[:, 1] + squares[:, 2]), dtype=np.float64)
+
+
+def _part_colours(core: _Pixels, refs: References, cores: _Cores, visible: NDArray[np.bool_]
+                  ) -> list[NDArray[np.float64] | None]:
     """Each part's colour: the median of its core pixels (None when too few are seen)."""
-    frame = refs.measure
-    colours: list[NDArray[np.float64] | None] = []
-    for p, k in enumerate(refs.part_class):
-        core = (frame.parts == p) & cores[k] & visible
-        colours.append(np.median(warp[core], axis=0).astype(np.float64)
-                       if core.sum() >= MIN_CORE_PIXELS // 3 else None)
-    return colours
+    chosen, starts = cores.part_pixels, cores.part_codes
+    if not visible.all():
+        seen = visible.reshape(-1)[chosen]
+        chosen, starts = chosen[seen], starts[seen]
+    count = len(refs.part_class)
+    medians, sizes = _grouped_medians(core.at(chosen), starts, count)
+    return [medians[p] if sizes[p] >= MIN_CORE_PIXELS // 3 else None for p in range(count)]
 
 
 def _class_colours(refs: References, part_colours: list[NDArray[np.float64] | None],
-                   unmixed: NDArray[np.float64]) -> NDArray[np.float64]:
+                   unmixed: NDArray[np.float64] | None) -> NDArray[np.float64]:
     """Each class's colour, agreed by its parts.
 
     Every part votes with its colour; the colour most parts share wins (ties go
     to the larger parts), so one altered part does not decide the colour of its
-    class. Classes with no part seen keep the unmixed colour.
+    class. Classes with no part seen keep their unmixed colour (``unmixed``, rows
+    per class, is only needed when there are such classes).
     """
-    sizes = [int((refs.measure.parts == p).sum()) for p in range(len(refs.part_class))]
-    colours = unmixed.copy()
+    sizes = _part_sizes(refs)
+    colours = np.zeros((refs.class_count, 3)) if unmixed is None else unmixed[:refs.class_count].copy()
     for k in range(len(colours)):
-        votes = [(c, sizes[p]) for p, c in enumerate(part_colours) if c is not None and refs.part_class[p] == k]
-        if not votes:
+        voters = [p for p, c in enumerate(part_colours) if c is not None and refs.part_class[p] == k]
+        if not voters:
             continue
-        support = [(sum(1 for other, _ in votes if np.linalg.norm(other - colour) <= PART_AGREEMENT),
-                    sum(n for other, n in votes if np.linalg.norm(other - colour) <= PART_AGREEMENT), i)
-                   for i, (colour, _) in enumerate(votes)]
-        winner = votes[max(support)[2]][0]
-        group = [(c, n) for c, n in votes if np.linalg.norm(c - winner) <= PART_AGREEMENT]
-        colours[k] = np.average([c for c, _ in group], axis=0, weights=[n for _, n in group])
+        votes = np.array([part_colours[p] for p in voters])
+        weights = sizes[voters]
+        agree = np.linalg.norm(votes[:, None] - votes[None], axis=-1) <= PART_AGREEMENT
+        support = [(int(agree[i].sum()), int(weights[agree[i]].sum()), i) for i in range(len(voters))]
+        group = agree[max(support)[2]]
+        colours[k] = np.average(votes[group], axis=0, weights=weights[group])
     return colours
 
 
@@ -132,61 +365,84 @@ def _expected(refs: References, variant: str, background: NDArray[np.float64] | 
             for paint in refs.palette(variant)]
 
 
-def _palette_distances(refs: References, part_colours: list[NDArray[np.float64] | None],
+@functools.lru_cache(maxsize=4)
+def _paint_labs(refs: References) -> dict[str, NDArray[np.float64]]:
+    """Per variant, per class: its paint in CIELAB (NaN where the background shows through)."""
+    labs = {}
+    for variant in refs.variants:
+        palette = refs.palette(variant)
+        lab = np.full((len(palette), 3), np.nan)
+        painted = [k for k, paint in enumerate(palette) if paint is not None]
+        if painted:
+            lab[painted] = srgb_to_lab(np.array([palette[k] for k in painted], np.float64))
+        labs[variant] = _read_only(lab)
+    return labs
+
+
+def _expected_lab(refs: References, variant: str, background: NDArray[np.float64] | None
+                  ) -> NDArray[np.float64]:
+    """_expected in CIELAB (NaN where unknown), given the background's colour in CIELAB."""
+    paints = _paint_labs(refs)[variant]
+    return paints if background is None else np.where(np.isnan(paints), background, paints)
+
+
+def _part_labs(part_colours: list[NDArray[np.float64] | None]) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
+    """The parts' colours in CIELAB (rows; zero where unseen), and which parts are seen."""
+    seen = np.array([c is not None for c in part_colours])
+    lab = np.zeros((len(part_colours), 3))
+    if seen.any():
+        lab[seen] = srgb_to_lab(np.array([c for c in part_colours if c is not None]))
+    return lab, seen
+
+
+def _palette_distances(refs: References, part_lab: NDArray[np.float64], seen: NDArray[np.bool_],
                        background: NDArray[np.float64] | None) -> dict[str, float]:
-    """Per variant: how far the parts' colours are from what it paints (delta E).
+    """Per variant: how far the parts' colours (CIELAB) are from what it paints (delta E).
 
     The distance is an upper percentile over the artwork's area, part by part: a
     recolouring moves every part, while one altered part (judged by the altered
     measure) does not make the whole mark "recoloured".
     """
-    frame = refs.measure
-    sizes = np.array([float((frame.parts == p).sum()) for p in range(len(refs.part_class))])
+    sizes = _part_sizes(refs).astype(np.float64)
+    part_class = np.asarray(refs.part_class)
     distances = {}
     for variant in refs.variants:
-        expected = _expected(refs, variant, background)
-        values, weights = [], []
-        for p, colour in enumerate(part_colours):
-            target = expected[refs.part_class[p]]
-            if colour is None or target is None:
-                continue  # unseen, or knocked out over a busy background (which may show anything)
-            values.append(float(delta_e(srgb_to_lab(colour), srgb_to_lab(target))))
-            weights.append(sizes[p])
-        distances[variant] = _weighted_percentile(values, weights, PALETTE_PERCENTILE) if values else 0.0
+        targets = _expected_lab(refs, variant, background)
+        # Unseen parts, and knock-outs over a busy background (which may show anything), are not judged.
+        judged = seen & ~np.isnan(targets[part_class, 0])
+        if not judged.any():
+            distances[variant] = 0.0
+            continue
+        values = delta_e(part_lab[judged], targets[part_class[judged]])
+        distances[variant] = _weighted_percentile(values, sizes[judged], PALETTE_PERCENTILE)
     return distances
 
 
-def _off_palette(refs: References, variant: str, part_colours: list[NDArray[np.float64] | None],
-                 surroundings: NDArray[np.float64], hidden: list[bool]) -> float:
+def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], seen: NDArray[np.bool_],
+                 surroundings: NDArray[np.float64], flat: bool, hidden: NDArray[np.bool_]) -> float:
     """Largest delta E from a seen, uncovered part's colour to what ``variant`` shows there.
 
     Painted parts are compared with the variant's paints (any of them: which
     colour sits where is the altered measure's business, so a mark with a part
     removed is not "recoloured"). Knocked-out parts show the background, which on
-    a photograph varies: on a flat background they are compared with the colours
+    a photograph varies: on a ``flat`` background they are compared with the colours
     around the mark (``surroundings``, CIELAB), all but the rarest of them, and
     on a varied one they are not judged.
     """
-    paints = [np.asarray(paint, np.float64) for paint in refs.palette(variant) if paint is not None]
-    paint_lab = srgb_to_lab(np.array(paints))
-    flat = bool(len(surroundings)) and _is_flat_lab(surroundings)
-    worst = 0.0
-    for p, colour in enumerate(part_colours):
-        if colour is None or hidden[p]:
-            continue
-        lab = srgb_to_lab(colour)
-        distance = float(delta_e(lab[None], paint_lab).min())
-        if refs.palette(variant)[refs.part_class[p]] is None:
-            if not flat:
-                continue  # knocked out over a varied background: it may show anything
-            around = delta_e(lab[None], surroundings)
-            distance = min(distance, float(np.percentile(around, SURROUNDING_PERCENTILE)))
-        worst = max(worst, distance)
-    return worst
-
-
-def _close(colour: NDArray[np.float64], expected: NDArray[np.float64], spec: Spec) -> bool:
-    return float(delta_e(srgb_to_lab(colour), srgb_to_lab(expected))) <= spec.scan.colour_tolerance_delta_e
+    paints = _paint_labs(refs)[variant]
+    painted = ~np.isnan(paints[:, 0])
+    judged = seen & ~hidden
+    lab = part_lab[judged]
+    distance = delta_e(lab[:, None], paints[painted][None]).min(axis=1)
+    knocked_out = ~painted[np.asarray(refs.part_class)[judged]]
+    if knocked_out.any():
+        if flat:
+            around = np.percentile(delta_e(lab[knocked_out][:, None], surroundings[None]), SURROUNDING_PERCENTILE,
+                                   axis=1)
+            distance[knocked_out] = np.minimum(distance[knocked_out], around)
+        else:
+            distance = distance[~knocked_out]  # knocked out over a varied background: it may show anything
+    return float(distance.max()) if len(distance) else 0.0
 
 
 def _is_flat_lab(lab: NDArray[np.float64]) -> bool:
@@ -195,23 +451,11 @@ def _is_flat_lab(lab: NDArray[np.float64]) -> bool:
     return float(np.percentile(spread, FLAT_PERCENTILE)) < FLAT_DELTA_E
 
 
-def _is_flat(rgb: NDArray[np.float32]) -> bool:
-    return _is_flat_lab(srgb_to_lab(rgb[::SURROUNDING_STEP].astype(np.float64)))
-
-
-def _weighted_percentile(values: list[float], weights: list[float], percentile: float) -> float:
+def _weighted_percentile(values: NDArray[np.float64], weights: NDArray[np.float64], percentile: float) -> float:
     order = np.argsort(values, kind="stable")
-    cumulative = np.cumsum(np.asarray(weights)[order])
+    cumulative = np.cumsum(weights[order])
     index = int(np.searchsorted(cumulative, percentile / 100.0 * cumulative[-1]))
-    return float(np.asarray(values)[order][min(index, len(values) - 1)])
-
-
-def _cores(frame: Frame, sigma: float) -> NDArray[np.bool_]:
-    """Per class, pixels far enough from other classes that blur cannot reach them."""
-
-    radius = max(1, math.ceil(2.0 * sigma))
-    kernel = disk(radius)
-    return np.stack([_erode((c >= 0.99).astype(np.uint8), kernel) > 0 for c in frame.classes])
+    return float(values[order][min(index, len(values) - 1)])
 
 
 def _background_kind(spec: Spec, luminance: float, variation: float) -> str:
@@ -225,51 +469,57 @@ def _background_kind(spec: Spec, luminance: float, variation: float) -> str:
     return "mid"
 
 
-def _differences(warp: NDArray[np.float32], colours: NDArray[np.float64], frame: Frame,
-                 cores: NDArray[np.bool_], visible: NDArray[np.bool_], varying: list[bool]) -> NDArray[np.bool_]:
+def _differences(core: _Pixels, colours: NDArray[np.float64], cores: _Cores,
+                 visible: NDArray[np.bool_], varying: list[bool]) -> NDArray[np.bool_]:
     """Core pixels whose colour is far from their class's.
 
     In a ``varying`` class (knocked out over a varied background) a pixel must
     also look like another class (be within the noise floor of its colour) to count.
     """
-    distance = np.linalg.norm(warp[None, :, :, :] - colours[:, None, None, :], axis=-1)
-    separations = [np.linalg.norm(colours[a] - colours[b]) for a in range(len(colours))
+    separations = [float(np.linalg.norm(colours[a] - colours[b])) for a in range(len(colours))
                    for b in range(len(colours)) if a != b]
     threshold = max(DIFFERENCE_FLOOR, DIFFERENCE_SHARE * min(separations)) if separations else DIFFERENCE_FLOOR
-    different = np.zeros(warp.shape[:2], bool)
+    seen = visible.reshape(-1)
+    different = np.zeros(visible.size, bool)
+    everywhere = bool(seen.all())
     for k in range(len(colours)):
-        core = cores[k] & visible
-        if not core.any():
+        pixels = cores.classes[k] if everywhere else cores.classes[k][seen[cores.classes[k]]]
+        if not len(pixels):
             continue
-        far = core & (distance[k] > threshold)
+        values = core.rgba_at(pixels)
+        far = _deviation(values, colours[k]) > threshold
         if varying[k]:
-            others = np.delete(distance, k, axis=0)
-            far &= (others < DIFFERENCE_FLOOR).any(axis=0)
-        different |= far
-    return different
+            like_another = np.zeros(len(pixels), bool)
+            for other in range(len(colours)):
+                if other != k:
+                    like_another |= _deviation(values, colours[other]) < DIFFERENCE_FLOOR
+            far &= like_another
+        different[pixels[far]] = True
+    return different.reshape(visible.shape)
 
 
-def _edge_strength(warp: NDArray[np.float32], source_px_per_frame_px: float) -> NDArray[np.float32]:
+def _edge_strength(rgb: NDArray[np.uint8], source_px_per_frame_px: float) -> NDArray[np.float32]:
     """Steepest colour change at each pixel, in levels per source pixel (any channel)."""
     import cv2
 
-    strongest = np.zeros(warp.shape[:2], np.float32)
-    for c in range(3):
-        dx = cv2.Sobel(warp[..., c], cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
-        dy = cv2.Sobel(warp[..., c], cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
+    strongest = np.zeros(rgb.shape[:2], np.float32)
+    for channel in cv2.split(rgb):
+        dx = cv2.Sobel(channel, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
+        dy = cv2.Sobel(channel, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
         strongest = np.maximum(strongest, cv2.magnitude(dx, dy))
     return np.asarray(strongest / max(source_px_per_frame_px, 1e-6), dtype=np.float32)
 
 
-def _sharp_regions(warp: NDArray[np.float32], zone: NDArray[np.bool_], background: NDArray[np.float64],
+def _sharp_regions(pixels: _Pixels, zone: NDArray[np.bool_], background: NDArray[np.float64],
                    edges: NDArray[np.bool_]) -> NDArray[np.bool_]:
     """Areas of the zone off the background's colour whose borders are sharp (a solid block, not shading)."""
     import cv2
 
-    deviation = np.linalg.norm(warp - background, axis=-1)
-    typical = float(np.median(deviation[zone]))
-    spread = 1.4826 * float(np.median(np.abs(deviation[zone] - typical)))
-    off = (zone & (deviation > max(CONTENT_FLOOR, CONTENT_NOISE * spread))).astype(np.uint8)
+    in_zone = _deviation(pixels.rgba_at(zone), background)
+    typical = float(np.median(in_zone))
+    spread = 1.4826 * float(np.median(np.abs(in_zone - typical)))
+    off = np.zeros(zone.shape, np.uint8)
+    off[zone] = in_zone > max(CONTENT_FLOOR, CONTENT_NOISE * spread)
     count, labels = cv2.connectedComponents(off, connectivity=8)
     if count <= 1:
         return np.zeros(zone.shape, bool)
@@ -284,7 +534,7 @@ def _sharp_regions(warp: NDArray[np.float32], zone: NDArray[np.bool_], backgroun
     return np.asarray(keep[labels])
 
 
-def _clear_space(warp: NDArray[np.float32], inside: NDArray[np.bool_], frame: Frame, margin_x: int,
+def _clear_space(pixels: _Pixels, inside: NDArray[np.bool_], frame: Frame, margin_x: int,
                  margin_y: int, background: NDArray[np.float64], gap: int, source_px_per_frame_px: float
                  ) -> tuple[float, dict[str, float], NDArray[np.bool_]]:
     """Share of content on the most intruded side of the clear-space zone, the deepest reach per side,
@@ -296,58 +546,59 @@ def _clear_space(warp: NDArray[np.float32], inside: NDArray[np.bool_], frame: Fr
     """
     import cv2
 
-    height, width = warp.shape[:2]
-    silhouette = _pad(frame.silhouette, margin_x, margin_y) > 0.5
-    kernel = disk(gap)
-    zone = inside & ~(cv2.dilate(silhouette.astype(np.uint8), kernel) > 0)
+    height, width = pixels.rgb.shape[:2]
+    zone = inside & _beyond(frame, margin_x, margin_y, gap)
     none = {side: 0.0 for side in SIDES}
     if zone.sum() < 10:
         return 0.0, none, np.zeros(zone.shape, bool)
-    edges = _edge_strength(warp, source_px_per_frame_px) > CONTENT_EDGE
+    edges = _edge_strength(pixels.rgb, source_px_per_frame_px) > CONTENT_EDGE
     content = edges & zone
-    content |= _sharp_regions(warp, zone, background, edges)
+    content |= _sharp_regions(pixels, zone, background, edges)
     content = cv2.morphologyEx(content.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
-    ys, xs = np.mgrid[0:height, 0:width]
     # Corners belong to the top and bottom strips, so content there has one side.
-    beside = (ys >= margin_y) & (ys < height - margin_y)
-    strips = {"left": (xs < margin_x) & beside, "right": (xs >= width - margin_x) & beside,
-              "top": ys < margin_y, "bottom": ys >= height - margin_y}
+    beside, across = slice(margin_y, height - margin_y), slice(0, width)
+    strips = {"left": (beside, slice(0, margin_x)), "right": (beside, slice(width - margin_x, width)),
+              "top": (slice(0, margin_y), across), "bottom": (slice(height - margin_y, height), across)}
     share, depth = 0.0, dict(none)
-    for side, strip in strips.items():
-        area = int((zone & strip).sum())
-        hits = content & strip
-        if area == 0 or hits.sum() < SIDE_NOISE * area:
+    for side, (rows, columns) in strips.items():
+        area = int(zone[rows, columns].sum())
+        hits = content[rows, columns]
+        found = int(hits.sum())
+        if area == 0 or found < SIDE_NOISE * area:
             continue
-        share = max(share, float(hits.sum()) / area)
-        hx, hy = xs[hits], ys[hits]
+        share = max(share, float(found) / area)
+        hy, hx = np.nonzero(hits)
         # Measured to the centre of the deepest pixel, which a blurred edge only partly covers.
-        reach = {"left": hx.max() + 0.5, "right": width - hx.min() - 0.5,
-                 "top": hy.max() + 0.5, "bottom": height - hy.min() - 0.5}
+        reach = {"left": hx.max() + 0.5, "right": width - (hx.min() + columns.start) - 0.5,
+                 "top": hy.max() + 0.5, "bottom": height - (hy.min() + rows.start) - 0.5}
         depth[side] = float(reach[side])
     return share, depth, content
 
 
-def _altered_share(different: NDArray[np.bool_], frame: Frame, refs: References, cores: NDArray[np.bool_],
-                   visible: NDArray[np.bool_]) -> float:
+def _altered_share(different: NDArray[np.bool_], refs: References, cores: _Cores, visible: NDArray[np.bool_]
+                   ) -> float:
     """Share of the visible artwork that differs, each part's share judged on its core.
 
     Blurred edges cannot be judged, so each part's core stands for the whole part;
     parts too thin to have a core count as unchanged.
     """
-    silhouette = (frame.silhouette > 0.5) & visible
-    total = float(silhouette.sum())
+    frame = refs.measure
+    total = float((_silhouette(frame) & visible).sum())
     if total <= 0:
         return 0.0
+    count = len(refs.part_class) + 1
+    seen = visible.reshape(-1)
+    parts = _part_counts(refs, visible)
+    core_sizes = cores.part_sizes if seen.all() else np.bincount(cores.parts[seen], minlength=count)
+    changed_sizes = np.bincount(cores.parts[different.reshape(-1)], minlength=count)
     changed = 0.0
-    for p, k in enumerate(refs.part_class):
-        part = (frame.parts == p) & visible
-        core = part & cores[k]
-        if core.sum() >= MIN_CORE_PIXELS:
-            changed += float((different & core).sum()) / float(core.sum()) * float(part.sum())
+    for p in range(count - 1):
+        if core_sizes[p + 1] >= MIN_CORE_PIXELS:
+            changed += float(changed_sizes[p + 1]) / float(core_sizes[p + 1]) * float(parts[p])
     return min(1.0, changed / total)
 
 
-def _covered(different: NDArray[np.bool_], warp: NDArray[np.float32], frame: Frame, visible: NDArray[np.bool_],
+def _covered(different: NDArray[np.bool_], core: _Pixels, frame: Frame, visible: NDArray[np.bool_],
              sigma: float, varying: list[bool]) -> NDArray[np.bool_]:
     """The visible artwork under broad difference blobs that reach the artwork's outline.
 
@@ -359,7 +610,7 @@ def _covered(different: NDArray[np.bool_], warp: NDArray[np.float32], frame: Fra
     """
     import cv2
 
-    silhouette = frame.silhouette > 0.5
+    silhouette = _silhouette(frame)
     nothing = np.zeros(different.shape, bool)
     if not (silhouette & visible).any() or different.sum() < MIN_CORE_PIXELS:
         return nothing
@@ -370,13 +621,13 @@ def _covered(different: NDArray[np.bool_], warp: NDArray[np.float32], frame: Fra
     for k, varies in enumerate(varying):
         if varies:
             unjudged |= frame.classes[k] >= 0.5
-    alike = unjudged & (np.linalg.norm(warp - np.median(warp[different], axis=0), axis=-1) < DIFFERENCE_FLOOR)
-    grown = (seeds | alike) & silhouette & visible
+    if unjudged.any():
+        unjudged &= _deviation(core.rgba, _median_colour(core.rgb, different)) < DIFFERENCE_FLOOR
+    grown = (seeds | unjudged) & silhouette & visible
     _, labels = cv2.connectedComponents(grown.astype(np.uint8), connectivity=8)
     seeded = np.unique(labels[seeds & grown])
     # The rim is as wide as the band cores and bridging leave out along the outline.
-    rim_kernel = disk(2 * bridge)
-    rim = silhouette & ~(_erode(silhouette.astype(np.uint8), rim_kernel) > 0)
+    rim = _rim(frame, 2 * bridge)
     touching = np.unique(labels[rim & grown])
     reaching = np.intersect1d(seeded[seeded > 0], touching[touching > 0])
     covering = np.isin(labels, reaching).astype(np.uint8)
@@ -388,6 +639,14 @@ def _covered(different: NDArray[np.bool_], warp: NDArray[np.float32], frame: Fra
                       & silhouette & visible)
 
 
+def _surroundings(pixels: _Pixels, clean: NDArray[np.bool_], background_lab: NDArray[np.float64]
+                  ) -> NDArray[np.float64]:
+    """Colours (CIELAB) of every few pixels of the clean background; the background's own if none."""
+    if clean.any():
+        return srgb_to_lab(pixels.at(np.flatnonzero(clean)[::SURROUNDING_STEP]).astype(np.float64))
+    return background_lab[None]
+
+
 def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> PixelMeasurements:
     """Measure a mark registered at ``pose`` against the kit's artwork and spec."""
     import cv2
@@ -397,39 +656,38 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     width_px, height_px = pose.width, pose.height
     margin_y = max(2, round(ratio * frame.height))
     margin_x = max(2, round(ratio * height_px * frame.width / max(width_px, 1e-6)))
-    warp, inside, factor = _warp_extended(pyramid, pose, frame, margin_x, margin_y)
+    rgb, inside, factor = _warp_extended(pyramid, pose, frame, margin_x, margin_y)
+    pixels = _Pixels.of(rgb)
+    core = pixels.crop(margin_x, margin_y)
     sigma = _blur_sigma(frame, height_px * factor)
     visible = inside[margin_y:-margin_y, margin_x:-margin_x]
-    core_warp = warp[margin_y:-margin_y, margin_x:-margin_x]
 
-    # Unmix class colours (plus the background just outside the outline).
-    classes = np.concatenate([frame.classes, (1.0 - frame.silhouette)[None]], axis=0)
-    padded = np.stack([_pad(c, margin_x, margin_y, 1.0 if i == len(classes) - 1 else 0.0)
-                       for i, c in enumerate(classes)])
-    blends = np.stack([cv2.GaussianBlur(c, (0, 0), sigma) for c in padded])
+    # Class colours from their parts' cores; a light erosion keeps the centres of letters'
+    # strokes, so thin parts have a say too.
+    cores = _cores(refs, _core_radius(sigma / 2))
+    part_colours = _part_colours(core, refs, cores, visible)
     gap = max(1, math.ceil(1.5 * sigma))
-    near = cv2.dilate((_pad(frame.silhouette, margin_x, margin_y) > 0).astype(np.uint8),
-                      np.ones((2 * gap + 1, 2 * gap + 1), np.uint8)) > 0
-    unmixed = _unmix(warp, blends, near & inside)
-    outline_background = unmixed[-1]
-    # A light erosion keeps the centres of letters' strokes, so thin parts have a say too.
-    cores = _cores(frame, sigma / 2)
-    part_colours = _part_colours(core_warp, refs, cores, visible)
-    class_colours = _class_colours(refs, part_colours, unmixed[:-1])
+    near = _near(frame, margin_x, margin_y, gap)
+    zone_mask = inside & ~near
+    zone_size = int(zone_mask.sum())
+    # Unmixing gives the colours of classes no part shows, and the background just outside
+    # the outline, which stands in when there is no clear space to see the background in.
+    shown = {refs.part_class[p] for p, colour in enumerate(part_colours) if colour is not None}
+    unmixed = (_unmixed(pixels, frame, margin_x, margin_y, sigma, near & inside)
+               if len(shown) < refs.class_count or zone_size < 10 else None)
+    class_colours = _class_colours(refs, part_colours, unmixed)
 
     # Background: the clear-space zone outside the outline, less any content in it.
-    zone_mask = inside & ~near
-    background: NDArray[np.float64] = (np.median(warp[zone_mask], axis=0).astype(np.float64)
-                                       if zone_mask.sum() >= 10 else outline_background)
+    background = unmixed[-1] if unmixed is not None and zone_size < 10 else _median_colour(rgb, zone_mask)
     source_px = height_px * factor / frame.height
     # The artwork's own blurred outline (and the edge filter's reach) is not content.
     outline_gap = max(gap, math.ceil((OUTLINE_BLUR_PX + 1.5) / max(source_px, 1e-6)))
-    share, depth, content = _clear_space(warp, inside, frame, margin_x, margin_y, background, outline_gap,
+    share, depth, content = _clear_space(pixels, inside, frame, margin_x, margin_y, background, outline_gap,
                                          source_px)
     clean = zone_mask & ~(cv2.dilate(content.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
     if clean.sum() >= 10:
-        background = np.median(warp[clean], axis=0).astype(np.float64)
-        luminance = relative_luminance(warp[clean])
+        background = _median_colour(rgb, clean)
+        luminance = _luminance(pixels.rgba_at(clean))
         background_luminance = float(np.median(luminance))
         variation = float(luminance.std())
     else:
@@ -438,32 +696,32 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     kind = _background_kind(spec, background_luminance, variation)
     outer_luminance = float(relative_luminance(class_colours[0]))
 
-    shown_background = None if kind == "photo" else background
-    distances = _palette_distances(refs, part_colours, shown_background)
+    part_lab, seen = _part_labs(part_colours)
+    background_lab = srgb_to_lab(background)
+    distances = _palette_distances(refs, part_lab, seen, None if kind == "photo" else background_lab)
     best = min(distances, key=lambda v: distances[v]) if distances else None
+    surroundings = _surroundings(pixels, clean, background_lab)
+    flat = _is_flat_lab(surroundings)
 
     # Judge each pixel against the approved colours when a variant fits; a recoloured
     # mark is judged against its own (agreed) colours instead.
     reference = class_colours
     varying = [False] * len(class_colours)
     if best is not None and distances[best] <= spec.scan.colour_tolerance_delta_e:
-        flat = _is_flat(warp[clean]) if clean.any() else True
         expected = _expected(refs, best, background if flat else None)
+        shift = delta_e(srgb_to_lab(class_colours), _expected_lab(refs, best, background_lab if flat else None))
         # Each class's own colour where it is close enough to the expected one (so small
         # shifts from printing or compression are not differences), else the expected one.
-        reference = np.array([class_colours[k] if e is None or _close(class_colours[k], e, spec) else e
+        reference = np.array([class_colours[k] if e is None or shift[k] <= spec.scan.colour_tolerance_delta_e else e
                               for k, e in enumerate(expected)])
         varying = [e is None for e in expected]
-    different = _differences(core_warp, reference, frame, cores, visible, varying)
-    covered = _covered(different, core_warp, frame, visible, sigma, varying)
+    different = _differences(core, reference, cores, visible, varying)
+    covered = _covered(different, core, frame, visible, sigma, varying)
     # What something else covers is not an alteration of the artwork.
-    altered = _altered_share(different & ~covered, frame, refs, cores, visible & ~covered)
-    artwork_seen = float(((frame.silhouette > 0.5) & visible).sum())
-    hidden = [bool((covered & (frame.parts == p)).sum() > 0.5 * max(1, ((frame.parts == p) & visible).sum()))
-              for p in range(len(refs.part_class))]
-    surroundings = srgb_to_lab(warp[clean][::SURROUNDING_STEP].astype(np.float64)) if clean.any() \
-        else srgb_to_lab(np.asarray(background, np.float64))[None]
-    off_palette = _off_palette(refs, best, part_colours, surroundings, hidden) if best else 0.0
+    altered = _altered_share(different & ~covered, refs, cores, visible & ~covered)
+    artwork_seen = float((_silhouette(frame) & visible).sum())
+    hidden = _part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible))
+    off_palette = _off_palette(refs, best, part_lab, seen, surroundings, flat, hidden) if best else 0.0
 
     px_per_frame_x = width_px / frame.width
     px_per_frame_y = height_px / frame.height

@@ -73,6 +73,10 @@ class Pose:
         (ox, oy), (ax, ay), (bx, by) = self.origin, self.x_axis, self.y_axis
         return Pose((ox * factor, oy * factor), (ax * factor, ay * factor), (bx * factor, by * factor))
 
+    def moved(self, dx: float, dy: float) -> Pose:
+        """The same placement moved by (``dx``, ``dy``)."""
+        return Pose((self.origin[0] + dx, self.origin[1] + dy), self.x_axis, self.y_axis)
+
     def visible_fraction(self, image_width: int, image_height: int) -> float:
         """Share of the artwork's rectangle inside the image."""
         import cv2

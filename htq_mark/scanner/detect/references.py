@@ -26,6 +26,7 @@ __all__ = ["Frame", "References", "build_references"]
 
 RGB = tuple[int, int, int]
 
+PAINT_CODES = 1 << 15       # paint indices (-1 for none) are below this, so combinations code as integers
 MASTER_HEIGHT = 400        # px; the artwork is analysed at this size, then reduced
 SCREEN_HEIGHT = 32         # px; frame candidates are first screened in
 DETECT_HEIGHT = 48         # px; frame the best candidates are judged in
@@ -148,7 +149,11 @@ def _joint_classes(per_variant: list[NDArray[np.int16]], silhouette: NDArray[np.
 
     stack = np.stack(per_variant, axis=-1)
     inside = stack[silhouette]
-    combos, inverse, counts = np.unique(inside, axis=0, return_inverse=True, return_counts=True)
+    # One integer per combination (first variant most significant), so sorting them is cheap.
+    weights = PAINT_CODES ** np.arange(inside.shape[1] - 1, -1, -1, dtype=np.int64)
+    codes, inverse, counts = np.unique((inside.astype(np.int64) + 1) @ weights, return_inverse=True,
+                                       return_counts=True)
+    combos = (codes[:, None] // weights % PAINT_CODES) - 1
     keep = np.flatnonzero(counts >= MIN_CLASS_SHARE * inside.shape[0])
     labels = np.full(silhouette.shape, -1, np.int16)
     remap = np.full(len(combos), -1, np.int16)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,7 @@ from .model import Pose
 from .references import Frame
 
 __all__ = ["ImagePyramid", "Registration", "blurred_outer", "disk", "erode_inside", "match_score", "refine",
-           "register"]
+           "register", "register_all"]
 
 PART_MATCHED = 0.85        # a part whose correlation reaches this matches fully...
 PART_UNMATCHED = 0.55      # ...and one at or below this not at all
@@ -31,7 +32,7 @@ MIN_VISIBLE_SHARE = 0.3    # share of the artwork that must lie inside the image
 MIN_CONTRAST = 18.0        # RGB distance between the mean outer-class and other colours of a real mark
 MIN_PART_VISIBLE = 0.5     # share of a part's window that must be inside the image for the part to count
 SOURCE_BLUR = 0.6          # source pixels of blur a rendered, resampled mark carries
-ECC_BLURS = (11, 3)        # Gaussian sizes of the coarse and the fine alignment passes
+ECC_BLURS = (5, 3)         # Gaussian sizes of the coarse (on halved images) and the fine alignment passes
 WELL_PLACED = 0.9          # rough score from which a pose is only finely aligned
 
 
@@ -91,15 +92,22 @@ class Registration:
 
 def _visible(pose: Pose, frame: Frame, size: tuple[int, int]) -> NDArray[np.bool_] | None:
     """Per pixel of ``frame`` (flat): does it fall inside the image? None when all do."""
-    xs = [p[0] for p in pose.corners]
-    ys = [p[1] for p in pose.corners]
-    if min(xs) >= 0 and min(ys) >= 0 and max(xs) <= size[0] and max(ys) <= size[1]:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pose.corners
+    if min(x0, x1, x2, x3) >= 0 and min(y0, y1, y2, y3) >= 0 and max(x0, x1, x2, x3) <= size[0] \
+            and max(y0, y1, y2, y3) <= size[1]:
         return None
     matrix = pose.matrix(frame.width, frame.height)
-    gy, gx = np.divmod(np.arange(frame.width * frame.height), frame.width)
+    gx, gy = _grid(frame)
     ix = matrix[0, 0] * gx + matrix[0, 1] * gy + matrix[0, 2] + 0.5
     iy = matrix[1, 0] * gx + matrix[1, 1] * gy + matrix[1, 2] + 0.5
     return np.asarray((ix >= 0) & (iy >= 0) & (ix < size[0]) & (iy < size[1]))
+
+
+@functools.lru_cache(maxsize=8)
+def _grid(frame: Frame) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Column and row of each pixel of ``frame`` (flat)."""
+    gy, gx = np.divmod(np.arange(frame.width * frame.height), frame.width)
+    return gx.astype(np.float64), gy.astype(np.float64)
 
 
 def blurred_outer(frame: Frame, pose_height: float) -> NDArray[np.float32]:
@@ -125,87 +133,190 @@ def _blurred_outer(frame: Frame, sigma: float) -> NDArray[np.float32]:
 
 @dataclass(frozen=True, eq=False)
 class _Target:
-    """The blurred outer-class mask over the artwork's pixels, centred, whole and per part window."""
+    """The blurred outer-class mask over the frame's pixels, and its sums over the part windows.
 
-    values: NDArray[np.float32]
-    centred: NDArray[np.float32]
-    norm: float
-    windows: tuple[tuple[NDArray[np.intp], NDArray[np.float32], float], ...]
+    Correlations are computed from sums (of x, x * x, x * y, ...): over the whole frame
+    for the colour fit, and over each part's window with one product by ``windows``,
+    which holds one 0/1 row per window. ``basis`` serves the fit of a pose and of its
+    mirror image at once: the mirror image's mask is the same one read backwards.
+    """
+
+    values: NDArray[np.float64]       # (N,) the mask, flat
+    squares: NDArray[np.float64]      # (N,) the mask squared
+    basis: NDArray[np.float64]        # (N, 3) columns: 1, the mask, the mask read backwards
+    total: float                      # the mask summed over the frame
+    total_squares: float              # the mask squared, summed over the frame
+    windows: NDArray[np.float64]      # (P, N) 1 where a pixel is in a part's window
+    counts: NDArray[np.float64]       # (P,) pixels per window
+    sums: NDArray[np.float64]         # (P,) the mask summed over each window
+    sum_squares: NDArray[np.float64]  # (P,) the mask squared, summed over each window
 
 
 @functools.lru_cache(maxsize=64)
 def _target(frame: Frame, sigma: float) -> _Target:
-    values = np.ascontiguousarray(_blurred_outer(frame, sigma).reshape(-1), dtype=np.float32)
-    centred = values - values.mean()
-    windows = []
-    for window in frame.window_pixels:
-        part = values[window] - values[window].mean()
-        windows.append((window, part, float(np.sqrt(part @ part))))
-    return _Target(values, centred, float(np.sqrt(centred @ centred)), tuple(windows))
+    values = _blurred_outer(frame, sigma).reshape(-1).astype(np.float64)
+    squares = values * values
+    basis = np.ascontiguousarray(np.stack((np.ones_like(values), values, values[::-1]), axis=1))
+    windows = np.zeros((len(frame.window_pixels), values.size), np.float64)
+    for row, window in zip(windows, frame.window_pixels):
+        row[window] = 1.0
+    target = _Target(values, squares, basis, float(values.sum()), float(squares.sum()), windows,
+                     windows.sum(axis=1), windows @ values, windows @ squares)
+    for array in (values, squares, basis, windows, target.counts, target.sums, target.sum_squares):
+        array.setflags(write=False)
+    return target
 
 
 def register(pyramid: ImagePyramid, pose: Pose, frame: Frame) -> Registration:
     """Warp the image into ``frame`` at ``pose`` and score the match."""
+    return _register_views(pyramid, frame, (pose,))[0]
+
+
+def register_all(pyramid: ImagePyramid, poses: Sequence[Pose], frame: Frame) -> list[Registration]:
+    """:func:`register` for each of ``poses``, in order.
+
+    A pose followed by its mirror image (the same rectangle turned half a turn)
+    shares one warp with it: the mirror image's frame is the same pixels in reverse order.
+    """
+    results: list[Registration] = []
+    index = 0
+    while index < len(poses):
+        pair = index + 1 < len(poses) and _mirrored(poses[index], poses[index + 1])
+        views = tuple(poses[index:index + 2]) if pair else (poses[index],)
+        results.extend(_register_views(pyramid, frame, views))
+        index += len(views)
+    return results
+
+
+def _mirrored(a: Pose, b: Pose) -> bool:
+    """Whether ``b`` is ``a`` turned half a turn about its centre."""
+    (ox, oy), (ax, ay), (bx, by) = a.origin, a.x_axis, a.y_axis
+    return (b.x_axis == (-ax, -ay) and b.y_axis == (-bx, -by)
+            and abs(b.origin[0] - (ox + ax + bx)) <= 1e-9 * (1.0 + abs(ox))
+            and abs(b.origin[1] - (oy + ay + by)) <= 1e-9 * (1.0 + abs(oy)))
+
+
+def _register_views(pyramid: ImagePyramid, frame: Frame, views: tuple[Pose, ...]) -> list[Registration]:
+    """Score ``views[0]`` and, if given, its mirror image ``views[1]`` from one warp."""
     import cv2
 
+    pose = views[0]
+    results = [Registration(view, (0.0, 0.0, 0.0, 0.0), 0.0, 0.0, 0.0, 0) for view in views]
     image, factor = pyramid.for_height(pose.height, frame.height)
     matrix = pose.scaled(factor).matrix(frame.width, frame.height)
     warp = cv2.warpAffine(image, matrix, (frame.width, frame.height),
                           flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
     # Every pixel of the frame takes part: the few beyond the rounded corners show
     # background and are expected to be unlike the outline, as they are.
-    colours = warp.reshape(-1, 3).astype(np.float32)
+    by_pixel = warp.reshape(-1, 3).astype(np.float64)   # (N, 3)
+    by_channel = np.ascontiguousarray(by_pixel.T)        # (3, N)
     target = _target(frame, _blur_step(frame, pose.height * factor))
     visible = _visible(pose, frame, pyramid.size)
-    nothing = Registration(pose, (0.0, 0.0, 0.0, 0.0), 0.0, 0.0, 0.0, 0)
+    masks = target.basis[:, :len(views) + 1]
+    seen_pixel, seen_channel = by_pixel, by_channel
     if visible is None:
-        seen_colours, truth = colours, target.centred
+        truth_sums, truth_squares = [target.total] * len(views), [target.total_squares] * len(views)
     else:
-        if visible.sum() < MIN_VISIBLE_SHARE * len(visible):
-            return nothing
-        seen_colours = colours[visible]
-        truth = target.values[visible] - target.values[visible].mean()
-    # The colour direction that best predicts the mask (least squares): any palette, or inverted.
-    mean = np.full(len(seen_colours), 1.0 / len(seen_colours), np.float32) @ seen_colours
-    centred = seen_colours - mean
-    covariance = (centred.T @ centred).astype(np.float64)
-    covariance += np.eye(3) * (1e-3 * np.trace(covariance) + len(truth))
-    beta = np.linalg.solve(covariance, (centred.T @ truth).astype(np.float64)).astype(np.float32)
-    projection = centred @ beta
-    norm = float(np.sqrt((projection @ projection) * (truth @ truth)))
-    if norm <= 0 or float(projection @ truth) / norm < GLOBAL_FLOOR:
-        return nothing
-    split = projection > 0
-    if split.all() or not split.any():
-        return nothing
-    on = split.astype(np.float32)
-    contrast = float(np.linalg.norm((on @ seen_colours) / on.sum() - ((1 - on) @ seen_colours) / (1 - on).sum()))
-    if contrast < MIN_CONTRAST:
-        return nothing
-    full_projection = (colours - mean) @ beta
-    correlations = []
-    for window, part_truth, part_norm in target.windows:
-        if visible is not None:
-            shown = window[visible[window]]
-            if len(shown) < MIN_PART_VISIBLE * len(window):
-                continue
-            correlations.append(_correlation(full_projection[shown], target.values[shown]))
+        if np.count_nonzero(visible) < MIN_VISIBLE_SHARE * len(visible):
+            return results
+        seen_pixel, seen_channel, masks = by_pixel[visible], by_channel[:, visible], masks[visible]
+        truth_sums, truth_squares = masks[:, 1:].sum(axis=0).tolist(), (masks[:, 1:] ** 2).sum(axis=0).tolist()
+    fits = _fit(seen_channel @ seen_pixel, seen_channel @ masks, truth_sums, truth_squares, len(masks))
+    for view, fit in enumerate(fits):
+        if fit is None:
             continue
-        values = full_projection[window]
-        values = values - values.mean()
-        denominator = float(np.sqrt(values @ values)) * part_norm
-        correlations.append(float(values @ part_truth) / denominator if denominator > 0 else 0.0)
-    rough = float(np.mean([max(0.0, r) for r in correlations])) if correlations else 0.0
-    weights = (float(beta[0]), float(beta[1]), float(beta[2]), -float(mean @ beta))
-    return Registration(pose, weights, rough, match_score(correlations, len(frame.window_pixels)), contrast,
-                        len(correlations))
+        mean, beta = fit
+        offset = float(mean @ beta)
+        projection = seen_pixel @ beta - offset
+        contrast = _contrast(projection, seen_channel, mean)
+        if contrast < MIN_CONTRAST:
+            continue
+        full = projection if visible is None else by_pixel @ beta - offset
+        shown = visible
+        if view == 1:  # the mirror image reads the frame backwards
+            full = np.ascontiguousarray(full[::-1])
+            shown = None if visible is None else np.ascontiguousarray(visible[::-1])
+        correlations = _part_correlations(full, target, shown)
+        rough = sum(max(0.0, r) for r in correlations) / len(correlations) if correlations else 0.0
+        weights = (float(beta[0]), float(beta[1]), float(beta[2]), -offset)
+        match = match_score(correlations, len(frame.window_pixels))
+        results[view] = Registration(views[view], weights, rough, match, contrast, len(correlations))
+    return results
 
 
-def _correlation(a: NDArray[np.float32], b: NDArray[np.float32]) -> float:
-    a64 = a.astype(np.float64) - float(a.mean())
-    b64 = b.astype(np.float64) - float(b.mean())
-    norm = math.sqrt(float(a64 @ a64) * float(b64 @ b64))
-    return float(a64 @ b64) / norm if norm > 0 else 0.0
+_Fit = tuple[NDArray[np.float64], NDArray[np.float64]]  # mean colour, colour direction
+
+
+def _fit(gram: NDArray[np.float64], sums: NDArray[np.float64], truth_sums: Sequence[float],
+         truth_squares: Sequence[float], count: int) -> list[_Fit | None]:
+    """Per mask: the mean colour and the colour direction that best predicts the mask (least
+    squares: any palette, or inverted); None when that correlates less than GLOBAL_FLOOR with it.
+
+    All from sums over the pixels: ``gram`` of colour products, ``sums`` of the colours
+    (column 0) and of the colours times each mask, ``truth_sums`` and ``truth_squares`` of each mask.
+    The algebra is on 3 x 3 matrices, done with plain floats (numpy's overhead would dominate).
+    """
+    columns = sums.T.tolist()
+    mean = [value / count for value in columns[0]]
+    # Colours are whole numbers, so these sums are exact whatever their size.
+    covariance = [[g - count * mean[i] * mean[j] for j, g in enumerate(row)]
+                  for i, row in enumerate(gram.tolist())]
+    ridge = 1e-3 * (covariance[0][0] + covariance[1][1] + covariance[2][2]) + count
+    regularised = [[c + (ridge if i == j else 0.0) for j, c in enumerate(row)] for i, row in enumerate(covariance)]
+    fits: list[_Fit | None] = []
+    for column, truth_sum, truth_square in zip(columns[1:], truth_sums, truth_squares):
+        cross = [value - m * truth_sum for value, m in zip(column, mean)]
+        beta = _solve3(regularised, cross)
+        # The projection's correlation with the mask, from the sums alone.
+        spread = sum(beta[i] * covariance[i][j] * beta[j] for i in range(3) for j in range(3))
+        norm = math.sqrt(max(0.0, spread) * max(0.0, truth_square - truth_sum * truth_sum / count))
+        agree = sum(b * c for b, c in zip(beta, cross))
+        fits.append(None if norm <= 0 or agree / norm < GLOBAL_FLOOR else (np.array(mean), np.array(beta)))
+    return fits
+
+
+def _solve3(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    """``matrix`` (3 x 3, symmetric positive definite) solved for ``vector`` by Cramer's rule."""
+    (a, b, c), (d, e, f), (g, h, i) = matrix
+    minors = (e * i - f * h, f * g - d * i, d * h - e * g)
+    determinant = a * minors[0] + b * minors[1] + c * minors[2]
+    x, y, z = vector
+    return [(x * minors[0] + b * (f * z - y * i) + c * (y * h - e * z)) / determinant,
+            (a * (y * i - f * z) + x * minors[1] + c * (d * z - y * g)) / determinant,
+            (a * (e * z - y * h) + b * (y * g - d * z) + x * minors[2]) / determinant]
+
+
+def _contrast(projection: NDArray[np.float64], colours: NDArray[np.float64], mean: NDArray[np.float64]
+              ) -> float:
+    """RGB distance between the mean colours either side of the projection's zero (0 if a side is empty)."""
+    split = projection > 0
+    on_count = int(np.count_nonzero(split))
+    if on_count in (0, len(split)):
+        return 0.0
+    on_sum = colours @ split.astype(np.float64)
+    off_mean = (mean * len(split) - on_sum) / (len(split) - on_count)
+    return float(np.linalg.norm(on_sum / on_count - off_mean))
+
+
+def _part_correlations(projection: NDArray[np.float64], target: _Target, visible: NDArray[np.bool_] | None
+                       ) -> list[float]:
+    """Correlation of the projection with the mask in each part's window (those mostly in view)."""
+    windows, counts, sums, sum_squares = target.windows, target.counts, target.sums, target.sum_squares
+    if visible is not None:
+        windows = windows * visible
+        shown = windows.sum(axis=1) >= MIN_PART_VISIBLE * counts
+        windows = windows[shown]
+        counts, sums, sum_squares = windows.sum(axis=1), windows @ target.values, windows @ target.squares
+    correlations = []
+    for count, total, squared, cross, truth, truth_squared in zip(
+            counts.tolist(), (windows @ projection).tolist(), (windows @ (projection * projection)).tolist(),
+            (windows @ (projection * target.values)).tolist(), sums.tolist(), sum_squares.tolist()):
+        spread = squared - total * total / count
+        # A flat window has no spread; rounding leaves a trace of one, which must not count.
+        spread = 0.0 if spread <= 1e-10 * squared else spread
+        denominator = math.sqrt(spread * max(0.0, truth_squared - truth * truth / count))
+        correlations.append((cross - total * truth / count) / denominator if denominator > 0 else 0.0)
+    return correlations
 
 
 def match_score(correlations: list[float], part_count: int) -> float:
@@ -254,23 +365,19 @@ def refine(pyramid: ImagePyramid, registration: Registration, frame: Frame) -> P
     # Leave the outline's blurred edge out: the background beyond it is unknown, and
     # matching it to the template's edge would pull the frame inward.
     template_mask = erode_inside((frame.silhouette > 0.5).astype(np.uint8) * 255, kernel)
-    input_mask = np.full(projected.shape, 255, np.uint8)
-    # Coarse to fine: a heavy blur first widens the reach, a light one then settles the detail
-    # (a pose that already matches well needs only the fine pass).
-    blurs = ECC_BLURS[1:] if registration.score >= WELL_PLACED else ECC_BLURS
-    for blur in blurs:
-        try:
-            if hasattr(cv2, "findTransformECCWithMask"):
-                _, found = cv2.findTransformECCWithMask(template, projected, template_mask, input_mask, refined,
-                                                        cv2.MOTION_AFFINE, criteria, blur)
-            else:  # pragma: no cover - OpenCV before 4.12
-                _, found = cv2.findTransformECC(template, projected, refined, cv2.MOTION_AFFINE, criteria,
-                                                None, blur)  # type: ignore[call-overload]
-            refined = np.asarray(found, dtype=np.float32)
-        except cv2.error:
-            if blur == blurs[0]:
-                return pose
-            break
+    # Coarse to fine: a heavy blur first widens the reach (at half resolution, where it is
+    # as wide for a quarter of the work), a light one then settles the detail (a pose that
+    # already matches well needs only the fine pass).
+    if registration.score < WELL_PLACED:
+        coarse = _align_half(template, projected, template_mask, refined, criteria)
+        if coarse is None:
+            return pose
+        refined = coarse
+    fine = _align(template, projected, template_mask, refined, criteria, ECC_BLURS[1])
+    if fine is not None:
+        refined = fine
+    elif registration.score >= WELL_PLACED:
+        return pose
     placed = refined.astype(np.float64)
     placed[:, 2] += (x0, y0)
     result = Pose.from_matrix(placed, frame.width, frame.height).scaled(1.0 / factor)
@@ -279,3 +386,39 @@ def refine(pyramid: ImagePyramid, registration: Registration, frame: Frame) -> P
             or math.dist(result.centre, pose.centre) > 0.25 * pose.height):
         return pose
     return result
+
+
+def _align(template: NDArray[np.float32], image: NDArray[np.float32], template_mask: NDArray[np.uint8],
+           matrix: NDArray[np.float32], criteria: tuple[int, int, float], blur: int) -> NDArray[np.float32] | None:
+    """ECC (affine) from ``matrix``, mapping template pixels to ``image`` pixels; None if it fails."""
+    import cv2
+
+    try:
+        if hasattr(cv2, "findTransformECCWithMask"):
+            _, found = cv2.findTransformECCWithMask(template, image, template_mask,
+                                                    np.full(image.shape, 255, np.uint8), matrix,
+                                                    cv2.MOTION_AFFINE, criteria, blur)
+        else:  # pragma: no cover - OpenCV before 4.12
+            _, found = cv2.findTransformECC(template, image, matrix, cv2.MOTION_AFFINE, criteria,
+                                            None, blur)  # type: ignore[call-overload]
+    except cv2.error:
+        return None
+    return np.asarray(found, dtype=np.float32)
+
+
+def _align_half(template: NDArray[np.float32], image: NDArray[np.float32], template_mask: NDArray[np.uint8],
+                matrix: NDArray[np.float32], criteria: tuple[int, int, float]) -> NDArray[np.float32] | None:
+    """:func:`_align` with the coarse blur, on both images halved (``matrix`` and the result are for the whole)."""
+    import cv2
+
+    small_template = np.asarray(cv2.pyrDown(template), dtype=np.float32)
+    small_mask = np.asarray(cv2.resize(template_mask, (small_template.shape[1], small_template.shape[0]),
+                                       interpolation=cv2.INTER_NEAREST), dtype=np.uint8)
+    # Pixel i of a halved image is centred on pixel 2i of the whole one: only the shift scales.
+    halved = matrix.copy()
+    halved[:, 2] *= 0.5
+    found = _align(small_template, np.asarray(cv2.pyrDown(image), dtype=np.float32), small_mask, halved, criteria,
+                   ECC_BLURS[0])
+    if found is not None:
+        found[:, 2] *= 2.0
+    return found

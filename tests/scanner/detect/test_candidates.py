@@ -14,6 +14,8 @@ from htq_mark.scanner.detect.candidates import (
     content_box,
     edge_map,
     find_candidates,
+    find_outlines,
+    halve,
 )
 
 PAPER = (250, 250, 250)
@@ -77,6 +79,41 @@ def test_colour_edges_searched_in_the_content_box_are_those_of_the_whole_image(s
         assert searched is None
     else:
         assert searched is not None and np.array_equal(searched, whole)
+
+
+@pytest.mark.parametrize("scene", SCENES)
+def test_halving_the_content_box_is_halving_the_whole_image(scene: str) -> None:
+    image = _scene(scene)
+    height, width = image.shape[:2]
+    whole = cv2.resize(image[:height // 2 * 2, :width // 2 * 2], (width // 2, height // 2),
+                       interpolation=cv2.INTER_AREA)
+    half, box = halve(image, content_box(image))
+    assert np.array_equal(half, whole)
+    assert np.array_equal(halve(image)[0], whole)
+    if content_box(image) is None:
+        assert box is None
+    else:
+        inner = content_box(whole)
+        assert box is not None and inner is not None
+        # Everything unlike the corner in the halved image lies inside the box given for it.
+        cx0, cy0, cx1, cy1 = inner
+        assert box[0] <= cx0 and box[1] <= cy0 and cx1 <= box[2] and cy1 <= box[3]
+
+
+@pytest.mark.parametrize(("width", "page"), [(60, (301, 201)), (61, (300, 200)), (400, (900, 601))])
+def test_outlines_are_found_at_full_resolution_coordinates(width: int, page: tuple[int, int]) -> None:
+    height = round(width / ASPECT)
+    x0, y0 = 37, 51
+    image = _with_block(page[1], page[0], x0, y0, x0 + width, y0 + height)
+    found = find_outlines(image, ASPECT, 60)
+    poses = [candidate.poses[0] for candidate in found]
+    assert any(abs(p.centre[0] - (x0 + width / 2)) < 1.5 and abs(p.centre[1] - (y0 + height / 2)) < 1.5
+               and abs(p.width - width) < 3 and abs(p.height - height) < 3 for p in poses), poses
+
+
+def test_outlines_narrower_than_the_minimum_are_not_searched_for() -> None:
+    image = _with_block(200, 300, 40, 40, 40 + 40, 40 + round(40 / ASPECT))
+    assert find_outlines(image, ASPECT, 60) == []
 
 
 @pytest.mark.parametrize(("x0", "y0"), [(30, 40), (900, 700), (1150, 880)])

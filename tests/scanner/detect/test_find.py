@@ -15,6 +15,8 @@ import pytest
 from htq_mark.errors import UsageError
 from htq_mark.kit import Kit
 from htq_mark.scanner.detect import Detection, References, find_marks
+from htq_mark.scanner.detect.model import Pose
+from htq_mark.scanner.detect.verify import ImagePyramid, register, register_all
 
 from .scenes import (
     RECOLOURINGS,
@@ -166,3 +168,19 @@ def test_results_are_deterministic_and_picklable(kit: Kit, refs: References) -> 
 def test_bad_images_are_usage_errors(bad: object, match: str, kit: Kit, refs: References) -> None:
     with pytest.raises(UsageError, match=match):
         find_marks(bad, refs, spec=kit.spec)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("centre", [(320.0, 210.0), (40.0, 210.0)])  # whole, and cut by the left edge
+def test_a_pose_and_its_mirror_image_score_as_if_alone(centre: tuple[float, float], kit: Kit,
+                                                       refs: References) -> None:
+    image, placement = _mark(220, centre, rotation_deg=17)(kit)
+    (ox, oy), (rx, ry), _, (lx, ly) = placement.corners
+    pose = Pose((ox, oy), (rx - ox, ry - oy), (lx - ox, ly - oy))
+    mirror = Pose(pose.corners[2], (ox - rx, oy - ry), (ox - lx, oy - ly))
+    pyramid = ImagePyramid(image)
+    together = register_all(pyramid, (pose, mirror), refs.screen)
+    alone = [register(pyramid, p, refs.screen) for p in (pose, mirror)]
+    assert [r.pose for r in together] == [pose, mirror]
+    assert together[0].match == 1.0 and together[1].match < 0.5
+    for a, b in zip(together, alone):
+        assert (a.score, a.match, a.contrast) == pytest.approx((b.score, b.match, b.contrast), abs=0.02)

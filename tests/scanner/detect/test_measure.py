@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 import pytest
@@ -9,6 +11,16 @@ import pytest
 from htq_mark.kit import Kit
 from htq_mark.scanner.detect import Detection, References, find_marks
 from htq_mark.kit.colour import relative_luminance
+from htq_mark.scanner.detect.measure import (
+    _deviation,
+    _grouped_medians,
+    _histogram_starts,
+    _inside,
+    _luminance,
+    _median_colour,
+    _Pixels,
+    _row_norms,
+)
 
 from .scenes import RECOLOURINGS, Image, jpeg, place, plain, recolour, remove_element
 
@@ -158,3 +170,65 @@ def test_covered_marks(share: float, kit: Kit, refs: References) -> None:
         assert detection.measurements.covered_fraction == pytest.approx(share, abs=0.08)
     else:
         assert detection.measurements.covered_fraction == 0.0
+
+
+# The measuring helpers below count levels or look them up instead of sorting and
+# computing per pixel; they must agree exactly with the plain NumPy computation.
+
+def test_medians_by_counting_levels_match_numpy() -> None:
+    rng = np.random.default_rng(5)
+    rgb = rng.integers(0, 256, (40, 50, 3), dtype=np.uint8)
+    for share in (0.002, 0.3, 1.0):
+        mask = rng.random((40, 50)) < share
+        mask[7, 9] = True
+        expected = np.median(rgb[mask].astype(np.float32), axis=0)
+        assert np.array_equal(_median_colour(rgb, mask), expected)
+    groups = rng.integers(0, 4, 501)
+    values = rng.integers(0, 256, (501, 3), dtype=np.uint8)
+    medians, sizes = _grouped_medians(values, _histogram_starts(groups), 5)
+    for group in range(4):
+        assert sizes[group] == (groups == group).sum()
+        assert np.array_equal(medians[group], np.median(values[groups == group], axis=0))
+    assert sizes[4] == 0
+
+
+def test_looked_up_distances_and_luminances_match_numpy() -> None:
+    rng = np.random.default_rng(6)
+    rgb = rng.integers(0, 256, (30, 20, 3), dtype=np.uint8)
+    pixels = _Pixels.of(rgb)
+    colour = np.array([12.5, 200.0, 99.0])
+    assert np.array_equal(_deviation(pixels.rgba, colour), np.linalg.norm(rgb.astype(np.float32) - colour, axis=-1))
+    rows = rgb.reshape(-1, 3)
+    every_third = np.arange(0, len(rows), 3)
+    assert np.array_equal(_deviation(pixels.rgba_at(every_third), colour),
+                          np.linalg.norm(rows[every_third] - colour, axis=-1))
+    assert np.array_equal(_luminance(pixels.rgba_at(np.arange(len(rows)))), relative_luminance(rows.astype(np.float32)))
+    vectors = rng.normal(0.0, 50.0, (100, 3))
+    assert np.array_equal(_row_norms(vectors), np.linalg.norm(vectors, axis=1))
+
+
+def test_packed_pixels_give_the_same_colours() -> None:
+    rng = np.random.default_rng(7)
+    rgb = rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)
+    mask = rng.random((12, 16)) < 0.4
+    pixels = _Pixels.of(rgb)
+    assert np.array_equal(pixels.at(mask), rgb[mask])
+    assert np.array_equal(pixels.at(np.flatnonzero(mask)), rgb[mask])
+    assert np.array_equal(pixels.rgba[..., :3], rgb)
+    inner = pixels.crop(3, 2)
+    assert np.array_equal(inner.rgb, rgb[2:-2, 3:-3])
+    assert np.array_equal(inner.at(np.arange(5)), rgb[2:-2, 3:-3].reshape(-1, 3)[:5])
+
+
+@pytest.mark.parametrize(("angle", "x", "y"), [(0.0, 10.0, 8.0), (0.0, 1.0, 1.0), (0.0, 0.6, 0.6), (7.0, 30.0, 5.0),
+                                               (-3.0, 50.0, 40.0), (0.0, -4.0, 20.0), (30.0, 70.0, 55.0)])
+def test_inside_the_image_matches_warping_its_extent(angle: float, x: float, y: float) -> None:
+    shape, size = (60, 80), (20, 12)
+    turn = math.radians(angle)
+    scale = 1.3
+    extended = np.array([[scale * math.cos(turn), -scale * math.sin(turn), x],
+                         [scale * math.sin(turn), scale * math.cos(turn), y]])
+    expected = cv2.warpAffine(np.full(shape, 255, np.uint8), extended, size,
+                              flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_CONSTANT,
+                              borderValue=0) > 0
+    assert np.array_equal(_inside(shape, extended, size), expected)
