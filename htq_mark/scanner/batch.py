@@ -82,6 +82,12 @@ def _dumps(value: Any) -> bytes:
     return buffer.getvalue()
 
 
+# The worker imports this very copy of htq-mark: its folder replaces the current directory at the
+# head of the import path (which "python -m" would search first, finding any other htq_mark there).
+_WORKER_BOOT = ("import sys; sys.path[0] = sys.argv[1]; "
+                "from htq_mark.scanner.worker import main; main(sys.argv[1:])")
+
+
 class _Worker:
     """A worker process and the two pipes to it."""
 
@@ -89,12 +95,10 @@ class _Worker:
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         package_root = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "htq_mark.scanner.worker", str(to_child_read), str(from_child_write)],
-                pass_fds=(to_child_read, from_child_write), env=env, stdin=subprocess.DEVNULL,
+                [sys.executable, "-c", _WORKER_BOOT, package_root, str(to_child_read), str(from_child_write)],
+                pass_fds=(to_child_read, from_child_write), stdin=subprocess.DEVNULL,
                 # Nothing a parser prints may mix into a report written to standard output.
                 stdout=subprocess.DEVNULL, stderr=None if _DEBUG in os.environ else subprocess.DEVNULL,
                 close_fds=True)

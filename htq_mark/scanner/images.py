@@ -104,9 +104,43 @@ def _frame_count_within(image: Image.Image, name: str, limits: Limits) -> int:
     return count
 
 
-def _is_turned(image: Image.Image) -> bool:
+def _is_turned(image: Image.Image, data: bytes, kind: str) -> bool:
     """Whether the image's EXIF orientation asks a viewer to turn or flip it (exif_transpose copies even if not)."""
-    return image.getexif().get(_EXIF_ORIENTATION, 1) not in (1, None)
+    if kind == "png" and b"eXIf" not in data:
+        return False  # no EXIF chunk; asking Pillow would decode the whole image to look for one
+    try:
+        return image.getexif().get(_EXIF_ORIENTATION, 1) not in (1, None)
+    except (OSError, ValueError, SyntaxError, EOFError):
+        return True  # unreadable EXIF: the careful path decodes the image and reports any damage
+
+
+def _is_complete(data: bytes, kind: str) -> bool:
+    """Whether a PNG ends with its IEND chunk, a JPEG with its end-of-image marker."""
+    if kind == "png":
+        return data[-8:-4] == b"IEND"
+    return data[-2:] == b"\xff\xd9"
+
+
+def _decode_plain(data: bytes, kind: str, image: Image.Image) -> np.ndarray | None:
+    """Decode a complete, single-frame, 8-bit RGB or grey PNG or JPEG with OpenCV (faster); None otherwise.
+
+    Everything else (palettes, transparency, CMYK, 16-bit grey, EXIF turns,
+    several frames, damage) is left to Pillow, which reads it as a viewer shows it.
+    """
+    import numpy as np
+
+    if kind not in ("png", "jpeg") or image.mode not in ("RGB", "L") or "transparency" in image.info \
+            or getattr(image, "n_frames", 1) != 1 or not _is_complete(data, kind):
+        return None
+    import cv2
+
+    try:
+        bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+    except cv2.error:
+        return None
+    if bgr is None or bgr.shape != (image.size[1], image.size[0], 3) or bgr.dtype != np.uint8:
+        return None
+    return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB, dst=bgr), dtype=np.uint8)
 
 
 def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[Frame]:
@@ -118,6 +152,11 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
     try:
         _check_size(image, name, 1, limits)
         count = _frame_count_within(image, name, limits)
+        if count == 1 and not (kind in ("jpeg", "png") and _is_turned(image, data, kind)):
+            plain = _decode_plain(data, kind, image)
+            if plain is not None:
+                yield Frame(number=1, rgb=plain)
+                return
         for index in range(count):
             try:
                 if index:
@@ -125,7 +164,7 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
                 _check_size(image, name, index + 1, limits)
                 image.load()
                 frame: Image.Image = image
-                if index == 0 and kind in ("jpeg", "webp", "png", "tiff") and _is_turned(image):
+                if index == 0 and kind in ("jpeg", "webp", "png", "tiff") and _is_turned(image, data, kind):
                     frame = ImageOps.exif_transpose(image) or image
                 rgb = np.ascontiguousarray(np.asarray(_to_rgb(frame), dtype=np.uint8))
             except Image.DecompressionBombError as exc:

@@ -115,3 +115,12 @@ def test_a_worker_that_cannot_load_its_libraries_stops_the_scan_with_the_reason(
     monkeypatch.setenv("PYTHONPATH", str(broken))
     with pytest.raises(RuntimeError, match="could not start.*OpenCV is broken here"):
         scan([str(folder / "a.pdf")], kit=KIT, on=ON, jobs=2)
+
+
+def test_workers_use_this_copy_of_htq_mark_whatever_the_current_folder_holds(folder, tmp_path, monkeypatch):
+    shadow = tmp_path / "elsewhere" / "htq_mark"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('the wrong htq_mark was imported')\n")
+    monkeypatch.chdir(shadow.parent)
+    report = scan([str(folder / "b" / "post.png")], kit=KIT, on=ON, jobs=1)
+    assert report.documents[0].status == "ok" and len(report.documents[0].marks) == 1

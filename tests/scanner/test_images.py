@@ -98,14 +98,56 @@ def test_transparency_is_shown_over_white():
     assert tuple(rgb[5, 2]) == (0, 0, 0) and tuple(rgb[5, 8]) == (255, 255, 255)
 
 
-def test_exif_orientation_is_applied():
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_exif_orientation_is_applied(fmt):
     image = Image.fromarray(np.zeros((10, 30, 3), np.uint8))
     exif = image.getexif()
     exif[0x0112] = 6  # rotate 90 degrees clockwise to view
     out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif.tobytes())
-    rgb = next(read_frames(out.getvalue(), "jpeg", "x", Limits())).rgb
+    image.save(out, fmt, exif=exif.tobytes())
+    rgb = next(read_frames(out.getvalue(), fmt.lower(), "x", Limits())).rgb
     assert rgb.shape[:2] == (30, 10)
+
+
+def _photo_like(height=90, width=120):
+    rng = np.random.default_rng(5)
+    y, x = np.mgrid[:height, :width]
+    base = np.stack([x * 2, y * 2, (x + y)], axis=-1) % 256
+    return np.clip(base + rng.normal(0, 12, base.shape), 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L"])
+def test_plain_png_reads_exactly_as_pillow_shows_it(mode):
+    image = Image.fromarray(_photo_like()).convert(mode)
+    data = encode_image(image, "PNG")
+    rgb = next(read_frames(data, "png", "x", Limits())).rgb
+    assert np.array_equal(rgb, np.asarray(image.convert("RGB")))
+
+
+def test_plain_jpeg_reads_as_pillow_shows_it():
+    data = encode(_photo_like(), "JPEG", quality=80)
+    rgb = next(read_frames(data, "jpeg", "x", Limits())).rgb
+    with Image.open(io.BytesIO(data)) as image:
+        shown = np.asarray(image.convert("RGB"))
+    assert rgb.shape == shown.shape and np.abs(rgb.astype(int) - shown).mean() < 1.0
+
+
+@pytest.mark.parametrize("fmt, kind", [("PNG", "png"), ("JPEG", "jpeg")])
+def test_a_cut_off_image_with_exif_is_unreadable_with_the_name(fmt, kind):
+    image = Image.fromarray(_photo_like(200, 300))
+    exif = image.getexif()
+    exif[0x0112] = 1
+    out = io.BytesIO()
+    image.save(out, fmt, exif=exif.tobytes())
+    data = out.getvalue()
+    with pytest.raises(UnreadableFileError, match="cut-off"):
+        list(read_frames(data[: len(data) * 2 // 3], kind, "cut-off", Limits()))
+
+
+def encode_image(image, fmt):
+    out = io.BytesIO()
+    image.save(out, fmt)
+    return out.getvalue()
 
 
 def test_sixteen_bit_greyscale_is_scaled():

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from .model import Pose
 
 __all__ = ["Box", "Candidate", "colour_edge_map", "content_box", "dedupe", "edge_map", "find_candidates",
-           "find_outlines", "halve"]
+           "find_outlines", "halve", "sharpened_pose"]
 
 CANNY_LOW, CANNY_HIGH = 30, 60
 FLAT_MARGIN = 4              # px of a flat margin kept around content, so edge detection there is unchanged
@@ -35,6 +35,7 @@ HIDDEN_SHARES = (0.15, 0.25, 0.35, 0.45)  # shares of the height an edge may hid
 MIN_VISIBLE = 0.5            # a cropped hypothesis must keep at least this share of the artwork
 SHARPEN_BELOW_PX = 48        # outlines less tall than this (px) are traced again at full resolution...
 SHARPEN_PAD = 0.3            # ...in their box grown by this share of their height (and 4 px)
+SHARPEN_REACH = 0.1          # a traced outline replaces a pose it differs from by less than this share
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,8 @@ def halve(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> tuple[NDArray[np.u
     return flat, box_in_half
 
 
-def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float) -> list[Candidate]:
+def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
+                  halved: tuple[NDArray[np.uint8], Box | None] | None = None) -> list[Candidate]:
     """Candidates in ``rgb`` from its lightness edges and, on colourful images, those joined with colour edges.
 
     The search runs at half resolution, where the smallest mark searched for
@@ -177,11 +179,12 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float) -> li
     resolution around where they were found, which places them as precisely as
     a full search would (and drops text that only looked like one when halved).
     Colour edges close gaps where a mark is as light as what surrounds it, but
-    also join it to neighbours, so both views are searched.
+    also join it to neighbours, so both views are searched. ``halved`` is what
+    ``halve(rgb, content_box(rgb))`` returns, when it has been made already.
     """
     import cv2
 
-    half, box = halve(rgb, content_box(rgb))
+    half, box = halved if halved is not None else halve(rgb, content_box(rgb))
     edges = edge_map(half, box)
     colour_edges = colour_edge_map(half, box)
     views: list[tuple[NDArray[np.uint8], NDArray[np.uint8] | None]] = [(edges, None)]
@@ -209,6 +212,33 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float) -> li
         for crop in _merged([box for box, c, _ in small if c is colour]):
             found.extend(_sharpened(rgb, crop, colour, aspect, min_width))
     return dedupe(found)
+
+
+def sharpened_pose(rgb: NDArray[np.uint8], pose: Pose, aspect: float, min_width: float) -> Pose:
+    """``pose`` as a full-resolution trace of its outline places it, or ``pose`` itself if none is found.
+
+    An outline found at half resolution may sit a pixel off, which matters for a
+    mark that matches only in part (altered, say); this traces the edges around
+    it again at full resolution and takes the whole outline of about the same
+    place, size and turn. Only the few candidates worth judging closely need it.
+    """
+    height, width = rgb.shape[:2]
+    corners = np.asarray(pose.corners)
+    pad = SHARPEN_PAD * pose.height + 4
+    x0, y0 = (max(0, int(v)) for v in np.floor(corners.min(axis=0) - pad))
+    x1, y1 = int(min(width, np.ceil(corners[:, 0].max() + pad))), int(min(height, np.ceil(corners[:, 1].max() + pad)))
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return pose
+    edges = edge_map(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+    best, best_distance = pose, SHARPEN_REACH
+    for found in find_candidates(edges, aspect, min_width, whole_only=True):
+        for option in found.moved(float(x0), float(y0)).poses:
+            turn = abs((option.rotation_deg - pose.rotation_deg + 180.0) % 360.0 - 180.0)
+            distance = max(math.dist(option.centre, pose.centre) / pose.height, abs(option.width / pose.width - 1),
+                           abs(option.height / pose.height - 1), turn / 90.0)
+            if distance < best_distance:
+                best, best_distance = option, distance
+    return best
 
 
 def _sharpening_box(candidate: Candidate, size: tuple[int, int]) -> Box | None:

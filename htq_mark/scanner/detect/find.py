@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 
 from ...errors import UsageError
 from ...kit import Spec
-from .candidates import Candidate, find_outlines
+from .candidates import SHARPEN_BELOW_PX, Candidate, content_box, find_outlines, halve, sharpened_pose
 from .measure import measure
 from .model import Detection, Pose
 from .references import References
@@ -83,8 +83,8 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
     return scored
 
 
-def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs: References
-                        ) -> list[Registration]:
+def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs: References,
+                        min_width: float) -> list[Registration]:
     scored = _score_candidates(pyramid, candidates, refs)
     kept = sorted((r for r in scored if r.score >= SCORE_FLOOR), key=lambda r: -r.score)
     chosen: list[Registration] = []
@@ -93,7 +93,10 @@ def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs
             continue
         if len(chosen) >= MAX_REFINED:
             break
-        judged = register(pyramid, candidate.pose, refs.detect)
+        pose = candidate.pose
+        if pose.height >= SHARPEN_BELOW_PX:  # smaller outlines were traced at full resolution already
+            pose = sharpened_pose(pyramid.level(0), pose, refs.aspect_ratio, min_width)
+        judged = register(pyramid, pose, refs.detect)
         pose = refine(pyramid, judged, refs.measure)
         refined = judged if pose == judged.pose else register(pyramid, pose, refs.detect)
         # Alignment places the artwork more exactly than the rough score can tell (which favours
@@ -118,9 +121,11 @@ def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
     _check_image(rgb)
     rgb = np.ascontiguousarray(rgb)
     min_width = float(min_width_px if min_width_px is not None else spec.scan.minimum_detect_width_px)
-    pyramid = ImagePyramid(rgb)
+    half, box = halve(rgb, content_box(rgb))  # the candidates' search and the pyramid share the halving
+    pyramid = ImagePyramid(rgb, half)
+    candidates = find_outlines(rgb, refs.aspect_ratio, min_width, halved=(half, box))
     detections = []
-    for registration in _best_registrations(pyramid, find_outlines(rgb, refs.aspect_ratio, min_width), refs):
+    for registration in _best_registrations(pyramid, candidates, refs, min_width):
         confidence = confidence_of(registration.match)
         if confidence < spec.scan.minimum_confidence:
             continue

@@ -124,13 +124,23 @@ def _render_rgba(svg: bytes, width: int, height: int, variant: str) -> NDArray[n
 
 
 def _paint_index(rgba: NDArray[np.uint8], palette: Sequence[RGB]) -> NDArray[np.int16]:
-    """Per pixel: index of the nearest palette colour, or -1 where nothing is painted."""
-    colours = np.asarray(palette, dtype=np.float32)
-    pixels = rgba[..., :3].astype(np.float32)
-    distance = ((pixels[..., None, :] - colours) ** 2).sum(axis=-1)
-    index = distance.argmin(axis=-1).astype(np.int16)
+    """Per pixel: index of the nearest palette colour (the first, on a tie), or -1 where nothing is painted."""
+    import cv2
+
+    pixels = np.ascontiguousarray(rgba[..., :3])
+    index = np.zeros(pixels.shape[:2], np.int16)
+    nearest: NDArray[np.int32] | None = None
+    for k, colour in enumerate(palette):
+        difference = np.asarray(cv2.absdiff(pixels, np.array([*colour, 0], np.float64)), dtype=np.int32)
+        distance = np.einsum("ijk,ijk->ij", difference, difference)
+        if nearest is None:
+            nearest = distance
+            continue
+        closer = distance < nearest
+        nearest = np.where(closer, distance, nearest)
+        index[closer] = k
     index[rgba[..., 3] < 128] = -1
-    return np.asarray(index, dtype=np.int16)
+    return index
 
 
 def _fill_holes(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:

@@ -51,10 +51,17 @@ def disk(radius: int) -> NDArray[np.uint8]:
 
 
 class ImagePyramid:
-    """An RGB image and its halvings, made on demand (one per image being searched)."""
+    """An RGB image and its halvings (area averages), made on demand (one per image being searched).
 
-    def __init__(self, rgb: NDArray[np.uint8]) -> None:
+    ``half`` is the first halving, when it has been made already.
+    """
+
+    def __init__(self, rgb: NDArray[np.uint8], half: NDArray[np.uint8] | None = None) -> None:
         self._levels = [rgb]
+        if half is not None and min(rgb.shape[:2]) >= 8:
+            if half.shape != (rgb.shape[0] // 2, rgb.shape[1] // 2, 3):
+                raise ValueError(f"a halving of a {rgb.shape} image cannot be {half.shape}")
+            self._levels.append(half)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -68,7 +75,12 @@ class ImagePyramid:
             previous = self._levels[-1]
             if min(previous.shape[:2]) < 8:
                 break
-            self._levels.append(np.asarray(cv2.pyrDown(previous), dtype=np.uint8))
+            # Area averaging keeps pixel edges where scaling puts them (x / 2), unlike pyrDown's
+            # quarter-pixel shift; an odd last row or column is dropped.
+            half_height, half_width = previous.shape[0] // 2, previous.shape[1] // 2
+            self._levels.append(np.asarray(cv2.resize(previous[:2 * half_height, :2 * half_width],
+                                                      (half_width, half_height), interpolation=cv2.INTER_AREA),
+                                           dtype=np.uint8))
         return self._levels[min(index, len(self._levels) - 1)]
 
     def for_height(self, mark_height: float, frame_height: int) -> tuple[NDArray[np.uint8], float]:

@@ -184,3 +184,26 @@ def test_a_pose_and_its_mirror_image_score_as_if_alone(centre: tuple[float, floa
     assert together[0].match == 1.0 and together[1].match < 0.5
     for a, b in zip(together, alone):
         assert (a.score, a.match, a.contrast) == pytest.approx((b.score, b.match, b.contrast), abs=0.02)
+
+
+@pytest.mark.parametrize(("height", "width"), [(120, 200), (121, 201), (9, 8)])
+def test_pyramid_levels_are_area_halvings_with_pixel_edges_kept(height: int, width: int) -> None:
+    import cv2
+
+    from htq_mark.scanner.detect.candidates import halve
+
+    rgb = np.random.default_rng(3).integers(0, 256, (height, width, 3), dtype=np.uint8)
+    expected = cv2.resize(rgb[:height // 2 * 2, :width // 2 * 2], (width // 2, height // 2),
+                          interpolation=cv2.INTER_AREA)
+    assert np.array_equal(ImagePyramid(rgb).level(1), expected)
+    seeded = ImagePyramid(rgb, halve(rgb)[0])
+    assert np.array_equal(seeded.level(1), expected)
+    if min(height, width) >= 16:  # big enough to halve twice
+        image, factor = seeded.for_height(4 * 32.0, 32)
+        assert image.shape[1] == width // 2 // 2 and factor == image.shape[1] / width
+
+
+def test_a_pyramid_refuses_a_first_halving_of_the_wrong_size() -> None:
+    rgb = np.zeros((40, 60, 3), np.uint8)
+    with pytest.raises(ValueError, match="halving"):
+        ImagePyramid(rgb, np.zeros((21, 30, 3), np.uint8))
