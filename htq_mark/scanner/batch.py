@@ -123,13 +123,17 @@ class _Worker:
         self.deadline = time.monotonic() + seconds
         self.outgoing.send((index, item))
 
-    def stop(self) -> None:
+    def ask_to_stop(self) -> None:
+        """Tell the worker to exit once it has finished what it is doing (see :meth:`stop`)."""
         try:
             self.outgoing.send(None)
         except (OSError, ValueError):
             pass
+
+    def stop(self, deadline: float) -> None:
+        """Wait for the worker to exit (until ``deadline``, a monotonic time), then make sure it has."""
         try:
-            self.process.wait(_STOP_GRACE_S)
+            self.process.wait(max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             pass
         self.kill()
@@ -202,8 +206,11 @@ class _Pool:
                 self._collect(self._wait())
                 self._stop_overdue()
         finally:
+            for worker in self.workers:  # all at once: each exit takes a moment
+                worker.ask_to_stop()
+            deadline = time.monotonic() + _STOP_GRACE_S
             for worker in self.workers:
-                worker.stop()
+                worker.stop(deadline)
 
     def _hand_out(self) -> None:
         for worker in self.workers:

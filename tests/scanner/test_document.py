@@ -188,7 +188,10 @@ def test_a_parser_failure_is_unreadable(scan, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("bad data in the file")
 
+    import cv2
+
     monkeypatch.setattr(PIL.Image.Image, "load", broken)
+    monkeypatch.setattr(cv2, "imdecode", lambda *args: None)  # so Pillow's decoder is the one that fails
     result = scan(data)
     assert result.error.code == "unreadable" and "bad data in the file" in result.error.message
     assert "internal" not in result.error.message

@@ -33,7 +33,7 @@ BORDER_NEAR = 2.6            # outline points this close to the image edge are t
 MIN_UNCOVERED = 0.5          # an outline shorter than the artwork may be a mark with at most half covered
 HIDDEN_SHARES = (0.15, 0.25, 0.35, 0.45)  # shares of the height an edge may hide, tried for cropped outlines
 MIN_VISIBLE = 0.5            # a cropped hypothesis must keep at least this share of the artwork
-SHARPEN_BELOW_PX = 48        # outlines less tall than this (px) are traced again at full resolution...
+SHARPEN_BELOW_PX = 32        # outlines less tall than this (px) are traced again at full resolution...
 SHARPEN_PAD = 0.3            # ...in their box grown by this share of their height (and 4 px)
 SHARPEN_REACH = 0.1          # a traced outline replaces a pose it differs from by less than this share
 
@@ -328,15 +328,15 @@ def _full_candidate(points: NDArray[np.float32], aspect: float, min_width: float
     box = rect if rect is not None else cv2.minAreaRect(points)
     if not _sized_like_the_artwork(box, aspect, min_width):
         return None
-    e1, e2, a, b = _rect_axes(box)
-    if a < b:
-        e1, e2, a, b = e2, e1, b, a
     area = abs(cv2.contourArea(points))
-    if area < MIN_FILL * a * b:
+    if area < MIN_FILL * box[1][0] * box[1][1]:
         return None
     hull = cv2.contourArea(cv2.convexHull(points))
     if area < MIN_SOLIDITY * hull:
         return None
+    e1, e2, a, b = _rect_axes(box)
+    if a < b:
+        e1, e2, a, b = e2, e1, b, a
     centre = np.asarray(box[0], np.float64)
     # Something may cover one end (or one long side): the whole artwork may reach beyond it.
     extended: list[Pose] = []
@@ -470,7 +470,8 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool =
     (0.8 * ``min_width`` at least, no more than its box's diagonal); one touching
     the edge may be a mark ``cut`` off by it, so less is enough. Contours whose
     keys are in ``seen`` are left out, and those returned are added to it. Also
-    says whether any large contour touches the edge (seen before or not).
+    says whether any of those returned touches the edge: if none does, the
+    regions closed off by the edge are those of the view already seen.
     """
     import cv2
 
@@ -499,6 +500,7 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool =
     partial = touching & (extents_sq >= (0.45 * min_width) ** 2) & cut
     large = (lengths >= 4) & ~whole_image & (whole | partial)
     found = []
+    new_partial = False
     for i in np.flatnonzero(large).tolist():
         box = (int(lefts[i]), int(tops[i]), int(widths[i]), int(heights[i]))
         if seen is not None:
@@ -506,8 +508,9 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool =
             if key in seen:
                 continue
             seen.add(key)
+        new_partial = new_partial or bool(partial[i])
         found.append((contours[i].reshape(-1, 2).astype(np.float32) + 0.5, box))
-    return found, bool(partial.any())
+    return found, new_partial
 
 
 def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *,

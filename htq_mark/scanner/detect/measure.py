@@ -342,19 +342,26 @@ def _class_colours(refs: References, part_colours: list[NDArray[np.float64] | No
     class. Classes with no part seen keep their unmixed colour (``unmixed``, rows
     per class, is only needed when there are such classes).
     """
-    sizes = _part_sizes(refs)
     colours = np.zeros((refs.class_count, 3)) if unmixed is None else unmixed[:refs.class_count].copy()
     for k in range(len(colours)):
-        voters = [p for p, c in enumerate(part_colours) if c is not None and refs.part_class[p] == k]
-        if not voters:
-            continue
-        votes = np.array([part_colours[p] for p in voters])
-        weights = sizes[voters]
-        agree = np.linalg.norm(votes[:, None] - votes[None], axis=-1) <= PART_AGREEMENT
-        support = [(int(agree[i].sum()), int(weights[agree[i]].sum()), i) for i in range(len(voters))]
-        group = agree[max(support)[2]]
-        colours[k] = np.average(votes[group], axis=0, weights=weights[group])
+        agreed = _agreed_colour(refs, part_colours, k)
+        if agreed is not None:
+            colours[k] = agreed
     return colours
+
+
+def _agreed_colour(refs: References, part_colours: list[NDArray[np.float64] | None], k: int
+                   ) -> NDArray[np.float64] | None:
+    """The colour most of class ``k``'s parts share (ties go to the larger parts); None if none is seen."""
+    voters = [p for p, c in enumerate(part_colours) if c is not None and refs.part_class[p] == k]
+    if not voters:
+        return None
+    votes = np.array([part_colours[p] for p in voters])
+    weights = _part_sizes(refs)[voters]
+    agree = np.linalg.norm(votes[:, None] - votes[None], axis=-1) <= PART_AGREEMENT
+    support = [(int(agree[i].sum()), int(weights[agree[i]].sum()), i) for i in range(len(voters))]
+    group = agree[max(support)[2]]
+    return np.asarray(np.average(votes[group], axis=0, weights=weights[group]), dtype=np.float64)
 
 
 def _expected(refs: References, variant: str, background: NDArray[np.float64] | None
@@ -443,6 +450,36 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
         else:
             distance = distance[~knocked_out]  # knocked out over a varied background: it may show anything
     return float(distance.max()) if len(distance) else 0.0
+
+
+def _knockout_disagreement(refs: References, variant: str, part_colours: list[NDArray[np.float64] | None],
+                           judged: NDArray[np.bool_]) -> float:
+    """Largest delta E between the colours of the classes ``variant`` knocks out, each agreed by its judged parts."""
+    kept = [c if judged[p] else None for p, c in enumerate(part_colours)]
+    agreed = [_agreed_colour(refs, kept, k) for k, paint in enumerate(refs.palette(variant)) if paint is None]
+    colours = [c for c in agreed if c is not None]
+    if len(colours) < 2:
+        return 0.0
+    lab = srgb_to_lab(np.array(colours))
+    return float(delta_e(lab[:, None], lab[None]).max())
+
+
+def _knockouts_flat(core: _Pixels, refs: References, cores: _Cores, variant: str, judged: NDArray[np.bool_],
+                    visible: NDArray[np.bool_]) -> bool:
+    """Whether every class ``variant`` knocks out shows one flat colour in the cores of its judged parts."""
+    part_class = np.asarray(refs.part_class)
+    chosen = cores.part_pixels
+    if not visible.all():
+        chosen = chosen[visible.reshape(-1)[chosen]]
+    labels = cores.parts[chosen]
+    for k, paint in enumerate(refs.palette(variant)):
+        shown = judged & (part_class == k)
+        if paint is not None or not shown.any():
+            continue
+        pixels = chosen[np.concatenate([[False], shown])[labels]][::SURROUNDING_STEP]
+        if len(pixels) and not _is_flat_lab(srgb_to_lab(core.at(pixels).astype(np.float64))):
+            return False
+    return True
 
 
 def _is_flat_lab(lab: NDArray[np.float64]) -> bool:
@@ -722,6 +759,13 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     artwork_seen = float((_silhouette(frame) & visible).sum())
     hidden = _part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible))
     off_palette = _off_palette(refs, best, part_lab, seen, surroundings, flat, hidden) if best else 0.0
+    if best:
+        # Every knock-out shows the same background: where each shows one flat colour they
+        # must agree, however close each is to some colour around the mark. (A greyscale
+        # copy of the colour mark, taken for the black one, has white and grey knock-outs.)
+        disagreement = _knockout_disagreement(refs, best, part_colours, seen & ~hidden)
+        if disagreement > off_palette and _knockouts_flat(core, refs, cores, best, seen & ~hidden, visible):
+            off_palette = disagreement
 
     px_per_frame_x = width_px / frame.width
     px_per_frame_y = height_px / frame.height

@@ -22,7 +22,7 @@ from htq_mark.scanner.detect.measure import (
     _row_norms,
 )
 
-from .scenes import RECOLOURINGS, Image, jpeg, place, plain, recolour, remove_element
+from .scenes import RECOLOURINGS, Image, jpeg, photo_like, place, plain, recolour, remove_element
 
 WHITE, DARK = (255, 255, 255), (22, 28, 40)
 CENTRE, WIDTH = (320.0, 210.0), 256.0
@@ -141,6 +141,32 @@ def test_recoloured_marks_match_no_variant(how: str, kit: Kit, refs: References)
     detection = _only(image, kit, refs)
     assert detection.variant is None
     assert detection.measurements.palette_distance > kit.spec.scan.colour_tolerance_delta_e
+
+
+# Light backgrounds from white down to a grey between the greys a greyscale copy turns white and amber into,
+# plain and photographic (luminance varying too little for a "photo" background).
+LIGHT_BACKGROUNDS = {"white": lambda: plain(WHITE), "grey": lambda: plain((222, 222, 222)),
+                     "warm": lambda: plain((236, 228, 205)), "mid-grey": lambda: plain((200, 200, 200)),
+                     "photo": lambda: photo_like(4), "photo-2": lambda: photo_like(11)}
+
+
+@pytest.mark.parametrize("background", list(LIGHT_BACKGROUNDS))
+def test_a_greyscale_colour_mark_is_not_the_black_variant(background: str, kit: Kit, refs: References) -> None:
+    # Its knock-outs (for the black variant) would be two distinct flat greys, white and amber's grey.
+    svg = recolour(kit.artwork["colour"].svg, RECOLOURINGS["greyscale"])
+    image, _ = place(LIGHT_BACKGROUNDS[background](), kit, "colour", CENTRE, WIDTH, svg=svg)
+    detection = _only(image, kit, refs)
+    assert detection.variant is None
+    assert detection.measurements.palette_distance > kit.spec.scan.colour_tolerance_delta_e
+
+
+@pytest.mark.parametrize("background", list(LIGHT_BACKGROUNDS))
+def test_the_black_variant_on_light_backgrounds_is_recognised(background: str, kit: Kit,
+                                                              refs: References) -> None:
+    image, _ = place(LIGHT_BACKGROUNDS[background](), kit, "black", CENTRE, WIDTH)
+    detection = _only(jpeg(image, 80), kit, refs)
+    assert detection.variant == "black"
+    assert detection.measurements.palette_distance < kit.spec.scan.colour_tolerance_delta_e / 2
 
 
 @pytest.mark.parametrize(("part", "altered"), [(None, False), ("tile", True), ("title", False), ("chevron", False)])
