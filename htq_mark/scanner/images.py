@@ -114,10 +114,35 @@ def _is_turned(image: Image.Image, data: bytes, kind: str) -> bool:
         return True  # unreadable EXIF: the careful path decodes the image and reports any damage
 
 
+#: PNG chunks a plain still image may hold; anything else (animation, unknown chunks) goes to Pillow.
+_PLAIN_PNG_CHUNKS = frozenset({b"IHDR", b"IDAT", b"IEND", b"PLTE", b"sRGB", b"gAMA", b"cHRM", b"iCCP", b"pHYs",
+                               b"tEXt", b"zTXt", b"iTXt", b"tIME", b"bKGD", b"sBIT"})
+
+
+def _is_plain_png(data: bytes) -> bool:
+    """Whether a PNG is a whole still image whose every chunk fits in the file.
+
+    OpenCV trusts chunk lengths when it allocates, so a length claiming gigabytes
+    must never reach it; Pillow reads such files within the scanner's limits.
+    """
+    position, end = 8, len(data)
+    first = True
+    while position + 12 <= end:
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind = data[position + 4:position + 8]
+        if kind not in _PLAIN_PNG_CHUNKS or (first and kind != b"IHDR") or position + 12 + length > end:
+            return False
+        position += 12 + length
+        first = False
+        if kind == b"IEND":
+            return position == end
+    return False
+
+
 def _is_complete(data: bytes, kind: str) -> bool:
-    """Whether a PNG ends with its IEND chunk, a JPEG with its end-of-image marker."""
+    """Whether a PNG is whole and plain (see :func:`_is_plain_png`), a JPEG ends with its end-of-image marker."""
     if kind == "png":
-        return data[-8:-4] == b"IEND"
+        return _is_plain_png(data)
     return data[-2:] == b"\xff\xd9"
 
 

@@ -156,3 +156,35 @@ def test_sixteen_bit_greyscale_is_scaled():
     Image.fromarray(grey).save(out, "PNG")
     rgb = next(read_frames(out.getvalue(), "png", "x", Limits())).rgb
     assert rgb.shape == (64, 64, 3) and rgb.max() == 255 and rgb.min() == 0
+
+
+def _lying_png():
+    """A valid 640x420 PNG whose IDAT chunk claims to be 2.6 GB long."""
+    data = bytearray(encode(_photo_like(420, 640), "PNG"))
+    idat = data.index(b"IDAT") - 4
+    data[idat:idat + 4] = (2_684_366_236).to_bytes(4, "big")
+    return bytes(data)
+
+
+def test_a_png_chunk_claiming_gigabytes_is_unreadable_without_allocating_them(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "lying.png"
+    path.write_bytes(_lying_png())
+    code = ("import resource, sys; from htq_mark.scanner.document import scan_document; "
+            "r = scan_document(sys.argv[1]); "
+            "print(r.status, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True,
+                         timeout=120).stdout.split()
+    assert out[0] == "error" and int(out[1]) < 600  # MiB: the claimed 2.6 GB was never reserved
+
+
+@pytest.mark.parametrize("chunk", [b"acTL", b"fcTL", b"zzZz"])
+def test_pngs_with_other_chunks_are_read_by_pillow(chunk):
+    from htq_mark.scanner.images import _is_plain_png
+
+    data = encode(_photo_like(), "PNG")
+    assert _is_plain_png(data)
+    extra = len(b"abcd").to_bytes(4, "big") + chunk + b"abcd" + zlib.crc32(chunk + b"abcd").to_bytes(4, "big")
+    assert not _is_plain_png(data[:33] + extra + data[33:])
