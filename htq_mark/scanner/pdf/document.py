@@ -46,11 +46,27 @@ def page_box(page: pypdfium2.PdfPage) -> PageBox:
                    view=view_matrix((x0, y0, x1, y1), rotation))
 
 
+def _reset_last_error() -> None:
+    """Leave pdfium's last error at "format" (a load of a bare header fails so).
+
+    Some loads fail without setting the error, which then still tells of the
+    document before (a password error, say); this way such a failure reads as
+    damage, whatever came before.
+    """
+    import pypdfium2
+
+    try:
+        pypdfium2.PdfDocument(b"%PDF-1.0\n").close()
+    except pypdfium2.PdfiumError:
+        pass
+
+
 @contextmanager
 def open_pdf(data: bytes, name: str, password: str | None, limits: Limits) -> Iterator[pypdfium2.PdfDocument]:
     """Open the PDF in ``data`` with pdfium; closes it on exit."""
     import pypdfium2
 
+    _reset_last_error()
     try:
         document = pypdfium2.PdfDocument(data, password=password)
     except pypdfium2.PdfiumError as exc:

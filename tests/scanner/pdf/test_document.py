@@ -73,3 +73,12 @@ def test_page_limit_is_checked_before_rendering():
 def test_damaged_pdf_is_unreadable_naming_the_file(data):
     with pytest.raises(UnreadableFileError, match="^bad.pdf: "):
         _open(data, "bad.pdf", None, Limits())
+
+
+def test_a_damaged_pdf_opened_after_an_encrypted_one_is_still_unreadable():
+    # pdfium fails on this file without setting its last error, which still says "password"
+    # from the encrypted document before it.
+    with pytest.raises(EncryptedDocumentError):
+        _open(encrypt(pdf_pages([""]), user_password="secret"), "locked.pdf", None, Limits())
+    with pytest.raises(UnreadableFileError, match="^damaged.pdf: "):
+        _open(corpus_file("pdfjs/issue19484_1.pdf"), "damaged.pdf", None, Limits())
