@@ -104,13 +104,17 @@ def edge_map(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> NDArray[np.uint
     import cv2
 
     height, width = rgb.shape[:2]
+    if box is None:
+        return np.zeros((height, width), np.uint8)
+    # A flat margin around the box keeps every gradient Canny looks at as it is in
+    # the whole image, so it finds exactly the same edges.
+    x0, y0, x1, y1 = _grown(box, FLAT_MARGIN, (width, height))
+    grey = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
+    found = np.asarray(cv2.Canny(grey, CANNY_LOW, CANNY_HIGH), dtype=np.uint8)
+    if (x0, y0, x1, y1) == (0, 0, width, height):
+        return found
     edges = np.zeros((height, width), np.uint8)
-    if box is not None:
-        # A flat margin around the box keeps every gradient Canny looks at as it is in
-        # the whole image, so it finds exactly the same edges.
-        x0, y0, x1, y1 = _grown(box, FLAT_MARGIN, (width, height))
-        grey = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
-        edges[y0:y1, x0:x1] = cv2.Canny(grey, CANNY_LOW, CANNY_HIGH)
+    edges[y0:y1, x0:x1] = found
     return edges
 
 
@@ -191,27 +195,34 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
     if colour_edges is not None:
         views.append((np.asarray(cv2.bitwise_or(edges, colour_edges), dtype=np.uint8), colour_edges))
     found: list[Candidate] = []
-    small: list[tuple[Box, NDArray[np.uint8] | None, Candidate]] = []
+    small: list[tuple[Box, NDArray[np.uint8] | None]] = []
+    size = (rgb.shape[1], rgb.shape[0])
     seen: set[tuple[int, ...]] = set()
     contours: set[ContourKey] = set()  # contours both views show are looked at once
     for view, colour in views:
         for candidate in find_candidates(view, aspect, min_width / 2, seen=contours):
-            if _key(candidate) in seen:  # an outline both views show is traced once
+            key = _key(candidate)
+            if key in seen:  # an outline both views show is traced once
                 continue
-            seen.add(_key(candidate))
+            seen.add(key)
             # Canny marks the pixel before a step, so an outline sits half a pixel early, a whole
             # one at half resolution: moving it by half a pixel puts it where a full search would.
-            placed = candidate.scaled(2.0).moved(0.5, 0.5)
-            crop = _sharpening_box(placed, (rgb.shape[1], rgb.shape[0]))
-            if placed.poses[0].height >= SHARPEN_BELOW_PX or crop is None:
-                found.append(placed)
+            poses = tuple(map(_placed, candidate.poses))
+            if poses[0].height >= SHARPEN_BELOW_PX or (crop := _sharpening_box(poses, size)) is None:
+                found.append(Candidate(poses, tuple(map(_placed, candidate.extended))))
             else:
-                small.append((crop, colour, placed))
-    for colour in {id(c): c for _, c, _ in small}.values():
+                small.append((crop, colour))
+    for colour in {id(c): c for _, c in small}.values():
         # Overlapping boxes (in the same view) are traced together, once.
-        for crop in _merged([box for box, c, _ in small if c is colour]):
+        for crop in _merged([box for box, c in small if c is colour]):
             found.extend(_sharpened(rgb, crop, colour, aspect, min_width))
     return dedupe(found)
+
+
+def _placed(pose: Pose) -> Pose:
+    """A pose found at half resolution in the full image: ``pose.scaled(2.0).moved(0.5, 0.5)`` in one step."""
+    (ox, oy), (ax, ay), (bx, by) = pose.origin, pose.x_axis, pose.y_axis
+    return Pose((ox * 2.0 + 0.5, oy * 2.0 + 0.5), (ax * 2.0, ay * 2.0), (bx * 2.0, by * 2.0))
 
 
 def sharpened_pose(rgb: NDArray[np.uint8], pose: Pose, aspect: float, min_width: float) -> Pose:
@@ -241,15 +252,16 @@ def sharpened_pose(rgb: NDArray[np.uint8], pose: Pose, aspect: float, min_width:
     return best
 
 
-def _sharpening_box(candidate: Candidate, size: tuple[int, int]) -> Box | None:
-    """The box a small candidate is traced again in, or None if it reaches the image's edge.
+def _sharpening_box(poses: Sequence[Pose], size: tuple[int, int]) -> Box | None:
+    """The box a small candidate (its ``poses``) is traced again in, or None if it reaches the image's edge.
 
     Outlines cut by the edge are only found in the whole image, so such a candidate is kept as it is.
     """
-    corners = np.array([corner for pose in candidate.poses for corner in pose.corners])
-    pad = SHARPEN_PAD * candidate.poses[0].height + 4
-    x0, y0 = (int(v) for v in np.floor(corners.min(axis=0) - pad))
-    x1, y1 = (int(v) for v in np.ceil(corners.max(axis=0) + pad))
+    corners = [corner for pose in poses for corner in pose.corners]
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    pad = SHARPEN_PAD * poses[0].height + 4
+    x0, y0 = math.floor(min(xs) - pad), math.floor(min(ys) - pad)
+    x1, y1 = math.ceil(max(xs) + pad), math.ceil(max(ys) + pad)
     if x0 < 0 or y0 < 0 or x1 > size[0] or y1 > size[1]:
         return None
     return x0, y0, x1, y1
@@ -282,24 +294,26 @@ def _sharpened(rgb: NDArray[np.uint8], crop: Box, colour_edges: NDArray[np.uint8
         # The colour edges as a full-resolution search saw them: each half-resolution pixel twice over.
         hx0, hy0 = x0 // 2, y0 // 2
         part = colour_edges[hy0:(y1 + 1) // 2, hx0:(x1 + 1) // 2]
-        doubled = np.repeat(np.repeat(part, 2, axis=0), 2, axis=1)[y0 - 2 * hy0:, x0 - 2 * hx0:]
-        shown = np.zeros_like(edges)
+        doubled = cv2.resize(part, (2 * part.shape[1], 2 * part.shape[0]),
+                             interpolation=cv2.INTER_NEAREST)[y0 - 2 * hy0:, x0 - 2 * hx0:]
         rows, columns = min(doubled.shape[0], edges.shape[0]), min(doubled.shape[1], edges.shape[1])
-        shown[:rows, :columns] = doubled[:rows, :columns]
-        edges = np.asarray(cv2.bitwise_or(edges, shown), dtype=np.uint8)
+        np.bitwise_or(edges[:rows, :columns], doubled[:rows, :columns], out=edges[:rows, :columns])
     return [found.moved(float(x0), float(y0)) for found in find_candidates(edges, aspect, min_width, whole_only=True)]
 
 
-def _rect_axes(rect: Rect) -> tuple[NDArray[np.float64], NDArray[np.float64], float, float]:
+Vector = tuple[float, float]
+
+
+def _rect_axes(rect: Rect) -> tuple[Vector, Vector, float, float]:
     """Unit vectors along a rotated rectangle's sides and the side lengths (e1 with length a, e2 with b)."""
     (_, _), (a, b), angle = rect
     theta = math.radians(angle)
-    e1 = np.array([math.cos(theta), math.sin(theta)])
-    e2 = np.array([-e1[1], e1[0]])
-    return e1, e2, float(a), float(b)
+    cos, sin = math.cos(theta), math.sin(theta)
+    return (cos, sin), (-sin, cos), float(a), float(b)
 
 
-def _poses(centre: NDArray[np.float64], axis: NDArray[np.float64], width: float, height: float) -> list[Pose]:
+def _poses(centre: Vector | NDArray[np.float64], axis: Vector | NDArray[np.float64], width: float,
+           height: float) -> list[Pose]:
     """Both poses of an artwork rectangle whose top edge runs along +/-axis."""
     cx, cy, ax, ay = float(centre[0]), float(centre[1]), float(axis[0]), float(axis[1])
     poses = []
@@ -337,20 +351,25 @@ def _full_candidate(points: NDArray[np.float32], aspect: float, min_width: float
     e1, e2, a, b = _rect_axes(box)
     if a < b:
         e1, e2, a, b = e2, e1, b, a
-    centre = np.asarray(box[0], np.float64)
+    centre = (float(box[0][0]), float(box[0][1]))
     # Something may cover one end (or one long side): the whole artwork may reach beyond it.
     extended: list[Pose] = []
     if a / b < aspect * 0.92:
         full = aspect * b
         if a >= MIN_UNCOVERED * full:
             for sign in (1.0, -1.0):
-                extended.extend(_poses(centre + e1 * sign * (full - a) / 2, e1, full, b))
+                extended.extend(_poses(_along(centre, e1, sign * (full - a) / 2), e1, full, b))
     elif a / b > aspect * 1.08:
         full = a / aspect
         if b >= MIN_UNCOVERED * full:
             for sign in (1.0, -1.0):
-                extended.extend(_poses(centre + e2 * sign * (full - b) / 2, e1, a, full))
+                extended.extend(_poses(_along(centre, e2, sign * (full - b) / 2), e1, a, full))
     return Candidate(tuple(_poses(centre, e1, a, b)), tuple(extended))
+
+
+def _along(point: Vector, axis: Vector, distance: float) -> Vector:
+    """``point`` moved by ``distance`` along the unit vector ``axis``."""
+    return point[0] + axis[0] * distance, point[1] + axis[1] * distance
 
 
 def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_], aspect: float,
@@ -362,7 +381,7 @@ def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_]
     if len(inner) < 5:
         return None
     rect = cv2.minAreaRect(inner)
-    e1, e2, _, _ = _rect_axes(rect)
+    e1, e2 = (np.array(axis) for axis in _rect_axes(rect)[:2])
     centre = np.asarray(rect[0], np.float64)
     offsets = points.astype(np.float64) - centre
     p, q = offsets @ e1, offsets @ e2
@@ -418,16 +437,23 @@ def _densify(points: NDArray[np.float32], step: float = 2.0) -> NDArray[np.float
     lengths = np.hypot(*(following - points).T)
     counts = np.maximum(1, np.ceil(lengths / step).astype(int))
     index = np.repeat(np.arange(len(points)), counts)
-    offsets = np.concatenate([np.arange(n) / n for n in counts])[:, None]
+    # Within each side: 0, 1/n, ..., (n-1)/n.
+    firsts = np.cumsum(counts) - counts
+    offsets = ((np.arange(len(index)) - np.repeat(firsts, counts)) / np.repeat(counts, counts))[:, None]
     return np.asarray(points[index] + (following[index] - points[index]) * offsets, dtype=np.float32)
 
 
 def _key(candidate: Candidate) -> tuple[int, ...]:
+    # Pose's centre, width, height and rotation_deg, worked out here at once (it is called for every outline).
     pose = candidate.poses[0]
-    cx, cy = pose.centre
-    step = max(1.0, 0.08 * pose.height)
-    return (round(cx / step), round(cy / step), round(20 * math.log(pose.width)),
-            round(20 * math.log(pose.height)), round(pose.rotation_deg / 4) % 45)
+    (ox, oy), (ax, ay), (bx, by) = pose.origin, pose.x_axis, pose.y_axis
+    cx, cy = ox + (ax + bx) / 2, oy + (ay + by) / 2
+    width, height = math.hypot(ax, ay), math.hypot(bx, by)
+    angle = math.degrees(math.atan2(-ay, ax))
+    rotation = 180.0 if angle <= -180.0 else angle
+    step = max(1.0, 0.08 * height)
+    return (round(cx / step), round(cy / step), round(20 * math.log(width)),
+            round(20 * math.log(height)), round(rotation / 4) % 45)
 
 
 def dedupe(candidates: list[Candidate]) -> list[Candidate]:
@@ -448,11 +474,6 @@ def _hull(points: NDArray[np.float32]) -> NDArray[np.float32]:
     return np.asarray(cv2.convexHull(points).reshape(-1, 2), dtype=np.float32)
 
 
-def _touches(box: tuple[int, int, int, int], size: tuple[int, int]) -> bool:
-    x, y, w, h = box
-    return x < BORDER_NEAR or y < BORDER_NEAR or x + w > size[0] - BORDER_NEAR or y + h > size[1] - BORDER_NEAR
-
-
 def _on_border(points: NDArray[np.float32], size: tuple[int, int]) -> NDArray[np.bool_]:
     return np.asarray((points[:, 0] < BORDER_NEAR) | (points[:, 1] < BORDER_NEAR)
                       | (points[:, 0] > size[0] - BORDER_NEAR) | (points[:, 1] > size[1] - BORDER_NEAR))
@@ -463,8 +484,8 @@ ContourKey = tuple[int, int, int, int, int, int]  # view (plain or framed), leng
 
 def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool = True, cut: bool = True,
                     seen: set[ContourKey] | None = None, framed: bool = False
-                    ) -> tuple[list[tuple[NDArray[np.float32], tuple[int, int, int, int]]], bool]:
-    """Contours (as float points, pixel centres at +0.5) big enough to be a mark, with their boxes.
+                    ) -> tuple[list[tuple[NDArray[np.float32], bool]], bool]:
+    """Contours (as float points, pixel centres at +0.5) big enough to be a mark, and whether each touches the edge.
 
     A contour ``clear`` of the image's edge must span the artwork's long side
     (0.8 * ``min_width`` at least, no more than its box's diagonal); one touching
@@ -488,11 +509,10 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool =
     # Boxes of all contours at once: busy images have thousands of contours, nearly all small.
     lengths = np.fromiter(map(len, contours), dtype=np.intp, count=len(contours))
     points = np.concatenate(contours).reshape(-1, 2)
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    lefts, tops = np.minimum.reduceat(points[:, 0], starts), np.minimum.reduceat(points[:, 1], starts)
-    widths = np.maximum.reduceat(points[:, 0], starts) - lefts + 1
-    heights = np.maximum.reduceat(points[:, 1], starts) - tops + 1
-    extents_sq = widths.astype(np.float64) ** 2 + heights.astype(np.float64) ** 2
+    starts = np.cumsum(lengths) - lengths
+    (lefts, tops), (rights, bottoms) = np.minimum.reduceat(points, starts).T, np.maximum.reduceat(points, starts).T
+    widths, heights = rights - lefts + 1, bottoms - tops + 1
+    extents_sq = np.square(widths, dtype=np.float64) + np.square(heights, dtype=np.float64)
     whole_image = (widths >= width - 2) & (heights >= height - 2)
     touching = (lefts < BORDER_NEAR) | (tops < BORDER_NEAR) | (lefts + widths > width - BORDER_NEAR) \
         | (tops + heights > height - BORDER_NEAR)
@@ -501,15 +521,18 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool =
     large = (lengths >= 4) & ~whole_image & (whole | partial)
     found = []
     new_partial = False
-    for i in np.flatnonzero(large).tolist():
-        box = (int(lefts[i]), int(tops[i]), int(widths[i]), int(heights[i]))
+    chosen = np.flatnonzero(large)
+    for i, length, left, top, box_width, box_height, cut_off in zip(
+            chosen.tolist(), lengths[chosen].tolist(), lefts[chosen].tolist(), tops[chosen].tolist(),
+            widths[chosen].tolist(), heights[chosen].tolist(), partial[chosen].tolist()):
         if seen is not None:
-            key = (int(framed), int(lengths[i]), *box)
+            key = (int(framed), length, left, top, box_width, box_height)
             if key in seen:
                 continue
             seen.add(key)
-        new_partial = new_partial or bool(partial[i])
-        found.append((contours[i].reshape(-1, 2).astype(np.float32) + 0.5, box))
+        new_partial = new_partial or cut_off
+        points_at_centres = np.add(contours[i].reshape(-1, 2), 0.5, dtype=np.float32)
+        found.append((points_at_centres, bool(touching[i])))
     return found, new_partial
 
 
@@ -529,8 +552,8 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *
     size = (width, height)
     found: list[Candidate | None] = []
     contours, touching = _large_contours(edges, min_width, cut=not whole_only, seen=seen)
-    for points, box in contours:
-        if not _touches(box, size):
+    for points, at_edge in contours:
+        if not at_edge:
             # A point set and its hull have the same minimum-area rectangle: one test rules out both.
             rect = cv2.minAreaRect(points)
             if not _sized_like_the_artwork(rect, aspect, min_width):

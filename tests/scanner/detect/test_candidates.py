@@ -7,9 +7,13 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
+from htq_mark.scanner.detect.model import Pose
+
 from htq_mark.scanner.detect.candidates import (
     CANNY_HIGH,
     CANNY_LOW,
+    _densify,
+    _placed,
     colour_edge_map,
     content_box,
     edge_map,
@@ -132,3 +136,17 @@ def test_text_sized_outlines_are_not_candidates() -> None:
     for x in range(10, 380, 30):
         cv2.rectangle(edges, (x, 100), (x + 20, 120), 255, 1)  # glyph-sized boxes
     assert find_candidates(edges, ASPECT, 60) == []
+
+
+def test_a_pose_found_at_half_resolution_is_placed_as_scaling_and_moving_it() -> None:
+    pose = Pose((10.25, 3.5), (40.1, -7.3), (2.9, 16.05))
+    assert _placed(pose) == pose.scaled(2.0).moved(0.5, 0.5)
+
+
+def test_a_densified_polygon_keeps_its_corners_and_has_points_every_step() -> None:
+    square = np.array([[0, 0], [7, 0], [7, 3], [0, 3]], np.float32)
+    dense = _densify(square, step=2.0)
+    assert dense.dtype == np.float32
+    assert all(any((point == dense).all(axis=1)) for point in square)
+    gaps = np.hypot(*(np.roll(dense, -1, axis=0) - dense).T)
+    assert gaps.max() <= 2.0 and len(dense) == 4 + 2 + 4 + 2
