@@ -215,7 +215,7 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
     for colour in {id(c): c for _, c in small}.values():
         # Overlapping boxes (in the same view) are traced together, once.
         for crop in _merged([box for box, c in small if c is colour]):
-            found.extend(_sharpened(rgb, crop, colour, aspect, min_width))
+            found.extend(_whole_outlines_in(rgb, crop, colour, aspect, min_width))
     return dedupe(found)
 
 
@@ -234,16 +234,13 @@ def sharpened_pose(rgb: NDArray[np.uint8], pose: Pose, aspect: float, min_width:
     place, size and turn. Only the few candidates worth judging closely need it.
     """
     height, width = rgb.shape[:2]
-    corners = np.asarray(pose.corners)
-    pad = SHARPEN_PAD * pose.height + 4
-    x0, y0 = (max(0, int(v)) for v in np.floor(corners.min(axis=0) - pad))
-    x1, y1 = int(min(width, np.ceil(corners[:, 0].max() + pad))), int(min(height, np.ceil(corners[:, 1].max() + pad)))
+    x0, y0, x1, y1 = _padded_box((pose,))
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(width, x1), min(height, y1)
     if x1 - x0 < 8 or y1 - y0 < 8:
         return pose
-    edges = edge_map(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
     best, best_distance = pose, SHARPEN_REACH
-    for found in find_candidates(edges, aspect, min_width, whole_only=True):
-        for option in found.moved(float(x0), float(y0)).poses:
+    for found in _whole_outlines_in(rgb, (x0, y0, x1, y1), None, aspect, min_width):
+        for option in found.poses:
             turn = abs((option.rotation_deg - pose.rotation_deg + 180.0) % 360.0 - 180.0)
             distance = max(math.dist(option.centre, pose.centre) / pose.height, abs(option.width / pose.width - 1),
                            abs(option.height / pose.height - 1), turn / 90.0)
@@ -252,16 +249,20 @@ def sharpened_pose(rgb: NDArray[np.uint8], pose: Pose, aspect: float, min_width:
     return best
 
 
+def _padded_box(poses: Sequence[Pose]) -> Box:
+    """The box around ``poses`` grown by SHARPEN_PAD of the first one's height and 4 px (may leave the image)."""
+    corners = [corner for pose in poses for corner in pose.corners]
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    pad = SHARPEN_PAD * poses[0].height + 4
+    return math.floor(min(xs) - pad), math.floor(min(ys) - pad), math.ceil(max(xs) + pad), math.ceil(max(ys) + pad)
+
+
 def _sharpening_box(poses: Sequence[Pose], size: tuple[int, int]) -> Box | None:
     """The box a small candidate (its ``poses``) is traced again in, or None if it reaches the image's edge.
 
     Outlines cut by the edge are only found in the whole image, so such a candidate is kept as it is.
     """
-    corners = [corner for pose in poses for corner in pose.corners]
-    xs, ys = [x for x, _ in corners], [y for _, y in corners]
-    pad = SHARPEN_PAD * poses[0].height + 4
-    x0, y0 = math.floor(min(xs) - pad), math.floor(min(ys) - pad)
-    x1, y1 = math.ceil(max(xs) + pad), math.ceil(max(ys) + pad)
+    x0, y0, x1, y1 = _padded_box(poses)
     if x0 < 0 or y0 < 0 or x1 > size[0] or y1 > size[1]:
         return None
     return x0, y0, x1, y1
@@ -283,7 +284,7 @@ def _merged(boxes: list[Box]) -> list[Box]:
     return merged
 
 
-def _sharpened(rgb: NDArray[np.uint8], crop: Box, colour_edges: NDArray[np.uint8] | None,
+def _whole_outlines_in(rgb: NDArray[np.uint8], crop: Box, colour_edges: NDArray[np.uint8] | None,
                aspect: float, min_width: float) -> list[Candidate]:
     """The whole outlines found at full resolution in ``crop`` (with the colour edges of the view, if any)."""
     import cv2
