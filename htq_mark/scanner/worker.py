@@ -21,7 +21,8 @@ from typing import Any
 def _load_scanning_libraries() -> None:
     """Import what scanning needs before the first document, so its time limit is spent on it.
 
-    pypdf is left until a PDF page shows a mark (it reads the document's structure then).
+    pypdf is left until a PDF page shows a mark (it reads the document's structure then), and
+    Pillow's rarer image plugins (WebP, TIFF) until such a file comes.
     """
     for library in ("cv2", "pypdfium2"):
         importlib.import_module(library)
@@ -31,7 +32,7 @@ def _load_scanning_libraries() -> None:
     from .detect import find  # noqa: F401
     from .pdf import document, placements, render  # noqa: F401
 
-    Image.init()
+    Image.preinit()
 
 
 def serve(incoming: Connection, outgoing: Connection) -> None:
