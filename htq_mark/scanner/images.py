@@ -147,15 +147,16 @@ def _is_complete(data: bytes, kind: str) -> bool:
 
 
 def _decode_plain(data: bytes, kind: str, image: Image.Image) -> np.ndarray | None:
-    """Decode a complete, single-frame, 8-bit RGB or grey PNG or JPEG with OpenCV (faster); None otherwise.
+    """Decode a complete 8-bit RGB or grey PNG or JPEG with OpenCV (faster); None otherwise.
 
-    Everything else (palettes, transparency, CMYK, 16-bit grey, EXIF turns,
-    several frames, damage) is left to Pillow, which reads it as a viewer shows it.
+    The caller passes only single-frame images that need no EXIF turn; everything
+    else (palettes, transparency, CMYK, 16-bit grey, damage) is left to Pillow,
+    which reads it as a viewer shows it.
     """
     import numpy as np
 
     if kind not in ("png", "jpeg") or image.mode not in ("RGB", "L") or "transparency" in image.info \
-            or getattr(image, "n_frames", 1) != 1 or not _is_complete(data, kind):
+            or not _is_complete(data, kind):
         return None
     import cv2
 
@@ -177,7 +178,8 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
     try:
         _check_size(image, name, 1, limits)
         count = _frame_count_within(image, name, limits)
-        if count == 1 and not (kind in ("jpeg", "png") and _is_turned(image, data, kind)):
+        turned = kind in ("jpeg", "webp", "png", "tiff") and _is_turned(image, data, kind)
+        if count == 1 and not turned:
             plain = _decode_plain(data, kind, image)
             if plain is not None:
                 yield Frame(number=1, rgb=plain)
@@ -189,7 +191,7 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
                 _check_size(image, name, index + 1, limits)
                 image.load()
                 frame: Image.Image = image
-                if index == 0 and kind in ("jpeg", "webp", "png", "tiff") and _is_turned(image, data, kind):
+                if index == 0 and turned:
                     frame = ImageOps.exif_transpose(image) or image
                 rgb = np.ascontiguousarray(np.asarray(_to_rgb(frame), dtype=np.uint8))
             except Image.DecompressionBombError as exc:

@@ -1,8 +1,9 @@
 """The scan worker process: ``main([PROGRAM, READ_FD, WRITE_FD])``.
 
 Started by :func:`htq_mark.scanner.scan` as a plain child process (so the caller's
-main module is never re-imported), importing the same copy of htq-mark as its parent. It loads its libraries, receives its setup
-(kit, register, references, options) once, then one document at a time, and sends back each
+main module is never re-imported), importing the same copy of htq-mark as its
+parent. It loads its libraries, receives its setup (kit, register, references,
+options) once, then one document at a time, and sends back each
 :class:`~htq_mark.scanner.results.DocumentResult`, all as pickles over two pipes.
 """
 

@@ -49,10 +49,6 @@ class Candidate:
     poses: tuple[Pose, ...]
     extended: tuple[Pose, ...] = ()
 
-    def scaled(self, factor: float) -> Candidate:
-        """The same candidate in an image scaled by ``factor``."""
-        return Candidate(tuple(p.scaled(factor) for p in self.poses), tuple(p.scaled(factor) for p in self.extended))
-
     def moved(self, dx: float, dy: float) -> Candidate:
         """The same candidate moved by (``dx``, ``dy``) px."""
         return Candidate(tuple(p.moved(dx, dy) for p in self.poses), tuple(p.moved(dx, dy) for p in self.extended))
