@@ -43,6 +43,9 @@ __all__ = ["Progress", "default_jobs", "scan"]
 Progress = Callable[[int, int, str], None]
 
 _STOP_GRACE_S = 2.0
+# Thread pools of the numeric libraries: with a worker per core, each worker runs on one thread
+# (more would only contend for the same cores). A value the user has set is kept.
+_SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _DEBUG = "HTQ_MARK_DEBUG"  # set it to see what workers print on standard error
 
 
@@ -88,10 +91,20 @@ _WORKER_BOOT = ("import sys; sys.path[0] = sys.argv[1]; "
                 "from htq_mark.scanner.worker import main; main(sys.argv[1:])")
 
 
-class _Worker:
-    """A worker process and the two pipes to it."""
+def _worker_environment(single_threaded: bool) -> dict[str, str] | None:
+    """The environment a worker starts with: the caller's, single-threaded if ``single_threaded``."""
+    if not single_threaded:
+        return None
+    environment = dict(os.environ)
+    for name in _SINGLE_THREAD_ENV:
+        environment.setdefault(name, "1")
+    return environment
 
-    def __init__(self) -> None:
+
+class _Worker:
+    """A worker process and the two pipes to it; ``single_threaded`` when others share the cores."""
+
+    def __init__(self, single_threaded: bool) -> None:
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         package_root = str(Path(__file__).resolve().parents[2])
@@ -101,7 +114,7 @@ class _Worker:
                 pass_fds=(to_child_read, from_child_write), stdin=subprocess.DEVNULL,
                 # Nothing a parser prints may mix into a report written to standard output.
                 stdout=subprocess.DEVNULL, stderr=None if _DEBUG in os.environ else subprocess.DEVNULL,
-                close_fds=True)
+                close_fds=True, env=_worker_environment(single_threaded))
         finally:
             os.close(to_child_read)
             os.close(from_child_write)
@@ -192,12 +205,15 @@ class _Pool:
         self.done = done
         self.queue: deque[tuple[int, InputDocument]] = deque()
         self.workers: list[_Worker] = []
+        self.single_threaded = False
 
     def run(self, items: Sequence[tuple[int, InputDocument]]) -> None:
         self.queue.extend(items)
         try:
             # Workers start first, so their start-up overlaps with preparing the setup.
-            self.workers = [_Worker() for _ in range(min(self.jobs, len(self.queue)))]
+            count = min(self.jobs, len(self.queue))
+            self.single_threaded = count > 1
+            self.workers = [_Worker(self.single_threaded) for _ in range(count)]
             self.setup_bytes = _dumps(self.make_setup())
             for worker in self.workers:  # each reads its setup when ready
                 worker.send_setup(self.setup_bytes)
@@ -262,7 +278,7 @@ class _Pool:
         self.workers.remove(worker)
         self._finish(worker, _failed(item, code, message, self.limits, elapsed))
         if self.queue:
-            fresh = _Worker()
+            fresh = _Worker(self.single_threaded)
             self.workers.append(fresh)
             fresh.send_setup(self.setup_bytes)
 

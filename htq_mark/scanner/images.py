@@ -160,13 +160,18 @@ def _decode_plain(data: bytes, kind: str, image: Image.Image) -> np.ndarray | No
         return None
     import cv2
 
+    # OpenCV 4.10 and later decode straight to RGB; older ones give BGR, turned here.
+    as_rgb = getattr(cv2, "IMREAD_COLOR_RGB", None)
     try:
-        bgr = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION)
+        pixels = cv2.imdecode(np.frombuffer(data, np.uint8),
+                              (cv2.IMREAD_COLOR if as_rgb is None else as_rgb) | cv2.IMREAD_IGNORE_ORIENTATION)
     except cv2.error:
         return None
-    if bgr is None or bgr.shape != (image.size[1], image.size[0], 3) or bgr.dtype != np.uint8:
+    if pixels is None or pixels.shape != (image.size[1], image.size[0], 3) or pixels.dtype != np.uint8:
         return None
-    return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB, dst=bgr), dtype=np.uint8)
+    if as_rgb is None:
+        cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB, dst=pixels)
+    return np.asarray(pixels, dtype=np.uint8)
 
 
 def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[Frame]:

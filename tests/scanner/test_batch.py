@@ -124,3 +124,23 @@ def test_workers_use_this_copy_of_htq_mark_whatever_the_current_folder_holds(fol
     monkeypatch.chdir(shadow.parent)
     report = scan([str(folder / "b" / "post.png")], kit=KIT, on=ON, jobs=1)
     assert report.documents[0].status == "ok" and len(report.documents[0].marks) == 1
+
+
+@pytest.mark.parametrize("jobs, expected", [(1, None), (2, "1")])
+def test_parallel_workers_keep_numeric_libraries_to_one_thread_each(folder, tmp_path, monkeypatch, jobs, expected):
+    seen = tmp_path / "seen"
+    seen.mkdir()
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    # Python imports sitecustomize at start-up: it records the worker's thread settings.
+    (probe / "sitecustomize.py").write_text(
+        "import os, pathlib\n"
+        f"pathlib.Path({str(seen)!r}, str(os.getpid())).write_text("
+        "repr((os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('OMP_NUM_THREADS'))))\n")
+    monkeypatch.setenv("PYTHONPATH", str(probe))
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setenv("OMP_NUM_THREADS", "3")  # set by the user: kept
+    report = scan([str(folder / "a.pdf"), str(folder / "b" / "post.png")], kit=KIT, on=ON, jobs=jobs)
+    assert all(d.status == "ok" for d in report.documents)
+    records = {p.read_text() for p in seen.iterdir()}
+    assert records == {repr((expected, "3"))}

@@ -116,15 +116,25 @@ def _photo_like(height=90, width=120):
     return np.clip(base + rng.normal(0, 12, base.shape), 0, 255).astype(np.uint8)
 
 
+@pytest.fixture(params=["rgb-decoding", "bgr-decoding"])
+def opencv(request, monkeypatch):
+    """OpenCV as it is, and as before 4.10 (no decoding straight to RGB)."""
+    import cv2
+
+    if request.param == "bgr-decoding":
+        monkeypatch.delattr(cv2, "IMREAD_COLOR_RGB", raising=False)
+    return cv2
+
+
 @pytest.mark.parametrize("mode", ["RGB", "L"])
-def test_plain_png_reads_exactly_as_pillow_shows_it(mode):
+def test_plain_png_reads_exactly_as_pillow_shows_it(mode, opencv):
     image = Image.fromarray(_photo_like()).convert(mode)
     data = encode_image(image, "PNG")
     rgb = next(read_frames(data, "png", "x", Limits())).rgb
     assert np.array_equal(rgb, np.asarray(image.convert("RGB")))
 
 
-def test_plain_jpeg_reads_as_pillow_shows_it():
+def test_plain_jpeg_reads_as_pillow_shows_it(opencv):
     data = encode(_photo_like(), "JPEG", quality=80)
     rgb = next(read_frames(data, "jpeg", "x", Limits())).rgb
     with Image.open(io.BytesIO(data)) as image:
