@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["contrast_ratio", "delta_e", "relative_luminance", "srgb_to_lab", "srgb_to_linear"]
+__all__ = ["contrast_ratio", "delta_e", "linear_to_lab", "relative_luminance", "srgb_to_lab", "srgb_to_linear"]
 
 FloatArray = NDArray[np.float64]
 
@@ -41,7 +41,12 @@ def contrast_ratio(luminance_a: ArrayLike, luminance_b: ArrayLike) -> FloatArray
 
 def srgb_to_lab(rgb: ArrayLike) -> FloatArray:
     """CIELAB (D65) coordinates of sRGB colours: L 0..100, a and b roughly -128..127."""
-    xyz = srgb_to_linear(rgb) @ _RGB_TO_XYZ.T / _WHITE
+    return linear_to_lab(srgb_to_linear(rgb))
+
+
+def linear_to_lab(linear: FloatArray) -> FloatArray:
+    """CIELAB (D65) coordinates of linear-light sRGB colours (0..1, as :func:`srgb_to_linear` gives them)."""
+    xyz = linear @ _RGB_TO_XYZ.T / _WHITE
     f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
     lab = np.empty_like(f)
     lab[..., 0] = 116 * f[..., 1] - 16

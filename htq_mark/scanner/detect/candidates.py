@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -129,7 +130,8 @@ def colour_edge_map(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> NDArray[
     if box is None:
         return edges
     x0, y0, x1, y1 = _grown(box, FLAT_MARGIN, (width, height))
-    red, green, blue = cv2.split(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+    region = rgb[y0:y1, x0:x1]
+    red, green, blue = (cv2.extractChannel(region, channel) for channel in range(3))  # faster than cv2.split
     red_green = cv2.addWeighted(red, 0.5, green, -0.5, 128.0)
     yellow_blue = cv2.addWeighted(cv2.addWeighted(red, 0.25, green, 0.25, 0.0), 1.0, blue, -0.5, 128.0)
     edges[y0:y1, x0:x1] = cv2.bitwise_or(cv2.Canny(red_green, CANNY_LOW, CANNY_HIGH),
@@ -159,15 +161,16 @@ def halve(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> tuple[NDArray[np.u
             box_in_half = (x0 // 2, y0 // 2, x1 // 2, y1 // 2)
             if region.shape[:2] == (half_height, half_width):
                 return region, box_in_half
-    # Beyond the box the image is its corner's colour (filled a row at a time: much faster).
-    flat = np.empty((half_height, half_width * 3), np.uint8)
-    flat[:] = np.tile(rgb[0, 0], half_width)
-    flat = flat.reshape(half_height, half_width, 3)
     if region is None or box_in_half is None:
-        return flat, None
+        # All of the image is its corner's colour (filled a row at a time: much faster).
+        flat = np.empty((half_height, half_width * 3), np.uint8)
+        flat[:] = np.tile(rgb[0, 0], half_width)
+        return flat.reshape(half_height, half_width, 3), None
+    # Beyond the box the image is its corner's colour: a border of it around the region.
     hx0, hy0, hx1, hy1 = box_in_half
-    flat[hy0:hy1, hx0:hx1] = region
-    return flat, box_in_half
+    whole = cv2.copyMakeBorder(region, hy0, half_height - hy1, hx0, half_width - hx1, cv2.BORDER_CONSTANT,
+                               value=rgb[0, 0].tolist())
+    return np.asarray(whole, dtype=np.uint8), box_in_half
 
 
 def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
@@ -196,8 +199,7 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
     seen: set[tuple[int, ...]] = set()
     contours: set[ContourKey] = set()  # contours both views show are looked at once
     for view, colour in views:
-        for candidate in find_candidates(view, aspect, min_width / 2, seen=contours):
-            key = _key(candidate)
+        for key, candidate in _keyed_candidates(view, aspect, min_width / 2, seen=contours):
             if key in seen:  # an outline both views show is traced once
                 continue
             seen.add(key)
@@ -210,8 +212,8 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
                 small.append((crop, colour))
     for colour in {id(c): c for _, c in small}.values():
         # Overlapping boxes (in the same view) are traced together, once.
-        for crop in _merged([box for box, c in small if c is colour]):
-            found.extend(_whole_outlines_in(rgb, crop, colour, aspect, min_width))
+        found.extend(_whole_outlines_in_crops(rgb, _merged([box for box, c in small if c is colour]), colour,
+                                              aspect, min_width))
     return dedupe(found)
 
 
@@ -281,8 +283,55 @@ def _merged(boxes: list[Box]) -> list[Box]:
 
 
 def _whole_outlines_in(rgb: NDArray[np.uint8], crop: Box, colour_edges: NDArray[np.uint8] | None,
-               aspect: float, min_width: float) -> list[Candidate]:
+                       aspect: float, min_width: float) -> list[Candidate]:
     """The whole outlines found at full resolution in ``crop`` (with the colour edges of the view, if any)."""
+    return _whole_outlines_in_crops(rgb, [crop], colour_edges, aspect, min_width)
+
+
+def _whole_outlines_in_crops(rgb: NDArray[np.uint8], crops: Sequence[Box], colour_edges: NDArray[np.uint8] | None,
+                             aspect: float, min_width: float) -> list[Candidate]:
+    """:func:`_whole_outlines_in` each of ``crops``, one after another.
+
+    The crops' edge maps are traced together, one above the other with a blank row between:
+    each one's contours (and their order) are those a trace of it alone finds.
+    """
+    import cv2
+
+    maps = [_crop_edges(rgb, crop, colour_edges) for crop in crops]
+    starts = np.cumsum([0] + [edges.shape[0] + 1 for edges in maps])
+    stack = np.zeros((int(starts[-1]), max(edges.shape[1] for edges in maps)), np.uint8)
+    for edges, start in zip(maps, starts.tolist()):
+        stack[start:start + edges.shape[0], :edges.shape[1]] = edges
+    contours, _ = cv2.findContours(stack, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    found: list[Candidate] = []
+    if not contours:
+        return found
+    lengths, lefts, tops, widths, heights = _contour_boxes(contours)
+    which = np.searchsorted(starts, tops, side="right") - 1  # the crop each contour is in
+    tops = tops - starts[which]
+    map_widths = np.array([edges.shape[1] for edges in maps])[which]
+    map_heights = np.array([edges.shape[0] for edges in maps])[which]
+    # As in _large_contours for a contour clear of its map's edge (one touching it is not looked at).
+    touching = (lefts < BORDER_NEAR) | (tops < BORDER_NEAR) | (lefts + widths > map_widths - BORDER_NEAR) \
+        | (tops + heights > map_heights - BORDER_NEAR)
+    whole_map = (widths >= map_widths - 2) & (heights >= map_heights - 2)
+    extents_sq = np.square(widths, dtype=np.float64) + np.square(heights, dtype=np.float64)
+    large = (lengths >= 4) & ~whole_map & ~touching & (extents_sq >= (0.8 * min_width) ** 2)
+    chosen, chosen_in = np.flatnonzero(large), which[large]
+    for index, (crop, start) in enumerate(zip(crops, starts.tolist())):
+        in_crop: list[Candidate | None] = []
+        for i in chosen[chosen_in == index].tolist():
+            points = np.add(contours[i].reshape(-1, 2) - np.array([0, start], np.int32), 0.5, dtype=np.float32)
+            rect = cv2.minAreaRect(points)
+            if _sized_like_the_artwork(rect, aspect, min_width):
+                in_crop.append(_closed_candidate(points, rect, aspect))
+        x0, y0 = float(crop[0]), float(crop[1])
+        found.extend(candidate.moved(x0, y0) for _, candidate in _keyed([c for c in in_crop if c is not None]))
+    return found
+
+
+def _crop_edges(rgb: NDArray[np.uint8], crop: Box, colour_edges: NDArray[np.uint8] | None) -> NDArray[np.uint8]:
+    """The edges in ``crop`` at full resolution (with the colour edges of the view, if any)."""
     import cv2
 
     x0, y0, x1, y1 = crop
@@ -295,7 +344,7 @@ def _whole_outlines_in(rgb: NDArray[np.uint8], crop: Box, colour_edges: NDArray[
                              interpolation=cv2.INTER_NEAREST)[y0 - 2 * hy0:, x0 - 2 * hx0:]
         rows, columns = min(doubled.shape[0], edges.shape[0]), min(doubled.shape[1], edges.shape[1])
         np.bitwise_or(edges[:rows, :columns], doubled[:rows, :columns], out=edges[:rows, :columns])
-    return [found.moved(float(x0), float(y0)) for found in find_candidates(edges, aspect, min_width, whole_only=True)]
+    return edges
 
 
 Vector = tuple[float, float]
@@ -336,19 +385,38 @@ def _full_candidate(points: NDArray[np.float32], aspect: float, min_width: float
     """The poses of a whole outline; ``rect`` is the points' minimum-area rectangle, if known."""
     import cv2
 
-    box = rect if rect is not None else cv2.minAreaRect(points)
-    if not _sized_like_the_artwork(box, aspect, min_width):
+    rect = rect if rect is not None else cv2.minAreaRect(points)
+    if not _sized_like_the_artwork(rect, aspect, min_width):
         return None
     area = abs(cv2.contourArea(points))
-    if area < MIN_FILL * box[1][0] * box[1][1]:
+    if area < MIN_FILL * rect[1][0] * rect[1][1] or area < MIN_SOLIDITY * cv2.contourArea(cv2.convexHull(points)):
         return None
-    hull = cv2.contourArea(cv2.convexHull(points))
-    if area < MIN_SOLIDITY * hull:
-        return None
-    e1, e2, a, b = _rect_axes(box)
+    return _outline_candidate(rect, aspect)
+
+
+def _closed_candidate(points: NDArray[np.float32], rect: Rect, aspect: float) -> Candidate | None:
+    """The poses of a whole outline, or of the shape it outlines if it has a gap; ``rect`` is sized like the artwork.
+
+    An outline with a gap is an open curve; its hull is the shape it outlines. ``rect`` is
+    the points' minimum-area rectangle, which is also their hull's.
+    """
+    import cv2
+
+    filled = MIN_FILL * rect[1][0] * rect[1][1]
+    hull_area = cv2.contourArea(cv2.convexHull(points))
+    # The hull is convex (its own solidity is 1), so as an outline it only needs to fill the rectangle.
+    if hull_area >= filled:
+        return _outline_candidate(rect, aspect)
+    area = abs(cv2.contourArea(points))
+    return _outline_candidate(rect, aspect) if area >= filled and area >= MIN_SOLIDITY * hull_area else None
+
+
+def _outline_candidate(rect: Rect, aspect: float) -> Candidate:
+    """The poses of an outline whose minimum-area rectangle is ``rect``, and those extended beyond its ends."""
+    e1, e2, a, b = _rect_axes(rect)
     if a < b:
         e1, e2, a, b = e2, e1, b, a
-    centre = (float(box[0][0]), float(box[0][1]))
+    centre = (float(rect[0][0]), float(rect[0][1]))
     # Something may cover one end (or one long side): the whole artwork may reach beyond it.
     extended: list[Pose] = []
     if a / b < aspect * 0.92:
@@ -370,19 +438,24 @@ def _along(point: Vector, axis: Vector, distance: float) -> Vector:
 
 
 def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_], aspect: float,
-                       min_width: float, size: tuple[int, int]) -> Candidate | None:
-    """Hypotheses for an artwork cut by the image edge, from the visible part of its outline."""
+                       min_width: float, size: tuple[int, int], rect: Rect | None = None) -> Candidate | None:
+    """Hypotheses for an artwork cut by the image edge, from the visible part of its outline.
+
+    ``rect`` is the minimum-area rectangle of the points not ``on_border``, if known.
+    """
     import cv2
 
-    inner = points[~on_border]
+    clear = ~on_border
+    inner = points[clear]
     if len(inner) < 5:
         return None
-    rect = cv2.minAreaRect(inner)
+    rect = rect if rect is not None else cv2.minAreaRect(inner)
     e1, e2 = (np.array(axis) for axis in _rect_axes(rect)[:2])
     centre = np.asarray(rect[0], np.float64)
     offsets = points.astype(np.float64) - centre
     p, q = offsets @ e1, offsets @ e2
-    p0, p1, q0, q1 = p[~on_border].min(), p[~on_border].max(), q[~on_border].min(), q[~on_border].max()
+    p_clear, q_clear = p[clear], q[clear]
+    p0, p1, q0, q1 = p_clear.min(), p_clear.max(), q_clear.min(), q_clear.max()
     if min(p1 - p0, q1 - q0) <= 2:
         return None
     area = abs(cv2.contourArea(points))
@@ -412,6 +485,8 @@ def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_]
         for pose in _poses(centre_full, axis, width, height):
             if MIN_VISIBLE <= pose.visible_fraction(*size) < 0.995:
                 poses.append(pose)
+    if not poses:
+        return None
     # The edge may also cut through the tile, so the visible outline is shorter than the
     # artwork: try taller artworks (from what share may be hidden) anchored at either end.
     extended: list[Pose] = []
@@ -425,19 +500,18 @@ def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_]
             for pose in _poses(centre + s_axis * s_mid + t_axis * t_mid, t_axis, width, height):
                 if MIN_VISIBLE <= pose.visible_fraction(*size) < 0.995:
                     extended.append(pose)
-    return Candidate(tuple(poses), tuple(extended)) if poses else None
+    return Candidate(tuple(poses), tuple(extended))
 
 
 def _densify(points: NDArray[np.float32], step: float = 2.0) -> NDArray[np.float32]:
     """The closed polygon with extra points every ``step`` px along each side."""
-    following = np.roll(points, -1, axis=0)
-    lengths = np.hypot(*(following - points).T)
-    counts = np.maximum(1, np.ceil(lengths / step).astype(int))
+    sides = np.concatenate((points[1:], points[:1])) - points
+    counts = np.maximum(1, np.ceil(np.hypot(sides[:, 0], sides[:, 1]) / step).astype(int))
     index = np.repeat(np.arange(len(points)), counts)
     # Within each side: 0, 1/n, ..., (n-1)/n.
     firsts = np.cumsum(counts) - counts
-    offsets = ((np.arange(len(index)) - np.repeat(firsts, counts)) / np.repeat(counts, counts))[:, None]
-    return np.asarray(points[index] + (following[index] - points[index]) * offsets, dtype=np.float32)
+    offsets = ((np.arange(len(index)) - firsts[index]) / counts[index])[:, None]
+    return np.asarray(points[index] + sides[index] * offsets, dtype=np.float32)
 
 
 def _key(candidate: Candidate) -> tuple[int, ...]:
@@ -455,13 +529,18 @@ def _key(candidate: Candidate) -> tuple[int, ...]:
 
 def dedupe(candidates: list[Candidate]) -> list[Candidate]:
     """The candidates without near repeats (the same outline seen twice)."""
+    return [candidate for _, candidate in _keyed(candidates)]
+
+
+def _keyed(candidates: list[Candidate]) -> list[tuple[tuple[int, ...], Candidate]]:
+    """The candidates without near repeats, each with its key."""
     seen: set[tuple[int, ...]] = set()
     unique = []
     for candidate in candidates:
         key = _key(candidate)
         if key not in seen:
             seen.add(key)
-            unique.append(candidate)
+            unique.append((key, candidate))
     return unique
 
 
@@ -479,6 +558,17 @@ def _on_border(points: NDArray[np.float32], size: tuple[int, int]) -> NDArray[np
 ContourKey = tuple[int, int, int, int, int, int]  # view (plain or framed), length and box of a contour
 
 
+def _contour_boxes(contours: Sequence[Any]) -> tuple[NDArray[np.intp], NDArray[np.int32], NDArray[np.int32],
+                                                    NDArray[np.int32], NDArray[np.int32]]:
+    """Each contour's number of points, and its box: left, top, width and height (in pixels)."""
+    # All contours at once: busy images have thousands of contours, nearly all small.
+    lengths = np.fromiter(map(len, contours), dtype=np.intp, count=len(contours))
+    points = np.concatenate(contours).reshape(-1, 2)
+    starts = np.cumsum(lengths) - lengths
+    (lefts, tops), (rights, bottoms) = np.minimum.reduceat(points, starts).T, np.maximum.reduceat(points, starts).T
+    return lengths, lefts, tops, rights - lefts + 1, bottoms - tops + 1
+
+
 def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool = True, cut: bool = True,
                     seen: set[ContourKey] | None = None, framed: bool = False
                     ) -> tuple[list[tuple[NDArray[np.float32], bool]], bool]:
@@ -490,38 +580,35 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool =
     keys are in ``seen`` are left out, and those returned are added to it. Also
     says whether any of those returned touches the edge: if none does, the
     regions closed off by the edge are those of the view already seen.
+    ``framed`` says the map has its border drawn as edge.
     """
     import cv2
 
     height, width = edges.shape
-    # Only the part of the map holding edges is traced (pages are mostly empty).
-    x, y, w, h = cv2.boundingRect(edges)
+    # Only the part of the map holding edges is traced (pages are mostly empty); a framed map's is all of it.
+    x, y, w, h = (0, 0, width, height) if framed else cv2.boundingRect(edges)
     if w == 0 or h == 0:
         return [], False
     x0, y0, x1, y1 = _grown((x, y, x + w, y + h), 2, (width, height))
-    contours, _ = cv2.findContours(np.ascontiguousarray(edges[y0:y1, x0:x1]), cv2.RETR_LIST,
-                                   cv2.CHAIN_APPROX_SIMPLE, offset=(x0, y0))
+    contours, _ = cv2.findContours(edges[y0:y1, x0:x1], cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE, offset=(x0, y0))
     if not contours:
         return [], False
-    # Boxes of all contours at once: busy images have thousands of contours, nearly all small.
-    lengths = np.fromiter(map(len, contours), dtype=np.intp, count=len(contours))
-    points = np.concatenate(contours).reshape(-1, 2)
-    starts = np.cumsum(lengths) - lengths
-    (lefts, tops), (rights, bottoms) = np.minimum.reduceat(points, starts).T, np.maximum.reduceat(points, starts).T
-    widths, heights = rights - lefts + 1, bottoms - tops + 1
+    lengths, lefts, tops, widths, heights = _contour_boxes(contours)
     extents_sq = np.square(widths, dtype=np.float64) + np.square(heights, dtype=np.float64)
+    # The weaker of the two size tests first (whole outlines must be larger still): few contours pass it.
+    near = np.flatnonzero((extents_sq >= (0.45 * min_width) ** 2) & (lengths >= 4))
+    lefts, tops, widths, heights = lefts[near], tops[near], widths[near], heights[near]
     whole_image = (widths >= width - 2) & (heights >= height - 2)
     touching = (lefts < BORDER_NEAR) | (tops < BORDER_NEAR) | (lefts + widths > width - BORDER_NEAR) \
         | (tops + heights > height - BORDER_NEAR)
-    whole = ~touching & (extents_sq >= (0.8 * min_width) ** 2) & clear
-    partial = touching & (extents_sq >= (0.45 * min_width) ** 2) & cut
-    large = (lengths >= 4) & ~whole_image & (whole | partial)
+    whole = ~touching & (extents_sq[near] >= (0.8 * min_width) ** 2) & clear
+    partial = touching & cut
+    chosen = np.flatnonzero(~whole_image & (whole | partial))
     found = []
     new_partial = False
-    chosen = np.flatnonzero(large)
-    for i, length, left, top, box_width, box_height, cut_off in zip(
-            chosen.tolist(), lengths[chosen].tolist(), lefts[chosen].tolist(), tops[chosen].tolist(),
-            widths[chosen].tolist(), heights[chosen].tolist(), partial[chosen].tolist()):
+    for i, length, left, top, box_width, box_height, cut_off, at_edge in zip(
+            near[chosen].tolist(), lengths[near[chosen]].tolist(), lefts[chosen].tolist(), tops[chosen].tolist(),
+            widths[chosen].tolist(), heights[chosen].tolist(), partial[chosen].tolist(), touching[chosen].tolist()):
         if seen is not None:
             key = (int(framed), length, left, top, box_width, box_height)
             if key in seen:
@@ -529,7 +616,7 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool =
             seen.add(key)
         new_partial = new_partial or cut_off
         points_at_centres = np.add(contours[i].reshape(-1, 2), 0.5, dtype=np.float32)
-        found.append((points_at_centres, bool(touching[i])))
+        found.append((points_at_centres, at_edge))
     return found, new_partial
 
 
@@ -543,6 +630,14 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *
     ``whole_only``, outlines touching the edge are left out. Contours already
     ``seen`` (in another view of the same image) are skipped; those looked at are added.
     """
+    return [candidate for _, candidate in _keyed_candidates(edges, aspect, min_width, whole_only=whole_only,
+                                                            seen=seen)]
+
+
+def _keyed_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *,
+                      whole_only: bool = False, seen: set[ContourKey] | None = None
+                      ) -> list[tuple[tuple[int, ...], Candidate]]:
+    """What :func:`find_candidates` finds, each candidate with its key (see :func:`_key`)."""
     import cv2
 
     height, width = edges.shape
@@ -553,18 +648,17 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *
         if not at_edge:
             # A point set and its hull have the same minimum-area rectangle: one test rules out both.
             rect = cv2.minAreaRect(points)
-            if not _sized_like_the_artwork(rect, aspect, min_width):
-                continue
-            whole = _full_candidate(points, aspect, min_width, rect)
-            # An outline with a gap is an open curve; its hull is the shape it outlines.
-            found.append(whole or _full_candidate(_hull(points), aspect, min_width, rect))
+            if _sized_like_the_artwork(rect, aspect, min_width):
+                found.append(_closed_candidate(points, rect, aspect))
             continue
         hull = _densify(_hull(points))
         on_border = _on_border(hull, size)
+        inner = hull[~on_border]
+        inner_rect = cv2.minAreaRect(inner) if len(inner) >= 5 else None  # both hypotheses start from it
         if on_border.any():
-            found.append(_cropped_candidate(hull, on_border, aspect, min_width, size))
-        if (~on_border).sum() >= 5:
-            found.append(_full_candidate(hull[~on_border], aspect, min_width))
+            found.append(_cropped_candidate(hull, on_border, aspect, min_width, size, inner_rect))
+        if inner_rect is not None:
+            found.append(_full_candidate(inner, aspect, min_width, inner_rect))
     if touching:
         framed = edges.copy()
         framed[0, :] = framed[-1, :] = 255
@@ -574,4 +668,4 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *
             on_border = _on_border(points, size)
             if on_border.any():
                 found.append(_cropped_candidate(points, on_border, aspect, min_width, size))
-    return dedupe([c for c in found if c is not None])
+    return _keyed([c for c in found if c is not None])

@@ -22,7 +22,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ...kit import Spec
-from ...kit.colour import contrast_ratio, delta_e, relative_luminance, srgb_to_lab, srgb_to_linear
+from ...kit.colour import (contrast_ratio, delta_e, linear_to_lab, relative_luminance, srgb_to_lab,
+                           srgb_to_linear)
 from .model import PixelMeasurements, Pose
 from .references import Frame, References
 from .verify import ImagePyramid, disk
@@ -50,12 +51,14 @@ FLAT_PERCENTILE = 80.0      # share (%) of a background that decides whether it 
 FLAT_DELTA_E = 6.0          # the same for colours seen through knock-outs, in delta E
 OUTLINE_BLUR_PX = 1.0       # source pixels the mark's own outline is blurred over
 SIDES = ("left", "right", "top", "bottom")
+_UNCOUNTED = 255 * 256      # where alpha's bins start in the joint histograms of parts' colours
 CACHE_SIZE = 32             # masks of the frame kept per margins and widths (each a few hundred kB at most)
 
 # Linear light of every 8-bit level, and the luminance weights of linear R, G, B (white is exactly 1).
 _LINEAR = srgb_to_linear(np.arange(256))
 _LUMINANCE = relative_luminance(np.eye(3) * 255.0)
 _LINEAR_RGBA = np.repeat(_LINEAR[:, None, None], 4, axis=2)
+_LEVELS = np.arange(256.0)[:, None]
 
 
 _Array = TypeVar("_Array", bound="NDArray[Any]")
@@ -170,6 +173,28 @@ def _near(frame: Frame, margin_x: int, margin_y: int, gap: int) -> NDArray[np.bo
 
 
 @functools.lru_cache(maxsize=CACHE_SIZE)
+def _far(frame: Frame, margin_x: int, margin_y: int, gap: int) -> tuple[NDArray[np.bool_], NDArray[np.intp]]:
+    """Pixels not _near the artwork, as a mask and as flat indices."""
+    far = _read_only(~_near(frame, margin_x, margin_y, gap))
+    return far, _read_only(np.flatnonzero(far))
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _beyond_pixels(frame: Frame, margin_x: int, margin_y: int, gap: int) -> NDArray[np.intp]:
+    """_beyond as flat indices."""
+    return _read_only(np.flatnonzero(_beyond(frame, margin_x, margin_y, gap)))
+
+
+def _in_image(inside: NDArray[np.bool_], everywhere: bool, mask: NDArray[np.bool_], pixels: NDArray[np.intp]
+              ) -> tuple[NDArray[np.bool_], NDArray[np.intp]]:
+    """A mask of the frame (with its flat indices) less what lies outside the image."""
+    if everywhere:
+        return mask, pixels
+    kept = inside & mask
+    return kept, np.flatnonzero(kept)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _beyond(frame: Frame, margin_x: int, margin_y: int, gap: int) -> NDArray[np.bool_]:
     """Pixels more than ``gap`` px (a disk) from the artwork's silhouette."""
     import cv2
@@ -184,7 +209,7 @@ class _Cores:
     classes: tuple[NDArray[np.intp], ...]  # per class: flat indices of its core pixels
     parts: NDArray[np.intp]                # per pixel (flat): 1 + the part whose core holds it, else 0
     part_pixels: NDArray[np.intp]          # flat indices of the pixels in some part's core
-    part_codes: NDArray[np.intp]           # per such pixel and channel: where its histogram starts
+    part_codes: NDArray[np.uint16]         # per such pixel and channel (and alpha): where its histogram starts
     part_sizes: NDArray[np.intp]           # per value of ``parts``: its pixels
 
 
@@ -221,6 +246,8 @@ def _part_counts(refs: References, mask: NDArray[np.bool_]) -> NDArray[np.intp]:
     """Per part, its pixels where ``mask`` (over the measuring frame)."""
     if mask.all():
         return _part_sizes(refs)
+    if not mask.any():
+        return np.zeros(len(refs.part_class), np.intp)
     labels = refs.measure.parts.reshape(-1)[mask.reshape(-1)] + 1
     return np.bincount(labels, minlength=len(refs.part_class) + 1)[1:]
 
@@ -231,15 +258,22 @@ def _silhouette(frame: Frame) -> NDArray[np.bool_]:
     return _read_only(frame.silhouette > 0.5)
 
 
+@functools.lru_cache(maxsize=CACHE_SIZE)
 def _rim(frame: Frame, width: int) -> NDArray[np.bool_]:
     """The band ``width`` px wide inside the artwork's outline."""
     silhouette = _silhouette(frame)
-    return silhouette & ~(_erode(silhouette.astype(np.uint8), disk(width)) > 0)
+    return _read_only(silhouette & ~(_erode(silhouette.astype(np.uint8), disk(width)) > 0))
 
 
-def _histogram_starts(groups: NDArray[np.intp]) -> NDArray[np.intp]:
-    """Per row and channel of 8-bit colours in ``groups``: the start of its bins in a joint histogram."""
-    return np.asarray((groups[:, None] * 3 + np.arange(3)) * 256, dtype=np.intp)
+def _histogram_starts(groups: NDArray[np.intp]) -> NDArray[np.uint16]:
+    """Per row and channel of 8-bit RGBA colours in ``groups``: the start of its bins in a joint histogram.
+
+    Alpha's bins lie beyond every group's, so it is never counted.
+    """
+    starts = np.empty((len(groups), 4), np.uint16)
+    starts[:, :3] = (groups[:, None] * 3 + np.arange(3)) * 256
+    starts[:, 3] = _UNCOUNTED
+    return starts
 
 
 def _middle(cumulative: NDArray[Any]) -> NDArray[np.float64]:
@@ -250,14 +284,25 @@ def _middle(cumulative: NDArray[Any]) -> NDArray[np.float64]:
     return np.asarray((lower + upper) / 2.0, dtype=np.float64)
 
 
-def _grouped_medians(values: NDArray[np.uint8], starts: NDArray[np.intp], count: int
+def _grouped_medians(values: NDArray[np.uint8], starts: NDArray[np.uint16], count: int
                      ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
-    """Per group (0 to ``count`` - 1): the channel-wise median of its rows of 8-bit ``values``, and its size.
+    """Per group (0 to ``count`` - 1): the channel-wise median of its rows of 8-bit RGB or RGBA ``values``,
+    and its size.
 
     ``starts`` (from _histogram_starts) says which group each row is in. Counting the levels
     gives exactly what np.median does, without sorting.
     """
-    counts = np.bincount((starts + values).reshape(-1), minlength=count * 3 * 256).reshape(count, 3, 256)
+    import cv2
+
+    bins = count * 3 * 256
+    assert bins <= _UNCOUNTED
+    counts = np.zeros((count, 3, 256), np.intp)
+    if len(values):
+        # cv2.calcHist counts 16-bit codes much faster than np.bincount (exactly: far fewer than 2**24),
+        # and leaves out those beyond its bins (alpha's).
+        codes = np.add(starts[:, :values.shape[1]], values, dtype=np.uint16).reshape(1, -1)
+        histogram = cv2.calcHist([codes], [0], None, [bins], [0, bins]).reshape(-1)
+        counts = histogram.astype(np.intp).reshape(count, 3, 256)
     cumulative = np.cumsum(counts, axis=-1)
     return _middle(cumulative), cumulative[:, 0, -1]
 
@@ -271,11 +316,22 @@ def _median_colour(rgb: NDArray[np.uint8], mask: NDArray[np.bool_]) -> NDArray[n
     return _middle(np.cumsum(histograms, axis=-1))
 
 
+def _lab_of_levels(rgb: NDArray[np.uint8]) -> NDArray[np.float64]:
+    """srgb_to_lab of 8-bit colours (rows), their linear light looked up per level (the same values)."""
+    return linear_to_lab(np.take(_LINEAR, rgb))
+
+
+def _delta_e(lab_a: NDArray[np.float64], lab_b: NDArray[np.float64]) -> NDArray[np.float64]:
+    """delta_e between many CIELAB colours, its sum over L, a, b written out (np.sum adds them in this order)."""
+    gaps = [lab_a[..., c] - lab_b[..., c] for c in range(3)]
+    return np.asarray(np.sqrt((gaps[0] * gaps[0] + gaps[1] * gaps[1]) + gaps[2] * gaps[2]), dtype=np.float64)
+
+
 def _deviation(rgba: NDArray[np.uint8], colour: NDArray[np.float64]) -> NDArray[np.float64]:
     """RGB distance of 8-bit RGBA colours (last axis) from ``colour``, looked up per level."""
     import cv2
 
-    offsets = np.arange(256.0)[:, None] - colour
+    offsets = _LEVELS - colour
     table = np.zeros((256, 1, 4))
     table[:, 0, :3] = offsets * offsets
     squares = cv2.LUT(np.ascontiguousarray(rgba).reshape(-1, 1, 4), table).reshape(-1, 4)
@@ -329,25 +385,33 @@ def _part_colours(core: _Pixels, refs: References, cores: _Cores, visible: NDArr
         seen = visible.reshape(-1)[chosen]
         chosen, starts = chosen[seen], starts[seen]
     count = len(refs.part_class)
-    medians, sizes = _grouped_medians(core.at(chosen), starts, count)
+    medians, sizes = _grouped_medians(core.rgba_at(chosen), starts, count)
     return [medians[p] if sizes[p] >= MIN_CORE_PIXELS // 3 else None for p in range(count)]
 
 
-def _class_colours(refs: References, part_colours: list[NDArray[np.float64] | None],
+def _class_colours(refs: References, agreed: list[NDArray[np.float64] | None],
                    unmixed: NDArray[np.float64] | None) -> NDArray[np.float64]:
-    """Each class's colour, agreed by its parts.
+    """Each class's colour, agreed by its parts (``agreed``, from _agreed_colours).
 
-    Every part votes with its colour; the colour most parts share wins (ties go
-    to the larger parts), so one altered part does not decide the colour of its
-    class. Classes with no part seen keep their unmixed colour (``unmixed``, rows
-    per class, is only needed when there are such classes).
+    Classes with no part seen keep their unmixed colour (``unmixed``, rows per
+    class, is only needed when there are such classes).
     """
     colours = np.zeros((refs.class_count, 3)) if unmixed is None else unmixed[:refs.class_count].copy()
     for k in range(len(colours)):
-        agreed = _agreed_colour(refs, part_colours, k)
-        if agreed is not None:
-            colours[k] = agreed
+        colour = agreed[k]
+        if colour is not None:
+            colours[k] = colour
     return colours
+
+
+def _agreed_colours(refs: References, part_colours: list[NDArray[np.float64] | None]
+                    ) -> list[NDArray[np.float64] | None]:
+    """Per class, the colour its parts agree on (None if none is seen).
+
+    Every part votes with its colour; the colour most parts share wins (ties go
+    to the larger parts), so one altered part does not decide the colour of its class.
+    """
+    return [_agreed_colour(refs, part_colours, k) for k in range(refs.class_count)]
 
 
 def _agreed_colour(refs: References, part_colours: list[NDArray[np.float64] | None], k: int
@@ -358,10 +422,14 @@ def _agreed_colour(refs: References, part_colours: list[NDArray[np.float64] | No
         return None
     votes = np.array([part_colours[p] for p in voters])
     weights = _part_sizes(refs)[voters]
-    agree = np.linalg.norm(votes[:, None] - votes[None], axis=-1) <= PART_AGREEMENT
-    support = [(int(agree[i].sum()), int(weights[agree[i]].sum()), i) for i in range(len(voters))]
-    group = agree[max(support)[2]]
-    return np.asarray(np.average(votes[group], axis=0, weights=weights[group]), dtype=np.float64)
+    # The same arithmetic as np.linalg.norm and np.average, without their overhead.
+    gaps = votes[:, None] - votes[None]
+    agree = np.sqrt(np.add.reduce(gaps * gaps, axis=-1)) <= PART_AGREEMENT
+    sizes, masses = np.count_nonzero(agree, axis=1).tolist(), (agree @ weights).tolist()
+    group = agree[max(zip(sizes, masses, range(len(voters))))[2]]
+    chosen = weights[group][:, None]
+    return np.asarray((votes[group] * chosen).sum(axis=0) / chosen.sum(axis=0, dtype=np.float64),
+                      dtype=np.float64)
 
 
 def _expected(refs: References, variant: str, background: NDArray[np.float64] | None
@@ -444,20 +512,17 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
     knocked_out = ~painted[np.asarray(refs.part_class)[judged]]
     if knocked_out.any():
         if flat:
-            around = np.percentile(delta_e(lab[knocked_out][:, None], surroundings[None]), SURROUNDING_PERCENTILE,
-                                   axis=1)
+            around = _row_percentiles(_delta_e(lab[knocked_out][:, None], surroundings[None]), SURROUNDING_PERCENTILE)
             distance[knocked_out] = np.minimum(distance[knocked_out], around)
         else:
             distance = distance[~knocked_out]  # knocked out over a varied background: it may show anything
     return float(distance.max()) if len(distance) else 0.0
 
 
-def _knockout_disagreement(refs: References, variant: str, part_colours: list[NDArray[np.float64] | None],
-                           judged: NDArray[np.bool_]) -> float:
-    """Largest delta E between the colours of the classes ``variant`` knocks out, each agreed by its judged parts."""
-    kept = [c if judged[p] else None for p, c in enumerate(part_colours)]
-    agreed = [_agreed_colour(refs, kept, k) for k, paint in enumerate(refs.palette(variant)) if paint is None]
-    colours = [c for c in agreed if c is not None]
+def _knockout_disagreement(refs: References, variant: str, agreed: list[NDArray[np.float64] | None]) -> float:
+    """Largest delta E between the colours of the classes ``variant`` knocks out (``agreed``, per class)."""
+    colours = [agreed[k] for k, paint in enumerate(refs.palette(variant)) if paint is None]
+    colours = [c for c in colours if c is not None]
     if len(colours) < 2:
         return 0.0
     lab = srgb_to_lab(np.array(colours))
@@ -477,15 +542,100 @@ def _knockouts_flat(core: _Pixels, refs: References, cores: _Cores, variant: str
         if paint is not None or not shown.any():
             continue
         pixels = chosen[np.concatenate([[False], shown])[labels]][::SURROUNDING_STEP]
-        if len(pixels) and not _is_flat_lab(srgb_to_lab(core.at(pixels).astype(np.float64))):
+        if len(pixels) and not _is_flat_lab(_lab_of_levels(core.at(pixels))):
             return False
     return True
 
 
 def _is_flat_lab(lab: NDArray[np.float64]) -> bool:
     """Whether colours (CIELAB) are one flat colour, bar a few."""
-    spread = delta_e(lab, np.median(lab, axis=0)[None])
+    spread = _delta_e(lab, _column_medians(lab)[None])
+    # The percentile lies between two neighbouring sorted values near this index: when all
+    # the candidates are on one side of the limit, counting decides; np.percentile decides the rest.
+    index = int((len(spread) - 1) * FLAT_PERCENTILE / 100.0)
+    below = int(np.count_nonzero(spread < FLAT_DELTA_E))
+    if below >= index + 3:
+        return True
+    if below <= index - 1:
+        return False
     return float(np.percentile(spread, FLAT_PERCENTILE)) < FLAT_DELTA_E
+
+
+def _column_medians(rows: NDArray[np.float64]) -> NDArray[np.float64]:
+    """np.median(rows, axis=0) of a few columns, selected along contiguous memory."""
+    # NumPy's vectorised sort is faster than the partitioning np.median does.
+    ordered = np.sort(rows.T, axis=1)
+    half = ordered.shape[1] // 2
+    if ordered.shape[1] % 2:
+        return np.asarray(ordered[:, half], dtype=np.float64)
+    return np.asarray((ordered[:, half - 1] + ordered[:, half]) / 2.0, dtype=np.float64)
+
+
+def _row_percentiles(values: NDArray[np.float64], percentile: float) -> NDArray[np.float64]:
+    """np.percentile(values, percentile, axis=1) (linear), from sorted rows (faster than its partitioning)."""
+    count = values.shape[1]
+    virtual = (count - 1) * (percentile / 100)
+    if virtual >= count - 1:
+        return np.asarray(values.max(axis=1), dtype=np.float64)
+    low = math.floor(virtual)
+    gamma = virtual - low
+    ordered = np.sort(values, axis=1)
+    below, above = ordered[:, low], ordered[:, low + 1]
+    # np.percentile's interpolation, step by step.
+    step = above - below
+    if gamma >= 0.5:
+        return np.asarray(above - step * (1 - gamma), dtype=np.float64)
+    return np.asarray(below + step * gamma, dtype=np.float64)
+
+
+def _std(values: NDArray[np.float64]) -> float:
+    """np.std of a 1-D array, the same steps without its overhead."""
+    count = len(values)
+    gaps = values - np.add.reduce(values, keepdims=True) / count
+    gaps *= gaps
+    return float(np.sqrt(np.add.reduce(gaps) / count))
+
+
+def _median(values: NDArray[np.float64]) -> float:
+    """np.median of a 1-D array (NumPy's vectorised sort is faster than the partitioning np.median does)."""
+    return _sorted_median(np.sort(values))
+
+
+def _sorted_median(ordered: NDArray[np.float64]) -> float:
+    """np.median of sorted values."""
+    half = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[half])
+    return float((ordered[half - 1] + ordered[half]) / 2.0)
+
+
+def _median_distance(ordered: NDArray[np.float64], centre: float) -> float:
+    """np.median(np.abs(ordered - centre)) of sorted values, without computing every distance.
+
+    The distances of the values below ``centre`` and of the rest are two sorted runs;
+    the middle of both together is found by bisection.
+    """
+    count = len(ordered)
+    split = int(np.searchsorted(ordered, centre))
+
+    def below(i: int) -> float:  # the i-th smallest distance of a value below the centre
+        return centre - float(ordered[split - 1 - i])
+
+    def above(j: int) -> float:  # the j-th smallest distance of the others
+        return float(ordered[split + j]) - centre
+
+    def smallest(k: int) -> float:  # the k-th smallest distance of all (from 0)
+        low, high = max(0, k + 1 - (count - split)), min(k + 1, split)
+        while low < high:  # how many of the k + 1 smallest lie below the centre
+            middle = (low + high) // 2
+            if below(middle) < above(k - middle):
+                low = middle + 1
+            else:
+                high = middle
+        return max(below(low - 1) if low else -math.inf, above(k - low) if low <= k else -math.inf)
+
+    half = count // 2
+    return smallest(half) if count % 2 else (smallest(half - 1) + smallest(half)) / 2.0
 
 
 def _weighted_percentile(values: NDArray[np.float64], weights: NDArray[np.float64], percentile: float) -> float:
@@ -513,8 +663,10 @@ def _differences(core: _Pixels, colours: NDArray[np.float64], cores: _Cores,
     In a ``varying`` class (knocked out over a varied background) a pixel must
     also look like another class (be within the noise floor of its colour) to count.
     """
-    separations = [float(np.linalg.norm(colours[a] - colours[b])) for a in range(len(colours))
-                   for b in range(len(colours)) if a != b]
+    # np.linalg.norm of a vector is the square root of its dot product with itself; the distance
+    # either way round is the same.
+    gaps = [colours[a] - colours[b] for a in range(len(colours)) for b in range(a + 1, len(colours))]
+    separations = [math.sqrt(float(gap.dot(gap))) for gap in gaps]
     threshold = max(DIFFERENCE_FLOOR, DIFFERENCE_SHARE * min(separations)) if separations else DIFFERENCE_FLOOR
     seen = visible.reshape(-1)
     different = np.zeros(visible.size, bool)
@@ -539,24 +691,37 @@ def _edge_strength(rgb: NDArray[np.uint8], source_px_per_frame_px: float) -> NDA
     """Steepest colour change at each pixel, in levels per source pixel (any channel)."""
     import cv2
 
-    strongest = np.zeros(rgb.shape[:2], np.float32)
-    for channel in cv2.split(rgb):
-        dx = cv2.Sobel(channel, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
-        dy = cv2.Sobel(channel, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
-        strongest = np.maximum(strongest, cv2.magnitude(dx, dy))
+    channels = [np.asarray(channel, dtype=np.uint8) for channel in cv2.split(rgb)]
+    strongest = _gradient(channels[0])
+    for channel in channels[1:]:
+        strongest = np.maximum(strongest, _gradient(channel))
     return np.asarray(strongest / max(source_px_per_frame_px, 1e-6), dtype=np.float32)
 
 
-def _sharp_regions(pixels: _Pixels, zone: NDArray[np.bool_], background: NDArray[np.float64],
-                   edges: NDArray[np.bool_]) -> NDArray[np.bool_]:
-    """Areas of the zone off the background's colour whose borders are sharp (a solid block, not shading)."""
+def _gradient(channel: NDArray[np.uint8]) -> NDArray[np.float32]:
+    """Steepest change of one channel at each pixel, in levels per pixel."""
     import cv2
 
-    in_zone = _deviation(pixels.rgba_at(zone), background)
-    typical = float(np.median(in_zone))
-    spread = 1.4826 * float(np.median(np.abs(in_zone - typical)))
+    dx = cv2.Sobel(channel, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
+    dy = cv2.Sobel(channel, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
+    return np.asarray(cv2.magnitude(dx, dy), dtype=np.float32)
+
+
+def _sharp_regions(pixels: _Pixels, zone: NDArray[np.bool_], zone_pixels: NDArray[np.intp],
+                   background: NDArray[np.float64], edges: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Areas of the zone (also as flat indices) off the background's colour whose borders are sharp
+    (a solid block, not shading)."""
+    import cv2
+
+    in_zone = _deviation(pixels.rgba_at(zone_pixels), background)
+    ordered = np.sort(in_zone)
+    typical = _sorted_median(ordered)
+    spread = 1.4826 * _median_distance(ordered, typical)
+    outlying = in_zone > max(CONTENT_FLOOR, CONTENT_NOISE * spread)
+    if not outlying.any():
+        return np.zeros(zone.shape, bool)
     off = np.zeros(zone.shape, np.uint8)
-    off[zone] = in_zone > max(CONTENT_FLOOR, CONTENT_NOISE * spread)
+    off[zone] = outlying
     count, labels = cv2.connectedComponents(off, connectivity=8)
     if count <= 1:
         return np.zeros(zone.shape, bool)
@@ -584,13 +749,14 @@ def _clear_space(pixels: _Pixels, inside: NDArray[np.bool_], frame: Frame, margi
     import cv2
 
     height, width = pixels.rgb.shape[:2]
-    zone = inside & _beyond(frame, margin_x, margin_y, gap)
+    zone, zone_pixels = _in_image(inside, bool(inside.all()), _beyond(frame, margin_x, margin_y, gap),
+                                  _beyond_pixels(frame, margin_x, margin_y, gap))
     none = {side: 0.0 for side in SIDES}
-    if zone.sum() < 10:
+    if len(zone_pixels) < 10:
         return 0.0, none, np.zeros(zone.shape, bool)
     edges = _edge_strength(pixels.rgb, source_px_per_frame_px) > CONTENT_EDGE
     content = edges & zone
-    content |= _sharp_regions(pixels, zone, background, edges)
+    content |= _sharp_regions(pixels, zone, zone_pixels, background, edges)
     content = cv2.morphologyEx(content.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
     # Corners belong to the top and bottom strips, so content there has one side.
     beside, across = slice(margin_y, height - margin_y), slice(0, width)
@@ -598,9 +764,9 @@ def _clear_space(pixels: _Pixels, inside: NDArray[np.bool_], frame: Frame, margi
               "top": (slice(0, margin_y), across), "bottom": (slice(height - margin_y, height), across)}
     share, depth = 0.0, dict(none)
     for side, (rows, columns) in strips.items():
-        area = int(zone[rows, columns].sum())
+        area = int(np.count_nonzero(zone[rows, columns]))
         hits = content[rows, columns]
-        found = int(hits.sum())
+        found = int(np.count_nonzero(hits))
         if area == 0 or found < SIDE_NOISE * area:
             continue
         share = max(share, float(found) / area)
@@ -620,7 +786,7 @@ def _altered_share(different: NDArray[np.bool_], refs: References, cores: _Cores
     parts too thin to have a core count as unchanged.
     """
     frame = refs.measure
-    total = float((_silhouette(frame) & visible).sum())
+    total = float(np.count_nonzero(_silhouette(frame) & visible))
     if total <= 0:
         return 0.0
     count = len(refs.part_class) + 1
@@ -649,7 +815,7 @@ def _covered(different: NDArray[np.bool_], core: _Pixels, frame: Frame, visible:
 
     silhouette = _silhouette(frame)
     nothing = np.zeros(different.shape, bool)
-    if not (silhouette & visible).any() or different.sum() < MIN_CORE_PIXELS:
+    if not (silhouette & visible).any() or np.count_nonzero(different) < MIN_CORE_PIXELS:
         return nothing
     bridge = max(1, math.ceil(2.0 * sigma)) + 1
     bridging = disk(bridge)
@@ -661,13 +827,15 @@ def _covered(different: NDArray[np.bool_], core: _Pixels, frame: Frame, visible:
     if unjudged.any():
         unjudged &= _deviation(core.rgba, _median_colour(core.rgb, different)) < DIFFERENCE_FLOOR
     grown = (seeds | unjudged) & silhouette & visible
-    _, labels = cv2.connectedComponents(grown.astype(np.uint8), connectivity=8)
-    seeded = np.unique(labels[seeds & grown])
+    count, labels = cv2.connectedComponents(grown.astype(np.uint8), connectivity=8)
+    seeded = np.bincount(labels[seeds & grown], minlength=count) > 0
     # The rim is as wide as the band cores and bridging leave out along the outline.
     rim = _rim(frame, 2 * bridge)
-    touching = np.unique(labels[rim & grown])
-    reaching = np.intersect1d(seeded[seeded > 0], touching[touching > 0])
-    covering = np.isin(labels, reaching).astype(np.uint8)
+    reaching = seeded & (np.bincount(labels[rim & grown], minlength=count) > 0)
+    reaching[0] = False
+    if not reaching.any():
+        return nothing
+    covering = reaching[labels].astype(np.uint8)
     broad = max(3, round(COVER_MIN_WIDTH * frame.height))
     kernel = disk(broad)
     broad_parts = cv2.morphologyEx(covering, cv2.MORPH_OPEN, kernel)
@@ -676,11 +844,11 @@ def _covered(different: NDArray[np.bool_], core: _Pixels, frame: Frame, visible:
                       & silhouette & visible)
 
 
-def _surroundings(pixels: _Pixels, clean: NDArray[np.bool_], background_lab: NDArray[np.float64]
+def _surroundings(pixels: _Pixels, clean: NDArray[np.intp], background_lab: NDArray[np.float64]
                   ) -> NDArray[np.float64]:
-    """Colours (CIELAB) of every few pixels of the clean background; the background's own if none."""
-    if clean.any():
-        return srgb_to_lab(pixels.at(np.flatnonzero(clean)[::SURROUNDING_STEP]).astype(np.float64))
+    """Colours (CIELAB) of every few pixels of the clean background (flat indices); the background's own if none."""
+    if len(clean):
+        return _lab_of_levels(pixels.at(clean[::SURROUNDING_STEP]))
     return background_lab[None]
 
 
@@ -705,14 +873,16 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     part_colours = _part_colours(core, refs, cores, visible)
     gap = max(1, math.ceil(1.5 * sigma))
     near = _near(frame, margin_x, margin_y, gap)
-    zone_mask = inside & ~near
-    zone_size = int(zone_mask.sum())
+    everywhere = bool(inside.all())
+    zone_mask, zone_pixels = _in_image(inside, everywhere, *_far(frame, margin_x, margin_y, gap))
+    zone_size = len(zone_pixels)
     # Unmixing gives the colours of classes no part shows, and the background just outside
     # the outline, which stands in when there is no clear space to see the background in.
     shown = {refs.part_class[p] for p, colour in enumerate(part_colours) if colour is not None}
     unmixed = (_unmixed(pixels, frame, margin_x, margin_y, sigma, near & inside)
                if len(shown) < refs.class_count or zone_size < 10 else None)
-    class_colours = _class_colours(refs, part_colours, unmixed)
+    agreed = _agreed_colours(refs, part_colours)
+    class_colours = _class_colours(refs, agreed, unmixed)
 
     # Background: the clear-space zone outside the outline, less any content in it.
     background = unmixed[-1] if unmixed is not None and zone_size < 10 else _median_colour(rgb, zone_mask)
@@ -721,12 +891,17 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     outline_gap = max(gap, math.ceil((OUTLINE_BLUR_PX + 1.5) / max(source_px, 1e-6)))
     share, depth, content = _clear_space(pixels, inside, frame, margin_x, margin_y, background, outline_gap,
                                          source_px)
-    clean = zone_mask & ~(cv2.dilate(content.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
-    if clean.sum() >= 10:
-        background = _median_colour(rgb, clean)
-        luminance = _luminance(pixels.rgba_at(clean))
-        background_luminance = float(np.median(luminance))
-        variation = float(luminance.std())
+    has_content = bool(content.any())
+    clean, clean_pixels = zone_mask, zone_pixels
+    if has_content:
+        clean = zone_mask & ~(cv2.dilate(content.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0)
+        clean_pixels = np.flatnonzero(clean)
+    if len(clean_pixels) >= 10:
+        if has_content:  # else the background is already the zone's median
+            background = _median_colour(rgb, clean)
+        luminance = _luminance(pixels.rgba_at(clean_pixels))
+        background_luminance = _median(luminance)
+        variation = _std(luminance)
     else:
         background_luminance = float(relative_luminance(background))
         variation = 0.0
@@ -737,7 +912,7 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     background_lab = srgb_to_lab(background)
     distances = _palette_distances(refs, part_lab, seen, None if kind == "photo" else background_lab)
     best = min(distances, key=lambda v: distances[v]) if distances else None
-    surroundings = _surroundings(pixels, clean, background_lab)
+    surroundings = _surroundings(pixels, clean_pixels, background_lab)
     flat = _is_flat_lab(surroundings)
 
     # Judge each pixel against the approved colours when a variant fits; a recoloured
@@ -755,15 +930,20 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     different = _differences(core, reference, cores, visible, varying)
     covered = _covered(different, core, frame, visible, sigma, varying)
     # What something else covers is not an alteration of the artwork.
-    altered = _altered_share(different & ~covered, refs, cores, visible & ~covered)
-    artwork_seen = float((_silhouette(frame) & visible).sum())
-    hidden = _part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible))
+    anything_covered = bool(covered.any())
+    altered = (_altered_share(different & ~covered, refs, cores, visible & ~covered) if anything_covered
+               else _altered_share(different, refs, cores, visible))
+    artwork_seen = float(np.count_nonzero(_silhouette(frame) & visible))
+    hidden = (_part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible)) if anything_covered
+              else np.zeros(len(refs.part_class), bool))
     off_palette = _off_palette(refs, best, part_lab, seen, surroundings, flat, hidden) if best else 0.0
     if best:
         # Every knock-out shows the same background: where each shows one flat colour they
         # must agree, however close each is to some colour around the mark. (A greyscale
         # copy of the colour mark, taken for the black one, has white and grey knock-outs.)
-        disagreement = _knockout_disagreement(refs, best, part_colours, seen & ~hidden)
+        judged_agreed = agreed if not hidden.any() else _agreed_colours(
+            refs, [None if hidden[p] else c for p, c in enumerate(part_colours)])
+        disagreement = _knockout_disagreement(refs, best, judged_agreed)
         if disagreement > off_palette and _knockouts_flat(core, refs, cores, best, seen & ~hidden, visible):
             off_palette = disagreement
 
@@ -783,5 +963,5 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
         clear_space_intrusion=round(share, 4),
         clear_space_intrusion_px=depth_px,
         altered_difference=round(altered, 4),
-        covered_fraction=round(float(covered.sum()) / artwork_seen, 4) if artwork_seen else 0.0,
+        covered_fraction=round(float(np.count_nonzero(covered)) / artwork_seen, 4) if artwork_seen else 0.0,
     )
