@@ -1,14 +1,15 @@
 """How fast the scanner is, as ratios to baselines measured in the same run, and its peak memory.
 
-    python benchmarks/bench_scan.py [--corpus DIR] [--limit N] [--images DIR] [--jobs N] [--json OUT]
+    python benchmarks/bench_scan.py [--corpus DIR] [--limit N] [--images DIR]... [--jobs N] [--json OUT]
 
 - PDFs (the shared corpus): pages per second, and the ratio of scan time to the
   time pypdfium2 alone takes to render the same pages at the scanner's resolution
   (``spec.scan.render_dpi``, lowered for huge pages exactly as the scanner does).
   Goal: at most 3x.
-- Images (the PNG and JPEG cases of an evaluation set; a small set is generated
-  into a temporary folder when ``--images`` is not given): the ratio of scan time
-  to decoding them with Pillow. Goal: at most 3x.
+- Images (the PNG and JPEG cases of an evaluation set, or of several when
+  ``--images`` is repeated; a small set is generated into a temporary folder
+  when it is not given): the ratio of scan time to decoding them with Pillow.
+  Goal: at most 3x.
 - Peak memory: the largest resident set of ``htq-mark scan --jobs 1`` and
   ``--jobs 2`` and their worker processes (from ``wait4``), on the same inputs.
 
@@ -144,9 +145,10 @@ def bench_memory(paths: Sequence[Path], jobs: int) -> dict[str, Any]:
             "exit_status": process.returncode, "stderr_tail": stderr[-400:]}
 
 
-def _image_files(folder: Path | None) -> tuple[list[Path], tempfile.TemporaryDirectory[str] | None]:
-    if folder is not None:
-        return sorted(p for p in (folder / "cases").glob("*") if p.suffix in (".png", ".jpg")), None
+def _image_files(folders: Sequence[Path] | None) -> tuple[list[Path], tempfile.TemporaryDirectory[str] | None]:
+    if folders:
+        return [p for folder in folders
+                for p in sorted((folder / "cases").glob("*")) if p.suffix in (".png", ".jpg")], None
     holder = tempfile.TemporaryDirectory()
     from benchmarks.evalset.generate import generate
 
@@ -188,7 +190,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=default_corpus())
     parser.add_argument("--limit", type=int, default=None, help="use only the first N corpus documents")
-    parser.add_argument("--images", type=Path, default=None, help="an evaluation set folder (with cases/)")
+    parser.add_argument("--images", type=Path, action="append", default=None,
+                        help="an evaluation set folder (with cases/); repeat to add more")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for the timings")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)

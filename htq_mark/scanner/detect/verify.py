@@ -109,17 +109,21 @@ def _visible(pose: Pose, frame: Frame, size: tuple[int, int]) -> NDArray[np.bool
             and max(y0, y1, y2, y3) <= size[1]:
         return None
     matrix = pose.matrix(frame.width, frame.height)
-    gx, gy = _grid(frame)
-    ix = matrix[0, 0] * gx + matrix[0, 1] * gy + matrix[0, 2] + 0.5
-    iy = matrix[1, 0] * gx + matrix[1, 1] * gy + matrix[1, 2] + 0.5
-    return np.asarray((ix >= 0) & (iy >= 0) & (ix < size[0]) & (iy < size[1]))
+    columns, rows = _axes(frame)
+    # Products along one axis, broadcast: the same terms, summed in the same order, as over a full grid.
+    ix = (matrix[0, 0] * columns + matrix[0, 1] * rows) + matrix[0, 2] + 0.5
+    iy = (matrix[1, 0] * columns + matrix[1, 1] * rows) + matrix[1, 2] + 0.5
+    return np.asarray((ix >= 0) & (iy >= 0) & (ix < size[0]) & (iy < size[1])).reshape(-1)
 
 
 @functools.lru_cache(maxsize=8)
-def _grid(frame: Frame) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Column and row of each pixel of ``frame`` (flat)."""
-    gy, gx = np.divmod(np.arange(frame.width * frame.height), frame.width)
-    return gx.astype(np.float64), gy.astype(np.float64)
+def _axes(frame: Frame) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Column of each pixel of ``frame`` along a row (W,), and row of each pixel down a column (H, 1)."""
+    columns = np.arange(frame.width, dtype=np.float64)
+    rows = np.arange(frame.height, dtype=np.float64)[:, None]
+    columns.setflags(write=False)
+    rows.setflags(write=False)
+    return columns, rows
 
 
 def blurred_outer(frame: Frame, pose_height: float) -> NDArray[np.float32]:
@@ -151,6 +155,7 @@ class _Target:
     for the colour fit, and over each part's window with one product by ``windows``,
     which holds one 0/1 row per window. ``basis`` serves the fit of a pose and of its
     mirror image at once: the mirror image's mask is the same one read backwards.
+    The per-window sums are also kept as plain floats, as the fully visible case reads them.
     """
 
     values: NDArray[np.float64]       # (N,) the mask, flat
@@ -162,6 +167,7 @@ class _Target:
     counts: NDArray[np.float64]       # (P,) pixels per window
     sums: NDArray[np.float64]         # (P,) the mask summed over each window
     sum_squares: NDArray[np.float64]  # (P,) the mask squared, summed over each window
+    window_sums: tuple[list[float], list[float], list[float]]  # counts, sums, sum_squares as floats
 
 
 @functools.lru_cache(maxsize=64)
@@ -169,14 +175,28 @@ def _target(frame: Frame, sigma: float) -> _Target:
     values = _blurred_outer(frame, sigma).reshape(-1).astype(np.float64)
     squares = values * values
     basis = np.ascontiguousarray(np.stack((np.ones_like(values), values, values[::-1]), axis=1))
-    windows = np.zeros((len(frame.window_pixels), values.size), np.float64)
-    for row, window in zip(windows, frame.window_pixels):
-        row[window] = 1.0
+    windows, counts = _windows(frame)
+    sums, sum_squares = windows @ values, windows @ squares
     target = _Target(values, squares, basis, float(values.sum()), float(squares.sum()), windows,
-                     windows.sum(axis=1), windows @ values, windows @ squares)
-    for array in (values, squares, basis, windows, target.counts, target.sums, target.sum_squares):
+                     counts, sums, sum_squares, (counts.tolist(), sums.tolist(), sum_squares.tolist()))
+    for array in (values, squares, basis, sums, sum_squares):
         array.setflags(write=False)
     return target
+
+
+@functools.lru_cache(maxsize=8)
+def _windows(frame: Frame) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The part windows as 0/1 rows over the frame's pixels, and their pixel counts.
+
+    One copy per frame, whatever the blur, keeps the products that read it in cache.
+    """
+    windows = np.zeros((len(frame.window_pixels), frame.width * frame.height), np.float64)
+    for row, window in zip(windows, frame.window_pixels):
+        row[window] = 1.0
+    counts = windows.sum(axis=1)
+    windows.setflags(write=False)
+    counts.setflags(write=False)
+    return windows, counts
 
 
 def register(pyramid: ImagePyramid, pose: Pose, frame: Frame) -> Registration:
@@ -208,12 +228,15 @@ def _mirrored(a: Pose, b: Pose) -> bool:
             and abs(b.origin[1] - (oy + ay + by)) <= 1e-9 * (1.0 + abs(oy)))
 
 
+def _unscored(view: Pose) -> Registration:
+    return Registration(view, (0.0, 0.0, 0.0, 0.0), 0.0, 0.0, 0.0, 0)
+
+
 def _register_views(pyramid: ImagePyramid, frame: Frame, views: tuple[Pose, ...]) -> list[Registration]:
     """Score ``views[0]`` and, if given, its mirror image ``views[1]`` from one warp."""
     import cv2
 
     pose = views[0]
-    results = [Registration(view, (0.0, 0.0, 0.0, 0.0), 0.0, 0.0, 0.0, 0) for view in views]
     image, factor = pyramid.for_height(pose.height, frame.height)
     matrix = pose.scaled(factor).matrix(frame.width, frame.height)
     warp = cv2.warpAffine(image, matrix, (frame.width, frame.height),
@@ -230,18 +253,28 @@ def _register_views(pyramid: ImagePyramid, frame: Frame, views: tuple[Pose, ...]
         truth_sums, truth_squares = [target.total] * len(views), [target.total_squares] * len(views)
     else:
         if np.count_nonzero(visible) < MIN_VISIBLE_SHARE * len(visible):
-            return results
-        seen_pixel, seen_channel, masks = by_pixel[visible], by_channel[:, visible], masks[visible]
+            return [_unscored(view) for view in views]
+        # Gathering by index is much cheaper than by a boolean mask. A boolean mask over the
+        # columns of by_channel would give the transpose of seen_pixel: the same strides, so
+        # the same products.
+        seen = np.flatnonzero(visible)
+        seen_pixel, masks = by_pixel.take(seen, 0), masks.take(seen, 0)
+        seen_channel = seen_pixel.T
         truth_sums, truth_squares = masks[:, 1:].sum(axis=0).tolist(), (masks[:, 1:] ** 2).sum(axis=0).tolist()
-    fits = _fit(seen_channel @ seen_pixel, seen_channel @ masks, truth_sums, truth_squares, len(masks))
-    for view, fit in enumerate(fits):
-        if fit is None:
+    mean_colour, betas = _fit(seen_channel @ seen_pixel, seen_channel @ masks, truth_sums, truth_squares,
+                              len(masks))
+    mean = np.array(mean_colour)
+    results = []
+    for view, found in enumerate(betas):
+        if found is None:
+            results.append(_unscored(views[view]))
             continue
-        mean, beta = fit
+        beta = np.array(found)
         offset = float(mean @ beta)
         projection = seen_pixel @ beta - offset
         contrast = _contrast(projection, seen_channel, mean)
         if contrast < MIN_CONTRAST:
+            results.append(_unscored(views[view]))
             continue
         full = projection if visible is None else by_pixel @ beta - offset
         shown = visible
@@ -249,19 +282,16 @@ def _register_views(pyramid: ImagePyramid, frame: Frame, views: tuple[Pose, ...]
             full = np.ascontiguousarray(full[::-1])
             shown = None if visible is None else np.ascontiguousarray(visible[::-1])
         correlations = _part_correlations(full, target, shown)
-        rough = sum(max(0.0, r) for r in correlations) / len(correlations) if correlations else 0.0
-        weights = (float(beta[0]), float(beta[1]), float(beta[2]), -offset)
+        rough = sum([r if r > 0.0 else 0.0 for r in correlations]) / len(correlations) if correlations else 0.0
         match = match_score(correlations, len(frame.window_pixels))
-        results[view] = Registration(views[view], weights, rough, match, contrast, len(correlations))
+        results.append(Registration(views[view], (found[0], found[1], found[2], -offset), rough, match, contrast,
+                                    len(correlations)))
     return results
 
 
-_Fit = tuple[NDArray[np.float64], NDArray[np.float64]]  # mean colour, colour direction
-
-
 def _fit(gram: NDArray[np.float64], sums: NDArray[np.float64], truth_sums: Sequence[float],
-         truth_squares: Sequence[float], count: int) -> list[_Fit | None]:
-    """Per mask: the mean colour and the colour direction that best predicts the mask (least
+         truth_squares: Sequence[float], count: int) -> tuple[list[float], list[list[float] | None]]:
+    """The mean colour and, per mask, the colour direction that best predicts the mask (least
     squares: any palette, or inverted); None when that correlates less than GLOBAL_FLOOR with it.
 
     All from sums over the pixels: ``gram`` of colour products, ``sums`` of the colours
@@ -269,22 +299,26 @@ def _fit(gram: NDArray[np.float64], sums: NDArray[np.float64], truth_sums: Seque
     The algebra is on 3 x 3 matrices, done with plain floats (numpy's overhead would dominate).
     """
     columns = sums.T.tolist()
-    mean = [value / count for value in columns[0]]
+    m0, m1, m2 = mean = [value / count for value in columns[0]]
     # Colours are whole numbers, so these sums are exact whatever their size.
-    covariance = [[g - count * mean[i] * mean[j] for j, g in enumerate(row)]
-                  for i, row in enumerate(gram.tolist())]
-    ridge = 1e-3 * (covariance[0][0] + covariance[1][1] + covariance[2][2]) + count
-    regularised = [[c + (ridge if i == j else 0.0) for j, c in enumerate(row)] for i, row in enumerate(covariance)]
-    fits: list[_Fit | None] = []
+    (g00, g01, g02), (g10, g11, g12), (g20, g21, g22) = gram.tolist()
+    n0, n1, n2 = count * m0, count * m1, count * m2
+    c00, c01, c02 = g00 - n0 * m0, g01 - n0 * m1, g02 - n0 * m2
+    c10, c11, c12 = g10 - n1 * m0, g11 - n1 * m1, g12 - n1 * m2
+    c20, c21, c22 = g20 - n2 * m0, g21 - n2 * m1, g22 - n2 * m2
+    ridge = 1e-3 * (c00 + c11 + c22) + count
+    regularised = [[c00 + ridge, c01, c02], [c10, c11 + ridge, c12], [c20, c21, c22 + ridge]]
+    betas: list[list[float] | None] = []
     for column, truth_sum, truth_square in zip(columns[1:], truth_sums, truth_squares):
-        cross = [value - m * truth_sum for value, m in zip(column, mean)]
-        beta = _solve3(regularised, cross)
-        # The projection's correlation with the mask, from the sums alone.
-        spread = sum(beta[i] * covariance[i][j] * beta[j] for i in range(3) for j in range(3))
+        cross = [column[0] - m0 * truth_sum, column[1] - m1 * truth_sum, column[2] - m2 * truth_sum]
+        b0, b1, b2 = beta = _solve3(regularised, cross)
+        # The projection's correlation with the mask, from the sums alone (terms added in row order).
+        spread = (b0 * c00 * b0 + b0 * c01 * b1 + b0 * c02 * b2 + b1 * c10 * b0 + b1 * c11 * b1 + b1 * c12 * b2
+                  + b2 * c20 * b0 + b2 * c21 * b1 + b2 * c22 * b2)
         norm = math.sqrt(max(0.0, spread) * max(0.0, truth_square - truth_sum * truth_sum / count))
-        agree = sum(b * c for b, c in zip(beta, cross))
-        fits.append(None if norm <= 0 or agree / norm < GLOBAL_FLOOR else (np.array(mean), np.array(beta)))
-    return fits
+        agree = b0 * cross[0] + b1 * cross[1] + b2 * cross[2]
+        betas.append(None if norm <= 0 or agree / norm < GLOBAL_FLOOR else beta)
+    return mean, betas
 
 
 def _solve3(matrix: list[list[float]], vector: list[float]) -> list[float]:
@@ -302,33 +336,47 @@ def _contrast(projection: NDArray[np.float64], colours: NDArray[np.float64], mea
               ) -> float:
     """RGB distance between the mean colours either side of the projection's zero (0 if a side is empty)."""
     split = projection > 0
+    count = split.size
     on_count = int(np.count_nonzero(split))
-    if on_count in (0, len(split)):
+    if on_count == 0 or on_count == count:
         return 0.0
     on_sum = colours @ split.astype(np.float64)
-    off_mean = (mean * len(split) - on_sum) / (len(split) - on_count)
-    return float(np.linalg.norm(on_sum / on_count - off_mean))
+    difference = on_sum / on_count - (mean * count - on_sum) / (count - on_count)
+    return math.sqrt(float(difference.dot(difference)))  # as np.linalg.norm computes it
 
 
 def _part_correlations(projection: NDArray[np.float64], target: _Target, visible: NDArray[np.bool_] | None
                        ) -> list[float]:
     """Correlation of the projection with the mask in each part's window (those mostly in view)."""
-    windows, counts, sums, sum_squares = target.windows, target.counts, target.sums, target.sum_squares
-    if visible is not None:
-        windows = windows * visible
-        shown = windows.sum(axis=1) >= MIN_PART_VISIBLE * counts
-        windows = windows[shown]
-        counts, sums, sum_squares = windows.sum(axis=1), windows @ target.values, windows @ target.squares
+    windows = target.windows
+    if visible is None:
+        counts, sums, sum_squares = target.window_sums
+    else:
+        in_view = visible.astype(np.float64)
+        seen = windows @ in_view  # pixels of each window in view: whole numbers, so exact
+        shown = seen >= MIN_PART_VISIBLE * target.counts
+        windows = windows[shown] * in_view
+        counts, sums = seen[shown].tolist(), (windows @ target.values).tolist()
+        sum_squares = (windows @ target.squares).tolist()
     correlations = []
     for count, total, squared, cross, truth, truth_squared in zip(
-            counts.tolist(), (windows @ projection).tolist(), (windows @ (projection * projection)).tolist(),
-            (windows @ (projection * target.values)).tolist(), sums.tolist(), sum_squares.tolist()):
+            counts, (windows @ projection).tolist(), (windows @ (projection * projection)).tolist(),
+            (windows @ (projection * target.values)).tolist(), sums, sum_squares):
         spread = squared - total * total / count
         # A flat window has no spread; rounding leaves a trace of one, which must not count.
         spread = 0.0 if spread <= 1e-10 * squared else spread
         denominator = math.sqrt(spread * max(0.0, truth_squared - truth * truth / count))
         correlations.append((cross - total * truth / count) / denominator if denominator > 0 else 0.0)
     return correlations
+
+
+_PART_RANGE = PART_MATCHED - PART_UNMATCHED
+
+
+def _clip(share: float) -> float:
+    """``min(1.0, max(0.0, share))`` (as cheap as a comparison can be)."""
+    share = share if share > 0.0 else 0.0
+    return share if share < 1.0 else 1.0
 
 
 def match_score(correlations: list[float], part_count: int) -> float:
@@ -340,7 +388,7 @@ def match_score(correlations: list[float], part_count: int) -> float:
     """
     if not correlations:
         return 0.0
-    shares = [min(1.0, max(0.0, (r - PART_UNMATCHED) / (PART_MATCHED - PART_UNMATCHED))) for r in correlations]
+    shares = [_clip((r - PART_UNMATCHED) / _PART_RANGE) for r in correlations]
     # Too few parts in view are weak evidence: count at least half of the parts.
     return float(sum(shares) / max(len(shares), math.ceil(part_count / 2)))
 
@@ -365,23 +413,22 @@ def refine(pyramid: ImagePyramid, registration: Registration, frame: Frame) -> P
     weights = np.asarray(registration.weights, np.float32)
     if not np.any(weights[:3]):
         return pose
-    projected = (crop @ weights[:3] + weights[3]).astype(np.float32)
-    template = blurred_outer(frame, scaled.height)
+    projected = np.asarray(crop @ weights[:3], np.float32)  # float32 already: no copy
+    projected += weights[3]
+    step = _blur_step(frame, scaled.height)
+    template = _blurred_outer(frame, step)
     matrix = scaled.matrix(frame.width, frame.height)
     matrix[:, 2] -= (x0, y0)
     criteria = (cv2.TERM_CRITERIA_COUNT | cv2.TERM_CRITERIA_EPS, 40, 1e-4)
     refined: NDArray[np.float32] = matrix.astype(np.float32)
     sigma = SOURCE_BLUR * frame.height / max(scaled.height, 1.0)
     radius = max(1, math.ceil(2.0 * sigma)) + 1
-    kernel = disk(radius)
-    # Leave the outline's blurred edge out: the background beyond it is unknown, and
-    # matching it to the template's edge would pull the frame inward.
-    template_mask = erode_inside((frame.silhouette > 0.5).astype(np.uint8) * 255, kernel)
+    template_mask = _template_mask(frame, radius)
     # Coarse to fine: a heavy blur first widens the reach (at half resolution, where it is
     # as wide for a quarter of the work), a light one then settles the detail (a pose that
     # already matches well needs only the fine pass).
     if registration.score < WELL_PLACED:
-        coarse = _align_half(template, projected, template_mask, refined, criteria)
+        coarse = _align_half(_halved_template(frame, step, radius), projected, refined, criteria)
         if coarse is None:
             return pose
         refined = coarse
@@ -398,6 +445,32 @@ def refine(pyramid: ImagePyramid, registration: Registration, frame: Frame) -> P
             or math.dist(result.centre, pose.centre) > 0.25 * pose.height):
         return pose
     return result
+
+
+@functools.lru_cache(maxsize=32)
+def _template_mask(frame: Frame, radius: int) -> NDArray[np.uint8]:
+    """The artwork's silhouette less a ``radius`` px rim, where the ECC compares the template.
+
+    The outline's blurred edge is left out: the background beyond it is unknown, and
+    matching it to the template's edge would pull the frame inward.
+    """
+    mask = erode_inside((frame.silhouette > 0.5).astype(np.uint8) * 255, disk(radius))
+    mask.setflags(write=False)
+    return mask
+
+
+@functools.lru_cache(maxsize=32)
+def _halved_template(frame: Frame, sigma: float, radius: int) -> tuple[NDArray[np.float32], NDArray[np.uint8]]:
+    """The template blurred by ``sigma`` and its mask (see :func:`_template_mask`), both halved."""
+    import cv2
+
+    small_template = np.asarray(cv2.pyrDown(_blurred_outer(frame, sigma)), dtype=np.float32)
+    small_mask = np.asarray(cv2.resize(_template_mask(frame, radius), (small_template.shape[1],
+                                                                        small_template.shape[0]),
+                                       interpolation=cv2.INTER_NEAREST), dtype=np.uint8)
+    small_template.setflags(write=False)
+    small_mask.setflags(write=False)
+    return small_template, small_mask
 
 
 def _align(template: NDArray[np.float32], image: NDArray[np.float32], template_mask: NDArray[np.uint8],
@@ -418,18 +491,16 @@ def _align(template: NDArray[np.float32], image: NDArray[np.float32], template_m
     return np.asarray(found, dtype=np.float32)
 
 
-def _align_half(template: NDArray[np.float32], image: NDArray[np.float32], template_mask: NDArray[np.uint8],
+def _align_half(small: tuple[NDArray[np.float32], NDArray[np.uint8]], image: NDArray[np.float32],
                 matrix: NDArray[np.float32], criteria: tuple[int, int, float]) -> NDArray[np.float32] | None:
-    """:func:`_align` with the coarse blur, on both images halved (``matrix`` and the result are for the whole)."""
+    """:func:`_align` with the coarse blur, on the halved template and mask ``small`` and ``image`` halved
+    (``matrix`` and the result are for the whole)."""
     import cv2
 
-    small_template = np.asarray(cv2.pyrDown(template), dtype=np.float32)
-    small_mask = np.asarray(cv2.resize(template_mask, (small_template.shape[1], small_template.shape[0]),
-                                       interpolation=cv2.INTER_NEAREST), dtype=np.uint8)
     # Pixel i of a halved image is centred on pixel 2i of the whole one: only the shift scales.
     halved = matrix.copy()
     halved[:, 2] *= 0.5
-    found = _align(small_template, np.asarray(cv2.pyrDown(image), dtype=np.float32), small_mask, halved, criteria,
+    found = _align(small[0], np.asarray(cv2.pyrDown(image), dtype=np.float32), small[1], halved, criteria,
                    ECC_BLURS[0])
     if found is not None:
         found[:, 2] *= 2.0
