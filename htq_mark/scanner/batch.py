@@ -193,9 +193,13 @@ def _failed(item: InputDocument, code: str, message: str, limits: Limits, elapse
 
 
 class _Pool:
-    """Runs documents on up to ``jobs`` workers, replacing any that die or run out of time."""
+    """Runs documents on up to ``jobs`` workers, replacing any that die or run out of time.
 
-    def __init__(self, make_setup: Callable[[], _Setup], jobs: int, limits: Limits,
+    ``make_setup(single_threaded)`` prepares what every worker is sent; it is told whether the
+    workers share the cores (more than one of them).
+    """
+
+    def __init__(self, make_setup: Callable[[bool], _Setup], jobs: int, limits: Limits,
                  results: list[DocumentResult | None], done: Callable[[int], None]) -> None:
         self.make_setup = make_setup
         self.setup_bytes = b""
@@ -214,7 +218,7 @@ class _Pool:
             count = min(self.jobs, len(self.queue))
             self.single_threaded = count > 1
             self.workers = [_Worker(self.single_threaded) for _ in range(count)]
-            self.setup_bytes = _dumps(self.make_setup())
+            self.setup_bytes = _dumps(self.make_setup(self.single_threaded))
             for worker in self.workers:  # each reads its setup when ready
                 worker.send_setup(self.setup_bytes)
             while self.queue or any(w.task is not None for w in self.workers):
@@ -337,10 +341,10 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
         else:
             runnable.append((index, item))
     if runnable:
-        def make_setup() -> _Setup:
+        def make_setup(single_threaded: bool) -> _Setup:
             return _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
                           thumbnails=thumbnails, references=build_references(chosen_kit),
-                          single_threaded=min(workers, len(runnable)) > 1)
+                          single_threaded=single_threaded)
 
         _Pool(make_setup, workers, limits, results, done).run(runnable)
     return ScanReport(

@@ -49,3 +49,11 @@ def test_contrast_ratio_is_wcag_and_symmetric(a: float, b: float, ratio: float) 
 def test_delta_e_is_euclidean_in_lab() -> None:
     assert float(delta_e((50, 0, 0), (50, 3, 4))) == pytest.approx(5.0)
     assert np.allclose(delta_e(np.zeros((2, 3)), np.ones((2, 3))), np.sqrt(3))
+
+
+def test_delta_e_broadcasts_like_the_arrays_it_is_given() -> None:
+    rng = np.random.default_rng(0)
+    many, few = rng.normal(0, 40, (50, 3)), rng.normal(0, 40, (4, 3))
+    distances = delta_e(many[:, None], few[None])
+    assert distances.shape == (50, 4)
+    assert np.allclose(distances, np.linalg.norm(many[:, None] - few[None], axis=-1), rtol=1e-14, atol=0)

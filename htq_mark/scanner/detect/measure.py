@@ -26,6 +26,7 @@ from ...kit.colour import (contrast_ratio, delta_e, linear_to_lab, relative_lumi
                            srgb_to_linear)
 from .model import PixelMeasurements, Pose
 from .references import Frame, References
+from .statistics import column_medians, median, median_distance, row_percentiles, sorted_median, std
 from .verify import ImagePyramid, disk
 from .verify import erode_inside as _erode
 
@@ -321,12 +322,6 @@ def _lab_of_levels(rgb: NDArray[np.uint8]) -> NDArray[np.float64]:
     return linear_to_lab(np.take(_LINEAR, rgb))
 
 
-def _delta_e(lab_a: NDArray[np.float64], lab_b: NDArray[np.float64]) -> NDArray[np.float64]:
-    """delta_e between many CIELAB colours, its sum over L, a, b written out (np.sum adds them in this order)."""
-    gaps = [lab_a[..., c] - lab_b[..., c] for c in range(3)]
-    return np.asarray(np.sqrt((gaps[0] * gaps[0] + gaps[1] * gaps[1]) + gaps[2] * gaps[2]), dtype=np.float64)
-
-
 def _deviation(rgba: NDArray[np.uint8], colour: NDArray[np.float64]) -> NDArray[np.float64]:
     """RGB distance of 8-bit RGBA colours (last axis) from ``colour``, looked up per level."""
     import cv2
@@ -512,7 +507,7 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
     knocked_out = ~painted[np.asarray(refs.part_class)[judged]]
     if knocked_out.any():
         if flat:
-            around = _row_percentiles(_delta_e(lab[knocked_out][:, None], surroundings[None]), SURROUNDING_PERCENTILE)
+            around = row_percentiles(delta_e(lab[knocked_out][:, None], surroundings[None]), SURROUNDING_PERCENTILE)
             distance[knocked_out] = np.minimum(distance[knocked_out], around)
         else:
             distance = distance[~knocked_out]  # knocked out over a varied background: it may show anything
@@ -549,7 +544,7 @@ def _knockouts_flat(core: _Pixels, refs: References, cores: _Cores, variant: str
 
 def _is_flat_lab(lab: NDArray[np.float64]) -> bool:
     """Whether colours (CIELAB) are one flat colour, bar a few."""
-    spread = _delta_e(lab, _column_medians(lab)[None])
+    spread = delta_e(lab, column_medians(lab)[None])
     # The percentile lies between two neighbouring sorted values near this index: when all
     # the candidates are on one side of the limit, counting decides; np.percentile decides the rest.
     index = int((len(spread) - 1) * FLAT_PERCENTILE / 100.0)
@@ -559,83 +554,6 @@ def _is_flat_lab(lab: NDArray[np.float64]) -> bool:
     if below <= index - 1:
         return False
     return float(np.percentile(spread, FLAT_PERCENTILE)) < FLAT_DELTA_E
-
-
-def _column_medians(rows: NDArray[np.float64]) -> NDArray[np.float64]:
-    """np.median(rows, axis=0) of a few columns, selected along contiguous memory."""
-    # NumPy's vectorised sort is faster than the partitioning np.median does.
-    ordered = np.sort(rows.T, axis=1)
-    half = ordered.shape[1] // 2
-    if ordered.shape[1] % 2:
-        return np.asarray(ordered[:, half], dtype=np.float64)
-    return np.asarray((ordered[:, half - 1] + ordered[:, half]) / 2.0, dtype=np.float64)
-
-
-def _row_percentiles(values: NDArray[np.float64], percentile: float) -> NDArray[np.float64]:
-    """np.percentile(values, percentile, axis=1) (linear), from sorted rows (faster than its partitioning)."""
-    count = values.shape[1]
-    virtual = (count - 1) * (percentile / 100)
-    if virtual >= count - 1:
-        return np.asarray(values.max(axis=1), dtype=np.float64)
-    low = math.floor(virtual)
-    gamma = virtual - low
-    ordered = np.sort(values, axis=1)
-    below, above = ordered[:, low], ordered[:, low + 1]
-    # np.percentile's interpolation, step by step.
-    step = above - below
-    if gamma >= 0.5:
-        return np.asarray(above - step * (1 - gamma), dtype=np.float64)
-    return np.asarray(below + step * gamma, dtype=np.float64)
-
-
-def _std(values: NDArray[np.float64]) -> float:
-    """np.std of a 1-D array, the same steps without its overhead."""
-    count = len(values)
-    gaps = values - np.add.reduce(values, keepdims=True) / count
-    gaps *= gaps
-    return float(np.sqrt(np.add.reduce(gaps) / count))
-
-
-def _median(values: NDArray[np.float64]) -> float:
-    """np.median of a 1-D array (NumPy's vectorised sort is faster than the partitioning np.median does)."""
-    return _sorted_median(np.sort(values))
-
-
-def _sorted_median(ordered: NDArray[np.float64]) -> float:
-    """np.median of sorted values."""
-    half = len(ordered) // 2
-    if len(ordered) % 2:
-        return float(ordered[half])
-    return float((ordered[half - 1] + ordered[half]) / 2.0)
-
-
-def _median_distance(ordered: NDArray[np.float64], centre: float) -> float:
-    """np.median(np.abs(ordered - centre)) of sorted values, without computing every distance.
-
-    The distances of the values below ``centre`` and of the rest are two sorted runs;
-    the middle of both together is found by bisection.
-    """
-    count = len(ordered)
-    split = int(np.searchsorted(ordered, centre))
-
-    def below(i: int) -> float:  # the i-th smallest distance of a value below the centre
-        return centre - float(ordered[split - 1 - i])
-
-    def above(j: int) -> float:  # the j-th smallest distance of the others
-        return float(ordered[split + j]) - centre
-
-    def smallest(k: int) -> float:  # the k-th smallest distance of all (from 0)
-        low, high = max(0, k + 1 - (count - split)), min(k + 1, split)
-        while low < high:  # how many of the k + 1 smallest lie below the centre
-            middle = (low + high) // 2
-            if below(middle) < above(k - middle):
-                low = middle + 1
-            else:
-                high = middle
-        return max(below(low - 1) if low else -math.inf, above(k - low) if low <= k else -math.inf)
-
-    half = count // 2
-    return smallest(half) if count % 2 else (smallest(half - 1) + smallest(half)) / 2.0
 
 
 def _weighted_percentile(values: NDArray[np.float64], weights: NDArray[np.float64], percentile: float) -> float:
@@ -715,8 +633,8 @@ def _sharp_regions(pixels: _Pixels, zone: NDArray[np.bool_], zone_pixels: NDArra
 
     in_zone = _deviation(pixels.rgba_at(zone_pixels), background)
     ordered = np.sort(in_zone)
-    typical = _sorted_median(ordered)
-    spread = 1.4826 * _median_distance(ordered, typical)
+    typical = sorted_median(ordered)
+    spread = 1.4826 * median_distance(ordered, typical)
     outlying = in_zone > max(CONTENT_FLOOR, CONTENT_NOISE * spread)
     if not outlying.any():
         return np.zeros(zone.shape, bool)
@@ -900,8 +818,8 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
         if has_content:  # else the background is already the zone's median
             background = _median_colour(rgb, clean)
         luminance = _luminance(pixels.rgba_at(clean_pixels))
-        background_luminance = _median(luminance)
-        variation = _std(luminance)
+        background_luminance = median(luminance)
+        variation = std(luminance)
     else:
         background_luminance = float(relative_luminance(background))
         variation = 0.0

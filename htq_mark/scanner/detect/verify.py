@@ -22,8 +22,8 @@ from numpy.typing import NDArray
 from .model import Pose
 from .references import Frame
 
-__all__ = ["ImagePyramid", "Registration", "blurred_outer", "disk", "erode_inside", "match_score", "refine",
-           "register", "register_all"]
+__all__ = ["ImagePyramid", "Registration", "disk", "erode_inside", "match_score", "refine", "register",
+           "register_all"]
 
 PART_MATCHED = 0.85        # a part whose correlation reaches this matches fully...
 PART_UNMATCHED = 0.55      # ...and one at or below this not at all
@@ -124,11 +124,6 @@ def _axes(frame: Frame) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     columns.setflags(write=False)
     rows.setflags(write=False)
     return columns, rows
-
-
-def blurred_outer(frame: Frame, pose_height: float) -> NDArray[np.float32]:
-    """The outer-class mask blurred as much as a mark ``pose_height`` px tall is."""
-    return _blurred_outer(frame, _blur_step(frame, pose_height))
 
 
 def _blur_step(frame: Frame, pose_height: float) -> float:

@@ -10,12 +10,16 @@ import pytest
 
 from htq_mark.kit import Kit
 from htq_mark.scanner.detect import Detection, References, find_marks
-from htq_mark.kit.colour import relative_luminance
+from htq_mark.kit.colour import delta_e, relative_luminance, srgb_to_lab
 from htq_mark.scanner.detect.measure import (
+    FLAT_DELTA_E,
+    FLAT_PERCENTILE,
     _deviation,
     _grouped_medians,
     _histogram_starts,
     _inside,
+    _is_flat_lab,
+    _lab_of_levels,
     _luminance,
     _median_colour,
     _Pixels,
@@ -258,3 +262,19 @@ def test_inside_the_image_matches_warping_its_extent(angle: float, x: float, y: 
                               flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_CONSTANT,
                               borderValue=0) > 0
     assert np.array_equal(_inside(shape, extended, size), expected)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lab_of_8_bit_levels_is_the_kits(seed):
+    levels = np.random.default_rng(seed).integers(0, 256, (3000, 3), dtype=np.uint8)
+    assert np.array_equal(_lab_of_levels(levels), srgb_to_lab(levels.astype(np.float64)))
+
+
+@pytest.mark.parametrize("spread", [0.5, 2.0, 3.0, 3.5, 4.0, 6.0, 12.0])
+def test_flat_backgrounds_are_judged_as_by_the_percentile(spread):
+    rng = np.random.default_rng(int(spread * 10))
+    for rows in (5, 50, 500):
+        lab = rng.normal(0, spread, (rows, 3)) + (50.0, 10.0, -5.0)
+        spreads = delta_e(lab, np.median(lab, axis=0)[None])
+        expected = float(np.percentile(spreads, FLAT_PERCENTILE)) < FLAT_DELTA_E
+        assert _is_flat_lab(lab) == expected
