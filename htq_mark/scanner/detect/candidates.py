@@ -312,19 +312,14 @@ def _whole_outlines_in_crops(rgb: NDArray[np.uint8], crops: Sequence[Box], colou
     map_widths = np.array([edges.shape[1] for edges in maps])[which]
     map_heights = np.array([edges.shape[0] for edges in maps])[which]
     # As in _large_contours for a contour clear of its map's edge (one touching it is not looked at).
-    touching = (lefts < BORDER_NEAR) | (tops < BORDER_NEAR) | (lefts + widths > map_widths - BORDER_NEAR) \
-        | (tops + heights > map_heights - BORDER_NEAR)
-    whole_map = (widths >= map_widths - 2) & (heights >= map_heights - 2)
+    touching, whole_map = _edge_tests(lefts, tops, widths, heights, map_widths, map_heights)
     extents_sq = np.square(widths, dtype=np.float64) + np.square(heights, dtype=np.float64)
     large = (lengths >= 4) & ~whole_map & ~touching & (extents_sq >= (0.8 * min_width) ** 2)
     chosen, chosen_in = np.flatnonzero(large), which[large]
     for index, (crop, start) in enumerate(zip(crops, starts.tolist())):
-        in_crop: list[Candidate | None] = []
-        for i in chosen[chosen_in == index].tolist():
-            points = np.add(contours[i].reshape(-1, 2) - np.array([0, start], np.int32), 0.5, dtype=np.float32)
-            rect = cv2.minAreaRect(points)
-            if _sized_like_the_artwork(rect, aspect, min_width):
-                in_crop.append(_closed_candidate(points, rect, aspect))
+        in_crop = [_whole_candidate(np.add(contours[i].reshape(-1, 2) - np.array([0, start], np.int32), 0.5,
+                                           dtype=np.float32), aspect, min_width)
+                   for i in chosen[chosen_in == index].tolist()]
         x0, y0 = float(crop[0]), float(crop[1])
         found.extend(candidate.moved(x0, y0) for _, candidate in _keyed([c for c in in_crop if c is not None]))
     return found
@@ -392,6 +387,15 @@ def _full_candidate(points: NDArray[np.float32], aspect: float, min_width: float
     if area < MIN_FILL * rect[1][0] * rect[1][1] or area < MIN_SOLIDITY * cv2.contourArea(cv2.convexHull(points)):
         return None
     return _outline_candidate(rect, aspect)
+
+
+def _whole_candidate(points: NDArray[np.float32], aspect: float, min_width: float) -> Candidate | None:
+    """The poses of an outline clear of the image's edge, if it is shaped like the artwork."""
+    import cv2
+
+    # A point set and its hull have the same minimum-area rectangle: one test rules out both.
+    rect = cv2.minAreaRect(points)
+    return _closed_candidate(points, rect, aspect) if _sized_like_the_artwork(rect, aspect, min_width) else None
 
 
 def _closed_candidate(points: NDArray[np.float32], rect: Rect, aspect: float) -> Candidate | None:
@@ -569,14 +573,23 @@ def _contour_boxes(contours: Sequence[Any]) -> tuple[NDArray[np.intp], NDArray[n
     return lengths, lefts, tops, rights - lefts + 1, bottoms - tops + 1
 
 
-def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool = True, cut: bool = True,
+def _edge_tests(lefts: NDArray[np.int32], tops: NDArray[np.int32], widths: NDArray[np.int32],
+                heights: NDArray[np.int32], width: int | NDArray[np.intp], height: int | NDArray[np.intp]
+                ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per contour box: whether it touches the edge of its map (``width`` x ``height``), and whether it spans it."""
+    touching = (lefts < BORDER_NEAR) | (tops < BORDER_NEAR) | (lefts + widths > width - BORDER_NEAR) \
+        | (tops + heights > height - BORDER_NEAR)
+    return touching, (widths >= width - 2) & (heights >= height - 2)
+
+
+def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool = True,
                     seen: set[ContourKey] | None = None, framed: bool = False
                     ) -> tuple[list[tuple[NDArray[np.float32], bool]], bool]:
     """Contours (as float points, pixel centres at +0.5) big enough to be a mark, and whether each touches the edge.
 
     A contour ``clear`` of the image's edge must span the artwork's long side
     (0.8 * ``min_width`` at least, no more than its box's diagonal); one touching
-    the edge may be a mark ``cut`` off by it, so less is enough. Contours whose
+    the edge may be a mark cut off by it, so less is enough. Contours whose
     keys are in ``seen`` are left out, and those returned are added to it. Also
     says whether any of those returned touches the edge: if none does, the
     regions closed off by the edge are those of the view already seen.
@@ -598,58 +611,49 @@ def _large_contours(edges: NDArray[np.uint8], min_width: float, *, clear: bool =
     # The weaker of the two size tests first (whole outlines must be larger still): few contours pass it.
     near = np.flatnonzero((extents_sq >= (0.45 * min_width) ** 2) & (lengths >= 4))
     lefts, tops, widths, heights = lefts[near], tops[near], widths[near], heights[near]
-    whole_image = (widths >= width - 2) & (heights >= height - 2)
-    touching = (lefts < BORDER_NEAR) | (tops < BORDER_NEAR) | (lefts + widths > width - BORDER_NEAR) \
-        | (tops + heights > height - BORDER_NEAR)
+    touching, whole_image = _edge_tests(lefts, tops, widths, heights, width, height)
     whole = ~touching & (extents_sq[near] >= (0.8 * min_width) ** 2) & clear
-    partial = touching & cut
-    chosen = np.flatnonzero(~whole_image & (whole | partial))
+    chosen = np.flatnonzero(~whole_image & (whole | touching))
     found = []
     new_partial = False
-    for i, length, left, top, box_width, box_height, cut_off, at_edge in zip(
+    for i, length, left, top, box_width, box_height, at_edge in zip(
             near[chosen].tolist(), lengths[near[chosen]].tolist(), lefts[chosen].tolist(), tops[chosen].tolist(),
-            widths[chosen].tolist(), heights[chosen].tolist(), partial[chosen].tolist(), touching[chosen].tolist()):
+            widths[chosen].tolist(), heights[chosen].tolist(), touching[chosen].tolist()):
         if seen is not None:
             key = (int(framed), length, left, top, box_width, box_height)
             if key in seen:
                 continue
             seen.add(key)
-        new_partial = new_partial or cut_off
+        new_partial = new_partial or at_edge
         points_at_centres = np.add(contours[i].reshape(-1, 2), 0.5, dtype=np.float32)
         found.append((points_at_centres, at_edge))
     return found, new_partial
 
 
 def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *,
-                    whole_only: bool = False, seen: set[ContourKey] | None = None) -> list[Candidate]:
+                    seen: set[ContourKey] | None = None) -> list[Candidate]:
     """Candidates for every outline in ``edges`` shaped like the artwork (whole or cut by the image edge).
 
     Outlines cut by the image edge are open curves; two views close them: the
     convex hull of the curve, and the region the curve encloses together with the
-    image's border (found again with the border drawn as edge). With
-    ``whole_only``, outlines touching the edge are left out. Contours already
+    image's border (found again with the border drawn as edge). Contours already
     ``seen`` (in another view of the same image) are skipped; those looked at are added.
     """
-    return [candidate for _, candidate in _keyed_candidates(edges, aspect, min_width, whole_only=whole_only,
-                                                            seen=seen)]
+    return [candidate for _, candidate in _keyed_candidates(edges, aspect, min_width, seen=seen)]
 
 
 def _keyed_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *,
-                      whole_only: bool = False, seen: set[ContourKey] | None = None
-                      ) -> list[tuple[tuple[int, ...], Candidate]]:
+                      seen: set[ContourKey] | None = None) -> list[tuple[tuple[int, ...], Candidate]]:
     """What :func:`find_candidates` finds, each candidate with its key (see :func:`_key`)."""
     import cv2
 
     height, width = edges.shape
     size = (width, height)
     found: list[Candidate | None] = []
-    contours, touching = _large_contours(edges, min_width, cut=not whole_only, seen=seen)
+    contours, touching = _large_contours(edges, min_width, seen=seen)
     for points, at_edge in contours:
         if not at_edge:
-            # A point set and its hull have the same minimum-area rectangle: one test rules out both.
-            rect = cv2.minAreaRect(points)
-            if _sized_like_the_artwork(rect, aspect, min_width):
-                found.append(_closed_candidate(points, rect, aspect))
+            found.append(_whole_candidate(points, aspect, min_width))
             continue
         hull = _densify(_hull(points))
         on_border = _on_border(hull, size)
