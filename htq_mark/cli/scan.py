@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -66,9 +67,22 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
     return settings
 
 
+class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]
+    """An existing file or folder, or a URL (``s3://``, ``https://``...) read where documents are scanned."""
+
+    name = "path"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from ..scanner.urls import is_url
+
+        if is_url(value):
+            return value
+        converted: str = click.Path(exists=True, path_type=str).convert(value, param, ctx)
+        return converted
+
+
 @click.command("scan")
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...",
-                type=click.Path(exists=True, dir_okay=True, file_okay=True, path_type=str))
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=_PathOrUrl())
 @click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif"]),
               default="text", show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
@@ -94,14 +108,20 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
               help="Set any other per-document limit, e.g. --limit max_frames=500 (repeatable); "
                    "the names are those of htq_mark.scanner.Limits.")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@click.option("--executor", "executor_name", type=click.Choice(["local", "dask"]), default=None,
+              help="Where documents are scanned: local worker processes (the default), or a Dask cluster "
+                   "(--scheduler, $DASK_SCHEDULER_ADDRESS, or else one started on this machine with --jobs workers).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler to scan on, e.g. tcp://HOST:8786 (default: $DASK_SCHEDULER_ADDRESS).")
 def scan_command(paths: tuple[str, ...], report_format: str, output: str | None, register_path: str | None,
                  on: datetime.datetime | None, fail_on: str, jobs: int | None, password: str | None,
                  kit_path: str | None, timeout: float | None, max_pages: int | None, max_pixels: int | None,
-                 limit_settings: dict[str, float], force: bool) -> None:
+                 limit_settings: dict[str, float], force: bool, executor_name: str | None,
+                 scheduler: str | None) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
     PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, or a folder searched
-    recursively. The report goes to standard output (text by default) or to
+    recursively, or a URL (s3://, gs://, abfs://, http(s)://, file://). The report goes to standard output (text by default) or to
     -o FILE. Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error,
     3 an input could not be read (wins over 1), 4 internal error.
     """
@@ -110,6 +130,7 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
     from ..kit import load_kit
     from ..register import configured_register
     from ..scanner import DEFAULT_LIMITS, scan
+    from ..scanner.executors import open_executor
 
     with library_errors():
         if output is not None:
@@ -119,13 +140,17 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
         limits = DEFAULT_LIMITS.replace(**limit_settings).replace(
             max_seconds=timeout, max_pages=max_pages, max_pixels_per_page=max_pixels)
         progress = _Progress() if sys.stderr.isatty() else None
-        try:
-            report = scan(list(paths), register=register, on=on.date() if on else None, kit=kit, jobs=jobs,
-                          password=password, limits=limits, progress=progress,
-                          thumbnails=report_format == "html")
-        finally:
-            if progress is not None:
-                progress.close()
+        quiet = "HTQ_MARK_DEBUG" not in os.environ
+        with open_executor(executor_name, scheduler=scheduler, jobs=jobs, quiet=quiet) as (executor, dashboard):
+            if dashboard is not None:
+                click.echo(f"htq-mark: Dask dashboard: {dashboard}", err=True)
+            try:
+                report = scan(list(paths), register=register, on=on.date() if on else None, kit=kit,
+                              password=password, limits=limits, progress=progress,
+                              thumbnails=report_format == "html", executor=executor)
+            finally:
+                if progress is not None:
+                    progress.close()
         data = reports.render_bytes(report, report_format)
         if output is None:
             sys.stdout.buffer.write(data)

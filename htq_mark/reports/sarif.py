@@ -51,6 +51,7 @@ _ERROR_CODES: Mapping[str, str] = {
     "unsupported": "The file is in a format the scanner does not read.",
     "too-large": "The document exceeds a size, page, pixel or nesting limit.",
     "timeout": "The document took longer than the per-document time limit.",
+    "worker-lost": "The cluster lost the worker scanning the document, or the connection to its scheduler.",
     "partly-read": "Part of the document could not be read; the rest was scanned.",
 }
 

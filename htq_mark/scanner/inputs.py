@@ -5,7 +5,8 @@ sorted order; the files in it whose first bytes show a supported type are
 scanned, and so are files named like a document (``.pdf``, ``.png``, ...) whatever
 their bytes, so an empty or damaged document is reported rather than passed over.
 Other files (notes, spreadsheets) are skipped. Symbolic-link loops and entries that cannot be
-read become error documents, never a failure of the whole scan.
+read become error documents, never a failure of the whole scan. A URL (``s3://bucket/brochures/``,
+``https://...``) names documents read where they are scanned (see :mod:`.urls`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import InputError
 from .results import DocumentError
 from .sniff import HEAD_BYTES, sniff
+from .urls import is_url, list_url
 
 __all__ = ["DOCUMENT_SUFFIXES", "InputDocument", "expand_paths"]
 
@@ -26,11 +29,12 @@ DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".jpe", ".webp",
 
 @dataclass(frozen=True)
 class InputDocument:
-    """One document to scan: its path as reported, where to read it, or why it cannot be."""
+    """One document to scan: its path as reported, where to read it (a file or a URL), or why it cannot be."""
 
     path: str
     location: Path | None
     error: DocumentError | None = None
+    url: str | None = None
 
 
 def _error(path: str, message: str) -> InputDocument:
@@ -87,6 +91,14 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[InputDocument]
     documents: list[InputDocument] = []
     for given in paths:
         shown = os.fspath(given)
+        if is_url(shown):
+            try:
+                documents.extend(InputDocument(path=url, location=None, url=url)
+                                 for url in list_url(shown, DOCUMENT_SUFFIXES))
+            except InputError as exc:
+                documents.append(InputDocument(path=shown, location=None,
+                                               error=DocumentError("unreadable", str(exc))))
+            continue
         location = Path(shown)
         try:
             info = location.stat()

@@ -36,7 +36,7 @@ Severity = Literal["error", "warning", "info"]
 BBox = tuple[float, float, float, float]
 MarkSource = Literal["image-xobject", "vector", "raster"]
 DocumentType = Literal["pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp", "unknown"]
-ErrorCode = Literal["unreadable", "encrypted", "unsupported", "too-large", "timeout"]
+ErrorCode = Literal["unreadable", "encrypted", "unsupported", "too-large", "timeout", "worker-lost"]
 
 #: Every rule the scanner reports, with its default severity and a one-line meaning.
 RULES: Mapping[str, tuple[str, str]] = {

@@ -3,8 +3,9 @@
 Started by :func:`htq_mark.scanner.scan` as a plain child process (so the caller's
 main module is never re-imported), importing the same copy of htq-mark as its
 parent. It loads its libraries, receives its setup (kit, register, references,
-options) once, then one document at a time, and sends back each
-:class:`~htq_mark.scanner.results.DocumentResult`, all as pickles over two pipes.
+options) once, then one document at a time (reading a URL's bytes itself), and
+sends back each :class:`~htq_mark.scanner.results.DocumentResult`, all as pickles
+over two pipes. It exits when its parent does, even in the middle of a document.
 """
 
 from __future__ import annotations
@@ -14,9 +15,17 @@ import logging
 import os
 import signal
 import sys
+import threading
+import time
 import warnings
 from multiprocessing.connection import Connection
 from typing import Any
+
+from ..errors import InputError
+from .inputs import InputDocument
+from .results import DocumentError, DocumentResult
+
+_PARENT_CHECK_S = 1.0
 
 
 def _load_scanning_libraries() -> None:
@@ -36,10 +45,37 @@ def _load_scanning_libraries() -> None:
     Image.preinit()
 
 
+def scan_input(item: InputDocument, setup: Any) -> DocumentResult:
+    """Scan one document of a batch with the worker's setup; a URL is read here first."""
+    from .document import scan_document
+    from .urls import read_url
+
+    source: Any = item.location
+    if item.url is not None:
+        try:
+            source = read_url(item.url, item.path, setup.limits)
+        except InputError as exc:
+            return DocumentResult(path=item.path, sha256=None, type="unknown", status="error",
+                                  error=DocumentError(exc.code, str(exc)))  # type: ignore[arg-type]
+    return scan_document(source, kit=setup.kit, register=setup.register, on=setup.on,
+                         password=setup.password, limits=setup.limits, thumbnails=setup.thumbnails,
+                         name=item.path, references=setup.references)
+
+
+def _exit_with_parent() -> None:
+    """Exit as soon as the parent process has gone (its pipes may stay open in a stuck read)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def serve(incoming: Connection, outgoing: Connection) -> None:
     """Scan documents sent on ``incoming`` until told to stop (``None``) or the pipe closes."""
-    from .document import scan_document
-
     try:
         # Libraries load while the parent prepares the setup (the detector's references).
         _load_scanning_libraries()
@@ -60,9 +96,7 @@ def serve(incoming: Connection, outgoing: Connection) -> None:
         if task is None:
             return
         index, item = task
-        result = scan_document(item.location, kit=setup.kit, register=setup.register, on=setup.on,
-                               password=setup.password, limits=setup.limits, thumbnails=setup.thumbnails,
-                               name=item.path, references=setup.references)
+        result = scan_input(item, setup)
         outgoing.send(("result", (index, result)))
 
 
@@ -72,6 +106,7 @@ def main(argv: list[str]) -> None:
     # file; each result already says what could not be read, so the worker keeps stderr quiet.
     warnings.simplefilter("ignore")
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+    _exit_with_parent()
     read_fd, write_fd = int(argv[1]), int(argv[2])
     serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False))
     # Every result has been sent and nothing is left to save: skip the interpreter's slow clean-up.

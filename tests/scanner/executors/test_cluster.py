@@ -1,0 +1,131 @@
+"""The command line on Dask: a cluster started here, a scheduler's address, a scheduler that goes away,
+and Dask not installed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from htq_mark.errors import UsageError
+from htq_mark.scanner.executors import SCHEDULER_ENV, LocalExecutor, open_executor
+
+from .conftest import holders
+
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _htq_mark(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "htq-mark"), "scan", "--date", "2026-11-23", *args], capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture(params=[2])
+def scheduler(request: pytest.FixtureRequest) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``dask scheduler`` and ``dask worker`` (``request.param`` processes) on 127.0.0.1."""
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    port = address.rsplit(":", 1)[1]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    server = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", port,
+                               "--no-dashboard"], **quiet)  # type: ignore[call-overload]
+    workers = subprocess.Popen([str(BIN / "dask"), "worker", address, "--nworkers", str(request.param), "--nthreads", "1",
+                                "--host", "127.0.0.1", "--no-dashboard"], **quiet)  # type: ignore[call-overload]
+    try:
+        yield address, server
+    finally:
+        for process in (workers, server):
+            process.send_signal(signal.SIGINT)
+        for process in (workers, server):
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_a_cluster_started_here_gives_the_same_json_as_local_jobs(evalset: Path) -> None:
+    local = _htq_mark("--format", "json", "--jobs", "2", str(evalset))
+    remote = _htq_mark("--format", "json", "--executor", "dask", "--jobs", "2", str(evalset))
+    assert local.returncode == remote.returncode == 3  # two files of the set are unreadable
+    assert remote.stdout == local.stdout and json.loads(remote.stdout)["summary"]["documents"] == 8
+    assert "Traceback" not in remote.stderr
+
+
+@pytest.mark.parametrize("scheduler", [1], indirect=True)  # one worker: documents finish in order
+def test_losing_the_scheduler_ends_with_exit_3_and_a_report_of_what_finished(
+        scheduler: tuple[str, subprocess.Popen[bytes]], evalset: Path, tmp_path: Path) -> None:
+    address, server = scheduler
+    stuck = tmp_path / "stuck.pdf"
+    os.mkfifo(stuck)  # the scan waits on it until the scheduler is gone
+    done = sorted(str(p) for p in evalset.glob("*.p*"))[:2]
+    output = tmp_path / "report.json"
+    scan = subprocess.Popen([str(BIN / "htq-mark"), "scan", "--date", "2026-11-23", "--timeout", "100",
+                             "--format", "json", "-o", str(output), *done, str(stuck)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, SCHEDULER_ENV: address})
+    with open(stuck, "wb"):  # returns once a scan process reads it
+        while not [pid for pid in holders(stuck) if pid != os.getpid()]:
+            time.sleep(0.05)
+        time.sleep(2.0)  # the documents before it have finished: let their results reach the client
+        server.kill()
+        server.wait()
+        _, stderr = scan.communicate(timeout=60)
+    assert scan.returncode == 3
+    assert "Traceback" not in stderr and "htq-mark: " in stderr
+    documents = json.loads(output.read_text())["documents"]
+    assert [d["path"] for d in documents] == [*done, str(stuck)]
+    assert [d["status"] for d in documents] == ["ok", "ok", "error"], [d["error"] for d in documents]
+    assert documents[2]["error"]["code"] == "worker-lost" and "scheduler" in documents[2]["error"]["message"]
+
+
+def test_the_scheduler_option_runs_on_that_cluster(scheduler: tuple[str, subprocess.Popen[bytes]],
+                                                   evalset: Path) -> None:
+    address, _ = scheduler
+    local = _htq_mark("--format", "json", "--jobs", "2", str(evalset))
+    remote = _htq_mark("--format", "json", "--scheduler", address, str(evalset))
+    assert remote.returncode == 3 and remote.stdout == local.stdout
+
+
+def test_without_dask_the_command_says_how_to_install_it_in_one_line(evalset: Path) -> None:
+    program = ("import sys; sys.modules['distributed'] = None\n"  # as if it were not installed
+               "from htq_mark.cli import main; main(sys.argv[1:])")
+    result = subprocess.run([sys.executable, "-c", program, "scan", "--executor", "dask", str(evalset)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "htq-mark: error: the Dask executor needs dask's distributed package; install it with "
+        "pip install 'htq-mark[dask]'."]
+
+
+@pytest.mark.parametrize(("name", "scheduler", "jobs", "message"), [
+    ("local", "tcp://127.0.0.1:1", None, "needs the dask executor"),
+    ("dask", "tcp://127.0.0.1:1", 2, "has its own"),
+    ("spark", None, None, "unknown executor"),
+])
+def test_contradictory_choices_are_usage_errors(name: str, scheduler: str | None, jobs: int | None,
+                                                message: str) -> None:
+    with pytest.raises(UsageError, match=message), open_executor(name, scheduler=scheduler, jobs=jobs):
+        pass
+
+
+def test_the_local_executor_is_the_default_and_ignores_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SCHEDULER_ENV, "tcp://127.0.0.1:1")
+    with open_executor("local", jobs=3) as (executor, dashboard):
+        assert isinstance(executor, LocalExecutor) and executor.jobs == 3 and dashboard is None
+    monkeypatch.delenv(SCHEDULER_ENV)
+    with open_executor() as (executor, _):
+        assert isinstance(executor, LocalExecutor)

@@ -1,0 +1,111 @@
+"""Scanning on a real Dask cluster (two worker processes on 127.0.0.1): the same report as --jobs 2,
+workers that die mid-scan, a document that takes its worker down, a document that never ends."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from distributed import Client
+
+from htq_mark import reports
+from htq_mark.errors import HtqMarkError, UsageError
+from htq_mark.scanner import Limits, ScanReport, scan
+from htq_mark.scanner.executors import DaskExecutor, LocalExecutor, as_executor
+from htq_mark.scanner.executors import dask_worker
+
+from .conftest import KIT, ON, WorkerKiller, worker_pids
+
+
+def _without_time(report: ScanReport) -> ScanReport:
+    return dataclasses.replace(report, scanned_at="", documents=tuple(
+        dataclasses.replace(d, elapsed_s=0.0) for d in report.documents))
+
+
+@pytest.fixture(scope="module")
+def local(evalset: Path) -> ScanReport:
+    return scan([str(evalset)], kit=KIT, on=ON, jobs=2)
+
+
+def test_the_report_equals_the_report_of_two_local_jobs(client: Client, evalset: Path, local: ScanReport) -> None:
+    remote = scan([str(evalset)], kit=KIT, on=ON, executor=client)
+    assert [d.path for d in remote.documents] == [d.path for d in local.documents]
+    assert len(remote.documents) == 8 and remote.summary["marks"] >= 6 and remote.summary["unreadable"] == 2
+    for form in reports.FORMATS:
+        assert reports.render_bytes(_without_time(remote), form) == reports.render_bytes(_without_time(local), form)
+    # The documents really ran on the cluster: its workers hold the scan processes.
+    assert sum(client.run(lambda: len(dask_worker._pools)).values()) >= 1
+
+
+def test_progress_is_reported_as_tasks_complete(client: Client, evalset: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    scan([str(evalset)], kit=KIT, on=ON, executor=DaskExecutor(client, batch_size=3),
+         progress=lambda done, total, path: seen.append((done, total)))
+    assert seen == [(n, 8) for n in range(1, 9)]
+
+
+def test_a_worker_killed_mid_scan_loses_nothing(client: Client, evalset: Path, local: ScanReport) -> None:
+    before = worker_pids(client)
+    killed: list[int] = []
+
+    def kill_a_busy_worker(done: int, total: int, path: str) -> None:
+        if killed:
+            return
+        busy = [address for address, keys in client.processing().items() if keys]
+        assert busy, "no worker was scanning"
+        os.kill(before[busy[0]], signal.SIGKILL)
+        killed.append(before[busy[0]])
+
+    remote = scan([str(evalset)], kit=KIT, on=ON, executor=DaskExecutor(client, batch_size=1),
+                  progress=kill_a_busy_worker)
+    assert killed and killed[0] not in worker_pids(client).values()  # the nanny started a fresh worker
+    assert _without_time(remote).to_dict() == _without_time(local).to_dict()
+
+
+def test_a_document_that_kills_its_worker_twice_is_worker_lost_and_the_batch_goes_on(
+        client: Client, evalset: Path, tmp_path: Path) -> None:
+    poison = tmp_path / "poison.pdf"
+    os.mkfifo(poison)
+    killer = WorkerKiller(client, poison, times=2)
+    killer.start()
+    good = sorted(str(p) for p in evalset.glob("*.p*"))[:2]
+    report = scan([good[0], str(poison), good[1]], kit=KIT, on=ON, limits=Limits(max_seconds=20),
+                  executor=DaskExecutor(client, batch_size=2))
+    killer.join(timeout=5)
+    assert len(killer.killed) == 2
+    first, lost, last = report.documents
+    assert first.status == "ok" and last.status == "ok"
+    assert lost.path == str(poison) and lost.error is not None and lost.error.code == "worker-lost"
+    assert lost.error.message.startswith(f"{poison}: ") and "--executor local" in lost.error.message
+
+
+def test_a_stuck_document_is_stopped_by_the_time_limit_without_losing_the_worker(
+        client: Client, evalset: Path, tmp_path: Path) -> None:
+    stuck = tmp_path / "stuck.pdf"
+    os.mkfifo(stuck)  # opening it waits for a writer that never comes
+    before = worker_pids(client)
+    report = scan([str(stuck), str(sorted(evalset.glob("*.png"))[0])], kit=KIT, on=ON,
+                  limits=Limits(max_seconds=2), executor=DaskExecutor(client, batch_size=1))
+    first, second = report.documents
+    assert first.error is not None and first.error.code == "timeout" and "2 s limit" in first.error.message
+    assert second.status == "ok"
+    assert worker_pids(client) == before
+
+
+def test_workers_that_cannot_scan_stop_the_scan_with_the_reason(client: Client, evalset: Path) -> None:
+    executor = DaskExecutor(client)
+    items = [(0, None)]  # not a document: the task itself fails on the worker
+    with pytest.raises(HtqMarkError, match="the Dask workers could not scan"):
+        executor.run(items, lambda single: None, Limits(), [None], lambda index: None)  # type: ignore[arg-type]
+
+
+def test_executor_choices(client: Client) -> None:
+    assert isinstance(as_executor(None, 2), LocalExecutor) and as_executor(None, 2).jobs == 2  # type: ignore[attr-defined]
+    assert isinstance(as_executor(client, None), DaskExecutor)
+    with pytest.raises(UsageError, match="jobs applies to the local executor"):
+        as_executor(client, 2)
+    with pytest.raises(UsageError, match="executor must be"):
+        as_executor("dask", None)
