@@ -109,3 +109,10 @@ def test_executor_choices(client: Client) -> None:
         as_executor(client, 2)
     with pytest.raises(UsageError, match="executor must be"):
         as_executor("dask", None)
+
+
+def test_workers_read_url_inputs_themselves(client: Client, evalset: Path, local: ScanReport) -> None:
+    remote = scan([f"file://{evalset}"], kit=KIT, on=ON, executor=client)
+    assert [d.path for d in remote.documents] == [f"file://{d.path}" for d in local.documents]
+    assert [(d.sha256, d.status, d.findings) for d in remote.documents] == \
+           [(d.sha256, d.status, d.findings) for d in local.documents]

@@ -1,0 +1,89 @@
+"""Documents named by fsspec URLs: file:// folders are listed, http:// is read on loopback by the scan
+process, and URLs that cannot be read are error documents naming the URL."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import htq_mark
+from htq_mark.scanner import expand_paths, scan
+from htq_mark.scanner.urls import is_url
+
+from ._make import canvas_with, encode, pdf_pages, text_fragment
+
+KIT = htq_mark.load_kit()
+ON = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("urls")
+    (root / "sub").mkdir()
+    (root / "sub" / "post.png").write_bytes(encode(canvas_with(KIT, width=240), "PNG"))
+    (root / "a.pdf").write_bytes(pdf_pages([text_fragment("plain", x=50, y=50)]))
+    (root / "notes.txt").write_text("not a document")
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(folder: Path) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 serving ``folder``."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("s3://bucket/key.pdf", True), ("https://example.org/a.pdf", True), ("file:///tmp/a.pdf", True),
+    ("gs://b/", True), ("a.pdf", False), ("/tmp/a://b.pdf", False), ("C:/docs/a.pdf", False),
+])
+def test_what_counts_as_a_url(text: str, expected: bool) -> None:
+    assert is_url(text) is expected
+
+
+def test_a_file_url_folder_is_listed_by_document_names_and_scanned_like_the_paths(folder: Path) -> None:
+    url = f"file://{folder}"
+    assert [d.path for d in expand_paths([url])] == [f"file://{folder}/a.pdf", f"file://{folder}/sub/post.png"]
+    by_url = scan([url], kit=KIT, on=ON, jobs=1)
+    by_path = scan([str(folder / "a.pdf"), str(folder / "sub" / "post.png")], kit=KIT, on=ON, jobs=1)
+    assert [(d.sha256, d.status, d.marks, d.findings) for d in by_url.documents] == \
+           [(d.sha256, d.status, d.marks, d.findings) for d in by_path.documents]
+
+
+def test_an_http_url_is_read_by_the_scan_process(folder: Path, server: str) -> None:
+    report = scan([f"{server}/sub/post.png", f"{server}/missing.pdf"], kit=KIT, on=ON, jobs=2)
+    found, missing = report.documents
+    assert found.path == f"{server}/sub/post.png" and found.status == "ok" and len(found.marks) == 1
+    assert missing.status == "error" and missing.error is not None and missing.error.code == "unreadable"
+    assert missing.error.message.startswith(f"{server}/missing.pdf: cannot be read")
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("oci://no-such-bucket@space/a.pdf", "install"),  # its package, ocifs, is not installed
+    ("nosuchprotocol://x/a.pdf", "is not a URL htq-mark can read"),
+])
+def test_a_url_that_cannot_be_read_here_is_an_error_document(url: str, message: str, folder: Path) -> None:
+    report = scan([url, str(folder / "a.pdf")], kit=KIT, on=ON, jobs=1)
+    bad, good = report.documents
+    assert bad.path == url and bad.error is not None and bad.error.code == "unreadable"
+    assert bad.error.message.startswith(f"{url}: ") and message in bad.error.message
+    assert good.status == "ok"
+
+
+def test_a_url_larger_than_the_limit_is_too_large(folder: Path, server: str) -> None:
+    from htq_mark.scanner import Limits
+
+    report = scan([f"{server}/sub/post.png"], kit=KIT, on=ON, jobs=1, limits=Limits(max_file_bytes=1000))
+    assert report.documents[0].error is not None and report.documents[0].error.code == "too-large"
