@@ -48,6 +48,20 @@ def dashboard_link(client: Any) -> str | None:
         return None
 
 
+def _check_address(address: str) -> None:
+    """Raise UsageError unless ``address`` is a scheduler address Dask can connect to."""
+    from distributed.comm import parse_address, resolve_address
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, _ = parse_address(address)
+        get_backend(scheme)
+        resolve_address(address)
+    except (ValueError, OSError) as exc:
+        raise UsageError(f"{address!r} is not a Dask scheduler address ({exc}); give one like "
+                         "tcp://HOST:8786.") from None
+
+
 @contextlib.contextmanager
 def _dask_client(address: str | None, workers: int | None, quiet: bool) -> Iterator[Any]:
     distributed = _distributed()
@@ -58,6 +72,7 @@ def _dask_client(address: str | None, workers: int | None, quiet: bool) -> Itera
             if name.split(".")[0] == "distributed":
                 logging.getLogger(name).setLevel(logging.CRITICAL + 1)
     if address:
+        _check_address(address)
         try:
             client = distributed.Client(address, timeout=_CONNECT_TIMEOUT_S, set_as_default=False)
         except (OSError, TimeoutError) as exc:

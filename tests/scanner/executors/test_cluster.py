@@ -115,6 +115,9 @@ def test_without_dask_the_command_says_how_to_install_it_in_one_line(evalset: Pa
     ("local", "tcp://127.0.0.1:1", None, "needs the dask executor"),
     ("dask", "tcp://127.0.0.1:1", 2, "has its own"),
     ("spark", None, None, "unknown executor"),
+    ("dask", "bogus::", None, "is not a Dask scheduler address"),
+    ("dask", "udp://127.0.0.1:8786", None, "unknown address scheme 'udp'"),
+    ("dask", "tcp://127.0.0.1", None, "missing port number"),
 ])
 def test_contradictory_choices_are_usage_errors(name: str, scheduler: str | None, jobs: int | None,
                                                 message: str) -> None:

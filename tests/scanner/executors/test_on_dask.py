@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,19 @@ def test_workers_read_url_inputs_themselves(client: Client, evalset: Path, local
     assert [d.path for d in remote.documents] == [f"file://{d.path}" for d in local.documents]
     assert [(d.sha256, d.status, d.findings) for d in remote.documents] == \
            [(d.sha256, d.status, d.findings) for d in local.documents]
+
+
+def test_ctrl_c_cancels_the_clusters_tasks(client: Client, evalset: Path) -> None:
+    def interrupt(done: int, total: int, path: str) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        scan([str(evalset)], kit=KIT, on=ON, executor=DaskExecutor(client, batch_size=1), progress=interrupt)
+
+    def scan_tasks(dask_scheduler: object) -> list[str]:
+        return [str(key) for key in dask_scheduler.tasks if "scan_batch" in str(key)]  # type: ignore[attr-defined]
+
+    deadline = time.monotonic() + 10
+    while client.run_on_scheduler(scan_tasks) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert client.run_on_scheduler(scan_tasks) == []

@@ -1,0 +1,272 @@
+"""The Dask executor against local worker processes, as ratios to baselines measured in the same run.
+
+    python benchmarks/bench_dask.py [--documents N] [--rounds R] [--memory 10000,100000] [--json OUT]
+
+- Throughput: documents per second on the same inputs (cases of the evaluation
+  set, repeated to ``--documents``) with ``--jobs 1`` and ``--jobs 2`` and with 1
+  and 2 Dask workers (one thread each, ``LocalCluster`` on 127.0.0.1). The
+  configurations take turns, ``--rounds`` times, and each keeps its best round, so
+  a load that comes and goes on a shared machine falls on all of them alike.
+  Each Dask round starts from restarted workers (no scan process running), as
+  each local round starts its processes; the cluster's own start-up is left out,
+  as a cluster is started once and scans many times.
+  Goals: 2 Dask workers >= 1.7x one; Dask within 1.15x of ``--jobs`` at the same
+  parallelism.
+- Scheduler overhead per document: tiny documents (3x3-pixel PNGs, which cost
+  the scan almost nothing) on 1 Dask worker against ``--jobs 1``; the extra time
+  divided by the number of documents, with the default batches and with one
+  document per task.
+- Client peak memory: the largest resident set of the ``htq-mark scan
+  --scheduler ... --format json -o FILE`` process (from ``wait4``) for each count
+  of tiny documents in ``--memory``, scanned by a ``dask scheduler`` and two
+  ``dask worker`` processes. Goal: the same within 20% from 10,000 to 100,000.
+
+The package is byte-compiled first, as an installed copy is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+__all__ = ["bench_memory", "bench_overhead", "bench_throughput", "main"]
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+ON = "2026-11-23"
+# Image and PDF cases of the evaluation set, in the proportions a brochure folder might have.
+CASES = [(1, "compliant", "png"), (2, "rotated", "jpeg"), (3, "compliant", "pdf-vector"),
+         (4, "stretched", "pdf-raster"), (5, "small", "png"), (6, "cropped", "pdf-vector"),
+         (7, "multi", "png"), (8, "compliant", "jpeg")]
+
+
+def _evalset_documents(folder: Path, count: int) -> list[str]:
+    """``count`` documents: the cases drawn once, then hard-linked copies under other names."""
+    from benchmarks.evalset.generate import build_context, make_case
+    from benchmarks.evalset.plan import PlannedCase
+
+    context = build_context(0)
+    originals = []
+    for index, condition, medium in CASES:
+        case, data = make_case(PlannedCase(index, condition, medium), 0, context)
+        path = folder / Path(case.file).name
+        path.write_bytes(data)
+        originals.append(path)
+    paths = []
+    for number in range(count):
+        original = originals[number % len(originals)]
+        copy = folder / f"{number:06d}-{original.name}"
+        os.link(original, copy)
+        paths.append(str(copy))
+    return paths
+
+
+def _tiny_documents(folder: Path, count: int) -> Path:
+    """``count`` 3x3-pixel PNGs (too small to hold a mark, so scanning them costs almost nothing)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 3), "white").save(buffer, "PNG")
+    original = folder / "tiny.png"
+    original.write_bytes(buffer.getvalue())
+    documents = folder / f"tiny-{count}"
+    documents.mkdir()
+    for number in range(count):
+        os.link(original, documents / f"{number:07d}.png")
+    return documents
+
+
+def _timed(run: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def _cluster(workers: int) -> Any:
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None)
+    return cluster, Client(cluster, set_as_default=False)
+
+
+def _fresh(client: Any, workers: int) -> None:
+    """Restart the cluster's workers, so no scan process is running when a round starts."""
+    client.restart()
+    client.wait_for_workers(workers)
+
+
+def bench_throughput(paths: Sequence[str], rounds: int) -> dict[str, Any]:
+    """Documents per second with --jobs 1/2 and 1/2 Dask workers, best of ``rounds`` each."""
+    from htq_mark import load_kit
+    from htq_mark.scanner import scan
+
+    kit = load_kit()
+    clusters = {workers: _cluster(workers) for workers in (1, 2)}
+    best: dict[str, float] = {}
+    try:
+        for _ in range(rounds):
+            for workers in (1, 2):
+                local = _timed(lambda: scan(paths, kit=kit, on=ON, jobs=workers))
+                best[f"jobs{workers}"] = min(best.get(f"jobs{workers}", local), local)
+                client = clusters[workers][1]
+                _fresh(client, workers)
+                remote = _timed(lambda: scan(paths, kit=kit, on=ON, executor=client))
+                best[f"dask{workers}"] = min(best.get(f"dask{workers}", remote), remote)
+    finally:
+        for cluster, client in clusters.values():
+            client.close()
+            cluster.close()
+    rates = {name: len(paths) / seconds for name, seconds in best.items()}
+    return {
+        "documents": len(paths),
+        "docs_per_s": {name: round(rate, 2) for name, rate in rates.items()},
+        "dask2_over_dask1": round(rates["dask2"] / rates["dask1"], 2),
+        "jobs2_over_jobs1": round(rates["jobs2"] / rates["jobs1"], 2),
+        "dask1_time_over_jobs1": round(best["dask1"] / best["jobs1"], 2),
+        "dask2_time_over_jobs2": round(best["dask2"] / best["jobs2"], 2),
+    }
+
+
+def bench_overhead(folder: Path, count: int, rounds: int) -> dict[str, Any]:
+    """Extra seconds per document on one Dask worker over --jobs 1, for documents that cost nothing."""
+    from htq_mark import load_kit
+    from htq_mark.scanner import scan
+    from htq_mark.scanner.executors import DaskExecutor
+
+    kit = load_kit()
+    tiny = [str(path) for path in sorted(_tiny_documents(folder, count).iterdir())]
+    cluster, client = _cluster(1)
+    best: dict[str, float] = {}
+    try:
+        for _ in range(rounds):
+            runs = {"jobs1": lambda: scan(tiny, kit=kit, on=ON, jobs=1),
+                    "dask_batched": lambda: scan(tiny, kit=kit, on=ON, executor=client),
+                    "dask_one_per_task": lambda: scan(tiny, kit=kit, on=ON,
+                                                      executor=DaskExecutor(client, batch_size=1))}
+            for name, run in runs.items():
+                if name != "jobs1":
+                    _fresh(client, 1)
+                seconds = _timed(run)
+                best[name] = min(best.get(name, seconds), seconds)
+    finally:
+        client.close()
+        cluster.close()
+    per_document = {name: (best[name] - best["jobs1"]) / count * 1000 for name in ("dask_batched",
+                                                                                   "dask_one_per_task")}
+    return {"documents": count, "jobs1_ms_per_document": round(best["jobs1"] / count * 1000, 3),
+            "overhead_ms_per_document": {name: round(value, 3) for name, value in per_document.items()}}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def bench_memory(folder: Path, counts: Sequence[int]) -> dict[str, Any]:
+    """Peak resident set (MiB) of the scanning client for each count of tiny documents."""
+    port = str(_free_port())
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", port,
+                                  "--no-dashboard"], **quiet)  # type: ignore[call-overload]
+    workers = subprocess.Popen([str(BIN / "dask"), "worker", address, "--nworkers", "2", "--nthreads", "1",
+                                "--host", "127.0.0.1", "--no-dashboard"], **quiet)  # type: ignore[call-overload]
+    peaks: dict[str, Any] = {}
+    try:
+        for count in counts:
+            documents = _tiny_documents(folder, count)
+            output = folder / f"report-{count}.json"
+            started = time.perf_counter()
+            process = subprocess.Popen([str(BIN / "htq-mark"), "scan", "--date", ON, "--scheduler", address,
+                                        "--format", "json", "-o", str(output), str(documents)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - started
+            scanned = json.loads(output.read_text())["summary"]["documents"] if output.exists() else 0
+            peaks[str(count)] = {"peak_mib": round(usage.ru_maxrss / 1024, 1), "seconds": round(seconds, 1),
+                                 "documents_reported": scanned, "exit_status": os.waitstatus_to_exitcode(status)}
+    finally:
+        for process in (workers, scheduler):
+            process.send_signal(signal.SIGINT)
+        for process in (workers, scheduler):
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return peaks
+
+
+def render_markdown(result: dict[str, Any]) -> str:
+    lines = []
+    throughput = result.get("throughput")
+    if throughput:
+        rates = throughput["docs_per_s"]
+        lines += [f"Throughput, {throughput['documents']} evaluation-set documents (documents per second):",
+                  "", "| | 1 process | 2 processes | 2 over 1 |", "|---|---|---|---|",
+                  f"| `--jobs` | {rates['jobs1']} | {rates['jobs2']} | {throughput['jobs2_over_jobs1']}x |",
+                  f"| Dask workers | {rates['dask1']} | {rates['dask2']} | {throughput['dask2_over_dask1']}x |",
+                  f"| Dask time over `--jobs` time | {throughput['dask1_time_over_jobs1']}x | "
+                  f"{throughput['dask2_time_over_jobs2']}x | |", ""]
+    overhead = result.get("overhead")
+    if overhead:
+        extra = overhead["overhead_ms_per_document"]
+        lines += [f"Scheduler overhead, {overhead['documents']} tiny documents on one worker: "
+                  f"{extra['dask_batched']} ms per document batched, {extra['dask_one_per_task']} ms with one "
+                  f"document per task (`--jobs 1` takes {overhead['jobs1_ms_per_document']} ms per document).", ""]
+    memory = result.get("memory")
+    if memory:
+        lines += ["Client peak memory (`htq-mark scan --scheduler ... --format json -o FILE`):", "",
+                  "| documents | peak MiB | seconds |", "|---|---|---|"]
+        lines += [f"| {count} | {row['peak_mib']} | {row['seconds']} |" for count, row in memory.items()]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=48, help="documents for the throughput runs (default 48)")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of every configuration (default 2)")
+    parser.add_argument("--tiny", type=int, default=2000, help="tiny documents for the overhead runs (default 2000)")
+    parser.add_argument("--memory", default="10000,100000",
+                        help="counts of tiny documents for the client-memory runs (default 10000,100000; "
+                             "empty to skip)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "htq_mark")], check=True)
+    result: dict[str, Any] = {"cores": len(os.sched_getaffinity(0))}
+    with tempfile.TemporaryDirectory(prefix="htq-mark-bench-dask-") as scratch:
+        folder = Path(scratch)
+        if args.documents:
+            (folder / "evalset").mkdir()
+            result["throughput"] = bench_throughput(_evalset_documents(folder / "evalset", args.documents),
+                                                    args.rounds)
+        if args.tiny:
+            result["overhead"] = bench_overhead(folder, args.tiny, args.rounds)
+        counts = [int(text) for text in args.memory.split(",") if text.strip()]
+        if counts:
+            result["memory"] = bench_memory(folder, counts)
+    text = json.dumps(result, indent=2)
+    print(text)
+    print(render_markdown(result))
+    if args.json is not None:
+        args.json.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
