@@ -50,7 +50,7 @@ def dashboard_link(client: Any) -> str | None:
 
 def _check_address(address: str) -> None:
     """Raise UsageError unless ``address`` is a scheduler address Dask can connect to."""
-    from distributed.comm import parse_address, resolve_address
+    from distributed.comm.addressing import parse_address, resolve_address
     from distributed.comm.registry import get_backend
 
     try:
