@@ -27,6 +27,7 @@ The package is byte-compiled first, as an installed copy is.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -36,14 +37,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-__all__ = ["bench_memory", "bench_overhead", "bench_throughput", "main"]
+__all__ = ["bench_memory", "bench_overhead", "bench_throughput", "dask_processes", "main"]
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -178,17 +179,36 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def bench_memory(folder: Path, counts: Sequence[int]) -> dict[str, Any]:
-    """Peak resident set (MiB) of the scanning client for each count of tiny documents."""
+@contextlib.contextmanager
+def dask_processes(workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``dask scheduler`` and ``dask worker`` (``workers`` single-threaded processes) on 127.0.0.1.
+
+    Yields the scheduler's address and process; both are stopped on leaving.
+    """
     port = str(_free_port())
     address = f"tcp://127.0.0.1:{port}"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     scheduler = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", port,
                                   "--no-dashboard"], **quiet)  # type: ignore[call-overload]
-    workers = subprocess.Popen([str(BIN / "dask"), "worker", address, "--nworkers", "2", "--nthreads", "1",
-                                "--host", "127.0.0.1", "--no-dashboard"], **quiet)  # type: ignore[call-overload]
-    peaks: dict[str, Any] = {}
+    pool = subprocess.Popen([str(BIN / "dask"), "worker", address, "--nworkers", str(workers), "--nthreads", "1",
+                             "--host", "127.0.0.1", "--no-dashboard"], **quiet)  # type: ignore[call-overload]
     try:
+        yield address, scheduler
+    finally:
+        for process in (pool, scheduler):
+            process.send_signal(signal.SIGINT)
+        for process in (pool, scheduler):
+            try:
+                process.wait(15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def bench_memory(folder: Path, counts: Sequence[int]) -> dict[str, Any]:
+    """Peak resident set (MiB) of the scanning client for each count of tiny documents."""
+    peaks: dict[str, Any] = {}
+    with dask_processes(2) as (address, _):
         for count in counts:
             documents = _tiny_documents(folder, count)
             output = folder / f"report-{count}.json"
@@ -201,14 +221,6 @@ def bench_memory(folder: Path, counts: Sequence[int]) -> dict[str, Any]:
             scanned = json.loads(output.read_text())["summary"]["documents"] if output.exists() else 0
             peaks[str(count)] = {"peak_mib": round(usage.ru_maxrss / 1024, 1), "seconds": round(seconds, 1),
                                  "documents_reported": scanned, "exit_status": os.waitstatus_to_exitcode(status)}
-    finally:
-        for process in (workers, scheduler):
-            process.send_signal(signal.SIGINT)
-        for process in (workers, scheduler):
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
     return peaks
 
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 import dataclasses
 import pickle
 import threading
+import uuid
 from collections.abc import Sequence
 
+from ..._version import __version__
+from ...errors import UsageError
 from ..inputs import InputDocument
 from ..pool import WorkerPool, WorkerSetup
 from ..results import DocumentResult
@@ -60,20 +63,23 @@ def hold(setup_bytes: bytes) -> bytes:
     return setup_bytes
 
 
-def scan_batch(setup_bytes: bytes, setup_key: str,
-               items: Sequence[tuple[int, InputDocument]]) -> list[tuple[int, DocumentResult]]:
+def scan_batch(setup_bytes: bytes, setup_key: str, items: Sequence[tuple[int, InputDocument]],
+               version: str = __version__) -> list[tuple[int, DocumentResult]]:
     """Scan ``items`` (index, document) in order on a Dask worker; returns (index, result) pairs.
 
-    The scheduler's :data:`EVENTS` log says when the batch started on this worker
-    and which documents it finished.
+    The scheduler's :data:`EVENTS` log says when this attempt at the batch started
+    and which documents it finished. ``version`` is the client's htq-mark: a
+    worker with another refuses the batch, as its results could differ.
     """
+    if version != __version__:
+        raise UsageError(f"this worker has htq-mark {__version__} and the client {version}")
     from distributed import get_worker
 
     worker = get_worker()
-    task, address = worker.get_current_task(), worker.address
+    task, attempt = worker.get_current_task(), uuid.uuid4().hex
 
     def record(index: int | None) -> None:
-        worker.log_event(EVENTS, {"task": task, "worker": address, "finished": index})
+        worker.log_event(EVENTS, {"task": task, "attempt": attempt, "finished": index})
 
     pool = _pool(setup_key, setup_bytes)
     results: list[DocumentResult | None] = [None] * len(items)

@@ -7,10 +7,10 @@ per worker thread in flight, and results are stored as each task completes.
 Faults: a worker that dies has its task rescheduled by the scheduler. When the
 scheduler gives up on a task (``KilledWorker``: its workers died more than
 ``distributed.scheduler.allowed-failures`` times, 1 on a cluster htq-mark
-starts), the document each worker was scanning when it died is found from the
-tasks' events; if it was the same one every time it is reported with the code
-``worker-lost`` and the rest of the batch runs again, otherwise the batch is
-retried one document per task.
+starts), the document each attempt was scanning when its worker died is found
+from the tasks' events; if it was the same one every time it is reported with
+the code ``worker-lost`` and the rest of the batch runs again, otherwise each
+document is tried again on its own (a few times at most).
 If the connection to the scheduler is lost, every document not yet finished is
 reported as ``worker-lost`` too, so the report says what finished and what did not.
 Ctrl-C cancels the cluster's tasks.
@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from ..._version import __version__
 from ...errors import HtqMarkError
 from ..inputs import InputDocument
 from ..limits import Limits
@@ -36,6 +37,7 @@ __all__ = ["MAX_BATCH", "DaskExecutor"]
 MAX_BATCH = 32
 _TASKS_PER_THREAD = 3  # tasks in flight per worker thread: enough to keep each busy
 _BATCHES_PER_THREAD = 4  # few documents: aim for this many batches per worker thread
+_MAX_RETRIES = 3  # times a document is tried again alone when a task was lost without a clear culprit
 
 
 def _lost(item: InputDocument, message: str) -> DocumentResult:
@@ -73,9 +75,11 @@ class DaskExecutor:
             yield list(items[start:start + size])
 
     def _culprit(self, key: Any, batch: list[tuple[int, InputDocument]]) -> tuple[int, InputDocument] | None:
-        """The document every worker running task ``key`` was scanning when it died, if it was always the same."""
-        if len(batch) == 1:
-            return batch[0]
+        """The document that every attempt at task ``key`` was scanning when its worker died.
+
+        None unless at least two attempts started and all were on the same document:
+        a task can also be lost while only waiting on a worker that died.
+        """
         finished: dict[str, set[int]] = {}
         try:
             events = self.client.get_events(EVENTS)
@@ -83,12 +87,12 @@ class DaskExecutor:
             return None
         for _, message in events:
             if isinstance(message, dict) and message.get("task") == key:
-                done = finished.setdefault(str(message.get("worker")), set())
+                done = finished.setdefault(str(message.get("attempt")), set())
                 if message.get("finished") is not None:
                     done.add(int(message["finished"]))
         scanning = {next((i for i, (index, _) in enumerate(batch) if index not in done), None)
                     for done in finished.values()}
-        if len(scanning) != 1 or None in scanning:
+        if len(finished) < 2 or len(scanning) != 1 or None in scanning:
             return None
         return batch[scanning.pop()]  # type: ignore[index]
 
@@ -110,13 +114,14 @@ class DaskExecutor:
         setup = self.client.submit(hold, setup_bytes, key=f"htq-mark-setup-{setup_key}")
         batches = self._batches(items, threads)
         owners: dict[Any, list[tuple[int, InputDocument]]] = {}
+        retries: dict[int, int] = {}
         completed = as_completed(loop=self.client.loop)  # type: ignore[no-untyped-call]
 
         def submit(batch: list[tuple[int, InputDocument]]) -> None:
             # Earlier documents first (Dask would otherwise pick among ready tasks by key), so results
             # arrive roughly in input order.
-            future = self.client.submit(scan_batch, setup, setup_key, batch, pure=False, retries=0,
-                                        priority=-batch[0][0])
+            future = self.client.submit(scan_batch, setup, setup_key, batch, __version__, pure=False,
+                                        retries=0, priority=-batch[0][0])
             owners[future] = batch
             completed.add(future)  # type: ignore[no-untyped-call]
 
@@ -143,12 +148,16 @@ class DaskExecutor:
                     culprit = self._culprit(future.key, batch)
                     if culprit is not None:
                         store(culprit[0], _lost(culprit[1], _KILLED_MESSAGE))
-                        rest = [entry for entry in batch if entry is not culprit]
-                        if rest:
-                            submit(rest)
-                    else:
-                        for entry in batch:
+                    # The rest again; if the culprit is unclear, each on its own, a few times at most.
+                    rest = [entry for entry in batch if entry is not culprit]
+                    for entry in rest if culprit is None else ():
+                        retries[entry[0]] = retries.get(entry[0], 0) + 1
+                        if retries[entry[0]] > _MAX_RETRIES:
+                            store(entry[0], _lost(entry[1], _KILLED_MESSAGE))
+                        else:
                             submit([entry])
+                    if culprit is not None and rest:
+                        submit(rest)
                 except (FutureCancelledError, OSError, TimeoutError):
                     owners[future] = batch
                     lose_the_rest(_SCHEDULER_MESSAGE)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,18 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.bench_dask import dask_processes
 from htq_mark.errors import UsageError
 from htq_mark.scanner.executors import SCHEDULER_ENV, LocalExecutor, open_executor
 
 from .conftest import holders
 
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _htq_mark(*args: str, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -37,24 +30,8 @@ def _htq_mark(*args: str, env: dict[str, str] | None = None, timeout: float = 12
 @pytest.fixture(params=[2])
 def scheduler(request: pytest.FixtureRequest) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``dask scheduler`` and ``dask worker`` (``request.param`` processes) on 127.0.0.1."""
-    address = f"tcp://127.0.0.1:{_free_port()}"
-    port = address.rsplit(":", 1)[1]
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    server = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", port,
-                               "--no-dashboard"], **quiet)  # type: ignore[call-overload]
-    workers = subprocess.Popen([str(BIN / "dask"), "worker", address, "--nworkers", str(request.param), "--nthreads", "1",
-                                "--host", "127.0.0.1", "--no-dashboard"], **quiet)  # type: ignore[call-overload]
-    try:
-        yield address, server
-    finally:
-        for process in (workers, server):
-            process.send_signal(signal.SIGINT)
-        for process in (workers, server):
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with dask_processes(request.param) as started:
+        yield started
 
 
 def test_a_cluster_started_here_gives_the_same_json_as_local_jobs(evalset: Path) -> None:

@@ -103,6 +103,15 @@ def test_workers_that_cannot_scan_stop_the_scan_with_the_reason(client: Client, 
         executor.run(items, lambda single: None, Limits(), [None], lambda index: None)  # type: ignore[arg-type]
 
 
+def test_a_worker_with_another_htq_mark_version_refuses_the_batch(client: Client, evalset: Path) -> None:
+    future = client.submit(dask_worker.scan_batch, b"", "key", [], "0.0.1", pure=False)
+    try:
+        with pytest.raises(UsageError, match=r"this worker has htq-mark .* and the client 0\.0\.1"):
+            future.result()
+    finally:
+        client.cancel([future])
+
+
 def test_executor_choices(client: Client) -> None:
     assert isinstance(as_executor(None, 2), LocalExecutor) and as_executor(None, 2).jobs == 2  # type: ignore[attr-defined]
     assert isinstance(as_executor(client, None), DaskExecutor)
@@ -120,16 +129,19 @@ def test_workers_read_url_inputs_themselves(client: Client, evalset: Path, local
 
 
 def test_ctrl_c_cancels_the_clusters_tasks(client: Client, evalset: Path) -> None:
+    def scan_tasks(dask_scheduler: object) -> set[str]:
+        return {str(key) for key in dask_scheduler.tasks if "scan_batch" in str(key)}  # type: ignore[attr-defined]
+
     def interrupt(done: int, total: int, path: str) -> None:
+        started.update(client.run_on_scheduler(scan_tasks) - before)
         raise KeyboardInterrupt
 
+    before = client.run_on_scheduler(scan_tasks)
+    started: set[str] = set()
     with pytest.raises(KeyboardInterrupt):
         scan([str(evalset)], kit=KIT, on=ON, executor=DaskExecutor(client, batch_size=1), progress=interrupt)
-
-    def scan_tasks(dask_scheduler: object) -> list[str]:
-        return [str(key) for key in dask_scheduler.tasks if "scan_batch" in str(key)]  # type: ignore[attr-defined]
-
+    assert started  # the scan's tasks were on the cluster when Ctrl-C came
     deadline = time.monotonic() + 10
-    while client.run_on_scheduler(scan_tasks) and time.monotonic() < deadline:
+    while client.run_on_scheduler(scan_tasks) & started and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert client.run_on_scheduler(scan_tasks) == []
+    assert not client.run_on_scheduler(scan_tasks) & started
