@@ -2,8 +2,8 @@
 
     python benchmarks/bench_dask.py [--documents N] [--rounds R] [--memory 10000,100000] [--json OUT]
 
-- Throughput: documents per second on the same inputs (cases of the evaluation
-  set, repeated to ``--documents``) with ``--jobs 1`` and ``--jobs 2`` and with 1
+- Throughput: documents per second on the same inputs (``--documents`` different
+  cases of the evaluation set) with ``--jobs 1`` and ``--jobs 2`` and with 1
   and 2 Dask workers (one thread each, ``LocalCluster`` on 127.0.0.1). The
   configurations take turns, ``--rounds`` times, and each keeps its best round, so
   a load that comes and goes on a shared machine falls on all of them alike.
@@ -33,10 +33,12 @@ import json
 import os
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,38 +58,42 @@ CASES = [(1, "compliant", "png"), (2, "rotated", "jpeg"), (3, "compliant", "pdf-
 
 
 def _evalset_documents(folder: Path, count: int) -> list[str]:
-    """``count`` documents: the cases drawn once, then hard-linked copies under other names."""
+    """``count`` different documents: evaluation-set cases of the conditions in :data:`CASES`, in turn."""
     from benchmarks.evalset.generate import build_context, make_case
     from benchmarks.evalset.plan import PlannedCase
 
     context = build_context(0)
-    originals = []
-    for index, condition, medium in CASES:
-        case, data = make_case(PlannedCase(index, condition, medium), 0, context)
-        path = folder / Path(case.file).name
-        path.write_bytes(data)
-        originals.append(path)
     paths = []
     for number in range(count):
-        original = originals[number % len(originals)]
-        copy = folder / f"{number:06d}-{original.name}"
-        os.link(original, copy)
-        paths.append(str(copy))
+        _, condition, medium = CASES[number % len(CASES)]
+        case, data = make_case(PlannedCase(number + 1, condition, medium), 0, context)
+        path = folder / Path(case.file).name
+        path.write_bytes(data)
+        paths.append(str(path))
     return paths
 
 
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
 def _tiny_documents(folder: Path, count: int) -> Path:
-    """``count`` 3x3-pixel PNGs (too small to hold a mark, so scanning them costs almost nothing)."""
+    """``count`` different 3x3-pixel PNGs (too small to hold a mark, so scanning them costs almost nothing).
+
+    Each carries its number in a text chunk, so no two are the same file (identical files are
+    scanned once).
+    """
     from PIL import Image
 
     buffer = io.BytesIO()
     Image.new("RGB", (3, 3), "white").save(buffer, "PNG")
-    original = folder / "tiny.png"
-    original.write_bytes(buffer.getvalue())
+    picture = buffer.getvalue()
+    end = picture.rindex(b"IEND") - 4  # the IEND chunk starts with its length
     documents = folder / f"tiny-{count}"
     documents.mkdir()
     for number in range(count):
-        os.link(original, documents / f"{number:07d}.png")
+        numbered = picture[:end] + _png_chunk(b"tEXt", b"n\0" + str(number).encode()) + picture[end:]
+        (documents / f"{number:07d}.png").write_bytes(numbered)
     return documents
 
 
@@ -267,8 +273,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             (folder / "evalset").mkdir()
             result["throughput"] = bench_throughput(_evalset_documents(folder / "evalset", args.documents),
                                                     args.rounds)
+            print(json.dumps(result["throughput"]), file=sys.stderr, flush=True)
         if args.tiny:
             result["overhead"] = bench_overhead(folder, args.tiny, args.rounds)
+            print(json.dumps(result["overhead"]), file=sys.stderr, flush=True)
         counts = [int(text) for text in args.memory.split(",") if text.strip()]
         if counts:
             result["memory"] = bench_memory(folder, counts)
