@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from ._errors import library_errors
+from ._errors import fail, library_errors
 from ._exit import ExitCode
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
 @click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif"]),
               default="text", show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Write the report to FILE instead of standard output.")
+              help="Write the report to FILE instead of standard output (- is standard output).")
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Register of approved HTQs (CSV or JSON); default $HTQ_MARK_REGISTER or the embedded example.")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
@@ -106,11 +106,13 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
     3 an input could not be read (wins over 1), 4 internal error.
     """
     from .. import reports
-    from .._io import check_writable, write_atomic
+    from .._io import check_writable, write_or_fall_back
     from ..kit import load_kit
     from ..register import configured_register
     from ..scanner import DEFAULT_LIMITS, scan
 
+    if output == "-":
+        output = None
     with library_errors():
         if output is not None:
             check_writable(output, force=force)
@@ -131,7 +133,9 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            write_atomic(output, data, force=force)
+            written, problem = write_or_fall_back(output, data, force=force, suffix=f".{report_format}")
+            if problem is not None:
+                fail(f"{problem} The report was saved to {written} instead.", ExitCode.USAGE)
     for document in report.documents:
         if document.status == "error" and document.error is not None and output is not None:
             click.echo(f"htq-mark: {document.error.message}", err=True)
