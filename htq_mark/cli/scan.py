@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 import math
 import sys
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import click
 
+from ..scanner.results import NOTE_CODES
 from ._errors import fail, library_errors
 from ._exit import ExitCode
 
@@ -17,20 +19,15 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
-_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
+    """3 if an input could not be read, else 1 if a finding or note reaches ``fail_on``, else 0.
 
-
-def exit_status(report: ScanReport, fail_on: str) -> ExitCode:
-    """3 if an input could not be read, else 1 if a finding reaches ``fail_on``, else 0."""
+    ``fail_on`` holds a severity (``error``, ``warning``: that or worse fails; ``never``) and any
+    note codes (such as ``structure-unreadable``) that fail whatever their severity.
+    """
     if any(document.status == "error" for document in report.documents):
         return ExitCode.UNREADABLE
-    if fail_on == "never":
-        return ExitCode.OK
-    threshold = _SEVERITY_RANK[fail_on]
-    for document in report.documents:
-        if any(_SEVERITY_RANK.get(f.severity, 9) <= threshold for f in document.findings):
-            return ExitCode.FINDINGS
-    return ExitCode.OK
+    return ExitCode.FINDINGS if report.fails_on(fail_on) else ExitCode.OK
 
 
 class _Progress:
@@ -77,8 +74,10 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
               help="Register of approved HTQs (CSV or JSON); default $HTQ_MARK_REGISTER or the embedded example.")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Date to check entitlement on (default: today).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
-              help="Exit 1 when a finding of this severity (or worse) is reported.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never", *NOTE_CODES]), multiple=True,
+              default=("error",), show_default=True,
+              help="Exit 1 when a finding of this severity (or worse) is reported; warning also counts "
+                   "warning notes. A note code (e.g. structure-unreadable) fails on that note. Repeatable.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Documents scanned in parallel (default: the number of cores).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
@@ -95,7 +94,7 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
                    "the names are those of htq_mark.scanner.Limits.")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
 def scan_command(paths: tuple[str, ...], report_format: str, output: str | None, register_path: str | None,
-                 on: datetime.datetime | None, fail_on: str, jobs: int | None, password: str | None,
+                 on: datetime.datetime | None, fail_on: tuple[str, ...], jobs: int | None, password: str | None,
                  kit_path: str | None, timeout: float | None, max_pages: int | None, max_pixels: int | None,
                  limit_settings: dict[str, float], force: bool) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
