@@ -93,10 +93,13 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
               help="Set any other per-document limit, e.g. --limit max_frames=500 (repeatable); "
                    "the names are those of htq_mark.scanner.Limits.")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symbolic links in folders that lead outside the folders given (noted, not followed, "
+                   "by default).")
 def scan_command(paths: tuple[str, ...], report_format: str, output: str | None, register_path: str | None,
                  on: datetime.datetime | None, fail_on: tuple[str, ...], jobs: int | None, password: str | None,
                  kit_path: str | None, timeout: float | None, max_pages: int | None, max_pixels: int | None,
-                 limit_settings: dict[str, float], force: bool) -> None:
+                 limit_settings: dict[str, float], force: bool, follow_symlinks: bool) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
     PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, or a folder searched
@@ -123,7 +126,7 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
         try:
             report = scan(list(paths), register=register, on=on.date() if on else None, kit=kit, jobs=jobs,
                           password=password, limits=limits, progress=progress,
-                          thumbnails=report_format == "html")
+                          thumbnails=report_format == "html", follow_symlinks=follow_symlinks)
         finally:
             if progress is not None:
                 progress.close()
