@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 import math
 import sys
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 import click
 
-from ._errors import library_errors
+from ..scanner.results import NOTE_CODES
+from ._errors import fail, library_errors
 from ._exit import ExitCode
 
 if TYPE_CHECKING:
@@ -17,20 +19,15 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
-_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
+    """3 if an input could not be read, else 1 if a finding or note reaches ``fail_on``, else 0.
 
-
-def exit_status(report: ScanReport, fail_on: str) -> ExitCode:
-    """3 if an input could not be read, else 1 if a finding reaches ``fail_on``, else 0."""
+    ``fail_on`` holds a severity (``error``, ``warning``: that or worse fails; ``never``) and any
+    note codes (such as ``structure-unreadable``) that fail whatever their severity.
+    """
     if any(document.status == "error" for document in report.documents):
         return ExitCode.UNREADABLE
-    if fail_on == "never":
-        return ExitCode.OK
-    threshold = _SEVERITY_RANK[fail_on]
-    for document in report.documents:
-        if any(_SEVERITY_RANK.get(f.severity, 9) <= threshold for f in document.findings):
-            return ExitCode.FINDINGS
-    return ExitCode.OK
+    return ExitCode.FINDINGS if report.fails_on(fail_on) else ExitCode.OK
 
 
 class _Progress:
@@ -72,13 +69,15 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
 @click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif"]),
               default="text", show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Write the report to FILE instead of standard output.")
+              help="Write the report to FILE instead of standard output (- is standard output).")
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Register of approved HTQs (CSV or JSON); default $HTQ_MARK_REGISTER or the embedded example.")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Date to check entitlement on (default: today).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
-              help="Exit 1 when a finding of this severity (or worse) is reported.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never", *NOTE_CODES]), multiple=True,
+              default=("error",), show_default=True,
+              help="Exit 1 when a finding of this severity (or worse) is reported; warning also counts "
+                   "warning notes. A note code (e.g. structure-unreadable) fails on that note. Repeatable.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Documents scanned in parallel (default: the number of cores).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
@@ -94,10 +93,13 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
               help="Set any other per-document limit, e.g. --limit max_frames=500 (repeatable); "
                    "the names are those of htq_mark.scanner.Limits.")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Follow symbolic links in folders that lead outside the folders given (noted, not followed, "
+                   "by default).")
 def scan_command(paths: tuple[str, ...], report_format: str, output: str | None, register_path: str | None,
-                 on: datetime.datetime | None, fail_on: str, jobs: int | None, password: str | None,
+                 on: datetime.datetime | None, fail_on: tuple[str, ...], jobs: int | None, password: str | None,
                  kit_path: str | None, timeout: float | None, max_pages: int | None, max_pixels: int | None,
-                 limit_settings: dict[str, float], force: bool) -> None:
+                 limit_settings: dict[str, float], force: bool, follow_symlinks: bool) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
     PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, or a folder searched
@@ -106,11 +108,13 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
     3 an input could not be read (wins over 1), 4 internal error.
     """
     from .. import reports
-    from .._io import check_writable, write_atomic
+    from .._io import check_writable, write_or_fall_back
     from ..kit import load_kit
     from ..register import configured_register
     from ..scanner import DEFAULT_LIMITS, scan
 
+    if output == "-":
+        output = None
     with library_errors():
         if output is not None:
             check_writable(output, force=force)
@@ -122,7 +126,7 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
         try:
             report = scan(list(paths), register=register, on=on.date() if on else None, kit=kit, jobs=jobs,
                           password=password, limits=limits, progress=progress,
-                          thumbnails=report_format == "html")
+                          thumbnails=report_format == "html", follow_symlinks=follow_symlinks)
         finally:
             if progress is not None:
                 progress.close()
@@ -131,7 +135,9 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            write_atomic(output, data, force=force)
+            written, problem = write_or_fall_back(output, data, force=force, suffix=f".{report_format}")
+            if problem is not None:
+                fail(f"{problem} The report was saved to {written} instead.", ExitCode.USAGE)
     for document in report.documents:
         if document.status == "error" and document.error is not None and output is not None:
             click.echo(f"htq-mark: {document.error.message}", err=True)

@@ -13,12 +13,14 @@ from .document import scan_document
 from .inputs import InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .results import (
+    NOTE_CODES,
     RULES,
     SCHEMA_ID,
     DocumentError,
     DocumentResult,
     Finding,
     Mark,
+    Note,
     PageImage,
     PageInfo,
     ScanReport,
@@ -26,6 +28,7 @@ from .results import (
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "NOTE_CODES",
     "RULES",
     "SCHEMA_ID",
     "DocumentError",
@@ -34,6 +37,7 @@ __all__ = [
     "InputDocument",
     "Limits",
     "Mark",
+    "Note",
     "PageImage",
     "PageInfo",
     "Progress",

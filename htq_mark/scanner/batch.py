@@ -303,13 +303,15 @@ def _register_summary(register: Register) -> dict[str, Any]:
 def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None = None,
          on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
-         thumbnails: bool = False) -> ScanReport:
+         thumbnails: bool = False, follow_symlinks: bool = False) -> ScanReport:
     """Scan files and folders (searched recursively) and report every mark and misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
     :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. Documents that
     cannot be read are in the report with status ``error``; only bad arguments
-    raise.
+    raise. Symbolic links in folders that lead outside the folders given are
+    followed only with ``follow_symlinks``; those not followed are in the report
+    with a note.
     """
     from ..kit import load_kit
     from ..register import default_register
@@ -322,7 +324,7 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
     chosen_kit = kit if kit is not None else load_kit()
     chosen_register = register if register is not None else default_register()
     when = _as_date(on)
-    documents = expand_paths(paths)
+    documents = expand_paths(paths, follow_symlinks=follow_symlinks, max_entries=limits.max_folder_entries)
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
@@ -334,9 +336,10 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
 
     runnable: list[tuple[int, InputDocument]] = []
     for index, item in enumerate(documents):
-        if item.error is not None:
-            results[index] = DocumentResult(path=item.path, sha256=None, type="unknown", status="error",
-                                            error=item.error)
+        if item.error is not None or item.location is None:
+            results[index] = DocumentResult(path=item.path, sha256=None, type="unknown",
+                                            status="ok" if item.error is None else "error", error=item.error,
+                                            notes=() if item.note is None else (item.note,))
             done(index)
         else:
             runnable.append((index, item))
