@@ -8,9 +8,10 @@ document and returns its :class:`DocumentResult`. Both take the same
 
 from __future__ import annotations
 
+from .baseline import apply_baseline, fingerprint
 from .batch import Progress, default_jobs, scan
 from .document import scan_document
-from .inputs import InputDocument, expand_paths
+from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .results import (
     RULES,
@@ -23,8 +24,10 @@ from .results import (
     PageInfo,
     ScanReport,
 )
+from .selection import RuleSelection, select_rules
 
 __all__ = [
+    "DEFAULT_EXCLUDE",
     "DEFAULT_LIMITS",
     "RULES",
     "SCHEMA_ID",
@@ -37,9 +40,13 @@ __all__ = [
     "PageImage",
     "PageInfo",
     "Progress",
+    "RuleSelection",
     "ScanReport",
+    "apply_baseline",
     "default_jobs",
     "expand_paths",
+    "fingerprint",
     "scan",
     "scan_document",
+    "select_rules",
 ]
