@@ -95,7 +95,7 @@ def validate(file: str, output_format: str) -> None:
 @click.option("--register", "register_path", metavar="FILE", default=None, help=_REGISTER_HELP)
 @click.option("--ofqual", "ofqual_path", metavar="FILE", default=None, help=_OFQUAL_HELP)
 @click.option("-o", "--output", metavar="FILE", default=None,
-              help="Write to FILE instead of standard output (- is standard output).")
+              help="Write to FILE instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
 def export(output_format: str, register_path: str | None, ofqual_path: str | None,
            output: str | None, force: bool) -> None:
@@ -105,13 +105,14 @@ def export(output_format: str, register_path: str | None, ofqual_path: str | Non
     fmt: ExportFormat = "csv" if output_format == "csv" else "json"
     with library_errors():
         register = _effective_register(register_path, ofqual_path)
-        if output is not None and output != "-":
+        if output is not None:
             written = write_register(register, output, fmt, force=force)
             click.echo(f"wrote {written} ({len(register)} records)", err=True)
             return
         data = export_register(register, fmt)
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    stream = sys.stdout.buffer
+    stream.write(data)
+    stream.flush()
 
 
 COMMANDS: list[click.Command] = [register_group]

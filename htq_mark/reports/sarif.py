@@ -23,11 +23,11 @@ is the note's code and whose level is its severity (``warning`` or ``note``). Ev
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from ..scanner.baseline import fingerprint
 from ..scanner.results import NOTE_CODES
 from ._order import findings_in_order
 from ._rules import RULE_ORDER, rule_text
@@ -81,13 +81,6 @@ def artifact_uri(path: str) -> str:
     """
     encoded = quote(path, safe="/", errors="surrogateescape")
     return f"file://{encoded}" if path.startswith("/") else encoded
-
-
-def fingerprint(path: str, finding: Finding) -> str:
-    """A stable hash of the file, rule, page and box rounded to whole page units."""
-    box = "-" if finding.bbox is None else ",".join(str(round(float(v))) for v in finding.bbox)
-    key = "\0".join((path, finding.rule, str(finding.page), box))
-    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def sarif_log(report: ScanReport) -> dict[str, Any]:

@@ -29,9 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..errors import UsageError
-from .inputs import InputDocument, expand_paths
+from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .results import DocumentError, DocumentResult, ScanReport
+from .selection import RuleSelection, select_rules
 
 if TYPE_CHECKING:
     from ..kit import Kit
@@ -303,15 +304,17 @@ def _register_summary(register: Register) -> dict[str, Any]:
 def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None = None,
          on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
-         thumbnails: bool = False, follow_symlinks: bool = False) -> ScanReport:
+         thumbnails: bool = False, exclude: Sequence[str] = DEFAULT_EXCLUDE,
+         rules: RuleSelection | None = None, follow_symlinks: bool = False) -> ScanReport:
     """Scan files and folders (searched recursively) and report every mark and misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
-    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. Documents that
-    cannot be read are in the report with status ``error``; only bad arguments
-    raise. Symbolic links in folders that lead outside the folders given are
-    followed only with ``follow_symlinks``; those not followed are in the report
-    with a note.
+    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. Inside folders,
+    entries matching an ``exclude`` glob are passed over; ``rules`` chooses the
+    rules reported and their severities. Documents that cannot be read are in
+    the report with status ``error``; only bad arguments raise. Symbolic links
+    in folders that lead outside the folders given are followed only with
+    ``follow_symlinks``; those not followed are in the report with a note.
     """
     from ..kit import load_kit
     from ..register import default_register
@@ -324,7 +327,7 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
     chosen_kit = kit if kit is not None else load_kit()
     chosen_register = register if register is not None else default_register()
     when = _as_date(on)
-    documents = expand_paths(paths, follow_symlinks=follow_symlinks, max_entries=limits.max_folder_entries)
+    documents = expand_paths(paths, exclude, follow_symlinks=follow_symlinks, max_entries=limits.max_folder_entries)
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
@@ -350,8 +353,9 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
                           single_threaded=single_threaded)
 
         _Pool(make_setup, workers, limits, results, done).run(runnable)
-    return ScanReport(
+    report = ScanReport(
         generator_version=__version__, on_date=when.isoformat(), kit=chosen_kit.describe(),
         register=_register_summary(chosen_register),
         documents=tuple(r for r in results if r is not None),
         scanned_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
+    return report if rules is None else select_rules(report, rules)

@@ -8,14 +8,21 @@ Other files (notes, spreadsheets) are skipped. Entries that cannot be read becom
 documents, never a failure of the whole scan. Symbolic links that lead outside the folders given
 are not followed (unless ``follow_symlinks``), nor are links that loop; each is reported with a
 note. The walk looks at no more than ``max_entries`` files and folders below each folder given.
+
+Inside a folder, entries matching an ``exclude`` glob are passed over (default:
+:data:`DEFAULT_EXCLUDE`, version-control and dependency folders and hidden
+folders). A glob is matched against the entry's name and against its path below
+the folder given; one ending in ``/`` matches folders only. Paths given
+explicitly are always scanned.
 """
 
 from __future__ import annotations
 
 import errno
+import fnmatch
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +30,10 @@ from .limits import DEFAULT_LIMITS
 from .results import DocumentError, Note
 from .sniff import HEAD_BYTES, sniff
 
-__all__ = ["DOCUMENT_SUFFIXES", "InputDocument", "expand_paths"]
+__all__ = ["DEFAULT_EXCLUDE", "DOCUMENT_SUFFIXES", "Excluded", "InputDocument", "expand_paths"]
+
+#: Passed over inside scanned folders unless the caller gives its own list.
+DEFAULT_EXCLUDE: tuple[str, ...] = (".git/", "node_modules/", ".*/")
 
 DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".jpe", ".webp", ".tif", ".tiff", ".gif", ".bmp"})
 
@@ -40,6 +50,18 @@ class InputDocument:
     location: Path | None
     error: DocumentError | None = None
     note: Note | None = None
+
+
+class Excluded:
+    """Whether a folder entry matches one of the ``exclude`` globs."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.folders_only = tuple(p.rstrip("/") for p in patterns if p.endswith("/"))
+        self.any_entry = tuple(p for p in patterns if not p.endswith("/"))
+
+    def __call__(self, name: str, relative: str, is_folder: bool) -> bool:
+        patterns = self.any_entry + (self.folders_only if is_folder else ())
+        return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
 
 
 def _error(path: str, message: str) -> InputDocument:
@@ -64,6 +86,7 @@ class _Walk:
     roots: tuple[str, ...]
     follow_symlinks: bool
     max_entries: int
+    excluded: Excluded
     entries: int = 0
 
     def outside(self, child: Path) -> bool:
@@ -76,8 +99,9 @@ class _TooManyEntries(Exception):
     """The walk looked at more entries than it may."""
 
 
-def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _Walk) -> Iterator[InputDocument]:
-    """Documents under the directory ``real``, reported below the path ``shown``."""
+def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _Walk,
+          below: str = "") -> Iterator[InputDocument]:
+    """Documents under the directory ``real``, reported below the path ``shown`` (``below`` the root)."""
     try:
         with os.scandir(real) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
@@ -90,6 +114,13 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
     for entry in entries:
         child_shown = os.path.join(shown, entry.name)
         child = Path(entry.path)
+        relative = f"{below}{entry.name}"
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if walk.excluded(entry.name, relative, is_folder):
+            continue
         linked = child.is_symlink()
         if linked and not walk.follow_symlinks and walk.outside(child):
             yield _noted(child_shown, "symlink-outside", f"is a symbolic link to {os.path.realpath(child)}, outside "
@@ -112,7 +143,7 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
                 yield _noted(child_shown, "symlink-loop", "is a symbolic link back to a folder that contains it "
                                                           "(a loop); it was not followed.")
                 continue
-            yield from _walk(child_shown, child, ancestors | {identity}, walk)
+            yield from _walk(child_shown, child, ancestors | {identity}, walk, f"{relative}/")
         elif stat.S_ISREG(info.st_mode):
             try:
                 head = _head(child)
@@ -123,9 +154,12 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
                 yield InputDocument(path=child_shown, location=child)
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]], *, follow_symlinks: bool = False,
+def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = DEFAULT_EXCLUDE, *,
+                 follow_symlinks: bool = False,
                  max_entries: int = DEFAULT_LIMITS.max_folder_entries) -> list[InputDocument]:
     """The documents named by ``paths``: files as given, directories searched recursively.
+
+    Entries inside folders that match an ``exclude`` glob are passed over.
 
     A missing path or an unreadable entry becomes an :class:`InputDocument`
     with an ``unreadable`` error, so the rest of the scan goes on; a folder
@@ -149,7 +183,8 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], *, follow_symlinks: bo
                 documents.append(_error(shown, f"cannot be opened ({exc.strerror}); check the path."))
             continue
         if stat.S_ISDIR(info.st_mode):
-            walk = _Walk(roots=roots, follow_symlinks=follow_symlinks, max_entries=max_entries)
+            walk = _Walk(roots=roots, follow_symlinks=follow_symlinks, max_entries=max_entries,
+                         excluded=Excluded(exclude))
             try:
                 for document in _walk(shown, location, frozenset({(info.st_dev, info.st_ino)}), walk):
                     documents.append(document)

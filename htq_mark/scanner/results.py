@@ -8,9 +8,11 @@ The JSON form is the schema ``htq-mark.scan-report/1`` (published as
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+from ..errors import ReportFileError
 
 __all__ = [
     "BBox",
@@ -33,7 +35,7 @@ __all__ = [
 SCHEMA_ID = "htq-mark.scan-report/1"
 #: The keys of ``kit`` and ``register`` that the JSON report carries, in order.
 KIT_KEYS = ("name", "version", "sha256")
-REGISTER_KEYS = ("source", "sha256", "as_of", "qualifications")
+REGISTER_KEYS = ("source", "sha256", "as_of", "qualifications", "is_example")
 Severity = Literal["error", "warning", "info"]
 BBox = tuple[float, float, float, float]
 MarkSource = Literal["image-xobject", "vector", "raster"]
@@ -74,6 +76,29 @@ RULES: Mapping[str, tuple[str, str]] = {
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
+_T = TypeVar("_T")
+
+
+def _loaded(kind: str, build: Callable[[], _T]) -> _T:
+    """``build()``, with a missing key or a value of the wrong type reported as a :class:`ReportFileError`."""
+    try:
+        return build()
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise ReportFileError(f"a {kind} in the report is incomplete or malformed ({type(exc).__name__}: {exc}); "
+                              "give a JSON report written by htq-mark scan --format json.") from None
+
+
+def _box(value: Any) -> BBox | None:
+    if value is None:
+        return None
+    x0, y0, x1, y1 = (float(v) for v in value)
+    return (x0, y0, x1, y1)
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
 def _round(value: float | None, places: int = 2) -> float | None:
     return None if value is None else round(float(value), places)
 
@@ -94,6 +119,12 @@ class PageInfo:
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "width": _round(self.width), "height": _round(self.height),
                 "unit": self.unit}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PageInfo:
+        """The page described by ``to_dict()``'s output."""
+        return _loaded("page", lambda: cls(number=int(data["number"]), width=float(data["width"]),
+                                           height=float(data["height"]), unit=data["unit"]))
 
 
 @dataclass(frozen=True)
@@ -117,6 +148,20 @@ class Mark:
                 "width_px": _round(self.width_px), "rotation_deg": _round(self.rotation_deg),
                 "aspect_ratio_error": _round(self.aspect_ratio_error, 4), "source": self.source}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Mark:
+        """The mark described by ``to_dict()``'s output."""
+        def build() -> Mark:
+            box = _box(data["bbox"])
+            if box is None:
+                raise ValueError("a mark needs a bbox")
+            return cls(id=str(data["id"]), page=int(data["page"]), bbox=box, variant=data["variant"],
+                       confidence=float(data["confidence"]), width_mm=_optional_float(data["width_mm"]),
+                       width_px=_optional_float(data["width_px"]), rotation_deg=float(data["rotation_deg"]),
+                       aspect_ratio_error=float(data["aspect_ratio_error"]), source=data["source"])
+
+        return _loaded("mark", build)
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -136,6 +181,14 @@ class Finding:
                 "bbox": _bbox(self.bbox), "message": self.message, "fix": self.fix,
                 "details": dict(self.details)}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """The finding described by ``to_dict()``'s output."""
+        return _loaded("finding", lambda: cls(
+            rule=str(data["rule"]), severity=data["severity"], page=int(data["page"]), mark=data["mark"],
+            bbox=_box(data["bbox"]), message=str(data["message"]), fix=data["fix"],
+            details=dict(data.get("details") or {})))
+
 
 @dataclass(frozen=True)
 class DocumentError:
@@ -146,6 +199,11 @@ class DocumentError:
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DocumentError:
+        """The error described by ``to_dict()``'s output."""
+        return _loaded("document error", lambda: cls(code=data["code"], message=str(data["message"])))
 
 
 @dataclass(frozen=True)
@@ -169,6 +227,12 @@ class Note:
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "page": self.page, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Note:
+        """The note described by ``to_dict()``'s output."""
+        return _loaded("note", lambda: cls(code=str(data["code"]), message=str(data["message"]),
+                                           page=None if data.get("page") is None else int(data["page"])))
 
 
 @dataclass(frozen=True)
@@ -202,16 +266,33 @@ class DocumentResult:
     images: tuple[PageImage, ...] = ()
     notes: tuple[Note, ...] = ()
     elapsed_s: float = 0.0
+    suppressed: tuple[Finding, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The document's JSON form; ``notes`` is there only when there are some."""
-        data = {"path": self.path, "sha256": self.sha256, "type": self.type, "status": self.status,
+        data: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "type": self.type, "status": self.status,
                 "error": None if self.error is None else self.error.to_dict(),
                 "pages": [p.to_dict() for p in self.pages], "marks": [m.to_dict() for m in self.marks],
                 "findings": [f.to_dict() for f in self.findings]}
         if self.notes:
             data["notes"] = [note.to_dict() for note in self.notes]
+        if self.suppressed:
+            data["suppressed"] = [f.to_dict() for f in self.suppressed]
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DocumentResult:
+        """The document described by ``to_dict()``'s output (pictures are not in it)."""
+        def build() -> DocumentResult:
+            error = data["error"]
+            return cls(path=str(data["path"]), sha256=data["sha256"], type=data["type"], status=data["status"],
+                       error=None if error is None else DocumentError.from_dict(error),
+                       pages=tuple(PageInfo.from_dict(p) for p in data["pages"]),
+                       marks=tuple(Mark.from_dict(m) for m in data["marks"]),
+                       findings=tuple(Finding.from_dict(f) for f in data["findings"]),
+                       notes=tuple(Note.from_dict(n) for n in data.get("notes", ())),
+                       suppressed=tuple(Finding.from_dict(f) for f in data.get("suppressed", ())))
+
+        return _loaded("document", build)
 
     def count(self, severity: Severity) -> int:
         """How many findings have this severity."""
@@ -236,6 +317,7 @@ class ScanReport:
             "unreadable": sum(1 for d in self.documents if d.status == "error"),
             "marks": sum(len(d.marks) for d in self.documents),
             "findings": {s: sum(d.count(s) for d in self.documents) for s in ("error", "warning", "info")},
+            **({"suppressed": suppressed} if (suppressed := sum(len(d.suppressed) for d in self.documents)) else {}),
         }
 
     def fails_on(self, fail_on: str | Collection[str]) -> bool:
@@ -264,10 +346,27 @@ class ScanReport:
             "schema": SCHEMA_ID,
             "generator": {"name": "htq-mark", "version": self.generator_version},
             "on_date": self.on_date,
-            # Only the contract's keys: extra provenance (a kit's source, a register's
-            # is_example flag) is for the visual reports, not the JSON contract.
+            "scanned_at": self.scanned_at or None,
+            # Only the contract's keys: extra provenance (a kit's source) is for the visual reports.
             "kit": {key: self.kit.get(key) for key in KIT_KEYS},
-            "register": {key: self.register.get(key) for key in REGISTER_KEYS},
+            "register": {key: (bool(self.register.get(key)) if key == "is_example" else self.register.get(key))
+                         for key in REGISTER_KEYS},
             "documents": [d.to_dict() for d in self.documents],
             "summary": self.summary,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ScanReport:
+        """The report described by ``to_dict()`` (a JSON report read back), for re-rendering or as a baseline.
+
+        Raises :class:`~htq_mark.errors.ReportFileError` when ``data`` is not such a report.
+        """
+        if not isinstance(data, Mapping) or data.get("schema") != SCHEMA_ID:
+            found = data.get("schema") if isinstance(data, Mapping) else type(data).__name__
+            raise ReportFileError(f"this is not an htq-mark JSON report (schema {found!r}, expected {SCHEMA_ID!r}); "
+                                  "give a report written by htq-mark scan --format json.")
+        return _loaded("report", lambda: cls(
+            generator_version=str(data["generator"]["version"]), on_date=str(data["on_date"]),
+            kit=dict(data["kit"]), register=dict(data["register"]),
+            documents=tuple(DocumentResult.from_dict(d) for d in data["documents"]),
+            scanned_at=str(data.get("scanned_at") or "")))

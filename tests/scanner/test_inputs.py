@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +100,35 @@ def test_an_empty_document_in_a_folder_ends_as_an_error_in_the_report(tmp_path):
     [document] = report.documents
     assert document.status == "error" and document.error is not None
     assert document.error.code == "unreadable" and "empty.png" in document.error.message
+
+
+def test_default_excludes_pass_over_version_control_dependency_and_hidden_folders(tmp_path: Path) -> None:
+    for folder in (".git", "node_modules", ".cache", "docs"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / ".hidden.pdf").write_bytes(b"%PDF-1.4\n")
+    found = [Path(d.path).relative_to(tmp_path).as_posix() for d in expand_paths([tmp_path])]
+    assert found == [".hidden.pdf", "docs/a.pdf"]
+
+
+@pytest.mark.parametrize(("exclude", "expected"), [
+    (("docs/",), ["other/b.pdf"]),
+    (("*.pdf",), []),
+    (("docs/a.pdf",), ["other/b.pdf"]),
+    (("b.*",), ["docs/a.pdf"]),
+    ((), ["docs/a.pdf", "other/b.pdf"]),
+])
+def test_exclude_globs_match_names_and_paths_below_the_folder(tmp_path: Path, exclude: tuple[str, ...],
+                                                              expected: list[str]) -> None:
+    for relative in ("docs/a.pdf", "other/b.pdf"):
+        (tmp_path / relative).parent.mkdir(exist_ok=True)
+        (tmp_path / relative).write_bytes(b"%PDF-1.4\n")
+    found = [Path(d.path).relative_to(tmp_path).as_posix() for d in expand_paths([tmp_path], exclude)]
+    assert found == expected
+
+
+def test_a_path_given_explicitly_is_scanned_even_if_excluded(tmp_path: Path) -> None:
+    (tmp_path / "node_modules").mkdir()
+    target = tmp_path / "node_modules" / "a.pdf"
+    target.write_bytes(b"%PDF-1.4\n")
+    assert [d.path for d in expand_paths([target])] == [str(target)]
