@@ -5,12 +5,14 @@ per core). A document that runs past its time limit has its worker killed, so a
 stuck parser really stops; it is reported as ``timeout`` and a fresh worker
 takes the next document. Results come back in input order, so the report is
 the same whatever ``jobs`` is (apart from timings). The detector's references
-are built once and handed to each worker.
+are built once and handed to each worker. Identical files (the same sha256) are
+scanned once and reported under each of their paths.
 """
 
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -178,6 +180,24 @@ def _sha256(item: InputDocument, limits: Limits) -> str | None:
         return None
 
 
+def _content_key(item: InputDocument, limits: Limits) -> str | None:
+    """The sha256 of a regular file within the size limit (what makes two inputs the same document)."""
+    try:
+        if item.location is None or item.location.stat().st_size > limits.max_file_bytes:
+            return None
+    except OSError:
+        return None
+    return _sha256(item, limits)
+
+
+def _same_document(result: DocumentResult, path: str) -> DocumentResult:
+    """``result`` (of an identical file) reported for ``path``."""
+    error = result.error
+    if error is not None and error.message.startswith(f"{result.path}: "):
+        error = DocumentError(error.code, f"{path}: " + error.message.removeprefix(f"{result.path}: "))
+    return dataclasses.replace(result, path=path, error=error)
+
+
 def _failed(item: InputDocument, code: str, message: str, limits: Limits, elapsed: float) -> DocumentResult:
     from .sniff import sniff
 
@@ -336,13 +356,21 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
             progress(finished, len(documents), documents[index].path)
 
     runnable: list[tuple[int, InputDocument]] = []
+    first_with: dict[str, int] = {}  # sha256 -> the index of the first input with those bytes
+    copies: list[tuple[int, int]] = []  # (index, index of the identical input that is scanned)
     for index, item in enumerate(documents):
         if item.error is not None:
             results[index] = DocumentResult(path=item.path, sha256=None, type="unknown", status="error",
                                             error=item.error)
             done(index)
-        else:
-            runnable.append((index, item))
+            continue
+        key = _content_key(item, limits)
+        if key is not None and key in first_with:
+            copies.append((index, first_with[key]))
+            continue
+        if key is not None:
+            first_with[key] = index
+        runnable.append((index, item))
     if runnable:
         def make_setup(single_threaded: bool) -> _Setup:
             return _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
@@ -350,6 +378,11 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
                           single_threaded=single_threaded)
 
         _Pool(make_setup, workers, limits, results, done).run(runnable)
+    for index, original in copies:  # identical files are scanned once and reported for every path
+        scanned = results[original]
+        assert scanned is not None
+        results[index] = _same_document(scanned, documents[index].path)
+        done(index)
     report = ScanReport(
         generator_version=__version__, on_date=when.isoformat(), kit=chosen_kit.describe(),
         register=_register_summary(chosen_register),
