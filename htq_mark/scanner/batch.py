@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..errors import UsageError
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from ..kit import Kit
     from ..register import Register
 
-__all__ = ["Progress", "default_jobs", "scan"]
+__all__ = ["Progress", "Source", "default_jobs", "scan"]
 
 #: Called after each document: (documents done, documents in all, path of the one just done).
 Progress = Callable[[int, int, str], None]
@@ -163,6 +163,8 @@ class _Worker:
 
 
 def _sha256(item: InputDocument, limits: Limits) -> str | None:
+    if item.data is not None:
+        return hashlib.sha256(item.data).hexdigest()
     if item.location is None or not item.location.is_file():  # never block on a pipe or device
         return None
     try:
@@ -182,6 +184,8 @@ def _sha256(item: InputDocument, limits: Limits) -> str | None:
 
 def _content_key(item: InputDocument, limits: Limits) -> str | None:
     """The sha256 of a regular file within the size limit (what makes two inputs the same document)."""
+    if item.data is not None:
+        return hashlib.sha256(item.data).hexdigest() if len(item.data) <= limits.max_file_bytes else None
     try:
         if item.location is None or item.location.stat().st_size > limits.max_file_bytes:
             return None
@@ -321,12 +325,42 @@ def _register_summary(register: Register) -> dict[str, Any]:
             "qualifications": provenance.rows, "is_example": provenance.is_example}
 
 
-def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None = None,
+#: What scan() takes as a document: a path (a folder is searched), bytes, or a binary file object.
+Source = str | os.PathLike[str] | bytes | IO[bytes]
+
+
+def _inputs(sources: Iterable[Source], exclude: Sequence[str]) -> list[InputDocument]:
+    """The documents to scan: paths expanded, bytes and file objects read (named ``<bytes N>`` or their name)."""
+    documents: list[InputDocument] = []
+    for number, source in enumerate(sources, start=1):
+        if isinstance(source, (str, os.PathLike)):
+            documents.extend(expand_paths([source], exclude))
+            continue
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            documents.append(InputDocument(path=f"<bytes {number}>", location=None, data=bytes(source)))
+            continue
+        if not callable(getattr(source, "read", None)):
+            raise UsageError(f"scan takes paths, bytes or binary file objects; got {type(source).__name__}")
+        name = getattr(source, "name", None)
+        shown = name if isinstance(name, str) else f"<stream {number}>"
+        try:
+            data = source.read()
+        except OSError as exc:
+            documents.append(InputDocument(path=shown, location=None,
+                                           error=DocumentError("unreadable", f"{shown}: cannot be read ({exc}).")))
+            continue
+        if not isinstance(data, (bytes, bytearray)):
+            raise UsageError(f"{shown}: the file object gave text, not bytes; open it in binary mode ('rb').")
+        documents.append(InputDocument(path=shown, location=None, data=bytes(data)))
+    return documents
+
+
+def scan(paths: Iterable[Source], *, register: Register | None = None,
          on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
          thumbnails: bool = False, exclude: Sequence[str] = DEFAULT_EXCLUDE,
          rules: RuleSelection | None = None) -> ScanReport:
-    """Scan files and folders (searched recursively) and report every mark and misuse.
+    """Scan files and folders (searched recursively), bytes or binary file objects; report every misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
     :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. Inside folders,
@@ -345,7 +379,10 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
     chosen_kit = kit if kit is not None else load_kit()
     chosen_register = register if register is not None else default_register()
     when = _as_date(on)
-    documents = expand_paths(paths, exclude)
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
+                         "write scan([path]).")
+    documents = _inputs(paths, exclude)
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 

@@ -36,11 +36,12 @@ DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".jpe", ".webp",
 
 @dataclass(frozen=True)
 class InputDocument:
-    """One document to scan: its path as reported, where to read it, or why it cannot be."""
+    """One document to scan: its path as reported, where to read it (or its bytes), or why it cannot be."""
 
     path: str
     location: Path | None
     error: DocumentError | None = None
+    data: bytes | None = None
 
 
 class Excluded:

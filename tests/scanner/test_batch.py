@@ -171,3 +171,18 @@ def test_identical_files_are_scanned_once_and_reported_for_every_path(folder, tm
     assert first.marks == one.marks == two.marks and len(first.marks) == 1
     assert first.findings == one.findings == two.findings and first.sha256 == two.sha256
     assert copy.error.message.startswith(f"{copy.path}: ") and broken.path not in copy.error.message
+
+
+def test_bytes_and_binary_file_objects_are_scanned_like_paths(folder):
+    post = folder / "b" / "post.png"
+    with post.open("rb") as handle:
+        report = scan([post.read_bytes(), handle, str(folder / "a.pdf")], kit=KIT, on=ON, jobs=1)
+    by_bytes, by_file, by_path = report.documents
+    assert by_bytes.path == "<bytes 1>" and by_file.path == str(post) and by_path.path == str(folder / "a.pdf")
+    assert len(by_bytes.marks) == 1 and by_file.marks == by_bytes.marks  # identical bytes, scanned once
+    assert by_path.status == "ok"
+
+
+def test_one_path_instead_of_a_list_is_a_usage_error(folder):
+    with pytest.raises(UsageError, match="not one"):
+        scan(str(folder), kit=KIT, on=ON)
