@@ -358,12 +358,14 @@ def _inputs(sources: Iterable[Source], exclude: Sequence[str]) -> list[InputDocu
 def scan(paths: Iterable[Source], *, register: Register | None = None,
          on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
-         thumbnails: bool = False, exclude: Sequence[str] = DEFAULT_EXCLUDE,
+         thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
          rules: RuleSelection | None = None) -> ScanReport:
     """Scan files and folders (searched recursively), bytes or binary file objects; report every misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
-    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. Inside folders,
+    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. ``thumbnails``
+    keeps small pictures of the pages with marks or findings for the HTML report
+    (pass False when only text, JSON or SARIF is wanted). Inside folders,
     entries matching an ``exclude`` glob are passed over; ``rules`` chooses the
     rules reported and their severities. Documents that cannot be read are in
     the report with status ``error``; only bad arguments raise.

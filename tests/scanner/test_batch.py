@@ -186,3 +186,9 @@ def test_bytes_and_binary_file_objects_are_scanned_like_paths(folder):
 def test_one_path_instead_of_a_list_is_a_usage_error(folder):
     with pytest.raises(UsageError, match="not one"):
         scan(str(folder), kit=KIT, on=ON)
+
+
+def test_the_library_keeps_page_pictures_for_the_html_report_by_default(folder):
+    report = scan([str(folder / "b" / "post.png")], kit=KIT, on=ON, jobs=1)
+    assert report.documents[0].images
+    assert not scan([str(folder / "b" / "post.png")], kit=KIT, on=ON, jobs=1, thumbnails=False).documents[0].images
