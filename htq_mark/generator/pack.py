@@ -253,6 +253,10 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
             shutil.rmtree(staging)
 
 
+# Archive suffixes a pack is not made as; such a name would otherwise become a folder.
+_OTHER_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".gz", ".bz2", ".tbz2", ".xz", ".txz", ".zst", ".7z", ".rar", ".jar")
+
+
 def pack(output: str | os.PathLike[str], *, kit: Kit | str | os.PathLike[str] | None = None,
          qualification: str | None = None, date: dt.date | None = None, register: RegisterSource = None,
          colour_space: str = "rgb", variants: Iterable[str] | None = None,
@@ -266,6 +270,9 @@ def pack(output: str | os.PathLike[str], *, kit: Kit | str | os.PathLike[str] | 
     """
     target = Path(output)
     is_zip = target.suffix.lower() == ".zip"
+    if not is_zip and target.name.lower().endswith(_OTHER_ARCHIVES):
+        raise UsageError(f"{target}: packs are made as a .zip file or a folder, not {target.suffix}; "
+                         f"use {target.name.split('.')[0]}.zip or a folder name.")
     if is_zip:
         check_writable(target, force=force)
     else:

@@ -29,13 +29,16 @@ from .load import load_report
 if TYPE_CHECKING:
     from ..scanner.results import ScanReport
 
-__all__ = ["FORMATS", "SCHEMA_RESOURCE", "SUFFIXES", "format_for_path", "load_report", "load_schema", "render",
+__all__ = ["FORMATS", "SCHEMAS", "SCHEMA_RESOURCE", "SUFFIXES", "format_for_path", "load_report", "load_schema", "render",
            "render_bytes"]
 
 #: The report formats, the default (for a terminal) first.
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "html", "junit")
 #: The JSON Schema of the JSON report, inside this package.
 SCHEMA_RESOURCE = "schema/scan-report-1.json"
+#: Every JSON Schema shipped: the scan report, a pack's manifest.json, ``htq-mark check --format json``.
+SCHEMAS: dict[str, str] = {"scan-report": SCHEMA_RESOURCE, "pack-manifest": "schema/pack-manifest-1.json",
+                           "check-result": "schema/check-result-1.json"}
 #: The format an output file's suffix stands for.
 SUFFIXES: dict[str, str] = {".txt": "text", ".text": "text", ".json": "json", ".sarif": "sarif",
                             ".html": "html", ".htm": "html", ".xml": "junit"}
@@ -93,8 +96,13 @@ def render_bytes(report: ScanReport, format: str = "text", *, verbose: bool = Fa
         text.detach()
 
 
-def load_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the JSON report, ``htq-mark.scan-report/1``."""
-    text = resources.files(__name__).joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
+def load_schema(name: str = "scan-report") -> dict[str, Any]:
+    """A shipped JSON Schema (draft 2020-12): by default the JSON report's, ``htq-mark.scan-report/1``.
+
+    ``name`` is one of :data:`SCHEMAS`: ``scan-report``, ``pack-manifest`` or ``check-result``.
+    """
+    if name not in SCHEMAS:
+        raise UsageError(f"unknown schema {name!r}; choose one of {', '.join(SCHEMAS)}.")
+    text = resources.files(__name__).joinpath(SCHEMAS[name]).read_text(encoding="utf-8")
     schema: dict[str, Any] = _json.loads(text)
     return schema

@@ -5,12 +5,14 @@ per core). A document that runs past its time limit has its worker killed, so a
 stuck parser really stops; it is reported as ``timeout`` and a fresh worker
 takes the next document. Results come back in input order, so the report is
 the same whatever ``jobs`` is (apart from timings). The detector's references
-are built once and handed to each worker.
+are built once and handed to each worker. Identical files (the same sha256) are
+scanned once and reported under each of their paths.
 """
 
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import datetime
 import hashlib
 import io
@@ -25,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..errors import UsageError
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from ..kit import Kit
     from ..register import Register
 
-__all__ = ["Progress", "default_jobs", "scan"]
+__all__ = ["Progress", "Source", "default_jobs", "scan"]
 
 #: Called after each document: (documents done, documents in all, path of the one just done).
 Progress = Callable[[int, int, str], None]
@@ -161,6 +163,8 @@ class _Worker:
 
 
 def _sha256(item: InputDocument, limits: Limits) -> str | None:
+    if item.data is not None:
+        return hashlib.sha256(item.data).hexdigest()
     if item.location is None or not item.location.is_file():  # never block on a pipe or device
         return None
     try:
@@ -176,6 +180,26 @@ def _sha256(item: InputDocument, limits: Limits) -> str | None:
         return digest.hexdigest()
     except OSError:
         return None
+
+
+def _content_key(item: InputDocument, limits: Limits) -> str | None:
+    """The sha256 of a regular file within the size limit (what makes two inputs the same document)."""
+    if item.data is not None:
+        return hashlib.sha256(item.data).hexdigest() if len(item.data) <= limits.max_file_bytes else None
+    try:
+        if item.location is None or item.location.stat().st_size > limits.max_file_bytes:
+            return None
+    except OSError:
+        return None
+    return _sha256(item, limits)
+
+
+def _same_document(result: DocumentResult, path: str) -> DocumentResult:
+    """``result`` (of an identical file) reported for ``path``."""
+    error = result.error
+    if error is not None and error.message.startswith(f"{result.path}: "):
+        error = DocumentError(error.code, f"{path}: " + error.message.removeprefix(f"{result.path}: "))
+    return dataclasses.replace(result, path=path, error=error)
 
 
 def _failed(item: InputDocument, code: str, message: str, limits: Limits, elapsed: float) -> DocumentResult:
@@ -301,15 +325,51 @@ def _register_summary(register: Register) -> dict[str, Any]:
             "qualifications": provenance.rows, "is_example": provenance.is_example}
 
 
-def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None = None,
+#: What scan() takes as a document: a path (a folder is searched), bytes, or a binary file object.
+Source = str | os.PathLike[str] | bytes | IO[bytes]
+
+
+def _inputs(sources: Iterable[Source], exclude: Sequence[str], *, follow_symlinks: bool,
+            max_entries: int) -> list[InputDocument]:
+    """The documents to scan: paths expanded, bytes and file objects read (named ``<bytes N>`` or their name)."""
+    sources = list(sources)
+    folders = [os.fspath(s) for s in sources if isinstance(s, (str, os.PathLike)) and os.path.isdir(s)]
+    documents: list[InputDocument] = []
+    for number, source in enumerate(sources, start=1):
+        if isinstance(source, (str, os.PathLike)):
+            documents.extend(expand_paths([source], exclude, follow_symlinks=follow_symlinks,
+                                          max_entries=max_entries, roots=folders))
+            continue
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            documents.append(InputDocument(path=f"<bytes {number}>", location=None, data=bytes(source)))
+            continue
+        if not callable(getattr(source, "read", None)):
+            raise UsageError(f"scan takes paths, bytes or binary file objects; got {type(source).__name__}")
+        name = getattr(source, "name", None)
+        shown = name if isinstance(name, str) else f"<stream {number}>"
+        try:
+            data = source.read()
+        except OSError as exc:
+            documents.append(InputDocument(path=shown, location=None,
+                                           error=DocumentError("unreadable", f"{shown}: cannot be read ({exc}).")))
+            continue
+        if not isinstance(data, (bytes, bytearray)):
+            raise UsageError(f"{shown}: the file object gave text, not bytes; open it in binary mode ('rb').")
+        documents.append(InputDocument(path=shown, location=None, data=bytes(data)))
+    return documents
+
+
+def scan(paths: Iterable[Source], *, register: Register | None = None,
          on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
-         thumbnails: bool = False, exclude: Sequence[str] = DEFAULT_EXCLUDE,
+         thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
          rules: RuleSelection | None = None, follow_symlinks: bool = False) -> ScanReport:
-    """Scan files and folders (searched recursively) and report every mark and misuse.
+    """Scan files and folders (searched recursively), bytes or binary file objects; report every misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
-    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. Inside folders,
+    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. ``thumbnails``
+    keeps small pictures of the pages with marks or findings for the HTML report
+    (pass False when only text, JSON or SARIF is wanted). Inside folders,
     entries matching an ``exclude`` glob are passed over; ``rules`` chooses the
     rules reported and their severities. Documents that cannot be read are in
     the report with status ``error``; only bad arguments raise. Symbolic links
@@ -327,7 +387,10 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
     chosen_kit = kit if kit is not None else load_kit()
     chosen_register = register if register is not None else default_register()
     when = _as_date(on)
-    documents = expand_paths(paths, exclude, follow_symlinks=follow_symlinks, max_entries=limits.max_folder_entries)
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
+                         "write scan([path]).")
+    documents = _inputs(paths, exclude, follow_symlinks=follow_symlinks, max_entries=limits.max_folder_entries)
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
@@ -338,14 +401,22 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
             progress(finished, len(documents), documents[index].path)
 
     runnable: list[tuple[int, InputDocument]] = []
+    first_with: dict[str, int] = {}  # sha256 -> the index of the first input with those bytes
+    copies: list[tuple[int, int]] = []  # (index, index of the identical input that is scanned)
     for index, item in enumerate(documents):
         if item.error is not None or item.location is None:
             results[index] = DocumentResult(path=item.path, sha256=None, type="unknown",
                                             status="ok" if item.error is None else "error", error=item.error,
                                             notes=() if item.note is None else (item.note,))
             done(index)
-        else:
-            runnable.append((index, item))
+            continue
+        key = _content_key(item, limits)
+        if key is not None and key in first_with:
+            copies.append((index, first_with[key]))
+            continue
+        if key is not None:
+            first_with[key] = index
+        runnable.append((index, item))
     if runnable:
         def make_setup(single_threaded: bool) -> _Setup:
             return _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
@@ -353,6 +424,11 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
                           single_threaded=single_threaded)
 
         _Pool(make_setup, workers, limits, results, done).run(runnable)
+    for index, original in copies:  # identical files are scanned once and reported for every path
+        scanned = results[original]
+        assert scanned is not None
+        results[index] = _same_document(scanned, documents[index].path)
+        done(index)
     report = ScanReport(
         generator_version=__version__, on_date=when.isoformat(), kit=chosen_kit.describe(),
         register=_register_summary(chosen_register),

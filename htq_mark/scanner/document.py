@@ -16,11 +16,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import (
     InputError,
     LimitExceededError,
+    ScanTimeoutError,
     UnreadableFileError,
     UnsupportedFormatError,
     UsageError,
@@ -70,6 +71,13 @@ class _Context:
     references: References
     limits: Limits
     thumbnails: bool
+    deadline: float  # time.perf_counter() value past which the document is stopped
+
+    def check_time(self) -> None:
+        """Stop the document (as ``timeout``) once its time limit has passed."""
+        if time.perf_counter() > self.deadline:
+            raise ScanTimeoutError(self.name, f"scanning took longer than the {self.limits.max_seconds:g} s limit "
+                                              "and was stopped; raise --timeout or split the document.")
 
 
 def _as_date(on: datetime.date | str | None) -> datetime.date:
@@ -141,6 +149,7 @@ def _scan_image(data: bytes, kind: str, context: _Context, out: _Collected) -> N
     from .rules import MarkFacts, check_mark
 
     for frame in read_frames(data, kind, context.name, context.limits):
+        context.check_time()
         height, width = frame.rgb.shape[:2]
         out.pages.append(PageInfo(number=frame.number, width=float(width), height=float(height), unit="px"))
         before = len(out.findings)
@@ -245,8 +254,10 @@ def _scan_pdf(data: bytes, password: str | None, context: _Context, out: _Collec
 
     with open_pdf(data, context.name, password, context.limits) as document:
         structure = _Structure(data, context.name, password, out.notes)
-        read = sum(_scan_pdf_page(document, index, first_page + index, context, structure, out)
-                   for index in range(len(document)))
+        read = 0
+        for index in range(len(document)):
+            context.check_time()
+            read += _scan_pdf_page(document, index, first_page + index, context, structure, out)
         if read == 0:
             raise UnreadableFileError(context.name, "no page of the PDF could be read; export it again.")
 
@@ -297,15 +308,29 @@ def _error_result(name: str, sha256: str | None, kind: str, error: InputError | 
                           error=problem, notes=tuple(notes), elapsed_s=time.perf_counter() - started)
 
 
-def scan_document(source: str | os.PathLike[str] | bytes, *, kit: Kit | None = None,
+def _read_stream(stream: IO[bytes], name: str, limits: Limits) -> bytes:
+    try:
+        data = stream.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise UnreadableFileError(name, f"cannot be read ({exc.strerror or exc}).") from exc
+    if not isinstance(data, (bytes, bytearray)):
+        raise UnreadableFileError(name, "the file object gave text, not bytes; open it in binary mode ('rb').")
+    if len(data) > limits.max_file_bytes:
+        raise LimitExceededError(name, f"the document is larger than the {limits.max_file_bytes:,}-byte limit.")
+    return bytes(data)
+
+
+def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Kit | None = None,
                   register: Register | None = None, on: datetime.date | str | None = None,
                   password: str | None = None, limits: Limits = DEFAULT_LIMITS, thumbnails: bool = False,
                   name: str | None = None, references: References | None = None) -> DocumentResult:
-    """Scan one PDF or image (a path or its bytes) and return its marks and findings.
+    """Scan one PDF or image (a path, its bytes or a binary file object) and return its marks and findings.
 
     ``kit`` defaults to :func:`htq_mark.load_kit`, ``register`` to the embedded
     register, ``on`` to today. ``name`` is the path reported (default: the path
-    given, or ``"<bytes>"``). ``references`` are the detector's references for
+    given, the file object's name, or ``"<bytes>"``). ``limits.max_seconds`` is
+    checked before each page and frame; a document past it ends ``timeout``
+    (:func:`htq_mark.scan` also stops a worker stuck inside one page). ``references`` are the detector's references for
     ``kit``, when already built. With ``thumbnails``, pages with marks or
     findings get small pictures for visual reports. A document that cannot be
     read is returned with status ``error``; only bad arguments raise.
@@ -316,11 +341,18 @@ def scan_document(source: str | os.PathLike[str] | bytes, *, kit: Kit | None = N
 
     given: bytes | None = None
     location: str | None = None
+    stream: IO[bytes] | None = None
     if isinstance(source, (bytes, bytearray, memoryview)):
         given = bytes(source)
-    else:
+    elif isinstance(source, (str, os.PathLike)):
         location = str(os.fspath(source))
-    shown = name if name is not None else (location if location is not None else "<bytes>")
+    elif callable(getattr(source, "read", None)):
+        stream = source
+    else:
+        raise UsageError(f"scan_document takes a path, bytes or a binary file object; got {type(source).__name__}")
+    stream_name = getattr(stream, "name", None)
+    default_name = location or (stream_name if isinstance(stream_name, str) else None) or "<bytes>"
+    shown = name if name is not None else default_name
     chosen_kit = kit if kit is not None else load_kit()
     if references is None:
         from .detect import build_references
@@ -328,7 +360,8 @@ def scan_document(source: str | os.PathLike[str] | bytes, *, kit: Kit | None = N
         references = build_references(chosen_kit)
     context = _Context(name=shown, kit=chosen_kit,
                        register=register if register is not None else default_register(),
-                       on=_as_date(on), references=references, limits=limits, thumbnails=thumbnails)
+                       on=_as_date(on), references=references, limits=limits, thumbnails=thumbnails,
+                       deadline=time.perf_counter() + limits.max_seconds)
 
     sha256: str | None = None
     kind: DocumentKind = "unknown"
@@ -339,6 +372,8 @@ def scan_document(source: str | os.PathLike[str] | bytes, *, kit: Kit | None = N
             if len(data) > limits.max_file_bytes:
                 raise LimitExceededError(
                     shown, f"the document is larger than the {limits.max_file_bytes:,}-byte limit.")
+        elif stream is not None:
+            data = _read_stream(stream, shown, limits)
         else:
             assert location is not None
             data = _read(location, shown, limits)

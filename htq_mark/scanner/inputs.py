@@ -40,7 +40,7 @@ DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".jpe", ".webp",
 
 @dataclass(frozen=True)
 class InputDocument:
-    """One document to scan: its path as reported, where to read it, or why it cannot be.
+    """One document to scan: its path as reported, where to read it (or its bytes), or why it cannot be.
 
     An entry with a ``note`` and no ``location`` is not scanned (a symbolic link
     not followed); the note says why.
@@ -50,6 +50,7 @@ class InputDocument:
     location: Path | None
     error: DocumentError | None = None
     note: Note | None = None
+    data: bytes | None = None
 
 
 class Excluded:
@@ -155,8 +156,8 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = DEFAULT_EXCLUDE, *,
-                 follow_symlinks: bool = False,
-                 max_entries: int = DEFAULT_LIMITS.max_folder_entries) -> list[InputDocument]:
+                 follow_symlinks: bool = False, max_entries: int = DEFAULT_LIMITS.max_folder_entries,
+                 roots: Iterable[str | os.PathLike[str]] | None = None) -> list[InputDocument]:
     """The documents named by ``paths``: files as given, directories searched recursively.
 
     Entries inside folders that match an ``exclude`` glob are passed over.
@@ -166,10 +167,12 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str]
     holding more than ``max_entries`` files and folders, one with a
     ``too-large`` error after the documents found before the limit. Symbolic
     links leading outside the folders given (unless ``follow_symlinks``) and
-    links that loop become entries with a note.
+    links that loop become entries with a note. ``roots`` are the folders a link
+    may lead into without a note (default: the folders among ``paths``).
     """
     given_paths = [os.fspath(given) for given in paths]
-    roots = tuple(os.path.realpath(given) for given in given_paths if os.path.isdir(given))
+    folders = given_paths if roots is None else [os.fspath(root) for root in roots]
+    real_roots = tuple(os.path.realpath(folder) for folder in folders if os.path.isdir(folder))
     documents: list[InputDocument] = []
     for given in given_paths:
         shown = given
@@ -183,7 +186,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str]
                 documents.append(_error(shown, f"cannot be opened ({exc.strerror}); check the path."))
             continue
         if stat.S_ISDIR(info.st_mode):
-            walk = _Walk(roots=roots, follow_symlinks=follow_symlinks, max_entries=max_entries,
+            walk = _Walk(roots=real_roots, follow_symlinks=follow_symlinks, max_entries=max_entries,
                          excluded=Excluded(exclude))
             try:
                 for document in _walk(shown, location, frozenset({(info.st_dev, info.st_ino)}), walk):

@@ -201,8 +201,7 @@ def test_cmyk_pdf_uses_the_spec_values(variant: str) -> None:
     found = sorted({tuple(values) for _, values in operators})
     expected = sorted(spec_values)
     assert len(found) == len(expected)
-    for got, want in zip(found, expected):
-        assert got == pytest.approx(want)
+    assert all(got == pytest.approx(want) for got, want in zip(found, expected))
 
 
 def test_eps_is_vector_with_the_canvas_as_its_bounding_box() -> None:
@@ -355,3 +354,13 @@ def test_to_dict_reports_sizes_and_checksum() -> None:
     assert "data" not in report
     assert struct.unpack(">II", asset.data[16:24]) == (348, 142)
     assert "348 x 142 px" in asset.describe()
+
+
+def test_an_asset_writes_to_a_binary_file_object_and_checks_a_path_suffix(tmp_path: Path) -> None:
+    asset = generate(variant="colour", format="svg", width="300px")
+    buffer = io.BytesIO()
+    assert asset.write(buffer) is None
+    assert buffer.getvalue() == asset.data
+    with pytest.raises(UsageError, match="the suffix .png is for png files"):
+        asset.write(tmp_path / "mark.png")
+    assert asset.write(tmp_path / "mark.svg").read_bytes() == asset.data

@@ -349,3 +349,21 @@ def test_validate_register_file(write_file: WriteFile) -> None:
     assert (bad.valid, bad.rows) == (False, None)
     assert bad.to_dict()["problems"][0] == {"source": bad.source, "line": 2, "field": "level",
                                             "message": bad.problems[0].message}
+
+
+def test_bytes_and_binary_file_objects_load_like_the_path(write_file: WriteFile) -> None:
+    data = csv_bytes([row(), row(qualification_id="99910020")])
+    path = write_file("reg.csv", data)
+    by_path = load_register(path)
+    by_bytes = load_register(data)
+    with path.open("rb") as handle:
+        by_file = load_register(handle)
+    assert by_bytes.records == by_path.records == by_file.records
+    assert by_bytes.provenance.sha256 == by_path.provenance.sha256
+    assert by_bytes.provenance.source == "<bytes>" and by_file.provenance.source == str(path)
+
+
+def test_a_text_file_object_is_a_register_error(write_file: WriteFile) -> None:
+    path = write_file("reg.csv", csv_bytes([row()]))
+    with path.open("r") as handle, pytest.raises(RegisterError, match="binary mode"):
+        load_register(handle)  # type: ignore[arg-type]
