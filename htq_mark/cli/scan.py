@@ -65,7 +65,7 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
 
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...",
-                type=click.Path(exists=True, dir_okay=True, file_okay=True, path_type=str))
+                type=click.Path(exists=True, dir_okay=True, file_okay=True, allow_dash=True, path_type=str))
 @click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif"]),
               default="text", show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
@@ -102,8 +102,8 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
                  limit_settings: dict[str, float], force: bool, follow_symlinks: bool) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
-    PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, or a folder searched
-    recursively. The report goes to standard output (text by default) or to
+    PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, a folder searched
+    recursively, or - for standard input. The report goes to standard output (text by default) or to
     -o FILE. Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error,
     3 an input could not be read (wins over 1), 4 internal error.
     """

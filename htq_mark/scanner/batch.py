@@ -18,6 +18,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from collections import deque
@@ -32,6 +33,7 @@ from ..errors import UsageError
 from .inputs import InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .results import DocumentError, DocumentResult, ScanReport
+from .streams import is_stream, stage_stream
 
 if TYPE_CHECKING:
     from ..kit import Kit
@@ -315,7 +317,6 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
     """
     from ..kit import load_kit
     from ..register import default_register
-    from .detect import build_references
     from .document import _as_date
 
     workers = default_jobs() if jobs is None else jobs
@@ -324,7 +325,19 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
     chosen_kit = kit if kit is not None else load_kit()
     chosen_register = register if register is not None else default_register()
     when = _as_date(on)
-    documents = expand_paths(paths, follow_symlinks=follow_symlinks, max_entries=limits.max_folder_entries)
+    with tempfile.TemporaryDirectory(prefix="htq-mark-streams-") as staging:
+        documents = [stage_stream(item.path, Path(staging), limits, index) if is_stream(item.path) else item
+                     for index, item in enumerate(expand_paths(paths, follow_symlinks=follow_symlinks,
+                                                               max_entries=limits.max_folder_entries))]
+        return _scan_documents(documents, chosen_kit, chosen_register, when, workers, password, limits, progress,
+                               thumbnails)
+
+
+def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_register: Register,
+                    when: datetime.date, workers: int, password: str | None, limits: Limits,
+                    progress: Progress | None, thumbnails: bool) -> ScanReport:
+    from .detect import build_references
+
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
