@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import HtqMarkError, OutputExistsError
 
-__all__ = ["check_writable", "file_mode", "folder_mode", "path_inside", "write_atomic", "write_or_fall_back"]
+__all__ = ["check_writable", "file_mode", "folder_mode", "path_inside", "read_limited", "write_atomic",
+           "write_or_fall_back"]
 
 # Temporary names keep this much of the target's name, so a name near the file system's limit
 # still leaves room for the temporary file's prefix and suffix.
@@ -170,3 +172,42 @@ def write_or_fall_back(path: str | os.PathLike[str], data: bytes, *, force: bool
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         return Path(fallback), exc
+
+
+def read_limited(path: str | os.PathLike[str], *, limit: int, what: str,
+                 refuse: Callable[[str], HtqMarkError]) -> bytes:
+    """The bytes of the regular file ``path``, reading no more than ``limit`` of them.
+
+    A device, FIFO or socket (which ``stat()`` cannot size, and which may never
+    end or never answer) and a file over ``limit`` bytes are refused with
+    ``refuse(message)``; the message names the file and says what to do. OS
+    errors (a missing file, no permission) are raised as they are.
+    """
+    target = Path(path)
+    # Non-blocking, so opening a FIFO with no writer returns at once instead of waiting forever.
+    fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse(f"{target}: is a folder; give the path of a {what} file.")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse(f"{target}: is not a regular file (it is a device, FIFO or socket); give the path "
+                         f"of a {what} file.")
+        if info.st_size > limit:
+            raise refuse(f"{target}: the file is {info.st_size:,} bytes, more than the {limit:,} allowed for a "
+                         f"{what}; check it is the right file.")
+        chunks: list[bytes] = []
+        remaining = limit + 1  # the file may have grown since fstat
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise refuse(f"{target}: the file is more than the {limit:,} bytes allowed for a {what}; "
+                     "check it is the right file.")
+    return data

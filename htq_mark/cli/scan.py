@@ -82,7 +82,7 @@ def _parse_severities(context: click.Context, parameter: click.Parameter,
 
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...",
-                type=click.Path(exists=True, dir_okay=True, file_okay=True, path_type=str))
+                type=click.Path(exists=True, dir_okay=True, file_okay=True, allow_dash=True, path_type=str))
 @click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif", "junit"]),
               default=None, help="Report format  [default: from -o's suffix, else text].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
@@ -143,11 +143,11 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                  **given: Any) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
-    PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, or a folder searched
-    recursively. The report goes to standard output (text by default) or to
-    -o FILE. Settings may also come from a config file. Exit status: 0 clean,
-    1 a finding reached --fail-on, 2 usage error, 3 an input could not be read
-    (wins over 1), 4 internal error.
+    PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, a folder searched
+    recursively, or - for standard input. The report goes to standard output
+    (text by default) or to -o FILE. Settings may also come from a config file.
+    Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error, 3 an
+    input could not be read (wins over 1), 4 internal error.
     """
     from .. import reports
     from .._io import check_writable, write_atomic, write_or_fall_back

@@ -20,6 +20,7 @@ import os
 import pickle
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from collections import deque
@@ -35,6 +36,7 @@ from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .results import DocumentError, DocumentResult, ScanReport
 from .selection import RuleSelection, select_rules
+from .streams import is_stream, stage_stream
 
 if TYPE_CHECKING:
     from ..kit import Kit
@@ -378,7 +380,6 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     """
     from ..kit import load_kit
     from ..register import default_register
-    from .detect import build_references
     from .document import _as_date
 
     workers = default_jobs() if jobs is None else jobs
@@ -390,7 +391,20 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
                          "write scan([path]).")
-    documents = _inputs(paths, exclude, follow_symlinks=follow_symlinks, max_entries=limits.max_folder_entries)
+    inputs = _inputs(paths, exclude, follow_symlinks=follow_symlinks, max_entries=limits.max_folder_entries)
+    with tempfile.TemporaryDirectory(prefix="htq-mark-streams-") as staging:
+        documents = [stage_stream(item.path, Path(staging), limits, index) if is_stream(item.path) else item
+                     for index, item in enumerate(inputs)]
+        report = _scan_documents(documents, chosen_kit, chosen_register, when, workers, password, limits,
+                                 progress, thumbnails)
+    return report if rules is None else select_rules(report, rules)
+
+
+def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_register: Register,
+                    when: datetime.date, workers: int, password: str | None, limits: Limits,
+                    progress: Progress | None, thumbnails: bool) -> ScanReport:
+    from .detect import build_references
+
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
@@ -404,7 +418,7 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     first_with: dict[str, int] = {}  # sha256 -> the index of the first input with those bytes
     copies: list[tuple[int, int]] = []  # (index, index of the identical input that is scanned)
     for index, item in enumerate(documents):
-        if item.error is not None or item.location is None:
+        if item.error is not None or (item.location is None and item.data is None):
             results[index] = DocumentResult(path=item.path, sha256=None, type="unknown",
                                             status="ok" if item.error is None else "error", error=item.error,
                                             notes=() if item.note is None else (item.note,))
@@ -429,9 +443,8 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
         assert scanned is not None
         results[index] = _same_document(scanned, documents[index].path)
         done(index)
-    report = ScanReport(
+    return ScanReport(
         generator_version=__version__, on_date=when.isoformat(), kit=chosen_kit.describe(),
         register=_register_summary(chosen_register),
         documents=tuple(r for r in results if r is not None),
         scanned_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
-    return report if rules is None else select_rules(report, rules)
