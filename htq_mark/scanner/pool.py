@@ -31,7 +31,7 @@ from .inputs import InputDocument
 from .limits import Limits
 from .results import DocumentError, DocumentResult
 
-__all__ = ["WorkerPool", "WorkerSetup", "default_jobs", "dump_setup", "failed_result"]
+__all__ = ["WorkerPool", "WorkerSetup", "default_jobs", "dump_setup", "failed_result", "input_sha256"]
 
 _STOP_GRACE_S = 2.0
 # Thread pools of the numeric libraries: with a worker per core, each worker runs on one thread
@@ -150,7 +150,10 @@ class _Worker:
             connection.close()
 
 
-def _sha256(item: InputDocument, limits: Limits) -> str | None:
+def input_sha256(item: InputDocument, limits: Limits) -> str | None:
+    """The sha256 of a document's bytes (up to the size limit); None for a URL or what is not a file."""
+    if item.data is not None:
+        return hashlib.sha256(item.data).hexdigest()
     if item.location is None or not item.location.is_file():  # never block on a pipe or device
         return None
     try:
@@ -178,7 +181,7 @@ def failed_result(item: InputDocument, code: str, message: str, limits: Limits, 
                 kind = sniff(handle.read(1024))
         except OSError:
             pass
-    return DocumentResult(path=item.path, sha256=_sha256(item, limits), type=kind,  # type: ignore[arg-type]
+    return DocumentResult(path=item.path, sha256=input_sha256(item, limits), type=kind,  # type: ignore[arg-type]
                           status="error", error=DocumentError(code, message),  # type: ignore[arg-type]
                           elapsed_s=elapsed)
 

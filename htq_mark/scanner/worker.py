@@ -50,7 +50,7 @@ def scan_input(item: InputDocument, setup: Any) -> DocumentResult:
     from .document import scan_document
     from .urls import read_url
 
-    source: Any = item.location
+    source: Any = item.location if item.data is None else item.data
     if item.url is not None:
         try:
             source = read_url(item.url, item.path, setup.limits)

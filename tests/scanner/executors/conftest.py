@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 import os
 import signal
+import socket
 import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import dask
+import psutil
 import pytest
 from distributed import Client, LocalCluster
 
@@ -54,45 +55,65 @@ def worker_pids(client: Client) -> dict[str, int]:
     return client.run(os.getpid)  # type: ignore[no-any-return]
 
 
-def holders(path: Path) -> list[int]:
-    """The processes that have ``path`` open."""
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            if any(os.readlink(f"/proc/{pid}/fd/{fd}") == str(path) for fd in os.listdir(f"/proc/{pid}/fd")):
-                found.append(int(pid))
-        except OSError:
-            continue
-    return found
+class SilentServer(threading.Thread):
+    """A server on 127.0.0.1 that accepts connections and never answers: URLs whose reading never ends.
+
+    ``on_connect(pid)`` is called with the process that connected (the scan process reading the URL).
+    """
+
+    def __init__(self, on_connect: Callable[[int], None] = lambda pid: None) -> None:
+        super().__init__(daemon=True)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.on_connect = on_connect
+        self.connections: list[socket.socket] = []
+        self.readers: list[int] = []
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}/{name}"
+
+    def run(self) -> None:
+        while True:
+            try:
+                connection, (_, port) = self.listener.accept()
+            except OSError:
+                return
+            self.connections.append(connection)
+            reader = next((c.pid for c in psutil.net_connections(kind="tcp")
+                           if c.laddr and c.laddr.port == port and c.pid not in (None, os.getpid())), None)
+            if reader is not None:
+                self.readers.append(reader)
+                self.on_connect(reader)
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.connections:
+            connection.close()
+
+
+@pytest.fixture()
+def silent() -> Iterator[SilentServer]:
+    server = SilentServer()
+    server.start()
+    yield server
+    server.close()
 
 
 def parent_of(pid: int) -> int:
-    with open(f"/proc/{pid}/stat") as handle:
-        return int(handle.read().rsplit(")", 1)[1].split()[1])
+    return int(psutil.Process(pid).ppid())
 
 
-class WorkerKiller(threading.Thread):
-    """Kills the Dask worker whose scan process opens the named pipe ``fifo``, ``times`` times over."""
+class WorkerKiller:
+    """Kills the Dask worker whose scan process reads from the server, ``times`` times over."""
 
-    def __init__(self, client: Client, fifo: Path, times: int) -> None:
-        super().__init__(daemon=True)
-        self.client, self.fifo, self.times = client, fifo, times
+    def __init__(self, client: Client, times: int) -> None:
+        self.client, self.times = client, times
         self.killed: list[int] = []
 
-    def _reading_worker(self) -> int | None:
+    def __call__(self, reader: int) -> None:
+        if len(self.killed) >= self.times:
+            return
         workers = set(self.client.run(os.getpid).values())
-        return next((parent_of(pid) for pid in holders(self.fifo) if parent_of(pid) in workers), None)
-
-    def run(self) -> None:
-        while len(self.killed) < self.times:
-            with open(self.fifo, "wb"):  # returns once a scan process has opened the pipe to read it
-                deadline = time.monotonic() + 10
-                worker = self._reading_worker()
-                while worker is None and time.monotonic() < deadline:
-                    time.sleep(0.05)
-                    worker = self._reading_worker()
-                if worker is None:
-                    return
-                os.kill(worker, signal.SIGKILL)
-                self.killed.append(worker)
-            time.sleep(0.5)
+        worker = parent_of(reader)
+        if worker in workers:
+            os.kill(worker, signal.SIGKILL)
+            self.killed.append(worker)

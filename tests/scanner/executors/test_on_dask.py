@@ -18,7 +18,7 @@ from htq_mark.scanner import Limits, ScanReport, scan
 from htq_mark.scanner.executors import DaskExecutor, LocalExecutor, as_executor
 from htq_mark.scanner.executors import dask_worker
 
-from .conftest import KIT, ON, WorkerKiller, worker_pids
+from .conftest import KIT, ON, SilentServer, WorkerKiller, worker_pids
 
 
 def _without_time(report: ScanReport) -> ScanReport:
@@ -67,30 +67,28 @@ def test_a_worker_killed_mid_scan_loses_nothing(client: Client, evalset: Path, l
 
 
 def test_a_document_that_kills_its_worker_twice_is_worker_lost_and_the_batch_goes_on(
-        client: Client, evalset: Path, tmp_path: Path) -> None:
-    poison = tmp_path / "poison.pdf"
-    os.mkfifo(poison)
-    killer = WorkerKiller(client, poison, times=2)
-    killer.start()
+        client: Client, evalset: Path, silent: SilentServer) -> None:
+    killer = WorkerKiller(client, times=2)
+    silent.on_connect = killer  # each scan process that starts reading the poison loses its Dask worker
+    poison = silent.url("poison.pdf")
     good = sorted(str(p) for p in evalset.glob("*.p*"))[:2]
-    report = scan([good[0], str(poison), good[1]], kit=KIT, on=ON, limits=Limits(max_seconds=20),
+    report = scan([good[0], poison, good[1]], kit=KIT, on=ON, limits=Limits(max_seconds=20),
                   executor=DaskExecutor(client, batch_size=2))
-    killer.join(timeout=5)
     assert len(killer.killed) == 2
     first, lost, last = report.documents
     assert first.status == "ok" and last.status == "ok"
-    assert lost.path == str(poison) and lost.error is not None and lost.error.code == "worker-lost"
+    assert lost.path == poison and lost.error is not None and lost.error.code == "worker-lost"
     assert lost.error.message.startswith(f"{poison}: ") and "--executor local" in lost.error.message
 
 
 def test_a_stuck_document_is_stopped_by_the_time_limit_without_losing_the_worker(
-        client: Client, evalset: Path, tmp_path: Path) -> None:
-    stuck = tmp_path / "stuck.pdf"
-    os.mkfifo(stuck)  # opening it waits for a writer that never comes
+        client: Client, evalset: Path, silent: SilentServer) -> None:
+    stuck = silent.url("stuck.pdf")  # its reading never ends
     before = worker_pids(client)
-    report = scan([str(stuck), str(sorted(evalset.glob("*.png"))[0])], kit=KIT, on=ON,
+    report = scan([stuck, str(sorted(evalset.glob("*.png"))[0])], kit=KIT, on=ON,
                   limits=Limits(max_seconds=2), executor=DaskExecutor(client, batch_size=1))
     first, second = report.documents
+    assert silent.readers  # a scan process was reading it when the limit came
     assert first.error is not None and first.error.code == "timeout" and "2 s limit" in first.error.message
     assert second.status == "ok"
     assert worker_pids(client) == before
