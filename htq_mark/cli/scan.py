@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
 import math
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -149,6 +149,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     from .. import reports
     from .._io import check_writable, write_atomic
     from ..config import load_config
+    from ..errors import UsageError
     from ..kit import load_kit
     from ..register import configured_register
     from ..scanner import DEFAULT_LIMITS, scan
@@ -158,7 +159,12 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
 
     with library_errors():
         options = with_config(context, given, load_config(config_path, isolated=isolated))
-        report_format = reports.format_for_path(output, options["report_format"]) or "text"
+        # An explicit --format, else -o's suffix, else the config file's format, else text.
+        report_format = (reports.format_for_path(output, given["report_format"]) or options["report_format"]
+                         or "text")
+        if output is not None and write_baseline is not None and \
+                os.path.abspath(output) == os.path.abspath(write_baseline):
+            raise UsageError(f"{output}: -o and --write-baseline name the same file; give two files.")
         for target in (output, write_baseline):
             if target is not None:
                 check_writable(target, force=force)
