@@ -11,6 +11,7 @@ scanned once and reported under each of their paths.
 
 from __future__ import annotations
 
+import collections
 import copyreg
 import dataclasses
 import datetime
@@ -18,6 +19,7 @@ import hashlib
 import io
 import os
 import pickle
+import stat
 import subprocess
 import sys
 import time
@@ -182,16 +184,40 @@ def _sha256(item: InputDocument, limits: Limits) -> str | None:
         return None
 
 
-def _content_key(item: InputDocument, limits: Limits) -> str | None:
-    """The sha256 of a regular file within the size limit (what makes two inputs the same document)."""
+def _size(item: InputDocument, limits: Limits) -> int | None:
+    """The size of a document that could be a copy of another: bytes given, or a regular file within the limit."""
     if item.data is not None:
-        return hashlib.sha256(item.data).hexdigest() if len(item.data) <= limits.max_file_bytes else None
+        return len(item.data) if len(item.data) <= limits.max_file_bytes else None
     try:
-        if item.location is None or item.location.stat().st_size > limits.max_file_bytes:
-            return None
+        info = item.location.stat() if item.location is not None else None
     except OSError:
         return None
-    return _sha256(item, limits)
+    if info is None or not stat.S_ISREG(info.st_mode) or info.st_size > limits.max_file_bytes:
+        return None
+    return info.st_size
+
+
+def _copies(documents: Sequence[InputDocument], limits: Limits) -> dict[int, int]:
+    """Inputs with the same bytes as an earlier one: {index: index of the first}.
+
+    Only documents whose size another shares are hashed, so a batch of distinct files costs a stat each.
+    """
+    sizes = {index: size for index, item in enumerate(documents)
+             if item.error is None and (size := _size(item, limits)) is not None}
+    shared = {size for size, count in collections.Counter(sizes.values()).items() if count > 1}
+    first_with: dict[str, int] = {}
+    copies: dict[int, int] = {}
+    for index, size in sizes.items():
+        if size not in shared:
+            continue
+        key = _sha256(documents[index], limits)
+        if key is None:
+            continue
+        if key in first_with:
+            copies[index] = first_with[key]
+        else:
+            first_with[key] = index
+    return copies
 
 
 def _same_document(result: DocumentResult, path: str) -> DocumentResult:
@@ -395,21 +421,14 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
             progress(finished, len(documents), documents[index].path)
 
     runnable: list[tuple[int, InputDocument]] = []
-    first_with: dict[str, int] = {}  # sha256 -> the index of the first input with those bytes
-    copies: list[tuple[int, int]] = []  # (index, index of the identical input that is scanned)
+    copies = _copies(documents, limits)  # identical files are scanned once and reported for every path
     for index, item in enumerate(documents):
         if item.error is not None:
             results[index] = DocumentResult(path=item.path, sha256=None, type="unknown", status="error",
                                             error=item.error)
             done(index)
-            continue
-        key = _content_key(item, limits)
-        if key is not None and key in first_with:
-            copies.append((index, first_with[key]))
-            continue
-        if key is not None:
-            first_with[key] = index
-        runnable.append((index, item))
+        elif index not in copies:
+            runnable.append((index, item))
     if runnable:
         def make_setup(single_threaded: bool) -> _Setup:
             return _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
@@ -417,7 +436,7 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
                           single_threaded=single_threaded)
 
         _Pool(make_setup, workers, limits, results, done).run(runnable)
-    for index, original in copies:  # identical files are scanned once and reported for every path
+    for index, original in copies.items():
         scanned = results[original]
         assert scanned is not None
         results[index] = _same_document(scanned, documents[index].path)
