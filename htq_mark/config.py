@@ -113,8 +113,9 @@ def _limit_names() -> list[str]:
 
 
 def _date(value: Any, _: Path) -> datetime.datetime:
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return datetime.datetime.combine(value, datetime.time())
+    if isinstance(value, datetime.date):  # a TOML date (or date-time: its day)
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        return datetime.datetime.combine(day, datetime.time())
     try:
         return datetime.datetime.strptime(_text(value, _), "%Y-%m-%d")
     except ValueError:
