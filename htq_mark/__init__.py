@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # explicit re-exports, so type checkers see what __getattr__ 
     from .scanner import DocumentResult as DocumentResult
     from .scanner import Finding as Finding
     from .scanner import Mark as Mark
+    from .scanner import Note as Note
     from .scanner import RuleSelection as RuleSelection
     from .scanner import ScanReport as ScanReport
     from .scanner import scan as scan
@@ -89,6 +90,7 @@ _LAZY = {
     "DocumentResult": "htq_mark.scanner",
     "Finding": "htq_mark.scanner",
     "Mark": "htq_mark.scanner",
+    "Note": "htq_mark.scanner",
     "RuleSelection": "htq_mark.scanner",
     "ScanReport": "htq_mark.scanner",
     "scan": "htq_mark.scanner",
@@ -110,6 +112,7 @@ __all__ = [
     "LimitExceededError",
     "Mark",
     "NotEntitledError",
+    "Note",
     "OutputExistsError",
     "PackResult",
     "QualificationRecord",

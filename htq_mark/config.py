@@ -25,7 +25,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .scanner.limits import Limits
-from .scanner.results import RULES
+from .scanner.results import NOTE_CODES, RULES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -47,6 +47,16 @@ def _choice(*allowed: str) -> Checker:
         if value not in allowed:
             raise ValueError(f"must be one of {', '.join(allowed)}")
         return str(value)
+    return check
+
+
+def _choices(*allowed: str) -> Checker:
+    def check(value: Any, base: Path) -> tuple[str, ...]:
+        chosen = _strings(value, base)
+        wrong = [item for item in chosen if item not in allowed]
+        if wrong or not chosen:
+            raise ValueError(f"must be one of {', '.join(allowed)} (or a list of them)")
+        return chosen
     return check
 
 
@@ -157,7 +167,7 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("format", _choice("text", "json", "html", "sarif", "junit"), "report_format"),
     Setting("register", _path, "register_path"),
     Setting("date", _date, "on"),
-    Setting("fail-on", _choice("error", "warning", "never"), "fail_on"),
+    Setting("fail-on", _choices("error", "warning", "never", *NOTE_CODES), "fail_on"),
     Setting("jobs", _number(1, whole=True), "jobs"),
     Setting("kit", _path, "kit_path"),
     Setting("timeout", _number(0, whole=False), "timeout"),
@@ -174,6 +184,7 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("quiet", _flag, "quiet"),
     Setting("verbose", _flag, "verbose"),
     Setting("progress", _flag, "progress"),
+    Setting("follow-symlinks", _flag, "follow_symlinks"),
 )
 
 

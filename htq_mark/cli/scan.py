@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 import os
 import sys
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from ..scanner.results import NOTE_CODES
 from ._config import with_config
-from ._errors import library_errors
+from ._errors import fail, library_errors
 from ._exit import ExitCode
 
 if TYPE_CHECKING:
@@ -18,20 +20,15 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
-_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
+    """3 if an input could not be read, else 1 if a finding or note reaches ``fail_on``, else 0.
 
-
-def exit_status(report: ScanReport, fail_on: str) -> ExitCode:
-    """3 if an input could not be read, else 1 if a finding reaches ``fail_on``, else 0."""
+    ``fail_on`` holds a severity (``error``, ``warning``: that or worse fails; ``never``) and any
+    note codes (such as ``structure-unreadable``) that fail whatever their severity.
+    """
     if any(document.status == "error" for document in report.documents):
         return ExitCode.UNREADABLE
-    if fail_on == "never":
-        return ExitCode.OK
-    threshold = _SEVERITY_RANK[fail_on]
-    for document in report.documents:
-        if any(_SEVERITY_RANK.get(f.severity, 9) <= threshold for f in document.findings):
-            return ExitCode.FINDINGS
-    return ExitCode.OK
+    return ExitCode.FINDINGS if report.fails_on(fail_on) else ExitCode.OK
 
 
 class _Progress:
@@ -85,17 +82,20 @@ def _parse_severities(context: click.Context, parameter: click.Parameter,
 
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...",
-                type=click.Path(exists=True, dir_okay=True, file_okay=True, path_type=str))
+                type=click.Path(exists=True, dir_okay=True, file_okay=True, allow_dash=True, path_type=str))
 @click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif", "junit"]),
               default=None, help="Report format  [default: from -o's suffix, else text].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Write the report to FILE instead of standard output (report.sarif is SARIF, and so on).")
+              help="Write the report to FILE instead of standard output (- is standard output; "
+                   "report.sarif is SARIF, and so on).")
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Register of approved HTQs (CSV or JSON); default $HTQ_MARK_REGISTER or the embedded example.")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Date to check entitlement on (default: today).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
-              help="Exit 1 when a finding of this severity (or worse) is reported.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never", *NOTE_CODES]), multiple=True,
+              default=("error",), show_default=True,
+              help="Exit 1 when a finding of this severity (or worse) is reported; warning also counts "
+                   "warning notes. A note code (e.g. structure-unreadable) fails on that note. Repeatable.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Documents scanned in parallel (default: the number of cores).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
@@ -134,20 +134,23 @@ def _parse_severities(context: click.Context, parameter: click.Parameter,
 @click.option("--progress/--no-progress", default=None,
               help="Show progress on stderr  [default: when stderr is a terminal].")
 @click.option("--force", is_flag=True, help="Overwrite the -o and --write-baseline files if they exist.")
+@click.option("--follow-symlinks", is_flag=True, default=False,
+              help="Follow symbolic links in folders that lead outside the folders given (noted, not followed, "
+                   "by default).")
 @click.pass_context
 def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path: str | None, isolated: bool,
                  force: bool, password: str | None, output: str | None, write_baseline: str | None,
                  **given: Any) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
-    PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, or a folder searched
-    recursively. The report goes to standard output (text by default) or to
-    -o FILE. Settings may also come from a config file. Exit status: 0 clean,
-    1 a finding reached --fail-on, 2 usage error, 3 an input could not be read
-    (wins over 1), 4 internal error.
+    PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, a folder searched
+    recursively, or - for standard input. The report goes to standard output
+    (text by default) or to -o FILE. Settings may also come from a config file.
+    Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error, 3 an
+    input could not be read (wins over 1), 4 internal error.
     """
     from .. import reports
-    from .._io import check_writable, write_atomic
+    from .._io import check_writable, write_atomic, write_or_fall_back
     from ..config import load_config
     from ..errors import UsageError
     from ..kit import load_kit
@@ -157,6 +160,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     from ..scanner.inputs import DEFAULT_EXCLUDE
     from ..scanner.selection import RuleSelection
 
+    if output == "-":
+        output = None
     with library_errors():
         options = with_config(context, given, load_config(config_path, isolated=isolated))
         # An explicit --format, else -o's suffix, else the config file's format, else text.
@@ -183,7 +188,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         try:
             report = scan(list(paths), register=register, on=on.date() if on else None, kit=kit,
                           jobs=options["jobs"], password=password, limits=limits, progress=progress,
-                          thumbnails=report_format == "html", exclude=exclude, rules=rules)
+                          thumbnails=report_format == "html", exclude=exclude, rules=rules,
+                          follow_symlinks=bool(options["follow_symlinks"]))
         finally:
             if progress is not None:
                 progress.close()
@@ -196,11 +202,13 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            write_atomic(output, data, force=force)
+            written, problem = write_or_fall_back(output, data, force=force, suffix=f".{report_format}")
+            if problem is not None:
+                fail(f"{problem} The report was saved to {written} instead.", ExitCode.USAGE)
     for document in report.documents:
         if document.status == "error" and document.error is not None and output is not None:
             click.echo(f"htq-mark: {document.error.message}", err=True)
-    status = exit_status(report, str(options["fail_on"]))
+    status = exit_status(report, options["fail_on"])
     if status != ExitCode.OK:
         sys.exit(int(status))
 

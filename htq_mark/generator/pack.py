@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, Literal
 
-from .._io import check_writable, write_atomic
+from .._io import check_writable, folder_mode, path_inside, write_atomic
 from .._version import __version__
 from ..errors import HtqMarkError, OutputExistsError, UsageError
 from ..kit import Kit, Preset
@@ -218,9 +218,7 @@ def _zip_bytes(entries: Mapping[str, bytes]) -> bytes:
 
 def _write_tree(root: Path, entries: Mapping[str, bytes], force: bool) -> None:
     for path in sorted(entries):
-        target = root.joinpath(*_safe_relative(path).split("/"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, entries[path], force=force)
+        write_atomic(path_inside(root, _safe_relative(path).split("/")), entries[path], force=force)
 
 
 def _check_folder(target: Path, force: bool) -> bool:
@@ -245,7 +243,7 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
     try:
         _write_tree(staging, entries, force=False)
         for folder in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
-            folder.chmod(0o755)
+            folder.chmod(folder_mode())
         try:
             os.rename(staging, target)
         except OSError as exc:

@@ -392,7 +392,10 @@ def _document(document: DocumentResult, index: int) -> Iterator[str]:
         message = document.error.message if document.error is not None else "The file could not be read."
         yield f'<p class="doc-error"><strong>{_esc(code)}</strong>: {_esc(message)}</p>\n'
     if document.notes:
-        yield '<ul class="notes">' + "".join(f"<li>{_esc(note)}</li>" for note in document.notes) + "</ul>\n"
+        yield '<ul class="notes">' + "".join(
+            f'<li class="note-{_esc(note.severity)}"><strong>{_esc(note.code)}</strong>'
+            f'{"" if note.page is None else f" (page {note.page})"}: {_esc(note.message)}</li>'
+            for note in document.notes) + "</ul>\n"
 
     pictures = _pictures(document)
     marks = {mark.id: mark for mark in document.marks}

@@ -15,8 +15,9 @@ page's unit, origin top-left) are in the result's ``properties`` as ``page`` and
 
 Files that could not be read are ``toolExecutionNotifications`` of the run's
 invocation with level ``error`` (and ``executionSuccessful`` is then false);
-notes about parts of a document that could not be read are notifications with
-level ``warning``. Every input is an artifact with its SHA-256, and
+each document note (a part that could not be read, a file valid as more than
+one format, a symbolic link not followed) is a notification whose descriptor id
+is the note's code and whose level is its severity (``warning`` or ``note``). Every input is an artifact with its SHA-256, and
 ``run.properties`` records the kit, the register and the scan date.
 """
 
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from ..scanner.baseline import fingerprint
+from ..scanner.results import NOTE_CODES
 from ._order import findings_in_order
 from ._rules import RULE_ORDER, rule_text
 from .json import dumps_json
@@ -51,8 +53,9 @@ _ERROR_CODES: Mapping[str, str] = {
     "unsupported": "The file is in a format the scanner does not read.",
     "too-large": "The document exceeds a size, page, pixel or nesting limit.",
     "timeout": "The document took longer than the per-document time limit.",
-    "partly-read": "Part of the document could not be read; the rest was scanned.",
 }
+#: Every notification the run can hold: unreadable files (errors) and each document note's code.
+_NOTIFICATIONS: Mapping[str, str] = {**_ERROR_CODES, **{code: text for code, (_, text) in NOTE_CODES.items()}}
 
 
 class _Writer(Protocol):
@@ -101,7 +104,7 @@ def sarif_log(report: ScanReport) -> dict[str, Any]:
             "semanticVersion": report.generator_version,
             "rules": [_rule_descriptor(rule) for rule in rules],
             "notifications": [{"id": code, "shortDescription": {"text": text}}
-                              for code, text in _ERROR_CODES.items()],
+                              for code, text in _NOTIFICATIONS.items()],
         }},
         "invocations": [{"executionSuccessful": not unreadable,
                          "toolExecutionNotifications": notifications}],
@@ -173,8 +176,9 @@ def _notifications(document: DocumentResult, index: int) -> list[dict[str, Any]]
         message = document.error.message if document.error is not None else "the file could not be read."
         found.append({"level": "error", "message": {"text": message}, "descriptor": {"id": code},
                       "locations": [_location(document, index)]})
-    found.extend({"level": "warning", "message": {"text": note}, "descriptor": {"id": "partly-read"},
-                  "locations": [_location(document, index)]} for note in document.notes)
+    found.extend({"level": level(note.severity), "message": {"text": note.message}, "descriptor": {"id": note.code},
+                  "locations": [_location(document, index, note.page)], "properties": {"code": note.code}}
+                 for note in document.notes)
     return found
 
 

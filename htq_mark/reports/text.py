@@ -62,7 +62,8 @@ def _problem_lines(report: ScanReport) -> Iterator[str]:
         yield ""
         yield "Notes:"
     for document, note in notes:
-        yield f"{visible(document.path)}: note: {visible(note)}"
+        where = f"{visible(document.path)}:{note.page}" if note.page is not None else visible(document.path)
+        yield f"{where}: note: {visible(note.severity)} {visible(note.code)} {visible(note.message)}"
 
     unreadable = [document for document in report.documents if document.status == "error"]
     if unreadable:

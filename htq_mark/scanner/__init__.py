@@ -14,12 +14,14 @@ from .document import scan_document
 from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .results import (
+    NOTE_CODES,
     RULES,
     SCHEMA_ID,
     DocumentError,
     DocumentResult,
     Finding,
     Mark,
+    Note,
     PageImage,
     PageInfo,
     ScanReport,
@@ -29,6 +31,7 @@ from .selection import RuleSelection, select_rules
 __all__ = [
     "DEFAULT_EXCLUDE",
     "DEFAULT_LIMITS",
+    "NOTE_CODES",
     "RULES",
     "SCHEMA_ID",
     "DocumentError",
@@ -37,6 +40,7 @@ __all__ = [
     "InputDocument",
     "Limits",
     "Mark",
+    "Note",
     "PageImage",
     "PageInfo",
     "Progress",

@@ -22,6 +22,7 @@ import pickle
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from collections import deque
@@ -37,6 +38,7 @@ from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .results import DocumentError, DocumentResult, ScanReport
 from .selection import RuleSelection, select_rules
+from .streams import is_stream, stage_stream
 
 if TYPE_CHECKING:
     from ..kit import Kit
@@ -355,12 +357,16 @@ def _register_summary(register: Register) -> dict[str, Any]:
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 
 
-def _inputs(sources: Iterable[Source], exclude: Sequence[str]) -> list[InputDocument]:
+def _inputs(sources: Iterable[Source], exclude: Sequence[str], *, follow_symlinks: bool,
+            max_entries: int) -> list[InputDocument]:
     """The documents to scan: paths expanded, bytes and file objects read (named ``<bytes N>`` or their name)."""
+    sources = list(sources)
+    folders = [os.fspath(s) for s in sources if isinstance(s, (str, os.PathLike)) and os.path.isdir(s)]
     documents: list[InputDocument] = []
     for number, source in enumerate(sources, start=1):
         if isinstance(source, (str, os.PathLike)):
-            documents.extend(expand_paths([source], exclude))
+            documents.extend(expand_paths([source], exclude, follow_symlinks=follow_symlinks,
+                                          max_entries=max_entries, roots=folders))
             continue
         if isinstance(source, (bytes, bytearray, memoryview)):
             documents.append(InputDocument(path=f"<bytes {number}>", location=None, data=bytes(source)))
@@ -385,7 +391,7 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
          on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
          thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
-         rules: RuleSelection | None = None) -> ScanReport:
+         rules: RuleSelection | None = None, follow_symlinks: bool = False) -> ScanReport:
     """Scan files and folders (searched recursively), bytes or binary file objects; report every misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
@@ -394,11 +400,12 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     (pass False when only text, JSON or SARIF is wanted). Inside folders,
     entries matching an ``exclude`` glob are passed over; ``rules`` chooses the
     rules reported and their severities. Documents that cannot be read are in
-    the report with status ``error``; only bad arguments raise.
+    the report with status ``error``; only bad arguments raise. Symbolic links
+    in folders that lead outside the folders given are followed only with
+    ``follow_symlinks``; those not followed are in the report with a note.
     """
     from ..kit import load_kit
     from ..register import default_register
-    from .detect import build_references
     from .document import _as_date
 
     workers = default_jobs() if jobs is None else jobs
@@ -410,7 +417,20 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
                          "write scan([path]).")
-    documents = _inputs(paths, exclude)
+    inputs = _inputs(paths, exclude, follow_symlinks=follow_symlinks, max_entries=limits.max_folder_entries)
+    with tempfile.TemporaryDirectory(prefix="htq-mark-streams-") as staging:
+        documents = [stage_stream(item.path, Path(staging), limits, index) if is_stream(item.path) else item
+                     for index, item in enumerate(inputs)]
+        report = _scan_documents(documents, chosen_kit, chosen_register, when, workers, password, limits,
+                                 progress, thumbnails)
+    return report if rules is None else select_rules(report, rules)
+
+
+def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_register: Register,
+                    when: datetime.date, workers: int, password: str | None, limits: Limits,
+                    progress: Progress | None, thumbnails: bool) -> ScanReport:
+    from .detect import build_references
+
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
@@ -423,9 +443,10 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     runnable: list[tuple[int, InputDocument]] = []
     copies = _copies(documents, limits)  # identical files are scanned once and reported for every path
     for index, item in enumerate(documents):
-        if item.error is not None:
-            results[index] = DocumentResult(path=item.path, sha256=None, type="unknown", status="error",
-                                            error=item.error)
+        if item.error is not None or (item.location is None and item.data is None):
+            results[index] = DocumentResult(path=item.path, sha256=None, type="unknown",
+                                            status="ok" if item.error is None else "error", error=item.error,
+                                            notes=() if item.note is None else (item.note,))
             done(index)
         elif index not in copies:
             runnable.append((index, item))
@@ -441,9 +462,8 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
         assert scanned is not None
         results[index] = _same_document(scanned, documents[index].path)
         done(index)
-    report = ScanReport(
+    return ScanReport(
         generator_version=__version__, on_date=when.isoformat(), kit=chosen_kit.describe(),
         register=_register_summary(chosen_register),
         documents=tuple(r for r in results if r is not None),
         scanned_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
-    return report if rules is None else select_rules(report, rules)

@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import io
 import os
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,8 +29,8 @@ from ..errors import (
 )
 from ._reason import reason
 from .limits import DEFAULT_LIMITS, Limits
-from .results import DocumentError, DocumentResult, Finding, Mark, PageImage, PageInfo
-from .sniff import DocumentKind, describe_unsupported, sniff
+from .results import DocumentError, DocumentResult, Finding, Mark, Note, PageImage, PageInfo
+from .sniff import HEAD_BYTES, DocumentKind, describe_unsupported, readable_kinds
 
 if TYPE_CHECKING:
     import numpy as np
@@ -54,7 +55,7 @@ class _Collected:
     marks: list[Mark] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     images: list[PageImage] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def next_mark_id(self) -> str:
         return f"m{len(self.marks) + 1}"
@@ -96,8 +97,15 @@ def _as_date(on: datetime.date | str | None) -> datetime.date:
 def _read(source: str | os.PathLike[str], name: str, limits: Limits) -> bytes:
     path = Path(source)
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # Non-blocking, so a FIFO with no writer is refused at once rather than waited on.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(info.st_mode):
+                raise UnreadableFileError(name, "is not a regular file (it is a device, FIFO or socket); save the "
+                                                "document to a file and scan that, or pipe it to 'htq-mark scan -'.")
+            size = info.st_size
             if size > limits.max_file_bytes:
                 raise LimitExceededError(name, f"the file is {size:,} bytes; the limit is "
                                                f"{limits.max_file_bytes:,} bytes.")
@@ -167,12 +175,12 @@ def _scan_image(data: bytes, kind: str, context: _Context, out: _Collected) -> N
 class _Structure:
     """pypdf's view of the document, opened on first need (only pages with marks need it)."""
 
-    def __init__(self, data: bytes, name: str, password: str | None, notes: list[str]) -> None:
+    def __init__(self, data: bytes, name: str, password: str | None, notes: list[Note]) -> None:
         self.data, self.name, self.password, self.notes = data, name, password, notes
         self.reader: Any = None
         self.failed = False
 
-    def placements(self, index: int, view: Any, limits: Limits) -> list[Any]:
+    def placements(self, index: int, number: int, view: Any, limits: Limits) -> list[Any]:
         from .pdf.document import open_structure
         from .pdf.placements import find_placements
 
@@ -183,15 +191,16 @@ class _Structure:
                 self.reader = open_structure(self.data, self.name, self.password)
             except InputError as exc:
                 self.failed = True
-                self.notes.append(f"the document's structure could not be read, so marks were measured "
-                                  f"from pixels only ({exc.detail})")
+                self.notes.append(Note("structure-unreadable", f"the document's structure could not be read, so "
+                                                               f"marks were measured from pixels only ({exc.detail})"))
                 return []
         scan = find_placements(self.reader, index, view, limits)
-        self.notes.extend(f"page {index + 1}: {note}" for note in scan.notes)
+        self.notes.extend(Note("structure-unreadable", f"page {number}: {note}; marks on it were judged from "
+                                                       "pixels only", page=number) for note in scan.notes)
         return scan.placements
 
 
-def _scan_pdf_page(document: Any, index: int, context: _Context, structure: _Structure,
+def _scan_pdf_page(document: Any, index: int, number: int, context: _Context, structure: _Structure,
                    out: _Collected) -> bool:
     """Scan one page; returns False (with a note) if the page cannot be read."""
     from .marks import pdf_mark
@@ -202,27 +211,29 @@ def _scan_pdf_page(document: Any, index: int, context: _Context, structure: _Str
     from .rules import MarkFacts, check_mark, check_page_qualifications
     from .text import read_text_facts
 
-    number = index + 1
     spec = context.kit.spec
     try:
         page = document[index]
     except Exception as exc:  # noqa: BLE001 - pdfium: "Failed to load page"
-        out.notes.append(f"page {number} could not be read ({reason(exc)}); it was skipped")
+        out.notes.append(Note("page-unreadable", f"page {number} could not be read ({reason(exc)}); it was skipped",
+                              page=number))
         return False
     try:
         box = page_box(page)
         out.pages.append(PageInfo(number=number, width=box.width, height=box.height, unit="pt"))
         dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi), context.limits.max_render_pixels)
         if dpi < spec.scan.render_dpi:
-            out.notes.append(f"page {number} is very large, so it was rendered at {dpi:.0f} dpi "
-                             f"instead of {spec.scan.render_dpi}; small marks may be missed")
+            out.notes.append(Note("reduced-resolution", f"page {number} is very large, so it was rendered at "
+                                  f"{dpi:.0f} dpi instead of {spec.scan.render_dpi}; small marks may be missed",
+                                  page=number))
         try:
             rendered = render_page(page, dpi)
         except Exception as exc:  # noqa: BLE001 - pdfium rendering failures are per page
-            out.notes.append(f"page {number} could not be rendered ({reason(exc)}); it was skipped")
+            out.notes.append(Note("page-unreadable", f"page {number} could not be rendered ({reason(exc)}); "
+                                  "it was skipped", page=number))
             return False
         found = _find(rendered.rgb, context)
-        placements = structure.placements(index, box.view, context.limits) if found else []
+        placements = structure.placements(index, number, box.view, context.limits) if found else []
         vectors = vector_boxes(page, box.view) if found else []
         before = len(out.findings)
         page_marks: list[Mark] = []
@@ -245,7 +256,8 @@ def _scan_pdf_page(document: Any, index: int, context: _Context, structure: _Str
         page.close()
 
 
-def _scan_pdf(data: bytes, password: str | None, context: _Context, out: _Collected) -> None:
+def _scan_pdf(data: bytes, password: str | None, context: _Context, out: _Collected, first_page: int = 1) -> None:
+    """Scan every page; page numbers start at ``first_page`` (after an image's frames, in a polyglot)."""
     from .pdf.document import open_pdf
 
     with open_pdf(data, context.name, password, context.limits) as document:
@@ -253,9 +265,35 @@ def _scan_pdf(data: bytes, password: str | None, context: _Context, out: _Collec
         read = 0
         for index in range(len(document)):
             context.check_time()
-            read += _scan_pdf_page(document, index, context, structure, out)
+            read += _scan_pdf_page(document, index, first_page + index, context, structure, out)
         if read == 0:
             raise UnreadableFileError(context.name, "no page of the PDF could be read; export it again.")
+
+
+def _scan_also_as_pdf(data: bytes, kind: str, other: str, password: str | None, context: _Context,
+                      out: _Collected) -> None:
+    """Scan a file already read as an image again as a PDF, which PDF readers also accept.
+
+    Its PDF pages are numbered after the image's frames, and a ``polyglot`` note
+    says so. If no PDF reader part accepts it, it is only an image: nothing is added.
+    """
+    first_page = len(out.pages) + 1
+    marks_before = len(out.marks)
+    attempt = _Collected(marks=out.marks)  # one list, so mark ids go on from the image's
+    try:
+        _scan_pdf(data, password, context, attempt, first_page)
+    except InputError:
+        del out.marks[marks_before:]
+        return
+    last_page = first_page + len(attempt.pages) - 1
+    pages = f"page {first_page} is" if last_page == first_page else f"pages {first_page}-{last_page} are"
+    out.notes.append(Note("polyglot", f"the file is both a valid {kind.upper()} and a valid {other.upper()}; it "
+                                      f"was scanned as each, and {pages} the file read as {other.upper()}",
+                          page=first_page))
+    out.pages.extend(attempt.pages)
+    out.findings.extend(attempt.findings)
+    out.images.extend(attempt.images)
+    out.notes.extend(attempt.notes)
 
 
 def _raised_here(exc: BaseException) -> bool:
@@ -269,7 +307,7 @@ def _raised_here(exc: BaseException) -> bool:
 
 
 def _error_result(name: str, sha256: str | None, kind: str, error: InputError | DocumentError,
-                  started: float, notes: Sequence[str] = ()) -> DocumentResult:
+                  started: float, notes: Sequence[Note] = ()) -> DocumentResult:
     if isinstance(error, DocumentError):
         problem = error
     else:
@@ -350,13 +388,15 @@ def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Ki
         sha256 = hashlib.sha256(data).hexdigest()
         if not data:
             raise UnreadableFileError(shown, "the file is empty; export it again.")
-        kind = sniff(data[:1024])
+        kind, *others = readable_kinds(data[:HEAD_BYTES])
         if kind == "unknown":
             raise UnsupportedFormatError(shown, describe_unsupported(data[:64]))
         if kind == "pdf":
             _scan_pdf(data, password, context, out)
         else:
             _scan_image(data, kind, context, out)
+        for other in others:
+            _scan_also_as_pdf(data, kind, other, password, context, out)
     except InputError as exc:
         return _error_result(shown, sha256, kind, exc, started, out.notes)
     except MemoryError:

@@ -31,6 +31,8 @@ class Limits:
     walked for image and form placements.
     ``max_operators``: most content-stream operators walked per page.
     ``max_form_depth``: deepest nesting of form XObjects followed.
+    ``max_folder_entries``: most files and folders a scan looks at below each
+    folder given (beyond it the folder is reported as ``too-large``).
     """
 
     max_pages: int = 2000
@@ -42,6 +44,7 @@ class Limits:
     max_content_bytes: int = 8 * 1024 * 1024
     max_operators: int = 200_000
     max_form_depth: int = 12
+    max_folder_entries: int = 100_000
 
     def __post_init__(self) -> None:
         for item in fields(self):

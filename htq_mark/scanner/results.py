@@ -8,7 +8,7 @@ The JSON form is the schema ``htq-mark.scan-report/1`` (published as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -21,6 +21,8 @@ __all__ = [
     "Finding",
     "KIT_KEYS",
     "Mark",
+    "NOTE_CODES",
+    "Note",
     "PageImage",
     "PageInfo",
     "REGISTER_KEYS",
@@ -39,6 +41,21 @@ BBox = tuple[float, float, float, float]
 MarkSource = Literal["image-xobject", "vector", "raster"]
 DocumentType = Literal["pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp", "unknown"]
 ErrorCode = Literal["unreadable", "encrypted", "unsupported", "too-large", "timeout"]
+NoteSeverity = Literal["warning", "info"]
+
+#: Every note a document can carry: its code, its severity and a one-line meaning. A note says the
+#: scan of a document was less than complete or not what it seems; ``--fail-on`` can select it.
+NOTE_CODES: Mapping[str, tuple[NoteSeverity, str]] = {
+    "structure-unreadable": ("warning", "The PDF's structure (a page's dictionary or the document's) could not "
+                                        "be read, so marks were judged from pixels only."),
+    "page-unreadable": ("warning", "A page could not be read or rendered; it was skipped."),
+    "reduced-resolution": ("info", "A very large page was rendered at a lower resolution; small marks may be "
+                                   "missed."),
+    "polyglot": ("warning", "The file is valid as more than one format; it was scanned as each."),
+    "symlink-outside": ("info", "A symbolic link leads outside the folders given; it was not followed."),
+    "symlink-loop": ("warning", "A symbolic link leads back to a folder that contains it, or nowhere; it was "
+                                "not followed."),
+}
 
 #: Every rule the scanner reports, with its default severity and a one-line meaning.
 RULES: Mapping[str, tuple[str, str]] = {
@@ -54,6 +71,9 @@ RULES: Mapping[str, tuple[str, str]] = {
     "no-qualification": ("warning", "A page shows the mark but names no qualification entitled to it."),
     "not-entitled": ("error", "The document shows the mark or claims HTQ status for a qualification that is not entitled."),
 }
+
+
+_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
 _T = TypeVar("_T")
@@ -187,6 +207,35 @@ class DocumentError:
 
 
 @dataclass(frozen=True)
+class Note:
+    """Something about a document that the reader should know: a stable ``code`` and a message.
+
+    ``code`` is one of :data:`NOTE_CODES`, which gives its severity; ``page``
+    is the page it is about, if any.
+    """
+
+    code: str
+    message: str
+    page: int | None = None
+
+    @property
+    def severity(self) -> NoteSeverity:
+        return NOTE_CODES[self.code][0] if self.code in NOTE_CODES else "warning"
+
+    def __str__(self) -> str:
+        return self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "page": self.page, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Note:
+        """The note described by ``to_dict()``'s output."""
+        return _loaded("note", lambda: cls(code=str(data["code"]), message=str(data["message"]),
+                                           page=None if data.get("page") is None else int(data["page"])))
+
+
+@dataclass(frozen=True)
 class PageImage:
     """A small picture of a page for visual reports (not part of the JSON report).
 
@@ -215,7 +264,7 @@ class DocumentResult:
     marks: tuple[Mark, ...] = ()
     findings: tuple[Finding, ...] = ()
     images: tuple[PageImage, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     elapsed_s: float = 0.0
     suppressed: tuple[Finding, ...] = ()
 
@@ -224,13 +273,15 @@ class DocumentResult:
                 "error": None if self.error is None else self.error.to_dict(),
                 "pages": [p.to_dict() for p in self.pages], "marks": [m.to_dict() for m in self.marks],
                 "findings": [f.to_dict() for f in self.findings]}
+        if self.notes:
+            data["notes"] = [note.to_dict() for note in self.notes]
         if self.suppressed:
             data["suppressed"] = [f.to_dict() for f in self.suppressed]
         return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DocumentResult:
-        """The document described by ``to_dict()``'s output (pictures and notes are not in it)."""
+        """The document described by ``to_dict()``'s output (pictures are not in it)."""
         def build() -> DocumentResult:
             error = data["error"]
             return cls(path=str(data["path"]), sha256=data["sha256"], type=data["type"], status=data["status"],
@@ -238,6 +289,7 @@ class DocumentResult:
                        pages=tuple(PageInfo.from_dict(p) for p in data["pages"]),
                        marks=tuple(Mark.from_dict(m) for m in data["marks"]),
                        findings=tuple(Finding.from_dict(f) for f in data["findings"]),
+                       notes=tuple(Note.from_dict(n) for n in data.get("notes", ())),
                        suppressed=tuple(Finding.from_dict(f) for f in data.get("suppressed", ())))
 
         return _loaded("document", build)
@@ -267,6 +319,27 @@ class ScanReport:
             "findings": {s: sum(d.count(s) for d in self.documents) for s in ("error", "warning", "info")},
             **({"suppressed": suppressed} if (suppressed := sum(len(d.suppressed) for d in self.documents)) else {}),
         }
+
+    def fails_on(self, fail_on: str | Collection[str]) -> bool:
+        """Whether a finding or note reaches ``fail_on``.
+
+        ``fail_on`` holds severities (``error``; ``warning``, which also counts
+        warning notes; ``never``) and note codes (:data:`NOTE_CODES`), each of
+        which fails on that note. Raises ValueError for anything else.
+        """
+        chosen = {fail_on} if isinstance(fail_on, str) else set(fail_on)
+        unknown = chosen - {"error", "warning", "info", "never"} - set(NOTE_CODES)
+        if unknown:
+            raise ValueError(f"unknown fail_on value(s) {sorted(unknown)}; use error, warning, info, never "
+                             f"or a note code ({', '.join(NOTE_CODES)})")
+        ranks = [_SEVERITY_RANK[value] for value in chosen if value in _SEVERITY_RANK]
+        threshold = max(ranks, default=-1)
+        for document in self.documents:
+            if any(_SEVERITY_RANK[f.severity] <= threshold for f in document.findings):
+                return True
+            if any(note.code in chosen or _SEVERITY_RANK[note.severity] <= threshold for note in document.notes):
+                return True
+        return False
 
     def to_dict(self) -> dict[str, Any]:
         return {

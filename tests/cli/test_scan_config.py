@@ -74,13 +74,14 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
         'kit = "kit"\ntimeout = 30\nmax-pages = 10\nmax-pixels = 1000000\nlimits = { max_frames = 5 }\n'
         'select = ["too-small"]\nignore = "rotated, cropped"\nseverity = { too-small = "warning" }\n'
         'exclude = ["old/"]\nextend-exclude = ["*.tmp"]\nbaseline = "base.json"\nquiet = true\n'
-        'verbose = false\nprogress = false\n')
+        'verbose = false\nprogress = false\nfollow-symlinks = true\n')
     values = load_config(tmp_path / "htq-mark.toml").values
     assert values["register_path"] == str(tmp_path / "reg.csv")
     assert values["on"].date().isoformat() == "2026-11-23"
     assert values["ignore"] == ("rotated", "cropped")
     assert values["limit_settings"] == {"max_frames": 5}
     assert values["exclude_instead"] == ("old/",) and values["exclude"] == ("*.tmp",)
+    assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True
     assert len(values) == len(SCAN_SETTINGS)
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from htq_mark import _io
 from htq_mark.errors import RegisterError, RegisterProblem, RegisterValidationError
 from htq_mark.register import (
     COLUMNS,
@@ -293,10 +294,10 @@ def test_unreadable_file_is_a_clear_error(write_file: WriteFile,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_file("reg.csv", csv_bytes([row()]))
 
-    def refuse(self: Path) -> bytes:
+    def refuse(*args: object, **kwargs: object) -> int:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(_io.os, "open", refuse)
     with pytest.raises(RegisterError, match=r"could not read the register \(Permission denied\)"):
         load_register(path)
 

@@ -49,16 +49,16 @@ def test_missing_path_is_an_error_document(tmp_path):
 def test_symlink_loop_is_reported_not_followed(tree):
     os.symlink(tree / "a", tree / "a" / "deep" / "back")
     found = expand_paths([str(tree)])
-    loops = [d for d in found if d.error is not None]
-    assert len(loops) == 1 and "loop" in loops[0].error.message
-    assert loops[0].path.endswith(os.path.join("deep", "back"))
-    assert sum(d.error is None for d in found) == 4
+    loops = [d for d in found if d.note is not None]
+    assert len(loops) == 1 and "loop" in loops[0].note.message and loops[0].note.code == "symlink-loop"
+    assert loops[0].path.endswith(os.path.join("deep", "back")) and loops[0].error is None
+    assert sum(d.location is not None for d in found) == 4
 
 
 def test_self_referencing_symlink_is_reported(tree):
     os.symlink(tree / "self", tree / "self")
     found = expand_paths([str(tree)])
-    assert any(d.error is not None and d.path.endswith("self") for d in found)
+    assert any(d.note is not None and d.note.code == "symlink-loop" and d.path.endswith("self") for d in found)
 
 
 def test_unreadable_entries_are_reported_and_the_rest_kept(tree, monkeypatch):
