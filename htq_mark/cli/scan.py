@@ -14,6 +14,7 @@ from ..scanner.results import NOTE_CODES
 from ._config import with_config
 from ._errors import fail, library_errors
 from ._exit import ExitCode
+from ._terminal import say, visible
 
 if TYPE_CHECKING:
     from ..scanner import ScanReport
@@ -38,7 +39,7 @@ class _Progress:
         self.width = 0
 
     def __call__(self, done: int, total: int, path: str) -> None:
-        line = f"scanning {done}/{total}  {path}"
+        line = f"scanning {done}/{total}  {visible(path)}"
         if len(line) > 78:
             line = line[:37] + "..." + line[-38:]
         click.echo("\r" + line.ljust(self.width), nl=False, err=True)
@@ -207,7 +208,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                 fail(f"{problem} The report was saved to {written} instead.", ExitCode.USAGE)
     for document in report.documents:
         if document.status == "error" and document.error is not None and output is not None:
-            click.echo(f"htq-mark: {document.error.message}", err=True)
+            say(f"htq-mark: {document.error.message}", err=True)
     status = exit_status(report, options["fail_on"])
     if status != ExitCode.OK:
         sys.exit(int(status))

@@ -19,10 +19,12 @@ import hashlib
 import io
 import os
 import pickle
+import signal
 import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import types
 from collections import deque
@@ -33,7 +35,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..errors import UsageError
+from ..errors import KitError, UsageError
 from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .results import DocumentError, DocumentResult, ScanReport
@@ -117,7 +119,8 @@ class _Worker:
         package_root = str(Path(__file__).resolve().parents[2])
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", _WORKER_BOOT, package_root, str(to_child_read), str(from_child_write)],
+                [sys.executable, "-c", _WORKER_BOOT, package_root, str(to_child_read), str(from_child_write),
+                 str(os.getpid())],
                 pass_fds=(to_child_read, from_child_write), stdin=subprocess.DEVNULL,
                 # Nothing a parser prints may mix into a report written to standard output.
                 stdout=subprocess.DEVNULL, stderr=None if _DEBUG in os.environ else subprocess.DEVNULL,
@@ -278,6 +281,10 @@ class _Pool:
                 self._hand_out()
                 self._collect(self._wait())
                 self._stop_overdue()
+        except BaseException:
+            for worker in self.workers:  # interrupted: no document is waited for
+                worker.kill()
+            raise
         finally:
             for worker in self.workers:  # all at once: each exit takes a moment
                 worker.ask_to_stop()
@@ -426,11 +433,39 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     return report if rules is None else select_rules(report, rules)
 
 
+class _OutOfTime(BaseException):
+    """The alarm rang: a BaseException, so a renderer's broad ``except Exception`` cannot swallow it."""
+
+
+def _alarm(signal_number: int, frame: object) -> None:
+    raise _OutOfTime
+
+
+def _references_within(kit: Kit, seconds: float) -> Any:
+    """The detector's references for ``kit``, built within ``seconds`` (the per-document time limit).
+
+    The limit needs SIGALRM, so it applies when scanning from the main thread (as the command
+    line does); the kit's own bound on its expanded size limits the work everywhere.
+    """
+    from .detect import build_references
+
+    if threading.current_thread() is not threading.main_thread():
+        return build_references(kit)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return build_references(kit)
+    except _OutOfTime:
+        raise KitError(f"{kit.root}: drawing the kit's artwork for the detector took longer than the {seconds:g} s "
+                       "limit; simplify the artwork (fewer shapes and <use> references), or raise --timeout.") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_register: Register,
                     when: datetime.date, workers: int, password: str | None, limits: Limits,
                     progress: Progress | None, thumbnails: bool) -> ScanReport:
-    from .detect import build_references
-
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
@@ -453,7 +488,7 @@ def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_regi
     if runnable:
         def make_setup(single_threaded: bool) -> _Setup:
             return _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
-                          thumbnails=thumbnails, references=build_references(chosen_kit),
+                          thumbnails=thumbnails, references=_references_within(chosen_kit, limits.max_seconds),
                           single_threaded=single_threaded)
 
         _Pool(make_setup, workers, limits, results, done).run(runnable)
