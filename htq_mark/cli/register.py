@@ -94,7 +94,7 @@ def validate(file: str, output_format: str) -> None:
 @click.option("--register", "register_path", metavar="FILE", default=None, help=_REGISTER_HELP)
 @click.option("--ofqual", "ofqual_path", metavar="FILE", default=None, help=_OFQUAL_HELP)
 @click.option("-o", "--output", metavar="FILE", default=None,
-              help="Write to FILE instead of standard output.")
+              help="Write to FILE instead of standard output (- is standard output).")
 @click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
 def export(output_format: str, register_path: str | None, ofqual_path: str | None,
            output: str | None, force: bool) -> None:
@@ -104,14 +104,13 @@ def export(output_format: str, register_path: str | None, ofqual_path: str | Non
     fmt: ExportFormat = "csv" if output_format == "csv" else "json"
     with library_errors():
         register = _effective_register(register_path, ofqual_path)
-        if output is not None:
+        if output is not None and output != "-":
             written = write_register(register, output, fmt, force=force)
             say(f"wrote {written} ({len(register)} records)", err=True)
             return
         data = export_register(register, fmt)
-    stream = sys.stdout.buffer
-    stream.write(data)
-    stream.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 COMMANDS: list[click.Command] = [register_group]
