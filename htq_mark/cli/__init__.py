@@ -24,6 +24,7 @@ Exit status:
   2  usage error, unusable kit or register, or output exists (use --force)
   3  an input could not be read; the report is incomplete
   4  internal error
+  130, 143  stopped by Ctrl-C or SIGTERM
 """
 
 
