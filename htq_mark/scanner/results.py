@@ -35,8 +35,9 @@ REGISTER_KEYS = ("source", "sha256", "as_of", "qualifications")
 Severity = Literal["error", "warning", "info"]
 BBox = tuple[float, float, float, float]
 MarkSource = Literal["image-xobject", "vector", "raster"]
-DocumentType = Literal["pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp", "unknown"]
-ErrorCode = Literal["unreadable", "encrypted", "unsupported", "too-large", "timeout"]
+DocumentType = Literal["pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp", "web", "unknown"]
+ErrorCode = Literal["unreadable", "encrypted", "unsupported", "too-large", "timeout", "blocked"]
+PageUnit = Literal["pt", "px", "css-px"]
 
 #: Every rule the scanner reports, with its default severity and a one-line meaning.
 RULES: Mapping[str, tuple[str, str]] = {
@@ -51,6 +52,7 @@ RULES: Mapping[str, tuple[str, str]] = {
     "altered-artwork": ("error", "The mark differs from the approved artwork."),
     "no-qualification": ("warning", "A page shows the mark but names no qualification entitled to it."),
     "not-entitled": ("error", "The document shows the mark or claims HTQ status for a qualification that is not entitled."),
+    "missing-alt-text": ("info", "A web page shows the mark in an element without an accessible name."),
 }
 
 
@@ -64,12 +66,12 @@ def _bbox(box: BBox | None) -> list[float] | None:
 
 @dataclass(frozen=True)
 class PageInfo:
-    """A page's size in its own unit: ``pt`` for PDF pages, ``px`` for images."""
+    """A page's size in its own unit: ``pt`` for PDF pages, ``px`` for images, ``css-px`` for web viewports."""
 
     number: int
     width: float
     height: float
-    unit: Literal["pt", "px"]
+    unit: PageUnit
 
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "width": _round(self.width), "height": _round(self.height),
@@ -90,6 +92,10 @@ class Mark:
     rotation_deg: float
     aspect_ratio_error: float
     source: MarkSource
+    #: On web pages: a CSS selector of the element showing the mark (None when baked into a picture).
+    selector: str | None = None
+    #: On web pages: the URL of the image showing the mark, if it has one.
+    src: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "page": self.page, "bbox": _bbox(self.bbox), "variant": self.variant,
@@ -159,12 +165,20 @@ class DocumentResult:
     images: tuple[PageImage, ...] = ()
     notes: tuple[str, ...] = ()
     elapsed_s: float = 0.0
+    #: Web pages: the final URL after redirects (``path`` is the URL as given or found).
+    url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "sha256": self.sha256, "type": self.type, "status": self.status,
+        marks = [m.to_dict() for m in self.marks]
+        data = {"path": self.path, "sha256": self.sha256, "type": self.type, "status": self.status,
                 "error": None if self.error is None else self.error.to_dict(),
-                "pages": [p.to_dict() for p in self.pages], "marks": [m.to_dict() for m in self.marks],
+                "pages": [p.to_dict() for p in self.pages], "marks": marks,
                 "findings": [f.to_dict() for f in self.findings]}
+        if self.type == "web":  # web documents carry their final URL and each mark's element
+            data["url"] = self.url
+            for mark, shown in zip(self.marks, marks):
+                shown.update(selector=mark.selector, src=mark.src)
+        return data
 
     def count(self, severity: Severity) -> int:
         """How many findings have this severity."""
