@@ -51,6 +51,7 @@ _ERROR_CODES: Mapping[str, str] = {
     "unsupported": "The file is in a format the scanner does not read.",
     "too-large": "The document exceeds a size, page, pixel or nesting limit.",
     "timeout": "The document took longer than the per-document time limit.",
+    "blocked": "The web address was not fetched: robots.txt disallows it, or it is a private address.",
     "partly-read": "Part of the document could not be read; the rest was scanned.",
 }
 

@@ -21,6 +21,7 @@ __all__ = [
     "Mark",
     "PageImage",
     "PageInfo",
+    "PageUnit",
     "REGISTER_KEYS",
     "RULES",
     "SCHEMA_ID",
