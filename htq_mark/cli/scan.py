@@ -66,9 +66,22 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
     return settings
 
 
+class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """An existing file or folder, or an http(s) address."""
+
+    name = "path_or_url"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from ..web.crawl import is_web_address
+
+        if is_web_address(value):
+            return str(value)
+        checked = click.Path(exists=True, dir_okay=True, file_okay=True, path_type=str)
+        return str(checked.convert(value, param, ctx))  # type: ignore[arg-type]
+
+
 @click.command("scan")
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...",
-                type=click.Path(exists=True, dir_okay=True, file_okay=True, path_type=str))
+@click.argument("paths", nargs=-1, required=False, metavar="PATH|URL...", type=_PathOrUrl())
 @click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif"]),
               default="text", show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
@@ -94,14 +107,36 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
               help="Set any other per-document limit, e.g. --limit max_frames=500 (repeatable); "
                    "the names are those of htq_mark.scanner.Limits.")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@click.option("--urls", "url_list", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
+              metavar="FILE", help="Scan the web pages listed in FILE (one URL a line).")
+@click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
+              help="Scan the pages a sitemap (or sitemap index) lists (repeatable).")
+@click.option("--crawl", "follow", is_flag=True,
+              help="Follow same-site links from the pages given, breadth first; linked PDFs and images are "
+                   "scanned too.")
+@click.option("--max-crawl-pages", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
+              help="Most web pages and linked documents a crawl scans.")
+@click.option("--max-depth", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Most links a crawl follows from a page given (default: no limit).")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Crawl only URLs matching this pattern, e.g. '*/courses/*' (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Never crawl URLs matching this pattern (repeatable).")
+@click.option("--delay", type=click.FloatRange(min=0, max=600), default=1.0, show_default=True, metavar="S",
+              help="Seconds between two requests to the same web host.")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch private and loopback addresses (link-local ones never are).")
 def scan_command(paths: tuple[str, ...], report_format: str, output: str | None, register_path: str | None,
                  on: datetime.datetime | None, fail_on: str, jobs: int | None, password: str | None,
                  kit_path: str | None, timeout: float | None, max_pages: int | None, max_pixels: int | None,
-                 limit_settings: dict[str, float], force: bool) -> None:
+                 limit_settings: dict[str, float], force: bool, url_list: str | None, sitemaps: tuple[str, ...],
+                 follow: bool, max_crawl_pages: int, max_depth: int | None, include: tuple[str, ...],
+                 exclude: tuple[str, ...], delay: float, allow_private: bool) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
     PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, or a folder searched
-    recursively. The report goes to standard output (text by default) or to
+    recursively. URL is a web page, rendered in headless Chromium at a desktop
+    and a mobile width (needs the Debian packages chromium and chromium-driver).
+    The report goes to standard output (text by default) or to
     -o FILE. Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error,
     3 an input could not be read (wins over 1), 4 internal error.
     """
@@ -110,8 +145,15 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
     from ..kit import load_kit
     from ..register import configured_register
     from ..scanner import DEFAULT_LIMITS, scan
+    from ..web import CrawlOptions, WebOptions, read_url_list
 
+    if not paths and url_list is None and not sitemaps:
+        raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or --sitemap URL.")
     with library_errors():
+        urls = read_url_list(url_list) if url_list is not None else []
+        web = WebOptions(allow_private=allow_private, delay=delay)
+        crawl = CrawlOptions(follow=follow, max_pages=max_crawl_pages, max_depth=max_depth, include=include,
+                             exclude=exclude)
         if output is not None:
             check_writable(output, force=force)
         kit = load_kit(kit_path)
@@ -120,9 +162,9 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
             max_seconds=timeout, max_pages=max_pages, max_pixels_per_page=max_pixels)
         progress = _Progress() if sys.stderr.isatty() else None
         try:
-            report = scan(list(paths), register=register, on=on.date() if on else None, kit=kit, jobs=jobs,
+            report = scan([*paths, *urls], register=register, on=on.date() if on else None, kit=kit, jobs=jobs,
                           password=password, limits=limits, progress=progress,
-                          thumbnails=report_format == "html")
+                          thumbnails=report_format == "html", web=web, crawl=crawl, sitemaps=sitemaps)
         finally:
             if progress is not None:
                 progress.close()

@@ -75,8 +75,10 @@ def artifact_uri(path: str) -> str:
 
     Every character that is not plainly safe is percent-encoded (``:`` too, so a
     relative name can never read as a URI scheme); a file name that is not valid
-    UTF-8 is encoded byte for byte.
+    UTF-8 is encoded byte for byte. A web page's URL is its own URI.
     """
+    if path[:8].lower().startswith(("http://", "https://")):
+        return quote(path, safe=":/?#[]@!$&'()*+,;=%~", errors="surrogateescape")
     encoded = quote(path, safe="/", errors="surrogateescape")
     return f"file://{encoded}" if path.startswith("/") else encoded
 

@@ -36,6 +36,7 @@ from .results import DocumentError, DocumentResult, ScanReport
 if TYPE_CHECKING:
     from ..kit import Kit
     from ..register import Register
+    from ..web import CrawlOptions, WebOptions
 
 __all__ = ["Progress", "default_jobs", "scan"]
 
@@ -303,16 +304,22 @@ def _register_summary(register: Register) -> dict[str, Any]:
 def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None = None,
          on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
-         thumbnails: bool = False) -> ScanReport:
-    """Scan files and folders (searched recursively) and report every mark and misuse.
+         thumbnails: bool = False, web: WebOptions | None = None, crawl: CrawlOptions | None = None,
+         sitemaps: Sequence[str] = ()) -> ScanReport:
+    """Scan files, folders (searched recursively) and web pages, and report every mark and misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
-    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. Documents that
-    cannot be read are in the report with status ``error``; only bad arguments
-    raise.
+    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. An ``http`` or
+    ``https`` address among ``paths`` is a web page, rendered in headless
+    Chromium (see :mod:`htq_mark.web`); ``web`` says how pages are fetched,
+    ``crawl`` how far links are followed, ``sitemaps`` lists sitemap URLs whose
+    pages are scanned too. Web documents follow the files in the report.
+    Documents that cannot be read are in the report with status ``error``; only
+    bad arguments (and a missing Chromium when there are web pages) raise.
     """
     from ..kit import load_kit
     from ..register import default_register
+    from ..web.crawl import is_web_address  # the web package imports the scanner's modules
     from .detect import build_references
     from .document import _as_date
 
@@ -322,7 +329,9 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
     chosen_kit = kit if kit is not None else load_kit()
     chosen_register = register if register is not None else default_register()
     when = _as_date(on)
-    documents = expand_paths(paths)
+    given = list(paths)
+    urls = [str(p) for p in given if is_web_address(p)]
+    documents = expand_paths(p for p in given if not is_web_address(p))
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
@@ -347,8 +356,16 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
                           single_threaded=single_threaded)
 
         _Pool(make_setup, workers, limits, results, done).run(runnable)
+    pages: list[DocumentResult] = []
+    if urls or sitemaps:
+        from ..web import scan_web
+
+        pages = scan_web(urls, sitemaps=sitemaps, kit=chosen_kit, register=chosen_register, on=when, limits=limits,
+                         options=web, crawl_options=crawl, thumbnails=thumbnails,
+                         progress=None if progress is None else
+                         (lambda done, known, url: progress(len(documents) + done, len(documents) + known, url)))
     return ScanReport(
         generator_version=__version__, on_date=when.isoformat(), kit=chosen_kit.describe(),
         register=_register_summary(chosen_register),
-        documents=tuple(r for r in results if r is not None),
+        documents=(*(r for r in results if r is not None), *pages),
         scanned_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))

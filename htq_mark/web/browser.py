@@ -76,6 +76,8 @@ class Rendering:
     height: int
     facts: PageFacts
     notes: tuple[str, ...]
+    #: Where the page tried to go by itself (meta refresh, script); not followed while rendering.
+    navigations: tuple[str, ...] = ()
 
 
 def find_chromium() -> str | None:
@@ -108,6 +110,31 @@ class _Budget:
     over: str | None = None
 
 
+# Playwright's synchronous driver runs one per thread: browsers in the same thread share it.
+_drivers: dict[int, list[Any]] = {}
+
+
+def _acquire_driver(start: Any) -> Any:
+    entry = _drivers.get(threading.get_ident())
+    if entry is None:
+        entry = _drivers[threading.get_ident()] = [start().start(), 0]
+    entry[1] += 1
+    return entry[0]
+
+
+def _release_driver() -> None:
+    entry = _drivers.get(threading.get_ident())
+    if entry is None:
+        return
+    entry[1] -= 1
+    if entry[1] <= 0:
+        del _drivers[threading.get_ident()]
+        try:
+            entry[0].stop()
+        except Exception:  # noqa: BLE001 - the driver may already be gone
+            pass
+
+
 class Browser:
     """A headless Chromium started on first use and restarted after it is killed."""
 
@@ -135,7 +162,7 @@ class Browser:
         except ImportError:
             raise BrowserUnavailableError(INSTALL_HINT + "; the playwright package is not installed.") from None
         if self._playwright is None:
-            self._playwright = sync_playwright().start()
+            self._playwright = _acquire_driver(sync_playwright)
         try:
             self._browser = self._playwright.chromium.launch(
                 executable_path=executable, headless=True, args=[*_FLAGS, self._marker],
@@ -170,10 +197,7 @@ class Browser:
             self.kill()
         self._browser = None
         if self._playwright is not None:
-            try:
-                self._playwright.stop()
-            except Exception:  # noqa: BLE001 - the driver may already be gone
-                pass
+            _release_driver()
             self._playwright = None
 
     def render(self, url: str, body: bytes, content_type: str, viewport: Viewport, limits: Limits, *,
@@ -262,7 +286,8 @@ class Browser:
         notes = [f"{viewport.name}: refused {item}" for item in budget.refused[:10]]
         notes += [f"{viewport.name}: the page tried to go to {target}; it was not followed"
                   for target in budget.navigations[:3]]
-        return Rendering(viewport=viewport, rgb=rgb, height=height, facts=page_facts(raw), notes=tuple(notes))
+        return Rendering(viewport=viewport, rgb=rgb, height=height, facts=page_facts(raw), notes=tuple(notes),
+                         navigations=tuple(dict.fromkeys(budget.navigations))[:10])
 
 
 def _user_agent(browser: Any) -> str:

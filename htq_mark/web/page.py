@@ -168,7 +168,7 @@ class WebScanner:
                                                 allow_private=self.options.allow_private)
                 self._judge(number, rendering, out)
                 if number == 1:
-                    links = list(rendering.facts.links)
+                    links = [*rendering.navigations, *rendering.facts.links]
         except InputError as exc:
             return PageScan(DocumentResult(
                 path=shown, sha256=sha256, type="web", status="error",
