@@ -49,6 +49,8 @@ _MAX_ELEMENTS = 3000
 _MAX_LINKS = 5000
 _MAX_TEXT = 1_000_000
 _SCROLL_STEP_MS = 60
+# Past the page time plus this, the browser is killed (a blocked page answers no call).
+_WATCHDOG_GRACE_S = 3.0
 _MAX_SCROLL_STEPS = 60
 
 
@@ -212,7 +214,7 @@ class Browser:
             timed_out.set()
             self.kill()
 
-        watchdog = threading.Timer(limits.max_page_seconds + 5.0, overdue)
+        watchdog = threading.Timer(limits.max_page_seconds + _WATCHDOG_GRACE_S, overdue)
         watchdog.daemon = True
         watchdog.start()
         try:
@@ -336,7 +338,10 @@ def _guard(route: Any, request: Any, page: Any, budget: _Budget) -> None:
             _fulfil(route, budget)
             return
         budget.navigations.append(url)
-        _abort(route)
+        try:  # "No Content" leaves the page as it is; an aborted navigation would show an error page
+            route.fulfill(status=204, body=b"")
+        except Exception:  # noqa: BLE001 - the page may be gone
+            pass
         return
     budget.requests += 1
     if budget.requests > budget.max_requests:
