@@ -7,7 +7,8 @@ scan documents for misuse::
     kit = htq_mark.load_kit()
     asset = htq_mark.generate(variant="colour", format="png", width="300px")
     decision = htq_mark.default_register().check("603/7595/4", on=datetime.date.today())
-    report = htq_mark.scan(["prospectus.pdf"])
+    report = htq_mark.scan(["prospectus.pdf", "https://www.example-college.ac.uk/courses/htq"])
+    page = htq_mark.scan_url("https://www.example-college.ac.uk/courses/htq")
 
 Names are imported on first use, so ``import htq_mark`` stays light.
 """
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .errors import (
     BelowMinimumSizeError,
+    BlockedError,
+    BrowserUnavailableError,
     EncryptedDocumentError,
     HtqMarkError,
     InputError,
@@ -58,6 +61,7 @@ if TYPE_CHECKING:
         scan,
         scan_document,
     )
+    from .web import CrawlOptions, WebOptions, scan_url
 
 # Public name -> the module that defines it; imported on first access.
 _LAZY = {
@@ -81,11 +85,16 @@ _LAZY = {
     "ScanReport": "htq_mark.scanner",
     "scan": "htq_mark.scanner",
     "scan_document": "htq_mark.scanner",
+    "CrawlOptions": "htq_mark.web",
+    "WebOptions": "htq_mark.web",
+    "scan_url": "htq_mark.web",
 }
 
 __all__ = sorted([
     "__version__",
     "BelowMinimumSizeError",
+    "BlockedError",
+    "BrowserUnavailableError",
     "EncryptedDocumentError",
     "HtqMarkError",
     "InputError",
@@ -107,7 +116,7 @@ __all__ = sorted([
 
 
 # Subpackages reachable as attributes (``htq_mark.reports.html.render``) without an import.
-_SUBPACKAGES = ("generator", "kit", "register", "reports", "scanner")
+_SUBPACKAGES = ("generator", "kit", "register", "reports", "scanner", "web")
 
 
 def __getattr__(name: str) -> Any:

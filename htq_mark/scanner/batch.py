@@ -332,6 +332,10 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
     given = list(paths)
     urls = [str(p) for p in given if is_web_address(p)]
     documents = expand_paths(p for p in given if not is_web_address(p))
+    if urls or sitemaps:
+        from ..web import Browser
+
+        Browser().require()  # a missing Chromium is reported before any file is scanned
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 

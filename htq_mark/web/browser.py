@@ -152,17 +152,24 @@ class Browser:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _start(self) -> Any:
-        if self._browser is not None:
-            return self._browser
+    def require(self) -> str:
+        """The Chromium executable, after checking that it and Playwright are installed (nothing is started)."""
         executable = self.executable or find_chromium()
         if executable is None:
             raise BrowserUnavailableError(INSTALL_HINT + "; Chromium was not found.")
         try:
-            from playwright.sync_api import Error as PlaywrightError
-            from playwright.sync_api import sync_playwright
+            import playwright.sync_api  # noqa: F401 - only whether it is there
         except ImportError:
             raise BrowserUnavailableError(INSTALL_HINT + "; the playwright package is not installed.") from None
+        return executable
+
+    def _start(self) -> Any:
+        if self._browser is not None:
+            return self._browser
+        executable = self.require()
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+
         if self._playwright is None:
             self._playwright = _acquire_driver(sync_playwright)
         try:
