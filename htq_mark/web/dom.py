@@ -122,6 +122,8 @@ async ({maxElements, maxLinks, maxText}) => {
     found.push({
       kind, src, selector: selectorOf(el),
       box: [r.left + sx, r.top + sy, r.right + sx, r.bottom + sy],
+      layout: [el.offsetWidth === undefined ? r.width : el.offsetWidth,
+               el.offsetHeight === undefined ? r.height : el.offsetHeight],
       visible: visibleBox(el, r),
       natural, accessibleName: accessibleName(el),
       decorative: el.getAttribute('alt') === '' || el.getAttribute('role') === 'presentation' || el.getAttribute('aria-hidden') === 'true',
@@ -151,6 +153,8 @@ class PageElement:
     selector: str
     box: tuple[float, float, float, float]
     visible: tuple[float, float, float, float]
+    #: Width and height as laid out, before CSS transforms (which turn or scale ``box``).
+    layout: tuple[float, float]
     natural: tuple[float, float]
     accessible_name: str
     decorative: bool
@@ -189,6 +193,7 @@ def page_facts(raw: Mapping[str, Any]) -> PageFacts:
     elements = tuple(
         PageElement(kind=str(e["kind"]), src=e.get("src") or None, selector=str(e["selector"]),
                     box=_box(e["box"]), visible=_box(e["visible"]),
+                    layout=(float(e["layout"][0] or 0), float(e["layout"][1] or 0)),
                     natural=(float(e["natural"][0] or 0), float(e["natural"][1] or 0)),
                     accessible_name=str(e.get("accessibleName") or ""), decorative=bool(e.get("decorative")),
                     transform=str(e.get("transform") or "none"), filter=str(e.get("filter") or "none"),

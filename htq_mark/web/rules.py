@@ -8,6 +8,8 @@ viewport's device pixel ratio (below half of them: an error).
 
 from __future__ import annotations
 
+import math
+import re
 from typing import TYPE_CHECKING
 
 from ..scanner.results import Finding
@@ -21,6 +23,7 @@ __all__ = ["check_web_mark"]
 
 #: A raster mark with fewer intrinsic pixels than this share of the device pixels it covers is an error.
 _LOW_RESOLUTION_ERROR_RATIO = 0.5
+_MATRIX = re.compile(r"matrix\(([^)]*)\)")
 
 
 def _missing_alt(facts: MarkFacts, element: PageElement, spec: Spec) -> list[Finding]:
@@ -36,9 +39,19 @@ def _missing_alt(facts: MarkFacts, element: PageElement, spec: Spec) -> list[Fin
                     {"selector": element.selector, "decorative": element.decorative})]
 
 
+def shown_width_of(element: PageElement) -> float:
+    """The element's width on screen along its own top edge: its layout width times any CSS scale."""
+    width = element.layout[0] or (element.box[2] - element.box[0])
+    matrix = _MATRIX.match(element.transform)
+    if matrix:
+        a, b = (float(v) for v in matrix.group(1).split(",")[:2])
+        width *= math.hypot(a, b)
+    return width
+
+
 def _low_resolution(facts: MarkFacts, element: PageElement, dpr: float, spec: Spec) -> list[Finding]:
     natural_width = element.natural[0]
-    shown_width = element.box[2] - element.box[0]
+    shown_width = shown_width_of(element)
     if element.kind == "svg" or (element.src or "").lower().split("?")[0].endswith(".svg") \
             or natural_width <= 0 or shown_width <= 0 or facts.mark.source == "vector":
         return []
