@@ -18,12 +18,11 @@ import signal
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import (
-    BlockedError,
     BrowserUnavailableError,
     HtqMarkError,
     LimitExceededError,
@@ -31,7 +30,7 @@ from ..errors import (
     UnreadableFileError,
 )
 from ..scanner.limits import Limits
-from .addresses import resolve
+from .proxy import GuardProxy
 from .dom import COLLECT_SCRIPT, SETTLE_SCRIPT, USER_AGENT_SUFFIX, PageFacts, page_facts
 
 __all__ = ["Browser", "INSTALL_HINT", "Rendering", "Viewport", "VIEWPORTS", "find_chromium"]
@@ -98,7 +97,6 @@ def find_chromium() -> str | None:
 class _Budget:
     """What one render may still do, and what it tried that was refused."""
 
-    allow_private: bool
     max_requests: int
     max_bytes: int
     main_url: str
@@ -107,7 +105,6 @@ class _Budget:
     requests: int = 0
     bytes: int = 0
     served_main: bool = False
-    refused: list[str] = field(default_factory=list)
     navigations: list[str] = field(default_factory=list)
     over: str | None = None
 
@@ -144,6 +141,7 @@ class Browser:
         self.executable = executable
         self._playwright: Any = None
         self._browser: Any = None
+        self._proxy: GuardProxy | None = None
         self._marker = f"--htq-mark-instance={uuid.uuid4().hex}"
 
     def __enter__(self) -> Browser:
@@ -172,9 +170,14 @@ class Browser:
 
         if self._playwright is None:
             self._playwright = _acquire_driver(sync_playwright)
+        if self._proxy is None:
+            self._proxy = GuardProxy(allow_private=False)
         try:
             self._browser = self._playwright.chromium.launch(
-                executable_path=executable, headless=True, args=[*_FLAGS, self._marker],
+                executable_path=executable, headless=True,
+                # Everything, loopback included, goes through the guarding proxy.
+                args=[*_FLAGS, self._marker, f"--proxy-server={self._proxy.address}",
+                      "--proxy-bypass-list=<-loopback>"],
                 handle_sigint=False, handle_sigterm=False, handle_sighup=False, timeout=60_000)
         except PlaywrightError as exc:
             raise BrowserUnavailableError(f"{INSTALL_HINT}; {executable} did not start "
@@ -205,6 +208,9 @@ class Browser:
         except Exception:  # noqa: BLE001 - a killed browser cannot be closed politely
             self.kill()
         self._browser = None
+        if self._proxy is not None:
+            self._proxy.close()
+            self._proxy = None
         if self._playwright is not None:
             _release_driver()
             self._playwright = None
@@ -213,7 +219,10 @@ class Browser:
                allow_private: bool) -> Rendering:
         """Render ``url`` (whose HTML ``body`` was already fetched) at ``viewport`` and capture it."""
         browser = self._start()
-        budget = _Budget(allow_private=allow_private, max_requests=limits.max_page_requests,
+        assert self._proxy is not None
+        self._proxy.allow_private = allow_private
+        self._proxy.take_refused()
+        budget = _Budget(max_requests=limits.max_page_requests,
                          max_bytes=limits.max_page_bytes, main_url=url, main_body=body, main_type=content_type)
         timed_out = threading.Event()
 
@@ -225,7 +234,9 @@ class Browser:
         watchdog.daemon = True
         watchdog.start()
         try:
-            return self._capture(browser, viewport, limits, budget)
+            rendering = self._capture(browser, viewport, limits, budget)
+            refused = [f"{viewport.name}: refused {item}" for item in self._proxy.take_refused()[:10]]
+            return replace(rendering, notes=(*rendering.notes, *refused))
         except HtqMarkError:
             raise
         except Exception as exc:  # noqa: BLE001 - Playwright's errors when the page or the browser fails
@@ -292,9 +303,8 @@ class Browser:
         if picture is None:
             raise UnreadableFileError(budget.main_url, "the browser's screenshot could not be read.")
         rgb = np.ascontiguousarray(picture[: max(1, height), : viewport.width, ::-1])
-        notes = [f"{viewport.name}: refused {item}" for item in budget.refused[:10]]
-        notes += [f"{viewport.name}: the page tried to go to {target}; it was not followed"
-                  for target in budget.navigations[:3]]
+        notes = [f"{viewport.name}: the page tried to go to {target}; it was not followed"
+                 for target in budget.navigations[:3]]
         return Rendering(viewport=viewport, rgb=rgb, height=height, facts=page_facts(raw), notes=tuple(notes),
                          navigations=tuple(dict.fromkeys(budget.navigations))[:10])
 
@@ -329,7 +339,7 @@ def _dismiss(dialog: Any) -> None:
 
 
 def _guard(route: Any, request: Any, page: Any, budget: _Budget) -> None:
-    """Let a request through only if it is safe and within the page's budget."""
+    """Serve the page itself, refuse navigations away, pop-ups and requests beyond the page's budget."""
     url = request.url
     try:
         own_page = request.frame.page == page
@@ -357,14 +367,7 @@ def _guard(route: Any, request: Any, page: Any, budget: _Budget) -> None:
                            "raise the limit with --limit max_page_requests=N.")
         _abort(route)
         return
-    try:
-        resolve(url, allow_private=budget.allow_private)
-    except (BlockedError, UnreadableFileError) as exc:
-        if len(budget.refused) < 50:
-            budget.refused.append(f"{url[:200]} ({exc.detail})" if isinstance(exc, BlockedError) else url[:200])
-        _abort(route)
-        return
-    try:
+    try:  # the guarding proxy checks the address (and every redirect hop) on the way out
         route.continue_()
     except Exception:  # noqa: BLE001 - the page may have gone while the request was checked
         pass

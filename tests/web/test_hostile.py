@@ -45,7 +45,8 @@ HOSTILE: dict[str, tuple[object, str | None]] = {
     "/not-html": (Reply(b"col,umn\n1,2\n", "text/csv"), "unreadable"),
     "/http-error": (Reply(b"gone", "text/html", 500), "unreadable"),
     "/metadata": (page('<img src="http://169.254.169.254/latest/meta-data/">'
-                       '<img src="file:///etc/passwd"><iframe src="file:///etc/hostname"></iframe>'), None),
+                       '<img src="file:///etc/passwd"><iframe src="file:///etc/hostname"></iframe>'
+                       '<img src="/to-metadata.png"><script>new WebSocket("ws://169.254.169.254/x")</script>'), None),
     "/meta-refresh": (page("", head='<meta http-equiv="refresh" content="0; url=/meta-refresh-2">'), None),
     "/meta-refresh-2": (page("", head='<meta http-equiv="refresh" content="0; url=/meta-refresh">'), None),
     "/too-many-requests": (page("".join(f'<img src="/img/{i}.png">' for i in range(200))), "too-large"),
@@ -56,6 +57,7 @@ HOSTILE: dict[str, tuple[object, str | None]] = {
 def site() -> Iterator[Site]:
     routes = {path: reply for path, (reply, _) in HOSTILE.items()}
     routes["/huge.png"] = Reply(_png_claiming(100_000, 100_000), "image/png")
+    routes["/to-metadata.png"] = Reply(b"", "image/png", 302, {"Location": "http://169.254.169.254/redirected"})
     routes["/ok"] = page('<p>fine</p><img src="/mark.png" style="width:300px" alt="HTQ">')
     routes["/mark.png"] = Reply(mark_png(), "image/png")
     routes["/many-links"] = page('<div style="height:200px;overflow:hidden">'
@@ -85,7 +87,10 @@ def test_hostile_page_ends_with_its_code_and_the_next_page_scans(hostile_scanner
 def test_local_files_and_metadata_are_never_requested(hostile_scanner: WebScanner, site: Site) -> None:
     result = hostile_scanner.scan(site.url("/metadata")).result
     refused = " ".join(result.notes)
-    assert "169.254.169.254" in refused and "link-local" in refused
+    assert "169.254.169.254/latest/meta-data" in refused and "link-local" in refused
+    assert "169.254.169.254/redirected" in refused  # a redirect hop is checked too
+    assert "169.254.169.254:" in refused  # the web socket's connection
+    assert "/etc/" not in "".join(site.requests)
 
 
 def test_meta_refresh_loop_ends_in_a_crawl(hostile_scanner: WebScanner, site: Site) -> None:
