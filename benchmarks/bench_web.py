@@ -30,7 +30,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.evaluate_web import serve_folder
+from benchmarks.evaluate_web import emit, serve_folder
 
 __all__ = ["baseline_seconds", "build_crawl_site", "htq_mark_seconds", "main", "tree_rss_bytes"]
 
@@ -162,10 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         crawl["per_page_ratio_to_baseline"] = round(crawl["per_page_s"] / (baseline / len(urls)), 2)
         crawl["memory_goal_mib"] = 2048
         result["crawl"] = crawl
-    text = json.dumps(result, indent=1)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
-    print(text)
+    emit(result, args.json)
     return 0
 
 

@@ -30,7 +30,7 @@ if __package__ in (None, ""):
 
 from benchmarks.evaluate import Prediction, Reported, score
 
-__all__ = ["main", "run_pages", "serve_folder"]
+__all__ = ["emit", "main", "run_pages", "serve_folder"]
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -88,11 +88,16 @@ def main(argv: list[str] | None = None) -> int:
             predictions = run_pages(base, labels["cases"], labels["on_date"])
         result = score(labels, predictions, with_rules=True)
         result["seconds"] = round(time.perf_counter() - started, 1)
-    text = json.dumps(result, indent=1)
-    if args.json:
-        args.json.write_text(text, encoding="utf-8")
-    print(text)
+    emit(result, args.json)
     return 0
+
+
+def emit(result: dict[str, Any], path: Path | None) -> None:
+    """Print ``result`` as JSON, and write it to ``path`` if given."""
+    text = json.dumps(result, indent=1)
+    if path is not None:
+        path.write_text(text, encoding="utf-8")
+    print(text)
 
 
 if __name__ == "__main__":

@@ -152,6 +152,8 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
         url, depth = queue.popleft()
         scanned = scanner.scan(url)
         results.append(scanned.result)
+        if depth == 0 and scanned.result.url:  # a start page that redirects to www. keeps its site
+            hosts.add((urlsplit(scanned.result.url).hostname or "").lower())
         if progress is not None:
             progress(len(results), len(results) + len(queue), url)
         if not options.follow or (options.max_depth is not None and depth >= options.max_depth):

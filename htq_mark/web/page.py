@@ -15,14 +15,14 @@ import datetime
 import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, UnreadableFileError
-from ..scanner.document import _as_date, _thumbnail, scan_document
+from ..scanner.document import _as_date, _Collected, _thumbnail, scan_document
 from ..scanner.limits import DEFAULT_LIMITS, Limits
 from ..scanner.pdf.geometry import area, bounds
-from ..scanner.results import DocumentError, DocumentResult, Finding, Mark, PageImage, PageInfo
+from ..scanner.results import DocumentError, DocumentResult, Mark, PageInfo
 from ..scanner.sniff import sniff
 from ..scanner.text import read_text_facts
 from .browser import VIEWPORTS, Browser, Rendering
@@ -49,6 +49,7 @@ _AGREE_STRETCH = 0.03
 # searched themselves, this many per viewport at most; a file "is" the mark when the mark spans this
 # share of its width.
 _MAX_PICTURES_FETCHED = 10
+_PICTURE_SECONDS = 10.0
 _FILE_IS_THE_MARK = 0.6
 _PICTURE_KINDS = ("img", "input", "object", "embed", "background")
 
@@ -59,15 +60,6 @@ class PageScan:
 
     result: DocumentResult
     links: tuple[str, ...] = ()
-
-
-@dataclass
-class _Collected:
-    pages: list[PageInfo] = field(default_factory=list)
-    marks: list[Mark] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    images: list[PageImage] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def _detect(rgb: Any, references: References, kit: Kit) -> list[Detection]:
@@ -198,7 +190,7 @@ class WebScanner:
             stretch = _dom_stretch(element) if element is not None else None
             if stretch is not None and abs(stretch - aspect) <= _AGREE_STRETCH:
                 aspect = stretch
-            mark = Mark(id=f"m{len(out.marks) + 1}", page=number, bbox=box, variant=detection.variant,
+            mark = Mark(id=out.next_mark_id(), page=number, bbox=box, variant=detection.variant,
                         confidence=float(detection.confidence), width_mm=None, width_px=float(detection.width_px),
                         rotation_deg=float(detection.rotation_deg), aspect_ratio_error=aspect,
                         source=_source(element),  # type: ignore[arg-type]
@@ -270,7 +262,8 @@ class WebScanner:
 
         self._pictures[src] = None
         try:
-            answer = self.session.fetch(src, deadline=time.monotonic() + self.limits.max_page_seconds,
+            answer = self.session.fetch(src, deadline=time.monotonic() + min(_PICTURE_SECONDS,
+                                                                              self.limits.max_page_seconds),
                                         max_bytes=self.limits.max_page_bytes, accept="image/*")
             kind = sniff(answer.body[:1024])
             if kind in ("unknown", "pdf"):
