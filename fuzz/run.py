@@ -293,7 +293,7 @@ def replay(path: Path, timeout: float) -> int:
     result = scan_document(path, on=SCAN_DATE, limits=Limits(max_seconds=timeout))
     print(json.dumps(result.to_dict(), indent=2))
     for note in result.notes:
-        print(f"note: {note}")
+        print(f"note: {note.code}: {note.message}")
     return 0
 
 

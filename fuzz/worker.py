@@ -112,7 +112,7 @@ def judge(index: int, result: Any, name: str, elapsed: float, hidden: list[str])
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     outcome = "ok" if result.status == "ok" else (result.error.code if result.error else "missing-error")
     problem = None
-    detail = "; ".join(result.notes[:3]) if result.status == "ok" else (result.error.message if result.error else "")
+    detail = "; ".join(note.message for note in result.notes[:3]) if result.status == "ok" else (result.error.message if result.error else "")
     if hidden:
         problem, detail = "internal-error", hidden[0]
     elif result.status == "error":

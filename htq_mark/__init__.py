@@ -23,6 +23,7 @@ from .errors import (
     BelowMinimumSizeError,
     BlockedError,
     BrowserUnavailableError,
+    ConfigError,
     EncryptedDocumentError,
     HtqMarkError,
     InputError,
@@ -33,6 +34,7 @@ from .errors import (
     RegisterError,
     RegisterProblem,
     RegisterValidationError,
+    ReportFileError,
     ScanTimeoutError,
     SpecError,
     UnreadableFileError,
@@ -41,27 +43,39 @@ from .errors import (
     UsageError,
 )
 
-if TYPE_CHECKING:
-    from .generator import GeneratedAsset, PackResult, generate, pack
-    from .kit import Kit, Spec, load_kit
-    from .register import (
-        Entitlement,
-        QualificationRecord,
-        Reason,
-        Register,
-        default_register,
-        load_register,
-        normalise_qualification_id,
-    )
-    from .scanner import (
-        DocumentResult,
-        Finding,
-        Mark,
-        ScanReport,
-        scan,
-        scan_document,
-    )
-    from .web import CrawlOptions, WebOptions, scan_url
+if TYPE_CHECKING:  # explicit re-exports, so type checkers see what __getattr__ gives
+    from .generator import GeneratedAsset as GeneratedAsset
+    from .generator import PackResult as PackResult
+    from .generator import generate as generate
+    from .generator import pack as pack
+    from .kit import Kit as Kit
+    from .kit import Spec as Spec
+    from .kit import load_kit as load_kit
+    from .register import Entitlement as Entitlement
+    from .register import QualificationRecord as QualificationRecord
+    from .register import Reason as Reason
+    from .register import Register as Register
+    from .register import default_register as default_register
+    from .register import load_register as load_register
+    from .register import normalise_qualification_id as normalise_qualification_id
+    from .reports import load_report as load_report
+    from .scanner import DocumentResult as DocumentResult
+    from .scanner import Finding as Finding
+    from .scanner import Mark as Mark
+    from .scanner import Note as Note
+    from .scanner import RuleSelection as RuleSelection
+    from .scanner import ScanReport as ScanReport
+    from .scanner import scan as scan
+    from .scanner import scan_document as scan_document
+    from .web import CrawlOptions as CrawlOptions
+    from .web import WebOptions as WebOptions
+    from .web import scan_url as scan_url
+    from . import generator as generator
+    from . import kit as kit
+    from . import register as register
+    from . import reports as reports
+    from . import scanner as scanner
+    from . import web as web
 
 # Public name -> the module that defines it; imported on first access.
 _LAZY = {
@@ -79,9 +93,12 @@ _LAZY = {
     "default_register": "htq_mark.register",
     "load_register": "htq_mark.register",
     "normalise_qualification_id": "htq_mark.register",
+    "load_report": "htq_mark.reports",
     "DocumentResult": "htq_mark.scanner",
     "Finding": "htq_mark.scanner",
     "Mark": "htq_mark.scanner",
+    "Note": "htq_mark.scanner",
+    "RuleSelection": "htq_mark.scanner",
     "ScanReport": "htq_mark.scanner",
     "scan": "htq_mark.scanner",
     "scan_document": "htq_mark.scanner",
@@ -90,36 +107,63 @@ _LAZY = {
     "scan_url": "htq_mark.web",
 }
 
-__all__ = sorted([
-    "__version__",
+__all__ = [
     "BelowMinimumSizeError",
     "BlockedError",
     "BrowserUnavailableError",
+    "ConfigError",
+    "CrawlOptions",
+    "DocumentResult",
     "EncryptedDocumentError",
+    "Entitlement",
+    "Finding",
+    "GeneratedAsset",
     "HtqMarkError",
     "InputError",
+    "Kit",
     "KitError",
     "LimitExceededError",
+    "Mark",
     "NotEntitledError",
+    "Note",
     "OutputExistsError",
+    "PackResult",
+    "QualificationRecord",
+    "Reason",
+    "Register",
     "RegisterError",
     "RegisterProblem",
     "RegisterValidationError",
+    "ReportFileError",
+    "RuleSelection",
+    "ScanReport",
     "ScanTimeoutError",
+    "Spec",
     "SpecError",
     "UnreadableFileError",
     "UnsafeArtworkError",
     "UnsupportedFormatError",
     "UsageError",
-    *_LAZY,
-])
+    "WebOptions",
+    "__version__",
+    "default_register",
+    "generate",
+    "load_kit",
+    "load_register",
+    "load_report",
+    "normalise_qualification_id",
+    "pack",
+    "scan",
+    "scan_document",
+    "scan_url",
+]
 
 
 # Subpackages reachable as attributes (``htq_mark.reports.html.render``) without an import.
 _SUBPACKAGES = ("generator", "kit", "register", "reports", "scanner", "web")
 
 
-def __getattr__(name: str) -> Any:
+def _lazy_attribute(name: str) -> Any:
     if name in _SUBPACKAGES:
         return importlib.import_module(f"{__name__}.{name}")
     try:
@@ -129,6 +173,11 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+# Hidden from type checkers, which then see only the names imported above, not "any name at all".
+if not TYPE_CHECKING:
+    __getattr__ = _lazy_attribute
 
 
 def __dir__() -> list[str]:

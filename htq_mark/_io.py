@@ -2,48 +2,142 @@
 
 Files are written to a temporary file in the same folder and renamed into place,
 so a reader never sees half a file and an error leaves nothing behind. An
-existing file is kept unless ``force`` is true.
+existing file is kept unless ``force`` is true, and only a regular file is ever
+replaced (never a device, FIFO or socket). A new file gets the mode the umask
+allows; a replaced one keeps its mode. Inside an output folder nothing is
+written through a symbolic link.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import HtqMarkError, OutputExistsError
 
-__all__ = ["check_writable", "write_atomic"]
+__all__ = ["check_writable", "file_mode", "folder_mode", "path_inside", "read_limited", "write_atomic",
+           "write_or_fall_back"]
+
+# Temporary names keep this much of the target's name, so a name near the file system's limit
+# still leaves room for the temporary file's prefix and suffix.
+_TEMP_NAME_KEPT = 64
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode(target: Path) -> int:
+    """The mode a written ``target`` gets: an existing file's own, else 0666 less the umask."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _check_target(target: Path, force: bool) -> tuple[Path, Path]:
+    """``target`` and its folder, if it may be written (the folder exists; no special file)."""
+    try:
+        mode: int | None = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise HtqMarkError(f"{target}: cannot be used as an output ({exc.strerror}); "
+                           "choose another output path.") from exc
+    if mode is not None:
+        if stat.S_ISDIR(mode):
+            raise HtqMarkError(f"{target}: is a folder; give a file name to write to.")
+        if not stat.S_ISREG(mode):
+            raise HtqMarkError(f"{target}: is not a regular file (it is a device, FIFO or socket); outputs may "
+                               "only replace regular files. Give a file path, or -o - for standard output.")
+        if not force:
+            raise OutputExistsError(str(target))
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise HtqMarkError(f"{target}: the folder {parent} does not exist; create it first.")
+    return target, parent
 
 
 def check_writable(path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Return ``path`` as a Path if it may be written, or raise.
 
     Raises :class:`OutputExistsError` when the file exists and ``force`` is false,
-    and :class:`HtqMarkError` when its folder does not exist or it is a folder.
+    and :class:`HtqMarkError` when its folder does not exist or cannot be written
+    to, the name is too long, or it is a folder, device, FIFO or socket.
     """
-    target = Path(path)
-    if target.is_dir():
-        raise HtqMarkError(f"{target}: is a folder; give a file name to write to.")
-    if target.exists() and not force:
-        raise OutputExistsError(str(target))
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise HtqMarkError(f"{target}: the folder {parent} does not exist; create it first.")
+    target, parent = _check_target(Path(path), force)
+    try:
+        longest = os.pathconf(parent, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        longest = 255
+    if len(os.fsencode(target.name)) > longest:
+        raise HtqMarkError(f"{target}: the file name is longer than the {longest} bytes the folder allows; "
+                           "choose a shorter name.")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".htq-mark.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise HtqMarkError(f"{target}: the folder {parent} cannot be written to ({exc.strerror}); "
+                           "choose another output path or check its permissions.") from exc
+    os.close(fd)
+    os.unlink(probe)
     return target
+
+
+def folder_mode() -> int:
+    """The mode a new folder gets: 0777 less the umask."""
+    return 0o777 & ~_umask()
+
+
+def path_inside(root: Path, parts: list[str]) -> Path:
+    """``root`` joined with ``parts`` (the last a file name), creating the folders between.
+
+    Raises :class:`HtqMarkError` when any part is a symbolic link (or a folder
+    part is not a folder), so nothing is written outside ``root``.
+    """
+    path = root
+    for index, part in enumerate(parts):
+        path = path / part
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            if index < len(parts) - 1:
+                path.mkdir()
+            continue
+        if stat.S_ISLNK(info.st_mode):
+            raise HtqMarkError(f"{path}: is a symbolic link inside the output folder {root}; nothing is "
+                               "written through it. Remove it or choose an empty output folder.")
+        if index < len(parts) - 1 and not stat.S_ISDIR(info.st_mode):
+            raise OutputExistsError(str(path), "exists and is not a folder")
+    return path
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically; keep an existing file unless ``force``."""
-    target = check_writable(path, force=force)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    target, parent = _check_target(Path(path), force)
+    mode = file_mode(target)
+    tmp_name: str | None = None
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:_TEMP_NAME_KEPT]}.", suffix=".tmp", dir=parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)
+        os.chmod(tmp_name, mode)
         if force:
+            _check_target(target, force)  # nothing special may have taken its place meanwhile
             os.replace(tmp_name, target)
         else:
             # link() fails if the target appeared meanwhile, so nothing is overwritten.
@@ -59,6 +153,61 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
         raise HtqMarkError(f"{target}: could not write the file ({exc.strerror}); "
                            "check the folder exists and is writable.") from exc
     finally:
-        if os.path.exists(tmp_name):
+        if tmp_name is not None and os.path.exists(tmp_name):
             os.unlink(tmp_name)
     return target
+
+
+def write_or_fall_back(path: str | os.PathLike[str], data: bytes, *, force: bool,
+                       suffix: str) -> tuple[Path, HtqMarkError | None]:
+    """Write ``data`` to ``path``; if that fails, to a new file in the temporary folder.
+
+    Returns where the data went and, when it is the fallback, the error that
+    stopped the first write, so work already done is never lost.
+    """
+    try:
+        return write_atomic(path, data, force=force), None
+    except HtqMarkError as exc:
+        fd, fallback = tempfile.mkstemp(prefix="htq-mark-", suffix=suffix)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        return Path(fallback), exc
+
+
+def read_limited(path: str | os.PathLike[str], *, limit: int, what: str,
+                 refuse: Callable[[str], HtqMarkError]) -> bytes:
+    """The bytes of the regular file ``path``, reading no more than ``limit`` of them.
+
+    A device, FIFO or socket (which ``stat()`` cannot size, and which may never
+    end or never answer) and a file over ``limit`` bytes are refused with
+    ``refuse(message)``; the message names the file and says what to do. OS
+    errors (a missing file, no permission) are raised as they are.
+    """
+    target = Path(path)
+    # Non-blocking, so opening a FIFO with no writer returns at once instead of waiting forever.
+    fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse(f"{target}: is a folder; give the path of a {what} file.")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse(f"{target}: is not a regular file (it is a device, FIFO or socket); give the path "
+                         f"of a {what} file.")
+        if info.st_size > limit:
+            raise refuse(f"{target}: the file is {info.st_size:,} bytes, more than the {limit:,} allowed for a "
+                         f"{what}; check it is the right file.")
+        chunks: list[bytes] = []
+        remaining = limit + 1  # the file may have grown since fstat
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise refuse(f"{target}: the file is more than the {limit:,} bytes allowed for a {what}; "
+                     "check it is the right file.")
+    return data

@@ -10,7 +10,9 @@ The tree::
     HtqMarkError
     ├── UsageError                  a call's arguments are wrong
     │   ├── BelowMinimumSizeError   a requested width is below the kit's minimum
-    │   └── MalformedQualificationIdError  text that is not a qualification number
+    │   ├── MalformedQualificationIdError  text that is not a qualification number
+    │   ├── ConfigError             a configuration file or one of its settings is wrong
+    │   └── ReportFileError         a saved report (e.g. a baseline) cannot be read back
     ├── OutputExistsError           an output file exists and overwriting was not allowed
     ├── KitError                    a kit folder, its spec or its artwork is unusable
     │   ├── SpecError               the spec TOML is missing a key or has a bad value
@@ -40,6 +42,7 @@ __all__ = [
     "BelowMinimumSizeError",
     "BlockedError",
     "BrowserUnavailableError",
+    "ConfigError",
     "EncryptedDocumentError",
     "HtqMarkError",
     "InputError",
@@ -51,6 +54,7 @@ __all__ = [
     "RegisterError",
     "RegisterProblem",
     "RegisterValidationError",
+    "ReportFileError",
     "ScanTimeoutError",
     "SpecError",
     "UnreadableFileError",
@@ -93,6 +97,18 @@ class MalformedQualificationIdError(UsageError):
     def __init__(self, text: str, message: str) -> None:
         super().__init__(message)
         self.text = text
+
+
+class ConfigError(UsageError):
+    """Raised when a configuration file cannot be read or one of its settings is wrong."""
+
+    code = "config"
+
+
+class ReportFileError(UsageError):
+    """Raised when a saved JSON report (such as a baseline) cannot be read back."""
+
+    code = "report-file"
 
 
 class OutputExistsError(HtqMarkError):

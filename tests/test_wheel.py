@@ -3,6 +3,7 @@ repository with its dependencies from the package index, and run from another fo
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -11,6 +12,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+import htq_mark
+from tests.scanner._make import mark_fragment, pdf_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,3 +89,34 @@ def test_the_installed_wheel_works_outside_the_repository(venv: Path, tmp_path: 
         assert "colour/web/htq-mark-colour-web.png" in archive.namelist()
     info = _run([command, "kit", "info", "--json"], cwd=work)
     assert json.loads(info.stdout)["source"] == "bundled"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
+def test_the_installed_wheel_opens_aes_encrypted_pdfs(venv: Path, tmp_path: Path, algorithm: str) -> None:
+    from pypdf import PdfReader, PdfWriter
+
+    def encrypted(user_password: str) -> bytes:
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_pages(
+            [mark_fragment(htq_mark.load_kit(), x=100, y=100, width=142)]))))
+        writer.encrypt(user_password=user_password, owner_password="owner", algorithm=algorithm)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
+
+    (tmp_path / "open.pdf").write_bytes(encrypted(""))
+    (tmp_path / "locked.pdf").write_bytes(encrypted("secret"))
+    command = venv / "bin" / "htq-mark"
+
+    def scanned(*extra: str) -> dict[str, dict[str, object]]:
+        result = subprocess.run([str(command), "scan", "open.pdf", "locked.pdf", "--format", "json",
+                                 "--fail-on", "never", *extra], cwd=tmp_path, capture_output=True, text=True,
+                                timeout=600, check=False)
+        assert result.returncode in (0, 3), result.stderr
+        return {d["path"]: d for d in json.loads(result.stdout)["documents"]}
+
+    without = scanned()
+    assert without["open.pdf"]["status"] == "ok" and len(without["open.pdf"]["marks"]) == 1  # type: ignore[arg-type]
+    assert without["locked.pdf"]["error"]["code"] == "encrypted"  # type: ignore[index]
+    with_password = scanned("--password", "secret")
+    assert with_password["locked.pdf"]["status"] == "ok"

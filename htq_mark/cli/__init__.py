@@ -33,9 +33,9 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    from . import check, generate, kit, pack, register, scan
+    from . import check, generate, kit, pack, register, rules, scan
 
-    for module in (generate, pack, check, register, scan, kit):
+    for module in (generate, pack, check, register, scan, rules, kit):
         for command in getattr(module, "COMMANDS", ()):
             cli.add_command(command)
 

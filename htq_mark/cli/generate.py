@@ -55,8 +55,11 @@ def generate(variant: str, format_: str, width: str, dpi: float, clear_space: bo
     any error.
     """
     from ..generator import generate as generate_asset
+    from ..generator.generate import check_suffix
 
     with library_errors():
+        if output != "-":
+            check_suffix(output, format_)
         asset = generate_asset(variant=variant, format=format_, width=width, dpi=dpi,
                                clear_space=clear_space, qualification=qualification,
                                date=on.date() if on is not None else None, register=register_path,

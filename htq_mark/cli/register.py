@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -109,7 +110,7 @@ def export(output_format: str, register_path: str | None, ofqual_path: str | Non
             click.echo(f"wrote {written} ({len(register)} records)", err=True)
             return
         data = export_register(register, fmt)
-    stream = click.get_binary_stream("stdout")
+    stream = sys.stdout.buffer
     stream.write(data)
     stream.flush()
 

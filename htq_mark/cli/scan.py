@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 import math
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ._errors import library_errors
+from ..scanner.results import NOTE_CODES
+from ._config import with_config
+from ._errors import fail, library_errors
 from ._exit import ExitCode
 
 if TYPE_CHECKING:
@@ -17,20 +20,15 @@ if TYPE_CHECKING:
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
-_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
+    """3 if an input could not be read, else 1 if a finding or note reaches ``fail_on``, else 0.
 
-
-def exit_status(report: ScanReport, fail_on: str) -> ExitCode:
-    """3 if an input could not be read, else 1 if a finding reaches ``fail_on``, else 0."""
+    ``fail_on`` holds a severity (``error``, ``warning``: that or worse fails; ``never``) and any
+    note codes (such as ``structure-unreadable``) that fail whatever their severity.
+    """
     if any(document.status == "error" for document in report.documents):
         return ExitCode.UNREADABLE
-    if fail_on == "never":
-        return ExitCode.OK
-    threshold = _SEVERITY_RANK[fail_on]
-    for document in report.documents:
-        if any(_SEVERITY_RANK.get(f.severity, 9) <= threshold for f in document.findings):
-            return ExitCode.FINDINGS
-    return ExitCode.OK
+    return ExitCode.FINDINGS if report.fails_on(fail_on) else ExitCode.OK
 
 
 class _Progress:
@@ -66,6 +64,22 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
     return settings
 
 
+def _split_rules(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """``RULE,RULE`` (repeatable) as one tuple of rule names."""
+    return tuple(part.strip() for text in values for part in text.split(",") if part.strip())
+
+
+def _parse_severities(context: click.Context, parameter: click.Parameter,
+                      values: tuple[str, ...]) -> dict[str, str]:
+    settings: dict[str, str] = {}
+    for text in _split_rules(context, parameter, values):
+        rule, separator, level = text.partition("=")
+        if not separator or not rule.strip() or not level.strip():
+            raise click.BadParameter(f"{text!r} is not RULE=LEVEL, e.g. no-qualification=error", context, parameter)
+        settings[rule.strip()] = level.strip()
+    return settings
+
+
 class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
     """An existing file or folder, or an http(s) address."""
 
@@ -76,22 +90,25 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
 
         if is_web_address(value):
             return str(value)
-        checked = click.Path(exists=True, dir_okay=True, file_okay=True, path_type=str)
+        checked = click.Path(exists=True, dir_okay=True, file_okay=True, allow_dash=True, path_type=str)
         return str(checked.convert(value, param, ctx))  # type: ignore[arg-type]
 
 
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=False, metavar="PATH|URL...", type=_PathOrUrl())
-@click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif"]),
-              default="text", show_default=True, help="Report format.")
+@click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif", "junit"]),
+              default=None, help="Report format  [default: from -o's suffix, else text].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
-              help="Write the report to FILE instead of standard output.")
+              help="Write the report to FILE instead of standard output (- is standard output; "
+                   "report.sarif is SARIF, and so on).")
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Register of approved HTQs (CSV or JSON); default $HTQ_MARK_REGISTER or the embedded example.")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Date to check entitlement on (default: today).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never"]), default="error", show_default=True,
-              help="Exit 1 when a finding of this severity (or worse) is reported.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never", *NOTE_CODES]), multiple=True,
+              default=("error",), show_default=True,
+              help="Exit 1 when a finding of this severity (or worse) is reported; warning also counts "
+                   "warning notes. A note code (e.g. structure-unreadable) fails on that note. Repeatable.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Documents scanned in parallel (default: the number of cores).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
@@ -106,7 +123,33 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
 @click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE", callback=_parse_limits,
               help="Set any other per-document limit, e.g. --limit max_frames=500 (repeatable); "
                    "the names are those of htq_mark.scanner.Limits.")
-@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@click.option("--select", multiple=True, metavar="RULE,...", callback=_split_rules,
+              help="Report only these rules (see htq-mark rules).")
+@click.option("--ignore", multiple=True, metavar="RULE,...", callback=_split_rules,
+              help="Do not report these rules.")
+@click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL", callback=_parse_severities,
+              help="Report RULE at LEVEL (error, warning or info) instead of its default (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Pass over entries of scanned folders matching GLOB (name or path below the folder; "
+                   "end with / for folders only); repeatable. Always excluded: .git, node_modules, hidden folders.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="REPORT.json",
+              help="Suppress findings already in this earlier JSON report; only new ones count for --fail-on.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="FILE",
+              help="Also write every finding of this scan as a JSON report to use as --baseline.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              metavar="FILE", help="Read settings from FILE (default: htq-mark.toml or pyproject.toml's "
+                                   "[tool.htq-mark], searched from here upwards).")
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+@click.option("-q", "--quiet", is_flag=True, default=False,
+              help="Text report: only findings and problems; nothing on stderr but errors.")
+@click.option("-v", "--verbose", is_flag=True, default=False,
+              help="Text report: add each input's sha256 and the findings a baseline suppressed.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show progress on stderr  [default: when stderr is a terminal].")
+@click.option("--force", is_flag=True, help="Overwrite the -o and --write-baseline files if they exist.")
+@click.option("--follow-symlinks", is_flag=True, default=False,
+              help="Follow symbolic links in folders that lead outside the folders given (noted, not followed, "
+                   "by default).")
 @click.option("--urls", "url_list", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
               metavar="FILE", help="Scan the web pages listed in FILE (one URL a line).")
 @click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
@@ -118,66 +161,93 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
               help="Most web pages and linked documents a crawl scans.")
 @click.option("--max-depth", type=click.IntRange(min=0), default=None, metavar="N",
               help="Most links a crawl follows from a page given (default: no limit).")
-@click.option("--include", multiple=True, metavar="GLOB",
+@click.option("--include-url", multiple=True, metavar="GLOB",
               help="Crawl only URLs matching this pattern, e.g. '*/courses/*' (repeatable).")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Never crawl URLs matching this pattern (repeatable).")
+@click.option("--exclude-url", multiple=True, metavar="GLOB",
+              help="Never crawl URLs matching this pattern (repeatable).")
 @click.option("--delay", type=click.FloatRange(min=0, max=600), default=1.0, show_default=True, metavar="S",
               help="Seconds between two requests to the same web host.")
 @click.option("--allow-private", is_flag=True,
               help="Also fetch private and loopback addresses (link-local ones never are).")
-def scan_command(paths: tuple[str, ...], report_format: str, output: str | None, register_path: str | None,
-                 on: datetime.datetime | None, fail_on: str, jobs: int | None, password: str | None,
-                 kit_path: str | None, timeout: float | None, max_pages: int | None, max_pixels: int | None,
-                 limit_settings: dict[str, float], force: bool, url_list: str | None, sitemaps: tuple[str, ...],
-                 follow: bool, max_crawl_pages: int, max_depth: int | None, include: tuple[str, ...],
-                 exclude: tuple[str, ...], delay: float, allow_private: bool) -> None:
+@click.pass_context
+def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path: str | None, isolated: bool,
+                 force: bool, password: str | None, output: str | None, write_baseline: str | None,
+                 url_list: str | None, sitemaps: tuple[str, ...], follow: bool, max_crawl_pages: int,
+                 max_depth: int | None, include_url: tuple[str, ...], exclude_url: tuple[str, ...], delay: float,
+                 allow_private: bool, **given: Any) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
-    PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, or a folder searched
-    recursively. URL is a web page, rendered in headless Chromium at a desktop
-    and a mobile width (needs the Debian packages chromium and chromium-driver).
-    The report goes to standard output (text by default) or to
-    -o FILE. Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error,
-    3 an input could not be read (wins over 1), 4 internal error.
+    PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, a folder searched
+    recursively, or - for standard input. URL is a web page, rendered in
+    headless Chromium at a desktop and a mobile width (needs the Debian
+    packages chromium and chromium-driver). The report goes to standard output
+    (text by default) or to -o FILE. Settings may also come from a config file.
+    Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error, 3 an
+    input could not be read (wins over 1), 4 internal error.
     """
     from .. import reports
-    from .._io import check_writable, write_atomic
+    from .._io import check_writable, write_atomic, write_or_fall_back
+    from ..config import load_config
     from ..kit import load_kit
     from ..register import configured_register
     from ..scanner import DEFAULT_LIMITS, scan
+    from ..scanner.baseline import apply_baseline, unsuppressed
+    from ..scanner.inputs import DEFAULT_EXCLUDE
+    from ..scanner.selection import RuleSelection
+
     from ..web import CrawlOptions, WebOptions, read_url_list
 
     if not paths and url_list is None and not sitemaps:
         raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or --sitemap URL.")
+    if output == "-":
+        output = None
     with library_errors():
         urls = read_url_list(url_list) if url_list is not None else []
         web = WebOptions(allow_private=allow_private, delay=delay)
-        crawl = CrawlOptions(follow=follow, max_pages=max_crawl_pages, max_depth=max_depth, include=include,
-                             exclude=exclude)
-        if output is not None:
-            check_writable(output, force=force)
-        kit = load_kit(kit_path)
-        register = configured_register(register_path)
-        limits = DEFAULT_LIMITS.replace(**limit_settings).replace(
-            max_seconds=timeout, max_pages=max_pages, max_pixels_per_page=max_pixels)
-        progress = _Progress() if sys.stderr.isatty() else None
+        crawl = CrawlOptions(follow=follow, max_pages=max_crawl_pages, max_depth=max_depth, include=include_url,
+                             exclude=exclude_url)
+        options = with_config(context, given, load_config(config_path, isolated=isolated))
+        report_format = reports.format_for_path(output, options["report_format"]) or "text"
+        for target in (output, write_baseline):
+            if target is not None:
+                check_writable(target, force=force)
+        rules = RuleSelection(select=frozenset(options["select"]) if options["select"] else None,
+                              ignore=frozenset(options["ignore"]), severity=options["severities"])
+        baseline = reports.load_report(options["baseline"]) if options["baseline"] else None
+        kit = load_kit(options["kit_path"])
+        register = configured_register(options["register_path"])
+        limits = DEFAULT_LIMITS.replace(**options["limit_settings"]).replace(
+            max_seconds=options["timeout"], max_pages=options["max_pages"], max_pixels_per_page=options["max_pixels"])
+        exclude = (*options.get("exclude_instead", DEFAULT_EXCLUDE), *options["exclude"])
+        quiet = bool(options["quiet"])
+        show_progress = options["progress"] if options["progress"] is not None else sys.stderr.isatty()
+        progress = _Progress() if show_progress and not quiet else None
+        on = options["on"]
         try:
-            report = scan([*paths, *urls], register=register, on=on.date() if on else None, kit=kit, jobs=jobs,
-                          password=password, limits=limits, progress=progress,
-                          thumbnails=report_format == "html", web=web, crawl=crawl, sitemaps=sitemaps)
+            report = scan([*paths, *urls], register=register, on=on.date() if on else None, kit=kit,
+                          jobs=options["jobs"], password=password, limits=limits, progress=progress,
+                          thumbnails=report_format == "html", exclude=exclude, rules=rules,
+                          follow_symlinks=bool(options["follow_symlinks"]), web=web, crawl=crawl,
+                          sitemaps=sitemaps)
         finally:
             if progress is not None:
                 progress.close()
-        data = reports.render_bytes(report, report_format)
+        if baseline is not None:
+            report = apply_baseline(report, baseline)
+        data = reports.render_bytes(report, report_format, verbose=bool(options["verbose"]), quiet=quiet)
+        if write_baseline is not None:
+            write_atomic(write_baseline, reports.render_bytes(unsuppressed(report), "json"), force=force)
         if output is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
         else:
-            write_atomic(output, data, force=force)
+            written, problem = write_or_fall_back(output, data, force=force, suffix=f".{report_format}")
+            if problem is not None:
+                fail(f"{problem} The report was saved to {written} instead.", ExitCode.USAGE)
     for document in report.documents:
         if document.status == "error" and document.error is not None and output is not None:
             click.echo(f"htq-mark: {document.error.message}", err=True)
-    status = exit_status(report, fail_on)
+    status = exit_status(report, options["fail_on"])
     if status != ExitCode.OK:
         sys.exit(int(status))
 

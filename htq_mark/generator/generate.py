@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import IO, Any, Literal, overload
 
 from .._io import write_atomic
 from ..errors import BelowMinimumSizeError, UsageError
@@ -28,10 +28,12 @@ __all__ = [
     "MEDIA_TYPES",
     "PRINT_FORMATS",
     "RASTER_FORMATS",
+    "SUFFIXES",
     "AssetBuilder",
     "AssetPlan",
     "GeneratedAsset",
     "asset_metadata",
+    "check_suffix",
     "generate",
     "plan_asset",
     "resolve_kit",
@@ -48,6 +50,24 @@ MEDIA_TYPES: Mapping[str, str] = MappingProxyType({
     "svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf",
     "eps": "application/postscript", "jpg": "image/jpeg", "webp": "image/webp"})
 _ALIASES = {"jpeg": "jpg"}
+#: The file-name suffixes of each format; a suffix of another format is refused.
+SUFFIXES: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "svg": (".svg",), "png": (".png",), "pdf": (".pdf",), "eps": (".eps", ".ps", ".epsf"),
+    "jpg": (".jpg", ".jpeg", ".jpe"), "webp": (".webp",)})
+
+
+def check_suffix(path: str | os.PathLike[str], format: str) -> None:
+    """Raise :class:`UsageError` when ``path``'s suffix names another format than ``format``.
+
+    A path with no suffix, or one that names no format, is accepted.
+    """
+    suffix = Path(path).suffix.lower()
+    named = next((name for name, suffixes in SUFFIXES.items() if suffix in suffixes), None)
+    wanted = _ALIASES.get(format.lower(), format.lower())
+    if named is not None and named != wanted:
+        raise UsageError(f"{path}: the suffix {suffix} is for {named} files, but the format is {wanted}; "
+                         f"name the file {Path(path).stem}{SUFFIXES.get(wanted, ('.' + wanted,))[0]} "
+                         "or choose that format.")
 MIN_DPI, MAX_DPI = 10, 2400
 MAX_CANVAS_PX = 16000  # WebP's limit is 16383 px a side; keep every raster format under it
 MAX_CANVAS_MM = 5000.0  # PDF pages stop at 200 inches (5080 mm)
@@ -123,8 +143,22 @@ class GeneratedAsset:
                 f"{layout.canvas_height_px} px ({layout.canvas_width_mm:.2f} x "
                 f"{layout.canvas_height_mm:.2f} mm) at {layout.dpi:g} dpi; {len(self.data)} bytes")
 
-    def write(self, path: str | os.PathLike[str], *, force: bool = False) -> Path:
-        """Write the bytes atomically to ``path``; an existing file is kept unless ``force``."""
+    @overload
+    def write(self, path: str | os.PathLike[str], *, force: bool = False) -> Path: ...
+
+    @overload
+    def write(self, path: IO[bytes], *, force: bool = False) -> None: ...
+
+    def write(self, path: str | os.PathLike[str] | IO[bytes], *, force: bool = False) -> Path | None:
+        """Write the bytes atomically to ``path`` (or to a binary file object, returning None).
+
+        An existing file is kept unless ``force``; a suffix of another format
+        (``mark.jpg`` for a PNG) is refused with :class:`UsageError`.
+        """
+        if not isinstance(path, (str, os.PathLike)):
+            path.write(self.data)
+            return None
+        check_suffix(path, self.format)
         return write_atomic(path, self.data, force=force)
 
     def to_dict(self) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, Literal
 
-from .._io import check_writable, write_atomic
+from .._io import check_writable, folder_mode, path_inside, write_atomic
 from .._version import __version__
 from ..errors import HtqMarkError, OutputExistsError, UsageError
 from ..kit import Kit, Preset
@@ -218,9 +218,7 @@ def _zip_bytes(entries: Mapping[str, bytes]) -> bytes:
 
 def _write_tree(root: Path, entries: Mapping[str, bytes], force: bool) -> None:
     for path in sorted(entries):
-        target = root.joinpath(*_safe_relative(path).split("/"))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, entries[path], force=force)
+        write_atomic(path_inside(root, _safe_relative(path).split("/")), entries[path], force=force)
 
 
 def _check_folder(target: Path, force: bool) -> bool:
@@ -245,7 +243,7 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
     try:
         _write_tree(staging, entries, force=False)
         for folder in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
-            folder.chmod(0o755)
+            folder.chmod(folder_mode())
         try:
             os.rename(staging, target)
         except OSError as exc:
@@ -253,6 +251,10 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+
+
+# Archive suffixes a pack is not made as; such a name would otherwise become a folder.
+_OTHER_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".gz", ".bz2", ".tbz2", ".xz", ".txz", ".zst", ".7z", ".rar", ".jar")
 
 
 def pack(output: str | os.PathLike[str], *, kit: Kit | str | os.PathLike[str] | None = None,
@@ -268,6 +270,9 @@ def pack(output: str | os.PathLike[str], *, kit: Kit | str | os.PathLike[str] | 
     """
     target = Path(output)
     is_zip = target.suffix.lower() == ".zip"
+    if not is_zip and target.name.lower().endswith(_OTHER_ARCHIVES):
+        raise UsageError(f"{target}: packs are made as a .zip file or a folder, not {target.suffix}; "
+                         f"use {target.name.split('.')[0]}.zip or a folder name.")
     if is_zip:
         check_writable(target, force=force)
     else:

@@ -20,9 +20,10 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 
-from ..errors import KitError
-from .spec import Spec, load_spec
-from .svg_safety import SvgGeometry, check_svg
+from .._io import read_limited
+from ..errors import KitError, UnsafeArtworkError
+from .spec import Spec, load_spec_file
+from .svg_safety import MAX_SVG_BYTES, SvgGeometry, check_svg
 
 __all__ = ["Artwork", "Kit", "KIT_ENV_VAR", "SPEC_PATH", "bundled_kit_path", "load_kit"]
 
@@ -112,13 +113,13 @@ def load_kit(path: str | os.PathLike[str] | None = None) -> Kit:
     if not root.is_dir():
         raise KitError(f"{root}: is not a folder; a kit is a folder holding {SPEC_PATH} and its artwork.")
     spec_file = root / SPEC_PATH
-    spec = load_spec(spec_file)
-    digest = hashlib.sha256(spec_file.read_bytes())
+    spec, spec_bytes = load_spec_file(spec_file)
+    digest = hashlib.sha256(spec_bytes)
     artwork: dict[str, Artwork] = {}
     for name, variant in spec.variants.items():
         file = _inside(root, variant.artwork, str(spec_file))
         try:
-            data = file.read_bytes()
+            data = read_limited(file, limit=MAX_SVG_BYTES, what="SVG artwork", refuse=UnsafeArtworkError)
         except OSError as exc:
             raise KitError(f"{file}: the artwork for variant {name!r} cannot be read ({exc.strerror}); "
                            f"check [variants.{name}] artwork in {spec_file}.") from exc

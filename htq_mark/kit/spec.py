@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .._io import read_limited
 from ..errors import SpecError
 
 if sys.version_info >= (3, 11):
@@ -34,6 +35,8 @@ __all__ = [
 ]
 
 BACKGROUND_KINDS = ("light", "dark", "photo")
+#: The largest spec file read: a real one is a few kilobytes.
+MAX_SPEC_BYTES = 1024 * 1024
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9@._-]*$")
 
@@ -293,12 +296,16 @@ def parse_spec(text: str, source: str = "spec.toml") -> Spec:
     )
 
 
-def load_spec(path: Path) -> Spec:
-    """Read and validate the spec file at ``path``."""
+def load_spec_file(path: Path) -> tuple[Spec, bytes]:
+    """Read and validate the spec file at ``path``; also return the bytes read (for the kit's digest)."""
+    def refuse(message: str) -> SpecError:
+        return SpecError(str(path), "(file)", message.removeprefix(f"{path}: "))
+
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_limited(path, limit=MAX_SPEC_BYTES, what="kit spec (TOML)", refuse=refuse)
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise SpecError(str(path), "(file)", "does not exist; a kit needs guidelines/spec.toml") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError(str(path), "(file)", f"cannot be read ({exc}); check the file is UTF-8 text") from exc
-    return parse_spec(text, source=str(path))
+    return parse_spec(text, source=str(path)), data

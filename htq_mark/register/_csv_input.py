@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._io import read_limited
 from ..errors import RegisterError, RegisterProblem
 
 __all__ = ["CsvRow", "read_csv_rows", "read_source_bytes"]
@@ -35,18 +36,10 @@ class CsvRow:
 
 
 def read_source_bytes(path: str | os.PathLike[str], *, limit: int, what: str) -> bytes:
-    """Read a whole file, turning OS errors and oversize files into :class:`RegisterError`."""
+    """Read a whole regular file (at most ``limit`` bytes); problems become :class:`RegisterError`."""
     target = Path(path)
     try:
-        if target.is_dir():
-            raise RegisterError(f"{target}: is a folder; give the path of a {what} file.")
-        size = target.stat().st_size
-        if size > limit:
-            raise RegisterError(
-                f"{target}: the file is {size:,} bytes, more than the {limit:,} allowed "
-                f"for a {what}; check it is the right file."
-            )
-        return target.read_bytes()
+        return read_limited(target, limit=limit, what=what, refuse=RegisterError)
     except FileNotFoundError as exc:
         raise RegisterError(f"{target}: no such file; check the path of the {what}.") from exc
     except OSError as exc:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import RegisterError, RegisterProblem, RegisterValidationError
 from ._csv_input import read_csv_rows, read_source_bytes
@@ -239,9 +239,9 @@ def parse_register_bytes(data: bytes, source: str, *, as_of: date | None = None,
     return Register(records, provenance, warnings=collector.warnings)
 
 
-def load_register(path: str | os.PathLike[str] | None = None, *,
+def load_register(path: str | os.PathLike[str] | bytes | IO[bytes] | None = None, *,
                   as_of: date | None = None) -> Register:
-    """Load a register file (CSV or JSON, by extension or content).
+    """Load a register file (CSV or JSON, by extension or content): a path, its bytes or a binary file object.
 
     ``None`` loads the built-in example register. Raises
     :class:`~htq_mark.errors.RegisterError` when the file cannot be read and
@@ -249,9 +249,25 @@ def load_register(path: str | os.PathLike[str] | None = None, *,
     """
     if path is None:
         return default_register()
+    if isinstance(path, (bytes, bytearray, memoryview)):
+        return _register_from_bytes(bytes(path), "<bytes>", as_of)
+    if not isinstance(path, (str, os.PathLike)):
+        name = getattr(path, "name", None)
+        source = name if isinstance(name, str) else "<stream>"
+        data = path.read(MAX_REGISTER_BYTES + 1)
+        if not isinstance(data, (bytes, bytearray)):
+            raise RegisterError(f"{source}: the file object gave text, not bytes; open it in binary mode ('rb').")
+        return _register_from_bytes(bytes(data), source, as_of)
     target = Path(path)
     data = read_source_bytes(target, limit=MAX_REGISTER_BYTES, what="register")
     return parse_register_bytes(data, str(target), as_of=as_of, path=target)
+
+
+def _register_from_bytes(data: bytes, source: str, as_of: date | None) -> Register:
+    if len(data) > MAX_REGISTER_BYTES:
+        raise RegisterError(f"{source}: the register is larger than {MAX_REGISTER_BYTES:,} bytes; "
+                            "split it or remove what is not needed.")
+    return parse_register_bytes(data, source, as_of=as_of)
 
 
 def default_register() -> Register:

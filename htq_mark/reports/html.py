@@ -1,8 +1,13 @@
 """The HTML report: one self-contained page a reviewer opens in a browser.
 
-Failing documents come first. Each document shows thumbnails of its pages with
-the marks boxed and labelled, its marks, and its findings, each with a close-up
-of the place on the page. Findings can be filtered by rule and severity.
+Failing documents come first. An index lists every document with its counts;
+documents can be searched by path, those without findings hidden, and they are
+shown a page of :data:`PAGE_SIZE` at a time (the browser also skips drawing the
+ones off screen), so a batch of hundreds stays quick to open. Each document
+shows thumbnails of its pages with the marks boxed and labelled (labels are
+placed inside the picture and never over one another), its marks, and its
+findings, each with a close-up of the place on the page. Findings can be
+filtered by rule and severity.
 
 Safety, because documents come from outside and the page is opened in a browser:
 
@@ -38,7 +43,7 @@ from .text import EXAMPLE_DATA_WARNING
 if TYPE_CHECKING:
     from ..scanner.results import DocumentResult, Finding, Mark, PageImage, ScanReport
 
-__all__ = ["CONTENT_SECURITY_POLICY", "SCRIPT", "STYLE", "render"]
+__all__ = ["CONTENT_SECURITY_POLICY", "PAGE_SIZE", "SCRIPT", "STYLE", "render"]
 
 #: Media types a page picture may have; anything else is not embedded.
 IMAGE_MEDIA_TYPES = frozenset({"image/png", "image/jpeg", "image/webp", "image/gif"})
@@ -66,7 +71,19 @@ nav fieldset { display: inline-block; border: 1px solid #d8d7de; border-radius: 
 nav label { display: inline-block; margin-right: 10px; white-space: nowrap; }
 #shown { margin: 4px 0 0; color: #5f5d66; }
 section.document { background: #fff; border: 1px solid #d8d7de; border-left: 6px solid var(--ok);
-                   border-radius: 6px; margin: 16px 0; padding: 14px 16px; }
+                   border-radius: 6px; margin: 16px 0; padding: 14px 16px;
+                   content-visibility: auto; contain-intrinsic-size: auto 700px; }
+.tools { margin: 8px 0; display: flex; flex-wrap: wrap; gap: 6px 18px; align-items: center; }
+.tools input[type=search] { font: inherit; padding: 3px 6px; min-width: 18em; }
+details.index { background: #fff; border: 1px solid #d8d7de; border-radius: 6px; padding: 6px 12px; margin: 8px 0; }
+details.index summary { cursor: pointer; font-weight: 600; }
+table.index td, table.index th { padding: 2px 8px; }
+table.index td.count { text-align: right; font-variant-numeric: tabular-nums; }
+table.index button, .pager button { font: inherit; background: none; border: 0; padding: 0; color: #1a5fb4;
+                                    text-decoration: underline; cursor: pointer; text-align: left; }
+.pager button { border: 1px solid #d8d7de; border-radius: 4px; padding: 2px 10px; text-decoration: none;
+                margin-right: 6px; }
+.pager button:disabled { color: #9e9ca6; cursor: default; }
 section.rank-0 { border-left-color: var(--error); }
 section.rank-1 { border-left-color: var(--warning); }
 section.rank-2 { border-left-color: var(--info); }
@@ -107,14 +124,41 @@ td.rule { white-space: nowrap; }
 SCRIPT = """
 (function () {
   "use strict";
-  var boxes = Array.prototype.slice.call(document.querySelectorAll("#filters input[type=checkbox]"));
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("#filters input[data-kind]"));
   var rows = Array.prototype.slice.call(document.querySelectorAll("tr.finding"));
   var docs = Array.prototype.slice.call(document.querySelectorAll("section.document"));
+  var entries = Array.prototype.slice.call(document.querySelectorAll("tr.index-entry"));
   var shown = document.getElementById("shown");
+  var search = document.getElementById("search");
+  var hideClean = document.getElementById("hide-clean");
+  var pager = document.getElementById("pager");
+  var size = Number(document.body.dataset.pageSize) || 20;
+  var page = 0;
+  var matching = docs;
   function chosen(kind) {
     var on = new Set();
     boxes.forEach(function (box) { if (box.dataset.kind === kind && box.checked) { on.add(box.value); } });
     return on;
+  }
+  function wanted(doc, everything) {
+    var text = search ? search.value.trim().toLowerCase() : "";
+    if (text && doc.dataset.path.toLowerCase().indexOf(text) < 0) { return false; }
+    if (hideClean && hideClean.checked && doc.dataset.findings === "0" && doc.dataset.status === "ok") {
+      return false;
+    }
+    return everything || doc.querySelector("tr.finding:not([hidden])") !== null;
+  }
+  function showPage() {
+    var pages = Math.max(1, Math.ceil(matching.length / size));
+    page = Math.min(Math.max(page, 0), pages - 1);
+    docs.forEach(function (doc) { doc.hidden = true; });
+    matching.slice(page * size, (page + 1) * size).forEach(function (doc) { doc.hidden = false; });
+    if (pager) {
+      pager.querySelector("[data-step='-1']").disabled = page === 0;
+      pager.querySelector("[data-step='1']").disabled = page >= pages - 1;
+      pager.querySelector("output").textContent = "Page " + (page + 1) + " of " + pages + " (" +
+        matching.length + " of " + docs.length + " documents)";
+    }
   }
   function apply() {
     var rules = chosen("rule"), severities = chosen("severity");
@@ -125,12 +169,31 @@ SCRIPT = """
       row.hidden = !show;
       if (show) { visible += 1; }
     });
-    docs.forEach(function (doc) {
-      doc.hidden = !everything && doc.querySelector("tr.finding:not([hidden])") === null;
-    });
+    matching = docs.filter(function (doc) { return wanted(doc, everything); });
+    var ids = new Set(matching.map(function (doc) { return doc.id; }));
+    entries.forEach(function (entry) { entry.hidden = !ids.has(entry.dataset.doc); });
+    page = 0;
+    showPage();
     if (shown) { shown.textContent = visible + " of " + rows.length + " findings shown"; }
   }
   boxes.forEach(function (box) { box.addEventListener("change", apply); });
+  if (search) { search.addEventListener("input", apply); }
+  if (hideClean) { hideClean.addEventListener("change", apply); }
+  if (pager) {
+    Array.prototype.forEach.call(pager.querySelectorAll("button"), function (button) {
+      button.addEventListener("click", function () { page += Number(button.dataset.step); showPage(); });
+    });
+  }
+  entries.forEach(function (entry) {
+    entry.querySelector("button").addEventListener("click", function () {
+      var doc = document.getElementById(entry.dataset.doc);
+      var at = matching.indexOf(doc);
+      if (at < 0) { return; }
+      page = Math.floor(at / size);
+      showPage();
+      doc.scrollIntoView();
+    });
+  });
   apply();
 })();
 """
@@ -150,6 +213,11 @@ _BADGES = {0: "FAIL", 1: "WARNING", 2: "INFO", 3: "PASS"}
 _THUMB_BOX = (320, 440)      # the largest a page thumbnail is shown, CSS px
 _CLOSEUP_BOX = (240, 170)    # the largest a close-up is shown, CSS px
 _LABEL_PX = 13               # label text size on screen, CSS px
+_LABEL_EM = 0.62             # label width per character, in ems (the text is stretched to exactly this)
+#: Documents shown at a time; the rest are a click away.
+PAGE_SIZE = 20
+#: With more documents than this the index starts folded.
+_INDEX_OPEN_UP_TO = 30
 
 
 class _Writer(Protocol):
@@ -203,13 +271,16 @@ def _page(report: ScanReport) -> Iterator[str]:
            '<meta name="referrer" content="no-referrer">\n'
            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
            '<title>htq-mark scan report</title>\n'
-           f'<style>{STYLE}</style>\n</head>\n<body>\n')
+           f'<style>{STYLE}</style>\n</head>\n<body data-page-size="{PAGE_SIZE}">\n')
+    ordered = documents_worst_first(report.documents)
     yield from _header(report)
     yield from _filters(report)
     yield "<main>\n"
     if not report.documents:
         yield '<p class="empty">No documents were scanned.</p>\n'
-    for index, document in enumerate(documents_worst_first(report.documents), start=1):
+    else:
+        yield from _tools_and_index(ordered)
+    for index, document in enumerate(ordered, start=1):
         yield from _document(document, index)
     yield f"</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
 
@@ -265,6 +336,32 @@ def _filters(report: ScanReport) -> Iterator[str]:
     yield f'</fieldset>\n<p id="shown" aria-live="polite">{len(findings)} findings</p>\n</nav>\n'
 
 
+def _tools_and_index(documents: Sequence[DocumentResult]) -> Iterator[str]:
+    """Search by path, hiding clean documents, paging, and the index of every document with its counts."""
+    yield ('<p class="tools"><label>Search paths <input type="search" id="search" '
+           'placeholder="part of a path" aria-controls="index"></label>'
+           '<label><input type="checkbox" id="hide-clean"> Hide documents without findings</label></p>\n')
+    if len(documents) > PAGE_SIZE:
+        yield _pager()
+    opened = " open" if len(documents) <= _INDEX_OPEN_UP_TO else ""
+    yield (f'<details class="index"{opened}><summary>Index of the {len(documents)} documents</summary>\n'
+           '<table class="index" id="index"><thead><tr><th>Document</th><th>Result</th><th>Errors</th>'
+           "<th>Warnings</th><th>Info</th><th>Marks</th></tr></thead><tbody>\n")
+    for index, document in enumerate(documents, start=1):
+        rank = document_rank(document)
+        badge = "UNREADABLE" if document.status == "error" else _BADGES[rank]
+        counts = "".join(f'<td class="count">{document.count(s)}</td>' for s in SEVERITIES)
+        yield (f'<tr class="index-entry" data-doc="doc-{index}"><td><button type="button" class="path">'
+               f'{_esc(document.path)}</button></td><td><span class="badge rank-{rank}">{badge}</span></td>'
+               f'{counts}<td class="count">{len(document.marks)}</td></tr>\n')
+    yield "</tbody></table>\n</details>\n"
+
+
+def _pager() -> str:
+    return ('<p class="pager" id="pager"><button type="button" data-step="-1">Previous</button>'
+            '<button type="button" data-step="1">Next</button><output></output></p>\n')
+
+
 def _pictures(document: DocumentResult) -> dict[int, PageImage]:
     """The first usable picture of each page."""
     pictures: dict[int, PageImage] = {}
@@ -282,7 +379,8 @@ def _worst(findings: Iterable[Finding]) -> str:
 def _document(document: DocumentResult, index: int) -> Iterator[str]:
     rank = document_rank(document)
     badge = "UNREADABLE" if document.status == "error" else _BADGES[rank]
-    yield (f'<section class="document rank-{rank}" id="doc-{index}">\n'
+    yield (f'<section class="document rank-{rank}" id="doc-{index}" data-path="{_esc(document.path)}" '
+           f'data-findings="{len(document.findings)}" data-status="{_esc(document.status)}">\n'
            f'<h2><span class="badge rank-{rank}">{badge}</span> <span class="path">{_esc(document.path)}</span></h2>\n')
     counts = ", ".join(f"{document.count(s)} {s}" for s in SEVERITIES)
     facts = [("sha256", f"<code>{_esc(document.sha256 or 'not computed')}</code>"),
@@ -296,7 +394,10 @@ def _document(document: DocumentResult, index: int) -> Iterator[str]:
         message = document.error.message if document.error is not None else "The file could not be read."
         yield f'<p class="doc-error"><strong>{_esc(code)}</strong>: {_esc(message)}</p>\n'
     if document.notes:
-        yield '<ul class="notes">' + "".join(f"<li>{_esc(note)}</li>" for note in document.notes) + "</ul>\n"
+        yield '<ul class="notes">' + "".join(
+            f'<li class="note-{_esc(note.severity)}"><strong>{_esc(note.code)}</strong>'
+            f'{"" if note.page is None else f" (page {note.page})"}: {_esc(note.message)}</li>'
+            for note in document.notes) + "</ul>\n"
 
     pictures = _pictures(document)
     marks = {mark.id: mark for mark in document.marks}
@@ -316,13 +417,60 @@ def _image_id(index: int, page: int) -> str:
     return f"d{index}-p{page}"
 
 
-def _box(x0: float, y0: float, x1: float, y1: float, css: str, label: str, unit: float) -> str:
-    """A labelled rectangle in picture pixels; ``unit`` is picture pixels per screen pixel."""
-    font = _LABEL_PX * unit
-    text_y = y0 - font * 0.35 if y0 - font >= 0 else y0 + font * 1.05
+class _Labels:
+    """Places box labels inside a picture's view, never over one another.
+
+    Each label is stretched to exactly its estimated width (``textLength``), so
+    where it ends is known: it is kept inside ``view`` (x, y, width, height, in
+    picture pixels) and moved below the labels already placed when it would overlap.
+    """
+
+    def __init__(self, view: tuple[float, float, float, float], unit: float) -> None:
+        self.x, self.y, self.width, self.height = view
+        self.unit = unit  # picture pixels per screen pixel
+        self.taken: list[tuple[float, float, float, float]] = []
+
+    def _free(self, rect: tuple[float, float, float, float]) -> bool:
+        return all(rect[2] <= t[0] or rect[0] >= t[2] or rect[3] <= t[1] or rect[1] >= t[3] for t in self.taken)
+
+    def place(self, box: tuple[float, float, float, float], characters: int) -> tuple[float, float, float, float]:
+        """(x, baseline y, font size, text length) of the label for ``box``."""
+        font = _LABEL_PX * self.unit
+        length = max(1, characters) * font * _LABEL_EM
+        if length > self.width:  # a label wider than the picture shrinks to fit it
+            font *= self.width / length
+            length = self.width
+        height = font * 1.25
+        x = min(max(box[0], self.x), self.x + self.width - length)
+        bottom = self.y + self.height
+        # Next to the box first (above it, inside its top, below it), then further down, then anywhere free.
+        near = [(x, top) for top in (box[1] - height, box[1], box[3])]
+        near += [(x, box[3] + step * height) for step in range(1, 8)]
+        rows = max(1, int(self.height // height))
+        columns = max(1, int(self.width // length))
+        anywhere = [(self.x + column * length, self.y + row * height)
+                    for row in range(rows) for column in range(columns)]
+        candidates = [(left, min(max(top, self.y), bottom - height)) for left, top in near + anywhere]
+        # With every place taken (more labels than the picture holds) the label goes by its box.
+        left, top = next(((left, top) for left, top in candidates
+                          if self._free((left, top, left + length, top + height))), candidates[0])
+        self.taken.append((left, top, left + length, top + height))
+        return left, top + font, font, length
+
+
+def _box(x0: float, y0: float, x1: float, y1: float, css: str, label: str, characters: int,
+         labels: _Labels) -> str:
+    """A labelled rectangle in picture pixels; ``label`` is escaped text ``characters`` long."""
+    text_x, text_y, font, length = labels.place((x0, y0, x1, y1), characters)
     return (f'<g class="box {css}"><rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}" '
-            f'vector-effect="non-scaling-stroke"/><text x="{x0:.1f}" y="{text_y:.1f}" font-size="{font:.1f}">'
-            f"{label}</text></g>")
+            f'vector-effect="non-scaling-stroke"/><text x="{text_x:.1f}" y="{text_y:.1f}" font-size="{font:.1f}" '
+            f'textLength="{length:.1f}" lengthAdjust="spacingAndGlyphs">{label}</text></g>')
+
+
+def _label(text: str) -> tuple[str, int]:
+    """``text`` escaped for the page, and how many characters it shows."""
+    shown = visible(text)
+    return html.escape(shown, quote=True), len(shown)
 
 
 def _scaled(box: tuple[float, float, float, float], scale: float) -> tuple[float, float, float, float]:
@@ -338,18 +486,19 @@ def _thumbnail(document: DocumentResult, index: int, picture: PageImage) -> str:
              f'width="{shown_w}" height="{shown_h}" role="img" aria-label="Page {page}">'
              f'<image id="{_image_id(index, page)}" x="0" y="0" width="{picture.width}" height="{picture.height}" '
              f'href="data:{_esc(picture.media_type)};base64,{data}"/>']
+    labels = _Labels((0.0, 0.0, float(picture.width), float(picture.height)), unit)
     for mark in document.marks:
         box = _finite_box(mark.bbox) if mark.page == page else None
         if box is None:
             continue
         severity = _worst(f for f in document.findings if f.mark == mark.id)
-        label = _esc(mark.id) + (f" · {_esc(mark.variant)}" if mark.variant else "")
-        parts.append(_box(*_scaled(box, picture.scale), f"sev-{severity}", label, unit))
+        label = _label(str(mark.id) + (f" · {mark.variant}" if mark.variant else ""))
+        parts.append(_box(*_scaled(box, picture.scale), f"sev-{severity}", *label, labels))
     for finding in document.findings:
         box = _finite_box(finding.bbox) if finding.page == page and finding.mark is None else None
         if box is not None:
             parts.append(_box(*_scaled(box, picture.scale), f"finding sev-{_esc(finding.severity)}",
-                              _esc(finding.rule), unit))
+                              *_label(finding.rule), labels))
     parts.append(f"</svg><figcaption>Page {page}</figcaption></figure>\n")
     return "".join(parts)
 
@@ -427,10 +576,12 @@ def _closeup(finding: Finding, mark: Mark | None, index: int, picture: PageImage
     parts = [f'<svg class="closeup" viewBox="{x0:.1f} {y0:.1f} {x1 - x0:.1f} {y1 - y0:.1f}" width="{shown_w}" '
              f'height="{shown_h}" role="img" aria-label="Close-up on page {int(finding.page)}">'
              f'<use href="#{_image_id(index, int(picture.page))}"/>']
+    labels = _Labels((x0, y0, x1 - x0, y1 - y0), unit)
     if mark_box is not None and mark is not None:
-        parts.append(_box(*_scaled(mark_box, picture.scale), f"sev-{_esc(finding.severity)}", _esc(mark.id), unit))
+        parts.append(_box(*_scaled(mark_box, picture.scale), f"sev-{_esc(finding.severity)}", *_label(mark.id),
+                          labels))
     if finding_box is not None and finding_box != mark_box:
         parts.append(_box(*_scaled(finding_box, picture.scale), f"finding sev-{_esc(finding.severity)}",
-                          _esc(finding.rule), unit))
+                          *_label(finding.rule), labels))
     parts.append("</svg>")
     return "".join(parts)

@@ -15,18 +15,20 @@ page's unit, origin top-left) are in the result's ``properties`` as ``page`` and
 
 Files that could not be read are ``toolExecutionNotifications`` of the run's
 invocation with level ``error`` (and ``executionSuccessful`` is then false);
-notes about parts of a document that could not be read are notifications with
-level ``warning``. Every input is an artifact with its SHA-256, and
+each document note (a part that could not be read, a file valid as more than
+one format, a symbolic link not followed) is a notification whose descriptor id
+is the note's code and whose level is its severity (``warning`` or ``note``). Every input is an artifact with its SHA-256, and
 ``run.properties`` records the kit, the register and the scan date.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from ..scanner.baseline import fingerprint
+from ..scanner.results import NOTE_CODES
 from ._order import findings_in_order
 from ._rules import RULE_ORDER, rule_text
 from .json import dumps_json
@@ -52,8 +54,9 @@ _ERROR_CODES: Mapping[str, str] = {
     "too-large": "The document exceeds a size, page, pixel or nesting limit.",
     "timeout": "The document took longer than the per-document time limit.",
     "blocked": "The web address was not fetched: robots.txt disallows it, or it is a private address.",
-    "partly-read": "Part of the document could not be read; the rest was scanned.",
 }
+#: Every notification the run can hold: unreadable files (errors) and each document note's code.
+_NOTIFICATIONS: Mapping[str, str] = {**_ERROR_CODES, **{code: text for code, (_, text) in NOTE_CODES.items()}}
 
 
 class _Writer(Protocol):
@@ -83,13 +86,6 @@ def artifact_uri(path: str) -> str:
     return f"file://{encoded}" if path.startswith("/") else encoded
 
 
-def fingerprint(path: str, finding: Finding) -> str:
-    """A stable hash of the file, rule, page and box rounded to whole page units."""
-    box = "-" if finding.bbox is None else ",".join(str(round(float(v))) for v in finding.bbox)
-    key = "\0".join((path, finding.rule, str(finding.page), box))
-    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
-
-
 def sarif_log(report: ScanReport) -> dict[str, Any]:
     """The whole SARIF log of ``report`` as a JSON-ready dict."""
     rules = _rules_in(report)
@@ -107,7 +103,7 @@ def sarif_log(report: ScanReport) -> dict[str, Any]:
             "semanticVersion": report.generator_version,
             "rules": [_rule_descriptor(rule) for rule in rules],
             "notifications": [{"id": code, "shortDescription": {"text": text}}
-                              for code, text in _ERROR_CODES.items()],
+                              for code, text in _NOTIFICATIONS.items()],
         }},
         "invocations": [{"executionSuccessful": not unreadable,
                          "toolExecutionNotifications": notifications}],
@@ -179,8 +175,9 @@ def _notifications(document: DocumentResult, index: int) -> list[dict[str, Any]]
         message = document.error.message if document.error is not None else "the file could not be read."
         found.append({"level": "error", "message": {"text": message}, "descriptor": {"id": code},
                       "locations": [_location(document, index)]})
-    found.extend({"level": "warning", "message": {"text": note}, "descriptor": {"id": "partly-read"},
-                  "locations": [_location(document, index)]} for note in document.notes)
+    found.extend({"level": level(note.severity), "message": {"text": note.message}, "descriptor": {"id": note.code},
+                  "locations": [_location(document, index, note.page)], "properties": {"code": note.code}}
+                 for note in document.notes)
     return found
 
 

@@ -8,24 +8,30 @@ document and returns its :class:`DocumentResult`. Both take the same
 
 from __future__ import annotations
 
+from .baseline import apply_baseline, fingerprint
 from .batch import Progress, default_jobs, scan
 from .document import scan_document
-from .inputs import InputDocument, expand_paths
+from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .results import (
+    NOTE_CODES,
     RULES,
     SCHEMA_ID,
     DocumentError,
     DocumentResult,
     Finding,
     Mark,
+    Note,
     PageImage,
     PageInfo,
     ScanReport,
 )
+from .selection import RuleSelection, select_rules
 
 __all__ = [
+    "DEFAULT_EXCLUDE",
     "DEFAULT_LIMITS",
+    "NOTE_CODES",
     "RULES",
     "SCHEMA_ID",
     "DocumentError",
@@ -34,12 +40,17 @@ __all__ = [
     "InputDocument",
     "Limits",
     "Mark",
+    "Note",
     "PageImage",
     "PageInfo",
     "Progress",
+    "RuleSelection",
     "ScanReport",
+    "apply_baseline",
     "default_jobs",
     "expand_paths",
+    "fingerprint",
     "scan",
     "scan_document",
+    "select_rules",
 ]

@@ -12,23 +12,25 @@ import datetime
 import hashlib
 import io
 import os
+import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import (
     InputError,
     LimitExceededError,
+    ScanTimeoutError,
     UnreadableFileError,
     UnsupportedFormatError,
     UsageError,
 )
 from ._reason import reason
 from .limits import DEFAULT_LIMITS, Limits
-from .results import DocumentError, DocumentResult, Finding, Mark, PageImage, PageInfo
-from .sniff import DocumentKind, describe_unsupported, sniff
+from .results import DocumentError, DocumentResult, Finding, Mark, Note, PageImage, PageInfo
+from .sniff import HEAD_BYTES, DocumentKind, describe_unsupported, readable_kinds
 
 if TYPE_CHECKING:
     import numpy as np
@@ -53,7 +55,7 @@ class _Collected:
     marks: list[Mark] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     images: list[PageImage] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def next_mark_id(self) -> str:
         return f"m{len(self.marks) + 1}"
@@ -70,6 +72,13 @@ class _Context:
     references: References
     limits: Limits
     thumbnails: bool
+    deadline: float  # time.perf_counter() value past which the document is stopped
+
+    def check_time(self) -> None:
+        """Stop the document (as ``timeout``) once its time limit has passed."""
+        if time.perf_counter() > self.deadline:
+            raise ScanTimeoutError(self.name, f"scanning took longer than the {self.limits.max_seconds:g} s limit "
+                                              "and was stopped; raise --timeout or split the document.")
 
 
 def _as_date(on: datetime.date | str | None) -> datetime.date:
@@ -88,8 +97,15 @@ def _as_date(on: datetime.date | str | None) -> datetime.date:
 def _read(source: str | os.PathLike[str], name: str, limits: Limits) -> bytes:
     path = Path(source)
     try:
-        with path.open("rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # Non-blocking, so a FIFO with no writer is refused at once rather than waited on.
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(info.st_mode):
+                raise UnreadableFileError(name, "is not a regular file (it is a device, FIFO or socket); save the "
+                                                "document to a file and scan that, or pipe it to 'htq-mark scan -'.")
+            size = info.st_size
             if size > limits.max_file_bytes:
                 raise LimitExceededError(name, f"the file is {size:,} bytes; the limit is "
                                                f"{limits.max_file_bytes:,} bytes.")
@@ -141,6 +157,7 @@ def _scan_image(data: bytes, kind: str, context: _Context, out: _Collected) -> N
     from .rules import MarkFacts, check_mark
 
     for frame in read_frames(data, kind, context.name, context.limits):
+        context.check_time()
         height, width = frame.rgb.shape[:2]
         out.pages.append(PageInfo(number=frame.number, width=float(width), height=float(height), unit="px"))
         before = len(out.findings)
@@ -158,12 +175,12 @@ def _scan_image(data: bytes, kind: str, context: _Context, out: _Collected) -> N
 class _Structure:
     """pypdf's view of the document, opened on first need (only pages with marks need it)."""
 
-    def __init__(self, data: bytes, name: str, password: str | None, notes: list[str]) -> None:
+    def __init__(self, data: bytes, name: str, password: str | None, notes: list[Note]) -> None:
         self.data, self.name, self.password, self.notes = data, name, password, notes
         self.reader: Any = None
         self.failed = False
 
-    def placements(self, index: int, view: Any, limits: Limits) -> list[Any]:
+    def placements(self, index: int, number: int, view: Any, limits: Limits) -> list[Any]:
         from .pdf.document import open_structure
         from .pdf.placements import find_placements
 
@@ -174,15 +191,16 @@ class _Structure:
                 self.reader = open_structure(self.data, self.name, self.password)
             except InputError as exc:
                 self.failed = True
-                self.notes.append(f"the document's structure could not be read, so marks were measured "
-                                  f"from pixels only ({exc.detail})")
+                self.notes.append(Note("structure-unreadable", f"the document's structure could not be read, so "
+                                                               f"marks were measured from pixels only ({exc.detail})"))
                 return []
         scan = find_placements(self.reader, index, view, limits)
-        self.notes.extend(f"page {index + 1}: {note}" for note in scan.notes)
+        self.notes.extend(Note("structure-unreadable", f"page {number}: {note}; marks on it were judged from "
+                                                       "pixels only", page=number) for note in scan.notes)
         return scan.placements
 
 
-def _scan_pdf_page(document: Any, index: int, context: _Context, structure: _Structure,
+def _scan_pdf_page(document: Any, index: int, number: int, context: _Context, structure: _Structure,
                    out: _Collected) -> bool:
     """Scan one page; returns False (with a note) if the page cannot be read."""
     from .marks import pdf_mark
@@ -193,27 +211,29 @@ def _scan_pdf_page(document: Any, index: int, context: _Context, structure: _Str
     from .rules import MarkFacts, check_mark, check_page_qualifications
     from .text import read_text_facts
 
-    number = index + 1
     spec = context.kit.spec
     try:
         page = document[index]
     except Exception as exc:  # noqa: BLE001 - pdfium: "Failed to load page"
-        out.notes.append(f"page {number} could not be read ({reason(exc)}); it was skipped")
+        out.notes.append(Note("page-unreadable", f"page {number} could not be read ({reason(exc)}); it was skipped",
+                              page=number))
         return False
     try:
         box = page_box(page)
         out.pages.append(PageInfo(number=number, width=box.width, height=box.height, unit="pt"))
         dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi), context.limits.max_render_pixels)
         if dpi < spec.scan.render_dpi:
-            out.notes.append(f"page {number} is very large, so it was rendered at {dpi:.0f} dpi "
-                             f"instead of {spec.scan.render_dpi}; small marks may be missed")
+            out.notes.append(Note("reduced-resolution", f"page {number} is very large, so it was rendered at "
+                                  f"{dpi:.0f} dpi instead of {spec.scan.render_dpi}; small marks may be missed",
+                                  page=number))
         try:
             rendered = render_page(page, dpi)
         except Exception as exc:  # noqa: BLE001 - pdfium rendering failures are per page
-            out.notes.append(f"page {number} could not be rendered ({reason(exc)}); it was skipped")
+            out.notes.append(Note("page-unreadable", f"page {number} could not be rendered ({reason(exc)}); "
+                                  "it was skipped", page=number))
             return False
         found = _find(rendered.rgb, context)
-        placements = structure.placements(index, box.view, context.limits) if found else []
+        placements = structure.placements(index, number, box.view, context.limits) if found else []
         vectors = vector_boxes(page, box.view) if found else []
         before = len(out.findings)
         page_marks: list[Mark] = []
@@ -236,14 +256,44 @@ def _scan_pdf_page(document: Any, index: int, context: _Context, structure: _Str
         page.close()
 
 
-def _scan_pdf(data: bytes, password: str | None, context: _Context, out: _Collected) -> None:
+def _scan_pdf(data: bytes, password: str | None, context: _Context, out: _Collected, first_page: int = 1) -> None:
+    """Scan every page; page numbers start at ``first_page`` (after an image's frames, in a polyglot)."""
     from .pdf.document import open_pdf
 
     with open_pdf(data, context.name, password, context.limits) as document:
         structure = _Structure(data, context.name, password, out.notes)
-        read = sum(_scan_pdf_page(document, index, context, structure, out) for index in range(len(document)))
+        read = 0
+        for index in range(len(document)):
+            context.check_time()
+            read += _scan_pdf_page(document, index, first_page + index, context, structure, out)
         if read == 0:
             raise UnreadableFileError(context.name, "no page of the PDF could be read; export it again.")
+
+
+def _scan_also_as_pdf(data: bytes, kind: str, other: str, password: str | None, context: _Context,
+                      out: _Collected) -> None:
+    """Scan a file already read as an image again as a PDF, which PDF readers also accept.
+
+    Its PDF pages are numbered after the image's frames, and a ``polyglot`` note
+    says so. If no PDF reader part accepts it, it is only an image: nothing is added.
+    """
+    first_page = len(out.pages) + 1
+    marks_before = len(out.marks)
+    attempt = _Collected(marks=out.marks)  # one list, so mark ids go on from the image's
+    try:
+        _scan_pdf(data, password, context, attempt, first_page)
+    except InputError:
+        del out.marks[marks_before:]
+        return
+    last_page = first_page + len(attempt.pages) - 1
+    pages = f"page {first_page} is" if last_page == first_page else f"pages {first_page}-{last_page} are"
+    out.notes.append(Note("polyglot", f"the file is both a valid {kind.upper()} and a valid {other.upper()}; it "
+                                      f"was scanned as each, and {pages} the file read as {other.upper()}",
+                          page=first_page))
+    out.pages.extend(attempt.pages)
+    out.findings.extend(attempt.findings)
+    out.images.extend(attempt.images)
+    out.notes.extend(attempt.notes)
 
 
 def _raised_here(exc: BaseException) -> bool:
@@ -257,7 +307,7 @@ def _raised_here(exc: BaseException) -> bool:
 
 
 def _error_result(name: str, sha256: str | None, kind: str, error: InputError | DocumentError,
-                  started: float, notes: Sequence[str] = ()) -> DocumentResult:
+                  started: float, notes: Sequence[Note] = ()) -> DocumentResult:
     if isinstance(error, DocumentError):
         problem = error
     else:
@@ -266,15 +316,29 @@ def _error_result(name: str, sha256: str | None, kind: str, error: InputError | 
                           error=problem, notes=tuple(notes), elapsed_s=time.perf_counter() - started)
 
 
-def scan_document(source: str | os.PathLike[str] | bytes, *, kit: Kit | None = None,
+def _read_stream(stream: IO[bytes], name: str, limits: Limits) -> bytes:
+    try:
+        data = stream.read(limits.max_file_bytes + 1)
+    except OSError as exc:
+        raise UnreadableFileError(name, f"cannot be read ({exc.strerror or exc}).") from exc
+    if not isinstance(data, (bytes, bytearray)):
+        raise UnreadableFileError(name, "the file object gave text, not bytes; open it in binary mode ('rb').")
+    if len(data) > limits.max_file_bytes:
+        raise LimitExceededError(name, f"the document is larger than the {limits.max_file_bytes:,}-byte limit.")
+    return bytes(data)
+
+
+def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Kit | None = None,
                   register: Register | None = None, on: datetime.date | str | None = None,
                   password: str | None = None, limits: Limits = DEFAULT_LIMITS, thumbnails: bool = False,
                   name: str | None = None, references: References | None = None) -> DocumentResult:
-    """Scan one PDF or image (a path or its bytes) and return its marks and findings.
+    """Scan one PDF or image (a path, its bytes or a binary file object) and return its marks and findings.
 
     ``kit`` defaults to :func:`htq_mark.load_kit`, ``register`` to the embedded
     register, ``on`` to today. ``name`` is the path reported (default: the path
-    given, or ``"<bytes>"``). ``references`` are the detector's references for
+    given, the file object's name, or ``"<bytes>"``). ``limits.max_seconds`` is
+    checked before each page and frame; a document past it ends ``timeout``
+    (:func:`htq_mark.scan` also stops a worker stuck inside one page). ``references`` are the detector's references for
     ``kit``, when already built. With ``thumbnails``, pages with marks or
     findings get small pictures for visual reports. A document that cannot be
     read is returned with status ``error``; only bad arguments raise.
@@ -285,11 +349,18 @@ def scan_document(source: str | os.PathLike[str] | bytes, *, kit: Kit | None = N
 
     given: bytes | None = None
     location: str | None = None
+    stream: IO[bytes] | None = None
     if isinstance(source, (bytes, bytearray, memoryview)):
         given = bytes(source)
-    else:
+    elif isinstance(source, (str, os.PathLike)):
         location = str(os.fspath(source))
-    shown = name if name is not None else (location if location is not None else "<bytes>")
+    elif callable(getattr(source, "read", None)):
+        stream = source
+    else:
+        raise UsageError(f"scan_document takes a path, bytes or a binary file object; got {type(source).__name__}")
+    stream_name = getattr(stream, "name", None)
+    default_name = location or (stream_name if isinstance(stream_name, str) else None) or "<bytes>"
+    shown = name if name is not None else default_name
     chosen_kit = kit if kit is not None else load_kit()
     if references is None:
         from .detect import build_references
@@ -297,7 +368,8 @@ def scan_document(source: str | os.PathLike[str] | bytes, *, kit: Kit | None = N
         references = build_references(chosen_kit)
     context = _Context(name=shown, kit=chosen_kit,
                        register=register if register is not None else default_register(),
-                       on=_as_date(on), references=references, limits=limits, thumbnails=thumbnails)
+                       on=_as_date(on), references=references, limits=limits, thumbnails=thumbnails,
+                       deadline=time.perf_counter() + limits.max_seconds)
 
     sha256: str | None = None
     kind: DocumentKind = "unknown"
@@ -308,19 +380,23 @@ def scan_document(source: str | os.PathLike[str] | bytes, *, kit: Kit | None = N
             if len(data) > limits.max_file_bytes:
                 raise LimitExceededError(
                     shown, f"the document is larger than the {limits.max_file_bytes:,}-byte limit.")
+        elif stream is not None:
+            data = _read_stream(stream, shown, limits)
         else:
             assert location is not None
             data = _read(location, shown, limits)
         sha256 = hashlib.sha256(data).hexdigest()
         if not data:
             raise UnreadableFileError(shown, "the file is empty; export it again.")
-        kind = sniff(data[:1024])
+        kind, *others = readable_kinds(data[:HEAD_BYTES])
         if kind == "unknown":
             raise UnsupportedFormatError(shown, describe_unsupported(data[:64]))
         if kind == "pdf":
             _scan_pdf(data, password, context, out)
         else:
             _scan_image(data, kind, context, out)
+        for other in others:
+            _scan_also_as_pdf(data, kind, other, password, context, out)
     except InputError as exc:
         return _error_result(shown, sha256, kind, exc, started, out.notes)
     except MemoryError:

@@ -31,6 +31,8 @@ class Limits:
     walked for image and form placements.
     ``max_operators``: most content-stream operators walked per page.
     ``max_form_depth``: deepest nesting of form XObjects followed.
+    ``max_folder_entries``: most files and folders a scan looks at below each
+    folder given (beyond it the folder is reported as ``too-large``).
     ``max_page_seconds``: time a web page may take to load, settle and be captured (per viewport).
     ``max_page_height``: tallest web page rendered, in CSS px.
     ``max_page_bytes``: most bytes a web page (with everything it loads) or a linked file may fetch.
@@ -46,6 +48,7 @@ class Limits:
     max_content_bytes: int = 8 * 1024 * 1024
     max_operators: int = 200_000
     max_form_depth: int = 12
+    max_folder_entries: int = 100_000
     max_page_seconds: float = 30.0
     max_page_height: int = 20_000
     max_page_bytes: int = 64 * 1024 * 1024

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["HEAD_BYTES", "SUPPORTED_TYPES", "DocumentKind", "describe_unsupported", "sniff"]
+__all__ = ["HEAD_BYTES", "SUPPORTED_TYPES", "DocumentKind", "describe_unsupported", "readable_kinds", "sniff"]
 
 DocumentKind = Literal["pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp", "unknown"]
 
@@ -47,6 +47,18 @@ def sniff(head: bytes) -> DocumentKind:
     if b"%PDF-" in head[:HEAD_BYTES]:
         return "pdf"
     return "unknown"
+
+
+def readable_kinds(head: bytes) -> tuple[DocumentKind, ...]:
+    """Every type a file starting with ``head`` may be read as, the one :func:`sniff` gives first.
+
+    Image signatures sit at the very start, but PDF readers accept a header
+    anywhere in the first kilobyte, so an image can also be a PDF (a polyglot).
+    """
+    kind = sniff(head)
+    if kind not in ("pdf", "unknown") and b"%PDF-" in head[:HEAD_BYTES]:
+        return (kind, "pdf")
+    return (kind,)
 
 
 def describe_unsupported(head: bytes) -> str:

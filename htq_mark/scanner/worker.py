@@ -60,7 +60,7 @@ def serve(incoming: Connection, outgoing: Connection) -> None:
         if task is None:
             return
         index, item = task
-        result = scan_document(item.location, kit=setup.kit, register=setup.register, on=setup.on,
+        result = scan_document(item.location if item.data is None else item.data, kit=setup.kit, register=setup.register, on=setup.on,
                                password=setup.password, limits=setup.limits, thumbnails=setup.thumbnails,
                                name=item.path, references=setup.references)
         outgoing.send(("result", (index, result)))

@@ -76,7 +76,8 @@ class Rendering:
     rgb: Any
     height: int
     facts: PageFacts
-    notes: tuple[str, ...]
+    #: Requests the guarding proxy refused, each with the reason.
+    refused: tuple[str, ...] = ()
     #: Where the page tried to go by itself (meta refresh, script); not followed while rendering.
     navigations: tuple[str, ...] = ()
 
@@ -235,8 +236,7 @@ class Browser:
         watchdog.start()
         try:
             rendering = self._capture(browser, viewport, limits, budget)
-            refused = [f"{viewport.name}: refused {item}" for item in self._proxy.take_refused()[:10]]
-            return replace(rendering, notes=(*rendering.notes, *refused))
+            return replace(rendering, refused=tuple(self._proxy.take_refused()[:10]))
         except HtqMarkError:
             raise
         except Exception as exc:  # noqa: BLE001 - Playwright's errors when the page or the browser fails
@@ -303,9 +303,7 @@ class Browser:
         if picture is None:
             raise UnreadableFileError(budget.main_url, "the browser's screenshot could not be read.")
         rgb = np.ascontiguousarray(picture[: max(1, height), : viewport.width, ::-1])
-        notes = [f"{viewport.name}: the page tried to go to {target}; it was not followed"
-                 for target in budget.navigations[:3]]
-        return Rendering(viewport=viewport, rgb=rgb, height=height, facts=page_facts(raw), notes=tuple(notes),
+        return Rendering(viewport=viewport, rgb=rgb, height=height, facts=page_facts(raw),
                          navigations=tuple(dict.fromkeys(budget.navigations))[:10])
 
 

@@ -22,7 +22,7 @@ from ..errors import InputError, UnreadableFileError
 from ..scanner.document import _as_date, _Collected, _thumbnail, scan_document
 from ..scanner.limits import DEFAULT_LIMITS, Limits
 from ..scanner.pdf.geometry import area, bounds
-from ..scanner.results import DocumentError, DocumentResult, Mark, PageInfo
+from ..scanner.results import DocumentError, DocumentResult, Mark, Note, PageInfo
 from ..scanner.sniff import sniff
 from ..scanner.text import read_text_facts
 from .browser import VIEWPORTS, Browser, Rendering
@@ -179,7 +179,10 @@ class WebScanner:
         viewport = rendering.viewport
         out.pages.append(PageInfo(number=number, width=float(viewport.width), height=float(rendering.height),
                                   unit="css-px"))
-        out.notes.extend(rendering.notes)
+        out.notes.extend(Note("web-refused", f"{viewport.name}: refused {item}", page=number)
+                         for item in rendering.refused)
+        out.notes.extend(Note("web-navigation", f"{viewport.name}: the page tried to go to {target}; it was not "
+                                                "followed", page=number) for target in rendering.navigations[:3])
         before = len(out.findings)
         page_marks: list[Mark] = []
         names: list[str] = []

@@ -109,3 +109,20 @@ def test_two_runs_write_identical_files(tmp_path: Path) -> None:
     for name in ("a.eps", "b.eps"):
         assert run("--variant", "colour", "--format", "eps", "--width", "30mm", "-o", str(tmp_path / name)).exit_code == 0
     assert (tmp_path / "a.eps").read_bytes() == (tmp_path / "b.eps").read_bytes()
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("png", "x.jpg"), ("svg", "x.PNG"), ("pdf", "x.eps"),
+                                           ("jpg", "x.webp")])
+def test_an_output_suffix_of_another_format_is_refused(tmp_path: Path, fmt: str, name: str) -> None:
+    result = run("--variant", "colour", "--format", fmt, "--width", "300px", "-o", str(tmp_path / name))
+    assert result.exit_code == 2
+    assert "is for" in result.output and "but the format is" in result.output
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("jpg", "x.jpeg"), ("png", "x.PNG"), ("eps", "x.ps"),
+                                           ("png", "mark")])
+def test_a_matching_or_neutral_suffix_is_accepted(tmp_path: Path, fmt: str, name: str) -> None:
+    result = run("--variant", "colour", "--format", fmt, "--width", "300px", "-o", str(tmp_path / name))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / name).is_file()

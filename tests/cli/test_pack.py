@@ -64,3 +64,10 @@ def test_a_non_empty_folder_needs_force(tmp_path: Path) -> None:
     assert "the folder is not empty" in result.stderr
     assert run("--preset", "web", "--variant", "black", "--force", "-o", str(tmp_path / "p")).exit_code == 0
     assert (tmp_path / "p" / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize("name", ["p.tar.gz", "p.tgz", "p.7z", "p.tar"])
+def test_an_archive_name_that_is_not_zip_is_refused_not_made_a_folder(tmp_path: Path, name: str) -> None:
+    result = run("--preset", "web", "--variant", "colour", "-o", str(tmp_path / name))
+    assert result.exit_code == 2 and ".zip file or a folder" in result.output
+    assert not (tmp_path / name).exists()

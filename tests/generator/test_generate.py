@@ -199,7 +199,9 @@ def test_cmyk_pdf_uses_the_spec_values(variant: str) -> None:
     operators = _colour_operators(generate(variant, "pdf", "40mm", colour_space="cmyk").data)
     assert operators and {op for op, _ in operators} == {b"k"}
     found = sorted({tuple(values) for _, values in operators})
-    assert found == pytest.approx(sorted(spec_values))
+    expected = sorted(spec_values)
+    assert len(found) == len(expected)
+    assert all(got == pytest.approx(want) for got, want in zip(found, expected))
 
 
 def test_eps_is_vector_with_the_canvas_as_its_bounding_box() -> None:
@@ -352,3 +354,13 @@ def test_to_dict_reports_sizes_and_checksum() -> None:
     assert "data" not in report
     assert struct.unpack(">II", asset.data[16:24]) == (348, 142)
     assert "348 x 142 px" in asset.describe()
+
+
+def test_an_asset_writes_to_a_binary_file_object_and_checks_a_path_suffix(tmp_path: Path) -> None:
+    asset = generate(variant="colour", format="svg", width="300px")
+    buffer = io.BytesIO()
+    assert asset.write(buffer) is None
+    assert buffer.getvalue() == asset.data
+    with pytest.raises(UsageError, match="the suffix .png is for png files"):
+        asset.write(tmp_path / "mark.png")
+    assert asset.write(tmp_path / "mark.svg").read_bytes() == asset.data

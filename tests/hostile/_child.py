@@ -26,7 +26,7 @@ report = scan(request["paths"], jobs=request["jobs"], on="2025-06-01",
 documents = []
 for document in report.documents:
     entry = document.to_dict()
-    entry["notes"] = list(document.notes)
+    entry["notes"] = [note.message for note in document.notes]
     entry["elapsed_s"] = document.elapsed_s
     documents.append(entry)
 print(json.dumps({

@@ -14,9 +14,6 @@ how to install them.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,60 +24,10 @@ from tests.reports import factory
 
 pytestmark = pytest.mark.browser
 
+# The `browser` fixture (headless Chromium) is in conftest.py.
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-INSTALL_HINT = ("install them with: apt-get update && apt-get install -y chromium chromium-driver "
-                "(and pip install selenium, from the 'test' extra)")
-
-# Runs in the page before its own script (DevTools injection is not subject to
-# the page's policy): records policy violations and any alert() a payload makes.
-WATCH = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", function (e) {
-  window.__violations.push(e.effectiveDirective + " " + e.blockedURI);
-});
-window.__alerts = 0;
-window.alert = function () { window.__alerts += 1; };
-"""
-
-
-def _find(names: tuple[str, ...]) -> str | None:
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        pytest.fail(f"selenium is not installed; {INSTALL_HINT}")
-    chromium = _find(("chromium", "chromium-browser"))
-    driver_path = _find(("chromedriver",)) or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").exists()
-                                               else None)
-    if chromium is None or driver_path is None:
-        pytest.fail(f"headless Chromium is needed for the HTML report test but "
-                    f"{'chromium' if chromium is None else 'chromedriver'} was not found; {INSTALL_HINT}")
-    with tempfile.TemporaryDirectory(prefix="htq-mark-chromium-") as profile:
-        options = webdriver.ChromeOptions()
-        options.binary_location = chromium
-        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", "--host-resolver-rules=MAP * ~NOTFOUND",
-                     "--window-size=1280,2000", f"--user-data-dir={profile}"):
-            options.add_argument(flag)
-        driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-        try:
-            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
-            yield driver
-        finally:
-            driver.quit()
-
-
 @pytest.fixture(scope="module")
 def report_page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
     page = tmp_path_factory.mktemp("html-report") / "hostile-report.html"
@@ -181,3 +128,77 @@ def test_the_filter_shows_only_the_chosen_rules_and_severities(report_page: Any)
     _click(report_page, "rule", "too-small")
     assert _visible_rows(report_page) == total
     assert all(s.is_displayed() for s in report_page.find_elements("css selector", "section.document"))
+
+
+@pytest.fixture(scope="module")
+def batch_page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A report of 90 documents (a third with findings and pictures), opened in the browser."""
+    documents = [factory.pdf_document(f"batch/doc-{i:03}.pdf") if i % 3 == 0 else factory.clean_document(
+        f"batch/clean-{i:03}.jpg") for i in range(90)]
+    page = tmp_path_factory.mktemp("html-batch") / "batch-report.html"
+    page.write_bytes(reports.render_bytes(factory.report(documents), "html"))
+    browser.get(page.as_uri())
+    return browser
+
+
+def _shown_sections(driver: Any) -> list[str]:
+    return [s.get_attribute("data-path") for s in driver.find_elements("css selector", "section.document")
+            if s.is_displayed()]
+
+
+def test_a_big_batch_is_shown_a_page_at_a_time(batch_page: Any) -> None:
+    from htq_mark.reports.html import PAGE_SIZE
+
+    first = _shown_sections(batch_page)
+    assert len(first) == PAGE_SIZE
+    height = batch_page.execute_script("return document.documentElement.scrollHeight;")
+    batch_page.find_element("css selector", "#pager [data-step='1']").click()
+    second = _shown_sections(batch_page)
+    assert len(second) == PAGE_SIZE and not set(first) & set(second)
+    assert "Page 2 of 5 (90 of 90 documents)" in batch_page.find_element("css selector", "#pager output").text
+    # Without paging, the same 90 documents would be several times as tall.
+    batch_page.execute_script("document.querySelectorAll('section.document').forEach("
+                              "function (s) { s.hidden = false; s.style.contentVisibility = 'visible'; });")
+    full_height = batch_page.execute_script("return document.documentElement.scrollHeight;")
+    assert full_height > 3 * height
+    batch_page.refresh()
+
+
+def test_search_hide_clean_and_the_index_find_documents(batch_page: Any) -> None:
+    search = batch_page.find_element("id", "search")
+    search.send_keys("doc-04")
+    assert sorted(_shown_sections(batch_page)) == ["batch/doc-042.pdf", "batch/doc-045.pdf", "batch/doc-048.pdf"]
+    search.send_keys("\b" * len("doc-04"))
+    assert len(_shown_sections(batch_page)) == 20
+    batch_page.find_element("id", "hide-clean").click()
+    shown = _shown_sections(batch_page)
+    assert shown and all(path.endswith(".pdf") for path in shown)
+    batch_page.find_element("id", "hide-clean").click()
+    batch_page.find_element("css selector", "details.index summary").click()
+    [entry] = [e for e in batch_page.find_elements("css selector", "tr.index-entry button")
+               if e.text == "batch/clean-089.jpg"]
+    entry.click()
+    assert "batch/clean-089.jpg" in _shown_sections(batch_page)
+
+
+def test_labels_are_inside_their_pictures_and_apart_as_drawn(batch_page: Any) -> None:
+    overlaps = batch_page.execute_script("""
+      var problems = [];
+      document.querySelectorAll('section.document:not([hidden]) svg').forEach(function (svg) {
+        var frame = svg.getBoundingClientRect();
+        var boxes = Array.prototype.map.call(svg.querySelectorAll('text'), function (t) {
+          return t.getBoundingClientRect();
+        });
+        boxes.forEach(function (b, i) {
+          if (b.left < frame.left - 1 || b.right > frame.right + 1 || b.top < frame.top - 1 ||
+              b.bottom > frame.bottom + 1) { problems.push('clipped'); }
+          boxes.slice(i + 1).forEach(function (c) {
+            if (b.left < c.right - 1 && c.left < b.right - 1 && b.top < c.bottom - 1 && c.top < b.bottom - 1) {
+              problems.push('overlap');
+            }
+          });
+        });
+      });
+      return problems;
+    """)
+    assert overlaps == []

@@ -8,49 +8,24 @@ the payload directly (its own guard must hold even without the kit check in fron
 
 from __future__ import annotations
 
-import http.server
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
 
 from htq_mark.errors import KitError, UnsafeArtworkError
 from htq_mark.kit import bundled_kit_path, load_kit, render_svg
 
+from ._listener import listening
+
 ARTWORK = Path("assets") / "htq-mark-colour.svg"
-
-
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    hits: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        self.hits.append(self.path)
-        body = b"<svg xmlns='http://www.w3.org/2000/svg'/>"
-        self.send_response(200)
-        self.send_header("Content-Type", "image/svg+xml")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, list[str]]]:
-    hits: list[str] = []
-    handler = type("Handler", (_Recorder,), {"hits": hits})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}", hits
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with listening() as (base, hits):
+        yield base, hits
 
 
 @pytest.fixture

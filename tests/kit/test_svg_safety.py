@@ -22,7 +22,37 @@ UNSAFE = [
     ("css import", SVG.format("<style>@import 'http://example.com/a.css';</style>"), "@import"),
     ("entity", '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "y">]>' + SVG.format("&x;"), "DTD or entities"),
     ("huge", SVG.format("<!--" + "x" * (5 * 1024 * 1024) + "-->"), "byte limit"),
+    ("style after a child", SVG.format("<style><desc/>@import url(http://h/a.css);</style>"),
+     "holds other elements"),
+    ("set href", SVG.format('<use><set attributeName="href" to="http://h/x.svg#a"/></use>'), "<set> element"),
+    ("animate href", SVG.format('<use><animate attributeName="href" values="http://h/x.svg#a"/></use>'),
+     "<animate> element"),
+    ("image without href", SVG.format('<image width="1" height="1"/>'), "<image> element"),
+    ("at-rule", SVG.format("<style>@font-face { font-family: x }</style>"), "at-rule"),
+    ("image-set", SVG.format('<style>svg { background-image: image-set("http://h/i.png" 1x) }</style>'),
+     "'background-image'"),
+    ("css function", SVG.format('<rect width="1" height="1" style="fill: image(\'http://h/i.png\')"/>'),
+     "image()"),
+    ("not a rule", SVG.format("<style>rect { fill: red } }</style>"), "not a plain rule"),
+    ("attribute", SVG.format('<rect width="1" height="1" requiredExtensions="http://h/x"/>'),
+     "'requiredExtensions'"),
+    ("xhtml element", SVG.format('<h:style xmlns:h="http://www.w3.org/1999/xhtml">svg{}</h:style>'),
+     "outside SVG"),
 ]
+
+SAFE = [
+    ("css rules", SVG.format("<style>/* brand */ .a, #b > path { fill: #0B2545; stroke-width: 2 }</style>"
+                             + SHAPE)),
+    ("style attribute", SVG.format('<rect width="1" height="1" style="fill: rgb(1, 2, 3); opacity: .5"/>')),
+    ("gradient", SVG.format('<defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/>'
+                            '</linearGradient></defs><rect width="1" height="1" fill="url(#g)"/>')),
+    ("editor namespace", SVG.format('<ed:x xmlns:ed="http://example.com/ed" a="1"/>' + SHAPE)),
+]
+
+
+@pytest.mark.parametrize(("name", "svg"), SAFE, ids=[case[0] for case in SAFE])
+def test_plain_artwork_passes_the_allow_list(name: str, svg: str) -> None:
+    assert check_svg(svg.encode(), "art.svg").width == 64
 
 
 @pytest.mark.parametrize(("name", "svg", "words"), UNSAFE, ids=[case[0] for case in UNSAFE])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from htq_mark import _io
 from htq_mark.errors import RegisterError, RegisterProblem, RegisterValidationError
 from htq_mark.register import (
     COLUMNS,
@@ -293,10 +294,10 @@ def test_unreadable_file_is_a_clear_error(write_file: WriteFile,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     path = write_file("reg.csv", csv_bytes([row()]))
 
-    def refuse(self: Path) -> bytes:
+    def refuse(*args: object, **kwargs: object) -> int:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(_io.os, "open", refuse)
     with pytest.raises(RegisterError, match=r"could not read the register \(Permission denied\)"):
         load_register(path)
 
@@ -349,3 +350,21 @@ def test_validate_register_file(write_file: WriteFile) -> None:
     assert (bad.valid, bad.rows) == (False, None)
     assert bad.to_dict()["problems"][0] == {"source": bad.source, "line": 2, "field": "level",
                                             "message": bad.problems[0].message}
+
+
+def test_bytes_and_binary_file_objects_load_like_the_path(write_file: WriteFile) -> None:
+    data = csv_bytes([row(), row(qualification_id="99910020")])
+    path = write_file("reg.csv", data)
+    by_path = load_register(path)
+    by_bytes = load_register(data)
+    with path.open("rb") as handle:
+        by_file = load_register(handle)
+    assert by_bytes.records == by_path.records == by_file.records
+    assert by_bytes.provenance.sha256 == by_path.provenance.sha256
+    assert by_bytes.provenance.source == "<bytes>" and by_file.provenance.source == str(path)
+
+
+def test_a_text_file_object_is_a_register_error(write_file: WriteFile) -> None:
+    path = write_file("reg.csv", csv_bytes([row()]))
+    with path.open("r") as handle, pytest.raises(RegisterError, match="binary mode"):
+        load_register(handle)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from htq_mark.scanner.results import (
     DocumentResult,
     Finding,
     Mark,
+    Note,
     PageImage,
     PageInfo,
     ScanReport,
@@ -187,7 +188,8 @@ def hostile_report() -> ScanReport:
                           data=page_png(200, round(A4[1] * scale), [(34, 34, 100, 54)])),
                 PageImage(page=1, width=10, height=10, scale=1.0, media_type="text/html",
                           data=SCRIPT_TAG.encode())),
-        notes=(f"page 2 could not be rendered: {TABLE_BREAK}", STYLE_BREAK),
+        notes=(Note("page-unreadable", f"page 2 could not be rendered: {TABLE_BREAK}", page=2),
+               Note("structure-unreadable", STYLE_BREAK)),
     )
     broken = error_document("unreadable", path=f"{JS_URL}/{TEMPLATE}.pdf",
                             message=f"damaged file {DOUBLE_ESCAPED} {SCRIPT_TAG}")

@@ -14,7 +14,7 @@ from htq_mark import reports
 from htq_mark.reports import html as html_report
 from htq_mark.reports._text import visible
 from htq_mark.reports.text import EXAMPLE_DATA_WARNING
-from htq_mark.scanner.results import PageImage, ScanReport
+from htq_mark.scanner.results import DocumentResult, PageImage, ScanReport
 from tests.reports import factory
 from tests.reports.htmltree import Element, parse
 
@@ -240,3 +240,69 @@ def test_an_unknown_rule_is_escaped_like_any_other_text() -> None:
 def test_the_same_report_gives_the_same_bytes() -> None:
     assert reports.render_bytes(factory.hostile_report(), "html") == reports.render_bytes(
         factory.hostile_report(), "html")
+
+
+def _batch(count: int) -> ScanReport:
+    """``count`` documents: every third with findings and pictures, the rest clean."""
+    documents = [factory.pdf_document(f"batch/doc-{i:03}.pdf") if i % 3 == 0 else factory.clean_document(
+        f"batch/clean-{i:03}.jpg") for i in range(count)]
+    return factory.report(documents)
+
+
+def test_an_index_lists_every_document_with_its_counts_in_report_order() -> None:
+    report = factory.full_report()
+    root = _tree(report)
+    entries = root.find("tr", "index-entry")
+    sections = _sections(root)
+    assert [e.attrs["data-doc"] for e in entries] == [s.attrs["id"] for s in sections]
+    assert [e.find("button")[0].text() for e in entries] == [s.attrs["data-path"] for s in sections]
+    by_path = {d.path: d for d in report.documents}
+    for entry in entries:
+        document = by_path[entry.find("button")[0].text()]
+        counts = [int(td.text()) for td in entry.find("td", "count")]
+        assert counts == [document.count("error"), document.count("warning"), document.count("info"),
+                          len(document.marks)]
+
+
+def test_search_and_hiding_clean_documents_are_offered_and_paging_only_for_big_batches() -> None:
+    small = _tree(factory.full_report())
+    assert [i.attrs.get("type") for i in small.iter("input") if i.attrs.get("id") in ("search", "hide-clean")] == [
+        "search", "checkbox"]
+    assert not [p for p in small.iter("p") if p.attrs.get("id") == "pager"]
+    big = _tree(_batch(html_report.PAGE_SIZE + 1))
+    [pager] = [p for p in big.iter("p") if p.attrs.get("id") == "pager"]
+    assert [b.attrs["data-step"] for b in pager.iter("button")] == ["-1", "1"]
+    assert next(big.iter("body")).attrs["data-page-size"] == str(html_report.PAGE_SIZE)
+    [index] = [d for d in big.iter("details") if "index" in d.classes()]
+    assert "open" in index.attrs  # still short enough to show unfolded
+
+
+def _label_rects(svg: Element) -> list[tuple[float, float, float, float]]:
+    rects = []
+    for text in svg.iter("text"):
+        x, y, font, length = (float(text.attrs[k] or 0) for k in ("x", "y", "font-size", "textlength"))
+        rects.append((x, y - font, x + length, y + font * 0.25))
+    return rects
+
+
+def _crowded_document() -> DocumentResult:
+    """Twelve marks side by side along the top and right edges of a page, each with a long label."""
+    document = factory.pdf_document()
+    marks = tuple(replace(document.marks[0], id=f"mark-{n:02}", bbox=(560.0 - n * 4, 2.0 + n * 3, 594.0, 20.0 + n * 3),
+                          variant="colour-variant") for n in range(12))
+    findings = tuple(replace(document.findings[2], mark=m.id, bbox=m.bbox, page=1) for m in marks)
+    return replace(document, marks=marks, findings=findings)
+
+
+def test_labels_stay_inside_the_picture_and_never_overlap() -> None:
+    root = _tree(factory.report([_crowded_document()]))
+    pictures = root.find("svg", "thumb") + root.find("svg", "closeup")
+    assert len(pictures) > 12
+    for svg in pictures:
+        vx, vy, vw, vh = (float(v) for v in (svg.attrs["viewbox"] or "").split())
+        rects = _label_rects(svg)
+        for x0, y0, x1, y1 in rects:
+            assert vx - 0.2 <= x0 and x1 <= vx + vw + 0.2 and vy - 0.2 <= y0 and y1 <= vy + vh + 0.2
+        for i, a in enumerate(rects):
+            for b in rects[i + 1:]:
+                assert a[2] <= b[0] + 0.2 or b[2] <= a[0] + 0.2 or a[3] <= b[1] + 0.2 or b[3] <= a[1] + 0.2, (a, b)

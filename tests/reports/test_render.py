@@ -14,8 +14,8 @@ from htq_mark.errors import UsageError
 from tests.reports import factory
 
 
-def test_the_formats_are_text_json_sarif_and_html() -> None:
-    assert reports.FORMATS == ("text", "json", "sarif", "html")
+def test_the_formats_are_text_json_sarif_html_and_junit() -> None:
+    assert reports.FORMATS == ("text", "json", "sarif", "html", "junit")
 
 
 @pytest.mark.parametrize("format", reports.FORMATS)

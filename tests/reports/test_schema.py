@@ -122,7 +122,9 @@ BREAKAGES: dict[str, Callable[[dict[str, Any]], None]] = {
     "wrong schema id": _set(["schema"], "htq-mark.scan-report/2"),
     "missing summary": _delete(["summary"]),
     "extra top-level key": _set(["extra"], 1),
-    "extra register key (is_example)": _set(["register", "is_example"], True),
+    "extra register key": _set(["register", "licence"], "OGL"),
+    "is_example not a boolean": _set(["register", "is_example"], "yes"),
+    "scanned_at not a timestamp": _set(["scanned_at"], "yesterday"),
     "extra kit key": _set(["kit", "source"], "bundled"),
     "kit sha256 not hex": _set(["kit", "sha256"], "Z" * 64),
     "on_date not a date": _set(["on_date"], "23/11/2026"),
@@ -160,4 +162,5 @@ def test_the_schema_rejects_reports_that_break_the_contract(
 def test_the_json_report_carries_only_the_contract_keys_of_kit_and_register() -> None:
     data = _json_of(factory.full_report(is_example=True))
     assert list(data["kit"]) == ["name", "version", "sha256"]
-    assert list(data["register"]) == ["source", "sha256", "as_of", "qualifications"]
+    assert list(data["register"]) == ["source", "sha256", "as_of", "qualifications", "is_example"]
+    assert data["register"]["is_example"] is True

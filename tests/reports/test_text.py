@@ -12,9 +12,9 @@ from htq_mark.scanner.results import ScanReport
 from tests.reports import factory
 
 
-def _lines(report: ScanReport) -> list[str]:
+def _lines(report: ScanReport, **options: bool) -> list[str]:
     buffer = io.StringIO()
-    text.render(report, buffer)
+    text.render(report, buffer, **options)
     output = buffer.getvalue()
     assert output.endswith("\n")
     return output.splitlines()
@@ -55,9 +55,17 @@ def test_unreadable_files_are_listed_with_their_code_and_message(code: str) -> N
                                   "check the file and scan it again.")
 
 
-def test_the_header_records_tool_kit_register_and_date() -> None:
+def test_the_findings_come_first() -> None:
     lines = _lines(factory.full_report())
-    assert lines[:4] == [
+    assert lines[0] == "Findings:"
+    assert re.match(r"^\S+:\d+: (error|warning|info) ", lines[1])
+
+
+def test_the_provenance_records_tool_kit_register_and_date_after_the_findings() -> None:
+    lines = _lines(factory.full_report())
+    start = lines.index("htq-mark 0.1.0 scan report")
+    assert start > lines.index("Findings:")
+    assert lines[start:start + 4] == [
         "htq-mark 0.1.0 scan report",
         "Scan date: 2026-11-23 (scanned at 2026-11-23T09:30:00Z)",
         f"Kit: htq-mark default kit 1.0.0 (sha256 {'a' * 64})",
@@ -65,11 +73,22 @@ def test_the_header_records_tool_kit_register_and_date() -> None:
     ]
 
 
-def test_each_input_is_listed_with_its_sha256() -> None:
+def test_each_input_is_listed_with_its_sha256_when_verbose() -> None:
     report = factory.full_report()
-    lines = _lines(report)
+    verbose = _lines(report, verbose=True)
     for document in report.documents:
-        assert f"  {document.sha256 or '-' * 64}  {document.path}" in lines
+        assert f"  {document.sha256 or '-' * 64}  {document.path}" in verbose
+    assert not any(document.sha256 and document.sha256 in " ".join(_lines(report))
+                   for document in report.documents)
+
+
+def test_quiet_keeps_only_the_findings_and_problems() -> None:
+    report = factory.full_report()
+    quiet = _lines(report, quiet=True)
+    full = _lines(report)
+    assert [line for line in quiet if line] == [
+        line for line in full[1:full.index("htq-mark 0.1.0 scan report")] if line]
+    assert not any(line.startswith("Summary:") for line in quiet)
 
 
 @pytest.mark.parametrize(("is_example", "warned"), [(True, True), (False, False)])

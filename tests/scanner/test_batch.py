@@ -28,6 +28,7 @@ def folder(tmp_path_factory):
 
 def _comparable(report):
     data = report.to_dict()
+    del data["scanned_at"]
     return data
 
 
@@ -144,3 +145,50 @@ def test_parallel_workers_keep_numeric_libraries_to_one_thread_each(folder, tmp_
     assert all(d.status == "ok" for d in report.documents)
     records = {p.read_text() for p in seen.iterdir()}
     assert records == {repr((expected, "3"))}
+
+
+def test_identical_files_are_scanned_once_and_reported_for_every_path(folder, tmp_path, monkeypatch):
+    from htq_mark.scanner import batch
+
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    for name in ("one.png", "two.png"):
+        (copies / name).write_bytes((folder / "b" / "post.png").read_bytes())
+    (copies / "x-broken.jpg").write_bytes((folder / "c.jpg").read_bytes())
+    (copies / "y-broken.jpg").write_bytes((folder / "c.jpg").read_bytes())
+    scanned = []
+    real_run = batch._Pool.run
+    monkeypatch.setattr(batch._Pool, "run", lambda pool, items: (scanned.extend(i.path for _, i in items),
+                                                                 real_run(pool, items))[1])
+    seen = []
+    report = scan([str(folder / "b" / "post.png"), str(copies)], kit=KIT, on=ON, jobs=1,
+                  progress=lambda done, total, path: seen.append(path))
+    assert scanned == [str(folder / "b" / "post.png"), str(copies / "x-broken.jpg")]
+    paths = [str(folder / "b" / "post.png")] + [str(copies / n) for n in
+                                                ("one.png", "two.png", "x-broken.jpg", "y-broken.jpg")]
+    assert [d.path for d in report.documents] == paths and sorted(seen) == sorted(paths)
+    first, one, two, broken, copy = report.documents
+    assert first.marks == one.marks == two.marks and len(first.marks) == 1
+    assert first.findings == one.findings == two.findings and first.sha256 == two.sha256
+    assert copy.error.message.startswith(f"{copy.path}: ") and broken.path not in copy.error.message
+
+
+def test_bytes_and_binary_file_objects_are_scanned_like_paths(folder):
+    post = folder / "b" / "post.png"
+    with post.open("rb") as handle:
+        report = scan([post.read_bytes(), handle, str(folder / "a.pdf")], kit=KIT, on=ON, jobs=1)
+    by_bytes, by_file, by_path = report.documents
+    assert by_bytes.path == "<bytes 1>" and by_file.path == str(post) and by_path.path == str(folder / "a.pdf")
+    assert len(by_bytes.marks) == 1 and by_file.marks == by_bytes.marks  # identical bytes, scanned once
+    assert by_path.status == "ok"
+
+
+def test_one_path_instead_of_a_list_is_a_usage_error(folder):
+    with pytest.raises(UsageError, match="not one"):
+        scan(str(folder), kit=KIT, on=ON)
+
+
+def test_the_library_keeps_page_pictures_for_the_html_report_by_default(folder):
+    report = scan([str(folder / "b" / "post.png")], kit=KIT, on=ON, jobs=1)
+    assert report.documents[0].images
+    assert not scan([str(folder / "b" / "post.png")], kit=KIT, on=ON, jobs=1, thumbnails=False).documents[0].images

@@ -2,11 +2,14 @@
 
 import base64
 import datetime
+import io
 import pickle
+import time
 
 import pytest
 
 import htq_mark
+from htq_mark.errors import UsageError
 from htq_mark.register import (
     EXAMPLE_ENTITLED_ID,
     EXAMPLE_WITHDRAWN_ID,
@@ -195,3 +198,37 @@ def test_a_parser_failure_is_unreadable(scan, monkeypatch):
     result = scan(data)
     assert result.error.code == "unreadable" and "bad data in the file" in result.error.message
     assert "internal" not in result.error.message
+
+
+def test_a_binary_file_object_gives_the_same_result_as_its_path(scan, tmp_path):
+    path = tmp_path / "post.png"
+    path.write_bytes(encode(canvas_with(KIT), "PNG"))
+    from_path = scan(path, name=None)
+    with path.open("rb") as handle:
+        from_file = scan(handle, name=None)
+    assert from_file.path == str(path) == from_path.path
+    assert from_file.marks == from_path.marks and from_file.sha256 == from_path.sha256
+    assert scan(io.BytesIO(path.read_bytes()), name=None).path == "<bytes>"
+
+
+def test_a_text_file_object_is_reported_not_raised(scan, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("text")
+    with path.open("r") as handle:
+        result = scan(handle)
+    assert result.status == "error" and "binary mode" in result.error.message
+
+
+def test_anything_else_is_a_usage_error(scan):
+    with pytest.raises(UsageError, match="a path, bytes or a binary file object"):
+        scan(42)
+
+
+def test_the_time_limit_is_honoured_between_pages(scan):
+    pages = pdf_pages([text_fragment(f"page {n}", x=50, y=50) for n in range(40)])
+    started = time.perf_counter()
+    result = scan(pages, limits=Limits(max_seconds=0.05))
+    assert time.perf_counter() - started < 5
+    assert result.status == "error" and result.error.code == "timeout"
+    assert "0.05 s limit" in result.error.message
+    assert scan(pages, limits=Limits(max_seconds=120)).status == "ok"

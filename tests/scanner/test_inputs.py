@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 import pytest
 
@@ -48,16 +49,16 @@ def test_missing_path_is_an_error_document(tmp_path):
 def test_symlink_loop_is_reported_not_followed(tree):
     os.symlink(tree / "a", tree / "a" / "deep" / "back")
     found = expand_paths([str(tree)])
-    loops = [d for d in found if d.error is not None]
-    assert len(loops) == 1 and "loop" in loops[0].error.message
-    assert loops[0].path.endswith(os.path.join("deep", "back"))
-    assert sum(d.error is None for d in found) == 4
+    loops = [d for d in found if d.note is not None]
+    assert len(loops) == 1 and "loop" in loops[0].note.message and loops[0].note.code == "symlink-loop"
+    assert loops[0].path.endswith(os.path.join("deep", "back")) and loops[0].error is None
+    assert sum(d.location is not None for d in found) == 4
 
 
 def test_self_referencing_symlink_is_reported(tree):
     os.symlink(tree / "self", tree / "self")
     found = expand_paths([str(tree)])
-    assert any(d.error is not None and d.path.endswith("self") for d in found)
+    assert any(d.note is not None and d.note.code == "symlink-loop" and d.path.endswith("self") for d in found)
 
 
 def test_unreadable_entries_are_reported_and_the_rest_kept(tree, monkeypatch):
@@ -99,3 +100,35 @@ def test_an_empty_document_in_a_folder_ends_as_an_error_in_the_report(tmp_path):
     [document] = report.documents
     assert document.status == "error" and document.error is not None
     assert document.error.code == "unreadable" and "empty.png" in document.error.message
+
+
+def test_default_excludes_pass_over_version_control_dependency_and_hidden_folders(tmp_path: Path) -> None:
+    for folder in (".git", "node_modules", ".cache", "docs"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "a.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / ".hidden.pdf").write_bytes(b"%PDF-1.4\n")
+    found = [Path(d.path).relative_to(tmp_path).as_posix() for d in expand_paths([tmp_path])]
+    assert found == [".hidden.pdf", "docs/a.pdf"]
+
+
+@pytest.mark.parametrize(("exclude", "expected"), [
+    (("docs/",), ["other/b.pdf"]),
+    (("*.pdf",), []),
+    (("docs/a.pdf",), ["other/b.pdf"]),
+    (("b.*",), ["docs/a.pdf"]),
+    ((), ["docs/a.pdf", "other/b.pdf"]),
+])
+def test_exclude_globs_match_names_and_paths_below_the_folder(tmp_path: Path, exclude: tuple[str, ...],
+                                                              expected: list[str]) -> None:
+    for relative in ("docs/a.pdf", "other/b.pdf"):
+        (tmp_path / relative).parent.mkdir(exist_ok=True)
+        (tmp_path / relative).write_bytes(b"%PDF-1.4\n")
+    found = [Path(d.path).relative_to(tmp_path).as_posix() for d in expand_paths([tmp_path], exclude)]
+    assert found == expected
+
+
+def test_a_path_given_explicitly_is_scanned_even_if_excluded(tmp_path: Path) -> None:
+    (tmp_path / "node_modules").mkdir()
+    target = tmp_path / "node_modules" / "a.pdf"
+    target.write_bytes(b"%PDF-1.4\n")
+    assert [d.path for d in expand_paths([target])] == [str(target)]

@@ -86,7 +86,8 @@ def test_hostile_page_ends_with_its_code_and_the_next_page_scans(hostile_scanner
 
 def test_local_files_and_metadata_are_never_requested(hostile_scanner: WebScanner, site: Site) -> None:
     result = hostile_scanner.scan(site.url("/metadata")).result
-    refused = " ".join(result.notes)
+    assert {note.code for note in result.notes} == {"web-refused"}
+    refused = " ".join(note.message for note in result.notes)
     assert "169.254.169.254/latest/meta-data" in refused and "link-local" in refused
     assert "169.254.169.254/redirected" in refused  # a redirect hop is checked too
     assert "169.254.169.254:" in refused  # the web socket's connection

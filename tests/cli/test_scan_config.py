@@ -1,0 +1,208 @@
+"""``htq-mark scan`` settings: config files, rule selection, excludes, baselines, output formats, progress."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+import htq_mark
+from htq_mark.cli import cli
+from htq_mark.cli.scan import scan_command
+from htq_mark.config import SCAN_SETTINGS, find_config, load_config
+from htq_mark.errors import ConfigError
+from tests.scanner._make import mark_fragment, pdf_pages
+
+KIT = htq_mark.load_kit()
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with one PDF whose mark is too small and names no qualification (errors and a warning)."""
+    root = tmp_path_factory.mktemp("scan-config")
+    (root / "docs").mkdir()
+    (root / "docs" / "marked.pdf").write_bytes(pdf_pages([mark_fragment(KIT, x=100, y=100, width=56)]))
+    return root / "docs"
+
+
+def run(*args: object, cwd: Path) -> Result:
+    """``htq-mark scan`` run in the folder ``cwd`` (where config files are searched from)."""
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(cli, ["scan", "--date", "2026-11-23", "--jobs", "1", *map(str, args)])
+    finally:
+        os.chdir(before)
+
+
+def _rules(result: Result) -> set[str]:
+    return {f["rule"] for d in json.loads(result.stdout)["documents"] for f in d["findings"]}
+
+
+def test_every_setting_of_the_table_is_a_scan_parameter() -> None:
+    parameters = {p.name for p in scan_command.params}
+    assert {s.parameter for s in SCAN_SETTINGS} - parameters == {"exclude_instead"}
+
+
+def test_pyproject_settings_are_found_from_a_folder_below(marked: Path, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.htq-mark]\nfail-on = "never"\n')
+    below = tmp_path / "a" / "b"
+    below.mkdir(parents=True)
+    assert find_config(below) == tmp_path / "pyproject.toml"
+    assert run(marked, cwd=below).exit_code == 0
+    assert run(marked, "--isolated", cwd=below).exit_code == 1
+    assert run(marked, "--fail-on", "error", cwd=below).exit_code == 1  # the command line wins
+
+
+def test_htq_mark_toml_wins_and_a_pyproject_without_the_table_is_passed_over(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.htq-mark]\njobs = 1\n')
+    (tmp_path / "inner").mkdir()
+    (tmp_path / "inner" / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert find_config(tmp_path / "inner") == tmp_path / "pyproject.toml"
+    (tmp_path / "htq-mark.toml").write_text("jobs = 2\n")
+    assert load_config(start=tmp_path / "inner").get("jobs") == 2
+
+
+def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / "htq-mark.toml").write_text(
+        'format = "json"\nregister = "reg.csv"\ndate = 2026-11-23\nfail-on = "warning"\njobs = 2\n'
+        'kit = "kit"\ntimeout = 30\nmax-pages = 10\nmax-pixels = 1000000\nlimits = { max_frames = 5 }\n'
+        'select = ["too-small"]\nignore = "rotated, cropped"\nseverity = { too-small = "warning" }\n'
+        'exclude = ["old/"]\nextend-exclude = ["*.tmp"]\nbaseline = "base.json"\nquiet = true\n'
+        'verbose = false\nprogress = false\nfollow-symlinks = true\n')
+    values = load_config(tmp_path / "htq-mark.toml").values
+    assert values["register_path"] == str(tmp_path / "reg.csv")
+    assert values["on"].date().isoformat() == "2026-11-23"
+    assert values["ignore"] == ("rotated", "cropped")
+    assert values["limit_settings"] == {"max_frames": 5}
+    assert values["exclude_instead"] == ("old/",) and values["exclude"] == ("*.tmp",)
+    assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True
+    assert len(values) == len(SCAN_SETTINGS)
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    ("colour = 1\n", "unknown setting(s) colour"),
+    ('fail-on = "sometimes"\n', "setting fail-on must be one of error, warning, never"),
+    ("jobs = 0\n", "setting jobs must be at least 1"),
+    ("jobs = 1.5\n", "must be a whole number"),
+    ("timeout = -1\n", "setting timeout must be above 0"),
+    ('severity = "error"\n', "must be a table"),
+    ("quiet = 1\n", "must be true or false"),
+    ("not toml [\n", "is not valid TOML"),
+])
+def test_a_bad_config_is_a_usage_error_naming_the_file_and_setting(marked: Path, tmp_path: Path, content: str,
+                                                                   words: str) -> None:
+    (tmp_path / "htq-mark.toml").write_text(content)
+    result = run(marked, cwd=tmp_path)
+    assert result.exit_code == 2
+    assert words in result.stderr and "htq-mark.toml" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_an_explicit_config_without_the_table_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    with pytest.raises(ConfigError, match="has no \\[tool.htq-mark\\] table"):
+        load_config(tmp_path / "pyproject.toml")
+
+
+def test_select_ignore_and_severity_from_the_command_line_and_the_file(marked: Path, tmp_path: Path) -> None:
+    everything = _rules(run(marked, "--format", "json", cwd=tmp_path))
+    assert {"too-small", "no-qualification"} <= everything
+    assert _rules(run(marked, "--format", "json", "--select", "too-small", cwd=tmp_path)) == {"too-small"}
+    assert "too-small" not in _rules(run(marked, "--format", "json", "--ignore", "too-small", cwd=tmp_path))
+    (tmp_path / "htq-mark.toml").write_text('select = ["no-qualification"]\n'
+                                            'severity = { no-qualification = "info" }\n')
+    result = run(marked, "--format", "json", cwd=tmp_path)
+    findings = [f for d in json.loads(result.stdout)["documents"] for f in d["findings"]]
+    assert {(f["rule"], f["severity"]) for f in findings} == {("no-qualification", "info")}
+    assert result.exit_code == 0  # an info finding does not reach --fail-on error
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--select", "too-smal"], "unknown rule(s) too-smal"),
+    (["--severity", "too-small"], "is not RULE=LEVEL"),
+    (["--severity", "too-small=fatal"], "is not a level"),
+])
+def test_bad_rule_options_are_usage_errors(marked: Path, tmp_path: Path, args: list[str], words: str) -> None:
+    result = run(marked, *args, cwd=tmp_path)
+    assert result.exit_code == 2 and words in result.output
+
+
+def test_excludes_from_the_command_line_add_to_the_defaults(marked: Path, tmp_path: Path) -> None:
+    result = run(marked.parent, "--format", "json", "--exclude", "docs/", cwd=tmp_path)
+    assert json.loads(result.stdout)["documents"] == []
+    assert result.exit_code == 0
+
+
+def test_a_baseline_suppresses_known_findings_and_only_new_ones_fail(marked: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    first = run(marked, "--write-baseline", baseline, cwd=tmp_path)
+    assert first.exit_code == 1 and baseline.is_file()
+    again = run(marked, "--baseline", baseline, "--format", "json", cwd=tmp_path)
+    assert again.exit_code == 0
+    data = json.loads(again.stdout)
+    assert data["summary"]["findings"]["error"] == 0 and data["summary"]["suppressed"] >= 2
+    assert {f["rule"] for f in data["documents"][0]["suppressed"]} >= {"too-small", "no-qualification"}
+    # A new document brings new findings: those fail, the known ones stay suppressed.
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "new.pdf").write_bytes(marked.joinpath("marked.pdf").read_bytes())
+    newer = run(marked, extra, "--baseline", baseline, cwd=tmp_path)
+    assert newer.exit_code == 1
+    assert "suppressed by the baseline" in newer.stdout and "new.pdf:1: error too-small" in newer.stdout
+
+
+def test_write_baseline_keeps_an_existing_file_without_force(marked: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text("mine")
+    result = run(marked, "--write-baseline", baseline, cwd=tmp_path)
+    assert result.exit_code == 2 and baseline.read_text() == "mine"
+
+
+def test_a_baseline_that_is_not_a_report_is_a_usage_error(marked: Path, tmp_path: Path) -> None:
+    (tmp_path / "b.json").write_text('{"schema": "something-else"}')
+    result = run(marked, "--baseline", tmp_path / "b.json", cwd=tmp_path)
+    assert result.exit_code == 2 and "not an htq-mark JSON report" in result.stderr
+
+
+@pytest.mark.parametrize(("name", "check"), [
+    ("report.sarif", lambda data: json.loads(data)["version"] == "2.1.0"),
+    ("report.json", lambda data: json.loads(data)["schema"] == "htq-mark.scan-report/1"),
+    ("report.html", lambda data: data.lstrip().lower().startswith("<!doctype html")),
+    ("report.xml", lambda data: "<testsuites" in data),
+    ("report.out", lambda data: "Findings:" in data),
+])
+def test_the_format_follows_the_output_suffix(marked: Path, tmp_path: Path, name: str, check: object) -> None:
+    result = run(marked, "-o", tmp_path / name, cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert check((tmp_path / name).read_text(encoding="utf-8"))  # type: ignore[operator]
+
+
+def test_a_suffix_that_contradicts_the_format_is_a_usage_error(marked: Path, tmp_path: Path) -> None:
+    result = run(marked, "--format", "json", "-o", tmp_path / "report.sarif", cwd=tmp_path)
+    assert result.exit_code == 2 and "the suffix .sarif means sarif" in result.stderr
+    assert not (tmp_path / "report.sarif").exists()
+
+
+def test_progress_is_shown_when_asked_and_never_when_quiet(marked: Path, tmp_path: Path) -> None:
+    shown = run(marked, "--progress", cwd=tmp_path)
+    assert "scanning 1/1" in shown.stderr
+    quiet = run(marked, "--progress", "--quiet", cwd=tmp_path)
+    assert quiet.stderr == "" and "Summary:" not in quiet.stdout and "too-small" in quiet.stdout
+    assert "scanning" not in run(marked, "--no-progress", cwd=tmp_path).stderr
+
+
+def test_verbose_lists_the_inputs_checksums(marked: Path, tmp_path: Path) -> None:
+    digest = hashlib.sha256(marked.joinpath("marked.pdf").read_bytes()).hexdigest()
+    assert digest in run(marked, "--verbose", cwd=tmp_path).stdout
+    assert digest not in run(marked, cwd=tmp_path).stdout
+
+
+def test_the_command_help_names_the_config_file() -> None:
+    assert "pyproject.toml" in CliRunner().invoke(cli, ["scan", "--help"]).output
+    assert isinstance(scan_command, click.Command)

@@ -1,0 +1,54 @@
+"""The JUnit XML report: valid against the common JUnit schema, one testcase per document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from htq_mark import reports
+from htq_mark.scanner.results import ScanReport
+from tests.reports import factory
+
+SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).with_name("junit.xsd"))))
+
+
+def _tree(report: ScanReport) -> etree._Element:
+    return etree.fromstring(reports.render_bytes(report, "junit"))
+
+
+@pytest.mark.parametrize("make", [factory.full_report, factory.hostile_report, lambda: factory.report([])],
+                         ids=["full", "hostile", "empty"])
+def test_the_report_is_valid_against_the_junit_schema(make: object) -> None:
+    tree = _tree(make())  # type: ignore[operator]
+    SCHEMA.assertValid(tree)
+
+
+def test_the_schema_refuses_what_ci_servers_would_not_read() -> None:
+    bad = etree.fromstring(b'<testsuites><testsuite tests="x"><testcase/></testsuite></testsuites>')
+    assert not SCHEMA.validate(bad)
+
+
+def test_one_testcase_per_document_and_one_failure_per_finding() -> None:
+    report = factory.full_report()
+    tree = _tree(report)
+    cases = tree.findall("testsuite/testcase")
+    assert [case.get("name") for case in cases] == [d.path for d in report.documents]
+    for case, document in zip(cases, report.documents):
+        failures = case.findall("failure")
+        assert sorted(f.get("type") for f in failures) == sorted(f.rule for f in document.findings)
+        assert len(case.findall("error")) == (document.status == "error")
+    suite = tree.find("testsuite")
+    assert suite is not None
+    assert suite.get("failures") == str(sum(len(d.findings) for d in report.documents))
+    assert suite.get("errors") == str(sum(d.status == "error" for d in report.documents))
+    assert suite.get("timestamp") == "2026-11-23T09:30:00"
+
+
+def test_hostile_text_stays_text() -> None:
+    data = reports.render_bytes(factory.hostile_report(), "junit")
+    tree = etree.fromstring(data)
+    names = [case.get("name") for case in tree.iter("testcase")]
+    assert any("\\x1b" in name for name in names)
+    assert tree.find(".//script") is None

@@ -1,0 +1,54 @@
+"""A saved JSON report reads back as the same ScanReport; anything else is refused by name."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from htq_mark import reports
+from htq_mark.errors import ReportFileError
+from htq_mark.scanner.results import ScanReport
+from tests.reports import factory
+
+
+@pytest.mark.parametrize("make", [factory.full_report, factory.hostile_report, lambda: factory.report([])],
+                         ids=["full", "hostile", "empty"])
+def test_a_json_report_reads_back_to_the_same_json(make: object) -> None:
+    report: ScanReport = make()  # type: ignore[operator]
+    data = reports.render_bytes(report, "json")
+    again = reports.load_report(data)
+    assert reports.render_bytes(again, "json") == data
+    assert ScanReport.from_dict(json.loads(data)).to_dict() == report.to_dict()
+
+
+def test_paths_and_binary_files_are_read(tmp_path: Path) -> None:
+    data = reports.render_bytes(factory.full_report(), "json")
+    (tmp_path / "r.json").write_bytes(data)
+    assert reports.load_report(tmp_path / "r.json").to_dict() == reports.load_report(io.BytesIO(data)).to_dict()
+
+
+def test_a_read_back_report_renders_as_html() -> None:
+    again = reports.load_report(reports.render_bytes(factory.full_report(), "json"))
+    assert b"<html" in reports.render_bytes(again, "html")
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"not json", "is not JSON"),
+    (b'{"schema": "other/1"}', "not an htq-mark JSON report"),
+    (b"[]", "not an htq-mark JSON report"),
+    (b'{"schema": "htq-mark.scan-report/1", "documents": []}', "incomplete or malformed"),
+])
+def test_anything_else_is_refused_naming_the_file(tmp_path: Path, content: bytes, expected: str) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_bytes(content)
+    with pytest.raises(ReportFileError, match=expected) as caught:
+        reports.load_report(path)
+    assert str(path) in str(caught.value)
+
+
+def test_a_missing_file_is_refused_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(ReportFileError, match="cannot be read"):
+        reports.load_report(tmp_path / "missing.json")

@@ -1,0 +1,43 @@
+"""Baselines: findings already in an earlier report are suppressed, counted and listed, never dropped."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from htq_mark import reports
+from htq_mark.scanner.baseline import apply_baseline, fingerprint, unsuppressed
+from tests.reports import factory
+
+
+def test_findings_in_the_baseline_are_suppressed_and_new_ones_kept() -> None:
+    old = factory.report([factory.pdf_document()])
+    document = old.documents[0]
+    moved = dataclasses.replace(document.findings[0], bbox=(400.0, 400.0, 450.0, 450.0))
+    new = factory.report([dataclasses.replace(document, findings=(*document.findings[1:], moved))])
+    result = apply_baseline(new, old).documents[0]
+    assert result.findings == (moved,)
+    assert len(result.suppressed) == len(document.findings) - 1
+    assert {fingerprint(document.path, f) for f in result.suppressed} <= {
+        fingerprint(document.path, f) for f in document.findings}
+
+
+def test_suppressed_findings_are_counted_and_listed_in_json_and_text() -> None:
+    report = factory.report([factory.pdf_document()])
+    baselined = apply_baseline(report, report)
+    data = json.loads(reports.render_bytes(baselined, "json"))
+    assert data["documents"][0]["findings"] == []
+    assert len(data["documents"][0]["suppressed"]) == len(report.documents[0].findings)
+    assert data["summary"]["suppressed"] == len(report.documents[0].findings)
+    text = reports.render_bytes(baselined, "text").decode()
+    assert f"{len(report.documents[0].findings)} suppressed by the baseline" in text
+    verbose = reports.render_bytes(baselined, "text", verbose=True).decode()
+    assert "Suppressed (already in the baseline):" in verbose
+
+
+def test_a_baseline_read_back_from_json_suppresses_the_same_findings() -> None:
+    report = factory.full_report()
+    saved = reports.load_report(reports.render_bytes(report, "json"))
+    baselined = apply_baseline(report, saved)
+    assert baselined.summary["findings"] == {"error": 0, "warning": 0, "info": 0}
+    assert unsuppressed(baselined).documents == report.documents
