@@ -42,3 +42,11 @@ def test_html_links_the_url_but_never_a_script_address() -> None:
 @pytest.mark.parametrize("fmt", ["text", "sarif"])
 def test_other_formats_name_the_page(fmt: str) -> None:
     assert "college.example/courses/htq" in reports.render_bytes(_report(), fmt).decode()
+
+
+def test_a_saved_json_report_reads_back_with_its_web_fields() -> None:
+    report = _report()
+    again = ScanReport.from_dict(json.loads(reports.render_bytes(report, "json")))
+    document = again.documents[0]
+    assert document.url == URL + "#final" and document.pages[0].unit == "css-px"
+    assert (document.marks[0].selector, document.marks[0].src) == (SELECTOR, "javascript:alert(1)")
