@@ -11,6 +11,7 @@ import click
 
 from ._errors import library_errors
 from ._exit import ExitCode
+from ._terminal import say
 
 if TYPE_CHECKING:
     from ..register import ExportFormat, Register
@@ -58,7 +59,7 @@ def info(register_path: str | None, ofqual_path: str | None, on: datetime | None
     if output_format == "json":
         click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(summary.describe())
+        say(*summary.describe().split("\n"))
 
 
 @register_group.command("validate")
@@ -78,14 +79,12 @@ def validate(file: str, output_format: str) -> None:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         if result.valid:
-            click.echo(f"{file}: valid register, {result.rows} rows")
+            say(f"{file}: valid register, {result.rows} rows")
         else:
-            click.echo(f"{file}: not a valid register: {len(result.problems)} problem(s); "
-                       "fix these rows and validate again:")
-            for problem in result.problems:
-                click.echo(f"  {problem}")
-        for warning in result.warnings:
-            click.echo(f"  warning: {warning}")
+            say(f"{file}: not a valid register: {len(result.problems)} problem(s); "
+                "fix these rows and validate again:")
+            say(*(f"  {problem}" for problem in result.problems))
+        say(*(f"  warning: {warning}" for warning in result.warnings))
     click.get_current_context().exit(int(ExitCode.OK if result.valid else ExitCode.USAGE))
 
 
@@ -107,7 +106,7 @@ def export(output_format: str, register_path: str | None, ofqual_path: str | Non
         register = _effective_register(register_path, ofqual_path)
         if output is not None:
             written = write_register(register, output, fmt, force=force)
-            click.echo(f"wrote {written} ({len(register)} records)", err=True)
+            say(f"wrote {written} ({len(register)} records)", err=True)
             return
         data = export_register(register, fmt)
     stream = sys.stdout.buffer

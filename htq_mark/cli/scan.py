@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
 import math
+import os
 import sys
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
@@ -14,6 +14,7 @@ from ..scanner.results import NOTE_CODES
 from ._config import with_config
 from ._errors import fail, library_errors
 from ._exit import ExitCode
+from ._terminal import say, visible
 
 if TYPE_CHECKING:
     from ..scanner import ScanReport
@@ -38,7 +39,7 @@ class _Progress:
         self.width = 0
 
     def __call__(self, done: int, total: int, path: str) -> None:
-        line = f"scanning {done}/{total}  {path}"
+        line = f"scanning {done}/{total}  {visible(path)}"
         if len(line) > 78:
             line = line[:37] + "..." + line[-38:]
         click.echo("\r" + line.ljust(self.width), nl=False, err=True)
@@ -188,6 +189,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     from .. import reports
     from .._io import check_writable, write_atomic, write_or_fall_back
     from ..config import load_config
+    from ..errors import UsageError
     from ..kit import load_kit
     from ..register import configured_register
     from ..scanner import DEFAULT_LIMITS, scan
@@ -207,7 +209,12 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         crawl = CrawlOptions(follow=follow, max_pages=max_crawl_pages, max_depth=max_depth, include=include_url,
                              exclude=exclude_url)
         options = with_config(context, given, load_config(config_path, isolated=isolated))
-        report_format = reports.format_for_path(output, options["report_format"]) or "text"
+        # An explicit --format, else -o's suffix, else the config file's format, else text.
+        report_format = (reports.format_for_path(output, given["report_format"]) or options["report_format"]
+                         or "text")
+        if output is not None and write_baseline is not None and \
+                os.path.abspath(output) == os.path.abspath(write_baseline):
+            raise UsageError(f"{output}: -o and --write-baseline name the same file; give two files.")
         for target in (output, write_baseline):
             if target is not None:
                 check_writable(target, force=force)
@@ -246,7 +253,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                 fail(f"{problem} The report was saved to {written} instead.", ExitCode.USAGE)
     for document in report.documents:
         if document.status == "error" and document.error is not None and output is not None:
-            click.echo(f"htq-mark: {document.error.message}", err=True)
+            say(f"htq-mark: {document.error.message}", err=True)
     status = exit_status(report, options["fail_on"])
     if status != ExitCode.OK:
         sys.exit(int(status))

@@ -308,9 +308,10 @@ def _header(report: ScanReport) -> Iterator[str]:
     yield _facts(rows)
     summary = report.summary
     counts = summary["findings"]
+    suppressed = f'; {summary["suppressed"]} suppressed by the baseline' if summary.get("suppressed") else ""
     yield (f'<p class="summary">{summary["documents"]} documents, {summary["unreadable"]} unreadable, '
            f'{summary["marks"]} marks; {counts["error"]} errors, {counts["warning"]} warnings, '
-           f'{counts["info"]} info.</p>\n</header>\n')
+           f'{counts["info"]} info{suppressed}.</p>\n</header>\n')
 
 
 def _checkbox(kind: str, value: str, label: str, count: int) -> str:
@@ -410,6 +411,10 @@ def _document(document: DocumentResult, index: int) -> Iterator[str]:
         yield from _marks_table(document)
     if document.findings:
         yield from _findings_table(document, index, pictures, marks)
+    if document.suppressed:
+        yield (f'<details class="suppressed"><summary>{len(document.suppressed)} suppressed by the baseline'
+               '</summary><ul>' + "".join(f"<li>{_esc(f.severity)} <code>{_esc(f.rule)}</code> page {int(f.page)}: "
+                                          f"{_esc(f.message)}</li>" for f in document.suppressed) + "</ul></details>\n")
     yield "</section>\n"
 
 

@@ -94,6 +94,10 @@ def sarif_log(report: ScanReport) -> dict[str, Any]:
     notifications: list[dict[str, Any]] = []
     for index, document in enumerate(report.documents):
         results.extend(_result(document, index, finding, rule_index) for finding in findings_in_order(document))
+        # Findings a baseline already had stay in the log, marked as suppressed (code scanning hides them).
+        results.extend({**_result(document, index, finding, rule_index),
+                        "suppressions": [{"kind": "external", "justification": "in the baseline"}]}
+                       for finding in document.suppressed)
         notifications.extend(_notifications(document, index))
     unreadable = any(document.status == "error" for document in report.documents)
     run: dict[str, Any] = {
@@ -126,7 +130,7 @@ def sarif_log(report: ScanReport) -> dict[str, Any]:
 def _rules_in(report: ScanReport) -> list[str]:
     """Every known rule, then any other rule a finding names, so ruleIndex stays valid."""
     known = list(RULE_ORDER)
-    extra = sorted({f.rule for d in report.documents for f in d.findings} - set(known))
+    extra = sorted({f.rule for d in report.documents for f in (*d.findings, *d.suppressed)} - set(known))
     return known + extra
 
 

@@ -11,6 +11,7 @@ scanned once and reported under each of their paths.
 
 from __future__ import annotations
 
+import collections
 import copyreg
 import dataclasses
 import datetime
@@ -18,9 +19,12 @@ import hashlib
 import io
 import os
 import pickle
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import types
 from collections import deque
@@ -31,7 +35,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..errors import UsageError
+from ..errors import KitError, UsageError
 from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .results import DocumentError, DocumentResult, ScanReport
@@ -116,7 +120,8 @@ class _Worker:
         package_root = str(Path(__file__).resolve().parents[2])
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", _WORKER_BOOT, package_root, str(to_child_read), str(from_child_write)],
+                [sys.executable, "-c", _WORKER_BOOT, package_root, str(to_child_read), str(from_child_write),
+                 str(os.getpid())],
                 pass_fds=(to_child_read, from_child_write), stdin=subprocess.DEVNULL,
                 # Nothing a parser prints may mix into a report written to standard output.
                 stdout=subprocess.DEVNULL, stderr=None if _DEBUG in os.environ else subprocess.DEVNULL,
@@ -185,16 +190,40 @@ def _sha256(item: InputDocument, limits: Limits) -> str | None:
         return None
 
 
-def _content_key(item: InputDocument, limits: Limits) -> str | None:
-    """The sha256 of a regular file within the size limit (what makes two inputs the same document)."""
+def _size(item: InputDocument, limits: Limits) -> int | None:
+    """The size of a document that could be a copy of another: bytes given, or a regular file within the limit."""
     if item.data is not None:
-        return hashlib.sha256(item.data).hexdigest() if len(item.data) <= limits.max_file_bytes else None
+        return len(item.data) if len(item.data) <= limits.max_file_bytes else None
     try:
-        if item.location is None or item.location.stat().st_size > limits.max_file_bytes:
-            return None
+        info = item.location.stat() if item.location is not None else None
     except OSError:
         return None
-    return _sha256(item, limits)
+    if info is None or not stat.S_ISREG(info.st_mode) or info.st_size > limits.max_file_bytes:
+        return None
+    return info.st_size
+
+
+def _copies(documents: Sequence[InputDocument], limits: Limits) -> dict[int, int]:
+    """Inputs with the same bytes as an earlier one: {index: index of the first}.
+
+    Only documents whose size another shares are hashed, so a batch of distinct files costs a stat each.
+    """
+    sizes = {index: size for index, item in enumerate(documents)
+             if item.error is None and (size := _size(item, limits)) is not None}
+    shared = {size for size, count in collections.Counter(sizes.values()).items() if count > 1}
+    first_with: dict[str, int] = {}
+    copies: dict[int, int] = {}
+    for index, size in sizes.items():
+        if size not in shared:
+            continue
+        key = _sha256(documents[index], limits)
+        if key is None:
+            continue
+        if key in first_with:
+            copies[index] = first_with[key]
+        else:
+            first_with[key] = index
+    return copies
 
 
 def _same_document(result: DocumentResult, path: str) -> DocumentResult:
@@ -253,6 +282,10 @@ class _Pool:
                 self._hand_out()
                 self._collect(self._wait())
                 self._stop_overdue()
+        except BaseException:
+            for worker in self.workers:  # interrupted: no document is waited for
+                worker.kill()
+            raise
         finally:
             for worker in self.workers:  # all at once: each exit takes a moment
                 worker.ask_to_stop()
@@ -425,11 +458,39 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     return report if rules is None else select_rules(report, rules)
 
 
+class _OutOfTime(BaseException):
+    """The alarm rang: a BaseException, so a renderer's broad ``except Exception`` cannot swallow it."""
+
+
+def _alarm(signal_number: int, frame: object) -> None:
+    raise _OutOfTime
+
+
+def _references_within(kit: Kit, seconds: float) -> Any:
+    """The detector's references for ``kit``, built within ``seconds`` (the per-document time limit).
+
+    The limit needs SIGALRM, so it applies when scanning from the main thread (as the command
+    line does); the kit's own bound on its expanded size limits the work everywhere.
+    """
+    from .detect import build_references
+
+    if threading.current_thread() is not threading.main_thread():
+        return build_references(kit)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return build_references(kit)
+    except _OutOfTime:
+        raise KitError(f"{kit.root}: drawing the kit's artwork for the detector took longer than the {seconds:g} s "
+                       "limit; simplify the artwork (fewer shapes and <use> references), or raise --timeout.") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_register: Register,
                     when: datetime.date, workers: int, password: str | None, limits: Limits,
                     progress: Progress | None, thumbnails: bool) -> ScanReport:
-    from .detect import build_references
-
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
@@ -440,30 +501,23 @@ def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_regi
             progress(finished, len(documents), documents[index].path)
 
     runnable: list[tuple[int, InputDocument]] = []
-    first_with: dict[str, int] = {}  # sha256 -> the index of the first input with those bytes
-    copies: list[tuple[int, int]] = []  # (index, index of the identical input that is scanned)
+    copies = _copies(documents, limits)  # identical files are scanned once and reported for every path
     for index, item in enumerate(documents):
         if item.error is not None or (item.location is None and item.data is None):
             results[index] = DocumentResult(path=item.path, sha256=None, type="unknown",
                                             status="ok" if item.error is None else "error", error=item.error,
                                             notes=() if item.note is None else (item.note,))
             done(index)
-            continue
-        key = _content_key(item, limits)
-        if key is not None and key in first_with:
-            copies.append((index, first_with[key]))
-            continue
-        if key is not None:
-            first_with[key] = index
-        runnable.append((index, item))
+        elif index not in copies:
+            runnable.append((index, item))
     if runnable:
         def make_setup(single_threaded: bool) -> _Setup:
             return _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
-                          thumbnails=thumbnails, references=build_references(chosen_kit),
+                          thumbnails=thumbnails, references=_references_within(chosen_kit, limits.max_seconds),
                           single_threaded=single_threaded)
 
         _Pool(make_setup, workers, limits, results, done).run(runnable)
-    for index, original in copies:  # identical files are scanned once and reported for every path
+    for index, original in copies.items():
         scanned = results[original]
         assert scanned is not None
         results[index] = _same_document(scanned, documents[index].path)

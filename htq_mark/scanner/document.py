@@ -97,14 +97,12 @@ def _as_date(on: datetime.date | str | None) -> datetime.date:
 def _read(source: str | os.PathLike[str], name: str, limits: Limits) -> bytes:
     path = Path(source)
     try:
-        # Non-blocking, so a FIFO with no writer is refused at once rather than waited on.
-        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as handle:
+        with path.open("rb") as handle:
             info = os.fstat(handle.fileno())
-            if stat.S_ISDIR(info.st_mode):
-                raise IsADirectoryError
-            if not stat.S_ISREG(info.st_mode):
-                raise UnreadableFileError(name, "is not a regular file (it is a device, FIFO or socket); save the "
-                                                "document to a file and scan that, or pipe it to 'htq-mark scan -'.")
+            # A FIFO is read like a file (a silent one is stopped by the time limit); a device is refused.
+            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
+                raise UnreadableFileError(name, "is a device, not a file; save the document to a file and scan "
+                                                "that, or pipe it to 'htq-mark scan -'.")
             size = info.st_size
             if size > limits.max_file_bytes:
                 raise LimitExceededError(name, f"the file is {size:,} bytes; the limit is "

@@ -9,6 +9,7 @@ options) once, then one document at a time, and sends back each
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import logging
 import os
@@ -17,6 +18,8 @@ import sys
 import warnings
 from multiprocessing.connection import Connection
 from typing import Any
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _load_scanning_libraries() -> None:
@@ -66,7 +69,20 @@ def serve(incoming: Connection, outgoing: Connection) -> None:
         outgoing.send(("result", (index, result)))
 
 
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when its parent dies, however the parent ends (Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux; the closed pipe still ends the worker
+        pass
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(0)
+
+
 def main(argv: list[str]) -> None:
+    if len(argv) > 3:
+        _die_with(int(argv[3]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops its workers
     # Parsers complain about damaged files on stderr (warnings, pypdf's log) without naming the
     # file; each result already says what could not be read, so the worker keeps stderr quiet.

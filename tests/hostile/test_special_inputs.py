@@ -104,7 +104,7 @@ def test_a_device_to_scan_is_refused_at_once() -> None:
     done = _run("scan", "--jobs", "1", "--format", "json", "/dev/zero")
     assert done.returncode == 3, done.stderr
     [document] = json.loads(done.stdout)["documents"]
-    assert document["error"]["code"] == "unreadable" and "not a regular file" in document["error"]["message"]
+    assert document["error"]["code"] == "unreadable" and "is a device, not a file" in document["error"]["message"]
 
 
 @pytest.mark.parametrize("name", ["-", "/dev/stdin"])
