@@ -42,7 +42,9 @@ _CHROMIUM_NAMES = ("chromium", "chromium-browser")
 _FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
           "--disable-extensions", "--disable-default-apps", "--mute-audio", "--disable-quic",
-          "--disable-features=DownloadBubble,MediaRouter,Translate")
+          "--disable-features=DownloadBubble,MediaRouter,Translate",
+          # WebRTC may not send UDP around the guarding proxy.
+          "--force-webrtc-ip-handling-policy=disable_non_proxied_udp")
 _MAX_NAVIGATIONS = 1
 _MAX_ELEMENTS = 3000
 _MAX_LINKS = 5000
