@@ -30,8 +30,9 @@ from ..errors import (
     UnreadableFileError,
 )
 from ..scanner.limits import Limits
+from .._version import __version__
+from .dom import COLLECT_SCRIPT, SETTLE_SCRIPT, PageFacts, page_facts
 from .proxy import GuardProxy
-from .dom import COLLECT_SCRIPT, SETTLE_SCRIPT, USER_AGENT_SUFFIX, PageFacts, page_facts
 
 __all__ = ["Browser", "INSTALL_HINT", "Rendering", "Viewport", "VIEWPORTS", "find_chromium"]
 
@@ -45,7 +46,6 @@ _FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-n
           "--disable-features=DownloadBubble,MediaRouter,Translate",
           # WebRTC may not send UDP around the guarding proxy.
           "--force-webrtc-ip-handling-policy=disable_non_proxied_udp")
-_MAX_NAVIGATIONS = 1
 _MAX_ELEMENTS = 3000
 _MAX_LINKS = 5000
 _MAX_TEXT = 1_000_000
@@ -312,7 +312,7 @@ class Browser:
 def _user_agent(browser: Any) -> str:
     """Chromium's own user agent, naming htq-mark at the end."""
     return (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-            f"HeadlessChrome/{browser.version} Safari/537.36{USER_AGENT_SUFFIX}")
+            f"HeadlessChrome/{browser.version} Safari/537.36 htq-mark/{__version__}")
 
 
 def _left_ms(deadline: float) -> float:

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .._version import __version__
 
 __all__ = ["COLLECT_SCRIPT", "PageElement", "PageFacts", "SETTLE_SCRIPT", "page_facts"]
 
@@ -201,7 +200,3 @@ def page_facts(raw: Mapping[str, Any]) -> PageFacts:
         for e in raw.get("elements", ()))
     return PageFacts(url=str(raw.get("url", "")), title=str(raw.get("title", "")), text=str(raw.get("text", "")),
                      links=tuple(str(link) for link in raw.get("links", ())), elements=elements)
-
-
-#: Appended to Chromium's own user agent, so sites can tell who is looking.
-USER_AGENT_SUFFIX = f" htq-mark/{__version__}"
