@@ -81,9 +81,22 @@ def _parse_severities(context: click.Context, parameter: click.Parameter,
     return settings
 
 
+class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """An existing file or folder, or an http(s) address."""
+
+    name = "path_or_url"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from ..web.crawl import is_web_address
+
+        if is_web_address(value):
+            return str(value)
+        checked = click.Path(exists=True, dir_okay=True, file_okay=True, allow_dash=True, path_type=str)
+        return str(checked.convert(value, param, ctx))  # type: ignore[arg-type]
+
+
 @click.command("scan")
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...",
-                type=click.Path(exists=True, dir_okay=True, file_okay=True, allow_dash=True, path_type=str))
+@click.argument("paths", nargs=-1, required=False, metavar="PATH|URL...", type=_PathOrUrl())
 @click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif", "junit"]),
               default=None, help="Report format  [default: from -o's suffix, else text].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
@@ -138,14 +151,37 @@ def _parse_severities(context: click.Context, parameter: click.Parameter,
 @click.option("--follow-symlinks", is_flag=True, default=False,
               help="Follow symbolic links in folders that lead outside the folders given (noted, not followed, "
                    "by default).")
+@click.option("--urls", "url_list", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
+              metavar="FILE", help="Scan the web pages listed in FILE (one URL a line).")
+@click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
+              help="Scan the pages a sitemap (or sitemap index) lists (repeatable).")
+@click.option("--crawl", "follow", is_flag=True,
+              help="Follow same-site links from the pages given, breadth first; linked PDFs and images are "
+                   "scanned too.")
+@click.option("--max-crawl-pages", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
+              help="Most web pages and linked documents a crawl scans.")
+@click.option("--max-depth", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Most links a crawl follows from a page given (default: no limit).")
+@click.option("--include-url", multiple=True, metavar="GLOB",
+              help="Crawl only URLs matching this pattern, e.g. '*/courses/*' (repeatable).")
+@click.option("--exclude-url", multiple=True, metavar="GLOB",
+              help="Never crawl URLs matching this pattern (repeatable).")
+@click.option("--delay", type=click.FloatRange(min=0, max=600), default=1.0, show_default=True, metavar="S",
+              help="Seconds between two requests to the same web host.")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch private and loopback addresses (link-local ones never are).")
 @click.pass_context
 def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path: str | None, isolated: bool,
                  force: bool, password: str | None, output: str | None, write_baseline: str | None,
-                 **given: Any) -> None:
+                 url_list: str | None, sitemaps: tuple[str, ...], follow: bool, max_crawl_pages: int,
+                 max_depth: int | None, include_url: tuple[str, ...], exclude_url: tuple[str, ...], delay: float,
+                 allow_private: bool, **given: Any) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
     PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, a folder searched
-    recursively, or - for standard input. The report goes to standard output
+    recursively, or - for standard input. URL is a web page, rendered in
+    headless Chromium at a desktop and a mobile width (needs the Debian
+    packages chromium and chromium-driver). The report goes to standard output
     (text by default) or to -o FILE. Settings may also come from a config file.
     Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error, 3 an
     input could not be read (wins over 1), 4 internal error.
@@ -161,9 +197,17 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     from ..scanner.inputs import DEFAULT_EXCLUDE
     from ..scanner.selection import RuleSelection
 
+    from ..web import CrawlOptions, WebOptions, read_url_list
+
+    if not paths and url_list is None and not sitemaps:
+        raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or --sitemap URL.")
     if output == "-":
         output = None
     with library_errors():
+        urls = read_url_list(url_list) if url_list is not None else []
+        web = WebOptions(allow_private=allow_private, delay=delay)
+        crawl = CrawlOptions(follow=follow, max_pages=max_crawl_pages, max_depth=max_depth, include=include_url,
+                             exclude=exclude_url)
         options = with_config(context, given, load_config(config_path, isolated=isolated))
         # An explicit --format, else -o's suffix, else the config file's format, else text.
         report_format = (reports.format_for_path(output, given["report_format"]) or options["report_format"]
@@ -187,10 +231,11 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         progress = _Progress() if show_progress and not quiet else None
         on = options["on"]
         try:
-            report = scan(list(paths), register=register, on=on.date() if on else None, kit=kit,
+            report = scan([*paths, *urls], register=register, on=on.date() if on else None, kit=kit,
                           jobs=options["jobs"], password=password, limits=limits, progress=progress,
                           thumbnails=report_format == "html", exclude=exclude, rules=rules,
-                          follow_symlinks=bool(options["follow_symlinks"]))
+                          follow_symlinks=bool(options["follow_symlinks"]), web=web, crawl=crawl,
+                          sitemaps=sitemaps)
         finally:
             if progress is not None:
                 progress.close()

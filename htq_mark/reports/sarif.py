@@ -53,6 +53,7 @@ _ERROR_CODES: Mapping[str, str] = {
     "unsupported": "The file is in a format the scanner does not read.",
     "too-large": "The document exceeds a size, page, pixel or nesting limit.",
     "timeout": "The document took longer than the per-document time limit.",
+    "blocked": "The web address was not fetched: robots.txt disallows it, or it is a private address.",
 }
 #: Every notification the run can hold: unreadable files (errors) and each document note's code.
 _NOTIFICATIONS: Mapping[str, str] = {**_ERROR_CODES, **{code: text for code, (_, text) in NOTE_CODES.items()}}
@@ -77,8 +78,10 @@ def artifact_uri(path: str) -> str:
 
     Every character that is not plainly safe is percent-encoded (``:`` too, so a
     relative name can never read as a URI scheme); a file name that is not valid
-    UTF-8 is encoded byte for byte.
+    UTF-8 is encoded byte for byte. A web page's URL is its own URI.
     """
+    if path[:8].lower().startswith(("http://", "https://")):
+        return quote(path, safe=":/?#[]@!$&'()*+,;=%~", errors="surrogateescape")
     encoded = quote(path, safe="/", errors="surrogateescape")
     return f"file://{encoded}" if path.startswith("/") else encoded
 

@@ -45,6 +45,7 @@ from .streams import is_stream, stage_stream
 if TYPE_CHECKING:
     from ..kit import Kit
     from ..register import Register
+    from ..web import CrawlOptions, WebOptions
 
 __all__ = ["Progress", "Source", "default_jobs", "scan"]
 
@@ -398,8 +399,9 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
          on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
          thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
-         rules: RuleSelection | None = None, follow_symlinks: bool = False) -> ScanReport:
-    """Scan files and folders (searched recursively), bytes or binary file objects; report every misuse.
+         rules: RuleSelection | None = None, follow_symlinks: bool = False, web: WebOptions | None = None,
+         crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = ()) -> ScanReport:
+    """Scan files and folders (searched recursively), bytes, binary file objects and web pages; report every misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
     :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. ``thumbnails``
@@ -407,12 +409,19 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     (pass False when only text, JSON or SARIF is wanted). Inside folders,
     entries matching an ``exclude`` glob are passed over; ``rules`` chooses the
     rules reported and their severities. Documents that cannot be read are in
-    the report with status ``error``; only bad arguments raise. Symbolic links
+    the report with status ``error``; only bad arguments (and a missing Chromium
+    when there are web pages) raise. Symbolic links
     in folders that lead outside the folders given are followed only with
     ``follow_symlinks``; those not followed are in the report with a note.
+
+    An ``http`` or ``https`` address among ``paths`` is a web page, rendered in
+    headless Chromium (see :mod:`htq_mark.web`); ``web`` says how pages are
+    fetched, ``crawl`` how far links are followed, ``sitemaps`` lists sitemap
+    URLs whose pages are scanned too. Web documents follow the files in the report.
     """
     from ..kit import load_kit
     from ..register import default_register
+    from ..web.crawl import is_web_address  # the web package imports the scanner's modules
     from .document import _as_date
 
     workers = default_jobs() if jobs is None else jobs
@@ -424,12 +433,28 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
                          "write scan([path]).")
-    inputs = _inputs(paths, exclude, follow_symlinks=follow_symlinks, max_entries=limits.max_folder_entries)
+    given = list(paths)
+    urls = [str(p) for p in given if is_web_address(p)]
+    if urls or sitemaps:
+        from ..web import Browser
+
+        Browser().require()  # a missing Chromium is reported before any file is scanned
+    inputs = _inputs([p for p in given if not is_web_address(p)], exclude, follow_symlinks=follow_symlinks,
+                     max_entries=limits.max_folder_entries)
     with tempfile.TemporaryDirectory(prefix="htq-mark-streams-") as staging:
         documents = [stage_stream(item.path, Path(staging), limits, index) if is_stream(item.path) else item
                      for index, item in enumerate(inputs)]
         report = _scan_documents(documents, chosen_kit, chosen_register, when, workers, password, limits,
                                  progress, thumbnails)
+    if urls or sitemaps:
+        from ..web import scan_web
+
+        files = len(report.documents)
+        pages = scan_web(urls, sitemaps=sitemaps, kit=chosen_kit, register=chosen_register, on=when, limits=limits,
+                         options=web, crawl_options=crawl, thumbnails=thumbnails,
+                         progress=None if progress is None else
+                         (lambda done, known, url: progress(files + done, files + known, url)))
+        report = dataclasses.replace(report, documents=(*report.documents, *pages))
     return report if rules is None else select_rules(report, rules)
 
 
