@@ -33,6 +33,8 @@ class Limits:
     ``max_form_depth``: deepest nesting of form XObjects followed.
     ``max_folder_entries``: most files and folders a scan looks at below each
     folder given (beyond it the folder is reported as ``too-large``).
+    ``max_reference_seconds``: time allowed for drawing the kit's artwork into
+    the detector's references, once per scan (beyond it the kit is refused).
     """
 
     max_pages: int = 2000
@@ -45,6 +47,7 @@ class Limits:
     max_operators: int = 200_000
     max_form_depth: int = 12
     max_folder_entries: int = 100_000
+    max_reference_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         for item in fields(self):
