@@ -467,7 +467,7 @@ def _alarm(signal_number: int, frame: object) -> None:
 
 
 def _references_within(kit: Kit, seconds: float) -> Any:
-    """The detector's references for ``kit``, built within ``seconds`` (the per-document time limit).
+    """The detector's references for ``kit``, built within ``seconds``.
 
     The limit needs SIGALRM, so it applies when scanning from the main thread (as the command
     line does); the kit's own bound on its expanded size limits the work everywhere.
@@ -482,7 +482,8 @@ def _references_within(kit: Kit, seconds: float) -> Any:
         return build_references(kit)
     except _OutOfTime:
         raise KitError(f"{kit.root}: drawing the kit's artwork for the detector took longer than the {seconds:g} s "
-                       "limit; simplify the artwork (fewer shapes and <use> references), or raise --timeout.") from None
+                       "limit; simplify the artwork (fewer shapes and <use> references), or raise "
+                       "--limit max_reference_seconds=S.") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -513,7 +514,7 @@ def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_regi
     if runnable:
         def make_setup(single_threaded: bool) -> _Setup:
             return _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
-                          thumbnails=thumbnails, references=_references_within(chosen_kit, limits.max_seconds),
+                          thumbnails=thumbnails, references=_references_within(chosen_kit, limits.max_reference_seconds),
                           single_threaded=single_threaded)
 
         _Pool(make_setup, workers, limits, results, done).run(runnable)

@@ -37,6 +37,8 @@ class Limits:
     ``max_page_height``: tallest web page rendered, in CSS px.
     ``max_page_bytes``: most bytes a web page (with everything it loads) or a linked file may fetch.
     ``max_page_requests``: most requests one web page may make.
+    ``max_reference_seconds``: time allowed for drawing the kit's artwork into
+    the detector's references, once per scan (beyond it the kit is refused).
     """
 
     max_pages: int = 2000
@@ -53,6 +55,7 @@ class Limits:
     max_page_height: int = 20_000
     max_page_bytes: int = 64 * 1024 * 1024
     max_page_requests: int = 400
+    max_reference_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         for item in fields(self):

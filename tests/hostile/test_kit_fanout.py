@@ -65,5 +65,5 @@ def test_building_references_is_held_to_the_time_limit(tmp_path: Path, monkeypat
     (tmp_path / "page.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     started = time.perf_counter()
     with pytest.raises(KitError, match="longer than the 1 s limit"):
-        scan([str(tmp_path)], jobs=1, limits=Limits(max_seconds=1))
+        scan([str(tmp_path)], jobs=1, limits=Limits(max_reference_seconds=1))
     assert time.perf_counter() - started < 10
