@@ -64,8 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     stopped and temporary files removed; the exit status is 128 plus the signal
     number (130 for Ctrl-C) after a one-line message.
     """
-    for signal_number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signal_number, _stop)
+    previous = {number: signal.signal(number, _stop) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         cli.main(args=argv, prog_name="htq-mark", standalone_mode=True)
     except SystemExit:
@@ -85,3 +84,6 @@ def main(argv: list[str] | None = None) -> None:
         if "HTQ_MARK_DEBUG" in __import__("os").environ:
             traceback.print_exc()
         sys.exit(int(ExitCode.INTERNAL))
+    finally:  # called from other Python code, leave its signal handling as it was
+        for number, handler in previous.items():
+            signal.signal(number, handler)
