@@ -11,23 +11,32 @@ reported as ratios to a bare ``dict`` lookup of the same IDs in the same run
 - ``mixed``: the same IDs written in four spellings (obliques, none, spaces, hyphens);
 - ``first-time only``: one check of each of the 50,000 IDs on a fresh register.
 
-Loading is reported per row (best of three).
+Loading is reported per row (best of three), as a ratio to ``csv.reader`` reading the
+same file in the same run, and with the memory it holds per row (``tracemalloc``). A
+register of more than ``MAX_REGISTER_ROWS`` rows is refused: the time to refuse one
+row over the limit is reported too.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import dataclasses
+import io
 import random
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from htq_mark.errors import RegisterError
 from htq_mark.register import ROUTES, QualificationRecord, Register, load_register
+from htq_mark.register.loader import MAX_REGISTER_ROWS
 from htq_mark.register.export import records_to_csv
 from htq_mark.register.qualification_id import ofqual_check_character
 from htq_mark.register.routes import CYCLES
@@ -85,6 +94,15 @@ def _spelling(canonical: str, number: int) -> str:
             canonical.replace("/", "-"))[number % 4]
 
 
+def _refused(path: Path) -> None:
+    try:
+        load_register(path)
+    except RegisterError as exc:
+        assert "rows" in str(exc), exc
+        return
+    raise AssertionError(f"{path} was loaded past the row limit")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Register load and check benchmark.")
     parser.add_argument("--rows", type=int, default=50_000)
@@ -105,8 +123,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         path = Path(folder) / "register.csv"
         path.write_bytes(records_to_csv(records))
         load = min(_seconds(lambda: load_register(path)) for _ in range(3))
+        bare_load = min(_seconds(lambda: list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8")))))
+                        for _ in range(3))
         fresh_register = load_register(path)
         first_register = load_register(path)
+        tracemalloc.start()
+        held = load_register(path)
+        held_bytes = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        del held
+        over = Path(folder) / "over.csv"
+        over.write_bytes(records_to_csv(_records(MAX_REGISTER_ROWS + 1)))
+        refusal = _seconds(lambda: _refused(over))
+        huge = Path(folder) / "huge.csv"
+        short = dataclasses.replace(records[1], title="T", awarding_body="A")  # about 100 bytes a row
+        header, first_row = records_to_csv([short]).split(b"\n")[:2]
+        huge.write_bytes(header + b"\n" + (first_row + b"\n") * 2_000_000)
+        huge_refusal = _seconds(lambda: _refused(huge))
+        huge_bare = min(_seconds(lambda: huge.read_bytes().count(b"\n")) for _ in range(3))
 
     bare = min(_seconds(_lookup(table, ids)) for _ in range(3))
     fresh = _seconds(_checker(fresh_register, ids))
@@ -121,7 +155,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{seconds / baseline:5.1f}x the dict lookup")
 
     print(f"register rows            {args.rows:,}")
-    print(f"load                     {load:.2f} s, {load / args.rows * 1e6:.1f} us per row")
+    print(f"load                     {load:.2f} s, {load / args.rows * 1e6:.1f} us per row, "
+          f"{load / bare_load:.1f}x csv.reader on the same file ({bare_load / args.rows * 1e6:.1f} us per row)")
+    print(f"memory held              {held_bytes / args.rows:.0f} bytes per row")
+    print(f"row limit                {MAX_REGISTER_ROWS:,} rows; {MAX_REGISTER_ROWS + 1:,} refused in {refusal:.1f} s "
+          f"({refusal / load * args.rows / (MAX_REGISTER_ROWS + 1):.2f}x the per-row load time)")
+    print(f"2,000,000-row file       refused in {huge_refusal:.2f} s, {huge_refusal / huge_bare:.1f}x reading it "
+          "and counting its lines")
     print(f"bare dict lookup         {bare / len(ids) * 1e9:8.0f} ns per ID ({len(ids):,} IDs)")
     print(line("check, fresh register", fresh, len(ids), bare))
     print(line("check, repeat", repeat, len(ids), bare))

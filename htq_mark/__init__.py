@@ -7,7 +7,8 @@ scan documents for misuse::
     kit = htq_mark.load_kit()
     asset = htq_mark.generate(variant="colour", format="png", width="300px")
     decision = htq_mark.default_register().check("603/7595/4", on=datetime.date.today())
-    report = htq_mark.scan(["prospectus.pdf"])
+    report = htq_mark.scan(["prospectus.pdf", "https://www.example-college.ac.uk/courses/htq"])
+    page = htq_mark.scan_url("https://www.example-college.ac.uk/courses/htq")
 
 Names are imported on first use, so ``import htq_mark`` stays light.
 """
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .errors import (
     BelowMinimumSizeError,
+    BlockedError,
+    BrowserUnavailableError,
     ConfigError,
     EncryptedDocumentError,
     HtqMarkError,
@@ -64,11 +67,15 @@ if TYPE_CHECKING:  # explicit re-exports, so type checkers see what __getattr__ 
     from .scanner import ScanReport as ScanReport
     from .scanner import scan as scan
     from .scanner import scan_document as scan_document
+    from .web import CrawlOptions as CrawlOptions
+    from .web import WebOptions as WebOptions
+    from .web import scan_url as scan_url
     from . import generator as generator
     from . import kit as kit
     from . import register as register
     from . import reports as reports
     from . import scanner as scanner
+    from . import web as web
 
 # Public name -> the module that defines it; imported on first access.
 _LAZY = {
@@ -95,11 +102,17 @@ _LAZY = {
     "ScanReport": "htq_mark.scanner",
     "scan": "htq_mark.scanner",
     "scan_document": "htq_mark.scanner",
+    "CrawlOptions": "htq_mark.web",
+    "WebOptions": "htq_mark.web",
+    "scan_url": "htq_mark.web",
 }
 
 __all__ = [
     "BelowMinimumSizeError",
+    "BlockedError",
+    "BrowserUnavailableError",
     "ConfigError",
+    "CrawlOptions",
     "DocumentResult",
     "EncryptedDocumentError",
     "Entitlement",
@@ -131,6 +144,7 @@ __all__ = [
     "UnsafeArtworkError",
     "UnsupportedFormatError",
     "UsageError",
+    "WebOptions",
     "__version__",
     "default_register",
     "generate",
@@ -141,11 +155,12 @@ __all__ = [
     "pack",
     "scan",
     "scan_document",
+    "scan_url",
 ]
 
 
 # Subpackages reachable as attributes (``htq_mark.reports.html.render``) without an import.
-_SUBPACKAGES = ("generator", "kit", "register", "reports", "scanner")
+_SUBPACKAGES = ("generator", "kit", "register", "reports", "scanner", "web")
 
 
 def _lazy_attribute(name: str) -> Any:

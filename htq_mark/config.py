@@ -24,7 +24,8 @@ from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
-from .scanner.results import NOTE_CODES
+from .scanner.limits import Limits
+from .scanner.results import NOTE_CODES, RULES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -95,9 +96,36 @@ def _strings(value: Any, base: Path) -> tuple[str, ...]:
     return tuple(_text(item, base) for item in value)
 
 
+def _rules(value: Any, base: Path) -> tuple[str, ...]:
+    names = _strings(value, base)
+    unknown = [name for name in names if name not in RULES]
+    if unknown:
+        raise ValueError(f"names unknown rule(s) {', '.join(unknown)}; the rules are {', '.join(RULES)}")
+    return names
+
+
+def _named(names: Callable[[], Any], what: str, check_value: Checker) -> Checker:
+    """A table whose keys must be among ``names()`` (rules, limits), each value checked by ``check_value``."""
+    table = _table(check_value)
+
+    def check(value: Any, base: Path) -> dict[str, Any]:
+        checked: dict[str, Any] = table(value, base)
+        known = list(names())
+        unknown = [name for name in checked if name not in known]
+        if unknown:
+            raise ValueError(f"names unknown {what} {', '.join(unknown)}; the {what}s are {', '.join(known)}")
+        return checked
+    return check
+
+
+def _limit_names() -> list[str]:
+    return list(Limits.__dataclass_fields__)
+
+
 def _date(value: Any, _: Path) -> datetime.datetime:
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return datetime.datetime.combine(value, datetime.time())
+    if isinstance(value, datetime.date):  # a TOML date (or date-time: its day)
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        return datetime.datetime.combine(day, datetime.time())
     try:
         return datetime.datetime.strptime(_text(value, _), "%Y-%m-%d")
     except ValueError:
@@ -145,10 +173,11 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("timeout", _number(0, whole=False), "timeout"),
     Setting("max-pages", _number(1, whole=True), "max_pages"),
     Setting("max-pixels", _number(1, whole=True), "max_pixels"),
-    Setting("limits", _table(_number(0, whole=False)), "limit_settings", joined=True),
-    Setting("select", _strings, "select"),
-    Setting("ignore", _strings, "ignore", joined=True),
-    Setting("severity", _table(_choice("error", "warning", "info")), "severities", joined=True),
+    Setting("limits", _named(_limit_names, "limit", _number(0, whole=False)), "limit_settings", joined=True),
+    Setting("select", _rules, "select"),
+    Setting("ignore", _rules, "ignore", joined=True),
+    Setting("severity", _named(lambda: RULES, "rule", _choice("error", "warning", "info")), "severities",
+            joined=True),
     Setting("exclude", _strings, "exclude_instead"),  # replaces the default excludes
     Setting("extend-exclude", _strings, "exclude", joined=True),
     Setting("baseline", _path, "baseline"),
@@ -156,6 +185,8 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("verbose", _flag, "verbose"),
     Setting("progress", _flag, "progress"),
     Setting("follow-symlinks", _flag, "follow_symlinks"),
+    Setting("executor", _choice("local", "dask"), "executor_name"),
+    Setting("scheduler", _text, "scheduler"),
 )
 
 

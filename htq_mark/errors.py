@@ -20,12 +20,14 @@ The tree::
     ├── RegisterError               a register file cannot be used
     │   └── RegisterValidationError one or more rows are invalid (all are listed)
     ├── NotEntitledError            a qualification is not entitled to the mark
+    ├── BrowserUnavailableError     a web page was asked for but headless Chromium is missing
     └── InputError                  a document to scan cannot be used
         ├── UnreadableFileError     the file is damaged or not what its name says
         ├── UnsupportedFormatError  the format is not one the scanner reads
         ├── EncryptedDocumentError  the PDF needs a password that was not given or is wrong
         ├── LimitExceededError      the document exceeds a size, page or pixel limit
-        └── ScanTimeoutError        the document took longer than the time limit
+        ├── ScanTimeoutError        the document took longer than the time limit
+        └── BlockedError            a web address refused (robots.txt or a private address)
 
 Each error has a ``code``: a stable, machine-readable name used in reports and
 by the command line to choose the exit status.
@@ -38,6 +40,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "BelowMinimumSizeError",
+    "BlockedError",
+    "BrowserUnavailableError",
     "ConfigError",
     "EncryptedDocumentError",
     "HtqMarkError",
@@ -225,3 +229,15 @@ class ScanTimeoutError(InputError):
     """Raised when a document takes longer than the per-document time limit."""
 
     code = "timeout"
+
+
+class BlockedError(InputError):
+    """Raised when a web address may not be fetched: robots.txt disallows it, or it is private."""
+
+    code = "blocked"
+
+
+class BrowserUnavailableError(HtqMarkError):
+    """Raised when a web page is to be scanned but headless Chromium cannot be started."""
+
+    code = "browser-missing"

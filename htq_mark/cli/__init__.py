@@ -6,6 +6,7 @@ command, so ``htq-mark --help`` starts fast.
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 
@@ -23,6 +24,7 @@ Exit status:
   2  usage error, unusable kit or register, or output exists (use --force)
   3  an input could not be read; the report is incomplete
   4  internal error
+  130, 143  stopped by Ctrl-C or SIGTERM
 """
 
 
@@ -43,15 +45,36 @@ def _register_commands() -> None:
 _register_commands()
 
 
+class _Stopped(BaseException):
+    """SIGINT or SIGTERM arrived: unwinds the command so its clean-up runs (workers, temporary files)."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+
+def _stop(signal_number: int, frame: object) -> None:
+    raise _Stopped(signal_number)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the command line; never shows a traceback for an unexpected error."""
+    """Run the command line; never shows a traceback for an unexpected error.
+
+    SIGINT and SIGTERM stop the command as an exception would, so workers are
+    stopped and temporary files removed; the exit status is 128 plus the signal
+    number (130 for Ctrl-C) after a one-line message.
+    """
+    previous = {number: signal.signal(number, _stop) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         cli.main(args=argv, prog_name="htq-mark", standalone_mode=True)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
-        click.echo("htq-mark: interrupted", err=True)
-        sys.exit(130)
+    except (_Stopped, KeyboardInterrupt) as exc:
+        number = exc.signal_number if isinstance(exc, _Stopped) else signal.SIGINT
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the message
+        click.echo(f"htq-mark: {'interrupted' if number == signal.SIGINT else 'terminated'}; stopped before "
+                   "finishing, and its temporary files were removed.", err=True)
+        sys.exit(128 + int(number))
     except Exception as exc:  # the last line of defence: report, don't crash
         click.echo(
             f"htq-mark: internal error: {type(exc).__name__}: {exc}\n"
@@ -61,3 +84,6 @@ def main(argv: list[str] | None = None) -> None:
         if "HTQ_MARK_DEBUG" in __import__("os").environ:
             traceback.print_exc()
         sys.exit(int(ExitCode.INTERNAL))
+    finally:  # called from other Python code, leave its signal handling as it was
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import NoReturn
 
@@ -13,8 +13,10 @@ from ..errors import (
     HtqMarkError,
     InputError,
     NotEntitledError,
+    RegisterValidationError,
 )
 from ._exit import ExitCode
+from ._terminal import say
 
 __all__ = ["exit_code_for", "fail", "library_errors"]
 
@@ -28,9 +30,9 @@ def exit_code_for(error: HtqMarkError) -> ExitCode:
     return ExitCode.USAGE
 
 
-def fail(message: str, code: ExitCode) -> NoReturn:
-    """Print ``message`` to stderr as one error line and exit with ``code``."""
-    click.echo(f"htq-mark: error: {message}", err=True)
+def fail(message: str, code: ExitCode, details: Sequence[object] = ()) -> NoReturn:
+    """Print ``message`` to stderr as one error line (then each of ``details``, indented) and exit."""
+    say(f"htq-mark: error: {message}", *(f"  {detail}" for detail in details), err=True)
     sys.exit(int(code))
 
 
@@ -39,5 +41,8 @@ def library_errors(code_for: Callable[[HtqMarkError], ExitCode] = exit_code_for)
     """Inside this block a library error becomes a message and an exit status."""
     try:
         yield
+    except RegisterValidationError as exc:
+        fail(f"{exc.source}: {len(exc.problems)} problem(s) in the register; fix these rows and load it again:",
+             code_for(exc), exc.problems)
     except HtqMarkError as exc:
         fail(str(exc), code_for(exc))

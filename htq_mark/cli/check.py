@@ -9,6 +9,7 @@ import click
 
 from ._errors import fail, library_errors
 from ._exit import ExitCode
+from ._terminal import say
 
 __all__ = ["COMMANDS", "check"]
 
@@ -56,7 +57,7 @@ def check(qualification_ids: tuple[str, ...], on: datetime | None, register_path
         if from_csv is not None:
             bulk = read_ids_from_csv(from_csv, column)
             for problem in bulk.problems:
-                click.echo(f"htq-mark: warning: {problem}", err=True)
+                say(f"htq-mark: warning: {problem}", err=True)
             if not bulk.ids:
                 fail(f"{from_csv}: no rows with qualification IDs.", ExitCode.USAGE)
             items += list(bulk.ids)
@@ -73,11 +74,10 @@ def check(qualification_ids: tuple[str, ...], on: datetime | None, register_path
             payload.append(entry)
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        click.echo(f"register: {register.provenance.describe()}")
-        click.echo(f"date: {day.isoformat()}")
+        say(f"register: {register.provenance.describe()}", f"date: {day.isoformat()}")
         for line, result in results:
             prefix = f"line {line}: " if line is not None else ""
-            click.echo(prefix + result.describe())
+            say(prefix + result.describe())
     entitled = all(result.entitled for _line, result in results)
     click.get_current_context().exit(int(ExitCode.OK if entitled else ExitCode.FINDINGS))
 

@@ -8,6 +8,7 @@ from datetime import datetime
 import click
 
 from ._errors import library_errors
+from ._terminal import say
 
 __all__ = ["COMMANDS", "generate"]
 
@@ -67,10 +68,10 @@ def generate(variant: str, format_: str, width: str, dpi: float, clear_space: bo
         if output == "-":
             sys.stdout.buffer.write(asset.data)
             sys.stdout.buffer.flush()
-            click.echo(asset.describe(), err=True)
+            say(asset.describe(), err=True)
             return
         written = asset.write(output, force=force)
-    click.echo(f"wrote {written}: {asset.describe()}")
+    say(f"wrote {written}: {asset.describe()}")
 
 
 COMMANDS: list[click.Command] = [generate]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ._errors import library_errors
+from ._terminal import say
 
 if TYPE_CHECKING:
     from ..kit import Kit
@@ -82,7 +83,10 @@ def info(kit_path: str | None, as_json: bool) -> None:
 
     with library_errors():
         summary = kit_summary(load_kit(kit_path))
-    click.echo(json.dumps(summary, indent=2, ensure_ascii=False) if as_json else _text(summary))
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        say(*_text(summary).split("\n"))
 
 
 @kit.command("guide")
@@ -97,7 +101,7 @@ def guide(output: str, kit_path: str | None, force: bool) -> None:
 
     with library_errors():
         written = write_guide_pictures(output, kit=load_kit(kit_path), force=force)
-    click.echo(f"wrote {len(written)} pictures to {output}")
+    say(f"wrote {len(written)} pictures to {output}")
 
 
 COMMANDS: list[click.Command] = [kit]

@@ -7,6 +7,7 @@ from datetime import datetime
 import click
 
 from ._errors import library_errors
+from ._terminal import say
 
 __all__ = ["COMMANDS", "pack"]
 
@@ -49,7 +50,7 @@ def pack(output: str, qualification: str | None, on: datetime | None, register_p
                        date=on.date() if on is not None else None, register=register_path,
                        colour_space=colour_space, variants=variants or None, presets=presets or None,
                        force=force)
-    click.echo(result.describe())
+    say(*result.describe().split("\n"))
 
 
 COMMANDS: list[click.Command] = [pack]

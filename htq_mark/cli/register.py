@@ -11,6 +11,7 @@ import click
 
 from ._errors import library_errors
 from ._exit import ExitCode
+from ._terminal import say
 
 if TYPE_CHECKING:
     from ..register import ExportFormat, Register
@@ -58,7 +59,7 @@ def info(register_path: str | None, ofqual_path: str | None, on: datetime | None
     if output_format == "json":
         click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
     else:
-        click.echo(summary.describe())
+        say(*summary.describe().split("\n"))
 
 
 @register_group.command("validate")
@@ -78,14 +79,12 @@ def validate(file: str, output_format: str) -> None:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
         if result.valid:
-            click.echo(f"{file}: valid register, {result.rows} rows")
+            say(f"{file}: valid register, {result.rows} rows")
         else:
-            click.echo(f"{file}: not a valid register: {len(result.problems)} problem(s); "
-                       "fix these rows and validate again:")
-            for problem in result.problems:
-                click.echo(f"  {problem}")
-        for warning in result.warnings:
-            click.echo(f"  warning: {warning}")
+            say(f"{file}: not a valid register: {len(result.problems)} problem(s); "
+                "fix these rows and validate again:")
+            say(*(f"  {problem}" for problem in result.problems))
+        say(*(f"  warning: {warning}" for warning in result.warnings))
     click.get_current_context().exit(int(ExitCode.OK if result.valid else ExitCode.USAGE))
 
 
@@ -95,7 +94,7 @@ def validate(file: str, output_format: str) -> None:
 @click.option("--register", "register_path", metavar="FILE", default=None, help=_REGISTER_HELP)
 @click.option("--ofqual", "ofqual_path", metavar="FILE", default=None, help=_OFQUAL_HELP)
 @click.option("-o", "--output", metavar="FILE", default=None,
-              help="Write to FILE instead of standard output.")
+              help="Write to FILE instead of standard output (- is standard output).")
 @click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
 def export(output_format: str, register_path: str | None, ofqual_path: str | None,
            output: str | None, force: bool) -> None:
@@ -105,14 +104,13 @@ def export(output_format: str, register_path: str | None, ofqual_path: str | Non
     fmt: ExportFormat = "csv" if output_format == "csv" else "json"
     with library_errors():
         register = _effective_register(register_path, ofqual_path)
-        if output is not None:
+        if output is not None and output != "-":
             written = write_register(register, output, fmt, force=force)
-            click.echo(f"wrote {written} ({len(register)} records)", err=True)
+            say(f"wrote {written} ({len(register)} records)", err=True)
             return
         data = export_register(register, fmt)
-    stream = sys.stdout.buffer
-    stream.write(data)
-    stream.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 COMMANDS: list[click.Command] = [register_group]

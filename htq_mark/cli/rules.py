@@ -7,6 +7,7 @@ import json
 import click
 
 from ._errors import library_errors
+from ._terminal import say
 
 __all__ = ["COMMANDS", "rules_command"]
 
@@ -30,24 +31,20 @@ def rules_command(rule: str | None, kit_path: str | None, output_format: str) ->
                                         "meaning": t.meaning} for t in texts], indent=2))
                 return
             width = max(len(t.rule) for t in texts)
-            for t in texts:
-                click.echo(f"{t.rule:<{width}}  {t.default_severity:<7}  {t.meaning}")
-            click.echo("\nhtq-mark rules RULE explains one.")
+            say(*(f"{t.rule:<{width}}  {t.default_severity:<7}  {t.meaning}" for t in texts),
+                "", "htq-mark rules RULE explains one.")
             return
         explained = rule_help(rule, load_kit(kit_path))
     if output_format == "json":
         click.echo(json.dumps(explained.to_dict(), indent=2, ensure_ascii=False))
         return
-    click.echo(f"{explained.rule}: {explained.title} (default severity: {explained.default_severity})")
-    click.echo(f"\nWhat it checks: {explained.meaning}")
-    click.echo("\nThe kit's numbers:")
-    for line in explained.numbers:
-        click.echo(f"  {line}")
-    click.echo("\nPictures from the guide:")
+    lines = [f"{explained.rule}: {explained.title} (default severity: {explained.default_severity})", "",
+             f"What it checks: {explained.meaning}", "", "The kit's numbers:",
+             *(f"  {line}" for line in explained.numbers), "", "Pictures from the guide:"]
     for picture in explained.pictures:
         where = picture.path if picture.path is not None else "(not drawn for this kit; run htq-mark kit guide)"
-        click.echo(f"  {'right' if picture.right else 'wrong'}: {picture.caption}\n         {where}")
-    click.echo(f"\nFix: {explained.fix}")
+        lines += [f"  {'right' if picture.right else 'wrong'}: {picture.caption}", f"         {where}"]
+    say(*lines, "", f"Fix: {explained.fix}")
 
 
 COMMANDS: list[click.Command] = [rules_command]

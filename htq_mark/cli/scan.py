@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import math
 import os
 import sys
@@ -15,6 +14,7 @@ from ..scanner.results import NOTE_CODES
 from ._config import with_config
 from ._errors import fail, library_errors
 from ._exit import ExitCode
+from ._terminal import say, visible
 
 if TYPE_CHECKING:
     from ..scanner import ScanReport
@@ -39,7 +39,7 @@ class _Progress:
         self.width = 0
 
     def __call__(self, done: int, total: int, path: str) -> None:
-        line = f"scanning {done}/{total}  {path}"
+        line = f"scanning {done}/{total}  {visible(path)}"
         if len(line) > 78:
             line = line[:37] + "..." + line[-38:]
         click.echo("\r" + line.ljust(self.width), nl=False, err=True)
@@ -81,24 +81,23 @@ def _parse_severities(context: click.Context, parameter: click.Parameter,
     return settings
 
 
-class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]
-    """An existing file or folder, - for standard input, or a URL (``s3://``, ``https://``...) read where
-    documents are scanned."""
+class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """An existing file or folder, - for standard input, an http(s) address (a web page), or another URL
+    (``s3://``, ``file://``...) read where documents are scanned."""
 
-    name = "path"
+    name = "path_or_url"
 
-    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
         from ..scanner.urls import is_url
 
-        if is_url(value):
+        if isinstance(value, str) and is_url(value):
             return value
-        converted: str = click.Path(exists=True, dir_okay=True, file_okay=True, allow_dash=True,
-                                    path_type=str).convert(value, param, ctx)
-        return converted
+        checked = click.Path(exists=True, dir_okay=True, file_okay=True, allow_dash=True, path_type=str)
+        return str(checked.convert(value, param, ctx))  # type: ignore[arg-type]
 
 
 @click.command("scan")
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=_PathOrUrl())
+@click.argument("paths", nargs=-1, required=False, metavar="PATH|URL...", type=_PathOrUrl())
 @click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif", "junit"]),
               default=None, help="Report format  [default: from -o's suffix, else text].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
@@ -158,15 +157,38 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]
                    "(--scheduler, $DASK_SCHEDULER_ADDRESS, or else one started on this machine with --jobs workers).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Dask scheduler to scan on, e.g. tcp://HOST:8786 (default: $DASK_SCHEDULER_ADDRESS).")
+@click.option("--urls", "url_list", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
+              metavar="FILE", help="Scan the web pages listed in FILE (one URL a line).")
+@click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
+              help="Scan the pages a sitemap (or sitemap index) lists (repeatable).")
+@click.option("--crawl", "follow", is_flag=True,
+              help="Follow same-site links from the pages given, breadth first; linked PDFs and images are "
+                   "scanned too.")
+@click.option("--max-crawl-pages", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
+              help="Most web pages and linked documents a crawl scans.")
+@click.option("--max-depth", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Most links a crawl follows from a page given (default: no limit).")
+@click.option("--include-url", multiple=True, metavar="GLOB",
+              help="Crawl only URLs matching this pattern, e.g. '*/courses/*' (repeatable).")
+@click.option("--exclude-url", multiple=True, metavar="GLOB",
+              help="Never crawl URLs matching this pattern (repeatable).")
+@click.option("--delay", type=click.FloatRange(min=0, max=600), default=1.0, show_default=True, metavar="S",
+              help="Seconds between two requests to the same web host.")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch private and loopback addresses (link-local ones never are).")
 @click.pass_context
 def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path: str | None, isolated: bool,
                  force: bool, password: str | None, output: str | None, write_baseline: str | None,
-                 **given: Any) -> None:
+                 url_list: str | None, sitemaps: tuple[str, ...], follow: bool, max_crawl_pages: int,
+                 max_depth: int | None, include_url: tuple[str, ...], exclude_url: tuple[str, ...], delay: float,
+                 allow_private: bool, **given: Any) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
     PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, a folder searched
-    recursively, - for standard input, or a URL (s3://, gs://, abfs://,
-    http(s)://, file://). The report goes to standard output
+    recursively, - for standard input, or a URL of stored files (s3://, gs://,
+    abfs://, file://) read where the documents are scanned. An http(s) URL is a
+    web page, rendered in headless Chromium at a desktop and a mobile width
+    (needs the Debian packages chromium and chromium-driver). The report goes to standard output
     (text by default) or to -o FILE. Settings may also come from a config file.
     Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error, 3 an
     input could not be read (wins over 1), 4 internal error.
@@ -174,6 +196,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     from .. import reports
     from .._io import check_writable, write_atomic, write_or_fall_back
     from ..config import load_config
+    from ..errors import UsageError
     from ..kit import load_kit
     from ..register import configured_register
     from ..scanner import DEFAULT_LIMITS, scan
@@ -182,11 +205,24 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     from ..scanner.selection import RuleSelection
     from ..scanner.executors import open_executor
 
+    from ..web import CrawlOptions, WebOptions, read_url_list
+
+    if not paths and url_list is None and not sitemaps:
+        raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or --sitemap URL.")
     if output == "-":
         output = None
     with library_errors():
+        urls = read_url_list(url_list) if url_list is not None else []
+        web = WebOptions(allow_private=allow_private, delay=delay)
+        crawl = CrawlOptions(follow=follow, max_pages=max_crawl_pages, max_depth=max_depth, include=include_url,
+                             exclude=exclude_url)
         options = with_config(context, given, load_config(config_path, isolated=isolated))
-        report_format = reports.format_for_path(output, options["report_format"]) or "text"
+        # An explicit --format, else -o's suffix, else the config file's format, else text.
+        report_format = (reports.format_for_path(output, given["report_format"]) or options["report_format"]
+                         or "text")
+        if output is not None and write_baseline is not None and \
+                os.path.abspath(output) == os.path.abspath(write_baseline):
+            raise UsageError(f"{output}: -o and --write-baseline name the same file; give two files.")
         for target in (output, write_baseline):
             if target is not None:
                 check_writable(target, force=force)
@@ -207,10 +243,11 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             if dashboard is not None and not quiet:
                 click.echo(f"htq-mark: Dask dashboard: {dashboard}", err=True)
             try:
-                report = scan(list(paths), register=register, on=on.date() if on else None, kit=kit,
+                report = scan([*paths, *urls], register=register, on=on.date() if on else None, kit=kit,
                               password=password, limits=limits, progress=progress,
                               thumbnails=report_format == "html", exclude=exclude, rules=rules,
-                              follow_symlinks=bool(options["follow_symlinks"]), executor=executor)
+                              follow_symlinks=bool(options["follow_symlinks"]), executor=executor, web=web,
+                              crawl=crawl, sitemaps=sitemaps)
             finally:
                 if progress is not None:
                     progress.close()
@@ -228,7 +265,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                 fail(f"{problem} The report was saved to {written} instead.", ExitCode.USAGE)
     for document in report.documents:
         if document.status == "error" and document.error is not None and output is not None:
-            click.echo(f"htq-mark: {document.error.message}", err=True)
+            say(f"htq-mark: {document.error.message}", err=True)
     status = exit_status(report, options["fail_on"])
     if status != ExitCode.OK:
         sys.exit(int(status))

@@ -22,6 +22,10 @@ from ..errors import UnsafeArtworkError
 __all__ = ["SvgGeometry", "check_svg"]
 
 MAX_SVG_BYTES = 5 * 1024 * 1024
+#: Most elements the artwork may draw once every ``<use>`` is expanded (the bundled artwork: 12).
+MAX_EXPANDED_ELEMENTS = 20_000
+#: Deepest nesting of elements and ``<use>`` references followed.
+MAX_NESTING = 100
 _SVG_NS = "{http://www.w3.org/2000/svg}"
 _FORBIDDEN_ELEMENTS = {"script", "foreignObject", "iframe", "object", "embed", "handler", "listener"}
 _URL = re.compile(r"url\(\s*['\"]?\s*([^)'\"\s]*)", re.IGNORECASE)
@@ -127,7 +131,43 @@ def check_svg(data: bytes, source: str) -> SvgGeometry:
             if attr == "style":
                 _check_declarations(value, source, f"<{name}>'s style")
         _check_allowed(element, source)
+    _check_expansion(root, source)
     return _geometry(root, source)
+
+
+def _check_expansion(root: ElementTree.Element, source: str) -> None:
+    """Refuse artwork whose ``<use>`` references expand (fan out, or loop) beyond the limits.
+
+    A few kilobytes of nested ``<use>`` can ask a renderer to draw billions of
+    shapes; counting what each element expands to, once per element, costs
+    time in proportion to the file.
+    """
+    by_id = {element.get("id"): element for element in root.iter() if element.get("id")}
+    sizes: dict[int, int] = {}
+    open_now: set[int] = set()
+
+    def size(element: ElementTree.Element, depth: int) -> int:
+        key = id(element)
+        if key in sizes:
+            return sizes[key]
+        if key in open_now:
+            raise _refuse(source, "its <use> references form a loop")
+        if depth > MAX_NESTING:
+            raise _refuse(source, f"its elements or <use> references are nested more than {MAX_NESTING} deep")
+        open_now.add(key)
+        total = 1 + sum(size(child, depth + 1) for child in element)
+        if _local(element.tag) == "use":
+            reference = (element.get("href") or element.get(f"{_XLINK_NS}href") or "").strip()
+            target = by_id.get(reference[1:]) if reference.startswith("#") else None
+            if target is not None:
+                total += size(target, depth + 1)
+        open_now.discard(key)
+        if total > MAX_EXPANDED_ELEMENTS:
+            raise _refuse(source, f"its <use> references expand to more than {MAX_EXPANDED_ELEMENTS:,} elements")
+        sizes[key] = total
+        return total
+
+    size(root, 0)
 
 
 def _check_allowed(element: ElementTree.Element, source: str) -> None:

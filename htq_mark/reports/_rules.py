@@ -83,6 +83,11 @@ _TITLES_AND_HELP: dict[str, tuple[str, str]] = {
         "Remove the mark and any HTQ claim for this qualification, or correct the qualification "
         "number. Check entitlement on a date with `htq-mark check <QN> --date <YYYY-MM-DD>`.",
     ),
+    "missing-alt-text": (
+        "Mark without a text alternative",
+        "Give the element showing the mark an accessible name: `alt` on an image, `<title>` or "
+        "`aria-label` on an inline SVG, `role=\"img\"` with `aria-label` on a CSS background.",
+    ),
 }
 
 #: The rules in the order reports list them (the order of ``RULES``).

@@ -308,9 +308,10 @@ def _header(report: ScanReport) -> Iterator[str]:
     yield _facts(rows)
     summary = report.summary
     counts = summary["findings"]
+    suppressed = f'; {summary["suppressed"]} suppressed by the baseline' if summary.get("suppressed") else ""
     yield (f'<p class="summary">{summary["documents"]} documents, {summary["unreadable"]} unreadable, '
            f'{summary["marks"]} marks; {counts["error"]} errors, {counts["warning"]} warnings, '
-           f'{counts["info"]} info.</p>\n</header>\n')
+           f'{counts["info"]} info{suppressed}.</p>\n</header>\n')
 
 
 def _checkbox(kind: str, value: str, label: str, count: int) -> str:
@@ -383,9 +384,12 @@ def _document(document: DocumentResult, index: int) -> Iterator[str]:
            f'data-findings="{len(document.findings)}" data-status="{_esc(document.status)}">\n'
            f'<h2><span class="badge rank-{rank}">{badge}</span> <span class="path">{_esc(document.path)}</span></h2>\n')
     counts = ", ".join(f"{document.count(s)} {s}" for s in SEVERITIES)
-    yield _facts([("sha256", f"<code>{_esc(document.sha256 or 'not computed')}</code>"),
-                  ("Type", _esc(document.type)), ("Pages", str(len(document.pages))),
-                  ("Marks", str(len(document.marks))), ("Findings", counts)])
+    facts = [("sha256", f"<code>{_esc(document.sha256 or 'not computed')}</code>"),
+             ("Type", _esc(document.type)), ("Pages", str(len(document.pages))),
+             ("Marks", str(len(document.marks))), ("Findings", counts)]
+    if document.type == "web":
+        facts.insert(0, ("URL", _web_link(document.url or document.path)))
+    yield _facts(facts)
     if document.status == "error":
         code = document.error.code if document.error is not None else "unreadable"
         message = document.error.message if document.error is not None else "The file could not be read."
@@ -407,6 +411,10 @@ def _document(document: DocumentResult, index: int) -> Iterator[str]:
         yield from _marks_table(document)
     if document.findings:
         yield from _findings_table(document, index, pictures, marks)
+    if document.suppressed:
+        yield (f'<details class="suppressed"><summary>{len(document.suppressed)} suppressed by the baseline'
+               '</summary><ul>' + "".join(f"<li>{_esc(f.severity)} <code>{_esc(f.rule)}</code> page {int(f.page)}: "
+                                          f"{_esc(f.message)}</li>" for f in document.suppressed) + "</ul></details>\n")
     yield "</section>\n"
 
 
@@ -508,12 +516,24 @@ def _marks_table(document: DocumentResult) -> Iterator[str]:
     yield "</tbody></table>\n"
 
 
+def _web_link(url: str) -> str:
+    """A web address as a link a reader may follow; opening the report loads nothing from it."""
+    if not url[:8].lower().startswith(("http://", "https://")):
+        return f'<span class="path">{_esc(url)}</span>'
+    return f'<a class="path" href="{_esc(url)}" rel="noopener noreferrer nofollow">{_esc(url)}</a>'
+
+
 def _mark_row(mark: Mark) -> str:
     width = _num(mark.width_mm, 1, " mm") if mark.width_mm is not None else _num(mark.width_px, 0, " px")
     aspect = _num(float(mark.aspect_ratio_error) * 100, 1, "%", signed=True)
+    found_by = _esc(mark.source)
+    if mark.selector:  # web pages: the element showing the mark, and its picture
+        found_by += f'<br><code class="path">{_esc(mark.selector)}</code>'
+    if mark.src:
+        found_by += "<br>" + _web_link(mark.src)
     return (f"<tr><td>{_esc(mark.id)}</td><td>{int(mark.page)}</td><td>{_esc(mark.variant or 'none')}</td>"
             f"<td>{width}</td><td>{_num(mark.rotation_deg, 1, '°')}</td><td>{aspect}</td>"
-            f"<td>{_num(mark.confidence, 2)}</td><td>{_esc(mark.source)}</td></tr>\n")
+            f"<td>{_num(mark.confidence, 2)}</td><td>{found_by}</td></tr>\n")
 
 
 def _findings_table(document: DocumentResult, index: int, pictures: Mapping[int, PageImage],

@@ -55,6 +55,10 @@ def _testcase(document: DocumentResult) -> list[str]:
         if document.error is not None:
             code, message = document.error.code, document.error.message
         lines.append(f"      <error type={_attr(code)} message={_attr(message)}/>")
+    if document.suppressed:  # listed, not failed: the baseline already had them
+        listed = "\n".join(f"suppressed by the baseline: {f.severity} {f.rule} on page {f.page}: {f.message}"
+                            for f in document.suppressed)
+        lines.append(f"      <system-out>{_text(listed)}</system-out>")
     if not lines:
         return [opening + "/>"]
     return [opening + ">", *lines, "    </testcase>"]

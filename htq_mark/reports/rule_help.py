@@ -72,12 +72,15 @@ _NUMBERS: dict[str, Callable[[Spec], tuple[str, ...]]] = {
         f"{s.backgrounds.dark_max_luminance:g}",
         "variants: " + "; ".join(f"{n} on {', '.join(v.backgrounds)}" for n, v in s.variants.items())),
     "low-resolution": lambda s: (f"raster marks in print: {s.recommended_ppi} ppi recommended (warning below), "
-                                 f"{s.minimum_ppi} ppi minimum (error below)",),
+                                 f"{s.minimum_ppi} ppi minimum (error below)",
+                                 "on web pages: at least as many intrinsic pixels as device pixels shown "
+                                 "(warning below), half as many (error below)"),
     "cropped": lambda s: (f"at most {s.scan.cropped_max_hidden * 100:g}% of the artwork hidden or cut off",),
     "altered-artwork": lambda s: (f"at most {s.scan.altered_max_difference * 100:g}% of the artwork's area "
                                   "may differ",),
     "no-qualification": lambda s: ("a qualification number entitled on the scan date, named on the same page",),
     "not-entitled": lambda s: ("entitlement checked against the register on the scan date",),
+    "missing-alt-text": lambda s: ("web pages: alt, aria-label, aria-labelledby, title, or an SVG's <title>",),
 }
 
 # The guide's picture of right use that goes with each rule (its wrong picture names the rule).

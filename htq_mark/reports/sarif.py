@@ -54,6 +54,7 @@ _ERROR_CODES: Mapping[str, str] = {
     "too-large": "The document exceeds a size, page, pixel or nesting limit.",
     "timeout": "The document took longer than the per-document time limit.",
     "worker-lost": "The cluster lost the worker scanning the document, or the connection to its scheduler.",
+    "blocked": "The web address was not fetched: robots.txt disallows it, or it is a private address.",
 }
 #: Every notification the run can hold: unreadable files (errors) and each document note's code.
 _NOTIFICATIONS: Mapping[str, str] = {**_ERROR_CODES, **{code: text for code, (_, text) in NOTE_CODES.items()}}
@@ -78,8 +79,10 @@ def artifact_uri(path: str) -> str:
 
     Every character that is not plainly safe is percent-encoded (``:`` too, so a
     relative name can never read as a URI scheme); a file name that is not valid
-    UTF-8 is encoded byte for byte.
+    UTF-8 is encoded byte for byte. A web page's URL is its own URI.
     """
+    if path[:8].lower().startswith(("http://", "https://")):
+        return quote(path, safe=":/?#[]@!$&'()*+,;=%~", errors="surrogateescape")
     encoded = quote(path, safe="/", errors="surrogateescape")
     return f"file://{encoded}" if path.startswith("/") else encoded
 
@@ -92,6 +95,10 @@ def sarif_log(report: ScanReport) -> dict[str, Any]:
     notifications: list[dict[str, Any]] = []
     for index, document in enumerate(report.documents):
         results.extend(_result(document, index, finding, rule_index) for finding in findings_in_order(document))
+        # Findings a baseline already had stay in the log, marked as suppressed (code scanning hides them).
+        results.extend({**_result(document, index, finding, rule_index),
+                        "suppressions": [{"kind": "external", "justification": "in the baseline"}]}
+                       for finding in document.suppressed)
         notifications.extend(_notifications(document, index))
     unreadable = any(document.status == "error" for document in report.documents)
     run: dict[str, Any] = {
@@ -124,7 +131,7 @@ def sarif_log(report: ScanReport) -> dict[str, Any]:
 def _rules_in(report: ScanReport) -> list[str]:
     """Every known rule, then any other rule a finding names, so ruleIndex stays valid."""
     known = list(RULE_ORDER)
-    extra = sorted({f.rule for d in report.documents for f in d.findings} - set(known))
+    extra = sorted({f.rule for d in report.documents for f in (*d.findings, *d.suppressed)} - set(known))
     return known + extra
 
 

@@ -12,17 +12,20 @@ scanned once and reported under each of their paths.
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
-import hashlib
 import os
+import signal
+import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..errors import UsageError
+from ..errors import KitError, UsageError
 from .executors import Executor, as_executor
 from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
@@ -34,6 +37,7 @@ from .streams import is_stream, stage_stream
 if TYPE_CHECKING:
     from ..kit import Kit
     from ..register import Register
+    from ..web import CrawlOptions, WebOptions
 
 __all__ = ["Progress", "Source", "default_jobs", "scan"]
 
@@ -41,16 +45,40 @@ __all__ = ["Progress", "Source", "default_jobs", "scan"]
 Progress = Callable[[int, int, str], None]
 
 
-def _content_key(item: InputDocument, limits: Limits) -> str | None:
-    """The sha256 of a regular file within the size limit (what makes two inputs the same document)."""
+def _size(item: InputDocument, limits: Limits) -> int | None:
+    """The size of a document that could be a copy of another: bytes given, or a regular file within the limit."""
     if item.data is not None:
-        return hashlib.sha256(item.data).hexdigest() if len(item.data) <= limits.max_file_bytes else None
+        return len(item.data) if len(item.data) <= limits.max_file_bytes else None
     try:
-        if item.location is None or item.location.stat().st_size > limits.max_file_bytes:
-            return None
+        info = item.location.stat() if item.location is not None else None
     except OSError:
         return None
-    return input_sha256(item, limits)
+    if info is None or not stat.S_ISREG(info.st_mode) or info.st_size > limits.max_file_bytes:
+        return None
+    return info.st_size
+
+
+def _copies(documents: Sequence[InputDocument], limits: Limits) -> dict[int, int]:
+    """Inputs with the same bytes as an earlier one: {index: index of the first}.
+
+    Only documents whose size another shares are hashed, so a batch of distinct files costs a stat each.
+    """
+    sizes = {index: size for index, item in enumerate(documents)
+             if item.error is None and (size := _size(item, limits)) is not None}
+    shared = {size for size, count in collections.Counter(sizes.values()).items() if count > 1}
+    first_with: dict[str, int] = {}
+    copies: dict[int, int] = {}
+    for index, size in sizes.items():
+        if size not in shared:
+            continue
+        key = input_sha256(documents[index], limits)
+        if key is None:
+            continue
+        if key in first_with:
+            copies[index] = first_with[key]
+        else:
+            first_with[key] = index
+    return copies
 
 
 def _same_document(result: DocumentResult, path: str) -> DocumentResult:
@@ -106,8 +134,9 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
          thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
          rules: RuleSelection | None = None, follow_symlinks: bool = False,
-         executor: Executor | Any | None = None) -> ScanReport:
-    """Scan files and folders (searched recursively), bytes or binary file objects; report every misuse.
+         executor: Executor | Any | None = None, web: WebOptions | None = None,
+         crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = ()) -> ScanReport:
+    """Scan files and folders (searched recursively), bytes, binary file objects and web pages; report every misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
     :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. ``thumbnails``
@@ -115,15 +144,22 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     (pass False when only text, JSON or SARIF is wanted). Inside folders,
     entries matching an ``exclude`` glob are passed over; ``rules`` chooses the
     rules reported and their severities. Documents that cannot be read are in
-    the report with status ``error``; only bad arguments raise. Symbolic links
+    the report with status ``error``; only bad arguments (and a missing Chromium
+    when there are web pages) raise. Symbolic links
     in folders that lead outside the folders given are followed only with
     ``follow_symlinks``; those not followed are in the report with a note.
     ``executor`` runs the documents elsewhere: a ``distributed.Client`` scans
     them on its Dask cluster (then leave ``jobs`` out). Paths may be fsspec URLs
-    (``s3://...``), read where the documents are scanned.
+    (``s3://...``, ``file://...``), read where the documents are scanned.
+
+    An ``http`` or ``https`` address among ``paths`` is a web page, rendered in
+    headless Chromium (see :mod:`htq_mark.web`) on this machine; ``web`` says how
+    pages are fetched, ``crawl`` how far links are followed, ``sitemaps`` lists
+    sitemap URLs whose pages are scanned too. Web documents follow the files in the report.
     """
     from ..kit import load_kit
     from ..register import default_register
+    from ..web.crawl import is_web_address  # the web package imports the scanner's modules
     from .document import _as_date
 
     engine = as_executor(executor, jobs)
@@ -133,20 +169,65 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
                          "write scan([path]).")
-    inputs = _inputs(paths, exclude, follow_symlinks=follow_symlinks, max_entries=limits.max_folder_entries)
+    given = list(paths)
+    urls = [str(p) for p in given if is_web_address(p)]
+    if urls or sitemaps:
+        from ..web import Browser
+
+        Browser().require()  # a missing Chromium is reported before any file is scanned
+    inputs = _inputs([p for p in given if not is_web_address(p)], exclude, follow_symlinks=follow_symlinks,
+                     max_entries=limits.max_folder_entries)
     with tempfile.TemporaryDirectory(prefix="htq-mark-streams-") as staging:
         documents = [stage_stream(item.path, Path(staging), limits, index) if is_stream(item.path) else item
                      for index, item in enumerate(inputs)]
         report = _scan_documents(documents, chosen_kit, chosen_register, when, engine, password, limits,
                                  progress, thumbnails)
+    if urls or sitemaps:
+        from ..web import scan_web
+
+        files = len(report.documents)
+        pages = scan_web(urls, sitemaps=sitemaps, kit=chosen_kit, register=chosen_register, on=when, limits=limits,
+                         options=web, crawl_options=crawl, thumbnails=thumbnails,
+                         progress=None if progress is None else
+                         (lambda done, known, url: progress(files + done, files + known, url)))
+        report = dataclasses.replace(report, documents=(*report.documents, *pages))
     return report if rules is None else select_rules(report, rules)
+
+
+class _OutOfTime(BaseException):
+    """The alarm rang: a BaseException, so a renderer's broad ``except Exception`` cannot swallow it."""
+
+
+def _alarm(signal_number: int, frame: object) -> None:
+    raise _OutOfTime
+
+
+def _references_within(kit: Kit, seconds: float) -> Any:
+    """The detector's references for ``kit``, built within ``seconds``.
+
+    The limit needs SIGALRM, so it applies when scanning from the main thread (as the command
+    line does); the kit's own bound on its expanded size limits the work everywhere.
+    """
+    from .detect import build_references
+
+    if threading.current_thread() is not threading.main_thread():
+        return build_references(kit)
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return build_references(kit)
+    except _OutOfTime:
+        raise KitError(f"{kit.root}: drawing the kit's artwork for the detector took longer than the {seconds:g} s "
+                       "limit; simplify the artwork (fewer shapes and <use> references), or raise "
+                       "--limit max_reference_seconds=S.") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_register: Register,
                     when: datetime.date, engine: Executor, password: str | None, limits: Limits,
                     progress: Progress | None, thumbnails: bool) -> ScanReport:
-    from .detect import build_references
-
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
@@ -157,30 +238,24 @@ def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_regi
             progress(finished, len(documents), documents[index].path)
 
     runnable: list[tuple[int, InputDocument]] = []
-    first_with: dict[str, int] = {}  # sha256 -> the index of the first input with those bytes
-    copies: list[tuple[int, int]] = []  # (index, index of the identical input that is scanned)
+    copies = _copies(documents, limits)  # identical files are scanned once and reported for every path
     for index, item in enumerate(documents):
         if item.error is not None or (item.location is None and item.data is None and item.url is None):
             results[index] = DocumentResult(path=item.path, sha256=None, type="unknown",
                                             status="ok" if item.error is None else "error", error=item.error,
                                             notes=() if item.note is None else (item.note,))
             done(index)
-            continue
-        key = _content_key(item, limits)
-        if key is not None and key in first_with:
-            copies.append((index, first_with[key]))
-            continue
-        if key is not None:
-            first_with[key] = index
-        runnable.append((index, item))
+        elif index not in copies:
+            runnable.append((index, item))
     if runnable:
         def make_setup(single_threaded: bool) -> WorkerSetup:
             return WorkerSetup(kit=chosen_kit, register=chosen_register, on=when, password=password,
-                               limits=limits, thumbnails=thumbnails, references=build_references(chosen_kit),
+                               limits=limits, thumbnails=thumbnails,
+                               references=_references_within(chosen_kit, limits.max_reference_seconds),
                                single_threaded=single_threaded)
 
         engine.run(runnable, make_setup, limits, results, done)
-    for index, original in copies:  # identical files are scanned once and reported for every path
+    for index, original in copies.items():
         scanned = results[original]
         assert scanned is not None
         results[index] = _same_document(scanned, documents[index].path)

@@ -97,14 +97,12 @@ def _as_date(on: datetime.date | str | None) -> datetime.date:
 def _read(source: str | os.PathLike[str], name: str, limits: Limits) -> bytes:
     path = Path(source)
     try:
-        # Non-blocking, so a FIFO with no writer is refused at once rather than waited on.
-        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as handle:
+        with path.open("rb") as handle:
             info = os.fstat(handle.fileno())
-            if stat.S_ISDIR(info.st_mode):
-                raise IsADirectoryError
-            if not stat.S_ISREG(info.st_mode):
-                raise UnreadableFileError(name, "is not a regular file (it is a device, FIFO or socket); save the "
-                                                "document to a file and scan that, or pipe it to 'htq-mark scan -'.")
+            # A FIFO is read like a file (a silent one is stopped by the time limit); a device is refused.
+            if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode):
+                raise UnreadableFileError(name, "is a device, not a file; save the document to a file and scan "
+                                                "that, or pipe it to 'htq-mark scan -'.")
             size = info.st_size
             if size > limits.max_file_bytes:
                 raise LimitExceededError(name, f"the file is {size:,} bytes; the limit is "
@@ -270,6 +268,28 @@ def _scan_pdf(data: bytes, password: str | None, context: _Context, out: _Collec
             raise UnreadableFileError(context.name, "no page of the PDF could be read; export it again.")
 
 
+def _scan_image_or_pdf(data: bytes, kind: DocumentKind, password: str | None, context: _Context,
+                       out: _Collected) -> DocumentKind:
+    """Scan a file that starts like an image and holds a PDF header; returns the kind it was read as.
+
+    If no image reader accepts it, it is scanned as the PDF it also is, with a ``polyglot`` note;
+    if neither does, the image's error is raised.
+    """
+    try:
+        _scan_image(data, kind, context, out)
+        return kind
+    except InputError as image_error:
+        for collected in (out.pages, out.marks, out.findings, out.images):
+            collected.clear()
+        try:
+            _scan_pdf(data, password, context, out)
+        except InputError:
+            raise image_error from None
+        out.notes.append(Note("polyglot", f"the file starts like a {kind.upper()} but cannot be read as one "
+                                          f"({image_error.detail}); it was scanned as the PDF it also is"))
+        return "pdf"
+
+
 def _scan_also_as_pdf(data: bytes, kind: str, other: str, password: str | None, context: _Context,
                       out: _Collected) -> None:
     """Scan a file already read as an image again as a PDF, which PDF readers also accept.
@@ -393,8 +413,10 @@ def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Ki
             raise UnsupportedFormatError(shown, describe_unsupported(data[:64]))
         if kind == "pdf":
             _scan_pdf(data, password, context, out)
-        else:
+        elif not others:
             _scan_image(data, kind, context, out)
+        elif _scan_image_or_pdf(data, kind, password, context, out) == "pdf":
+            kind, others = "pdf", []
         for other in others:
             _scan_also_as_pdf(data, kind, other, password, context, out)
     except InputError as exc:

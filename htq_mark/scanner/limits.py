@@ -33,6 +33,12 @@ class Limits:
     ``max_form_depth``: deepest nesting of form XObjects followed.
     ``max_folder_entries``: most files and folders a scan looks at below each
     folder given (beyond it the folder is reported as ``too-large``).
+    ``max_page_seconds``: time a web page may take to load, settle and be captured (per viewport).
+    ``max_page_height``: tallest web page rendered, in CSS px.
+    ``max_page_bytes``: most bytes a web page (with everything it loads) or a linked file may fetch.
+    ``max_page_requests``: most requests one web page may make.
+    ``max_reference_seconds``: time allowed for drawing the kit's artwork into
+    the detector's references, once per scan (beyond it the kit is refused).
     """
 
     max_pages: int = 2000
@@ -45,6 +51,11 @@ class Limits:
     max_operators: int = 200_000
     max_form_depth: int = 12
     max_folder_entries: int = 100_000
+    max_page_seconds: float = 30.0
+    max_page_height: int = 20_000
+    max_page_bytes: int = 64 * 1024 * 1024
+    max_page_requests: int = 400
+    max_reference_seconds: float = 60.0
 
     def __post_init__(self) -> None:
         for item in fields(self):

@@ -101,7 +101,8 @@ class _Worker:
         package_root = str(Path(__file__).resolve().parents[2])
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", _WORKER_BOOT, package_root, str(to_child_read), str(from_child_write)],
+                [sys.executable, "-c", _WORKER_BOOT, package_root, str(to_child_read), str(from_child_write),
+                 str(os.getpid())],
                 pass_fds=(to_child_read, from_child_write), stdin=subprocess.DEVNULL,
                 # Nothing a parser prints may mix into a report written to standard output.
                 stdout=subprocess.DEVNULL, stderr=None if _DEBUG in os.environ else subprocess.DEVNULL,
@@ -218,6 +219,11 @@ class WorkerPool:
                 self._hand_out()
                 self._collect(self._wait())
                 self._stop_overdue()
+        except BaseException:
+            for worker in self.workers:  # interrupted: no document is waited for
+                worker.kill()
+            self.workers = []
+            raise
         finally:
             self.queue.clear()
 

@@ -25,6 +25,7 @@ __all__ = [
     "Note",
     "PageImage",
     "PageInfo",
+    "PageUnit",
     "REGISTER_KEYS",
     "RULES",
     "SCHEMA_ID",
@@ -39,8 +40,9 @@ REGISTER_KEYS = ("source", "sha256", "as_of", "qualifications", "is_example")
 Severity = Literal["error", "warning", "info"]
 BBox = tuple[float, float, float, float]
 MarkSource = Literal["image-xobject", "vector", "raster"]
-DocumentType = Literal["pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp", "unknown"]
-ErrorCode = Literal["unreadable", "encrypted", "unsupported", "too-large", "timeout", "worker-lost"]
+DocumentType = Literal["pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp", "web", "unknown"]
+ErrorCode = Literal["unreadable", "encrypted", "unsupported", "too-large", "timeout", "worker-lost", "blocked"]
+PageUnit = Literal["pt", "px", "css-px"]
 NoteSeverity = Literal["warning", "info"]
 
 #: Every note a document can carry: its code, its severity and a one-line meaning. A note says the
@@ -55,6 +57,10 @@ NOTE_CODES: Mapping[str, tuple[NoteSeverity, str]] = {
     "symlink-outside": ("info", "A symbolic link leads outside the folders given; it was not followed."),
     "symlink-loop": ("warning", "A symbolic link leads back to a folder that contains it, or nowhere; it was "
                                 "not followed."),
+    "web-refused": ("info", "A web page asked for something that was refused (a private or link-local address, "
+                            "or another site's pop-up); the page was scanned without it."),
+    "web-navigation": ("info", "A web page tried to go to another address by itself (a refresh or a script); "
+                               "the page was scanned as it stood."),
 }
 
 #: Every rule the scanner reports, with its default severity and a one-line meaning.
@@ -70,6 +76,7 @@ RULES: Mapping[str, tuple[str, str]] = {
     "altered-artwork": ("error", "The mark differs from the approved artwork."),
     "no-qualification": ("warning", "A page shows the mark but names no qualification entitled to it."),
     "not-entitled": ("error", "The document shows the mark or claims HTQ status for a qualification that is not entitled."),
+    "missing-alt-text": ("info", "A web page shows the mark in an element without an accessible name."),
 }
 
 
@@ -109,12 +116,12 @@ def _bbox(box: BBox | None) -> list[float] | None:
 
 @dataclass(frozen=True)
 class PageInfo:
-    """A page's size in its own unit: ``pt`` for PDF pages, ``px`` for images."""
+    """A page's size in its own unit: ``pt`` for PDF pages, ``px`` for images, ``css-px`` for web viewports."""
 
     number: int
     width: float
     height: float
-    unit: Literal["pt", "px"]
+    unit: PageUnit
 
     def to_dict(self) -> dict[str, Any]:
         return {"number": self.number, "width": _round(self.width), "height": _round(self.height),
@@ -141,6 +148,10 @@ class Mark:
     rotation_deg: float
     aspect_ratio_error: float
     source: MarkSource
+    #: On web pages: a CSS selector of the element showing the mark (None when baked into a picture).
+    selector: str | None = None
+    #: On web pages: the URL of the image showing the mark, if it has one.
+    src: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "page": self.page, "bbox": _bbox(self.bbox), "variant": self.variant,
@@ -158,7 +169,8 @@ class Mark:
             return cls(id=str(data["id"]), page=int(data["page"]), bbox=box, variant=data["variant"],
                        confidence=float(data["confidence"]), width_mm=_optional_float(data["width_mm"]),
                        width_px=_optional_float(data["width_px"]), rotation_deg=float(data["rotation_deg"]),
-                       aspect_ratio_error=float(data["aspect_ratio_error"]), source=data["source"])
+                       aspect_ratio_error=float(data["aspect_ratio_error"]), source=data["source"],
+                       selector=data.get("selector"), src=data.get("src"))
 
         return _loaded("mark", build)
 
@@ -267,12 +279,19 @@ class DocumentResult:
     notes: tuple[Note, ...] = ()
     elapsed_s: float = 0.0
     suppressed: tuple[Finding, ...] = ()
+    #: Web pages: the final URL after redirects (``path`` is the URL as given or found).
+    url: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        marks = [m.to_dict() for m in self.marks]
         data: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "type": self.type, "status": self.status,
                 "error": None if self.error is None else self.error.to_dict(),
-                "pages": [p.to_dict() for p in self.pages], "marks": [m.to_dict() for m in self.marks],
+                "pages": [p.to_dict() for p in self.pages], "marks": marks,
                 "findings": [f.to_dict() for f in self.findings]}
+        if self.type == "web":  # web documents carry their final URL and each mark's element
+            data["url"] = self.url
+            for mark, shown in zip(self.marks, marks):
+                shown.update(selector=mark.selector, src=mark.src)
         if self.notes:
             data["notes"] = [note.to_dict() for note in self.notes]
         if self.suppressed:
@@ -290,7 +309,8 @@ class DocumentResult:
                        marks=tuple(Mark.from_dict(m) for m in data["marks"]),
                        findings=tuple(Finding.from_dict(f) for f in data["findings"]),
                        notes=tuple(Note.from_dict(n) for n in data.get("notes", ())),
-                       suppressed=tuple(Finding.from_dict(f) for f in data.get("suppressed", ())))
+                       suppressed=tuple(Finding.from_dict(f) for f in data.get("suppressed", ())),
+                       url=data.get("url"))
 
         return _loaded("document", build)
 

@@ -1,4 +1,6 @@
-"""Documents named by fsspec URLs (``s3://``, ``gs://``, ``abfs://``, ``http(s)://``, ``file://``).
+"""Documents named by fsspec URLs (``s3://``, ``gs://``, ``abfs://``, ``file://``, ...).
+
+``http://`` and ``https://`` addresses are web pages, scanned by :mod:`htq_mark.web`, not read here.
 
 The scan's caller only lists what a URL names (a folder or bucket prefix is
 searched for document file names); the bytes are read where the document is
@@ -18,8 +20,7 @@ from .limits import Limits
 __all__ = ["is_url", "list_url", "read_url"]
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-# Listing a web address would mean fetching a page; such a URL always names one document.
-_NOT_LISTED = ("http", "https")
+_WEB_SCHEMES = ("http", "https")
 
 
 def is_url(text: str) -> bool:
@@ -29,6 +30,9 @@ def is_url(text: str) -> bool:
 
 def _filesystem(url: str) -> tuple[Any, str]:
     """fsspec's filesystem for ``url`` and the path inside it; UnreadableFileError if it has none."""
+    if url.split("://", 1)[0].lower() in _WEB_SCHEMES:
+        raise UnreadableFileError(url, "is a web page, not a stored file; scan it with htq_mark.scan "
+                                       "or htq-mark scan, which render web pages.")
     try:
         import fsspec
     except ImportError:
@@ -49,8 +53,6 @@ def list_url(url: str, suffixes: frozenset[str]) -> list[str]:
     its package is missing, or the folder cannot be listed.
     """
     filesystem, path = _filesystem(url)
-    if url.split("://", 1)[0].lower() in _NOT_LISTED:
-        return [url]
     try:
         if not filesystem.isdir(path):
             return [url]

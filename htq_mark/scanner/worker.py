@@ -1,4 +1,4 @@
-"""The scan worker process: ``main([PROGRAM, READ_FD, WRITE_FD])``.
+"""The scan worker process: ``main([PROGRAM, READ_FD, WRITE_FD, PARENT_PID])``.
 
 Started by :func:`htq_mark.scanner.scan` as a plain child process (so the caller's
 main module is never re-imported), importing the same copy of htq-mark as its
@@ -10,13 +10,12 @@ over two pipes. It exits when its parent does, even in the middle of a document.
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import logging
 import os
 import signal
 import sys
-import threading
-import time
 import warnings
 from multiprocessing.connection import Connection
 from typing import Any
@@ -25,7 +24,7 @@ from ..errors import InputError
 from .inputs import InputDocument
 from .results import DocumentError, DocumentResult
 
-_PARENT_CHECK_S = 1.0
+_PR_SET_PDEATHSIG = 1
 
 
 def _load_scanning_libraries() -> None:
@@ -62,18 +61,6 @@ def scan_input(item: InputDocument, setup: Any) -> DocumentResult:
                          name=item.path, references=setup.references)
 
 
-def _exit_with_parent() -> None:
-    """Exit as soon as the parent process has gone (its pipes may stay open in a stuck read)."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_PARENT_CHECK_S)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
 def serve(incoming: Connection, outgoing: Connection) -> None:
     """Scan documents sent on ``incoming`` until told to stop (``None``) or the pipe closes."""
     try:
@@ -100,13 +87,25 @@ def serve(incoming: Connection, outgoing: Connection) -> None:
         outgoing.send(("result", (index, result)))
 
 
+def _die_with(parent: int) -> None:
+    """Have the kernel kill this worker when its parent dies, however the parent ends (Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux; the closed pipe still ends the worker
+        pass
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(0)
+
+
 def main(argv: list[str]) -> None:
+    if len(argv) > 3:
+        _die_with(int(argv[3]))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops its workers
     # Parsers complain about damaged files on stderr (warnings, pypdf's log) without naming the
     # file; each result already says what could not be read, so the worker keeps stderr quiet.
     warnings.simplefilter("ignore")
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-    _exit_with_parent()
     read_fd, write_fd = int(argv[1]), int(argv[2])
     serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False))
     # Every result has been sent and nothing is left to save: skip the interpreter's slow clean-up.

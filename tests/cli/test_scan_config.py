@@ -74,7 +74,8 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
         'kit = "kit"\ntimeout = 30\nmax-pages = 10\nmax-pixels = 1000000\nlimits = { max_frames = 5 }\n'
         'select = ["too-small"]\nignore = "rotated, cropped"\nseverity = { too-small = "warning" }\n'
         'exclude = ["old/"]\nextend-exclude = ["*.tmp"]\nbaseline = "base.json"\nquiet = true\n'
-        'verbose = false\nprogress = false\nfollow-symlinks = true\n')
+        'verbose = false\nprogress = false\nfollow-symlinks = true\nexecutor = "dask"\n'
+        'scheduler = "tcp://127.0.0.1:8786"\n')
     values = load_config(tmp_path / "htq-mark.toml").values
     assert values["register_path"] == str(tmp_path / "reg.csv")
     assert values["on"].date().isoformat() == "2026-11-23"
@@ -82,6 +83,7 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     assert values["limit_settings"] == {"max_frames": 5}
     assert values["exclude_instead"] == ("old/",) and values["exclude"] == ("*.tmp",)
     assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True
+    assert values["executor_name"] == "dask" and values["scheduler"] == "tcp://127.0.0.1:8786"
     assert len(values) == len(SCAN_SETTINGS)
 
 
@@ -93,6 +95,10 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     ("timeout = -1\n", "setting timeout must be above 0"),
     ('severity = "error"\n', "must be a table"),
     ("quiet = 1\n", "must be true or false"),
+    ('executor = "spark"\n', "setting executor must be one of local, dask"),
+    ('select = ["too-smal"]\n', "setting select names unknown rule(s) too-smal"),
+    ('severity = { nope = "error" }\n', "setting severity names unknown rule nope"),
+    ("limits = { max_frame = 5 }\n", "setting limits names unknown limit max_frame"),
     ("not toml [\n", "is not valid TOML"),
 ])
 def test_a_bad_config_is_a_usage_error_naming_the_file_and_setting(marked: Path, tmp_path: Path, content: str,
@@ -206,3 +212,16 @@ def test_verbose_lists_the_inputs_checksums(marked: Path, tmp_path: Path) -> Non
 def test_the_command_help_names_the_config_file() -> None:
     assert "pyproject.toml" in CliRunner().invoke(cli, ["scan", "--help"]).output
     assert isinstance(scan_command, click.Command)
+
+
+def test_the_output_suffix_wins_over_the_config_format(marked: Path, tmp_path: Path) -> None:
+    (tmp_path / "htq-mark.toml").write_text('format = "json"\n')
+    assert json.loads(run(marked, cwd=tmp_path).stdout)["schema"] == "htq-mark.scan-report/1"
+    result = run(marked, "-o", tmp_path / "r.sarif", cwd=tmp_path)
+    assert result.exit_code == 1 and json.loads((tmp_path / "r.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_output_and_baseline_may_not_be_the_same_file(marked: Path, tmp_path: Path) -> None:
+    result = run(marked, "-o", tmp_path / "r.json", "--write-baseline", tmp_path / "r.json", cwd=tmp_path)
+    assert result.exit_code == 2 and "name the same file" in result.stderr
+    assert not (tmp_path / "r.json").exists()

@@ -200,8 +200,9 @@ def test_cmyk_pdf_uses_the_spec_values(variant: str) -> None:
     assert operators and {op for op, _ in operators} == {b"k"}
     found = sorted({tuple(values) for _, values in operators})
     expected = sorted(spec_values)
+    # One approx per colour: pytest.approx does not compare nested sequences.
     assert len(found) == len(expected)
-    assert all(got == pytest.approx(want) for got, want in zip(found, expected))
+    assert all(colour == pytest.approx(wanted) for colour, wanted in zip(found, expected, strict=True))
 
 
 def test_eps_is_vector_with_the_canvas_as_its_bounding_box() -> None:

@@ -94,6 +94,19 @@ def test_a_png_that_is_also_a_pdf_is_scanned_as_each(polyglot: Path) -> None:
     assert note["code"] == "polyglot" and note["severity"] == "warning" and "PNG and a valid PDF" in note["message"]
 
 
+def test_a_broken_png_that_is_also_a_pdf_is_scanned_as_the_pdf(tmp_path: Path) -> None:
+    data = bytearray(png_pdf_polyglot())
+    data[16:24] = b"\xff" * 8  # the PNG header now claims an impossible size: no image reader takes it
+    path = tmp_path / "photo.png"
+    path.write_bytes(bytes(data))
+    result = _scan(path, "--format", "json")
+    assert result.exit_code == 1, result.output
+    [document] = json.loads(result.output)["documents"]
+    assert document["type"] == "pdf" and document["status"] == "ok"
+    assert "low-resolution" in [f["rule"] for f in document["findings"]]
+    assert [n["code"] for n in document["notes"]] == ["polyglot"]
+
+
 def test_a_plain_png_naming_pdf_in_its_text_is_only_a_png(tmp_path: Path) -> None:
     from PIL import Image, PngImagePlugin
 

@@ -75,8 +75,12 @@ def _kit(tmp_path: Path) -> Path:
     return kit
 
 
-@pytest.mark.parametrize("kind", ["device", "fifo"])
-@pytest.mark.parametrize("part", ["spec", "artwork"])
+KIT_CASES = [("spec", "device"), ("spec", "fifo"), ("artwork", "fifo")]
+if os.geteuid() == 0:  # only root may make a device node inside the kit (a link to one leaves the kit)
+    KIT_CASES.append(("artwork", "device"))
+
+
+@pytest.mark.parametrize(("part", "kind"), KIT_CASES)
 def test_a_kit_file_that_is_a_device_or_fifo_is_refused(tmp_path: Path, kind: str, part: str) -> None:
     kit = _kit(tmp_path)
     target = kit / ("guidelines/spec.toml" if part == "spec" else "assets/htq-mark-colour.svg")
@@ -104,7 +108,7 @@ def test_a_device_to_scan_is_refused_at_once() -> None:
     done = _run("scan", "--jobs", "1", "--format", "json", "/dev/zero")
     assert done.returncode == 3, done.stderr
     [document] = json.loads(done.stdout)["documents"]
-    assert document["error"]["code"] == "unreadable" and "not a regular file" in document["error"]["message"]
+    assert document["error"]["code"] == "unreadable" and "is a device, not a file" in document["error"]["message"]
 
 
 @pytest.mark.parametrize("name", ["-", "/dev/stdin"])

@@ -180,7 +180,7 @@ def hostile_report() -> ScanReport:
                 bbox=(80.0 + i, 90.0, 320.0, 170.0 + i), message=f"Qualification title {payload} is not entitled.",
                 fix=f"Remove {payload}; run htq-mark generate --variant colour.",
                 details={f"key{payload}": payload, "title": SCRIPT_TAG})
-        for i, (rule, payload) in enumerate(zip(RULES, HOSTILE_STRINGS, strict=True)))
+        for i, (rule, payload) in enumerate(zip(RULES, (HOSTILE_STRINGS * 2)[:len(RULES)], strict=True)))
     hostile = DocumentResult(
         path=f"uploads/{IMG_ONERROR}{SCRIPT_TAG}{CONTROL}{SURROGATE}.pdf", sha256=sha("hostile"), type="pdf",
         status="ok", pages=(PageInfo(1, *A4, "pt"),), marks=(mark,), findings=findings,

@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from htq_mark import reports
+from htq_mark.scanner.baseline import apply_baseline
 from htq_mark.scanner.results import ScanReport
 from tests.reports import factory
 
@@ -18,8 +19,13 @@ def _tree(report: ScanReport) -> etree._Element:
     return etree.fromstring(reports.render_bytes(report, "junit"))
 
 
-@pytest.mark.parametrize("make", [factory.full_report, factory.hostile_report, lambda: factory.report([])],
-                         ids=["full", "hostile", "empty"])
+def _baselined() -> ScanReport:
+    report = factory.full_report()
+    return apply_baseline(report, factory.report([factory.pdf_document()]))
+
+
+@pytest.mark.parametrize("make", [factory.full_report, factory.hostile_report, lambda: factory.report([]),
+                                  _baselined], ids=["full", "hostile", "empty", "baselined"])
 def test_the_report_is_valid_against_the_junit_schema(make: object) -> None:
     tree = _tree(make())  # type: ignore[operator]
     SCHEMA.assertValid(tree)

@@ -44,6 +44,16 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     return data
 
 
+def _changed(data: Any, path: list[Any], value: Any) -> Any:
+    """A deep copy of ``data`` with the item at ``path`` set to ``value``."""
+    changed = copy.deepcopy(data)
+    node: Any = changed
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return changed
+
+
 def test_a_real_manifest_is_valid(manifest: dict[str, Any]) -> None:
     _validator("pack-manifest").validate(manifest)
     assert manifest["qualification"]["id"] == EXAMPLE_ENTITLED_ID and len(manifest["files"]) > 8
@@ -64,12 +74,7 @@ def test_real_check_output_is_valid_with_every_kind_of_answer(checked: list[dict
     (["colour_space"], "lab"),
 ])
 def test_a_broken_manifest_is_refused(manifest: dict[str, Any], path: list[Any], value: Any) -> None:
-    broken = copy.deepcopy(manifest)
-    node: Any = broken
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    assert not _validator("pack-manifest").is_valid(broken)
+    assert not _validator("pack-manifest").is_valid(_changed(manifest, path, value))
 
 
 @pytest.mark.parametrize(("path", "value"), [
@@ -79,12 +84,7 @@ def test_a_broken_manifest_is_refused(manifest: dict[str, Any], path: list[Any],
     ([0, "on"], "23/11/2026"),
 ])
 def test_broken_check_output_is_refused(checked: list[dict[str, Any]], path: list[Any], value: Any) -> None:
-    broken = copy.deepcopy(checked)
-    node: Any = broken
-    for key in path[:-1]:
-        node = node[key]
-    node[path[-1]] = value
-    assert not _validator("check-result").is_valid(broken)
+    assert not _validator("check-result").is_valid(_changed(checked, path, value))
 
 
 def test_the_schemas_ship_in_the_package() -> None:

@@ -86,7 +86,7 @@ def test_the_driver_lists_every_rule_by_its_name_with_help_and_default_level() -
     assert [rule["id"] for rule in driver["rules"]] == list(RULES)
     assert "informationUri" not in driver
     levels = {rule["id"]: rule["defaultConfiguration"]["level"] for rule in driver["rules"]}
-    assert levels == {rule: {"error": "error", "warning": "warning"}[severity] for rule, (severity, _) in RULES.items()}
+    assert levels == {rule: {"error": "error", "warning": "warning", "info": "note"}[severity] for rule, (severity, _) in RULES.items()}
     too_small = driver["rules"][0]
     assert "htq-mark generate" in too_small["help"]["text"]
     assert too_small["fullDescription"]["text"] == RULES["too-small"][1]

@@ -89,7 +89,9 @@ def test_every_json_report_is_valid(name: str, validator: jsonschema.Draft202012
     (("$defs", "document", "properties", "error", "oneOf", "1", "properties", "code"),
      set(typing.get_args(results.ErrorCode))),
     (("$defs", "mark", "properties", "source"), set(typing.get_args(results.MarkSource))),
-    (("$defs", "page", "properties", "unit"), {"pt", "px"}),
+    (("$defs", "page", "properties", "unit"), set(typing.get_args(results.PageUnit))),
+    (("$defs", "note", "properties", "code"), set(results.NOTE_CODES)),
+    (("$defs", "note", "properties", "severity"), {severity for severity, _ in results.NOTE_CODES.values()}),
 ])
 def test_schema_enums_match_the_result_types(path: tuple[str, ...], expected: set[str]) -> None:
     keys: list[Any] = [int(p) if p.isdigit() else p for p in path]

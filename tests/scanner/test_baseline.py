@@ -41,3 +41,16 @@ def test_a_baseline_read_back_from_json_suppresses_the_same_findings() -> None:
     baselined = apply_baseline(report, saved)
     assert baselined.summary["findings"] == {"error": 0, "warning": 0, "info": 0}
     assert unsuppressed(baselined).documents == report.documents
+
+
+def test_every_format_lists_the_suppressed_findings() -> None:
+    report = factory.report([factory.pdf_document()])
+    baselined = apply_baseline(report, report)
+    count = len(report.documents[0].findings)
+    sarif = json.loads(reports.render_bytes(baselined, "sarif"))
+    results = sarif["runs"][0]["results"]
+    assert len(results) == count and all(r["suppressions"][0]["kind"] == "external" for r in results)
+    junit = reports.render_bytes(baselined, "junit").decode()
+    assert "<failure" not in junit and junit.count("suppressed by the baseline:") == count
+    page = reports.render_bytes(baselined, "html").decode()
+    assert f"{count} suppressed by the baseline" in page

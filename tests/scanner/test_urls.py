@@ -1,13 +1,10 @@
-"""Documents named by fsspec URLs: file:// folders are listed, http:// is read on loopback by the scan
-process, and URLs that cannot be read are error documents naming the URL."""
+"""Documents named by fsspec URLs: file:// folders are listed, a file:// document is read by the scan
+process, and URLs that cannot be read are error documents naming the URL. (http:// and https:// are
+web pages, tested in tests/web.)"""
 
 from __future__ import annotations
 
 import datetime
-import functools
-import http.server
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,19 +29,6 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def server(folder: Path) -> Iterator[str]:
-    """An HTTP server on 127.0.0.1 serving ``folder``."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
 @pytest.mark.parametrize(("text", "expected"), [
     ("s3://bucket/key.pdf", True), ("https://example.org/a.pdf", True), ("file:///tmp/a.pdf", True),
     ("gs://b/", True), ("a.pdf", False), ("/tmp/a://b.pdf", False), ("C:/docs/a.pdf", False),
@@ -62,7 +46,8 @@ def test_a_file_url_folder_is_listed_by_document_names_and_scanned_like_the_path
            [(d.sha256, d.status, d.marks, d.findings) for d in by_path.documents]
 
 
-def test_an_http_url_is_read_by_the_scan_process(folder: Path, server: str) -> None:
+def test_a_file_url_is_read_by_the_scan_process(folder: Path) -> None:
+    server = f"file://{folder}"
     report = scan([f"{server}/sub/post.png", f"{server}/missing.pdf"], kit=KIT, on=ON, jobs=2)
     found, missing = report.documents
     assert found.path == f"{server}/sub/post.png" and found.status == "ok" and len(found.marks) == 1
@@ -82,8 +67,16 @@ def test_a_url_that_cannot_be_read_here_is_an_error_document(url: str, message: 
     assert good.status == "ok"
 
 
-def test_a_url_larger_than_the_limit_is_too_large(folder: Path, server: str) -> None:
+def test_a_url_larger_than_the_limit_is_too_large(folder: Path) -> None:
     from htq_mark.scanner import Limits
 
-    report = scan([f"{server}/sub/post.png"], kit=KIT, on=ON, jobs=1, limits=Limits(max_file_bytes=1000))
+    report = scan([f"file://{folder}/sub/post.png"], kit=KIT, on=ON, jobs=1, limits=Limits(max_file_bytes=1000))
     assert report.documents[0].error is not None and report.documents[0].error.code == "too-large"
+
+
+def test_a_web_address_is_never_read_as_a_stored_file() -> None:
+    from htq_mark.errors import UnreadableFileError
+    from htq_mark.scanner.urls import list_url
+
+    with pytest.raises(UnreadableFileError, match="is a web page"):
+        list_url("https://127.0.0.1:9/a.pdf", frozenset({".pdf"}))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import http.server
+import json
 import os
 import signal
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import dask
 import psutil
@@ -56,38 +58,55 @@ def worker_pids(client: Client) -> dict[str, int]:
 
 
 class SilentServer(threading.Thread):
-    """A server on 127.0.0.1 that accepts connections and never answers: URLs whose reading never ends.
+    """A WebHDFS server on 127.0.0.1 that describes any file but never sends its bytes: URLs whose
+    reading never ends. (``http://`` addresses are web pages, so the stuck reading goes through another
+    fsspec protocol over loopback.)
 
-    ``on_connect(pid)`` is called with the process that connected (the scan process reading the URL).
+    ``on_connect(pid)`` is called with the process that asked for a file's bytes (the scan process
+    reading the URL; the caller only asks what the URL is).
     """
 
     def __init__(self, on_connect: Callable[[int], None] = lambda pid: None) -> None:
         super().__init__(daemon=True)
-        self.listener = socket.create_server(("127.0.0.1", 0))
         self.on_connect = on_connect
-        self.connections: list[socket.socket] = []
         self.readers: list[int] = []
+        self.closed = threading.Event()
+        silent = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+                if "op=GETFILESTATUS" in self.path:
+                    body = json.dumps({"FileStatus": {"type": "FILE", "length": 100_000}}).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                port = self.client_address[1]
+                reader = next((c.pid for c in psutil.net_connections(kind="tcp")
+                               if c.laddr and c.laddr.port == port and c.pid not in (None, os.getpid())), None)
+                if reader is not None:
+                    silent.readers.append(reader)
+                    silent.on_connect(reader)
+                silent.closed.wait()  # the bytes never come
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's name
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
 
     def url(self, name: str) -> str:
-        return f"http://127.0.0.1:{self.listener.getsockname()[1]}/{name}"
+        return f"webhdfs://127.0.0.1:{self.httpd.server_address[1]}/{name}"
 
     def run(self) -> None:
-        while True:
-            try:
-                connection, (_, port) = self.listener.accept()
-            except OSError:
-                return
-            self.connections.append(connection)
-            reader = next((c.pid for c in psutil.net_connections(kind="tcp")
-                           if c.laddr and c.laddr.port == port and c.pid not in (None, os.getpid())), None)
-            if reader is not None:
-                self.readers.append(reader)
-                self.on_connect(reader)
+        self.httpd.serve_forever(poll_interval=0.1)
 
     def close(self) -> None:
-        self.listener.close()
-        for connection in self.connections:
-            connection.close()
+        self.closed.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 @pytest.fixture()

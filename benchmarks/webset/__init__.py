@@ -1,0 +1,1 @@
+"""The web evaluation set: pages that place the mark with HTML and CSS at known CSS sizes, built by code."""

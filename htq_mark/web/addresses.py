@@ -1,0 +1,90 @@
+"""Which web addresses may be fetched: ``http``/``https`` only, public hosts unless private ones are allowed.
+
+Link-local addresses (where cloud servers answer metadata requests, such as
+169.254.169.254) are refused even when private addresses are allowed.
+A host is resolved once and every address it resolves to is checked; the
+fetcher then connects to the checked address itself, so a name that changes
+its answer between the check and the connection cannot reach a private one.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..errors import BlockedError, UnreadableFileError
+
+__all__ = ["Target", "check_url", "is_link_local", "is_public", "resolve"]
+
+_SCHEMES = ("http", "https")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL's parts and the checked address to connect to."""
+
+    url: str
+    scheme: str
+    host: str
+    port: int
+    address: str
+
+
+def is_public(address: str) -> bool:
+    """Whether an IP address is on the public internet (not private, loopback, link-local or reserved)."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return bool(ip.is_global) and not (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
+                                       or ip.is_reserved or ip.is_unspecified)
+
+
+def is_link_local(address: str) -> bool:
+    """Whether an IP address is link-local (never fetched: cloud metadata services live there)."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return bool(ip.is_link_local)
+
+
+def check_url(url: str) -> tuple[str, str, int]:
+    """The scheme, host and port of an ``http``/``https`` URL; anything else is blocked."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise UnreadableFileError(url, f"is not a valid web address ({exc}); check it.") from None
+    scheme = parts.scheme.lower()
+    if scheme not in _SCHEMES:
+        raise BlockedError(url, f"only http and https addresses are fetched, not {scheme or 'a bare path'}:.")
+    if not parts.hostname:
+        raise UnreadableFileError(url, "has no host name; write it as https://host/path.")
+    return scheme, parts.hostname.lower(), port if port is not None else _DEFAULT_PORTS[scheme]
+
+
+def resolve(url: str, *, allow_private: bool) -> Target:
+    """Check ``url`` and resolve its host to an address that may be fetched.
+
+    Raises :class:`BlockedError` for other schemes, for link-local addresses,
+    and for private, loopback and reserved addresses unless ``allow_private``.
+    """
+    scheme, host, port = check_url(url)
+    try:
+        answers = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UnreadableFileError(url, f"the host {host} cannot be found ({exc}); check the address.") from None
+    addresses = list(dict.fromkeys(str(answer[4][0]) for answer in answers))
+    if not addresses:
+        raise UnreadableFileError(url, f"the host {host} has no address; check the address.")
+    local = [a for a in addresses if is_link_local(a)]
+    if local:
+        raise BlockedError(url, f"the host {host} resolves to the link-local address {local[0]} (where cloud "
+                                "metadata services answer), which is never fetched.")
+    refused = [a for a in addresses if not is_public(a)]
+    if refused and not allow_private:
+        raise BlockedError(url, f"the host {host} resolves to the private or local address {refused[0]}, "
+                                "which is not fetched; pass --allow-private (allow_private=True) to scan it.")
+    return Target(url=url, scheme=scheme, host=host, port=port, address=addresses[0])

@@ -1,0 +1,202 @@
+"""What the page's DOM says about the pictures on it, gathered by one script run in the page.
+
+Every ``img`` (also inside ``picture``), outermost inline ``svg``, ``object``,
+``embed``, ``input type=image`` and element with a CSS background image, with
+its box in CSS px of the full page, the part of it left visible by clipping
+ancestors and the viewport, its intrinsic size, CSS transform, filter and
+``object-fit``, its accessible name and a CSS selector for it. Also the page's
+visible text and the links on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+__all__ = ["COLLECT_SCRIPT", "PageElement", "PageFacts", "SETTLE_SCRIPT", "page_facts"]
+
+#: Scrolls through the page so lazy images load, waits for fonts and images, returns the full height.
+SETTLE_SCRIPT = """
+async ({maxHeight, stepMs, maxSteps}) => {
+  const pause = ms => new Promise(done => setTimeout(done, ms));
+  const height = () => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);
+  let steps = 0;
+  for (let y = 0; y < height() && y <= maxHeight && steps < maxSteps; y += window.innerHeight, steps++) {
+    window.scrollTo(0, y);
+    await pause(stepMs);
+  }
+  window.scrollTo(0, 0);
+  const images = Array.from(document.images).filter(i => !i.complete).slice(0, 200);
+  const settled = Promise.all([document.fonts ? document.fonts.ready : null,
+                               ...images.map(i => i.decode().catch(() => null))]);
+  await Promise.race([settled, pause(2000)]);
+  await pause(stepMs);
+  return height();
+}
+"""
+
+COLLECT_SCRIPT = """
+async ({maxElements, maxLinks, maxText}) => {
+  const sx = window.scrollX, sy = window.scrollY, viewWidth = document.documentElement.clientWidth;
+  const unique = sel => { try { return document.querySelectorAll(sel).length === 1; } catch (e) { return false; } };
+  function selectorOf(el) {
+    const parts = [];
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      if (node.id && unique('#' + CSS.escape(node.id))) { parts.unshift('#' + CSS.escape(node.id)); break; }
+      let part = node.localName;
+      const parent = node.parentElement;
+      if (parent) {
+        const same = Array.from(parent.children).filter(c => c.localName === node.localName);
+        if (same.length > 1) part += ':nth-of-type(' + (same.indexOf(node) + 1) + ')';
+      }
+      parts.unshift(part);
+    }
+    return parts.join(' > ');
+  }
+  const clean = t => (t || '').replace(/\\s+/g, ' ').trim();
+  function accessibleName(el) {
+    const label = clean(el.getAttribute('aria-label'));
+    if (label) return label;
+    const by = el.getAttribute('aria-labelledby');
+    if (by) {
+      const text = clean(by.split(/\\s+/).map(id => document.getElementById(id)).filter(Boolean)
+                            .map(n => n.textContent).join(' '));
+      if (text) return text;
+    }
+    if (['img', 'input', 'area'].includes(el.localName)) {
+      const alt = clean(el.getAttribute('alt'));
+      if (alt) return alt;
+    }
+    if (el.localName === 'svg') {
+      const title = el.querySelector(':scope > title');
+      if (title && clean(title.textContent)) return clean(title.textContent);
+    }
+    return clean(el.getAttribute('title'));
+  }
+  function visibleBox(el, r) {
+    let x0 = r.left, y0 = r.top, x1 = r.right, y1 = r.bottom;
+    for (let p = el.parentElement; p && p !== document.documentElement; p = p.parentElement) {
+      const s = getComputedStyle(p);
+      if (s.overflowX === 'visible' && s.overflowY === 'visible' && s.clipPath === 'none') continue;
+      const q = p.getBoundingClientRect();
+      if (s.overflowX !== 'visible' || s.clipPath !== 'none') { x0 = Math.max(x0, q.left); x1 = Math.min(x1, q.right); }
+      if (s.overflowY !== 'visible' || s.clipPath !== 'none') { y0 = Math.max(y0, q.top); y1 = Math.min(y1, q.bottom); }
+    }
+    x0 = Math.max(x0, -sx); x1 = Math.min(x1, viewWidth - sx); y0 = Math.max(y0, -sy);
+    if (x1 <= x0 || y1 <= y0) return [0, 0, 0, 0];
+    return [x0 + sx, y0 + sy, x1 + sx, y1 + sy];
+  }
+  async function backgroundSize(url) {
+    const picture = new Image();
+    picture.src = url;
+    try { await Promise.race([picture.decode(), new Promise((_, no) => setTimeout(no, 500))]); }
+    catch (e) { return [0, 0]; }
+    return [picture.naturalWidth, picture.naturalHeight];
+  }
+  const found = [];
+  const all = document.querySelectorAll('*');
+  for (let i = 0; i < all.length && found.length < maxElements; i++) {
+    const el = all[i];
+    const name = el.localName;
+    const style = getComputedStyle(el);
+    let kind = null, src = null, natural = [0, 0];
+    if (name === 'img') { kind = 'img'; src = el.currentSrc || el.src || null; natural = [el.naturalWidth, el.naturalHeight]; }
+    else if (name === 'svg' && !(el.parentElement && el.parentElement.closest('svg'))) {
+      kind = 'svg';
+      const box = el.viewBox && el.viewBox.baseVal;
+      if (box && box.width && box.height) natural = [box.width, box.height];
+    }
+    else if (name === 'object') { kind = 'object'; src = el.data || null; }
+    else if (name === 'embed') { kind = 'embed'; src = el.src || null; }
+    else if (name === 'input' && (el.type || '').toLowerCase() === 'image') { kind = 'input'; src = el.src || null; }
+    let background = null;
+    const match = /url\\(["']?([^"')]+)["']?\\)/.exec(style.backgroundImage || '');
+    if (match && kind === null) { kind = 'background'; src = new URL(match[1], document.baseURI).href; background = src; }
+    if (kind === null) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1 || style.visibility === 'hidden' || style.display === 'none') continue;
+    if (background) natural = await backgroundSize(background);
+    found.push({
+      kind, src, selector: selectorOf(el),
+      box: [r.left + sx, r.top + sy, r.right + sx, r.bottom + sy],
+      layout: [el.offsetWidth === undefined ? r.width : el.offsetWidth,
+               el.offsetHeight === undefined ? r.height : el.offsetHeight],
+      visible: visibleBox(el, r),
+      natural, accessibleName: accessibleName(el),
+      decorative: el.getAttribute('alt') === '' || el.getAttribute('role') === 'presentation' || el.getAttribute('aria-hidden') === 'true',
+      transform: style.transform, filter: style.filter, objectFit: style.objectFit, opacity: parseFloat(style.opacity),
+      backgroundSize: style.backgroundSize,
+      widthAttr: el.getAttribute('width'), heightAttr: el.getAttribute('height'),
+    });
+  }
+  const links = [];
+  for (const a of document.querySelectorAll('a[href], area[href]')) {
+    if (links.length >= maxLinks) break;
+    try { links.push(new URL(a.getAttribute('href'), document.baseURI).href); } catch (e) {}
+  }
+  const text = (document.body ? document.body.innerText : '').slice(0, maxText);
+  return {elements: found, links, text, url: location.href, title: document.title,
+          width: document.documentElement.clientWidth};
+}
+"""
+
+
+@dataclass(frozen=True)
+class PageElement:
+    """One picture-showing element: where it is (CSS px of the full page) and how it is drawn."""
+
+    kind: str
+    src: str | None
+    selector: str
+    box: tuple[float, float, float, float]
+    visible: tuple[float, float, float, float]
+    #: Width and height as laid out, before CSS transforms (which turn or scale ``box``).
+    layout: tuple[float, float]
+    natural: tuple[float, float]
+    accessible_name: str
+    decorative: bool
+    transform: str
+    filter: str
+    object_fit: str
+    opacity: float
+
+    @property
+    def visible_fraction(self) -> float:
+        """Share of the element's box left visible by clipping ancestors and the page's edges."""
+        x0, y0, x1, y1 = self.box
+        v0, w0, v1, w1 = self.visible
+        whole = max(0.0, x1 - x0) * max(0.0, y1 - y0)
+        return 0.0 if whole <= 0 else max(0.0, v1 - v0) * max(0.0, w1 - w0) / whole
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What the DOM script returned."""
+
+    url: str
+    title: str
+    text: str
+    links: tuple[str, ...]
+    elements: tuple[PageElement, ...]
+
+
+def _box(value: Any) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in value)
+    return (x0, y0, x1, y1)
+
+
+def page_facts(raw: Mapping[str, Any]) -> PageFacts:
+    """The script's JSON answer as typed records."""
+    elements = tuple(
+        PageElement(kind=str(e["kind"]), src=e.get("src") or None, selector=str(e["selector"]),
+                    box=_box(e["box"]), visible=_box(e["visible"]),
+                    layout=(float(e["layout"][0] or 0), float(e["layout"][1] or 0)),
+                    natural=(float(e["natural"][0] or 0), float(e["natural"][1] or 0)),
+                    accessible_name=str(e.get("accessibleName") or ""), decorative=bool(e.get("decorative")),
+                    transform=str(e.get("transform") or "none"), filter=str(e.get("filter") or "none"),
+                    object_fit=str(e.get("objectFit") or "fill"), opacity=float(e.get("opacity") or 1.0))
+        for e in raw.get("elements", ()))
+    return PageFacts(url=str(raw.get("url", "")), title=str(raw.get("title", "")), text=str(raw.get("text", "")),
+                     links=tuple(str(link) for link in raw.get("links", ())), elements=elements)

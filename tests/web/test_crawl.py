@@ -1,0 +1,123 @@
+"""Crawling a college site: breadth first, same site only, robots.txt, redirects, linked PDFs, limits, CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from click.testing import CliRunner
+
+import htq_mark
+from htq_mark.cli import cli
+from htq_mark.errors import BrowserUnavailableError, UsageError
+from htq_mark.web import CrawlOptions, WebOptions, WebScanner, crawl, read_url_list
+from tests.web.server import Reply, Site, serve
+from tests.web.sites import college_site
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    with serve(college_site(Site())) as served:
+        served.routes["/sitemap.xml"] = Reply(
+            ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             f'<url><loc>{served.url("/courses/htq-digital")}</loc></url>'
+             f'<url><loc>{served.url("/docs/prospectus.pdf")}</loc></url></urlset>').encode(), "application/xml")
+        yield served
+
+
+def _by_path(results, site: Site) -> dict[str, object]:
+    return {r.path.removeprefix(site.base): r for r in results}
+
+
+def test_crawl_follows_same_site_links_and_scans_linked_pdfs(scanner: WebScanner, site: Site) -> None:
+    results = crawl([site.url("/")], scanner, CrawlOptions(follow=True))
+    found = _by_path(results, site)
+    assert list(found)[0] == "/"
+    assert {"/courses/htq-digital", "/courses/old", "/docs/prospectus.pdf", "/private/staff"} <= set(found)
+    assert not any("elsewhere.example" in r.path for r in results)
+    assert found["/private/staff"].error.code == "blocked"
+    assert found["/docs/prospectus.pdf"].type == "pdf" and found["/docs/prospectus.pdf"].marks
+    moved = found["/courses/old"]
+    assert moved.url == site.url("/courses/htq-digital-2") and "too-small" in {f.rule for f in moved.findings}
+    assert "/private/staff" not in site.requests  # robots.txt kept it from ever being asked for
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    (CrawlOptions(follow=False), {"/"}),
+    (CrawlOptions(follow=True, max_pages=2), {"/", "/courses/htq-digital"}),
+    (CrawlOptions(follow=True, include=("*/courses/*",)), {"/", "/courses/htq-digital", "/courses/old"}),
+    (CrawlOptions(follow=True, exclude=("*/courses/*", "*.pdf")), {"/", "/private/staff"}),
+    (CrawlOptions(follow=True, max_depth=0), {"/"}),
+])
+def test_crawl_limits_and_patterns(scanner: WebScanner, site: Site, options: CrawlOptions,
+                                   expected: set[str]) -> None:
+    assert set(_by_path(crawl([site.url("/")], scanner, options), site)) == expected
+
+
+def test_sitemap_pages_are_scanned(scanner: WebScanner, site: Site) -> None:
+    results = crawl([], scanner, sitemaps=[site.url("/sitemap.xml")])
+    assert list(_by_path(results, site)) == ["/courses/htq-digital", "/docs/prospectus.pdf"]
+
+
+def test_url_list_file(tmp_path) -> None:
+    listing = tmp_path / "urls.txt"
+    listing.write_text("# pages\nhttps://a.example/x\n\nhttp://b.example/\n", encoding="utf-8")
+    assert read_url_list(str(listing)) == ["https://a.example/x", "http://b.example/"]
+    listing.write_text("/etc/passwd\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not an http or https address"):
+        read_url_list(str(listing))
+
+
+def test_library_scan_takes_urls_with_files(site: Site, tmp_path) -> None:
+    from tests.web.sites import mark_png
+
+    picture = tmp_path / "mark.png"
+    picture.write_bytes(mark_png())
+    report = htq_mark.scan([site.url("/courses/htq-digital"), str(picture)], jobs=1,
+                           web=WebOptions(allow_private=True, delay=0))
+    assert [d.type for d in report.documents] == ["png", "web"]
+    assert report.to_dict()["documents"][1]["url"] == site.url("/courses/htq-digital")
+
+
+def test_private_addresses_refused_by_default(site: Site) -> None:
+    report = htq_mark.scan([site.url("/")], jobs=1)
+    assert report.documents[0].error.code == "blocked"
+    assert "--allow-private" in report.documents[0].error.message
+
+
+def test_cli_scans_urls_and_writes_every_format(site: Site, tmp_path) -> None:
+    listing = tmp_path / "urls.txt"
+    listing.write_text(site.url("/courses/old") + "\n", encoding="utf-8")
+    base = ["scan", "--allow-private", "--delay", "0", "--urls", str(listing), site.url("/courses/htq-digital")]
+    result = CliRunner().invoke(cli, [*base, "--format", "json"])
+    report = json.loads(result.output)
+    assert [d["path"] for d in report["documents"]] == [site.url("/courses/htq-digital"), site.url("/courses/old")]
+    assert result.exit_code == 1  # too-small on /courses/old
+    sarif = json.loads(CliRunner().invoke(cli, [*base, "--format", "sarif"]).output)
+    locations = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+    assert site.url("/courses/old") in locations
+    html = CliRunner().invoke(cli, [*base, "--format", "html"]).output
+    assert "/courses/old" in html and "data:image/jpeg;base64" in html
+
+
+def test_missing_chromium_is_one_clear_line(site: Site, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HTQ_MARK_CHROMIUM", str(tmp_path / "no-chromium"))
+    with pytest.raises(BrowserUnavailableError, match="chromium-driver"):
+        htq_mark.scan([site.url("/")], jobs=1, web=WebOptions(allow_private=True, delay=0))
+    result = CliRunner().invoke(cli, ["scan", "--allow-private", site.url("/")])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "apt-get install -y chromium chromium-driver" in result.output
+
+
+def test_files_scan_without_chromium(tmp_path, monkeypatch) -> None:
+    from tests.web.sites import mark_png
+
+    monkeypatch.setenv("HTQ_MARK_CHROMIUM", str(tmp_path / "no-chromium"))
+    picture = tmp_path / "mark.png"
+    picture.write_bytes(mark_png())
+    assert htq_mark.scan([str(picture)], jobs=1).documents[0].status == "ok"
+
+

@@ -1,0 +1,105 @@
+"""Hostile pages end as timeout, too-large, unreadable or blocked, the browser is restarted, the crawl goes on."""
+
+from __future__ import annotations
+
+import struct
+import time
+import zlib
+from collections.abc import Iterator
+
+import pytest
+
+from htq_mark.scanner import DEFAULT_LIMITS
+from htq_mark.web import CrawlOptions, WebOptions, WebScanner, crawl
+from tests.web.server import Reply, Site, endless, serve, trickle
+from tests.web.sites import mark_png, page
+
+pytestmark = pytest.mark.browser
+
+LIMITS = DEFAULT_LIMITS.replace(max_page_seconds=6.0, max_page_height=20_000, max_page_bytes=8 << 20,
+                                max_page_requests=50)
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG whose header claims ``width`` x ``height`` pixels, with a tiny (incomplete) picture."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 4096)) \
+        + chunk(b"IEND", b"")
+
+
+HOSTILE: dict[str, tuple[object, str | None]] = {
+    "/loop-before-load": (page("<script>while (true) {}</script>"), "timeout"),
+    "/loop-after-load": (page("<script>addEventListener('load', () => { while (true) {} })</script>"), "timeout"),
+    "/redirect-loop": (Reply(b"", "text/html", 302, {"Location": "/redirect-loop"}), "unreadable"),
+    "/tall": (page('<div style="height:1000000px">tall</div>'), "too-large"),
+    "/infinite-scroll": (page("<div id=feed style='height:3000px'></div><script>addEventListener('scroll', () => {"
+                              "const d = document.createElement('div'); d.style.height = '3000px';"
+                              "document.getElementById('feed').append(d); });</script>"), "too-large"),
+    "/five-gigabytes": (endless(), "too-large"),
+    "/slow-loris": (trickle(0.5, 200), "timeout"),
+    "/alert-loop": (page("<script>while (true) { alert('x'); confirm('y'); }</script>"), "timeout"),
+    "/alert-interval": (page("<script>setInterval(() => alert('x'), 20); window.open('/popup');</script>"), None),
+    "/huge-image": (page('<img src="/huge.png" style="width:40px">'), None),
+    "/not-html": (Reply(b"col,umn\n1,2\n", "text/csv"), "unreadable"),
+    "/http-error": (Reply(b"gone", "text/html", 500), "unreadable"),
+    "/metadata": (page('<img src="http://169.254.169.254/latest/meta-data/">'
+                       '<img src="file:///etc/passwd"><iframe src="file:///etc/hostname"></iframe>'
+                       '<img src="/to-metadata.png"><script>new WebSocket("ws://169.254.169.254/x")</script>'), None),
+    "/meta-refresh": (page("", head='<meta http-equiv="refresh" content="0; url=/meta-refresh-2">'), None),
+    "/meta-refresh-2": (page("", head='<meta http-equiv="refresh" content="0; url=/meta-refresh">'), None),
+    "/too-many-requests": (page("".join(f'<img src="/img/{i}.png">' for i in range(200))), "too-large"),
+}
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    routes = {path: reply for path, (reply, _) in HOSTILE.items()}
+    routes["/huge.png"] = Reply(_png_claiming(100_000, 100_000), "image/png")
+    routes["/to-metadata.png"] = Reply(b"", "image/png", 302, {"Location": "http://169.254.169.254/redirected"})
+    routes["/ok"] = page('<p>fine</p><img src="/mark.png" style="width:300px" alt="HTQ">')
+    routes["/mark.png"] = Reply(mark_png(), "image/png")
+    routes["/many-links"] = page('<div style="height:200px;overflow:hidden">'
+                                 + "".join(f'<a href="/p/{i}">{i}</a> ' for i in range(10_000)) + "</div>")
+    with serve(Site(routes=routes)) as served:  # type: ignore[arg-type]
+        yield served
+
+
+@pytest.fixture(scope="module")
+def hostile_scanner() -> Iterator[WebScanner]:
+    with WebScanner(options=WebOptions(allow_private=True, delay=0.0), limits=LIMITS) as shared:
+        yield shared
+
+
+@pytest.mark.parametrize("path", sorted(HOSTILE))
+def test_hostile_page_ends_with_its_code_and_the_next_page_scans(hostile_scanner: WebScanner, site: Site,
+                                                                  path: str) -> None:
+    started = time.monotonic()
+    result = hostile_scanner.scan(site.url(path)).result
+    expected = HOSTILE[path][1]
+    assert (result.error.code if result.error else None) == expected, result.error
+    assert time.monotonic() - started < 2 * (LIMITS.max_page_seconds + 5)
+    after = hostile_scanner.scan(site.url("/ok")).result
+    assert after.status == "ok" and after.marks, after.error
+
+
+def test_local_files_and_metadata_are_never_requested(hostile_scanner: WebScanner, site: Site) -> None:
+    result = hostile_scanner.scan(site.url("/metadata")).result
+    assert {note.code for note in result.notes} == {"web-refused"}
+    refused = " ".join(note.message for note in result.notes)
+    assert "169.254.169.254/latest/meta-data" in refused and "link-local" in refused
+    assert "169.254.169.254/redirected" in refused  # a redirect hop is checked too
+    assert "169.254.169.254:" in refused  # the web socket's connection
+    assert "/etc/" not in "".join(site.requests)
+
+
+def test_meta_refresh_loop_ends_in_a_crawl(hostile_scanner: WebScanner, site: Site) -> None:
+    results = crawl([site.url("/meta-refresh")], hostile_scanner, CrawlOptions(follow=True))
+    assert [r.path.removeprefix(site.base) for r in results] == ["/meta-refresh", "/meta-refresh-2"]
+
+
+def test_page_linking_to_ten_thousand_pages(hostile_scanner: WebScanner, site: Site) -> None:
+    started = time.monotonic()
+    results = crawl([site.url("/many-links")], hostile_scanner, CrawlOptions(follow=True, max_pages=4))
+    assert len(results) == 4 and time.monotonic() - started < 60

@@ -1,0 +1,54 @@
+"""One web page as a document: rendered at two viewports, marks joined to their elements, rules in CSS px."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from htq_mark.web import WebScanner
+from tests.web.server import Site, serve
+from tests.web.sites import RULE_PAGES, rule_site
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    with serve(rule_site(Site())) as served:
+        yield served
+
+
+def _rules(result, page: int | None = None) -> set[str]:
+    return {f.rule for f in result.findings if page is None or f.page == page}
+
+
+def test_compliant_page_is_a_web_document_with_two_viewports(scanner: WebScanner, site: Site) -> None:
+    result = scanner.scan(site.url("/compliant")).result
+    assert result.status == "ok" and result.type == "web"
+    assert result.url == site.url("/compliant")
+    assert [(p.number, p.width, p.unit) for p in result.pages] == [(1, 1280, "css-px"), (2, 390, "css-px")]
+    desktop = [m for m in result.marks if m.page == 1]
+    assert sorted(m.src.rsplit("/", 1)[-1] for m in desktop) == ["mark.png", "mark.svg"]
+    png = next(m for m in desktop if m.src.endswith(".png"))
+    assert png.width_px == pytest.approx(300, abs=3) and png.source == "raster"
+    assert png.selector and png.selector.endswith("img")
+    svg = next(m for m in desktop if m.src.endswith(".svg"))
+    assert svg.source == "vector" and svg.width_px == pytest.approx(200, abs=3)
+    assert not [f for f in result.findings if f.page == 1], [f.message for f in result.findings]
+    data = result.to_dict()
+    assert data["url"] == result.url and data["marks"][0]["selector"] == png.selector
+
+
+@pytest.mark.parametrize("path", sorted(RULE_PAGES))
+def test_each_rule_is_triggered_by_html_and_css(scanner: WebScanner, site: Site, path: str) -> None:
+    expected = RULE_PAGES[path][1]
+    result = scanner.scan(site.url(path)).result
+    assert result.status == "ok", result.error
+    assert expected in _rules(result, page=1), [f.message for f in result.findings]
+
+
+def test_missing_alt_text_is_info_with_a_fix(scanner: WebScanner, site: Site) -> None:
+    result = scanner.scan(site.url("/rules/missing-alt-text")).result
+    finding = next(f for f in result.findings if f.rule == "missing-alt-text")
+    assert finding.severity == "info" and "alt=" in (finding.fix or "")

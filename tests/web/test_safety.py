@@ -1,0 +1,112 @@
+"""Polite and safe fetching: schemes, private and link-local addresses, robots.txt, redirects, limits."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from htq_mark.errors import BlockedError, LimitExceededError, ScanTimeoutError, UnreadableFileError
+from htq_mark.web import WebOptions, WebSession
+from htq_mark.web.addresses import is_public, resolve
+from tests.web.server import Reply, Site, endless, serve, trickle
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("8.8.8.8", True), ("127.0.0.1", False), ("10.1.2.3", False), ("192.168.0.1", False),
+    ("169.254.169.254", False), ("::1", False), ("fe80::1", False), ("::ffff:127.0.0.1", False),
+    ("0.0.0.0", False), ("100.64.0.1", False), ("2001:4860:4860::8888", True),
+])
+def test_public_addresses(address: str, public: bool) -> None:
+    assert is_public(address) is public
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/x", "javascript:alert(1)",
+                                 "data:text/html,hi", "chrome://settings"])
+def test_only_http_and_https(url: str) -> None:
+    with pytest.raises(BlockedError, match="only http and https"):
+        resolve(url, allow_private=True)
+
+
+def test_loopback_refused_unless_allowed() -> None:
+    with pytest.raises(BlockedError, match="--allow-private"):
+        resolve("http://127.0.0.1:9/", allow_private=False)
+    assert resolve("http://127.0.0.1:9/", allow_private=True).address == "127.0.0.1"
+
+
+def test_link_local_metadata_is_never_fetched() -> None:
+    with pytest.raises(BlockedError, match="link-local"):
+        resolve("http://169.254.169.254/latest/meta-data/", allow_private=True)
+
+
+@pytest.fixture()
+def site() -> Iterator[Site]:
+    routes: dict[str, object] = {
+        "/robots.txt": Reply(b"User-agent: htq-mark\nDisallow: /no-htq/\n\nUser-agent: *\nDisallow: /nobody/\n",
+                             "text/plain"),
+        "/page": Reply(b"<p>hi</p>"),
+        "/no-htq/page": Reply(b"<p>hidden</p>"),
+        "/loop": Reply(b"", "text/html", 302, {"Location": "/loop"}),
+        "/to-metadata": Reply(b"", "text/html", 302, {"Location": "http://169.254.169.254/"}),
+        "/to-robots-blocked": Reply(b"", "text/html", 301, {"Location": "/no-htq/page"}),
+        "/big": Reply(b"x" * 5000),
+        "/endless": endless(),
+        "/slow": trickle(0.2, 100),
+    }
+    with serve(Site(routes=routes)) as served:  # type: ignore[arg-type]
+        yield served
+
+
+def _session() -> WebSession:
+    return WebSession(WebOptions(allow_private=True, delay=0.0))
+
+
+def _fetch(session: WebSession, url: str, max_bytes: int = 1 << 20, seconds: float = 5.0) -> bytes:
+    return session.fetch(url, deadline=time.monotonic() + seconds, max_bytes=max_bytes).body
+
+
+def test_robots_txt_is_read_for_our_own_agent(site: Site) -> None:
+    session = _session()
+    assert _fetch(session, site.url("/page")) == b"<p>hi</p>"
+    with pytest.raises(BlockedError, match="robots.txt"):
+        _fetch(session, site.url("/no-htq/page"))
+    assert site.requests.count("/robots.txt") == 1
+    assert site.agents[0].startswith("htq-mark/")
+
+
+def test_each_redirect_hop_is_checked(site: Site) -> None:
+    session = _session()
+    with pytest.raises(BlockedError, match="robots.txt"):
+        _fetch(session, site.url("/to-robots-blocked"))
+    with pytest.raises(BlockedError, match="link-local"):
+        _fetch(session, site.url("/to-metadata"))
+    with pytest.raises(UnreadableFileError, match="redirect loop"):
+        _fetch(session, site.url("/loop"))
+
+
+def test_limits_cut_large_and_slow_responses(site: Site) -> None:
+    session = _session()
+    with pytest.raises(LimitExceededError, match="5,000 bytes"):
+        _fetch(session, site.url("/big"), max_bytes=1000)
+    started = time.monotonic()
+    with pytest.raises(LimitExceededError):
+        _fetch(session, site.url("/endless"), max_bytes=4 << 20)
+    with pytest.raises(ScanTimeoutError):
+        _fetch(session, site.url("/slow"), seconds=1.0)
+    assert time.monotonic() - started < 5.0
+
+
+def test_delay_spaces_requests_to_one_host(site: Site) -> None:
+    session = WebSession(WebOptions(allow_private=True, delay=0.3))
+    started = time.monotonic()
+    for _ in range(3):
+        _fetch(session, site.url("/page"))
+    assert time.monotonic() - started >= 0.3 * 3  # robots.txt and three pages: three gaps of 0.3 s
+
+
+def test_delay_must_be_sensible() -> None:
+    from htq_mark.errors import UsageError
+
+    with pytest.raises(UsageError, match="delay"):
+        WebOptions(delay=-1)
