@@ -28,6 +28,7 @@ from ..errors import (
     UsageError,
 )
 from ._reason import reason
+from .alarm import Alarm, AlarmRang
 from .limits import DEFAULT_LIMITS, Limits
 from .results import DocumentError, DocumentResult, Finding, Mark, Note, PageImage, PageInfo
 from .sniff import HEAD_BYTES, DocumentKind, describe_unsupported, readable_kinds
@@ -356,9 +357,11 @@ def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Ki
 
     ``kit`` defaults to :func:`htq_mark.load_kit`, ``register`` to the embedded
     register, ``on`` to today. ``name`` is the path reported (default: the path
-    given, the file object's name, or ``"<bytes>"``). ``limits.max_seconds`` is
-    checked before each page and frame; a document past it ends ``timeout``
-    (:func:`htq_mark.scan` also stops a worker stuck inside one page). ``references`` are the detector's references for
+    given, the file object's name, or ``"<bytes>"``). A document past
+    ``limits.max_seconds`` ends ``timeout``: called from a main thread, the scan
+    is interrupted by an alarm (see :mod:`htq_mark.scanner.alarm`); elsewhere
+    the time is checked before each page and frame (:func:`htq_mark.scan` also
+    stops a worker stuck inside one native call). ``references`` are the detector's references for
     ``kit``, when already built. With ``thumbnails``, pages with marks or
     findings get small pictures for visual reports. A document that cannot be
     read is returned with status ``error``; only bad arguments raise.
@@ -394,49 +397,57 @@ def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Ki
     sha256: str | None = None
     kind: DocumentKind = "unknown"
     out = _Collected()
+    alarm = Alarm(limits.max_seconds)
     try:
-        if given is not None:
-            data = given
-            if len(data) > limits.max_file_bytes:
-                raise LimitExceededError(
-                    shown, f"the document is larger than the {limits.max_file_bytes:,}-byte limit.")
-        elif stream is not None:
-            data = _read_stream(stream, shown, limits)
-        else:
-            assert location is not None
-            data = _read(location, shown, limits)
-        sha256 = hashlib.sha256(data).hexdigest()
-        if not data:
-            raise UnreadableFileError(shown, "the file is empty; export it again.")
-        kind, *others = readable_kinds(data[:HEAD_BYTES])
-        if kind == "unknown":
-            raise UnsupportedFormatError(shown, describe_unsupported(data[:64]))
-        if kind == "pdf":
-            _scan_pdf(data, password, context, out)
-        elif not others:
-            _scan_image(data, kind, context, out)
-        elif _scan_image_or_pdf(data, kind, password, context, out) == "pdf":
-            kind, others = "pdf", []
-        for other in others:
-            _scan_also_as_pdf(data, kind, other, password, context, out)
-    except InputError as exc:
-        return _error_result(shown, sha256, kind, exc, started, out.notes)
-    except MemoryError:
-        return _error_result(shown, sha256, kind, LimitExceededError(
-            shown, "the document needs more memory than is available to scan it; split or simplify it."),
-            started, out.notes)
-    except RecursionError:
-        return _error_result(shown, sha256, kind, UnreadableFileError(
-            shown, "the document's structure is nested too deeply to read; export it again."),
-            started, out.notes)
-    except Exception as exc:  # noqa: BLE001 - a parser's own error on a damaged file; never a traceback
-        if _raised_here(exc):
-            message = (f"could not be scanned because of an internal error in htq-mark "
-                       f"({type(exc).__name__}: {reason(exc)}); please report it with the file.")
-        else:
-            message = f"the file could not be read ({type(exc).__name__}: {reason(exc)}); export it again."
-        return _error_result(shown, sha256, kind, UnreadableFileError(shown, message), started, out.notes)
-    return DocumentResult(path=shown, sha256=sha256, type=kind, status="ok",
-                          pages=tuple(out.pages), marks=tuple(out.marks), findings=tuple(out.findings),
-                          images=tuple(out.images), notes=tuple(out.notes),
-                          elapsed_s=time.perf_counter() - started)
+        try:
+            if given is not None:
+                data = given
+                if len(data) > limits.max_file_bytes:
+                    raise LimitExceededError(
+                        shown, f"the document is larger than the {limits.max_file_bytes:,}-byte limit.")
+            elif stream is not None:
+                data = _read_stream(stream, shown, limits)
+            else:
+                assert location is not None
+                data = _read(location, shown, limits)
+            sha256 = hashlib.sha256(data).hexdigest()
+            if not data:
+                raise UnreadableFileError(shown, "the file is empty; export it again.")
+            kind, *others = readable_kinds(data[:HEAD_BYTES])
+            if kind == "unknown":
+                raise UnsupportedFormatError(shown, describe_unsupported(data[:64]))
+            if kind == "pdf":
+                _scan_pdf(data, password, context, out)
+            elif not others:
+                _scan_image(data, kind, context, out)
+            elif _scan_image_or_pdf(data, kind, password, context, out) == "pdf":
+                kind, others = "pdf", []
+            for other in others:
+                _scan_also_as_pdf(data, kind, other, password, context, out)
+        except InputError as exc:
+            return _error_result(shown, sha256, kind, exc, started, out.notes)
+        except MemoryError:
+            return _error_result(shown, sha256, kind, LimitExceededError(
+                shown, "the document needs more memory than is available to scan it; split or simplify it."),
+                started, out.notes)
+        except RecursionError:
+            return _error_result(shown, sha256, kind, UnreadableFileError(
+                shown, "the document's structure is nested too deeply to read; export it again."),
+                started, out.notes)
+        except Exception as exc:  # noqa: BLE001 - a parser's own error on a damaged file; never a traceback
+            if _raised_here(exc):
+                message = (f"could not be scanned because of an internal error in htq-mark "
+                           f"({type(exc).__name__}: {reason(exc)}); please report it with the file.")
+            else:
+                message = f"the file could not be read ({type(exc).__name__}: {reason(exc)}); export it again."
+            return _error_result(shown, sha256, kind, UnreadableFileError(shown, message), started, out.notes)
+        return DocumentResult(path=shown, sha256=sha256, type=kind, status="ok",
+                              pages=tuple(out.pages), marks=tuple(out.marks), findings=tuple(out.findings),
+                              images=tuple(out.images), notes=tuple(out.notes),
+                              elapsed_s=time.perf_counter() - started)
+    except AlarmRang:
+        return _error_result(shown, sha256, kind, ScanTimeoutError(
+            shown, f"scanning took longer than the {limits.max_seconds:g} s limit and was stopped; "
+                   "raise --timeout or split the document."), started, out.notes)
+    finally:
+        alarm.cancel()

@@ -4,7 +4,11 @@ import base64
 import datetime
 import io
 import pickle
+import signal
+import threading
 import time
+
+import numpy as np
 
 import pytest
 
@@ -232,3 +236,52 @@ def test_the_time_limit_is_honoured_between_pages(scan):
     assert result.status == "error" and result.error.code == "timeout"
     assert "0.05 s limit" in result.error.message
     assert scan(pages, limits=Limits(max_seconds=120)).status == "ok"
+
+
+def _busy_picture(size: int = 2400) -> bytes:
+    """One large frame of fine noise: a single step of the detector takes far longer than 0.05 s."""
+    rng = np.random.default_rng(7)
+    return encode(rng.integers(0, 256, size=(size, size, 3), dtype=np.uint8), "png")
+
+
+def test_the_time_limit_stops_work_inside_one_frame(scan, monkeypatch):
+    from htq_mark.scanner import document
+
+    def stuck_search(*_args, **_kwargs):
+        """A detector step that runs on for 10 s unless something stops it."""
+        until = time.perf_counter() + 10
+        while time.perf_counter() < until:
+            time.sleep(0.01)
+        return []
+
+    monkeypatch.setattr(document, "_find", stuck_search)
+    started = time.perf_counter()
+    result = scan(_busy_picture(300), limits=Limits(max_seconds=0.5))
+    assert time.perf_counter() - started < 5
+    assert result.status == "error" and result.error.code == "timeout"
+    assert "0.5 s limit" in result.error.message
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_a_callers_alarm_is_left_alone(scan):
+    rang = []
+
+    def handler(*_):
+        rang.append(True)
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    try:
+        scan(_busy_picture(600), limits=Limits(max_seconds=0.001))
+        assert signal.getsignal(signal.SIGALRM) is handler and not rang  # the caller owns SIGALRM
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_a_scan_in_a_thread_never_touches_sigalrm(scan):
+    outcome = []
+    worker = threading.Thread(target=lambda: outcome.append(scan(_busy_picture(600),
+                                                                 limits=Limits(max_seconds=0.001))))
+    worker.start()
+    worker.join()
+    assert outcome[0].status in {"ok", "error"} and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+    assert outcome[0].error is None or outcome[0].error.code == "timeout"
