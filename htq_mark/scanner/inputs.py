@@ -14,8 +14,8 @@ Inside a folder, entries matching an ``exclude`` glob are passed over (default:
 folders). A glob is matched against the entry's name and against its path below
 the folder given; one ending in ``/`` matches folders only. Paths given
 explicitly are always scanned.
-A URL (``s3://bucket/brochures/``, ``https://...``) names documents read where they are
-scanned (see :mod:`.urls`).
+A URL of stored files (``s3://bucket/brochures/``, ``file://...``) names documents read
+where they are scanned (see :mod:`.urls`); web pages (``https://...``) are not listed here.
 """
 
 from __future__ import annotations
