@@ -36,6 +36,7 @@ __all__ = [
     "composite_rgba",
     "cropped_pose",
     "delta_e",
+    "draw_polygon",
     "draw_text_block",
     "expanded_corners",
     "intrude_clear_space",
@@ -46,6 +47,7 @@ __all__ = [
     "recolour_svg",
     "relative_luminance",
     "render_tile",
+    "small_intruder",
     "srgb_to_lab",
     "visible_fraction",
 ]
@@ -491,6 +493,51 @@ def intrude_clear_space(canvas: Image, pose: Pose, aspect: float, ratio: float, 
         return draw_text_block(canvas, box, colour, rng, line)
     out = canvas.copy()
     cv2.rectangle(out, (box[0], box[1]), (box[2] - 1, box[3] - 1), tuple(int(c) for c in colour), -1)
+    return out
+
+
+def small_intruder(size: tuple[float, float], clear: float, side: str, depth: float, kind: str,
+                   pixel: float, rng: np.random.Generator) -> list[Point]:
+    """A dot or a thin bar in the clear space on ``side``, in the artwork's own frame (``size`` = w, h).
+
+    Its deepest point lies ``depth`` (0..1 of the clear space) in from the zone's outer edge;
+    ``pixel`` is one output pixel in these units (the bar is two or three pixels thick).
+    """
+    width, height = size
+    inner = clear * (1.0 - depth)          # distance of the deepest point from the artwork
+    along = width if side in ("top", "bottom") else height
+    at = float(rng.uniform(0.15, 0.85)) * along
+    if kind == "dot":
+        diameter = max(3.0 * pixel, float(rng.uniform(0.1, 0.2)) * clear)
+        centre_out = inner + diameter / 2
+        angles = np.linspace(0.0, 2 * math.pi, 20, endpoint=False)
+        ring = [(centre_out + diameter / 2 * math.cos(a), at + diameter / 2 * math.sin(a)) for a in angles]
+    elif kind == "bar":
+        thickness = float(rng.uniform(2.0, 3.0)) * pixel
+        reach = clear * float(rng.uniform(1.1, 1.6))  # from the deepest point out past the zone's edge
+        ring = [(inner, at - thickness / 2), (inner + reach, at - thickness / 2),
+                (inner + reach, at + thickness / 2), (inner, at + thickness / 2)]
+    else:
+        raise ValueError(f"unknown intruder {kind!r}")
+    # (distance out from the artwork's edge, position along it) -> the artwork's frame
+    if side == "left":
+        return [(-out, pos) for out, pos in ring]
+    if side == "right":
+        return [(width + out, pos) for out, pos in ring]
+    if side == "top":
+        return [(pos, -out) for out, pos in ring]
+    if side == "bottom":
+        return [(pos, height + out) for out, pos in ring]
+    raise ValueError(f"unknown side {side!r}")
+
+
+def draw_polygon(canvas: Image, polygon: Sequence[Point], colour: Sequence[int]) -> Image:
+    """``canvas`` with an anti-aliased filled polygon (canvas coordinates)."""
+    import cv2
+
+    out = canvas.copy()
+    points = np.round(np.array(polygon) * 16).astype(np.int32)
+    cv2.fillPoly(out, [points], tuple(int(c) for c in colour), lineType=cv2.LINE_AA, shift=4)
     return out
 
 

@@ -16,12 +16,14 @@ from .compose import (
     Pose,
     clear_zone,
     cropped_pose,
+    draw_polygon,
     intrude_clear_space,
     occlude,
     place_mark,
     polygon_mask,
     recolour_svg,
     relative_luminance,
+    small_intruder,
 )
 from .labels import ExpectedMark, ExpectedRule
 from .scene import (
@@ -38,6 +40,7 @@ from .scene import (
 __all__ = ["ImageScene", "build_image_scene", "draw_decoy", "encode_image"]
 
 CANVAS_SIZES = ((800, 600), (1080, 1080), (1200, 800), (1280, 720), (1000, 1400), (1600, 900))
+SMALL_INTRUDER_SHARE = 0.01   # a small intruder covers less than this share of the clear-space zone
 BACKGROUND_WEIGHTS = {"plain": 0.35, "photo": 0.25, "busy-page": 0.25, "corpus-page": 0.15}
 
 
@@ -254,6 +257,19 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
                 return None
             canvas = intruded
             mark_details.update(side=side, depth=round(depth, 3), intrusion_share=round(share, 4))
+        if condition == "small-intruder":
+            side = str(rng.choice(["left", "right", "top", "bottom"]))
+            depth = float(rng.uniform(0.2, 0.6))
+            shape = str(rng.choice(["dot", "bar"]))
+            ink = (20, 20, 20) if back.tone == "light" else (235, 235, 235)
+            local = small_intruder(pose.size(aspect), ratio * pose.size(aspect)[1], side, depth, shape, 1.0, rng)
+            affine = pose.local_to_canvas(aspect)
+            intruded = draw_polygon(canvas, [tuple(affine @ np.array([x, y, 1.0])) for x, y in local], ink)
+            share = _changed_share(canvas, intruded, pose, aspect, ratio)
+            if not 0.0 < share < SMALL_INTRUDER_SHARE:
+                return None
+            canvas = intruded
+            mark_details.update(side=side, depth=round(depth, 3), intruder=shape, intrusion_share=round(share, 4))
         if condition == "occluded":
             colour = tuple(int(c) for c in rng.integers(0, 256, 3))
             canvas, covered = occlude(canvas, pose, aspect, float(rng.uniform(0.18, 0.35)), colour, rng)

@@ -30,6 +30,7 @@ from .compose import (
     png_to_rgba,
     recolour_svg,
     relative_luminance,
+    small_intruder,
     visible_fraction,
 )
 from .labels import ExpectedMark, ExpectedRule
@@ -39,6 +40,7 @@ from .scene import MARK_RULES, Context, altered_artwork, fit_pose, random_rotati
 __all__ = ["PAGE_SIZES", "PdfScene", "build_pdf_scene"]
 
 MM = 72 / 25.4
+RENDER_DPI = 200.0  # the resolution the scanner renders pages at (sizes small drawings in its pixels)
 PAGE_SIZES = {"A4": (595.28, 841.89), "A5": (419.53, 595.28), "Letter": (612.0, 792.0),
               "A4-landscape": (841.89, 595.28)}
 WHITE = (255, 255, 255)
@@ -319,6 +321,8 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
             ink = WHITE if tone == "dark" else INK
             share = _intrude(builder, rng, pose, aspect, ratio, ink)
             mark_details["intrusion"] = share
+        if condition == "small-intruder":
+            mark_details.update(_small_intruder(builder, rng, pose, aspect, ratio, WHITE if tone == "dark" else INK))
         if condition == "occluded":
             mark_details["covered_fraction"] = _occlude(builder, rng, pose, aspect)
         placed_w, placed_h = pose.size(aspect)
@@ -430,6 +434,19 @@ def _intrude(builder: PageBuilder, rng: np.random.Generator, pose: Pose, aspect:
     x, y = to_page(0.0, baseline)
     builder.text(x, y, size, "OPEN DAY SATURDAY", ink, bold=True)
     return {"side": side, "kind": "text", "depth": round(depth, 3)}
+
+
+def _small_intruder(builder: PageBuilder, rng: np.random.Generator, pose: Pose, aspect: float, ratio: float,
+                    ink: tuple[int, int, int]) -> dict[str, Any]:
+    """A dot or a thin bar reaching 20-60% into the clear space on one side; returns what was put where."""
+    side = str(rng.choice(["left", "right", "top", "bottom"]))
+    depth = float(rng.uniform(0.2, 0.6))
+    shape = str(rng.choice(["dot", "bar"]))
+    local = small_intruder(pose.size(aspect), ratio * pose.size(aspect)[1], side, depth, shape,
+                           72.0 / RENDER_DPI, rng)
+    affine = pose.local_to_canvas(aspect)
+    builder.polygon([(float(p[0]), float(p[1])) for p in (affine @ np.array([x, y, 1.0]) for x, y in local)], ink)
+    return {"side": side, "depth": round(depth, 3), "intruder": shape}
 
 
 def _occlude(builder: PageBuilder, rng: np.random.Generator, pose: Pose, aspect: float) -> float:

@@ -13,15 +13,22 @@ if TYPE_CHECKING:
 __all__ = ["check_clear_space", "check_cropped"]
 
 
+#: Detector pixels an object's reach must exceed before it counts: a neighbour exactly at the
+#: zone's edge spills this far in through anti-aliasing and the edge filter.
+EDGE_SPILL_PX = 2.5
+
+
 def check_clear_space(facts: MarkFacts, spec: Spec) -> list[Finding]:
-    """Other content inside the clear-space zone (beyond the noise threshold)."""
+    """Other content inside the clear-space zone: filling more of it than the noise threshold,
+    or reaching deeper into it than the depth threshold (a dot or a thin bar counts)."""
     measured = facts.detection.measurements
     share = measured.clear_space_intrusion
     threshold = spec.scan.clear_space_min_intrusion
-    if share <= threshold:
-        return []
     sides = {side: depth for side, depth in measured.clear_space_intrusion_px.items() if depth > 0}
     side, depth_px = max(sides.items(), key=lambda item: item[1]) if sides else ("", 0.0)
+    deepest_allowed = max(EDGE_SPILL_PX, spec.scan.clear_space_min_depth * measured.clear_space_required_px)
+    if share <= threshold and depth_px <= deepest_allowed:
+        return []
     depth, unit = facts.length(depth_px)
     required, _ = facts.length(measured.clear_space_required_px)
     where = f" on the {side}" if side else ""
