@@ -33,12 +33,15 @@ __all__ = [
     "alter_svg",
     "artwork_body",
     "clear_zone",
+    "clip_to",
     "composite_rgba",
     "cropped_pose",
     "delta_e",
     "draw_polygon",
     "draw_text_block",
     "expanded_corners",
+    "frame_window",
+    "hidden_part",
     "intrude_clear_space",
     "occlude",
     "place_mark",
@@ -48,6 +51,7 @@ __all__ = [
     "relative_luminance",
     "render_tile",
     "small_intruder",
+    "window_polygon",
     "srgb_to_lab",
     "visible_fraction",
 ]
@@ -539,6 +543,55 @@ def draw_polygon(canvas: Image, polygon: Sequence[Point], colour: Sequence[int])
     points = np.round(np.array(polygon) * 16).astype(np.int32)
     cv2.fillPoly(out, [points], tuple(int(c) for c in colour), lineType=cv2.LINE_AA, shift=4)
     return out
+
+
+def frame_window(size: tuple[float, float], side: str, hidden: float, reach: float
+                 ) -> tuple[float, float, float, float]:
+    """The window (x0, y0, x1, y1, in the artwork's own frame) of a frame that hides ``hidden`` of
+    the artwork on ``side``; it reaches ``reach`` beyond the artwork everywhere else."""
+    width, height = size
+    x0, y0, x1, y1 = -reach, -reach, width + reach, height + reach
+    if side == "left":
+        x0 = hidden * width
+    elif side == "right":
+        x1 = (1.0 - hidden) * width
+    elif side == "top":
+        y0 = hidden * height
+    elif side == "bottom":
+        y1 = (1.0 - hidden) * height
+    else:
+        raise ValueError(f"unknown side {side!r}")
+    return x0, y0, x1, y1
+
+
+def hidden_part(size: tuple[float, float], side: str, hidden: float, reach: float
+                 ) -> tuple[float, float, float, float]:
+    """The box (artwork frame) over ``hidden`` of the artwork on ``side``, reaching ``reach`` beyond it."""
+    width, height = size
+    x0, y0, x1, y1 = -reach, -reach, width + reach, height + reach
+    if side == "left":
+        x1 = hidden * width
+    elif side == "right":
+        x0 = (1.0 - hidden) * width
+    elif side == "top":
+        y1 = hidden * height
+    else:
+        y0 = (1.0 - hidden) * height
+    return x0, y0, x1, y1
+
+
+def window_polygon(pose: Pose, aspect: float, window: tuple[float, float, float, float]) -> list[Point]:
+    """The corners of a window in the artwork's own frame, on the canvas."""
+    x0, y0, x1, y1 = window
+    affine = pose.local_to_canvas(aspect)
+    return [(float(p[0]), float(p[1])) for p in (affine @ np.array([x, y, 1.0])
+                                                 for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))]
+
+
+def clip_to(before: Image, after: Image, polygon: Sequence[Point]) -> Image:
+    """``after`` inside ``polygon`` and ``before`` outside it (an image frame's window)."""
+    inside = polygon_mask(before.shape[:2], polygon)
+    return np.where(inside[..., None], after, before)
 
 
 def occlude(canvas: Image, pose: Pose, aspect: float, fraction: float, colour: Sequence[int],

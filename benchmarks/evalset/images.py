@@ -15,8 +15,11 @@ from .compose import (
     Placed,
     Pose,
     clear_zone,
+    clip_to,
     cropped_pose,
     draw_polygon,
+    frame_window,
+    hidden_part,
     intrude_clear_space,
     occlude,
     place_mark,
@@ -24,6 +27,7 @@ from .compose import (
     recolour_svg,
     relative_luminance,
     small_intruder,
+    window_polygon,
 )
 from .labels import ExpectedMark, ExpectedRule
 from .scene import (
@@ -241,6 +245,7 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
             how = str(rng.choice(["remove-part", "outline"])) if variant == "colour" else "remove-part"
             svg, change = altered_artwork(ctx, variant, how)
             mark_details.update(alteration=how, changed_fraction=round(change, 4))
+        unmarked = canvas
         canvas, placed = place_mark(canvas, kit, variant, pose, svg)
         # A recoloured mark has no approved background; make sure contrast is not a second problem.
         if condition == "recoloured" and stats is not None and \
@@ -270,6 +275,19 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
                 return None
             canvas = intruded
             mark_details.update(side=side, depth=round(depth, 3), intruder=shape, intrusion_share=round(share, 4))
+        if condition == "frame-clipped":
+            side = str(rng.choice(["left", "right", "top", "bottom"]))
+            hidden = float(rng.uniform(0.25, 0.45))
+            how = str(rng.choice(["clip", "cover"]))
+            size_placed = pose.size(aspect)
+            if how == "clip":  # the image's frame is smaller than the image: the page shows beyond it
+                window = frame_window(size_placed, side, hidden, size_placed[1] * 2)
+                canvas = clip_to(unmarked, canvas, window_polygon(pose, aspect, window))
+            else:  # another box laid over part of the mark
+                cover = hidden_part(size_placed, side, hidden, 0.3 * size_placed[1])
+                colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+                canvas = draw_polygon(canvas, window_polygon(pose, aspect, cover), colour)
+            mark_details.update(side=side, hidden_fraction=round(hidden, 4), how=how)
         if condition == "occluded":
             colour = tuple(int(c) for c in rng.integers(0, 256, 3))
             canvas, covered = occlude(canvas, pose, aspect, float(rng.uniform(0.18, 0.35)), colour, rng)

@@ -26,12 +26,15 @@ from .compose import (
     artwork_body,
     cropped_pose,
     expanded_corners,
+    frame_window,
+    hidden_part,
     place_mark,
     png_to_rgba,
     recolour_svg,
     relative_luminance,
     small_intruder,
     visible_fraction,
+    window_polygon,
 )
 from .labels import ExpectedMark, ExpectedRule
 from .pdfwriter import PageBuilder, display_to_user
@@ -306,13 +309,23 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
             svg, change = altered_artwork(ctx, variant, how)
             mark_details.update(alteration=how, changed_fraction=round(change, 4))
         mark_rules = list(MARK_RULES[condition])
+        window = None
+        if condition == "frame-clipped":
+            side = str(rng.choice(["left", "right", "top", "bottom"]))
+            hidden = float(rng.uniform(0.25, 0.45))
+            how = "cover" if baked else str(rng.choice(["clip", "cover"]))
+            placed_size = pose.size(aspect)
+            if how == "clip":  # a frame smaller than the artwork: the page shows beyond it
+                window = frame_window(placed_size, side, hidden, placed_size[1] * 2)
+            mark_details.update(side=side, hidden_fraction=round(hidden, 4), how=how)
         if baked:
             _bake(builder, rng, ctx, variant, svg, pose, size)
             mark_details["baked_into_photo"] = True
         elif medium == "pdf-vector":
-            builder.vector_mark(svg, kit.artwork_for(variant).geometry, pose)
+            builder.vector_mark(svg, kit.artwork_for(variant).geometry, pose, window)
         else:
-            ppi = _raster_mark(builder, svg, pose, aspect, _ppi(condition, rng, ctx))
+            ppi = _raster_mark(builder, svg, pose, aspect, _ppi(condition, rng, ctx),
+                               None if window is None else window_polygon(pose, aspect, window))
             mark_details["ppi"] = round(ppi, 1)
             if condition == "low-resolution":
                 severity = "error" if ppi < kit.spec.minimum_ppi else "warning"
@@ -321,6 +334,11 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
             ink = WHITE if tone == "dark" else INK
             share = _intrude(builder, rng, pose, aspect, ratio, ink)
             mark_details["intrusion"] = share
+        if condition == "frame-clipped" and mark_details["how"] == "cover":
+            cover = hidden_part(pose.size(aspect), mark_details["side"], mark_details["hidden_fraction"],
+                                0.3 * pose.size(aspect)[1])
+            builder.polygon(window_polygon(pose, aspect, cover),
+                            tuple(int(c) for c in rng.integers(0, 256, 3)))  # type: ignore[arg-type]
         if condition == "small-intruder":
             mark_details.update(_small_intruder(builder, rng, pose, aspect, ratio, WHITE if tone == "dark" else INK))
         if condition == "occluded":
@@ -363,7 +381,8 @@ def _ppi(condition: str, rng: np.random.Generator, ctx: Context) -> float:
     return float(rng.uniform(spec.recommended_ppi * 1.05, spec.recommended_ppi * 1.35))
 
 
-def _raster_mark(builder: PageBuilder, svg: bytes, pose: Pose, aspect: float, ppi: float) -> float:
+def _raster_mark(builder: PageBuilder, svg: bytes, pose: Pose, aspect: float, ppi: float,
+                 clip: list[tuple[float, float]] | None = None) -> float:
     """The artwork as an RGBA image (its own proportions) placed with ``pose``.
 
     The image has enough pixels for ``ppi`` along both placed edges, so a
@@ -374,7 +393,7 @@ def _raster_mark(builder: PageBuilder, svg: bytes, pose: Pose, aspect: float, pp
     px_w = max(2, math.ceil(max(placed_w, placed_h * aspect) / 72 * ppi))
     px_h = max(2, round(px_w / aspect))
     rgba = png_to_rgba(render_svg(svg, to="png", width=px_w, height=px_h)).astype(np.uint8)
-    builder.image(rgba[..., :3], pose.corners(aspect), alpha=rgba[..., 3])
+    builder.image(rgba[..., :3], pose.corners(aspect), alpha=rgba[..., 3], clip=clip)
     return min(px_w / (placed_w / 72), px_h / (placed_h / 72))
 
 

@@ -15,7 +15,7 @@ SIZES = ("small", "full")
 #: Conditions the issue sets detection targets for (recall >= 0.95 each).
 TARGET_CONDITIONS = ("compliant", "small", "rotated", "stretched", "recoloured", "cropped", "jpeg-q60",
                      "photo", "busy-page", "real-pdf",
-                     "small-intruder")
+                     "small-intruder", "frame-clipped")
 
 #: condition -> medium -> (cases in small, cases in full)
 PLAN: dict[str, dict[str, tuple[int, int]]] = {
@@ -40,6 +40,7 @@ PLAN: dict[str, dict[str, tuple[int, int]]] = {
     "no-mark": {"png": (2, 8), "jpeg": (1, 4), "pdf-vector": (1, 6)},
     # Added later, after the cases above, so those keep their numbers (and drawings) for every seed.
     "small-intruder": {"png": (1, 6), "jpeg": (1, 6), "pdf-vector": (1, 6)},
+    "frame-clipped": {"png": (2, 10), "jpeg": (1, 8), "pdf-vector": (1, 8), "pdf-raster": (1, 6)},
 }
 
 

@@ -27,7 +27,7 @@ from ...kit.colour import (contrast_ratio, delta_e, linear_to_lab, relative_lumi
 from .model import PixelMeasurements, Pose
 from .references import Frame, References
 from .statistics import column_medians, median, median_distance, row_percentiles, sorted_median, std
-from .verify import ImagePyramid, disk
+from .verify import ImagePyramid, disk, shown_pixels
 from .verify import erode_inside as _erode
 
 __all__ = ["measure"]
@@ -833,6 +833,8 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     core = pixels.crop(margin_x, margin_y)
     sigma = _blur_sigma(frame, height_px * factor)
     visible = inside[margin_y:-margin_y, margin_x:-margin_x]
+    if pose.shown is not None:  # the rest is hidden (a frame, a cover): not judged, reported as hidden
+        visible = visible & shown_pixels(frame, pose.shown).reshape(visible.shape)
 
     # Class colours from their parts' cores; a light erosion keeps the centres of letters'
     # strokes, so thin parts have a say too.
@@ -914,6 +916,12 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
         if disagreement > off_palette and _knockouts_flat(core, refs, cores, best, seen & ~hidden, visible):
             off_palette = disagreement
 
+    covered_share = float(np.count_nonzero(covered)) / artwork_seen if artwork_seen else 0.0
+    covered_side = _side_of(covered) if anything_covered else None
+    framed = pose.hidden_share  # hidden beyond the visible part's outline: not judged above, but hidden all the same
+    if framed > 0:
+        covered_side = pose.hidden_side if framed >= (1.0 - framed) * covered_share else covered_side
+        covered_share = framed + (1.0 - framed) * covered_share
     px_per_frame_x = width_px / frame.width
     px_per_frame_y = height_px / frame.height
     depth_px = {side: round(value * (px_per_frame_x if side in ("left", "right") else px_per_frame_y), 2)
@@ -930,5 +938,17 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
         clear_space_intrusion=round(share, 4),
         clear_space_intrusion_px=depth_px,
         altered_difference=round(altered, 4),
-        covered_fraction=round(float(np.count_nonzero(covered)) / artwork_seen, 4) if artwork_seen else 0.0,
+        covered_fraction=round(covered_share, 4),
+        covered_side=covered_side,
     )
+
+
+def _side_of(mask: NDArray[np.bool_]) -> str:
+    """The side of the frame (the artwork's own) the pixels of ``mask`` lie towards."""
+    rows, columns = np.nonzero(mask)
+    height, width = mask.shape
+    across = (float(columns.mean()) + 0.5) / width - 0.5
+    down = (float(rows.mean()) + 0.5) / height - 0.5
+    if abs(across) >= abs(down):
+        return "left" if across < 0 else "right"
+    return "top" if down < 0 else "bottom"

@@ -170,6 +170,16 @@ def test_cropped(visible, covered, rule_fires):
         assert ("cut off" if visible < 1.0 else "covered") in found[0].message
 
 
+def test_cropped_says_how_much_is_hidden_and_on_which_side():
+    [hidden] = check_cropped(pdf_facts(measurements={"covered_fraction": 0.35, "covered_side": "right"}), SPEC)
+    assert hidden.message.startswith("35.0% of the mark is hidden by other content")
+    assert "on its right" in hidden.message and "frame" in hidden.fix
+    assert hidden.details["hidden_fraction"] == 0.35 and hidden.details["side"] == "right"
+    [cut] = check_cropped(pdf_facts(visible_fraction=0.7, cut_side="top"), SPEC)
+    assert cut.message.startswith("30.0% of the mark is cut off by the edge of the page on its top")
+    assert cut.details["hidden_fraction"] == pytest.approx(0.3) and cut.details["side"] == "top"
+
+
 @pytest.mark.parametrize("difference, rule_fires", [
     (SPEC.scan.altered_max_difference, False),
     (SPEC.scan.altered_max_difference + TINY, True),
