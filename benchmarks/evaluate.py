@@ -48,11 +48,11 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 __all__ = ["Prediction", "Reported", "evaluate", "main", "match_marks", "render_markdown", "score"]
 
 DETECTOR_PDF_DPI = 200.0
-IMAGE_BUCKETS = ((60, 100), (100, 150), (150, 300), (300, 600), (600, float("inf")))
-PDF_BUCKETS_MM = ((8, 15), (15, 25), (25, 50), (50, float("inf")))
-RECALL_TARGET_OVERALL = 0.98
-RECALL_TARGET_CONDITION = 0.95
-RULE_RECALL_TARGET = 0.95
+IMAGE_BUCKETS = ((48, 90), (90, 150), (150, 300), (300, 600), (600, float("inf")))
+PDF_BUCKETS_MM = ((6, 11.5), (11.5, 25), (25, 50), (50, float("inf")))
+RECALL_TARGET_OVERALL = 0.995
+RECALL_TARGET_CONDITION = 0.98
+RULE_RECALL_TARGET = 0.98
 FALSE_ALARM_TARGET = 0.01
 
 Box = tuple[float, float, float, float]

@@ -44,6 +44,8 @@ from .scene import (
 __all__ = ["ImageScene", "build_image_scene", "draw_decoy", "encode_image"]
 
 CANVAS_SIZES = ((800, 600), (1080, 1080), (1200, 800), (1280, 720), (1000, 1400), (1600, 900))
+TINY_WIDTH_PX = (48.0, 90.0)   # the smallest marks: from the detection floor up
+TINY_JPEG_QUALITY = (64, 85)   # ...and how hard JPEG copies of them are compressed
 SMALL_INTRUDER_SHARE = 0.01   # a small intruder covers less than this share of the clear-space zone
 BACKGROUND_WEIGHTS = {"plain": 0.35, "photo": 0.25, "busy-page": 0.25, "corpus-page": 0.15}
 
@@ -110,6 +112,8 @@ def _pose_parameters(condition: str, rng: np.random.Generator, ctx: Context) -> 
     detect = ctx.kit.spec.scan.minimum_detect_width_px
     if condition == "small":
         return {"width": float(rng.uniform(detect, minimum * 0.93))}
+    if condition == "tiny":
+        return {"width": float(rng.uniform(TINY_WIDTH_PX[0], TINY_WIDTH_PX[1]))}
     width = float(np.exp(rng.uniform(np.log(minimum * 1.1), np.log(700))))
     if condition == "rotated":
         return {"width": min(width, 520.0), "rotation_deg": random_rotation(rng)}
@@ -184,6 +188,8 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
     variant_override = None
     if condition == "photo":
         tone = "dark"
+    if condition == "tiny" and rng.random() < 0.5:
+        kind, tone = "plain", "dark"  # the white variant on a dark plate
     if condition == "low-contrast":
         variant_override, tone = [("white", "pale"), ("colour", "mid-dark"), ("black", "mid-dark")][
             int(rng.integers(3))]
@@ -206,10 +212,12 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
     rules: list[ExpectedRule] = []
     avoid: list[tuple[float, float, float, float]] = []
     details: dict[str, Any] = {"background": kind, "tone": back.tone}
+    if condition == "tiny":
+        details["jpeg_quality"] = int(rng.integers(TINY_JPEG_QUALITY[0], TINY_JPEG_QUALITY[1] + 1))
     for index in range(count):
         params = _pose_parameters(condition, rng, ctx)
         params["width"] = min(params["width"], width_px * 0.8 / max(1.0, params.get("stretch_x", 1.0)) / count)
-        if params["width"] < (kit.spec.minimum_width_px * 1.05 if condition != "small" else 0):
+        if params["width"] < (kit.spec.minimum_width_px * 1.05 if condition not in ("small", "tiny") else 0):
             return None
         clear = ratio * params["width"] / aspect * params.get("stretch_y", 1.0)
         pose = fit_pose(rng, (width_px, height_px), params["width"], aspect, params.get("rotation_deg", 0.0),

@@ -43,6 +43,7 @@ from .scene import MARK_RULES, Context, altered_artwork, fit_pose, random_rotati
 __all__ = ["PAGE_SIZES", "PdfScene", "build_pdf_scene"]
 
 MM = 72 / 25.4
+TINY_WIDTH_MM = (6.1, 11.4)  # the smallest marks: 48-90 px at the render resolution
 RENDER_DPI = 200.0  # the resolution the scanner renders pages at (sizes small drawings in its pixels)
 PAGE_SIZES = {"A4": (595.28, 841.89), "A5": (419.53, 595.28), "Letter": (612.0, 792.0),
               "A4-landscape": (841.89, 595.28)}
@@ -179,6 +180,8 @@ def _mark_width_pt(condition: str, rng: np.random.Generator, ctx: Context, page:
     minimum = ctx.kit.spec.minimum_width_mm
     if condition == "small":
         return float(rng.uniform(8.0, minimum * 0.93)) * MM
+    if condition == "tiny":
+        return float(rng.uniform(*TINY_WIDTH_MM)) * MM
     upper = min(90.0, page[0] / MM * 0.55)
     return float(np.exp(rng.uniform(np.log(minimum * 1.08), np.log(max(upper, minimum * 1.2))))) * MM
 
