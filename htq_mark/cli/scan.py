@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import math
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -14,6 +14,7 @@ from ._exit import ExitCode
 
 if TYPE_CHECKING:
     from ..scanner import ScanReport
+    from ..scanner.ocr import OcrMode
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
@@ -93,11 +94,14 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
 @click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE", callback=_parse_limits,
               help="Set any other per-document limit, e.g. --limit max_frames=500 (repeatable); "
                    "the names are those of htq_mark.scanner.Limits.")
+@click.option("--ocr", type=click.Choice(["always", "auto", "never"]), default="auto", show_default=True,
+              help="Read text in pictures for the qualification rules: in every image and page (always), "
+                   "in images and pages without a text layer that show the mark (auto), or not at all.")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
 def scan_command(paths: tuple[str, ...], report_format: str, output: str | None, register_path: str | None,
                  on: datetime.datetime | None, fail_on: str, jobs: int | None, password: str | None,
                  kit_path: str | None, timeout: float | None, max_pages: int | None, max_pixels: int | None,
-                 limit_settings: dict[str, float], force: bool) -> None:
+                 limit_settings: dict[str, float], ocr: str, force: bool) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
     PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, or a folder searched
@@ -122,7 +126,7 @@ def scan_command(paths: tuple[str, ...], report_format: str, output: str | None,
         try:
             report = scan(list(paths), register=register, on=on.date() if on else None, kit=kit, jobs=jobs,
                           password=password, limits=limits, progress=progress,
-                          thumbnails=report_format == "html")
+                          thumbnails=report_format == "html", ocr=cast("OcrMode", ocr))
         finally:
             if progress is not None:
                 progress.close()

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .._version import __version__
 from ..errors import UsageError
 from .inputs import InputDocument, expand_paths
+from .ocr import OcrMode, check_ocr_mode
 from .limits import DEFAULT_LIMITS, Limits
 from .results import DocumentError, DocumentResult, ScanReport
 
@@ -69,6 +70,7 @@ class _Setup:
     thumbnails: bool
     references: Any
     single_threaded: bool
+    ocr: OcrMode = "auto"
 
 
 def _read_only(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
@@ -303,11 +305,12 @@ def _register_summary(register: Register) -> dict[str, Any]:
 def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None = None,
          on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
-         thumbnails: bool = False) -> ScanReport:
+         thumbnails: bool = False, ocr: OcrMode = "auto") -> ScanReport:
     """Scan files and folders (searched recursively) and report every mark and misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
-    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. Documents that
+    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores; ``ocr`` says where
+    text in pictures is read (see :func:`scan_document`). Documents that
     cannot be read are in the report with status ``error``; only bad arguments
     raise.
     """
@@ -316,6 +319,7 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
     from .detect import build_references
     from .document import _as_date
 
+    check_ocr_mode(ocr)
     workers = default_jobs() if jobs is None else jobs
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise UsageError(f"jobs must be a whole number of at least 1; got {jobs!r}")
@@ -344,7 +348,7 @@ def scan(paths: Iterable[str | os.PathLike[str]], *, register: Register | None =
         def make_setup(single_threaded: bool) -> _Setup:
             return _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
                           thumbnails=thumbnails, references=build_references(chosen_kit),
-                          single_threaded=single_threaded)
+                          single_threaded=single_threaded, ocr=ocr)
 
         _Pool(make_setup, workers, limits, results, done).run(runnable)
     return ScanReport(
