@@ -565,19 +565,13 @@ def frame_window(size: tuple[float, float], side: str, hidden: float, reach: flo
 
 
 def hidden_part(size: tuple[float, float], side: str, hidden: float, reach: float
-                 ) -> tuple[float, float, float, float]:
-    """The box (artwork frame) over ``hidden`` of the artwork on ``side``, reaching ``reach`` beyond it."""
+                ) -> tuple[float, float, float, float]:
+    """The box (artwork frame) over ``hidden`` of the artwork on ``side``, reaching ``reach`` beyond it:
+    what :func:`frame_window` leaves out."""
     width, height = size
-    x0, y0, x1, y1 = -reach, -reach, width + reach, height + reach
-    if side == "left":
-        x1 = hidden * width
-    elif side == "right":
-        x0 = (1.0 - hidden) * width
-    elif side == "top":
-        y1 = hidden * height
-    else:
-        y0 = (1.0 - hidden) * height
-    return x0, y0, x1, y1
+    x0, y0, x1, y1 = frame_window(size, side, hidden, reach)
+    return {"left": (-reach, y0, x0, y1), "right": (x1, y0, width + reach, y1),
+            "top": (x0, -reach, x1, y0), "bottom": (x0, y1, x1, height + reach)}[side]
 
 
 def window_polygon(pose: Pose, aspect: float, window: tuple[float, float, float, float]) -> list[Point]:
