@@ -89,7 +89,11 @@ def _read_picture_text(rgb: np.ndarray, context: _Context, out: _Collected) -> O
         if note not in out.notes:
             out.notes.append(note)
         return None
-    return read_text(rgb)
+    try:
+        return read_text(rgb)
+    except Exception as exc:  # noqa: BLE001 - the engine refusing a picture (say, a sliver) loses its text only
+        out.notes.append(f"the text in a picture could not be read ({type(exc).__name__}: {reason(exc)})")
+        return None
 
 
 def _combined(layer: str, layer_box: Callable[[int, int], BBox | None], read: OcrText | None,
