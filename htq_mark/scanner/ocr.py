@@ -30,8 +30,9 @@ ENLARGE_BELOW_PX = 1400  # images with a shorter long side are enlarged (small t
 MAX_ENLARGE = 2.0        # ...by at most this much
 MAX_SIDE_PX = 4000       # larger images are read at this size (the engine's own limit is lower still)
 # The engine's models often drop the space between words; put it back where letters meet digits
-# or a capital follows a small letter, so "Ofqual603/1234/5" and "5Higher" read as words.
-_JOINED = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])|(?<=[a-z])(?=[A-Z])")
+# or a capital follows a small letter, and after a number's check letter X, so "Ofqual603/1234/5",
+# "5Higher" and "603/1234/Xwith" read as words.
+_JOINED = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])|(?<=[a-z])(?=[A-Z])|(?<=/X)(?=[a-z])")
 
 
 @dataclass(frozen=True)

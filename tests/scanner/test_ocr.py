@@ -74,6 +74,7 @@ def test_nothing_is_read_in_a_picture_without_text() -> None:
 def test_words_run_together_by_the_engine_are_parted() -> None:
     assert ocr_module._JOINED.sub(" ", "Ofqual603/1234/5-applyby30June") == "Ofqual 603/1234/5-applyby 30 June"
     assert ocr_module._JOINED.sub(" ", "QN:610/1234/X") == "QN:610/1234/X"
+    assert ocr_module._JOINED.sub(" ", "Study the 999/4019/Xwith us") == "Study the 999/4019/X with us"
 
 
 def test_a_stretch_of_read_text_is_located_by_its_lines() -> None:
