@@ -11,12 +11,13 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Literal
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = ["OCR_MODES", "OcrLine", "OcrMode", "OcrText", "check_ocr_mode", "ocr_available", "read_text"]
 
@@ -109,6 +110,7 @@ def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
 def read_text(rgb: NDArray[np.uint8]) -> OcrText:
     """Every line of text the engine reads in ``rgb`` (uint8, height x width x 3)."""
     import cv2
+    import numpy as np
 
     height, width = rgb.shape[:2]
     scale = 1.0
