@@ -185,6 +185,7 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("verbose", _flag, "verbose"),
     Setting("progress", _flag, "progress"),
     Setting("follow-symlinks", _flag, "follow_symlinks"),
+    Setting("ocr", _choice("always", "auto", "never"), "ocr"),
 )
 
 

@@ -38,6 +38,7 @@ from .._version import __version__
 from ..errors import KitError, UsageError
 from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
+from .ocr import OcrMode, check_ocr_mode
 from .results import DocumentError, DocumentResult, ScanReport
 from .selection import RuleSelection, select_rules
 from .streams import is_stream, stage_stream
@@ -79,6 +80,7 @@ class _Setup:
     thumbnails: bool
     references: Any
     single_threaded: bool
+    ocr: OcrMode = "auto"
 
 
 def _read_only(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
@@ -400,7 +402,7 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
          thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
          rules: RuleSelection | None = None, follow_symlinks: bool = False, web: WebOptions | None = None,
-         crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = ()) -> ScanReport:
+         crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = (), ocr: OcrMode = "auto") -> ScanReport:
     """Scan files and folders (searched recursively), bytes, binary file objects and web pages; report every misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
@@ -408,7 +410,8 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     keeps small pictures of the pages with marks or findings for the HTML report
     (pass False when only text, JSON or SARIF is wanted). Inside folders,
     entries matching an ``exclude`` glob are passed over; ``rules`` chooses the
-    rules reported and their severities. Documents that cannot be read are in
+    rules reported and their severities; ``ocr`` says where text in pictures is
+    read (see :func:`scan_document`). Documents that cannot be read are in
     the report with status ``error``; only bad arguments (and a missing Chromium
     when there are web pages) raise. Symbolic links
     in folders that lead outside the folders given are followed only with
@@ -424,6 +427,7 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     from ..web.crawl import is_web_address  # the web package imports the scanner's modules
     from .document import _as_date
 
+    check_ocr_mode(ocr)
     workers = default_jobs() if jobs is None else jobs
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise UsageError(f"jobs must be a whole number of at least 1; got {jobs!r}")
@@ -445,7 +449,7 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
         documents = [stage_stream(item.path, Path(staging), limits, index) if is_stream(item.path) else item
                      for index, item in enumerate(inputs)]
         report = _scan_documents(documents, chosen_kit, chosen_register, when, workers, password, limits,
-                                 progress, thumbnails)
+                                 progress, thumbnails, ocr)
     if urls or sitemaps:
         from ..web import scan_web
 
@@ -491,7 +495,7 @@ def _references_within(kit: Kit, seconds: float) -> Any:
 
 def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_register: Register,
                     when: datetime.date, workers: int, password: str | None, limits: Limits,
-                    progress: Progress | None, thumbnails: bool) -> ScanReport:
+                    progress: Progress | None, thumbnails: bool, ocr: OcrMode) -> ScanReport:
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
@@ -515,7 +519,7 @@ def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_regi
         def make_setup(single_threaded: bool) -> _Setup:
             return _Setup(kit=chosen_kit, register=chosen_register, on=when, password=password, limits=limits,
                           thumbnails=thumbnails, references=_references_within(chosen_kit, limits.max_reference_seconds),
-                          single_threaded=single_threaded)
+                          single_threaded=single_threaded, ocr=ocr)
 
         _Pool(make_setup, workers, limits, results, done).run(runnable)
     for index, original in copies.items():

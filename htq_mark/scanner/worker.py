@@ -65,7 +65,7 @@ def serve(incoming: Connection, outgoing: Connection) -> None:
         index, item = task
         result = scan_document(item.location if item.data is None else item.data, kit=setup.kit, register=setup.register, on=setup.on,
                                password=setup.password, limits=setup.limits, thumbnails=setup.thumbnails,
-                               name=item.path, references=setup.references)
+                               name=item.path, references=setup.references, ocr=setup.ocr)
         outgoing.send(("result", (index, result)))
 
 
