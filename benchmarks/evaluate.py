@@ -1,6 +1,7 @@
 """Score a scan of the evaluation set against its labels.
 
-    python benchmarks/evaluate.py DIR [--jobs N] [--mode detector|scan] [--json OUT] [--markdown OUT]
+    python benchmarks/evaluate.py DIR [--jobs N] [--mode detector|scan] [--ocr always|auto|never] [--json OUT]
+                                       [--markdown OUT]
 
 DIR holds ``labels.json`` and the cases (``python -m benchmarks.evalset.generate``).
 
@@ -48,11 +49,11 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 __all__ = ["Prediction", "Reported", "evaluate", "main", "match_marks", "render_markdown", "score"]
 
 DETECTOR_PDF_DPI = 200.0
-IMAGE_BUCKETS = ((60, 100), (100, 150), (150, 300), (300, 600), (600, float("inf")))
-PDF_BUCKETS_MM = ((8, 15), (15, 25), (25, 50), (50, float("inf")))
-RECALL_TARGET_OVERALL = 0.98
-RECALL_TARGET_CONDITION = 0.95
-RULE_RECALL_TARGET = 0.95
+IMAGE_BUCKETS = ((48, 90), (90, 150), (150, 300), (300, 600), (600, float("inf")))
+PDF_BUCKETS_MM = ((6, 11.5), (11.5, 25), (25, 50), (50, float("inf")))
+RECALL_TARGET_OVERALL = 0.995
+RECALL_TARGET_CONDITION = 0.98
+RULE_RECALL_TARGET = 0.98
 FALSE_ALARM_TARGET = 0.01
 
 Box = tuple[float, float, float, float]
@@ -168,12 +169,13 @@ def run_detector(root: Path, cases: list[dict[str, Any]], jobs: int) -> list[Pre
     return [by_id[c["id"]] for c in cases]
 
 
-def run_scan(root: Path, cases: list[dict[str, Any]], jobs: int, on_date: str) -> list[Prediction]:
+def run_scan(root: Path, cases: list[dict[str, Any]], jobs: int, on_date: str, ocr: str = "auto"
+             ) -> list[Prediction]:
     """Predictions of the whole scanner (``htq_mark.scanner.scan``) on the labels' date."""
     from htq_mark.scanner import scan
 
     paths = [str(root / c["file"]) for c in cases]
-    report = scan(paths, on=on_date, jobs=jobs)
+    report = scan(paths, on=on_date, jobs=jobs, ocr=ocr)  # type: ignore[arg-type]
     by_path = {d.path: d for d in report.documents}
     out = []
     for case, path in zip(cases, paths):
@@ -426,7 +428,8 @@ def stale_labels(labels: dict[str, Any]) -> list[str]:
     return problems
 
 
-def evaluate(root: Path, mode: str = "scan", jobs: int = 1, limit: int | None = None) -> dict[str, Any]:
+def evaluate(root: Path, mode: str = "scan", jobs: int = 1, limit: int | None = None, ocr: str = "auto"
+             ) -> dict[str, Any]:
     """Scan the set in ``root`` and score it."""
     labels_path = root / "labels.json"
     if not labels_path.is_file():
@@ -441,7 +444,7 @@ def evaluate(root: Path, mode: str = "scan", jobs: int = 1, limit: int | None = 
     if mode == "detector":
         predictions = run_detector(root, labels["cases"], jobs)
     else:
-        predictions = run_scan(root, labels["cases"], jobs, labels["on_date"])
+        predictions = run_scan(root, labels["cases"], jobs, labels["on_date"], ocr)
     seconds = time.perf_counter() - started
     result = score(labels, predictions, with_rules=mode == "scan")
     result.update(mode=mode, jobs=jobs, seconds=round(seconds, 2), set=labels["size"], seed=labels["seed"],
@@ -454,6 +457,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("root", type=Path, help="folder holding labels.json and the cases")
     parser.add_argument("--mode", choices=("scan", "detector"), default="scan")
+    parser.add_argument("--ocr", choices=("always", "auto", "never"), default="auto",
+                        help="where the scanner reads text in pictures (as htq-mark scan --ocr)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--limit", type=int, default=None, help="score only the first N cases")
     parser.add_argument("--json", type=Path, default=None, help="write the scores as JSON here "
@@ -468,7 +473,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from htq_mark._io import write_atomic
 
     try:
-        result = evaluate(args.root, args.mode, max(1, args.jobs), args.limit)
+        result = evaluate(args.root, args.mode, max(1, args.jobs), args.limit, args.ocr)
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

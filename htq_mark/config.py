@@ -187,6 +187,7 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("follow-symlinks", _flag, "follow_symlinks"),
     Setting("executor", _choice("local", "dask"), "executor_name"),
     Setting("scheduler", _text, "scheduler"),
+    Setting("ocr", _choice("always", "auto", "never"), "ocr"),
 )
 
 

@@ -33,11 +33,15 @@ __all__ = [
     "alter_svg",
     "artwork_body",
     "clear_zone",
+    "clip_to",
     "composite_rgba",
     "cropped_pose",
     "delta_e",
+    "draw_polygon",
     "draw_text_block",
     "expanded_corners",
+    "frame_window",
+    "hidden_part",
     "intrude_clear_space",
     "occlude",
     "place_mark",
@@ -46,6 +50,8 @@ __all__ = [
     "recolour_svg",
     "relative_luminance",
     "render_tile",
+    "small_intruder",
+    "window_polygon",
     "srgb_to_lab",
     "visible_fraction",
 ]
@@ -492,6 +498,94 @@ def intrude_clear_space(canvas: Image, pose: Pose, aspect: float, ratio: float, 
     out = canvas.copy()
     cv2.rectangle(out, (box[0], box[1]), (box[2] - 1, box[3] - 1), tuple(int(c) for c in colour), -1)
     return out
+
+
+def small_intruder(size: tuple[float, float], clear: float, side: str, depth: float, kind: str,
+                   pixel: float, rng: np.random.Generator) -> list[Point]:
+    """A dot or a thin bar in the clear space on ``side``, in the artwork's own frame (``size`` = w, h).
+
+    Its deepest point lies ``depth`` (0..1 of the clear space) in from the zone's outer edge;
+    ``pixel`` is one output pixel in these units (the bar is two or three pixels thick).
+    """
+    width, height = size
+    inner = clear * (1.0 - depth)          # distance of the deepest point from the artwork
+    along = width if side in ("top", "bottom") else height
+    at = float(rng.uniform(0.15, 0.85)) * along
+    if kind == "dot":
+        diameter = max(3.0 * pixel, float(rng.uniform(0.1, 0.2)) * clear)
+        centre_out = inner + diameter / 2
+        angles = np.linspace(0.0, 2 * math.pi, 20, endpoint=False)
+        ring = [(centre_out + diameter / 2 * math.cos(a), at + diameter / 2 * math.sin(a)) for a in angles]
+    elif kind == "bar":
+        thickness = float(rng.uniform(2.0, 3.0)) * pixel
+        reach = clear * float(rng.uniform(1.1, 1.6))  # from the deepest point out past the zone's edge
+        ring = [(inner, at - thickness / 2), (inner + reach, at - thickness / 2),
+                (inner + reach, at + thickness / 2), (inner, at + thickness / 2)]
+    else:
+        raise ValueError(f"unknown intruder {kind!r}")
+    # (distance out from the artwork's edge, position along it) -> the artwork's frame
+    if side == "left":
+        return [(-out, pos) for out, pos in ring]
+    if side == "right":
+        return [(width + out, pos) for out, pos in ring]
+    if side == "top":
+        return [(pos, -out) for out, pos in ring]
+    if side == "bottom":
+        return [(pos, height + out) for out, pos in ring]
+    raise ValueError(f"unknown side {side!r}")
+
+
+def draw_polygon(canvas: Image, polygon: Sequence[Point], colour: Sequence[int]) -> Image:
+    """``canvas`` with an anti-aliased filled polygon (canvas coordinates)."""
+    import cv2
+
+    out = canvas.copy()
+    points = np.round(np.array(polygon) * 16).astype(np.int32)
+    cv2.fillPoly(out, [points], tuple(int(c) for c in colour), lineType=cv2.LINE_AA, shift=4)
+    return out
+
+
+def frame_window(size: tuple[float, float], side: str, hidden: float, reach: float
+                 ) -> tuple[float, float, float, float]:
+    """The window (x0, y0, x1, y1, in the artwork's own frame) of a frame that hides ``hidden`` of
+    the artwork on ``side``; it reaches ``reach`` beyond the artwork everywhere else."""
+    width, height = size
+    x0, y0, x1, y1 = -reach, -reach, width + reach, height + reach
+    if side == "left":
+        x0 = hidden * width
+    elif side == "right":
+        x1 = (1.0 - hidden) * width
+    elif side == "top":
+        y0 = hidden * height
+    elif side == "bottom":
+        y1 = (1.0 - hidden) * height
+    else:
+        raise ValueError(f"unknown side {side!r}")
+    return x0, y0, x1, y1
+
+
+def hidden_part(size: tuple[float, float], side: str, hidden: float, reach: float
+                ) -> tuple[float, float, float, float]:
+    """The box (artwork frame) over ``hidden`` of the artwork on ``side``, reaching ``reach`` beyond it:
+    what :func:`frame_window` leaves out."""
+    width, height = size
+    x0, y0, x1, y1 = frame_window(size, side, hidden, reach)
+    return {"left": (-reach, y0, x0, y1), "right": (x1, y0, width + reach, y1),
+            "top": (x0, -reach, x1, y0), "bottom": (x0, y1, x1, height + reach)}[side]
+
+
+def window_polygon(pose: Pose, aspect: float, window: tuple[float, float, float, float]) -> list[Point]:
+    """The corners of a window in the artwork's own frame, on the canvas."""
+    x0, y0, x1, y1 = window
+    affine = pose.local_to_canvas(aspect)
+    return [(float(p[0]), float(p[1])) for p in (affine @ np.array([x, y, 1.0])
+                                                 for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1)))]
+
+
+def clip_to(before: Image, after: Image, polygon: Sequence[Point]) -> Image:
+    """``after`` inside ``polygon`` and ``before`` outside it (an image frame's window)."""
+    inside = polygon_mask(before.shape[:2], polygon)
+    return np.where(inside[..., None], after, before)
 
 
 def occlude(canvas: Image, pose: Pose, aspect: float, fraction: float, colour: Sequence[int],

@@ -78,7 +78,7 @@ def make_case(planned: PlannedCase, seed: int, ctx: Context) -> tuple[Case, byte
     rng = np.random.default_rng([seed, planned.index])
     if planned.medium in ("png", "jpeg"):
         scene = build_image_scene(planned.condition, rng, ctx)
-        quality = 60 if planned.condition == "jpeg-q60" else 90
+        quality = 60 if planned.condition == "jpeg-q60" else int(scene.details.get("jpeg_quality") or 90)
         data = encode_image(scene.canvas, planned.medium, quality)
         ext = "png" if planned.medium == "png" else "jpg"
         tags = scene.tags + [planned.medium] + (["jpeg-q60"] if quality == 60 and "jpeg-q60" not in scene.tags

@@ -15,13 +15,19 @@ from .compose import (
     Placed,
     Pose,
     clear_zone,
+    clip_to,
     cropped_pose,
+    draw_polygon,
+    frame_window,
+    hidden_part,
     intrude_clear_space,
     occlude,
     place_mark,
     polygon_mask,
     recolour_svg,
     relative_luminance,
+    small_intruder,
+    window_polygon,
 )
 from .labels import ExpectedMark, ExpectedRule
 from .scene import (
@@ -38,6 +44,9 @@ from .scene import (
 __all__ = ["ImageScene", "build_image_scene", "draw_decoy", "encode_image"]
 
 CANVAS_SIZES = ((800, 600), (1080, 1080), (1200, 800), (1280, 720), (1000, 1400), (1600, 900))
+TINY_WIDTH_PX = (48.0, 90.0)   # the smallest marks: from the detection floor up
+TINY_JPEG_QUALITY = (64, 85)   # ...and how hard JPEG copies of them are compressed
+SMALL_INTRUDER_SHARE = 0.01   # a small intruder covers less than this share of the clear-space zone
 BACKGROUND_WEIGHTS = {"plain": 0.35, "photo": 0.25, "busy-page": 0.25, "corpus-page": 0.15}
 
 
@@ -103,6 +112,8 @@ def _pose_parameters(condition: str, rng: np.random.Generator, ctx: Context) -> 
     detect = ctx.kit.spec.scan.minimum_detect_width_px
     if condition == "small":
         return {"width": float(rng.uniform(detect, minimum * 0.93))}
+    if condition == "tiny":
+        return {"width": float(rng.uniform(TINY_WIDTH_PX[0], TINY_WIDTH_PX[1]))}
     width = float(np.exp(rng.uniform(np.log(minimum * 1.1), np.log(700))))
     if condition == "rotated":
         return {"width": min(width, 520.0), "rotation_deg": random_rotation(rng)}
@@ -177,6 +188,8 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
     variant_override = None
     if condition == "photo":
         tone = "dark"
+    if condition == "tiny" and rng.random() < 0.5:
+        kind, tone = "plain", "dark"  # the white variant on a dark plate
     if condition == "low-contrast":
         variant_override, tone = [("white", "pale"), ("colour", "mid-dark"), ("black", "mid-dark")][
             int(rng.integers(3))]
@@ -199,10 +212,12 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
     rules: list[ExpectedRule] = []
     avoid: list[tuple[float, float, float, float]] = []
     details: dict[str, Any] = {"background": kind, "tone": back.tone}
+    if condition == "tiny":
+        details["jpeg_quality"] = int(rng.integers(TINY_JPEG_QUALITY[0], TINY_JPEG_QUALITY[1] + 1))
     for index in range(count):
         params = _pose_parameters(condition, rng, ctx)
         params["width"] = min(params["width"], width_px * 0.8 / max(1.0, params.get("stretch_x", 1.0)) / count)
-        if params["width"] < (kit.spec.minimum_width_px * 1.05 if condition != "small" else 0):
+        if params["width"] < (kit.spec.minimum_width_px * 1.05 if condition not in ("small", "tiny") else 0):
             return None
         clear = ratio * params["width"] / aspect * params.get("stretch_y", 1.0)
         pose = fit_pose(rng, (width_px, height_px), params["width"], aspect, params.get("rotation_deg", 0.0),
@@ -238,6 +253,7 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
             how = str(rng.choice(["remove-part", "outline"])) if variant == "colour" else "remove-part"
             svg, change = altered_artwork(ctx, variant, how)
             mark_details.update(alteration=how, changed_fraction=round(change, 4))
+        unmarked = canvas
         canvas, placed = place_mark(canvas, kit, variant, pose, svg)
         # A recoloured mark has no approved background; make sure contrast is not a second problem.
         if condition == "recoloured" and stats is not None and \
@@ -254,6 +270,32 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
                 return None
             canvas = intruded
             mark_details.update(side=side, depth=round(depth, 3), intrusion_share=round(share, 4))
+        if condition == "small-intruder":
+            side = str(rng.choice(["left", "right", "top", "bottom"]))
+            depth = float(rng.uniform(0.2, 0.6))
+            shape = str(rng.choice(["dot", "bar"]))
+            ink = (20, 20, 20) if back.tone == "light" else (235, 235, 235)
+            local = small_intruder(pose.size(aspect), ratio * pose.size(aspect)[1], side, depth, shape, 1.0, rng)
+            affine = pose.local_to_canvas(aspect)
+            intruded = draw_polygon(canvas, [tuple(affine @ np.array([x, y, 1.0])) for x, y in local], ink)
+            share = _changed_share(canvas, intruded, pose, aspect, ratio)
+            if not 0.0 < share < SMALL_INTRUDER_SHARE:
+                return None
+            canvas = intruded
+            mark_details.update(side=side, depth=round(depth, 3), intruder=shape, intrusion_share=round(share, 4))
+        if condition == "frame-clipped":
+            side = str(rng.choice(["left", "right", "top", "bottom"]))
+            hidden = float(rng.uniform(0.25, 0.45))
+            how = str(rng.choice(["clip", "cover"]))
+            size_placed = pose.size(aspect)
+            if how == "clip":  # the image's frame is smaller than the image: the page shows beyond it
+                window = frame_window(size_placed, side, hidden, size_placed[1] * 2)
+                canvas = clip_to(unmarked, canvas, window_polygon(pose, aspect, window))
+            else:  # another box laid over part of the mark
+                cover = hidden_part(size_placed, side, hidden, 0.3 * size_placed[1])
+                colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+                canvas = draw_polygon(canvas, window_polygon(pose, aspect, cover), colour)
+            mark_details.update(side=side, hidden_fraction=round(hidden, 4), how=how)
         if condition == "occluded":
             colour = tuple(int(c) for c in rng.integers(0, 256, 3))
             canvas, covered = occlude(canvas, pose, aspect, float(rng.uniform(0.18, 0.35)), colour, rng)

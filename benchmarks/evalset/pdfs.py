@@ -26,11 +26,15 @@ from .compose import (
     artwork_body,
     cropped_pose,
     expanded_corners,
+    frame_window,
+    hidden_part,
     place_mark,
     png_to_rgba,
     recolour_svg,
     relative_luminance,
+    small_intruder,
     visible_fraction,
+    window_polygon,
 )
 from .labels import ExpectedMark, ExpectedRule
 from .pdfwriter import PageBuilder, display_to_user
@@ -39,6 +43,8 @@ from .scene import MARK_RULES, Context, altered_artwork, fit_pose, random_rotati
 __all__ = ["PAGE_SIZES", "PdfScene", "build_pdf_scene"]
 
 MM = 72 / 25.4
+TINY_WIDTH_MM = (6.1, 11.4)  # the smallest marks: 48-90 px at the render resolution
+RENDER_DPI = 200.0  # the resolution the scanner renders pages at (sizes small drawings in its pixels)
 PAGE_SIZES = {"A4": (595.28, 841.89), "A5": (419.53, 595.28), "Letter": (612.0, 792.0),
               "A4-landscape": (841.89, 595.28)}
 WHITE = (255, 255, 255)
@@ -174,6 +180,8 @@ def _mark_width_pt(condition: str, rng: np.random.Generator, ctx: Context, page:
     minimum = ctx.kit.spec.minimum_width_mm
     if condition == "small":
         return float(rng.uniform(8.0, minimum * 0.93)) * MM
+    if condition == "tiny":
+        return float(rng.uniform(*TINY_WIDTH_MM)) * MM
     upper = min(90.0, page[0] / MM * 0.55)
     return float(np.exp(rng.uniform(np.log(minimum * 1.08), np.log(max(upper, minimum * 1.2))))) * MM
 
@@ -304,13 +312,23 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
             svg, change = altered_artwork(ctx, variant, how)
             mark_details.update(alteration=how, changed_fraction=round(change, 4))
         mark_rules = list(MARK_RULES[condition])
+        window = None
+        if condition == "frame-clipped":
+            side = str(rng.choice(["left", "right", "top", "bottom"]))
+            hidden = float(rng.uniform(0.25, 0.45))
+            how = "cover" if baked else str(rng.choice(["clip", "cover"]))
+            placed_size = pose.size(aspect)
+            if how == "clip":  # a frame smaller than the artwork: the page shows beyond it
+                window = frame_window(placed_size, side, hidden, placed_size[1] * 2)
+            mark_details.update(side=side, hidden_fraction=round(hidden, 4), how=how)
         if baked:
             _bake(builder, rng, ctx, variant, svg, pose, size)
             mark_details["baked_into_photo"] = True
         elif medium == "pdf-vector":
-            builder.vector_mark(svg, kit.artwork_for(variant).geometry, pose)
+            builder.vector_mark(svg, kit.artwork_for(variant).geometry, pose, window)
         else:
-            ppi = _raster_mark(builder, svg, pose, aspect, _ppi(condition, rng, ctx))
+            ppi = _raster_mark(builder, svg, pose, aspect, _ppi(condition, rng, ctx),
+                               None if window is None else window_polygon(pose, aspect, window))
             mark_details["ppi"] = round(ppi, 1)
             if condition == "low-resolution":
                 severity = "error" if ppi < kit.spec.minimum_ppi else "warning"
@@ -319,6 +337,13 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
             ink = WHITE if tone == "dark" else INK
             share = _intrude(builder, rng, pose, aspect, ratio, ink)
             mark_details["intrusion"] = share
+        if condition == "frame-clipped" and mark_details["how"] == "cover":
+            cover = hidden_part(pose.size(aspect), mark_details["side"], mark_details["hidden_fraction"],
+                                0.3 * pose.size(aspect)[1])
+            builder.polygon(window_polygon(pose, aspect, cover),
+                            tuple(int(c) for c in rng.integers(0, 256, 3)))  # type: ignore[arg-type]
+        if condition == "small-intruder":
+            mark_details.update(_small_intruder(builder, rng, pose, aspect, ratio, WHITE if tone == "dark" else INK))
         if condition == "occluded":
             mark_details["covered_fraction"] = _occlude(builder, rng, pose, aspect)
         placed_w, placed_h = pose.size(aspect)
@@ -359,7 +384,8 @@ def _ppi(condition: str, rng: np.random.Generator, ctx: Context) -> float:
     return float(rng.uniform(spec.recommended_ppi * 1.05, spec.recommended_ppi * 1.35))
 
 
-def _raster_mark(builder: PageBuilder, svg: bytes, pose: Pose, aspect: float, ppi: float) -> float:
+def _raster_mark(builder: PageBuilder, svg: bytes, pose: Pose, aspect: float, ppi: float,
+                 clip: list[tuple[float, float]] | None = None) -> float:
     """The artwork as an RGBA image (its own proportions) placed with ``pose``.
 
     The image has enough pixels for ``ppi`` along both placed edges, so a
@@ -370,7 +396,7 @@ def _raster_mark(builder: PageBuilder, svg: bytes, pose: Pose, aspect: float, pp
     px_w = max(2, math.ceil(max(placed_w, placed_h * aspect) / 72 * ppi))
     px_h = max(2, round(px_w / aspect))
     rgba = png_to_rgba(render_svg(svg, to="png", width=px_w, height=px_h)).astype(np.uint8)
-    builder.image(rgba[..., :3], pose.corners(aspect), alpha=rgba[..., 3])
+    builder.image(rgba[..., :3], pose.corners(aspect), alpha=rgba[..., 3], clip=clip)
     return min(px_w / (placed_w / 72), px_h / (placed_h / 72))
 
 
@@ -430,6 +456,19 @@ def _intrude(builder: PageBuilder, rng: np.random.Generator, pose: Pose, aspect:
     x, y = to_page(0.0, baseline)
     builder.text(x, y, size, "OPEN DAY SATURDAY", ink, bold=True)
     return {"side": side, "kind": "text", "depth": round(depth, 3)}
+
+
+def _small_intruder(builder: PageBuilder, rng: np.random.Generator, pose: Pose, aspect: float, ratio: float,
+                    ink: tuple[int, int, int]) -> dict[str, Any]:
+    """A dot or a thin bar reaching 20-60% into the clear space on one side; returns what was put where."""
+    side = str(rng.choice(["left", "right", "top", "bottom"]))
+    depth = float(rng.uniform(0.2, 0.6))
+    shape = str(rng.choice(["dot", "bar"]))
+    local = small_intruder(pose.size(aspect), ratio * pose.size(aspect)[1], side, depth, shape,
+                           72.0 / RENDER_DPI, rng)
+    affine = pose.local_to_canvas(aspect)
+    builder.polygon([(float(p[0]), float(p[1])) for p in (affine @ np.array([x, y, 1.0]) for x, y in local)], ink)
+    return {"side": side, "depth": round(depth, 3), "intruder": shape}
 
 
 def _occlude(builder: PageBuilder, rng: np.random.Generator, pose: Pose, aspect: float) -> float:

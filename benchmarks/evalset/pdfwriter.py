@@ -96,9 +96,7 @@ class PageBuilder:
     def polygon(self, points: Sequence[Point], rgb: Sequence[int]) -> None:
         """A filled polygon in ``rgb`` (0-255)."""
         r, g, b = (c / 255 for c in rgb)
-        path = [f"{_num(points[0][0])} {_num(self._y(points[0][1]))} m"]
-        path += [f"{_num(x)} {_num(self._y(y))} l" for x, y in points[1:]]
-        self._overlay().ops.append(f"q {_num(r)} {_num(g)} {_num(b)} rg {' '.join(path)} h f Q")
+        self._overlay().ops.append(f"q {_num(r)} {_num(g)} {_num(b)} rg {self._path(points)} f Q")
 
     def rect(self, box: Sequence[float], rgb: Sequence[int]) -> None:
         """A filled rectangle; ``box`` is (x0, y0, x1, y1) top-left based."""
@@ -114,9 +112,14 @@ class PageBuilder:
             f"q {_num(r)} {_num(g)} {_num(b)} rg BT {font} {_num(size)} Tf {_num(x)} {_num(self._y(baseline))} Td "
             f"{_pdf_string(text)} Tj ET Q")
 
+    def _path(self, points: Sequence[Point]) -> str:
+        path = [f"{_num(points[0][0])} {_num(self._y(points[0][1]))} m"]
+        return " ".join(path + [f"{_num(x)} {_num(self._y(y))} l" for x, y in points[1:]]) + " h"
+
     def image(self, pixels: NDArray[np.uint8], corners: Sequence[Point], alpha: NDArray[np.uint8] | None = None,
-              jpeg_quality: int | None = None) -> None:
-        """An RGB image placed so its top-left, top-right, bottom-right, bottom-left land on ``corners``."""
+              jpeg_quality: int | None = None, clip: Sequence[Point] | None = None) -> None:
+        """An RGB image placed so its top-left, top-right, bottom-right, bottom-left land on ``corners``
+        (shown only inside the polygon ``clip``, when given: a frame smaller than the image)."""
         h, w = pixels.shape[:2]
         if jpeg_quality is not None:
             from PIL import Image as PILImage
@@ -133,10 +136,14 @@ class PageBuilder:
         tl, _, br, bl = ((x, self._y(y)) for x, y in corners)
         a, b = br[0] - bl[0], br[1] - bl[1]
         c, d = tl[0] - bl[0], tl[1] - bl[1]
-        overlay.ops.append(f"q {_num(a)} {_num(b)} {_num(c)} {_num(d)} {_num(bl[0])} {_num(bl[1])} cm {name} Do Q")
+        clipping = "" if clip is None else f"{self._path(clip)} W n "
+        overlay.ops.append(f"q {clipping}{_num(a)} {_num(b)} {_num(c)} {_num(d)} {_num(bl[0])} {_num(bl[1])} cm "
+                           f"{name} Do Q")
 
-    def vector_mark(self, svg: bytes, geometry: SvgGeometry, pose: Pose) -> None:
-        """The artwork drawn as vector paths (cairosvg's PDF of it) with ``pose`` in page points."""
+    def vector_mark(self, svg: bytes, geometry: SvgGeometry, pose: Pose,
+                    window: tuple[float, float, float, float] | None = None) -> None:
+        """The artwork drawn as vector paths (cairosvg's PDF of it) with ``pose`` in page points; shown
+        only inside ``window`` (x0, y0, x1, y1 in the artwork's placed frame, y down) when given."""
         stamp_px = 640.0
         stamp = render_svg(svg, to="pdf", width=stamp_px)
         aspect = geometry.width / geometry.height
@@ -146,6 +153,11 @@ class PageBuilder:
         to_local = np.array([[placed_w / stamp_w, 0, 0], [0, -placed_h / stamp_h, placed_h], [0, 0, 1]])
         to_page = np.vstack([pose.local_to_canvas(aspect), [0, 0, 1]])
         flip = np.array([[1, 0, 0], [0, -1, self.height], [0, 0, 1]])
+        if window is not None:  # the window in the stamp's own space
+            x0, y0, x1, y1 = window
+            sx, sy = stamp_w / placed_w, stamp_h / placed_h
+            stamp = _clipped(stamp, f"{_num(x0 * sx)} {_num((placed_h - y1) * sy)} {_num((x1 - x0) * sx)} "
+                                    f"{_num((y1 - y0) * sy)} re W n")
         self._layers.append((stamp, flip @ to_page @ to_local))
 
     def merge_onto(self, base: object, to_user: Matrix) -> None:
@@ -182,6 +194,23 @@ class PageBuilder:
         buffer = io.BytesIO()
         writer.write(buffer)
         return buffer.getvalue()
+
+
+def _clipped(pdf: bytes, clip: str) -> bytes:
+    """A one-page PDF whose page draws only inside the clipping path ``clip`` (operators, user space)."""
+    import pypdf
+    from pypdf.generic import DecodedStreamObject
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    contents = reader.pages[0].get_contents()
+    drawn = contents.get_data() if contents is not None else b""
+    writer = pypdf.PdfWriter(clone_from=reader)
+    stream = DecodedStreamObject()
+    stream.set_data(f"q {clip}\n".encode() + drawn + b"\nQ")
+    writer.pages[0].replace_contents(stream)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def _overlay_pdf(width: float, height: float, overlay: _Overlay) -> bytes:

@@ -35,6 +35,7 @@ MARK_RULES: dict[str, tuple[str, ...]] = {
     "recoloured": ("recoloured",), "cropped": ("cropped",), "occluded": ("cropped",),
     "clear-space": ("clear-space",), "low-contrast": ("low-contrast",), "altered": ("altered-artwork",),
     "low-resolution": ("low-resolution",), "not-entitled": (), "no-qualification": (), "no-mark": (),
+    "small-intruder": ("clear-space",), "frame-clipped": ("cropped",), "tiny": ("too-small",),
 }
 
 

@@ -6,7 +6,7 @@ import math
 import os
 import sys
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -18,6 +18,7 @@ from ._terminal import say, visible
 
 if TYPE_CHECKING:
     from ..scanner import ScanReport
+    from ..scanner.ocr import OcrMode
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
@@ -176,6 +177,9 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
               help="Seconds between two requests to the same web host.")
 @click.option("--allow-private", is_flag=True,
               help="Also fetch private and loopback addresses (link-local ones never are).")
+@click.option("--ocr", type=click.Choice(["always", "auto", "never"]), default="auto", show_default=True,
+              help="Read text in pictures for the qualification rules: in every image and page (always), "
+                   "in images and pages without a text layer that show the mark (auto), or not at all.")
 @click.pass_context
 def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path: str | None, isolated: bool,
                  force: bool, password: str | None, output: str | None, write_baseline: str | None,
@@ -247,7 +251,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                               password=password, limits=limits, progress=progress,
                               thumbnails=report_format == "html", exclude=exclude, rules=rules,
                               follow_symlinks=bool(options["follow_symlinks"]), executor=executor, web=web,
-                              crawl=crawl, sitemaps=sitemaps)
+                              crawl=crawl, sitemaps=sitemaps, ocr=cast("OcrMode", options["ocr"]))
             finally:
                 if progress is not None:
                     progress.close()

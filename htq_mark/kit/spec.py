@@ -98,6 +98,7 @@ class ScanThresholds:
     render_dpi: int
     minimum_detect_width_px: int
     cropped_max_hidden: float = 0.02
+    clear_space_min_depth: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,8 @@ def parse_spec(text: str, source: str = "spec.toml") -> Spec:
             minimum_detect_width_px=r.positive(scan, "minimum_detect_width_px", "scan", int),
             cropped_max_hidden=(r.positive(scan, "cropped_max_hidden", "scan", float, 1.0)
                                 if "cropped_max_hidden" in scan else 0.02),
+            clear_space_min_depth=(r.positive(scan, "clear_space_min_depth", "scan", float, 1.0)
+                                   if "clear_space_min_depth" in scan else 0.15),
         ),
         variants=MappingProxyType({name: _variant(r, name, t) for name, t in variants_table.items()}),
         presets=MappingProxyType({name: _preset(r, name, t) for name, t in presets_table.items()}),

@@ -29,6 +29,7 @@ from ..errors import KitError, UsageError
 from .executors import Executor, as_executor
 from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
+from .ocr import OcrMode, check_ocr_mode
 from .pool import WorkerSetup, default_jobs, input_sha256
 from .results import DocumentError, DocumentResult, ScanReport
 from .selection import RuleSelection, select_rules
@@ -135,7 +136,7 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
          thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
          rules: RuleSelection | None = None, follow_symlinks: bool = False,
          executor: Executor | Any | None = None, web: WebOptions | None = None,
-         crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = ()) -> ScanReport:
+         crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = (), ocr: OcrMode = "auto") -> ScanReport:
     """Scan files and folders (searched recursively), bytes, binary file objects and web pages; report every misuse.
 
     ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
@@ -143,7 +144,8 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     keeps small pictures of the pages with marks or findings for the HTML report
     (pass False when only text, JSON or SARIF is wanted). Inside folders,
     entries matching an ``exclude`` glob are passed over; ``rules`` chooses the
-    rules reported and their severities. Documents that cannot be read are in
+    rules reported and their severities; ``ocr`` says where text in pictures is
+    read (see :func:`scan_document`). Documents that cannot be read are in
     the report with status ``error``; only bad arguments (and a missing Chromium
     when there are web pages) raise. Symbolic links
     in folders that lead outside the folders given are followed only with
@@ -162,6 +164,7 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     from ..web.crawl import is_web_address  # the web package imports the scanner's modules
     from .document import _as_date
 
+    check_ocr_mode(ocr)
     engine = as_executor(executor, jobs)
     chosen_kit = kit if kit is not None else load_kit()
     chosen_register = register if register is not None else default_register()
@@ -181,7 +184,7 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
         documents = [stage_stream(item.path, Path(staging), limits, index) if is_stream(item.path) else item
                      for index, item in enumerate(inputs)]
         report = _scan_documents(documents, chosen_kit, chosen_register, when, engine, password, limits,
-                                 progress, thumbnails)
+                                 progress, thumbnails, ocr)
     if urls or sitemaps:
         from ..web import scan_web
 
@@ -227,7 +230,7 @@ def _references_within(kit: Kit, seconds: float) -> Any:
 
 def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_register: Register,
                     when: datetime.date, engine: Executor, password: str | None, limits: Limits,
-                    progress: Progress | None, thumbnails: bool) -> ScanReport:
+                    progress: Progress | None, thumbnails: bool, ocr: OcrMode) -> ScanReport:
     results: list[DocumentResult | None] = [None] * len(documents)
     finished = 0
 
@@ -252,7 +255,7 @@ def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_regi
             return WorkerSetup(kit=chosen_kit, register=chosen_register, on=when, password=password,
                                limits=limits, thumbnails=thumbnails,
                                references=_references_within(chosen_kit, limits.max_reference_seconds),
-                               single_threaded=single_threaded)
+                               single_threaded=single_threaded, ocr=ocr)
 
         engine.run(runnable, make_setup, limits, results, done)
     for index, original in copies.items():

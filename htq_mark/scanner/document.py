@@ -14,7 +14,7 @@ import io
 import os
 import stat
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -30,7 +30,8 @@ from ..errors import (
 from ._reason import reason
 from .alarm import Alarm, AlarmRang
 from .limits import DEFAULT_LIMITS, Limits
-from .results import DocumentError, DocumentResult, Finding, Mark, Note, PageImage, PageInfo
+from .ocr import OcrMode, OcrText, check_ocr_mode
+from .results import BBox, DocumentError, DocumentResult, Finding, Mark, Note, PageImage, PageInfo
 from .sniff import HEAD_BYTES, DocumentKind, describe_unsupported, readable_kinds
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ class _Context:
     references: References
     limits: Limits
     thumbnails: bool
+    ocr: OcrMode
     deadline: float  # time.perf_counter() value past which the document is stopped
 
     def check_time(self) -> None:
@@ -80,6 +82,46 @@ class _Context:
         if time.perf_counter() > self.deadline:
             raise ScanTimeoutError(self.name, f"scanning took longer than the {self.limits.max_seconds:g} s limit "
                                               "and was stopped; raise --timeout or split the document.")
+
+
+def _wants_ocr(mode: OcrMode, has_mark: bool, has_text: bool) -> bool:
+    """Whether to read the text in a picture: always, or (auto) where the mark shows and no text layer does."""
+    return mode == "always" or (mode == "auto" and has_mark and not has_text)
+
+
+def _read_picture_text(rgb: np.ndarray, context: _Context, out: _Collected) -> OcrText | None:
+    """The text OCR reads in ``rgb``; None (with a note, once) when the engine is not installed."""
+    from .ocr import ocr_available, read_text
+
+    if not ocr_available():
+        note = Note("ocr-unavailable", "text in pictures was not read: the OCR engine is not installed "
+                                       "(pip install 'htq-mark[ocr]')")
+        if note not in out.notes:
+            out.notes.append(note)
+        return None
+    try:
+        return read_text(rgb)
+    except Exception as exc:  # noqa: BLE001 - the engine refusing a picture (say, a sliver) loses its text only
+        out.notes.append(Note("ocr-failed", f"the text in a picture could not be read "
+                                            f"({type(exc).__name__}: {reason(exc)})"))
+        return None
+
+
+def _combined(layer: str, layer_box: Callable[[int, int], BBox | None], read: OcrText | None,
+              scale: float) -> tuple[str, Callable[[int, int], BBox | None]]:
+    """A page's text layer followed by the text read in its picture, and where any stretch of either is."""
+    if read is None:
+        return layer, layer_box
+    if not layer.strip():
+        return read.text, lambda start, end: read.box(start, end, scale)
+    offset = len(layer) + 1
+
+    def locate(start: int, end: int) -> BBox | None:
+        if start < len(layer):
+            return layer_box(start, min(end, len(layer)))
+        return read.box(start - offset, end - offset, scale)
+
+    return layer + "\n" + read.text, locate
 
 
 def _as_date(on: datetime.date | str | None) -> datetime.date:
@@ -153,7 +195,8 @@ def _find(rgb: np.ndarray, context: _Context) -> list[Detection]:
 def _scan_image(data: bytes, kind: str, context: _Context, out: _Collected) -> None:
     from .images import read_frames
     from .marks import image_mark
-    from .rules import MarkFacts, check_mark
+    from .rules import MarkFacts, check_mark, check_page_qualifications
+    from .text import read_text_facts
 
     for frame in read_frames(data, kind, context.name, context.limits):
         context.check_time()
@@ -161,12 +204,21 @@ def _scan_image(data: bytes, kind: str, context: _Context, out: _Collected) -> N
         out.pages.append(PageInfo(number=frame.number, width=float(width), height=float(height), unit="px"))
         before = len(out.findings)
         found = _find(frame.rgb, context)
+        frame_marks: list[Mark] = []
         for detection in found:
             mark = image_mark(detection, out.next_mark_id(), frame.number)
             out.marks.append(mark)
+            frame_marks.append(mark)
             out.findings.extend(check_mark(
                 MarkFacts(mark=mark, detection=detection, unit="px", units_per_px=1.0, mm_per_px=None),
                 context.kit.spec))
+        if _wants_ocr(context.ocr, bool(found), has_text=False):
+            read = _read_picture_text(frame.rgb, context, out)
+            if read is not None:
+                # An image has no text layer to say for sure that no number is named: only what is read counts.
+                out.findings.extend(check_page_qualifications(frame.number, read_text_facts(read.text), frame_marks,
+                                                              context.register, context.on, read.box,
+                                                              absence_counts=False))
         if context.thumbnails and (found or len(out.findings) > before):
             out.images.append(_thumbnail(frame.rgb, frame.number, float(width)))
 
@@ -245,9 +297,11 @@ def _scan_pdf_page(document: Any, index: int, number: int, context: _Context, st
                           mm_per_px=25.4 / rendered.dpi, effective_ppi=placed.effective_ppi),
                 spec))
         with page_text(page, box.view) as text:
-            facts = read_text_facts(text.text)
-            out.findings.extend(check_page_qualifications(number, facts, page_marks, context.register,
-                                                          context.on, text.box))
+            read = (_read_picture_text(rendered.rgb, context, out)
+                    if _wants_ocr(context.ocr, bool(found), has_text=bool(text.text.strip())) else None)
+            words, locate = _combined(text.text, text.box, read, 72.0 / rendered.dpi)
+            out.findings.extend(check_page_qualifications(number, read_text_facts(words), page_marks,
+                                                          context.register, context.on, locate))
         if context.thumbnails and (found or len(out.findings) > before):
             out.images.append(_thumbnail(rendered.rgb, number, box.width))
         return True
@@ -352,7 +406,8 @@ def _read_stream(stream: IO[bytes], name: str, limits: Limits) -> bytes:
 def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Kit | None = None,
                   register: Register | None = None, on: datetime.date | str | None = None,
                   password: str | None = None, limits: Limits = DEFAULT_LIMITS, thumbnails: bool = False,
-                  name: str | None = None, references: References | None = None) -> DocumentResult:
+                  name: str | None = None, references: References | None = None,
+                  ocr: OcrMode = "auto") -> DocumentResult:
     """Scan one PDF or image (a path, its bytes or a binary file object) and return its marks and findings.
 
     ``kit`` defaults to :func:`htq_mark.load_kit`, ``register`` to the embedded
@@ -363,8 +418,11 @@ def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Ki
     the time is checked before each page and frame (:func:`htq_mark.scan` also
     stops a worker stuck inside one native call). ``references`` are the detector's references for
     ``kit``, when already built. With ``thumbnails``, pages with marks or
-    findings get small pictures for visual reports. A document that cannot be
-    read is returned with status ``error``; only bad arguments raise.
+    findings get small pictures for visual reports. ``ocr`` says where text in
+    pictures is read for the qualification rules: ``always`` (every image and
+    page), ``auto`` (images, and pages without a text layer, that show the
+    mark) or ``never``. A document that cannot be read is returned with status
+    ``error``; only bad arguments raise.
     """
     started = time.perf_counter()
     from ..kit import load_kit
@@ -389,9 +447,10 @@ def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Ki
         from .detect import build_references
 
         references = build_references(chosen_kit)
+    check_ocr_mode(ocr)
     context = _Context(name=shown, kit=chosen_kit,
                        register=register if register is not None else default_register(),
-                       on=_as_date(on), references=references, limits=limits, thumbnails=thumbnails,
+                       on=_as_date(on), references=references, limits=limits, thumbnails=thumbnails, ocr=ocr,
                        deadline=time.perf_counter() + limits.max_seconds)
 
     sha256: str | None = None

@@ -29,6 +29,7 @@ from typing import Any
 
 from .inputs import InputDocument
 from .limits import Limits
+from .ocr import OcrMode
 from .results import DocumentError, DocumentResult
 
 __all__ = ["WorkerPool", "WorkerSetup", "default_jobs", "dump_setup", "failed_result", "input_sha256"]
@@ -60,6 +61,7 @@ class WorkerSetup:
     thumbnails: bool
     references: Any
     single_threaded: bool
+    ocr: OcrMode = "auto"
 
 
 def _read_only(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:

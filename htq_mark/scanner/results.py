@@ -61,6 +61,9 @@ NOTE_CODES: Mapping[str, tuple[NoteSeverity, str]] = {
                             "or another site's pop-up); the page was scanned without it."),
     "web-navigation": ("info", "A web page tried to go to another address by itself (a refresh or a script); "
                                "the page was scanned as it stood."),
+    "ocr-unavailable": ("info", "Text in pictures was not read because the OCR engine is not installed "
+                                "(pip install 'htq-mark[ocr]')."),
+    "ocr-failed": ("info", "The OCR engine could not read the text in a picture; the rest was scanned."),
 }
 
 #: Every rule the scanner reports, with its default severity and a one-line meaning.

@@ -58,7 +58,7 @@ def scan_input(item: InputDocument, setup: Any) -> DocumentResult:
                                   error=DocumentError(exc.code, str(exc)))  # type: ignore[arg-type]
     return scan_document(source, kit=setup.kit, register=setup.register, on=setup.on,
                          password=setup.password, limits=setup.limits, thumbnails=setup.thumbnails,
-                         name=item.path, references=setup.references)
+                         name=item.path, references=setup.references, ocr=setup.ocr)
 
 
 def serve(incoming: Connection, outgoing: Connection) -> None:

@@ -6,7 +6,17 @@ from typing import Any
 
 import pytest
 
-from benchmarks.evaluate import Prediction, Reported, match_marks, matches, render_markdown, score
+from benchmarks.evaluate import (
+    RECALL_TARGET_CONDITION,
+    RECALL_TARGET_OVERALL,
+    RULE_RECALL_TARGET,
+    Prediction,
+    Reported,
+    match_marks,
+    matches,
+    render_markdown,
+    score,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,7 +86,7 @@ def test_a_perfect_scan_scores_full_marks() -> None:
     assert result["false_alarms_on_compliant"]["rate"] == 0.0
     assert result["marks_on_no_mark_cases"] == 0
     assert result["recall_by_condition"]["small"] == {"hits": 1, "total": 1, "rate": 1.0, "target": True}
-    assert set(result["recall_by_size"]) == {"px 60-100", "px 300-600"}
+    assert set(result["recall_by_size"]) == {"px 48-90", "px 300-600"}
 
 
 def test_misses_spurious_marks_and_false_alarms_are_counted() -> None:
@@ -107,7 +117,7 @@ def test_markdown_has_the_summary_condition_size_and_rule_tables() -> None:
     result = score(LABELS, _perfect(), with_rules=True)
     result.update(mode="scan", jobs=1, seconds=1.0, set="test", seed=0)
     text = render_markdown(result)
-    assert "| detection recall | 1.000 (2/2) | >= 0.98 | yes |" in text
-    assert "| small | 1.000 (1/1) | >= 0.95 | yes |" in text
-    assert "| `too-small` | 1.000 (1/1) | >= 0.95 | yes |" in text
-    assert "| px 60-100 | 1.000 (1/1) |" in text
+    assert f"| detection recall | 1.000 (2/2) | >= {RECALL_TARGET_OVERALL} | yes |" in text
+    assert f"| small | 1.000 (1/1) | >= {RECALL_TARGET_CONDITION} | yes |" in text
+    assert f"| `too-small` | 1.000 (1/1) | >= {RULE_RECALL_TARGET} | yes |" in text
+    assert "| px 48-90 | 1.000 (1/1) |" in text

@@ -159,3 +159,19 @@ def _doc(*severities, error=None):
 ])
 def test_exit_status_table(documents, fail_on, code):
     assert exit_status(_report(*documents), fail_on) == code
+
+
+def test_ocr_reads_text_in_pictures_unless_told_not_to(docs, tmp_path):
+    from tests.scanner.test_ocr import _mark_and_text
+
+    post = tmp_path / "withdrawn-post.png"
+    post.write_bytes(encode(_mark_and_text(EXAMPLE_WITHDRAWN_ID), "PNG"))
+    read = run(post, "--ocr", "auto")
+    assert read.exit_code == 1 and "not-entitled" in read.output
+    unread = run(post, "--ocr", "never")
+    assert unread.exit_code == 0 and "not-entitled" not in unread.output
+
+
+def test_an_unknown_ocr_mode_is_a_usage_error(docs):
+    result = run(docs / "post.png", "--ocr", "sometimes")
+    assert result.exit_code == 2 and "always" in result.output

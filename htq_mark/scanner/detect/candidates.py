@@ -220,7 +220,7 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
 def _placed(pose: Pose) -> Pose:
     """A pose found at half resolution in the full image: ``pose.scaled(2.0).moved(0.5, 0.5)`` in one step."""
     (ox, oy), (ax, ay), (bx, by) = pose.origin, pose.x_axis, pose.y_axis
-    return Pose((ox * 2.0 + 0.5, oy * 2.0 + 0.5), (ax * 2.0, ay * 2.0), (bx * 2.0, by * 2.0))
+    return Pose((ox * 2.0 + 0.5, oy * 2.0 + 0.5), (ax * 2.0, ay * 2.0), (bx * 2.0, by * 2.0), pose.shown)
 
 
 def sharpened_pose(rgb: NDArray[np.uint8], pose: Pose, aspect: float, min_width: float) -> Pose:
@@ -421,7 +421,8 @@ def _outline_candidate(rect: Rect, aspect: float) -> Candidate:
     if a < b:
         e1, e2, a, b = e2, e1, b, a
     centre = (float(rect[0][0]), float(rect[0][1]))
-    # Something may cover one end (or one long side): the whole artwork may reach beyond it.
+    # Something may cover one end (or one long side): the whole artwork may reach beyond it, and
+    # only the outlined part is in view.
     extended: list[Pose] = []
     if a / b < aspect * 0.92:
         full = aspect * b
@@ -433,7 +434,8 @@ def _outline_candidate(rect: Rect, aspect: float) -> Candidate:
         if b >= MIN_UNCOVERED * full:
             for sign in (1.0, -1.0):
                 extended.extend(_poses(_along(centre, e2, sign * (full - b) / 2), e1, a, full))
-    return Candidate(tuple(_poses(centre, e1, a, b)), tuple(extended))
+    outline = _poses(centre, e1, a, b)
+    return Candidate(tuple(outline), tuple(pose.showing(outline[0].corners) for pose in extended))
 
 
 def _along(point: Vector, axis: Vector, distance: float) -> Vector:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -17,7 +18,7 @@ from .verify import ImagePyramid, Registration, refine, register, register_all
 
 __all__ = ["confidence_of", "find_marks"]
 
-EXTEND_FLOOR = 0.25         # an outline's poses must score this before covered-end hypotheses are tried...
+EXTEND_FLOOR = 0.10         # an outline's poses must score this before covered-end hypotheses are tried...
 EXTEND_CEILING = 0.8        # ...and less than this (else the outline is the whole mark)
 # Candidates whose rough score is below this are dropped before refinement. On the evaluation
 # set real marks screen at 0.54 or more even when cropped, rotated or compressed, and nothing
@@ -27,6 +28,8 @@ MATCH_AT_HALF = 0.45        # the share of matching parts that maps to confidenc
 MATCH_SLOPE = 12.0          # steepness of the match -> confidence curve
 MAX_REFINED = 24            # at most this many candidates are refined per image
 OVERLAP_LIMIT = 0.3         # detections overlapping a better one more than this are duplicates
+WHOLE_AFTER_ALL = 0.05      # a partly hidden hypothesis is whole if the whole artwork matches within this
+HIDDEN_STRETCH = 0.015      # a partly hidden artwork's alignment is kept if it stretches it less than this
 
 
 def confidence_of(match: float) -> float:
@@ -94,10 +97,20 @@ def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs
         if len(chosen) >= MAX_REFINED:
             break
         pose = candidate.pose
-        if pose.height >= SHARPEN_BELOW_PX:  # smaller outlines were traced at full resolution already
+        # Smaller outlines were traced at full resolution already; a partly hidden artwork's
+        # outline is not the artwork's.
+        if pose.height >= SHARPEN_BELOW_PX and pose.shown is None:
             pose = sharpened_pose(pyramid.level(0), pose, refs.aspect_ratio, min_width)
         judged = register(pyramid, pose, refs.detect)
-        pose = refine(pyramid, judged, refs.measure)
+        if pose.shown is not None:
+            # If all of a hypothesised partly hidden artwork shows as well after all, nothing is hidden.
+            whole = register(pyramid, replace(pose, shown=None), refs.detect)
+            if whole.match >= judged.match - WHOLE_AFTER_ALL:
+                judged = whole
+        pose = replace(refine(pyramid, judged, refs.measure), shown=judged.pose.shown)
+        # Aligning a partly hidden artwork on its visible part may stretch it: such a fit is not kept.
+        if pose.shown is not None and abs(pose.width / pose.height / refs.aspect_ratio - 1.0) > HIDDEN_STRETCH:
+            pose = judged.pose
         refined = judged if pose == judged.pose else register(pyramid, pose, refs.detect)
         # Alignment places the artwork more exactly than the rough score can tell (which favours
         # a slightly large pose on a blurred mark), so the aligned pose stands unless it matches worse.
@@ -143,5 +156,6 @@ def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
             aspect_ratio_error=round((width / height) / refs.aspect_ratio - 1.0, 5),
             visible_fraction=round(pose.visible_fraction(*pyramid.size), 4),
             measurements=measured,
+            cut_side=pose.cut_side(*pyramid.size),
         ))
     return detections

@@ -27,7 +27,7 @@ from ...kit.colour import (contrast_ratio, delta_e, linear_to_lab, relative_lumi
 from .model import PixelMeasurements, Pose
 from .references import Frame, References
 from .statistics import column_medians, median, median_distance, row_percentiles, sorted_median, std
-from .verify import ImagePyramid, disk
+from .verify import ImagePyramid, disk, shown_pixels
 from .verify import erode_inside as _erode
 
 __all__ = ["measure"]
@@ -46,6 +46,8 @@ SURROUNDING_STEP = 7          # every few pixels of the surroundings are enough
 PART_AGREEMENT = 40.0       # RGB distance within which two parts' colours agree
 COVER_MIN_WIDTH = 0.06      # covering blobs are at least this share of the height across (outlines are thinner)
 SIDE_NOISE = 0.005          # content on less than this share of a side's strip is noise (edge spill)
+SOLID_MIN_AREA = 5.0        # source px^2 a piece of content covers before its reach counts (a dot, a thin bar)
+OUTLINE_SPILL = 1.5         # source px beyond the outline gap where a slightly misplaced outline may still show
 CONTENT_EDGE = 20.0         # colour change (levels per source pixel) of an edge of content in the clear space
 SHARP_BORDER = 0.5          # share of an off-colour area's border that must be a sharp edge for it to be content
 FLAT_PERCENTILE = 80.0      # share (%) of a background that decides whether it is flat...
@@ -654,6 +656,19 @@ def _sharp_regions(pixels: _Pixels, zone: NDArray[np.bool_], zone_pixels: NDArra
     return np.asarray(keep[labels])
 
 
+def _solid(content: NDArray[np.bool_], source_px_per_frame_px: float) -> NDArray[np.bool_]:
+    """The pieces of ``content`` large enough to be a real object (not an edge's speck or JPEG noise)."""
+    import cv2
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(content.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return np.zeros(content.shape, bool)
+    least = max(4.0, SOLID_MIN_AREA / max(source_px_per_frame_px, 1e-6) ** 2)
+    keep = stats[:, cv2.CC_STAT_AREA] >= least
+    keep[0] = False
+    return np.asarray(keep[labels])
+
+
 def _clear_space(pixels: _Pixels, inside: NDArray[np.bool_], frame: Frame, margin_x: int,
                  margin_y: int, background: NDArray[np.float64], gap: int, source_px_per_frame_px: float
                  ) -> tuple[float, dict[str, float], NDArray[np.bool_]]:
@@ -662,7 +677,9 @@ def _clear_space(pixels: _Pixels, inside: NDArray[np.bool_], frame: Frame, margi
 
     Content is what has sharp edges (text, rules, the border of a box), which a
     photograph's soft shading and grain do not; on a flat background anything
-    clearly off its colour counts too (the inside of a solid block).
+    clearly off its colour counts too (the inside of a solid block). The reach
+    is that of the deepest solid piece, however little of the zone it covers (a
+    dot, a thin bar), less a band along the outline where a misplaced outline shows.
     """
     import cv2
 
@@ -676,24 +693,56 @@ def _clear_space(pixels: _Pixels, inside: NDArray[np.bool_], frame: Frame, margi
     content = edges & zone
     content |= _sharp_regions(pixels, zone, zone_pixels, background, edges)
     content = cv2.morphologyEx(content.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
+    spill = gap + max(1, math.ceil(OUTLINE_SPILL / max(source_px_per_frame_px, 1e-6)))
+    reaching = _solid(content, source_px_per_frame_px) & _beyond(frame, margin_x, margin_y, spill)
     # Corners belong to the top and bottom strips, so content there has one side.
     beside, across = slice(margin_y, height - margin_y), slice(0, width)
     strips = {"left": (beside, slice(0, margin_x)), "right": (beside, slice(width - margin_x, width)),
               "top": (slice(0, margin_y), across), "bottom": (slice(height - margin_y, height), across)}
-    share, depth = 0.0, dict(none)
-    for side, (rows, columns) in strips.items():
+    share = 0.0
+    for rows, columns in strips.values():
         area = int(np.count_nonzero(zone[rows, columns]))
-        hits = content[rows, columns]
-        found = int(np.count_nonzero(hits))
-        if area == 0 or found < SIDE_NOISE * area:
-            continue
-        share = max(share, float(found) / area)
-        hy, hx = np.nonzero(hits)
-        # Measured to the centre of the deepest pixel, which a blurred edge only partly covers.
-        reach = {"left": hx.max() + 0.5, "right": width - (hx.min() + columns.start) - 0.5,
-                 "top": hy.max() + 0.5, "bottom": height - (hy.min() + rows.start) - 0.5}
-        depth[side] = float(reach[side])
-    return share, depth, content
+        found = int(np.count_nonzero(content[rows, columns]))
+        if area and found >= SIDE_NOISE * area:
+            share = max(share, float(found) / area)
+    return share, _reach(reaching, margin_x, margin_y), content
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _outward(width: int, height: int, margin_x: int, margin_y: int
+             ) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
+    """Each pixel's reach into the clear space (1 at the artwork, 0 at the zone's outer edge, lower
+    beyond a corner's rounded edge) and its side (an index into SIDES; -1 on the artwork)."""
+    centres_x = np.arange(width) + 0.5
+    centres_y = np.arange(height) + 0.5
+    out_x = np.maximum(margin_x - centres_x, centres_x - (width - margin_x)) / margin_x
+    out_y = np.maximum(margin_y - centres_y, centres_y - (height - margin_y)) / margin_y
+    nx = np.maximum(out_x, 0.0)[None, :].repeat(height, axis=0)
+    ny = np.maximum(out_y, 0.0)[:, None].repeat(width, axis=1)
+    # A corner pixel sides with the edge it lies further out from.
+    horizontal = nx >= ny
+    left = (centres_x < width / 2)[None, :]
+    top = (centres_y < height / 2)[:, None]
+    side = np.where(horizontal, np.where(left, 0, 1), np.where(top, 2, 3))
+    side = np.where((nx > 0) | (ny > 0), side, -1)
+    return _read_only(1.0 - np.hypot(nx, ny)), _read_only(side.astype(np.intp))
+
+
+def _reach(reaching: NDArray[np.bool_], margin_x: int, margin_y: int) -> dict[str, float]:
+    """The deepest reach into the clear space per side, in frame px along the side's axis
+    (to the centre of the deepest pixel, which a blurred edge only partly covers)."""
+    height, width = reaching.shape
+    depth_share, side_of = _outward(width, height, margin_x, margin_y)
+    depth = {side: 0.0 for side in SIDES}
+    if not reaching.any():
+        return depth
+    where = reaching & (side_of >= 0)
+    shares, sides = depth_share[where], side_of[where]
+    for index, side in enumerate(SIDES):
+        chosen = shares[sides == index]
+        if len(chosen) and chosen.max() > 0:
+            depth[side] = float(chosen.max()) * (margin_x if side in ("left", "right") else margin_y)
+    return depth
 
 
 def _altered_share(different: NDArray[np.bool_], refs: References, cores: _Cores, visible: NDArray[np.bool_]
@@ -784,6 +833,8 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     core = pixels.crop(margin_x, margin_y)
     sigma = _blur_sigma(frame, height_px * factor)
     visible = inside[margin_y:-margin_y, margin_x:-margin_x]
+    if pose.shown is not None:  # the rest is hidden (a frame, a cover): not judged, reported as hidden
+        visible = visible & shown_pixels(frame, pose.shown).reshape(visible.shape)
 
     # Class colours from their parts' cores; a light erosion keeps the centres of letters'
     # strokes, so thin parts have a say too.
@@ -865,6 +916,12 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
         if disagreement > off_palette and _knockouts_flat(core, refs, cores, best, seen & ~hidden, visible):
             off_palette = disagreement
 
+    covered_share = float(np.count_nonzero(covered)) / artwork_seen if artwork_seen else 0.0
+    covered_side = _side_of(covered) if anything_covered else None
+    framed = pose.hidden_share  # hidden beyond the visible part's outline: not judged above, but hidden all the same
+    if framed > 0:
+        covered_side = pose.hidden_side if framed >= (1.0 - framed) * covered_share else covered_side
+        covered_share = framed + (1.0 - framed) * covered_share
     px_per_frame_x = width_px / frame.width
     px_per_frame_y = height_px / frame.height
     depth_px = {side: round(value * (px_per_frame_x if side in ("left", "right") else px_per_frame_y), 2)
@@ -881,5 +938,17 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
         clear_space_intrusion=round(share, 4),
         clear_space_intrusion_px=depth_px,
         altered_difference=round(altered, 4),
-        covered_fraction=round(float(np.count_nonzero(covered)) / artwork_seen, 4) if artwork_seen else 0.0,
+        covered_fraction=round(covered_share, 4),
+        covered_side=covered_side,
     )
+
+
+def _side_of(mask: NDArray[np.bool_]) -> str:
+    """The side of the frame (the artwork's own) the pixels of ``mask`` lie towards."""
+    rows, columns = np.nonzero(mask)
+    height, width = mask.shape
+    across = (float(columns.mean()) + 0.5) / width - 0.5
+    down = (float(rows.mean()) + 0.5) / height - 0.5
+    if abs(across) >= abs(down):
+        return "left" if across < 0 else "right"
+    return "top" if down < 0 else "bottom"

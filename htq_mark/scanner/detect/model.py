@@ -26,6 +26,9 @@ class Pose:
     origin: Point
     x_axis: Point
     y_axis: Point
+    # The part of the artwork a hypothesis takes to be in view, as shares of its width and height
+    # (u0, v0, u1, v1); None when all of it may be. The rest is taken to be hidden (a frame, a cover).
+    shown: tuple[float, float, float, float] | None = None
 
     @property
     def corners(self) -> tuple[Point, Point, Point, Point]:
@@ -71,11 +74,23 @@ class Pose:
     def scaled(self, factor: float) -> Pose:
         """The same placement in an image scaled by ``factor``."""
         (ox, oy), (ax, ay), (bx, by) = self.origin, self.x_axis, self.y_axis
-        return Pose((ox * factor, oy * factor), (ax * factor, ay * factor), (bx * factor, by * factor))
+        return Pose((ox * factor, oy * factor), (ax * factor, ay * factor), (bx * factor, by * factor), self.shown)
 
     def moved(self, dx: float, dy: float) -> Pose:
         """The same placement moved by (``dx``, ``dy``)."""
-        return Pose((self.origin[0] + dx, self.origin[1] + dy), self.x_axis, self.y_axis)
+        return Pose((self.origin[0] + dx, self.origin[1] + dy), self.x_axis, self.y_axis, self.shown)
+
+    def share_of(self, point: Point) -> Point:
+        """Where ``point`` (image px) lies along the artwork's width and height (0..1 on the artwork)."""
+        (ox, oy), (ax, ay), (bx, by) = self.origin, self.x_axis, self.y_axis
+        px, py = point[0] - ox, point[1] - oy
+        return (px * ax + py * ay) / (ax * ax + ay * ay), (px * bx + py * by) / (bx * bx + by * by)
+
+    def showing(self, corners: tuple[Point, ...]) -> Pose:
+        """The same placement, with only the part of the artwork inside ``corners`` (image px) in view."""
+        shares = [self.share_of(corner) for corner in corners]
+        us, vs = [max(0.0, min(1.0, u)) for u, _ in shares], [max(0.0, min(1.0, v)) for _, v in shares]
+        return Pose(self.origin, self.x_axis, self.y_axis, (min(us), min(vs), max(us), max(vs)))
 
     def visible_fraction(self, image_width: int, image_height: int) -> float:
         """Share of the artwork's rectangle inside the image."""
@@ -88,6 +103,38 @@ class Pose:
             return 0.0
         inside, _ = cv2.intersectConvexConvex(quad, frame)
         return max(0.0, min(1.0, float(inside) / area))
+
+    @property
+    def hidden_share(self) -> float:
+        """Share of the artwork outside ``shown`` (0 when all of it may be in view)."""
+        if self.shown is None:
+            return 0.0
+        u0, v0, u1, v1 = self.shown
+        return max(0.0, 1.0 - (u1 - u0) * (v1 - v0))
+
+    @property
+    def hidden_side(self) -> str | None:
+        """The artwork's side (its own) outside ``shown``, if any: the one with most hidden."""
+        if self.shown is None:
+            return None
+        u0, v0, u1, v1 = self.shown
+        hidden = {"left": u0, "right": 1.0 - u1, "top": v0, "bottom": 1.0 - v1}
+        side, share = max(hidden.items(), key=lambda item: item[1])
+        return side if share > 0 else None
+
+    def cut_side(self, image_width: int, image_height: int) -> str | None:
+        """The side of the artwork (its own left/right/top/bottom) that lies mostly beyond the image, if any."""
+        shares = (np.arange(16) + 0.5) / 16
+        u, v = np.meshgrid(shares, shares)
+        (ox, oy), (ax, ay), (bx, by) = self.origin, self.x_axis, self.y_axis
+        x, y = ox + u * ax + v * bx, oy + u * ay + v * by
+        beyond = (x < 0) | (y < 0) | (x > image_width) | (y > image_height)
+        if not beyond.any():
+            return None
+        across, down = float(u[beyond].mean()) - 0.5, float(v[beyond].mean()) - 0.5
+        if abs(across) >= abs(down):
+            return "left" if across < 0 else "right"
+        return "top" if down < 0 else "bottom"
 
 
 @dataclass(frozen=True)
@@ -105,7 +152,9 @@ class PixelMeasurements:
     # deepest intrusion per side (left/right/top/bottom in the mark's frame), px from the zone's outer edge inward
     clear_space_intrusion_px: dict[str, float]
     altered_difference: float     # share (0..1) of the artwork that differs from the approved artwork
-    covered_fraction: float       # share of the artwork inside the image covered by other content
+    covered_fraction: float       # share of the artwork inside the image covered by other content (or hidden
+    #                               beyond the visible part's outline: a frame smaller than it, a box over it)
+    covered_side: str | None = None  # left/right/top/bottom (the artwork's own): where most of that lies
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -124,6 +173,7 @@ class Detection:
     aspect_ratio_error: float     # (width_px / height_px) / artwork aspect - 1 (signed)
     visible_fraction: float       # share of the artwork's area inside the image
     measurements: PixelMeasurements
+    cut_side: str | None = None   # the artwork's side (its own left/right/top/bottom) beyond the image, if any
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:

@@ -23,7 +23,7 @@ from .model import Pose
 from .references import Frame
 
 __all__ = ["ImagePyramid", "Registration", "disk", "erode_inside", "match_score", "refine", "register",
-           "register_all"]
+           "register_all", "shown_pixels"]
 
 PART_MATCHED = 0.85        # a part whose correlation reaches this matches fully...
 PART_UNMATCHED = 0.55      # ...and one at or below this not at all
@@ -103,11 +103,29 @@ class Registration:
 
 
 def _visible(pose: Pose, frame: Frame, size: tuple[int, int]) -> NDArray[np.bool_] | None:
-    """Per pixel of ``frame`` (flat): does it fall inside the image? None when all do."""
+    """Per pixel of ``frame`` (flat): does it fall inside the image, and in the part of the artwork
+    the pose takes to be in view? None when all do."""
+    shown = None if pose.shown is None else shown_pixels(frame, pose.shown)
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pose.corners
     if min(x0, x1, x2, x3) >= 0 and min(y0, y1, y2, y3) >= 0 and max(x0, x1, x2, x3) <= size[0] \
             and max(y0, y1, y2, y3) <= size[1]:
-        return None
+        return shown
+    inside = _inside_image(pose, frame, size)
+    return inside if shown is None else inside & shown
+
+
+def shown_pixels(frame: Frame, window: tuple[float, float, float, float]) -> NDArray[np.bool_]:
+    """Per pixel of ``frame`` (flat): does its centre lie in ``window`` (shares of width and height)?"""
+    u0, v0, u1, v1 = window
+    columns = (np.arange(frame.width) + 0.5) / frame.width
+    rows = (np.arange(frame.height) + 0.5) / frame.height
+    in_columns = (columns >= u0) & (columns <= u1)
+    in_rows = (rows >= v0) & (rows <= v1)
+    return np.asarray(in_rows[:, None] & in_columns[None, :]).reshape(-1)
+
+
+def _inside_image(pose: Pose, frame: Frame, size: tuple[int, int]) -> NDArray[np.bool_]:
+    """Per pixel of ``frame`` (flat): does it fall inside the image?"""
     matrix = pose.matrix(frame.width, frame.height)
     columns, rows = _axes(frame)
     # Products along one axis, broadcast: the same terms, summed in the same order, as over a full grid.

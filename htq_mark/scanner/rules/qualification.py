@@ -48,8 +48,13 @@ def _not_entitled(page: int, mark: Mark | None, written: str, canonical: str, de
 
 
 def check_page_qualifications(page: int, facts: TextFacts, marks: Sequence[Mark], register: Register,
-                              on: datetime.date, locate: Callable[[int, int], BBox | None]) -> list[Finding]:
-    """Findings for one page from its text, the marks on it and the register."""
+                              on: datetime.date, locate: Callable[[int, int], BBox | None], *,
+                              absence_counts: bool = True) -> list[Finding]:
+    """Findings for one page from its text, the marks on it and the register.
+
+    Without ``absence_counts`` (text read from a picture of an image, where a number
+    may be missed), naming no entitled qualification is not reported.
+    """
     if not marks and not facts.claims:
         return []
     first_mark = marks[0] if marks else None
@@ -67,7 +72,7 @@ def check_page_qualifications(page: int, facts: TextFacts, marks: Sequence[Mark]
         claim = None if marks else facts.claims[0].written
         findings.append(_not_entitled(page, first_mark, mention.written, mention.canonical, decision, on,
                                       locate(mention.start, mention.end), claim))
-    if marks and not entitled_any:
+    if marks and not entitled_any and absence_counts:
         named = ", ".join(seen) if seen else ""
         message = ("The page shows the mark but names no qualification entitled to it"
                    + (f" ({named} {'is' if len(seen) == 1 else 'are'} not entitled)." if named

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable
 
+import cv2
 import numpy as np
 import pytest
 
@@ -131,6 +132,64 @@ def test_cropped_marks_report_the_whole_artwork(kit: Kit, refs: References) -> N
     assert placement.matches(detection.corners)
     assert detection.visible_fraction == pytest.approx(0.6, abs=0.03)
     assert min(x for x, _ in detection.corners) < -80  # the artwork reaches beyond the image
+
+
+def _framed(kit: Kit, side: str, hidden: float, how: str, background: tuple[int, int, int] = WHITE,
+            variant: str = "colour", width: float = 300.0) -> tuple[Image, Placement]:
+    """A mark inside the image with ``hidden`` of it on ``side`` clipped by a frame (the background
+    shows instead) or covered by a box."""
+    canvas = plain(background)
+    marked, placement = place(canvas, kit, variant, (320, 210), width)
+    (x0, y0), _, (x1, y1), _ = placement.corners
+    box = {"left": (x0 - 40, y0 - 40, x0 + hidden * (x1 - x0), y1 + 40),
+           "right": (x1 - hidden * (x1 - x0), y0 - 40, x1 + 40, y1 + 40),
+           "top": (x0 - 40, y0 - 40, x1 + 40, y0 + hidden * (y1 - y0)),
+           "bottom": (x0 - 40, y1 - hidden * (y1 - y0), x1 + 40, y1 + 40)}[side]
+    left, top, right, bottom = (round(v) for v in box)
+    if how == "clip":
+        marked[top:bottom, left:right] = canvas[top:bottom, left:right]
+    else:
+        cv2.rectangle(marked, (left, top), (right - 1, bottom - 1), (200, 60, 60), -1)
+    return marked, placement
+
+
+@pytest.mark.parametrize("side", ["left", "right", "top", "bottom"])
+@pytest.mark.parametrize("hidden", [0.25, 0.42])
+@pytest.mark.parametrize("how", ["clip", "cover"])
+def test_marks_partly_hidden_inside_the_image_are_found_whole(side: str, hidden: float, how: str, kit: Kit,
+                                                              refs: References) -> None:
+    image, placement = _framed(kit, side, hidden, how)
+    [detection] = find_marks(image, refs, spec=kit.spec)
+    assert placement.matches(detection.corners, tolerance=0.1)
+    assert detection.visible_fraction == 1.0
+    assert detection.measurements.covered_fraction == pytest.approx(hidden, abs=0.06)
+    assert detection.measurements.covered_side == side
+    assert abs(detection.aspect_ratio_error) <= kit.spec.aspect_ratio_tolerance
+
+
+def test_a_whole_mark_beside_a_box_is_not_taken_for_a_hidden_one(kit: Kit, refs: References) -> None:
+    image, placement = place(plain(WHITE), kit, "colour", (320, 210), 300)
+    (x0, y0), _, (x1, y1), _ = placement.corners
+    cv2.rectangle(image, (round(x1) + 30, round(y0)), (round(x1) + 120, round(y1)), (200, 60, 60), -1)
+    [detection] = find_marks(image, refs, spec=kit.spec)
+    assert placement.matches(detection.corners, tolerance=0.1)
+    assert detection.measurements.covered_fraction == 0.0 and detection.measurements.covered_side is None
+
+
+def test_a_cropped_mark_says_which_side_is_cut(kit: Kit, refs: References) -> None:
+    image, _ = _cropped("left", 0.4)(kit)
+    assert find_marks(image, refs, spec=kit.spec)[0].cut_side == "left"
+
+
+def test_a_pose_knows_what_part_it_takes_to_be_hidden() -> None:
+    pose = Pose((10.0, 20.0), (320.0, 0.0), (0.0, 100.0))
+    assert pose.hidden_share == 0.0 and pose.hidden_side is None
+    visible_part = ((10.0 + 96.0, 20.0), (330.0, 20.0), (330.0, 120.0), (10.0 + 96.0, 120.0))
+    shown = pose.showing(visible_part)
+    assert shown.shown == pytest.approx((0.3, 0.0, 1.0, 1.0))
+    assert shown.hidden_share == pytest.approx(0.3) and shown.hidden_side == "left"
+    assert shown.scaled(2.0).shown == shown.shown and shown.moved(5.0, 5.0).shown == shown.shown
+    assert pose.cut_side(200, 400) == "right" and pose.cut_side(400, 400) is None
 
 
 def test_two_marks_are_two_detections(kit: Kit, refs: References) -> None:

@@ -26,6 +26,8 @@ from htq_mark.scanner.detect.measure import (
     _row_norms,
 )
 
+from htq_mark.scanner.rules.placement import EDGE_SPILL_PX
+
 from .scenes import RECOLOURINGS, Image, jpeg, photo_like, place, plain, recolour, remove_element
 
 WHITE, DARK = (255, 255, 255), (22, 28, 40)
@@ -86,6 +88,56 @@ def test_clear_space_intrusion_per_side(side: str, depth: float, kit: Kit, refs:
     else:
         assert measured.clear_space_intrusion < threshold
         assert set(measured.clear_space_intrusion_px.values()) == {0.0}
+
+
+def _zone_box(kit: Kit, width: float) -> tuple[float, float, float, float, float]:
+    """Left, top, right, bottom of an upright mark at CENTRE, and its clear space."""
+    height = width / kit.aspect_ratio
+    x0, y0 = CENTRE[0] - width / 2, CENTRE[1] - height / 2
+    return x0, y0, x0 + width, y0 + height, kit.spec.clear_space_ratio * height
+
+
+@pytest.mark.parametrize("side", ["left", "right", "top", "bottom"])
+@pytest.mark.parametrize(("shape", "depth"), [("dot", 0.25), ("dot", 0.55), ("bar", 0.3), ("bar", 0.6)])
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_small_intruder_is_measured_by_its_reach(side: str, shape: str, depth: float, compressed: bool,
+                                                   kit: Kit, refs: References) -> None:
+    x0, y0, x1, y1, clear = _zone_box(kit, WIDTH)
+    inner = clear * (1 - depth)   # the intruder's deepest point, from the artwork's edge
+    canvas = plain(WHITE)
+    outward = {"left": (x0 - inner, -1), "right": (x1 + inner, 1), "top": (y0 - inner, -1),
+               "bottom": (y1 + inner, 1)}[side]
+    edge, sign = outward
+    along = (y0 + y1) / 2 if side in ("left", "right") else x0 + (x1 - x0) * 0.3
+    if shape == "dot":
+        radius = 0.08 * clear
+        centre = edge + sign * radius
+        point = (centre, along) if side in ("left", "right") else (along, centre)
+        cv2.circle(canvas, (round(point[0] * 16), round(point[1] * 16)), round(radius * 16), (30, 30, 30), -1,
+                   cv2.LINE_AA, shift=4)
+    else:
+        far = edge + sign * clear * 1.4
+        a, b = sorted((edge, far))
+        box = (a, along - 1, b, along + 1) if side in ("left", "right") else (along - 1, a, along + 1, b)
+        cv2.rectangle(canvas, (round(box[0]), round(box[1])), (round(box[2]) - 1, round(box[3]) - 1),
+                      (30, 30, 30), -1)
+    image, _ = place(canvas, kit, "colour", CENTRE, WIDTH)
+    measured = _only(jpeg(image, 70) if compressed else image, kit, refs).measurements
+    # The reach takes in part of the intruder's blurred edge (up to about two pixels).
+    assert measured.clear_space_intrusion_px[side] == pytest.approx(depth * clear + 1.0, abs=2.5)
+    assert measured.clear_space_intrusion_px[side] > kit.spec.scan.clear_space_min_depth * clear
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+def test_a_neighbour_at_the_zone_edge_does_not_reach_in(compressed: bool, kit: Kit, refs: References) -> None:
+    x0, y0, x1, y1, clear = _zone_box(kit, WIDTH)
+    canvas = plain(WHITE)
+    cv2.rectangle(canvas, (round(x1 + clear), round(y0)), (round(x1 + clear + 40), round(y1)), (30, 30, 30), -1)
+    cv2.circle(canvas, (round(x0 - clear - 6), round(CENTRE[1])), 5, (30, 30, 30), -1, cv2.LINE_AA)
+    image, _ = place(canvas, kit, "colour", CENTRE, WIDTH)
+    measured = _only(jpeg(image, 70) if compressed else image, kit, refs).measurements
+    allowed = max(EDGE_SPILL_PX, kit.spec.scan.clear_space_min_depth * measured.clear_space_required_px)
+    assert max(measured.clear_space_intrusion_px.values()) <= allowed
 
 
 def test_jpeg_noise_is_not_an_intrusion(kit: Kit, refs: References) -> None:

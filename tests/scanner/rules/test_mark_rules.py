@@ -10,7 +10,7 @@ from htq_mark.scanner.rules.appearance import (
     check_recoloured,
 )
 from htq_mark.scanner.rules.geometry import check_distorted, check_rotated, check_too_small
-from htq_mark.scanner.rules.placement import check_clear_space, check_cropped
+from htq_mark.scanner.rules.placement import EDGE_SPILL_PX, check_clear_space, check_cropped
 from htq_mark.scanner.rules.resolution import check_low_resolution
 
 from ._facts import image_facts, pdf_facts
@@ -123,8 +123,26 @@ def test_low_contrast_wrong_variant_for_background(variant, background, rule_fir
 ])
 def test_clear_space(share, rule_fires):
     facts = pdf_facts(measurements={"clear_space_intrusion": share,
-                                    "clear_space_intrusion_px": {"left": 24.4, "right": 0.0}})
+                                    "clear_space_intrusion_px": {"left": 2.0, "right": 0.0}})
     assert bool(check_clear_space(facts, SPEC)) is rule_fires
+
+
+@pytest.mark.parametrize("required, depth, rule_fires", [
+    (100.0, SPEC.scan.clear_space_min_depth * 100.0, False),
+    (100.0, SPEC.scan.clear_space_min_depth * 100.0 + TINY, True),
+    (100.0, 60.0, True),
+    (8.0, EDGE_SPILL_PX, False),      # a small mark: a neighbour's anti-aliased edge is not an intrusion
+    (8.0, EDGE_SPILL_PX + TINY, True),
+])
+def test_clear_space_by_depth_however_little_is_covered(required, depth, rule_fires):
+    facts = image_facts(measurements={"clear_space_intrusion": 0.0, "clear_space_required_px": required,
+                                      "clear_space_intrusion_px": {"left": 0.0, "right": 0.0, "top": depth,
+                                                                   "bottom": 0.0}})
+    found = check_clear_space(facts, SPEC)
+    assert bool(found) is rule_fires
+    if found:
+        assert found[0].details["side"] == "top" and found[0].details["intrusion_px"] == pytest.approx(depth, abs=1e-3)
+        assert "on the top" in found[0].message
 
 
 def test_clear_space_message_in_mm_with_the_side_and_the_zone_boxed():
@@ -150,6 +168,16 @@ def test_cropped(visible, covered, rule_fires):
     assert bool(found) is rule_fires
     if found:
         assert ("cut off" if visible < 1.0 else "covered") in found[0].message
+
+
+def test_cropped_says_how_much_is_hidden_and_on_which_side():
+    [hidden] = check_cropped(pdf_facts(measurements={"covered_fraction": 0.35, "covered_side": "right"}), SPEC)
+    assert hidden.message.startswith("35.0% of the mark is hidden by other content")
+    assert "on its right" in hidden.message and "frame" in hidden.fix
+    assert hidden.details["hidden_fraction"] == 0.35 and hidden.details["side"] == "right"
+    [cut] = check_cropped(pdf_facts(visible_fraction=0.7, cut_side="top"), SPEC)
+    assert cut.message.startswith("30.0% of the mark is cut off by the edge of the page on its top")
+    assert cut.details["hidden_fraction"] == pytest.approx(0.3) and cut.details["side"] == "top"
 
 
 @pytest.mark.parametrize("difference, rule_fires", [

@@ -1,0 +1,133 @@
+"""Text in pictures: a thin adapter on RapidOCR (PP-OCR models on ONNX Runtime).
+
+The engine and its models come with the ``rapidocr-onnxruntime`` package (the
+``ocr`` extra): nothing is downloaded when it runs. One engine is made per
+process, on first use. Small text is read better larger, so images whose
+short side is small are enlarged first.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+__all__ = ["OCR_MODES", "OcrLine", "OcrMode", "OcrText", "check_ocr_mode", "ocr_available", "read_text"]
+
+OcrMode = Literal["always", "auto", "never"]
+#: always: every image and every PDF page; auto: images and pages without a text layer that show
+#: the mark; never: no OCR.
+OCR_MODES: tuple[OcrMode, ...] = ("always", "auto", "never")
+
+MIN_SCORE = 0.5          # lines the engine is less sure of are dropped
+ENLARGE_BELOW_PX = 1400  # images with a shorter long side are enlarged (small text reads better larger)...
+MAX_ENLARGE = 2.0        # ...by at most this much
+MAX_SIDE_PX = 4000       # larger images are read at this size (the engine's own limit is lower still)
+# The engine's models often drop the space between words; put it back where letters meet digits
+# or a capital follows a small letter, and after a number's check letter X, so "Ofqual603/1234/5",
+# "5Higher" and "603/1234/Xwith" read as words.
+_JOINED = re.compile(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])|(?<=[a-z])(?=[A-Z])|(?<=/X)(?=[a-z])")
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """One line of text read, its box (image px: x0, y0, x1, y1) and the engine's confidence."""
+
+    text: str
+    box: tuple[float, float, float, float]
+    score: float
+
+
+@dataclass(frozen=True)
+class OcrText:
+    """The text read in an image: its lines joined by newlines, in reading order."""
+
+    lines: tuple[OcrLine, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+    def box(self, start: int, end: int, scale: float = 1.0) -> tuple[float, float, float, float] | None:
+        """The box around the lines holding characters ``start`` to ``end`` of :attr:`text`, times ``scale``."""
+        boxes, offset = [], 0
+        for line in self.lines:
+            line_end = offset + len(line.text)
+            if offset < end and start < line_end:
+                boxes.append(line.box)
+            offset = line_end + 1
+        if not boxes:
+            return None
+        return (min(b[0] for b in boxes) * scale, min(b[1] for b in boxes) * scale,
+                max(b[2] for b in boxes) * scale, max(b[3] for b in boxes) * scale)
+
+
+def check_ocr_mode(mode: object) -> None:
+    """Refuse an unknown mode, and ``always`` when the engine is not installed."""
+    if mode not in OCR_MODES:
+        raise UsageError(f"ocr must be one of {', '.join(OCR_MODES)}; got {mode!r}")
+    if mode == "always" and not ocr_available():
+        raise UsageError("--ocr always needs the OCR engine; install it with pip install 'htq-mark[ocr]', "
+                         "or use --ocr auto or never.")
+
+
+def ocr_available() -> bool:
+    """Whether the OCR engine is installed (the ``ocr`` extra)."""
+    try:
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> Any:
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError:
+        raise UsageError("reading text in pictures needs the OCR engine; install it with "
+                         "pip install 'htq-mark[ocr]', or scan with --ocr never.") from None
+    # One thread each: scan workers already share the cores between them.
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
+
+
+def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
+    """Top to bottom, then left to right among lines sharing a row."""
+    if not lines:
+        return lines
+    heights = sorted(line.box[3] - line.box[1] for line in lines)
+    row = max(1.0, heights[len(heights) // 2] / 2)
+    return sorted(lines, key=lambda line: (round(line.box[1] / row), line.box[0]))
+
+
+def read_text(rgb: NDArray[np.uint8]) -> OcrText:
+    """Every line of text the engine reads in ``rgb`` (uint8, height x width x 3)."""
+    import cv2
+    import numpy as np
+
+    height, width = rgb.shape[:2]
+    scale = 1.0
+    longest = max(height, width)
+    if longest < ENLARGE_BELOW_PX:
+        scale = min(MAX_ENLARGE, ENLARGE_BELOW_PX / longest)
+    elif longest > MAX_SIDE_PX:
+        scale = MAX_SIDE_PX / longest
+    image = rgb if scale == 1.0 else cv2.resize(
+        rgb, (max(1, round(width * scale)), max(1, round(height * scale))),
+        interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    found, _ = _engine()(np.ascontiguousarray(image[..., ::-1]))  # the engine reads BGR, as OpenCV does
+    lines = []
+    for points, text, score in found or ():
+        if float(score) < MIN_SCORE or not str(text).strip():
+            continue
+        corners = np.asarray(points, dtype=np.float64) / scale
+        lines.append(OcrLine(_JOINED.sub(" ", str(text).strip()), (float(corners[:, 0].min()), float(corners[:, 1].min()),
+                                         float(corners[:, 0].max()), float(corners[:, 1].max())), float(score)))
+    return OcrText(tuple(_reading_order(lines)))

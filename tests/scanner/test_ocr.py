@@ -1,0 +1,143 @@
+"""Text in pictures: the OCR adapter, and the text rules it feeds on images and on pages without text."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import htq_mark
+from htq_mark.errors import UsageError
+from htq_mark.kit import render_svg
+from htq_mark.register import EXAMPLE_ENTITLED_ID, EXAMPLE_WITHDRAWN_ID
+from htq_mark.scanner import scan_document
+from htq_mark.scanner import ocr as ocr_module
+from htq_mark.scanner.detect import build_references
+from htq_mark.scanner.ocr import OcrLine, OcrText, check_ocr_mode, read_text
+from htq_mark.scanner.text import read_text_facts
+
+from ._make import canvas_with, encode
+
+KIT = htq_mark.load_kit()
+ON = "2026-11-23"
+DIGIT_HEIGHT = 0.73  # a DejaVu Sans digit's height as a share of the font size
+
+
+@pytest.fixture(scope="module")
+def refs():
+    return build_references(KIT)
+
+
+def _with_text(rgb: np.ndarray, text: str, *, x: float, y: float, digits_px: float, ink: str = "#202020"
+               ) -> np.ndarray:
+    """``rgb`` with one line of ``text`` drawn on it (DejaVu Sans, digits ``digits_px`` tall)."""
+    height, width = rgb.shape[:2]
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">'
+           f'<text x="{x}" y="{y}" font-family="DejaVu Sans" font-size="{digits_px / DIGIT_HEIGHT:.2f}" '
+           f'fill="{ink}">{text}</text></svg>').encode()
+    layer = np.asarray(Image.open(io.BytesIO(render_svg(svg, to="png"))).convert("RGBA"), dtype=np.float32)
+    alpha = layer[..., 3:] / 255.0
+    return np.clip(rgb * (1 - alpha) + layer[..., :3] * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def _blank(size=(900, 600), colour=(250, 250, 246)) -> np.ndarray:
+    canvas = np.zeros((size[1], size[0], 3), np.uint8)
+    canvas[:] = colour
+    return canvas
+
+
+@pytest.mark.parametrize("digits_px", [10, 14, 22])
+@pytest.mark.parametrize("dark", [False, True])
+def test_a_qualification_number_in_a_picture_is_read(digits_px: float, dark: bool) -> None:
+    background, ink = ((20, 30, 60), "#f0f0f0") if dark else ((250, 250, 246), "#202020")
+    picture = _with_text(_blank(colour=background), f"Apply now: HNC in Engineering, QN {EXAMPLE_ENTITLED_ID}",
+                         x=40, y=300, digits_px=digits_px, ink=ink)
+    read = read_text(picture)
+    assert read_text_facts(read.text).qualification_ids == (EXAMPLE_ENTITLED_ID,)
+    [line] = [line for line in read.lines if EXAMPLE_ENTITLED_ID in line.text]
+    x0, y0, x1, y1 = line.box
+    assert x0 < 120 and y0 < 300 < y1 + digits_px and x1 > 300  # where the line is, in the picture's pixels
+
+
+@pytest.mark.parametrize("text", ["Call 0161 496 0123 today", "Open day 14/03/2027 at 10:30", "Room 12/4, Block C"])
+def test_numbers_that_are_not_qualifications_are_not_taken_for_one(text: str) -> None:
+    read = read_text(_with_text(_blank(), text, x=40, y=300, digits_px=16))
+    assert read.text.strip() and read_text_facts(read.text).qualification_ids == ()
+
+
+def test_nothing_is_read_in_a_picture_without_text() -> None:
+    assert read_text(_blank()).lines == ()
+
+
+def test_words_run_together_by_the_engine_are_parted() -> None:
+    assert ocr_module._JOINED.sub(" ", "Ofqual603/1234/5-applyby30June") == "Ofqual 603/1234/5-applyby 30 June"
+    assert ocr_module._JOINED.sub(" ", "QN:610/1234/X") == "QN:610/1234/X"
+    assert ocr_module._JOINED.sub(" ", "Study the 999/4019/Xwith us") == "Study the 999/4019/X with us"
+
+
+def test_a_stretch_of_read_text_is_located_by_its_lines() -> None:
+    read = OcrText((OcrLine("first line", (10, 10, 100, 20), 0.9), OcrLine("QN 603/1234/5", (10, 40, 160, 52), 0.9)))
+    start = read.text.index("603")
+    assert read.box(start, start + 10) == (10, 40, 160, 52)
+    assert read.box(0, len(read.text)) == (10, 10, 160, 52)
+    assert read.box(start, start + 10, scale=0.5) == (5, 20, 80, 26)
+    assert read.box(500, 510) is None
+
+
+def _mark_and_text(qn: str, digits_px: float = 14) -> np.ndarray:
+    return _with_text(canvas_with(KIT, size=(900, 600), width=300, at=(150, 120)),
+                      f"Higher Technical Qualification, QN {qn}", x=150, y=420, digits_px=digits_px)
+
+
+def test_an_image_with_the_mark_naming_a_withdrawn_qualification_is_not_entitled(refs) -> None:
+    data = encode(_mark_and_text(EXAMPLE_WITHDRAWN_ID), "PNG")
+    rules = {f.rule for f in scan_document(data, on=ON, references=refs, ocr="auto").findings}
+    assert "not-entitled" in rules
+    assert scan_document(data, on=ON, references=refs, ocr="never").findings == ()
+
+
+def test_an_image_with_the_mark_naming_an_entitled_qualification_passes(refs) -> None:
+    result = scan_document(encode(_mark_and_text(EXAMPLE_ENTITLED_ID), "JPEG", quality=85), on=ON,
+                           references=refs, ocr="auto")
+    assert len(result.marks) == 1 and result.findings == ()
+
+
+def test_a_picture_without_the_mark_is_read_only_when_asked(refs) -> None:
+    data = encode(_with_text(_blank(), f"Our HTQ: QN {EXAMPLE_WITHDRAWN_ID}", x=40, y=300, digits_px=16), "PNG")
+    assert scan_document(data, on=ON, references=refs, ocr="auto").findings == ()
+    assert {f.rule for f in scan_document(data, on=ON, references=refs, ocr="always").findings} == {"not-entitled"}
+
+
+def test_a_scanned_pdf_page_with_the_mark_is_read_instead_of_its_missing_text_layer(refs) -> None:
+    page = Image.fromarray(_mark_and_text(EXAMPLE_ENTITLED_ID, digits_px=18))
+    buffer = io.BytesIO()
+    page.save(buffer, "PDF", resolution=150.0)  # a scan: pixels only, no text layer
+    text_rules = {"no-qualification", "not-entitled"}
+    never = scan_document(buffer.getvalue(), on=ON, references=refs, ocr="never")
+    assert len(never.marks) == 1 and {f.rule for f in never.findings} & text_rules == {"no-qualification"}
+    auto = scan_document(buffer.getvalue(), on=ON, references=refs, ocr="auto")
+    assert len(auto.marks) == 1 and {f.rule for f in auto.findings} & text_rules == set()
+
+
+def test_unknown_modes_and_a_missing_engine_are_usage_errors(monkeypatch) -> None:
+    with pytest.raises(UsageError, match="ocr must be one of always, auto, never"):
+        check_ocr_mode("sometimes")
+    monkeypatch.setattr(ocr_module, "ocr_available", lambda: False)
+    with pytest.raises(UsageError, match=r"htq-mark\[ocr\]"):
+        check_ocr_mode("always")
+    check_ocr_mode("auto")
+
+
+def test_without_the_engine_auto_says_the_text_was_not_read(monkeypatch, refs) -> None:
+    monkeypatch.setattr(ocr_module, "ocr_available", lambda: False)
+    result = scan_document(encode(_mark_and_text(EXAMPLE_WITHDRAWN_ID), "PNG"), on=ON, references=refs)
+    assert result.findings == () and any("OCR engine is not installed" in note for note in result.notes)
+
+
+def test_a_picture_the_engine_refuses_loses_only_its_text(refs) -> None:
+    sliver = np.full((3000, 20, 3), 200, np.uint8)  # the engine cannot resize so thin a picture
+    result = scan_document(encode(sliver, "PNG"), on=ON, references=refs, ocr="always")
+    assert result.status == "ok" and result.findings == ()
+    assert any("could not be read" in note for note in result.notes)
