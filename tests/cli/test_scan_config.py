@@ -75,7 +75,7 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
         'select = ["too-small"]\nignore = "rotated, cropped"\nseverity = { too-small = "warning" }\n'
         'exclude = ["old/"]\nextend-exclude = ["*.tmp"]\nbaseline = "base.json"\nquiet = true\n'
         'verbose = false\nprogress = false\nfollow-symlinks = true\nexecutor = "dask"\n'
-        'scheduler = "tcp://127.0.0.1:8786"\n')
+        'scheduler = "tcp://127.0.0.1:8786"\nocr = "never"\n')
     values = load_config(tmp_path / "htq-mark.toml").values
     assert values["register_path"] == str(tmp_path / "reg.csv")
     assert values["on"].date().isoformat() == "2026-11-23"
@@ -84,6 +84,7 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     assert values["exclude_instead"] == ("old/",) and values["exclude"] == ("*.tmp",)
     assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True
     assert values["executor_name"] == "dask" and values["scheduler"] == "tcp://127.0.0.1:8786"
+    assert values["ocr"] == "never"
     assert len(values) == len(SCAN_SETTINGS)
 
 
