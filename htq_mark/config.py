@@ -23,6 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ._io import read_limited
 from .errors import ConfigError
 from .scanner.limits import Limits
 from .scanner.results import NOTE_CODES, RULES
@@ -202,10 +203,18 @@ class Config:
         return self.values.get(parameter, default)
 
 
+#: Larger than any real config file; a bigger one is a wrong path.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        data = read_limited(path, limit=MAX_CONFIG_BYTES, what="config", refuse=ConfigError)
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: is not UTF-8 text ({exc.reason}); save it as UTF-8.") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: is nested too deeply to read; fix the file.") from None
     except OSError as exc:
         raise ConfigError(f"{path}: the config file cannot be read ({exc.strerror}); check the path.") from None
     except tomllib.TOMLDecodeError as exc:

@@ -97,6 +97,19 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
         return str(checked.convert(value, param, ctx))  # type: ignore[arg-type]
 
 
+def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
+    """Refuse to write a report over a file being scanned (even with --force)."""
+    if not os.path.exists(target):
+        return
+    for given in paths:
+        try:
+            same = os.path.isfile(given) and os.path.samefile(given, target)
+        except OSError:
+            same = False
+        if same:
+            raise click.UsageError(f"{visible(target)} is one of the files to scan; write the report elsewhere.")
+
+
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=False, metavar="PATH|URL...", type=_PathOrUrl())
 @click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif", "junit"]),
@@ -229,6 +242,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             raise UsageError(f"{output}: -o and --write-baseline name the same file; give two files.")
         for target in (output, write_baseline):
             if target is not None:
+                _refuse_an_input(target, paths)
                 check_writable(target, force=force)
         rules = RuleSelection(select=frozenset(options["select"]) if options["select"] else None,
                               ignore=frozenset(options["ignore"]), severity=options["severities"])

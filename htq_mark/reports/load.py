@@ -11,10 +11,14 @@ import json
 import os
 from typing import IO
 
+from .._io import read_limited
 from ..errors import ReportFileError
 from ..scanner.results import ScanReport
 
-__all__ = ["load_report"]
+__all__ = ["MAX_REPORT_BYTES", "load_report"]
+
+#: The largest JSON report read back (a report of some hundreds of thousands of documents).
+MAX_REPORT_BYTES = 1024 * 1024 * 1024
 
 
 def _read(source: str | os.PathLike[str] | bytes | IO[bytes]) -> tuple[str, bytes]:
@@ -24,8 +28,7 @@ def _read(source: str | os.PathLike[str] | bytes | IO[bytes]) -> tuple[str, byte
         return str(getattr(source, "name", "<stream>")), source.read()
     name = os.fspath(source)
     try:
-        with open(name, "rb") as handle:
-            return str(name), handle.read()
+        return str(name), read_limited(name, limit=MAX_REPORT_BYTES, what="JSON report", refuse=ReportFileError)
     except OSError as exc:
         raise ReportFileError(f"{name}: the report cannot be read ({exc.strerror}); check the path.") from None
 
@@ -42,7 +45,13 @@ def load_report(source: str | os.PathLike[str] | bytes | IO[bytes]) -> ScanRepor
     except (UnicodeDecodeError, ValueError) as exc:
         raise ReportFileError(f"{name}: is not JSON ({exc}); give a report written by "
                               "htq-mark scan --format json.") from None
+    except RecursionError:
+        raise ReportFileError(f"{name}: the JSON is nested too deeply to be a report; give a report written by "
+                              "htq-mark scan --format json.") from None
     try:
         return ScanReport.from_dict(parsed)
     except ReportFileError as exc:
         raise ReportFileError(f"{name}: {exc.message}") from None
+    except RecursionError:
+        raise ReportFileError(f"{name}: the report is nested too deeply; give a report written by "
+                              "htq-mark scan --format json.") from None

@@ -10,16 +10,24 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 
 from .results import DocumentResult, Finding, ScanReport
 
 __all__ = ["apply_baseline", "fingerprint", "fingerprints", "unsuppressed"]
 
 
+def _same_path(path: str) -> str:
+    """``path`` as it is however it was typed (``./docs//a.pdf`` is ``docs/a.pdf``); URLs and names kept."""
+    if "://" in path or path.startswith("<") or path == "-":
+        return path
+    return os.path.normpath(path)
+
+
 def fingerprint(path: str, finding: Finding) -> str:
     """A stable hash of the file, rule, page and box rounded to whole page units."""
     box = "-" if finding.bbox is None else ",".join(str(round(float(v))) for v in finding.bbox)
-    key = "\0".join((path, finding.rule, str(finding.page), box))
+    key = "\0".join((_same_path(path), finding.rule, str(finding.page), box))
     return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
 
 

@@ -8,6 +8,8 @@ hostile file costs little. Beyond a limit a document is reported as
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -60,15 +62,16 @@ class Limits:
     def __post_init__(self) -> None:
         for item in fields(self):
             value = getattr(self, item.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise UsageError(f"limit {item.name} must be a positive number; got {value!r}")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+                raise UsageError(f"limit {item.name} must be a positive, finite number; got {value!r}")
 
     def replace(self, **changes: Any) -> Limits:
         """A copy with some limits changed (``None`` values are ignored)."""
         current = {item.name: getattr(self, item.name) for item in fields(self)}
         unknown = set(changes) - set(current)
         if unknown:
-            raise UsageError(f"unknown limit(s): {', '.join(sorted(unknown))}")
+            raise UsageError(f"unknown limit(s): {', '.join(sorted(unknown))}; the limits are "
+                             f"{', '.join(sorted(current))}")
         current.update({k: v for k, v in changes.items() if v is not None})
         return Limits(**current)
 

@@ -8,6 +8,8 @@ The JSON form is the schema ``htq-mark.scan-report/1`` (published as
 
 from __future__ import annotations
 
+import math
+
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -93,7 +95,7 @@ def _loaded(kind: str, build: Callable[[], _T]) -> _T:
     """``build()``, with a missing key or a value of the wrong type reported as a :class:`ReportFileError`."""
     try:
         return build()
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
         raise ReportFileError(f"a {kind} in the report is incomplete or malformed ({type(exc).__name__}: {exc}); "
                               "give a JSON report written by htq-mark scan --format json.") from None
 
@@ -102,6 +104,8 @@ def _box(value: Any) -> BBox | None:
     if value is None:
         return None
     x0, y0, x1, y1 = (float(v) for v in value)
+    if not all(math.isfinite(v) for v in (x0, y0, x1, y1)):
+        raise ValueError(f"a box has a value that is not a finite number: {value!r}")
     return (x0, y0, x1, y1)
 
 

@@ -175,3 +175,20 @@ def test_ocr_reads_text_in_pictures_unless_told_not_to(docs, tmp_path):
 def test_an_unknown_ocr_mode_is_a_usage_error(docs):
     result = run(docs / "post.png", "--ocr", "sometimes")
     assert result.exit_code == 2 and "always" in result.output
+
+
+def test_the_report_never_replaces_a_file_being_scanned(tmp_path):
+    document = tmp_path / "b.pdf"
+    document.write_bytes(b"%PDF-1.4 not really")
+    before = document.read_bytes()
+    result = CliRunner().invoke(cli, ["scan", str(document), "--format", "json", "-o", str(document), "--force"])
+    assert result.exit_code == 2 and "is one of the files to scan" in result.output
+    assert document.read_bytes() == before
+
+
+@pytest.mark.parametrize("value", ["inf", "nan"])
+def test_a_timeout_that_is_not_finite_is_a_usage_error(tmp_path, value):
+    document = tmp_path / "a.png"
+    document.write_bytes(b"not a png")
+    result = CliRunner().invoke(cli, ["scan", str(document), "--timeout", value])
+    assert result.exit_code == 2 and "finite" in result.output and "Traceback" not in result.output

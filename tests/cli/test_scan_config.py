@@ -74,17 +74,16 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
         'kit = "kit"\ntimeout = 30\nmax-pages = 10\nmax-pixels = 1000000\nlimits = { max_frames = 5 }\n'
         'select = ["too-small"]\nignore = "rotated, cropped"\nseverity = { too-small = "warning" }\n'
         'exclude = ["old/"]\nextend-exclude = ["*.tmp"]\nbaseline = "base.json"\nquiet = true\n'
-        'verbose = false\nprogress = false\nfollow-symlinks = true\nexecutor = "dask"\n'
-        'scheduler = "tcp://127.0.0.1:8786"\nocr = "never"\n')
+        'verbose = false\nprogress = false\nfollow-symlinks = true\nocr = "never"\nexecutor = "dask"\n'
+        'scheduler = "tcp://127.0.0.1:8786"\n')
     values = load_config(tmp_path / "htq-mark.toml").values
     assert values["register_path"] == str(tmp_path / "reg.csv")
     assert values["on"].date().isoformat() == "2026-11-23"
     assert values["ignore"] == ("rotated", "cropped")
     assert values["limit_settings"] == {"max_frames": 5}
     assert values["exclude_instead"] == ("old/",) and values["exclude"] == ("*.tmp",)
-    assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True
+    assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True and values["ocr"] == "never"
     assert values["executor_name"] == "dask" and values["scheduler"] == "tcp://127.0.0.1:8786"
-    assert values["ocr"] == "never"
     assert len(values) == len(SCAN_SETTINGS)
 
 
@@ -226,3 +225,10 @@ def test_output_and_baseline_may_not_be_the_same_file(marked: Path, tmp_path: Pa
     result = run(marked, "-o", tmp_path / "r.json", "--write-baseline", tmp_path / "r.json", cwd=tmp_path)
     assert result.exit_code == 2 and "name the same file" in result.stderr
     assert not (tmp_path / "r.json").exists()
+
+
+def test_a_fifo_as_config_file_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "htq-mark.toml"
+    os.mkfifo(fifo)  # no writer: an ordinary open would wait for ever
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_config(fifo)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,27 @@ def test_anything_else_is_refused_naming_the_file(tmp_path: Path, content: bytes
 def test_a_missing_file_is_refused_naming_it(tmp_path: Path) -> None:
     with pytest.raises(ReportFileError, match="cannot be read"):
         reports.load_report(tmp_path / "missing.json")
+
+
+@pytest.mark.parametrize(("content", "words"), [
+    (b'{"documents":' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
+    (None, "not a finite number"),
+], ids=["deep", "infinite-box"])
+def test_hostile_reports_are_refused_by_name(tmp_path: Path, content: bytes | None, words: str) -> None:
+    if content is None:
+        data = json.loads(reports.render_bytes(factory.full_report(), "json"))
+        marked = next(d for d in data["documents"] if d["findings"])
+        marked["findings"][0]["bbox"][0] = "1e999"
+        content = json.dumps(data).replace('"1e999"', "1e999").encode()
+    path = tmp_path / "hostile.json"
+    path.write_bytes(content)
+    with pytest.raises(ReportFileError, match=words) as caught:
+        reports.load_report(path)
+    assert str(path) in str(caught.value)
+
+
+def test_a_fifo_as_report_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.json"
+    os.mkfifo(fifo)  # no writer: an ordinary open would wait for ever
+    with pytest.raises(ReportFileError, match="not a regular file"):
+        reports.load_report(fifo)

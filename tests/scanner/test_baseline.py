@@ -54,3 +54,10 @@ def test_every_format_lists_the_suppressed_findings() -> None:
     assert "<failure" not in junit and junit.count("suppressed by the baseline:") == count
     page = reports.render_bytes(baselined, "html").decode()
     assert f"{count} suppressed by the baseline" in page
+
+
+def test_a_path_typed_another_way_has_the_same_fingerprint() -> None:
+    finding = factory.pdf_document().findings[0]
+    assert fingerprint("./docs//a.pdf", finding) == fingerprint("docs/a.pdf", finding)
+    assert fingerprint("docs/b.pdf", finding) != fingerprint("docs/a.pdf", finding)
+    assert fingerprint("https://x.example/a/../b", finding) != fingerprint("https://x.example/b", finding)

@@ -19,3 +19,14 @@ def test_limits_must_be_positive_numbers(field, value):
 def test_unknown_limit_is_refused():
     with pytest.raises(UsageError, match="unknown limit"):
         DEFAULT_LIMITS.replace(max_everything=1)
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+def test_limits_must_be_finite(value):
+    with pytest.raises(UsageError, match="positive, finite number"):
+        DEFAULT_LIMITS.replace(max_seconds=value)
+
+
+def test_an_unknown_limit_names_the_known_ones():
+    with pytest.raises(UsageError, match="unknown limit.*foo; the limits are .*max_frames"):
+        DEFAULT_LIMITS.replace(foo=1)

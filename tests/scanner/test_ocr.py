@@ -133,11 +133,12 @@ def test_unknown_modes_and_a_missing_engine_are_usage_errors(monkeypatch) -> Non
 def test_without_the_engine_auto_says_the_text_was_not_read(monkeypatch, refs) -> None:
     monkeypatch.setattr(ocr_module, "ocr_available", lambda: False)
     result = scan_document(encode(_mark_and_text(EXAMPLE_WITHDRAWN_ID), "PNG"), on=ON, references=refs)
-    assert result.findings == () and any("OCR engine is not installed" in note.message for note in result.notes)
+    assert result.findings == () and [note.code for note in result.notes] == ["ocr-unavailable"]
+    assert "OCR engine is not installed" in result.notes[0].message
 
 
 def test_a_picture_the_engine_refuses_loses_only_its_text(refs) -> None:
     sliver = np.full((3000, 20, 3), 200, np.uint8)  # the engine cannot resize so thin a picture
     result = scan_document(encode(sliver, "PNG"), on=ON, references=refs, ocr="always")
     assert result.status == "ok" and result.findings == ()
-    assert any("could not be read" in note.message for note in result.notes)
+    assert any(note.code == "ocr-failed" and "could not be read" in note.message for note in result.notes)
