@@ -53,7 +53,12 @@ def client() -> Iterator[Client]:
 
 
 def worker_pids(client: Client) -> dict[str, int]:
-    client.wait_for_workers(2, timeout=60)
+    """The process of each of the two workers, once both are up again after a test killed one."""
+    try:
+        client.wait_for_workers(2, timeout=60)
+    except TimeoutError:  # a killed worker's nanny gave up: start another in its place
+        client.cluster.scale(2)
+        client.wait_for_workers(2, timeout=120)
     return client.run(os.getpid)  # type: ignore[no-any-return]
 
 
