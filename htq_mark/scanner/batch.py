@@ -16,10 +16,8 @@ import collections
 import dataclasses
 import datetime
 import os
-import signal
 import stat
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -27,6 +25,7 @@ from typing import IO, TYPE_CHECKING, Any
 from .._version import __version__
 from ..errors import KitError, UsageError
 from .executors import Executor, as_executor
+from .alarm import Alarm, AlarmRang
 from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .ocr import OcrMode, check_ocr_mode
@@ -197,35 +196,24 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     return report if rules is None else select_rules(report, rules)
 
 
-class _OutOfTime(BaseException):
-    """The alarm rang: a BaseException, so a renderer's broad ``except Exception`` cannot swallow it."""
-
-
-def _alarm(signal_number: int, frame: object) -> None:
-    raise _OutOfTime
-
-
 def _references_within(kit: Kit, seconds: float) -> Any:
     """The detector's references for ``kit``, built within ``seconds``.
 
-    The limit needs SIGALRM, so it applies when scanning from the main thread (as the command
-    line does); the kit's own bound on its expanded size limits the work everywhere.
+    The limit is an :class:`~htq_mark.scanner.alarm.Alarm`, so it applies when scanning from
+    the main thread (as the command line does); the kit's own bound on its expanded size
+    limits the work everywhere.
     """
     from .detect import build_references
 
-    if threading.current_thread() is not threading.main_thread():
-        return build_references(kit)
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    alarm = Alarm(seconds)
     try:
         return build_references(kit)
-    except _OutOfTime:
+    except AlarmRang:
         raise KitError(f"{kit.root}: drawing the kit's artwork for the detector took longer than the {seconds:g} s "
                        "limit; simplify the artwork (fewer shapes and <use> references), or raise "
                        "--limit max_reference_seconds=S.") from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        alarm.cancel()
 
 
 def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_register: Register,
