@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from ..scanner.results import NOTE_CODES
+from .._catalogue import FAIL_ON_CHOICES
+from ..reports import FORMATS
+from ..scanner.limits import DEFAULT_LIMITS
 from ._config import with_config
 from ._errors import fail, library_errors
 from ._exit import ExitCode
@@ -112,7 +114,7 @@ def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
 
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=False, metavar="PATH|URL...", type=_PathOrUrl())
-@click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif", "junit"]),
+@click.option("--format", "report_format", type=click.Choice(FORMATS),
               default=None, help="Report format  [default: from -o's suffix, else text].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write the report to FILE instead of standard output (- is standard output; "
@@ -121,7 +123,7 @@ def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
               help="Register of approved HTQs (CSV or JSON); default $HTQ_MARK_REGISTER or the embedded example.")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Date to check entitlement on (default: today).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never", *NOTE_CODES]), multiple=True,
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), multiple=True,
               default=("error",), show_default=True,
               help="Exit 1 when a finding of this severity (or worse) is reported; warning also counts "
                    "warning notes. A note code (e.g. structure-unreadable) fails on that note. Repeatable.")
@@ -131,11 +133,11 @@ def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
 @click.option("--kit", "kit_path", type=click.Path(file_okay=False, path_type=str), default=None, metavar="DIR",
               help="Kit folder to judge against (default: $HTQ_MARK_KIT or the bundled kit).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
-              help="Seconds allowed per document before it is stopped  [default: 120].")
+              help=f"Seconds allowed per document before it is stopped  [default: {DEFAULT_LIMITS.max_seconds:g}].")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Most pages a PDF may have  [default: 2000].")
+              help=f"Most pages a PDF may have  [default: {DEFAULT_LIMITS.max_pages}].")
 @click.option("--max-pixels", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Most pixels of one image (or frame)  [default: 80000000].")
+              help=f"Most pixels of one image (or frame)  [default: {DEFAULT_LIMITS.max_pixels_per_page}].")
 @click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE", callback=_parse_limits,
               help="Set any other per-document limit, e.g. --limit max_frames=500 (repeatable); "
                    "the names are those of htq_mark.scanner.Limits.")
@@ -216,7 +218,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     from ..errors import UsageError
     from ..kit import load_kit
     from ..register import configured_register
-    from ..scanner import DEFAULT_LIMITS, scan
+    from ..scanner import scan
     from ..scanner.baseline import apply_baseline, unsuppressed
     from ..scanner.inputs import DEFAULT_EXCLUDE
     from ..scanner.selection import RuleSelection

@@ -24,6 +24,7 @@ from .units import Length, mm_to_points, mm_to_px, parse_length, px_to_mm, round
 
 __all__ = [
     "COLOUR_SPACES",
+    "DEFAULT_DPI",
     "FORMATS",
     "MEDIA_TYPES",
     "PRINT_FORMATS",
@@ -69,6 +70,7 @@ def check_suffix(path: str | os.PathLike[str], format: str) -> None:
                          f"name the file {Path(path).stem}{SUFFIXES.get(wanted, ('.' + wanted,))[0]} "
                          "or choose that format.")
 MIN_DPI, MAX_DPI = 10, 2400
+DEFAULT_DPI = 300  # converts between mm and px when nothing else is said
 MAX_CANVAS_PX = 16000  # WebP's limit is 16383 px a side; keep every raster format under it
 MAX_CANVAS_MM = 5000.0  # PDF pages stop at 200 inches (5080 mm)
 
@@ -240,7 +242,7 @@ def _layout(kit: Kit, length: Length, format: str, dpi: float,
     return millimetre_layout(width_mm, aspect_ratio=aspect, clear_space_ratio=ratio, dpi=dpi), "mm"
 
 
-def plan_asset(kit: Kit, *, variant: str, format: str, width: str | Length, dpi: float = 300,
+def plan_asset(kit: Kit, *, variant: str, format: str, width: str | Length, dpi: float = DEFAULT_DPI,
                clear_space: bool = True, colour_space: str = "rgb") -> AssetPlan:
     """Check a request against the kit's rules and work out its layout; raises UsageError."""
     name = _format_name(format)
@@ -342,7 +344,7 @@ class AssetBuilder:
 
 
 def generate(variant: str = "colour", format: str = "png", width: str | Length = "300px", *,
-             dpi: float = 300, clear_space: bool = True, qualification: str | None = None,
+             dpi: float = DEFAULT_DPI, clear_space: bool = True, qualification: str | None = None,
              date: dt.date | None = None, register: RegisterSource = None, colour_space: str = "rgb",
              kit: Kit | str | os.PathLike[str] | None = None) -> GeneratedAsset:
     """Generate the mark as one file.

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from .._catalogue import ErrorCode
 from .._version import __version__
 from ..errors import KitError, UsageError
 from .executors import Executor, as_executor
@@ -121,7 +122,8 @@ def _inputs(sources: Iterable[Source], exclude: Sequence[str], *, follow_symlink
             data = source.read()
         except OSError as exc:
             documents.append(InputDocument(path=shown, location=None,
-                                           error=DocumentError("unreadable", f"{shown}: cannot be read ({exc}).")))
+                                           error=DocumentError(ErrorCode.UNREADABLE,
+                                                               f"{shown}: cannot be read ({exc}).")))
             continue
         if not isinstance(data, (bytes, bytearray)):
             raise UsageError(f"{shown}: the file object gave text, not bytes; open it in binary mode ('rb').")

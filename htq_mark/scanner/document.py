@@ -386,7 +386,7 @@ def _error_result(name: str, sha256: str | None, kind: str, error: InputError | 
     if isinstance(error, DocumentError):
         problem = error
     else:
-        problem = DocumentError(code=error.code, message=str(error))  # type: ignore[arg-type]
+        problem = DocumentError(code=error.code, message=str(error))
     return DocumentResult(path=name, sha256=sha256, type=kind, status="error",  # type: ignore[arg-type]
                           error=problem, notes=tuple(notes), elapsed_s=time.perf_counter() - started)
 

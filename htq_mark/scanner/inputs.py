@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._catalogue import ErrorCode
 from ..errors import InputError
 from .limits import DEFAULT_LIMITS
 from .results import DocumentError, Note
@@ -71,7 +72,7 @@ class Excluded:
 
 
 def _error(path: str, message: str) -> InputDocument:
-    return InputDocument(path=path, location=None, error=DocumentError("unreadable", f"{path}: {message}"))
+    return InputDocument(path=path, location=None, error=DocumentError(ErrorCode.UNREADABLE, f"{path}: {message}"))
 
 
 def _noted(path: str, code: str, message: str) -> InputDocument:
@@ -187,7 +188,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str]
                                  for url in list_url(shown, DOCUMENT_SUFFIXES))
             except InputError as exc:
                 documents.append(InputDocument(path=shown, location=None,
-                                               error=DocumentError("unreadable", str(exc))))
+                                               error=DocumentError(ErrorCode.UNREADABLE, str(exc))))
             continue
         location = Path(shown)
         try:
@@ -206,7 +207,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str]
                     documents.append(document)
             except _TooManyEntries:
                 documents.append(InputDocument(path=shown, location=None, error=DocumentError(
-                    "too-large", f"{shown}: the folder holds more than {max_entries:,} files and folders "
+                    ErrorCode.TOO_LARGE, f"{shown}: the folder holds more than {max_entries:,} files and folders "
                                  "(counting those reached through symbolic links); the rest were not scanned. "
                                  "Scan its subfolders one by one, or raise --limit max_folder_entries=N.")))
         else:

@@ -146,7 +146,7 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
                 add(url, 0)
         except InputError as exc:
             results.append(DocumentResult(path=sitemap, sha256=None, type="web", status="error",
-                                          error=DocumentError(exc.code, str(exc))))  # type: ignore[arg-type]
+                                          error=DocumentError(exc.code, str(exc))))
     hosts = {(urlsplit(url).hostname or "").lower() for url, _ in queue}
     while queue and len(results) < options.max_pages:
         url, depth = queue.popleft()

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError, UnreadableFileError
 from ..scanner.document import _as_date, _Collected, _thumbnail, scan_document
 from ..scanner.limits import DEFAULT_LIMITS, Limits
+from ..scanner.marks import AGREE_STRETCH
 from ..scanner.pdf.geometry import area, bounds
 from ..scanner.results import DocumentError, DocumentResult, Mark, Note, PageInfo
 from ..scanner.sniff import sniff
@@ -43,8 +44,6 @@ _ACCEPT = "text/html,application/xhtml+xml,application/pdf,image/*;q=0.8,*/*;q=0
 # element's picture (not a mark baked into a larger one) when it covers this share of the visible box.
 _INSIDE = 0.85
 _IS_THE_PICTURE = 0.3
-# DOM measurements replace pixel ones only when they agree this closely.
-_AGREE_STRETCH = 0.03
 # Pictures the screenshot cannot judge (clipped, off-screen or too small to find) are fetched and
 # searched themselves, this many per viewport at most; a file "is" the mark when the mark spans this
 # share of its width.
@@ -164,7 +163,7 @@ class WebScanner:
         except InputError as exc:
             return PageScan(DocumentResult(
                 path=shown, sha256=sha256, type="web", status="error",
-                error=DocumentError(code=exc.code, message=str(exc)),  # type: ignore[arg-type]
+                error=DocumentError(code=exc.code, message=str(exc)),
                 notes=tuple(out.notes), elapsed_s=time.perf_counter() - started, url=final))
         result = DocumentResult(path=shown, sha256=sha256, type="web", status="ok", pages=tuple(out.pages),
                                 marks=tuple(out.marks), findings=tuple(out.findings), images=tuple(out.images),
@@ -191,7 +190,7 @@ class WebScanner:
             element = element_for(box, rendering.facts.elements)
             aspect = float(detection.aspect_ratio_error)
             stretch = _dom_stretch(element) if element is not None else None
-            if stretch is not None and abs(stretch - aspect) <= _AGREE_STRETCH:
+            if stretch is not None and abs(stretch - aspect) <= AGREE_STRETCH:
                 aspect = stretch
             mark = Mark(id=out.next_mark_id(), page=number, bbox=box, variant=detection.variant,
                         confidence=float(detection.confidence), width_mm=None, width_px=float(detection.width_px),

@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from ..._catalogue import ErrorCode
 from ..._version import __version__
 from ...errors import HtqMarkError
 from ..inputs import InputDocument
@@ -42,7 +43,7 @@ _MAX_RETRIES = 3  # times a document is tried again alone when a task was lost w
 
 def _lost(item: InputDocument, message: str) -> DocumentResult:
     return DocumentResult(path=item.path, sha256=None, type="unknown", status="error",
-                          error=DocumentError("worker-lost", f"{item.path}: {message}"))
+                          error=DocumentError(ErrorCode.WORKER_LOST, f"{item.path}: {message}"))
 
 
 _KILLED_MESSAGE = ("the cluster's workers stopped unexpectedly every time they scanned this document (it may need "
