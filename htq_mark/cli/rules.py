@@ -20,7 +20,7 @@ __all__ = ["COMMANDS", "rules_command"]
 def rules_command(rule: str | None, kit_path: str | None, output_format: str) -> None:
     """List the rules scans report, or explain RULE: what it checks, the kit's numbers, pictures, the fix."""
     from .._catalogue import RULES
-    from ..kit import load_kit
+    from .._resolve import resolve_kit
     from ..reports.rule_help import rule_help
 
     with library_errors():
@@ -33,7 +33,7 @@ def rules_command(rule: str | None, kit_path: str | None, output_format: str) ->
             say(*(f"{r.id:<{width}}  {r.severity:<7}  {r.meaning}" for r in RULES.values()),
                 "", "htq-mark rules RULE explains one.")
             return
-        explained = rule_help(rule, load_kit(kit_path))
+        explained = rule_help(rule, resolve_kit(kit_path))
     if output_format == "json":
         click.echo(json.dumps(explained.to_dict(), indent=2, ensure_ascii=False))
         return

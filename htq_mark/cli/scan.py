@@ -216,8 +216,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     from .._io import check_writable, write_atomic, write_or_fall_back
     from ..config import load_config
     from ..errors import UsageError
-    from ..kit import load_kit
-    from ..register import configured_register
+    from .._resolve import resolve_kit, resolve_register
     from ..scanner import scan
     from ..scanner.baseline import apply_baseline, unsuppressed
     from ..scanner.inputs import DEFAULT_EXCLUDE
@@ -249,8 +248,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         rules = RuleSelection(select=frozenset(options["select"]) if options["select"] else None,
                               ignore=frozenset(options["ignore"]), severity=options["severities"])
         baseline = reports.load_report(options["baseline"]) if options["baseline"] else None
-        kit = load_kit(options["kit_path"])
-        register = configured_register(options["register_path"])
+        kit = resolve_kit(options["kit_path"])
+        register = resolve_register(options["register_path"])
         limits = DEFAULT_LIMITS.replace(**options["limit_settings"]).replace(
             max_seconds=options["timeout"], max_pages=options["max_pages"], max_pixels_per_page=options["max_pixels"])
         exclude = (*options.get("exclude_instead", DEFAULT_EXCLUDE), *options["exclude"])

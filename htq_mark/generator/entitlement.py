@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-from typing import TYPE_CHECKING, Union
 
+from .._resolve import RegisterSource, resolve_register
 from ..errors import NotEntitledError, UsageError
 
-if TYPE_CHECKING:
-    from ..register import Register
-
 __all__ = ["RegisterSource", "checked_qualification", "entitled_qualification"]
-
-RegisterSource = Union["Register", str, "os.PathLike[str]", None]
 
 
 def entitled_qualification(qualification: str, on: dt.date, register: RegisterSource = None) -> str:
@@ -22,9 +16,7 @@ def entitled_qualification(qualification: str, on: dt.date, register: RegisterSo
     ``register`` is a loaded register, a register file, or None for the configured
     one (``$HTQ_MARK_REGISTER``, else the built-in example).
     """
-    from ..register import Register, configured_register
-
-    chosen = register if isinstance(register, Register) else configured_register(register)
+    chosen = resolve_register(register)
     decision = chosen.check(qualification, on)
     if not decision.entitled or decision.normalised_id is None:
         raise NotEntitledError(f"refused: {decision.describe().rstrip('.')}. Only a qualification entitled "

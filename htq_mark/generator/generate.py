@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import IO, Any, Literal, overload
 
 from .._io import write_atomic
+from .._resolve import KitSource, resolve_kit
 from ..errors import BelowMinimumSizeError, UsageError
 from ..kit import Kit, load_kit
 from .background import background_for
@@ -183,11 +184,6 @@ class AssetPlan:
     colour_space: str
 
 
-def resolve_kit(kit: Kit | str | os.PathLike[str] | None) -> Kit:
-    """A loaded kit, a kit folder, or None for the default kit."""
-    return kit if isinstance(kit, Kit) else load_kit(kit)
-
-
 def _format_name(format: str) -> str:
     name = _ALIASES.get(str(format).lower(), str(format).lower())
     if name not in FORMATS:
@@ -346,7 +342,7 @@ class AssetBuilder:
 def generate(variant: str = "colour", format: str = "png", width: str | Length = "300px", *,
              dpi: float = DEFAULT_DPI, clear_space: bool = True, qualification: str | None = None,
              date: dt.date | None = None, register: RegisterSource = None, colour_space: str = "rgb",
-             kit: Kit | str | os.PathLike[str] | None = None) -> GeneratedAsset:
+             kit: KitSource = None) -> GeneratedAsset:
     """Generate the mark as one file.
 
     ``width`` is the artwork's own width (``"300px"`` or ``"40mm"``), without the

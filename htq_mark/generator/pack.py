@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from .._io import check_writable, folder_mode, path_inside, write_atomic
+from .._resolve import KitSource, resolve_kit
 from .._version import __version__
 from ..errors import HtqMarkError, OutputExistsError, UsageError
 from ..kit import Kit, Preset
@@ -40,7 +41,6 @@ from .generate import (
     GeneratedAsset,
     asset_metadata,
     plan_asset,
-    resolve_kit,
 )
 from .metadata import source_date
 
@@ -140,7 +140,7 @@ def _select(available: Mapping[str, Any], chosen: Iterable[str] | None, what: st
     return names
 
 
-def build_pack(*, kit: Kit | str | os.PathLike[str] | None = None, qualification: str | None = None,
+def build_pack(*, kit: KitSource = None, qualification: str | None = None,
                date: dt.date | None = None, register: RegisterSource = None, colour_space: str = "rgb",
                variants: Iterable[str] | None = None,
                presets: Iterable[str] | None = None) -> tuple[tuple[PackedFile, ...], dict[str, Any], bytes]:
@@ -257,7 +257,7 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
 _OTHER_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".gz", ".bz2", ".tbz2", ".xz", ".txz", ".zst", ".7z", ".rar", ".jar")
 
 
-def pack(output: str | os.PathLike[str], *, kit: Kit | str | os.PathLike[str] | None = None,
+def pack(output: str | os.PathLike[str], *, kit: KitSource = None,
          qualification: str | None = None, date: dt.date | None = None, register: RegisterSource = None,
          colour_space: str = "rgb", variants: Iterable[str] | None = None,
          presets: Iterable[str] | None = None, force: bool = False) -> PackResult:

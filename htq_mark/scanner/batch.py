@@ -36,6 +36,7 @@ from .selection import RuleSelection, select_rules
 from .streams import is_stream, stage_stream
 
 if TYPE_CHECKING:
+    from .._resolve import KitSource, RegisterSource
     from ..kit import Kit
     from ..register import Register
     from ..web import CrawlOptions, WebOptions
@@ -131,8 +132,8 @@ def _inputs(sources: Iterable[Source], exclude: Sequence[str], *, follow_symlink
     return documents
 
 
-def scan(paths: Iterable[Source], *, register: Register | None = None,
-         on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
+def scan(paths: Iterable[Source], *, register: RegisterSource = None,
+         on: datetime.date | str | None = None, kit: KitSource = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
          thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
          rules: RuleSelection | None = None, follow_symlinks: bool = False,
@@ -140,8 +141,11 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
          crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = (), ocr: OcrMode = "auto") -> ScanReport:
     """Scan files and folders (searched recursively), bytes, binary file objects and web pages; report every misuse.
 
-    ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
-    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. ``thumbnails``
+    ``kit`` is a :class:`~htq_mark.Kit` or a kit folder, ``register`` a
+    :class:`~htq_mark.Register` or a register file; None is the folder
+    ``$HTQ_MARK_KIT`` names, else the bundled kit, and the file
+    ``$HTQ_MARK_REGISTER`` names, else the built-in example register. ``on``
+    defaults to today, ``jobs`` to the number of cores. ``thumbnails``
     keeps small pictures of the pages with marks or findings for the HTML report
     (pass False when only text, JSON or SARIF is wanted). Inside folders,
     entries matching an ``exclude`` glob are passed over; ``rules`` chooses the
@@ -160,15 +164,14 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     pages are fetched, ``crawl`` how far links are followed, ``sitemaps`` lists
     sitemap URLs whose pages are scanned too. Web documents follow the files in the report.
     """
-    from ..kit import load_kit
-    from ..register import default_register
+    from .._resolve import resolve_kit, resolve_register
     from ..web.crawl import is_web_address  # the web package imports the scanner's modules
     from .document import _as_date
 
     check_ocr_mode(ocr)
     engine = as_executor(executor, jobs)
-    chosen_kit = kit if kit is not None else load_kit()
-    chosen_register = register if register is not None else default_register()
+    chosen_kit = resolve_kit(kit)
+    chosen_register = resolve_register(register)
     when = _as_date(on)
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "

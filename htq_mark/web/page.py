@@ -32,6 +32,7 @@ from .rules import check_web_mark
 from .session import WebOptions, WebSession
 
 if TYPE_CHECKING:
+    from .._resolve import KitSource, RegisterSource
     from ..kit import Kit
     from ..register import Register
     from ..scanner.detect import Detection, References
@@ -103,16 +104,15 @@ def _dom_stretch(element: PageElement) -> float | None:
 class WebScanner:
     """Scans web pages with one browser and one polite session; close it (or use ``with``) when done."""
 
-    def __init__(self, *, kit: Kit | None = None, register: Register | None = None,
+    def __init__(self, *, kit: KitSource = None, register: RegisterSource = None,
                  on: datetime.date | str | None = None, limits: Limits = DEFAULT_LIMITS,
                  options: WebOptions | None = None, thumbnails: bool = False,
                  references: References | None = None, browser: Browser | None = None) -> None:
-        from ..kit import load_kit
-        from ..register import default_register
+        from .._resolve import resolve_kit, resolve_register
         from ..scanner.detect import build_references
 
-        self.kit = kit if kit is not None else load_kit()
-        self.register = register if register is not None else default_register()
+        self.kit = resolve_kit(kit)
+        self.register = resolve_register(register)
         self.on = _as_date(on)
         self.limits = limits
         self.options = options if options is not None else WebOptions()
@@ -285,11 +285,15 @@ class WebScanner:
         return self._pictures[src]
 
 
-def scan_url(url: str, *, kit: Kit | None = None, register: Register | None = None,
+def scan_url(url: str, *, kit: KitSource = None, register: RegisterSource = None,
              on: datetime.date | str | None = None, limits: Limits = DEFAULT_LIMITS,
              options: WebOptions | None = None, thumbnails: bool = False,
              references: References | None = None) -> DocumentResult:
     """Scan one web page (rendered in headless Chromium) and return its marks and findings.
+
+    ``kit`` and ``register`` are loaded objects or paths; None is the folder
+    ``$HTQ_MARK_KIT`` names, else the bundled kit, and the file
+    ``$HTQ_MARK_REGISTER`` names, else the built-in example register.
 
     ``options`` chooses how politely and where pages are fetched (see
     :class:`WebOptions`; private addresses are refused by default). A page that
