@@ -16,6 +16,7 @@ the official list: load the official list with :func:`load_register`, or set
 
 from __future__ import annotations
 
+from .._exports import claim_exports
 from .bulk import IdsFromCsv, read_ids_from_csv
 from .entitlement import REASON_CODES, Entitlement, Reason, Severity
 from .example import (
@@ -94,3 +95,6 @@ __all__ = [
     "validate_register_file",
     "write_register",
 ]
+
+# The names htq_mark exports from here report htq_mark as their module.
+claim_exports(__name__, globals())
