@@ -57,10 +57,12 @@ if TYPE_CHECKING:  # explicit re-exports, so type checkers see what __getattr__ 
     from .generator import pack as pack
     from .kit import Artwork as Artwork
     from .kit import BackgroundRules as BackgroundRules
+    from .kit import Colour as Colour
     from .kit import Kit as Kit
     from .kit import Preset as Preset
     from .kit import ScanThresholds as ScanThresholds
     from .kit import Spec as Spec
+    from .kit import SvgGeometry as SvgGeometry
     from .kit import Variant as Variant
     from .kit import load_kit as load_kit
     from .register import Entitlement as Entitlement
@@ -85,6 +87,7 @@ if TYPE_CHECKING:  # explicit re-exports, so type checkers see what __getattr__ 
     from .scanner import ScanReport as ScanReport
     from .scanner import scan as scan
     from .scanner import scan_document as scan_document
+    from .scanner.detect import References as References
     from .web import CrawlOptions as CrawlOptions
     from .web import WebOptions as WebOptions
     from .web import scan_url as scan_url
@@ -101,6 +104,7 @@ __all__ = [
     "BelowMinimumSizeError",
     "BlockedError",
     "BrowserUnavailableError",
+    "Colour",
     "ConfigError",
     "CrawlOptions",
     "DEFAULT_LIMITS",
@@ -131,6 +135,7 @@ __all__ = [
     "Preset",
     "QualificationRecord",
     "Reason",
+    "References",
     "Register",
     "RegisterError",
     "RegisterProblem",
@@ -144,6 +149,7 @@ __all__ = [
     "Severity",
     "Spec",
     "SpecError",
+    "SvgGeometry",
     "UnreadableFileError",
     "UnsafeArtworkError",
     "UnsupportedFormatError",

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ._catalogue import DocumentErrorCode, ErrorCode
 
@@ -78,6 +79,18 @@ class HtqMarkError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from the message and attributes, whatever the subclass's __init__ takes, so errors
+        # cross process boundaries (worker processes, Dask) intact.
+        return _rebuilt, (type(self), self.message, dict(self.__dict__))
+
+
+def _rebuilt(cls: type[HtqMarkError], message: str, state: dict[str, Any]) -> HtqMarkError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
 
 
 class UsageError(HtqMarkError):

@@ -137,7 +137,7 @@ def scan(paths: Iterable[Source], *, register: RegisterSource = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
          thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
          rules: RuleSelection | None = None, follow_symlinks: bool = False,
-         executor: Executor | Any | None = None, web: WebOptions | None = None,
+         executor: Any = None, web: WebOptions | None = None,
          crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = (), ocr: OcrMode = "auto") -> ScanReport:
     """Scan files and folders (searched recursively), bytes, binary file objects and web pages; report every misuse.
 
