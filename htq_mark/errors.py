@@ -135,7 +135,7 @@ class OutputExistsError(HtqMarkError):
     def __init__(self, path: str, what: str = "the file already exists") -> None:
         super().__init__(
             f"{path}: {what}; choose another output path "
-            "or pass --force (force=True) to overwrite it."
+            "or pass force=True to overwrite it."
         )
         self.path = path
 

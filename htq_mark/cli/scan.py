@@ -15,6 +15,7 @@ from ..reports import FORMATS
 from ..scanner.limits import DEFAULT_LIMITS
 from ._config import with_config
 from ._errors import fail, library_errors
+from ._flags import report_with_flags
 from ._exit import ExitCode
 from ._terminal import say, visible
 
@@ -270,6 +271,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             finally:
                 if progress is not None:
                     progress.close()
+        report = report_with_flags(report)  # its messages name settings as flags, as the rest of the CLI does
         if baseline is not None:
             report = apply_baseline(report, baseline)
         data = reports.render_bytes(report, report_format, verbose=bool(options["verbose"]), quiet=quiet)

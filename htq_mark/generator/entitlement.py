@@ -20,8 +20,8 @@ def entitled_qualification(qualification: str, on: dt.date, register: RegisterSo
     decision = chosen.check(qualification, on)
     if not decision.entitled or decision.normalised_id is None:
         raise NotEntitledError(f"refused: {decision.describe().rstrip('.')}. Only a qualification entitled "
-                               "to the mark on that date may carry it; check the number, --date and "
-                               "--register.")
+                               "to the mark on that date may carry it; check the number, date=... and "
+                               "register=....")
     return decision.normalised_id
 
 
@@ -29,8 +29,8 @@ def checked_qualification(qualification: str | None, date: dt.date | None,
                           register: RegisterSource = None) -> str | None:
     """The normalised number to stamp, checked on ``date`` (default today); None without one."""
     if date is not None and qualification is None:
-        raise UsageError("--date is the date a qualification's entitlement is checked on; "
-                         "give --qualification too, or drop --date.")
+        raise UsageError("date=... is the date a qualification's entitlement is checked on; "
+                         "give qualification=... too, or leave out date=....")
     if qualification is None:
         return None
     return entitled_qualification(qualification, date or dt.date.today(), register)

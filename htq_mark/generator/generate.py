@@ -194,8 +194,8 @@ def _format_name(format: str) -> str:
 def _check_dpi(dpi: float) -> float:
     if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not math.isfinite(dpi) \
             or not MIN_DPI <= dpi <= MAX_DPI:
-        raise UsageError(f"--dpi {dpi!r} is out of range; use a number from {MIN_DPI} to {MAX_DPI} "
-                         "(300 is usual for print).")
+        raise UsageError(f"dpi {dpi!r} is out of range; use a number from {MIN_DPI} to {MAX_DPI} "
+                         f"({DEFAULT_DPI} is usual for print).")
     return float(dpi)
 
 
@@ -222,8 +222,8 @@ def _check_minimum(kit: Kit, length: Length, format: str, dpi: float) -> None:
                                         "clear space; ask for a larger width.")
         if format in RASTER_FORMATS and dpi < spec.minimum_ppi:
             raise BelowMinimumSizeError(
-                f"--dpi {dpi:g} is below the print minimum of {spec.minimum_ppi} ppi; a width in mm is "
-                f"for print, so use --dpi {spec.minimum_ppi} or more ({spec.recommended_ppi} is "
+                f"dpi={dpi:g} is below the print minimum of {spec.minimum_ppi} ppi; a width in mm is "
+                f"for print, so use dpi={spec.minimum_ppi} or more ({spec.recommended_ppi} is "
                 "recommended), or give the width in px for screens.")
 
 
@@ -247,8 +247,8 @@ def plan_asset(kit: Kit, *, variant: str, format: str, width: str | Length, dpi:
     if colour_space not in COLOUR_SPACES:
         raise UsageError(f"unknown colour space {colour_space!r}; choose one of {', '.join(COLOUR_SPACES)}.")
     if colour_space == "cmyk" and name not in PRINT_FORMATS:
-        raise UsageError(f"--colour-space cmyk is for pdf and eps only; {name} is always sRGB. "
-                         "Drop --colour-space or choose --format pdf or eps.")
+        raise UsageError(f"colour_space=\"cmyk\" is for pdf and eps only; {name} is always sRGB. "
+                         "Leave out colour_space=... or choose format=\"pdf\" or format=\"eps\".")
     resolution = _check_dpi(dpi)
     length = parse_length(width)
     _check_minimum(kit, length, name, resolution)

@@ -216,7 +216,7 @@ def _references_within(kit: Kit, seconds: float) -> Any:
     except AlarmRang:
         raise KitError(f"{kit.root}: drawing the kit's artwork for the detector took longer than the {seconds:g} s "
                        "limit; simplify the artwork (fewer shapes and <use> references), or raise "
-                       "--limit max_reference_seconds=S.") from None
+                       "limits.max_reference_seconds=S.") from None
     finally:
         alarm.cancel()
 

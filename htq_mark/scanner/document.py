@@ -82,7 +82,7 @@ class _Context:
         """Stop the document (as ``timeout``) once its time limit has passed."""
         if time.perf_counter() > self.deadline:
             raise ScanTimeoutError(self.name, f"scanning took longer than the {self.limits.max_seconds:g} s limit "
-                                              "and was stopped; raise --timeout or split the document.")
+                                              "and was stopped; raise limits.max_seconds or split the document.")
 
 
 def _wants_ocr(mode: OcrMode, has_mark: bool, has_text: bool) -> bool:
@@ -510,6 +510,6 @@ def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Ki
     except AlarmRang:
         return _error_result(shown, sha256, kind, ScanTimeoutError(
             shown, f"scanning took longer than the {limits.max_seconds:g} s limit and was stopped; "
-                   "raise --timeout or split the document."), started, out.notes)
+                   "raise limits.max_seconds or split the document."), started, out.notes)
     finally:
         alarm.cancel()

@@ -132,7 +132,7 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
         if linked and not walk.follow_symlinks and walk.outside(child):
             yield _noted(child_shown, "symlink-outside", f"is a symbolic link to {os.path.realpath(child)}, outside "
                                                          "the folders given; it was not followed (pass "
-                                                         "--follow-symlinks to follow it).")
+                                                         "follow_symlinks=True to follow it).")
             continue
         try:
             info = child.stat()  # follows symbolic links
@@ -209,7 +209,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str]
                 documents.append(InputDocument(path=shown, location=None, error=DocumentError(
                     ErrorCode.TOO_LARGE, f"{shown}: the folder holds more than {max_entries:,} files and folders "
                                  "(counting those reached through symbolic links); the rest were not scanned. "
-                                 "Scan its subfolders one by one, or raise --limit max_folder_entries=N.")))
+                                 "Scan its subfolders one by one, or raise limits.max_folder_entries=N.")))
         else:
             documents.append(InputDocument(path=shown, location=location))
     return documents

@@ -295,7 +295,7 @@ class WorkerPool:
             path = worker.task[1].path
             self._replace(worker, ErrorCode.TIMEOUT,
                           f"{path}: scanning took longer than the {self.limits.max_seconds:g} s limit and was "
-                          "stopped; raise --timeout or split the document.", self.limits.max_seconds)
+                          "stopped; raise limits.max_seconds or split the document.", self.limits.max_seconds)
 
     def _replace(self, worker: _Worker, code: DocumentErrorCode, message: str, elapsed: float) -> None:
         """Record the worker's document as failed, kill it and start a fresh one if work is left."""

@@ -62,7 +62,7 @@ def _loaded(kind: str, build: Callable[[], _T]) -> _T:
         return build()
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
         raise ReportFileError(f"a {kind} in the report is incomplete or malformed ({type(exc).__name__}: {exc}); "
-                              "give a JSON report written by htq-mark scan --format json.") from None
+                              "give a JSON report written by htq-mark (format=\"json\").") from None
 
 
 def _box(value: Any) -> BBox | None:
@@ -371,7 +371,7 @@ class ScanReport:
         if not isinstance(data, Mapping) or data.get("schema") != SCHEMA_ID:
             found = data.get("schema") if isinstance(data, Mapping) else type(data).__name__
             raise ReportFileError(f"this is not an htq-mark JSON report (schema {found!r}, expected {SCHEMA_ID!r}); "
-                                  "give a report written by htq-mark scan --format json.")
+                                  "give a report written by htq-mark (format=\"json\").")
         return _loaded("report", lambda: cls(
             generator_version=str(data["generator"]["version"]), on_date=str(data["on_date"]),
             kit=dict(data["kit"]), register=dict(data["register"]),

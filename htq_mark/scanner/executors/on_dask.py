@@ -47,7 +47,7 @@ def _lost(item: InputDocument, message: str) -> DocumentResult:
 
 
 _KILLED_MESSAGE = ("the cluster's workers stopped unexpectedly every time they scanned this document (it may need "
-                   "more memory than a worker has); scan it alone with --executor local to see why.")
+                   "more memory than a worker has); scan it alone with executor=\"local\" to see why.")
 _SCHEDULER_MESSAGE = ("the connection to the Dask scheduler was lost before this document was scanned; "
                       "scan it again.")
 
