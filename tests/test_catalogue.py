@@ -22,14 +22,14 @@ from htq_mark import _catalogue, errors, reports
 from htq_mark._catalogue import DOCUMENT_ERRORS, FAIL_ON_CHOICES, NOTE_CODES, RULES, ErrorCode, Severity
 from htq_mark.cli import cli
 from htq_mark.reports import rule_help, sarif
-from htq_mark.scanner import results
+from htq_mark.scanner import results, selection
 from htq_mark.scanner.results import ScanReport
 
 PACKAGE = Path(htq_mark.__file__).parent
 
 
-def _schema_enum(*path: str) -> set[str]:
-    node: typing.Any = reports.load_schema()
+def _schema_enum(*path: str, schema: str = "scan-report") -> set[str]:
+    node: typing.Any = reports.load_schema(schema)
     for key in path:
         node = node[int(key)] if key.isdigit() else node[key]
     return set(node["enum"])
@@ -108,6 +108,9 @@ CASES: list[tuple[str, Callable[[], object], object]] = [
      set(NOTE_CODES)),
     ("fail-on: htq-mark scan --fail-on", _fail_on_choice, set(FAIL_ON_CHOICES)),
     ("severities: JSON schema", lambda: _schema_enum("$defs", "severity"), set(Severity)),
+    ("severities: the check result's reasons",
+     lambda: _schema_enum("$defs", "reason", "properties", "severity", schema="check-result"), set(Severity)),
+    ("severities: rule selection", lambda: set(selection.SEVERITY_LEVELS), set(Severity)),
     ("severities: the summary's counts",
      lambda: list(ScanReport(generator_version="0", on_date="2026-01-01", kit={}, register={},
                              documents=()).summary["findings"]),

@@ -382,13 +382,13 @@ def _raised_here(exc: BaseException) -> bool:
     return Path(trace.tb_frame.f_code.co_filename).resolve().is_relative_to(_PACKAGE)
 
 
-def _error_result(name: str, sha256: str | None, kind: str, error: InputError | DocumentError,
+def _error_result(name: str, sha256: str | None, kind: DocumentKind, error: InputError | DocumentError,
                   started: float, notes: Sequence[Note] = ()) -> DocumentResult:
     if isinstance(error, DocumentError):
         problem = error
     else:
         problem = DocumentError(code=error.code, message=str(error))
-    return DocumentResult(path=name, sha256=sha256, type=kind, status="error",  # type: ignore[arg-type]
+    return DocumentResult(path=name, sha256=sha256, type=kind, status="error",
                           error=problem, notes=tuple(notes), elapsed_s=time.perf_counter() - started)
 
 

@@ -177,16 +177,16 @@ def input_sha256(item: InputDocument, limits: Limits) -> str | None:
 
 def failed_result(item: InputDocument, code: DocumentErrorCode, message: str, limits: Limits,
                   elapsed: float) -> DocumentResult:
-    from .sniff import sniff
+    from .sniff import DocumentKind, sniff
 
-    kind = "unknown"
+    kind: DocumentKind = "unknown"
     if item.location is not None and item.location.is_file():
         try:
             with item.location.open("rb") as handle:
                 kind = sniff(handle.read(1024))
         except OSError:
             pass
-    return DocumentResult(path=item.path, sha256=input_sha256(item, limits), type=kind,  # type: ignore[arg-type]
+    return DocumentResult(path=item.path, sha256=input_sha256(item, limits), type=kind,
                           status="error", error=DocumentError(code, message),
                           elapsed_s=elapsed)
 

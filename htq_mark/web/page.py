@@ -23,7 +23,7 @@ from ..scanner.document import _as_date, _Collected, _thumbnail, scan_document
 from ..scanner.limits import DEFAULT_LIMITS, Limits
 from ..scanner.marks import AGREE_STRETCH
 from ..scanner.pdf.geometry import area, bounds
-from ..scanner.results import DocumentError, DocumentResult, Mark, Note, PageInfo
+from ..scanner.results import DocumentError, DocumentResult, Mark, MarkSource, Note, PageInfo
 from ..scanner.sniff import sniff
 from ..scanner.text import read_text_facts
 from .browser import VIEWPORTS, Browser, Rendering
@@ -85,7 +85,7 @@ def element_for(box: Sequence[float], elements: Sequence[PageElement]) -> PageEl
     return min(holding, key=lambda e: area(e.box)) if holding else None
 
 
-def _source(element: PageElement | None) -> str:
+def _source(element: PageElement | None) -> MarkSource:
     if element is not None and (element.kind == "svg" or (element.src or "").lower().split("?")[0].endswith(".svg")):
         return "vector"
     return "raster"
@@ -195,7 +195,7 @@ class WebScanner:
             mark = Mark(id=out.next_mark_id(), page=number, bbox=box, variant=detection.variant,
                         confidence=float(detection.confidence), width_mm=None, width_px=float(detection.width_px),
                         rotation_deg=float(detection.rotation_deg), aspect_ratio_error=aspect,
-                        source=_source(element),  # type: ignore[arg-type]
+                        source=_source(element),
                         selector=element.selector if element else None, src=element.src if element else None)
             out.marks.append(mark)
             page_marks.append(mark)
