@@ -25,7 +25,8 @@ _PARAMETERS = frozenset({"force", "allow_private", "follow_symlinks", "password"
 _LIMIT_FLAGS = {"max_seconds": "--timeout", "max_pages": "--max-pages", "max_pixels_per_page": "--max-pixels"}
 _LIMITS = frozenset(field.name for field in dataclasses.fields(Limits))
 
-_SETTING = re.compile(r"(?<![\w./-])(?:(?P<name>[a-z_]+)="
+# A setting starts a word (after a space, a bracket or the start), so text inside paths and URLs is left.
+_SETTING = re.compile(r"(?<![^\s(])(?:(?P<name>[a-z_]+)="
                       r"(?:(?P<flag>True)|(?P<any>\.\.\.)|\"(?P<value>[\w.-]+)\"|(?P<number>\d+(?:\.\d+)?))"
                       r"|limits\.(?P<limit>[a-z_]+))(?![\w])")
 
@@ -49,11 +50,20 @@ def with_flags(message: str) -> str:
     return _SETTING.sub(_flag, message)
 
 
+def _message(message: str, path: str) -> str:
+    """``message`` with flags, the document's own path (its usual start) left as it is."""
+    prefix = f"{path}: "
+    if message.startswith(prefix):
+        return prefix + with_flags(message.removeprefix(prefix))
+    return with_flags(message)
+
+
 def _document(document: DocumentResult) -> DocumentResult:
     error = document.error
     if error is not None:
-        error = dataclasses.replace(error, message=with_flags(error.message))
-    notes = tuple(dataclasses.replace(note, message=with_flags(note.message)) for note in document.notes)
+        error = dataclasses.replace(error, message=_message(error.message, document.path))
+    notes = tuple(dataclasses.replace(note, message=_message(note.message, document.path))
+                  for note in document.notes)
     return dataclasses.replace(document, error=error, notes=notes)
 
 

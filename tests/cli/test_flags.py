@@ -30,9 +30,20 @@ from tests.reports.factory import page_png
     # Text that only looks like a setting is left alone: paths, unknown names, unknown limits.
     ("reports/format=old.pdf: cannot be read", "reports/format=old.pdf: cannot be read"),
     ("width=300 is fine; limits.nothing is not a limit", "width=300 is fine; limits.nothing is not a limit"),
+    ("https://example.org/?force=True&dpi=72: blocked", "https://example.org/?force=True&dpi=72: blocked"),
 ])
 def test_settings_read_as_flags(library: str, command_line: str) -> None:
     assert with_flags(library) == command_line
+
+
+def test_a_documents_own_path_is_left_as_it_is() -> None:
+    from htq_mark.cli._flags import report_with_flags
+    from tests.reports import factory
+
+    odd = " force=True.pdf"
+    document = factory.error_document("too-large", path=odd, message=f"{odd}: raise limits.max_pages.")
+    [shown] = report_with_flags(factory.report([document])).documents
+    assert shown.error is not None and shown.error.message == f"{odd}: raise --max-pages."
 
 
 def test_an_error_names_the_flag(tmp_path: Path) -> None:
