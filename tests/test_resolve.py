@@ -30,19 +30,16 @@ def _no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HTQ_MARK_REGISTER", raising=False)
 
 
+@pytest.mark.parametrize(("variable", "missing", "error", "words"), [
+    ("HTQ_MARK_REGISTER", "missing.csv", RegisterError, "named by HTQ_MARK_REGISTER"),
+    ("HTQ_MARK_KIT", "no-kit", KitError, "no-kit"),
+])
 @pytest.mark.parametrize("entry_point", ENTRY_POINTS)
-def test_every_entry_point_reads_the_register_named_by_the_environment(
-        entry_point: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HTQ_MARK_REGISTER", str(tmp_path / "missing.csv"))
-    with pytest.raises(RegisterError, match="named by HTQ_MARK_REGISTER"):
-        ENTRY_POINTS[entry_point](tmp_path)
-
-
-@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
-def test_every_entry_point_reads_the_kit_named_by_the_environment(
-        entry_point: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HTQ_MARK_KIT", str(tmp_path / "no-kit"))
-    with pytest.raises(KitError, match="no-kit"):
+def test_every_entry_point_reads_the_kit_and_register_named_by_the_environment(
+        entry_point: str, variable: str, missing: str, error: type[Exception], words: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(variable, str(tmp_path / missing))
+    with pytest.raises(error, match=words):
         ENTRY_POINTS[entry_point](tmp_path)
 
 
