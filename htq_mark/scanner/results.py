@@ -316,7 +316,7 @@ class ScanReport:
             "documents": len(self.documents),
             "unreadable": sum(1 for d in self.documents if d.status == "error"),
             "marks": sum(len(d.marks) for d in self.documents),
-            "findings": {s: sum(d.count(s) for d in self.documents) for s in Severity},
+            "findings": {s.value: sum(d.count(s) for d in self.documents) for s in Severity},
             **({"suppressed": suppressed} if (suppressed := sum(len(d.suppressed) for d in self.documents)) else {}),
         }
 
