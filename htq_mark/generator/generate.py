@@ -350,6 +350,9 @@ def generate(variant: str = "colour", format: str = "png", width: str | Length =
     ``qualification`` is checked against the register on ``date`` (default today)
     and stamped into the metadata; ``date`` is stamped only when given.
     ``colour_space="cmyk"`` writes the palette's DeviceCMYK values (pdf, eps).
+    ``kit`` and ``register`` are loaded objects or paths; None is the folder
+    ``$HTQ_MARK_KIT`` names, else the bundled kit, and the file
+    ``$HTQ_MARK_REGISTER`` names, else the built-in example register.
 
     Raises UsageError (BelowMinimumSizeError below the minimum), KitError,
     RegisterError and NotEntitledError.

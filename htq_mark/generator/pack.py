@@ -264,7 +264,10 @@ def pack(output: str | os.PathLike[str], *, kit: KitSource = None,
     """Build the pack and write it to ``output`` (a ``.zip`` file or a folder).
 
     ``qualification`` is checked on ``date`` (default today) and stamped into every
-    file; ``colour_space="cmyk"`` applies to the PDF and EPS files. Raises
+    file; ``colour_space="cmyk"`` applies to the PDF and EPS files. ``kit`` and
+    ``register`` are loaded objects or paths; None is the folder ``$HTQ_MARK_KIT``
+    names, else the bundled kit, and the file ``$HTQ_MARK_REGISTER`` names, else
+    the built-in example register. Raises
     UsageError, OutputExistsError, KitError, RegisterError and NotEntitledError;
     nothing is written on any error.
     """
