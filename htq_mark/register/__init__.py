@@ -11,7 +11,8 @@ Typical use::
 
 The built-in register is EXAMPLE DATA (fictional ``999/`` qualifications), not
 the official list: load the official list with :func:`load_register`, or set
-``HTQ_MARK_REGISTER`` for the command line (:func:`configured_register`).
+``HTQ_MARK_REGISTER``, which every entry point (and the command line) uses when
+no register is given (:func:`configured_register`).
 """
 
 from __future__ import annotations
