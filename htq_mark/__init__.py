@@ -18,6 +18,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ._catalogue import ErrorCode, Severity
+from ._exports import LAZY as _LAZY
+from ._exports import claim as _claim
 from ._version import __version__
 from .errors import (
     BelowMinimumSizeError,
@@ -29,6 +32,7 @@ from .errors import (
     InputError,
     KitError,
     LimitExceededError,
+    MalformedQualificationIdError,
     NotEntitledError,
     OutputExistsError,
     RegisterError,
@@ -45,28 +49,45 @@ from .errors import (
 
 if TYPE_CHECKING:  # explicit re-exports, so type checkers see what __getattr__ gives
     from .generator import GeneratedAsset as GeneratedAsset
+    from .generator import Layout as Layout
+    from .generator import Length as Length
     from .generator import PackResult as PackResult
+    from .generator import PackedFile as PackedFile
     from .generator import generate as generate
     from .generator import pack as pack
+    from .kit import Artwork as Artwork
+    from .kit import BackgroundRules as BackgroundRules
+    from .kit import Colour as Colour
     from .kit import Kit as Kit
+    from .kit import Preset as Preset
+    from .kit import ScanThresholds as ScanThresholds
     from .kit import Spec as Spec
+    from .kit import SvgGeometry as SvgGeometry
+    from .kit import Variant as Variant
     from .kit import load_kit as load_kit
     from .register import Entitlement as Entitlement
     from .register import QualificationRecord as QualificationRecord
     from .register import Reason as Reason
     from .register import Register as Register
+    from .register import RegisterProvenance as RegisterProvenance
     from .register import default_register as default_register
     from .register import load_register as load_register
     from .register import normalise_qualification_id as normalise_qualification_id
     from .reports import load_report as load_report
+    from .scanner import DEFAULT_LIMITS as DEFAULT_LIMITS
+    from .scanner import DocumentError as DocumentError
     from .scanner import DocumentResult as DocumentResult
     from .scanner import Finding as Finding
+    from .scanner import Limits as Limits
     from .scanner import Mark as Mark
     from .scanner import Note as Note
+    from .scanner import PageImage as PageImage
+    from .scanner import PageInfo as PageInfo
     from .scanner import RuleSelection as RuleSelection
     from .scanner import ScanReport as ScanReport
     from .scanner import scan as scan
     from .scanner import scan_document as scan_document
+    from .scanner._detect import References as References
     from .web import CrawlOptions as CrawlOptions
     from .web import WebOptions as WebOptions
     from .web import scan_url as scan_url
@@ -77,73 +98,63 @@ if TYPE_CHECKING:  # explicit re-exports, so type checkers see what __getattr__ 
     from . import scanner as scanner
     from . import web as web
 
-# Public name -> the module that defines it; imported on first access.
-_LAZY = {
-    "Kit": "htq_mark.kit",
-    "Spec": "htq_mark.kit",
-    "load_kit": "htq_mark.kit",
-    "GeneratedAsset": "htq_mark.generator",
-    "PackResult": "htq_mark.generator",
-    "generate": "htq_mark.generator",
-    "pack": "htq_mark.generator",
-    "Entitlement": "htq_mark.register",
-    "QualificationRecord": "htq_mark.register",
-    "Reason": "htq_mark.register",
-    "Register": "htq_mark.register",
-    "default_register": "htq_mark.register",
-    "load_register": "htq_mark.register",
-    "normalise_qualification_id": "htq_mark.register",
-    "load_report": "htq_mark.reports",
-    "DocumentResult": "htq_mark.scanner",
-    "Finding": "htq_mark.scanner",
-    "Mark": "htq_mark.scanner",
-    "Note": "htq_mark.scanner",
-    "RuleSelection": "htq_mark.scanner",
-    "ScanReport": "htq_mark.scanner",
-    "scan": "htq_mark.scanner",
-    "scan_document": "htq_mark.scanner",
-    "CrawlOptions": "htq_mark.web",
-    "WebOptions": "htq_mark.web",
-    "scan_url": "htq_mark.web",
-}
-
 __all__ = [
+    "Artwork",
+    "BackgroundRules",
     "BelowMinimumSizeError",
     "BlockedError",
     "BrowserUnavailableError",
+    "Colour",
     "ConfigError",
     "CrawlOptions",
+    "DEFAULT_LIMITS",
+    "DocumentError",
     "DocumentResult",
     "EncryptedDocumentError",
     "Entitlement",
+    "ErrorCode",
     "Finding",
     "GeneratedAsset",
     "HtqMarkError",
     "InputError",
     "Kit",
     "KitError",
+    "Layout",
+    "Length",
     "LimitExceededError",
+    "Limits",
+    "MalformedQualificationIdError",
     "Mark",
     "NotEntitledError",
     "Note",
     "OutputExistsError",
     "PackResult",
+    "PackedFile",
+    "PageImage",
+    "PageInfo",
+    "Preset",
     "QualificationRecord",
     "Reason",
+    "References",
     "Register",
     "RegisterError",
     "RegisterProblem",
+    "RegisterProvenance",
     "RegisterValidationError",
     "ReportFileError",
     "RuleSelection",
     "ScanReport",
+    "ScanThresholds",
     "ScanTimeoutError",
+    "Severity",
     "Spec",
     "SpecError",
+    "SvgGeometry",
     "UnreadableFileError",
     "UnsafeArtworkError",
     "UnsupportedFormatError",
     "UsageError",
+    "Variant",
     "WebOptions",
     "__version__",
     "default_register",
@@ -159,7 +170,11 @@ __all__ = [
 ]
 
 
-# Subpackages reachable as attributes (``htq_mark.reports.render``) without an import.
+# Everything defined here or in the modules imported above reports htq_mark as its module; the
+# subpackages do the same for their exports when they are imported (see _exports).
+_claim(globals()[name] for name in __all__ if name not in _LAZY)
+
+# Subpackages reachable as attributes (``htq_mark.reports._html.render``) without an import.
 _SUBPACKAGES = ("generator", "kit", "register", "reports", "scanner", "web")
 
 

@@ -23,10 +23,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ._catalogue import FAIL_ON_CHOICES, RULES, Severity
 from ._io import read_limited
 from .errors import ConfigError
+from .reports import FORMATS
 from .scanner._limits import Limits
-from .scanner._results import NOTE_CODES, RULES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -165,10 +166,10 @@ class Setting:
 
 #: Every scan setting a config file may hold, in the order ``htq-mark scan --help`` lists them.
 SCAN_SETTINGS: tuple[Setting, ...] = (
-    Setting("format", _choice("text", "json", "html", "sarif", "junit"), "report_format"),
+    Setting("format", _choice(*FORMATS), "report_format"),
     Setting("register", _path, "register_path"),
     Setting("date", _date, "on"),
-    Setting("fail-on", _choices("error", "warning", "never", *NOTE_CODES), "fail_on"),
+    Setting("fail-on", _choices(*FAIL_ON_CHOICES), "fail_on"),
     Setting("jobs", _number(1, whole=True), "jobs"),
     Setting("kit", _path, "kit_path"),
     Setting("timeout", _number(0, whole=False), "timeout"),
@@ -177,7 +178,7 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("limits", _named(_limit_names, "limit", _number(0, whole=False)), "limit_settings", joined=True),
     Setting("select", _rules, "select"),
     Setting("ignore", _rules, "ignore", joined=True),
-    Setting("severity", _named(lambda: RULES, "rule", _choice("error", "warning", "info")), "severities",
+    Setting("severity", _named(lambda: RULES, "rule", _choice(*Severity)), "severities",
             joined=True),
     Setting("exclude", _strings, "exclude_instead"),  # replaces the default excludes
     Setting("extend-exclude", _strings, "exclude", joined=True),

@@ -29,14 +29,18 @@ The tree::
         ├── ScanTimeoutError        the document took longer than the time limit
         └── BlockedError            a web address refused (robots.txt or a private address)
 
-Each error has a ``code``: a stable, machine-readable name used in reports and
-by the command line to choose the exit status.
+Each error has a ``code`` (an :class:`ErrorCode`, equal to its text such as
+``"unreadable"``): a stable, machine-readable name used in reports and by the
+command line to choose the exit status.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from ._catalogue import DocumentErrorCode, ErrorCode
 
 __all__ = [
     "BelowMinimumSizeError",
@@ -67,7 +71,7 @@ __all__ = [
 class HtqMarkError(Exception):
     """Root of every error raised by htq-mark."""
 
-    code: str = "error"
+    code: ErrorCode = ErrorCode.ERROR
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -76,23 +80,35 @@ class HtqMarkError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rebuilt from the message and attributes, whatever the subclass's __init__ takes, so errors
+        # cross process boundaries (worker processes, Dask) intact.
+        return _rebuilt, (type(self), self.message, dict(self.__dict__))
+
+
+def _rebuilt(cls: type[HtqMarkError], message: str, state: dict[str, Any]) -> HtqMarkError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
+
 
 class UsageError(HtqMarkError):
     """Raised when a call's arguments are wrong (a bad width, unit, variant or format)."""
 
-    code = "usage"
+    code = ErrorCode.USAGE
 
 
 class BelowMinimumSizeError(UsageError):
     """Raised when a requested artwork width is below the kit's minimum."""
 
-    code = "below-minimum"
+    code = ErrorCode.BELOW_MINIMUM
 
 
 class MalformedQualificationIdError(UsageError):
     """Raised when text is not a qualification number in any accepted spelling."""
 
-    code = "malformed-id"
+    code = ErrorCode.MALFORMED_ID
 
     def __init__(self, text: str, message: str) -> None:
         super().__init__(message)
@@ -102,24 +118,24 @@ class MalformedQualificationIdError(UsageError):
 class ConfigError(UsageError):
     """Raised when a configuration file cannot be read or one of its settings is wrong."""
 
-    code = "config"
+    code = ErrorCode.CONFIG
 
 
 class ReportFileError(UsageError):
     """Raised when a saved JSON report (such as a baseline) cannot be read back."""
 
-    code = "report-file"
+    code = ErrorCode.REPORT_FILE
 
 
 class OutputExistsError(HtqMarkError):
     """Raised when an output file already exists and overwriting was not allowed."""
 
-    code = "output-exists"
+    code = ErrorCode.OUTPUT_EXISTS
 
     def __init__(self, path: str, what: str = "the file already exists") -> None:
         super().__init__(
             f"{path}: {what}; choose another output path "
-            "or pass --force (force=True) to overwrite it."
+            "or pass force=True to overwrite it."
         )
         self.path = path
 
@@ -127,13 +143,13 @@ class OutputExistsError(HtqMarkError):
 class KitError(HtqMarkError):
     """Raised when a kit folder, its spec or its artwork cannot be used."""
 
-    code = "kit"
+    code = ErrorCode.KIT
 
 
 class SpecError(KitError):
     """Raised when the kit's spec TOML is missing a key or holds a bad value."""
 
-    code = "spec"
+    code = ErrorCode.SPEC
 
     def __init__(self, path: str, key: str, problem: str) -> None:
         super().__init__(f"{path}: [{key}] {problem}")
@@ -145,7 +161,7 @@ class SpecError(KitError):
 class UnsafeArtworkError(KitError):
     """Raised when artwork SVG holds scripts, entities or external references."""
 
-    code = "unsafe-artwork"
+    code = ErrorCode.UNSAFE_ARTWORK
 
 
 @dataclass(frozen=True)
@@ -166,13 +182,13 @@ class RegisterProblem:
 class RegisterError(HtqMarkError):
     """Raised when a register file cannot be read at all."""
 
-    code = "register"
+    code = ErrorCode.REGISTER
 
 
 class RegisterValidationError(RegisterError):
     """Raised when rows of a register are invalid; ``problems`` lists every one."""
 
-    code = "register-invalid"
+    code = ErrorCode.REGISTER_INVALID
 
     def __init__(self, source: str, problems: Sequence[RegisterProblem]) -> None:
         self.source = source
@@ -187,13 +203,13 @@ class RegisterValidationError(RegisterError):
 class NotEntitledError(HtqMarkError):
     """Raised when a qualification is not entitled to the mark on the date asked."""
 
-    code = "not-entitled"
+    code = ErrorCode.NOT_ENTITLED
 
 
 class InputError(HtqMarkError):
     """Raised when a document to scan cannot be used."""
 
-    code = "unreadable"
+    code: DocumentErrorCode = ErrorCode.UNREADABLE
 
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{path}: {message}")
@@ -204,40 +220,40 @@ class InputError(HtqMarkError):
 class UnreadableFileError(InputError):
     """Raised when a file is damaged, empty or not what its name says."""
 
-    code = "unreadable"
+    code = ErrorCode.UNREADABLE
 
 
 class UnsupportedFormatError(InputError):
     """Raised when a file is in a format the scanner does not read."""
 
-    code = "unsupported"
+    code = ErrorCode.UNSUPPORTED
 
 
 class EncryptedDocumentError(InputError):
     """Raised when a PDF needs a password that was not given, or the one given is wrong."""
 
-    code = "encrypted"
+    code = ErrorCode.ENCRYPTED
 
 
 class LimitExceededError(InputError):
     """Raised when a document exceeds a size, page, pixel or nesting limit."""
 
-    code = "too-large"
+    code = ErrorCode.TOO_LARGE
 
 
 class ScanTimeoutError(InputError):
     """Raised when a document takes longer than the per-document time limit."""
 
-    code = "timeout"
+    code = ErrorCode.TIMEOUT
 
 
 class BlockedError(InputError):
     """Raised when a web address may not be fetched: robots.txt disallows it, or it is private."""
 
-    code = "blocked"
+    code = ErrorCode.BLOCKED
 
 
 class BrowserUnavailableError(HtqMarkError):
     """Raised when a web page is to be scanned but headless Chromium cannot be started."""
 
-    code = "browser-missing"
+    code = ErrorCode.BROWSER_MISSING

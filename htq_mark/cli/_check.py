@@ -44,13 +44,14 @@ def check(qualification_ids: tuple[str, ...], on: datetime | None, register_path
     applies is shown. Exit status 0 when every one is entitled, 1 when any is
     not, 2 on a usage error or an invalid register.
     """
-    from ..register import configured_register, import_ofqual, read_ids_from_csv
+    from .._resolve import resolve_register
+    from ..register import import_ofqual, read_ids_from_csv
 
     if column is not None and from_csv is None:
         fail("--column only applies with --from-csv FILE.", ExitCode.USAGE)
     day = _day(on)
     with library_errors():
-        register = configured_register(register_path)
+        register = resolve_register(register_path)
         if ofqual_path is not None:
             register = import_ofqual(register, ofqual_path)
         items: list[tuple[int | None, str]] = [(None, qn) for qn in qualification_ids]

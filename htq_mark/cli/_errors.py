@@ -16,6 +16,7 @@ from ..errors import (
     RegisterValidationError,
 )
 from ._exit import ExitCode
+from ._flags import with_flags
 from ._terminal import say
 
 __all__ = ["exit_code_for", "fail", "library_errors"]
@@ -45,4 +46,4 @@ def library_errors(code_for: Callable[[HtqMarkError], ExitCode] = exit_code_for)
         fail(f"{exc.source}: {len(exc.problems)} problem(s) in the register; fix these rows and load it again:",
              code_for(exc), exc.problems)
     except HtqMarkError as exc:
-        fail(str(exc), code_for(exc))
+        fail(with_flags(str(exc)), code_for(exc))

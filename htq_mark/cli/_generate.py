@@ -7,27 +7,26 @@ from datetime import datetime
 
 import click
 
+from ..generator._generate import COLOUR_SPACES, DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI
 from ._errors import library_errors
 from ._terminal import say
 
 __all__ = ["COMMANDS", "generate"]
 
-_FORMATS = ("svg", "png", "pdf", "eps", "jpg", "webp")
-
 
 @click.command("generate")
 @click.option("--variant", required=True, metavar="{colour,black,white}",
               help="Variant of the mark (the kit's variants; the default kit has colour, black, white).")
-@click.option("--format", "format_", required=True, type=click.Choice(_FORMATS, case_sensitive=False),
+@click.option("--format", "format_", required=True, type=click.Choice(FORMATS, case_sensitive=False),
               help="Output format.")
 @click.option("--width", required=True, metavar="VALUE",
               help="Width of the artwork itself, without clear space: a number with px or mm "
                    "(300px, 40mm). Height follows from the artwork's proportions.")
-@click.option("--dpi", type=click.FloatRange(10, 2400), default=300, show_default=True,
+@click.option("--dpi", type=click.FloatRange(MIN_DPI, MAX_DPI), default=DEFAULT_DPI, show_default=True,
               help="Resolution converting between mm and px.")
 @click.option("--clear-space/--no-clear-space", default=True, show_default=True,
               help="Add the clear-space margin on every side.")
-@click.option("--colour-space", type=click.Choice(["rgb", "cmyk"]), default="rgb", show_default=True,
+@click.option("--colour-space", type=click.Choice(COLOUR_SPACES), default=COLOUR_SPACES[0], show_default=True,
               help="cmyk writes the spec's CMYK values as DeviceCMYK (pdf and eps only).")
 @click.option("--qualification", metavar="QN", default=None,
               help="Qualification number to stamp into the metadata; it must be entitled to the mark.")

@@ -79,10 +79,10 @@ def kit() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def info(kit_path: str | None, as_json: bool) -> None:
     """Show the kit's name, version, checksum, variants, rules and presets."""
-    from ..kit import load_kit
+    from .._resolve import resolve_kit
 
     with library_errors():
-        summary = kit_summary(load_kit(kit_path))
+        summary = kit_summary(resolve_kit(kit_path))
     if as_json:
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
@@ -97,10 +97,10 @@ def info(kit_path: str | None, as_json: bool) -> None:
 def guide(output: str, kit_path: str | None, force: bool) -> None:
     """Draw the guide's pictures: the right use and each misuse of the mark."""
     from ..generator._guide import write_guide_pictures
-    from ..kit import load_kit
+    from .._resolve import resolve_kit
 
     with library_errors():
-        written = write_guide_pictures(output, kit=load_kit(kit_path), force=force)
+        written = write_guide_pictures(output, kit=resolve_kit(kit_path), force=force)
     say(f"wrote {len(written)} pictures to {output}")
 
 

@@ -24,9 +24,10 @@ _OFQUAL_HELP = "Ofqual full-dataset CSV: apply each qualification's regulated st
 
 
 def _effective_register(register_path: str | None, ofqual_path: str | None) -> Register:
-    from ..register import configured_register, import_ofqual
+    from .._resolve import resolve_register
+    from ..register import import_ofqual
 
-    register = configured_register(register_path)
+    register = resolve_register(register_path)
     if ofqual_path is not None:
         register = import_ofqual(register, ofqual_path)
     return register

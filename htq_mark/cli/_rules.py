@@ -19,22 +19,21 @@ __all__ = ["COMMANDS", "rules_command"]
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(rule: str | None, kit_path: str | None, output_format: str) -> None:
     """List the rules scans report, or explain RULE: what it checks, the kit's numbers, pictures, the fix."""
-    from ..kit import load_kit
-    from ..reports._rules import RULE_ORDER, rule_text
+    from .._catalogue import RULES
+    from .._resolve import resolve_kit
     from ..reports._rule_help import rule_help
 
     with library_errors():
         if rule is None:
-            texts = [rule_text(name) for name in RULE_ORDER]
             if output_format == "json":
-                click.echo(json.dumps([{"rule": t.rule, "default_severity": t.default_severity, "title": t.title,
-                                        "meaning": t.meaning} for t in texts], indent=2))
+                click.echo(json.dumps([{"rule": r.id, "default_severity": r.severity.value, "title": r.title,
+                                        "meaning": r.meaning} for r in RULES.values()], indent=2))
                 return
-            width = max(len(t.rule) for t in texts)
-            say(*(f"{t.rule:<{width}}  {t.default_severity:<7}  {t.meaning}" for t in texts),
+            width = max(len(r.id) for r in RULES.values())
+            say(*(f"{r.id:<{width}}  {r.severity:<7}  {r.meaning}" for r in RULES.values()),
                 "", "htq-mark rules RULE explains one.")
             return
-        explained = rule_help(rule, load_kit(kit_path))
+        explained = rule_help(rule, resolve_kit(kit_path))
     if output_format == "json":
         click.echo(json.dumps(explained.to_dict(), indent=2, ensure_ascii=False))
         return

@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 import click
 
-from ..scanner._results import NOTE_CODES
+from .._catalogue import FAIL_ON_CHOICES
+from ..reports import FORMATS
+from ..scanner._limits import DEFAULT_LIMITS
 from ._config import with_config
 from ._errors import fail, library_errors
+from ._flags import report_with_flags
 from ._exit import ExitCode
 from ._terminal import say, visible
 
@@ -112,7 +115,7 @@ def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
 
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=False, metavar="PATH|URL...", type=_PathOrUrl())
-@click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif", "junit"]),
+@click.option("--format", "report_format", type=click.Choice(FORMATS),
               default=None, help="Report format  [default: from -o's suffix, else text].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write the report to FILE instead of standard output (- is standard output; "
@@ -121,7 +124,7 @@ def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
               help="Register of approved HTQs (CSV or JSON); default $HTQ_MARK_REGISTER or the embedded example.")
 @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
               help="Date to check entitlement on (default: today).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "never", *NOTE_CODES]), multiple=True,
+@click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), multiple=True,
               default=("error",), show_default=True,
               help="Exit 1 when a finding of this severity (or worse) is reported; warning also counts "
                    "warning notes. A note code (e.g. structure-unreadable) fails on that note. Repeatable.")
@@ -131,11 +134,11 @@ def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
 @click.option("--kit", "kit_path", type=click.Path(file_okay=False, path_type=str), default=None, metavar="DIR",
               help="Kit folder to judge against (default: $HTQ_MARK_KIT or the bundled kit).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
-              help="Seconds allowed per document before it is stopped  [default: 120].")
+              help=f"Seconds allowed per document before it is stopped  [default: {DEFAULT_LIMITS.max_seconds:g}].")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Most pages a PDF may have  [default: 2000].")
+              help=f"Most pages a PDF may have  [default: {DEFAULT_LIMITS.max_pages}].")
 @click.option("--max-pixels", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Most pixels of one image (or frame)  [default: 80000000].")
+              help=f"Most pixels of one image (or frame)  [default: {DEFAULT_LIMITS.max_pixels_per_page}].")
 @click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE", callback=_parse_limits,
               help="Set any other per-document limit, e.g. --limit max_frames=500 (repeatable); "
                    "the names are those of htq_mark.scanner.Limits.")
@@ -214,9 +217,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     from .._io import check_writable, write_atomic, write_or_fall_back
     from .._config import load_config
     from ..errors import UsageError
-    from ..kit import load_kit
-    from ..register import configured_register
-    from ..scanner import DEFAULT_LIMITS, scan
+    from .._resolve import resolve_kit, resolve_register
+    from ..scanner import scan
     from ..scanner._baseline import apply_baseline, unsuppressed
     from ..scanner._inputs import DEFAULT_EXCLUDE
     from ..scanner._selection import RuleSelection
@@ -247,8 +249,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         rules = RuleSelection(select=frozenset(options["select"]) if options["select"] else None,
                               ignore=frozenset(options["ignore"]), severity=options["severities"])
         baseline = reports.load_report(options["baseline"]) if options["baseline"] else None
-        kit = load_kit(options["kit_path"])
-        register = configured_register(options["register_path"])
+        kit = resolve_kit(options["kit_path"])
+        register = resolve_register(options["register_path"])
         limits = DEFAULT_LIMITS.replace(**options["limit_settings"]).replace(
             max_seconds=options["timeout"], max_pages=options["max_pages"], max_pixels_per_page=options["max_pixels"])
         exclude = (*options.get("exclude_instead", DEFAULT_EXCLUDE), *options["exclude"])
@@ -269,6 +271,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             finally:
                 if progress is not None:
                     progress.close()
+        report = report_with_flags(report)  # its messages name settings as flags, as the rest of the CLI does
         if baseline is not None:
             report = apply_baseline(report, baseline)
         data = reports.render_bytes(report, report_format, verbose=bool(options["verbose"]), quiet=quiet)

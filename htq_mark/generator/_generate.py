@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import IO, Any, Literal, overload
 
 from .._io import write_atomic
+from .._resolve import KitSource, resolve_kit
 from ..errors import BelowMinimumSizeError, UsageError
 from ..kit import Kit, load_kit
 from ._background import background_for
@@ -24,6 +25,7 @@ from ._units import Length, mm_to_points, mm_to_px, parse_length, px_to_mm, roun
 
 __all__ = [
     "COLOUR_SPACES",
+    "DEFAULT_DPI",
     "FORMATS",
     "MEDIA_TYPES",
     "PRINT_FORMATS",
@@ -69,6 +71,7 @@ def check_suffix(path: str | os.PathLike[str], format: str) -> None:
                          f"name the file {Path(path).stem}{SUFFIXES.get(wanted, ('.' + wanted,))[0]} "
                          "or choose that format.")
 MIN_DPI, MAX_DPI = 10, 2400
+DEFAULT_DPI = 300  # converts between mm and px when nothing else is said
 MAX_CANVAS_PX = 16000  # WebP's limit is 16383 px a side; keep every raster format under it
 MAX_CANVAS_MM = 5000.0  # PDF pages stop at 200 inches (5080 mm)
 
@@ -181,11 +184,6 @@ class AssetPlan:
     colour_space: str
 
 
-def resolve_kit(kit: Kit | str | os.PathLike[str] | None) -> Kit:
-    """A loaded kit, a kit folder, or None for the default kit."""
-    return kit if isinstance(kit, Kit) else load_kit(kit)
-
-
 def _format_name(format: str) -> str:
     name = _ALIASES.get(str(format).lower(), str(format).lower())
     if name not in FORMATS:
@@ -196,8 +194,8 @@ def _format_name(format: str) -> str:
 def _check_dpi(dpi: float) -> float:
     if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not math.isfinite(dpi) \
             or not MIN_DPI <= dpi <= MAX_DPI:
-        raise UsageError(f"--dpi {dpi!r} is out of range; use a number from {MIN_DPI} to {MAX_DPI} "
-                         "(300 is usual for print).")
+        raise UsageError(f"dpi {dpi!r} is out of range; use a number from {MIN_DPI} to {MAX_DPI} "
+                         f"({DEFAULT_DPI} is usual for print).")
     return float(dpi)
 
 
@@ -224,8 +222,8 @@ def _check_minimum(kit: Kit, length: Length, format: str, dpi: float) -> None:
                                         "clear space; ask for a larger width.")
         if format in RASTER_FORMATS and dpi < spec.minimum_ppi:
             raise BelowMinimumSizeError(
-                f"--dpi {dpi:g} is below the print minimum of {spec.minimum_ppi} ppi; a width in mm is "
-                f"for print, so use --dpi {spec.minimum_ppi} or more ({spec.recommended_ppi} is "
+                f"dpi={dpi:g} is below the print minimum of {spec.minimum_ppi} ppi; a width in mm is "
+                f"for print, so use dpi={spec.minimum_ppi} or more ({spec.recommended_ppi} is "
                 "recommended), or give the width in px for screens.")
 
 
@@ -240,7 +238,7 @@ def _layout(kit: Kit, length: Length, format: str, dpi: float,
     return millimetre_layout(width_mm, aspect_ratio=aspect, clear_space_ratio=ratio, dpi=dpi), "mm"
 
 
-def plan_asset(kit: Kit, *, variant: str, format: str, width: str | Length, dpi: float = 300,
+def plan_asset(kit: Kit, *, variant: str, format: str, width: str | Length, dpi: float = DEFAULT_DPI,
                clear_space: bool = True, colour_space: str = "rgb") -> AssetPlan:
     """Check a request against the kit's rules and work out its layout; raises UsageError."""
     name = _format_name(format)
@@ -249,8 +247,8 @@ def plan_asset(kit: Kit, *, variant: str, format: str, width: str | Length, dpi:
     if colour_space not in COLOUR_SPACES:
         raise UsageError(f"unknown colour space {colour_space!r}; choose one of {', '.join(COLOUR_SPACES)}.")
     if colour_space == "cmyk" and name not in PRINT_FORMATS:
-        raise UsageError(f"--colour-space cmyk is for pdf and eps only; {name} is always sRGB. "
-                         "Drop --colour-space or choose --format pdf or eps.")
+        raise UsageError(f"colour_space=\"cmyk\" is for pdf and eps only; {name} is always sRGB. "
+                         "Leave out colour_space=... or choose format=\"pdf\" or format=\"eps\".")
     resolution = _check_dpi(dpi)
     length = parse_length(width)
     _check_minimum(kit, length, name, resolution)
@@ -342,9 +340,9 @@ class AssetBuilder:
 
 
 def generate(variant: str = "colour", format: str = "png", width: str | Length = "300px", *,
-             dpi: float = 300, clear_space: bool = True, qualification: str | None = None,
+             dpi: float = DEFAULT_DPI, clear_space: bool = True, qualification: str | None = None,
              date: dt.date | None = None, register: RegisterSource = None, colour_space: str = "rgb",
-             kit: Kit | str | os.PathLike[str] | None = None) -> GeneratedAsset:
+             kit: KitSource = None) -> GeneratedAsset:
     """Generate the mark as one file.
 
     ``width`` is the artwork's own width (``"300px"`` or ``"40mm"``), without the
@@ -352,6 +350,9 @@ def generate(variant: str = "colour", format: str = "png", width: str | Length =
     ``qualification`` is checked against the register on ``date`` (default today)
     and stamped into the metadata; ``date`` is stamped only when given.
     ``colour_space="cmyk"`` writes the palette's DeviceCMYK values (pdf, eps).
+    ``kit`` and ``register`` are loaded objects or paths; None is the folder
+    ``$HTQ_MARK_KIT`` names, else the bundled kit, and the file
+    ``$HTQ_MARK_REGISTER`` names, else the built-in example register.
 
     Raises UsageError (BelowMinimumSizeError below the minimum), KitError,
     RegisterError and NotEntitledError.

@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from .._io import check_writable, folder_mode, path_inside, write_atomic
+from .._resolve import KitSource, resolve_kit
 from .._version import __version__
 from ..errors import HtqMarkError, OutputExistsError, UsageError
 from ..kit import Kit, Preset
@@ -40,7 +41,6 @@ from ._generate import (
     GeneratedAsset,
     asset_metadata,
     plan_asset,
-    resolve_kit,
 )
 from ._metadata import source_date
 
@@ -140,7 +140,7 @@ def _select(available: Mapping[str, Any], chosen: Iterable[str] | None, what: st
     return names
 
 
-def build_pack(*, kit: Kit | str | os.PathLike[str] | None = None, qualification: str | None = None,
+def build_pack(*, kit: KitSource = None, qualification: str | None = None,
                date: dt.date | None = None, register: RegisterSource = None, colour_space: str = "rgb",
                variants: Iterable[str] | None = None,
                presets: Iterable[str] | None = None) -> tuple[tuple[PackedFile, ...], dict[str, Any], bytes]:
@@ -257,14 +257,17 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
 _OTHER_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".gz", ".bz2", ".tbz2", ".xz", ".txz", ".zst", ".7z", ".rar", ".jar")
 
 
-def pack(output: str | os.PathLike[str], *, kit: Kit | str | os.PathLike[str] | None = None,
+def pack(output: str | os.PathLike[str], *, kit: KitSource = None,
          qualification: str | None = None, date: dt.date | None = None, register: RegisterSource = None,
          colour_space: str = "rgb", variants: Iterable[str] | None = None,
          presets: Iterable[str] | None = None, force: bool = False) -> PackResult:
     """Build the pack and write it to ``output`` (a ``.zip`` file or a folder).
 
     ``qualification`` is checked on ``date`` (default today) and stamped into every
-    file; ``colour_space="cmyk"`` applies to the PDF and EPS files. Raises
+    file; ``colour_space="cmyk"`` applies to the PDF and EPS files. ``kit`` and
+    ``register`` are loaded objects or paths; None is the folder ``$HTQ_MARK_KIT``
+    names, else the bundled kit, and the file ``$HTQ_MARK_REGISTER`` names, else
+    the built-in example register. Raises
     UsageError, OutputExistsError, KitError, RegisterError and NotEntitledError;
     nothing is written on any error.
     """

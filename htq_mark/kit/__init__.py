@@ -1,5 +1,6 @@
 """The quality mark kit: artwork and the usage spec, the one source of truth."""
 
+from .._exports import claim_exports
 from ._kit import KIT_ENV_VAR, Artwork, Kit, bundled_kit_path, load_kit
 from ._render import render_svg
 from ._spec import BackgroundRules, Colour, Preset, ScanThresholds, Spec, Variant, parse_spec
@@ -22,3 +23,6 @@ __all__ = [
     "parse_spec",
     "render_svg",
 ]
+
+# The names htq_mark exports from here report htq_mark as their module.
+claim_exports(__name__, globals())

@@ -11,11 +11,13 @@ Typical use::
 
 The built-in register is EXAMPLE DATA (fictional ``999/`` qualifications), not
 the official list: load the official list with :func:`load_register`, or set
-``HTQ_MARK_REGISTER`` for the command line (:func:`configured_register`).
+``HTQ_MARK_REGISTER``, which every entry point (and the command line) uses when
+no register is given (:func:`configured_register`).
 """
 
 from __future__ import annotations
 
+from .._exports import claim_exports
 from ._bulk import IdsFromCsv, read_ids_from_csv
 from ._entitlement import REASON_CODES, Entitlement, Reason, Severity
 from ._example import (
@@ -94,3 +96,6 @@ __all__ = [
     "validate_register_file",
     "write_register",
 ]
+
+# The names htq_mark exports from here report htq_mark as their module.
+claim_exports(__name__, globals())

@@ -78,7 +78,7 @@ def read_ids_from_csv(path: str | os.PathLike[str], column: str | None = None) -
             data_rows = rows  # no header: the first row is data
         if position is None:
             raise UsageError(f"{target}: cannot tell which column holds the qualification IDs; "
-                             "name it with --column NAME (the columns are "
+                             "name it with column=\"NAME\" (the columns are "
                              + ", ".join(repr(cell) for cell in header) + ").")
     ids = tuple((row.line, row.fields[position].strip() if position < len(row.fields) else "")
                 for row in data_rows)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
+from .._catalogue import Severity
 from ._provenance import RegisterProvenance
 from ._qualification_id import QualificationId
 from ._record import QualificationRecord
 
 __all__ = ["REASON_CODES", "Entitlement", "Reason", "Severity", "reasons_for"]
-
-Severity = Literal["error", "warning", "info"]
 
 REASON_CODES: tuple[str, ...] = (
     "malformed-id",
@@ -39,9 +38,12 @@ class Reason:
     severity: Severity
     message: str
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))
+
     def to_dict(self) -> dict[str, str]:
         """A JSON-ready dict."""
-        return {"code": self.code, "severity": self.severity, "message": self.message}
+        return {"code": self.code, "severity": self.severity.value, "message": self.message}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +97,7 @@ class Entitlement:
 def check_character_reason(qid: QualificationId) -> Reason:
     """The warning for an Ofqual number whose check character does not match."""
     return Reason(
-        "check-character", "warning",
+        "check-character", Severity.WARNING,
         f"check character does not match: the digits of {qid.canonical} call for "
         f"{qid.expected_check_character}, not {qid.canonical[-1]}; is this number mistyped?",
     )
@@ -108,7 +110,7 @@ def not_on_register_reason(canonical: str, register: RegisterProvenance) -> Reas
     if register.is_example:
         message += ("; this is the example register - load the official list with "
                     "--register FILE or HTQ_MARK_REGISTER")
-    return Reason("not-on-register", "error", message)
+    return Reason("not-on-register", Severity.ERROR, message)
 
 
 def reasons_for(record: QualificationRecord, on: date,
@@ -122,14 +124,14 @@ def reasons_for(record: QualificationRecord, on: date,
     errors: list[Reason] = []
     if on < record.first_teaching_date:
         errors.append(Reason(
-            "before-first-teaching", "error",
+            "before-first-teaching", Severity.ERROR,
             f"first teaching starts on {record.first_teaching_date.isoformat()}; "
             "the mark may be used from that date",
         ))
     if record.withdrawal_date is not None and on >= record.withdrawal_date:
         why = f" ({record.withdrawal_reason})" if record.withdrawal_reason else ""
         errors.append(Reason(
-            "withdrawn", "error",
+            "withdrawn", Severity.ERROR,
             f"approval was withdrawn on {record.withdrawal_date.isoformat()}{why}; "
             "the branding must come off",
         ))
@@ -137,7 +139,7 @@ def reasons_for(record: QualificationRecord, on: date,
         status = f"Ofqual lists it as '{record.regulated_status}'" if record.regulated_status \
             else "its Ofqual regulated status ended"
         errors.append(Reason(
-            "regulated-status-ended", "error",
+            "regulated-status-ended", Severity.ERROR,
             f"{status}; its regulated availability ended on "
             f"{record.regulated_end_date.isoformat()}, so it is not entitled after that date",
         ))
@@ -147,7 +149,7 @@ def reasons_for(record: QualificationRecord, on: date,
             QualificationId(record.qualification_id, "ofqual", False)))
     if errors:
         return False, (*errors, *warnings)
-    return True, (*warnings, Reason("entitled", "info", _entitled_message(record)))
+    return True, (*warnings, Reason("entitled", Severity.INFO, _entitled_message(record)))
 
 
 def _entitled_message(record: QualificationRecord) -> str:

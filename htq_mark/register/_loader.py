@@ -298,7 +298,8 @@ def configured_register(path: str | os.PathLike[str] | None = None, *,
                         environ: Mapping[str, str] | None = None) -> Register:
     """The register to use: ``path`` if given, else ``$HTQ_MARK_REGISTER``, else the example.
 
-    This is how the command line picks its register when ``--register`` is not given.
+    This is how every entry point (``generate``, ``scan``, the command line...) picks its
+    register when none is given.
     """
     if path is not None and str(path) != "":
         return load_register(path)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from .._catalogue import Severity
 from ..errors import MalformedQualificationIdError, RegisterProblem, UsageError
 from ._entitlement import (
     Entitlement,
@@ -182,7 +183,7 @@ class Register:
                 qid = parse_qualification_id(qualification_id)
             except MalformedQualificationIdError as exc:
                 return Entitlement(qualification_id, None, False, on, None,
-                                   (Reason("malformed-id", "error", str(exc)),), self._provenance)
+                                   (Reason("malformed-id", Severity.ERROR, str(exc)),), self._provenance)
             decision = self._decisions.get(qid.canonical)
             if decision is None:
                 reasons = [not_on_register_reason(qid.canonical, self._provenance)]

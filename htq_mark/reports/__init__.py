@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .._exports import claim_exports
 from ..errors import UsageError
 from ._load import load_report
 
@@ -106,3 +107,6 @@ def load_schema(name: str = "scan-report") -> dict[str, Any]:
     text = resources.files(__name__).joinpath(SCHEMAS[name]).read_text(encoding="utf-8")
     schema: dict[str, Any] = _jsonlib.loads(text)
     return schema
+
+# The names htq_mark exports from here report htq_mark as their module.
+claim_exports(__name__, globals())

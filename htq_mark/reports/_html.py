@@ -35,8 +35,8 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from .._catalogue import RULES
 from ._order import SEVERITIES, document_rank, documents_worst_first, findings_in_order
-from ._rules import RULE_ORDER, rule_text
 from ._escape import visible
 from ._text import EXAMPLE_DATA_WARNING
 
@@ -329,7 +329,7 @@ def _filters(report: ScanReport) -> Iterator[str]:
         severity_counts[finding.severity] = severity_counts.get(finding.severity, 0) + 1
         rule_counts[finding.rule] = rule_counts.get(finding.rule, 0) + 1
     severities = [s for s in SEVERITIES if s in severity_counts] + sorted(set(severity_counts) - set(SEVERITIES))
-    rules = [r for r in RULE_ORDER if r in rule_counts] + sorted(set(rule_counts) - set(RULE_ORDER))
+    rules = [r for r in RULES if r in rule_counts] + sorted(set(rule_counts) - set(RULES))
     yield '<nav id="filters" aria-label="Filter the findings">\n<fieldset><legend>Severity</legend>'
     yield "".join(_checkbox("severity", s, _esc(s), severity_counts[s]) for s in severities)
     yield "</fieldset>\n<fieldset><legend>Rule</legend>"
@@ -555,10 +555,16 @@ def _finding_row(finding: Finding, index: int, pictures: Mapping[int, PageImage]
     mark = marks.get(finding.mark) if finding.mark is not None else None
     return (f'<tr class="finding sev-{severity}" data-rule="{rule}" data-severity="{severity}">'
             f'<td class="sev">{severity}</td>'
-            f'<td class="rule"><code title="{_esc(rule_text(finding.rule).meaning)}">{rule}</code></td>'
+            f'<td class="rule"><code{_meaning(finding.rule)}>{rule}</code></td>'
             f"<td>{int(finding.page)}</td><td>{_esc(finding.mark or '–')}</td>"
             f'<td class="message">{_esc(finding.message)}{fix}{details}</td>'
             f"<td>{_closeup(finding, mark, index, pictures.get(int(finding.page)))}</td></tr>\n")
+
+
+def _meaning(rule_id: str) -> str:
+    """The title attribute giving a rule's meaning; none for a rule this version does not know."""
+    known = RULES.get(rule_id)
+    return "" if known is None else f' title="{_esc(known.meaning)}"'
 
 
 def _closeup(finding: Finding, mark: Mark | None, index: int, picture: PageImage | None) -> str:

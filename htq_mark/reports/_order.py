@@ -5,21 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from .._catalogue import Severity
+
 if TYPE_CHECKING:
-    from ..scanner._results import DocumentResult, Finding, Severity
+    from ..scanner._results import DocumentResult, Finding
 
 __all__ = ["SEVERITIES", "document_rank", "documents_worst_first", "findings_in_order"]
 
 #: Severities from the worst down.
-SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
-_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+SEVERITIES: tuple[Severity, ...] = tuple(Severity)
 
 
 def document_rank(document: DocumentResult) -> int:
     """0 for a failing document (an error finding, or unreadable), then 1 warning, 2 info, 3 clean."""
     if document.status == "error":
         return 0
-    return min((_RANK.get(f.severity, len(SEVERITIES)) for f in document.findings), default=len(SEVERITIES))
+    return min((f.severity.rank for f in document.findings), default=len(SEVERITIES))
 
 
 def documents_worst_first(documents: Sequence[DocumentResult]) -> list[DocumentResult]:
@@ -29,4 +30,4 @@ def documents_worst_first(documents: Sequence[DocumentResult]) -> list[DocumentR
 
 def findings_in_order(document: DocumentResult) -> list[Finding]:
     """A document's findings by page, then severity (worst first), then as found."""
-    return sorted(document.findings, key=lambda f: (f.page, _RANK.get(f.severity, len(SEVERITIES))))
+    return sorted(document.findings, key=lambda f: (f.page, f.severity.rank))

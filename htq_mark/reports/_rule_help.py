@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._catalogue import RULES
 from ..errors import UsageError
 from ..generator._guide import GUIDE_PICTURES
-from ..scanner._results import RULES
-from ._rules import rule_text
 
 if TYPE_CHECKING:
     from ..kit import Kit, Spec
@@ -97,9 +96,9 @@ def rule_help(rule: str, kit: Kit) -> RuleHelp:
     """The help for ``rule`` with ``kit``'s numbers and pictures; :class:`UsageError` for an unknown rule."""
     if rule not in RULES:
         raise UsageError(f"unknown rule {rule!r}; the rules are {', '.join(RULES)}.")
-    text = rule_text(rule)
+    text = RULES[rule]
     names = [_RIGHT_PICTURE.get(rule, "right-colour-on-light")]
     names += [p.name for p in GUIDE_PICTURES if p.rule == rule]
-    return RuleHelp(rule=rule, title=text.title, meaning=text.meaning, default_severity=text.default_severity,
+    return RuleHelp(rule=rule, title=text.title, meaning=text.meaning, default_severity=text.severity.value,
                     numbers=_NUMBERS[rule](kit.spec), pictures=tuple(_picture(kit, n) for n in names),
                     fix=text.help)

@@ -27,10 +27,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from .._catalogue import DOCUMENT_ERRORS, NOTE_CODES, RULES, ErrorCode, Severity
 from ..scanner._baseline import fingerprint
-from ..scanner._results import NOTE_CODES
 from ._order import findings_in_order
-from ._rules import RULE_ORDER, rule_text
 from ._json import dumps_json
 
 if TYPE_CHECKING:
@@ -44,20 +43,12 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 #: The name of the partial fingerprint; bump the suffix if its recipe ever changes.
 FINGERPRINT_KEY = "htqMarkFinding/v1"
 
-_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+_LEVELS: Mapping[str, str] = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _MIME_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp",
                "tiff": "image/tiff", "gif": "image/gif", "bmp": "image/bmp"}
-_ERROR_CODES: Mapping[str, str] = {
-    "unreadable": "The file is damaged, empty or not what its name says.",
-    "encrypted": "The PDF needs a password that was not given, or the one given is wrong.",
-    "unsupported": "The file is in a format the scanner does not read.",
-    "too-large": "The document exceeds a size, page, pixel or nesting limit.",
-    "timeout": "The document took longer than the per-document time limit.",
-    "worker-lost": "The cluster lost the worker scanning the document, or the connection to its scheduler.",
-    "blocked": "The web address was not fetched: robots.txt disallows it, or it is a private address.",
-}
 #: Every notification the run can hold: unreadable files (errors) and each document note's code.
-_NOTIFICATIONS: Mapping[str, str] = {**_ERROR_CODES, **{code: text for code, (_, text) in NOTE_CODES.items()}}
+_NOTIFICATIONS: Mapping[str, str] = {**{code.value: text for code, text in DOCUMENT_ERRORS.items()},
+                                     **{code: text for code, (_, text) in NOTE_CODES.items()}}
 
 
 class _Writer(Protocol):
@@ -129,22 +120,29 @@ def sarif_log(report: ScanReport) -> dict[str, Any]:
 
 
 def _rules_in(report: ScanReport) -> list[str]:
-    """Every known rule, then any other rule a finding names, so ruleIndex stays valid."""
-    known = list(RULE_ORDER)
+    """Every known rule, then any other rule a finding names (from a newer version's report), so ruleIndex
+    stays valid."""
+    known = list(RULES)
     extra = sorted({f.rule for d in report.documents for f in (*d.findings, *d.suppressed)} - set(known))
     return known + extra
 
 
-def _rule_descriptor(rule: str) -> dict[str, Any]:
-    text = rule_text(rule)
+def _rule_descriptor(rule_id: str) -> dict[str, Any]:
+    known = RULES.get(rule_id)
+    if known is not None:
+        title, meaning, advice, severity = known.title, known.meaning, known.help, known.severity
+    else:  # a rule this version does not describe (a newer version's report): its findings say it all
+        title, meaning, advice = rule_id, "A finding of a rule this version does not describe.", \
+            "See the finding's message and fix."
+        severity = Severity.WARNING
     return {
-        "id": rule,
-        "name": "".join(part.capitalize() for part in rule.split("-")),
-        "shortDescription": {"text": text.title},
-        "fullDescription": {"text": text.meaning},
-        "help": {"text": f"{text.meaning} Fix: {text.help}",
-                 "markdown": f"{text.meaning}\n\n**Fix:** {text.help}"},
-        "defaultConfiguration": {"level": level(text.default_severity)},
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in rule_id.split("-")),
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": meaning},
+        "help": {"text": f"{meaning} Fix: {advice}",
+                 "markdown": f"{meaning}\n\n**Fix:** {advice}"},
+        "defaultConfiguration": {"level": level(severity)},
         "properties": {"tags": ["htq-mark", "brand"]},
     }
 
@@ -176,7 +174,7 @@ def _result(document: DocumentResult, index: int, finding: Finding, rule_index: 
 def _notifications(document: DocumentResult, index: int) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     if document.status == "error":
-        code = document.error.code if document.error is not None else "unreadable"
+        code = document.error.code if document.error is not None else ErrorCode.UNREADABLE
         message = document.error.message if document.error is not None else "the file could not be read."
         found.append({"level": "error", "message": {"text": message}, "descriptor": {"id": code},
                       "locations": [_location(document, index)]})

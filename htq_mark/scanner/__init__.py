@@ -8,6 +8,7 @@ document and returns its :class:`DocumentResult`. Both take the same
 
 from __future__ import annotations
 
+from .._exports import claim_exports
 from ._baseline import apply_baseline, fingerprint
 from ._batch import Progress, default_jobs, scan
 from ._document import scan_document
@@ -54,3 +55,6 @@ __all__ = [
     "scan_document",
     "select_rules",
 ]
+
+# The names htq_mark exports from here report htq_mark as their module.
+claim_exports(__name__, globals())

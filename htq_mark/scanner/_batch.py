@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from .._catalogue import ErrorCode
 from .._version import __version__
 from ..errors import KitError, UsageError
 from ._executors import Executor, as_executor
@@ -35,6 +36,7 @@ from ._selection import RuleSelection, select_rules
 from ._streams import is_stream, stage_stream
 
 if TYPE_CHECKING:
+    from .._resolve import KitSource, RegisterSource
     from ..kit import Kit
     from ..register import Register
     from ..web import CrawlOptions, WebOptions
@@ -121,7 +123,8 @@ def _inputs(sources: Iterable[Source], exclude: Sequence[str], *, follow_symlink
             data = source.read()
         except OSError as exc:
             documents.append(InputDocument(path=shown, location=None,
-                                           error=DocumentError("unreadable", f"{shown}: cannot be read ({exc}).")))
+                                           error=DocumentError(ErrorCode.UNREADABLE,
+                                                               f"{shown}: cannot be read ({exc}).")))
             continue
         if not isinstance(data, (bytes, bytearray)):
             raise UsageError(f"{shown}: the file object gave text, not bytes; open it in binary mode ('rb').")
@@ -129,17 +132,20 @@ def _inputs(sources: Iterable[Source], exclude: Sequence[str], *, follow_symlink
     return documents
 
 
-def scan(paths: Iterable[Source], *, register: Register | None = None,
-         on: datetime.date | str | None = None, kit: Kit | None = None, jobs: int | None = None,
+def scan(paths: Iterable[Source], *, register: RegisterSource = None,
+         on: datetime.date | str | None = None, kit: KitSource = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
          thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
          rules: RuleSelection | None = None, follow_symlinks: bool = False,
-         executor: Executor | Any | None = None, web: WebOptions | None = None,
+         executor: Any = None, web: WebOptions | None = None,
          crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = (), ocr: OcrMode = "auto") -> ScanReport:
     """Scan files and folders (searched recursively), bytes, binary file objects and web pages; report every misuse.
 
-    ``register`` defaults to the embedded register, ``on`` to today, ``kit`` to
-    :func:`htq_mark.load_kit`, ``jobs`` to the number of cores. ``thumbnails``
+    ``kit`` is a :class:`~htq_mark.Kit` or a kit folder, ``register`` a
+    :class:`~htq_mark.Register` or a register file; None is the folder
+    ``$HTQ_MARK_KIT`` names, else the bundled kit, and the file
+    ``$HTQ_MARK_REGISTER`` names, else the built-in example register. ``on``
+    defaults to today, ``jobs`` to the number of cores. ``thumbnails``
     keeps small pictures of the pages with marks or findings for the HTML report
     (pass False when only text, JSON or SARIF is wanted). Inside folders,
     entries matching an ``exclude`` glob are passed over; ``rules`` chooses the
@@ -158,15 +164,14 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     pages are fetched, ``crawl`` how far links are followed, ``sitemaps`` lists
     sitemap URLs whose pages are scanned too. Web documents follow the files in the report.
     """
-    from ..kit import load_kit
-    from ..register import default_register
+    from .._resolve import resolve_kit, resolve_register
     from ..web._crawl import is_web_address  # the web package imports the scanner's modules
     from ._document import _as_date
 
     check_ocr_mode(ocr)
     engine = as_executor(executor, jobs)
-    chosen_kit = kit if kit is not None else load_kit()
-    chosen_register = register if register is not None else default_register()
+    chosen_kit = resolve_kit(kit)
+    chosen_register = resolve_register(register)
     when = _as_date(on)
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
@@ -211,7 +216,7 @@ def _references_within(kit: Kit, seconds: float) -> Any:
     except AlarmRang:
         raise KitError(f"{kit.root}: drawing the kit's artwork for the detector took longer than the {seconds:g} s "
                        "limit; simplify the artwork (fewer shapes and <use> references), or raise "
-                       "--limit max_reference_seconds=S.") from None
+                       "limits.max_reference_seconds=S.") from None
     finally:
         alarm.cancel()
 

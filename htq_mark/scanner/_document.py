@@ -37,6 +37,7 @@ from ._sniff import HEAD_BYTES, DocumentKind, describe_unsupported, readable_kin
 if TYPE_CHECKING:
     import numpy as np
 
+    from .._resolve import KitSource, RegisterSource
     from ..kit import Kit
     from ..register import Register
     from ._detect import Detection, References
@@ -81,7 +82,7 @@ class _Context:
         """Stop the document (as ``timeout``) once its time limit has passed."""
         if time.perf_counter() > self.deadline:
             raise ScanTimeoutError(self.name, f"scanning took longer than the {self.limits.max_seconds:g} s limit "
-                                              "and was stopped; raise --timeout or split the document.")
+                                              "and was stopped; raise limits.max_seconds or split the document.")
 
 
 def _wants_ocr(mode: OcrMode, has_mark: bool, has_text: bool) -> bool:
@@ -381,13 +382,13 @@ def _raised_here(exc: BaseException) -> bool:
     return Path(trace.tb_frame.f_code.co_filename).resolve().is_relative_to(_PACKAGE)
 
 
-def _error_result(name: str, sha256: str | None, kind: str, error: InputError | DocumentError,
+def _error_result(name: str, sha256: str | None, kind: DocumentKind, error: InputError | DocumentError,
                   started: float, notes: Sequence[Note] = ()) -> DocumentResult:
     if isinstance(error, DocumentError):
         problem = error
     else:
-        problem = DocumentError(code=error.code, message=str(error))  # type: ignore[arg-type]
-    return DocumentResult(path=name, sha256=sha256, type=kind, status="error",  # type: ignore[arg-type]
+        problem = DocumentError(code=error.code, message=str(error))
+    return DocumentResult(path=name, sha256=sha256, type=kind, status="error",
                           error=problem, notes=tuple(notes), elapsed_s=time.perf_counter() - started)
 
 
@@ -403,15 +404,18 @@ def _read_stream(stream: IO[bytes], name: str, limits: Limits) -> bytes:
     return bytes(data)
 
 
-def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Kit | None = None,
-                  register: Register | None = None, on: datetime.date | str | None = None,
+def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: KitSource = None,
+                  register: RegisterSource = None, on: datetime.date | str | None = None,
                   password: str | None = None, limits: Limits = DEFAULT_LIMITS, thumbnails: bool = False,
                   name: str | None = None, references: References | None = None,
                   ocr: OcrMode = "auto") -> DocumentResult:
     """Scan one PDF or image (a path, its bytes or a binary file object) and return its marks and findings.
 
-    ``kit`` defaults to :func:`htq_mark.load_kit`, ``register`` to the embedded
-    register, ``on`` to today. ``name`` is the path reported (default: the path
+    ``kit`` is a :class:`~htq_mark.Kit` or a kit folder, ``register`` a
+    :class:`~htq_mark.Register` or a register file; None is the folder
+    ``$HTQ_MARK_KIT`` names, else the bundled kit, and the file
+    ``$HTQ_MARK_REGISTER`` names, else the built-in example register. ``on``
+    defaults to today. ``name`` is the path reported (default: the path
     given, the file object's name, or ``"<bytes>"``). A document past
     ``limits.max_seconds`` ends ``timeout``: called from a main thread, the scan
     is interrupted by an alarm (see :mod:`htq_mark.scanner._alarm`); elsewhere
@@ -425,8 +429,7 @@ def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Ki
     ``error``; only bad arguments raise.
     """
     started = time.perf_counter()
-    from ..kit import load_kit
-    from ..register import default_register
+    from .._resolve import resolve_kit, resolve_register
 
     given: bytes | None = None
     location: str | None = None
@@ -442,14 +445,14 @@ def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Ki
     stream_name = getattr(stream, "name", None)
     default_name = location or (stream_name if isinstance(stream_name, str) else None) or "<bytes>"
     shown = name if name is not None else default_name
-    chosen_kit = kit if kit is not None else load_kit()
+    chosen_kit = resolve_kit(kit)
     if references is None:
         from ._detect import build_references
 
         references = build_references(chosen_kit)
     check_ocr_mode(ocr)
     context = _Context(name=shown, kit=chosen_kit,
-                       register=register if register is not None else default_register(),
+                       register=resolve_register(register),
                        on=_as_date(on), references=references, limits=limits, thumbnails=thumbnails, ocr=ocr,
                        deadline=time.perf_counter() + limits.max_seconds)
 
@@ -507,6 +510,6 @@ def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Ki
     except AlarmRang:
         return _error_result(shown, sha256, kind, ScanTimeoutError(
             shown, f"scanning took longer than the {limits.max_seconds:g} s limit and was stopped; "
-                   "raise --timeout or split the document."), started, out.notes)
+                   "raise limits.max_seconds or split the document."), started, out.notes)
     finally:
         alarm.cancel()

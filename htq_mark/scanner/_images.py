@@ -60,7 +60,7 @@ def _check_size(image: Image.Image, name: str, number: int, limits: Limits) -> N
     if width * height > limits.max_pixels_per_page:
         raise LimitExceededError(
             name, f"page {number} is {width}x{height} pixels ({width * height:,}); the limit is "
-                  f"{limits.max_pixels_per_page:,} pixels. Export it smaller or raise --max-pixels.")
+                  f"{limits.max_pixels_per_page:,} pixels. Export it smaller or raise limits.max_pixels_per_page.")
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

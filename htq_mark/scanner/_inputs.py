@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._catalogue import ErrorCode
 from ..errors import InputError
 from ._limits import DEFAULT_LIMITS
 from ._results import DocumentError, Note
@@ -71,7 +72,7 @@ class Excluded:
 
 
 def _error(path: str, message: str) -> InputDocument:
-    return InputDocument(path=path, location=None, error=DocumentError("unreadable", f"{path}: {message}"))
+    return InputDocument(path=path, location=None, error=DocumentError(ErrorCode.UNREADABLE, f"{path}: {message}"))
 
 
 def _noted(path: str, code: str, message: str) -> InputDocument:
@@ -131,7 +132,7 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
         if linked and not walk.follow_symlinks and walk.outside(child):
             yield _noted(child_shown, "symlink-outside", f"is a symbolic link to {os.path.realpath(child)}, outside "
                                                          "the folders given; it was not followed (pass "
-                                                         "--follow-symlinks to follow it).")
+                                                         "follow_symlinks=True to follow it).")
             continue
         try:
             info = child.stat()  # follows symbolic links
@@ -187,7 +188,7 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str]
                                  for url in list_url(shown, DOCUMENT_SUFFIXES))
             except InputError as exc:
                 documents.append(InputDocument(path=shown, location=None,
-                                               error=DocumentError("unreadable", str(exc))))
+                                               error=DocumentError(ErrorCode.UNREADABLE, str(exc))))
             continue
         location = Path(shown)
         try:
@@ -206,9 +207,9 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str]
                     documents.append(document)
             except _TooManyEntries:
                 documents.append(InputDocument(path=shown, location=None, error=DocumentError(
-                    "too-large", f"{shown}: the folder holds more than {max_entries:,} files and folders "
+                    ErrorCode.TOO_LARGE, f"{shown}: the folder holds more than {max_entries:,} files and folders "
                                  "(counting those reached through symbolic links); the rest were not scanned. "
-                                 "Scan its subfolders one by one, or raise --limit max_folder_entries=N.")))
+                                 "Scan its subfolders one by one, or raise limits.max_folder_entries=N.")))
         else:
             documents.append(InputDocument(path=shown, location=location))
     return documents

@@ -19,7 +19,7 @@ from ._results import BBox, Mark, MarkSource
 if TYPE_CHECKING:
     from ._detect import Detection
 
-__all__ = ["PlacedMark", "image_mark", "pdf_mark", "sort_detections"]
+__all__ = ["AGREE_STRETCH", "PlacedMark", "image_mark", "pdf_mark", "sort_detections"]
 
 # A mark lies in a placement when this share of its box is inside the placement's box.
 _INSIDE = 0.9
@@ -27,9 +27,9 @@ _INSIDE = 0.9
 # below that the mark is baked into a larger picture.
 _IS_THE_MARK = 0.4
 # Matrix measurements replace pixel ones only when they agree this closely (the artwork may be
-# turned or stretched inside the picture too).
+# turned or stretched inside the picture too); a web page's DOM measurements likewise.
 _AGREE_DEG = 3.0
-_AGREE_STRETCH = 0.03
+AGREE_STRETCH = 0.03
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def pdf_mark(detection: Detection, mark_id: str, page: int, dpi: float,
             turn = image.rotation_deg
             if abs((turn - rotation + 180.0) % 360.0 - 180.0) <= _AGREE_DEG:
                 rotation = turn
-            if abs(image.stretch - aspect) <= _AGREE_STRETCH:
+            if abs(image.stretch - aspect) <= AGREE_STRETCH:
                 aspect = image.stretch
         elif not drawn_as_vectors(box, vectors):
             ppi = image.effective_ppi

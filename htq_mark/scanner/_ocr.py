@@ -74,8 +74,8 @@ def check_ocr_mode(mode: object) -> None:
     if mode not in OCR_MODES:
         raise UsageError(f"ocr must be one of {', '.join(OCR_MODES)}; got {mode!r}")
     if mode == "always" and not ocr_available():
-        raise UsageError("--ocr always needs the OCR engine; install it with pip install 'htq-mark[ocr]', "
-                         "or use --ocr auto or never.")
+        raise UsageError("ocr=\"always\" needs the OCR engine; install it with pip install 'htq-mark[ocr]', "
+                         "or use ocr=\"auto\" or ocr=\"never\".")
 
 
 def ocr_available() -> bool:
@@ -93,7 +93,7 @@ def _engine() -> Any:
         from rapidocr_onnxruntime import RapidOCR
     except ImportError:
         raise UsageError("reading text in pictures needs the OCR engine; install it with "
-                         "pip install 'htq-mark[ocr]', or scan with --ocr never.") from None
+                         "pip install 'htq-mark[ocr]', or scan with ocr=\"never\".") from None
     # One thread each: scan workers already share the cores between them.
     return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
 

@@ -27,6 +27,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from .._catalogue import DocumentErrorCode, ErrorCode
 from ._inputs import InputDocument
 from ._limits import Limits
 from ._ocr import OcrMode
@@ -174,18 +175,19 @@ def input_sha256(item: InputDocument, limits: Limits) -> str | None:
         return None
 
 
-def failed_result(item: InputDocument, code: str, message: str, limits: Limits, elapsed: float) -> DocumentResult:
-    from ._sniff import sniff
+def failed_result(item: InputDocument, code: DocumentErrorCode, message: str, limits: Limits,
+                  elapsed: float) -> DocumentResult:
+    from ._sniff import DocumentKind, sniff
 
-    kind = "unknown"
+    kind: DocumentKind = "unknown"
     if item.location is not None and item.location.is_file():
         try:
             with item.location.open("rb") as handle:
                 kind = sniff(handle.read(1024))
         except OSError:
             pass
-    return DocumentResult(path=item.path, sha256=input_sha256(item, limits), type=kind,  # type: ignore[arg-type]
-                          status="error", error=DocumentError(code, message),  # type: ignore[arg-type]
+    return DocumentResult(path=item.path, sha256=input_sha256(item, limits), type=kind,
+                          status="error", error=DocumentError(code, message),
                           elapsed_s=elapsed)
 
 
@@ -282,7 +284,7 @@ class WorkerPool:
                                    "check the installation (numpy, OpenCV, pypdfium2).")
             else:
                 path = worker.task[1].path
-                self._replace(worker, "unreadable",
+                self._replace(worker, ErrorCode.UNREADABLE,
                               f"{path}: the reader stopped unexpectedly on this file (it may be damaged or "
                               "need too much memory); export it again.", 0.0)
 
@@ -291,11 +293,11 @@ class WorkerPool:
         for worker in [w for w in self.workers if w.task is not None and now >= w.deadline]:
             assert worker.task is not None
             path = worker.task[1].path
-            self._replace(worker, "timeout",
+            self._replace(worker, ErrorCode.TIMEOUT,
                           f"{path}: scanning took longer than the {self.limits.max_seconds:g} s limit and was "
-                          "stopped; raise --timeout or split the document.", self.limits.max_seconds)
+                          "stopped; raise limits.max_seconds or split the document.", self.limits.max_seconds)
 
-    def _replace(self, worker: _Worker, code: str, message: str, elapsed: float) -> None:
+    def _replace(self, worker: _Worker, code: DocumentErrorCode, message: str, elapsed: float) -> None:
         """Record the worker's document as failed, kill it and start a fresh one if work is left."""
         assert worker.task is not None
         item = worker.task[1]

@@ -12,8 +12,11 @@ import math
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
+from .._catalogue import DOCUMENT_ERRORS, NOTE_CODES, DocumentErrorCode, ErrorCode, Severity
+from .._catalogue import RULES as RULE_CATALOGUE
 from ..errors import ReportFileError
 
 __all__ = [
@@ -39,53 +42,15 @@ SCHEMA_ID = "htq-mark.scan-report/1"
 #: The keys of ``kit`` and ``register`` that the JSON report carries, in order.
 KIT_KEYS = ("name", "version", "sha256")
 REGISTER_KEYS = ("source", "sha256", "as_of", "qualifications", "is_example")
-Severity = Literal["error", "warning", "info"]
 BBox = tuple[float, float, float, float]
 MarkSource = Literal["image-xobject", "vector", "raster"]
 DocumentType = Literal["pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp", "web", "unknown"]
-ErrorCode = Literal["unreadable", "encrypted", "unsupported", "too-large", "timeout", "worker-lost", "blocked"]
 PageUnit = Literal["pt", "px", "css-px"]
-NoteSeverity = Literal["warning", "info"]
 
-#: Every note a document can carry: its code, its severity and a one-line meaning. A note says the
-#: scan of a document was less than complete or not what it seems; ``--fail-on`` can select it.
-NOTE_CODES: Mapping[str, tuple[NoteSeverity, str]] = {
-    "structure-unreadable": ("warning", "The PDF's structure (a page's dictionary or the document's) could not "
-                                        "be read, so marks were judged from pixels only."),
-    "page-unreadable": ("warning", "A page could not be read or rendered; it was skipped."),
-    "reduced-resolution": ("info", "A very large page was rendered at a lower resolution; small marks may be "
-                                   "missed."),
-    "polyglot": ("warning", "The file is valid as more than one format; it was scanned as each."),
-    "symlink-outside": ("info", "A symbolic link leads outside the folders given; it was not followed."),
-    "symlink-loop": ("warning", "A symbolic link leads back to a folder that contains it, or nowhere; it was "
-                                "not followed."),
-    "web-refused": ("info", "A web page asked for something that was refused (a private or link-local address, "
-                            "or another site's pop-up); the page was scanned without it."),
-    "web-navigation": ("info", "A web page tried to go to another address by itself (a refresh or a script); "
-                               "the page was scanned as it stood."),
-    "ocr-unavailable": ("info", "Text in pictures was not read because the OCR engine is not installed "
-                                "(pip install 'htq-mark[ocr]')."),
-    "ocr-failed": ("info", "The OCR engine could not read the text in a picture; the rest was scanned."),
-}
-
-#: Every rule the scanner reports, with its default severity and a one-line meaning.
-RULES: Mapping[str, tuple[str, str]] = {
-    "too-small": ("error", "The artwork is narrower than the minimum width."),
-    "distorted": ("error", "The aspect ratio differs from the artwork's by more than the tolerance."),
-    "rotated": ("error", "The mark is not upright."),
-    "recoloured": ("error", "The colours match no approved variant."),
-    "clear-space": ("error", "Other content is inside the clear-space zone."),
-    "low-contrast": ("error", "Wrong variant for its background, or contrast below the minimum."),
-    "low-resolution": ("warning", "A raster mark is printed below the recommended (warning) or minimum (error) resolution."),
-    "cropped": ("error", "Part of the mark is cut off by the page or image edge, or covered."),
-    "altered-artwork": ("error", "The mark differs from the approved artwork."),
-    "no-qualification": ("warning", "A page shows the mark but names no qualification entitled to it."),
-    "not-entitled": ("error", "The document shows the mark or claims HTQ status for a qualification that is not entitled."),
-    "missing-alt-text": ("info", "A web page shows the mark in an element without an accessible name."),
-}
-
-
-_SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+#: Every rule the scanner reports, with its default severity and a one-line meaning, in report order
+#: (derived from the catalogue, which has each rule's title and help too).
+RULES: Mapping[str, tuple[Severity, str]] = MappingProxyType({rule.id: (rule.severity, rule.meaning)
+                                                              for rule in RULE_CATALOGUE.values()})
 
 
 _T = TypeVar("_T")
@@ -97,7 +62,7 @@ def _loaded(kind: str, build: Callable[[], _T]) -> _T:
         return build()
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
         raise ReportFileError(f"a {kind} in the report is incomplete or malformed ({type(exc).__name__}: {exc}); "
-                              "give a JSON report written by htq-mark scan --format json.") from None
+                              "give a JSON report written by htq-mark (format=\"json\").") from None
 
 
 def _box(value: Any) -> BBox | None:
@@ -195,8 +160,11 @@ class Finding:
     fix: str | None
     details: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))
+
     def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "severity": self.severity, "page": self.page, "mark": self.mark,
+        return {"rule": self.rule, "severity": self.severity.value, "page": self.page, "mark": self.mark,
                 "bbox": _bbox(self.bbox), "message": self.message, "fix": self.fix,
                 "details": dict(self.details)}
 
@@ -213,11 +181,16 @@ class Finding:
 class DocumentError:
     """Why a document could not be scanned (``code`` is one of the contract's codes)."""
 
-    code: ErrorCode
+    code: DocumentErrorCode
     message: str
 
+    def __post_init__(self) -> None:
+        if self.code not in DOCUMENT_ERRORS:
+            raise ValueError(f"{self.code!r} is not a document error code; use one of {', '.join(DOCUMENT_ERRORS)}")
+        object.__setattr__(self, "code", ErrorCode(self.code))
+
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message}
+        return {"code": self.code.value, "message": self.message}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DocumentError:
@@ -238,14 +211,14 @@ class Note:
     page: int | None = None
 
     @property
-    def severity(self) -> NoteSeverity:
-        return NOTE_CODES[self.code][0] if self.code in NOTE_CODES else "warning"
+    def severity(self) -> Severity:
+        return NOTE_CODES[self.code][0] if self.code in NOTE_CODES else Severity.WARNING
 
     def __str__(self) -> str:
         return self.message
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "severity": self.severity, "page": self.page, "message": self.message}
+        return {"code": self.code, "severity": self.severity.value, "page": self.page, "message": self.message}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Note:
@@ -321,7 +294,7 @@ class DocumentResult:
 
         return _loaded("document", build)
 
-    def count(self, severity: Severity) -> int:
+    def count(self, severity: Severity | str) -> int:
         """How many findings have this severity."""
         return sum(1 for f in self.findings if f.severity == severity)
 
@@ -343,30 +316,37 @@ class ScanReport:
             "documents": len(self.documents),
             "unreadable": sum(1 for d in self.documents if d.status == "error"),
             "marks": sum(len(d.marks) for d in self.documents),
-            "findings": {s: sum(d.count(s) for d in self.documents) for s in ("error", "warning", "info")},
+            "findings": {s.value: sum(d.count(s) for d in self.documents) for s in Severity},
             **({"suppressed": suppressed} if (suppressed := sum(len(d.suppressed) for d in self.documents)) else {}),
         }
 
+    def fails_at(self, severity: Severity | str) -> bool:
+        """Whether a finding or a note of ``severity`` or worse is reported (unreadable documents aside).
+
+        ``severity`` is a :class:`Severity` or its text (``"error"``, ``"warning"``,
+        ``"info"``); ValueError for anything else.
+        """
+        threshold = Severity(severity)
+        return any(severity.at_least(threshold) for document in self.documents
+                   for severity in (*(f.severity for f in document.findings), *(n.severity for n in document.notes)))
+
     def fails_on(self, fail_on: str | Collection[str]) -> bool:
-        """Whether a finding or note reaches ``fail_on``.
+        """Whether a finding or note reaches ``fail_on``: the ``--fail-on`` decision.
 
         ``fail_on`` holds severities (``error``; ``warning``, which also counts
-        warning notes; ``never``) and note codes (:data:`NOTE_CODES`), each of
-        which fails on that note. Raises ValueError for anything else.
+        warning notes; ``info``; ``never``) and note codes (:data:`NOTE_CODES`), each of
+        which fails on that note. The least severe severity given is the threshold
+        (see :meth:`fails_at`). Raises ValueError for anything else.
         """
         chosen = {fail_on} if isinstance(fail_on, str) else set(fail_on)
-        unknown = chosen - {"error", "warning", "info", "never"} - set(NOTE_CODES)
+        unknown = chosen - {*Severity, "never"} - set(NOTE_CODES)
         if unknown:
-            raise ValueError(f"unknown fail_on value(s) {sorted(unknown)}; use error, warning, info, never "
+            raise ValueError(f"unknown fail_on value(s) {sorted(unknown)}; use {', '.join(Severity)}, never "
                              f"or a note code ({', '.join(NOTE_CODES)})")
-        ranks = [_SEVERITY_RANK[value] for value in chosen if value in _SEVERITY_RANK]
-        threshold = max(ranks, default=-1)
-        for document in self.documents:
-            if any(_SEVERITY_RANK[f.severity] <= threshold for f in document.findings):
-                return True
-            if any(note.code in chosen or _SEVERITY_RANK[note.severity] <= threshold for note in document.notes):
-                return True
-        return False
+        severities = [Severity(value) for value in chosen if value in set(Severity)]
+        if severities and self.fails_at(max(severities, key=lambda severity: severity.rank)):
+            return True
+        return any(note.code in chosen for document in self.documents for note in document.notes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -391,7 +371,7 @@ class ScanReport:
         if not isinstance(data, Mapping) or data.get("schema") != SCHEMA_ID:
             found = data.get("schema") if isinstance(data, Mapping) else type(data).__name__
             raise ReportFileError(f"this is not an htq-mark JSON report (schema {found!r}, expected {SCHEMA_ID!r}); "
-                                  "give a report written by htq-mark scan --format json.")
+                                  "give a report written by htq-mark (format=\"json\").")
         return _loaded("report", lambda: cls(
             generator_version=str(data["generator"]["version"]), on_date=str(data["on_date"]),
             kit=dict(data["kit"]), register=dict(data["register"]),

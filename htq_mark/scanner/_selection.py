@@ -7,12 +7,13 @@ import types
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .._catalogue import RULES, Severity
 from ..errors import UsageError
-from ._results import RULES, DocumentResult, ScanReport, Severity
+from ._results import DocumentResult, ScanReport
 
 __all__ = ["SEVERITY_LEVELS", "RuleSelection", "select_rules"]
 
-SEVERITY_LEVELS: tuple[Severity, ...] = ("error", "warning", "info")
+SEVERITY_LEVELS: tuple[Severity, ...] = tuple(Severity)
 
 
 def _known(rules: Iterable[str], what: str) -> frozenset[str]:
@@ -42,7 +43,8 @@ class RuleSelection:
             rule, level = next(iter(bad.items()))
             raise UsageError(f"severity: {level!r} for {rule} is not a level; use one of "
                              f"{', '.join(SEVERITY_LEVELS)}.")
-        object.__setattr__(self, "severity", types.MappingProxyType(dict(self.severity)))
+        object.__setattr__(self, "severity", types.MappingProxyType(
+            {rule: Severity(level) for rule, level in self.severity.items()}))
 
     def reports(self, rule: str) -> bool:
         """Whether findings of ``rule`` are kept."""

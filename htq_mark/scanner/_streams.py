@@ -14,6 +14,7 @@ import select
 import time
 from pathlib import Path
 
+from .._catalogue import DocumentErrorCode, ErrorCode
 from ._inputs import InputDocument
 from ._limits import Limits
 from ._results import DocumentError
@@ -29,8 +30,8 @@ def is_stream(path: str) -> bool:
     return path in _STANDARD_INPUT or path.startswith(("/dev/fd/", "/proc/self/fd/"))
 
 
-def _failed(path: str, code: str, message: str) -> InputDocument:
-    return InputDocument(path=path, location=None, error=DocumentError(code, f"{path}: {message}"))  # type: ignore[arg-type]
+def _failed(path: str, code: DocumentErrorCode, message: str) -> InputDocument:
+    return InputDocument(path=path, location=None, error=DocumentError(code, f"{path}: {message}"))
 
 
 def stage_stream(path: str, folder: Path, limits: Limits, index: int) -> InputDocument:
@@ -38,7 +39,7 @@ def stage_stream(path: str, folder: Path, limits: Limits, index: int) -> InputDo
     try:
         fd = 0 if path in _STANDARD_INPUT else os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as exc:
-        return _failed(path, "unreadable", f"cannot be opened ({exc.strerror}); check the path.")
+        return _failed(path, ErrorCode.UNREADABLE, f"cannot be opened ({exc.strerror}); check the path.")
     target = folder / f"stream-{index}"
     deadline = time.monotonic() + limits.max_seconds
     written = 0
@@ -47,18 +48,19 @@ def stage_stream(path: str, folder: Path, limits: Limits, index: int) -> InputDo
             while True:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-                    return _failed(path, "timeout", f"the stream sent no end within the {limits.max_seconds:g} s "
-                                                    "limit; save the document to a file and scan that.")
+                    return _failed(path, ErrorCode.TIMEOUT,
+                                   f"the stream sent no end within the {limits.max_seconds:g} s "
+                                   "limit; save the document to a file and scan that.")
                 chunk = os.read(fd, _CHUNK)
                 if not chunk:
                     break
                 written += len(chunk)
                 if written > limits.max_file_bytes:
-                    return _failed(path, "too-large", f"the stream is larger than the {limits.max_file_bytes:,}-"
-                                                      "byte limit.")
+                    return _failed(path, ErrorCode.TOO_LARGE,
+                                   f"the stream is larger than the {limits.max_file_bytes:,}-byte limit.")
                 out.write(chunk)
     except OSError as exc:
-        return _failed(path, "unreadable", f"cannot be read ({exc.strerror}).")
+        return _failed(path, ErrorCode.UNREADABLE, f"cannot be read ({exc.strerror}).")
     finally:
         if fd != 0:
             os.close(fd)

@@ -55,7 +55,7 @@ def scan_input(item: InputDocument, setup: Any) -> DocumentResult:
             source = read_url(item.url, item.path, setup.limits)
         except InputError as exc:
             return DocumentResult(path=item.path, sha256=None, type="unknown", status="error",
-                                  error=DocumentError(exc.code, str(exc)))  # type: ignore[arg-type]
+                                  error=DocumentError(exc.code, str(exc)))
     return scan_document(source, kit=setup.kit, register=setup.register, on=setup.on,
                          password=setup.password, limits=setup.limits, thumbnails=setup.thumbnails,
                          name=item.path, references=setup.references, ocr=setup.ocr)

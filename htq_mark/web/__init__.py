@@ -7,6 +7,7 @@ Playwright and Chromium are needed only when a page is scanned.
 
 from __future__ import annotations
 
+from .._exports import claim_exports
 from ._browser import VIEWPORTS, Browser, Viewport, find_chromium
 from ._crawl import CrawlOptions, crawl, is_web_address, read_sitemap, read_url_list, scan_web
 from ._page import PageScan, WebScanner, scan_url
@@ -15,3 +16,6 @@ from ._session import WebOptions, WebSession
 __all__ = ["VIEWPORTS", "Browser", "CrawlOptions", "PageScan", "Viewport", "WebOptions", "WebScanner",
            "WebSession", "crawl", "find_chromium", "is_web_address", "read_sitemap", "read_url_list",
            "scan_url", "scan_web"]
+
+# The names htq_mark exports from here report htq_mark as their module.
+claim_exports(__name__, globals())

@@ -86,5 +86,5 @@ def resolve(url: str, *, allow_private: bool) -> Target:
     refused = [a for a in addresses if not is_public(a)]
     if refused and not allow_private:
         raise BlockedError(url, f"the host {host} resolves to the private or local address {refused[0]}, "
-                                "which is not fetched; pass --allow-private (allow_private=True) to scan it.")
+                                "which is not fetched; pass allow_private=True to scan it.")
     return Target(url=url, scheme=scheme, host=host, port=port, address=addresses[0])

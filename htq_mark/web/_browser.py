@@ -245,7 +245,7 @@ class Browser:
             self._forget_if_dead()
             if timed_out.is_set() or "Timeout" in type(exc).__name__:
                 raise ScanTimeoutError(url, f"the page did not load and settle within {limits.max_page_seconds:g} s "
-                                            "(raise it with --limit max_page_seconds=S).") from None
+                                            "(raise it with limits.max_page_seconds=S).") from None
             if budget.over is not None:
                 raise LimitExceededError(url, budget.over) from None
             raise UnreadableFileError(url, f"the browser could not render it ({str(exc).splitlines()[0]}).") from None
@@ -290,7 +290,7 @@ class Browser:
             if height > limits.max_page_height:
                 raise LimitExceededError(budget.main_url, f"the page is {height:,} CSS px tall at the "
                                          f"{viewport.name} viewport; the limit is {limits.max_page_height:,} "
-                                         "(raise it with --limit max_page_height=N).")
+                                         "(raise it with limits.max_page_height=N).")
             raw = page.evaluate(COLLECT_SCRIPT, {"maxElements": _MAX_ELEMENTS, "maxLinks": _MAX_LINKS,
                                                  "maxText": _MAX_TEXT})
             png = page.screenshot(full_page=True, type="png", animations="disabled", caret="hide",
@@ -328,7 +328,7 @@ def _count_bytes(budget: _Budget, event: dict[str, Any]) -> None:
     budget.bytes += int(event.get("dataLength") or 0)
     if budget.bytes > budget.max_bytes and budget.over is None:
         budget.over = (f"the page loaded more than {budget.max_bytes:,} bytes; "
-                       "raise the limit with --limit max_page_bytes=N.")
+                       "raise the limit with limits.max_page_bytes=N.")
 
 
 def _dismiss(dialog: Any) -> None:
@@ -364,7 +364,7 @@ def _guard(route: Any, request: Any, page: Any, budget: _Budget) -> None:
     if budget.requests > budget.max_requests:
         if budget.over is None:
             budget.over = (f"the page made more than {budget.max_requests} requests; "
-                           "raise the limit with --limit max_page_requests=N.")
+                           "raise the limit with limits.max_page_requests=N.")
         _abort(route)
         return
     try:  # the guarding proxy checks the address (and every redirect hop) on the way out

@@ -25,8 +25,7 @@ from ._page import WebScanner
 from ._session import WebOptions
 
 if TYPE_CHECKING:
-    from ..kit import Kit
-    from ..register import Register
+    from .._resolve import KitSource, RegisterSource
     from ..scanner._detect import References
 
 __all__ = ["CrawlOptions", "CrawlProgress", "crawl", "is_web_address", "read_sitemap", "read_url_list", "scan_web"]
@@ -146,7 +145,7 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
                 add(url, 0)
         except InputError as exc:
             results.append(DocumentResult(path=sitemap, sha256=None, type="web", status="error",
-                                          error=DocumentError(exc.code, str(exc))))  # type: ignore[arg-type]
+                                          error=DocumentError(exc.code, str(exc))))
     hosts = {(urlsplit(url).hostname or "").lower() for url, _ in queue}
     while queue and len(results) < options.max_pages:
         url, depth = queue.popleft()
@@ -164,8 +163,8 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
     return results
 
 
-def scan_web(urls: Sequence[str], *, sitemaps: Sequence[str] = (), kit: Kit | None = None,
-             register: Register | None = None, on: datetime.date | str | None = None,
+def scan_web(urls: Sequence[str], *, sitemaps: Sequence[str] = (), kit: KitSource = None,
+             register: RegisterSource = None, on: datetime.date | str | None = None,
              limits: Limits = DEFAULT_LIMITS, options: WebOptions | None = None,
              crawl_options: CrawlOptions | None = None, thumbnails: bool = False,
              references: References | None = None, progress: CrawlProgress | None = None) -> list[DocumentResult]:

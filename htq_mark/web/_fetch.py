@@ -89,7 +89,7 @@ def fetch_once(target: Target, *, deadline: float, max_bytes: int, accept: str =
         declared = answer.getheader("Content-Length")
         if declared is not None and declared.strip().isdigit() and int(declared) > max_bytes:
             raise LimitExceededError(url, f"the response is {int(declared):,} bytes; the limit is {max_bytes:,} "
-                                          "bytes (raise it with --limit max_page_bytes=N).")
+                                          "bytes (raise it with limits.max_page_bytes=N).")
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -99,16 +99,16 @@ def fetch_once(target: Target, *, deadline: float, max_bytes: int, accept: str =
             size += len(chunk)
             if size > max_bytes:
                 raise LimitExceededError(url, f"the response is larger than the {max_bytes:,}-byte limit "
-                                              "(raise it with --limit max_page_bytes=N).")
+                                              "(raise it with limits.max_page_bytes=N).")
             chunks.append(chunk)
         if time.monotonic() >= deadline:  # the watchdog closed the connection: the answer is incomplete
             raise ScanTimeoutError(url, "the server did not finish answering within the page time limit; "
-                                        "raise it with --limit max_page_seconds=S.")
+                                        "raise it with limits.max_page_seconds=S.")
         return Response(url=url, status=answer.status, headers=answer.msg, body=b"".join(chunks))
     except (OSError, http.client.HTTPException) as exc:
         if time.monotonic() >= deadline - 0.05:
             raise ScanTimeoutError(url, "the server did not answer within the page time limit; "
-                                        "raise it with --limit max_page_seconds=S.") from None
+                                        "raise it with limits.max_page_seconds=S.") from None
         raise UnreadableFileError(url, f"could not be fetched ({type(exc).__name__}: {exc}); "
                                        "check the address.") from None
     finally:

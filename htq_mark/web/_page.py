@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError, UnreadableFileError
 from ..scanner._document import _as_date, _Collected, _thumbnail, scan_document
 from ..scanner._limits import DEFAULT_LIMITS, Limits
+from ..scanner._marks import AGREE_STRETCH
 from ..scanner._pdf.geometry import area, bounds
-from ..scanner._results import DocumentError, DocumentResult, Mark, Note, PageInfo
+from ..scanner._results import DocumentError, DocumentResult, Mark, MarkSource, Note, PageInfo
 from ..scanner._sniff import sniff
 from ..scanner._text import read_text_facts
 from ._browser import VIEWPORTS, Browser, Rendering
@@ -31,6 +32,7 @@ from ._rules import check_web_mark
 from ._session import WebOptions, WebSession
 
 if TYPE_CHECKING:
+    from .._resolve import KitSource, RegisterSource
     from ..kit import Kit
     from ..register import Register
     from ..scanner._detect import Detection, References
@@ -43,8 +45,6 @@ _ACCEPT = "text/html,application/xhtml+xml,application/pdf,image/*;q=0.8,*/*;q=0
 # element's picture (not a mark baked into a larger one) when it covers this share of the visible box.
 _INSIDE = 0.85
 _IS_THE_PICTURE = 0.3
-# DOM measurements replace pixel ones only when they agree this closely.
-_AGREE_STRETCH = 0.03
 # Pictures the screenshot cannot judge (clipped, off-screen or too small to find) are fetched and
 # searched themselves, this many per viewport at most; a file "is" the mark when the mark spans this
 # share of its width.
@@ -85,7 +85,7 @@ def element_for(box: Sequence[float], elements: Sequence[PageElement]) -> PageEl
     return min(holding, key=lambda e: area(e.box)) if holding else None
 
 
-def _source(element: PageElement | None) -> str:
+def _source(element: PageElement | None) -> MarkSource:
     if element is not None and (element.kind == "svg" or (element.src or "").lower().split("?")[0].endswith(".svg")):
         return "vector"
     return "raster"
@@ -104,16 +104,15 @@ def _dom_stretch(element: PageElement) -> float | None:
 class WebScanner:
     """Scans web pages with one browser and one polite session; close it (or use ``with``) when done."""
 
-    def __init__(self, *, kit: Kit | None = None, register: Register | None = None,
+    def __init__(self, *, kit: KitSource = None, register: RegisterSource = None,
                  on: datetime.date | str | None = None, limits: Limits = DEFAULT_LIMITS,
                  options: WebOptions | None = None, thumbnails: bool = False,
                  references: References | None = None, browser: Browser | None = None) -> None:
-        from ..kit import load_kit
-        from ..register import default_register
+        from .._resolve import resolve_kit, resolve_register
         from ..scanner._detect import build_references
 
-        self.kit = kit if kit is not None else load_kit()
-        self.register = register if register is not None else default_register()
+        self.kit = resolve_kit(kit)
+        self.register = resolve_register(register)
         self.on = _as_date(on)
         self.limits = limits
         self.options = options if options is not None else WebOptions()
@@ -164,7 +163,7 @@ class WebScanner:
         except InputError as exc:
             return PageScan(DocumentResult(
                 path=shown, sha256=sha256, type="web", status="error",
-                error=DocumentError(code=exc.code, message=str(exc)),  # type: ignore[arg-type]
+                error=DocumentError(code=exc.code, message=str(exc)),
                 notes=tuple(out.notes), elapsed_s=time.perf_counter() - started, url=final))
         result = DocumentResult(path=shown, sha256=sha256, type="web", status="ok", pages=tuple(out.pages),
                                 marks=tuple(out.marks), findings=tuple(out.findings), images=tuple(out.images),
@@ -191,12 +190,12 @@ class WebScanner:
             element = element_for(box, rendering.facts.elements)
             aspect = float(detection.aspect_ratio_error)
             stretch = _dom_stretch(element) if element is not None else None
-            if stretch is not None and abs(stretch - aspect) <= _AGREE_STRETCH:
+            if stretch is not None and abs(stretch - aspect) <= AGREE_STRETCH:
                 aspect = stretch
             mark = Mark(id=out.next_mark_id(), page=number, bbox=box, variant=detection.variant,
                         confidence=float(detection.confidence), width_mm=None, width_px=float(detection.width_px),
                         rotation_deg=float(detection.rotation_deg), aspect_ratio_error=aspect,
-                        source=_source(element),  # type: ignore[arg-type]
+                        source=_source(element),
                         selector=element.selector if element else None, src=element.src if element else None)
             out.marks.append(mark)
             page_marks.append(mark)
@@ -286,11 +285,15 @@ class WebScanner:
         return self._pictures[src]
 
 
-def scan_url(url: str, *, kit: Kit | None = None, register: Register | None = None,
+def scan_url(url: str, *, kit: KitSource = None, register: RegisterSource = None,
              on: datetime.date | str | None = None, limits: Limits = DEFAULT_LIMITS,
              options: WebOptions | None = None, thumbnails: bool = False,
              references: References | None = None) -> DocumentResult:
     """Scan one web page (rendered in headless Chromium) and return its marks and findings.
+
+    ``kit`` and ``register`` are loaded objects or paths; None is the folder
+    ``$HTQ_MARK_KIT`` names, else the bundled kit, and the file
+    ``$HTQ_MARK_REGISTER`` names, else the built-in example register.
 
     ``options`` chooses how politely and where pages are fetched (see
     :class:`WebOptions`; private addresses are refused by default). A page that

@@ -12,6 +12,7 @@ import math
 import re
 from typing import TYPE_CHECKING
 
+from .._catalogue import CROPPED, LOW_RESOLUTION, MISSING_ALT_TEXT, Severity
 from ..scanner._results import Finding
 from ..scanner._rules._common import MarkFacts, finding, generate_command, limit_text, measure
 
@@ -33,7 +34,7 @@ def _missing_alt(facts: MarkFacts, element: PageElement, spec: Spec) -> list[Fin
                   "or an aria-label",
            "background": "add role=\"img\" and aria-label=\"Higher Technical Qualification quality mark\" "
                          "to the element"}.get(element.kind, "add alt=\"Higher Technical Qualification quality mark\"")
-    return [finding("missing-alt-text", "info", facts,
+    return [finding(MISSING_ALT_TEXT, facts,
                     f"The mark ({element.selector}) has no accessible name, so screen readers do not announce it.",
                     f"Give it a text alternative: {how}.",
                     {"selector": element.selector, "decorative": element.decorative})]
@@ -59,16 +60,17 @@ def _low_resolution(facts: MarkFacts, element: PageElement, dpr: float, spec: Sp
     ratio = natural_width / device_px
     if ratio >= 1.0:
         return []
-    severity = "error" if ratio < _LOW_RESOLUTION_ERROR_RATIO else "warning"
+    severity = Severity.ERROR if ratio < _LOW_RESOLUTION_ERROR_RATIO else Severity.WARNING
     return [finding(
-        "low-resolution", severity, facts,  # type: ignore[arg-type]
+        LOW_RESOLUTION, facts,
         f"The mark is a {natural_width:.0f} px wide image shown {shown_width:.0f} CSS px wide, which needs "
         f"{device_px:.0f} device px at device pixel ratio {dpr:g}; it is upscaled "
         f"{measure(1 / ratio, 1.0, 2)}x and looks blurred.",
         f"Use the SVG, or a PNG at least {device_px:.0f} px wide: "
         + generate_command(spec, facts, width=device_px),
         {"intrinsic_width_px": natural_width, "css_width": shown_width, "device_pixel_ratio": dpr,
-         "upscale": 1 / ratio, "error_below": _LOW_RESOLUTION_ERROR_RATIO})]
+         "upscale": 1 / ratio, "error_below": _LOW_RESOLUTION_ERROR_RATIO},
+        severity=severity)]
 
 
 def _clipped(facts: MarkFacts, element: PageElement, already: list[Finding], spec: Spec) -> list[Finding]:
@@ -77,7 +79,7 @@ def _clipped(facts: MarkFacts, element: PageElement, already: list[Finding], spe
     if hidden <= hidden_limit or any(f.rule == "cropped" for f in already):
         return []
     return [finding(
-        "cropped", "error", facts,
+        CROPPED, facts,
         f"{measure(hidden * 100, hidden_limit * 100)}% of the mark is clipped by a container's overflow or the "
         f"edge of the page; the whole mark must show (at most {limit_text(hidden_limit * 100)}% hidden).",
         f"Make room for the whole mark and its clear space in {element.selector} (check overflow and widths).",

@@ -279,13 +279,13 @@ def test_the_minimum_itself_is_allowed(format: str, width: str) -> None:
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"format": "gif"}, "unknown format 'gif'; choose one of svg, png, pdf, eps, jpg, webp"),
     ({"variant": "gold"}, "unknown variant 'gold'; choose one of colour, black, white"),
-    ({"colour_space": "cmyk"}, "--colour-space cmyk is for pdf and eps only; png is always sRGB"),
+    ({"colour_space": "cmyk"}, 'colour_space="cmyk" is for pdf and eps only; png is always sRGB'),
     ({"colour_space": "lab"}, "unknown colour space 'lab'"),
-    ({"dpi": 5}, "--dpi 5 is out of range"),
+    ({"dpi": 5}, "dpi 5 is out of range"),
     ({"dpi": float("nan")}, "out of range"),
     ({"width": "300"}, "not a number with a unit"),
     ({"width": "20000px"}, "the largest is 16000 px a side"),
-    ({"date": dt.date(2026, 1, 1)}, "give --qualification too"),
+    ({"date": dt.date(2026, 1, 1)}, "give qualification=... too"),
 ])
 def test_bad_requests_are_usage_errors(kwargs: dict[str, object], message: str) -> None:
     request: dict[str, object] = {"variant": "colour", "format": "png", "width": "300px", **kwargs}

@@ -168,7 +168,7 @@ def test_an_empty_folder_is_filled(tmp_path: Path) -> None:
     ({"presets": ["huge"]}, UsageError, "unknown preset 'huge'"),
     ({"variants": ["gold"]}, UsageError, "unknown variant 'gold'"),
     ({"colour_space": "lab"}, UsageError, "unknown colour space 'lab'"),
-    ({"date": dt.date(2026, 1, 1)}, UsageError, "give --qualification too"),
+    ({"date": dt.date(2026, 1, 1)}, UsageError, "give qualification=... too"),
     ({"qualification": "999/2005/0", "date": dt.date(2026, 1, 1)}, NotEntitledError, "withdrawn"),
 ])
 def test_pack_errors_write_nothing(tmp_path: Path, kwargs: dict[str, object], error: type[Exception],

@@ -103,7 +103,7 @@ def test_a_document_past_the_limit_is_stopped_and_reported_as_timeout(report: Sc
     assert document.status == "error" and document.error is not None
     assert document.error.code == "timeout"
     assert document.error.message.startswith(str(files[key]))
-    assert "--timeout" in document.error.message
+    assert "limits.max_seconds" in document.error.message
     assert document.type == "pdf" and document.sha256 is not None
 
 

@@ -101,7 +101,7 @@ def test_an_existing_file_is_kept_unless_forced(tmp_path: Path, writer: str) -> 
     target = tmp_path / ("out.zip" if writer == "pack zip" else "out.bin")
     target.write_bytes(OLD)
     write = _writers(tmp_path)[writer]
-    with pytest.raises(OutputExistsError, match="--force"):
+    with pytest.raises(OutputExistsError, match="force=True"):
         write(target, False)  # type: ignore[operator]
     assert target.read_bytes() == OLD
     write(target, True)  # type: ignore[operator]

@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 
 from htq_mark import reports
+from htq_mark._catalogue import DOCUMENT_ERRORS
 from htq_mark.reports import _json as json_report
 from htq_mark.scanner import _results as results
 from tests.reports import factory
@@ -83,11 +84,11 @@ def test_every_json_report_is_valid(name: str, validator: jsonschema.Draft202012
 
 @pytest.mark.parametrize(("path", "expected"), [
     (("$defs", "finding", "properties", "rule"), set(results.RULES)),
-    (("$defs", "severity"), set(typing.get_args(results.Severity))),
+    (("$defs", "severity"), set(results.Severity)),
     (("$defs", "document", "properties", "type"), set(typing.get_args(results.DocumentType))),
     (("$defs", "document", "properties", "status"), {"ok", "error"}),
     (("$defs", "document", "properties", "error", "oneOf", "1", "properties", "code"),
-     set(typing.get_args(results.ErrorCode))),
+     set(DOCUMENT_ERRORS)),
     (("$defs", "mark", "properties", "source"), set(typing.get_args(results.MarkSource))),
     (("$defs", "page", "properties", "unit"), set(typing.get_args(results.PageUnit))),
     (("$defs", "note", "properties", "code"), set(results.NOTE_CODES)),

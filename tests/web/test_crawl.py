@@ -85,7 +85,7 @@ def test_library_scan_takes_urls_with_files(site: Site, tmp_path) -> None:
 def test_private_addresses_refused_by_default(site: Site) -> None:
     report = htq_mark.scan([site.url("/")], jobs=1)
     assert report.documents[0].error.code == "blocked"
-    assert "--allow-private" in report.documents[0].error.message
+    assert "allow_private=True" in report.documents[0].error.message
 
 
 def test_cli_scans_urls_and_writes_every_format(site: Site, tmp_path) -> None:

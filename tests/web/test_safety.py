@@ -30,7 +30,7 @@ def test_only_http_and_https(url: str) -> None:
 
 
 def test_loopback_refused_unless_allowed() -> None:
-    with pytest.raises(BlockedError, match="--allow-private"):
+    with pytest.raises(BlockedError, match="allow_private=True"):
         resolve("http://127.0.0.1:9/", allow_private=False)
     assert resolve("http://127.0.0.1:9/", allow_private=True).address == "127.0.0.1"
 

@@ -27,12 +27,11 @@ from ...kit._colour import (contrast_ratio, delta_e, linear_to_lab, relative_lum
 from .model import PixelMeasurements, Pose
 from .references import Frame, References
 from .statistics import column_medians, median, median_distance, row_percentiles, sorted_median, std
-from .verify import ImagePyramid, disk, shown_pixels
+from .verify import SOURCE_BLUR, ImagePyramid, disk, shown_pixels
 from .verify import erode_inside as _erode
 
 __all__ = ["measure"]
 
-SOURCE_BLUR = 0.6           # source pixels of blur in a rendered, resampled mark
 UNMIX_STEP = 5              # unmix colours from every fifth pixel
 OUTLIER_SHARE = 0.15        # share of worst-fitting pixels ignored when unmixing colours
 MIN_CORE_PIXELS = 12        # a class or part needs this many core pixels to be judged

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from .model import Pose
 from .references import Frame
 
-__all__ = ["ImagePyramid", "Registration", "disk", "erode_inside", "match_score", "refine", "register",
+__all__ = ["SOURCE_BLUR", "ImagePyramid", "Registration", "disk", "erode_inside", "match_score", "refine", "register",
            "register_all", "shown_pixels"]
 
 PART_MATCHED = 0.85        # a part whose correlation reaches this matches fully...

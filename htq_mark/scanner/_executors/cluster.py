@@ -107,7 +107,7 @@ def open_executor(name: str | None = None, *, scheduler: str | None = None, jobs
         raise UsageError(f"unknown executor {name!r}; choose one of {', '.join(EXECUTORS)}.")
     if name == "local":
         if scheduler:
-            raise UsageError("a scheduler address needs the dask executor; leave out --executor local.")
+            raise UsageError("a scheduler address needs the dask executor; leave out executor=\"local\".")
         yield LocalExecutor(jobs), None
         return
     if address and jobs is not None:

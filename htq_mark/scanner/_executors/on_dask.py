@@ -23,6 +23,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from ..._catalogue import ErrorCode
 from ..._version import __version__
 from ...errors import HtqMarkError
 from .._inputs import InputDocument
@@ -42,11 +43,11 @@ _MAX_RETRIES = 3  # times a document is tried again alone when a task was lost w
 
 def _lost(item: InputDocument, message: str) -> DocumentResult:
     return DocumentResult(path=item.path, sha256=None, type="unknown", status="error",
-                          error=DocumentError("worker-lost", f"{item.path}: {message}"))
+                          error=DocumentError(ErrorCode.WORKER_LOST, f"{item.path}: {message}"))
 
 
 _KILLED_MESSAGE = ("the cluster's workers stopped unexpectedly every time they scanned this document (it may need "
-                   "more memory than a worker has); scan it alone with --executor local to see why.")
+                   "more memory than a worker has); scan it alone with executor=\"local\" to see why.")
 _SCHEDULER_MESSAGE = ("the connection to the Dask scheduler was lost before this document was scanned; "
                       "scan it again.")
 

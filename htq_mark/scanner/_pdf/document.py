@@ -74,9 +74,9 @@ def open_pdf(data: bytes, name: str, password: str | None, limits: Limits) -> It
         if code in (_PASSWORD_ERROR, _SECURITY_ERROR):
             if password:
                 raise EncryptedDocumentError(name, "the password given does not open this PDF; "
-                                                   "check it and pass the right one with --password.") from exc
+                                                   "check it and pass the right one with password=....") from exc
             raise EncryptedDocumentError(name, "the PDF is encrypted and needs a password; "
-                                               "pass it with --password.") from exc
+                                               "pass it with password=....") from exc
         raise UnreadableFileError(name, f"the PDF is damaged and cannot be opened ({reason(exc)}); "
                                         "save or export it again.") from exc
     try:
@@ -89,7 +89,7 @@ def open_pdf(data: bytes, name: str, password: str | None, limits: Limits) -> It
             raise UnreadableFileError(name, "the PDF has no pages that can be read; export it again.")
         if pages > limits.max_pages:
             raise LimitExceededError(name, f"the PDF has {pages} pages; the limit is {limits.max_pages}. "
-                                           "Split it or raise --max-pages.")
+                                           "Split it or raise limits.max_pages.")
         yield document
     finally:
         document.close()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from .._results import BBox, Finding, Mark, Severity
+from ..._catalogue import Rule, Severity
+from .._results import BBox, Finding, Mark
 
 if TYPE_CHECKING:
     from ...kit import Spec
@@ -83,9 +84,11 @@ def generate_command(spec: Spec, facts: MarkFacts, *, variant: str | None = None
     return f"htq-mark generate --variant {chosen} --width {size:g}px --format png -o htq-mark-{chosen}.png"
 
 
-def finding(rule: str, severity: Severity, facts: MarkFacts, message: str, fix: str | None,
-            details: dict[str, Any], bbox: BBox | None = None) -> Finding:
-    """A finding about ``facts.mark`` (boxed on the mark unless ``bbox`` is given)."""
+def finding(rule: Rule, facts: MarkFacts, message: str, fix: str | None, details: dict[str, Any],
+            bbox: BBox | None = None, *, severity: Severity | None = None) -> Finding:
+    """A finding of ``rule`` about ``facts.mark`` (boxed on the mark unless ``bbox`` is given), at the rule's
+    default severity unless ``severity`` is given."""
     rounded = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in details.items()}
-    return Finding(rule=rule, severity=severity, page=facts.mark.page, mark=facts.mark.id,
+    return Finding(rule=rule.id, severity=rule.severity if severity is None else severity,
+                   page=facts.mark.page, mark=facts.mark.id,
                    bbox=facts.mark.bbox if bbox is None else bbox, message=message, fix=fix, details=rounded)

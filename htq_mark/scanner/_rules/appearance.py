@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..._catalogue import ALTERED_ARTWORK, LOW_CONTRAST, RECOLOURED
 from .._results import Finding
 from ._common import (
     MarkFacts,
@@ -29,7 +30,7 @@ def check_recoloured(facts: MarkFacts, spec: Spec) -> list[Finding]:
         return []
     nearest = measured.best_variant or "none"
     return [finding(
-        "recoloured", "error", facts,
+        RECOLOURED, facts,
         f"The mark's colours match no approved variant (colour difference ΔE {measure(distance, tolerance)} "
         f"from the nearest, {nearest}; the tolerance is {limit_text(tolerance)}).",
         "Use an approved variant unchanged: " + generate_command(spec, facts),
@@ -46,7 +47,7 @@ def check_low_contrast(facts: MarkFacts, spec: Spec) -> list[Finding]:
         if kind not in meant_for:
             right = suitable_variant(spec, kind, None)
             return [finding(
-                "low-contrast", "error", facts,
+                LOW_CONTRAST, facts,
                 f"The {variant} variant is for {' and '.join(meant_for)} backgrounds; this background is "
                 f"{kind} (luminance {measured.background_luminance:.2f}).",
                 f"Use the {right} variant here: " + generate_command(spec, facts, variant=right),
@@ -59,7 +60,7 @@ def check_low_contrast(facts: MarkFacts, spec: Spec) -> list[Finding]:
         return []
     right = suitable_variant(spec, kind, variant)
     return [finding(
-        "low-contrast", "error", facts,
+        LOW_CONTRAST, facts,
         f"The mark's contrast with its background is {measure(ratio, minimum)}:1; "
         f"the minimum is {limit_text(minimum)}:1.",
         f"Place it on a plainer background or use the {right} variant: "
@@ -74,7 +75,7 @@ def check_altered(facts: MarkFacts, spec: Spec) -> list[Finding]:
     if difference <= tolerance:
         return []
     return [finding(
-        "altered-artwork", "error", facts,
+        ALTERED_ARTWORK, facts,
         f"{measure(difference * 100, tolerance * 100)}% of the mark differs from the approved artwork "
         f"(parts missing or added, effects or outlines); at most {limit_text(tolerance * 100)}% may differ.",
         "Replace it with the approved artwork, unedited: " + generate_command(spec, facts),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..._catalogue import DISTORTED, ROTATED, TOO_SMALL
 from .._results import Finding
 from ._common import MarkFacts, finding, generate_command, limit_text, measure
 
@@ -22,7 +23,7 @@ def check_too_small(facts: MarkFacts, spec: Spec) -> list[Finding]:
     if width >= minimum:
         return []
     return [finding(
-        "too-small", "error", facts,
+        TOO_SMALL, facts,
         f"The mark is {measure(width, minimum)} {unit} wide; the minimum is {limit_text(minimum)} {unit}.",
         f"Place it at least {limit_text(minimum)} {unit} wide: "
         f"{generate_command(spec, facts, width=minimum)}",
@@ -38,7 +39,7 @@ def check_distorted(facts: MarkFacts, spec: Spec) -> list[Finding]:
     direction = "wider" if error > 0 else "taller"
     amount = abs(error) * 100
     return [finding(
-        "distorted", "error", facts,
+        DISTORTED, facts,
         f"The mark is stretched {measure(amount, tolerance * 100)}% {direction} than the artwork; "
         f"the tolerance is {limit_text(tolerance * 100)}%.",
         "Scale it with the proportions locked, or place a fresh copy: " + generate_command(spec, facts),
@@ -62,7 +63,7 @@ def check_rotated(facts: MarkFacts, spec: Spec) -> list[Finding]:
     if off <= tolerance:
         return []
     return [finding(
-        "rotated", "error", facts,
+        ROTATED, facts,
         f"The mark is rotated {measure(off, tolerance)}° {_direction(facts.mark.rotation_deg)}; "
         "it must be upright "
         f"(within {limit_text(tolerance)}°).",

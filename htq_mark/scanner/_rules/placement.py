@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..._catalogue import CLEAR_SPACE, CROPPED
 from .._results import Finding
 from ._common import MarkFacts, finding, generate_command, limit_text, measure
 
@@ -44,7 +45,7 @@ def check_clear_space(facts: MarkFacts, spec: Spec) -> list[Finding]:
                    f"keep {measure(required)} {unit} clear on every side.")
         move = "Move the other content out of the clear space"
     return [finding(
-        "clear-space", "error", facts, message,
+        CLEAR_SPACE, facts, message,
         f"{move}, or place the mark with its clear space built in: "
         f"{generate_command(spec, facts)}",
         {"intrusion_share": share, "threshold": threshold, "side": side or None,
@@ -72,7 +73,7 @@ def check_cropped(facts: MarkFacts, spec: Spec) -> list[Finding]:
                "large enough to show all of it with its clear space.")
     where = f" on its {side}" if side else ""
     return [finding(
-        "cropped", "error", facts,
+        CROPPED, facts,
         f"{measure(hidden * 100, hidden_limit * 100)}% of the mark is {how}{where}; the whole mark must show "
         f"(at most {limit_text(hidden_limit * 100)}% hidden).",
         fix,

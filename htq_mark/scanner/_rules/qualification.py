@@ -13,6 +13,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..._catalogue import NO_QUALIFICATION, NOT_ENTITLED
 from .._results import BBox, Finding, Mark
 from .._text import TextFacts
 
@@ -38,7 +39,7 @@ def _not_entitled(page: int, mark: Mark | None, written: str, canonical: str, de
     else:
         lead = f"The page shows the mark and names {shown}"
     return Finding(
-        rule="not-entitled", severity="error", page=page, mark=mark.id if mark else None,
+        rule=NOT_ENTITLED.id, severity=NOT_ENTITLED.severity, page=page, mark=mark.id if mark else None,
         bbox=bbox if bbox is not None else (mark.bbox if mark else None),
         message=f"{lead}, which is not entitled to the mark on {on.isoformat()}: {_reasons(decision)}.",
         fix=(f"Remove the mark and HTQ wording from material for {canonical}, or correct the number; "
@@ -78,7 +79,8 @@ def check_page_qualifications(page: int, facts: TextFacts, marks: Sequence[Mark]
                    + (f" ({named} {'is' if len(seen) == 1 else 'are'} not entitled)." if named
                       else "; no qualification number (QN) is named."))
         findings.append(Finding(
-            rule="no-qualification", severity="warning", page=page, mark=first_mark.id if first_mark else None,
+            rule=NO_QUALIFICATION.id, severity=NO_QUALIFICATION.severity, page=page,
+            mark=first_mark.id if first_mark else None,
             bbox=first_mark.bbox if first_mark else None, message=message,
             fix="Name the entitled qualification and its QN on the page, "
                 f"or remove the mark; check a number with: htq-mark check QN --date {on.isoformat()}",

@@ -78,7 +78,7 @@ def test_a_document_that_kills_its_worker_twice_is_worker_lost_and_the_batch_goe
     first, lost, last = report.documents
     assert first.status == "ok" and last.status == "ok"
     assert lost.path == poison and lost.error is not None and lost.error.code == "worker-lost"
-    assert lost.error.message.startswith(f"{poison}: ") and "--executor local" in lost.error.message
+    assert lost.error.message.startswith(f"{poison}: ") and 'executor="local"' in lost.error.message
 
 
 def test_a_stuck_document_is_stopped_by_the_time_limit_without_losing_the_worker(
