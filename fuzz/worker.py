@@ -93,7 +93,7 @@ class _CatchAllProbe:
         from htq_mark.errors import InputError
         from htq_mark.scanner import _document as document
 
-        original = document._error_result
+        original = document.error_result
 
         def probe(*args: Any, **kwargs: Any) -> Any:
             exc_type, exc, tb = sys.exc_info()
@@ -104,7 +104,7 @@ class _CatchAllProbe:
                     self.seen.append(f"catch-all hid a fault raised in {package or 'the standard library'}:\n{text}")
             return original(*args, **kwargs)
 
-        document._error_result = probe
+        document.error_result = probe
 
 
 def judge(index: int, result: Any, name: str, elapsed: float, hidden: list[str]) -> Verdict:

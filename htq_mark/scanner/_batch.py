@@ -161,13 +161,13 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     from ..kit import load_kit
     from ..register import default_register
     from ..web._crawl import is_web_address  # the web package imports the scanner's modules
-    from ._document import _as_date
+    from ._context import scan_date
 
     check_ocr_mode(ocr)
     engine = as_executor(executor, jobs)
     chosen_kit = kit if kit is not None else load_kit()
     chosen_register = register if register is not None else default_register()
-    when = _as_date(on)
+    when = scan_date(on)
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
                          "write scan([path]).")

@@ -19,12 +19,14 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, UnreadableFileError
-from ..scanner._document import _as_date, _Collected, _thumbnail, scan_document
+from ..scanner._context import Collected, scan_date
+from ..scanner._document import scan_document
 from ..scanner._limits import DEFAULT_LIMITS, Limits
 from ..scanner._pdf.geometry import area, bounds
 from ..scanner._results import DocumentError, DocumentResult, Mark, Note, PageInfo
 from ..scanner._sniff import sniff
 from ..scanner._text import read_text_facts
+from ..scanner._thumbnails import thumbnail
 from ._browser import VIEWPORTS, Browser, Rendering
 from ._dom import PageElement
 from ._rules import check_web_mark
@@ -114,7 +116,7 @@ class WebScanner:
 
         self.kit = kit if kit is not None else load_kit()
         self.register = register if register is not None else default_register()
-        self.on = _as_date(on)
+        self.on = scan_date(on)
         self.limits = limits
         self.options = options if options is not None else WebOptions()
         self.thumbnails = thumbnails
@@ -139,7 +141,7 @@ class WebScanner:
         shown = name if name is not None else url
         final: str | None = None
         sha256: str | None = None
-        out = _Collected()
+        out = Collected()
         try:
             answer = self.session.fetch(url, deadline=time.monotonic() + self.limits.max_page_seconds,
                                         max_bytes=self.limits.max_page_bytes, accept=_ACCEPT)
@@ -171,7 +173,7 @@ class WebScanner:
                                 notes=tuple(out.notes), elapsed_s=time.perf_counter() - started, url=final)
         return PageScan(result, tuple(links))
 
-    def _judge(self, number: int, rendering: Rendering, out: _Collected) -> None:
+    def _judge(self, number: int, rendering: Rendering, out: Collected) -> None:
         from ..scanner._rules import MarkFacts, check_mark, check_page_qualifications
         from ..scanner._rules.geometry import check_distorted, check_too_small
 
@@ -222,7 +224,7 @@ class WebScanner:
             qualification = [f for f in qualification if f.mark is not None]
         out.findings.extend(qualification)
         if self.thumbnails and (page_marks or len(out.findings) > before):
-            out.images.append(_thumbnail(rendering.rgb, number, float(viewport.width)))
+            out.images.append(thumbnail(rendering.rgb, number, float(viewport.width)))
 
 
     def _hidden_marks(self, rendering: Rendering, found: Sequence[Mark], number: int,
