@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from ..generator._guide import write_guide_pictures
+from ..kit import Kit, load_kit
 from ._errors import library_errors
 from ._terminal import say
-
-if TYPE_CHECKING:
-    from ..kit import Kit
 
 __all__ = ["COMMANDS", "kit", "kit_summary"]
 
@@ -79,8 +78,6 @@ def kit() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def info(kit_path: str | None, as_json: bool) -> None:
     """Show the kit's name, version, checksum, variants, rules and presets."""
-    from ..kit import load_kit
-
     with library_errors():
         summary = kit_summary(load_kit(kit_path))
     if as_json:
@@ -96,9 +93,6 @@ def info(kit_path: str | None, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite pictures that exist.")
 def guide(output: str, kit_path: str | None, force: bool) -> None:
     """Draw the guide's pictures: the right use and each misuse of the mark."""
-    from ..generator._guide import write_guide_pictures
-    from ..kit import load_kit
-
     with library_errors():
         written = write_guide_pictures(output, kit=load_kit(kit_path), force=force)
     say(f"wrote {len(written)} pictures to {output}")

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import TYPE_CHECKING, Union
+from typing import Union
 
 from ..errors import NotEntitledError, UsageError
-
-if TYPE_CHECKING:
-    from ..register import Register
+from ..register import Register, configured_register
 
 __all__ = ["RegisterSource", "checked_qualification", "entitled_qualification"]
 
@@ -22,8 +20,6 @@ def entitled_qualification(qualification: str, on: dt.date, register: RegisterSo
     ``register`` is a loaded register, a register file, or None for the configured
     one (``$HTQ_MARK_REGISTER``, else the built-in example).
     """
-    from ..register import Register, configured_register
-
     chosen = register if isinstance(register, Register) else configured_register(register)
     decision = chosen.check(qualification, on)
     if not decision.entitled or decision.normalised_id is None:

@@ -24,8 +24,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..errors import KitError, UsageError
+from ..kit import load_kit
+from ..register import default_register
 from ._executors import Executor, as_executor
 from ._alarm import Alarm, AlarmRang
+from ._context import scan_date
 from ._inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from ._limits import DEFAULT_LIMITS, Limits
 from ._ocr import OcrMode, check_ocr_mode
@@ -158,10 +161,8 @@ def scan(paths: Iterable[Source], *, register: Register | None = None,
     pages are fetched, ``crawl`` how far links are followed, ``sitemaps`` lists
     sitemap URLs whose pages are scanned too. Web documents follow the files in the report.
     """
-    from ..kit import load_kit
-    from ..register import default_register
-    from ..web._crawl import is_web_address  # the web package imports the scanner's modules
-    from ._context import scan_date
+    # The web package is built on the scanner's modules, so it is reached only when web pages are given.
+    from ..web._crawl import is_web_address
 
     check_ocr_mode(ocr)
     engine = as_executor(executor, jobs)
@@ -203,7 +204,7 @@ def _references_within(kit: Kit, seconds: float) -> Any:
     the main thread (as the command line does); the kit's own bound on its expanded size
     limits the work everywhere.
     """
-    from ._detect import build_references
+    from ._detect import build_references  # the detector loads NumPy and OpenCV on import
 
     alarm = Alarm(seconds)
     try:

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from ._context import Collected, ScanContext
 from ._marks import sort_detections
-from ._ocr import OcrMode, OcrText, ocr_available, read_text
+from . import _ocr
+from ._ocr import OcrMode, OcrText
 from ._reason import reason
 from ._results import BBox, Note
 
@@ -40,14 +41,14 @@ def wants_ocr(mode: OcrMode, has_mark: bool, has_text: bool) -> bool:
 
 def read_picture_text(rgb: np.ndarray, out: Collected) -> OcrText | None:
     """The text OCR reads in ``rgb``; None (with a note, once) when the engine is not installed."""
-    if not ocr_available():
+    if not _ocr.ocr_available():
         note = Note("ocr-unavailable", "text in pictures was not read: the OCR engine is not installed "
                                        "(pip install 'htq-mark[ocr]')")
         if note not in out.notes:
             out.notes.append(note)
         return None
     try:
-        return read_text(rgb)
+        return _ocr.read_text(rgb)
     except Exception as exc:  # noqa: BLE001 - the engine refusing a picture (say, a sliver) loses its text only
         out.notes.append(Note("ocr-failed", f"the text in a picture could not be read "
                                             f"({type(exc).__name__}: {reason(exc)})"))

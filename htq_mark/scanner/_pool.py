@@ -31,6 +31,7 @@ from ._inputs import InputDocument
 from ._limits import Limits
 from ._ocr import OcrMode
 from ._results import DocumentError, DocumentResult
+from ._sniff import sniff
 
 __all__ = ["WorkerPool", "WorkerSetup", "default_jobs", "dump_setup", "failed_result", "input_sha256"]
 
@@ -175,8 +176,6 @@ def input_sha256(item: InputDocument, limits: Limits) -> str | None:
 
 
 def failed_result(item: InputDocument, code: str, message: str, limits: Limits, elapsed: float) -> DocumentResult:
-    from ._sniff import sniff
-
     kind = "unknown"
     if item.location is not None and item.location.is_file():
         try:

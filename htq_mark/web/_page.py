@@ -19,11 +19,17 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, UnreadableFileError
+from ..kit import load_kit
+from ..register import default_register
 from ..scanner._context import Collected, scan_date
 from ..scanner._document import scan_document
+from ..scanner._images import read_frames
 from ..scanner._limits import DEFAULT_LIMITS, Limits
+from ..scanner._marks import sort_detections
 from ..scanner._pdf.geometry import area, bounds
 from ..scanner._results import DocumentError, DocumentResult, Mark, Note, PageInfo
+from ..scanner._rules import MarkFacts, check_mark, check_page_qualifications
+from ..scanner._rules.geometry import check_distorted, check_too_small
 from ..scanner._sniff import sniff
 from ..scanner._text import read_text_facts
 from ..scanner._thumbnails import thumbnail
@@ -65,8 +71,7 @@ class PageScan:
 
 
 def _detect(rgb: Any, references: References, kit: Kit) -> list[Detection]:
-    from ..scanner._detect import find_marks
-    from ..scanner._marks import sort_detections
+    from ..scanner._detect import find_marks  # the detector loads NumPy and OpenCV on import
 
     spec = kit.spec
     found = find_marks(rgb, references, spec=spec)
@@ -110,9 +115,7 @@ class WebScanner:
                  on: datetime.date | str | None = None, limits: Limits = DEFAULT_LIMITS,
                  options: WebOptions | None = None, thumbnails: bool = False,
                  references: References | None = None, browser: Browser | None = None) -> None:
-        from ..kit import load_kit
-        from ..register import default_register
-        from ..scanner._detect import build_references
+        from ..scanner._detect import build_references  # the detector loads NumPy and OpenCV on import
 
         self.kit = kit if kit is not None else load_kit()
         self.register = register if register is not None else default_register()
@@ -174,9 +177,6 @@ class WebScanner:
         return PageScan(result, tuple(links))
 
     def _judge(self, number: int, rendering: Rendering, out: Collected) -> None:
-        from ..scanner._rules import MarkFacts, check_mark, check_page_qualifications
-        from ..scanner._rules.geometry import check_distorted, check_too_small
-
         spec = self.kit.spec
         viewport = rendering.viewport
         out.pages.append(PageInfo(number=number, width=float(viewport.width), height=float(rendering.height),
@@ -263,8 +263,6 @@ class WebScanner:
         """The mark a picture file is (its detection and the file's width), or None; remembered per URL."""
         if src in self._pictures:
             return self._pictures[src]
-        from ..scanner._images import read_frames
-
         self._pictures[src] = None
         try:
             answer = self.session.fetch(src, deadline=time.monotonic() + min(_PICTURE_SECONDS,
