@@ -25,7 +25,7 @@ Exit status:
   1  a finding reached --fail-on, or a qualification is not entitled
   2  usage error, unusable kit or register, or output exists (use --force)
   3  an input could not be read; the report is incomplete
-  4  internal error
+  4  internal error in htq-mark (also on one document); please report it
   130, 143  stopped by Ctrl-C or SIGTERM
 """
 

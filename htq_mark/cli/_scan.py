@@ -19,6 +19,7 @@ from ..register import configured_register
 from ..scanner import DEFAULT_LIMITS, ScanReport
 from ..scanner._baseline import apply_baseline, unsuppressed
 from ..scanner._executors import open_executor
+from ..scanner._failures import INTERNAL_ERROR
 from ..scanner._inputs import DEFAULT_EXCLUDE
 from ..scanner._ocr import OcrMode
 from ..scanner._results import NOTE_CODES
@@ -33,11 +34,14 @@ from ._terminal import say, visible
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
 def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
-    """3 if an input could not be read, else 1 if a finding or note reaches ``fail_on``, else 0.
+    """4 if htq-mark failed on a document (a bug), else 3 if an input could not be read, else 1 if a
+    finding or note reaches ``fail_on``, else 0.
 
     ``fail_on`` holds a severity (``error``, ``warning``: that or worse fails; ``never``) and any
     note codes (such as ``structure-unreadable``) that fail whatever their severity.
     """
+    if any(document.error is not None and document.error.code == INTERNAL_ERROR for document in report.documents):
+        return ExitCode.INTERNAL
     if any(document.status == "error" for document in report.documents):
         return ExitCode.UNREADABLE
     return ExitCode.FINDINGS if report.fails_on(fail_on) else ExitCode.OK
@@ -216,7 +220,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     (needs the Debian packages chromium and chromium-driver). The report goes to standard output
     (text by default) or to -o FILE. Settings may also come from a config file.
     Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error, 3 an
-    input could not be read (wins over 1), 4 internal error.
+    input could not be read (wins over 1), 4 internal error (htq-mark failed on a
+    document because of a bug of its own; wins over 3).
     """
     if not paths and url_list is None and not sitemaps:
         raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or --sitemap URL.")

@@ -55,6 +55,7 @@ _ERROR_CODES: Mapping[str, str] = {
     "timeout": "The document took longer than the per-document time limit.",
     "worker-lost": "The cluster lost the worker scanning the document, or the connection to its scheduler.",
     "blocked": "The web address was not fetched: robots.txt disallows it, or it is a private address.",
+    "internal-error": "htq-mark failed on the document because of a bug of its own; please report it.",
 }
 #: Every notification the run can hold: unreadable files (errors) and each document note's code.
 _NOTIFICATIONS: Mapping[str, str] = {**_ERROR_CODES, **{code: text for code, (_, text) in NOTE_CODES.items()}}

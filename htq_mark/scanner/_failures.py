@@ -4,40 +4,34 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 from ..errors import InputError, LimitExceededError, UnreadableFileError
 from ._reason import reason
-from ._results import DocumentError, DocumentResult, Note
+from ._results import DocumentError, DocumentResult, ErrorCode, Note
 
-__all__ = ["error_result", "failure_of"]
+__all__ = ["INTERNAL_ERROR", "error_result", "failure_of"]
 
-_PACKAGE = Path(__file__).resolve().parents[1]
-
-
-def _raised_here(exc: BaseException) -> bool:
-    """Whether ``exc`` was raised by htq-mark's own code (a bug) rather than by a parser."""
-    trace = exc.__traceback__
-    if trace is None:
-        return False
-    while trace.tb_next is not None:
-        trace = trace.tb_next
-    return Path(trace.tb_frame.f_code.co_filename).resolve().is_relative_to(_PACKAGE)
+#: The code of a document htq-mark failed on because of a bug of its own.
+INTERNAL_ERROR: ErrorCode = "internal-error"
 
 
-def failure_of(exc: Exception, name: str) -> InputError:
-    """The input error an unexpected exception from scanning ``name`` is reported as."""
+def failure_of(exc: Exception, name: str) -> InputError | DocumentError:
+    """What an exception that escaped scanning ``name`` is reported as.
+
+    Each reader translates its parser's errors on the user's bytes into an
+    :class:`~htq_mark.errors.InputError` where it calls the parser, so anything
+    else is htq-mark's own fault, wherever it was raised (inside NumPy or OpenCV too):
+    an ``internal-error`` that asks for a bug report. Running out of memory or
+    stack on a document is the document's size or nesting.
+    """
     if isinstance(exc, MemoryError):
         return LimitExceededError(
             name, "the document needs more memory than is available to scan it; split or simplify it.")
     if isinstance(exc, RecursionError):
         return UnreadableFileError(name, "the document's structure is nested too deeply to read; export it again.")
-    if _raised_here(exc):
-        message = (f"could not be scanned because of an internal error in htq-mark "
-                   f"({type(exc).__name__}: {reason(exc)}); please report it with the file.")
-    else:
-        message = f"the file could not be read ({type(exc).__name__}: {reason(exc)}); export it again."
-    return UnreadableFileError(name, message)
+    return DocumentError(code=INTERNAL_ERROR, message=(
+        f"{name}: could not be scanned because of an internal error in htq-mark ({type(exc).__name__}: "
+        f"{reason(exc)}); this is a bug, not a fault in the file: please report it, with the file if you can."))
 
 
 def error_result(name: str, sha256: str | None, kind: str, error: InputError | DocumentError,

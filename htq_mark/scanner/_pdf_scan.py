@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..errors import InputError, UnreadableFileError
@@ -48,6 +50,18 @@ class _Structure:
         return scan.placements
 
 
+@contextmanager
+def _reading_page(name: str, number: int) -> Iterator[None]:
+    """pdfium's own errors while it reads a page of the user's file, as that file's :class:`UnreadableFileError`."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfium raises PdfiumError, ctypes and value errors on damaged pages
+        raise UnreadableFileError(name, f"page {number} could not be read ({type(exc).__name__}: {reason(exc)}); "
+                                        "export it again.") from exc
+
+
 def _scan_page(document: Any, index: int, number: int, context: ScanContext, structure: _Structure,
                out: Collected) -> bool:
     """Scan one page; returns False (with a note) if the page cannot be read."""
@@ -59,7 +73,8 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
                               page=number))
         return False
     try:
-        box = page_box(page)
+        with _reading_page(context.name, number):
+            box = page_box(page)
         out.pages.append(PageInfo(number=number, width=box.width, height=box.height, unit="pt"))
         dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi), context.limits.max_render_pixels)
         if dpi < spec.scan.render_dpi:
@@ -74,7 +89,8 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
             return False
         found = find_in_picture(rendered.rgb, context)
         placements = structure.placements(index, number, box.view, context.limits) if found else []
-        vectors = vector_boxes(page, box.view) if found else []
+        with _reading_page(context.name, number):
+            vectors = vector_boxes(page, box.view) if found else []
         before = len(out.findings)
         page_marks: list[Mark] = []
         for detection in found:

@@ -43,7 +43,8 @@ Severity = Literal["error", "warning", "info"]
 BBox = tuple[float, float, float, float]
 MarkSource = Literal["image-xobject", "vector", "raster"]
 DocumentType = Literal["pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp", "web", "unknown"]
-ErrorCode = Literal["unreadable", "encrypted", "unsupported", "too-large", "timeout", "worker-lost", "blocked"]
+ErrorCode = Literal["unreadable", "encrypted", "unsupported", "too-large", "timeout", "worker-lost", "blocked",
+                    "internal-error"]
 PageUnit = Literal["pt", "px", "css-px"]
 NoteSeverity = Literal["warning", "info"]
 

@@ -20,7 +20,7 @@ def test_the_formats_are_text_json_sarif_html_and_junit() -> None:
 
 @pytest.mark.parametrize("format", reports.FORMATS)
 def test_render_writes_the_chosen_formats_module_output(format: str) -> None:
-    module = __import__(f"htq_mark.reports.{format}", fromlist=["render"])
+    module = __import__(f"htq_mark.reports._{format}", fromlist=["render"])
     report = factory.full_report()
     direct, chosen = io.StringIO(), io.StringIO()
     module.render(report, direct)
