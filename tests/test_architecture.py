@@ -41,5 +41,6 @@ def test_every_path_named_exists(where: str, named: list[str]) -> None:
 
 def test_every_subpackage_is_in_the_table() -> None:
     listed = {where for where, _ in ROWS}
-    subpackages = {f"{init.parent.relative_to(ROOT).as_posix()}/" for init in (ROOT / "htq_mark").glob("*/__init__.py")}
+    subpackages = {f"{init.parent.relative_to(ROOT).as_posix()}/"
+                   for init in (ROOT / "htq_mark").glob("*/__init__.py")}
     assert subpackages <= listed, sorted(subpackages - listed)

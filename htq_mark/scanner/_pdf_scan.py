@@ -55,7 +55,7 @@ def _reading_page(name: str, number: int) -> Iterator[None]:
     """pdfium's own errors while it reads a page of the user's file, as that file's :class:`UnreadableFileError`."""
     try:
         yield
-    except InputError:
+    except (InputError, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - pdfium raises PdfiumError, ctypes and value errors on damaged pages
         raise UnreadableFileError(name, f"page {number} could not be read ({type(exc).__name__}: {reason(exc)}); "
