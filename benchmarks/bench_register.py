@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from htq_mark.errors import RegisterError
 from htq_mark.register import ROUTES, QualificationRecord, Register, load_register
 from htq_mark.register._loader import MAX_REGISTER_ROWS
-from htq_mark.register._export import records_to_csv
+from htq_mark.register._canonical_csv import records_to_csv
 from htq_mark.register._qualification_id import ofqual_check_character
 from htq_mark.register._routes import CYCLES
 

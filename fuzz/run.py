@@ -6,12 +6,13 @@ BMP, PDF); ``--evalset DIR`` adds a generated evaluation set. Input N of a run
 is seed and mutations chosen from ``(--seed, N)``, so a run is repeatable and
 any input can be rebuilt alone (``--only N``).
 
-Each input is scanned by ``htq_mark.scanner.scan_document`` in a worker process
-with the per-document time limit; a worker past the limit is killed, as the
-scanner's batch does. The run counts inputs, outcomes by code, uncaught
-exceptions (anything escaping ``scan_document``, a worker that died, or an
-error result hiding a fault in the scanner), hangs (inputs stopped at the time
-limit) and the workers' peak RSS, and writes each failing input with its
+Each input is scanned by ``htq_mark.scanner.scan_document`` in the scanner's
+own worker pool (:mod:`htq_mark.scanner._pool`), with the per-document time
+limit: a worker past the limit is killed, as in a batch. The run counts inputs,
+outcomes by code, uncaught exceptions (anything escaping ``scan_document``,
+which ends its worker, a worker that died, or an ``internal-error`` result: a
+fault in htq-mark), hangs (inputs stopped at the time limit) and the workers'
+peak RSS, and writes each failing input with its
 details to ``--crashes`` (default ``fuzz/crashes/``) for reproduction with
 ``--replay FILE``. Exit status 0 when nothing failed, 1 otherwise.
 """
@@ -19,16 +20,16 @@ details to ``--crashes`` (default ``fuzz/crashes/``) for reproduction with
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
-import multiprocessing
 import random
 import resource
 import sys
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +44,22 @@ from fuzz.seeds import (
     evalset_seeds,
     generated_seeds,
 )
-from fuzz.worker import Verdict, WorkerConfig, worker_main
+from fuzz.judge import Verdict, judge
+from htq_mark._io import write_atomic
+from htq_mark.kit import load_kit
+from htq_mark.register import default_register
+from htq_mark.scanner import Limits, scan_document
+from htq_mark.scanner._detect import build_references
+from htq_mark.scanner._inputs import InputDocument
+from htq_mark.scanner._pool import WorkerPool, WorkerSetup
+from htq_mark.scanner._results import DocumentResult
 
 __all__ = ["FuzzInput", "Summary", "build_input", "load_seeds", "main", "run_fuzz"]
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MEMORY_LIMIT_MB = 6144
 SCAN_DATE = "2025-06-01"
-_KILL_GRACE_S = 5.0
-_START_TIMEOUT_S = 180.0
+_BATCH_PER_JOB = 8
 
 
 @dataclass(frozen=True)
@@ -138,40 +146,7 @@ def build_input(seeds: Sequence[Seed], run_seed: int, index: int) -> FuzzInput:
     return FuzzInput(index=index, seed_name=seed.name, mutations=mutations, data=data)
 
 
-class _Worker:
-    def __init__(self, context: Any, config: WorkerConfig) -> None:
-        self.connection, child = context.Pipe(duplex=True)
-        self.process = context.Process(target=worker_main, args=(child, config), daemon=True)
-        self.process.start()
-        child.close()
-        self.ready = False
-        self.started = time.monotonic()
-        self.task: FuzzInput | None = None
-        self.deadline = 0.0
-
-    def send(self, item: FuzzInput, seconds: float) -> None:
-        self.task = item
-        self.deadline = time.monotonic() + seconds
-        self.connection.send((item.index, item.name, item.data))
-
-    def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(_KILL_GRACE_S)
-        self.connection.close()
-
-    def stop(self) -> None:
-        try:
-            self.connection.send(None)
-        except (OSError, ValueError):
-            pass
-        self.process.join(_KILL_GRACE_S)
-        self.kill()
-
-
 def _save(crashes: Path, item: FuzzInput, kind: str, detail: str) -> str:
-    from htq_mark._io import write_atomic
-
     crashes.mkdir(parents=True, exist_ok=True)
     ignore = crashes / ".gitignore"
     if not ignore.exists():
@@ -183,113 +158,85 @@ def _save(crashes: Path, item: FuzzInput, kind: str, detail: str) -> str:
     return stem
 
 
+def _pool(jobs: int, timeout: float, memory_limit_mb: int) -> WorkerPool:
+    """The scanner's own worker pool, set up as the fuzzer scans: the default kit and register, one thread each."""
+    kit = load_kit()
+    register = default_register()
+    limits = Limits(max_seconds=timeout)
+    references = build_references(kit)
+
+    def make_setup(single_threaded: bool) -> WorkerSetup:
+        return WorkerSetup(kit=kit, register=register, on=date.fromisoformat(SCAN_DATE), password=None,
+                           limits=limits, thumbnails=False, references=references, single_threaded=single_threaded)
+
+    return WorkerPool(make_setup, max(1, jobs), limits, single_threaded=True,
+                      memory_limit_bytes=memory_limit_mb * 1024 * 1024 if memory_limit_mb > 0 else None)
+
+
 def run_fuzz(*, count: int, seed: int = 1, jobs: int = 2, timeout: float = DEFAULT_TIMEOUT_S,
              corpus: Path | None = None, evalset: Path | None = None, crashes: Path | None = None,
              max_minutes: float | None = None, memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
              only: Sequence[int] | None = None, progress: Callable[[Summary], None] | None = None) -> Summary:
-    """Run ``count`` inputs (or just ``only``) through the scanner and return the figures."""
+    """Run ``count`` inputs (or just ``only``) through the scanner's worker pool and return the figures."""
     started = time.monotonic()
     seeds = load_seeds(corpus or default_corpus(), evalset)
     crash_dir = crashes or Path(__file__).resolve().parent / "crashes"
     indexes: Iterator[int] = iter(only) if only is not None else iter(range(count))
     summary = Summary(planned=len(only) if only is not None else count, seeds=len(seeds))
-    config = WorkerConfig(on=SCAN_DATE, limits={"max_seconds": timeout}, memory_limit_mb=memory_limit_mb)
-    context = multiprocessing.get_context("spawn")
-    workers: list[_Worker] = []
-    pending: deque[FuzzInput] = deque()
     stop_at = started + max_minutes * 60 if max_minutes else None
-
-    def next_input() -> FuzzInput | None:
-        if pending:
-            return pending.popleft()
-        if stop_at is not None and time.monotonic() >= stop_at:
-            return None
-        index = next(indexes, None)
-        return None if index is None else build_input(seeds, seed, index)
 
     def tally(item: FuzzInput, outcome: str) -> None:
         summary.inputs += 1
         summary.outcomes[outcome] += 1
         summary.by_kind.setdefault(item.kind, Counter())[outcome] += 1
 
-    def record(item: FuzzInput, verdict: Verdict) -> None:
-        tally(item, verdict.outcome)
-        summary.peak_rss_kb = max(summary.peak_rss_kb, verdict.max_rss_kb)
-        summary.slowest_s = max(summary.slowest_s, verdict.elapsed_s)
-        if verdict.problem is not None:
-            summary.uncaught += 1
-            summary.problems[verdict.problem] += 1
-            summary.failures.append(_save(crash_dir, item, verdict.problem, verdict.detail))
+    def record(item: FuzzInput, result: DocumentResult, killed: str | None) -> None:
+        if killed == "timeout":
+            summary.hangs += 1
+            summary.failures.append(_save(crash_dir, item, "hang",
+                                          f"still running after the {timeout:g} s limit; the worker was killed"))
+            tally(item, "timeout")
+            summary.slowest_s = max(summary.slowest_s, timeout)
+        else:
+            verdict = (Verdict(item.index, "worker-died", "worker-died", "the worker process ended unexpectedly")
+                       if killed == "died" else judge(item.index, result, item.name))
+            tally(item, verdict.outcome)
+            summary.slowest_s = max(summary.slowest_s, result.elapsed_s)
+            if verdict.problem is not None:
+                summary.uncaught += 1
+                summary.problems[verdict.problem] += 1
+                summary.failures.append(_save(crash_dir, item, verdict.problem, verdict.detail))
+        summary.peak_rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         if progress is not None:
             progress(summary)
 
-    exhausted = False
+    pool = _pool(jobs, timeout, memory_limit_mb)
     try:
-        workers.extend(_Worker(context, config) for _ in range(max(1, jobs)))
-        while True:
-            for worker in workers:
-                if worker.ready and worker.task is None and not exhausted:
-                    item = next_input()
-                    if item is None:
-                        exhausted = True
-                    else:
-                        worker.send(item, timeout)
-            busy = [w for w in workers if w.task is not None]
-            if exhausted and not busy:
+        # Inputs go to the pool a few at a time, so they are not all held at once and a time limit is kept.
+        while stop_at is None or time.monotonic() < stop_at:
+            batch = [build_input(seeds, seed, index) for index in itertools.islice(indexes, _BATCH_PER_JOB * jobs)]
+            if not batch:
                 break
-            now = time.monotonic()
-            deadline = min((w.deadline for w in busy), default=now + 1.0)
-            for connection in wait([w.connection for w in workers], timeout=max(0.0, min(deadline - now, 1.0))):
-                found = next(w for w in workers if w.connection is connection)
-                try:
-                    kind, payload = found.connection.recv()
-                except (EOFError, OSError):
-                    kind, payload = "died", None
-                if kind == "ready":
-                    found.ready = True
-                elif kind == "verdict":
-                    item, found.task = found.task, None
-                    assert item is not None
-                    record(item, payload)
-                elif kind == "failed":
-                    raise SystemExit(f"fuzz: a worker could not start: {payload}")
-                else:
-                    item = found.task
-                    found.kill()
-                    workers.remove(found)
-                    if item is None:
-                        raise SystemExit("fuzz: a worker stopped before it was ready; check the installation.")
-                    code = found.process.exitcode
-                    record(item, Verdict(item.index, "worker-died", "worker-died",
-                                         f"the worker process ended with exit code {code}", 0.0, 0))
-                    workers.append(_Worker(context, config))
-            now = time.monotonic()
-            for worker in list(workers):
-                if worker.task is not None and now >= worker.deadline:
-                    item = worker.task
-                    worker.kill()
-                    workers.remove(worker)
-                    summary.hangs += 1
-                    summary.failures.append(_save(crash_dir, item, "hang",
-                                                  f"still running after the {timeout:g} s limit; the worker was killed"))
-                    tally(item, "timeout")
-                    summary.slowest_s = max(summary.slowest_s, timeout)
-                    workers.append(_Worker(context, config))
-                elif not worker.ready and now - worker.started > _START_TIMEOUT_S:
-                    raise SystemExit("fuzz: a worker took too long to start.")
+            results: list[DocumentResult | None] = [None] * len(batch)
+            pool.killed.clear()
+
+            def done(position: int, batch: list[FuzzInput] = batch,
+                     results: list[DocumentResult | None] = results) -> None:
+                result = results[position]
+                assert result is not None
+                record(batch[position], result, pool.killed.get(position))
+
+            pool.run([(position, InputDocument(path=item.name, location=None, data=item.data))
+                      for position, item in enumerate(batch)], results, done)
     finally:
-        for worker in workers:
-            worker.stop()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    summary.peak_rss_kb = max(summary.peak_rss_kb, children)
+        pool.close()
+    summary.peak_rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     summary.wall_s = time.monotonic() - started
     return summary
 
 
 def replay(path: Path, timeout: float) -> int:
     """Scan one saved input in this process and show what happens (a traceback if anything escapes)."""
-    from htq_mark.scanner import Limits, scan_document
-
     result = scan_document(path, on=SCAN_DATE, limits=Limits(max_seconds=timeout))
     print(json.dumps(result.to_dict(), indent=2))
     for note in result.notes:
@@ -338,8 +285,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                        progress=_Ticker(max(1, min(500, args.count // 20 or 1)), time.monotonic()))
     print(summary.describe())
     if args.json is not None:
-        from htq_mark._io import write_atomic
-
         write_atomic(args.json, (json.dumps(summary.to_dict(), indent=2) + "\n").encode("utf-8"), force=True)
     return 0 if summary.uncaught == 0 and summary.hangs == 0 else 1
 

@@ -102,11 +102,13 @@ class ErrorCode(_Word):
     TIMEOUT = "timeout"
     WORKER_LOST = "worker-lost"
     BLOCKED = "blocked"
+    INTERNAL_ERROR = "internal-error"
 
 
 #: The codes a document that could not be scanned carries in a report (``documents[].error.code``).
 DocumentErrorCode = Literal[ErrorCode.UNREADABLE, ErrorCode.ENCRYPTED, ErrorCode.UNSUPPORTED, ErrorCode.TOO_LARGE,
-                            ErrorCode.TIMEOUT, ErrorCode.WORKER_LOST, ErrorCode.BLOCKED]
+                            ErrorCode.TIMEOUT, ErrorCode.WORKER_LOST, ErrorCode.BLOCKED,
+                            ErrorCode.INTERNAL_ERROR]
 
 #: Each document error code and what it means.
 DOCUMENT_ERRORS: Mapping[DocumentErrorCode, str] = MappingProxyType({
@@ -117,6 +119,7 @@ DOCUMENT_ERRORS: Mapping[DocumentErrorCode, str] = MappingProxyType({
     ErrorCode.TIMEOUT: "The document took longer than the per-document time limit.",
     ErrorCode.WORKER_LOST: "The cluster lost the worker scanning the document, or the connection to its scheduler.",
     ErrorCode.BLOCKED: "The web address was not fetched: robots.txt disallows it, or it is a private address.",
+    ErrorCode.INTERNAL_ERROR: "htq-mark failed on the document because of a bug of its own; please report it.",
 })
 
 #: Every note a document can carry: its code, its severity and a one-line meaning. A note says the

@@ -1,7 +1,8 @@
 """The ``htq-mark`` command: a thin click layer over the library.
 
-Each sub-command lives in its own module and does its heavy imports inside the
-command, so ``htq-mark --help`` starts fast.
+Each sub-command lives in its own module. The libraries that drawing and
+scanning need (NumPy, OpenCV, pdfium, cairo) load only when a command uses
+them, so ``htq-mark --help`` starts fast.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import traceback
 import click
 
 from .._version import __version__
+from . import _check, _generate, _kit, _pack, _register, _rules, _scan
 from ._exit import ExitCode
 
 __all__ = ["cli", "main"]
@@ -23,7 +25,7 @@ Exit status:
   1  a finding reached --fail-on, or a qualification is not entitled
   2  usage error, unusable kit or register, or output exists (use --force)
   3  an input could not be read; the report is incomplete
-  4  internal error
+  4  internal error in htq-mark (also on one document); please report it
   130, 143  stopped by Ctrl-C or SIGTERM
 """
 
@@ -35,15 +37,7 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    from . import _check as check
-    from . import _generate as generate
-    from . import _kit as kit
-    from . import _pack as pack
-    from . import _register as register
-    from . import _rules as rules
-    from . import _scan as scan
-
-    for module in (generate, pack, check, register, scan, rules, kit):
+    for module in (_generate, _pack, _check, _register, _scan, _rules, _kit):
         for command in getattr(module, "COMMANDS", ()):
             cli.add_command(command)
 

@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 import click
 
+from .._resolve import resolve_register
+from ..register import import_ofqual, read_ids_from_csv
 from ._errors import fail, library_errors
 from ._exit import ExitCode
 from ._terminal import say
@@ -44,9 +46,6 @@ def check(qualification_ids: tuple[str, ...], on: datetime | None, register_path
     applies is shown. Exit status 0 when every one is entitled, 1 when any is
     not, 2 on a usage error or an invalid register.
     """
-    from .._resolve import resolve_register
-    from ..register import import_ofqual, read_ids_from_csv
-
     if column is not None and from_csv is None:
         fail("--column only applies with --from-csv FILE.", ExitCode.USAGE)
     day = _day(on)

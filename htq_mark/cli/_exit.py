@@ -15,7 +15,8 @@ class ExitCode(enum.IntEnum):
       or a generate request was refused for entitlement.
     2 USAGE: bad arguments, an unusable kit or register, or an output that exists.
     3 UNREADABLE: an input could not be read, so the report is incomplete (wins over 1).
-    4 INTERNAL: an internal error; please report it.
+    4 INTERNAL: an internal error, also one on a single document (code ``internal-error``); please
+      report it (wins over 3).
     """
 
     OK = 0

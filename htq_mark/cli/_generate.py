@@ -7,7 +7,8 @@ from datetime import datetime
 
 import click
 
-from ..generator._generate import COLOUR_SPACES, DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI
+from ..generator import generate as generate_asset
+from ..generator._generate import COLOUR_SPACES, DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, check_suffix
 from ._errors import library_errors
 from ._terminal import say
 
@@ -54,9 +55,6 @@ def generate(variant: str, format_: str, width: str, dpi: float, clear_space: bo
     --date is refused with its reasons (exit status 1). No file is written on
     any error.
     """
-    from ..generator import generate as generate_asset
-    from ..generator._generate import check_suffix
-
     with library_errors():
         if output != "-":
             check_suffix(output, format_)

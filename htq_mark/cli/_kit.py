@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
+from .._resolve import resolve_kit
+from ..generator._guide import write_guide_pictures
+from ..kit import Kit
 from ._errors import library_errors
 from ._terminal import say
-
-if TYPE_CHECKING:
-    from ..kit import Kit
 
 __all__ = ["COMMANDS", "kit", "kit_summary"]
 
@@ -79,8 +79,6 @@ def kit() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def info(kit_path: str | None, as_json: bool) -> None:
     """Show the kit's name, version, checksum, variants, rules and presets."""
-    from .._resolve import resolve_kit
-
     with library_errors():
         summary = kit_summary(resolve_kit(kit_path))
     if as_json:
@@ -96,9 +94,6 @@ def info(kit_path: str | None, as_json: bool) -> None:
 @click.option("--force", is_flag=True, help="Overwrite pictures that exist.")
 def guide(output: str, kit_path: str | None, force: bool) -> None:
     """Draw the guide's pictures: the right use and each misuse of the mark."""
-    from ..generator._guide import write_guide_pictures
-    from .._resolve import resolve_kit
-
     with library_errors():
         written = write_guide_pictures(output, kit=resolve_kit(kit_path), force=force)
     say(f"wrote {len(written)} pictures to {output}")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 import click
 
+from ..generator import pack as build
 from ._errors import library_errors
 from ._terminal import say
 
@@ -43,8 +44,6 @@ def pack(output: str, qualification: str | None, on: datetime | None, register_p
     manifest.json (sizes, dpi, sha256 of every file) and index.html (usage sheet).
     The same inputs give byte-identical files (set SOURCE_DATE_EPOCH to date them).
     """
-    from ..generator import pack as build
-
     with library_errors():
         result = build(output, kit=kit_path, qualification=qualification,
                        date=on.date() if on is not None else None, register=register_path,

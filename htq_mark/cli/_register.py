@@ -5,16 +5,22 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import click
 
+from .._resolve import resolve_register
+from ..register import (
+    ExportFormat,
+    Register,
+    export_register,
+    import_ofqual,
+    summarise_register,
+    validate_register_file,
+    write_register,
+)
 from ._errors import library_errors
 from ._exit import ExitCode
 from ._terminal import say
-
-if TYPE_CHECKING:
-    from ..register import ExportFormat, Register
 
 __all__ = ["COMMANDS", "register_group"]
 
@@ -24,9 +30,6 @@ _OFQUAL_HELP = "Ofqual full-dataset CSV: apply each qualification's regulated st
 
 
 def _effective_register(register_path: str | None, ofqual_path: str | None) -> Register:
-    from .._resolve import resolve_register
-    from ..register import import_ofqual
-
     register = resolve_register(register_path)
     if ofqual_path is not None:
         register = import_ofqual(register, ofqual_path)
@@ -52,8 +55,6 @@ def register_group() -> None:
 def info(register_path: str | None, ofqual_path: str | None, on: datetime | None,
          output_format: str) -> None:
     """Show where the register came from (source, sha256, as-of date) and what it holds."""
-    from ..register import summarise_register
-
     with library_errors():
         register = _effective_register(register_path, ofqual_path)
     summary = summarise_register(register, on.date() if on is not None else date.today())
@@ -72,8 +73,6 @@ def validate(file: str, output_format: str) -> None:
 
     Exit status 0 when the file is a valid register (warnings allowed), 2 when not.
     """
-    from ..register import validate_register_file
-
     with library_errors():
         result = validate_register_file(file)
     if output_format == "json":
@@ -100,8 +99,6 @@ def validate(file: str, output_format: str) -> None:
 def export(output_format: str, register_path: str | None, ofqual_path: str | None,
            output: str | None, force: bool) -> None:
     """Print the effective register as canonical CSV or JSON (for other tools)."""
-    from ..register import export_register, write_register
-
     fmt: ExportFormat = "csv" if output_format == "csv" else "json"
     with library_errors():
         register = _effective_register(register_path, ofqual_path)

@@ -6,6 +6,9 @@ import json
 
 import click
 
+from .._catalogue import RULES
+from .._resolve import resolve_kit
+from ..reports._rule_help import rule_help
 from ._errors import library_errors
 from ._terminal import say
 
@@ -19,10 +22,6 @@ __all__ = ["COMMANDS", "rules_command"]
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(rule: str | None, kit_path: str | None, output_format: str) -> None:
     """List the rules scans report, or explain RULE: what it checks, the kit's numbers, pictures, the fix."""
-    from .._catalogue import RULES
-    from .._resolve import resolve_kit
-    from ..reports._rule_help import rule_help
-
     with library_errors():
         if rule is None:
             if output_format == "json":

@@ -6,31 +6,44 @@ import math
 import os
 import sys
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import click
 
+from .. import reports, scanner
 from .._catalogue import FAIL_ON_CHOICES
+from .._config import load_config
+from .._io import check_writable, write_atomic, write_or_fall_back
+from .._resolve import resolve_kit, resolve_register
+from ..errors import UsageError
 from ..reports import FORMATS
-from ..scanner._limits import DEFAULT_LIMITS
+from ..scanner import DEFAULT_LIMITS, ScanReport
+from ..scanner._baseline import apply_baseline, unsuppressed
+from ..scanner._executors import open_executor
+from ..scanner._failures import INTERNAL_ERROR
+from ..scanner._inputs import DEFAULT_EXCLUDE
+from ..scanner._ocr import OcrMode
+from ..scanner._results import NOTE_CODES
+from ..scanner._selection import RuleSelection
+from ..scanner._urls import is_url
+from ..web import CrawlOptions, WebOptions, read_url_list
 from ._config import with_config
 from ._errors import fail, library_errors
 from ._flags import report_with_flags
 from ._exit import ExitCode
 from ._terminal import say, visible
 
-if TYPE_CHECKING:
-    from ..scanner import ScanReport
-    from ..scanner._ocr import OcrMode
-
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
 def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
-    """3 if an input could not be read, else 1 if a finding or note reaches ``fail_on``, else 0.
+    """4 if htq-mark failed on a document (a bug), else 3 if an input could not be read, else 1 if a
+    finding or note reaches ``fail_on``, else 0.
 
     ``fail_on`` holds a severity (``error``, ``warning``: that or worse fails; ``never``) and any
     note codes (such as ``structure-unreadable``) that fail whatever their severity.
     """
+    if any(document.error is not None and document.error.code == INTERNAL_ERROR for document in report.documents):
+        return ExitCode.INTERNAL
     if any(document.status == "error" for document in report.documents):
         return ExitCode.UNREADABLE
     return ExitCode.FINDINGS if report.fails_on(fail_on) else ExitCode.OK
@@ -92,8 +105,6 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
     name = "path_or_url"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        from ..scanner._urls import is_url
-
         if isinstance(value, str) and is_url(value):
             return value
         checked = click.Path(exists=True, dir_okay=True, file_okay=True, allow_dash=True, path_type=str)
@@ -211,21 +222,9 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     (needs the Debian packages chromium and chromium-driver). The report goes to standard output
     (text by default) or to -o FILE. Settings may also come from a config file.
     Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error, 3 an
-    input could not be read (wins over 1), 4 internal error.
+    input could not be read (wins over 1), 4 internal error (htq-mark failed on a
+    document because of a bug of its own; wins over 3).
     """
-    from .. import reports
-    from .._io import check_writable, write_atomic, write_or_fall_back
-    from .._config import load_config
-    from ..errors import UsageError
-    from .._resolve import resolve_kit, resolve_register
-    from ..scanner import scan
-    from ..scanner._baseline import apply_baseline, unsuppressed
-    from ..scanner._inputs import DEFAULT_EXCLUDE
-    from ..scanner._selection import RuleSelection
-    from ..scanner._executors import open_executor
-
-    from ..web import CrawlOptions, WebOptions, read_url_list
-
     if not paths and url_list is None and not sitemaps:
         raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or --sitemap URL.")
     if output == "-":
@@ -263,7 +262,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             if dashboard is not None and not quiet:
                 click.echo(f"htq-mark: Dask dashboard: {dashboard}", err=True)
             try:
-                report = scan([*paths, *urls], register=register, on=on.date() if on else None, kit=kit,
+                report = scanner.scan([*paths, *urls], register=register, on=on.date() if on else None, kit=kit,
                               password=password, limits=limits, progress=progress,
                               thumbnails=report_format == "html", exclude=exclude, rules=rules,
                               follow_symlinks=bool(options["follow_symlinks"]), executor=executor, web=web,

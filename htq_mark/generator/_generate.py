@@ -20,6 +20,11 @@ from ._background import background_for
 from ._canvas import Layout, millimetre_layout, pixel_layout
 from ._entitlement import RegisterSource, checked_qualification
 from ._formats.cmyk import CmykPalette
+from ._formats.eps import render_eps
+from ._formats.pdf import render_pdf
+from ._formats.png import finish_png, render_png
+from ._formats.raster import encode_jpeg, encode_webp, flatten
+from ._formats.svg import compose_svg
 from ._metadata import AssetMetadata, source_date
 from ._units import Length, mm_to_points, mm_to_px, parse_length, px_to_mm, round_half_up
 
@@ -286,13 +291,9 @@ class AssetBuilder:
         self._renders: dict[tuple[str, Layout], bytes] = {}
 
     def _svg(self, plan: AssetPlan, unit: Literal["px", "mm"], metadata: AssetMetadata | None) -> bytes:
-        from ._formats.svg import compose_svg
-
         return compose_svg(self.kit.artwork_for(plan.variant), plan.layout, unit, metadata)
 
     def _render(self, plan: AssetPlan) -> bytes:
-        from ._formats.png import render_png
-
         key = (plan.variant, plan.layout)
         if key not in self._renders:
             layout = plan.layout
@@ -311,22 +312,14 @@ class AssetBuilder:
         if plan.format == "svg":
             return self._svg(plan, plan.svg_unit, metadata)
         if plan.format == "png":
-            from ._formats.png import finish_png
-
             return finish_png(self._render(plan), dpi=layout.dpi, metadata=metadata)
         if plan.format in ("jpg", "webp"):
-            from ._formats.raster import encode_jpeg, encode_webp, flatten
-
             image = flatten(self._render(plan), background_for(self.kit, plan.variant))
             encode = encode_jpeg if plan.format == "jpg" else encode_webp
             return encode(image, dpi=layout.dpi, metadata=metadata)
         svg = self._svg(plan, "mm", None)
         if plan.format == "pdf":
-            from ._formats.pdf import render_pdf
-
             return render_pdf(svg, metadata=metadata, palette=self._palette(plan))
-        from ._formats.eps import render_eps
-
         return render_eps(svg, width_pt=mm_to_points(layout.canvas_width_mm),
                           height_pt=mm_to_points(layout.canvas_height_mm), metadata=metadata,
                           palette=self._palette(plan))

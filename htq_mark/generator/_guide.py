@@ -21,6 +21,8 @@ from ..errors import HtqMarkError
 from ..kit import Kit, load_kit
 from ._background import background_for
 from ._canvas import Layout
+from ._formats.png import render_png
+from ._formats.svg import compose_svg
 from ._units import round_half_up
 
 if TYPE_CHECKING:
@@ -91,9 +93,6 @@ def render_mark(kit: Kit, variant: str, width: int, height: int | None = None, *
     ``svg`` replaces the variant's artwork (e.g. a recoloured copy).
     """
     from PIL import Image
-
-    from ._formats.png import render_png
-    from ._formats.svg import compose_svg
 
     artwork = kit.artwork_for(variant)
     if svg is not None:

@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, Literal
@@ -43,6 +43,8 @@ from ._generate import (
     plan_asset,
 )
 from ._metadata import source_date
+from ._packed_file import PackedFile
+from ._usage_sheet import usage_sheet
 
 __all__ = ["MANIFEST_NAME", "MANIFEST_SCHEMA", "MM_PRESET_FORMATS", "PX_PRESET_FORMATS", "USAGE_SHEET_NAME",
            "PackResult", "PackedFile", "build_pack", "pack", "pack_path"]
@@ -54,40 +56,6 @@ PX_PRESET_FORMATS: tuple[str, ...] = ("png", "jpg", "webp", "svg")
 MM_PRESET_FORMATS: tuple[str, ...] = ("pdf", "eps", "svg", "png")
 SCREEN_DPI = 96  # the CSS pixel: the dpi recorded for screen presets that name none
 _ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
-
-
-@dataclass(frozen=True)
-class PackedFile:
-    """One file of a pack: where it goes and the asset it holds."""
-
-    path: str
-    preset: str
-    asset: GeneratedAsset = field(repr=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The file's manifest entry."""
-        asset, layout = self.asset, self.asset.layout
-        return {
-            "path": self.path,
-            "sha256": asset.sha256,
-            "bytes": len(asset.data),
-            "variant": asset.variant,
-            "format": asset.format,
-            "media_type": asset.media_type,
-            "preset": self.preset,
-            "dpi": int(layout.dpi) if layout.dpi.is_integer() else layout.dpi,
-            "width_px": layout.artwork_width_px,
-            "height_px": layout.artwork_height_px,
-            "canvas_width_px": layout.canvas_width_px,
-            "canvas_height_px": layout.canvas_height_px,
-            "width_mm": round(layout.artwork_width_mm, 3),
-            "height_mm": round(layout.artwork_height_mm, 3),
-            "canvas_width_mm": round(layout.canvas_width_mm, 3),
-            "canvas_height_mm": round(layout.canvas_height_mm, 3),
-            "exact_unit": layout.basis,
-            "clear_space": asset.clear_space,
-            "colour_space": asset.colour_space,
-        }
 
 
 @dataclass(frozen=True)
@@ -145,8 +113,6 @@ def build_pack(*, kit: KitSource = None, qualification: str | None = None,
                variants: Iterable[str] | None = None,
                presets: Iterable[str] | None = None) -> tuple[tuple[PackedFile, ...], dict[str, Any], bytes]:
     """Draw a pack in memory: its files, its manifest and its usage sheet (nothing is written)."""
-    from ._usage_sheet import usage_sheet
-
     if colour_space not in ("rgb", "cmyk"):
         raise UsageError(f"unknown colour space {colour_space!r}; choose rgb or cmyk.")
     chosen = resolve_kit(kit)

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import TYPE_CHECKING
 
 from .._version import __version__
 from ..kit import Kit
 from ._background import background_for
 from ._guide import GUIDE_PICTURES
-
-if TYPE_CHECKING:
-    from ._pack import PackedFile
+from ._packed_file import PackedFile
 
 __all__ = ["usage_sheet"]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .._io import write_atomic
 from ._example import EXAMPLE_DATA_FILE
-from ._export import records_to_csv
+from ._canonical_csv import records_to_csv
 from ._qualification_id import ofqual_check_character
 from ._record import QualificationRecord
 from ._routes import CYCLES, routes_open_in

@@ -11,21 +11,16 @@ The CSV has exactly the canonical columns; the regulated status that
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
-import re
-from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from .._io import write_atomic
 from ..errors import UsageError
+from ._canonical_csv import neutralise_cell, records_to_csv
 from ._record import QualificationRecord
 from ._register import Register
-from ._validation import COLUMNS
 
 __all__ = [
     "ExportFormat",
@@ -38,45 +33,6 @@ __all__ = [
 ExportFormat = Literal["csv", "json"]
 JSON_FORMAT_NAME = "htq-mark-register"
 JSON_FORMAT_VERSION = 1
-
-_FORMULA_RE = re.compile(r"'*[=+\-@\t\r]")
-
-
-def neutralise_cell(text: str) -> str:
-    """Make ``text`` safe to open in a spreadsheet: prefix ``'`` before a formula start."""
-    return "'" + text if _FORMULA_RE.match(text) else text
-
-
-def _date(value: date | None) -> str:
-    return value.isoformat() if value is not None else ""
-
-
-def _csv_cells(record: QualificationRecord) -> list[str]:
-    cells = [
-        record.qualification_id,
-        record.title,
-        record.awarding_body,
-        str(record.level),
-        record.route,
-        ";".join(record.standards),
-        str(record.cycle),
-        _date(record.approval_date),
-        _date(record.first_teaching_date),
-        _date(record.withdrawal_date),
-        record.withdrawal_reason or "",
-    ]
-    return [neutralise_cell(cell) for cell in cells]
-
-
-def records_to_csv(records: Iterable[QualificationRecord]) -> bytes:
-    """The canonical CSV (UTF-8, header row, ``\\n`` line ends) of ``records``."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for record in records:
-        writer.writerow(_csv_cells(record))
-    return buffer.getvalue().encode("utf-8")
-
 
 def _records_to_json(register: Register) -> bytes:
     document = {

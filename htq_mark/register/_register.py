@@ -17,6 +17,7 @@ from ._entitlement import (
     not_on_register_reason,
     reasons_for,
 )
+from ._canonical_csv import records_to_csv
 from ._provenance import RegisterProvenance
 from ._qualification_id import parse_qualification_id
 from ._record import QualificationRecord
@@ -96,8 +97,6 @@ class Register:
                      source: str = "(built in memory)", as_of: date | None = None,
                      is_example: bool = False) -> Register:
         """A register of ``records``; its sha256 is that of their canonical CSV export."""
-        from ._export import records_to_csv
-
         kept = tuple(records)
         provenance = RegisterProvenance(
             source=source, sha256=hashlib.sha256(records_to_csv(kept)).hexdigest(),

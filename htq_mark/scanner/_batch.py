@@ -23,10 +23,12 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .._catalogue import ErrorCode
+from .._resolve import resolve_kit, resolve_register
 from .._version import __version__
 from ..errors import KitError, UsageError
 from ._executors import Executor, as_executor
 from ._alarm import Alarm, AlarmRang
+from ._context import scan_date
 from ._inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from ._limits import DEFAULT_LIMITS, Limits
 from ._ocr import OcrMode, check_ocr_mode
@@ -164,15 +166,14 @@ def scan(paths: Iterable[Source], *, register: RegisterSource = None,
     pages are fetched, ``crawl`` how far links are followed, ``sitemaps`` lists
     sitemap URLs whose pages are scanned too. Web documents follow the files in the report.
     """
-    from .._resolve import resolve_kit, resolve_register
-    from ..web._crawl import is_web_address  # the web package imports the scanner's modules
-    from ._document import _as_date
+    # The web package is built on the scanner's modules, so it is reached only when web pages are given.
+    from ..web._crawl import is_web_address
 
     check_ocr_mode(ocr)
     engine = as_executor(executor, jobs)
     chosen_kit = resolve_kit(kit)
     chosen_register = resolve_register(register)
-    when = _as_date(on)
+    when = scan_date(on)
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
                          "write scan([path]).")
@@ -208,7 +209,7 @@ def _references_within(kit: Kit, seconds: float) -> Any:
     the main thread (as the command line does); the kit's own bound on its expanded size
     limits the work everywhere.
     """
-    from ._detect import build_references
+    from ._detect import build_references  # the detector loads NumPy and OpenCV on import
 
     alarm = Alarm(seconds)
     try:

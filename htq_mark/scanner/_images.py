@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import LimitExceededError, UnreadableFileError
+from ..errors import InputError, LimitExceededError, UnreadableFileError
 from ._reason import reason
 from ._limits import Limits
 
@@ -51,6 +51,11 @@ def _open(data: bytes, kind: str, name: str) -> Image.Image:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise UnreadableFileError(name, f"the {kind.upper()} image is damaged or incomplete ({reason(exc)}); "
                                         "export it again.") from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - Pillow's plugins raise other kinds too on a damaged header
+        raise UnreadableFileError(name, f"the {kind.upper()} image is damaged or incomplete "
+                                        f"({type(exc).__name__}: {reason(exc)}); export it again.") from exc
 
 
 def _check_size(image: Image.Image, name: str, number: int, limits: Limits) -> None:
@@ -181,14 +186,19 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
 
     image = _open(data, kind, name)
     try:
-        _check_size(image, name, 1, limits)
-        count = _frame_count_within(image, name, limits)
-        turned = kind in ("jpeg", "webp", "png", "tiff") and _is_turned(image, data, kind)
-        if count == 1 and not turned:
-            plain = _decode_plain(data, kind, image)
-            if plain is not None:
-                yield Frame(number=1, rgb=plain)
-                return
+        try:
+            _check_size(image, name, 1, limits)
+            count = _frame_count_within(image, name, limits)
+            turned = kind in ("jpeg", "webp", "png", "tiff") and _is_turned(image, data, kind)
+            plain = _decode_plain(data, kind, image) if count == 1 and not turned else None
+        except (InputError, MemoryError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - Pillow and OpenCV raise many kinds on damaged files
+            raise UnreadableFileError(name, f"the {kind.upper()} image is damaged or incomplete "
+                                            f"({type(exc).__name__}: {reason(exc)}); export it again.") from exc
+        if plain is not None:
+            yield Frame(number=1, rgb=plain)
+            return
         for index in range(count):
             try:
                 if index:
@@ -201,7 +211,9 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
                 rgb = np.ascontiguousarray(np.asarray(_to_rgb(frame), dtype=np.uint8))
             except Image.DecompressionBombError as exc:
                 raise LimitExceededError(name, f"frame {index + 1} is too large to decode safely.") from exc
-            except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError) as exc:
+            except (InputError, MemoryError):
+                raise
+            except Exception as exc:  # noqa: BLE001 - decoding the user's frame: Pillow's errors are the file's
                 raise UnreadableFileError(name, f"frame {index + 1} of the {kind.upper()} image is damaged "
                                                 f"or incomplete ({reason(exc)}); export it again.") from exc
             yield Frame(number=index + 1, rgb=rgb)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ._pdf.geometry import area, bounds
 from ._pdf.placements import Placement
+from ._pdf.vectors import drawn_as_vectors
 from ._results import BBox, Mark, MarkSource
 
 if TYPE_CHECKING:
@@ -74,8 +75,6 @@ def pdf_mark(detection: Detection, mark_id: str, page: int, dpi: float,
     ``vectors`` are the boxes of the page's vector objects: a mark inside a larger
     image but drawn over it as vectors is a vector mark, not a low-resolution one.
     """
-    from ._pdf.vectors import drawn_as_vectors
-
     scale = 72.0 / dpi
     corners = [(x * scale, y * scale) for x, y in detection.corners]
     box = bounds(corners)

@@ -16,6 +16,7 @@ import hashlib
 import io
 import os
 import pickle
+import resource
 import subprocess
 import sys
 import time
@@ -32,6 +33,7 @@ from ._inputs import InputDocument
 from ._limits import Limits
 from ._ocr import OcrMode
 from ._results import DocumentError, DocumentResult
+from ._sniff import DocumentKind, sniff
 
 __all__ = ["WorkerPool", "WorkerSetup", "default_jobs", "dump_setup", "failed_result", "input_sha256"]
 
@@ -98,7 +100,7 @@ def _worker_environment(single_threaded: bool) -> dict[str, str] | None:
 class _Worker:
     """A worker process and the two pipes to it; ``single_threaded`` when others share the cores."""
 
-    def __init__(self, single_threaded: bool) -> None:
+    def __init__(self, single_threaded: bool, memory_limit_bytes: int | None = None) -> None:
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         package_root = str(Path(__file__).resolve().parents[2])
@@ -113,6 +115,8 @@ class _Worker:
         finally:
             os.close(to_child_read)
             os.close(from_child_write)
+        if memory_limit_bytes is not None:
+            resource.prlimit(self.process.pid, resource.RLIMIT_AS, (memory_limit_bytes, memory_limit_bytes))
         self.outgoing = Connection(to_child_write, readable=False)
         self.connection = Connection(from_child_read, writable=False)
         self.ready = False
@@ -177,8 +181,6 @@ def input_sha256(item: InputDocument, limits: Limits) -> str | None:
 
 def failed_result(item: InputDocument, code: DocumentErrorCode, message: str, limits: Limits,
                   elapsed: float) -> DocumentResult:
-    from ._sniff import DocumentKind, sniff
-
     kind: DocumentKind = "unknown"
     if item.location is not None and item.location.is_file():
         try:
@@ -197,10 +199,12 @@ class WorkerPool:
     ``make_setup(single_threaded)`` prepares what every worker is sent; it is told whether the
     workers share the cores (more than one of them, unless ``single_threaded`` says). Workers stay up between :meth:`run` calls
     until :meth:`close`, so a long-lived caller (a cluster's worker) starts them once.
+    ``memory_limit_bytes`` caps each worker's address space. :attr:`killed` tells, by index,
+    which documents lost their worker, and why (``died`` or ``timeout``).
     """
 
     def __init__(self, make_setup: Callable[[bool], WorkerSetup], jobs: int, limits: Limits,
-                 single_threaded: bool | None = None) -> None:
+                 single_threaded: bool | None = None, memory_limit_bytes: int | None = None) -> None:
         self.make_setup = make_setup
         self.shares_cores = single_threaded
         self.setup_bytes = b""
@@ -211,6 +215,8 @@ class WorkerPool:
         self.queue: deque[tuple[int, InputDocument]] = deque()
         self.workers: list[_Worker] = []
         self.single_threaded = False
+        self.memory_limit_bytes = memory_limit_bytes
+        self.killed: dict[int, str] = {}
 
     def run(self, items: Sequence[tuple[int, InputDocument]], results: list[DocumentResult | None],
             done: Callable[[int], None]) -> None:
@@ -238,7 +244,7 @@ class WorkerPool:
         first = not self.setup_bytes
         if first:
             self.single_threaded = wanted > 1 if self.shares_cores is None else self.shares_cores
-        fresh = [_Worker(self.single_threaded) for _ in range(wanted)]
+        fresh = [_Worker(self.single_threaded, self.memory_limit_bytes) for _ in range(wanted)]
         self.workers.extend(fresh)
         if first:
             # Workers start first, so their start-up overlaps with preparing the setup.
@@ -286,7 +292,7 @@ class WorkerPool:
                 path = worker.task[1].path
                 self._replace(worker, ErrorCode.UNREADABLE,
                               f"{path}: the reader stopped unexpectedly on this file (it may be damaged or "
-                              "need too much memory); export it again.", 0.0)
+                              "need too much memory); export it again.", 0.0, "died")
 
     def _stop_overdue(self) -> None:
         now = time.monotonic()
@@ -295,17 +301,19 @@ class WorkerPool:
             path = worker.task[1].path
             self._replace(worker, ErrorCode.TIMEOUT,
                           f"{path}: scanning took longer than the {self.limits.max_seconds:g} s limit and was "
-                          "stopped; raise limits.max_seconds or split the document.", self.limits.max_seconds)
+                          "stopped; raise limits.max_seconds or split the document.", self.limits.max_seconds,
+                          "timeout")
 
-    def _replace(self, worker: _Worker, code: DocumentErrorCode, message: str, elapsed: float) -> None:
+    def _replace(self, worker: _Worker, code: DocumentErrorCode, message: str, elapsed: float, why: str) -> None:
         """Record the worker's document as failed, kill it and start a fresh one if work is left."""
         assert worker.task is not None
-        item = worker.task[1]
+        index, item = worker.task
+        self.killed[index] = why
         worker.kill()
         self.workers.remove(worker)
         self._finish(worker, failed_result(item, code, message, self.limits, elapsed))
         if self.queue:
-            fresh = _Worker(self.single_threaded)
+            fresh = _Worker(self.single_threaded, self.memory_limit_bytes)
             self.workers.append(fresh)
             fresh.send_setup(self.setup_bytes)
 

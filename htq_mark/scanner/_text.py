@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..register import find_qualification_ids
+
 __all__ = ["Claim", "Mention", "TextFacts", "read_text_facts"]
 
 # "Higher Technical Qualification(s)" in any case and spacing; "HTQ"/"HTQs" as a word, in capitals.
@@ -48,8 +50,6 @@ class TextFacts:
 
 def read_text_facts(text: str) -> TextFacts:
     """Find qualification IDs (in every spelling the register accepts) and HTQ claims."""
-    from ..register import find_qualification_ids
-
     mentions = tuple(Mention(canonical, start, end, text[start:end])
                      for canonical, start, end in find_qualification_ids(text))
     claims = sorted((Claim(m.start(), m.end(), m.group(0)) for pattern in _CLAIMS for m in pattern.finditer(text)),

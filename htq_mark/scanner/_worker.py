@@ -21,8 +21,10 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from ..errors import InputError
+from ._document import scan_document
 from ._inputs import InputDocument
 from ._results import DocumentError, DocumentResult
+from ._urls import read_url
 
 _PR_SET_PDEATHSIG = 1
 
@@ -37,18 +39,13 @@ def _load_scanning_libraries() -> None:
         importlib.import_module(library)
     from PIL import Image
 
-    from . import _images as images, _marks as marks, _rules as rules, _text as text  # noqa: F401
-    from ._detect import find  # noqa: F401
-    from ._pdf import document, placements, render  # noqa: F401
+    from ._detect import find  # noqa: F401 - the detector loads NumPy and OpenCV on import
 
     Image.preinit()
 
 
 def scan_input(item: InputDocument, setup: Any) -> DocumentResult:
     """Scan one document of a batch with the worker's setup; a URL is read here first."""
-    from ._document import scan_document
-    from ._urls import read_url
-
     source: Any = item.location if item.data is None else item.data
     if item.url is not None:
         try:

@@ -19,13 +19,19 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, UnreadableFileError
-from ..scanner._document import _as_date, _Collected, _thumbnail, scan_document
+from .._resolve import resolve_kit, resolve_register
+from ..scanner._context import Collected, scan_date
+from ..scanner._document import scan_document
+from ..scanner._images import read_frames
 from ..scanner._limits import DEFAULT_LIMITS, Limits
-from ..scanner._marks import AGREE_STRETCH
+from ..scanner._marks import AGREE_STRETCH, sort_detections
 from ..scanner._pdf.geometry import area, bounds
 from ..scanner._results import DocumentError, DocumentResult, Mark, MarkSource, Note, PageInfo
+from ..scanner._rules import MarkFacts, check_mark, check_page_qualifications
+from ..scanner._rules.geometry import check_distorted, check_too_small
 from ..scanner._sniff import sniff
 from ..scanner._text import read_text_facts
+from ..scanner._thumbnails import thumbnail
 from ._browser import VIEWPORTS, Browser, Rendering
 from ._dom import PageElement
 from ._rules import check_web_mark
@@ -63,8 +69,7 @@ class PageScan:
 
 
 def _detect(rgb: Any, references: References, kit: Kit) -> list[Detection]:
-    from ..scanner._detect import find_marks
-    from ..scanner._marks import sort_detections
+    from ..scanner._detect import find_marks  # the detector loads NumPy and OpenCV on import
 
     spec = kit.spec
     found = find_marks(rgb, references, spec=spec)
@@ -108,12 +113,11 @@ class WebScanner:
                  on: datetime.date | str | None = None, limits: Limits = DEFAULT_LIMITS,
                  options: WebOptions | None = None, thumbnails: bool = False,
                  references: References | None = None, browser: Browser | None = None) -> None:
-        from .._resolve import resolve_kit, resolve_register
-        from ..scanner._detect import build_references
+        from ..scanner._detect import build_references  # the detector loads NumPy and OpenCV on import
 
         self.kit = resolve_kit(kit)
         self.register = resolve_register(register)
-        self.on = _as_date(on)
+        self.on = scan_date(on)
         self.limits = limits
         self.options = options if options is not None else WebOptions()
         self.thumbnails = thumbnails
@@ -138,7 +142,7 @@ class WebScanner:
         shown = name if name is not None else url
         final: str | None = None
         sha256: str | None = None
-        out = _Collected()
+        out = Collected()
         try:
             answer = self.session.fetch(url, deadline=time.monotonic() + self.limits.max_page_seconds,
                                         max_bytes=self.limits.max_page_bytes, accept=_ACCEPT)
@@ -170,10 +174,7 @@ class WebScanner:
                                 notes=tuple(out.notes), elapsed_s=time.perf_counter() - started, url=final)
         return PageScan(result, tuple(links))
 
-    def _judge(self, number: int, rendering: Rendering, out: _Collected) -> None:
-        from ..scanner._rules import MarkFacts, check_mark, check_page_qualifications
-        from ..scanner._rules.geometry import check_distorted, check_too_small
-
+    def _judge(self, number: int, rendering: Rendering, out: Collected) -> None:
         spec = self.kit.spec
         viewport = rendering.viewport
         out.pages.append(PageInfo(number=number, width=float(viewport.width), height=float(rendering.height),
@@ -221,7 +222,7 @@ class WebScanner:
             qualification = [f for f in qualification if f.mark is not None]
         out.findings.extend(qualification)
         if self.thumbnails and (page_marks or len(out.findings) > before):
-            out.images.append(_thumbnail(rendering.rgb, number, float(viewport.width)))
+            out.images.append(thumbnail(rendering.rgb, number, float(viewport.width)))
 
 
     def _hidden_marks(self, rendering: Rendering, found: Sequence[Mark], number: int,
@@ -260,8 +261,6 @@ class WebScanner:
         """The mark a picture file is (its detection and the file's width), or None; remembered per URL."""
         if src in self._pictures:
             return self._pictures[src]
-        from ..scanner._images import read_frames
-
         self._pictures[src] = None
         try:
             answer = self.session.fetch(src, deadline=time.monotonic() + min(_PICTURE_SECONDS,

@@ -1,6 +1,9 @@
 """``htq-mark scan``: every exit status, report formats, options."""
 
 import json
+import os
+import sys
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -106,6 +109,20 @@ def test_internal_error_exits_4(monkeypatch, docs, capsys):
         main(["scan", str(docs / "clean.pdf")])
     assert exit_info.value.code == 4
     assert "internal error" in capsys.readouterr().err
+
+
+def test_a_bug_while_scanning_a_document_exits_4_and_names_it(monkeypatch, docs, tmp_path):
+    # The scan runs in worker processes: each one loads this bug (a NumPy call gone wrong) at start-up.
+    (tmp_path / "sitecustomize.py").write_text(
+        "import numpy as np\nimport htq_mark.scanner._detect as detect\n"
+        "detect.find_marks = lambda *args, **kwargs: np.reshape(np.zeros(3), (2, 2))\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), *sys.path]))
+    result = run("--format", "json", docs / "post.png", docs / "broken.png")
+    assert result.exit_code == 4, result.output
+    documents = {Path(d["path"]).name: d for d in json.loads(result.stdout)["documents"]}
+    assert documents["post.png"]["error"]["code"] == "internal-error"
+    assert "please report it" in documents["post.png"]["error"]["message"]
+    assert documents["broken.png"]["error"]["code"] == "unreadable"
 
 
 def test_json_report_matches_the_published_schema(docs):

@@ -245,7 +245,7 @@ def _busy_picture(size: int = 2400) -> bytes:
 
 
 def test_the_time_limit_stops_work_inside_one_frame(scan, monkeypatch):
-    from htq_mark.scanner import _document as document
+    from htq_mark.scanner import _image_scan as image_scan
 
     def stuck_search(*_args, **_kwargs):
         """A detector step that runs on for 10 s unless something stops it."""
@@ -254,7 +254,7 @@ def test_the_time_limit_stops_work_inside_one_frame(scan, monkeypatch):
             time.sleep(0.01)
         return []
 
-    monkeypatch.setattr(document, "_find", stuck_search)
+    monkeypatch.setattr(image_scan, "find_in_picture", stuck_search)
     started = time.perf_counter()
     result = scan(_busy_picture(300), limits=Limits(max_seconds=0.5))
     assert time.perf_counter() - started < 5

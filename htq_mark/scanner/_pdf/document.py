@@ -100,7 +100,6 @@ def open_structure(data: bytes, name: str, password: str | None) -> Any:
     import io
 
     import pypdf
-    from pypdf.errors import PyPdfError
 
     try:
         reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
@@ -110,10 +109,9 @@ def open_structure(data: bytes, name: str, password: str | None) -> Any:
                 result = reader.decrypt("")
             if not result:
                 raise EncryptedDocumentError(name, "pypdf could not decrypt the PDF with the password given.")
-    except EncryptedDocumentError:
+    except (EncryptedDocumentError, MemoryError):
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, NotImplementedError,
-            AttributeError, IndexError) as exc:
+    except Exception as exc:  # noqa: BLE001 - pypdf raises PyPdfError and many built-in kinds on damaged files
         raise UnreadableFileError(
             name, f"the PDF's structure cannot be read ({type(exc).__name__}: {reason(exc)}).") from exc
     return reader

@@ -33,7 +33,10 @@ class PageText:
         for index in range(max(start, 0), min(end, self._count)):
             if self.text[index:index + 1].isspace():
                 continue
-            left, bottom, right, top = self._textpage.get_charbox(index)
+            try:
+                left, bottom, right, top = self._textpage.get_charbox(index)
+            except Exception:  # noqa: BLE001 - pdfium on a damaged text layer: the character has no box
+                continue
             if right > left or top > bottom:
                 corners += [apply(self._view, (left, bottom)), apply(self._view, (right, top))]
         return bounds(corners) if corners else None
@@ -48,6 +51,10 @@ def page_text(page: pypdfium2.PdfPage, view: Matrix) -> Iterator[PageText]:
         yield PageText(None, view)
         return
     try:
-        yield PageText(textpage, view)
+        try:
+            text = PageText(textpage, view)
+        except Exception:  # noqa: BLE001 - nor one whose characters it cannot read
+            text = PageText(None, view)
+        yield text
     finally:
         textpage.close()

@@ -1,0 +1,126 @@
+"""The PDF page loop: render each page, search it, measure marks against the PDF's structure, judge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ..errors import InputError, UnreadableFileError
+from ._context import Collected, ScanContext
+from ._limits import Limits
+from ._marks import pdf_mark
+from ._pdf.document import open_pdf, open_structure, page_box
+from ._pdf.placements import Placement, find_placements
+from ._pdf.render import render_dpi_for, render_page
+from ._pdf.text import page_text
+from ._pdf.vectors import vector_boxes
+from ._picture import combined_text, find_in_picture, read_picture_text, wants_ocr
+from ._reason import reason
+from ._results import Mark, Note, PageInfo
+from ._rules import MarkFacts, check_mark, check_page_qualifications
+from ._text import read_text_facts
+from ._thumbnails import thumbnail
+
+__all__ = ["scan_pdf"]
+
+
+class _Structure:
+    """pypdf's view of the document, opened on first need (only pages with marks need it)."""
+
+    def __init__(self, data: bytes, name: str, password: str | None, notes: list[Note]) -> None:
+        self.data, self.name, self.password, self.notes = data, name, password, notes
+        self.reader: Any = None
+        self.failed = False
+
+    def placements(self, index: int, number: int, view: Any, limits: Limits) -> list[Placement]:
+        if self.failed:
+            return []
+        if self.reader is None:
+            try:
+                self.reader = open_structure(self.data, self.name, self.password)
+            except InputError as exc:
+                self.failed = True
+                self.notes.append(Note("structure-unreadable", f"the document's structure could not be read, so "
+                                                               f"marks were measured from pixels only ({exc.detail})"))
+                return []
+        scan = find_placements(self.reader, index, view, limits)
+        self.notes.extend(Note("structure-unreadable", f"page {number}: {note}; marks on it were judged from "
+                                                       "pixels only", page=number) for note in scan.notes)
+        return scan.placements
+
+
+@contextmanager
+def _reading_page(name: str, number: int) -> Iterator[None]:
+    """pdfium's own errors while it reads a page of the user's file, as that file's :class:`UnreadableFileError`."""
+    try:
+        yield
+    except (InputError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - pdfium raises PdfiumError, ctypes and value errors on damaged pages
+        raise UnreadableFileError(name, f"page {number} could not be read ({type(exc).__name__}: {reason(exc)}); "
+                                        "export it again.") from exc
+
+
+def _scan_page(document: Any, index: int, number: int, context: ScanContext, structure: _Structure,
+               out: Collected) -> bool:
+    """Scan one page; returns False (with a note) if the page cannot be read."""
+    spec = context.kit.spec
+    try:
+        page = document[index]
+    except Exception as exc:  # noqa: BLE001 - pdfium: "Failed to load page"
+        out.notes.append(Note("page-unreadable", f"page {number} could not be read ({reason(exc)}); it was skipped",
+                              page=number))
+        return False
+    try:
+        with _reading_page(context.name, number):
+            box = page_box(page)
+        out.pages.append(PageInfo(number=number, width=box.width, height=box.height, unit="pt"))
+        dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi), context.limits.max_render_pixels)
+        if dpi < spec.scan.render_dpi:
+            out.notes.append(Note("reduced-resolution", f"page {number} is very large, so it was rendered at "
+                                  f"{dpi:.0f} dpi instead of {spec.scan.render_dpi}; small marks may be missed",
+                                  page=number))
+        try:
+            rendered = render_page(page, dpi)
+        except Exception as exc:  # noqa: BLE001 - pdfium rendering failures are per page
+            out.notes.append(Note("page-unreadable", f"page {number} could not be rendered ({reason(exc)}); "
+                                  "it was skipped", page=number))
+            return False
+        found = find_in_picture(rendered.rgb, context)
+        placements = structure.placements(index, number, box.view, context.limits) if found else []
+        with _reading_page(context.name, number):
+            vectors = vector_boxes(page, box.view) if found else []
+        before = len(out.findings)
+        page_marks: list[Mark] = []
+        for detection in found:
+            placed = pdf_mark(detection, out.next_mark_id(), number, rendered.dpi, placements, vectors)
+            out.marks.append(placed.mark)
+            page_marks.append(placed.mark)
+            out.findings.extend(check_mark(
+                MarkFacts(mark=placed.mark, detection=detection, unit="pt", units_per_px=72.0 / rendered.dpi,
+                          mm_per_px=25.4 / rendered.dpi, effective_ppi=placed.effective_ppi),
+                spec))
+        with page_text(page, box.view) as text:
+            read = (read_picture_text(rendered.rgb, out)
+                    if wants_ocr(context.ocr, bool(found), has_text=bool(text.text.strip())) else None)
+            words, locate = combined_text(text.text, text.box, read, 72.0 / rendered.dpi)
+            out.findings.extend(check_page_qualifications(number, read_text_facts(words), page_marks,
+                                                          context.register, context.on, locate))
+        if context.thumbnails and (found or len(out.findings) > before):
+            out.images.append(thumbnail(rendered.rgb, number, box.width))
+        return True
+    finally:
+        page.close()
+
+
+def scan_pdf(data: bytes, password: str | None, context: ScanContext, out: Collected, first_page: int = 1) -> None:
+    """Scan every page; page numbers start at ``first_page`` (after an image's frames, in a polyglot)."""
+    with open_pdf(data, context.name, password, context.limits) as document:
+        structure = _Structure(data, context.name, password, out.notes)
+        read = 0
+        for index in range(len(document)):
+            context.check_time()
+            read += _scan_page(document, index, first_page + index, context, structure, out)
+        if read == 0:
+            raise UnreadableFileError(context.name, "no page of the PDF could be read; export it again.")

@@ -1,0 +1,78 @@
+"""WorkerPool: a cap on each worker's address space, and which documents lost their worker and why."""
+
+import datetime
+import os
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+
+import htq_mark
+from htq_mark.register import default_register
+from htq_mark.scanner import Limits
+from htq_mark.scanner._detect import build_references
+from htq_mark.scanner._inputs import InputDocument
+from htq_mark.scanner._pool import WorkerPool, WorkerSetup
+
+from ._make import pdf_pages, text_fragment
+
+KIT = htq_mark.load_kit()
+CAP = 3 * 1024**3
+
+
+@pytest.fixture(scope="module")
+def setup():
+    references = build_references(KIT)
+    register = default_register()
+
+    def make(single_threaded: bool) -> WorkerSetup:
+        return WorkerSetup(kit=KIT, register=register, on=datetime.date(2026, 11, 23), password=None,
+                           limits=Limits(max_seconds=60), thumbnails=False, references=references,
+                           single_threaded=single_threaded)
+
+    return make
+
+
+def _address_space_limit(pid: int) -> str:
+    line = next(line for line in Path(f"/proc/{pid}/limits").read_text().splitlines()
+                if line.startswith("Max address space"))
+    return " ".join(line.split()[3:5])
+
+
+def test_a_workers_address_space_is_capped_and_a_killed_worker_is_told(setup, tmp_path) -> None:
+    stuck = tmp_path / "stuck.pdf"
+    os.mkfifo(stuck)
+    pool = WorkerPool(setup, 1, Limits(max_seconds=60), single_threaded=True, memory_limit_bytes=CAP)
+    capped: list[str] = []
+
+    def kill_the_worker_once_it_is_stuck() -> None:
+        with open(stuck, "wb"):  # returns once the worker has opened the file; it then waits for data
+            worker = pool.workers[0].process
+            capped.append(_address_space_limit(worker.pid))
+            os.kill(worker.pid, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_the_worker_once_it_is_stuck)
+    killer.start()
+    plain = InputDocument(path="plain.pdf", location=None, data=pdf_pages([text_fragment("plain", x=50, y=50)]))
+    results: list = [None, None]
+    try:
+        pool.run([(0, InputDocument(path=str(stuck), location=stuck)), (1, plain)], results, lambda index: None)
+    finally:
+        killer.join()
+        pool.close()
+    assert capped == [f"{CAP} {CAP}"]
+    assert pool.killed == {0: "died"}
+    assert results[0].error.code == "unreadable" and results[1].status == "ok"
+
+
+def test_without_a_cap_a_worker_keeps_the_callers_limit(setup) -> None:
+    pool = WorkerPool(setup, 1, Limits(max_seconds=60), single_threaded=True)
+    results: list = [None]
+    try:
+        pool.run([(0, InputDocument(path="plain.pdf", location=None, data=pdf_pages([""])))], results,
+                 lambda index: None)
+        assert _address_space_limit(pool.workers[0].process.pid) == _address_space_limit(os.getpid())
+    finally:
+        pool.close()
+    assert pool.killed == {} and results[0].status == "ok"
