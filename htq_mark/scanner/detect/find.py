@@ -85,7 +85,7 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
         if best.score >= EXTEND_CEILING:
             clear.append(best.pose)
         elif candidate.extended and best.score >= EXTEND_FLOOR:
-            scored.extend(register_all(pyramid, candidate.extended, refs.screen))
+            scored.extend(register_all(pyramid, candidate.hypotheses(), refs.screen))
     return scored
 
 
