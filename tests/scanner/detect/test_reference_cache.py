@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,9 +26,9 @@ def builds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, refs: References) ->
         return refs
 
     monkeypatch.setattr(references, "_build", build)
-    references._kept.cache_clear()
+    # A memory of this test's own, so the session's references stay remembered for other tests.
+    monkeypatch.setattr(references, "_kept", functools.lru_cache(maxsize=4)(references._kept.__wrapped__))
     yield calls
-    references._kept.cache_clear()
 
 
 def _new_process() -> None:
