@@ -327,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"chromeset: {args.out} already holds cases; use --force to replace them", file=sys.stderr)
             return 2
         shutil.rmtree(args.out / "cases", ignore_errors=True)
+        (args.out / "labels.json").unlink(missing_ok=True)
     labels = build(args.out, args.seed)
     print(f"chromeset: {len(labels['cases'])} cases in {args.out} (seed {args.seed})")
     return 0
