@@ -58,8 +58,8 @@ def _render_document(path: str, pages: int) -> tuple[float, int]:
     import pypdfium2 as pdfium
 
     from htq_mark.kit import load_kit
-    from htq_mark.scanner.limits import DEFAULT_LIMITS
-    from htq_mark.scanner.pdf.render import render_dpi_for
+    from htq_mark.scanner._limits import DEFAULT_LIMITS
+    from htq_mark.scanner._pdf.render import render_dpi_for
 
     dpi = float(load_kit().spec.scan.render_dpi)
     started = time.perf_counter()
@@ -206,7 +206,7 @@ def bench_whole_process(pdfs: Sequence[Path], images: Sequence[Path], ocr: str, 
     every run's time is kept in the result.
     """
     from htq_mark.kit import load_kit
-    from htq_mark.scanner.limits import DEFAULT_LIMITS
+    from htq_mark.scanner._limits import DEFAULT_LIMITS
 
     dpi = str(load_kit().spec.scan.render_dpi)
     most = str(DEFAULT_LIMITS.max_render_pixels)

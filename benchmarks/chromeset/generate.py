@@ -177,7 +177,7 @@ def page_html(p: Planned, kit: Kit, seed: int) -> str:
 def _chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    from htq_mark.web.browser import INSTALL_HINT, find_chromium
+    from htq_mark.web._browser import INSTALL_HINT, find_chromium
 
     executable = find_chromium()
     if executable is None:

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from htq_mark.kit import Kit
-from htq_mark.scanner.detect import Detection, References, find_marks
-from htq_mark.kit.colour import delta_e, relative_luminance, srgb_to_lab
-from htq_mark.scanner.detect._colours import FLAT_DELTA_E, FLAT_PERCENTILE, _is_flat_lab
-from htq_mark.scanner.detect._pixels import (
+from htq_mark.scanner._detect import Detection, References, find_marks
+from htq_mark.kit._colour import delta_e, relative_luminance, srgb_to_lab
+from htq_mark.scanner._detect._colours import FLAT_DELTA_E, FLAT_PERCENTILE, _is_flat_lab
+from htq_mark.scanner._detect._pixels import (
     _deviation,
     _grouped_medians,
     _histogram_starts,
@@ -24,7 +24,7 @@ from htq_mark.scanner.detect._pixels import (
     _row_norms,
 )
 
-from htq_mark.scanner.rules.placement import EDGE_SPILL_PX
+from htq_mark.scanner._rules.placement import EDGE_SPILL_PX
 
 from .scenes import RECOLOURINGS, Image, jpeg, photo_like, place, plain, recolour, remove_element
 

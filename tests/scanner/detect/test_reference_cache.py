@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 from htq_mark.kit import Kit
-from htq_mark.scanner.detect import References, build_references
-from htq_mark.scanner.detect import _reference_cache, references
+from htq_mark.scanner._detect import References, build_references
+from htq_mark.scanner._detect import _reference_cache, references
 
 
 @pytest.fixture
