@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import Final
 
 from .._catalogue import ErrorCode
 from ..errors import InputError, LimitExceededError, UnreadableFileError
@@ -14,7 +15,7 @@ from ._sniff import DocumentKind
 __all__ = ["INTERNAL_ERROR", "error_result", "failure_of"]
 
 #: The code of a document htq-mark failed on because of a bug of its own.
-INTERNAL_ERROR = ErrorCode.INTERNAL_ERROR
+INTERNAL_ERROR: Final = ErrorCode.INTERNAL_ERROR
 
 
 def failure_of(exc: Exception, name: str) -> InputError | DocumentError:

@@ -29,7 +29,7 @@ FLAT_MARGIN = 4              # px of a flat margin kept around content, so edge 
 COLOURFUL_SPREAD = 40        # max-min channel difference (0-255) that makes an image worth colour edges
 MIN_FILL = 0.80              # contour area / its minimum-area rectangle (a rounded rectangle is ~0.99)
 MIN_SOLIDITY = 0.90          # contour area / its convex hull area
-STRETCH_LIMIT = 1.8          # aspect ratios accepted: the artwork's divided or multiplied by this
+STRETCH_LIMIT = 2.0          # aspect ratios accepted: the artwork's divided or multiplied by this (half covered)
 BORDER_NEAR = 2.6            # outline points this close to the image edge are the edge, not the artwork
 MIN_UNCOVERED = 0.5          # an outline shorter than the artwork may be a mark with at most half covered
 HIDDEN_SHARES = (0.15, 0.25, 0.35, 0.45)  # shares of the height an edge may hide, tried for cropped outlines
@@ -49,10 +49,21 @@ class Candidate:
 
     poses: tuple[Pose, ...]
     extended: tuple[Pose, ...] = ()
+    # The extended poses show only what lies inside the outline (``poses[0]``); worked out when they
+    # are tried (few are), by :meth:`hypotheses`.
+    shown_in_outline: bool = False
 
     def moved(self, dx: float, dy: float) -> Candidate:
         """The same candidate moved by (``dx``, ``dy``) px."""
-        return Candidate(tuple(p.moved(dx, dy) for p in self.poses), tuple(p.moved(dx, dy) for p in self.extended))
+        return Candidate(tuple(p.moved(dx, dy) for p in self.poses), tuple(p.moved(dx, dy) for p in self.extended),
+                         self.shown_in_outline)
+
+    def hypotheses(self) -> tuple[Pose, ...]:
+        """The extended poses, each with the part of the artwork it takes to be in view."""
+        if not self.shown_in_outline:
+            return self.extended
+        outline = self.poses[0].corners
+        return tuple(pose.showing(outline) for pose in self.extended)
 
 
 def _is_colourful(rgb: NDArray[np.uint8]) -> bool:
@@ -207,7 +218,7 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
             # one at half resolution: moving it by half a pixel puts it where a full search would.
             poses = tuple(map(_placed, candidate.poses))
             if poses[0].height >= SHARPEN_BELOW_PX or (crop := _sharpening_box(poses, size)) is None:
-                found.append(Candidate(poses, tuple(map(_placed, candidate.extended))))
+                found.append(Candidate(poses, tuple(map(_placed, candidate.extended)), candidate.shown_in_outline))
             else:
                 small.append((crop, colour))
     for colour in {id(c): c for _, c in small}.values():
@@ -435,7 +446,7 @@ def _outline_candidate(rect: Rect, aspect: float) -> Candidate:
             for sign in (1.0, -1.0):
                 extended.extend(_poses(_along(centre, e2, sign * (full - b) / 2), e1, a, full))
     outline = _poses(centre, e1, a, b)
-    return Candidate(tuple(outline), tuple(pose.showing(outline[0].corners) for pose in extended))
+    return Candidate(tuple(outline), tuple(extended), shown_in_outline=True)
 
 
 def _along(point: Vector, axis: Vector, distance: float) -> Vector:

@@ -24,6 +24,9 @@ EXTEND_CEILING = 0.8        # ...and less than this (else the outline is the who
 # set real marks screen at 0.54 or more even when cropped, rotated or compressed, and nothing
 # below 0.5 became a detection; refining such clutter was most of the time spent on pages without a mark.
 SCORE_FLOOR = 0.40
+# A partly hidden artwork's pose comes from its visible part's outline, which places it less
+# exactly (a pixel or two off ranks it lower before it is aligned on that part): a lower floor.
+HIDDEN_SCORE_FLOOR = 0.30
 MATCH_AT_HALF = 0.45        # the share of matching parts that maps to confidence 0.5
 MATCH_SLOPE = 12.0          # steepness of the match -> confidence curve
 MAX_REFINED = 24            # at most this many candidates are refined per image
@@ -82,14 +85,29 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
         if best.score >= EXTEND_CEILING:
             clear.append(best.pose)
         elif candidate.extended and best.score >= EXTEND_FLOOR:
-            scored.extend(register_all(pyramid, candidate.extended, refs.screen))
+            scored.extend(register_all(pyramid, candidate.hypotheses(), refs.screen))
     return scored
+
+
+def _aligned(pyramid: ImagePyramid, judged: Registration, refs: References) -> Registration:
+    """``judged`` aligned with the artwork (of a partly hidden artwork, on its visible part), if that matches better.
+
+    Alignment places the artwork more exactly than the rough score can tell (which favours
+    a slightly large pose on a blurred mark), so the aligned pose stands unless it matches worse.
+    """
+    pose = replace(refine(pyramid, judged, refs.measure), shown=judged.pose.shown)
+    # Aligning a partly hidden artwork on its visible part may stretch it: such a fit is not kept.
+    if pose.shown is not None and abs(pose.width / pose.height / refs.aspect_ratio - 1.0) > HIDDEN_STRETCH:
+        return judged
+    refined = judged if pose == judged.pose else register(pyramid, pose, refs.detect)
+    return refined if refined.match >= judged.match else judged
 
 
 def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs: References,
                         min_width: float) -> list[Registration]:
     scored = _score_candidates(pyramid, candidates, refs)
-    kept = sorted((r for r in scored if r.score >= SCORE_FLOOR), key=lambda r: -r.score)
+    kept = sorted((r for r in scored if r.score >= (SCORE_FLOOR if r.pose.shown is None else HIDDEN_SCORE_FLOOR)),
+                  key=lambda r: -r.score)
     chosen: list[Registration] = []
     for candidate in kept:
         if any(_overlap(candidate.pose, c.pose) > OVERLAP_LIMIT for c in chosen):
@@ -101,20 +119,14 @@ def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs
         # outline is not the artwork's.
         if pose.height >= SHARPEN_BELOW_PX and pose.shown is None:
             pose = sharpened_pose(pyramid.level(0), pose, refs.aspect_ratio, min_width)
-        judged = register(pyramid, pose, refs.detect)
+        best = _aligned(pyramid, register(pyramid, pose, refs.detect), refs)
         if pose.shown is not None:
-            # If all of a hypothesised partly hidden artwork shows as well after all, nothing is hidden.
-            whole = register(pyramid, replace(pose, shown=None), refs.detect)
-            if whole.match >= judged.match - WHOLE_AFTER_ALL:
-                judged = whole
-        pose = replace(refine(pyramid, judged, refs.measure), shown=judged.pose.shown)
-        # Aligning a partly hidden artwork on its visible part may stretch it: such a fit is not kept.
-        if pose.shown is not None and abs(pose.width / pose.height / refs.aspect_ratio - 1.0) > HIDDEN_STRETCH:
-            pose = judged.pose
-        refined = judged if pose == judged.pose else register(pyramid, pose, refs.detect)
-        # Alignment places the artwork more exactly than the rough score can tell (which favours
-        # a slightly large pose on a blurred mark), so the aligned pose stands unless it matches worse.
-        chosen.append(refined if refined.match >= judged.match else judged)
+            # If all of a hypothesised partly hidden artwork shows as well after all, nothing is hidden
+            # (judged once the visible part is aligned: before, neither may match).
+            whole = register(pyramid, replace(best.pose, shown=None), refs.detect)
+            if whole.match >= best.match - WHOLE_AFTER_ALL:
+                best = _aligned(pyramid, whole, refs)
+        chosen.append(best)
     chosen.sort(key=lambda r: (-r.match, -r.score))
     final: list[Registration] = []
     for registration in chosen:

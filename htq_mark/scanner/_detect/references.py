@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from ...errors import KitError
 from ...kit import Kit, render_svg
+from . import _reference_cache
 
 __all__ = ["Frame", "References", "build_references"]
 
@@ -82,14 +83,26 @@ class References:
 
 
 def build_references(kit: Kit) -> References:
-    """Render the kit's variants and derive the detector's references (cached per kit)."""
+    """Render the kit's variants and derive the detector's references (cached per kit, in memory and on disk)."""
     variants = tuple(kit.artwork)
     svgs = tuple(kit.artwork[name].svg for name in variants)
     palettes = tuple(tuple(colour.rgb for colour in kit.spec.variant(name).colours) for name in variants)
-    return _build(kit.sha256, variants, svgs, palettes, kit.aspect_ratio)
+    return _kept(kit.sha256, variants, svgs, palettes, kit.aspect_ratio)
 
 
 @functools.lru_cache(maxsize=4)
+def _kept(sha256: str, variants: tuple[str, ...], svgs: tuple[bytes, ...],
+          palettes: tuple[tuple[RGB, ...], ...], aspect: float) -> References:
+    """The references, from the disk cache (keyed by the kit's sha256, which covers its artwork and
+    spec) or built and kept there; once per process."""
+    cached = _reference_cache.load(sha256, References)
+    if cached is not None:
+        return cached
+    built = _build(sha256, variants, svgs, palettes, aspect)
+    _reference_cache.store(sha256, built)
+    return built
+
+
 def _build(sha256: str, variants: tuple[str, ...], svgs: tuple[bytes, ...],
            palettes: tuple[tuple[RGB, ...], ...], aspect: float) -> References:
     width = max(8, round(MASTER_HEIGHT * aspect))

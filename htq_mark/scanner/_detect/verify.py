@@ -436,12 +436,12 @@ def refine(pyramid: ImagePyramid, registration: Registration, frame: Frame) -> P
     refined: NDArray[np.float32] = matrix.astype(np.float32)
     sigma = SOURCE_BLUR * frame.height / max(scaled.height, 1.0)
     radius = max(1, math.ceil(2.0 * sigma)) + 1
-    template_mask = _template_mask(frame, radius)
+    template_mask = _template_mask(frame, radius, pose.shown)
     # Coarse to fine: a heavy blur first widens the reach (at half resolution, where it is
     # as wide for a quarter of the work), a light one then settles the detail (a pose that
     # already matches well needs only the fine pass).
     if registration.score < WELL_PLACED:
-        coarse = _align_half(_halved_template(frame, step, radius), projected, refined, criteria)
+        coarse = _align_half(_halved_template(frame, step, radius, pose.shown), projected, refined, criteria)
         if coarse is None:
             return pose
         refined = coarse
@@ -461,24 +461,31 @@ def refine(pyramid: ImagePyramid, registration: Registration, frame: Frame) -> P
 
 
 @functools.lru_cache(maxsize=32)
-def _template_mask(frame: Frame, radius: int) -> NDArray[np.uint8]:
+def _template_mask(frame: Frame, radius: int, shown: tuple[float, float, float, float] | None = None
+                   ) -> NDArray[np.uint8]:
     """The artwork's silhouette less a ``radius`` px rim, where the ECC compares the template.
 
     The outline's blurred edge is left out: the background beyond it is unknown, and
-    matching it to the template's edge would pull the frame inward.
+    matching it to the template's edge would pull the frame inward. Of a partly hidden
+    artwork, only the part ``shown`` (see :attr:`Pose.shown`) is compared, less the rim
+    along the edge that hides the rest.
     """
     mask = erode_inside((frame.silhouette > 0.5).astype(np.uint8) * 255, disk(radius))
+    if shown is not None:
+        window = shown_pixels(frame, shown).reshape(mask.shape).astype(np.uint8)
+        mask = mask & (erode_inside(window, disk(radius)) * 255)
     mask.setflags(write=False)
     return mask
 
 
 @functools.lru_cache(maxsize=32)
-def _halved_template(frame: Frame, sigma: float, radius: int) -> tuple[NDArray[np.float32], NDArray[np.uint8]]:
+def _halved_template(frame: Frame, sigma: float, radius: int, shown: tuple[float, float, float, float] | None = None
+                     ) -> tuple[NDArray[np.float32], NDArray[np.uint8]]:
     """The template blurred by ``sigma`` and its mask (see :func:`_template_mask`), both halved."""
     import cv2
 
     small_template = np.asarray(cv2.pyrDown(_blurred_outer(frame, sigma)), dtype=np.float32)
-    small_mask = np.asarray(cv2.resize(_template_mask(frame, radius), (small_template.shape[1],
+    small_mask = np.asarray(cv2.resize(_template_mask(frame, radius, shown), (small_template.shape[1],
                                                                         small_template.shape[0]),
                                        interpolation=cv2.INTER_NEAREST), dtype=np.uint8)
     small_template.setflags(write=False)

@@ -11,14 +11,12 @@ import pytest
 from htq_mark.kit import Kit
 from htq_mark.scanner._detect import Detection, References, find_marks
 from htq_mark.kit._colour import delta_e, relative_luminance, srgb_to_lab
-from htq_mark.scanner._detect.measure import (
-    FLAT_DELTA_E,
-    FLAT_PERCENTILE,
+from htq_mark.scanner._detect._colours import FLAT_DELTA_E, FLAT_PERCENTILE, _is_flat_lab
+from htq_mark.scanner._detect._pixels import (
     _deviation,
     _grouped_medians,
     _histogram_starts,
     _inside,
-    _is_flat_lab,
     _lab_of_levels,
     _luminance,
     _median_colour,

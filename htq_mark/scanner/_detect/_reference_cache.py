@@ -1,0 +1,106 @@
+"""The detector's references kept on disk, so a new process need not draw the kit's artwork again.
+
+A cached file is keyed by the kit's sha256 and by the code that builds references
+(its source, htq-mark's version, Python's and NumPy's), so a changed kit or a new
+release never reads an old file. The folder is ``$HTQ_MARK_CACHE_DIR``, else
+``$XDG_CACHE_HOME/htq-mark``, else ``~/.cache/htq-mark``; an empty
+``HTQ_MARK_CACHE_DIR`` turns the cache off. Files are pickles, so only files this
+user owns, in a folder only this user may write to, are read; anything wrong with
+the cache (missing, unreadable, stale, corrupt) just means the references are built again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+from ..._version import __version__
+from ...kit import _render as _render
+
+__all__ = ["CACHE_ENV", "cache_folder", "load", "store"]
+
+CACHE_ENV = "HTQ_MARK_CACHE_DIR"
+_PREFIX = "references-"
+_BUILDER = Path(__file__).with_name("references.py")  # the code whose output is cached
+_T = TypeVar("_T")
+
+
+def cache_folder() -> Path | None:
+    """Where cached references live; None when the cache is turned off."""
+    chosen = os.environ.get(CACHE_ENV)
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "htq-mark"
+
+
+def _code_key() -> str:
+    digest = hashlib.sha256()
+    for source in (_BUILDER, Path(_render.__file__)):
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            digest.update(str(source).encode())
+    digest.update(f"{__version__}|{sys.version_info[:2]}|{np.__version__}".encode())
+    return digest.hexdigest()[:24]
+
+
+def _path(folder: Path, kit_sha256: str) -> Path:
+    return folder / f"{_PREFIX}{kit_sha256[:32]}-{_code_key()}.pickle"
+
+
+def _trusted(path: Path, *, directory: bool) -> bool:
+    """Whether ``path`` is this user's own (a folder or a regular file) and nobody else may write to it."""
+    try:
+        info = path.lstat()
+    except OSError:
+        return False
+    kind_ok = stat.S_ISDIR(info.st_mode) if directory else stat.S_ISREG(info.st_mode)
+    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return kind_ok and owner_ok and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def load(kit_sha256: str, kind: type[_T]) -> _T | None:
+    """The cached references (a ``kind``) of the kit with ``kit_sha256``, or None."""
+    folder = cache_folder()
+    if folder is None or not _trusted(folder, directory=True):
+        return None
+    path = _path(folder, kit_sha256)
+    if not _trusted(path, directory=False):
+        return None
+    try:
+        with open(path, "rb") as handle:
+            loaded = pickle.load(handle)
+    except Exception:  # noqa: BLE001 - a broken cache file is rebuilt, whatever is wrong with it
+        return None
+    return loaded if isinstance(loaded, kind) and getattr(loaded, "kit_sha256", None) == kit_sha256 else None
+
+
+def store(kit_sha256: str, references: object) -> None:
+    """Keep the references of the kit with ``kit_sha256`` for later processes (silently not, if the
+    folder cannot be written)."""
+    folder = cache_folder()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _trusted(folder, directory=True):
+            return
+        handle, temporary = tempfile.mkstemp(prefix=".references-", dir=folder)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump(references, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, _path(folder, kit_sha256))
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError:
+        return

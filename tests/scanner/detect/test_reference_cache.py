@@ -1,0 +1,88 @@
+"""The detector's references kept on disk: read back by a later process, never trusted blindly."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from htq_mark.kit import Kit
+from htq_mark.scanner._detect import References, build_references
+from htq_mark.scanner._detect import _reference_cache, references
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, refs: References) -> Iterator[list[str]]:
+    """A fresh cache folder and process memory; each build is counted (and returns the session's references)."""
+    monkeypatch.setenv(_reference_cache.CACHE_ENV, str(tmp_path / "cache"))
+    calls: list[str] = []
+
+    def build(sha256: str, *args: object) -> References:
+        calls.append(sha256)
+        return refs
+
+    monkeypatch.setattr(references, "_build", build)
+    # A memory of this test's own, so the session's references stay remembered for other tests.
+    monkeypatch.setattr(references, "_kept", functools.lru_cache(maxsize=4)(references._kept.__wrapped__))
+    yield calls
+
+
+def _new_process() -> None:
+    references._kept.cache_clear()  # what a new process starts with
+
+
+def _cached_files(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "cache").glob("references-*.pickle"))
+
+
+def test_a_later_process_reads_the_references_instead_of_building_them(builds: list[str], kit: Kit,
+                                                                        refs: References, tmp_path: Path) -> None:
+    build_references(kit)
+    assert builds == [kit.sha256] and len(_cached_files(tmp_path)) == 1
+    assert (tmp_path / "cache").stat().st_mode & 0o077 == 0
+    _new_process()
+    loaded = build_references(kit)
+    assert builds == [kit.sha256]
+    assert loaded.kit_sha256 == kit.sha256 and loaded.part_class == refs.part_class
+    assert np.array_equal(loaded.measure.classes, refs.measure.classes)
+
+
+@pytest.mark.parametrize("spoil", ["corrupt", "other-kit", "group-writable", "folder-group-writable"])
+def test_a_cache_file_that_cannot_be_trusted_is_rebuilt(builds: list[str], kit: Kit, tmp_path: Path,
+                                                        spoil: str) -> None:
+    build_references(kit)
+    (cached,) = _cached_files(tmp_path)
+    if spoil == "corrupt":
+        cached.write_bytes(b"\x80\x05not a pickle")
+    elif spoil == "other-kit":
+        _reference_cache.store(kit.sha256, "a string, not references")
+    elif spoil == "group-writable":
+        os.chmod(cached, 0o664)
+    else:
+        os.chmod(tmp_path / "cache", 0o775)
+    _new_process()
+    assert isinstance(build_references(kit), References)
+    assert builds == [kit.sha256, kit.sha256]
+
+
+def test_an_empty_setting_turns_the_cache_off(builds: list[str], kit: Kit, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_reference_cache.CACHE_ENV, "")
+    build_references(kit)
+    _new_process()
+    build_references(kit)
+    assert builds == [kit.sha256, kit.sha256]
+    assert not (tmp_path / "cache").exists()
+
+
+def test_an_unwritable_folder_only_means_no_cache(builds: list[str], kit: Kit, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(_reference_cache.CACHE_ENV, str(blocker / "cache"))
+    assert isinstance(build_references(kit), References)
+    assert builds == [kit.sha256]
