@@ -24,6 +24,7 @@ from htq_mark.cli import cli
 from htq_mark.reports import _rule_help as rule_help, _sarif as sarif
 from htq_mark.scanner import _results as results, _selection as selection
 from htq_mark.scanner._results import ScanReport
+from htq_mark.scanner._failures import INTERNAL_ERROR
 
 PACKAGE = Path(htq_mark.__file__).parent
 
@@ -54,7 +55,7 @@ def _cli_rule_severities() -> dict[str, str]:
 
 def _rules_used_by_checks() -> set[str]:
     """The rules whose catalogue entry a check module of the scanner or the web package names."""
-    sources = [*(PACKAGE / "scanner" / "rules").glob("*.py"), PACKAGE / "web" / "rules.py"]
+    sources = [*(PACKAGE / "scanner" / "_rules").glob("*.py"), PACKAGE / "web" / "_rules.py"]
     text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
     return {rule_id for rule_id in RULES if rule_id.upper().replace("-", "_") in text}
 
@@ -95,12 +96,12 @@ CASES: list[tuple[str, Callable[[], object], object]] = [
      set(DOCUMENT_ERRORS)),
     ("document errors: the DocumentErrorCode type",
      lambda: set(typing.get_args(_catalogue.DocumentErrorCode)), set(DOCUMENT_ERRORS)),
-    ("document errors: the input errors' codes, and a lost worker",
-     lambda: _input_error_codes() | {ErrorCode.WORKER_LOST}, set(DOCUMENT_ERRORS)),
+    ("document errors: the input errors' codes, a lost worker and an internal error",
+     lambda: _input_error_codes() | {ErrorCode.WORKER_LOST, INTERNAL_ERROR}, set(DOCUMENT_ERRORS)),
     ("document errors and notes: SARIF notifications",
      lambda: {n["id"] for n in _empty_sarif_driver()["notifications"]}, set(DOCUMENT_ERRORS) | set(NOTE_CODES)),
-    ("error codes: the error classes' codes, and a lost worker",
-     lambda: _error_class_codes() | {ErrorCode.WORKER_LOST}, set(ErrorCode)),
+    ("error codes: the error classes' codes, a lost worker and an internal error",
+     lambda: _error_class_codes() | {ErrorCode.WORKER_LOST, INTERNAL_ERROR}, set(ErrorCode)),
     ("note codes: JSON schema", lambda: _schema_enum("$defs", "note", "properties", "code"), set(NOTE_CODES)),
     ("note severities: JSON schema", lambda: _schema_enum("$defs", "note", "properties", "severity"),
      {severity for severity, _ in NOTE_CODES.values()}),
