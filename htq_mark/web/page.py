@@ -25,6 +25,7 @@ from ..scanner.pdf.geometry import area, bounds
 from ..scanner.results import DocumentError, DocumentResult, Mark, Note, PageInfo
 from ..scanner.sniff import sniff
 from ..scanner.text import read_text_facts
+from ._pictures import on_backdrops
 from .browser import VIEWPORTS, Browser, Rendering
 from .dom import PageElement
 from .rules import check_web_mark
@@ -189,6 +190,7 @@ class WebScanner:
         for detection in _detect(rendering.rgb, self.references, self.kit):
             box = bounds(detection.corners)
             element = element_for(box, rendering.facts.elements)
+            detection = self._as_published(detection, element)
             aspect = float(detection.aspect_ratio_error)
             stretch = _dom_stretch(element) if element is not None else None
             if stretch is not None and abs(stretch - aspect) <= _AGREE_STRETCH:
@@ -227,7 +229,7 @@ class WebScanner:
 
     def _hidden_marks(self, rendering: Rendering, found: Sequence[Mark], number: int,
                       count: int) -> list[tuple[PageElement, Mark, Detection]]:
-        """Marks the screenshot could not show whole: pictures clipped, off-screen or too small to find.
+        """Marks the screenshot could not show whole: pictures clipped, off-screen, covered or too small to find.
 
         Each such picture is fetched (politely) and searched on its own; a picture
         that is the mark becomes a mark at the element's box.
@@ -238,7 +240,7 @@ class WebScanner:
         hidden_limit = spec.scan.cropped_max_hidden
         candidates = [e for e in rendering.facts.elements
                       if e.kind in _PICTURE_KINDS and e.src and e.selector not in shown
-                      and (e.visible_fraction < 1.0 - hidden_limit or e.box[2] - e.box[0] < smallest)]
+                      and (e.hidden_fraction > hidden_limit or e.box[2] - e.box[0] < smallest)]
         marks: list[tuple[PageElement, Mark, Detection]] = []
         for element in candidates[:_MAX_PICTURES_FETCHED]:
             assert element.src is not None
@@ -261,8 +263,6 @@ class WebScanner:
         """The mark a picture file is (its detection and the file's width), or None; remembered per URL."""
         if src in self._pictures:
             return self._pictures[src]
-        from ..scanner.images import read_frames
-
         self._pictures[src] = None
         try:
             answer = self.session.fetch(src, deadline=time.monotonic() + min(_PICTURE_SECONDS,
@@ -271,19 +271,38 @@ class WebScanner:
             kind = sniff(answer.body[:1024])
             if kind in ("unknown", "pdf"):
                 return None
-            frame = next(iter(read_frames(answer.body, kind, src, self.limits)))
-        except (InputError, StopIteration):
+            # A file cut tight around the artwork leaves the detector no edge to see it by: each has a margin.
+            for padded, file_width in on_backdrops(answer.body, kind, src, self.limits):
+                width = float(file_width)
+                best = max(_detect(padded, self.references, self.kit), key=lambda d: d.width_px, default=None)
+                if best is not None and best.width_px >= _FILE_IS_THE_MARK * width:
+                    self._pictures[src] = (best, width)
+                    break
+        except InputError:
             return None
-        import numpy as np
-
-        width = float(frame.rgb.shape[1])
-        # A file cut tight around the artwork leaves the detector no edge to see it by: give it a margin.
-        margin = max(8, int(width * 0.25))
-        padded = np.pad(frame.rgb, ((margin, margin), (margin, margin), (0, 0)), constant_values=255)
-        best = max(_detect(padded, self.references, self.kit), key=lambda d: d.width_px, default=None)
-        if best is not None and best.width_px >= _FILE_IS_THE_MARK * width:
-            self._pictures[src] = (best, width)
         return self._pictures[src]
+
+    def _as_published(self, detection: Detection, element: PageElement | None) -> Detection:
+        """The detection, judged against the picture file the element shows where the file tells more.
+
+        Knock-outs over a photograph cannot be judged on the page; laid on a flat
+        backdrop, the file can. And whatever lies over the artwork inside the file
+        (a patch painted on it) is part of the artwork as published: an alteration,
+        not content of the page covering the mark (the DOM tells what does that).
+        """
+        if element is None or element.kind not in _PICTURE_KINDS or not element.src or _source(element) == "vector":
+            return detection
+        picture = self._picture_mark(element.src)
+        if picture is None:
+            return detection
+        on_page, in_file = detection.measurements, picture[0].measurements
+        altered = min(1.0, in_file.altered_difference + in_file.covered_fraction)
+        if altered <= on_page.altered_difference:
+            return detection
+        covered = max(0.0, on_page.covered_fraction - in_file.covered_fraction)
+        return replace(detection, measurements=replace(
+            on_page, altered_difference=altered, covered_fraction=covered,
+            covered_side=on_page.covered_side if covered > 0 else None))
 
 
 def scan_url(url: str, *, kit: Kit | None = None, register: Register | None = None,
