@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ..kit import Kit
     from ..register import Register
     from ..scanner.detect import Detection, References
+    from ..scanner.detect.model import Pose
 
 __all__ = ["PageScan", "WebScanner", "scan_url"]
 
@@ -53,6 +54,10 @@ _MAX_PICTURES_FETCHED = 10
 _PICTURE_SECONDS = 10.0
 _FILE_IS_THE_MARK = 0.6
 _PICTURE_KINDS = ("img", "input", "object", "embed", "background")
+# Pictures shaped like the artwork (within this share of its aspect) are tried as places of a mark,
+# this many per viewport at most.
+_HINT_ASPECT = 0.25
+_MAX_HINTS = 20
 
 
 @dataclass(frozen=True)
@@ -63,13 +68,29 @@ class PageScan:
     links: tuple[str, ...] = ()
 
 
-def _detect(rgb: Any, references: References, kit: Kit) -> list[Detection]:
+def _detect(rgb: Any, references: References, kit: Kit, hints: Sequence[Pose] = ()) -> list[Detection]:
     from ..scanner.detect import find_marks
     from ..scanner.marks import sort_detections
 
     spec = kit.spec
-    found = find_marks(rgb, references, spec=spec)
+    found = find_marks(rgb, references, spec=spec, hints=hints)
     return sort_detections([d for d in found if d.confidence >= spec.scan.minimum_confidence])
+
+
+def layout_hints(elements: Sequence[PageElement], aspect: float) -> list[Pose]:
+    """Where the page lays out a picture shaped like the artwork, whole and untransformed: places the
+    detector tries as well as those it finds itself (a mark on a busy photograph shows no clear outline)."""
+    from ..scanner.detect.model import Pose
+
+    hints = []
+    for element in elements:
+        x0, y0, x1, y1 = element.box
+        width, height = x1 - x0, y1 - y0
+        if element.kind not in _PICTURE_KINDS or element.transform not in ("none", "") or height <= 0 \
+                or element.visible_fraction < 0.98 or abs(width / height / aspect - 1.0) > _HINT_ASPECT:
+            continue
+        hints.append(Pose(origin=(x0, y0), x_axis=(width, 0.0), y_axis=(0.0, height)))
+    return hints[:_MAX_HINTS]
 
 
 def _overlap(a: Sequence[float], b: Sequence[float]) -> float:
@@ -187,7 +208,8 @@ class WebScanner:
         before = len(out.findings)
         page_marks: list[Mark] = []
         names: list[str] = []
-        for detection in _detect(rendering.rgb, self.references, self.kit):
+        hints = layout_hints(rendering.facts.elements, self.references.aspect_ratio)
+        for detection in _detect(rendering.rgb, self.references, self.kit, hints):
             box = bounds(detection.corners)
             element = element_for(box, rendering.facts.elements)
             detection = self._as_published(detection, element)
