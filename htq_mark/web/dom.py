@@ -26,10 +26,10 @@ async ({maxHeight, stepMs, maxSteps}) => {
   const height = () => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);
   let steps = 0;
   for (let y = 0; y < height() && y <= maxHeight && steps < maxSteps; y += window.innerHeight, steps++) {
-    window.scrollTo(0, y);
+    window.scrollTo({left: 0, top: y, behavior: 'instant'});
     await pause(stepMs);
   }
-  window.scrollTo(0, 0);
+  window.scrollTo({left: 0, top: 0, behavior: 'instant'});
   const images = Array.from(document.images).filter(i => !i.complete).slice(0, 200);
   const settled = Promise.all([document.fonts ? document.fonts.ready : null,
                                ...images.map(i => i.decode().catch(() => null))]);
@@ -130,7 +130,7 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
     el.style.setProperty('pointer-events', 'auto', 'important');
     try {
       for (const scroll of scrolls) {
-        window.scrollTo(sx, scroll);
+        window.scrollTo({left: sx, top: scroll, behavior: 'instant'});  // not smoothly: read at once
         for (let k = 0; k < across * down; k++) {
           if (shown[k]) continue;
           const x = x0 + ((k % across) + 0.5) / across * (x1 - x0), y = y0 + (Math.floor(k / across) + 0.5) / down * tall;
@@ -208,7 +208,7 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
     item.covered = seen.covered;
     item.hiddenSide = seen.side;
   }
-  window.scrollTo(sx, sy);
+  window.scrollTo({left: sx, top: sy, behavior: 'instant'});
   const links = [];
   for (const a of document.querySelectorAll('a[href], area[href]')) {
     if (links.length >= maxLinks) break;

@@ -21,8 +21,10 @@ PAGES: dict[str, tuple[str, str | None]] = {
     # A fixed header over the top of the page: the mark's upper half is under it at every scroll.
     "/fixed-header": ('<header style="position:fixed;top:0;left:0;right:0;height:87px;background:#0B2545;'
                       f'z-index:5"></header>{_MARK}{_QN}{_TALL}', "top"),
-    # A cookie banner fixed to the bottom covers the footer's mark even when scrolled to the end.
-    "/cookie-banner": (f'{_QN}{_TALL}<footer style="padding-bottom:10px">{_MARK}</footer>'
+    # A cookie banner fixed to the bottom covers the footer's mark even when scrolled to the end (on a
+    # page that scrolls smoothly: the check's own scrolling must be instant).
+    "/cookie-banner": (f'<style>html{{scroll-behavior:smooth}}</style>{_QN}{_TALL}'
+                       f'<footer style="padding-bottom:10px">{_MARK}</footer>'
                        '<div style="position:fixed;bottom:0;left:0;right:0;height:70px;background:#eee;'
                        'border-top:1px solid #999">We use cookies.</div>', "bottom"),
     # A sticky header: scrolled to the mark, the reader sees it whole below the header.
