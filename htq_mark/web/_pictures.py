@@ -8,6 +8,7 @@ itself has no such doubt: its transparent parts are laid on a flat backdrop
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -21,14 +22,16 @@ if TYPE_CHECKING:
 
 __all__ = ["BACKDROPS", "on_backdrops"]
 
+#: Pictures with more pixels than this are scaled down first (the backdrops are worked in floats).
+_MOST_PIXELS = 4_000_000
 #: White first (most marks are made for light backgrounds), then a dark grey for the white mark.
 BACKDROPS: tuple[tuple[int, int, int], ...] = ((255, 255, 255), (40, 40, 40))
 
 
 def on_backdrops(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[tuple[NDArray[np.uint8], int]]:
     """The file's first frame as RGB on each backdrop in turn (only white when it has no transparency),
-    with a margin of a quarter of its width all round, and the file's own width; raises the scanner's
-    errors for a damaged or too large file."""
+    with a margin of a quarter of its width all round, and its width (of the picture as judged: one
+    of over 4 million pixels is scaled down); raises the scanner's errors for a damaged or too large file."""
     import numpy as np
 
     if kind not in PILLOW_FORMATS:
@@ -37,6 +40,9 @@ def on_backdrops(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[
     try:
         _check_size(image, name, 1, limits)
         try:
+            if image.width * image.height > _MOST_PIXELS:  # no logo is this large: judge it smaller
+                scale = math.sqrt(_MOST_PIXELS / (image.width * image.height))
+                image.thumbnail((max(1, int(image.width * scale)), max(1, int(image.height * scale))))
             rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise UnreadableFileError(name, "the picture is damaged or incomplete.") from exc
