@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ..errors import UnreadableFileError
-from ..scanner.images import PILLOW_FORMATS, _check_size, _open
-from ..scanner.limits import Limits
+from ..scanner._images import PILLOW_FORMATS, _check_size, _open
+from ..scanner._limits import Limits
 
 if TYPE_CHECKING:
     import numpy as np

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from htq_mark.errors import LimitExceededError
-from htq_mark.scanner.limits import DEFAULT_LIMITS
+from htq_mark.scanner._limits import DEFAULT_LIMITS
 from htq_mark.web._pictures import on_backdrops
 
 

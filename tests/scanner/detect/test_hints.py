@@ -11,8 +11,8 @@ from PIL import Image
 
 from htq_mark import generate
 from htq_mark.kit import Kit
-from htq_mark.scanner.detect import References, find_marks
-from htq_mark.scanner.detect.model import Pose
+from htq_mark.scanner._detect import References, find_marks
+from htq_mark.scanner._detect.model import Pose
 
 AT = (515.0, 256.0)
 

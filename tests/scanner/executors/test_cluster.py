@@ -16,7 +16,7 @@ import pytest
 
 from benchmarks.bench_dask import dask_processes
 from htq_mark.errors import UsageError
-from htq_mark.scanner.executors import SCHEDULER_ENV, LocalExecutor, open_executor
+from htq_mark.scanner._executors import SCHEDULER_ENV, LocalExecutor, open_executor
 
 from .conftest import SilentServer
 
