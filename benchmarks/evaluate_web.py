@@ -1,9 +1,9 @@
 """Score htq-mark on the web evaluation set, served from a loopback HTTP server.
 
-    python benchmarks/evaluate_web.py [DIR] [--json OUT] [--limit N]
+    python benchmarks/evaluate_web.py [DIR] [--seed N] [--json OUT] [--limit N]
 
 DIR holds ``labels.json`` and the pages (``python -m benchmarks.webset.generate DIR``);
-without it the set is built into a temporary folder. Every page is scanned with
+without it the set is built (for ``--seed``) into a temporary folder. Every page is scanned with
 one :class:`htq_mark.web.WebScanner` and scored with ``benchmarks/evaluate.py``'s
 ``score`` on the desktop viewport (page 1), where the labels are. Targets:
 detection recall >= 0.98, each rule >= 0.95, no mark on decoy pages, false
@@ -71,6 +71,7 @@ def run_pages(base: str, cases: list[dict[str, Any]], on_date: str) -> list[Pred
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, nargs="?")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the set built when DIR has none")
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--limit", type=int, default=None)
     args = parser.parse_args(argv)
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="htq-webset-") as scratch:
         root = args.root or Path(scratch)
         if not (root / "labels.json").exists():
-            build(root)
+            build(root, args.seed)
         labels = json.loads((root / "labels.json").read_text(encoding="utf-8"))
         if args.limit:
             labels["cases"] = labels["cases"][:args.limit]

@@ -90,6 +90,17 @@ def _number(minimum: float, whole: bool) -> Checker:
     return check
 
 
+def _at_least_zero(whole: bool) -> Checker:
+    def check(value: Any, base: Path) -> float | int:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            raise ValueError("must be 0 or more")
+        if value == 0 and not isinstance(value, bool):
+            return 0
+        checked: float | int = _number(0, whole)(value, base)
+        return checked
+    return check
+
+
 def _strings(value: Any, base: Path) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [part.strip() for part in value.split(",") if part.strip()]
@@ -190,6 +201,14 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("executor", _choice("local", "dask"), "executor_name"),
     Setting("scheduler", _text, "scheduler"),
     Setting("ocr", _choice("always", "auto", "never"), "ocr"),
+    Setting("urls", _path, "url_list"),
+    Setting("sitemap", _strings, "sitemaps", joined=True),
+    Setting("crawl", _flag, "follow"),
+    Setting("max-crawl-pages", _number(1, whole=True), "max_crawl_pages"),
+    Setting("max-depth", _at_least_zero(whole=True), "max_depth"),
+    Setting("include", _strings, "include", joined=True),
+    Setting("delay", _at_least_zero(whole=False), "delay"),
+    Setting("allow-private", _flag, "allow_private"),
 )
 
 

@@ -161,7 +161,8 @@ def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
               help="Report RULE at LEVEL (error, warning or info) instead of its default (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Pass over entries of scanned folders matching GLOB (name or path below the folder; "
-                   "end with / for folders only); repeatable. Always excluded: .git, node_modules, hidden folders.")
+                   "end with / for folders only), and URLs a crawl finds that match it (the whole URL, e.g. "
+                   "'*/private/*'); repeatable. Always excluded: .git, node_modules, hidden folders.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="REPORT.json",
               help="Suppress findings already in this earlier JSON report; only new ones count for --fail-on.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="FILE",
@@ -189,17 +190,20 @@ def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
               metavar="FILE", help="Scan the web pages listed in FILE (one URL a line).")
 @click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
               help="Scan the pages a sitemap (or sitemap index) lists (repeatable).")
-@click.option("--crawl", "follow", is_flag=True,
+@click.option("--crawl/--no-crawl", "follow", default=False,
               help="Follow same-site links from the pages given, breadth first; linked PDFs and images are "
                    "scanned too.")
 @click.option("--max-crawl-pages", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
-              help="Most web pages and linked documents a crawl scans.")
+              help="Most web pages and linked documents a crawl scans (--max-pages is the page limit of "
+                   "one PDF).")
 @click.option("--max-depth", type=click.IntRange(min=0), default=None, metavar="N",
               help="Most links a crawl follows from a page given (default: no limit).")
-@click.option("--include-url", multiple=True, metavar="GLOB",
-              help="Crawl only URLs matching this pattern, e.g. '*/courses/*' (repeatable).")
-@click.option("--exclude-url", multiple=True, metavar="GLOB",
-              help="Never crawl URLs matching this pattern (repeatable).")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Crawl only URLs matching GLOB (the whole URL), e.g. '*/courses/*' (repeatable); "
+                   "--exclude keeps URLs out.")
+# The first spellings of --include and of --exclude for URLs, still accepted.
+@click.option("--include-url", multiple=True, hidden=True)
+@click.option("--exclude-url", multiple=True, hidden=True)
 @click.option("--delay", type=click.FloatRange(min=0, max=600), default=1.0, show_default=True, metavar="S",
               help="Seconds between two requests to the same web host.")
 @click.option("--allow-private", is_flag=True,
@@ -210,9 +214,7 @@ def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
 @click.pass_context
 def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path: str | None, isolated: bool,
                  force: bool, password: str | None, output: str | None, write_baseline: str | None,
-                 url_list: str | None, sitemaps: tuple[str, ...], follow: bool, max_crawl_pages: int,
-                 max_depth: int | None, include_url: tuple[str, ...], exclude_url: tuple[str, ...], delay: float,
-                 allow_private: bool, **given: Any) -> None:
+                 include_url: tuple[str, ...], exclude_url: tuple[str, ...], **given: Any) -> None:
     """Find the quality mark in PDFs and images and report every misuse.
 
     PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, a folder searched
@@ -225,16 +227,19 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     input could not be read (wins over 1), 4 internal error (htq-mark failed on a
     document because of a bug of its own; wins over 3).
     """
-    if not paths and url_list is None and not sitemaps:
-        raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or --sitemap URL.")
     if output == "-":
         output = None
     with library_errors():
-        urls = read_url_list(url_list) if url_list is not None else []
-        web = WebOptions(allow_private=allow_private, delay=delay)
-        crawl = CrawlOptions(follow=follow, max_pages=max_crawl_pages, max_depth=max_depth, include=include_url,
-                             exclude=exclude_url)
         options = with_config(context, given, load_config(config_path, isolated=isolated))
+        if not paths and options["url_list"] is None and not options["sitemaps"]:
+            raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or "
+                                   "--sitemap URL.")
+        urls = read_url_list(options["url_list"]) if options["url_list"] is not None else []
+        web = WebOptions(allow_private=bool(options["allow_private"]), delay=float(options["delay"]))
+        # The user's own --exclude patterns (not the default folder excludes) keep found URLs out too.
+        crawl = CrawlOptions(follow=bool(options["follow"]), max_pages=int(options["max_crawl_pages"]),
+                             max_depth=options["max_depth"], include=(*options["include"], *include_url),
+                             exclude=(*options.get("exclude_instead", ()), *options["exclude"], *exclude_url))
         # An explicit --format, else -o's suffix, else the config file's format, else text.
         report_format = (reports.format_for_path(output, given["report_format"]) or options["report_format"]
                          or "text")
@@ -266,7 +271,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                               password=password, limits=limits, progress=progress,
                               thumbnails=report_format == "html", exclude=exclude, rules=rules,
                               follow_symlinks=bool(options["follow_symlinks"]), executor=executor, web=web,
-                              crawl=crawl, sitemaps=sitemaps, ocr=cast("OcrMode", options["ocr"]))
+                              crawl=crawl, sitemaps=options["sitemaps"], ocr=cast("OcrMode", options["ocr"]))
             finally:
                 if progress is not None:
                     progress.close()

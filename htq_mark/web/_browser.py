@@ -49,6 +49,8 @@ _FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-n
 _MAX_ELEMENTS = 3000
 _MAX_LINKS = 5000
 _MAX_TEXT = 1_000_000
+#: Most pictures per viewport checked for content laid over them (each is scrolled into view).
+_MAX_COVERAGE = 60
 _SCROLL_STEP_MS = 60
 # Past the page time plus this, the browser is killed (a blocked page answers no call).
 _WATCHDOG_GRACE_S = 3.0
@@ -65,9 +67,11 @@ class Viewport:
     device_pixel_ratio: float
 
 
-#: Page 1 is the desktop viewport, page 2 the mobile one. Both render at a fixed device pixel ratio
-#: of 1, so screenshot pixels are CSS px (and a raster mark needs as many intrinsic pixels).
-VIEWPORTS = (Viewport("desktop", 1280, 800, 1.0), Viewport("mobile", 390, 844, 1.0))
+#: Page 1 is the desktop viewport, page 2 the mobile one, each at a fixed, common device pixel ratio:
+#: 1 for desktop monitors, 2 for phones (so the browser picks the picture a phone gets from ``srcset``,
+#: and a raster mark needs twice its CSS width in pixels there). Screenshots are scaled back to CSS px,
+#: which every measurement is in.
+VIEWPORTS = (Viewport("desktop", 1280, 800, 1.0), Viewport("mobile", 390, 844, 2.0))
 
 
 @dataclass(frozen=True)
@@ -292,7 +296,7 @@ class Browser:
                                          f"{viewport.name} viewport; the limit is {limits.max_page_height:,} "
                                          "(raise it with limits.max_page_height=N).")
             raw = page.evaluate(COLLECT_SCRIPT, {"maxElements": _MAX_ELEMENTS, "maxLinks": _MAX_LINKS,
-                                                 "maxText": _MAX_TEXT})
+                                                 "maxText": _MAX_TEXT, "maxCoverage": _MAX_COVERAGE})
             png = page.screenshot(full_page=True, type="png", animations="disabled", caret="hide",
                                   timeout=_left_ms(deadline))
             _check(budget)
@@ -304,7 +308,12 @@ class Browser:
         picture = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
         if picture is None:
             raise UnreadableFileError(budget.main_url, "the browser's screenshot could not be read.")
-        rgb = np.ascontiguousarray(picture[: max(1, height), : viewport.width, ::-1])
+        ratio = viewport.device_pixel_ratio
+        device = picture[: max(1, round(height * ratio)), : round(viewport.width * ratio)]
+        del picture
+        if ratio != 1.0:  # back to CSS px, which every measurement is in
+            device = cv2.resize(device, (viewport.width, max(1, height)), interpolation=cv2.INTER_AREA)
+        rgb = np.ascontiguousarray(device[:, :, ::-1])
         return Rendering(viewport=viewport, rgb=rgb, height=height, facts=page_facts(raw),
                          navigations=tuple(dict.fromkeys(budget.navigations))[:10])
 

@@ -3,7 +3,8 @@
 Only links on the same site as a start page are followed (the same host),
 and only ``http``/``https``. PDFs and images linked from crawled pages are
 scanned as documents, their URL as their path. Include and exclude patterns
-are shell-style globs matched against the whole URL (``*/courses/*``).
+are shell-style globs matched against the whole URL (``*/courses/*``); they
+choose among the URLs found (links and sitemap entries), never the pages given.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ class CrawlOptions:
     without it only the pages given (and those listed in sitemaps) are scanned.
     ``max_pages``: most documents scanned in all. ``max_depth``: most links
     followed from a start page (None: no limit). ``include``/``exclude``: URL
-    globs; a found URL must match an include (if any) and no exclude.
+    globs; a found URL (a link, or a sitemap's entry) must match an include (if
+    any) and no exclude.
     """
 
     follow: bool = False
@@ -142,7 +144,8 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
     for sitemap in sitemaps:
         try:
             for url in read_sitemap(sitemap, scanner, options.max_pages):
-                add(url, 0)
+                if options.wanted(url):
+                    add(url, 0)
         except InputError as exc:
             results.append(DocumentResult(path=sitemap, sha256=None, type="web", status="error",
                                           error=DocumentError(exc.code, str(exc))))

@@ -4,8 +4,10 @@ Every ``img`` (also inside ``picture``), outermost inline ``svg``, ``object``,
 ``embed``, ``input type=image`` and element with a CSS background image, with
 its box in CSS px of the full page, the part of it left visible by clipping
 ancestors and the viewport, its intrinsic size, CSS transform, filter and
-``object-fit``, its accessible name and a CSS selector for it. Also the page's
-visible text and the links on it.
+``object-fit``, its accessible name and a CSS selector for it, and what a
+reader scrolling the page sees of it: the share that content laid over it (a
+fixed or sticky header, a banner) covers at every scroll position bringing it
+into view. Also the page's visible text and the links on it.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ async ({maxHeight, stepMs, maxSteps}) => {
   const height = () => Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);
   let steps = 0;
   for (let y = 0; y < height() && y <= maxHeight && steps < maxSteps; y += window.innerHeight, steps++) {
-    window.scrollTo(0, y);
+    window.scrollTo({left: 0, top: y, behavior: 'instant'});
     await pause(stepMs);
   }
-  window.scrollTo(0, 0);
+  window.scrollTo({left: 0, top: 0, behavior: 'instant'});
   const images = Array.from(document.images).filter(i => !i.complete).slice(0, 200);
   const settled = Promise.all([document.fonts ? document.fonts.ready : null,
                                ...images.map(i => i.decode().catch(() => null))]);
@@ -38,7 +40,7 @@ async ({maxHeight, stepMs, maxSteps}) => {
 """
 
 COLLECT_SCRIPT = """
-async ({maxElements, maxLinks, maxText}) => {
+async ({maxElements, maxLinks, maxText, maxCoverage}) => {
   const sx = window.scrollX, sy = window.scrollY, viewWidth = document.documentElement.clientWidth;
   const unique = sel => { try { return document.querySelectorAll(sel).length === 1; } catch (e) { return false; } };
   function selectorOf(el) {
@@ -88,14 +90,73 @@ async ({maxElements, maxLinks, maxText}) => {
     if (x1 <= x0 || y1 <= y0) return [0, 0, 0, 0];
     return [x0 + sx, y0 + sy, x1 + sx, y1 + sy];
   }
-  async function backgroundSize(url) {
+  async function pictureSize(url) {
     const picture = new Image();
     picture.src = url;
     try { await Promise.race([picture.decode(), new Promise((_, no) => setTimeout(no, 500))]); }
     catch (e) { return [0, 0]; }
     return [picture.naturalWidth, picture.naturalHeight];
   }
-  const found = [];
+  const viewHeight = window.innerHeight;
+  const pageHeight = Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0);
+  const lowestScroll = Math.max(0, pageHeight - viewHeight);
+  const replaced = ['img', 'video', 'canvas', 'iframe', 'svg', 'object', 'embed', 'picture', 'input'];
+  function paints(node) {
+    if (replaced.includes(node.localName)) return true;
+    const s = getComputedStyle(node);
+    if (parseFloat(s.opacity) < 0.5) return false;
+    if (s.backgroundImage && s.backgroundImage !== 'none') return true;
+    const colour = /rgba?\\(([^)]*)\\)/.exec(s.backgroundColor || '');
+    if (!colour) return false;
+    const parts = colour[1].split(/[\\s,\\/]+/).filter(Boolean);
+    return parts.length < 4 || parseFloat(parts[3]) >= 0.5;
+  }
+  // At a point of the viewport: true when something that paints lies over the element, false when the
+  // element is on top, null when the element is not there (a turned element's corners).
+  function coveredAt(el, x, y) {
+    const stack = document.elementsFromPoint(x, y);
+    const at = stack.findIndex(node => node === el || el.contains(node));
+    return at < 0 ? null : stack.slice(0, at).some(paints);
+  }
+  // What a reader scrolling the page sees of the element: the share of its box covered at every scroll
+  // that brings it into view (a fixed or sticky header, a banner), and the side where its hidden part is.
+  function coverage(el, item) {
+    const [x0, y0, x1, y1] = item.box, [v0, w0, v1, w1] = item.visible;
+    const across = 16, down = 8, tall = y1 - y0;
+    const scrolls = Array.from(new Set([y0 - (viewHeight - tall) / 2, y0, y1 - viewHeight]
+      .map(y => Math.round(Math.min(lowestScroll, Math.max(0, y))))));
+    const shown = new Array(across * down).fill(false), judged = new Array(across * down).fill(false);
+    const before = el.style.getPropertyValue('pointer-events'), priority = el.style.getPropertyPriority('pointer-events');
+    el.style.setProperty('pointer-events', 'auto', 'important');
+    try {
+      for (const scroll of scrolls) {
+        window.scrollTo({left: sx, top: scroll, behavior: 'instant'});  // not smoothly: read at once
+        for (let k = 0; k < across * down; k++) {
+          if (shown[k]) continue;
+          const x = x0 + ((k % across) + 0.5) / across * (x1 - x0), y = y0 + (Math.floor(k / across) + 0.5) / down * tall;
+          if (x < v0 || x > v1 || y < w0 || y > w1) continue;
+          const vx = x - window.scrollX, vy = y - window.scrollY;
+          if (vy < 0 || vy >= viewHeight || vx < 0 || vx >= viewWidth) continue;
+          const covered = coveredAt(el, vx, vy);
+          if (covered !== true) shown[k] = true;
+          judged[k] = true;
+        }
+      }
+    } finally {
+      if (before) el.style.setProperty('pointer-events', before, priority); else el.style.removeProperty('pointer-events');
+    }
+    let covered = 0, hiddenX = 0, hiddenY = 0, hidden = 0;
+    for (let k = 0; k < across * down; k++) {
+      const x = x0 + ((k % across) + 0.5) / across * (x1 - x0), y = y0 + (Math.floor(k / across) + 0.5) / down * tall;
+      const cut = x < v0 || x > v1 || y < w0 || y > w1;
+      if (judged[k] && !shown[k]) covered++;
+      if (cut || (judged[k] && !shown[k])) { hidden++; hiddenX += (x - (x0 + x1) / 2) / (x1 - x0); hiddenY += (y - y0) / tall - 0.5; }
+    }
+    let side = null;
+    if (hidden) side = Math.abs(hiddenX) >= Math.abs(hiddenY) ? (hiddenX < 0 ? 'left' : 'right') : (hiddenY < 0 ? 'top' : 'bottom');
+    return {covered: covered / (across * down), side};
+  }
+  const found = [], nodes = [];
   const all = document.querySelectorAll('*');
   for (let i = 0; i < all.length && found.length < maxElements; i++) {
     const el = all[i];
@@ -117,7 +178,12 @@ async ({maxElements, maxLinks, maxText}) => {
     if (kind === null) continue;
     const r = el.getBoundingClientRect();
     if (r.width < 1 || r.height < 1 || style.visibility === 'hidden' || style.display === 'none') continue;
-    if (background) natural = await backgroundSize(background);
+    if (background) natural = await pictureSize(background);
+    // From srcset (or a picture's source) the natural size is divided by the chosen density: the file's pixels.
+    if (kind === 'img' && src && (el.srcset || (el.parentElement && el.parentElement.localName === 'picture'))) {
+      const file = await pictureSize(src);
+      if (file[0] > 0) natural = file;
+    }
     found.push({
       kind, src, selector: selectorOf(el),
       box: [r.left + sx, r.top + sy, r.right + sx, r.bottom + sy],
@@ -129,8 +195,20 @@ async ({maxElements, maxLinks, maxText}) => {
       transform: style.transform, filter: style.filter, objectFit: style.objectFit, opacity: parseFloat(style.opacity),
       backgroundSize: style.backgroundSize,
       widthAttr: el.getAttribute('width'), heightAttr: el.getAttribute('height'),
+      covered: 0, hiddenSide: null,
     });
+    nodes.push(el);
   }
+  let judged = 0;
+  for (let i = 0; i < found.length && judged < maxCoverage; i++) {
+    const item = found[i], [x0, y0, x1, y1] = item.visible;
+    if (x1 - x0 < 16 || y1 - y0 < 8) continue;
+    judged++;
+    const seen = coverage(nodes[i], item);
+    item.covered = seen.covered;
+    item.hiddenSide = seen.side;
+  }
+  window.scrollTo({left: sx, top: sy, behavior: 'instant'});
   const links = [];
   for (const a of document.querySelectorAll('a[href], area[href]')) {
     if (links.length >= maxLinks) break;
@@ -161,6 +239,11 @@ class PageElement:
     filter: str
     object_fit: str
     opacity: float
+    #: Share of the box that other content (a fixed or sticky header, a banner) lies over at every
+    #: scroll position that brings the element into view.
+    covered: float = 0.0
+    #: Where the hidden part (clipped, off the page or covered) lies: left, right, top or bottom.
+    hidden_side: str | None = None
 
     @property
     def visible_fraction(self) -> float:
@@ -169,6 +252,11 @@ class PageElement:
         v0, w0, v1, w1 = self.visible
         whole = max(0.0, x1 - x0) * max(0.0, y1 - y0)
         return 0.0 if whole <= 0 else max(0.0, v1 - v0) * max(0.0, w1 - w0) / whole
+
+    @property
+    def hidden_fraction(self) -> float:
+        """Share of the box a reader never sees: clipped, off the page, or covered."""
+        return min(1.0, 1.0 - self.visible_fraction + self.covered)
 
 
 @dataclass(frozen=True)
@@ -196,7 +284,8 @@ def page_facts(raw: Mapping[str, Any]) -> PageFacts:
                     natural=(float(e["natural"][0] or 0), float(e["natural"][1] or 0)),
                     accessible_name=str(e.get("accessibleName") or ""), decorative=bool(e.get("decorative")),
                     transform=str(e.get("transform") or "none"), filter=str(e.get("filter") or "none"),
-                    object_fit=str(e.get("objectFit") or "fill"), opacity=float(e.get("opacity") or 1.0))
+                    object_fit=str(e.get("objectFit") or "fill"), opacity=float(e.get("opacity") or 1.0),
+                    covered=float(e.get("covered") or 0.0), hidden_side=e.get("hiddenSide") or None)
         for e in raw.get("elements", ()))
     return PageFacts(url=str(raw.get("url", "")), title=str(raw.get("title", "")), text=str(raw.get("text", "")),
                      links=tuple(str(link) for link in raw.get("links", ())), elements=elements)

@@ -34,6 +34,7 @@ from ..scanner._text import read_text_facts
 from ..scanner._thumbnails import thumbnail
 from ._browser import VIEWPORTS, Browser, Rendering
 from ._dom import PageElement
+from ._pictures import on_backdrops
 from ._rules import check_web_mark
 from ._session import WebOptions, WebSession
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from ..kit import Kit
     from ..register import Register
     from ..scanner._detect import Detection, References
+    from ..scanner._detect.model import Pose
 
 __all__ = ["PageScan", "WebScanner", "scan_url"]
 
@@ -58,6 +60,10 @@ _MAX_PICTURES_FETCHED = 10
 _PICTURE_SECONDS = 10.0
 _FILE_IS_THE_MARK = 0.6
 _PICTURE_KINDS = ("img", "input", "object", "embed", "background")
+# Pictures shaped like the artwork (within this share of its aspect) are tried as places of a mark,
+# this many per viewport at most.
+_HINT_ASPECT = 0.25
+_MAX_HINTS = 20
 
 
 @dataclass(frozen=True)
@@ -68,12 +74,28 @@ class PageScan:
     links: tuple[str, ...] = ()
 
 
-def _detect(rgb: Any, references: References, kit: Kit) -> list[Detection]:
+def _detect(rgb: Any, references: References, kit: Kit, hints: Sequence[Pose] = ()) -> list[Detection]:
     from ..scanner._detect import find_marks  # the detector loads NumPy and OpenCV on import
 
     spec = kit.spec
-    found = find_marks(rgb, references, spec=spec)
+    found = find_marks(rgb, references, spec=spec, hints=hints)
     return sort_detections([d for d in found if d.confidence >= spec.scan.minimum_confidence])
+
+
+def layout_hints(elements: Sequence[PageElement], aspect: float) -> list[Pose]:
+    """Where the page lays out a picture shaped like the artwork, whole and untransformed: places the
+    detector tries as well as those it finds itself (a mark on a busy photograph shows no clear outline)."""
+    from ..scanner._detect.model import Pose
+
+    hints = []
+    for element in elements:
+        x0, y0, x1, y1 = element.box
+        width, height = x1 - x0, y1 - y0
+        if element.kind not in _PICTURE_KINDS or element.transform not in ("none", "") or height <= 0 \
+                or element.visible_fraction < 0.98 or abs(width / height / aspect - 1.0) > _HINT_ASPECT:
+            continue
+        hints.append(Pose(origin=(x0, y0), x_axis=(width, 0.0), y_axis=(0.0, height)))
+    return hints[:_MAX_HINTS]
 
 
 def _overlap(a: Sequence[float], b: Sequence[float]) -> float:
@@ -186,9 +208,11 @@ class WebScanner:
         before = len(out.findings)
         page_marks: list[Mark] = []
         names: list[str] = []
-        for detection in _detect(rendering.rgb, self.references, self.kit):
+        hints = layout_hints(rendering.facts.elements, self.references.aspect_ratio)
+        for detection in _detect(rendering.rgb, self.references, self.kit, hints):
             box = bounds(detection.corners)
             element = element_for(box, rendering.facts.elements)
+            detection = self._as_published(detection, element)
             aspect = float(detection.aspect_ratio_error)
             stretch = _dom_stretch(element) if element is not None else None
             if stretch is not None and abs(stretch - aspect) <= AGREE_STRETCH:
@@ -227,7 +251,7 @@ class WebScanner:
 
     def _hidden_marks(self, rendering: Rendering, found: Sequence[Mark], number: int,
                       count: int) -> list[tuple[PageElement, Mark, Detection]]:
-        """Marks the screenshot could not show whole: pictures clipped, off-screen or too small to find.
+        """Marks the screenshot could not show whole: pictures clipped, off-screen, covered or too small to find.
 
         Each such picture is fetched (politely) and searched on its own; a picture
         that is the mark becomes a mark at the element's box.
@@ -238,7 +262,7 @@ class WebScanner:
         hidden_limit = spec.scan.cropped_max_hidden
         candidates = [e for e in rendering.facts.elements
                       if e.kind in _PICTURE_KINDS and e.src and e.selector not in shown
-                      and (e.visible_fraction < 1.0 - hidden_limit or e.box[2] - e.box[0] < smallest)]
+                      and (e.hidden_fraction > hidden_limit or e.box[2] - e.box[0] < smallest)]
         marks: list[tuple[PageElement, Mark, Detection]] = []
         for element in candidates[:_MAX_PICTURES_FETCHED]:
             assert element.src is not None
@@ -269,19 +293,38 @@ class WebScanner:
             kind = sniff(answer.body[:1024])
             if kind in ("unknown", "pdf"):
                 return None
-            frame = next(iter(read_frames(answer.body, kind, src, self.limits)))
-        except (InputError, StopIteration):
+            # A file cut tight around the artwork leaves the detector no edge to see it by: each has a margin.
+            for padded, file_width in on_backdrops(answer.body, kind, src, self.limits):
+                width = float(file_width)
+                best = max(_detect(padded, self.references, self.kit), key=lambda d: d.width_px, default=None)
+                if best is not None and best.width_px >= _FILE_IS_THE_MARK * width:
+                    self._pictures[src] = (best, width)
+                    break
+        except InputError:
             return None
-        import numpy as np
-
-        width = float(frame.rgb.shape[1])
-        # A file cut tight around the artwork leaves the detector no edge to see it by: give it a margin.
-        margin = max(8, int(width * 0.25))
-        padded = np.pad(frame.rgb, ((margin, margin), (margin, margin), (0, 0)), constant_values=255)
-        best = max(_detect(padded, self.references, self.kit), key=lambda d: d.width_px, default=None)
-        if best is not None and best.width_px >= _FILE_IS_THE_MARK * width:
-            self._pictures[src] = (best, width)
         return self._pictures[src]
+
+    def _as_published(self, detection: Detection, element: PageElement | None) -> Detection:
+        """The detection, judged against the picture file the element shows where the file tells more.
+
+        Knock-outs over a photograph cannot be judged on the page; laid on a flat
+        backdrop, the file can. And whatever lies over the artwork inside the file
+        (a patch painted on it) is part of the artwork as published: an alteration,
+        not content of the page covering the mark (the DOM tells what does that).
+        """
+        if element is None or element.kind not in _PICTURE_KINDS or not element.src or _source(element) == "vector":
+            return detection
+        picture = self._picture_mark(element.src)
+        if picture is None:
+            return detection
+        on_page, in_file = detection.measurements, picture[0].measurements
+        altered = min(1.0, in_file.altered_difference + in_file.covered_fraction)
+        if altered <= on_page.altered_difference:
+            return detection
+        covered = max(0.0, on_page.covered_fraction - in_file.covered_fraction)
+        return replace(detection, measurements=replace(
+            on_page, altered_difference=altered, covered_fraction=covered,
+            covered_side=on_page.covered_side if covered > 0 else None))
 
 
 def scan_url(url: str, *, kit: KitSource = None, register: RegisterSource = None,

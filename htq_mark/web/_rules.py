@@ -3,7 +3,8 @@
 ``missing-alt-text`` (info): the element showing the mark has no accessible name.
 ``low-resolution``: a raster mark shown larger than its intrinsic pixels at the
 viewport's device pixel ratio (below half of them: an error).
-``cropped``: part of the mark clipped by a container's overflow or the page's edge.
+``cropped``: part of the mark clipped by a container's overflow or the page's edge, or covered
+by content laid over it (a fixed or sticky header) wherever the page is scrolled to show it.
 """
 
 from __future__ import annotations
@@ -75,16 +76,27 @@ def _low_resolution(facts: MarkFacts, element: PageElement, dpr: float, spec: Sp
 
 def _clipped(facts: MarkFacts, element: PageElement, already: list[Finding], spec: Spec) -> list[Finding]:
     hidden_limit = spec.scan.cropped_max_hidden
-    hidden = 1.0 - element.visible_fraction
+    hidden = element.hidden_fraction
     if hidden <= hidden_limit or any(f.rule == "cropped" for f in already):
         return []
+    cut = 1.0 - element.visible_fraction
+    where = f" on its {element.hidden_side}" if element.hidden_side else ""
+    if cut >= element.covered:
+        how = "clipped by a container's overflow or the edge of the page"
+        fix = f"Make room for the whole mark and its clear space in {element.selector} (check overflow and widths)."
+    else:
+        how = ("covered by other content (a fixed or sticky header, a banner) wherever the page is scrolled to "
+               "show it")
+        fix = (f"Keep fixed and sticky content off the mark: move {element.selector} clear of it (e.g. add "
+               "padding-top or scroll-margin-top equal to the header's height) or give the header no "
+               "background where the mark is.")
     return [finding(
         CROPPED, facts,
-        f"{measure(hidden * 100, hidden_limit * 100)}% of the mark is clipped by a container's overflow or the "
-        f"edge of the page; the whole mark must show (at most {limit_text(hidden_limit * 100)}% hidden).",
-        f"Make room for the whole mark and its clear space in {element.selector} (check overflow and widths).",
-        {"cut_off_fraction": hidden, "covered_fraction": 0.0, "tolerance": hidden_limit,
-         "selector": element.selector})]
+        f"{measure(hidden * 100, hidden_limit * 100)}% of the mark is {how}{where}; the whole mark must show "
+        f"(at most {limit_text(hidden_limit * 100)}% hidden).",
+        fix,
+        {"hidden_fraction": hidden, "side": element.hidden_side, "cut_off_fraction": cut,
+         "covered_fraction": element.covered, "tolerance": hidden_limit, "selector": element.selector})]
 
 
 def check_web_mark(facts: MarkFacts, element: PageElement | None, dpr: float, spec: Spec,

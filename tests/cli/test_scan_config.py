@@ -75,7 +75,9 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
         'select = ["too-small"]\nignore = "rotated, cropped"\nseverity = { too-small = "warning" }\n'
         'exclude = ["old/"]\nextend-exclude = ["*.tmp"]\nbaseline = "base.json"\nquiet = true\n'
         'verbose = false\nprogress = false\nfollow-symlinks = true\nocr = "never"\nexecutor = "dask"\n'
-        'scheduler = "tcp://127.0.0.1:8786"\n')
+        'scheduler = "tcp://127.0.0.1:8786"\nurls = "urls.txt"\nsitemap = ["https://example.ac.uk/sitemap.xml"]\n'
+        'crawl = true\nmax-crawl-pages = 50\nmax-depth = 0\ninclude = ["*/courses/*"]\ndelay = 0\n'
+        'allow-private = true\n')
     values = load_config(tmp_path / "htq-mark.toml").values
     assert values["register_path"] == str(tmp_path / "reg.csv")
     assert values["on"].date().isoformat() == "2026-11-23"
@@ -84,6 +86,9 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     assert values["exclude_instead"] == ("old/",) and values["exclude"] == ("*.tmp",)
     assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True and values["ocr"] == "never"
     assert values["executor_name"] == "dask" and values["scheduler"] == "tcp://127.0.0.1:8786"
+    assert values["url_list"] == str(tmp_path / "urls.txt") and values["follow"] is True
+    assert values["max_crawl_pages"] == 50 and values["max_depth"] == 0 and values["delay"] == 0
+    assert values["include"] == ("*/courses/*",) and values["allow_private"] is True
     assert len(values) == len(SCAN_SETTINGS)
 
 
@@ -99,6 +104,10 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     ('select = ["too-smal"]\n', "setting select names unknown rule(s) too-smal"),
     ('severity = { nope = "error" }\n', "setting severity names unknown rule nope"),
     ("limits = { max_frame = 5 }\n", "setting limits names unknown limit max_frame"),
+    ("delay = -1\n", "setting delay must be 0 or more"),
+    ("max-depth = 1.5\n", "setting max-depth must be a whole number"),
+    ("max-crawl-pages = 0\n", "setting max-crawl-pages must be at least 1"),
+    ("crawl = \"yes\"\n", "setting crawl must be true or false"),
     ("not toml [\n", "is not valid TOML"),
 ])
 def test_a_bad_config_is_a_usage_error_naming_the_file_and_setting(marked: Path, tmp_path: Path, content: str,
@@ -232,3 +241,9 @@ def test_a_fifo_as_config_file_is_refused_at_once(tmp_path: Path) -> None:
     os.mkfifo(fifo)  # no writer: an ordinary open would wait for ever
     with pytest.raises(ConfigError, match="not a regular file"):
         load_config(fifo)
+
+
+def test_the_first_spellings_of_the_url_patterns_are_hidden() -> None:
+    shown = CliRunner().invoke(cli, ["scan", "--help"]).output
+    assert "--include GLOB" in shown and "--max-crawl-pages" in shown
+    assert "--include-url" not in shown and "--exclude-url" not in shown

@@ -121,3 +121,14 @@ def test_files_scan_without_chromium(tmp_path, monkeypatch) -> None:
     assert htq_mark.scan([str(picture)], jobs=1).documents[0].status == "ok"
 
 
+
+
+def test_crawl_settings_from_the_config_file_and_excludes_for_urls(site: Site, tmp_path, monkeypatch) -> None:
+    (tmp_path / "htq-mark.toml").write_text('crawl = true\nallow-private = true\ndelay = 0\nmax-crawl-pages = 5\n'
+                                            'include = ["*/courses/*", "*/docs/*"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    # --exclude keeps found URLs out as well as folder entries; --exclude-url is its first spelling.
+    result = CliRunner().invoke(cli, ["scan", "--format", "json", "--exclude", "*.pdf", "--exclude-url", "*/old",
+                                      site.url("/")])
+    paths = [d["path"].removeprefix(site.base) for d in json.loads(result.output)["documents"]]
+    assert paths == ["/", "/courses/htq-digital"], result.output

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from htq_mark.web import WebScanner
-from tests.web.server import Site, serve
-from tests.web.sites import RULE_PAGES, rule_site
+from tests.web.server import Reply, Site, serve
+from tests.web.sites import RULE_PAGES, _qn, mark_png, page, rule_site
 
 pytestmark = pytest.mark.browser
 
@@ -52,3 +52,20 @@ def test_missing_alt_text_is_info_with_a_fix(scanner: WebScanner, site: Site) ->
     result = scanner.scan(site.url("/rules/missing-alt-text")).result
     finding = next(f for f in result.findings if f.rule == "missing-alt-text")
     assert finding.severity == "info" and "alt=" in (finding.fix or "")
+
+
+def test_low_resolution_is_judged_at_each_viewports_device_pixel_ratio(scanner: WebScanner, site: Site) -> None:
+    site.routes["/img/mark-600.png"] = Reply(mark_png(width=600), "image/png")
+    site.routes["/dpr"] = page(
+        _qn() + '<img src="/img/mark.png" style="width:300px;display:block;margin-bottom:80px" alt="HTQ mark">'
+        '<img src="/img/mark.png" srcset="/img/mark.png 1x, /img/mark-600.png 2x" style="width:300px;display:block" '
+        'alt="HTQ mark">')
+    result = scanner.scan(site.url("/dpr")).result
+    by_page = {n: {m.id: m for m in result.marks if m.page == n} for n in (1, 2)}
+    assert [len(by_page[1]), len(by_page[2])] == [2, 2]
+    assert sorted(m.src.rsplit("/", 1)[-1] for m in by_page[2].values()) == ["mark-600.png", "mark.png"]
+    low = [f for f in result.findings if f.rule == "low-resolution"]
+    # 300 px of picture for 300 CSS px: enough at ratio 1 (desktop), half the pixels a phone needs at 2.
+    assert [(f.page, by_page[f.page][f.mark].src.rsplit("/", 1)[-1]) for f in low] == [(2, "mark.png")]
+    assert low[0].details["device_pixel_ratio"] == 2 and low[0].severity == "warning"
+    assert by_page[2][low[0].mark].width_px == pytest.approx(300, abs=3)  # still CSS px

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -136,12 +137,14 @@ def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs
 
 
 def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
-               min_width_px: float | None = None) -> list[Detection]:
+               min_width_px: float | None = None, hints: Sequence[Pose] = ()) -> list[Detection]:
     """Find every mark in ``rgb`` (uint8, height x width x 3) at least ``min_width_px`` wide.
 
     Returns detections whose confidence reaches ``spec.scan.minimum_confidence``,
-    best first, each registered and measured. The result depends only on the
-    inputs (no randomness, no state kept between calls).
+    best first, each registered and measured. ``hints`` are places where
+    something else (a web page's layout) says a picture may show the artwork;
+    each is tried as one more candidate and judged like the others. The result
+    depends only on the inputs (no randomness, no state kept between calls).
     """
     _check_image(rgb)
     rgb = np.ascontiguousarray(rgb)
@@ -149,6 +152,7 @@ def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
     half, box = halve(rgb, content_box(rgb))  # the candidates' search and the pyramid share the halving
     pyramid = ImagePyramid(rgb, half)
     candidates = find_outlines(rgb, refs.aspect_ratio, min_width, halved=(half, box))
+    candidates += [Candidate((pose,)) for pose in hints if pose.width >= min_width]
     detections = []
     for registration in _best_registrations(pyramid, candidates, refs, min_width):
         confidence = confidence_of(registration.match)
