@@ -65,7 +65,9 @@ if TYPE_CHECKING:  # explicit re-exports, so type checkers see what __getattr__ 
     from .scanner import Note as Note
     from .scanner import RuleSelection as RuleSelection
     from .scanner import ScanReport as ScanReport
+    from .scanner import ScanStream as ScanStream
     from .scanner import scan as scan
+    from .scanner import scan_iter as scan_iter
     from .scanner import scan_document as scan_document
     from .web import CrawlOptions as CrawlOptions
     from .web import WebOptions as WebOptions
@@ -100,7 +102,9 @@ _LAZY = {
     "Note": "htq_mark.scanner",
     "RuleSelection": "htq_mark.scanner",
     "ScanReport": "htq_mark.scanner",
+    "ScanStream": "htq_mark.scanner",
     "scan": "htq_mark.scanner",
+    "scan_iter": "htq_mark.scanner",
     "scan_document": "htq_mark.scanner",
     "CrawlOptions": "htq_mark.web",
     "WebOptions": "htq_mark.web",
@@ -137,6 +141,7 @@ __all__ = [
     "ReportFileError",
     "RuleSelection",
     "ScanReport",
+    "ScanStream",
     "ScanTimeoutError",
     "Spec",
     "SpecError",
@@ -155,6 +160,7 @@ __all__ = [
     "pack",
     "scan",
     "scan_document",
+    "scan_iter",
     "scan_url",
 ]
 

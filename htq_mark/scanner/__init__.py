@@ -9,7 +9,7 @@ document and returns its :class:`DocumentResult`. Both take the same
 from __future__ import annotations
 
 from .baseline import apply_baseline, fingerprint
-from .batch import Progress, default_jobs, scan
+from .batch import Progress, ScanStream, default_jobs, scan, scan_iter
 from .document import scan_document
 from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from .limits import DEFAULT_LIMITS, Limits
@@ -46,11 +46,13 @@ __all__ = [
     "Progress",
     "RuleSelection",
     "ScanReport",
+    "ScanStream",
     "apply_baseline",
     "default_jobs",
     "expand_paths",
     "fingerprint",
     "scan",
     "scan_document",
+    "scan_iter",
     "select_rules",
 ]
