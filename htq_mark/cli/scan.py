@@ -292,7 +292,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             writer = held.enter_context(reports.ReportWriter(report_format, verbose=bool(options["verbose"]),
                                                              quiet=quiet))
             baseline_writer = held.enter_context(reports.ReportWriter("json")) if write_baseline else None
-            stream = _scan_into(writer, baseline_writer, baseline, progress, quiet, options, [*paths, *urls], register=register, on=on.date() if on else None, kit=kit,
+            stream = _scan_into(writer, baseline_writer, baseline, progress, quiet, options, [*paths, *urls],
+                                register=register, on=on.date() if on else None, kit=kit,
                                 password=password, limits=limits, thumbnails=report_format == "html",
                                 exclude=exclude, rules=rules, follow_symlinks=bool(options["follow_symlinks"]),
                                 web=web, crawl=crawl, sitemaps=sitemaps, ocr=cast("OcrMode", options["ocr"]))

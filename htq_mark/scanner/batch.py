@@ -31,7 +31,7 @@ from ._input_list import InputList, Runnable
 from .inputs import DEFAULT_EXCLUDE, InputDocument, iter_paths
 from .limits import DEFAULT_LIMITS, Limits
 from .ocr import OcrMode, check_ocr_mode
-from .pool import WorkerSetup, default_jobs, input_sha256
+from .pool import WorkerSetup, default_jobs, failed_result, input_sha256
 from .results import DocumentError, DocumentResult, ScanReport
 from .selection import RuleSelection, select_rules_in
 from .streams import is_stream, stage_stream
@@ -407,6 +407,13 @@ def _scan_documents(documents: Sequence[InputDocument], setup: _Setup, engine: E
             if close is not None:
                 close()  # stopped early: the engine stops what it still runs
     yield from ready()
+    while upcoming < len(documents):  # an engine that ended without a document's result: reported, not lost
+        item = documents[upcoming]
+        if _is_scanned(item) and upcoming not in copies and upcoming not in early:
+            early[upcoming] = failed_result(item, "worker-lost", f"{item.path}: the scan ended without a result "
+                                                                 "for this document; scan it again.",
+                                            setup.limits, 0.0)
+        yield from ready()
 
 
 def _is_scanned(item: InputDocument) -> bool:

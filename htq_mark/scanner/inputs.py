@@ -187,7 +187,8 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] =
                 yield from [InputDocument(path=url, location=None, url=url)
                             for url in list_url(shown, DOCUMENT_SUFFIXES, max_entries)]
             except InputError as exc:
-                yield InputDocument(path=shown, location=None, error=DocumentError(exc.code, str(exc)))  # type: ignore[arg-type]
+                error = DocumentError(exc.code, str(exc))  # type: ignore[arg-type]
+                yield InputDocument(path=shown, location=None, error=error)
             continue
         location = Path(shown)
         try:

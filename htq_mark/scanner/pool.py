@@ -194,8 +194,9 @@ class WorkerPool:
     """Runs documents on up to ``jobs`` workers, replacing any that die or run out of time.
 
     ``make_setup(single_threaded)`` prepares what every worker is sent; it is told whether the
-    workers share the cores (more than one of them, unless ``single_threaded`` says). Workers stay up between :meth:`run` calls
-    until :meth:`close`, so a long-lived caller (a cluster's worker) starts them once.
+    workers share the cores (more than one of them, unless ``single_threaded`` says). Workers stay up
+    between :meth:`run` calls until :meth:`close`, so a long-lived caller (a cluster's worker) starts
+    them once.
     """
 
     def __init__(self, make_setup: Callable[[bool], WorkerSetup], jobs: int, limits: Limits,
@@ -207,6 +208,7 @@ class WorkerPool:
         self.limits = limits
         self.finished: deque[tuple[int, DocumentResult]] = deque()
         self.queue: deque[tuple[int, InputDocument]] = deque()
+        self.pending: Iterator[tuple[int, InputDocument]] = iter(())
         self.workers: list[_Worker] = []
         self.single_threaded = False
         self.check_every: float | None = None
@@ -219,11 +221,12 @@ class WorkerPool:
         worker is killed and nothing more is yielded. Closing the iterator early kills
         the workers too.
         """
-        self.queue.extend(items)
+        self.pending = iter(items)
+        self._refill()
         self.check_every = None if cancelled is None else _CANCEL_CHECK_S
         try:
             self._start_workers()
-            while self.queue or any(w.task is not None for w in self.workers):
+            while self._refill() or any(w.task is not None for w in self.workers):
                 self._hand_out()
                 self._collect(self._wait())
                 self._stop_overdue()
@@ -237,7 +240,20 @@ class WorkerPool:
             raise
         finally:
             self.queue.clear()
+            self.pending = iter(())
             self.finished.clear()
+
+    def _refill(self) -> bool:
+        """Take documents from those given, as many as the workers can start on (the rest wait unmade).
+
+        Whether any document is waiting for a worker.
+        """
+        while len(self.queue) < self.jobs:
+            following = next(self.pending, None)
+            if following is None:
+                break
+            self.queue.append(following)
+        return bool(self.queue)
 
     def _kill_all(self) -> None:
         for worker in self.workers:
@@ -319,6 +335,7 @@ class WorkerPool:
         worker.kill()
         self.workers.remove(worker)
         self._finish(worker, failed_result(item, code, message, self.limits, elapsed))
+        self._refill()
         if self.queue:
             fresh = _Worker(self.single_threaded)
             self.workers.append(fresh)

@@ -8,13 +8,15 @@ import gc
 import os
 import time
 import weakref
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
 
 import htq_mark
-from htq_mark.scanner import ScanReport, ScanStream, scan, scan_iter
+from htq_mark.scanner import DocumentResult, InputDocument, Limits, ScanReport, ScanStream, scan, scan_iter
 
 from ._make import canvas_with, encode, pdf_pages, text_fragment
 
@@ -85,3 +87,23 @@ def test_leaving_a_stream_early_stops_its_worker_processes(folder: Path) -> None
     assert not {child.pid for child in me.children(recursive=True)} & workers
     with pytest.raises(StopIteration):
         next(stream)
+
+
+class _Forgetful:
+    """An executor that never gives the second document's result."""
+
+    def results(self, items: Sequence[tuple[int, InputDocument]], make_setup: Any,
+                limits: Limits) -> Iterator[tuple[int, DocumentResult]]:
+        for index, item in items:
+            if index != 1:
+                yield index, DocumentResult(path=item.path, sha256=None, type="pdf", status="ok")
+
+
+def test_a_document_an_executor_never_answers_for_is_reported_not_lost(folder: Path) -> None:
+    paths = sorted(str(path) for path in folder.glob("b-page-*.pdf"))[:3]
+    report = scan(paths, kit=KIT, on=ON, executor=_Forgetful())
+    assert [d.path for d in report.documents] == paths
+    lost = report.documents[1]
+    assert lost.status == "error" and lost.error is not None and lost.error.code == "worker-lost"
+    assert lost.error.message.startswith(f"{paths[1]}: ")
+    assert [d.status for d in report.documents] == ["ok", "error", "ok"]

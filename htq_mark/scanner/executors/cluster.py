@@ -99,7 +99,7 @@ def _dask_client(address: str | None, workers: int | None, quiet: bool) -> Itera
         return
     with dask.config.set({"distributed.scheduler.allowed-failures": _ALLOWED_FAILURES}):
         cluster = distributed.LocalCluster(n_workers=workers or default_jobs(), threads_per_worker=1,
-                                           processes=True, host="127.0.0.1", dashboard_address=":0",
+                                           processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                            silence_logs=logging.CRITICAL if quiet else logging.WARNING)
     with cluster, distributed.Client(cluster, set_as_default=False) as client:
         yield client
