@@ -155,7 +155,7 @@ def bench_overhead(folder: Path, count: int, rounds: int) -> dict[str, Any]:
     """Extra seconds per document on one Dask worker over --jobs 1, for documents that cost nothing."""
     from htq_mark import load_kit
     from htq_mark.scanner import scan
-    from htq_mark.scanner.executors import DaskExecutor
+    from htq_mark.scanner._executors import DaskExecutor
 
     kit = load_kit()
     tiny = [str(path) for path in sorted(_tiny_documents(folder, count).iterdir())]

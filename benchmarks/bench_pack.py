@@ -20,8 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from htq_mark.generator import pack
-from htq_mark.generator.pack import build_pack
-from htq_mark.generator.units import mm_to_points
+from htq_mark.generator._pack import build_pack
+from htq_mark.generator._units import mm_to_points
 from htq_mark.kit import load_kit
 
 GOAL = 1.5

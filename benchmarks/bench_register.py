@@ -36,10 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from htq_mark.errors import RegisterError
 from htq_mark.register import ROUTES, QualificationRecord, Register, load_register
-from htq_mark.register.loader import MAX_REGISTER_ROWS
-from htq_mark.register.export import records_to_csv
-from htq_mark.register.qualification_id import ofqual_check_character
-from htq_mark.register.routes import CYCLES
+from htq_mark.register._loader import MAX_REGISTER_ROWS
+from htq_mark.register._export import records_to_csv
+from htq_mark.register._qualification_id import ofqual_check_character
+from htq_mark.register._routes import CYCLES
 
 ON = date(2026, 11, 23)
 

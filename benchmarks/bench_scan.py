@@ -55,8 +55,8 @@ def _render_document(path: str, pages: int) -> tuple[float, int]:
     import pypdfium2 as pdfium
 
     from htq_mark.kit import load_kit
-    from htq_mark.scanner.limits import DEFAULT_LIMITS
-    from htq_mark.scanner.pdf.render import render_dpi_for
+    from htq_mark.scanner._limits import DEFAULT_LIMITS
+    from htq_mark.scanner._pdf.render import render_dpi_for
 
     dpi = float(load_kit().spec.scan.render_dpi)
     started = time.perf_counter()
@@ -192,7 +192,7 @@ def _timed(command: Sequence[str]) -> float:
 def bench_whole_process(pdfs: Sequence[Path], images: Sequence[Path], ocr: str) -> dict[str, Any]:
     """``htq-mark scan --jobs 1`` from outside against one process rendering or decoding the same files."""
     from htq_mark.kit import load_kit
-    from htq_mark.scanner.limits import DEFAULT_LIMITS
+    from htq_mark.scanner._limits import DEFAULT_LIMITS
 
     dpi = str(load_kit().spec.scan.render_dpi)
     most = str(DEFAULT_LIMITS.max_render_pixels)

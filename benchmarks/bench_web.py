@@ -40,7 +40,7 @@ def baseline_seconds(urls: list[str]) -> float:
     from playwright.sync_api import sync_playwright
 
     from htq_mark.web import VIEWPORTS, find_chromium
-    from htq_mark.web.browser import _FLAGS
+    from htq_mark.web._browser import _FLAGS
 
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=find_chromium(), args=list(_FLAGS))

@@ -136,7 +136,7 @@ def _detect_chunk(root: str, cases: list[dict[str, Any]]) -> list[Prediction]:
 
     from benchmarks.evalset.preview import load_page
     from htq_mark.kit import load_kit
-    from htq_mark.scanner.detect import build_references, find_marks
+    from htq_mark.scanner._detect import build_references, find_marks
 
     kit = load_kit()
     refs = build_references(kit)

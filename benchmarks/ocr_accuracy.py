@@ -92,8 +92,8 @@ def draw_case(index: int, seed: int, qns: Sequence[str], with_qn: bool) -> tuple
 def _read_chunk(seed: int, items: list[tuple[int, bool]]) -> list[dict[str, Any]]:
     from PIL import Image
 
-    from htq_mark.scanner.ocr import read_text
-    from htq_mark.scanner.text import read_text_facts
+    from htq_mark.scanner._ocr import read_text
+    from htq_mark.scanner._text import read_text_facts
 
     qns = _qns()
     out = []
@@ -157,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", type=Path, default=None, help="write the scores as JSON here")
     args = parser.parse_args(argv)
-    from htq_mark.scanner.ocr import ocr_available
+    from htq_mark.scanner._ocr import ocr_available
 
     if not ocr_available():
         print("error: the OCR engine is not installed; pip install -e '.[ocr]'", file=sys.stderr)

@@ -91,7 +91,7 @@ class _CatchAllProbe:
 
     def install(self) -> None:
         from htq_mark.errors import InputError
-        from htq_mark.scanner import document
+        from htq_mark.scanner import _document as document
 
         original = document._error_result
 
@@ -147,7 +147,7 @@ def worker_main(connection: Connection, config: WorkerConfig) -> None:
         from htq_mark.kit import load_kit
         from htq_mark.register import default_register
         from htq_mark.scanner import Limits, scan_document
-        from htq_mark.scanner.detect import build_references
+        from htq_mark.scanner._detect import build_references
 
         kit = load_kit()
         register = default_register()

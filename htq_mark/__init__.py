@@ -165,7 +165,7 @@ __all__ = [
 ]
 
 
-# Subpackages reachable as attributes (``htq_mark.reports.html.render``) without an import.
+# Subpackages reachable as attributes (``htq_mark.reports.render``) without an import.
 _SUBPACKAGES = ("generator", "kit", "register", "reports", "scanner", "web")
 
 

@@ -33,10 +33,10 @@ def test_all_is_sorted_and_every_name_imports() -> None:
 @pytest.mark.parametrize(
     ("imports", "name"),
     [
-        ("import htq_mark.generator.pack, htq_mark.generator.canvas", "generate"),
+        ("import htq_mark.generator._pack, htq_mark.generator._canvas", "generate"),
         ("import htq_mark.generator", "pack"),
-        ("import htq_mark.scanner.detect, htq_mark.scanner.batch, htq_mark.reports", "scan"),
-        ("import htq_mark.scanner.document", "scan_document"),
+        ("import htq_mark.scanner._detect, htq_mark.scanner._batch, htq_mark.reports", "scan"),
+        ("import htq_mark.scanner._document", "scan_document"),
     ],
 )
 def test_the_main_calls_stay_functions_after_their_packages_are_imported(imports: str, name: str) -> None:
@@ -46,7 +46,7 @@ def test_the_main_calls_stay_functions_after_their_packages_are_imported(imports
 
 
 def test_generate_works_after_its_package_is_imported() -> None:
-    result = _python("import htq_mark.generator.pack, htq_mark\n"
+    result = _python("import htq_mark.generator._pack, htq_mark\n"
                      "asset = htq_mark.generate(variant='colour', format='svg', width='300px')\n"
                      "print(type(asset).__name__)")
     assert result.returncode == 0, result.stderr

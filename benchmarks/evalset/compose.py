@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from htq_mark.kit import Kit, render_svg
-from htq_mark.kit.svg_safety import SvgGeometry
+from htq_mark.kit._svg_safety import SvgGeometry
 
 __all__ = [
     "RECOLOURINGS",

@@ -35,7 +35,13 @@ def cli() -> None:
 
 
 def _register_commands() -> None:
-    from . import check, generate, kit, pack, register, rules, scan
+    from . import _check as check
+    from . import _generate as generate
+    from . import _kit as kit
+    from . import _pack as pack
+    from . import _register as register
+    from . import _rules as rules
+    from . import _scan as scan
 
     for module in (generate, pack, check, register, scan, rules, kit):
         for command in getattr(module, "COMMANDS", ()):

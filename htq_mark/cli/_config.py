@@ -8,7 +8,7 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from ..config import SCAN_SETTINGS, Config
+from .._config import SCAN_SETTINGS, Config
 
 __all__ = ["with_config"]
 

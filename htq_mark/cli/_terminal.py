@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from ..reports._text import visible
+from ..reports._escape import visible
 
 __all__ = ["say", "visible"]
 

@@ -1,9 +1,9 @@
 """The quality mark kit: artwork and the usage spec, the one source of truth."""
 
-from .kit import KIT_ENV_VAR, Artwork, Kit, bundled_kit_path, load_kit
-from .render import render_svg
-from .spec import BackgroundRules, Colour, Preset, ScanThresholds, Spec, Variant, parse_spec
-from .svg_safety import SvgGeometry, check_svg
+from ._kit import KIT_ENV_VAR, Artwork, Kit, bundled_kit_path, load_kit
+from ._render import render_svg
+from ._spec import BackgroundRules, Colour, Preset, ScanThresholds, Spec, Variant, parse_spec
+from ._svg_safety import SvgGeometry, check_svg
 
 __all__ = [
     "KIT_ENV_VAR",

@@ -16,9 +16,9 @@ the official list: load the official list with :func:`load_register`, or set
 
 from __future__ import annotations
 
-from .bulk import IdsFromCsv, read_ids_from_csv
-from .entitlement import REASON_CODES, Entitlement, Reason, Severity
-from .example import (
+from ._bulk import IdsFromCsv, read_ids_from_csv
+from ._entitlement import REASON_CODES, Entitlement, Reason, Severity
+from ._example import (
     EXAMPLE_ENTITLED_ID,
     EXAMPLE_FUTURE_ID,
     EXAMPLE_NOT_LISTED_ID,
@@ -26,8 +26,8 @@ from .example import (
     EXAMPLE_SCHEDULED_WITHDRAWAL_ID,
     EXAMPLE_WITHDRAWN_ID,
 )
-from .export import ExportFormat, export_register, neutralise_cell, write_register
-from .loader import (
+from ._export import ExportFormat, export_register, neutralise_cell, write_register
+from ._loader import (
     REGISTER_ENV_VAR,
     RegisterValidation,
     configured_register,
@@ -36,20 +36,20 @@ from .loader import (
     parse_register_bytes,
     validate_register_file,
 )
-from .ofqual import import_ofqual
-from .provenance import EXAMPLE_NOTICE, RegisterProvenance
-from .qualification_id import (
+from ._ofqual import import_ofqual
+from ._provenance import EXAMPLE_NOTICE, RegisterProvenance
+from ._qualification_id import (
     QualificationId,
     find_qualification_ids,
     normalise_qualification_id,
     ofqual_check_character,
     parse_qualification_id,
 )
-from .record import QualificationRecord
-from .register import Register
-from .routes import CYCLES, ROUTES, Cycle, Route, find_route
-from .summary import RegisterSummary, summarise_register
-from .validation import COLUMNS
+from ._record import QualificationRecord
+from ._register import Register
+from ._routes import CYCLES, ROUTES, Cycle, Route, find_route
+from ._summary import RegisterSummary, summarise_register
+from ._validation import COLUMNS
 
 __all__ = [
     "COLUMNS",

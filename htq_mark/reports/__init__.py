@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import importlib
 import io
-import json as _json
+import json as _jsonlib  # not "_json": that is the JSON report module beside this file
 import os
 from importlib import resources
 from pathlib import PurePath
@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import UsageError
 from ._writer import ReportWriter
-from .load import load_report
+from ._load import load_report
 
 if TYPE_CHECKING:
-    from ..scanner.results import ScanReport
+    from ..scanner._results import ScanReport
 
 __all__ = ["FORMATS", "SCHEMAS", "SCHEMA_RESOURCE", "SUFFIXES", "ReportWriter", "format_for_path", "load_report",
            "load_schema", "render", "render_bytes"]
@@ -79,7 +79,7 @@ def render(report: ScanReport, fp: _Writer, format: str = "text", *, verbose: bo
     """
     if format not in FORMATS:
         raise UsageError(f"unknown report format {format!r}; choose one of {', '.join(FORMATS)}.")
-    module = importlib.import_module(f"{__name__}.{format}")
+    module = importlib.import_module(f"{__name__}._{format}")
     if format == "text":
         module.render(report, fp, verbose=verbose, quiet=quiet)
     else:
@@ -107,5 +107,5 @@ def load_schema(name: str = "scan-report") -> dict[str, Any]:
     if name not in SCHEMAS:
         raise UsageError(f"unknown schema {name!r}; choose one of {', '.join(SCHEMAS)}.")
     text = resources.files(__name__).joinpath(SCHEMAS[name]).read_text(encoding="utf-8")
-    schema: dict[str, Any] = _json.loads(text)
+    schema: dict[str, Any] = _jsonlib.loads(text)
     return schema

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..scanner.results import DocumentResult, Finding, Severity
+    from ..scanner._results import DocumentResult, Finding, Severity
 
 __all__ = ["SEVERITIES", "document_rank", "documents_worst_first", "findings_in_order"]
 

@@ -1,6 +1,6 @@
 """What each rule means and how to put it right, as reports explain it.
 
-The one-line meaning and default severity come from ``htq_mark.scanner.results.RULES``;
+The one-line meaning and default severity come from ``htq_mark.scanner._results.RULES``;
 this adds a title and the general advice. Each finding carries its own exact fix
 (with the measured values and the kit's limits); this text is the general form.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..scanner.results import RULES
+from ..scanner._results import RULES
 
 __all__ = ["RULE_ORDER", "RuleText", "rule_text"]
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO, TYPE_CHECKING, overload
 
 if TYPE_CHECKING:
-    from ..scanner.results import DocumentResult
+    from ..scanner._results import DocumentResult
 
 __all__ = ["Spool"]
 

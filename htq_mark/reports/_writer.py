@@ -18,14 +18,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from ..errors import UsageError
-from . import sarif
+from . import _sarif as sarif
 from ._spool import Spool
-from .json import dumps_json
+from ._json import dumps_json
 
 if TYPE_CHECKING:
     import os
 
-    from ..scanner.results import DocumentResult, ScanReport
+    from ..scanner._results import DocumentResult, ScanReport
 
 __all__ = ["ReportWriter"]
 
@@ -81,7 +81,7 @@ class ReportWriter:
 
     def report(self, provenance: _Provenance) -> ScanReport:
         """The report of the documents added, judged as ``provenance`` (a ScanStream or a ScanReport) says."""
-        from ..scanner.results import ScanReport
+        from ..scanner._results import ScanReport
 
         return ScanReport(generator_version=provenance.generator_version, on_date=provenance.on_date,
                           kit=provenance.kit, register=provenance.register,

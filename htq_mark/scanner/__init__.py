@@ -8,12 +8,12 @@ document and returns its :class:`DocumentResult`. Both take the same
 
 from __future__ import annotations
 
-from .baseline import apply_baseline, fingerprint
-from .batch import Progress, ScanStream, default_jobs, scan, scan_iter
-from .document import scan_document
-from .inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
-from .limits import DEFAULT_LIMITS, Limits
-from .results import (
+from ._baseline import apply_baseline, fingerprint
+from ._batch import Progress, ScanStream, default_jobs, scan, scan_iter
+from ._document import scan_document
+from ._inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
+from ._limits import DEFAULT_LIMITS, Limits
+from ._results import (
     NOTE_CODES,
     RULES,
     SCHEMA_ID,
@@ -26,7 +26,7 @@ from .results import (
     PageInfo,
     ScanReport,
 )
-from .selection import RuleSelection, select_rules
+from ._selection import RuleSelection, select_rules
 
 __all__ = [
     "DEFAULT_EXCLUDE",

@@ -1,7 +1,7 @@
 """The documents of a scan, held compactly: most are plain files, kept as their path alone.
 
 A scan of a million files keeps every document's name until its turn comes; an
-:class:`~htq_mark.scanner.inputs.InputDocument` with its ``Path`` costs about
+:class:`~htq_mark.scanner._inputs.InputDocument` with its ``Path`` costs about
 half a kilobyte, a path string a fifth of that.
 """
 
@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import overload
 
-from .inputs import InputDocument
+from ._inputs import InputDocument
 
 __all__ = ["InputList", "Runnable"]
 

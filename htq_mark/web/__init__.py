@@ -7,10 +7,10 @@ Playwright and Chromium are needed only when a page is scanned.
 
 from __future__ import annotations
 
-from .browser import VIEWPORTS, Browser, Viewport, find_chromium
-from .crawl import CrawlOptions, crawl, is_web_address, read_sitemap, read_url_list, scan_web
-from .page import PageScan, WebScanner, scan_url
-from .session import WebOptions, WebSession
+from ._browser import VIEWPORTS, Browser, Viewport, find_chromium
+from ._crawl import CrawlOptions, crawl, is_web_address, read_sitemap, read_url_list, scan_web
+from ._page import PageScan, WebScanner, scan_url
+from ._session import WebOptions, WebSession
 
 __all__ = ["VIEWPORTS", "Browser", "CrawlOptions", "PageScan", "Viewport", "WebOptions", "WebScanner",
            "WebSession", "crawl", "find_chromium", "is_web_address", "read_sitemap", "read_url_list",

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from htq_mark.cli import cli
-from htq_mark.generator.guide import GUIDE_PICTURES
+from htq_mark.generator._guide import GUIDE_PICTURES
 from htq_mark.kit import bundled_kit_path, load_kit
 
 

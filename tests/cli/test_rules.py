@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from htq_mark.cli import cli
-from htq_mark.scanner.results import RULES
+from htq_mark.scanner._results import RULES
 from tests.kit.factory import copy_bundled_kit, edit_spec
 
 

@@ -8,9 +8,9 @@ from click.testing import CliRunner
 
 import htq_mark
 from htq_mark.cli import cli, main
-from htq_mark.cli.scan import exit_status
+from htq_mark.cli._scan import exit_status
 from htq_mark.register import EXAMPLE_ENTITLED_ID, EXAMPLE_WITHDRAWN_ID
-from htq_mark.scanner.results import DocumentError, DocumentResult, Finding, ScanReport
+from htq_mark.scanner._results import DocumentError, DocumentResult, Finding, ScanReport
 from tests.scanner._make import (
     canvas_with,
     encode,

@@ -13,8 +13,8 @@ from click.testing import CliRunner, Result
 
 import htq_mark
 from htq_mark.cli import cli
-from htq_mark.cli.scan import scan_command
-from htq_mark.config import SCAN_SETTINGS, find_config, load_config
+from htq_mark.cli._scan import scan_command
+from htq_mark._config import SCAN_SETTINGS, find_config, load_config
 from htq_mark.errors import ConfigError
 from tests.scanner._make import mark_fragment, pdf_pages
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from htq_mark.generator.canvas import millimetre_layout, pixel_layout
-from htq_mark.generator.units import round_half_up
+from htq_mark.generator._canvas import millimetre_layout, pixel_layout
+from htq_mark.generator._units import round_half_up
 
 ASPECT = 3.2  # the bundled artwork: 640 x 200
 RATIO = 0.25

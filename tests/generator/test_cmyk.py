@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from htq_mark.errors import KitError
-from htq_mark.generator.formats.cmyk import CmykPalette, replace_colour_operators
+from htq_mark.generator._formats.cmyk import CmykPalette, replace_colour_operators
 from htq_mark.kit import load_kit
 
 

@@ -20,9 +20,9 @@ from htq_mark.errors import (
     UsageError,
 )
 from htq_mark.generator import FORMATS, generate
-from htq_mark.generator.background import background_for
-from htq_mark.kit.colour import relative_luminance
-from htq_mark.generator.formats.png import png_chunks
+from htq_mark.generator._background import background_for
+from htq_mark.kit._colour import relative_luminance
+from htq_mark.generator._formats.png import png_chunks
 from htq_mark.kit import load_kit
 
 from .conftest import edit_spec

@@ -10,13 +10,13 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from htq_mark.errors import HtqMarkError, OutputExistsError
-from htq_mark.generator.guide import (
+from htq_mark.generator._guide import (
     GUIDE_PICTURES,
     build_guide_pictures,
     write_guide_pictures,
 )
 from htq_mark.kit import load_kit
-from htq_mark.scanner.results import RULES
+from htq_mark.scanner._results import RULES
 
 GUIDELINES = Path(__file__).resolve().parents[2] / "guidelines"
 IMAGES = GUIDELINES / "images"

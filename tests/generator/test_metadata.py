@@ -8,7 +8,7 @@ import pytest
 from defusedxml.ElementTree import fromstring
 
 from htq_mark.errors import UsageError
-from htq_mark.generator.metadata import HTQ_NAMESPACE, AssetMetadata, source_date
+from htq_mark.generator._metadata import HTQ_NAMESPACE, AssetMetadata, source_date
 
 FACTS = AssetMetadata(title="HTQ quality mark (Full colour)", variant="colour", kit_name="Kit <&> \"one\"",
                       kit_version="1.0.0", kit_sha256="a" * 64, qualification="603/7595/4",

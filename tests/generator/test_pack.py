@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from htq_mark.errors import NotEntitledError, OutputExistsError, UsageError
 from htq_mark.generator import pack
-from htq_mark.generator.pack import MANIFEST_SCHEMA, build_pack, pack_path
+from htq_mark.generator._pack import MANIFEST_SCHEMA, build_pack, pack_path
 from htq_mark.kit import load_kit
 
 from .conftest import edit_spec

@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 from defusedxml.ElementTree import fromstring
 
-from htq_mark.generator.canvas import millimetre_layout, pixel_layout
-from htq_mark.generator.formats.svg import compose_svg, format_number
-from htq_mark.generator.metadata import AssetMetadata
+from htq_mark.generator._canvas import millimetre_layout, pixel_layout
+from htq_mark.generator._formats.svg import compose_svg, format_number
+from htq_mark.generator._metadata import AssetMetadata
 from htq_mark.kit import check_svg, load_kit
 
 SVG = "{http://www.w3.org/2000/svg}"

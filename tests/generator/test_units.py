@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from htq_mark.errors import UsageError
-from htq_mark.generator.units import (
+from htq_mark.generator._units import (
     Length,
     mm_to_points,
     mm_to_px,

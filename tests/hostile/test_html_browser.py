@@ -147,7 +147,7 @@ def _shown_sections(driver: Any) -> list[str]:
 
 
 def test_a_big_batch_is_shown_a_page_at_a_time(batch_page: Any) -> None:
-    from htq_mark.reports.html import PAGE_SIZE
+    from htq_mark.reports._html import PAGE_SIZE
 
     first = _shown_sections(batch_page)
     assert len(first) == PAGE_SIZE

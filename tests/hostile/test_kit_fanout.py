@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import htq_mark.scanner.detect
+import htq_mark.scanner._detect
 from htq_mark.errors import KitError, UnsafeArtworkError
 from htq_mark.kit import load_kit
-from htq_mark.kit.svg_safety import MAX_EXPANDED_ELEMENTS
+from htq_mark.kit._svg_safety import MAX_EXPANDED_ELEMENTS
 from htq_mark.scanner import Limits, scan
 
 from .test_kits import _kit_with_artwork, _with_body
@@ -61,7 +61,7 @@ def test_building_references_is_held_to_the_time_limit(tmp_path: Path, monkeypat
         time.sleep(60)
         raise AssertionError("the time limit did not apply")
 
-    monkeypatch.setattr(htq_mark.scanner.detect, "build_references", stuck)
+    monkeypatch.setattr(htq_mark.scanner._detect, "build_references", stuck)
     (tmp_path / "page.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     started = time.perf_counter()
     with pytest.raises(KitError, match="longer than the 1 s limit"):

@@ -19,7 +19,7 @@ from htq_mark.errors import HtqMarkError, KitError, OutputExistsError, UsageErro
 from htq_mark.generator import generate, pack
 from htq_mark.kit import bundled_kit_path, load_kit
 from htq_mark.register import default_register
-from htq_mark.register.export import write_register
+from htq_mark.register._export import write_register
 
 from ._child import REPO_ROOT
 
@@ -70,7 +70,7 @@ def test_a_kit_naming_a_preset_like_a_path_is_refused(tmp_path: Path, name: str)
 
 @pytest.mark.parametrize("path", ["../escape.png", "/etc/passwd", "a/../../b", "a\\..\\b", "a//b", "./a"])
 def test_pack_paths_that_would_leave_the_root_are_refused(path: str) -> None:
-    from htq_mark.generator.pack import _safe_relative
+    from htq_mark.generator._pack import _safe_relative
 
     with pytest.raises(UsageError, match="outside the pack"):
         _safe_relative(path)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from htq_mark.errors import RegisterError
-from htq_mark.register import load_register, loader
+from htq_mark.register import load_register, _loader as loader
 
 from ._child import REPO_ROOT
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from htq_mark.errors import RegisterError, RegisterValidationError
 from htq_mark.register import load_register, parse_register_bytes
-from htq_mark.register.export import export_register, write_register
+from htq_mark.register._export import export_register, write_register
 
 from ._child import REPO_ROOT
 

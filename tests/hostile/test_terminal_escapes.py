@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from htq_mark.cli.scan import _Progress
+from htq_mark.cli._scan import _Progress
 
 from ._child import REPO_ROOT
 

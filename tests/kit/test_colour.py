@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from htq_mark.kit.colour import (
+from htq_mark.kit._colour import (
     contrast_ratio,
     delta_e,
     relative_luminance,

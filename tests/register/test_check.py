@@ -264,7 +264,7 @@ def test_scheduled_withdrawal_boundary_in_the_example(example: Register) -> None
 
 
 def test_the_memo_stays_bounded_and_correct(monkeypatch: pytest.MonkeyPatch) -> None:
-    import htq_mark.register.register as register_module
+    import htq_mark.register._register as register_module
 
     monkeypatch.setattr(register_module, "_MEMO_ENTRIES_PER_DATE", 3)
     fresh = Register.from_records([BASE, WITHDRAWN_RECORD], as_of=date(2026, 11, 1))

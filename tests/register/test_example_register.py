@@ -13,8 +13,8 @@ from htq_mark.register import (
     normalise_qualification_id,
     parse_qualification_id,
 )
-from htq_mark.register.example import example_register_bytes
-from htq_mark.register.example_data import build_example_records, example_register_csv, main
+from htq_mark.register._example import example_register_bytes
+from htq_mark.register._example_data import build_example_records, example_register_csv, main
 
 from .factory import TODAY
 

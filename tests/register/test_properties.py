@@ -20,7 +20,7 @@ from htq_mark.register import (
     parse_qualification_id,
     parse_register_bytes,
 )
-from htq_mark.register.routes import CYCLES
+from htq_mark.register._routes import CYCLES
 
 from .factory import GOOD_ROW, csv_bytes, row
 

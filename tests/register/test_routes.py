@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from htq_mark.register import CYCLES, ROUTES, find_route
-from htq_mark.register.routes import cycle_info, routes_open_in
+from htq_mark.register._routes import cycle_info, routes_open_in
 
 
 def test_fifteen_routes_with_unique_slugs() -> None:

@@ -10,7 +10,7 @@ import hashlib
 import io
 from collections.abc import Sequence
 
-from htq_mark.scanner.results import (
+from htq_mark.scanner._results import (
     RULES,
     DocumentError,
     DocumentResult,

@@ -11,10 +11,10 @@ from dataclasses import replace
 import pytest
 
 from htq_mark import reports
-from htq_mark.reports import html as html_report
-from htq_mark.reports._text import visible
-from htq_mark.reports.text import EXAMPLE_DATA_WARNING
-from htq_mark.scanner.results import DocumentResult, PageImage, ScanReport
+from htq_mark.reports import _html as html_report
+from htq_mark.reports._escape import visible
+from htq_mark.reports._text import EXAMPLE_DATA_WARNING
+from htq_mark.scanner._results import DocumentResult, PageImage, ScanReport
 from tests.reports import factory
 from tests.reports.htmltree import Element, parse
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from htq_mark import reports
-from htq_mark.reports import json as json_report
-from htq_mark.scanner.results import DocumentResult, Finding, ScanReport
+from htq_mark.reports import _json as json_report
+from htq_mark.scanner._results import DocumentResult, Finding, ScanReport
 from tests.reports import factory
 
 

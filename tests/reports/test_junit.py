@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 from htq_mark import reports
-from htq_mark.scanner.baseline import apply_baseline
-from htq_mark.scanner.results import ScanReport
+from htq_mark.scanner._baseline import apply_baseline
+from htq_mark.scanner._results import ScanReport
 from tests.reports import factory
 
 SCHEMA = etree.XMLSchema(etree.parse(str(Path(__file__).with_name("junit.xsd"))))

@@ -11,7 +11,7 @@ import pytest
 
 from htq_mark import reports
 from htq_mark.errors import ReportFileError
-from htq_mark.scanner.results import ScanReport
+from htq_mark.scanner._results import ScanReport
 from tests.reports import factory
 
 

@@ -20,7 +20,7 @@ def test_the_formats_are_text_json_sarif_html_and_junit() -> None:
 
 @pytest.mark.parametrize("format", reports.FORMATS)
 def test_render_writes_the_chosen_formats_module_output(format: str) -> None:
-    module = __import__(f"htq_mark.reports.{format}", fromlist=["render"])
+    module = __import__(f"htq_mark.reports._{format}", fromlist=["render"])
     report = factory.full_report()
     direct, chosen = io.StringIO(), io.StringIO()
     module.render(report, direct)
@@ -42,8 +42,8 @@ def test_an_unknown_format_is_a_usage_error_naming_the_choices() -> None:
 
 
 def test_importing_the_reports_pulls_in_no_heavy_library() -> None:
-    code = ("import sys, htq_mark.reports, htq_mark.reports.html, htq_mark.reports.sarif, "
-            "htq_mark.reports.text, htq_mark.reports.json; "
+    code = ("import sys, htq_mark.reports, htq_mark.reports._html, htq_mark.reports._sarif, "
+            "htq_mark.reports._text, htq_mark.reports._json; "
             "print(sorted(m for m in ('PIL', 'cv2', 'numpy', 'pypdfium2', 'cairosvg', 'pypdf') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2])

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from htq_mark import reports
-from htq_mark.reports import sarif
-from htq_mark.scanner.results import RULES, ScanReport
+from htq_mark.reports import _sarif as sarif
+from htq_mark.scanner._results import RULES, ScanReport
 from tests.reports import factory
 
 LEVELS = {"none", "note", "warning", "error"}

@@ -12,7 +12,7 @@ import pytest
 import htq_mark
 from htq_mark import reports
 from htq_mark.scanner import scan
-from htq_mark.scanner.results import ScanReport
+from htq_mark.scanner._results import ScanReport
 from tests.reports.htmltree import parse
 from tests.reports.test_sarif import check_sarif_2_1_0
 

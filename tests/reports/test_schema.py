@@ -14,8 +14,8 @@ import jsonschema
 import pytest
 
 from htq_mark import reports
-from htq_mark.reports import json as json_report
-from htq_mark.scanner import results
+from htq_mark.reports import _json as json_report
+from htq_mark.scanner import _results as results
 from tests.reports import factory
 
 SCHEMA_FILE = Path(reports.__file__).parent / "schema" / "scan-report-1.json"

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from htq_mark.reports import text
-from htq_mark.scanner.results import ScanReport
+from htq_mark.reports import _text as text
+from htq_mark.scanner._results import ScanReport
 from tests.reports import factory
 
 

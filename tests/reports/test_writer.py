@@ -12,8 +12,8 @@ import pytest
 
 from htq_mark import reports
 from htq_mark.errors import UsageError
-from htq_mark.scanner.baseline import apply_baseline
-from htq_mark.scanner.results import ScanReport
+from htq_mark.scanner._baseline import apply_baseline
+from htq_mark.scanner._results import ScanReport
 from tests.reports import factory
 
 

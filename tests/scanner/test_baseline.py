@@ -6,7 +6,7 @@ import dataclasses
 import json
 
 from htq_mark import reports
-from htq_mark.scanner.baseline import apply_baseline, fingerprint, unsuppressed
+from htq_mark.scanner._baseline import apply_baseline, fingerprint, unsuppressed
 from tests.reports import factory
 
 

@@ -82,7 +82,7 @@ def _worker_pids() -> list[int]:
     for task in os.listdir("/proc/self/task"):
         with open(f"/proc/self/task/{task}/children") as handle:
             pids += [int(p) for p in handle.read().split()]
-    return [p for p in pids if b"htq_mark.scanner.worker" in open(f"/proc/{p}/cmdline", "rb").read()]
+    return [p for p in pids if b"htq_mark.scanner._worker" in open(f"/proc/{p}/cmdline", "rb").read()]
 
 
 def test_a_reader_that_dies_is_reported_and_the_batch_goes_on(tmp_path, folder):
@@ -148,7 +148,7 @@ def test_parallel_workers_keep_numeric_libraries_to_one_thread_each(folder, tmp_
 
 
 def test_identical_files_are_scanned_once_and_reported_for_every_path(folder, tmp_path, monkeypatch):
-    from htq_mark.scanner import pool
+    from htq_mark.scanner import _pool as pool
 
     copies = tmp_path / "copies"
     copies.mkdir()

@@ -20,7 +20,7 @@ from htq_mark.register import (
     default_register,
 )
 from htq_mark.scanner import Limits, scan_document
-from htq_mark.scanner.detect import build_references
+from htq_mark.scanner._detect import build_references
 
 from ._make import (
     canvas_with,
@@ -245,7 +245,7 @@ def _busy_picture(size: int = 2400) -> bytes:
 
 
 def test_the_time_limit_stops_work_inside_one_frame(scan, monkeypatch):
-    from htq_mark.scanner import document
+    from htq_mark.scanner import _document as document
 
     def stuck_search(*_args, **_kwargs):
         """A detector step that runs on for 10 s unless something stops it."""

@@ -7,8 +7,8 @@ import pytest
 from PIL import Image
 
 from htq_mark.errors import LimitExceededError, UnreadableFileError
-from htq_mark.scanner.images import read_frames
-from htq_mark.scanner.limits import Limits
+from htq_mark.scanner._images import read_frames
+from htq_mark.scanner._limits import Limits
 
 from ._make import encode, frames_file
 
@@ -183,7 +183,7 @@ def test_a_png_chunk_claiming_gigabytes_is_unreadable_without_allocating_them(tm
     path = tmp_path / "lying.png"
     path.write_bytes(_lying_png())
     # The child's own peak (VmHWM): ru_maxrss would also count the parent's size when it was started.
-    code = ("import sys; from htq_mark.scanner.document import scan_document; "
+    code = ("import sys; from htq_mark.scanner._document import scan_document; "
             "r = scan_document(sys.argv[1]); "
             "peak = [line for line in open('/proc/self/status') if line.startswith('VmHWM:')][0]; "
             "print(r.status, int(peak.split()[1]) // 1024)")
@@ -194,7 +194,7 @@ def test_a_png_chunk_claiming_gigabytes_is_unreadable_without_allocating_them(tm
 
 @pytest.mark.parametrize("chunk", [b"acTL", b"fcTL", b"zzZz"])
 def test_pngs_with_other_chunks_are_read_by_pillow(chunk):
-    from htq_mark.scanner.images import _is_plain_png
+    from htq_mark.scanner._images import _is_plain_png
 
     data = encode(_photo_like(), "PNG")
     assert _is_plain_png(data)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from htq_mark.scanner.inputs import expand_paths
+from htq_mark.scanner._inputs import expand_paths
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -62,7 +62,7 @@ def test_self_referencing_symlink_is_reported(tree):
 
 
 def test_unreadable_entries_are_reported_and_the_rest_kept(tree, monkeypatch):
-    from htq_mark.scanner import inputs
+    from htq_mark.scanner import _inputs as inputs
 
     real_scandir, real_head = os.scandir, inputs._head
 

@@ -1,7 +1,7 @@
 import pytest
 
 from htq_mark.errors import UsageError
-from htq_mark.scanner.limits import DEFAULT_LIMITS, Limits
+from htq_mark.scanner._limits import DEFAULT_LIMITS, Limits
 
 
 def test_replace_changes_only_what_is_given():

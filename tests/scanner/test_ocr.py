@@ -13,10 +13,10 @@ from htq_mark.errors import UsageError
 from htq_mark.kit import render_svg
 from htq_mark.register import EXAMPLE_ENTITLED_ID, EXAMPLE_WITHDRAWN_ID
 from htq_mark.scanner import scan_document
-from htq_mark.scanner import ocr as ocr_module
-from htq_mark.scanner.detect import build_references
-from htq_mark.scanner.ocr import OcrLine, OcrText, check_ocr_mode, read_text
-from htq_mark.scanner.text import read_text_facts
+from htq_mark.scanner import _ocr as ocr_module
+from htq_mark.scanner._detect import build_references
+from htq_mark.scanner._ocr import OcrLine, OcrText, check_ocr_mode, read_text
+from htq_mark.scanner._text import read_text_facts
 
 from ._make import canvas_with, encode
 

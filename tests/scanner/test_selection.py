@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from htq_mark.errors import UsageError
-from htq_mark.scanner.selection import RuleSelection, select_rules
+from htq_mark.scanner._selection import RuleSelection, select_rules
 from tests.reports import factory
 
 

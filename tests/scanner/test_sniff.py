@@ -1,6 +1,6 @@
 import pytest
 
-from htq_mark.scanner.sniff import describe_unsupported, sniff
+from htq_mark.scanner._sniff import describe_unsupported, sniff
 
 
 @pytest.mark.parametrize("head, kind", [

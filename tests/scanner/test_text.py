@@ -1,6 +1,6 @@
 import pytest
 
-from htq_mark.scanner.text import read_text_facts
+from htq_mark.scanner._text import read_text_facts
 
 
 @pytest.mark.parametrize("text, ids", [

@@ -11,7 +11,7 @@ import pytest
 
 import htq_mark
 from htq_mark.scanner import expand_paths, scan
-from htq_mark.scanner.urls import is_url
+from htq_mark.scanner._urls import is_url
 
 from ._make import canvas_with, encode, pdf_pages, text_fragment
 
@@ -76,7 +76,7 @@ def test_a_url_larger_than_the_limit_is_too_large(folder: Path) -> None:
 
 def test_a_web_address_is_never_read_as_a_stored_file() -> None:
     from htq_mark.errors import UnreadableFileError
-    from htq_mark.scanner.urls import list_url
+    from htq_mark.scanner._urls import list_url
 
     with pytest.raises(UnreadableFileError, match="is a web page"):
         list_url("https://127.0.0.1:9/a.pdf", frozenset({".pdf"}))

@@ -6,7 +6,7 @@ import functools
 import io
 
 from htq_mark import generate
-from htq_mark.register.example import EXAMPLE_ENTITLED_ID
+from htq_mark.register._example import EXAMPLE_ENTITLED_ID
 from tests.web.server import Reply, Site
 
 __all__ = ["college_site", "mark_png", "mark_svg", "page"]

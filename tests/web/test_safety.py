@@ -9,7 +9,7 @@ import pytest
 
 from htq_mark.errors import BlockedError, LimitExceededError, ScanTimeoutError, UnreadableFileError
 from htq_mark.web import WebOptions, WebSession
-from htq_mark.web.addresses import is_public, resolve
+from htq_mark.web._addresses import is_public, resolve
 from tests.web.server import Reply, Site, endless, serve, trickle
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from htq_mark.kit import Kit, load_kit
-from htq_mark.scanner.detect import References, build_references
+from htq_mark.scanner._detect import References, build_references
 
 
 @pytest.fixture(scope="session")

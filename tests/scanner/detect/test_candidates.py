@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from numpy.typing import NDArray
 
-from htq_mark.scanner.detect.model import Pose
+from htq_mark.scanner._detect.model import Pose
 
-from htq_mark.scanner.detect.candidates import (
+from htq_mark.scanner._detect.candidates import (
     CANNY_HIGH,
     CANNY_LOW,
     _densify,

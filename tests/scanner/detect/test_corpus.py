@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from htq_mark.kit import Kit
-from htq_mark.scanner.detect import References, find_marks
+from htq_mark.scanner._detect import References, find_marks
 
 CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
 EVERY = 12      # every twelfth PDF, first page: about forty pages

@@ -15,9 +15,9 @@ import pytest
 
 from htq_mark.errors import UsageError
 from htq_mark.kit import Kit
-from htq_mark.scanner.detect import Detection, References, find_marks
-from htq_mark.scanner.detect.model import Pose
-from htq_mark.scanner.detect.verify import ImagePyramid, register, register_all
+from htq_mark.scanner._detect import Detection, References, find_marks
+from htq_mark.scanner._detect.model import Pose
+from htq_mark.scanner._detect.verify import ImagePyramid, register, register_all
 
 from .scenes import (
     RECOLOURINGS,
@@ -249,7 +249,7 @@ def test_a_pose_and_its_mirror_image_score_as_if_alone(centre: tuple[float, floa
 def test_pyramid_levels_are_area_halvings_with_pixel_edges_kept(height: int, width: int) -> None:
     import cv2
 
-    from htq_mark.scanner.detect.candidates import halve
+    from htq_mark.scanner._detect.candidates import halve
 
     rgb = np.random.default_rng(3).integers(0, 256, (height, width, 3), dtype=np.uint8)
     expected = cv2.resize(rgb[:height // 2 * 2, :width // 2 * 2], (width // 2, height // 2),

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from htq_mark.kit import Kit
-from htq_mark.scanner.detect import Detection, References, find_marks
-from htq_mark.kit.colour import delta_e, relative_luminance, srgb_to_lab
-from htq_mark.scanner.detect.measure import (
+from htq_mark.scanner._detect import Detection, References, find_marks
+from htq_mark.kit._colour import delta_e, relative_luminance, srgb_to_lab
+from htq_mark.scanner._detect.measure import (
     FLAT_DELTA_E,
     FLAT_PERCENTILE,
     _deviation,
@@ -26,7 +26,7 @@ from htq_mark.scanner.detect.measure import (
     _row_norms,
 )
 
-from htq_mark.scanner.rules.placement import EDGE_SPILL_PX
+from htq_mark.scanner._rules.placement import EDGE_SPILL_PX
 
 from .scenes import RECOLOURINGS, Image, jpeg, photo_like, place, plain, recolour, remove_element
 

@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 
-from htq_mark.scanner.detect.model import Pose
+from htq_mark.scanner._detect.model import Pose
 
 
 def _pose(angle_deg: float, width: float = 320.0, height: float = 100.0) -> Pose:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from htq_mark.kit import Kit, load_kit
-from htq_mark.scanner.detect import References, build_references, find_marks
+from htq_mark.scanner._detect import References, build_references, find_marks
 
 from .scenes import place, plain
 

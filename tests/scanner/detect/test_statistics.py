@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from htq_mark.scanner.detect import statistics as S
+from htq_mark.scanner._detect import statistics as S
 
 
 def _samples(seed: int, rows: int) -> list[np.ndarray]:

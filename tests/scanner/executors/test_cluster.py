@@ -17,8 +17,8 @@ import pytest
 
 from benchmarks.bench_dask import dask_processes
 from htq_mark.errors import UsageError
-from htq_mark.scanner.executors import SCHEDULER_ENV, LocalExecutor, open_executor
-from htq_mark.scanner.executors.cluster import dashboard_link
+from htq_mark.scanner._executors import SCHEDULER_ENV, LocalExecutor, open_executor
+from htq_mark.scanner._executors.cluster import dashboard_link
 
 from .conftest import SilentServer
 

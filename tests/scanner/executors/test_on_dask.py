@@ -17,8 +17,8 @@ from distributed import Client
 from htq_mark import reports
 from htq_mark.errors import HtqMarkError, UsageError
 from htq_mark.scanner import Limits, ScanReport, scan
-from htq_mark.scanner.executors import DaskExecutor, LocalExecutor, as_executor
-from htq_mark.scanner.executors import dask_worker
+from htq_mark.scanner._executors import DaskExecutor, LocalExecutor, as_executor
+from htq_mark.scanner._executors import dask_worker
 
 from .conftest import KIT, ON, SilentServer, WorkerKiller, worker_pids
 

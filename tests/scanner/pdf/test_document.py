@@ -7,8 +7,8 @@ from htq_mark.errors import (
     LimitExceededError,
     UnreadableFileError,
 )
-from htq_mark.scanner.limits import Limits
-from htq_mark.scanner.pdf.document import open_pdf, open_structure
+from htq_mark.scanner._limits import Limits
+from htq_mark.scanner._pdf.document import open_pdf, open_structure
 
 from .._make import encrypt, pdf_pages
 

@@ -5,9 +5,9 @@ import pypdf
 import pypdfium2
 import pytest
 
-from htq_mark.scanner.pdf.document import page_box
-from htq_mark.scanner.pdf.geometry import apply, bounds, concat, quad_measures, view_matrix
-from htq_mark.scanner.pdf.render import render_dpi_for, render_page
+from htq_mark.scanner._pdf.document import page_box
+from htq_mark.scanner._pdf.geometry import apply, bounds, concat, quad_measures, view_matrix
+from htq_mark.scanner._pdf.render import render_dpi_for, render_page
 
 from .._make import pdf_pages
 

@@ -13,9 +13,9 @@ from pypdf.generic import (
 )
 
 import htq_mark
-from htq_mark.scanner.limits import Limits
-from htq_mark.scanner.pdf.document import page_box
-from htq_mark.scanner.pdf.placements import find_placements
+from htq_mark.scanner._limits import Limits
+from htq_mark.scanner._pdf.document import page_box
+from htq_mark.scanner._pdf.placements import find_placements
 
 from .._make import encode, mark_rgb, pdf_pages
 

@@ -1,8 +1,8 @@
 import pypdfium2
 import pytest
 
-from htq_mark.scanner.pdf.document import page_box
-from htq_mark.scanner.pdf.text import page_text
+from htq_mark.scanner._pdf.document import page_box
+from htq_mark.scanner._pdf.text import page_text
 
 from .._make import pdf_pages, text_fragment
 

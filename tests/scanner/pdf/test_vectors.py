@@ -10,7 +10,7 @@ import pytest
 
 from htq_mark.kit import load_kit
 from htq_mark.scanner import scan_document
-from htq_mark.scanner.pdf.vectors import drawn_as_vectors
+from htq_mark.scanner._pdf.vectors import drawn_as_vectors
 from tests.scanner._make import A4, encode, mark_fragment, mark_rgb, pdf_pages
 
 ON = datetime.date(2026, 11, 23)

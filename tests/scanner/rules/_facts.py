@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from htq_mark.scanner.detect import Detection, PixelMeasurements
-from htq_mark.scanner.results import Mark
-from htq_mark.scanner.rules import MarkFacts
+from htq_mark.scanner._detect import Detection, PixelMeasurements
+from htq_mark.scanner._results import Mark
+from htq_mark.scanner._rules import MarkFacts
 
 MEASURED = PixelMeasurements(
     palette_distance=2.0, best_variant="colour", background_luminance=0.95, background_variation=0.01,

@@ -3,15 +3,15 @@
 import pytest
 
 import htq_mark
-from htq_mark.scanner.rules import check_mark
-from htq_mark.scanner.rules.appearance import (
+from htq_mark.scanner._rules import check_mark
+from htq_mark.scanner._rules.appearance import (
     check_altered,
     check_low_contrast,
     check_recoloured,
 )
-from htq_mark.scanner.rules.geometry import check_distorted, check_rotated, check_too_small
-from htq_mark.scanner.rules.placement import EDGE_SPILL_PX, check_clear_space, check_cropped
-from htq_mark.scanner.rules.resolution import check_low_resolution
+from htq_mark.scanner._rules.geometry import check_distorted, check_rotated, check_too_small
+from htq_mark.scanner._rules.placement import EDGE_SPILL_PX, check_clear_space, check_cropped
+from htq_mark.scanner._rules.resolution import check_low_resolution
 
 from ._facts import image_facts, pdf_facts
 

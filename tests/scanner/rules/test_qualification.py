@@ -9,9 +9,9 @@ from htq_mark.register import (
     EXAMPLE_WITHDRAWN_ID,
     default_register,
 )
-from htq_mark.scanner.results import Mark
-from htq_mark.scanner.rules import check_page_qualifications
-from htq_mark.scanner.text import read_text_facts
+from htq_mark.scanner._results import Mark
+from htq_mark.scanner._rules import check_page_qualifications
+from htq_mark.scanner._text import read_text_facts
 
 REGISTER = default_register()
 ON = datetime.date(2026, 11, 23)

@@ -1,0 +1,276 @@
+"""Configuration files: scan settings kept with a project, as ruff and bandit do it.
+
+Settings live in ``htq-mark.toml`` (top level) or in ``pyproject.toml`` under
+``[tool.htq-mark]``. :func:`find_config` looks in the working folder and then in
+each folder above it; in one folder ``htq-mark.toml`` wins, and a
+``pyproject.toml`` without the table is passed over. Paths in the file are
+relative to the file's folder.
+
+Every setting is one row of :data:`SCAN_SETTINGS`: its key in the file, how its
+value is checked and converted, and the command-line parameter it stands in for,
+so a new scan option needs one new row. Values given on the command line win.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ._io import read_limited
+from .errors import ConfigError
+from .scanner._limits import Limits
+from .scanner._results import NOTE_CODES, RULES
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+__all__ = ["CONFIG_FILE", "SCAN_SETTINGS", "Config", "Setting", "find_config", "load_config"]
+
+CONFIG_FILE = "htq-mark.toml"
+PYPROJECT = "pyproject.toml"
+TABLE = "htq-mark"
+
+#: A checker takes the value and the folder relative paths start from; it raises ValueError with what is wrong.
+Checker = Callable[[Any, Path], Any]
+
+
+def _choice(*allowed: str) -> Checker:
+    def check(value: Any, _: Path) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be one of {', '.join(allowed)}")
+        return str(value)
+    return check
+
+
+def _choices(*allowed: str) -> Checker:
+    def check(value: Any, base: Path) -> tuple[str, ...]:
+        chosen = _strings(value, base)
+        wrong = [item for item in chosen if item not in allowed]
+        if wrong or not chosen:
+            raise ValueError(f"must be one of {', '.join(allowed)} (or a list of them)")
+        return chosen
+    return check
+
+
+def _text(value: Any, _: Path) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("must be a non-empty string")
+    return value
+
+
+def _path(value: Any, base: Path) -> str:
+    return str(base / os.path.expanduser(_text(value, base)))
+
+
+def _flag(value: Any, _: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _number(minimum: float, whole: bool) -> Checker:
+    def check(value: Any, _: Path) -> float | int:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError("must be a number")
+        if whole and not float(value).is_integer():
+            raise ValueError("must be a whole number")
+        if value < minimum or (minimum == 0 and value == 0):
+            raise ValueError(f"must be {'above 0' if minimum == 0 else f'at least {minimum:g}'}")
+        return int(value) if whole or isinstance(value, int) else float(value)
+    return check
+
+
+def _strings(value: Any, base: Path) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, list):
+        raise ValueError("must be a list of strings")
+    return tuple(_text(item, base) for item in value)
+
+
+def _rules(value: Any, base: Path) -> tuple[str, ...]:
+    names = _strings(value, base)
+    unknown = [name for name in names if name not in RULES]
+    if unknown:
+        raise ValueError(f"names unknown rule(s) {', '.join(unknown)}; the rules are {', '.join(RULES)}")
+    return names
+
+
+def _named(names: Callable[[], Any], what: str, check_value: Checker) -> Checker:
+    """A table whose keys must be among ``names()`` (rules, limits), each value checked by ``check_value``."""
+    table = _table(check_value)
+
+    def check(value: Any, base: Path) -> dict[str, Any]:
+        checked: dict[str, Any] = table(value, base)
+        known = list(names())
+        unknown = [name for name in checked if name not in known]
+        if unknown:
+            raise ValueError(f"names unknown {what} {', '.join(unknown)}; the {what}s are {', '.join(known)}")
+        return checked
+    return check
+
+
+def _limit_names() -> list[str]:
+    return list(Limits.__dataclass_fields__)
+
+
+def _date(value: Any, _: Path) -> datetime.datetime:
+    if isinstance(value, datetime.date):  # a TOML date (or date-time: its day)
+        day = value.date() if isinstance(value, datetime.datetime) else value
+        return datetime.datetime.combine(day, datetime.time())
+    try:
+        return datetime.datetime.strptime(_text(value, _), "%Y-%m-%d")
+    except ValueError:
+        raise ValueError("must be a date, YYYY-MM-DD") from None
+
+
+def _table(check_value: Checker) -> Checker:
+    def check(value: Any, base: Path) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise ValueError("must be a table of NAME = VALUE")
+        return {str(name): check_value(item, base) for name, item in value.items()}
+    return check
+
+
+def _joined(from_file: Any, given: Any) -> Any:
+    """Lists add up, tables are updated: the command line adds to the file."""
+    if isinstance(from_file, Mapping):
+        return {**from_file, **given}
+    return (*from_file, *given)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its ``key`` in the file, its ``check``, the scan ``parameter`` it sets, and
+    whether a value on the command line is ``joined`` to the file's (else it replaces it)."""
+
+    key: str
+    check: Checker
+    parameter: str
+    joined: bool = False
+
+    def merge(self, from_file: Any, given: Any) -> Any:
+        """The value to use when both the file and the command line give one."""
+        return _joined(from_file, given) if self.joined else given
+
+
+#: Every scan setting a config file may hold, in the order ``htq-mark scan --help`` lists them.
+SCAN_SETTINGS: tuple[Setting, ...] = (
+    Setting("format", _choice("text", "json", "html", "sarif", "junit"), "report_format"),
+    Setting("register", _path, "register_path"),
+    Setting("date", _date, "on"),
+    Setting("fail-on", _choices("error", "warning", "never", *NOTE_CODES), "fail_on"),
+    Setting("jobs", _number(1, whole=True), "jobs"),
+    Setting("kit", _path, "kit_path"),
+    Setting("timeout", _number(0, whole=False), "timeout"),
+    Setting("max-pages", _number(1, whole=True), "max_pages"),
+    Setting("max-pixels", _number(1, whole=True), "max_pixels"),
+    Setting("limits", _named(_limit_names, "limit", _number(0, whole=False)), "limit_settings", joined=True),
+    Setting("select", _rules, "select"),
+    Setting("ignore", _rules, "ignore", joined=True),
+    Setting("severity", _named(lambda: RULES, "rule", _choice("error", "warning", "info")), "severities",
+            joined=True),
+    Setting("exclude", _strings, "exclude_instead"),  # replaces the default excludes
+    Setting("extend-exclude", _strings, "exclude", joined=True),
+    Setting("baseline", _path, "baseline"),
+    Setting("quiet", _flag, "quiet"),
+    Setting("verbose", _flag, "verbose"),
+    Setting("progress", _flag, "progress"),
+    Setting("follow-symlinks", _flag, "follow_symlinks"),
+    Setting("executor", _choice("local", "dask"), "executor_name"),
+    Setting("scheduler", _text, "scheduler"),
+    Setting("ocr", _choice("always", "auto", "never"), "ocr"),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings read from a config file (``path``; None when there is none), by parameter name."""
+
+    path: Path | None = None
+    values: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def get(self, parameter: str, default: Any = None) -> Any:
+        return self.values.get(parameter, default)
+
+
+#: Larger than any real config file; a bigger one is a wrong path.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        data = read_limited(path, limit=MAX_CONFIG_BYTES, what="config", refuse=ConfigError)
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: is not UTF-8 text ({exc.reason}); save it as UTF-8.") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: is nested too deeply to read; fix the file.") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: the config file cannot be read ({exc.strerror}); check the path.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: is not valid TOML ({exc}); fix the file.") from None
+
+
+def _settings_in(path: Path, data: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The htq-mark table of a file: all of ``htq-mark.toml``, ``[tool.htq-mark]`` of ``pyproject.toml``."""
+    if path.name != PYPROJECT:
+        return data
+    tool = data.get("tool")
+    table = tool.get(TABLE) if isinstance(tool, Mapping) else None
+    if table is not None and not isinstance(table, Mapping):
+        raise ConfigError(f"{path}: [tool.{TABLE}] must be a table of settings.")
+    return table
+
+
+def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """The config file that applies in ``start`` (default: the working folder), or None."""
+    folder = Path(start if start is not None else os.getcwd()).resolve()
+    for candidate_folder in (folder, *folder.parents):
+        own = candidate_folder / CONFIG_FILE
+        if own.is_file():
+            return own
+        pyproject = candidate_folder / PYPROJECT
+        if pyproject.is_file() and _settings_in(pyproject, _read_toml(pyproject)) is not None:
+            return pyproject
+    return None
+
+
+def load_config(path: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None,
+                isolated: bool = False) -> Config:
+    """The scan settings of ``path``, or of the file :func:`find_config` finds from ``start``.
+
+    ``isolated`` ignores every config file. Raises :class:`~htq_mark.errors.ConfigError`
+    naming the file and the setting for an unknown key or a bad value.
+    """
+    if isolated:
+        return Config()
+    file = Path(path) if path is not None else find_config(start)
+    if file is None:
+        return Config()
+    table = _settings_in(file, _read_toml(file))
+    if table is None:
+        raise ConfigError(f"{file}: has no [tool.{TABLE}] table; add one or give an {CONFIG_FILE}.")
+    by_key = {setting.key: setting for setting in SCAN_SETTINGS}
+    unknown = sorted(set(table) - set(by_key))
+    if unknown:
+        raise ConfigError(f"{file}: unknown setting(s) {', '.join(unknown)}; the settings are "
+                          f"{', '.join(by_key)}.")
+    base = file.resolve().parent
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        setting = by_key[key]
+        try:
+            values[setting.parameter] = setting.check(value, base)
+        except ValueError as exc:
+            raise ConfigError(f"{file}: setting {key} {exc}; got {value!r}.") from None
+    return Config(path=file, values=MappingProxyType(values))

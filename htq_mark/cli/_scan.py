@@ -1,0 +1,320 @@
+"""The ``htq-mark scan`` command: find the mark in documents and report every misuse."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import sys
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, cast
+
+import click
+
+from ..scanner._results import NOTE_CODES
+from ._config import with_config
+from ._errors import fail, library_errors
+from ._exit import ExitCode
+from ._terminal import say, visible
+
+if TYPE_CHECKING:
+    from ..reports import ReportWriter
+    from ..scanner import ScanReport, ScanStream
+    from ..scanner._ocr import OcrMode
+
+__all__ = ["COMMANDS", "exit_status", "scan_command"]
+
+def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
+    """3 if an input could not be read, else 1 if a finding or note reaches ``fail_on``, else 0.
+
+    ``fail_on`` holds a severity (``error``, ``warning``: that or worse fails; ``never``) and any
+    note codes (such as ``structure-unreadable``) that fail whatever their severity.
+    """
+    if any(document.status == "error" for document in report.documents):
+        return ExitCode.UNREADABLE
+    return ExitCode.FINDINGS if report.fails_on(fail_on) else ExitCode.OK
+
+
+class _Progress:
+    """A one-line progress display on stderr, redrawn in place."""
+
+    def __init__(self) -> None:
+        self.width = 0
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        line = f"scanning {done}/{total}  {visible(path)}"
+        if len(line) > 78:
+            line = line[:37] + "..." + line[-38:]
+        click.echo("\r" + line.ljust(self.width), nl=False, err=True)
+        self.width = len(line)
+
+    def close(self) -> None:
+        if self.width:
+            click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
+
+
+def _parse_limits(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
+    """``NAME=VALUE`` settings as numbers; the names are checked by :meth:`Limits.replace`."""
+    settings: dict[str, float] = {}
+    for text in values:
+        name, _, value = text.partition("=")
+        try:
+            number = float(value)
+            if not math.isfinite(number):
+                raise ValueError(value)
+            settings[name.strip().replace("-", "_")] = int(number) if number.is_integer() else number
+        except ValueError:
+            raise click.BadParameter(f"{text!r} is not NAME=NUMBER, e.g. max_frames=500", context, parameter) from None
+    return settings
+
+
+def _split_rules(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """``RULE,RULE`` (repeatable) as one tuple of rule names."""
+    return tuple(part.strip() for text in values for part in text.split(",") if part.strip())
+
+
+def _parse_severities(context: click.Context, parameter: click.Parameter,
+                      values: tuple[str, ...]) -> dict[str, str]:
+    settings: dict[str, str] = {}
+    for text in _split_rules(context, parameter, values):
+        rule, separator, level = text.partition("=")
+        if not separator or not rule.strip() or not level.strip():
+            raise click.BadParameter(f"{text!r} is not RULE=LEVEL, e.g. no-qualification=error", context, parameter)
+        settings[rule.strip()] = level.strip()
+    return settings
+
+
+class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """An existing file or folder, - for standard input, an http(s) address (a web page), or another URL
+    (``s3://``, ``file://``...) read where documents are scanned."""
+
+    name = "path_or_url"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from ..scanner._urls import is_url
+
+        if isinstance(value, str) and is_url(value):
+            return value
+        checked = click.Path(exists=True, dir_okay=True, file_okay=True, allow_dash=True, path_type=str)
+        return str(checked.convert(value, param, ctx))  # type: ignore[arg-type]
+
+
+def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
+    """Refuse to write a report over a file being scanned (even with --force)."""
+    if not os.path.exists(target):
+        return
+    for given in paths:
+        try:
+            same = os.path.isfile(given) and os.path.samefile(given, target)
+        except OSError:
+            same = False
+        if same:
+            raise click.UsageError(f"{visible(target)} is one of the files to scan; write the report elsewhere.")
+
+
+def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, baseline: ScanReport | None,
+               progress: _Progress | None, quiet: bool, options: dict[str, Any], inputs: list[str],
+               **settings: Any) -> ScanStream:
+    """Scan on the executor the options choose, adding each document to the writers as it comes.
+
+    ``baseline``'s findings are suppressed in each document; ``baseline_writer`` gets
+    each with every finding counted (the next baseline). Returns the finished stream.
+    """
+    from ..scanner import scan_iter
+    from ..scanner._baseline import fingerprints, suppress_known, unsuppressed_document
+    from ..scanner._executors import open_executor
+
+    known = fingerprints(baseline) if baseline is not None else None
+    with open_executor(options["executor_name"], scheduler=options["scheduler"], jobs=options["jobs"],
+                       quiet="HTQ_MARK_DEBUG" not in os.environ) as (executor, dashboard):
+        if dashboard is not None and not quiet:
+            click.echo(f"htq-mark: Dask dashboard: {dashboard}", err=True)
+        try:
+            with scan_iter(inputs, executor=executor, progress=progress, **settings) as stream:
+                for document in stream:
+                    if known is not None:
+                        document = suppress_known(document, known)
+                    writer.add(document)
+                    if baseline_writer is not None:
+                        baseline_writer.add(unsuppressed_document(document))
+        finally:
+            if progress is not None:
+                progress.close()
+    return stream
+
+
+@click.command("scan")
+@click.argument("paths", nargs=-1, required=False, metavar="PATH|URL...", type=_PathOrUrl())
+@click.option("--format", "report_format", type=click.Choice(["text", "json", "html", "sarif", "junit"]),
+              default=None, help="Report format  [default: from -o's suffix, else text].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Write the report to FILE instead of standard output (- is standard output; "
+                   "report.sarif is SARIF, and so on).")
+@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Register of approved HTQs (CSV or JSON); default $HTQ_MARK_REGISTER or the embedded example.")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+              help="Date to check entitlement on (default: today).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "never", *NOTE_CODES]), multiple=True,
+              default=("error",), show_default=True,
+              help="Exit 1 when a finding of this severity (or worse) is reported; warning also counts "
+                   "warning notes. A note code (e.g. structure-unreadable) fails on that note. Repeatable.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Documents scanned in parallel (default: the number of cores).")
+@click.option("--password", default=None, help="Password for encrypted PDFs.")
+@click.option("--kit", "kit_path", type=click.Path(file_okay=False, path_type=str), default=None, metavar="DIR",
+              help="Kit folder to judge against (default: $HTQ_MARK_KIT or the bundled kit).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
+              help="Seconds allowed per document before it is stopped  [default: 120].")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Most pages a PDF may have  [default: 2000].")
+@click.option("--max-pixels", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Most pixels of one image (or frame)  [default: 80000000].")
+@click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE", callback=_parse_limits,
+              help="Set any other per-document limit, e.g. --limit max_frames=500 (repeatable); "
+                   "the names are those of htq_mark.scanner.Limits.")
+@click.option("--select", multiple=True, metavar="RULE,...", callback=_split_rules,
+              help="Report only these rules (see htq-mark rules).")
+@click.option("--ignore", multiple=True, metavar="RULE,...", callback=_split_rules,
+              help="Do not report these rules.")
+@click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL", callback=_parse_severities,
+              help="Report RULE at LEVEL (error, warning or info) instead of its default (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Pass over entries of scanned folders matching GLOB (name or path below the folder; "
+                   "end with / for folders only); repeatable. Always excluded: .git, node_modules, hidden folders.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="REPORT.json",
+              help="Suppress findings already in this earlier JSON report; only new ones count for --fail-on.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="FILE",
+              help="Also write every finding of this scan as a JSON report to use as --baseline.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              metavar="FILE", help="Read settings from FILE (default: htq-mark.toml or pyproject.toml's "
+                                   "[tool.htq-mark], searched from here upwards).")
+@click.option("--isolated", is_flag=True, help="Ignore every config file.")
+@click.option("-q", "--quiet", is_flag=True, default=False,
+              help="Text report: only findings and problems; nothing on stderr but errors.")
+@click.option("-v", "--verbose", is_flag=True, default=False,
+              help="Text report: add each input's sha256 and the findings a baseline suppressed.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show progress on stderr  [default: when stderr is a terminal].")
+@click.option("--force", is_flag=True, help="Overwrite the -o and --write-baseline files if they exist.")
+@click.option("--follow-symlinks", is_flag=True, default=False,
+              help="Follow symbolic links in folders that lead outside the folders given (noted, not followed, "
+                   "by default).")
+@click.option("--executor", "executor_name", type=click.Choice(["local", "dask"]), default=None,
+              help="Where documents are scanned: local worker processes (the default), or a Dask cluster "
+                   "(--scheduler, $DASK_SCHEDULER_ADDRESS, or else one started on this machine with --jobs workers).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Dask scheduler to scan on, e.g. tcp://HOST:8786 (default: $DASK_SCHEDULER_ADDRESS).")
+@click.option("--urls", "url_list", type=click.Path(exists=True, dir_okay=False, path_type=str), default=None,
+              metavar="FILE", help="Scan the web pages listed in FILE (one URL a line).")
+@click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
+              help="Scan the pages a sitemap (or sitemap index) lists (repeatable).")
+@click.option("--crawl", "follow", is_flag=True,
+              help="Follow same-site links from the pages given, breadth first; linked PDFs and images are "
+                   "scanned too.")
+@click.option("--max-crawl-pages", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
+              help="Most web pages and linked documents a crawl scans.")
+@click.option("--max-depth", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Most links a crawl follows from a page given (default: no limit).")
+@click.option("--include-url", multiple=True, metavar="GLOB",
+              help="Crawl only URLs matching this pattern, e.g. '*/courses/*' (repeatable).")
+@click.option("--exclude-url", multiple=True, metavar="GLOB",
+              help="Never crawl URLs matching this pattern (repeatable).")
+@click.option("--delay", type=click.FloatRange(min=0, max=600), default=1.0, show_default=True, metavar="S",
+              help="Seconds between two requests to the same web host.")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch private and loopback addresses (link-local ones never are).")
+@click.option("--ocr", type=click.Choice(["always", "auto", "never"]), default="auto", show_default=True,
+              help="Read text in pictures for the qualification rules: in every image and page (always), "
+                   "in images and pages without a text layer that show the mark (auto), or not at all.")
+@click.pass_context
+def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path: str | None, isolated: bool,
+                 force: bool, password: str | None, output: str | None, write_baseline: str | None,
+                 url_list: str | None, sitemaps: tuple[str, ...], follow: bool, max_crawl_pages: int,
+                 max_depth: int | None, include_url: tuple[str, ...], exclude_url: tuple[str, ...], delay: float,
+                 allow_private: bool, **given: Any) -> None:
+    """Find the quality mark in PDFs and images and report every misuse.
+
+    PATH is a PDF, PNG, JPEG, WebP, TIFF, GIF or BMP file, a folder searched
+    recursively, - for standard input, or a URL of stored files (s3://, gs://,
+    abfs://, file://) read where the documents are scanned. An http(s) URL is a
+    web page, rendered in headless Chromium at a desktop and a mobile width
+    (needs the Debian packages chromium and chromium-driver). The report goes to standard output
+    (text by default) or to -o FILE. Settings may also come from a config file.
+    Exit status: 0 clean, 1 a finding reached --fail-on, 2 usage error, 3 an
+    input could not be read (wins over 1), 4 internal error.
+    """
+    from .. import reports
+    from .._io import check_writable, write_atomic, write_or_fall_back
+    from .._config import load_config
+    from ..errors import UsageError
+    from ..kit import load_kit
+    from ..register import configured_register
+    from ..scanner import DEFAULT_LIMITS
+    from ..scanner._inputs import DEFAULT_EXCLUDE
+    from ..scanner._selection import RuleSelection
+
+    from ..web import CrawlOptions, WebOptions, read_url_list
+
+    if not paths and url_list is None and not sitemaps:
+        raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or --sitemap URL.")
+    if output == "-":
+        output = None
+    with library_errors():
+        urls = read_url_list(url_list) if url_list is not None else []
+        web = WebOptions(allow_private=allow_private, delay=delay)
+        crawl = CrawlOptions(follow=follow, max_pages=max_crawl_pages, max_depth=max_depth, include=include_url,
+                             exclude=exclude_url)
+        options = with_config(context, given, load_config(config_path, isolated=isolated))
+        # An explicit --format, else -o's suffix, else the config file's format, else text.
+        report_format = (reports.format_for_path(output, given["report_format"]) or options["report_format"]
+                         or "text")
+        if output is not None and write_baseline is not None and \
+                os.path.abspath(output) == os.path.abspath(write_baseline):
+            raise UsageError(f"{output}: -o and --write-baseline name the same file; give two files.")
+        for target in (output, write_baseline):
+            if target is not None:
+                _refuse_an_input(target, paths)
+                check_writable(target, force=force)
+        rules = RuleSelection(select=frozenset(options["select"]) if options["select"] else None,
+                              ignore=frozenset(options["ignore"]), severity=options["severities"])
+        baseline = reports.load_report(options["baseline"]) if options["baseline"] else None
+        kit = load_kit(options["kit_path"])
+        register = configured_register(options["register_path"])
+        limits = DEFAULT_LIMITS.replace(**options["limit_settings"]).replace(
+            max_seconds=options["timeout"], max_pages=options["max_pages"], max_pixels_per_page=options["max_pixels"])
+        exclude = (*options.get("exclude_instead", DEFAULT_EXCLUDE), *options["exclude"])
+        quiet = bool(options["quiet"])
+        show_progress = options["progress"] if options["progress"] is not None else sys.stderr.isatty()
+        progress = _Progress() if show_progress and not quiet else None
+        on = options["on"]
+        with contextlib.ExitStack() as held:
+            # Documents are written out as they come (to disk until the scan ends), never all held.
+            writer = held.enter_context(reports.ReportWriter(report_format, verbose=bool(options["verbose"]),
+                                                             quiet=quiet))
+            baseline_writer = held.enter_context(reports.ReportWriter("json")) if write_baseline else None
+            stream = _scan_into(writer, baseline_writer, baseline, progress, quiet, options, [*paths, *urls],
+                                register=register, on=on.date() if on else None, kit=kit,
+                                password=password, limits=limits, thumbnails=report_format == "html",
+                                exclude=exclude, rules=rules, follow_symlinks=bool(options["follow_symlinks"]),
+                                web=web, crawl=crawl, sitemaps=sitemaps, ocr=cast("OcrMode", options["ocr"]))
+            if baseline_writer is not None and write_baseline is not None:
+                write_atomic(write_baseline, lambda handle: baseline_writer.write_bytes(stream, handle), force=force)
+            if output is None:
+                writer.write_bytes(stream, sys.stdout.buffer)
+                sys.stdout.flush()
+            else:
+                written, problem = write_or_fall_back(output, lambda handle: writer.write_bytes(stream, handle),
+                                                      force=force, suffix=f".{report_format}")
+                if problem is not None:
+                    fail(f"{problem} The report was saved to {written} instead.", ExitCode.USAGE)
+            report = writer.report(stream)
+            if output is not None:
+                for document in report.documents:
+                    if document.status == "error" and document.error is not None:
+                        say(f"htq-mark: {document.error.message}", err=True)
+            status = exit_status(report, options["fail_on"])
+    if status != ExitCode.OK:
+        sys.exit(int(status))
+
+
+COMMANDS: list[click.Command] = [scan_command]

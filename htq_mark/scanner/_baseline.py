@@ -1,0 +1,60 @@
+"""Baselines: leave out the findings an earlier report already had, so only new ones count.
+
+A finding is known by its fingerprint: a hash of the document's path, the rule,
+the page and the box rounded to whole page units (the same fingerprint the SARIF
+report gives code-scanning tools). Suppressed findings are kept in the report,
+listed and counted apart, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+
+from ._results import DocumentResult, Finding, ScanReport
+
+__all__ = ["apply_baseline", "fingerprint", "fingerprints", "suppress_known", "unsuppressed", "unsuppressed_document"]
+
+
+def _same_path(path: str) -> str:
+    """``path`` as it is however it was typed (``./docs//a.pdf`` is ``docs/a.pdf``); URLs and names kept."""
+    if "://" in path or path.startswith("<") or path == "-":
+        return path
+    return os.path.normpath(path)
+
+
+def fingerprint(path: str, finding: Finding) -> str:
+    """A stable hash of the file, rule, page and box rounded to whole page units."""
+    box = "-" if finding.bbox is None else ",".join(str(round(float(v))) for v in finding.bbox)
+    key = "\0".join((_same_path(path), finding.rule, str(finding.page), box))
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def fingerprints(report: ScanReport) -> frozenset[str]:
+    """The fingerprints of every finding in ``report``, suppressed ones included."""
+    return frozenset(fingerprint(document.path, finding) for document in report.documents
+                     for finding in (*document.findings, *document.suppressed))
+
+
+def suppress_known(document: DocumentResult, known: frozenset[str]) -> DocumentResult:
+    """``document`` with the findings whose fingerprints are ``known`` moved to its ``suppressed``."""
+    new = tuple(f for f in document.findings if fingerprint(document.path, f) not in known)
+    old = tuple(f for f in document.findings if fingerprint(document.path, f) in known)
+    return dataclasses.replace(document, findings=new, suppressed=document.suppressed + old)
+
+
+def apply_baseline(report: ScanReport, baseline: ScanReport) -> ScanReport:
+    """``report`` with the findings ``baseline`` has moved to each document's ``suppressed``."""
+    known = fingerprints(baseline)
+    return dataclasses.replace(report, documents=tuple(suppress_known(d, known) for d in report.documents))
+
+
+def unsuppressed(report: ScanReport) -> ScanReport:
+    """``report`` with its suppressed findings counted as findings again (what a new baseline holds)."""
+    return dataclasses.replace(report, documents=tuple(unsuppressed_document(d) for d in report.documents))
+
+
+def unsuppressed_document(document: DocumentResult) -> DocumentResult:
+    """``document`` with its suppressed findings counted as findings again."""
+    return dataclasses.replace(document, findings=document.findings + document.suppressed, suppressed=())

@@ -1,0 +1,209 @@
+"""Read image files (PNG, JPEG, WebP, TIFF, GIF, BMP) as RGB frames, within limits.
+
+Sizes and frame counts are checked from the headers before any pixels are
+decoded. Pillow's own decompression-bomb guard is left as it is; the scanner's
+limits are checked here, per document, without touching Pillow's settings.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..errors import LimitExceededError, UnreadableFileError
+from ._reason import reason
+from ._limits import Limits
+
+if TYPE_CHECKING:
+    import numpy as np
+    from PIL import Image
+
+__all__ = ["PILLOW_FORMATS", "Frame", "read_frames"]
+
+#: The Pillow format name for each image type the scanner reads.
+PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "tiff": "TIFF", "gif": "GIF", "bmp": "BMP"}
+
+_EXIF_ORIENTATION = 0x0112
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One page of an image file: its 1-based number and its RGB pixels (H, W, 3)."""
+
+    number: int
+    rgb: np.ndarray
+
+
+def _open(data: bytes, kind: str, name: str) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            # Above Pillow's own threshold it warns; here that is simply "too large",
+            # and the scanner's limit (checked next) decides.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[kind]])
+    except Image.DecompressionBombError as exc:
+        raise LimitExceededError(name, f"the image is too large to decode safely ({reason(exc)}).") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise UnreadableFileError(name, f"the {kind.upper()} image is damaged or incomplete ({reason(exc)}); "
+                                        "export it again.") from exc
+
+
+def _check_size(image: Image.Image, name: str, number: int, limits: Limits) -> None:
+    width, height = image.size
+    if width <= 0 or height <= 0:
+        raise UnreadableFileError(name, f"page {number} has no pixels ({width}x{height}); export it again.")
+    if width * height > limits.max_pixels_per_page:
+        raise LimitExceededError(
+            name, f"page {number} is {width}x{height} pixels ({width * height:,}); the limit is "
+                  f"{limits.max_pixels_per_page:,} pixels. Export it smaller or raise --max-pixels.")
+
+
+def _to_rgb(image: Image.Image) -> Image.Image:
+    """RGB as a viewer shows it: transparency over white, palettes and CMYK converted."""
+    from PIL import Image
+
+    if image.mode == "RGB":
+        return image
+    if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        import numpy as np
+
+        values = np.asarray(image, dtype=np.float64)
+        peak = float(values.max()) if values.size else 0.0
+        scaled = values * (255.0 / peak) if peak > 255 else values
+        return Image.fromarray(np.clip(scaled, 0, 255).astype(np.uint8), "L").convert("RGB")
+    has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+        image.mode == "P" and "transparency" in image.info)
+    if has_alpha:
+        rgba = image.convert("RGBA")
+        canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        canvas.alpha_composite(rgba)
+        return canvas.convert("RGB")
+    return image.convert("RGB")
+
+
+def _frame_count_within(image: Image.Image, name: str, limits: Limits) -> int:
+    """How many frames there are, refusing a file with more than the limit."""
+    # Counting frames walks the file (Pillow's n_frames takes time growing with the square of
+    # a TIFF's frame count), so seek only as far as the limit.
+    count = 1
+    try:
+        while count <= limits.max_frames:
+            image.seek(count)
+            count += 1
+    except EOFError:
+        pass
+    image.seek(0)
+    if count > limits.max_frames:
+        raise LimitExceededError(name, f"the image has more than {limits.max_frames} frames; "
+                                       "split it or raise the frame limit.")
+    return count
+
+
+def _is_turned(image: Image.Image, data: bytes, kind: str) -> bool:
+    """Whether the image's EXIF orientation asks a viewer to turn or flip it (exif_transpose copies even if not)."""
+    if kind == "png" and b"eXIf" not in data:
+        return False  # no EXIF chunk; asking Pillow would decode the whole image to look for one
+    try:
+        return image.getexif().get(_EXIF_ORIENTATION, 1) not in (1, None)
+    except (OSError, ValueError, SyntaxError, EOFError):
+        return True  # unreadable EXIF: the careful path decodes the image and reports any damage
+
+
+#: PNG chunks a plain still image may hold; anything else (animation, unknown chunks) goes to Pillow.
+_PLAIN_PNG_CHUNKS = frozenset({b"IHDR", b"IDAT", b"IEND", b"PLTE", b"sRGB", b"gAMA", b"cHRM", b"iCCP", b"pHYs",
+                               b"tEXt", b"zTXt", b"iTXt", b"tIME", b"bKGD", b"sBIT"})
+
+
+def _is_plain_png(data: bytes) -> bool:
+    """Whether a PNG is a whole still image whose every chunk fits in the file.
+
+    OpenCV trusts chunk lengths when it allocates, so a length claiming gigabytes
+    must never reach it; Pillow reads such files within the scanner's limits.
+    """
+    position, end = 8, len(data)
+    first = True
+    while position + 12 <= end:
+        length = int.from_bytes(data[position:position + 4], "big")
+        kind = data[position + 4:position + 8]
+        if kind not in _PLAIN_PNG_CHUNKS or (first and kind != b"IHDR") or position + 12 + length > end:
+            return False
+        position += 12 + length
+        first = False
+        if kind == b"IEND":
+            return position == end
+    return False
+
+
+def _is_complete(data: bytes, kind: str) -> bool:
+    """Whether a PNG is whole and plain (see :func:`_is_plain_png`), a JPEG ends with its end-of-image marker."""
+    if kind == "png":
+        return _is_plain_png(data)
+    return data[-2:] == b"\xff\xd9"
+
+
+def _decode_plain(data: bytes, kind: str, image: Image.Image) -> np.ndarray | None:
+    """Decode a complete 8-bit RGB or grey PNG or JPEG with OpenCV (faster); None otherwise.
+
+    The caller passes only single-frame images that need no EXIF turn; everything
+    else (palettes, transparency, CMYK, 16-bit grey, damage) is left to Pillow,
+    which reads it as a viewer shows it.
+    """
+    import numpy as np
+
+    if kind not in ("png", "jpeg") or image.mode not in ("RGB", "L") or "transparency" in image.info \
+            or not _is_complete(data, kind):
+        return None
+    import cv2
+
+    # OpenCV 4.10 and later decode straight to RGB; older ones give BGR, turned here.
+    as_rgb = getattr(cv2, "IMREAD_COLOR_RGB", None)
+    try:
+        pixels = cv2.imdecode(np.frombuffer(data, np.uint8),
+                              (cv2.IMREAD_COLOR if as_rgb is None else as_rgb) | cv2.IMREAD_IGNORE_ORIENTATION)
+    except cv2.error:
+        return None
+    if pixels is None or pixels.shape != (image.size[1], image.size[0], 3) or pixels.dtype != np.uint8:
+        return None
+    if as_rgb is None:
+        cv2.cvtColor(pixels, cv2.COLOR_BGR2RGB, dst=pixels)
+    return np.asarray(pixels, dtype=np.uint8)
+
+
+def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[Frame]:
+    """Decode each frame of an image file as RGB, checking limits before decoding it."""
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    image = _open(data, kind, name)
+    try:
+        _check_size(image, name, 1, limits)
+        count = _frame_count_within(image, name, limits)
+        turned = kind in ("jpeg", "webp", "png", "tiff") and _is_turned(image, data, kind)
+        if count == 1 and not turned:
+            plain = _decode_plain(data, kind, image)
+            if plain is not None:
+                yield Frame(number=1, rgb=plain)
+                return
+        for index in range(count):
+            try:
+                if index:
+                    image.seek(index)
+                _check_size(image, name, index + 1, limits)
+                image.load()
+                frame: Image.Image = image
+                if index == 0 and turned:
+                    frame = ImageOps.exif_transpose(image) or image
+                rgb = np.ascontiguousarray(np.asarray(_to_rgb(frame), dtype=np.uint8))
+            except Image.DecompressionBombError as exc:
+                raise LimitExceededError(name, f"frame {index + 1} is too large to decode safely.") from exc
+            except (OSError, ValueError, SyntaxError, EOFError, IndexError, TypeError) as exc:
+                raise UnreadableFileError(name, f"frame {index + 1} of the {kind.upper()} image is damaged "
+                                                f"or incomplete ({reason(exc)}); export it again.") from exc
+            yield Frame(number=index + 1, rgb=rgb)
+    finally:
+        image.close()

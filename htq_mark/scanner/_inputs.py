@@ -1,0 +1,220 @@
+"""Expand the PATHs given to a scan into the documents to scan.
+
+A file is scanned whatever its name. A directory is searched recursively in
+sorted order; the files in it whose first bytes show a supported type are
+scanned, and so are files named like a document (``.pdf``, ``.png``, ...) whatever
+their bytes, so an empty or damaged document is reported rather than passed over.
+Other files (notes, spreadsheets) are skipped. Entries that cannot be read become error
+documents, never a failure of the whole scan. Symbolic links that lead outside the folders given
+are not followed (unless ``follow_symlinks``), nor are links that loop; each is reported with a
+note. The walk looks at no more than ``max_entries`` files and folders below each folder given, and
+the listing of a URL at no more than ``max_entries`` files.
+
+Inside a folder, entries matching an ``exclude`` glob are passed over (default:
+:data:`DEFAULT_EXCLUDE`, version-control and dependency folders and hidden
+folders). A glob is matched against the entry's name and against its path below
+the folder given; one ending in ``/`` matches folders only. Paths given
+explicitly are always scanned.
+A URL of stored files (``s3://bucket/brochures/``, ``file://...``) names documents read
+where they are scanned (see :mod:`.urls`); web pages (``https://...``) are not listed here.
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import os
+import stat
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ._limits import DEFAULT_LIMITS
+from ._results import DocumentError, Note
+from ._sniff import HEAD_BYTES, sniff
+from ._urls import is_url, list_url
+
+__all__ = ["DEFAULT_EXCLUDE", "DOCUMENT_SUFFIXES", "Excluded", "InputDocument", "expand_paths", "iter_paths"]
+
+#: Passed over inside scanned folders unless the caller gives its own list.
+DEFAULT_EXCLUDE: tuple[str, ...] = (".git/", "node_modules/", ".*/")
+
+DOCUMENT_SUFFIXES = frozenset({".pdf", ".png", ".jpg", ".jpeg", ".jpe", ".webp", ".tif", ".tiff", ".gif", ".bmp"})
+
+
+@dataclass(frozen=True)
+class InputDocument:
+    """One document to scan: its path as reported, where to read it (a file, a URL, or its bytes), or why it cannot be.
+
+    An entry with a ``note`` and no ``location`` is not scanned (a symbolic link
+    not followed); the note says why.
+    """
+
+    path: str
+    location: Path | None
+    error: DocumentError | None = None
+    note: Note | None = None
+    data: bytes | None = None
+    url: str | None = None
+
+
+class Excluded:
+    """Whether a folder entry matches one of the ``exclude`` globs."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.folders_only = tuple(p.rstrip("/") for p in patterns if p.endswith("/"))
+        self.any_entry = tuple(p for p in patterns if not p.endswith("/"))
+
+    def __call__(self, name: str, relative: str, is_folder: bool) -> bool:
+        patterns = self.any_entry + (self.folders_only if is_folder else ())
+        return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
+
+
+def _error(path: str, message: str) -> InputDocument:
+    return InputDocument(path=path, location=None, error=DocumentError("unreadable", f"{path}: {message}"))
+
+
+def _noted(path: str, code: str, message: str) -> InputDocument:
+    return InputDocument(path=path, location=None, note=Note(code, f"{path}: {message}"))
+
+
+def _head(path: Path) -> bytes:
+    # Non-blocking, so a special file that is not a pipe (in /proc, say) cannot stall the walk.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read(HEAD_BYTES)
+
+
+@dataclass
+class _Walk:
+    """What one folder's walk shares: the folders given, the options and the entries counted."""
+
+    roots: tuple[str, ...]
+    follow_symlinks: bool
+    max_entries: int
+    excluded: Excluded
+    entries: int = 0
+
+    def outside(self, child: Path) -> bool:
+        """Whether the symbolic link ``child`` leads outside every folder given."""
+        real = os.path.realpath(child)
+        return not any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in self.roots)
+
+
+class _TooManyEntries(Exception):
+    """The walk looked at more entries than it may."""
+
+
+def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _Walk,
+          below: str = "") -> Iterator[InputDocument]:
+    """Documents under the directory ``real``, reported below the path ``shown`` (``below`` the root)."""
+    try:
+        with os.scandir(real) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        yield _error(shown, f"the folder cannot be read ({exc.strerror}); check its permissions.")
+        return
+    walk.entries += len(entries)
+    if walk.entries > walk.max_entries:
+        raise _TooManyEntries
+    for entry in entries:
+        child_shown = os.path.join(shown, entry.name)
+        child = Path(entry.path)
+        relative = f"{below}{entry.name}"
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if walk.excluded(entry.name, relative, is_folder):
+            continue
+        linked = child.is_symlink()
+        if linked and not walk.follow_symlinks and walk.outside(child):
+            yield _noted(child_shown, "symlink-outside", f"is a symbolic link to {os.path.realpath(child)}, outside "
+                                                         "the folders given; it was not followed (pass "
+                                                         "--follow-symlinks to follow it).")
+            continue
+        try:
+            info = child.stat()  # follows symbolic links
+        except OSError as exc:
+            if linked and exc.errno == errno.ELOOP:
+                yield _noted(child_shown, "symlink-loop", "is a symbolic link that loops; it was not followed.")
+            elif linked:
+                yield _error(child_shown, "is a broken symbolic link; fix or remove it.")
+            else:
+                yield _error(child_shown, f"cannot be read ({exc.strerror}); check its permissions.")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            identity = (info.st_dev, info.st_ino)
+            if identity in ancestors:
+                yield _noted(child_shown, "symlink-loop", "is a symbolic link back to a folder that contains it "
+                                                          "(a loop); it was not followed.")
+                continue
+            yield from _walk(child_shown, child, ancestors | {identity}, walk, f"{relative}/")
+        elif stat.S_ISREG(info.st_mode):
+            try:
+                head = _head(child)
+            except OSError as exc:
+                yield _error(child_shown, f"cannot be read ({exc.strerror}); check its permissions.")
+                continue
+            if sniff(head) != "unknown" or child.suffix.lower() in DOCUMENT_SUFFIXES:
+                yield InputDocument(path=child_shown, location=child)
+
+
+def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = DEFAULT_EXCLUDE, *,
+               follow_symlinks: bool = False, max_entries: int = DEFAULT_LIMITS.max_folder_entries,
+               roots: Iterable[str | os.PathLike[str]] | None = None) -> Iterator[InputDocument]:
+    """The documents named by ``paths``, one at a time: files as given, directories searched recursively.
+
+    Entries inside folders that match an ``exclude`` glob are passed over.
+
+    A missing path or an unreadable entry becomes an :class:`InputDocument`
+    with an ``unreadable`` error, so the rest of the scan goes on; a folder
+    holding more than ``max_entries`` files and folders, one with a
+    ``too-large`` error after the documents found before the limit (a URL
+    listing more than ``max_entries`` files, one with a ``too-large`` error). Symbolic
+    links leading outside the folders given (unless ``follow_symlinks``) and
+    links that loop become entries with a note. ``roots`` are the folders a link
+    may lead into without a note (default: the folders among ``paths``).
+    """
+    given_paths = [os.fspath(given) for given in paths]
+    folders = given_paths if roots is None else [os.fspath(root) for root in roots]
+    real_roots = tuple(os.path.realpath(folder) for folder in folders if os.path.isdir(folder))
+    for given in given_paths:
+        shown = given
+        if is_url(shown):
+            try:
+                yield from [InputDocument(path=url, location=None, url=url)
+                            for url in list_url(shown, DOCUMENT_SUFFIXES, max_entries)]
+            except InputError as exc:
+                error = DocumentError(exc.code, str(exc))  # type: ignore[arg-type]
+                yield InputDocument(path=shown, location=None, error=error)
+            continue
+        location = Path(shown)
+        try:
+            info = location.stat()
+        except OSError as exc:
+            if location.is_symlink():
+                yield _error(shown, "is a broken symbolic link or a symbolic-link loop; fix it.")
+            else:
+                yield _error(shown, f"cannot be opened ({exc.strerror}); check the path.")
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            walk = _Walk(roots=real_roots, follow_symlinks=follow_symlinks, max_entries=max_entries,
+                         excluded=Excluded(exclude))
+            try:
+                yield from _walk(shown, location, frozenset({(info.st_dev, info.st_ino)}), walk)
+            except _TooManyEntries:
+                yield InputDocument(path=shown, location=None, error=DocumentError(
+                    "too-large", f"{shown}: the folder holds more than {max_entries:,} files and folders "
+                                 "(counting those reached through symbolic links); the rest were not scanned. "
+                                 "Scan its subfolders one by one, or raise --limit max_folder_entries=N."))
+        else:
+            yield InputDocument(path=shown, location=location)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = DEFAULT_EXCLUDE, *,
+                 follow_symlinks: bool = False, max_entries: int = DEFAULT_LIMITS.max_folder_entries,
+                 roots: Iterable[str | os.PathLike[str]] | None = None) -> list[InputDocument]:
+    """The documents named by ``paths`` as a list; see :func:`iter_paths`."""
+    return list(iter_paths(paths, exclude, follow_symlinks=follow_symlinks, max_entries=max_entries, roots=roots))

@@ -1,0 +1,350 @@
+"""The local engine: worker processes on this machine, each scanning one document at a time.
+
+A :class:`WorkerPool` runs documents on up to ``jobs`` worker processes
+(:mod:`htq_mark.scanner._worker`). A document that runs past its time limit has
+its worker killed, so a stuck parser really stops; it is reported as
+``timeout`` and a fresh worker takes the next document. A worker that dies
+(a parser crashing on a damaged file) is replaced the same way. Every engine
+(this machine's, or a Dask cluster's workers) scans documents through a pool.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import datetime
+import hashlib
+import io
+import os
+import pickle
+import subprocess
+import sys
+import time
+import types
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from ._inputs import InputDocument
+from ._limits import Limits
+from ._ocr import OcrMode
+from ._results import DocumentError, DocumentResult
+
+__all__ = ["WorkerPool", "WorkerSetup", "default_jobs", "dump_setup", "failed_result", "input_sha256"]
+
+_STOP_GRACE_S = 2.0
+_CANCEL_CHECK_S = 0.5  # how often a pool that can be cancelled asks whether it has been
+# Thread pools of the numeric libraries: with a worker per core, each worker runs on one thread
+# (more would only contend for the same cores). A value the user has set is kept.
+_SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+_DEBUG = "HTQ_MARK_DEBUG"  # set it to see what workers print on standard error
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class WorkerSetup:
+    """What every worker needs, sent once when it starts."""
+
+    kit: Any
+    register: Any
+    on: datetime.date
+    password: str | None
+    limits: Limits
+    thumbnails: bool
+    references: Any
+    single_threaded: bool
+    ocr: OcrMode = "auto"
+
+
+def _read_only(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
+    return types.MappingProxyType(mapping)
+
+
+def dump_setup(value: Any) -> bytes:
+    """Pickle ``value``; read-only mappings (as in a kit's spec) travel as plain dicts re-wrapped."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = copyreg.dispatch_table.copy()
+    pickler.dispatch_table[types.MappingProxyType] = lambda proxy: (_read_only, (dict(proxy),))
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+# The worker imports this very copy of htq-mark: its folder replaces the current directory at the
+# head of the import path (which "python -m" would search first, finding any other htq_mark there).
+_WORKER_BOOT = ("import sys; sys.path[0] = sys.argv[1]; "
+                "from htq_mark.scanner._worker import main; main(sys.argv[1:])")
+
+
+def _worker_environment(single_threaded: bool) -> dict[str, str] | None:
+    """The environment a worker starts with: the caller's, single-threaded if ``single_threaded``."""
+    if not single_threaded:
+        return None
+    environment = dict(os.environ)
+    for name in _SINGLE_THREAD_ENV:
+        environment.setdefault(name, "1")
+    return environment
+
+
+class _Worker:
+    """A worker process and the two pipes to it; ``single_threaded`` when others share the cores."""
+
+    def __init__(self, single_threaded: bool) -> None:
+        to_child_read, to_child_write = os.pipe()
+        from_child_read, from_child_write = os.pipe()
+        package_root = str(Path(__file__).resolve().parents[2])
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", _WORKER_BOOT, package_root, str(to_child_read), str(from_child_write),
+                 str(os.getpid())],
+                pass_fds=(to_child_read, from_child_write), stdin=subprocess.DEVNULL,
+                # Nothing a parser prints may mix into a report written to standard output.
+                stdout=subprocess.DEVNULL, stderr=None if _DEBUG in os.environ else subprocess.DEVNULL,
+                close_fds=True, env=_worker_environment(single_threaded))
+        finally:
+            os.close(to_child_read)
+            os.close(from_child_write)
+        self.outgoing = Connection(to_child_write, readable=False)
+        self.connection = Connection(from_child_read, writable=False)
+        self.ready = False
+        self.task: tuple[int, InputDocument] | None = None
+        self.deadline = 0.0
+
+    def send_setup(self, setup_bytes: bytes) -> None:
+        """Send the setup; blocks until the worker has loaded its libraries and read it."""
+        try:
+            self.outgoing.send_bytes(setup_bytes)
+        except OSError:
+            pass  # the worker has stopped; what it said (or its silence) is read and reported next
+
+    def send(self, index: int, item: InputDocument, seconds: float) -> None:
+        self.task = (index, item)
+        self.deadline = time.monotonic() + seconds
+        self.outgoing.send((index, item))
+
+    def ask_to_stop(self) -> None:
+        """Tell the worker to exit once it has finished what it is doing (see :meth:`stop`)."""
+        try:
+            self.outgoing.send(None)
+        except (OSError, ValueError):
+            pass
+
+    def stop(self, deadline: float) -> None:
+        """Wait for the worker to exit (until ``deadline``, a monotonic time), then make sure it has."""
+        try:
+            self.process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        for connection in (self.outgoing, self.connection):
+            connection.close()
+
+
+def input_sha256(item: InputDocument, limits: Limits) -> str | None:
+    """The sha256 of a document's bytes (up to the size limit); None for a URL or what is not a file."""
+    if item.data is not None:
+        return hashlib.sha256(item.data).hexdigest()
+    if item.location is None or not item.location.is_file():  # never block on a pipe or device
+        return None
+    try:
+        digest = hashlib.sha256()
+        with item.location.open("rb") as handle:
+            remaining = limits.max_file_bytes
+            while remaining > 0:
+                chunk = handle.read(min(1 << 20, remaining))
+                if not chunk:
+                    break
+                digest.update(chunk)
+                remaining -= len(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def failed_result(item: InputDocument, code: str, message: str, limits: Limits, elapsed: float) -> DocumentResult:
+    from ._sniff import sniff
+
+    kind = "unknown"
+    if item.location is not None and item.location.is_file():
+        try:
+            with item.location.open("rb") as handle:
+                kind = sniff(handle.read(1024))
+        except OSError:
+            pass
+    return DocumentResult(path=item.path, sha256=input_sha256(item, limits), type=kind,  # type: ignore[arg-type]
+                          status="error", error=DocumentError(code, message),  # type: ignore[arg-type]
+                          elapsed_s=elapsed)
+
+
+class WorkerPool:
+    """Runs documents on up to ``jobs`` workers, replacing any that die or run out of time.
+
+    ``make_setup(single_threaded)`` prepares what every worker is sent; it is told whether the
+    workers share the cores (more than one of them, unless ``single_threaded`` says). Workers stay up
+    between :meth:`run` calls until :meth:`close`, so a long-lived caller (a cluster's worker) starts
+    them once.
+    """
+
+    def __init__(self, make_setup: Callable[[bool], WorkerSetup], jobs: int, limits: Limits,
+                 single_threaded: bool | None = None) -> None:
+        self.make_setup = make_setup
+        self.shares_cores = single_threaded
+        self.setup_bytes = b""
+        self.jobs = jobs
+        self.limits = limits
+        self.finished: deque[tuple[int, DocumentResult]] = deque()
+        self.queue: deque[tuple[int, InputDocument]] = deque()
+        self.pending: Iterator[tuple[int, InputDocument]] = iter(())
+        self.workers: list[_Worker] = []
+        self.single_threaded = False
+        self.check_every: float | None = None
+
+    def run(self, items: Iterable[tuple[int, InputDocument]],
+            cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, DocumentResult]]:
+        """Scan ``items`` (index, document), yielding (index, result) as each document finishes.
+
+        ``cancelled()``, asked every half second, stops the scan when it says so: every
+        worker is killed and nothing more is yielded. Closing the iterator early kills
+        the workers too.
+        """
+        self.pending = iter(items)
+        self._refill()
+        self.check_every = None if cancelled is None else _CANCEL_CHECK_S
+        try:
+            self._start_workers()
+            while self._refill() or any(w.task is not None for w in self.workers):
+                self._hand_out()
+                self._collect(self._wait())
+                self._stop_overdue()
+                while self.finished:
+                    yield self.finished.popleft()
+                if cancelled is not None and cancelled():
+                    self._kill_all()
+                    return
+        except BaseException:
+            self._kill_all()  # interrupted: no document is waited for
+            raise
+        finally:
+            self.queue.clear()
+            self.pending = iter(())
+            self.finished.clear()
+
+    def _refill(self) -> bool:
+        """Take documents from those given, as many as the workers can start on (the rest wait unmade).
+
+        Whether any document is waiting for a worker.
+        """
+        while len(self.queue) < self.jobs:
+            following = next(self.pending, None)
+            if following is None:
+                break
+            self.queue.append(following)
+        return bool(self.queue)
+
+    def _kill_all(self) -> None:
+        for worker in self.workers:
+            worker.kill()
+        self.workers = []
+
+    def _start_workers(self) -> None:
+        wanted = min(self.jobs, len(self.queue)) - len(self.workers)
+        if wanted <= 0:
+            return
+        first = not self.setup_bytes
+        if first:
+            self.single_threaded = wanted > 1 if self.shares_cores is None else self.shares_cores
+        fresh = [_Worker(self.single_threaded) for _ in range(wanted)]
+        self.workers.extend(fresh)
+        if first:
+            # Workers start first, so their start-up overlaps with preparing the setup.
+            self.setup_bytes = dump_setup(self.make_setup(self.single_threaded))
+        for worker in fresh:  # each reads its setup when ready
+            worker.send_setup(self.setup_bytes)
+
+    def close(self) -> None:
+        """Stop every worker."""
+        for worker in self.workers:  # all at once: each exit takes a moment
+            worker.ask_to_stop()
+        deadline = time.monotonic() + _STOP_GRACE_S
+        for worker in self.workers:
+            worker.stop(deadline)
+        self.workers = []
+
+    def _hand_out(self) -> None:
+        for worker in self.workers:
+            if worker.ready and worker.task is None and self.queue:
+                index, item = self.queue.popleft()
+                worker.send(index, item, self.limits.max_seconds)
+
+    def _wait(self) -> list[Any]:
+        now = time.monotonic()
+        deadlines = [w.deadline for w in self.workers if w.task is not None]
+        timeout = max(0.0, min(deadlines, default=now + 1.0) - now)
+        if self.check_every is not None:
+            timeout = min(timeout, self.check_every)
+        return wait([w.connection for w in self.workers], timeout=timeout)
+
+    def _collect(self, ready: list[Any]) -> None:
+        for worker in [w for w in self.workers if w.connection in ready]:
+            try:
+                kind, payload = worker.connection.recv()
+            except (EOFError, OSError):
+                kind, payload = "died", None
+            if kind == "ready":
+                worker.ready = True
+            elif kind == "result":
+                self._finish(worker, payload[1])
+            elif kind == "failed":
+                raise RuntimeError(f"a scan worker could not start ({payload}).")
+            elif worker.task is None:
+                raise RuntimeError("a scan worker stopped before it was ready; "
+                                   "check the installation (numpy, OpenCV, pypdfium2).")
+            else:
+                path = worker.task[1].path
+                self._replace(worker, "unreadable",
+                              f"{path}: the reader stopped unexpectedly on this file (it may be damaged or "
+                              "need too much memory); export it again.", 0.0)
+
+    def _stop_overdue(self) -> None:
+        now = time.monotonic()
+        for worker in [w for w in self.workers if w.task is not None and now >= w.deadline]:
+            assert worker.task is not None
+            path = worker.task[1].path
+            self._replace(worker, "timeout",
+                          f"{path}: scanning took longer than the {self.limits.max_seconds:g} s limit and was "
+                          "stopped; raise --timeout or split the document.", self.limits.max_seconds)
+
+    def _replace(self, worker: _Worker, code: str, message: str, elapsed: float) -> None:
+        """Record the worker's document as failed, kill it and start a fresh one if work is left."""
+        assert worker.task is not None
+        item = worker.task[1]
+        worker.kill()
+        self.workers.remove(worker)
+        self._finish(worker, failed_result(item, code, message, self.limits, elapsed))
+        self._refill()
+        if self.queue:
+            fresh = _Worker(self.single_threaded)
+            self.workers.append(fresh)
+            fresh.send_setup(self.setup_bytes)
+
+    def _finish(self, worker: _Worker, result: DocumentResult) -> None:
+        assert worker.task is not None
+        index = worker.task[0]
+        worker.task = None
+        self.finished.append((index, result))
+
+

@@ -1,0 +1,69 @@
+"""Choose which rules a report keeps and how severe each is (``--select``, ``--ignore``, ``--severity``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from ..errors import UsageError
+from ._results import RULES, DocumentResult, ScanReport, Severity
+
+__all__ = ["SEVERITY_LEVELS", "RuleSelection", "select_rules", "select_rules_in"]
+
+SEVERITY_LEVELS: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+def _known(rules: Iterable[str], what: str) -> frozenset[str]:
+    chosen = frozenset(rules)
+    unknown = sorted(chosen - set(RULES))
+    if unknown:
+        raise UsageError(f"{what}: unknown rule(s) {', '.join(unknown)}; the rules are {', '.join(RULES)} "
+                         "(see htq-mark rules).")
+    return chosen
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """Which rules are reported (``select``, default all, minus ``ignore``) and severity overrides."""
+
+    select: frozenset[str] | None = None
+    ignore: frozenset[str] = frozenset()
+    severity: Mapping[str, Severity] = field(default_factory=lambda: types.MappingProxyType({}))
+
+    def __post_init__(self) -> None:
+        if self.select is not None:
+            object.__setattr__(self, "select", _known(self.select, "select"))
+        object.__setattr__(self, "ignore", _known(self.ignore, "ignore"))
+        _known(self.severity, "severity")
+        bad = {rule: level for rule, level in self.severity.items() if level not in SEVERITY_LEVELS}
+        if bad:
+            rule, level = next(iter(bad.items()))
+            raise UsageError(f"severity: {level!r} for {rule} is not a level; use one of "
+                             f"{', '.join(SEVERITY_LEVELS)}.")
+        object.__setattr__(self, "severity", types.MappingProxyType(dict(self.severity)))
+
+    def reports(self, rule: str) -> bool:
+        """Whether findings of ``rule`` are kept."""
+        return (self.select is None or rule in self.select) and rule not in self.ignore
+
+    @property
+    def is_default(self) -> bool:
+        return self.select is None and not self.ignore and not self.severity
+
+
+def select_rules_in(document: DocumentResult, selection: RuleSelection) -> DocumentResult:
+    """``document`` with only the selected rules' findings, at their chosen severities."""
+    kept = tuple(
+        dataclasses.replace(finding, severity=selection.severity[finding.rule])
+        if finding.rule in selection.severity else finding
+        for finding in document.findings if selection.reports(finding.rule))
+    return dataclasses.replace(document, findings=kept)
+
+
+def select_rules(report: ScanReport, selection: RuleSelection) -> ScanReport:
+    """``report`` with only the selected rules' findings, at their chosen severities."""
+    if selection.is_default:
+        return report
+    return dataclasses.replace(report, documents=tuple(select_rules_in(d, selection) for d in report.documents))

@@ -1,0 +1,388 @@
+"""Headless Chromium, driven by Playwright: render a page at one viewport and capture it.
+
+Chromium comes from the Debian packages ``chromium`` and ``chromium-driver``
+(or ``$HTQ_MARK_CHROMIUM``). Each render gets a fresh browser context, so no
+cookie or storage passes from page to page. Every request the page makes is
+checked (``http``/``https`` only, public addresses unless allowed, a request
+budget); downloads, pop-ups, dialogs, service workers and navigations away
+from the page are refused. A watchdog kills the browser if a render runs past
+its time (an endless script blocks the page, and every call into it); the next
+render starts a fresh one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from ..errors import (
+    BrowserUnavailableError,
+    HtqMarkError,
+    LimitExceededError,
+    ScanTimeoutError,
+    UnreadableFileError,
+)
+from ..scanner._limits import Limits
+from .._version import __version__
+from ._dom import COLLECT_SCRIPT, SETTLE_SCRIPT, PageFacts, page_facts
+from ._proxy import GuardProxy
+
+__all__ = ["Browser", "INSTALL_HINT", "Rendering", "Viewport", "VIEWPORTS", "find_chromium"]
+
+INSTALL_HINT = ("scanning web pages needs headless Chromium: install the Debian packages chromium and "
+                "chromium-driver (apt-get install -y chromium chromium-driver) and the Python package "
+                "playwright (pip install 'htq-mark[web]')")
+_CHROMIUM_NAMES = ("chromium", "chromium-browser")
+_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+          "--disable-extensions", "--disable-default-apps", "--mute-audio", "--disable-quic",
+          "--disable-features=DownloadBubble,MediaRouter,Translate",
+          # WebRTC may not send UDP around the guarding proxy.
+          "--force-webrtc-ip-handling-policy=disable_non_proxied_udp")
+_MAX_ELEMENTS = 3000
+_MAX_LINKS = 5000
+_MAX_TEXT = 1_000_000
+_SCROLL_STEP_MS = 60
+# Past the page time plus this, the browser is killed (a blocked page answers no call).
+_WATCHDOG_GRACE_S = 3.0
+_MAX_SCROLL_STEPS = 60
+
+
+@dataclass(frozen=True)
+class Viewport:
+    """A browser window: CSS px wide, its first screen high, and its device pixel ratio."""
+
+    name: str
+    width: int
+    height: int
+    device_pixel_ratio: float
+
+
+#: Page 1 is the desktop viewport, page 2 the mobile one. Both render at a fixed device pixel ratio
+#: of 1, so screenshot pixels are CSS px (and a raster mark needs as many intrinsic pixels).
+VIEWPORTS = (Viewport("desktop", 1280, 800, 1.0), Viewport("mobile", 390, 844, 1.0))
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """One viewport's capture: the full-page screenshot (RGB, CSS px) and the DOM's facts."""
+
+    viewport: Viewport
+    rgb: Any
+    height: int
+    facts: PageFacts
+    #: Requests the guarding proxy refused, each with the reason.
+    refused: tuple[str, ...] = ()
+    #: Where the page tried to go by itself (meta refresh, script); not followed while rendering.
+    navigations: tuple[str, ...] = ()
+
+
+def find_chromium() -> str | None:
+    """The Chromium executable: ``$HTQ_MARK_CHROMIUM``, else ``chromium`` on the PATH."""
+    chosen = os.environ.get("HTQ_MARK_CHROMIUM")
+    if chosen:
+        return chosen if Path(chosen).is_file() else None
+    for name in _CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@dataclass
+class _Budget:
+    """What one render may still do, and what it tried that was refused."""
+
+    max_requests: int
+    max_bytes: int
+    main_url: str
+    main_body: bytes
+    main_type: str
+    requests: int = 0
+    bytes: int = 0
+    served_main: bool = False
+    navigations: list[str] = field(default_factory=list)
+    over: str | None = None
+
+
+# Playwright's synchronous driver runs one per thread: browsers in the same thread share it.
+_drivers: dict[int, list[Any]] = {}
+
+
+def _acquire_driver(start: Any) -> Any:
+    entry = _drivers.get(threading.get_ident())
+    if entry is None:
+        entry = _drivers[threading.get_ident()] = [start().start(), 0]
+    entry[1] += 1
+    return entry[0]
+
+
+def _release_driver() -> None:
+    entry = _drivers.get(threading.get_ident())
+    if entry is None:
+        return
+    entry[1] -= 1
+    if entry[1] <= 0:
+        del _drivers[threading.get_ident()]
+        try:
+            entry[0].stop()
+        except Exception:  # noqa: BLE001 - the driver may already be gone
+            pass
+
+
+class Browser:
+    """A headless Chromium started on first use and restarted after it is killed."""
+
+    def __init__(self, executable: str | None = None) -> None:
+        self.executable = executable
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._proxy: GuardProxy | None = None
+        self._marker = f"--htq-mark-instance={uuid.uuid4().hex}"
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def require(self) -> str:
+        """The Chromium executable, after checking that it and Playwright are installed (nothing is started)."""
+        executable = self.executable or find_chromium()
+        if executable is None:
+            raise BrowserUnavailableError(INSTALL_HINT + "; Chromium was not found.")
+        try:
+            import playwright.sync_api  # noqa: F401 - only whether it is there
+        except ImportError:
+            raise BrowserUnavailableError(INSTALL_HINT + "; the playwright package is not installed.") from None
+        return executable
+
+    def _start(self) -> Any:
+        if self._browser is not None:
+            return self._browser
+        executable = self.require()
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
+
+        if self._playwright is None:
+            self._playwright = _acquire_driver(sync_playwright)
+        if self._proxy is None:
+            self._proxy = GuardProxy(allow_private=False)
+        try:
+            self._browser = self._playwright.chromium.launch(
+                executable_path=executable, headless=True,
+                # Everything, loopback included, goes through the guarding proxy.
+                args=[*_FLAGS, self._marker, f"--proxy-server={self._proxy.address}",
+                      "--proxy-bypass-list=<-loopback>"],
+                handle_sigint=False, handle_sigterm=False, handle_sighup=False, timeout=60_000)
+        except PlaywrightError as exc:
+            raise BrowserUnavailableError(f"{INSTALL_HINT}; {executable} did not start "
+                                          f"({str(exc).splitlines()[0]}).") from None
+        return self._browser
+
+    def check(self) -> None:
+        """Start the browser now, raising :class:`BrowserUnavailableError` if it cannot be."""
+        self._start()
+
+    def kill(self) -> None:
+        """Kill this browser's processes (from any thread); the next render starts a fresh one."""
+        marker = self._marker.encode()
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if marker in (entry / "cmdline").read_bytes():
+                    os.kill(int(entry.name), signal.SIGKILL)
+            except (OSError, ProcessLookupError):
+                continue
+
+    def close(self) -> None:
+        """Close the browser and Playwright."""
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        except Exception:  # noqa: BLE001 - a killed browser cannot be closed politely
+            self.kill()
+        self._browser = None
+        if self._proxy is not None:
+            self._proxy.close()
+            self._proxy = None
+        if self._playwright is not None:
+            _release_driver()
+            self._playwright = None
+
+    def render(self, url: str, body: bytes, content_type: str, viewport: Viewport, limits: Limits, *,
+               allow_private: bool) -> Rendering:
+        """Render ``url`` (whose HTML ``body`` was already fetched) at ``viewport`` and capture it."""
+        browser = self._start()
+        assert self._proxy is not None
+        self._proxy.allow_private = allow_private
+        self._proxy.take_refused()
+        budget = _Budget(max_requests=limits.max_page_requests,
+                         max_bytes=limits.max_page_bytes, main_url=url, main_body=body, main_type=content_type)
+        timed_out = threading.Event()
+
+        def overdue() -> None:
+            timed_out.set()
+            self.kill()
+
+        watchdog = threading.Timer(limits.max_page_seconds + _WATCHDOG_GRACE_S, overdue)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            rendering = self._capture(browser, viewport, limits, budget)
+            return replace(rendering, refused=tuple(self._proxy.take_refused()[:10]))
+        except HtqMarkError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - Playwright's errors when the page or the browser fails
+            self._forget_if_dead()
+            if timed_out.is_set() or "Timeout" in type(exc).__name__:
+                raise ScanTimeoutError(url, f"the page did not load and settle within {limits.max_page_seconds:g} s "
+                                            "(raise it with --limit max_page_seconds=S).") from None
+            if budget.over is not None:
+                raise LimitExceededError(url, budget.over) from None
+            raise UnreadableFileError(url, f"the browser could not render it ({str(exc).splitlines()[0]}).") from None
+        finally:
+            watchdog.cancel()
+            if timed_out.is_set():
+                self._forget_if_dead(force=True)
+
+    def _forget_if_dead(self, force: bool = False) -> None:
+        if self._browser is not None and (force or not self._browser.is_connected()):
+            self.kill()
+            self._browser = None
+
+    def _capture(self, browser: Any, viewport: Viewport, limits: Limits, budget: _Budget) -> Rendering:
+        import cv2
+        import numpy as np
+
+        deadline = time.monotonic() + limits.max_page_seconds
+        context = browser.new_context(
+            viewport={"width": viewport.width, "height": viewport.height},
+            device_scale_factor=viewport.device_pixel_ratio,
+            accept_downloads=False, service_workers="block", java_script_enabled=True,
+            user_agent=_user_agent(browser), is_mobile=False, has_touch=False)
+        try:
+            page = context.new_page()
+            context.set_default_timeout(limits.max_page_seconds * 1000)
+            context.route("**/*", lambda route, request: _guard(route, request, page, budget))
+            context.on("page", lambda other: other.close() if other is not page else None)
+            page.on("dialog", _dismiss)
+            session = context.new_cdp_session(page)
+            session.send("Network.enable")
+            session.on("Network.dataReceived", lambda event: _count_bytes(budget, event))
+            page.goto(budget.main_url, wait_until="domcontentloaded", timeout=_left_ms(deadline))
+            try:
+                page.wait_for_load_state("load", timeout=min(_left_ms(deadline), 10_000))
+            except Exception:  # noqa: BLE001 - a slow picture must not stop the capture
+                pass
+            _check(budget)
+            height = int(page.evaluate(SETTLE_SCRIPT, {"maxHeight": limits.max_page_height,
+                                                       "stepMs": _SCROLL_STEP_MS, "maxSteps": _MAX_SCROLL_STEPS}))
+            _check(budget)
+            if height > limits.max_page_height:
+                raise LimitExceededError(budget.main_url, f"the page is {height:,} CSS px tall at the "
+                                         f"{viewport.name} viewport; the limit is {limits.max_page_height:,} "
+                                         "(raise it with --limit max_page_height=N).")
+            raw = page.evaluate(COLLECT_SCRIPT, {"maxElements": _MAX_ELEMENTS, "maxLinks": _MAX_LINKS,
+                                                 "maxText": _MAX_TEXT})
+            png = page.screenshot(full_page=True, type="png", animations="disabled", caret="hide",
+                                  timeout=_left_ms(deadline))
+            _check(budget)
+        finally:
+            try:
+                context.close()
+            except Exception:  # noqa: BLE001 - the browser may have been killed
+                pass
+        picture = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+        if picture is None:
+            raise UnreadableFileError(budget.main_url, "the browser's screenshot could not be read.")
+        rgb = np.ascontiguousarray(picture[: max(1, height), : viewport.width, ::-1])
+        return Rendering(viewport=viewport, rgb=rgb, height=height, facts=page_facts(raw),
+                         navigations=tuple(dict.fromkeys(budget.navigations))[:10])
+
+
+def _user_agent(browser: Any) -> str:
+    """Chromium's own user agent, naming htq-mark at the end."""
+    return (f"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            f"HeadlessChrome/{browser.version} Safari/537.36 htq-mark/{__version__}")
+
+
+def _left_ms(deadline: float) -> float:
+    return max(1.0, (deadline - time.monotonic()) * 1000)
+
+
+def _check(budget: _Budget) -> None:
+    if budget.over is not None:
+        raise LimitExceededError(budget.main_url, budget.over)
+
+
+def _count_bytes(budget: _Budget, event: dict[str, Any]) -> None:
+    budget.bytes += int(event.get("dataLength") or 0)
+    if budget.bytes > budget.max_bytes and budget.over is None:
+        budget.over = (f"the page loaded more than {budget.max_bytes:,} bytes; "
+                       "raise the limit with --limit max_page_bytes=N.")
+
+
+def _dismiss(dialog: Any) -> None:
+    try:
+        dialog.dismiss()
+    except Exception:  # noqa: BLE001 - the page may be gone
+        pass
+
+
+def _guard(route: Any, request: Any, page: Any, budget: _Budget) -> None:
+    """Serve the page itself, refuse navigations away, pop-ups and requests beyond the page's budget."""
+    url = request.url
+    try:
+        own_page = request.frame.page == page
+        main_frame = request.frame == page.main_frame
+    except Exception:  # noqa: BLE001 - a worker's request has no frame
+        own_page, main_frame = True, False
+    if not own_page:
+        _abort(route)
+        return
+    if request.is_navigation_request() and main_frame:
+        if not budget.served_main and url.split("#", 1)[0] == budget.main_url.split("#", 1)[0]:
+            budget.served_main = True
+            _fulfil(route, budget)
+            return
+        budget.navigations.append(url)
+        try:  # "No Content" leaves the page as it is; an aborted navigation would show an error page
+            route.fulfill(status=204, body=b"")
+        except Exception:  # noqa: BLE001 - the page may be gone
+            pass
+        return
+    budget.requests += 1
+    if budget.requests > budget.max_requests:
+        if budget.over is None:
+            budget.over = (f"the page made more than {budget.max_requests} requests; "
+                           "raise the limit with --limit max_page_requests=N.")
+        _abort(route)
+        return
+    try:  # the guarding proxy checks the address (and every redirect hop) on the way out
+        route.continue_()
+    except Exception:  # noqa: BLE001 - the page may have gone while the request was checked
+        pass
+
+
+def _fulfil(route: Any, budget: _Budget) -> None:
+    try:
+        route.fulfill(status=200, body=budget.main_body,
+                      headers={"Content-Type": budget.main_type or "text/html"})
+    except Exception:  # noqa: BLE001 - the page may be gone
+        pass
+
+
+def _abort(route: Any) -> None:
+    try:
+        route.abort("blockedbyclient")
+    except Exception:  # noqa: BLE001 - the page may be gone
+        pass

@@ -1,0 +1,180 @@
+"""Walk a site politely: start pages, sitemaps and URL lists, followed breadth first within limits.
+
+Only links on the same site as a start page are followed (the same host),
+and only ``http``/``https``. PDFs and images linked from crawled pages are
+scanned as documents, their URL as their path. Include and exclude patterns
+are shell-style globs matched against the whole URL (``*/courses/*``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urldefrag, urlsplit
+
+from ..errors import InputError, UsageError
+from ..scanner._limits import DEFAULT_LIMITS, Limits
+from ..scanner._results import DocumentError, DocumentResult
+from ._page import WebScanner
+from ._session import WebOptions
+
+if TYPE_CHECKING:
+    from ..kit import Kit
+    from ..register import Register
+    from ..scanner._detect import References
+
+__all__ = ["CrawlOptions", "CrawlProgress", "crawl", "is_web_address", "read_sitemap", "read_url_list", "scan_web"]
+
+_SITEMAP_BYTES = 50 * 1024 * 1024
+_MAX_SITEMAPS = 50
+#: Most links taken from one page; a page linking to 10,000 pages cannot flood the queue.
+_MAX_LINKS_PER_PAGE = 1000
+
+#: Called after each page: (documents done, documents known so far, URL of the one just done).
+CrawlProgress = Callable[[int, int, str], None]
+
+
+def is_web_address(value: object) -> bool:
+    """Whether a PATH given to a scan is a web address (``http://`` or ``https://``)."""
+    return isinstance(value, str) and value[:8].lower().startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """How far a crawl goes.
+
+    ``follow``: follow same-site links from the pages given (``--crawl``);
+    without it only the pages given (and those listed in sitemaps) are scanned.
+    ``max_pages``: most documents scanned in all. ``max_depth``: most links
+    followed from a start page (None: no limit). ``include``/``exclude``: URL
+    globs; a found URL must match an include (if any) and no exclude.
+    """
+
+    follow: bool = False
+    max_pages: int = 100
+    max_depth: int | None = None
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_pages, bool) or not isinstance(self.max_pages, int) or self.max_pages < 1:
+            raise UsageError(f"max_pages must be a whole number of at least 1; got {self.max_pages!r}")
+        if self.max_depth is not None and (not isinstance(self.max_depth, int) or self.max_depth < 0):
+            raise UsageError(f"max_depth must be a whole number of at least 0; got {self.max_depth!r}")
+
+    def wanted(self, url: str) -> bool:
+        """Whether a found URL passes the include and exclude patterns."""
+        if self.include and not any(fnmatch.fnmatchcase(url, pattern) for pattern in self.include):
+            return False
+        return not any(fnmatch.fnmatchcase(url, pattern) for pattern in self.exclude)
+
+
+def read_url_list(path: str) -> list[str]:
+    """The URLs in a text file, one a line (blank lines and ``#`` comments skipped)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: the URL list cannot be read ({exc}); give a UTF-8 text file, one URL a line.") \
+            from None
+    urls = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    bad = [url for url in urls if not is_web_address(url)]
+    if bad:
+        raise UsageError(f"{path}: {bad[0]!r} is not an http or https address; write one URL a line.")
+    return urls
+
+
+def read_sitemap(url: str, scanner: WebScanner, limit: int) -> list[str]:
+    """The page URLs a sitemap (or sitemap index, followed) lists, at most ``limit`` of them."""
+    from defusedxml import ElementTree
+
+    pending, read = deque([url]), 0
+    pages: list[str] = []
+    while pending and len(pages) < limit and read < _MAX_SITEMAPS:
+        current = pending.popleft()
+        read += 1
+        answer = scanner.session.fetch(current, deadline=time.monotonic() + scanner.limits.max_page_seconds,
+                                       max_bytes=_SITEMAP_BYTES, accept="application/xml,text/xml")
+        try:
+            root = ElementTree.fromstring(answer.body)
+        except Exception as exc:  # noqa: BLE001 - defusedxml's and expat's errors on a bad or hostile sitemap
+            raise InputError(current, f"is not a readable sitemap ({type(exc).__name__}); check the address.") \
+                from None
+        for element in root.iter():
+            if not element.tag.endswith("loc") or not (element.text or "").strip():
+                continue
+            location = (element.text or "").strip()
+            if root.tag.endswith("sitemapindex"):
+                pending.append(location)
+            elif is_web_address(location) and len(pages) < limit:
+                pages.append(location)
+    return pages
+
+
+def _same_site(url: str, hosts: set[str]) -> bool:
+    return (urlsplit(url).hostname or "").lower() in hosts
+
+
+def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = CrawlOptions(), *,
+          sitemaps: Iterable[str] = (), progress: CrawlProgress | None = None) -> list[DocumentResult]:
+    """Scan the start pages and the pages of ``sitemaps``, following links if ``options.follow``.
+
+    Breadth first, each URL once (without its fragment), at most
+    ``options.max_pages`` documents. A page that cannot be scanned is in the
+    results with its error and the crawl goes on.
+    """
+    results: list[DocumentResult] = []
+    queue: deque[tuple[str, int]] = deque()
+    seen: set[str] = set()
+
+    def add(url: str, depth: int) -> None:
+        plain = urldefrag(url)[0]
+        if plain not in seen:
+            seen.add(plain)
+            queue.append((url, depth))
+
+    for url in starts:
+        add(url, 0)
+    for sitemap in sitemaps:
+        try:
+            for url in read_sitemap(sitemap, scanner, options.max_pages):
+                add(url, 0)
+        except InputError as exc:
+            results.append(DocumentResult(path=sitemap, sha256=None, type="web", status="error",
+                                          error=DocumentError(exc.code, str(exc))))  # type: ignore[arg-type]
+    hosts = {(urlsplit(url).hostname or "").lower() for url, _ in queue}
+    while queue and len(results) < options.max_pages:
+        url, depth = queue.popleft()
+        scanned = scanner.scan(url)
+        results.append(scanned.result)
+        if depth == 0 and scanned.result.url:  # a start page that redirects to www. keeps its site
+            hosts.add((urlsplit(scanned.result.url).hostname or "").lower())
+        if progress is not None:
+            progress(len(results), len(results) + len(queue), url)
+        if not options.follow or (options.max_depth is not None and depth >= options.max_depth):
+            continue
+        for link in scanned.links[:_MAX_LINKS_PER_PAGE]:
+            if is_web_address(link) and _same_site(link, hosts) and options.wanted(link):
+                add(link, depth + 1)
+    return results
+
+
+def scan_web(urls: Sequence[str], *, sitemaps: Sequence[str] = (), kit: Kit | None = None,
+             register: Register | None = None, on: datetime.date | str | None = None,
+             limits: Limits = DEFAULT_LIMITS, options: WebOptions | None = None,
+             crawl_options: CrawlOptions | None = None, thumbnails: bool = False,
+             references: References | None = None, progress: CrawlProgress | None = None) -> list[DocumentResult]:
+    """Scan web pages (and sitemaps, and a crawl from them) with one browser; see :func:`crawl`.
+
+    Raises :class:`~htq_mark.errors.BrowserUnavailableError` before fetching
+    anything if headless Chromium cannot be started.
+    """
+    with WebScanner(kit=kit, register=register, on=on, limits=limits, options=options, thumbnails=thumbnails,
+                    references=references) as scanner:
+        scanner.browser.check()
+        return crawl(list(urls), scanner, crawl_options or CrawlOptions(), sitemaps=sitemaps, progress=progress)
