@@ -1,6 +1,7 @@
 """The Dask executor against local worker processes, as ratios to baselines measured in the same run.
 
-    python benchmarks/bench_dask.py [--documents N] [--rounds R] [--memory 10000,100000] [--json OUT]
+    python benchmarks/bench_dask.py [--documents N] [--rounds R] [--memory 10000,100000]
+                                    [--memory-executors local,dask] [--json OUT]
 
 - Throughput: documents per second on the same inputs (``--documents`` different
   cases of the evaluation set) with ``--jobs 1`` and ``--jobs 2`` and with 1
@@ -16,10 +17,11 @@
   the scan almost nothing) on 1 Dask worker against ``--jobs 1``; the extra time
   divided by the number of documents, with the default batches and with one
   document per task.
-- Client peak memory: the largest resident set of the ``htq-mark scan
-  --scheduler ... --format json -o FILE`` process (from ``wait4``) for each count
-  of tiny documents in ``--memory``, scanned by a ``dask scheduler`` and two
-  ``dask worker`` processes. Goal: the same within 20% from 10,000 to 100,000.
+- Client peak memory: the largest resident set of the ``htq-mark scan --format
+  json -o FILE`` process (from ``wait4``) for each count of tiny documents in
+  ``--memory``, with ``--jobs 2`` and with ``--scheduler`` of a ``dask
+  scheduler`` and two ``dask worker`` processes (``--memory-executors``). Goal:
+  the same within 20% from 10,000 to 100,000.
 
 The package is byte-compiled first, as an installed copy is.
 """
@@ -107,7 +109,7 @@ def _cluster(workers: int) -> Any:
     from distributed import Client, LocalCluster
 
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None)
+                           dashboard_address="127.0.0.1:0")
     return cluster, Client(cluster, set_as_default=False)
 
 
@@ -211,22 +213,52 @@ def dask_processes(workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]
                 process.wait()
 
 
-def bench_memory(folder: Path, counts: Sequence[int]) -> dict[str, Any]:
-    """Peak resident set (MiB) of the scanning client for each count of tiny documents."""
+# The command line, reporting its own peak resident set as it exits (the largest a process's
+# rusage shows would include the local executor's worker processes).
+_MEASURED_CLI = ("import atexit, resource, sys\n"
+                 "atexit.register(lambda: print('peak-kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+                 "file=sys.stderr))\n"
+                 "from htq_mark.cli import main\n"
+                 "main(sys.argv[1:])")
+
+
+def _peak(arguments: list[str], output: Path) -> dict[str, Any]:
+    """Run ``htq-mark ARGUMENTS`` (writing ``-o output``) and measure the command's own peak resident set."""
+    started = time.perf_counter()
+    finished = subprocess.run([sys.executable, "-c", _MEASURED_CLI, *arguments], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, check=False)
+    seconds = time.perf_counter() - started
+    peak = [line.split()[1] for line in finished.stderr.splitlines() if line.startswith("peak-kib ")]
+    scanned = json.loads(output.read_text())["summary"]["documents"] if output.exists() else 0
+    return {"peak_mib": round(int(peak[-1]) / 1024, 1) if peak else None, "seconds": round(seconds, 1),
+            "documents_reported": scanned, "exit_status": finished.returncode}
+
+
+def bench_memory(folder: Path, counts: Sequence[int], executors: Sequence[str] = ("local", "dask")) -> dict[str, Any]:
+    """Peak resident set (MiB) of the scanning client for each count of tiny documents, on each executor.
+
+    ``local``: ``--jobs 2`` (the client's own peak, its worker processes not counted). ``dask``:
+    ``--scheduler`` of a ``dask scheduler`` with two ``dask worker`` processes.
+    """
     peaks: dict[str, Any] = {}
-    with dask_processes(2) as (address, _):
-        for count in counts:
-            documents = _tiny_documents(folder, count)
-            output = folder / f"report-{count}.json"
-            started = time.perf_counter()
-            process = subprocess.Popen([str(BIN / "htq-mark"), "scan", "--date", ON, "--scheduler", address,
-                                        "--format", "json", "-o", str(output), str(documents)],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            _, status, usage = os.wait4(process.pid, 0)
-            seconds = time.perf_counter() - started
-            scanned = json.loads(output.read_text())["summary"]["documents"] if output.exists() else 0
-            peaks[str(count)] = {"peak_mib": round(usage.ru_maxrss / 1024, 1), "seconds": round(seconds, 1),
-                                 "documents_reported": scanned, "exit_status": os.waitstatus_to_exitcode(status)}
+    folders = {count: _tiny_documents(folder, count) for count in counts}
+    scan = ["scan", "--date", ON, "--format", "json", "--limit", f"max_folder_entries={max(counts) + 1}"]
+    with contextlib.ExitStack() as stack:
+        for executor in executors:
+            if executor == "dask":
+                address, _ = stack.enter_context(dask_processes(2))
+                chosen = ["--scheduler", address]
+            else:
+                chosen = ["--jobs", "2"]
+            for count in counts:
+                output = folder / f"report-{executor}-{count}.json"
+                peaks[f"{executor}/{count}"] = _peak([*scan, *chosen, "-o", str(output), str(folders[count])], output)
+                print(json.dumps({f"{executor}/{count}": peaks[f"{executor}/{count}"]}), file=sys.stderr, flush=True)
+                output.unlink(missing_ok=True)
+    for executor in executors:
+        first, last = (peaks.get(f"{executor}/{count}") for count in (min(counts), max(counts)))
+        if first and last and first["peak_mib"] and last["peak_mib"] and len(counts) > 1:
+            peaks[f"{executor}/ratio"] = round(last["peak_mib"] / first["peak_mib"], 3)
     return peaks
 
 
@@ -249,9 +281,14 @@ def render_markdown(result: dict[str, Any]) -> str:
                   f"document per task (`--jobs 1` takes {overhead['jobs1_ms_per_document']} ms per document).", ""]
     memory = result.get("memory")
     if memory:
-        lines += ["Client peak memory (`htq-mark scan --scheduler ... --format json -o FILE`):", "",
-                  "| documents | peak MiB | seconds |", "|---|---|---|"]
-        lines += [f"| {count} | {row['peak_mib']} | {row['seconds']} |" for count, row in memory.items()]
+        lines += ["Client peak memory (`htq-mark scan ... --format json -o FILE`):", "",
+                  "| executor | documents | peak MiB | seconds |", "|---|---|---|---|"]
+        for name, row in memory.items():
+            executor, _, count = name.partition("/")
+            if count == "ratio":
+                lines.append(f"| {executor} | largest over smallest | {row}x | |")
+            else:
+                lines.append(f"| {executor} | {count} | {row['peak_mib']} | {row['seconds']} |")
     return "\n".join(lines)
 
 
@@ -263,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--memory", default="10000,100000",
                         help="counts of tiny documents for the client-memory runs (default 10000,100000; "
                              "empty to skip)")
+    parser.add_argument("--memory-executors", default="local,dask",
+                        help="executors for the client-memory runs (default local,dask)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = parser.parse_args(argv)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "htq_mark")], check=True)
@@ -279,7 +318,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(result["overhead"]), file=sys.stderr, flush=True)
         counts = [int(text) for text in args.memory.split(",") if text.strip()]
         if counts:
-            result["memory"] = bench_memory(folder, counts)
+            result["memory"] = bench_memory(folder, counts, [name.strip() for name in
+                                                             args.memory_executors.split(",") if name.strip()])
     text = json.dumps(result, indent=2)
     print(text)
     print(render_markdown(result))

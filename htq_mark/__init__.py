@@ -85,7 +85,9 @@ if TYPE_CHECKING:  # explicit re-exports, so type checkers see what __getattr__ 
     from .scanner import PageInfo as PageInfo
     from .scanner import RuleSelection as RuleSelection
     from .scanner import ScanReport as ScanReport
+    from .scanner import ScanStream as ScanStream
     from .scanner import scan as scan
+    from .scanner import scan_iter as scan_iter
     from .scanner import scan_document as scan_document
     from .scanner._detect import References as References
     from .web import CrawlOptions as CrawlOptions
@@ -145,6 +147,7 @@ __all__ = [
     "RuleSelection",
     "ScanReport",
     "ScanThresholds",
+    "ScanStream",
     "ScanTimeoutError",
     "Severity",
     "Spec",
@@ -166,6 +169,7 @@ __all__ = [
     "pack",
     "scan",
     "scan_document",
+    "scan_iter",
     "scan_url",
 ]
 

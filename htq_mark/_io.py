@@ -15,10 +15,11 @@ import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from .errors import HtqMarkError, OutputExistsError
 
-__all__ = ["check_writable", "file_mode", "folder_mode", "path_inside", "read_limited", "write_atomic",
+__all__ = ["Content", "check_writable", "file_mode", "folder_mode", "path_inside", "read_limited", "write_atomic",
            "write_or_fall_back"]
 
 # Temporary names keep this much of the target's name, so a name near the file system's limit
@@ -124,7 +125,19 @@ def path_inside(root: Path, parts: list[str]) -> Path:
     return path
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = False) -> Path:
+#: What is written: bytes, or a function that writes them to the open binary file it is given (so a
+#: large report goes to disk as it is made, never held whole).
+Content = bytes | Callable[[IO[bytes]], None]
+
+
+def _put(handle: IO[bytes], data: Content) -> None:
+    if isinstance(data, bytes):
+        handle.write(data)
+    else:
+        data(handle)
+
+
+def write_atomic(path: str | os.PathLike[str], data: Content, *, force: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically; keep an existing file unless ``force``."""
     target, parent = _check_target(Path(path), force)
     mode = file_mode(target)
@@ -132,7 +145,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:_TEMP_NAME_KEPT]}.", suffix=".tmp", dir=parent)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _put(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)
@@ -158,7 +171,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, force: bool = Fal
     return target
 
 
-def write_or_fall_back(path: str | os.PathLike[str], data: bytes, *, force: bool,
+def write_or_fall_back(path: str | os.PathLike[str], data: Content, *, force: bool,
                        suffix: str) -> tuple[Path, HtqMarkError | None]:
     """Write ``data`` to ``path``; if that fails, to a new file in the temporary folder.
 
@@ -170,7 +183,7 @@ def write_or_fall_back(path: str | os.PathLike[str], data: bytes, *, force: bool
     except HtqMarkError as exc:
         fd, fallback = tempfile.mkstemp(prefix="htq-mark-", suffix=suffix)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            _put(handle, data)
         return Path(fallback), exc
 
 

@@ -16,7 +16,7 @@ import re
 from ..scanner._limits import Limits
 from ..scanner._results import DocumentResult, ScanReport
 
-__all__ = ["report_with_flags", "with_flags"]
+__all__ = ["document_with_flags", "report_with_flags", "with_flags"]
 
 #: The parameters whose flag is their name with dashes (``allow_private`` is ``--allow-private``).
 _PARAMETERS = frozenset({"force", "allow_private", "follow_symlinks", "password", "date", "qualification",
@@ -58,7 +58,8 @@ def _message(message: str, path: str) -> str:
     return with_flags(message)
 
 
-def _document(document: DocumentResult) -> DocumentResult:
+def document_with_flags(document: DocumentResult) -> DocumentResult:
+    """``document`` with its error and note messages speaking of flags."""
     error = document.error
     if error is not None:
         error = dataclasses.replace(error, message=_message(error.message, document.path))
@@ -69,4 +70,4 @@ def _document(document: DocumentResult) -> DocumentResult:
 
 def report_with_flags(report: ScanReport) -> ScanReport:
     """``report`` with its documents' error and note messages speaking of flags."""
-    return dataclasses.replace(report, documents=tuple(_document(d) for d in report.documents))
+    return dataclasses.replace(report, documents=tuple(document_with_flags(d) for d in report.documents))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import sys
@@ -16,9 +17,9 @@ from .._config import load_config
 from .._io import check_writable, write_atomic, write_or_fall_back
 from .._resolve import resolve_kit, resolve_register
 from ..errors import UsageError
-from ..reports import FORMATS
-from ..scanner import DEFAULT_LIMITS, ScanReport
-from ..scanner._baseline import apply_baseline, unsuppressed
+from ..reports import FORMATS, ReportWriter
+from ..scanner import DEFAULT_LIMITS, ScanReport, ScanStream
+from ..scanner._baseline import fingerprints, suppress_known, unsuppressed_document
 from ..scanner._executors import open_executor
 from ..scanner._failures import INTERNAL_ERROR
 from ..scanner._inputs import DEFAULT_EXCLUDE
@@ -29,7 +30,7 @@ from ..scanner._urls import is_url
 from ..web import CrawlOptions, WebOptions, read_url_list
 from ._config import with_config
 from ._errors import fail, library_errors
-from ._flags import report_with_flags
+from ._flags import document_with_flags
 from ._exit import ExitCode
 from ._terminal import say, visible
 
@@ -122,6 +123,34 @@ def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
             same = False
         if same:
             raise click.UsageError(f"{visible(target)} is one of the files to scan; write the report elsewhere.")
+
+
+def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, baseline: ScanReport | None,
+               progress: _Progress | None, quiet: bool, options: dict[str, Any], inputs: list[str],
+               **settings: Any) -> ScanStream:
+    """Scan on the executor the options choose, adding each document to the writers as it comes.
+
+    ``baseline``'s findings are suppressed in each document; ``baseline_writer`` gets
+    each with every finding counted (the next baseline). Returns the finished stream.
+    """
+    known = fingerprints(baseline) if baseline is not None else None
+    with open_executor(options["executor_name"], scheduler=options["scheduler"], jobs=options["jobs"],
+                       quiet="HTQ_MARK_DEBUG" not in os.environ) as (executor, dashboard):
+        if dashboard is not None and not quiet:
+            click.echo(f"htq-mark: Dask dashboard: {dashboard}", err=True)
+        try:
+            with scanner.scan_iter(inputs, executor=executor, progress=progress, **settings) as stream:
+                for document in stream:
+                    document = document_with_flags(document)  # messages name settings as flags
+                    if known is not None:
+                        document = suppress_known(document, known)
+                    writer.add(document)
+                    if baseline_writer is not None:
+                        baseline_writer.add(unsuppressed_document(document))
+        finally:
+            if progress is not None:
+                progress.close()
+    return stream
 
 
 @click.command("scan")
@@ -262,36 +291,32 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         show_progress = options["progress"] if options["progress"] is not None else sys.stderr.isatty()
         progress = _Progress() if show_progress and not quiet else None
         on = options["on"]
-        with open_executor(options["executor_name"], scheduler=options["scheduler"], jobs=options["jobs"],
-                           quiet="HTQ_MARK_DEBUG" not in os.environ) as (executor, dashboard):
-            if dashboard is not None and not quiet:
-                click.echo(f"htq-mark: Dask dashboard: {dashboard}", err=True)
-            try:
-                report = scanner.scan([*paths, *urls], register=register, on=on.date() if on else None, kit=kit,
-                              password=password, limits=limits, progress=progress,
-                              thumbnails=report_format == "html", exclude=exclude, rules=rules,
-                              follow_symlinks=bool(options["follow_symlinks"]), executor=executor, web=web,
-                              crawl=crawl, sitemaps=options["sitemaps"], ocr=cast("OcrMode", options["ocr"]))
-            finally:
-                if progress is not None:
-                    progress.close()
-        report = report_with_flags(report)  # its messages name settings as flags, as the rest of the CLI does
-        if baseline is not None:
-            report = apply_baseline(report, baseline)
-        data = reports.render_bytes(report, report_format, verbose=bool(options["verbose"]), quiet=quiet)
-        if write_baseline is not None:
-            write_atomic(write_baseline, reports.render_bytes(unsuppressed(report), "json"), force=force)
-        if output is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            written, problem = write_or_fall_back(output, data, force=force, suffix=f".{report_format}")
-            if problem is not None:
-                fail(f"{problem} The report was saved to {written} instead.", ExitCode.USAGE)
-    for document in report.documents:
-        if document.status == "error" and document.error is not None and output is not None:
-            say(f"htq-mark: {document.error.message}", err=True)
-    status = exit_status(report, options["fail_on"])
+        with contextlib.ExitStack() as held:
+            # Documents are written out as they come (to disk until the scan ends), never all held.
+            writer = held.enter_context(reports.ReportWriter(report_format, verbose=bool(options["verbose"]),
+                                                             quiet=quiet))
+            baseline_writer = held.enter_context(reports.ReportWriter("json")) if write_baseline else None
+            stream = _scan_into(writer, baseline_writer, baseline, progress, quiet, options, [*paths, *urls],
+                                register=register, on=on.date() if on else None, kit=kit,
+                                password=password, limits=limits, thumbnails=report_format == "html",
+                                exclude=exclude, rules=rules, follow_symlinks=bool(options["follow_symlinks"]),
+                                web=web, crawl=crawl, sitemaps=options["sitemaps"], ocr=cast("OcrMode", options["ocr"]))
+            if baseline_writer is not None and write_baseline is not None:
+                write_atomic(write_baseline, lambda handle: baseline_writer.write_bytes(stream, handle), force=force)
+            if output is None:
+                writer.write_bytes(stream, sys.stdout.buffer)
+                sys.stdout.flush()
+            else:
+                written, problem = write_or_fall_back(output, lambda handle: writer.write_bytes(stream, handle),
+                                                      force=force, suffix=f".{report_format}")
+                if problem is not None:
+                    fail(f"{problem} The report was saved to {written} instead.", ExitCode.USAGE)
+            report = writer.report(stream)
+            if output is not None:
+                for document in report.documents:
+                    if document.status == "error" and document.error is not None:
+                        say(f"htq-mark: {document.error.message}", err=True)
+            status = exit_status(report, options["fail_on"])
     if status != ExitCode.OK:
         sys.exit(int(status))
 

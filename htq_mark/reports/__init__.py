@@ -10,7 +10,9 @@ UTF-8 bytes to hand to ``htq_mark._io.write_atomic`` or to standard output::
 
 The JSON report's schema ships in the package (:func:`load_schema`); a saved JSON
 report reads back with :func:`load_report`. Every format gives the same bytes for
-the same report.
+the same report. A :class:`ReportWriter` writes the same bytes from documents
+added one at a time as a scan streams them (:func:`htq_mark.scan_iter`), holding
+them on disk rather than in memory.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .._exports import claim_exports
 from ..errors import UsageError
+from ._writer import ReportWriter
 from ._load import load_report
 
 if TYPE_CHECKING:
     from ..scanner._results import ScanReport
 
-__all__ = ["FORMATS", "SCHEMAS", "SCHEMA_RESOURCE", "SUFFIXES", "format_for_path", "load_report", "load_schema", "render",
-           "render_bytes"]
+__all__ = ["FORMATS", "SCHEMAS", "SCHEMA_RESOURCE", "SUFFIXES", "ReportWriter", "format_for_path", "load_report",
+           "load_schema", "render", "render_bytes"]
 
 #: The report formats, the default (for a terminal) first.
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "html", "junit")

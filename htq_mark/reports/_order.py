@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .._catalogue import Severity
 
@@ -23,9 +23,32 @@ def document_rank(document: DocumentResult) -> int:
     return min((f.severity.rank for f in document.findings), default=len(SEVERITIES))
 
 
-def documents_worst_first(documents: Sequence[DocumentResult]) -> list[DocumentResult]:
-    """Failing documents first; a stable sort, so equals keep the scan's order."""
-    return sorted(documents, key=document_rank)
+def documents_worst_first(documents: Sequence[DocumentResult]) -> Sequence[DocumentResult]:
+    """Failing documents first; a stable sort, so equals keep the scan's order.
+
+    Documents held in memory are sorted; others (read from disk as a report is
+    written) are read once per rank instead, so they are never all held at once.
+    """
+    if isinstance(documents, (list, tuple)):
+        return sorted(documents, key=document_rank)
+    return _InRankOrder(documents)
+
+
+class _InRankOrder(Sequence["DocumentResult"]):
+    """``documents`` worst first, read again for each rank."""
+
+    def __init__(self, documents: Sequence[DocumentResult]) -> None:
+        self.documents = documents
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __iter__(self) -> Iterator[DocumentResult]:
+        for rank in range(len(SEVERITIES) + 1):
+            yield from (document for document in self.documents if document_rank(document) == rank)
+
+    def __getitem__(self, index: Any) -> Any:
+        return list(self)[index]
 
 
 def findings_in_order(document: DocumentResult) -> list[Finding]:

@@ -85,11 +85,7 @@ def sarif_log(report: ScanReport) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
     for index, document in enumerate(report.documents):
-        results.extend(_result(document, index, finding, rule_index) for finding in findings_in_order(document))
-        # Findings a baseline already had stay in the log, marked as suppressed (code scanning hides them).
-        results.extend({**_result(document, index, finding, rule_index),
-                        "suppressions": [{"kind": "external", "justification": "in the baseline"}]}
-                       for finding in document.suppressed)
+        results.extend(_results(document, index, rule_index))
         notifications.extend(_notifications(document, index))
     unreadable = any(document.status == "error" for document in report.documents)
     run: dict[str, Any] = {
@@ -117,6 +113,16 @@ def sarif_log(report: ScanReport) -> dict[str, Any]:
         },
     }
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _results(document: DocumentResult, index: int, rule_index: Mapping[str, int]) -> list[dict[str, Any]]:
+    """The results of one document: its findings, then those a baseline already had, marked as suppressed."""
+    results = [_result(document, index, finding, rule_index) for finding in findings_in_order(document)]
+    # Findings a baseline already had stay in the log, marked as suppressed (code scanning hides them).
+    results.extend({**_result(document, index, finding, rule_index),
+                    "suppressions": [{"kind": "external", "justification": "in the baseline"}]}
+                   for finding in document.suppressed)
+    return results
 
 
 def _rules_in(report: ScanReport) -> list[str]:

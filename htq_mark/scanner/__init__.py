@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .._exports import claim_exports
 from ._baseline import apply_baseline, fingerprint
-from ._batch import Progress, default_jobs, scan
+from ._batch import Progress, ScanStream, default_jobs, scan, scan_iter
 from ._document import scan_document
 from ._inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from ._limits import DEFAULT_LIMITS, Limits
@@ -47,12 +47,14 @@ __all__ = [
     "Progress",
     "RuleSelection",
     "ScanReport",
+    "ScanStream",
     "apply_baseline",
     "default_jobs",
     "expand_paths",
     "fingerprint",
     "scan",
     "scan_document",
+    "scan_iter",
     "select_rules",
 ]
 

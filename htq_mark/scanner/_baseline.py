@@ -14,7 +14,7 @@ import os
 
 from ._results import DocumentResult, Finding, ScanReport
 
-__all__ = ["apply_baseline", "fingerprint", "fingerprints", "unsuppressed"]
+__all__ = ["apply_baseline", "fingerprint", "fingerprints", "suppress_known", "unsuppressed", "unsuppressed_document"]
 
 
 def _same_path(path: str) -> str:
@@ -37,7 +37,8 @@ def fingerprints(report: ScanReport) -> frozenset[str]:
                      for finding in (*document.findings, *document.suppressed))
 
 
-def _split(document: DocumentResult, known: frozenset[str]) -> DocumentResult:
+def suppress_known(document: DocumentResult, known: frozenset[str]) -> DocumentResult:
+    """``document`` with the findings whose fingerprints are ``known`` moved to its ``suppressed``."""
     new = tuple(f for f in document.findings if fingerprint(document.path, f) not in known)
     old = tuple(f for f in document.findings if fingerprint(document.path, f) in known)
     return dataclasses.replace(document, findings=new, suppressed=document.suppressed + old)
@@ -46,10 +47,14 @@ def _split(document: DocumentResult, known: frozenset[str]) -> DocumentResult:
 def apply_baseline(report: ScanReport, baseline: ScanReport) -> ScanReport:
     """``report`` with the findings ``baseline`` has moved to each document's ``suppressed``."""
     known = fingerprints(baseline)
-    return dataclasses.replace(report, documents=tuple(_split(d, known) for d in report.documents))
+    return dataclasses.replace(report, documents=tuple(suppress_known(d, known) for d in report.documents))
 
 
 def unsuppressed(report: ScanReport) -> ScanReport:
     """``report`` with its suppressed findings counted as findings again (what a new baseline holds)."""
-    return dataclasses.replace(report, documents=tuple(
-        dataclasses.replace(d, findings=d.findings + d.suppressed, suppressed=()) for d in report.documents))
+    return dataclasses.replace(report, documents=tuple(unsuppressed_document(d) for d in report.documents))
+
+
+def unsuppressed_document(document: DocumentResult) -> DocumentResult:
+    """``document`` with its suppressed findings counted as findings again."""
+    return dataclasses.replace(document, findings=document.findings + document.suppressed, suppressed=())

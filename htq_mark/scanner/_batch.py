@@ -12,13 +12,14 @@ scanned once and reported under each of their paths.
 
 from __future__ import annotations
 
+import array
 import collections
 import dataclasses
 import datetime
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -29,12 +30,13 @@ from ..errors import KitError, UsageError
 from ._executors import Executor, as_executor
 from ._alarm import Alarm, AlarmRang
 from ._context import scan_date
-from ._inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
+from ._input_list import InputList, Runnable
+from ._inputs import DEFAULT_EXCLUDE, InputDocument, iter_paths
 from ._limits import DEFAULT_LIMITS, Limits
 from ._ocr import OcrMode, check_ocr_mode
-from ._pool import WorkerSetup, default_jobs, input_sha256
+from ._pool import WorkerSetup, default_jobs, failed_result, input_sha256
 from ._results import DocumentError, DocumentResult, ScanReport
-from ._selection import RuleSelection, select_rules
+from ._selection import RuleSelection, select_rules_in
 from ._streams import is_stream, stage_stream
 
 if TYPE_CHECKING:
@@ -43,22 +45,25 @@ if TYPE_CHECKING:
     from ..register import Register
     from ..web import CrawlOptions, WebOptions
 
-__all__ = ["Progress", "Source", "default_jobs", "scan"]
+__all__ = ["Progress", "ScanStream", "Source", "default_jobs", "scan", "scan_iter"]
 
 #: Called after each document: (documents done, documents in all, path of the one just done).
 Progress = Callable[[int, int, str], None]
 
 
-def _size(item: InputDocument, limits: Limits) -> int | None:
-    """The size of a document that could be a copy of another: bytes given, or a regular file within the limit."""
+def _size(item: InputDocument, limits: Limits) -> int:
+    """The size of a document that could be a copy of another (bytes given, or a regular file within the
+    limit), else -1."""
+    if item.error is not None:
+        return -1
     if item.data is not None:
-        return len(item.data) if len(item.data) <= limits.max_file_bytes else None
+        return len(item.data) if len(item.data) <= limits.max_file_bytes else -1
     try:
         info = item.location.stat() if item.location is not None else None
     except OSError:
-        return None
+        return -1
     if info is None or not stat.S_ISREG(info.st_mode) or info.st_size > limits.max_file_bytes:
-        return None
+        return -1
     return info.st_size
 
 
@@ -66,19 +71,34 @@ def _copies(documents: Sequence[InputDocument], limits: Limits) -> dict[int, int
     """Inputs with the same bytes as an earlier one: {index: index of the first}.
 
     Only documents whose size another shares are hashed, so a batch of distinct files costs a stat each.
+    A few bytes per document are kept (sizes, then 64-bit prefixes of the hashes, sorted), so a
+    batch of a million documents is deduplicated without a million-entry dictionary.
     """
-    sizes = {index: size for index, item in enumerate(documents)
-             if item.error is None and (size := _size(item, limits)) is not None}
-    shared = {size for size, count in collections.Counter(sizes.values()).items() if count > 1}
-    first_with: dict[str, int] = {}
-    copies: dict[int, int] = {}
-    for index, size in sizes.items():
-        if size not in shared:
-            continue
+    import numpy
+
+    sizes = numpy.fromiter((_size(item, limits) for item in documents), dtype=numpy.int64, count=len(documents))
+    values, counts = numpy.unique(sizes[sizes >= 0], return_counts=True)
+    candidates = numpy.flatnonzero(numpy.isin(sizes, values[counts > 1]))
+    del sizes
+    prefixes = numpy.zeros(len(candidates), dtype=numpy.uint64)
+    for at, index in enumerate(candidates.tolist()):
         key = input_sha256(documents[index], limits)
-        if key is None:
-            continue
-        if key in first_with:
+        if key is not None:
+            prefixes[at] = int(key[:16], 16) | 1  # 0: could not be read
+    order = numpy.lexsort((candidates, prefixes))  # by prefix, then input order
+    sorted_prefixes = prefixes[order]
+    repeated = numpy.flatnonzero((sorted_prefixes[1:] == sorted_prefixes[:-1]) & (sorted_prefixes[1:] != 0)) + 1
+    copies: dict[int, int] = {}
+    first_with: dict[str, int] = {}  # within one group of equal prefixes: the first document of each hash
+    group = None
+    for position in repeated.tolist():
+        if group != int(sorted_prefixes[position]):
+            group = int(sorted_prefixes[position])
+            first = int(candidates[order[position - 1]])
+            first_with = {input_sha256(documents[first], limits) or "": first}
+        index = int(candidates[order[position]])
+        key = input_sha256(documents[index], limits) or ""
+        if key and key in first_with:
             copies[index] = first_with[key]
         else:
             first_with[key] = index
@@ -104,15 +124,16 @@ Source = str | os.PathLike[str] | bytes | IO[bytes]
 
 
 def _inputs(sources: Iterable[Source], exclude: Sequence[str], *, follow_symlinks: bool,
-            max_entries: int) -> list[InputDocument]:
+            max_entries: int) -> InputList:
     """The documents to scan: paths expanded, bytes and file objects read (named ``<bytes N>`` or their name)."""
     sources = list(sources)
     folders = [os.fspath(s) for s in sources if isinstance(s, (str, os.PathLike)) and os.path.isdir(s)]
-    documents: list[InputDocument] = []
+    documents = InputList()
     for number, source in enumerate(sources, start=1):
         if isinstance(source, (str, os.PathLike)):
-            documents.extend(expand_paths([source], exclude, follow_symlinks=follow_symlinks,
-                                          max_entries=max_entries, roots=folders))
+            for document in iter_paths([source], exclude, follow_symlinks=follow_symlinks,
+                                       max_entries=max_entries, roots=folders):
+                documents.append(document)
             continue
         if isinstance(source, (bytes, bytearray, memoryview)):
             documents.append(InputDocument(path=f"<bytes {number}>", location=None, data=bytes(source)))
@@ -132,6 +153,113 @@ def _inputs(sources: Iterable[Source], exclude: Sequence[str], *, follow_symlink
             raise UsageError(f"{shown}: the file object gave text, not bytes; open it in binary mode ('rb').")
         documents.append(InputDocument(path=shown, location=None, data=bytes(data)))
     return documents
+
+
+class ScanStream:
+    """A scan under way: each document's result in input order as it is ready, and what judged them.
+
+    Iterate it once. ``generator_version``, ``on_date``, ``kit`` and ``register``
+    are known from the start, ``scanned_at`` once the last document is out;
+    :meth:`report` gives the :class:`ScanReport` of documents (all of them, or
+    those the caller kept). Documents are not held here: a caller that writes each
+    one out as it comes (see :class:`htq_mark.reports.ReportWriter`) scans any
+    number in bounded memory. Leaving the iteration early (``close()``, Ctrl-C)
+    stops the documents still being scanned.
+    """
+
+    def __init__(self, documents: Iterator[DocumentResult], *, on_date: str, kit: Mapping[str, Any],
+                 register: Mapping[str, Any]) -> None:
+        self.generator_version = __version__
+        self.on_date = on_date
+        self.kit = kit
+        self.register = register
+        self.scanned_at = ""
+        self._documents = documents
+
+    def __iter__(self) -> Iterator[DocumentResult]:
+        return self
+
+    def __next__(self) -> DocumentResult:
+        try:
+            return next(self._documents)
+        except StopIteration:
+            if not self.scanned_at:
+                self.scanned_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+            raise
+
+    def close(self) -> None:
+        """Stop the scan: documents still being scanned are stopped and their results dropped."""
+        close = getattr(self._documents, "close", None)
+        if close is not None:
+            close()
+
+    def __enter__(self) -> ScanStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def report(self, documents: Sequence[DocumentResult] | None = None) -> ScanReport:
+        """The report of ``documents`` (by default, every document still to come, read now)."""
+        chosen = tuple(self) if documents is None else documents
+        return ScanReport(generator_version=self.generator_version, on_date=self.on_date, kit=self.kit,
+                          register=self.register, documents=chosen,  # type: ignore[arg-type]
+                          scanned_at=self.scanned_at)
+
+
+def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
+              on: datetime.date | str | None = None, kit: KitSource = None, jobs: int | None = None,
+              password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
+              thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
+              rules: RuleSelection | None = None, follow_symlinks: bool = False,
+              executor: Any = None, web: WebOptions | None = None,
+              crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = (), ocr: OcrMode = "auto") -> ScanStream:
+    """:func:`scan`, giving each document's result as soon as it and those before it are done.
+
+    Takes what :func:`scan` takes; bad arguments raise here, before anything is
+    scanned. Returns a :class:`ScanStream` to iterate (results in input order);
+    ``stream.report(kept)`` makes the report of the documents kept.
+    """
+    # The web package is built on the scanner's modules, so it is reached only when web pages are given.
+    from ..web._crawl import is_web_address
+
+    check_ocr_mode(ocr)
+    engine = as_executor(executor, jobs)
+    chosen_kit = resolve_kit(kit)
+    chosen_register = resolve_register(register)
+    when = scan_date(on)
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
+                         "write scan([path]).")
+    given = list(paths)
+    urls = [str(p) for p in given if is_web_address(p)]
+    if urls or sitemaps:
+        from ..web import Browser
+
+        Browser().require()  # a missing Chromium is reported before any file is scanned
+    inputs = _inputs([p for p in given if not is_web_address(p)], exclude, follow_symlinks=follow_symlinks,
+                     max_entries=limits.max_folder_entries)
+    setup = _Setup(chosen_kit, chosen_register, when, password, limits, thumbnails, ocr)
+
+    def documents() -> Iterator[DocumentResult]:
+        with tempfile.TemporaryDirectory(prefix="htq-mark-streams-") as staging:
+            for index, item in enumerate(inputs):
+                if is_stream(item.path):
+                    inputs.replace(index, stage_stream(item.path, Path(staging), limits, index))
+            yield from _scan_documents(inputs, setup, engine, progress)
+        if urls or sitemaps:
+            from ..web import scan_web
+
+            files = len(inputs)
+            yield from scan_web(urls, sitemaps=sitemaps, kit=chosen_kit, register=chosen_register, on=when,
+                                limits=limits, options=web, crawl_options=crawl, thumbnails=thumbnails,
+                                progress=None if progress is None else
+                                (lambda done, known, url: progress(files + done, files + known, url)))
+
+    selected = documents() if rules is None or rules.is_default else \
+        (select_rules_in(document, rules) for document in documents())
+    return ScanStream(selected, on_date=when.isoformat(), kit=chosen_kit.describe(),
+                      register=_register_summary(chosen_register))
 
 
 def scan(paths: Iterable[Source], *, register: RegisterSource = None,
@@ -165,41 +293,15 @@ def scan(paths: Iterable[Source], *, register: RegisterSource = None,
     headless Chromium (see :mod:`htq_mark.web`) on this machine; ``web`` says how
     pages are fetched, ``crawl`` how far links are followed, ``sitemaps`` lists
     sitemap URLs whose pages are scanned too. Web documents follow the files in the report.
+
+    Every result is held until the report is made; :func:`scan_iter` gives them
+    one at a time instead, for batches too large to hold.
     """
-    # The web package is built on the scanner's modules, so it is reached only when web pages are given.
-    from ..web._crawl import is_web_address
-
-    check_ocr_mode(ocr)
-    engine = as_executor(executor, jobs)
-    chosen_kit = resolve_kit(kit)
-    chosen_register = resolve_register(register)
-    when = scan_date(on)
-    if isinstance(paths, (str, bytes, os.PathLike)):
-        raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
-                         "write scan([path]).")
-    given = list(paths)
-    urls = [str(p) for p in given if is_web_address(p)]
-    if urls or sitemaps:
-        from ..web import Browser
-
-        Browser().require()  # a missing Chromium is reported before any file is scanned
-    inputs = _inputs([p for p in given if not is_web_address(p)], exclude, follow_symlinks=follow_symlinks,
-                     max_entries=limits.max_folder_entries)
-    with tempfile.TemporaryDirectory(prefix="htq-mark-streams-") as staging:
-        documents = [stage_stream(item.path, Path(staging), limits, index) if is_stream(item.path) else item
-                     for index, item in enumerate(inputs)]
-        report = _scan_documents(documents, chosen_kit, chosen_register, when, engine, password, limits,
-                                 progress, thumbnails, ocr)
-    if urls or sitemaps:
-        from ..web import scan_web
-
-        files = len(report.documents)
-        pages = scan_web(urls, sitemaps=sitemaps, kit=chosen_kit, register=chosen_register, on=when, limits=limits,
-                         options=web, crawl_options=crawl, thumbnails=thumbnails,
-                         progress=None if progress is None else
-                         (lambda done, known, url: progress(files + done, files + known, url)))
-        report = dataclasses.replace(report, documents=(*report.documents, *pages))
-    return report if rules is None else select_rules(report, rules)
+    with scan_iter(paths, register=register, on=on, kit=kit, jobs=jobs, password=password, limits=limits,
+                   progress=progress, thumbnails=thumbnails, exclude=exclude, rules=rules,
+                   follow_symlinks=follow_symlinks, executor=executor, web=web, crawl=crawl, sitemaps=sitemaps,
+                   ocr=ocr) as stream:
+        return stream.report()
 
 
 def _references_within(kit: Kit, seconds: float) -> Any:
@@ -222,43 +324,104 @@ def _references_within(kit: Kit, seconds: float) -> Any:
         alarm.cancel()
 
 
-def _scan_documents(documents: list[InputDocument], chosen_kit: Kit, chosen_register: Register,
-                    when: datetime.date, engine: Executor, password: str | None, limits: Limits,
-                    progress: Progress | None, thumbnails: bool, ocr: OcrMode) -> ScanReport:
-    results: list[DocumentResult | None] = [None] * len(documents)
+@dataclasses.dataclass(frozen=True)
+class _Setup:
+    """What every document of a scan is judged with."""
+
+    kit: Kit
+    register: Register
+    on: datetime.date
+    password: str | None
+    limits: Limits
+    thumbnails: bool
+    ocr: OcrMode
+
+
+def _scan_documents(documents: Sequence[InputDocument], setup: _Setup, engine: Executor,
+                    progress: Progress | None) -> Iterator[DocumentResult]:
+    """Each document's result in input order: the engine's results are put back in order as they arrive.
+
+    Held at any time: the results that arrived before their turn (a few per worker), and the result of
+    a document whose identical copies are still to come.
+    """
     finished = 0
 
-    def done(index: int) -> None:
+    def done(path: str) -> None:
         nonlocal finished
         finished += 1
         if progress is not None:
-            progress(finished, len(documents), documents[index].path)
+            progress(finished, len(documents), path)
 
-    runnable: list[tuple[int, InputDocument]] = []
-    copies = _copies(documents, limits)  # identical files are scanned once and reported for every path
-    for index, item in enumerate(documents):
-        if item.error is not None or (item.location is None and item.data is None and item.url is None):
-            results[index] = DocumentResult(path=item.path, sha256=None, type="unknown",
-                                            status="ok" if item.error is None else "error", error=item.error,
-                                            notes=() if item.note is None else (item.note,))
-            done(index)
-        elif index not in copies:
-            runnable.append((index, item))
+    copies = _copies(documents, setup.limits)  # identical files are scanned once and reported for every path
+    copies_left = collections.Counter(copies.values())
+    kept: dict[int, DocumentResult] = {}  # scanned documents whose copies are still to come
+    early: dict[int, DocumentResult] = {}  # results that arrived before their turn
+    runnable = array.array("q", (index for index, item in enumerate(documents)
+                                 if _is_scanned(item) and index not in copies))
+    upcoming = 0
+
+    def next_ready() -> DocumentResult | None:
+        """The next result in input order if its turn has come, else None."""
+        nonlocal upcoming
+        if upcoming == len(documents):
+            return None
+        index, item = upcoming, documents[upcoming]
+        if not _is_scanned(item):
+            result = DocumentResult(path=item.path, sha256=None, type="unknown",
+                                    status="ok" if item.error is None else "error", error=item.error,
+                                    notes=() if item.note is None else (item.note,))
+            done(item.path)
+        elif index in copies:
+            original = copies.pop(index)
+            result = _same_document(kept[original], item.path)
+            copies_left[original] -= 1
+            if not copies_left[original]:
+                del kept[original], copies_left[original]
+            done(item.path)
+        elif index in early:
+            result = early.pop(index)
+            if copies_left[index]:
+                kept[index] = result
+        else:
+            return None
+        upcoming += 1
+        return result
+
+    def ready() -> Iterator[DocumentResult]:
+        # Through iter(), so no variable of this generator holds a result the caller has let go.
+        return iter(next_ready, None)
+
+    yield from ready()
     if runnable:
         def make_setup(single_threaded: bool) -> WorkerSetup:
-            return WorkerSetup(kit=chosen_kit, register=chosen_register, on=when, password=password,
-                               limits=limits, thumbnails=thumbnails,
-                               references=_references_within(chosen_kit, limits.max_reference_seconds),
-                               single_threaded=single_threaded, ocr=ocr)
+            return WorkerSetup(kit=setup.kit, register=setup.register, on=setup.on, password=setup.password,
+                               limits=setup.limits, thumbnails=setup.thumbnails,
+                               references=_references_within(setup.kit, setup.limits.max_reference_seconds),
+                               single_threaded=single_threaded, ocr=setup.ocr)
 
-        engine.run(runnable, make_setup, limits, results, done)
-    for index, original in copies.items():
-        scanned = results[original]
-        assert scanned is not None
-        results[index] = _same_document(scanned, documents[index].path)
-        done(index)
-    return ScanReport(
-        generator_version=__version__, on_date=when.isoformat(), kit=chosen_kit.describe(),
-        register=_register_summary(chosen_register),
-        documents=tuple(r for r in results if r is not None),
-        scanned_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"))
+        results = engine.results(Runnable(documents, runnable), make_setup, setup.limits)
+        try:
+            for index, arrived in results:
+                if index < upcoming or index in early:
+                    continue  # an engine never gives one twice; if it did, the first stands
+                early[index] = arrived
+                del arrived
+                done(documents[index].path)
+                yield from ready()
+        finally:
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()  # stopped early: the engine stops what it still runs
+    yield from ready()
+    while upcoming < len(documents):  # an engine that ended without a document's result: reported, not lost
+        item = documents[upcoming]
+        if _is_scanned(item) and upcoming not in copies and upcoming not in early:
+            early[upcoming] = failed_result(item, ErrorCode.WORKER_LOST,
+                                            f"{item.path}: the scan ended without a result for this document; "
+                                            "scan it again.", setup.limits, 0.0)
+        yield from ready()
+
+
+def _is_scanned(item: InputDocument) -> bool:
+    """Whether ``item`` goes to a worker (not an error or a note found while listing the inputs)."""
+    return item.error is None and (item.location is not None or item.data is not None or item.url is not None)

@@ -7,7 +7,8 @@ their bytes, so an empty or damaged document is reported rather than passed over
 Other files (notes, spreadsheets) are skipped. Entries that cannot be read become error
 documents, never a failure of the whole scan. Symbolic links that lead outside the folders given
 are not followed (unless ``follow_symlinks``), nor are links that loop; each is reported with a
-note. The walk looks at no more than ``max_entries`` files and folders below each folder given.
+note. The walk looks at no more than ``max_entries`` files and folders below each folder given, and
+the listing of a URL at no more than ``max_entries`` files.
 
 Inside a folder, entries matching an ``exclude`` glob are passed over (default:
 :data:`DEFAULT_EXCLUDE`, version-control and dependency folders and hidden
@@ -35,7 +36,7 @@ from ._results import DocumentError, Note
 from ._sniff import HEAD_BYTES, sniff
 from ._urls import is_url, list_url
 
-__all__ = ["DEFAULT_EXCLUDE", "DOCUMENT_SUFFIXES", "Excluded", "InputDocument", "expand_paths"]
+__all__ = ["DEFAULT_EXCLUDE", "DOCUMENT_SUFFIXES", "Excluded", "InputDocument", "expand_paths", "iter_paths"]
 
 #: Passed over inside scanned folders unless the caller gives its own list.
 DEFAULT_EXCLUDE: tuple[str, ...] = (".git/", "node_modules/", ".*/")
@@ -161,17 +162,18 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
                 yield InputDocument(path=child_shown, location=child)
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = DEFAULT_EXCLUDE, *,
-                 follow_symlinks: bool = False, max_entries: int = DEFAULT_LIMITS.max_folder_entries,
-                 roots: Iterable[str | os.PathLike[str]] | None = None) -> list[InputDocument]:
-    """The documents named by ``paths``: files as given, directories searched recursively.
+def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = DEFAULT_EXCLUDE, *,
+               follow_symlinks: bool = False, max_entries: int = DEFAULT_LIMITS.max_folder_entries,
+               roots: Iterable[str | os.PathLike[str]] | None = None) -> Iterator[InputDocument]:
+    """The documents named by ``paths``, one at a time: files as given, directories searched recursively.
 
     Entries inside folders that match an ``exclude`` glob are passed over.
 
     A missing path or an unreadable entry becomes an :class:`InputDocument`
     with an ``unreadable`` error, so the rest of the scan goes on; a folder
     holding more than ``max_entries`` files and folders, one with a
-    ``too-large`` error after the documents found before the limit. Symbolic
+    ``too-large`` error after the documents found before the limit (a URL
+    listing more than ``max_entries`` files, one with a ``too-large`` error). Symbolic
     links leading outside the folders given (unless ``follow_symlinks``) and
     links that loop become entries with a note. ``roots`` are the folders a link
     may lead into without a note (default: the folders among ``paths``).
@@ -179,37 +181,42 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str]
     given_paths = [os.fspath(given) for given in paths]
     folders = given_paths if roots is None else [os.fspath(root) for root in roots]
     real_roots = tuple(os.path.realpath(folder) for folder in folders if os.path.isdir(folder))
-    documents: list[InputDocument] = []
     for given in given_paths:
         shown = given
         if is_url(shown):
             try:
-                documents.extend(InputDocument(path=url, location=None, url=url)
-                                 for url in list_url(shown, DOCUMENT_SUFFIXES))
+                yield from [InputDocument(path=url, location=None, url=url)
+                            for url in list_url(shown, DOCUMENT_SUFFIXES, max_entries)]
             except InputError as exc:
-                documents.append(InputDocument(path=shown, location=None,
-                                               error=DocumentError(ErrorCode.UNREADABLE, str(exc))))
+                yield InputDocument(path=shown, location=None,
+                                    error=DocumentError(ErrorCode.UNREADABLE, str(exc)))
             continue
         location = Path(shown)
         try:
             info = location.stat()
         except OSError as exc:
             if location.is_symlink():
-                documents.append(_error(shown, "is a broken symbolic link or a symbolic-link loop; fix it."))
+                yield _error(shown, "is a broken symbolic link or a symbolic-link loop; fix it.")
             else:
-                documents.append(_error(shown, f"cannot be opened ({exc.strerror}); check the path."))
+                yield _error(shown, f"cannot be opened ({exc.strerror}); check the path.")
             continue
         if stat.S_ISDIR(info.st_mode):
             walk = _Walk(roots=real_roots, follow_symlinks=follow_symlinks, max_entries=max_entries,
                          excluded=Excluded(exclude))
             try:
-                for document in _walk(shown, location, frozenset({(info.st_dev, info.st_ino)}), walk):
-                    documents.append(document)
+                yield from _walk(shown, location, frozenset({(info.st_dev, info.st_ino)}), walk)
             except _TooManyEntries:
-                documents.append(InputDocument(path=shown, location=None, error=DocumentError(
+                yield InputDocument(path=shown, location=None, error=DocumentError(
                     ErrorCode.TOO_LARGE, f"{shown}: the folder holds more than {max_entries:,} files and folders "
-                                 "(counting those reached through symbolic links); the rest were not scanned. "
-                                 "Scan its subfolders one by one, or raise limits.max_folder_entries=N.")))
+                                         "(counting those reached through symbolic links); the rest were not "
+                                         "scanned. Scan its subfolders one by one, or raise "
+                                         "limits.max_folder_entries=N."))
         else:
-            documents.append(InputDocument(path=shown, location=location))
-    return documents
+            yield InputDocument(path=shown, location=location)
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = DEFAULT_EXCLUDE, *,
+                 follow_symlinks: bool = False, max_entries: int = DEFAULT_LIMITS.max_folder_entries,
+                 roots: Iterable[str | os.PathLike[str]] | None = None) -> list[InputDocument]:
+    """The documents named by ``paths`` as a list; see :func:`iter_paths`."""
+    return list(iter_paths(paths, exclude, follow_symlinks=follow_symlinks, max_entries=max_entries, roots=roots))

@@ -22,7 +22,7 @@ import sys
 import time
 import types
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -38,6 +38,7 @@ from ._sniff import DocumentKind, sniff
 __all__ = ["WorkerPool", "WorkerSetup", "default_jobs", "dump_setup", "failed_result", "input_sha256"]
 
 _STOP_GRACE_S = 2.0
+_CANCEL_CHECK_S = 0.5  # how often a pool that can be cancelled asks whether it has been
 # Thread pools of the numeric libraries: with a worker per core, each worker runs on one thread
 # (more would only contend for the same cores). A value the user has set is kept.
 _SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -197,9 +198,9 @@ class WorkerPool:
     """Runs documents on up to ``jobs`` workers, replacing any that die or run out of time.
 
     ``make_setup(single_threaded)`` prepares what every worker is sent; it is told whether the
-    workers share the cores (more than one of them, unless ``single_threaded`` says). Workers stay up between :meth:`run` calls
-    until :meth:`close`, so a long-lived caller (a cluster's worker) starts them once.
-    ``memory_limit_bytes`` caps each worker's address space. :attr:`killed` tells, by index,
+    workers share the cores (more than one of them, unless ``single_threaded`` says). Workers stay up
+    between :meth:`run` calls until :meth:`close`, so a long-lived caller (a cluster's worker) starts
+    them once. ``memory_limit_bytes`` caps each worker's address space. :attr:`killed` tells, by index,
     which documents lost their worker, and why (``died`` or ``timeout``).
     """
 
@@ -210,32 +211,61 @@ class WorkerPool:
         self.setup_bytes = b""
         self.jobs = jobs
         self.limits = limits
-        self.results: list[DocumentResult | None] = []
-        self.done: Callable[[int], None] = lambda index: None
+        self.finished: deque[tuple[int, DocumentResult]] = deque()
         self.queue: deque[tuple[int, InputDocument]] = deque()
+        self.pending: Iterator[tuple[int, InputDocument]] = iter(())
         self.workers: list[_Worker] = []
         self.single_threaded = False
         self.memory_limit_bytes = memory_limit_bytes
         self.killed: dict[int, str] = {}
+        self.check_every: float | None = None
 
-    def run(self, items: Sequence[tuple[int, InputDocument]], results: list[DocumentResult | None],
-            done: Callable[[int], None]) -> None:
-        """Scan ``items`` (index, document) into ``results[index]``, calling ``done(index)`` for each."""
-        self.results, self.done = results, done
-        self.queue.extend(items)
+    def run(self, items: Iterable[tuple[int, InputDocument]],
+            cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, DocumentResult]]:
+        """Scan ``items`` (index, document), yielding (index, result) as each document finishes.
+
+        ``cancelled()``, asked every half second, stops the scan when it says so: every
+        worker is killed and nothing more is yielded. Closing the iterator early kills
+        the workers too.
+        """
+        self.pending = iter(items)
+        self._refill()
+        self.check_every = None if cancelled is None else _CANCEL_CHECK_S
         try:
             self._start_workers()
-            while self.queue or any(w.task is not None for w in self.workers):
+            while self._refill() or any(w.task is not None for w in self.workers):
                 self._hand_out()
                 self._collect(self._wait())
                 self._stop_overdue()
+                while self.finished:
+                    yield self.finished.popleft()
+                if cancelled is not None and cancelled():
+                    self._kill_all()
+                    return
         except BaseException:
-            for worker in self.workers:  # interrupted: no document is waited for
-                worker.kill()
-            self.workers = []
+            self._kill_all()  # interrupted: no document is waited for
             raise
         finally:
             self.queue.clear()
+            self.pending = iter(())
+            self.finished.clear()
+
+    def _refill(self) -> bool:
+        """Take documents from those given, as many as the workers can start on (the rest wait unmade).
+
+        Whether any document is waiting for a worker.
+        """
+        while len(self.queue) < self.jobs:
+            following = next(self.pending, None)
+            if following is None:
+                break
+            self.queue.append(following)
+        return bool(self.queue)
+
+    def _kill_all(self) -> None:
+        for worker in self.workers:
+            worker.kill()
+        self.workers = []
 
     def _start_workers(self) -> None:
         wanted = min(self.jobs, len(self.queue)) - len(self.workers)
@@ -271,6 +301,8 @@ class WorkerPool:
         now = time.monotonic()
         deadlines = [w.deadline for w in self.workers if w.task is not None]
         timeout = max(0.0, min(deadlines, default=now + 1.0) - now)
+        if self.check_every is not None:
+            timeout = min(timeout, self.check_every)
         return wait([w.connection for w in self.workers], timeout=timeout)
 
     def _collect(self, ready: list[Any]) -> None:
@@ -312,6 +344,7 @@ class WorkerPool:
         worker.kill()
         self.workers.remove(worker)
         self._finish(worker, failed_result(item, code, message, self.limits, elapsed))
+        self._refill()
         if self.queue:
             fresh = _Worker(self.single_threaded, self.memory_limit_bytes)
             self.workers.append(fresh)
@@ -321,7 +354,6 @@ class WorkerPool:
         assert worker.task is not None
         index = worker.task[0]
         worker.task = None
-        self.results[index] = result
-        self.done(index)
+        self.finished.append((index, result))
 
 

@@ -11,7 +11,7 @@ from .._catalogue import RULES, Severity
 from ..errors import UsageError
 from ._results import DocumentResult, ScanReport
 
-__all__ = ["SEVERITY_LEVELS", "RuleSelection", "select_rules"]
+__all__ = ["SEVERITY_LEVELS", "RuleSelection", "select_rules", "select_rules_in"]
 
 SEVERITY_LEVELS: tuple[Severity, ...] = tuple(Severity)
 
@@ -55,7 +55,8 @@ class RuleSelection:
         return self.select is None and not self.ignore and not self.severity
 
 
-def _document(document: DocumentResult, selection: RuleSelection) -> DocumentResult:
+def select_rules_in(document: DocumentResult, selection: RuleSelection) -> DocumentResult:
+    """``document`` with only the selected rules' findings, at their chosen severities."""
     kept = tuple(
         dataclasses.replace(finding, severity=selection.severity[finding.rule])
         if finding.rule in selection.severity else finding
@@ -67,4 +68,4 @@ def select_rules(report: ScanReport, selection: RuleSelection) -> ScanReport:
     """``report`` with only the selected rules' findings, at their chosen severities."""
     if selection.is_default:
         return report
-    return dataclasses.replace(report, documents=tuple(_document(d, selection) for d in report.documents))
+    return dataclasses.replace(report, documents=tuple(select_rules_in(d, selection) for d in report.documents))

@@ -46,17 +46,23 @@ def _filesystem(url: str) -> tuple[Any, str]:
         raise UnreadableFileError(url, f"is not a URL htq-mark can read ({exc}).") from None
 
 
-def list_url(url: str, suffixes: frozenset[str]) -> list[str]:
+def list_url(url: str, suffixes: frozenset[str], max_entries: int | None = None) -> list[str]:
     """The document URLs ``url`` names: itself, or the files under it whose names end in ``suffixes``.
 
     Raises :class:`UnreadableFileError` when the URL's protocol is unknown or
-    its package is missing, or the folder cannot be listed.
+    its package is missing, or the folder cannot be listed, and
+    :class:`LimitExceededError` when it holds more than ``max_entries`` files.
     """
     filesystem, path = _filesystem(url)
     try:
         if not filesystem.isdir(path):
             return [url]
-        found = filesystem.find(path)
+        found: list[str] = []
+        for _, _, files in filesystem.walk(path, detail=True):  # as find() does, stopping at the limit
+            found.extend(info["name"] for info in files.values())
+            if max_entries is not None and len(found) > max_entries:
+                raise LimitExceededError(url, f"holds more than {max_entries:,} files; none were scanned. Scan a "
+                                              "smaller folder or prefix, or raise limits.max_folder_entries=N.")
     except OSError as exc:
         raise UnreadableFileError(url, f"cannot be listed ({exc}); check the URL and its credentials.") from None
     names = sorted(name for name in found if any(name.lower().endswith(suffix) for suffix in suffixes))

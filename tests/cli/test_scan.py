@@ -104,7 +104,7 @@ def test_internal_error_exits_4(monkeypatch, docs, capsys):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(scan_package, "scan", broken)
+    monkeypatch.setattr(scan_package, "scan_iter", broken)
     with pytest.raises(SystemExit) as exit_info:
         main(["scan", str(docs / "clean.pdf")])
     assert exit_info.value.code == 4

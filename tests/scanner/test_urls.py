@@ -80,3 +80,13 @@ def test_a_web_address_is_never_read_as_a_stored_file() -> None:
 
     with pytest.raises(UnreadableFileError, match="is a web page"):
         list_url("https://127.0.0.1:9/a.pdf", frozenset({".pdf"}))
+
+
+def test_a_url_listing_more_files_than_the_folder_limit_is_too_large(folder: Path) -> None:
+    url = f"file://{folder}"
+    assert len(expand_paths([url], max_entries=3)) == 2  # three files: a.pdf, notes.txt, sub/post.png
+    refused, after = expand_paths([url, str(folder / "a.pdf")], max_entries=2)
+    assert refused.path == url and refused.error is not None and refused.error.code == "too-large"
+    assert refused.error.message.startswith(f"{url}: holds more than 2 files")
+    assert "max_folder_entries" in refused.error.message
+    assert after.path == str(folder / "a.pdf") and after.error is None  # the batch goes on

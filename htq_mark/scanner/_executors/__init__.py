@@ -1,6 +1,6 @@
 """Where a scan's documents run: worker processes on this machine, or a Dask cluster.
 
-An :class:`Executor` runs documents and stores each result by its index. Every
+An :class:`Executor` runs documents and yields each result with its index as it is done. Every
 engine scans a document the same way, in a :class:`~htq_mark.scanner._pool.WorkerPool`
 worker process with the same limits, so the report is the same whichever runs it.
 

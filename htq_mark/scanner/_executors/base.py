@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from ...errors import UsageError
@@ -17,11 +17,14 @@ __all__ = ["Executor", "LocalExecutor", "as_executor"]
 
 @runtime_checkable
 class Executor(Protocol):
-    """Runs documents: ``results[index]`` gets each one's result, then ``done(index)`` is called."""
+    """Runs documents, yielding (index, result) for each as it finishes, in any order."""
 
-    def run(self, items: Sequence[tuple[int, InputDocument]], make_setup: Callable[[bool], WorkerSetup],
-            limits: Limits, results: list[DocumentResult | None], done: Callable[[int], None]) -> None:
-        """Scan every item; ``make_setup(single_threaded)`` gives what the worker processes need."""
+    def results(self, items: Sequence[tuple[int, InputDocument]], make_setup: Callable[[bool], WorkerSetup],
+                limits: Limits) -> Iterator[tuple[int, DocumentResult]]:
+        """Scan every item; ``make_setup(single_threaded)`` gives what the worker processes need.
+
+        Closing the iterator early (or Ctrl-C) stops every document still running.
+        """
 
 
 class LocalExecutor:
@@ -33,11 +36,11 @@ class LocalExecutor:
             raise UsageError(f"jobs must be a whole number of at least 1; got {jobs!r}")
         self.jobs = workers
 
-    def run(self, items: Sequence[tuple[int, InputDocument]], make_setup: Callable[[bool], WorkerSetup],
-            limits: Limits, results: list[DocumentResult | None], done: Callable[[int], None]) -> None:
+    def results(self, items: Sequence[tuple[int, InputDocument]], make_setup: Callable[[bool], WorkerSetup],
+                limits: Limits) -> Iterator[tuple[int, DocumentResult]]:
         pool = WorkerPool(make_setup, self.jobs, limits)
         try:
-            pool.run(items, results, done)
+            yield from pool.run(items)
         finally:
             pool.close()
 

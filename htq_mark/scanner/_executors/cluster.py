@@ -37,14 +37,30 @@ def _distributed() -> Any:
 
 
 def dashboard_link(client: Any) -> str | None:
-    """The Dask dashboard's address, if the scheduler serves one (it lists one even without bokeh)."""
+    """The Dask dashboard's address, if the scheduler serves one.
+
+    The scheduler lists a dashboard even without bokeh (its page then only says to
+    install bokeh), so the scheduler is asked whether it can show one, and the page is fetched.
+    """
+    def serves_dashboard() -> bool:
+        # Runs on the scheduler, which need not have htq-mark: a nested function travels by value.
+        try:
+            import distributed.dashboard.scheduler  # noqa: F401 - importable only with bokeh
+        except ImportError:
+            return False
+        return True
+
     try:
         if "dashboard" not in client.scheduler_info().get("services", {}):
             return None
+        if client.run_on_scheduler(serves_dashboard) is not True:
+            return None
         link = str(client.dashboard_link)
+        if not link.startswith(("http://", "https://")):
+            return None
         with urllib.request.urlopen(link, timeout=_DASHBOARD_PROBE_S) as page:  # noqa: S310 - http(s) only
-            return link if page.status == 200 and link.startswith(("http://", "https://")) else None
-    except (OSError, TimeoutError, KeyError, ValueError):
+            return link if page.status == 200 else None
+    except Exception:  # noqa: BLE001 - no dashboard is no reason to stop a scan
         return None
 
 
@@ -83,7 +99,7 @@ def _dask_client(address: str | None, workers: int | None, quiet: bool) -> Itera
         return
     with dask.config.set({"distributed.scheduler.allowed-failures": _ALLOWED_FAILURES}):
         cluster = distributed.LocalCluster(n_workers=workers or default_jobs(), threads_per_worker=1,
-                                           processes=True, host="127.0.0.1", dashboard_address=":0",
+                                           processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                            silence_logs=logging.CRITICAL if quiet else logging.WARNING)
     with cluster, distributed.Client(cluster, set_as_default=False) as client:
         yield client

@@ -2,7 +2,8 @@
 
 Each thread of a Dask worker keeps one :class:`~htq_mark.scanner._pool.WorkerPool`
 with one worker process, started with the first batch and kept while the setup
-(kit, register, references, options) stays the same. So a Dask worker scans
+(kit, register, references, options) stays the same. A batch whose task the
+scheduler cancels (Ctrl-C on the client) kills its scan process within half a second. So a Dask worker scans
 exactly as ``--jobs`` does: a document past its time limit has its process
 killed, and a parser that crashes takes down that process, never the Dask worker.
 """
@@ -14,6 +15,7 @@ import pickle
 import threading
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from ..._version import __version__
 from ...errors import UsageError
@@ -82,8 +84,17 @@ def scan_batch(setup_bytes: bytes, setup_key: str, items: Sequence[tuple[int, In
         worker.log_event(EVENTS, {"task": task, "attempt": attempt, "finished": index})
 
     pool = _pool(setup_key, setup_bytes)
-    results: list[DocumentResult | None] = [None] * len(items)
     record(None)
-    pool.run([(position, item) for position, (_, item) in enumerate(items)], results,
-             lambda position: record(items[position][0]))
-    return [(index, result) for (index, _), result in zip(items, results) if result is not None]
+    found = pool.run([(position, item) for position, (_, item) in enumerate(items)],
+                     cancelled=lambda: _cancelled(worker, task))
+    results: list[tuple[int, DocumentResult]] = []
+    for position, result in found:
+        record(items[position][0])
+        results.append((items[position][0], result))
+    return sorted(results, key=lambda pair: pair[0])
+
+
+def _cancelled(worker: Any, task: Any) -> bool:
+    """Whether the scheduler no longer wants ``task`` (its client cancelled it, or went away)."""
+    state = worker.state.tasks.get(task)
+    return state is None or state.state in ("cancelled", "released", "forgotten")

@@ -2,7 +2,7 @@
 
 The setup (kit, register, the detector's references, options) goes to each
 worker once, as the result of a task that every batch depends on; documents go in batches, one task each, at most a few tasks
-per worker thread in flight, and results are stored as each task completes.
+per worker thread in flight, and results are yielded as each task completes.
 
 Faults: a worker that dies has its task rescheduled by the scheduler. When the
 scheduler gives up on a task (``KilledWorker``: its workers died more than
@@ -97,16 +97,12 @@ class DaskExecutor:
             return None
         return batch[scanning.pop()]  # type: ignore[index]
 
-    def run(self, items: Sequence[tuple[int, InputDocument]], make_setup: Callable[[bool], WorkerSetup],
-            limits: Limits, results: list[DocumentResult | None], done: Callable[[int], None]) -> None:
-        """Scan ``items`` on the cluster; each result is stored as its task completes."""
+    def results(self, items: Sequence[tuple[int, InputDocument]], make_setup: Callable[[bool], WorkerSetup],
+                limits: Limits) -> Iterator[tuple[int, DocumentResult]]:
+        """Scan ``items`` on the cluster, yielding (index, result) as each task completes."""
         from distributed import as_completed
         from distributed.client import FutureCancelledError
         from distributed.scheduler import KilledWorker
-
-        def store(index: int, result: DocumentResult) -> None:
-            results[index] = result
-            done(index)
 
         setup_bytes = dump_setup(make_setup(False))
         setup_key = hashlib.sha256(setup_bytes).hexdigest()
@@ -126,11 +122,10 @@ class DaskExecutor:
             owners[future] = batch
             completed.add(future)  # type: ignore[no-untyped-call]
 
-        def lose_the_rest(message: str) -> None:
+        def lose_the_rest(message: str) -> Iterator[tuple[int, DocumentResult]]:
             for batch in [*owners.values(), *batches]:
                 for index, item in batch:
-                    if results[index] is None:
-                        store(index, _lost(item, message))
+                    yield index, _lost(item, message)
             owners.clear()
 
         try:
@@ -143,37 +138,39 @@ class DaskExecutor:
                     continue
                 batch = owners.pop(future)
                 try:
-                    for index, result in future.result():
-                        store(index, result)
+                    found = future.result()
                 except KilledWorker:
                     culprit = self._culprit(future.key, batch)
                     if culprit is not None:
-                        store(culprit[0], _lost(culprit[1], _KILLED_MESSAGE))
+                        yield culprit[0], _lost(culprit[1], _KILLED_MESSAGE)
                     # The rest again; if the culprit is unclear, each on its own, a few times at most.
                     rest = [entry for entry in batch if entry is not culprit]
                     for entry in rest if culprit is None else ():
                         retries[entry[0]] = retries.get(entry[0], 0) + 1
                         if retries[entry[0]] > _MAX_RETRIES:
-                            store(entry[0], _lost(entry[1], _KILLED_MESSAGE))
+                            yield entry[0], _lost(entry[1], _KILLED_MESSAGE)
                         else:
                             submit([entry])
                     if culprit is not None and rest:
                         submit(rest)
                 except (FutureCancelledError, OSError, TimeoutError):
                     owners[future] = batch
-                    lose_the_rest(_SCHEDULER_MESSAGE)
+                    yield from lose_the_rest(_SCHEDULER_MESSAGE)
                     break
                 except Exception as exc:  # noqa: BLE001 - the task itself failed: the workers cannot scan
                     self.client.cancel(list(owners))
                     raise HtqMarkError(f"the Dask workers could not scan ({type(exc).__name__}: {exc}); install "
                                        "the same htq-mark version on every worker.") from None
+                else:
+                    del future  # the cluster may forget the batch's results once they are here
+                    yield from found
                 for next_batch in batches:
                     submit(next_batch)
                     break
             # Tasks the client dropped without an outcome (its connection went): nothing came of them.
-            lose_the_rest(_SCHEDULER_MESSAGE)
+            yield from lose_the_rest(_SCHEDULER_MESSAGE)
         except BaseException:
-            if owners:  # Ctrl-C or an error here: nothing left running on the cluster
+            if owners:  # Ctrl-C, the caller stopped reading, or an error here: nothing left running on the cluster
                 try:
                     self.client.cancel(list(owners))
                 except Exception:  # noqa: BLE001, S110 - the scheduler may be gone already

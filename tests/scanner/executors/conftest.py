@@ -47,7 +47,7 @@ def client() -> Iterator[Client]:
     """Two single-threaded worker processes; the scheduler gives up on a task that killed two workers."""
     with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None)
+                               dashboard_address="127.0.0.1:0")  # a free port: 8787 may be taken
     with cluster, Client(cluster, set_as_default=False) as connected:
         yield connected
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from benchmarks.bench_dask import dask_processes
 from htq_mark.errors import UsageError
 from htq_mark.scanner._executors import SCHEDULER_ENV, LocalExecutor, open_executor
+from htq_mark.scanner._executors.cluster import dashboard_link
 
 from .conftest import SilentServer
 
@@ -117,3 +119,20 @@ def test_the_local_executor_is_the_default_and_ignores_the_environment(monkeypat
     monkeypatch.delenv(SCHEDULER_ENV)
     with open_executor() as (executor, _):
         assert isinstance(executor, LocalExecutor)
+
+
+def test_the_dashboard_link_is_given_only_when_the_dashboard_is_there() -> None:
+    from distributed import Client, LocalCluster
+
+    try:
+        import distributed.dashboard.scheduler  # noqa: F401 - only with bokeh
+        has_bokeh = True
+    except ImportError:
+        has_bokeh = False
+    with LocalCluster(n_workers=0, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster, \
+            Client(cluster, set_as_default=False) as client:
+        link = client.dashboard_link
+        # The scheduler answers at the link either way; without bokeh its page only says to install it.
+        with urllib.request.urlopen(link, timeout=10) as page:
+            assert page.status == 200 and (has_bokeh or b"bokeh" in page.read())
+        assert dashboard_link(client) == (link if has_bokeh else None)

@@ -6,9 +6,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from distributed import Client
 
@@ -99,7 +101,7 @@ def test_workers_that_cannot_scan_stop_the_scan_with_the_reason(client: Client, 
     executor = DaskExecutor(client)
     items = [(0, None)]  # not a document: the task itself fails on the worker
     with pytest.raises(HtqMarkError, match="the Dask workers could not scan"):
-        executor.run(items, lambda single: None, Limits(), [None], lambda index: None)  # type: ignore[arg-type]
+        list(executor.results(items, lambda single: None, Limits()))  # type: ignore[arg-type]
 
 
 def test_a_worker_with_another_htq_mark_version_refuses_the_batch(client: Client, evalset: Path) -> None:
@@ -127,20 +129,34 @@ def test_workers_read_url_inputs_themselves(client: Client, evalset: Path, local
            [(d.sha256, d.status, d.findings) for d in local.documents]
 
 
-def test_ctrl_c_cancels_the_clusters_tasks(client: Client, evalset: Path) -> None:
+def test_ctrl_c_cancels_the_clusters_tasks_and_stops_their_scans(client: Client, evalset: Path,
+                                                                 silent: SilentServer) -> None:
     def scan_tasks(dask_scheduler: object) -> set[str]:
         return {str(key) for key in dask_scheduler.tasks if "scan_batch" in str(key)}  # type: ignore[attr-defined]
 
-    def interrupt(done: int, total: int, path: str) -> None:
+    def ctrl_c_once_both_workers_read() -> None:
+        deadline = time.monotonic() + 90
+        while len(silent.readers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         started.update(client.run_on_scheduler(scan_tasks) - before)
-        raise KeyboardInterrupt
+        os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C: KeyboardInterrupt wherever the scan is waiting
 
+    worker_pids(client)
     before = client.run_on_scheduler(scan_tasks)
     started: set[str] = set()
-    with pytest.raises(KeyboardInterrupt):
-        scan([str(evalset)], kit=KIT, on=ON, executor=DaskExecutor(client, batch_size=1), progress=interrupt)
-    assert started  # the scan's tasks were on the cluster when Ctrl-C came
+    stuck = [silent.url(f"stuck-{number}.pdf") for number in range(4)]  # each would take the whole time limit
+    pressing = threading.Thread(target=ctrl_c_once_both_workers_read, daemon=True)
+    pressing.start()
+    with pytest.raises(KeyboardInterrupt) as caught:
+        scan(stuck, kit=KIT, on=ON, limits=Limits(max_seconds=300), executor=DaskExecutor(client, batch_size=1))
+    pressing.join()
+    assert started and len(silent.readers) >= 2  # both workers were scanning when Ctrl-C came
+    # The traceback, still held here, holds the scan's futures: only cancelling them frees the cluster.
     deadline = time.monotonic() + 10
-    while client.run_on_scheduler(scan_tasks) & started and time.monotonic() < deadline:
+    while time.monotonic() < deadline and (client.run_on_scheduler(scan_tasks) & started
+                                           or any(psutil.pid_exists(pid) for pid in silent.readers)):
         time.sleep(0.1)
     assert not client.run_on_scheduler(scan_tasks) & started
+    # The workers stopped the scan processes reading the documents, rather than let them run out their time.
+    assert not [pid for pid in silent.readers if psutil.pid_exists(pid)]
+    assert caught.value is not None

@@ -1,0 +1,72 @@
+"""Reports written from documents added one at a time: the same bytes as rendering the whole report."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import io
+import weakref
+from collections.abc import Callable
+
+import pytest
+
+from htq_mark import reports
+from htq_mark.errors import UsageError
+from htq_mark.scanner._baseline import apply_baseline
+from htq_mark.scanner._results import ScanReport
+from tests.reports import factory
+
+
+def _written(report: ScanReport, format: str, **shape: bool) -> bytes:
+    with reports.ReportWriter(format, **shape) as writer:
+        for document in report.documents:
+            writer.add(document)
+        out = io.BytesIO()
+        writer.write_bytes(report, out)
+        return out.getvalue()
+
+
+REPORTS: dict[str, Callable[[], ScanReport]] = {
+    "full": factory.full_report,
+    "hostile": factory.hostile_report,
+    "empty": lambda: factory.report([]),
+    "clean": lambda: factory.report([factory.clean_document()]),
+    "one error": lambda: factory.report([factory.error_document("timeout")]),
+    "baseline": lambda: apply_baseline(factory.full_report(), factory.report([factory.image_document()])),
+    "unknown rule": lambda: factory.report([dataclasses.replace(
+        factory.image_document(), findings=(dataclasses.replace(factory.image_document().findings[0],
+                                                                rule="future-rule"),))]),
+}
+
+
+@pytest.mark.parametrize("format", reports.FORMATS)
+@pytest.mark.parametrize("name", REPORTS)
+def test_a_written_report_has_the_bytes_of_the_rendered_one(name: str, format: str) -> None:
+    report = REPORTS[name]()
+    assert _written(report, format) == reports.render_bytes(report, format)
+
+
+@pytest.mark.parametrize("shape", [{"verbose": True}, {"quiet": True}])
+def test_the_text_reports_shapes_are_kept(shape: dict[str, bool]) -> None:
+    report = apply_baseline(factory.full_report(), factory.report([factory.image_document()]))
+    assert _written(report, "text", **shape) == reports.render_bytes(report, "text", **shape)
+
+
+def test_documents_added_are_not_held_in_memory() -> None:
+    alive: list[weakref.ref[object]] = []
+    with reports.ReportWriter("html") as writer:
+        for number in range(20):
+            document = factory.pdf_document(f"brochure-{number}.pdf")  # with page pictures
+            alive.append(weakref.ref(document))
+            writer.add(document)
+        del document
+        gc.collect()
+        assert not [ref for ref in alive if ref() is not None]
+        # Read back from disk, in the order added.
+        assert [d.path for d in writer.report(factory.report([])).documents] == \
+               [f"brochure-{number}.pdf" for number in range(20)]
+
+
+def test_an_unknown_format_is_refused_by_name() -> None:
+    with pytest.raises(UsageError, match="unknown report format 'pdf'"):
+        reports.ReportWriter("pdf")
