@@ -2,12 +2,15 @@
 
 Objects exported at the top report ``htq_mark`` as their ``__module__`` (as they
 are documented and imported), so reprs, documentation and pickles name
-``htq_mark.Finding`` rather than the module that happens to define it. Pickles
-still load: ``htq_mark.<name>`` imports its subpackage on first use.
+``htq_mark.Finding`` rather than the private module that happens to define it;
+the other classes and functions a subpackage exports report the subpackage
+(``htq_mark.scanner.apply_baseline``). Pickles still load: ``htq_mark.<name>``
+imports its subpackage on first use.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -55,7 +58,9 @@ LAZY: Mapping[str, str] = {
     "PageInfo": "htq_mark.scanner",
     "RuleSelection": "htq_mark.scanner",
     "ScanReport": "htq_mark.scanner",
+    "ScanStream": "htq_mark.scanner",
     "scan": "htq_mark.scanner",
+    "scan_iter": "htq_mark.scanner",
     "scan_document": "htq_mark.scanner",
     "CrawlOptions": "htq_mark.web",
     "WebOptions": "htq_mark.web",
@@ -71,5 +76,12 @@ def claim(objects: Iterable[Any]) -> None:
 
 
 def claim_exports(package: str, namespace: Mapping[str, Any]) -> None:
-    """:func:`claim` every name ``htq_mark`` exports from ``package``, as found in its ``namespace``."""
+    """Name the public module of what ``package`` exports: ``htq_mark`` for what the top exports, else ``package``.
+
+    Only objects defined in ``package``'s private modules are renamed, not ones it passes on from elsewhere.
+    """
+    for name in namespace.get("__all__", ()):
+        value = namespace[name]
+        if (isinstance(value, type) or inspect.isfunction(value)) and value.__module__.startswith(f"{package}._"):
+            value.__module__ = package
     claim(namespace[name] for name, home in LAZY.items() if home == package)

@@ -103,6 +103,19 @@ def test_exported_objects_report_htq_mark_as_their_module(name: str) -> None:
     assert getattr(importlib.import_module(value.__module__), value.__qualname__) is value
 
 
+_SUBPACKAGES = ("generator", "kit", "register", "reports", "scanner", "web")
+
+
+@pytest.mark.parametrize(("package", "name"), [
+    (package, name) for package in _SUBPACKAGES for name in importlib.import_module(f"htq_mark.{package}").__all__
+    if inspect.isclass(value := getattr(importlib.import_module(f"htq_mark.{package}"), name))
+    or inspect.isfunction(value)])
+def test_subpackage_exports_report_a_public_module(package: str, name: str) -> None:
+    value = getattr(importlib.import_module(f"htq_mark.{package}"), name)
+    assert value.__module__ in ("htq_mark", f"htq_mark.{package}") or not value.__module__.startswith("htq_mark.")
+    assert getattr(importlib.import_module(value.__module__), value.__qualname__) is value
+
+
 def _samples() -> list[Any]:
     report = factory.full_report()
     document = factory.pdf_document()

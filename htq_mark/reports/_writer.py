@@ -18,14 +18,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from ..errors import UsageError
+from ..scanner._results import DocumentResult, ScanReport
 from . import _sarif as sarif
-from ._spool import Spool
 from ._json import dumps_json
+from ._render import FORMATS, render
+from ._spool import Spool
 
 if TYPE_CHECKING:
     import os
-
-    from ..scanner._results import DocumentResult, ScanReport
 
 __all__ = ["ReportWriter"]
 
@@ -68,8 +68,6 @@ class ReportWriter:
 
     def __init__(self, format: str = "text", *, verbose: bool = False, quiet: bool = False,
                  folder: str | os.PathLike[str] | None = None) -> None:
-        from . import FORMATS
-
         if format not in FORMATS:
             raise UsageError(f"unknown report format {format!r}; choose one of {', '.join(FORMATS)}.")
         self.format, self.verbose, self.quiet = format, verbose, quiet
@@ -81,8 +79,6 @@ class ReportWriter:
 
     def report(self, provenance: _Provenance) -> ScanReport:
         """The report of the documents added, judged as ``provenance`` (a ScanStream or a ScanReport) says."""
-        from ..scanner._results import ScanReport
-
         return ScanReport(generator_version=provenance.generator_version, on_date=provenance.on_date,
                           kit=provenance.kit, register=provenance.register,
                           documents=self.documents,  # type: ignore[arg-type]  # read from disk, not a tuple
@@ -90,8 +86,6 @@ class ReportWriter:
 
     def write(self, provenance: _Provenance, fp: _Writer) -> None:
         """Write the report of the documents added to the text stream ``fp``."""
-        from . import render
-
         report = self.report(provenance)
         if self.format == "json":
             _write_json(report, fp)
