@@ -85,7 +85,12 @@ if TYPE_CHECKING:  # explicit re-exports, so type checkers see what __getattr__ 
     from .scanner import PageInfo as PageInfo
     from .scanner import RuleSelection as RuleSelection
     from .scanner import ScanReport as ScanReport
+    from .scanner import OcrMode as OcrMode
+    from .scanner import Progress as Progress
     from .scanner import ScanStream as ScanStream
+    from .scanner import Source as Source
+    from ._resolve import KitSource as KitSource
+    from ._resolve import RegisterSource as RegisterSource
     from .scanner import scan as scan
     from .scanner import scan_iter as scan_iter
     from .scanner import scan_document as scan_document
@@ -121,6 +126,7 @@ __all__ = [
     "InputError",
     "Kit",
     "KitError",
+    "KitSource",
     "Layout",
     "Length",
     "LimitExceededError",
@@ -129,12 +135,14 @@ __all__ = [
     "Mark",
     "NotEntitledError",
     "Note",
+    "OcrMode",
     "OutputExistsError",
     "PackResult",
     "PackedFile",
     "PageImage",
     "PageInfo",
     "Preset",
+    "Progress",
     "QualificationRecord",
     "Reason",
     "References",
@@ -142,6 +150,7 @@ __all__ = [
     "RegisterError",
     "RegisterProblem",
     "RegisterProvenance",
+    "RegisterSource",
     "RegisterValidationError",
     "ReportFileError",
     "RuleSelection",
@@ -150,6 +159,7 @@ __all__ = [
     "ScanThresholds",
     "ScanTimeoutError",
     "Severity",
+    "Source",
     "Spec",
     "SpecError",
     "SvgGeometry",

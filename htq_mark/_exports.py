@@ -59,6 +59,11 @@ LAZY: Mapping[str, str] = {
     "RuleSelection": "htq_mark.scanner",
     "ScanReport": "htq_mark.scanner",
     "ScanStream": "htq_mark.scanner",
+    "Source": "htq_mark.scanner",
+    "OcrMode": "htq_mark.scanner",
+    "Progress": "htq_mark.scanner",
+    "KitSource": "htq_mark._resolve",
+    "RegisterSource": "htq_mark._resolve",
     "scan": "htq_mark.scanner",
     "scan_iter": "htq_mark.scanner",
     "scan_document": "htq_mark.scanner",
@@ -71,7 +76,7 @@ LAZY: Mapping[str, str] = {
 def claim(objects: Iterable[Any]) -> None:
     """Make each class and function of ``objects`` report ``htq_mark`` as its module (other values are left)."""
     for value in objects:
-        if isinstance(value, type) or callable(value) and hasattr(value, "__qualname__"):
+        if isinstance(value, type) or inspect.isfunction(value):
             value.__module__ = PUBLIC_MODULE
 
 

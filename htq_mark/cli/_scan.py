@@ -7,6 +7,7 @@ import math
 import os
 import sys
 from collections.abc import Collection
+from pathlib import Path
 from typing import Any, cast
 
 import click
@@ -26,6 +27,7 @@ from ..scanner._inputs import DEFAULT_EXCLUDE
 from ..scanner._ocr import OcrMode
 from ..scanner._results import NOTE_CODES
 from ..scanner._selection import RuleSelection
+from ..scanner._sniff import HEAD_BYTES, readable_kinds
 from ..scanner._urls import is_url
 from ..web import CrawlOptions, WebOptions, read_url_list
 from ._config import with_config
@@ -113,16 +115,26 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
 
 
 def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
-    """Refuse to write a report over a file being scanned (even with --force)."""
-    if not os.path.exists(target):
+    """Refuse to write a report over a file being scanned (even with --force).
+
+    That is a file given, or a document (by its first bytes) inside a folder given.
+    """
+    if not os.path.isfile(target):
         return
+    resolved = Path(target).resolve()
     for given in paths:
         try:
             same = os.path.isfile(given) and os.path.samefile(given, target)
+            inside = os.path.isdir(given) and resolved.is_relative_to(Path(given).resolve()) and _is_document(target)
         except OSError:
-            same = False
-        if same:
+            same = inside = False
+        if same or inside:
             raise click.UsageError(f"{visible(target)} is one of the files to scan; write the report elsewhere.")
+
+
+def _is_document(path: str) -> bool:
+    with open(path, "rb") as handle:
+        return readable_kinds(handle.read(HEAD_BYTES)) != ("unknown",)
 
 
 def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, baseline: ScanReport | None,
@@ -304,8 +316,14 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             if baseline_writer is not None and write_baseline is not None:
                 write_atomic(write_baseline, lambda handle: baseline_writer.write_bytes(stream, handle), force=force)
             if output is None:
-                writer.write_bytes(stream, sys.stdout.buffer)
-                sys.stdout.flush()
+                try:
+                    writer.write_bytes(stream, sys.stdout.buffer)
+                    sys.stdout.flush()
+                except BrokenPipeError:
+                    raise  # a reader that stopped early (| head) is handled like any closed pipe
+                except OSError as exc:
+                    fail(f"the report could not be written to standard output ({exc.strerror or exc}); "
+                         "write it to a file with -o FILE.", ExitCode.USAGE)
             else:
                 written, problem = write_or_fall_back(output, lambda handle: writer.write_bytes(stream, handle),
                                                       force=force, suffix=f".{report_format}")

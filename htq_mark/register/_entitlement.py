@@ -108,8 +108,8 @@ def not_on_register_reason(canonical: str, register: RegisterProvenance) -> Reas
     message = (f"{canonical} is not on the register of approved HTQs "
                f"(as of {register.as_of.isoformat()}); only approved HTQs may carry the mark")
     if register.is_example:
-        message += ("; this is the example register - load the official list with "
-                    "--register FILE or HTQ_MARK_REGISTER")
+        message += ("; this is the example register - load the official list by naming its file "
+                    "(HTQ_MARK_REGISTER=FILE)")
     return Reason("not-on-register", Severity.ERROR, message)
 
 

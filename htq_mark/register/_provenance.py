@@ -9,8 +9,8 @@ from typing import Any
 __all__ = ["EXAMPLE_NOTICE", "RegisterProvenance"]
 
 EXAMPLE_NOTICE = (
-    "EXAMPLE DATA - not the official list; load the official list with "
-    "--register FILE or HTQ_MARK_REGISTER"
+    "EXAMPLE DATA - not the official list; load the official list by naming its file "
+    "(HTQ_MARK_REGISTER=FILE)"
 )
 
 

@@ -36,7 +36,7 @@ def format_for_path(path: str | os.PathLike[str] | None, format: str | None = No
         return implied
     if implied is not None and implied != format:
         raise UsageError(f"{path}: the suffix {suffix} means {implied}, but the format asked for is {format}; "
-                         f"name the file for its format or drop --format.")
+                         f"name the file for its format, or leave format=... out.")
     return format
 
 

@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO, TYPE_CHECKING, overload
 
+from ..errors import UsageError
+
 if TYPE_CHECKING:
     from ..scanner._results import DocumentResult
 
@@ -32,15 +34,25 @@ class Spool(Sequence["DocumentResult"]):
         self._file: IO[bytes] = tempfile.NamedTemporaryFile(prefix="htq-mark-report-", suffix=".spool",
                                                              dir=folder)
         self._offsets = array.array("q")
+        self._closed = False
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise UsageError("the report's documents were kept in a temporary file, deleted when its "
+                             "ReportWriter was closed; use the report inside the writer's with-block "
+                             "(or before close()).")
 
     def append(self, document: DocumentResult) -> None:
+        self._check_open()
         self._offsets.append(self._file.tell())
         pickle.dump(document, self._file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def __len__(self) -> int:
+        self._check_open()
         return len(self._offsets)
 
     def __iter__(self) -> Iterator[DocumentResult]:
+        self._check_open()
         self._file.flush()
         count = len(self._offsets)
         with open(self._file.name, "rb") as reader:
@@ -56,6 +68,7 @@ class Spool(Sequence["DocumentResult"]):
     def __getitem__(self, index: int | slice) -> DocumentResult | list[DocumentResult]:
         if isinstance(index, slice):
             return [self[at] for at in range(*index.indices(len(self)))]
+        self._check_open()
         offset = self._offsets[index]
         self._file.flush()
         with open(self._file.name, "rb") as reader:
@@ -64,6 +77,7 @@ class Spool(Sequence["DocumentResult"]):
         return document
 
     def close(self) -> None:
-        """Delete the file; the spool is empty afterwards."""
+        """Delete the file; the spool cannot be read afterwards."""
         self._file.close()
         self._offsets = array.array("q")
+        self._closed = True

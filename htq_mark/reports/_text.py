@@ -22,8 +22,8 @@ __all__ = ["EXAMPLE_DATA_WARNING", "render"]
 
 EXAMPLE_DATA_WARNING = (
     "the register is EXAMPLE DATA, not the official register of approved HTQs; "
-    "entitlement results are only for trying htq-mark out. Pass --register FILE "
-    "with the real register."
+    "entitlement results are only for trying htq-mark out. Scan again with the real "
+    "register (HTQ_MARK_REGISTER=FILE)."
 )
 
 

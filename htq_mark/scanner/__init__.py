@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from .._exports import claim_exports
 from ._baseline import apply_baseline, fingerprint
-from ._batch import Progress, ScanStream, default_jobs, scan, scan_iter
+from ._batch import Progress, ScanStream, Source, default_jobs, scan, scan_iter
 from ._document import scan_document
 from ._inputs import DEFAULT_EXCLUDE, InputDocument, expand_paths
 from ._limits import DEFAULT_LIMITS, Limits
+from ._ocr import OcrMode
 from ._results import (
     NOTE_CODES,
     RULES,
@@ -42,12 +43,14 @@ __all__ = [
     "Limits",
     "Mark",
     "Note",
+    "OcrMode",
     "PageImage",
     "PageInfo",
     "Progress",
     "RuleSelection",
     "ScanReport",
     "ScanStream",
+    "Source",
     "apply_baseline",
     "default_jobs",
     "expand_paths",

@@ -36,8 +36,8 @@ def test_info_says_the_default_is_example_data() -> None:
     result = run("info", "--date", "2026-11-23")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == ("EXAMPLE DATA - not the official list; load the official list with "
-                        "--register FILE or HTQ_MARK_REGISTER")
+    assert lines[0] == ("EXAMPLE DATA - not the official list; load the official list by naming its file "
+                        "(HTQ_MARK_REGISTER=FILE)")
     assert f"sha256:   {default_register().provenance.sha256}" in lines
     assert "as of:    2026-11-01" in lines
     assert any(line.startswith("on 2026-11-23: 110 entitled, 10 withdrawn") for line in lines)

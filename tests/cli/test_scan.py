@@ -2,6 +2,7 @@
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -209,3 +210,24 @@ def test_a_timeout_that_is_not_finite_is_a_usage_error(tmp_path, value):
     document.write_bytes(b"not a png")
     result = CliRunner().invoke(cli, ["scan", str(document), "--timeout", value])
     assert result.exit_code == 2 and "finite" in result.output and "Traceback" not in result.output
+
+
+def test_a_full_standard_output_is_a_clear_error_not_an_internal_one(docs):
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([sys.executable, "-m", "htq_mark", "scan", "--date", "2026-11-23",
+                               str(docs / "clean.pdf")], stdout=full, stderr=subprocess.PIPE, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert b"could not be written to standard output" in done.stderr and b"Traceback" not in done.stderr
+
+
+def test_a_report_is_never_written_over_a_document_inside_a_folder_scanned(tmp_path):
+    folder = tmp_path / "brochures"
+    folder.mkdir()
+    document = pdf_pages([text_fragment(f"HNC QN {EXAMPLE_ENTITLED_ID}", x=50, y=50)])
+    (folder / "course.pdf").write_bytes(document)
+    refused = run(folder, "-o", folder / "course.pdf", "--format", "json", "--force")
+    assert refused.exit_code == 2 and "is one of the files to scan" in refused.output
+    assert (folder / "course.pdf").read_bytes() == document
+    (folder / "report.json").write_text("{}", encoding="utf-8")  # not a document: replaced with --force
+    assert run(folder, "-o", folder / "report.json", "--force").exit_code == 0
+    assert json.loads((folder / "report.json").read_text(encoding="utf-8"))["documents"]

@@ -40,8 +40,8 @@ def test_provenance_says_it_is_example_data(example: Register) -> None:
     assert provenance.as_of.isoformat() == "2026-11-01"
     assert provenance.rows == len(example)
     assert provenance.describe().startswith(
-        "EXAMPLE DATA - not the official list; load the official list with --register FILE "
-        "or HTQ_MARK_REGISTER")
+        "EXAMPLE DATA - not the official list; load the official list by naming its file "
+        "(HTQ_MARK_REGISTER=FILE)")
 
 
 def test_about_120_rows_with_ids_no_real_qualification_uses(example: Register) -> None:

@@ -70,3 +70,12 @@ def test_documents_added_are_not_held_in_memory() -> None:
 def test_an_unknown_format_is_refused_by_name() -> None:
     with pytest.raises(UsageError, match="unknown report format 'pdf'"):
         reports.ReportWriter("pdf")
+
+
+def test_a_report_read_after_its_writer_closed_says_so() -> None:
+    with reports.ReportWriter("json") as writer:
+        writer.add(factory.clean_document())
+        report = writer.report(factory.report([]))
+        assert len(report.documents) == 1
+    with pytest.raises(UsageError, match="deleted when its ReportWriter was closed"):
+        report.fails_on("error")
