@@ -217,17 +217,10 @@ def run_fuzz(*, count: int, seed: int = 1, jobs: int = 2, timeout: float = DEFAU
             batch = [build_input(seeds, seed, index) for index in itertools.islice(indexes, _BATCH_PER_JOB * jobs)]
             if not batch:
                 break
-            results: list[DocumentResult | None] = [None] * len(batch)
             pool.killed.clear()
-
-            def done(position: int, batch: list[FuzzInput] = batch,
-                     results: list[DocumentResult | None] = results) -> None:
-                result = results[position]
-                assert result is not None
+            for position, result in pool.run([(position, InputDocument(path=item.name, location=None, data=item.data))
+                                              for position, item in enumerate(batch)]):
                 record(batch[position], result, pool.killed.get(position))
-
-            pool.run([(position, InputDocument(path=item.name, location=None, data=item.data))
-                      for position, item in enumerate(batch)], results, done)
     finally:
         pool.close()
     summary.peak_rss_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -57,7 +57,8 @@ def test_a_workers_address_space_is_capped_and_a_killed_worker_is_told(setup, tm
     plain = InputDocument(path="plain.pdf", location=None, data=pdf_pages([text_fragment("plain", x=50, y=50)]))
     results: list = [None, None]
     try:
-        pool.run([(0, InputDocument(path=str(stuck), location=stuck)), (1, plain)], results, lambda index: None)
+        for index, result in pool.run([(0, InputDocument(path=str(stuck), location=stuck)), (1, plain)]):
+            results[index] = result
     finally:
         killer.join()
         pool.close()
@@ -70,8 +71,8 @@ def test_without_a_cap_a_worker_keeps_the_callers_limit(setup) -> None:
     pool = WorkerPool(setup, 1, Limits(max_seconds=60), single_threaded=True)
     results: list = [None]
     try:
-        pool.run([(0, InputDocument(path="plain.pdf", location=None, data=pdf_pages([""])))], results,
-                 lambda index: None)
+        for index, result in pool.run([(0, InputDocument(path="plain.pdf", location=None, data=pdf_pages([""])))]):
+            results[index] = result
         assert _address_space_limit(pool.workers[0].process.pid) == _address_space_limit(os.getpid())
     finally:
         pool.close()
