@@ -189,7 +189,7 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] =
                             for url in list_url(shown, DOCUMENT_SUFFIXES, max_entries)]
             except InputError as exc:
                 yield InputDocument(path=shown, location=None,
-                                    error=DocumentError(ErrorCode.UNREADABLE, str(exc)))
+                                    error=DocumentError(exc.code, str(exc)))
             continue
         location = Path(shown)
         try:
