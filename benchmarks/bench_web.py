@@ -125,7 +125,7 @@ def tree_rss_bytes(root_pid: int) -> int:
 def crawl_run(base: str, pages: int, out: Path) -> dict[str, Any]:
     """Wall time and peak tree memory of ``htq-mark scan --crawl`` over the generated site."""
     command = [sys.executable, "-m", "htq_mark", "scan", "--crawl", "--allow-private", "--delay", "0",
-               "--max-crawl-pages", str(pages), "--format", "json", "-o", str(out), "--force", f"{base}/p0.html"]
+               "--max-pages", str(pages), "--format", "json", "-o", str(out), "--force", f"{base}/p0.html"]
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1])
     peak = 0

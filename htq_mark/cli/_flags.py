@@ -22,7 +22,7 @@ __all__ = ["document_with_flags", "report_with_flags", "with_flags"]
 _PARAMETERS = frozenset({"force", "allow_private", "follow_symlinks", "password", "date", "qualification",
                          "register", "ocr", "executor", "format", "column", "dpi", "colour_space"})
 #: Limits with flags of their own; every other limit is ``--limit NAME``.
-_LIMIT_FLAGS = {"max_seconds": "--timeout", "max_pages": "--max-pages", "max_pixels_per_page": "--max-pixels"}
+_LIMIT_FLAGS = {"max_seconds": "--timeout", "max_pages": "--max-document-pages", "max_pixels_per_page": "--max-pixels"}
 _LIMITS = frozenset(field.name for field in dataclasses.fields(Limits))
 
 # A setting starts a word (after a space, a bracket or the start), so text inside paths and URLs is left.

@@ -70,6 +70,12 @@ class _Progress:
             click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
 
 
+#: --max-pages caps a crawl; in 0.1 it was the page limit of a PDF, so it is refused where nothing is
+#: crawled rather than ignored.
+_MAX_PAGES_WITHOUT_CRAWL = ("--max-pages caps the web pages a crawl or sitemap scans, and this scan has neither "
+                            "--crawl nor --sitemap; for the most pages of one PDF use --max-document-pages N.")
+
+
 def _parse_limits(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
     """``NAME=VALUE`` settings as numbers; the names are checked by :meth:`Limits.replace`."""
     settings: dict[str, float] = {}
@@ -187,8 +193,8 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
               help="Kit folder to judge against (default: $HTQ_MARK_KIT or the bundled kit).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
               help=f"Seconds allowed per document before it is stopped  [default: {DEFAULT_LIMITS.max_seconds:g}].")
-@click.option("--max-pages", type=click.IntRange(min=1), default=None, metavar="N",
-              help=f"Most pages a PDF may have  [default: {DEFAULT_LIMITS.max_pages}].")
+@click.option("--max-document-pages", type=click.IntRange(min=1), default=None, metavar="N",
+              help=f"Most pages one PDF may have  [default: {DEFAULT_LIMITS.max_pages}].")
 @click.option("--max-pixels", type=click.IntRange(min=1), default=None, metavar="N",
               help=f"Most pixels of one image (or frame)  [default: {DEFAULT_LIMITS.max_pixels_per_page}].")
 @click.option("--limit", "limit_settings", multiple=True, metavar="NAME=VALUE", callback=_parse_limits,
@@ -234,9 +240,9 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
 @click.option("--crawl/--no-crawl", "follow", default=False,
               help="Follow same-site links from the pages given, breadth first; linked PDFs and images are "
                    "scanned too.")
-@click.option("--max-crawl-pages", type=click.IntRange(min=1), default=100, show_default=True, metavar="N",
-              help="Most web pages and linked documents a crawl scans (--max-pages is the page limit of "
-                   "one PDF).")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, metavar="N",
+              help=f"Most web pages and linked documents a crawl or sitemap scans  "
+                   f"[default: {CrawlOptions.max_pages}]. (The most pages of one PDF: --max-document-pages.)")
 @click.option("--max-depth", type=click.IntRange(min=0), default=None, metavar="N",
               help="Most links a crawl follows from a page given (default: no limit).")
 @click.option("--include", multiple=True, metavar="GLOB",
@@ -278,7 +284,11 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         urls = read_url_list(options["url_list"]) if options["url_list"] is not None else []
         web = WebOptions(allow_private=bool(options["allow_private"]), delay=float(options["delay"]))
         # The user's own --exclude patterns (not the default folder excludes) keep found URLs out too.
-        crawl = CrawlOptions(follow=bool(options["follow"]), max_pages=int(options["max_crawl_pages"]),
+        if options["max_pages"] is not None and not options["follow"] and not options["sitemaps"]:
+            raise click.UsageError(_MAX_PAGES_WITHOUT_CRAWL)
+        crawl = CrawlOptions(follow=bool(options["follow"]),
+                             max_pages=CrawlOptions.max_pages if options["max_pages"] is None else
+                             int(options["max_pages"]),
                              max_depth=options["max_depth"], include=(*options["include"], *include_url),
                              exclude=(*options.get("exclude_instead", ()), *options["exclude"], *exclude_url))
         # An explicit --format, else -o's suffix, else the config file's format, else text.
@@ -297,7 +307,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         kit = resolve_kit(options["kit_path"])
         register = resolve_register(options["register_path"])
         limits = DEFAULT_LIMITS.replace(**options["limit_settings"]).replace(
-            max_seconds=options["timeout"], max_pages=options["max_pages"], max_pixels_per_page=options["max_pixels"])
+            max_seconds=options["timeout"], max_pages=options["max_document_pages"], max_pixels_per_page=options["max_pixels"])
         exclude = (*options.get("exclude_instead", DEFAULT_EXCLUDE), *options["exclude"])
         quiet = bool(options["quiet"])
         show_progress = options["progress"] if options["progress"] is not None else sys.stderr.isatty()

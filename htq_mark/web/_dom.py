@@ -122,12 +122,16 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
   // that brings it into view (a fixed or sticky header, a banner), and the side where its hidden part is.
   function coverage(el, item) {
     const [x0, y0, x1, y1] = item.box, [v0, w0, v1, w1] = item.visible;
-    const across = 16, down = 8, tall = y1 - y0;
+    // Fine enough to catch a bar a thirtieth of the mark wide, above the tolerance of cropped.
+    const across = 40, down = 16, tall = y1 - y0;
     const scrolls = Array.from(new Set([y0 - (viewHeight - tall) / 2, y0, y1 - viewHeight]
       .map(y => Math.round(Math.min(lowestScroll, Math.max(0, y))))));
     const shown = new Array(across * down).fill(false), judged = new Array(across * down).fill(false);
-    const before = el.style.getPropertyValue('pointer-events'), priority = el.style.getPropertyPriority('pointer-events');
-    el.style.setProperty('pointer-events', 'auto', 'important');
+    // Hit testing skips what lets clicks through (pointer-events: none), yet a reader cannot see
+    // through it: every element takes part while the coverage is read.
+    const hitAll = document.createElement('style');
+    hitAll.textContent = '*, *::before, *::after { pointer-events: auto !important; }';
+    document.documentElement.appendChild(hitAll);
     try {
       for (const scroll of scrolls) {
         window.scrollTo({left: sx, top: scroll, behavior: 'instant'});  // not smoothly: read at once
@@ -143,7 +147,7 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
         }
       }
     } finally {
-      if (before) el.style.setProperty('pointer-events', before, priority); else el.style.removeProperty('pointer-events');
+      hitAll.remove();
     }
     let covered = 0, hiddenX = 0, hiddenY = 0, hidden = 0;
     for (let k = 0; k < across * down; k++) {

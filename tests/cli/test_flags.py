@@ -19,7 +19,7 @@ from tests.reports.factory import page_png
      "choose another output path or pass --force to overwrite it."),
     ("x.pdf: needs a password; pass it with password=....", "x.pdf: needs a password; pass it with --password."),
     ("raise limits.max_seconds or split the document.", "raise --timeout or split the document."),
-    ("raise limits.max_pages.", "raise --max-pages."),
+    ("raise limits.max_pages.", "raise --max-document-pages."),
     ("raise limits.max_pixels_per_page.", "raise --max-pixels."),
     ("(raise limits.max_page_bytes=N).", "(raise --limit max_page_bytes=N)."),
     ("pass allow_private=True to scan it.", "pass --allow-private to scan it."),
@@ -43,7 +43,7 @@ def test_a_documents_own_path_is_left_as_it_is() -> None:
     odd = " force=True.pdf"
     document = factory.error_document("too-large", path=odd, message=f"{odd}: raise limits.max_pages.")
     [shown] = report_with_flags(factory.report([document])).documents
-    assert shown.error is not None and shown.error.message == f"{odd}: raise --max-pages."
+    assert shown.error is not None and shown.error.message == f"{odd}: raise --max-document-pages."
 
 
 def test_an_error_names_the_flag(tmp_path: Path) -> None:

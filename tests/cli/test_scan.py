@@ -150,8 +150,27 @@ def test_limits_from_the_command_line(docs):
     result = run(docs / "post.png", "--max-pixels", "1000", "--format", "json")
     assert result.exit_code == 3
     assert json.loads(result.output)["documents"][0]["error"]["code"] == "too-large"
-    result = run(docs / "clean.pdf", "--max-pages", "1", "--timeout", "60")
+    result = run(docs / "clean.pdf", "--max-document-pages", "1", "--timeout", "60")
     assert result.exit_code == 0
+
+
+def test_the_page_limit_of_a_pdf_is_max_document_pages(docs, tmp_path):
+    two = tmp_path / "two.pdf"
+    two.write_bytes(pdf_pages([text_fragment("one", x=50, y=50), text_fragment("two", x=50, y=50)]))
+    result = run(two, "--max-document-pages", "1", "--format", "json")
+    assert result.exit_code == 3
+    assert json.loads(result.output)["documents"][0]["error"]["code"] == "too-large"
+
+
+@pytest.mark.parametrize("config", [None, "max-pages = 3\n"])
+def test_max_pages_without_a_crawl_is_refused_not_ignored(docs, tmp_path, config):
+    """--max-pages caps a crawl; a 0.1 command that meant a PDF's page limit is told what to use."""
+    arguments = ["--max-pages", "3"] if config is None else ["--config", tmp_path / "htq-mark.toml"]
+    if config is not None:
+        (tmp_path / "htq-mark.toml").write_text(config, encoding="utf-8")
+    result = run(docs / "clean.pdf", *arguments)
+    assert result.exit_code == 2
+    assert "--max-document-pages" in result.output and "Traceback" not in result.output
 
 
 def _report(*documents):

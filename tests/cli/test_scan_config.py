@@ -71,12 +71,12 @@ def test_htq_mark_toml_wins_and_a_pyproject_without_the_table_is_passed_over(tmp
 def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_path: Path) -> None:
     (tmp_path / "htq-mark.toml").write_text(
         'format = "json"\nregister = "reg.csv"\ndate = 2026-11-23\nfail-on = "warning"\njobs = 2\n'
-        'kit = "kit"\ntimeout = 30\nmax-pages = 10\nmax-pixels = 1000000\nlimits = { max_frames = 5 }\n'
+        'kit = "kit"\ntimeout = 30\nmax-document-pages = 10\nmax-pixels = 1000000\nlimits = { max_frames = 5 }\n'
         'select = ["too-small"]\nignore = "rotated, cropped"\nseverity = { too-small = "warning" }\n'
         'exclude = ["old/"]\nextend-exclude = ["*.tmp"]\nbaseline = "base.json"\nquiet = true\n'
         'verbose = false\nprogress = false\nfollow-symlinks = true\nocr = "never"\nexecutor = "dask"\n'
         'scheduler = "tcp://127.0.0.1:8786"\nurls = "urls.txt"\nsitemap = ["https://example.ac.uk/sitemap.xml"]\n'
-        'crawl = true\nmax-crawl-pages = 50\nmax-depth = 0\ninclude = ["*/courses/*"]\ndelay = 0\n'
+        'crawl = true\nmax-pages = 50\nmax-depth = 0\ninclude = ["*/courses/*"]\ndelay = 0\n'
         'allow-private = true\n')
     values = load_config(tmp_path / "htq-mark.toml").values
     assert values["register_path"] == str(tmp_path / "reg.csv")
@@ -87,7 +87,7 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True and values["ocr"] == "never"
     assert values["executor_name"] == "dask" and values["scheduler"] == "tcp://127.0.0.1:8786"
     assert values["url_list"] == str(tmp_path / "urls.txt") and values["follow"] is True
-    assert values["max_crawl_pages"] == 50 and values["max_depth"] == 0 and values["delay"] == 0
+    assert values["max_document_pages"] == 10 and values["max_pages"] == 50 and values["max_depth"] == 0 and values["delay"] == 0
     assert values["include"] == ("*/courses/*",) and values["allow_private"] is True
     assert len(values) == len(SCAN_SETTINGS)
 
@@ -106,7 +106,7 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     ("limits = { max_frame = 5 }\n", "setting limits names unknown limit max_frame"),
     ("delay = -1\n", "setting delay must be 0 or more"),
     ("max-depth = 1.5\n", "setting max-depth must be a whole number"),
-    ("max-crawl-pages = 0\n", "setting max-crawl-pages must be at least 1"),
+    ("max-pages = 0\n", "setting max-pages must be at least 1"),
     ("crawl = \"yes\"\n", "setting crawl must be true or false"),
     ("not toml [\n", "is not valid TOML"),
 ])
@@ -245,5 +245,5 @@ def test_a_fifo_as_config_file_is_refused_at_once(tmp_path: Path) -> None:
 
 def test_the_first_spellings_of_the_url_patterns_are_hidden() -> None:
     shown = CliRunner().invoke(cli, ["scan", "--help"]).output
-    assert "--include GLOB" in shown and "--max-crawl-pages" in shown
+    assert "--include GLOB" in shown and "--max-pages" in shown
     assert "--include-url" not in shown and "--exclude-url" not in shown

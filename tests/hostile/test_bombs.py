@@ -106,7 +106,7 @@ def test_cli_limit_options_refuse_a_bomb(tmp_path: Path) -> None:
     gif = tmp_path / "frames.gif"
     gif.write_bytes(_build.gif_frames(60))
     done = subprocess.run([sys.executable, "-m", "htq_mark", "scan", str(pdf), str(png), str(gif), "--jobs", "1",
-                           "--max-pages", "2", "--max-pixels", "1000000", "--limit", "max_frames=50",
+                           "--max-document-pages", "2", "--max-pixels", "1000000", "--limit", "max_frames=50",
                            "--format", "json", "--timeout", "60"],
                           capture_output=True, text=True, cwd=REPO_ROOT, timeout=300, check=False)
     assert done.returncode == 3, done.stderr

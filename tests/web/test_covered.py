@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-from htq_mark.web import WebScanner
+from htq_mark import DEFAULT_LIMITS
+from htq_mark.web import VIEWPORTS, Browser, WebScanner
 from tests.web.server import Reply, Site, serve
 from tests.web.sites import ENTITLED_QN, mark_png, page
 
@@ -34,6 +36,18 @@ PAGES: dict[str, tuple[str, str | None]] = {
     "/transparent-overlay": (f'{_QN}<div style="position:relative;padding:60px;width:300px">{_MARK}'
                              '<a href="/apply" style="position:absolute;inset:0" aria-label="Apply"></a></div>',
                              None),
+    # A banner that lets clicks through (pointer-events: none) still hides what it is over.
+    "/click-through-banner": ('<div style="position:fixed;top:0;left:0;right:0;height:60px;background:#7a1f1f;'
+                              f'pointer-events:none;z-index:5"></div>{_MARK}{_QN}{_TALL}', "top"),
+    # A fixed bar 12 px wide (a twenty-fifth of the mark) over the mark's left part, 12 px in.
+    "/thin-side-bar": ('<div style="position:fixed;top:0;bottom:0;left:52px;width:12px;background:#0B2545;'
+                       f'z-index:5"></div>{_MARK}{_QN}{_TALL}', "left"),
+}
+
+
+#: path -> the range the reported hidden share must fall in (the default: 0.15-0.85)
+HIDDEN: dict[str, tuple[float, float]] = {path: (0.15, 0.85) for path in PAGES} | {
+    "/thin-side-bar": (0.02, 0.08),  # 12 of 300 px hidden: 0.04
 }
 
 
@@ -60,4 +74,20 @@ def test_covered_marks_are_cropped_with_the_hidden_side(scanner: WebScanner, sit
     assert len(cropped) == 1 and cropped[0].mark == desktop[0].id, [f.message for f in result.findings]
     details = cropped[0].details
     assert details["side"] == side
-    assert 0.15 <= details["hidden_fraction"] <= 0.85
+    assert HIDDEN[path][0] <= details["hidden_fraction"] <= HIDDEN[path][1]
+
+
+@pytest.mark.parametrize("path", sorted(PAGES))
+def test_the_page_itself_says_how_much_of_the_mark_is_covered(site: Site, path: str) -> None:
+    """The DOM's own measure, which names the element, whatever the screenshot shows."""
+    url = site.url(path)
+    browser = Browser()
+    try:
+        body = urllib.request.urlopen(url, timeout=30).read()
+        rendering = browser.render(url, body, "text/html", VIEWPORTS[0], DEFAULT_LIMITS, allow_private=True)
+    finally:
+        browser.close()
+    [mark] = [element for element in rendering.facts.elements if element.src and element.src.endswith("/mark.png")]
+    low, high = HIDDEN[path] if PAGES[path][1] else (0.0, 0.0)
+    assert low <= mark.covered <= high
+    assert mark.hidden_side == PAGES[path][1]

@@ -124,7 +124,7 @@ def test_files_scan_without_chromium(tmp_path, monkeypatch) -> None:
 
 
 def test_crawl_settings_from_the_config_file_and_excludes_for_urls(site: Site, tmp_path, monkeypatch) -> None:
-    (tmp_path / "htq-mark.toml").write_text('crawl = true\nallow-private = true\ndelay = 0\nmax-crawl-pages = 5\n'
+    (tmp_path / "htq-mark.toml").write_text('crawl = true\nallow-private = true\ndelay = 0\nmax-pages = 5\n'
                                             'include = ["*/courses/*", "*/docs/*"]\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     # --exclude keeps found URLs out as well as folder entries; --exclude-url is its first spelling.
