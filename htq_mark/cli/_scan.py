@@ -72,8 +72,9 @@ class _Progress:
 
 #: --max-pages caps a crawl; in 0.1 it was the page limit of a PDF, so it is refused where nothing is
 #: crawled rather than ignored.
-_MAX_PAGES_WITHOUT_CRAWL = ("--max-pages caps the web pages a crawl or sitemap scans, and this scan has neither "
-                            "--crawl nor --sitemap; for the most pages of one PDF use --max-document-pages N.")
+_MAX_PAGES_WITHOUT_CRAWL = ("--max-pages (max-pages in a config file) caps the web pages a crawl or sitemap scans, "
+                            "and this scan has neither --crawl nor --sitemap; for the most pages of one PDF use "
+                            "--max-document-pages N (max-document-pages).")
 
 
 def _parse_limits(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
