@@ -1,4 +1,4 @@
-"""The scan contract's vocabulary, written once: severities, error codes, note codes and rules.
+"""The report contract's vocabulary, written once: severities, error codes, note codes, rules and reasons.
 
 Everything else (the result types, the errors' codes, the JSON schema's enums,
 the SARIF rule metadata, ``htq-mark rules``, the command line's choices) derives
@@ -29,6 +29,8 @@ __all__ = [
     "NOTE_CODES",
     "NOT_ENTITLED",
     "NO_QUALIFICATION",
+    "REASONS",
+    "REASON_CODES",
     "RECOLOURED",
     "ROTATED",
     "RULES",
@@ -144,7 +146,20 @@ NOTE_CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType({
 })
 
 #: What ``fail_on`` (and ``htq-mark scan --fail-on``) accepts: a severity, ``never``, or a note code.
-FAIL_ON_CHOICES: tuple[str, ...] = (Severity.ERROR.value, Severity.WARNING.value, "never", *NOTE_CODES)
+FAIL_ON_CHOICES: tuple[str, ...] = (*(severity.value for severity in Severity), "never", *NOTE_CODES)
+
+#: Every reason an entitlement check gives, with its severity: ``error`` denies the mark, ``warning``
+#: does not, ``info`` explains a yes. Stable across releases (the check result's ``reasons[].code``).
+REASONS: Mapping[str, Severity] = MappingProxyType({
+    "malformed-id": Severity.ERROR,
+    "check-character": Severity.WARNING,
+    "not-on-register": Severity.ERROR,
+    "before-first-teaching": Severity.ERROR,
+    "withdrawn": Severity.ERROR,
+    "regulated-status-ended": Severity.ERROR,
+    "entitled": Severity.INFO,
+})
+REASON_CODES: tuple[str, ...] = tuple(REASONS)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ severities; a word added to (or dropped from) that place alone fails here.
 
 from __future__ import annotations
 
+import ast
 import inspect
 import json
 import pickle
@@ -19,7 +20,17 @@ from click.testing import CliRunner
 
 import htq_mark
 from htq_mark import _catalogue, errors, reports
-from htq_mark._catalogue import DOCUMENT_ERRORS, FAIL_ON_CHOICES, NOTE_CODES, RULES, ErrorCode, Severity
+from htq_mark._catalogue import (
+    DOCUMENT_ERRORS,
+    FAIL_ON_CHOICES,
+    NOTE_CODES,
+    REASON_CODES,
+    REASONS,
+    RULES,
+    ErrorCode,
+    Severity,
+)
+from htq_mark.register import _entitlement as entitlement
 from htq_mark.cli import cli
 from htq_mark.reports import _rule_help as rule_help, _sarif as sarif
 from htq_mark.scanner import _results as results, _selection as selection
@@ -78,6 +89,18 @@ def _fail_on_choice() -> set[str]:
     return {str(choice) for choice in option.type.choices}
 
 
+def _reasons_given() -> dict[str, str]:
+    """Every ``Reason("code", Severity.LEVEL, ...)`` the register package writes: code -> level."""
+    given: dict[str, str] = {}
+    for path in (PACKAGE / "register").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Reason":
+                code, level = node.args[0], node.args[1]
+                assert isinstance(code, ast.Constant) and isinstance(level, ast.Attribute), ast.dump(node)
+                given[str(code.value)] = level.attr.lower()
+    return given
+
+
 RULE_IDS = set(RULES)
 #: (what is compared, the words it holds, the catalogue's words).
 CASES: list[tuple[str, Callable[[], object], object]] = [
@@ -105,7 +128,7 @@ CASES: list[tuple[str, Callable[[], object], object]] = [
     ("note codes: JSON schema", lambda: _schema_enum("$defs", "note", "properties", "code"), set(NOTE_CODES)),
     ("note severities: JSON schema", lambda: _schema_enum("$defs", "note", "properties", "severity"),
      {severity for severity, _ in NOTE_CODES.values()}),
-    ("note codes: htq-mark scan --fail-on", lambda: _fail_on_choice() - {"error", "warning", "never"},
+    ("note codes: htq-mark scan --fail-on", lambda: _fail_on_choice() - {*Severity, "never"},
      set(NOTE_CODES)),
     ("fail-on: htq-mark scan --fail-on", _fail_on_choice, set(FAIL_ON_CHOICES)),
     ("severities: JSON schema", lambda: _schema_enum("$defs", "severity"), set(Severity)),
@@ -117,6 +140,11 @@ CASES: list[tuple[str, Callable[[], object], object]] = [
                              documents=()).summary["findings"]),
      [severity.value for severity in Severity]),
     ("severities: SARIF levels", lambda: set(sarif._LEVELS), set(Severity)),
+    ("reason codes: the check result's JSON schema",
+     lambda: _schema_enum("$defs", "reason", "properties", "code", schema="check-result"), set(REASON_CODES)),
+    ("reason codes: htq_mark.register.REASON_CODES", lambda: htq_mark.register.REASON_CODES, REASON_CODES),
+    ("reasons and their severities: given by the register",
+     _reasons_given, {code: severity.value for code, severity in REASONS.items()}),
 ]
 
 
@@ -153,3 +181,10 @@ def test_a_document_error_code_outside_the_contract_is_refused() -> None:
     with pytest.raises(ValueError, match="not a document error code"):
         results.DocumentError(code=ErrorCode.USAGE, message="x")  # type: ignore[arg-type]
     assert results.DocumentError(code="timeout", message="x").code is ErrorCode.TIMEOUT  # type: ignore[arg-type]
+
+
+def test_a_reason_outside_the_catalogue_is_refused() -> None:
+    with pytest.raises(ValueError, match="not in the catalogue"):
+        entitlement.Reason("future-reason", Severity.ERROR, "m")
+    with pytest.raises(ValueError, match="not in the catalogue"):
+        entitlement.Reason("withdrawn", Severity.INFO, "m")

@@ -186,7 +186,7 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), multiple=True,
               default=("error",), show_default=True,
               help="Exit 1 when a finding of this severity (or worse) is reported; warning also counts "
-                   "warning notes. A note code (e.g. structure-unreadable) fails on that note. Repeatable.")
+                   "warning notes, info every note. A note code (e.g. structure-unreadable) fails on that note. Repeatable.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Documents scanned in parallel (default: the number of cores).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")

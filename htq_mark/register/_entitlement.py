@@ -6,23 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .._catalogue import Severity
+from .._catalogue import REASON_CODES, REASONS, Severity
 from ._provenance import RegisterProvenance
 from ._qualification_id import QualificationId
 from ._record import QualificationRecord
 
 __all__ = ["REASON_CODES", "Entitlement", "Reason", "Severity", "reasons_for"]
 
-REASON_CODES: tuple[str, ...] = (
-    "malformed-id",
-    "check-character",
-    "not-on-register",
-    "before-first-teaching",
-    "withdrawn",
-    "regulated-status-ended",
-    "entitled",
-)
-"""Every reason code, stable across releases."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +30,9 @@ class Reason:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "severity", Severity(self.severity))
+        if REASONS.get(self.code) is not self.severity:
+            raise ValueError(f"reason {self.code!r} at {self.severity.value!r} is not in the catalogue "
+                             f"({', '.join(f'{code}={level.value}' for code, level in REASONS.items())})")
 
     def to_dict(self) -> dict[str, str]:
         """A JSON-ready dict."""

@@ -26,13 +26,12 @@ __all__ = ["Spool"]
 class Spool(Sequence["DocumentResult"]):
     """Document results appended to a temporary file; a read-only sequence of them.
 
-    Iterating reads the file from the start (each iteration with its own
-    handle). :meth:`close` deletes the file.
+    Iterating reads the file from the start. :meth:`close` deletes the file.
     """
 
     def __init__(self, folder: str | os.PathLike[str] | None = None) -> None:
-        self._file: IO[bytes] = tempfile.NamedTemporaryFile(prefix="htq-mark-report-", suffix=".spool",
-                                                             dir=folder)
+        # Unnamed (deleted at once where the system allows it), so a killed process leaves nothing behind.
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="htq-mark-report-", suffix=".spool", dir=folder)
         self._offsets = array.array("q")
         self._closed = False
 
@@ -53,11 +52,8 @@ class Spool(Sequence["DocumentResult"]):
 
     def __iter__(self) -> Iterator[DocumentResult]:
         self._check_open()
-        self._file.flush()
-        count = len(self._offsets)
-        with open(self._file.name, "rb") as reader:
-            for _ in range(count):
-                yield pickle.load(reader)  # noqa: S301 - written by this process
+        for index in range(len(self._offsets)):
+            yield self._read(index)
 
     @overload
     def __getitem__(self, index: int) -> DocumentResult: ...
@@ -69,11 +65,19 @@ class Spool(Sequence["DocumentResult"]):
         if isinstance(index, slice):
             return [self[at] for at in range(*index.indices(len(self)))]
         self._check_open()
-        offset = self._offsets[index]
-        self._file.flush()
-        with open(self._file.name, "rb") as reader:
-            reader.seek(offset)
-            document: DocumentResult = pickle.load(reader)  # noqa: S301 - written by this process
+        return self._read(range(len(self._offsets))[index])
+
+    def _read(self, index: int) -> DocumentResult:
+        # The writing position is put back, so reading may go on between appends.
+        end_of_file = self._file.tell()
+        start = self._offsets[index]
+        end = self._offsets[index + 1] if index + 1 < len(self._offsets) else end_of_file
+        self._file.seek(start)
+        try:
+            data = self._file.read(end - start)
+        finally:
+            self._file.seek(end_of_file)
+        document: DocumentResult = pickle.loads(data)  # noqa: S301 - written by this process
         return document
 
     def close(self) -> None:

@@ -5,16 +5,23 @@ from __future__ import annotations
 import dataclasses
 import gc
 import io
+import signal
+import subprocess
+import sys
 import weakref
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from htq_mark import reports
 from htq_mark.errors import UsageError
+from htq_mark.reports._spool import Spool
 from htq_mark.scanner._baseline import apply_baseline
 from htq_mark.scanner._results import ScanReport
 from tests.reports import factory
+
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 def _written(report: ScanReport, format: str, **shape: bool) -> bytes:
@@ -79,3 +86,29 @@ def test_a_report_read_after_its_writer_closed_says_so() -> None:
         assert len(report.documents) == 1
     with pytest.raises(UsageError, match="deleted when its ReportWriter was closed"):
         report.fails_on("error")
+
+
+def test_the_spool_reads_back_in_any_order_between_appends(tmp_path) -> None:
+    documents = factory.full_report().documents
+    spool = Spool(tmp_path)
+    for number, document in enumerate(documents):
+        spool.append(document)
+        assert spool[number] == document and spool[-1] == document and list(spool) == list(documents[:number + 1])
+    assert spool[::-1] == list(documents[::-1])
+    with pytest.raises(IndexError):
+        spool[len(documents)]
+    spool.close()
+
+
+def test_a_killed_process_leaves_no_spool_file_behind(tmp_path) -> None:
+    script = (
+        "import os, signal, sys\n"
+        "from htq_mark.reports._spool import Spool\n"
+        "from tests.reports import factory\n"
+        "spool = Spool(sys.argv[1])\n"
+        "for document in factory.full_report().documents:\n"
+        "    spool.append(document)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n")
+    finished = subprocess.run([sys.executable, "-c", script, str(tmp_path)], cwd=REPOSITORY, timeout=120)
+    assert finished.returncode == -signal.SIGKILL
+    assert list(tmp_path.iterdir()) == []
