@@ -14,9 +14,9 @@ import dataclasses
 import re
 
 from ..scanner._limits import Limits
-from ..scanner._results import DocumentResult, ScanReport
+from ..scanner._results import DocumentResult
 
-__all__ = ["document_with_flags", "report_with_flags", "with_flags"]
+__all__ = ["document_with_flags", "with_flags"]
 
 #: The parameters whose flag is their name with dashes (``allow_private`` is ``--allow-private``).
 _PARAMETERS = frozenset({"force", "allow_private", "follow_symlinks", "password", "date", "qualification",
@@ -67,7 +67,3 @@ def document_with_flags(document: DocumentResult) -> DocumentResult:
                   for note in document.notes)
     return dataclasses.replace(document, error=error, notes=notes)
 
-
-def report_with_flags(report: ScanReport) -> ScanReport:
-    """``report`` with its documents' error and note messages speaking of flags."""
-    return dataclasses.replace(report, documents=tuple(document_with_flags(d) for d in report.documents))

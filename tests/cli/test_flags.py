@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from htq_mark.cli import cli
-from htq_mark.cli._flags import with_flags
+from htq_mark.cli._flags import document_with_flags, with_flags
+from tests.reports import factory
 from tests.reports.factory import page_png
 
 
@@ -37,12 +38,9 @@ def test_settings_read_as_flags(library: str, command_line: str) -> None:
 
 
 def test_a_documents_own_path_is_left_as_it_is() -> None:
-    from htq_mark.cli._flags import report_with_flags
-    from tests.reports import factory
-
     odd = " force=True.pdf"
     document = factory.error_document("too-large", path=odd, message=f"{odd}: raise limits.max_pages.")
-    [shown] = report_with_flags(factory.report([document])).documents
+    shown = document_with_flags(document)
     assert shown.error is not None and shown.error.message == f"{odd}: raise --max-document-pages."
 
 
