@@ -7,7 +7,7 @@ from datetime import datetime
 
 import click
 
-from ..generator import generate as generate_asset
+from ..generator import format_for_path, generate as generate_asset
 from ..generator._generate import COLOUR_SPACES, DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, check_suffix
 from ._errors import library_errors
 from ._terminal import say
@@ -18,8 +18,8 @@ __all__ = ["COMMANDS", "generate"]
 @click.command("generate")
 @click.option("--variant", required=True, metavar="{colour,black,white}",
               help="Variant of the mark (the kit's variants; the default kit has colour, black, white).")
-@click.option("--format", "format_", required=True, type=click.Choice(FORMATS, case_sensitive=False),
-              help="Output format.")
+@click.option("--format", "format_", default=None, type=click.Choice(FORMATS, case_sensitive=False),
+              help="Output format.  [default: from -o's suffix]")
 @click.option("--width", required=True, metavar="VALUE",
               help="Width of the artwork itself, without clear space: a number with px or mm "
                    "(300px, 40mm). Height follows from the artwork's proportions.")
@@ -40,7 +40,7 @@ __all__ = ["COMMANDS", "generate"]
               help="Kit folder. [default: $HTQ_MARK_KIT, else the bundled kit]")
 @click.option("-o", "--output", required=True, metavar="PATH", help="File to write; - writes to stdout.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-def generate(variant: str, format_: str, width: str, dpi: float, clear_space: bool, colour_space: str,
+def generate(variant: str, format_: str | None, width: str, dpi: float, clear_space: bool, colour_space: str,
              qualification: str | None, on: datetime | None, register_path: str | None,
              kit_path: str | None, output: str, force: bool) -> None:
     """Generate the quality mark as one file.
@@ -49,6 +49,7 @@ def generate(variant: str, format_: str, width: str, dpi: float, clear_space: bo
     Examples:
       htq-mark generate --variant colour --format png --width 300px -o mark.png
       htq-mark generate --variant white --format pdf --width 40mm --colour-space cmyk -o mark.pdf
+      htq-mark generate --variant black --width 40mm -o mark.eps
 
     A width below the kit's minimum is refused (exit status 2); so is an
     existing output without --force. A qualification that is not entitled on
@@ -56,6 +57,11 @@ def generate(variant: str, format_: str, width: str, dpi: float, clear_space: bo
     any error.
     """
     with library_errors():
+        if format_ is None:
+            format_ = format_for_path(output) if output != "-" else None
+            if format_ is None:
+                raise click.UsageError(f"{output}: give --format ({', '.join(FORMATS)}), or name the output "
+                                       "with one of their suffixes (mark.png, mark.pdf, ...).")
         if output != "-":
             check_suffix(output, format_)
         asset = generate_asset(variant=variant, format=format_, width=width, dpi=dpi,

@@ -41,6 +41,7 @@ __all__ = [
     "GeneratedAsset",
     "asset_metadata",
     "check_suffix",
+    "format_for_path",
     "generate",
     "plan_asset",
     "resolve_kit",
@@ -63,13 +64,19 @@ SUFFIXES: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "jpg": (".jpg", ".jpeg", ".jpe"), "webp": (".webp",)})
 
 
+def format_for_path(path: str | os.PathLike[str]) -> str | None:
+    """The format a file name's suffix names (``mark.jpeg`` -> ``"jpg"``), or None when it names none."""
+    suffix = Path(path).suffix.lower()
+    return next((name for name, suffixes in SUFFIXES.items() if suffix in suffixes), None)
+
+
 def check_suffix(path: str | os.PathLike[str], format: str) -> None:
     """Raise :class:`UsageError` when ``path``'s suffix names another format than ``format``.
 
     A path with no suffix, or one that names no format, is accepted.
     """
     suffix = Path(path).suffix.lower()
-    named = next((name for name, suffixes in SUFFIXES.items() if suffix in suffixes), None)
+    named = format_for_path(path)
     wanted = _ALIASES.get(format.lower(), format.lower())
     if named is not None and named != wanted:
         raise UsageError(f"{path}: the suffix {suffix} is for {named} files, but the format is {wanted}; "

@@ -126,3 +126,20 @@ def test_a_matching_or_neutral_suffix_is_accepted(tmp_path: Path, fmt: str, name
     result = run("--variant", "colour", "--format", fmt, "--width", "300px", "-o", str(tmp_path / name))
     assert result.exit_code == 0, result.output
     assert (tmp_path / name).is_file()
+
+
+@pytest.mark.parametrize(("name", "starts"), [("x.png", b"\x89PNG"), ("x.JPEG", b"\xff\xd8"), ("x.pdf", b"%PDF"),
+                                              ("x.ps", b"%!PS"), ("x.webp", b"RIFF"), ("x.svg", b"<")])
+def test_without_format_the_output_suffix_chooses_it(tmp_path: Path, name: str, starts: bytes) -> None:
+    result = run("--variant", "colour", "--width", "300px", "-o", str(tmp_path / name))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / name).read_bytes().lstrip().startswith(starts)
+
+
+@pytest.mark.parametrize("name", ["mark", "mark.txt", "-"])
+def test_without_format_an_output_naming_none_is_a_usage_error(tmp_path: Path, name: str) -> None:
+    output = name if name == "-" else str(tmp_path / name)
+    result = run("--variant", "colour", "--width", "300px", "-o", output)
+    assert result.exit_code == 2
+    assert "give --format" in result.output and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
