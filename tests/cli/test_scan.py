@@ -14,6 +14,7 @@ import htq_mark
 from htq_mark.cli import cli, main
 from htq_mark.cli._scan import exit_status
 from htq_mark.register import EXAMPLE_ENTITLED_ID, EXAMPLE_WITHDRAWN_ID
+from htq_mark.scanner._pool import default_jobs
 from htq_mark.scanner._results import DocumentError, DocumentResult, Finding, ScanReport
 from tests.scanner._make import (
     canvas_with,
@@ -152,6 +153,12 @@ def test_limits_from_the_command_line(docs):
     assert json.loads(result.output)["documents"][0]["error"]["code"] == "too-large"
     result = run(docs / "clean.pdf", "--max-document-pages", "1", "--timeout", "60")
     assert result.exit_code == 0
+
+
+def test_jobs_beyond_eight_per_core_is_a_usage_error_naming_the_flag(docs):
+    result = CliRunner().invoke(cli, ["scan", "--jobs", "100000", str(docs / "clean.pdf")])
+    assert result.exit_code == 2
+    assert f"--jobs {8 * default_jobs()}" in result.output and "Traceback" not in result.output
 
 
 def test_the_page_limit_of_a_pdf_is_max_document_pages(docs, tmp_path):

@@ -8,6 +8,7 @@ import pytest
 import htq_mark
 from htq_mark.errors import UsageError
 from htq_mark.scanner import Limits, scan
+from htq_mark.scanner._pool import default_jobs
 
 from ._make import canvas_with, encode, pdf_pages, text_fragment
 
@@ -70,6 +71,12 @@ def test_a_stuck_reader_is_stopped_and_the_batch_goes_on(tmp_path, folder):
 def test_jobs_must_be_a_positive_whole_number(jobs, folder):
     with pytest.raises(UsageError, match="jobs"):
         scan([str(folder)], kit=KIT, jobs=jobs)
+
+
+def test_jobs_beyond_eight_per_core_are_refused_before_any_worker_starts(folder):
+    most = 8 * default_jobs()
+    with pytest.raises(UsageError, match=f"at most jobs={most}"):
+        scan([str(folder)], kit=KIT, jobs=most + 1)
 
 
 def test_nothing_to_scan_gives_an_empty_report(tmp_path):

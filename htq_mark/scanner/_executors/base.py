@@ -12,7 +12,23 @@ from .._pool import WorkerPool, WorkerSetup, default_jobs
 from .._results import DocumentResult
 from .on_dask import DaskExecutor
 
-__all__ = ["Executor", "LocalExecutor", "as_executor"]
+__all__ = ["MAX_JOBS_PER_CORE", "Executor", "LocalExecutor", "as_executor", "checked_jobs"]
+
+#: Worker processes beyond a few per core only add memory (each holds the detector's references).
+MAX_JOBS_PER_CORE = 8
+
+
+def checked_jobs(jobs: int | None) -> int:
+    """``jobs`` (default: one per core) after checking it is a whole number from 1 to 8 per core."""
+    workers = default_jobs() if jobs is None else jobs
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise UsageError(f"jobs must be a whole number of at least 1; got {jobs!r}")
+    most = MAX_JOBS_PER_CORE * default_jobs()
+    if workers > most:
+        raise UsageError(f"jobs={workers} is more than {MAX_JOBS_PER_CORE} worker processes per core on this "
+                         f"machine ({default_jobs()} cores); give at most jobs={most}, or scan on a cluster "
+                         "(executor=\"dask\").")
+    return workers
 
 
 @runtime_checkable
@@ -31,10 +47,7 @@ class LocalExecutor:
     """``jobs`` worker processes on this machine (default: one per core)."""
 
     def __init__(self, jobs: int | None = None) -> None:
-        workers = default_jobs() if jobs is None else jobs
-        if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-            raise UsageError(f"jobs must be a whole number of at least 1; got {jobs!r}")
-        self.jobs = workers
+        self.jobs = checked_jobs(jobs)
 
     def results(self, items: Sequence[tuple[int, InputDocument]], make_setup: Callable[[bool], WorkerSetup],
                 limits: Limits) -> Iterator[tuple[int, DocumentResult]]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from ...errors import UsageError
 from .._pool import default_jobs
-from .base import Executor, LocalExecutor
+from .base import Executor, LocalExecutor, checked_jobs
 from .on_dask import DaskExecutor
 
 __all__ = ["EXECUTORS", "SCHEDULER_ENV", "MISSING_DASK", "dashboard_link", "open_executor"]
@@ -98,7 +98,7 @@ def _dask_client(address: str | None, workers: int | None, quiet: bool) -> Itera
             yield client
         return
     with dask.config.set({"distributed.scheduler.allowed-failures": _ALLOWED_FAILURES}):
-        cluster = distributed.LocalCluster(n_workers=workers or default_jobs(), threads_per_worker=1,
+        cluster = distributed.LocalCluster(n_workers=checked_jobs(workers), threads_per_worker=1,
                                            processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                            silence_logs=logging.CRITICAL if quiet else logging.WARNING)
     with cluster, distributed.Client(cluster, set_as_default=False) as client:
