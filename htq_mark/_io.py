@@ -121,7 +121,9 @@ def path_inside(root: Path, parts: list[str]) -> Path:
             raise HtqMarkError(f"{path}: is a symbolic link inside the output folder {root}; nothing is "
                                "written through it. Remove it or choose an empty output folder.")
         if index < len(parts) - 1 and not stat.S_ISDIR(info.st_mode):
-            raise OutputExistsError(str(path), "exists and is not a folder")
+            raise OutputExistsError(str(path), "exists and is not a folder",
+                                    "force=True replaces files, not a file with a folder: remove it or choose "
+                                    "another output folder.")
     return path
 
 

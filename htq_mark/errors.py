@@ -132,11 +132,9 @@ class OutputExistsError(HtqMarkError):
 
     code = ErrorCode.OUTPUT_EXISTS
 
-    def __init__(self, path: str, what: str = "the file already exists") -> None:
-        super().__init__(
-            f"{path}: {what}; choose another output path "
-            "or pass force=True to overwrite it."
-        )
+    def __init__(self, path: str, what: str = "the file already exists",
+                 fix: str = "choose another output path or pass force=True to overwrite it.") -> None:
+        super().__init__(f"{path}: {what}; {fix}")
         self.path = path
 
 

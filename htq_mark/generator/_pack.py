@@ -190,7 +190,9 @@ def _write_tree(root: Path, entries: Mapping[str, bytes], force: bool) -> None:
 def _check_folder(target: Path, force: bool) -> bool:
     """Whether ``target`` is a non-empty folder to write into; raises if it may not be used."""
     if target.exists() and not target.is_dir():
-        raise OutputExistsError(str(target), "exists and is not a folder")
+        raise OutputExistsError(str(target), "exists and is a file, not a folder",
+                                "a pack is written into a folder (or a .zip file): remove the file or choose "
+                                "another output path.")
     filled = target.is_dir() and any(target.iterdir())
     if filled and not force:
         raise OutputExistsError(str(target), "the folder is not empty")

@@ -37,7 +37,7 @@ from ._ocr import OcrMode, check_ocr_mode
 from ._pool import WorkerSetup, default_jobs, failed_result, input_sha256
 from ._results import DocumentError, DocumentResult, ScanReport
 from ._selection import RuleSelection, select_rules_in
-from ._streams import is_stream, stage_stream
+from ._streams import check_streams, is_stream, stage_stream
 
 if TYPE_CHECKING:
     from .._resolve import KitSource, RegisterSource
@@ -237,6 +237,7 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
         from ..web import Browser
 
         Browser().require()  # a missing Chromium is reported before any file is scanned
+    check_streams([str(p) for p in given])
     inputs = _inputs([p for p in given if not is_web_address(p)], exclude, follow_symlinks=follow_symlinks,
                      max_entries=limits.max_folder_entries)
     setup = _Setup(chosen_kit, chosen_register, when, password, limits, thumbnails, ocr)

@@ -15,11 +15,12 @@ import time
 from pathlib import Path
 
 from .._catalogue import DocumentErrorCode, ErrorCode
+from ..errors import UsageError
 from ._inputs import InputDocument
 from ._limits import Limits
 from ._results import DocumentError
 
-__all__ = ["is_stream", "stage_stream"]
+__all__ = ["check_streams", "is_stream", "stage_stream"]
 
 _STANDARD_INPUT = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 _CHUNK = 1 << 20
@@ -28,6 +29,14 @@ _CHUNK = 1 << 20
 def is_stream(path: str) -> bool:
     """Whether ``path`` names one of this process's own streams rather than a file."""
     return path in _STANDARD_INPUT or path.startswith(("/dev/fd/", "/proc/self/fd/"))
+
+
+def check_streams(paths: list[str]) -> None:
+    """Raise :class:`UsageError` when standard input is given more than once: it can be read only once."""
+    given = [path for path in paths if path in _STANDARD_INPUT]
+    if len(given) > 1:
+        raise UsageError(f"standard input is given {len(given)} times ({', '.join(given)}); it can be read "
+                         "only once: give it once, or save it to a file.")
 
 
 def _failed(path: str, code: DocumentErrorCode, message: str) -> InputDocument:

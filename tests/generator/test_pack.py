@@ -150,10 +150,12 @@ def test_a_non_empty_folder_is_refused_unless_forced(tmp_path: Path) -> None:
     assert files["notes.txt"] == b"mine" and "black/web/htq-mark-black-web.png" in files
 
 
-def test_a_file_where_the_folder_should_be_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("force", [False, True])
+def test_a_file_where_the_folder_should_be_is_refused(tmp_path: Path, force: bool) -> None:
     (tmp_path / "p").write_text("mine")
-    with pytest.raises(OutputExistsError, match="exists and is not a folder"):
-        pack(tmp_path / "p", presets=["web"])
+    with pytest.raises(OutputExistsError, match="exists and is a file, not a folder") as raised:
+        pack(tmp_path / "p", presets=["web"], force=force)
+    assert "force=True" not in str(raised.value), "force does not help here, so it is not offered"
     assert (tmp_path / "p").read_text() == "mine"
 
 

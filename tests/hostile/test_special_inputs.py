@@ -124,6 +124,13 @@ def test_a_document_on_standard_input_is_scanned(name: str) -> None:
     assert document["sha256"] == hashlib.sha256(pdf).hexdigest()
 
 
+@pytest.mark.parametrize("names", [("-", "-"), ("-", "/dev/stdin")])
+def test_standard_input_given_twice_is_refused(names: tuple[str, ...]) -> None:
+    done = _run("scan", "--jobs", "1", *names, stdin=_build.marked_pdf())
+    assert done.returncode == 2, done.stderr
+    assert "standard input is given 2 times" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_standard_input_is_held_to_the_size_limit() -> None:
     done = _run("scan", "--jobs", "1", "--format", "json", "--limit", "max_file_bytes=1000", "-",
                 stdin=_build.marked_pdf())
