@@ -16,10 +16,11 @@ from urllib.parse import urlsplit
 
 from ..errors import BlockedError, UnreadableFileError
 
-__all__ = ["Target", "check_url", "is_link_local", "is_public", "resolve"]
+__all__ = ["Target", "check_url", "is_link_local", "is_public", "origin_of", "resolve"]
 
 _SCHEMES = ("http", "https")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_ORIGIN_PORTS = {**_DEFAULT_PORTS, "ws": 80, "wss": 443}
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,19 @@ def check_url(url: str) -> tuple[str, str, int]:
     if not parts.hostname:
         raise UnreadableFileError(url, "has no host name; write it as https://host/path.")
     return scheme, parts.hostname.lower(), port if port is not None else _DEFAULT_PORTS[scheme]
+
+
+def origin_of(url: str) -> tuple[str, int] | None:
+    """The (host, port) an http(s) or web-socket URL connects to, or None for any other URL."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    default = _ORIGIN_PORTS.get(parts.scheme.lower())
+    if default is None or not parts.hostname:
+        return None
+    return parts.hostname.lower(), port if port is not None else default
 
 
 def resolve(url: str, *, allow_private: bool) -> Target:

@@ -31,6 +31,7 @@ from ..errors import (
 )
 from ..scanner._limits import Limits
 from .._version import __version__
+from ._addresses import origin_of
 from ._dom import COLLECT_SCRIPT, SETTLE_SCRIPT, PageFacts, page_facts
 from ._proxy import GuardProxy
 
@@ -113,6 +114,8 @@ class _Budget:
     bytes: int = 0
     served_main: bool = False
     navigations: list[str] = field(default_factory=list)
+    #: Every (host, port) the page itself asked for, redirect hops and web sockets included.
+    origins: set[tuple[str, int]] = field(default_factory=set)
     over: str | None = None
 
 
@@ -242,7 +245,10 @@ class Browser:
         watchdog.start()
         try:
             rendering = self._capture(browser, viewport, limits, budget)
-            return replace(rendering, refused=tuple(self._proxy.take_refused()[:10]))
+            # The proxy also refuses the browser's own background requests (update checks, sign-in),
+            # which are not the page's doing: only what the page asked for is reported.
+            refused = [text for origin, text in self._proxy.take_refused() if origin in budget.origins]
+            return replace(rendering, refused=tuple(refused[:10]))
         except HtqMarkError:
             raise
         except Exception as exc:  # noqa: BLE001 - Playwright's errors when the page or the browser fails
@@ -282,6 +288,8 @@ class Browser:
             session = context.new_cdp_session(page)
             session.send("Network.enable")
             session.on("Network.dataReceived", lambda event: _count_bytes(budget, event))
+            session.on("Network.requestWillBeSent", lambda event: _note_origin(budget, event["request"]["url"]))
+            session.on("Network.webSocketCreated", lambda event: _note_origin(budget, event["url"]))
             page.goto(budget.main_url, wait_until="domcontentloaded", timeout=_left_ms(deadline))
             try:
                 page.wait_for_load_state("load", timeout=min(_left_ms(deadline), 10_000))
@@ -331,6 +339,12 @@ def _left_ms(deadline: float) -> float:
 def _check(budget: _Budget) -> None:
     if budget.over is not None:
         raise LimitExceededError(budget.main_url, budget.over)
+
+
+def _note_origin(budget: _Budget, url: str) -> None:
+    key = origin_of(url)
+    if key is not None:
+        budget.origins.add(key)
 
 
 def _count_bytes(budget: _Budget, event: dict[str, Any]) -> None:

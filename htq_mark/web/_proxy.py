@@ -17,7 +17,7 @@ import threading
 from urllib.parse import urlsplit
 
 from ..errors import InputError
-from ._addresses import resolve
+from ._addresses import origin_of, resolve
 
 __all__ = ["GuardProxy"]
 
@@ -32,7 +32,7 @@ class GuardProxy:
 
     def __init__(self, *, allow_private: bool) -> None:
         self.allow_private = allow_private
-        self.refused: list[str] = []
+        self.refused: list[tuple[tuple[str, int] | None, str]] = []
         self._lock = threading.Lock()
         proxy = self
 
@@ -49,8 +49,8 @@ class GuardProxy:
     def address(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def take_refused(self) -> list[str]:
-        """What was refused since the last call."""
+    def take_refused(self) -> list[tuple[tuple[str, int] | None, str]]:
+        """What was refused since the last call: each request's (host, port) and what and why."""
         with self._lock:
             refused, self.refused = self.refused, []
         return refused
@@ -62,7 +62,7 @@ class GuardProxy:
     def _refuse(self, client: socket.socket, what: str, reason: str) -> None:
         with self._lock:
             if len(self.refused) < 50:
-                self.refused.append(f"{what[:200]} ({reason})")
+                self.refused.append((origin_of(what), f"{what[:200]} ({reason})"))
         try:
             client.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         except OSError:

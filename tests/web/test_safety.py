@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import socket
 import time
+import urllib.request
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from htq_mark import DEFAULT_LIMITS
 from htq_mark.errors import BlockedError, LimitExceededError, ScanTimeoutError, UnreadableFileError
-from htq_mark.web import WebOptions, WebSession
+from htq_mark.web import VIEWPORTS, Browser, WebOptions, WebSession
 from htq_mark.web._addresses import is_public, resolve
 from tests.web.server import Reply, Site, endless, serve, trickle
+from tests.web.sites import mark_png, page
 
 
 @pytest.mark.parametrize(("address", "public"), [
@@ -110,3 +115,38 @@ def test_delay_must_be_sensible() -> None:
 
     with pytest.raises(UsageError, match="delay"):
         WebOptions(delay=-1)
+
+
+@pytest.mark.browser
+def test_the_browsers_own_refused_requests_are_not_the_pages() -> None:
+    """The proxy refuses whatever the browser process asks for by itself (update checks, sign-in), but
+    only what the page asked for is reported as the page's."""
+    browser = Browser()
+    browser.check()
+    proxy_address = browser._proxy.address.removeprefix("http://").rsplit(":", 1)  # type: ignore[union-attr]
+
+    def picture_after_a_background_request(handler: BaseHTTPRequestHandler) -> None:
+        # While the page loads, something else in the browser asks the proxy for a link-local address.
+        with socket.create_connection((proxy_address[0], int(proxy_address[1])), timeout=10) as background:
+            background.sendall(b"CONNECT 169.254.169.254:443 HTTP/1.1\r\nHost: 169.254.169.254:443\r\n\r\n")
+            assert background.recv(100).startswith(b"HTTP/1.1 403")
+        body = mark_png()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "image/png")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    routes: dict[str, object] = {
+        "/": page('<img src="/mark.png" alt="HTQ quality mark"><img src="http://169.254.169.254/x.png" alt="">'),
+        "/mark.png": picture_after_a_background_request}
+    try:
+        with serve(Site(routes=routes)) as served:  # type: ignore[arg-type]
+            url = served.url("/")
+            body = urllib.request.urlopen(url, timeout=30).read()
+            rendering = browser.render(url, body, "text/html", VIEWPORTS[0], DEFAULT_LIMITS, allow_private=True)
+    finally:
+        browser.close()
+    assert served.requests.count("/mark.png") == 1
+    # The page's own request to the link-local address is reported; the background one is not.
+    assert [text.split(" (")[0] for text in rendering.refused] == ["http://169.254.169.254/x.png"]
