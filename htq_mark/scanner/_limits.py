@@ -15,7 +15,11 @@ from typing import Any
 
 from ..errors import UsageError
 
-__all__ = ["DEFAULT_LIMITS", "Limits"]
+__all__ = ["DEFAULT_LIMITS", "MAX_DECODABLE_PIXELS", "Limits"]
+
+#: Pillow refuses to decode a picture larger than this (twice its ``Image.MAX_IMAGE_PIXELS``) as a
+#: decompression bomb, so ``max_pixels_per_page`` cannot usefully be higher.
+MAX_DECODABLE_PIXELS = 2 * 89_478_485
 
 
 @dataclass(frozen=True)
@@ -23,7 +27,8 @@ class Limits:
     """Limits applied to each document.
 
     ``max_pages``: most pages (PDF) a document may have.
-    ``max_pixels_per_page``: most pixels of one page of an image file (each frame).
+    ``max_pixels_per_page``: most pixels of one page of an image file (each frame), at most
+    :data:`MAX_DECODABLE_PIXELS`.
     ``max_frames``: most frames of a multi-frame TIFF or GIF.
     ``max_file_bytes``: largest file read.
     ``max_seconds``: time allowed for one document (enforced by :func:`htq_mark.scan`).
@@ -64,6 +69,9 @@ class Limits:
             value = getattr(self, item.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
                 raise UsageError(f"limit {item.name} must be a positive, finite number; got {value!r}")
+        if self.max_pixels_per_page > MAX_DECODABLE_PIXELS:
+            raise UsageError(f"limits.max_pixels_per_page can be at most {MAX_DECODABLE_PIXELS:,}, the largest "
+                             f"picture the image decoder reads safely; got {self.max_pixels_per_page:,}.")
 
     def replace(self, **changes: Any) -> Limits:
         """A copy with some limits changed (``None`` values are ignored)."""

@@ -1,7 +1,7 @@
 import pytest
 
 from htq_mark.errors import UsageError
-from htq_mark.scanner._limits import DEFAULT_LIMITS, Limits
+from htq_mark.scanner._limits import DEFAULT_LIMITS, MAX_DECODABLE_PIXELS, Limits
 
 
 def test_replace_changes_only_what_is_given():
@@ -30,3 +30,12 @@ def test_limits_must_be_finite(value):
 def test_an_unknown_limit_names_the_known_ones():
     with pytest.raises(UsageError, match="unknown limit.*foo; the limits are .*max_frames"):
         DEFAULT_LIMITS.replace(foo=1)
+
+
+def test_the_pixel_limit_stops_where_the_image_decoder_does():
+    from PIL import Image
+
+    assert MAX_DECODABLE_PIXELS == 2 * Image.MAX_IMAGE_PIXELS  # where Pillow raises DecompressionBombError
+    assert Limits(max_pixels_per_page=MAX_DECODABLE_PIXELS).max_pixels_per_page == MAX_DECODABLE_PIXELS
+    with pytest.raises(UsageError, match="at most 178,956,970"):
+        Limits(max_pixels_per_page=MAX_DECODABLE_PIXELS + 1)
