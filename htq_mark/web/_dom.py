@@ -120,13 +120,18 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
   }
   // What a reader scrolling the page sees of the element: the share of its box covered at every scroll
   // that brings it into view (a fixed or sticky header, a banner), and the side where its hidden part is.
+  // Hit tests on a coarse grid find what lies over it; the boxes of fixed and sticky elements found to
+  // lie over it are counted exactly, so a bar thinner than the grid's step is not missed. The share is
+  // counted on a fine grid.
   function coverage(el, item) {
     const [x0, y0, x1, y1] = item.box, [v0, w0, v1, w1] = item.visible;
-    // Fine enough to catch a bar a thirtieth of the mark wide, above the tolerance of cropped.
-    const across = 40, down = 16, tall = y1 - y0;
+    const across = 16, down = 8, tall = y1 - y0, wide = x1 - x0;
     const scrolls = Array.from(new Set([y0 - (viewHeight - tall) / 2, y0, y1 - viewHeight]
       .map(y => Math.round(Math.min(lowestScroll, Math.max(0, y))))));
-    const shown = new Array(across * down).fill(false), judged = new Array(across * down).fill(false);
+    const inView = (x, y, scroll) => !(x < v0 || x > v1 || y < w0 || y > w1) && x - sx >= 0 && x - sx < viewWidth
+      && y - scroll >= 0 && y - scroll < viewHeight;
+    const seen = [];  // per scroll: the coarse cells covered there, and the covering boxes (page px)
+    const open = new Uint8Array(across * down);
     // Hit testing skips what lets clicks through (pointer-events: none), yet a reader cannot see
     // through it: every element takes part while the coverage is read.
     const hitAll = document.createElement('style');
@@ -135,37 +140,53 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
     try {
       for (const scroll of scrolls) {
         window.scrollTo({left: sx, top: scroll, behavior: 'instant'});  // not smoothly: read at once
+        const cells = new Uint8Array(across * down), boxes = [];
         for (let k = 0; k < across * down; k++) {
-          if (shown[k]) continue;
-          const x = x0 + ((k % across) + 0.5) / across * (x1 - x0), y = y0 + (Math.floor(k / across) + 0.5) / down * tall;
-          if (x < v0 || x > v1 || y < w0 || y > w1) continue;
-          const vx = x - window.scrollX, vy = y - window.scrollY;
-          if (vy < 0 || vy >= viewHeight || vx < 0 || vx >= viewWidth) continue;
-          const covered = coveredAt(el, vx, vy);
-          if (covered !== true) shown[k] = true;
-          judged[k] = true;
+          if (open[k]) continue;  // seen uncovered at an earlier scroll: no need to look again
+          const x = x0 + ((k % across) + 0.5) / across * wide, y = y0 + (Math.floor(k / across) + 0.5) / down * tall;
+          if (!inView(x, y, scroll)) continue;
+          if (coveredAt(el, x - window.scrollX, y - window.scrollY) === true) cells[k] = 1; else open[k] = 1;
         }
+        for (const cover of pinned) {
+          if (cover === el || cover.contains(el) || el.contains(cover)) continue;
+          const r = cover.getBoundingClientRect();
+          const c0 = Math.max(x0, r.left + window.scrollX), c1 = Math.min(x1, r.right + window.scrollX);
+          const d0 = Math.max(y0, r.top + window.scrollY), d1 = Math.min(y1, r.bottom + window.scrollY);
+          if (c1 <= c0 || d1 <= d0 || !inView((c0 + c1) / 2, (d0 + d1) / 2, scroll)) continue;
+          if (coveredAt(el, (c0 + c1) / 2 - window.scrollX, (d0 + d1) / 2 - window.scrollY) === true) boxes.push([c0, d0, c1, d1]);
+        }
+        seen.push({scroll, cells, boxes});
       }
     } finally {
       hitAll.remove();
     }
+    // Without covering boxes the coarse cells say it all.
+    const [fineAcross, fineDown] = seen.some(s => s.boxes.length) ? [80, 32] : [across, down];
     let covered = 0, hiddenX = 0, hiddenY = 0, hidden = 0;
-    for (let k = 0; k < across * down; k++) {
-      const x = x0 + ((k % across) + 0.5) / across * (x1 - x0), y = y0 + (Math.floor(k / across) + 0.5) / down * tall;
+    for (let k = 0; k < fineAcross * fineDown; k++) {
+      const fx = ((k % fineAcross) + 0.5) / fineAcross, fy = (Math.floor(k / fineAcross) + 0.5) / fineDown;
+      const x = x0 + fx * wide, y = y0 + fy * tall, coarse = Math.floor(fy * down) * across + Math.floor(fx * across);
+      let judged = false, shown = false;
+      for (const {scroll, cells, boxes} of seen) {
+        if (!inView(x, y, scroll)) continue;
+        judged = true;
+        if (!cells[coarse] && !boxes.some(([c0, d0, c1, d1]) => x >= c0 && x < c1 && y >= d0 && y < d1)) { shown = true; break; }
+      }
       const cut = x < v0 || x > v1 || y < w0 || y > w1;
-      if (judged[k] && !shown[k]) covered++;
-      if (cut || (judged[k] && !shown[k])) { hidden++; hiddenX += (x - (x0 + x1) / 2) / (x1 - x0); hiddenY += (y - y0) / tall - 0.5; }
+      if (judged && !shown) covered++;
+      if (cut || (judged && !shown)) { hidden++; hiddenX += fx - 0.5; hiddenY += fy - 0.5; }
     }
     let side = null;
     if (hidden) side = Math.abs(hiddenX) >= Math.abs(hiddenY) ? (hiddenX < 0 ? 'left' : 'right') : (hiddenY < 0 ? 'top' : 'bottom');
-    return {covered: covered / (across * down), side};
+    return {covered: covered / (fineAcross * fineDown), side};
   }
-  const found = [], nodes = [];
+  const found = [], nodes = [], pinned = [];
   const all = document.querySelectorAll('*');
   for (let i = 0; i < all.length && found.length < maxElements; i++) {
     const el = all[i];
     const name = el.localName;
     const style = getComputedStyle(el);
+    if ((style.position === 'fixed' || style.position === 'sticky') && paints(el)) pinned.push(el);
     let kind = null, src = null, natural = [0, 0];
     if (name === 'img') { kind = 'img'; src = el.currentSrc || el.src || null; natural = [el.naturalWidth, el.naturalHeight]; }
     else if (name === 'svg' && !(el.parentElement && el.parentElement.closest('svg'))) {
