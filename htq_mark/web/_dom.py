@@ -102,9 +102,9 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
   const lowestScroll = Math.max(0, pageHeight - viewHeight);
   const replaced = ['img', 'video', 'canvas', 'iframe', 'svg', 'object', 'embed', 'picture', 'input'];
   function paints(node) {
-    if (replaced.includes(node.localName)) return true;
     const s = getComputedStyle(node);
-    if (parseFloat(s.opacity) < 0.5) return false;
+    if (s.visibility === 'hidden' || parseFloat(s.opacity) < 0.5) return false;
+    if (replaced.includes(node.localName)) return true;
     if (s.backgroundImage && s.backgroundImage !== 'none') return true;
     const colour = /rgba?\\(([^)]*)\\)/.exec(s.backgroundColor || '');
     if (!colour) return false;
@@ -117,6 +117,26 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
     const stack = document.elementsFromPoint(x, y);
     const at = stack.findIndex(node => node === el || el.contains(node));
     return at < 0 ? null : stack.slice(0, at).some(paints);
+  }
+  // Whether ``cover`` (or something inside it) is drawn above the element at a point of the viewport.
+  function above(el, cover, x, y) {
+    const stack = document.elementsFromPoint(x, y);
+    const at = stack.findIndex(node => node === el || el.contains(node));
+    const over = stack.findIndex(node => node === cover || cover.contains(node));
+    return at >= 0 && over >= 0 && over < at
+      && stack.slice(over, at).some(node => (node === cover || cover.contains(node)) && paints(node));
+  }
+  // Hit testing skips what lets clicks through (pointer-events: none), yet a reader cannot see through
+  // a box that paints a background: such boxes, and the element itself, take part while coverage is read.
+  function hitTestable(nodes) {
+    const saved = nodes.map(node => [node, node.style.getPropertyValue('pointer-events'),
+                                     node.style.getPropertyPriority('pointer-events')]);
+    for (const node of nodes) node.style.setProperty('pointer-events', 'auto', 'important');
+    return () => {
+      for (const [node, value, priority] of saved) {
+        if (value) node.style.setProperty('pointer-events', value, priority); else node.style.removeProperty('pointer-events');
+      }
+    };
   }
   // What a reader scrolling the page sees of the element: the share of its box covered at every scroll
   // that brings it into view (a fixed or sticky header, a banner), and the side where its hidden part is.
@@ -132,11 +152,7 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
       && y - scroll >= 0 && y - scroll < viewHeight;
     const seen = [];  // per scroll: the coarse cells covered there, and the covering boxes (page px)
     const open = new Uint8Array(across * down);
-    // Hit testing skips what lets clicks through (pointer-events: none), yet a reader cannot see
-    // through it: every element takes part while the coverage is read.
-    const hitAll = document.createElement('style');
-    hitAll.textContent = '*, *::before, *::after { pointer-events: auto !important; }';
-    document.documentElement.appendChild(hitAll);
+    const restore = hitTestable([el, ...clickThrough]);
     try {
       for (const scroll of scrolls) {
         window.scrollTo({left: sx, top: scroll, behavior: 'instant'});  // not smoothly: read at once
@@ -153,12 +169,13 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
           const c0 = Math.max(x0, r.left + window.scrollX), c1 = Math.min(x1, r.right + window.scrollX);
           const d0 = Math.max(y0, r.top + window.scrollY), d1 = Math.min(y1, r.bottom + window.scrollY);
           if (c1 <= c0 || d1 <= d0 || !inView((c0 + c1) / 2, (d0 + d1) / 2, scroll)) continue;
-          if (coveredAt(el, (c0 + c1) / 2 - window.scrollX, (d0 + d1) / 2 - window.scrollY) === true) boxes.push([c0, d0, c1, d1]);
+          const cx = (c0 + c1) / 2 - window.scrollX, cy = (d0 + d1) / 2 - window.scrollY;
+          if (above(el, cover, cx, cy)) boxes.push([c0, d0, c1, d1]);
         }
         seen.push({scroll, cells, boxes});
       }
     } finally {
-      hitAll.remove();
+      restore();
     }
     // Without covering boxes the coarse cells say it all.
     const [fineAcross, fineDown] = seen.some(s => s.boxes.length) ? [80, 32] : [across, down];
@@ -180,13 +197,17 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
     if (hidden) side = Math.abs(hiddenX) >= Math.abs(hiddenY) ? (hiddenX < 0 ? 'left' : 'right') : (hiddenY < 0 ? 'top' : 'bottom');
     return {covered: covered / (fineAcross * fineDown), side};
   }
-  const found = [], nodes = [], pinned = [];
+  // ``pinned``: fixed and sticky boxes that paint; ``clickThrough``: boxes painting a background that
+  // let clicks through. Both are gathered from the whole page, past the last picture counted.
+  const found = [], nodes = [], pinned = [], clickThrough = [];
   const all = document.querySelectorAll('*');
-  for (let i = 0; i < all.length && found.length < maxElements; i++) {
+  for (let i = 0; i < all.length; i++) {
     const el = all[i];
     const name = el.localName;
     const style = getComputedStyle(el);
     if ((style.position === 'fixed' || style.position === 'sticky') && paints(el)) pinned.push(el);
+    if (style.pointerEvents === 'none' && !replaced.includes(name) && paints(el)) clickThrough.push(el);
+    if (found.length >= maxElements) continue;
     let kind = null, src = null, natural = [0, 0];
     if (name === 'img') { kind = 'img'; src = el.currentSrc || el.src || null; natural = [el.naturalWidth, el.naturalHeight]; }
     else if (name === 'svg' && !(el.parentElement && el.parentElement.closest('svg'))) {
