@@ -30,8 +30,8 @@ from htq_mark._catalogue import (
     ErrorCode,
     Severity,
 )
-from htq_mark.register import _entitlement as entitlement
 from htq_mark.cli import cli
+from htq_mark.register import _entitlement as entitlement
 from htq_mark.reports import _rule_help as rule_help, _sarif as sarif
 from htq_mark.scanner import _results as results, _selection as selection
 from htq_mark.scanner._results import ScanReport

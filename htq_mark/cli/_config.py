@@ -10,9 +10,9 @@ from click.core import ParameterSource
 
 from .._config import SCAN_SETTINGS, Config
 
-__all__ = ["with_config"]
+__all__ = ["NOT_GIVEN", "with_config"]
 
-_NOT_GIVEN = (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+NOT_GIVEN = (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
 
 
 def with_config(context: click.Context, given: Mapping[str, Any], config: Config) -> dict[str, Any]:
@@ -22,7 +22,7 @@ def with_config(context: click.Context, given: Mapping[str, Any], config: Config
         if setting.parameter not in config.values:
             continue
         from_file = config.values[setting.parameter]
-        if setting.parameter not in given or context.get_parameter_source(setting.parameter) in _NOT_GIVEN:
+        if setting.parameter not in given or context.get_parameter_source(setting.parameter) in NOT_GIVEN:
             values[setting.parameter] = from_file
         else:
             values[setting.parameter] = setting.merge(from_file, given[setting.parameter])

@@ -66,4 +66,3 @@ def document_with_flags(document: DocumentResult) -> DocumentResult:
     notes = tuple(dataclasses.replace(note, message=_message(note.message, document.path))
                   for note in document.notes)
     return dataclasses.replace(document, error=error, notes=notes)
-

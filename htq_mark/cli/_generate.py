@@ -58,7 +58,9 @@ def generate(variant: str, format_: str | None, width: str, dpi: float, clear_sp
     """
     with library_errors():
         if format_ is None:
-            format_ = format_for_path(output) if output != "-" else None
+            if output == "-":
+                raise click.UsageError(f"writing to standard output (-o -) needs --format ({', '.join(FORMATS)}).")
+            format_ = format_for_path(output)
             if format_ is None:
                 raise click.UsageError(f"{output}: give --format ({', '.join(FORMATS)}), or name the output "
                                        "with one of their suffixes (mark.png, mark.pdf, ...).")

@@ -6,7 +6,7 @@ import contextlib
 import math
 import os
 import sys
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -14,7 +14,7 @@ import click
 
 from .. import reports, scanner
 from .._catalogue import FAIL_ON_CHOICES
-from .._config import load_config
+from .._config import Config, load_config
 from .._io import check_writable, write_atomic, write_or_fall_back
 from .._resolve import resolve_kit, resolve_register
 from ..errors import UsageError
@@ -30,7 +30,7 @@ from ..scanner._selection import RuleSelection
 from ..scanner._sniff import HEAD_BYTES, readable_kinds
 from ..scanner._urls import is_url
 from ..web import CrawlOptions, WebOptions, read_url_list
-from ._config import with_config
+from ._config import NOT_GIVEN, with_config
 from ._errors import fail, library_errors
 from ._flags import document_with_flags
 from ._exit import ExitCode
@@ -42,7 +42,7 @@ def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
     """4 if htq-mark failed on a document (a bug), else 3 if an input could not be read, else 1 if a
     finding or note reaches ``fail_on``, else 0.
 
-    ``fail_on`` holds a severity (``error``, ``warning``: that or worse fails; ``never``) and any
+    ``fail_on`` holds a severity (``error``, ``warning``, ``info``: that or worse fails; ``never``) and any
     note codes (such as ``structure-unreadable``) that fail whatever their severity.
     """
     if any(document.error is not None and document.error.code == INTERNAL_ERROR for document in report.documents):
@@ -70,11 +70,24 @@ class _Progress:
             click.echo("\r" + " " * self.width + "\r", nl=False, err=True)
 
 
-#: --max-pages caps a crawl; in 0.1 it was the page limit of a PDF, so it is refused where nothing is
-#: crawled rather than ignored.
-_MAX_PAGES_WITHOUT_CRAWL = ("--max-pages (max-pages in a config file) caps the web pages a crawl or sitemap scans, "
-                            "and this scan has neither --crawl nor --sitemap; for the most pages of one PDF use "
-                            "--max-document-pages N (max-document-pages).")
+#: Config settings that only web scans read: a file holding one of them was written for crawls.
+_WEB_SETTINGS = frozenset({"url_list", "sitemaps", "follow", "include", "max_depth", "delay", "allow_private"})
+
+
+def _check_max_pages(context: click.Context, options: Mapping[str, Any], config: Config) -> None:
+    """Refuse --max-pages where nothing is crawled: in 0.1 it was the page limit of a PDF.
+
+    On the command line it is refused outright; in a config file only when the file has no web
+    setting (a file written for crawls may be shared with plain scans).
+    """
+    if options["max_pages"] is None or options["follow"] or options["sitemaps"]:
+        return
+    fix = ("it caps the web pages a crawl or sitemap scans, and this scan has neither --crawl nor --sitemap; "
+           "for the most pages of one PDF use --max-document-pages N (max-document-pages in a config file).")
+    if context.get_parameter_source("max_pages") not in NOT_GIVEN:
+        raise click.UsageError(f"--max-pages: {fix}")
+    if not _WEB_SETTINGS & set(config.values):
+        raise click.UsageError(f"{config.path}: max-pages: {fix}")
 
 
 def _parse_limits(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> dict[str, float]:
@@ -186,7 +199,8 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), multiple=True,
               default=("error",), show_default=True,
               help="Exit 1 when a finding of this severity (or worse) is reported; warning also counts "
-                   "warning notes, info every note. A note code (e.g. structure-unreadable) fails on that note. Repeatable.")
+                   "warning notes, info every note. A note code (e.g. structure-unreadable) fails on that "
+                   "note. Repeatable.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Documents scanned in parallel (default: the number of cores).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
@@ -278,15 +292,15 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     if output == "-":
         output = None
     with library_errors():
-        options = with_config(context, given, load_config(config_path, isolated=isolated))
+        config = load_config(config_path, isolated=isolated)
+        options = with_config(context, given, config)
         if not paths and options["url_list"] is None and not options["sitemaps"]:
             raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or "
                                    "--sitemap URL.")
         urls = read_url_list(options["url_list"]) if options["url_list"] is not None else []
         web = WebOptions(allow_private=bool(options["allow_private"]), delay=float(options["delay"]))
         # The user's own --exclude patterns (not the default folder excludes) keep found URLs out too.
-        if options["max_pages"] is not None and not options["follow"] and not options["sitemaps"]:
-            raise click.UsageError(_MAX_PAGES_WITHOUT_CRAWL)
+        _check_max_pages(context, options, config)
         crawl = CrawlOptions(follow=bool(options["follow"]),
                              max_pages=CrawlOptions.max_pages if options["max_pages"] is None else
                              int(options["max_pages"]),
@@ -308,7 +322,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         kit = resolve_kit(options["kit_path"])
         register = resolve_register(options["register_path"])
         limits = DEFAULT_LIMITS.replace(**options["limit_settings"]).replace(
-            max_seconds=options["timeout"], max_pages=options["max_document_pages"], max_pixels_per_page=options["max_pixels"])
+            max_seconds=options["timeout"], max_pages=options["max_document_pages"],
+            max_pixels_per_page=options["max_pixels"])
         exclude = (*options.get("exclude_instead", DEFAULT_EXCLUDE), *options["exclude"])
         quiet = bool(options["quiet"])
         show_progress = options["progress"] if options["progress"] is not None else sys.stderr.isatty()

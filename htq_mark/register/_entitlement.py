@@ -14,7 +14,6 @@ from ._record import QualificationRecord
 __all__ = ["REASON_CODES", "Entitlement", "Reason", "Severity", "reasons_for"]
 
 
-
 @dataclass(frozen=True, slots=True)
 class Reason:
     """Why a decision came out as it did.

@@ -70,14 +70,11 @@ class Spool(Sequence["DocumentResult"]):
     def _read(self, index: int) -> DocumentResult:
         # The writing position is put back, so reading may go on between appends.
         end_of_file = self._file.tell()
-        start = self._offsets[index]
-        end = self._offsets[index + 1] if index + 1 < len(self._offsets) else end_of_file
-        self._file.seek(start)
+        self._file.seek(self._offsets[index])
         try:
-            data = self._file.read(end - start)
+            document: DocumentResult = pickle.load(self._file)  # noqa: S301 - written by this process
         finally:
             self._file.seek(end_of_file)
-        document: DocumentResult = pickle.loads(data)  # noqa: S301 - written by this process
         return document
 
     def close(self) -> None:

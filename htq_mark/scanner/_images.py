@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError, LimitExceededError, UnreadableFileError
 from ._reason import reason
-from ._limits import Limits
+from ._limits import MAX_DECODABLE_PIXELS, Limits
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,7 +65,9 @@ def _check_size(image: Image.Image, name: str, number: int, limits: Limits) -> N
     if width * height > limits.max_pixels_per_page:
         raise LimitExceededError(
             name, f"page {number} is {width}x{height} pixels ({width * height:,}); the limit is "
-                  f"{limits.max_pixels_per_page:,} pixels. Export it smaller or raise limits.max_pixels_per_page.")
+                  f"{limits.max_pixels_per_page:,} pixels. Export it smaller"
+                  + (" or raise limits.max_pixels_per_page." if limits.max_pixels_per_page < MAX_DECODABLE_PIXELS
+                     else " (no image larger than this can be decoded safely)."))
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:

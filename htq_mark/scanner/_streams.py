@@ -32,11 +32,16 @@ def is_stream(path: str) -> bool:
 
 
 def check_streams(paths: list[str]) -> None:
-    """Raise :class:`UsageError` when standard input is given more than once: it can be read only once."""
-    given = [path for path in paths if path in _STANDARD_INPUT]
-    if len(given) > 1:
-        raise UsageError(f"standard input is given {len(given)} times ({', '.join(given)}); it can be read "
-                         "only once: give it once, or save it to a file.")
+    """Raise :class:`UsageError` when one stream is given more than once: it can be read only once."""
+    by_descriptor: dict[str, list[str]] = {}
+    for path in paths:
+        if is_stream(path):
+            by_descriptor.setdefault("0" if path in _STANDARD_INPUT else path.rsplit("/", 1)[1], []).append(path)
+    for descriptor, given in by_descriptor.items():
+        if len(given) > 1:
+            what = "standard input" if descriptor == "0" else f"the stream {given[0]}"
+            raise UsageError(f"{what} is given {len(given)} times ({', '.join(given)}); it can be read only "
+                             "once: give it once, or save it to a file.")
 
 
 def _failed(path: str, code: DocumentErrorCode, message: str) -> InputDocument:

@@ -288,8 +288,9 @@ class Browser:
             session = context.new_cdp_session(page)
             session.send("Network.enable")
             session.on("Network.dataReceived", lambda event: _count_bytes(budget, event))
-            session.on("Network.requestWillBeSent", lambda event: _note_origin(budget, event["request"]["url"]))
-            session.on("Network.webSocketCreated", lambda event: _note_origin(budget, event["url"]))
+            # Every frame's and worker's requests (redirect hops too) and web sockets: what the page asked for.
+            context.on("request", lambda request: _note_origin(budget, request.url))
+            page.on("websocket", lambda socket: _note_origin(budget, socket.url))
             page.goto(budget.main_url, wait_until="domcontentloaded", timeout=_left_ms(deadline))
             try:
                 page.wait_for_load_state("load", timeout=min(_left_ms(deadline), 10_000))

@@ -134,7 +134,8 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
     for (const node of nodes) node.style.setProperty('pointer-events', 'auto', 'important');
     return () => {
       for (const [node, value, priority] of saved) {
-        if (value) node.style.setProperty('pointer-events', value, priority); else node.style.removeProperty('pointer-events');
+        if (value) node.style.setProperty('pointer-events', value, priority);
+        else node.style.removeProperty('pointer-events');
       }
     };
   }
@@ -187,7 +188,8 @@ async ({maxElements, maxLinks, maxText, maxCoverage}) => {
       for (const {scroll, cells, boxes} of seen) {
         if (!inView(x, y, scroll)) continue;
         judged = true;
-        if (!cells[coarse] && !boxes.some(([c0, d0, c1, d1]) => x >= c0 && x < c1 && y >= d0 && y < d1)) { shown = true; break; }
+        const underBox = boxes.some(([c0, d0, c1, d1]) => x >= c0 && x < c1 && y >= d0 && y < d1);
+        if (!cells[coarse] && !underBox) { shown = true; break; }
       }
       const cut = x < v0 || x > v1 || y < w0 || y > w1;
       if (judged && !shown) covered++;

@@ -79,7 +79,8 @@ class GuardProxy:
             target = target.rsplit(" ", 1)[0]
             if method.upper() == "CONNECT":
                 host, _, port = target.rpartition(":")
-                url = f"https://{host.strip('[]')}:{port}/"
+                host = host.strip("[]")
+                url = f"https://[{host}]:{port}/" if ":" in host else f"https://{host}:{port}/"
             else:
                 url = target
             if urlsplit(url).scheme.lower() not in ("http", "https"):

@@ -136,10 +136,11 @@ def test_without_format_the_output_suffix_chooses_it(tmp_path: Path, name: str, 
     assert (tmp_path / name).read_bytes().lstrip().startswith(starts)
 
 
-@pytest.mark.parametrize("name", ["mark", "mark.txt", "-"])
-def test_without_format_an_output_naming_none_is_a_usage_error(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize(("name", "says"), [("mark", "give --format"), ("mark.txt", "give --format"),
+                                           ("-", "(-o -) needs --format")])
+def test_without_format_an_output_naming_none_is_a_usage_error(tmp_path: Path, name: str, says: str) -> None:
     output = name if name == "-" else str(tmp_path / name)
     result = run("--variant", "colour", "--width", "300px", "-o", output)
     assert result.exit_code == 2
-    assert "give --format" in result.output and "Traceback" not in result.output
+    assert says in result.output and "Traceback" not in result.output
     assert list(tmp_path.iterdir()) == []

@@ -171,13 +171,20 @@ def test_the_page_limit_of_a_pdf_is_max_document_pages(docs, tmp_path):
 
 @pytest.mark.parametrize("config", [None, "max-pages = 3\n"])
 def test_max_pages_without_a_crawl_is_refused_not_ignored(docs, tmp_path, config):
-    """--max-pages caps a crawl; a 0.1 command that meant a PDF's page limit is told what to use."""
+    """--max-pages caps a crawl; a 0.1 command or config that meant a PDF's page limit is told what to use."""
     arguments = ["--max-pages", "3"] if config is None else ["--config", tmp_path / "htq-mark.toml"]
     if config is not None:
         (tmp_path / "htq-mark.toml").write_text(config, encoding="utf-8")
     result = run(docs / "clean.pdf", *arguments)
     assert result.exit_code == 2
     assert "--max-document-pages" in result.output and "Traceback" not in result.output
+    assert ("htq-mark.toml: max-pages" in result.output) == (config is not None)
+
+
+def test_a_config_written_for_crawls_may_hold_max_pages_in_a_plain_scan(docs, tmp_path):
+    (tmp_path / "htq-mark.toml").write_text("max-pages = 300\ndelay = 2\n", encoding="utf-8")
+    result = run(docs / "clean.pdf", "--config", tmp_path / "htq-mark.toml")
+    assert result.exit_code == 0, result.output
 
 
 def _report(*documents):

@@ -87,7 +87,8 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True and values["ocr"] == "never"
     assert values["executor_name"] == "dask" and values["scheduler"] == "tcp://127.0.0.1:8786"
     assert values["url_list"] == str(tmp_path / "urls.txt") and values["follow"] is True
-    assert values["max_document_pages"] == 10 and values["max_pages"] == 50 and values["max_depth"] == 0 and values["delay"] == 0
+    assert values["max_document_pages"] == 10 and values["max_pages"] == 50
+    assert values["max_depth"] == 0 and values["delay"] == 0
     assert values["include"] == ("*/courses/*",) and values["allow_private"] is True
     assert len(values) == len(SCAN_SETTINGS)
 

@@ -131,6 +131,20 @@ def test_standard_input_given_twice_is_refused(names: tuple[str, ...]) -> None:
     assert "standard input is given 2 times" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_one_pipe_given_twice_is_refused(tmp_path) -> None:
+    reading, writing = os.pipe()
+    try:
+        os.write(writing, b"%PDF-1.4\n")
+        os.close(writing)
+        pipe = f"/dev/fd/{reading}"
+        done = subprocess.run([sys.executable, "-m", "htq_mark", "scan", "--jobs", "1", pipe, pipe],
+                              capture_output=True, text=True, timeout=120, pass_fds=(reading,), cwd=REPO_ROOT)
+    finally:
+        os.close(reading)
+    assert done.returncode == 2, done.stderr
+    assert f"the stream {pipe} is given 2 times" in done.stderr
+
+
 def test_standard_input_is_held_to_the_size_limit() -> None:
     done = _run("scan", "--jobs", "1", "--format", "json", "--limit", "max_file_bytes=1000", "-",
                 stdin=_build.marked_pdf())

@@ -14,6 +14,7 @@ from htq_mark import DEFAULT_LIMITS
 from htq_mark.errors import BlockedError, LimitExceededError, ScanTimeoutError, UnreadableFileError
 from htq_mark.web import VIEWPORTS, Browser, WebOptions, WebSession
 from htq_mark.web._addresses import is_public, resolve
+from htq_mark.web._proxy import GuardProxy
 from tests.web.server import Reply, Site, endless, serve, trickle
 from tests.web.sites import mark_png, page
 
@@ -138,10 +139,17 @@ def test_the_browsers_own_refused_requests_are_not_the_pages() -> None:
         handler.wfile.write(body)
 
     routes: dict[str, object] = {
-        "/": page('<img src="/mark.png" alt="HTQ quality mark"><img src="http://169.254.169.254/x.png" alt="">'),
-        "/mark.png": picture_after_a_background_request}
+        "/mark.png": picture_after_a_background_request,
+        # Another site's frame (its own renderer process) and a worker ask for link-local addresses too.
+        "/frame": page('<img src="http://169.254.169.254:81/frame.png" alt="">'
+                       '<script>new Worker("/worker.js")</script>'),
+        "/worker.js": Reply(b'fetch("http://169.254.169.254:82/worker")', "text/javascript")}
     try:
         with serve(Site(routes=routes)) as served:  # type: ignore[arg-type]
+            other_site = served.url("/frame").replace("127.0.0.1", "localhost")
+            routes["/"] = page('<img src="/mark.png" alt="HTQ quality mark">'
+                               '<img src="http://169.254.169.254/x.png" alt="">'
+                               f'<iframe src="{other_site}"></iframe>')
             url = served.url("/")
             body = urllib.request.urlopen(url, timeout=30).read()
             rendering = browser.render(url, body, "text/html", VIEWPORTS[0], DEFAULT_LIMITS, allow_private=True)
@@ -149,4 +157,20 @@ def test_the_browsers_own_refused_requests_are_not_the_pages() -> None:
         browser.close()
     assert served.requests.count("/mark.png") == 1
     # The page's own request to the link-local address is reported; the background one is not.
-    assert [text.split(" (")[0] for text in rendering.refused] == ["http://169.254.169.254/x.png"]
+    assert sorted(text.split(" (")[0] for text in rendering.refused) == [
+        "http://169.254.169.254/x.png", "http://169.254.169.254:81/frame.png", "http://169.254.169.254:82/worker"]
+
+
+@pytest.mark.parametrize(("target", "origin"), [("[fd00::1]:443", ("fd00::1", 443)),
+                                                ("169.254.169.254:8443", ("169.254.169.254", 8443))])
+def test_the_proxy_refuses_a_tunnel_to_a_private_address_and_says_where(target: str, origin: tuple[str, int]) -> None:
+    proxy = GuardProxy(allow_private=False)
+    try:
+        host, port = proxy.address.removeprefix("http://").rsplit(":", 1)
+        with socket.create_connection((host, int(port)), timeout=10) as client:
+            client.sendall(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode())
+            assert client.recv(100).startswith(b"HTTP/1.1 403")
+        [(where, text)] = proxy.take_refused()
+    finally:
+        proxy.close()
+    assert where == origin and text.startswith(f"https://{target}/") and "valid web address" not in text

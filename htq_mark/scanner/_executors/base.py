@@ -26,8 +26,8 @@ def checked_jobs(jobs: int | None) -> int:
     most = MAX_JOBS_PER_CORE * default_jobs()
     if workers > most:
         raise UsageError(f"jobs={workers} is more than {MAX_JOBS_PER_CORE} worker processes per core on this "
-                         f"machine ({default_jobs()} cores); give at most jobs={most}, or scan on a cluster "
-                         "(executor=\"dask\").")
+                         f"machine ({default_jobs()} cores); give at most jobs={most}, or scan on a cluster's "
+                         "own workers (executor=\"dask\" with the address of its scheduler).")
     return workers
 
 
