@@ -144,6 +144,15 @@ class DaskExecutor:
                 window.close(number)
                 yield pair
 
+        def alone_again(number: int, entries: list[tuple[int, InputDocument]]) -> Iterator[tuple[int, DocumentResult]]:
+            """Each of ``entries`` again in a task of its own, up to a few times."""
+            for entry in entries:
+                retries[entry[0]] = retries.get(entry[0], 0) + 1
+                if retries[entry[0]] > _MAX_RETRIES:
+                    yield from settled(number, [(entry[0], _lost(entry[1], _KILLED_MESSAGE))])
+                else:
+                    submit(number, [entry])
+
         def lose_the_rest(message: str) -> Iterator[tuple[int, DocumentResult]]:
             for _, batch in [*owners.values(), *batches]:
                 for index, item in batch:
@@ -164,13 +173,9 @@ class DaskExecutor:
                         yield from settled(number, [(culprit[0], _lost(culprit[1], _KILLED_MESSAGE))])
                     # The rest again; if the culprit is unclear, each on its own, a few times at most.
                     rest = [entry for entry in batch if entry is not culprit]
-                    for entry in rest if culprit is None else ():
-                        retries[entry[0]] = retries.get(entry[0], 0) + 1
-                        if retries[entry[0]] > _MAX_RETRIES:
-                            yield from settled(number, [(entry[0], _lost(entry[1], _KILLED_MESSAGE))])
-                        else:
-                            submit(number, [entry])
-                    if culprit is not None and rest:
+                    if culprit is None:
+                        yield from alone_again(number, rest)
+                    elif rest:
                         submit(number, rest)
                 except (FutureCancelledError, OSError, TimeoutError):
                     owners[future] = (number, batch)
@@ -184,7 +189,10 @@ class DaskExecutor:
                     yield from settled(number, [(index, _internal(item, exc)) for index, item in batch])
                 else:
                     del future  # the cluster may forget the batch's results once they are here
+                    returned = {index for index, _ in found}
                     yield from settled(number, found)
+                    # A batch stopped before its end (the scheduler gave up on it while it ran): the rest again.
+                    yield from alone_again(number, [entry for entry in batch if entry[0] not in returned])
                 top_up()
             # Tasks the client dropped without an outcome (its connection went): nothing came of them.
             yield from lose_the_rest(_SCHEDULER_MESSAGE)
