@@ -91,8 +91,9 @@ def _solid(content: NDArray[np.bool_], source_px_per_frame_px: float) -> NDArray
 
 
 def _standing_out(pieces: NDArray[np.bool_], content: NDArray[np.bool_], zone: NDArray[np.bool_],
-                  rgb: NDArray[np.uint8]) -> NDArray[np.bool_]:
-    """The ``pieces`` with a colour of their own: beyond the range of the colours around them.
+                  rgb: NDArray[np.uint8], judged: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The ``pieces`` reaching into ``judged`` with a colour of their own: beyond the range of the colours
+    around them.
 
     Where two areas of a photograph meet, the edge filter marks pixels whose colours
     are blends of the two areas; a dot, a bar or the edge of a box shows its own
@@ -104,7 +105,7 @@ def _standing_out(pieces: NDArray[np.bool_], content: NDArray[np.bool_], zone: N
     height, width = pieces.shape
     grow = np.ones((2 * SURROUND_PX + 1, 2 * SURROUND_PX + 1), np.uint8)
     keep = np.zeros(count, bool)
-    for k in range(1, count):
+    for k in np.unique(labels[judged & pieces]).tolist():
         x, y, w, h = stats[k, :4].tolist()
         x0, y0 = max(0, x - SURROUND_PX), max(0, y - SURROUND_PX)
         x1, y1 = min(width, x + w + SURROUND_PX), min(height, y + h + SURROUND_PX)
@@ -160,7 +161,7 @@ def _clear_space_content(pixels: _Pixels, inside: NDArray[np.bool_], frame: Fram
     beyond_spill = _beyond(frame, margin_x, margin_y, spill)
     solid = _solid(content, source_px_per_frame_px)
     if (solid & beyond_spill).any():
-        solid = _standing_out(solid, content, zone, pixels.rgb)
+        solid = _standing_out(solid, content, zone, pixels.rgb, beyond_spill)
     reaching = solid & beyond_spill
     # Corners belong to the top and bottom strips, so content there has one side.
     beside, across = slice(margin_y, height - margin_y), slice(0, width)
