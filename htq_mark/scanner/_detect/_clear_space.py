@@ -22,6 +22,9 @@ SOLID_MIN_AREA = 5.0        # source px^2 a piece of content covers before its r
 OUTLINE_SPILL = 1.5         # source px beyond the outline gap where a slightly misplaced outline may still show
 CONTENT_EDGE = 20.0         # colour change (levels per source pixel) of an edge of content in the clear space
 SHARP_BORDER = 0.5          # share of an off-colour area's border that must be a sharp edge for it to be content
+SURROUND_PX = 2             # px around a solid piece whose colours it is compared with...
+BLEND_MARGIN = 20           # ...and levels (any channel) beyond their range it must reach to stand out from them
+MIN_SURROUND = 4            # pixels of the surroundings needed to judge a piece by them
 SIDES = ("left", "right", "top", "bottom")
 
 
@@ -87,6 +90,47 @@ def _solid(content: NDArray[np.bool_], source_px_per_frame_px: float) -> NDArray
     return np.asarray(keep[labels])
 
 
+def _standing_out(pieces: NDArray[np.bool_], content: NDArray[np.bool_], zone: NDArray[np.bool_],
+                  rgb: NDArray[np.uint8], judged: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The ``pieces`` reaching into ``judged`` with a colour of their own: beyond the range of the colours
+    around them.
+
+    Where two areas of a photograph meet, the edge filter marks pixels whose colours
+    are blends of the two areas; a dot, a bar or the edge of a box shows its own
+    colour (anti-aliased edges and JPEG ringing aside), which no pixel around it has.
+    """
+    import cv2
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(pieces.astype(np.uint8), connectivity=8)
+    height, width = pieces.shape
+    grow = np.ones((2 * SURROUND_PX + 1, 2 * SURROUND_PX + 1), np.uint8)
+    keep = np.zeros(count, bool)
+    for k in np.unique(labels[judged & pieces]).tolist():
+        x, y, w, h = stats[k, :4].tolist()
+        x0, y0 = max(0, x - SURROUND_PX), max(0, y - SURROUND_PX)
+        x1, y1 = min(width, x + w + SURROUND_PX), min(height, y + h + SURROUND_PX)
+        piece = _filled(labels[y0:y1, x0:x1] == k)
+        around = (cv2.dilate(piece.astype(np.uint8), grow) > 0) & ~piece & zone[y0:y1, x0:x1] \
+            & ~content[y0:y1, x0:x1]
+        if np.count_nonzero(around) < MIN_SURROUND:
+            keep[k] = True  # nothing to compare it with: it stands
+            continue
+        colours = rgb[y0:y1, x0:x1, :3].astype(np.int16)
+        outside, inside = colours[around], colours[piece]
+        low, high = outside.min(axis=0) - BLEND_MARGIN, outside.max(axis=0) + BLEND_MARGIN
+        keep[k] = bool(((inside < low) | (inside > high)).any())
+    return np.asarray(keep[labels])
+
+
+def _filled(mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """``mask`` with its holes filled (a ring's inside is part of it)."""
+    import cv2
+
+    padded = np.pad(mask.astype(np.uint8), 1)
+    cv2.floodFill(padded, None, (0, 0), 2)
+    return np.asarray(padded[1:-1, 1:-1] != 2)
+
+
 def _clear_space_content(pixels: _Pixels, inside: NDArray[np.bool_], frame: Frame, margin_x: int,
                  margin_y: int, background: NDArray[np.float64], gap: int, source_px_per_frame_px: float
                  ) -> tuple[float, dict[str, float], NDArray[np.bool_]]:
@@ -96,8 +140,10 @@ def _clear_space_content(pixels: _Pixels, inside: NDArray[np.bool_], frame: Fram
     Content is what has sharp edges (text, rules, the border of a box), which a
     photograph's soft shading and grain do not; on a flat background anything
     clearly off its colour counts too (the inside of a solid block). The reach
-    is that of the deepest solid piece, however little of the zone it covers (a
-    dot, a thin bar), less a band along the outline where a misplaced outline shows.
+    is that of the deepest solid piece with a colour of its own, however little
+    of the zone it covers (a dot, a thin bar), less a band along the outline
+    where a misplaced outline shows; the blended edge between two areas of a
+    photograph reaches nowhere.
     """
     import cv2
 
@@ -112,7 +158,11 @@ def _clear_space_content(pixels: _Pixels, inside: NDArray[np.bool_], frame: Fram
     content |= _sharp_regions(pixels, zone, zone_pixels, background, edges)
     content = cv2.morphologyEx(content.astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8)) > 0
     spill = gap + max(1, math.ceil(OUTLINE_SPILL / max(source_px_per_frame_px, 1e-6)))
-    reaching = _solid(content, source_px_per_frame_px) & _beyond(frame, margin_x, margin_y, spill)
+    beyond_spill = _beyond(frame, margin_x, margin_y, spill)
+    solid = _solid(content, source_px_per_frame_px)
+    if (solid & beyond_spill).any():
+        solid = _standing_out(solid, content, zone, pixels.rgb, beyond_spill)
+    reaching = solid & beyond_spill
     # Corners belong to the top and bottom strips, so content there has one side.
     beside, across = slice(margin_y, height - margin_y), slice(0, width)
     strips = {"left": (beside, slice(0, margin_x)), "right": (beside, slice(width - margin_x, width)),

@@ -23,6 +23,7 @@ SURROUNDING_STEP = 7          # every few pixels of the surroundings are enough
 PART_AGREEMENT = 40.0       # RGB distance within which two parts' colours agree
 FLAT_PERCENTILE = 80.0      # share (%) of a background that decides whether it is flat...
 FLAT_DELTA_E = 6.0          # the same for colours seen through knock-outs, in delta E
+THIN_STROKE_PX = 4.0        # source px: strokes this thin lose their colour to JPEG's half-resolution chroma
 
 
 def _unmixed(pixels: _Pixels, frame: Frame, margin_x: int, margin_y: int, sigma: float,
@@ -166,7 +167,8 @@ def _palette_distances(refs: References, part_lab: NDArray[np.float64], seen: ND
 
 
 def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], seen: NDArray[np.bool_],
-                 surroundings: NDArray[np.float64], flat: bool, hidden: NDArray[np.bool_]) -> float:
+                 surroundings: NDArray[np.float64], flat: bool, hidden: NDArray[np.bool_],
+                 thin: NDArray[np.bool_] | None = None) -> float:
     """Largest delta E from a seen, uncovered part's colour to what ``variant`` shows there.
 
     Painted parts are compared with the variant's paints (any of them: which
@@ -174,7 +176,9 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
     removed is not "recoloured"). Knocked-out parts show the background, which on
     a photograph varies: on a ``flat`` background they are compared with the colours
     around the mark (``surroundings``, CIELAB), all but the rarest of them, and
-    on a varied one they are not judged.
+    on a varied one they are not judged. A ``thin`` knocked-out part (letters
+    whose strokes JPEG's half-resolution colour cannot resolve) may show the
+    background's colour faded towards grey at its lightness.
     """
     paints = _paint_labs(refs)[variant]
     painted = ~np.isnan(paints[:, 0])
@@ -185,10 +189,43 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
     if knocked_out.any():
         if flat:
             around = row_percentiles(delta_e(lab[knocked_out][:, None], surroundings[None]), SURROUNDING_PERCENTILE)
+            if thin is not None and (faded := thin[judged][knocked_out]).any():
+                typical = column_medians(surroundings)
+                around[faded] = np.minimum(around[faded], _faded_distance(lab[knocked_out][faded], typical))
             distance[knocked_out] = np.minimum(distance[knocked_out], around)
         else:
             distance = distance[~knocked_out]  # knocked out over a varied background: it may show anything
     return float(distance.max()) if len(distance) else 0.0
+
+
+def _faded_distance(lab: NDArray[np.float64], background: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Delta E from each colour (CIELAB rows) to ``background`` with its chroma faded by the share that fits best."""
+    chroma = background[1:]
+    norm = float(chroma @ chroma)
+    keep = np.clip((lab[:, 1:] @ chroma) / norm, 0.0, 1.0) if norm > 0 else np.zeros(len(lab))
+    faded = np.column_stack((np.full(len(lab), background[0]), keep[:, None] * chroma[None]))
+    return delta_e(lab, faded)
+
+
+@functools.lru_cache(maxsize=4)
+def _stroke_widths(refs: References) -> NDArray[np.float64]:
+    """Per part, the width of its strokes in the measuring frame (px): twice its area over its border."""
+    import cv2
+
+    parts = refs.measure.parts
+    widths = np.zeros(len(refs.part_class))
+    for p in range(len(refs.part_class)):
+        mask = np.asarray(parts == p, dtype=np.uint8)
+        inner = np.asarray(cv2.erode(mask, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0),
+                           dtype=np.uint8)
+        border = int(np.count_nonzero(mask > inner))
+        widths[p] = 2.0 * float(np.count_nonzero(mask)) / float(max(1, border))
+    return _read_only(widths)
+
+
+def _thin_parts(refs: References, source_px_per_frame_px: float) -> NDArray[np.bool_]:
+    """Parts whose strokes are at most THIN_STROKE_PX source pixels wide."""
+    return np.asarray(_stroke_widths(refs) * source_px_per_frame_px <= THIN_STROKE_PX)
 
 
 def _knockout_disagreement(refs: References, variant: str, agreed: list[NDArray[np.float64] | None]) -> float:

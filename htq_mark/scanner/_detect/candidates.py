@@ -37,6 +37,13 @@ MIN_VISIBLE = 0.5            # a cropped hypothesis must keep at least this shar
 SHARPEN_BELOW_PX = 32        # outlines less tall than this (px) are traced again at full resolution...
 SHARPEN_PAD = 0.3            # ...in their box grown by this share of their height (and 4 px)
 SHARPEN_REACH = 0.1          # a traced outline replaces a pose it differs from by less than this share
+# A box laid over part of a mark, close to its colours, may leave no edge of its own between the two:
+# the outline runs round both. The mark's part is cut off along the box's edge, between two concave
+# corners where that edge runs on beyond the cut.
+COVER_SIMPLIFY = 1.5         # px an outline is simplified by before its corners are looked at
+COVER_CORNER_DEPTH = 2.0     # px a concave corner lies inside the outline's hull
+COVER_CORNERS = 6            # at most this many of the deepest concave corners are paired
+COVER_EDGE_TURN = math.cos(math.radians(20))  # the box's edge beyond the cut turns less than this
 
 
 @dataclass(frozen=True)
@@ -426,6 +433,56 @@ def _closed_candidate(points: NDArray[np.float32], rect: Rect, aspect: float) ->
     return _outline_candidate(rect, aspect) if area >= filled and area >= MIN_SOLIDITY * hull_area else None
 
 
+def _covered_parts(points: NDArray[np.float32], aspect: float, min_width: float) -> list[Candidate]:
+    """Candidates for a mark's visible part, cut out of the outline it shares with a box laid over it.
+
+    A box close to the mark's colours leaves only a broken edge between the two, so
+    the outline traced runs round both. Where the box's edge crosses the mark, the
+    outline has a concave corner at either end of the crossing, and the box's edge
+    runs on straight beyond each: the part on one side of such a cut, if shaped
+    like (part of) the artwork, is the visible part.
+    """
+    import cv2
+
+    corners_of = cv2.approxPolyDP(np.floor(points).astype(np.int32).reshape(-1, 1, 2), COVER_SIMPLIFY, True)
+    polygon = corners_of.reshape(-1, 2)
+    count = len(polygon)
+    if count < 6:
+        return []
+    try:
+        defects = cv2.convexityDefects(polygon, cv2.convexHull(polygon, returnPoints=False))
+    except cv2.error:  # a self-crossing outline has no defects to speak of
+        return []
+    if defects is None:
+        return []
+    defects = defects.reshape(-1, 4)
+    deep = defects[defects[:, 3] >= COVER_CORNER_DEPTH * 256]  # depths are fixed-point, 8 fractional bits
+    if len(deep) < 2:
+        return []
+    concave = sorted(deep[np.argsort(-deep[:, 3], kind="stable")[:COVER_CORNERS], 2].tolist())
+    vertices = polygon.astype(np.float64)
+    found = []
+    for first, i in enumerate(concave):
+        for j in concave[first + 1:]:
+            cut = _unit(vertices[j] - vertices[i])
+            # Each side of the cut, with the corners just beyond its ends (outside that side).
+            sides = ((polygon[i:j + 1], vertices[i - 1], vertices[(j + 1) % count]),
+                     (np.concatenate((polygon[j:], polygon[:i + 1])), vertices[(i + 1) % count], vertices[j - 1]))
+            for part, before, after in sides:
+                if len(part) < 3 or _unit(vertices[i] - before) @ cut < COVER_EDGE_TURN \
+                        or _unit(after - vertices[j]) @ cut < COVER_EDGE_TURN:
+                    continue
+                candidate = _whole_candidate(_densify(np.add(part, 0.5, dtype=np.float32)), aspect, min_width)
+                if candidate is not None:
+                    found.append(candidate)
+    return found
+
+
+def _unit(vector: NDArray[np.float64]) -> NDArray[np.float64]:
+    length = math.hypot(float(vector[0]), float(vector[1]))
+    return vector / length if length > 0 else vector
+
+
 def _outline_candidate(rect: Rect, aspect: float) -> Candidate:
     """The poses of an outline whose minimum-area rectangle is ``rect``, and those extended beyond its ends."""
     e1, e2, a, b = _rect_axes(rect)
@@ -666,7 +723,11 @@ def _keyed_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float,
     contours, touching = _large_contours(edges, min_width, seen=seen)
     for points, at_edge in contours:
         if not at_edge:
-            found.append(_whole_candidate(points, aspect, min_width))
+            whole = _whole_candidate(points, aspect, min_width)
+            if whole is not None:
+                found.append(whole)
+                if whole.poses[0].height >= SHARPEN_BELOW_PX / 2:  # smaller ones are traced again, whole
+                    found.extend(_covered_parts(points, aspect, min_width))
             continue
         hull = _densify(_hull(points))
         on_border = _on_border(hull, size)

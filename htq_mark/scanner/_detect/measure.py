@@ -29,7 +29,7 @@ from ._alterations import _altered_share, _covered, _differences, _side_of
 from ._clear_space import _clear_space_content
 from ._colours import (_agreed_colours, _background_kind, _class_colours, _expected, _expected_lab, _is_flat_lab,
                        _knockout_disagreement, _knockouts_flat, _off_palette, _palette_distances, _part_colours,
-                       _part_labs, _surroundings, _unmixed)
+                       _part_labs, _surroundings, _thin_parts, _unmixed)
 from ._frame_masks import _core_radius, _Cores, _cores, _far, _in_image, _near, _part_counts, _silhouette
 from ._pixels import _luminance, _median_colour, _Pixels, _warp_extended
 from .model import PixelMeasurements, Pose
@@ -156,7 +156,8 @@ def _judge(warped: _Warped, refs: References, spec: Spec, cores: _Cores,
                else _altered_share(different, refs, cores, visible))
     hidden = (_part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible)) if anything_covered
               else np.zeros(len(refs.part_class), bool))
-    off_palette = _off_palette(refs, best, part_lab, seen, surroundings, flat, hidden) if best else 0.0
+    off_palette = (_off_palette(refs, best, part_lab, seen, surroundings, flat, hidden,
+                                _thin_parts(refs, warped.source_px)) if best else 0.0)
     if best:
         # Every knock-out shows the same background: where each shows one flat colour they
         # must agree, however close each is to some colour around the mark. (A greyscale

@@ -135,9 +135,10 @@ def test_cropped_marks_report_the_whole_artwork(kit: Kit, refs: References) -> N
 
 
 def _framed(kit: Kit, side: str, hidden: float, how: str, background: tuple[int, int, int] = WHITE,
-            variant: str = "colour", width: float = 300.0) -> tuple[Image, Placement]:
+            variant: str = "colour", width: float = 300.0, cover: tuple[int, int, int] = (200, 60, 60)
+            ) -> tuple[Image, Placement]:
     """A mark inside the image with ``hidden`` of it on ``side`` clipped by a frame (the background
-    shows instead) or covered by a box."""
+    shows instead) or covered by a box (of colour ``cover``)."""
     canvas = plain(background)
     marked, placement = place(canvas, kit, variant, (320, 210), width)
     (x0, y0), _, (x1, y1), _ = placement.corners
@@ -149,7 +150,7 @@ def _framed(kit: Kit, side: str, hidden: float, how: str, background: tuple[int,
     if how == "clip":
         marked[top:bottom, left:right] = canvas[top:bottom, left:right]
     else:
-        cv2.rectangle(marked, (left, top), (right - 1, bottom - 1), (200, 60, 60), -1)
+        cv2.rectangle(marked, (left, top), (right - 1, bottom - 1), cover, -1)
     return marked, placement
 
 
@@ -165,6 +166,24 @@ def test_marks_partly_hidden_inside_the_image_are_found_whole(side: str, hidden:
     assert detection.measurements.covered_fraction == pytest.approx(hidden, abs=0.06)
     assert detection.measurements.covered_side == side
     assert abs(detection.aspect_ratio_error) <= kit.spec.aspect_ratio_tolerance
+
+
+# Boxes close to the mark's own colours: the edge between box and mark breaks where the tile, the
+# chevron or the words meet the box, so the only closed outline runs round both.
+@pytest.mark.parametrize(("variant", "side", "hidden", "cover"), [
+    ("black", "right", 0.25, (18, 34, 52)),    # a navy box over a black mark
+    ("colour", "bottom", 0.27, (115, 143, 49)),  # an olive box meeting the chevron
+    ("colour", "right", 0.3, (11, 37, 69)),    # the badge's own navy
+    ("colour", "top", 0.35, (30, 60, 30)),     # a dark green one
+])
+def test_marks_covered_by_a_box_of_their_own_colours_are_found_whole(variant: str, side: str, hidden: float,
+                                                                     cover: tuple[int, int, int], kit: Kit,
+                                                                     refs: References) -> None:
+    image, placement = _framed(kit, side, hidden, "cover", variant=variant, width=340, cover=cover)
+    [detection] = find_marks(image, refs, spec=kit.spec)
+    assert placement.matches(detection.corners, tolerance=0.1)
+    assert detection.measurements.covered_fraction == pytest.approx(hidden, abs=0.06)
+    assert detection.measurements.covered_side == side
 
 
 def test_a_whole_mark_beside_a_box_is_not_taken_for_a_hidden_one(kit: Kit, refs: References) -> None:
