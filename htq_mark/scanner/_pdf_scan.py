@@ -78,13 +78,13 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
             box = page_box(page)
         out.pages.append(PageInfo(number=number, width=box.width, height=box.height, unit="pt"))
         dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi), context.limits.max_render_pixels)
-        if dpi < spec.scan.render_dpi:
-            out.notes.append(Note("reduced-resolution", f"page {number} is very large, so it was rendered at "
-                                  f"{dpi:.0f} dpi instead of {spec.scan.render_dpi}; small marks may be missed",
-                                  page=number))
         # A page of nothing but text cannot show the mark: it is neither rendered nor searched
         # (unless its picture is to be read anyway).
         searched = context.ocr == "always" or may_draw_mark(page)
+        if searched and dpi < spec.scan.render_dpi:
+            out.notes.append(Note("reduced-resolution", f"page {number} is very large, so it was rendered at "
+                                  f"{dpi:.0f} dpi instead of {spec.scan.render_dpi}; small marks may be missed",
+                                  page=number))
         rendered = _rendered(page, dpi, number, out) if searched else None
         if searched and rendered is None:
             return False

@@ -37,13 +37,13 @@ def _stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
 
-def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool = False) -> bytes:
+def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool = False, side: int = 300) -> bytes:
     """A one-page PDF drawing ``content`` with font /F1 (``font``) and pattern /P1, optionally with an annotation."""
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> /Pattern << /P1 6 0 R >> >>"
+        3: (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R " % (side, side)
+            + b"/Resources << /Font << /F1 5 0 R >> /Pattern << /P1 6 0 R >> >>"
             + (b" /Annots [10 0 R]" if annotation else b"") + b" >>"),
         4: _stream(content),
         5: font,
@@ -120,6 +120,13 @@ def test_a_page_of_text_is_not_rendered_but_its_text_is_judged(refs, monkeypatch
     assert skipped.status == searched.status == "ok"
     assert skipped.findings == searched.findings and skipped.pages == searched.pages
     assert skipped.marks == searched.marks == ()
+
+
+def test_a_huge_page_of_text_is_not_said_to_be_rendered_at_a_lower_resolution(refs, monkeypatch):
+    monkeypatch.setattr(_pdf_scan, "render_page", lambda page, dpi: pytest.fail("a page of text was rendered"))
+    result = _scan(_pdf(TEXT, side=5000), refs)
+    assert result.status == "ok" and result.pages[0].width == 5000
+    assert "reduced-resolution" not in {note.code for note in result.notes}
 
 
 def test_a_page_of_text_with_findings_still_has_its_picture(refs):
