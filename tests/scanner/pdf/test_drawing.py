@@ -1,0 +1,179 @@
+"""Pages that only hold text in ordinary fonts are neither rendered nor searched; anything else is."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pypdfium2
+import pytest
+
+import htq_mark
+from htq_mark.register import EXAMPLE_WITHDRAWN_ID, default_register
+from htq_mark.scanner import scan_document
+from htq_mark.scanner import _pdf_scan
+from htq_mark.scanner._detect import build_references, find_marks
+from htq_mark.scanner._pdf._drawing import may_draw_mark
+from htq_mark.scanner._pdf.render import render_dpi_for, render_page
+
+KIT = htq_mark.load_kit()
+ON = datetime.date(2026, 11, 23)
+CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
+
+HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+# A Type 3 font whose one glyph (A) is a filled square: its text is a drawing.
+TYPE3 = (b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1000 1000] /FontMatrix [0.001 0 0 0.001 0 0] "
+         b"/CharProcs << /box 9 0 R >> /Encoding << /Type /Encoding /Differences [65 /box] >> "
+         b"/FirstChar 65 /LastChar 65 /Widths [1000] /Resources << >> >>")
+SQUARE_GLYPH = b"0 0 m 1000 0 l 1000 1000 l 0 1000 l f"
+TILE = b"0 0 1 rg 0 0 5 5 re f"  # a tiling pattern's cell: it could as well hold a picture
+PATTERN = b"<< /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 10 10] /XStep 10 /YStep 10 /Resources << >>"
+SQUARE_ANNOTATION = b"<< /Type /Annot /Subtype /Square /Rect [40 40 200 120] /C [1 0 0] /AP << /N 11 0 R >> >>"
+ANNOTATION_LOOK = b"1 0 0 RG 4 w 2 2 156 76 re S"
+FORM_EXTRAS = b"/Type /XObject /Subtype /Form /BBox [0 0 160 80] "
+
+
+def _stream(data: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool = False, side: int = 300) -> bytes:
+    """A one-page PDF drawing ``content`` with font /F1 (``font``) and pattern /P1, optionally with an annotation."""
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R " % (side, side)
+            + b"/Resources << /Font << /F1 5 0 R >> /Pattern << /P1 6 0 R >> >>"
+            + (b" /Annots [10 0 R]" if annotation else b"") + b" >>"),
+        4: _stream(content),
+        5: font,
+        6: _stream(TILE, PATTERN[2:]),
+        9: _stream(SQUARE_GLYPH),
+        10: SQUARE_ANNOTATION,
+        11: _stream(ANNOTATION_LOOK, FORM_EXTRAS),
+    }
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    size = max(objects) + 1
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        out += b"%010d 00000 n \n" % offsets[number] if number in offsets else b"0000000000 65535 f \n"
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
+TEXT = b"BT /F1 24 Tf 40 200 Td (Higher Technical Qualification QN " + EXAMPLE_WITHDRAWN_ID.encode() + b") Tj ET"
+
+
+def _first_page_draws(data: bytes) -> bool:
+    document = pypdfium2.PdfDocument(data)
+    try:
+        page = document[0]
+        try:
+            return may_draw_mark(page)
+        finally:
+            page.close()
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize(("content", "font", "annotation", "expected"), [
+    (TEXT, HELVETICA, False, False),                                     # text in an ordinary font
+    (b"", HELVETICA, False, False),                                      # nothing at all
+    (b"BT /F1 100 Tf 50 50 Td (A) Tj ET", TYPE3, False, True),           # a Type 3 glyph is a drawing
+    (b"/Pattern cs /P1 scn " + TEXT, HELVETICA, False, False),           # a pattern shows through glyphs only
+    (TEXT + b" 0 0 1 rg 10 10 100 40 re f", HELVETICA, False, True),     # a path
+    (b"q 1 0 0 1 0 0 cm BI /W 2 /H 2 /CS /RGB /BPC 8 ID \xff\x00\x00\x00\xff\x00\x00\x00\xff\xff\xff\xff EI Q",
+     HELVETICA, False, True),                                            # a picture
+    (TEXT, HELVETICA, True, True),                                       # an annotation drawn over the page
+])
+def test_what_may_draw_a_mark(content, font, annotation, expected):
+    assert _first_page_draws(_pdf(content, font=font, annotation=annotation)) is expected
+
+
+@pytest.fixture(scope="module")
+def refs():
+    return build_references(KIT)
+
+
+def _scan(data: bytes, refs, **options):
+    return scan_document(data, kit=KIT, register=default_register(), on=ON, references=refs, name="doc", **options)
+
+
+def test_a_page_of_text_is_not_rendered_but_its_text_is_judged(refs, monkeypatch):
+    rendered: list[float] = []
+
+    def counting(page, dpi):
+        rendered.append(dpi)
+        return render_page(page, dpi)
+
+    monkeypatch.setattr(_pdf_scan, "render_page", counting)
+    skipped = _scan(_pdf(TEXT), refs)
+    assert rendered == []
+    monkeypatch.setattr(_pdf_scan, "may_draw_mark", lambda page: True)
+    searched = _scan(_pdf(TEXT), refs)
+    assert len(rendered) == 1
+    assert skipped.status == searched.status == "ok"
+    assert skipped.findings == searched.findings and skipped.pages == searched.pages
+    assert skipped.marks == searched.marks == ()
+
+
+def test_a_huge_page_of_text_is_not_said_to_be_rendered_at_a_lower_resolution(refs, monkeypatch):
+    monkeypatch.setattr(_pdf_scan, "render_page", lambda page, dpi: pytest.fail("a page of text was rendered"))
+    result = _scan(_pdf(TEXT, side=5000), refs)
+    assert result.status == "ok" and result.pages[0].width == 5000
+    assert "reduced-resolution" not in {note.code for note in result.notes}
+
+
+def test_a_page_of_text_with_findings_still_has_its_picture(refs):
+    result = _scan(_pdf(TEXT), refs, thumbnails=True)
+    pages_with_findings = {f.page for f in result.findings}
+    assert pages_with_findings, "the withdrawn qualification named on the page is a finding"
+    assert [image.page for image in result.images] == sorted(pages_with_findings)
+
+
+def test_a_type3_page_is_rendered(refs, monkeypatch):
+    rendered: list[float] = []
+    monkeypatch.setattr(_pdf_scan, "render_page", lambda page, dpi: rendered.append(dpi) or render_page(page, dpi))
+    _scan(_pdf(b"BT /F1 100 Tf 50 50 Td (A) Tj ET", font=TYPE3), refs)
+    assert len(rendered) == 1
+
+
+def test_corpus_pages_judged_to_draw_nothing_show_no_mark(refs):
+    """Real pages of text only, rendered and searched all the same: nothing is found on any."""
+    assert CORPUS.is_dir(), f"the shared corpus is missing: expected it at {CORPUS.resolve()}"
+    files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+    dpi = float(KIT.spec.scan.render_dpi)
+    checked = 0
+    for path in files:
+        if checked >= 40:
+            break
+        try:
+            document = pypdfium2.PdfDocument(str(path))
+        except pypdfium2.PdfiumError:
+            continue
+        try:
+            for index in range(min(len(document), 5)):
+                try:
+                    page = document[index]
+                except pypdfium2.PdfiumError:
+                    continue  # a damaged page the scanner skips with a note
+                try:
+                    if may_draw_mark(page):
+                        continue
+                    width, height = page.get_size()
+                    try:
+                        rgb = render_page(page, render_dpi_for(width, height, dpi, 40_000_000)).rgb
+                    except (pypdfium2.PdfiumError, ValueError):
+                        continue  # a page pdfium cannot draw shows nothing either
+                    assert find_marks(rgb, refs, spec=KIT.spec) == [], f"{path.name} page {index + 1}"
+                    checked += 1
+                finally:
+                    page.close()
+        finally:
+            document.close()
+    assert checked >= 40
