@@ -342,8 +342,9 @@ def _scan_documents(documents: Sequence[InputDocument], setup: _Setup, engine: E
                     progress: Progress | None) -> Iterator[DocumentResult]:
     """Each document's result in input order: the engine's results are put back in order as they arrive.
 
-    Held at any time: the results that arrived before their turn (a few per worker), and the result of
-    a document whose identical copies are still to come.
+    Held at any time: the results that arrived before their turn (fewer than the engine's lookahead
+    window, see :func:`~htq_mark.scanner._pool.lookahead`), and the result of a document whose
+    identical copies are still to come.
     """
     finished = 0
 

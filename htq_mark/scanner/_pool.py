@@ -35,7 +35,8 @@ from ._ocr import OcrMode
 from ._results import DocumentError, DocumentResult
 from ._sniff import DocumentKind, sniff
 
-__all__ = ["WorkerPool", "WorkerSetup", "default_jobs", "dump_setup", "failed_result", "input_sha256"]
+__all__ = ["LOOKAHEAD_FLOOR", "LOOKAHEAD_PER_WORKER", "WorkerPool", "WorkerSetup", "default_jobs", "dump_setup",
+           "failed_result", "input_sha256", "lookahead"]
 
 _STOP_GRACE_S = 2.0
 _CANCEL_CHECK_S = 0.5  # how often a pool that can be cancelled asks whether it has been
@@ -43,6 +44,22 @@ _CANCEL_CHECK_S = 0.5  # how often a pool that can be cancelled asks whether it 
 # (more would only contend for the same cores). A value the user has set is kept.
 _SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _DEBUG = "HTQ_MARK_DEBUG"  # set it to see what workers print on standard error
+
+
+#: Work handed out ahead of the oldest unfinished document (or batch), per process or worker thread...
+LOOKAHEAD_PER_WORKER = 4
+#: ... and at least this much, so a few slow documents do not leave the workers idle.
+LOOKAHEAD_FLOOR = 16
+
+
+def lookahead(parallelism: int) -> int:
+    """How many documents (or batches) may be handed out from the oldest unfinished one on.
+
+    Results come back in input order, so those that finish before an earlier, slower document wait
+    for it; this window bounds how many can wait, whatever the time limit, while a steady stream
+    keeps every worker busy.
+    """
+    return max(LOOKAHEAD_FLOOR, LOOKAHEAD_PER_WORKER * parallelism)
 
 
 def default_jobs() -> int:
@@ -219,15 +236,21 @@ class WorkerPool:
         self.memory_limit_bytes = memory_limit_bytes
         self.killed: dict[int, str] = {}
         self.check_every: float | None = None
+        self.window: int | None = None
+        self.outstanding: deque[int] = deque()  # indexes taken, from the oldest unfinished one on
+        self.settled: set[int] = set()  # indexes among those finished
 
-    def run(self, items: Iterable[tuple[int, InputDocument]],
-            cancelled: Callable[[], bool] | None = None) -> Iterator[tuple[int, DocumentResult]]:
+    def run(self, items: Iterable[tuple[int, InputDocument]], cancelled: Callable[[], bool] | None = None,
+            window: int | None = None) -> Iterator[tuple[int, DocumentResult]]:
         """Scan ``items`` (index, document), yielding (index, result) as each document finishes.
 
         ``cancelled()``, asked every half second, stops the scan when it says so: every
         worker is killed and nothing more is yielded. Closing the iterator early kills
-        the workers too.
+        the workers too. With a ``window``, a document is taken from ``items`` only while
+        fewer than ``window`` have been taken from the oldest unfinished one on (see
+        :func:`lookahead`), so a slow document holds back at most ``window - 1`` results.
         """
+        self.window = window
         self.pending = iter(items)
         self._refill()
         self.check_every = None if cancelled is None else _CANCEL_CHECK_S
@@ -249,17 +272,21 @@ class WorkerPool:
             self.queue.clear()
             self.pending = iter(())
             self.finished.clear()
+            self.outstanding.clear()
+            self.settled.clear()
 
     def _refill(self) -> bool:
-        """Take documents from those given, as many as the workers can start on (the rest wait unmade).
+        """Take documents from those given, as many as the workers can start on (the rest wait unmade)
+        and the window allows.
 
         Whether any document is waiting for a worker.
         """
-        while len(self.queue) < self.jobs:
+        while len(self.queue) < self.jobs and (self.window is None or len(self.outstanding) < self.window):
             following = next(self.pending, None)
             if following is None:
                 break
             self.queue.append(following)
+            self.outstanding.append(following[0])
         return bool(self.queue)
 
     def _kill_all(self) -> None:
@@ -355,5 +382,8 @@ class WorkerPool:
         index = worker.task[0]
         worker.task = None
         self.finished.append((index, result))
+        self.settled.add(index)
+        while self.outstanding and self.outstanding[0] in self.settled:
+            self.settled.discard(self.outstanding.popleft())
 
 

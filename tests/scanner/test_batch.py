@@ -165,8 +165,8 @@ def test_identical_files_are_scanned_once_and_reported_for_every_path(folder, tm
     (copies / "y-broken.jpg").write_bytes((folder / "c.jpg").read_bytes())
     scanned = []
     real_run = pool.WorkerPool.run
-    monkeypatch.setattr(pool.WorkerPool, "run", lambda self, items, cancelled=None: (
-        scanned.extend(i.path for _, i in items), real_run(self, items, cancelled))[1])
+    monkeypatch.setattr(pool.WorkerPool, "run", lambda self, items, cancelled=None, window=None: (
+        scanned.extend(i.path for _, i in items), real_run(self, items, cancelled, window))[1])
     seen = []
     report = scan([str(folder / "b" / "post.png"), str(copies)], kit=KIT, on=ON, jobs=1,
                   progress=lambda done, total, path: seen.append(path))

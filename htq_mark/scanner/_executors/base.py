@@ -8,7 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 from ...errors import UsageError
 from .._inputs import InputDocument
 from .._limits import Limits
-from .._pool import WorkerPool, WorkerSetup, default_jobs
+from .._pool import WorkerPool, WorkerSetup, default_jobs, lookahead
 from .._results import DocumentResult
 from .on_dask import DaskExecutor
 
@@ -44,7 +44,11 @@ class Executor(Protocol):
 
 
 class LocalExecutor:
-    """``jobs`` worker processes on this machine (default: one per core)."""
+    """``jobs`` worker processes on this machine (default: one per core).
+
+    At most :func:`~htq_mark.scanner._pool.lookahead` ``(jobs)`` documents are handed out from the
+    oldest unfinished one on, so the results waiting for a slow document stay few.
+    """
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = checked_jobs(jobs)
@@ -53,7 +57,7 @@ class LocalExecutor:
                 limits: Limits) -> Iterator[tuple[int, DocumentResult]]:
         pool = WorkerPool(make_setup, self.jobs, limits)
         try:
-            yield from pool.run(items)
+            yield from pool.run(items, window=lookahead(self.jobs))
         finally:
             pool.close()
 

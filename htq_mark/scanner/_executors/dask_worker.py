@@ -23,11 +23,13 @@ from .._inputs import InputDocument
 from .._pool import WorkerPool, WorkerSetup
 from .._results import DocumentResult
 
-__all__ = ["EVENTS", "hold", "scan_batch"]
+__all__ = ["EVENTS", "VERSION_REFUSAL", "hold", "scan_batch"]
 
 #: The scheduler's event topic where tasks say which documents they started and finished, so the
 #: client can tell which document was being scanned each time a worker died.
 EVENTS = "htq-mark-scan"
+#: How a worker's refusal of a client with another htq-mark begins (the client tells it from other failures).
+VERSION_REFUSAL = "this worker has htq-mark"
 
 _pools: dict[int, tuple[str, WorkerPool]] = {}
 _lock = threading.Lock()
@@ -74,7 +76,7 @@ def scan_batch(setup_bytes: bytes, setup_key: str, items: Sequence[tuple[int, In
     worker with another refuses the batch, as its results could differ.
     """
     if version != __version__:
-        raise UsageError(f"this worker has htq-mark {__version__} and the client {version}")
+        raise UsageError(f"{VERSION_REFUSAL} {__version__} and the client {version}")
     from distributed import get_worker
 
     worker = get_worker()

@@ -1,8 +1,11 @@
 """Run a scan on a Dask cluster through a ``distributed.Client``.
 
 The setup (kit, register, the detector's references, options) goes to each
-worker once, as the result of a task that every batch depends on; documents go in batches, one task each, at most a few tasks
-per worker thread in flight, and results are yielded as each task completes.
+worker once, as the result of a task that every batch depends on; documents go in batches, one task
+each, at most a few tasks per worker thread in flight, and results are yielded as each task completes.
+A batch is submitted only within :func:`~htq_mark.scanner._pool.lookahead` ``(threads)`` batches
+of the oldest unfinished one, so however slow one batch is, the results finished after it that wait
+for it (results go out in input order) stay few.
 
 Faults: a worker that dies has its task rescheduled by the scheduler. When the
 scheduler gives up on a task (``KilledWorker``: its workers died more than
@@ -13,6 +16,9 @@ the code ``worker-lost`` and the rest of the batch runs again, otherwise each
 document is tried again on its own (a few times at most).
 If the connection to the scheduler is lost, every document not yet finished is
 reported as ``worker-lost`` too, so the report says what finished and what did not.
+A task that raised is htq-mark's own fault: its documents are reported as
+``internal-error``, naming the exception, and the scan goes on; only workers that
+refuse the client (another htq-mark, or none) stop the scan.
 Ctrl-C cancels the cluster's tasks.
 """
 
@@ -20,17 +26,18 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..._catalogue import ErrorCode
 from ..._version import __version__
-from ...errors import HtqMarkError
+from ...errors import HtqMarkError, UsageError
+from .._failures import failure_of
 from .._inputs import InputDocument
 from .._limits import Limits
-from .._pool import WorkerSetup, dump_setup
+from .._pool import WorkerSetup, dump_setup, lookahead
 from .._results import DocumentError, DocumentResult
-from .dask_worker import EVENTS, hold, scan_batch
+from .dask_worker import EVENTS, VERSION_REFUSAL, hold, scan_batch
 
 __all__ = ["MAX_BATCH", "DaskExecutor"]
 
@@ -109,64 +116,84 @@ class DaskExecutor:
         threads = self._threads()
         # A task, not scattered data: a copy lost with its worker is made again from the task.
         setup = self.client.submit(hold, setup_bytes, key=f"htq-mark-setup-{setup_key}")
-        batches = self._batches(items, threads)
-        owners: dict[Any, list[tuple[int, InputDocument]]] = {}
+        batches = enumerate(self._batches(items, threads))  # (the batch's number, its documents)
+        window = _Window(lookahead(threads))
+        owners: dict[Any, tuple[int, list[tuple[int, InputDocument]]]] = {}
         retries: dict[int, int] = {}
         completed = as_completed(loop=self.client.loop)  # type: ignore[no-untyped-call]
 
-        def submit(batch: list[tuple[int, InputDocument]]) -> None:
+        def submit(number: int, batch: list[tuple[int, InputDocument]]) -> None:
             # Earlier documents first (Dask would otherwise pick among ready tasks by key), so results
             # arrive roughly in input order.
             future = self.client.submit(scan_batch, setup, setup_key, batch, __version__, pure=False,
                                         retries=0, priority=-batch[0][0])
-            owners[future] = batch
+            owners[future] = (number, batch)
             completed.add(future)  # type: ignore[no-untyped-call]
 
+        def top_up() -> None:
+            """New batches, while fewer than a few per worker thread are in flight and the window allows."""
+            while len(owners) < threads * _TASKS_PER_THREAD and window.has_room():
+                following = next(batches, None)
+                if following is None:
+                    return
+                window.open(*following)
+                submit(*following)
+
+        def settled(number: int, found: Iterable[tuple[int, DocumentResult]]) -> Iterator[tuple[int, DocumentResult]]:
+            for pair in found:
+                window.close(number)
+                yield pair
+
+        def alone_again(number: int, entries: list[tuple[int, InputDocument]]) -> Iterator[tuple[int, DocumentResult]]:
+            """Each of ``entries`` again in a task of its own, up to a few times."""
+            for entry in entries:
+                retries[entry[0]] = retries.get(entry[0], 0) + 1
+                if retries[entry[0]] > _MAX_RETRIES:
+                    yield from settled(number, [(entry[0], _lost(entry[1], _KILLED_MESSAGE))])
+                else:
+                    submit(number, [entry])
+
         def lose_the_rest(message: str) -> Iterator[tuple[int, DocumentResult]]:
-            for batch in [*owners.values(), *batches]:
+            for _, batch in [*owners.values(), *batches]:
                 for index, item in batch:
                     yield index, _lost(item, message)
             owners.clear()
 
         try:
-            for batch in batches:
-                submit(batch)
-                if len(owners) >= threads * _TASKS_PER_THREAD:
-                    break
+            top_up()
             for future in completed:
                 if future not in owners:
                     continue
-                batch = owners.pop(future)
+                number, batch = owners.pop(future)
                 try:
                     found = future.result()
                 except KilledWorker:
                     culprit = self._culprit(future.key, batch)
                     if culprit is not None:
-                        yield culprit[0], _lost(culprit[1], _KILLED_MESSAGE)
+                        yield from settled(number, [(culprit[0], _lost(culprit[1], _KILLED_MESSAGE))])
                     # The rest again; if the culprit is unclear, each on its own, a few times at most.
                     rest = [entry for entry in batch if entry is not culprit]
-                    for entry in rest if culprit is None else ():
-                        retries[entry[0]] = retries.get(entry[0], 0) + 1
-                        if retries[entry[0]] > _MAX_RETRIES:
-                            yield entry[0], _lost(entry[1], _KILLED_MESSAGE)
-                        else:
-                            submit([entry])
-                    if culprit is not None and rest:
-                        submit(rest)
+                    if culprit is None:
+                        yield from alone_again(number, rest)
+                    elif rest:
+                        submit(number, rest)
                 except (FutureCancelledError, OSError, TimeoutError):
-                    owners[future] = batch
+                    owners[future] = (number, batch)
                     yield from lose_the_rest(_SCHEDULER_MESSAGE)
                     break
-                except Exception as exc:  # noqa: BLE001 - the task itself failed: the workers cannot scan
-                    self.client.cancel(list(owners))
-                    raise HtqMarkError(f"the Dask workers could not scan ({type(exc).__name__}: {exc}); install "
-                                       "the same htq-mark version on every worker.") from None
+                except Exception as exc:  # noqa: BLE001 - the task itself raised
+                    if _is_refusal(exc):  # the workers cannot scan for this client: no batch would fare better
+                        self.client.cancel(list(owners))
+                        raise HtqMarkError(f"the Dask workers could not scan ({type(exc).__name__}: {exc}); "
+                                           "install the same htq-mark version on every worker.") from None
+                    yield from settled(number, [(index, _internal(item, exc)) for index, item in batch])
                 else:
                     del future  # the cluster may forget the batch's results once they are here
-                    yield from found
-                for next_batch in batches:
-                    submit(next_batch)
-                    break
+                    returned = {index for index, _ in found}
+                    yield from settled(number, found)
+                    # A batch stopped before its end (the scheduler gave up on it while it ran): the rest again.
+                    yield from alone_again(number, [entry for entry in batch if entry[0] not in returned])
+                top_up()
             # Tasks the client dropped without an outcome (its connection went): nothing came of them.
             yield from lose_the_rest(_SCHEDULER_MESSAGE)
         except BaseException:
@@ -176,3 +203,41 @@ class DaskExecutor:
                 except Exception:  # noqa: BLE001, S110 - the scheduler may be gone already
                     pass
             raise
+
+
+class _Window:
+    """Which batches are handed out and not yet done: a new one may start only within ``size`` of the
+    oldest unfinished one (counting by the batches' numbers, in input order)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.left: dict[int, int] = {}  # batch number: documents still to come (numbers in increasing order)
+        self.following = 0  # the number of the next batch to open
+
+    def has_room(self) -> bool:
+        oldest = next(iter(self.left), self.following)
+        return self.following - oldest < self.size
+
+    def open(self, number: int, batch: Sequence[Any]) -> None:
+        self.left[number] = len(batch)
+        self.following = number + 1
+
+    def close(self, number: int) -> None:
+        """One document of batch ``number`` is done."""
+        self.left[number] -= 1
+        if not self.left[number]:
+            del self.left[number]
+
+
+def _is_refusal(exc: BaseException) -> bool:
+    """Whether a task failed because its worker cannot run this client's scan (another or no htq-mark)."""
+    if isinstance(exc, UsageError) and str(exc).startswith(VERSION_REFUSAL):
+        return True
+    return isinstance(exc, ImportError) and (exc.name or "").split(".")[0] == "htq_mark"
+
+
+def _internal(item: InputDocument, exc: Exception) -> DocumentResult:
+    """A document whose task raised: htq-mark's own fault, reported as such."""
+    failure = failure_of(exc, item.path)
+    error = failure if isinstance(failure, DocumentError) else DocumentError(failure.code, str(failure))
+    return DocumentResult(path=item.path, sha256=None, type="unknown", status="error", error=error)

@@ -18,7 +18,7 @@ from htq_mark import reports
 from htq_mark.errors import HtqMarkError, UsageError
 from htq_mark.scanner import Limits, ScanReport, scan
 from htq_mark.scanner._executors import DaskExecutor, LocalExecutor, as_executor
-from htq_mark.scanner._executors import dask_worker
+from htq_mark.scanner._executors import dask_worker, on_dask
 
 from .conftest import KIT, ON, SilentServer, WorkerKiller, worker_pids
 
@@ -97,11 +97,45 @@ def test_a_stuck_document_is_stopped_by_the_time_limit_without_losing_the_worker
     assert worker_pids(client) == before
 
 
-def test_workers_that_cannot_scan_stop_the_scan_with_the_reason(client: Client, evalset: Path) -> None:
-    executor = DaskExecutor(client)
-    items = [(0, None)]  # not a document: the task itself fails on the worker
-    with pytest.raises(HtqMarkError, match="the Dask workers could not scan"):
-        list(executor.results(items, lambda single: None, Limits()))  # type: ignore[arg-type]
+def test_a_task_that_raises_is_reported_as_an_internal_error_and_the_scan_goes_on(client: Client,
+                                                                                  evalset: Path) -> None:
+    def break_batches_of_broken_files() -> None:
+        # On each worker: a batch holding a "broken" file raises, as a bug in htq-mark would.
+        original = dask_worker.scan_batch
+
+        def raising(setup_bytes: bytes, setup_key: str, items: list, version: str) -> list:  # type: ignore[type-arg]
+            if any("broken" in item.path for _, item in items):
+                raise RuntimeError("boom")
+            return original(setup_bytes, setup_key, items, version)
+
+        dask_worker.original_scan_batch = original  # type: ignore[attr-defined]
+        dask_worker.scan_batch = raising  # type: ignore[assignment]
+
+    def mend() -> None:
+        dask_worker.scan_batch = dask_worker.original_scan_batch  # type: ignore[attr-defined]
+
+    worker_pids(client)
+    files = sorted(str(p) for p in evalset.iterdir())
+    client.run(break_batches_of_broken_files)
+    try:
+        report = scan(files, kit=KIT, on=ON, ocr="never", executor=DaskExecutor(client, batch_size=1))
+    finally:
+        client.run(mend)
+    by_path = {d.path: d for d in report.documents}
+    broken = by_path[str(evalset / "z-broken.jpg")]
+    assert broken.error is not None and broken.error.code == "internal-error"
+    assert "RuntimeError: boom" in broken.error.message and "please report it" in broken.error.message
+    assert "version" not in broken.error.message
+    others = [d for d in report.documents if d is not broken]
+    assert len(others) == 7 and not [d for d in others if d.error is not None and d.error.code == "internal-error"]
+
+
+def test_workers_with_another_htq_mark_stop_the_scan_with_the_reason(client: Client, evalset: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(on_dask, "__version__", "0.0.1")  # what this client sends its workers
+    with pytest.raises(HtqMarkError, match=r"the Dask workers could not scan \(UsageError: this worker has htq-mark "
+                                           r".* and the client 0\.0\.1\); install the same htq-mark version"):
+        scan([str(evalset)], kit=KIT, on=ON, executor=client)
 
 
 def test_a_worker_with_another_htq_mark_version_refuses_the_batch(client: Client, evalset: Path) -> None:
