@@ -180,10 +180,15 @@ def test_ctrl_c_cancels_the_clusters_tasks_and_stops_their_scans(client: Client,
     started: set[str] = set()
     stuck = [silent.url(f"stuck-{number}.pdf") for number in range(4)]  # each would take the whole time limit
     pressing = threading.Thread(target=ctrl_c_once_both_workers_read, daemon=True)
-    pressing.start()
-    with pytest.raises(KeyboardInterrupt) as caught:
-        scan(stuck, kit=KIT, on=ON, limits=Limits(max_seconds=300), executor=DaskExecutor(client, batch_size=1))
-    pressing.join()
+    # A process started in the background by a shell inherits SIGINT ignored; Ctrl-C at a terminal is not.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        pressing.start()
+        with pytest.raises(KeyboardInterrupt) as caught:
+            scan(stuck, kit=KIT, on=ON, limits=Limits(max_seconds=300), executor=DaskExecutor(client, batch_size=1))
+        pressing.join()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert started and len(silent.readers) >= 2  # both workers were scanning when Ctrl-C came
     # The traceback, still held here, holds the scan's futures: only cancelling them frees the cluster.
     deadline = time.monotonic() + 10
