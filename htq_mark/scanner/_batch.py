@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import array
 import collections
+import contextlib
 import dataclasses
 import datetime
 import os
@@ -243,7 +244,7 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     setup = _Setup(chosen_kit, chosen_register, when, password, limits, thumbnails, ocr)
 
     def documents() -> Iterator[DocumentResult]:
-        with tempfile.TemporaryDirectory(prefix="htq-mark-streams-") as staging:
+        with tempfile.TemporaryDirectory(prefix="htq-mark-streams-") as staging, contextlib.closing(inputs):
             for index, item in enumerate(inputs):
                 if is_stream(item.path):
                     inputs.replace(index, stage_stream(item.path, Path(staging), limits, index))

@@ -1,39 +1,68 @@
-"""The documents of a scan, held compactly: most are plain files, kept as their path alone.
+"""The documents of a scan, held compactly: most are plain files, kept on disk as their path alone.
 
 A scan of a million files keeps every document's name until its turn comes; an
 :class:`~htq_mark.scanner._inputs.InputDocument` with its ``Path`` costs about
-half a kilobyte, a path string a fifth of that.
+half a kilobyte and a path string a fifth of that. Here the paths wait in a
+private temporary file and only each one's offset (8 bytes) stays in memory, so
+the client's memory does not grow with the number of documents.
 """
 
 from __future__ import annotations
 
+import array
+import os
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import overload
+from typing import IO, overload
 
 from ._inputs import InputDocument
 
 __all__ = ["InputList", "Runnable"]
 
+# Any str round-trips, lone surrogates from undecodable file names included.
+_ENCODING, _ERRORS = "utf-8", "surrogatepass"
+
 
 class InputList(Sequence[InputDocument]):
-    """A read-only list of documents; a plain file (its path is its location) is stored as its path."""
+    """A read-only list of documents; a plain file (its path is its location) is stored as its path, on disk.
+
+    The rest (errors, notes, bytes, URLs: a few per scan) stay in memory. :meth:`close` deletes
+    the file; it is deleted anyway when the list is.
+    """
 
     def __init__(self, documents: Iterable[InputDocument] = ()) -> None:
-        self._entries: list[str | InputDocument] = []
+        # Unnamed (deleted at once where the system allows it), so a killed process leaves nothing behind.
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="htq-mark-inputs-")
+        self._starts = array.array("q")  # where each document's path starts in the file
+        self._end = 0  # where the next path goes
+        self._unwritten = False
+        self._held: dict[int, InputDocument] = {}  # documents that are more than a path
         for document in documents:
             self.append(document)
 
     def append(self, document: InputDocument) -> None:
         plain = (document.location is not None and document.error is None and document.note is None
-                 and document.data is None and document.url is None and str(document.location) == document.path)
-        self._entries.append(document.path if plain else document)
+                 and document.data is None and document.url is None and str(document.location) == document.path
+                 and document.path != "")
+        self._starts.append(self._end)
+        if plain:
+            encoded = document.path.encode(_ENCODING, _ERRORS)
+            self._file.write(encoded)
+            self._end += len(encoded)
+            self._unwritten = True
+        else:
+            self._held[len(self._starts) - 1] = document
 
     def replace(self, index: int, document: InputDocument) -> None:
-        self._entries[index] = document
+        self._held[range(len(self))[index]] = document
+
+    def close(self) -> None:
+        """Delete the file of paths; the list cannot be read afterwards."""
+        self._file.close()
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._starts)
 
     @overload
     def __getitem__(self, index: int) -> InputDocument: ...
@@ -43,15 +72,23 @@ class InputList(Sequence[InputDocument]):
 
     def __getitem__(self, index: int | slice) -> InputDocument | list[InputDocument]:
         if isinstance(index, slice):
-            return [self._document(entry) for entry in self._entries[index]]
-        return self._document(self._entries[index])
+            return [self._document(at) for at in range(*index.indices(len(self)))]
+        return self._document(range(len(self))[index])
 
     def __iter__(self) -> Iterator[InputDocument]:
-        return (self._document(entry) for entry in self._entries)
+        return (self._document(at) for at in range(len(self)))
 
-    @staticmethod
-    def _document(entry: str | InputDocument) -> InputDocument:
-        return InputDocument(path=entry, location=Path(entry)) if isinstance(entry, str) else entry
+    def _document(self, index: int) -> InputDocument:
+        held = self._held.get(index)
+        if held is not None:
+            return held
+        if self._unwritten:
+            self._file.flush()
+            self._unwritten = False
+        start = self._starts[index]
+        end = self._starts[index + 1] if index + 1 < len(self._starts) else self._end
+        path = os.pread(self._file.fileno(), end - start, start).decode(_ENCODING, _ERRORS)
+        return InputDocument(path=path, location=Path(path))
 
 
 class Runnable(Sequence[tuple[int, InputDocument]]):

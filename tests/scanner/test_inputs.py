@@ -64,19 +64,19 @@ def test_self_referencing_symlink_is_reported(tree):
 def test_unreadable_entries_are_reported_and_the_rest_kept(tree, monkeypatch):
     from htq_mark.scanner import _inputs as inputs
 
-    real_scandir, real_head = os.scandir, inputs._head
+    real_listdir, real_head = os.listdir, inputs._head
 
-    def scandir(path):
+    def listdir(path):
         if str(path).endswith("deep"):
             raise PermissionError(13, "Permission denied")
-        return real_scandir(path)
+        return real_listdir(path)
 
     def head(path):
         if path.name == "a.png":
             raise PermissionError(13, "Permission denied")
         return real_head(path)
 
-    monkeypatch.setattr(inputs.os, "scandir", scandir)
+    monkeypatch.setattr(inputs.os, "listdir", listdir)
     monkeypatch.setattr(inputs, "_head", head)
     found = expand_paths([str(tree)])
     errors = {os.path.relpath(d.path, tree): d.error.message for d in found if d.error is not None}

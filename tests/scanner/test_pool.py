@@ -77,3 +77,26 @@ def test_without_a_cap_a_worker_keeps_the_callers_limit(setup) -> None:
     finally:
         pool.close()
     assert pool.killed == {} and results[0].status == "ok"
+
+
+def _environment(pid: int) -> dict[str, str]:
+    entries = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(entry.decode().split("=", 1) for entry in entries if b"=" in entry)
+
+
+@pytest.mark.parametrize("single_threaded", [True, False])
+def test_a_worker_keeps_glibcs_own_memory_tuning_when_dask_set_a_fixed_one(setup, monkeypatch,
+                                                                           single_threaded) -> None:
+    # What a Dask worker (or a process that started a LocalCluster) passes on to its children.
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    monkeypatch.setenv("HTQ_MARK_TEST_KEPT", "yes")
+    pool = WorkerPool(setup, 1, Limits(max_seconds=60), single_threaded=single_threaded)
+    try:
+        for _ in pool.run([(0, InputDocument(path="plain.pdf", location=None, data=pdf_pages([""])))]):
+            pass
+        environment = _environment(pool.workers[0].process.pid)
+    finally:
+        pool.close()
+    assert "MALLOC_TRIM_THRESHOLD_" not in environment
+    assert environment["HTQ_MARK_TEST_KEPT"] == "yes"
+    assert (environment.get("OPENBLAS_NUM_THREADS") == "1") is single_threaded or "OPENBLAS_NUM_THREADS" in os.environ

@@ -130,6 +130,42 @@ def test_a_task_that_raises_is_reported_as_an_internal_error_and_the_scan_goes_o
     assert len(others) == 7 and not [d for d in others if d.error is not None and d.error.code == "internal-error"]
 
 
+def test_a_batch_that_comes_back_short_has_the_rest_scanned_again_alone(client: Client, evalset: Path,
+                                                                      local: ScanReport) -> None:
+    def shorten_the_first_batch() -> None:
+        # On each worker: the first batch of several documents comes back without its last one, as a
+        # batch the scheduler gave up on while it ran does.
+        original = dask_worker.scan_batch
+        dask_worker.batches_seen = []  # type: ignore[attr-defined]
+
+        def short(setup_bytes: bytes, setup_key: str, items: list, version: str) -> list:  # type: ignore[type-arg]
+            found = original(setup_bytes, setup_key, items, version)
+            seen = dask_worker.batches_seen  # type: ignore[attr-defined]
+            shortened = any(len(batch) > 1 for batch in seen)
+            seen.append([index for index, _ in items])
+            return found if len(items) == 1 or shortened else found[:-1]
+
+        dask_worker.original_scan_batch = original  # type: ignore[attr-defined]
+        dask_worker.scan_batch = short  # type: ignore[assignment]
+
+    def mend() -> list[list[int]]:
+        dask_worker.scan_batch = dask_worker.original_scan_batch  # type: ignore[attr-defined]
+        return dask_worker.batches_seen  # type: ignore[attr-defined,no-any-return]
+
+    worker_pids(client)
+    client.run(shorten_the_first_batch)
+    try:
+        report = scan([str(evalset)], kit=KIT, on=ON, executor=DaskExecutor(client, batch_size=2))
+    finally:
+        seen = client.run(mend)
+    assert _without_time(report) == _without_time(local)
+    batches = [batch for per_worker in seen.values() for batch in per_worker]
+    dropped = [next(b for b in per_worker if len(b) > 1)[-1] for per_worker in seen.values()
+               if any(len(b) > 1 for b in per_worker)]
+    assert dropped  # a batch did come back short
+    assert all([index] in batches for index in dropped)  # and its missing document ran again alone
+
+
 def test_workers_with_another_htq_mark_stop_the_scan_with_the_reason(client: Client, evalset: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(on_dask, "__version__", "0.0.1")  # what this client sends its workers
