@@ -62,8 +62,8 @@ _SCHEDULER_MESSAGE = ("the connection to the Dask scheduler was lost before this
 class DaskExecutor:
     """Scan on the cluster of ``client`` (a ``distributed.Client``), ``batch_size`` documents per task.
 
-    ``batch_size`` defaults to a size that gives each worker thread a few tasks,
-    at most :data:`MAX_BATCH`.
+    ``batch_size`` defaults to sizes that give each worker thread a few tasks of what is left
+    (at most :data:`MAX_BATCH` documents, fewer towards the end).
     """
 
     def __init__(self, client: Any, batch_size: int | None = None) -> None:
@@ -78,9 +78,17 @@ class DaskExecutor:
             return 1
 
     def _batches(self, items: Sequence[tuple[int, InputDocument]], threads: int) -> Iterator[list[tuple[int, InputDocument]]]:
-        size = self.batch_size or max(1, min(MAX_BATCH, math.ceil(len(items) / (threads * _BATCHES_PER_THREAD))))
-        for start in range(0, len(items), size):
+        """``items`` in batches of ``batch_size``, or else of a few per worker thread of what is left.
+
+        Batches shrink as the end nears (down to one document), so no worker idles long while
+        another finishes a large last batch.
+        """
+        start = 0
+        while start < len(items):
+            size = self.batch_size or max(1, min(MAX_BATCH, math.ceil((len(items) - start) /
+                                                                      (threads * _BATCHES_PER_THREAD))))
             yield list(items[start:start + size])
+            start += size
 
     def _culprit(self, key: Any, batch: list[tuple[int, InputDocument]]) -> tuple[int, InputDocument] | None:
         """The document that every attempt at task ``key`` was scanning when its worker died.
