@@ -1,6 +1,6 @@
 """The Dask executor against local worker processes, as ratios to baselines measured in the same run.
 
-    python benchmarks/bench_dask.py [--documents N] [--rounds R] [--memory 10000,100000]
+    python benchmarks/bench_dask.py [--documents N] [--rounds R] [--ceiling] [--memory 10000,100000]
                                     [--memory-executors local,dask] [--json OUT]
 
 - Throughput: documents per second on the same inputs (``--documents`` different
@@ -12,7 +12,11 @@
   each local round starts its processes; the cluster's own start-up is left out,
   as a cluster is started once and scans many times.
   Goals: 2 Dask workers >= 1.7x one; Dask within 1.15x of ``--jobs`` at the same
-  parallelism.
+  parallelism. The ``--jobs`` runs get this process's environment as it was before
+  the clusters started (starting Dask workers sets their variables here too).
+- With ``--ceiling``, first: what a second process can gain on this machine for
+  this work, two separate ``htq-mark scan --jobs 1`` processes at once against
+  one alone (2 x alone / together), the bound for the 2-over-1 figures.
 - Scheduler overhead per document: tiny documents (3x3-pixel PNGs, which cost
   the scan almost nothing) on 1 Dask worker against ``--jobs 1``; the extra time
   divided by the number of documents, with the default batches and with one
@@ -51,6 +55,9 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 __all__ = ["bench_memory", "bench_overhead", "bench_throughput", "dask_processes", "main"]
 
 REPO = Path(__file__).resolve().parents[1]
+#: This process's environment before any Dask worker started: starting one (and restarting it) sets
+#: Dask's worker variables (MALLOC_TRIM_THRESHOLD_, OMP_NUM_THREADS, ...) here too.
+USER_ENVIRONMENT = dict(os.environ)
 BIN = Path(sys.executable).parent
 ON = "2026-11-23"
 # Image and PDF cases of the evaluation set, in the proportions a brochure folder might have.
@@ -99,6 +106,15 @@ def _tiny_documents(folder: Path, count: int) -> Path:
     return documents
 
 
+def _as_the_user_had_it() -> None:
+    """Put back the environment of :data:`USER_ENVIRONMENT`, for runs a user starts from a shell."""
+    for name in set(os.environ) - set(USER_ENVIRONMENT):
+        del os.environ[name]
+    for name, value in USER_ENVIRONMENT.items():
+        if os.environ.get(name) != value:
+            os.environ[name] = value
+
+
 def _timed(run: Callable[[], Any]) -> float:
     started = time.perf_counter()
     run()
@@ -130,6 +146,7 @@ def bench_throughput(paths: Sequence[str], rounds: int) -> dict[str, Any]:
     try:
         for _ in range(rounds):
             for workers in (1, 2):
+                _as_the_user_had_it()
                 local = _timed(lambda: scan(paths, kit=kit, on=ON, jobs=workers))
                 best[f"jobs{workers}"] = min(best.get(f"jobs{workers}", local), local)
                 client = clusters[workers][1]
@@ -140,6 +157,7 @@ def bench_throughput(paths: Sequence[str], rounds: int) -> dict[str, Any]:
         for cluster, client in clusters.values():
             client.close()
             cluster.close()
+        _as_the_user_had_it()
     rates = {name: len(paths) / seconds for name, seconds in best.items()}
     return {
         "documents": len(paths),
@@ -149,6 +167,29 @@ def bench_throughput(paths: Sequence[str], rounds: int) -> dict[str, Any]:
         "dask1_time_over_jobs1": round(best["dask1"] / best["jobs1"], 2),
         "dask2_time_over_jobs2": round(best["dask2"] / best["jobs2"], 2),
     }
+
+
+def bench_ceiling(paths: Sequence[str], folder: Path) -> dict[str, Any]:
+    """What two processes gain over one on this machine for this work: ``htq-mark scan --jobs 1`` on
+    ``paths`` alone, then two such scans at once (each its own process), the wall time of each."""
+    def command(name: str) -> list[str]:
+        return [str(BIN / "htq-mark"), "scan", "--jobs", "1", "--date", ON, "--format", "json", "--force",
+                "-o", str(folder / f"ceiling-{name}.json"), *paths]
+
+    def timed_together(names: Sequence[str]) -> float:
+        started = time.perf_counter()
+        processes = [subprocess.Popen(command(name), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      env=USER_ENVIRONMENT) for name in names]
+        for process in processes:
+            _, errors = process.communicate()
+            if process.returncode not in (0, 1, 3):  # findings and unreadable files are part of the set
+                raise SystemExit(f"htq-mark scan exited with {process.returncode}: {errors.decode()[-2000:]}")
+        return time.perf_counter() - started
+
+    alone = timed_together(["alone"])
+    together = timed_together(["first", "second"])
+    return {"alone_s": round(alone, 2), "two_at_once_s": round(together, 2),
+            "two_over_one": round(2 * alone / together, 2)}
 
 
 def bench_overhead(folder: Path, count: int, rounds: int) -> dict[str, Any]:
@@ -168,13 +209,16 @@ def bench_overhead(folder: Path, count: int, rounds: int) -> dict[str, Any]:
                     "dask_one_per_task": lambda: scan(tiny, kit=kit, on=ON,
                                                       executor=DaskExecutor(client, batch_size=1))}
             for name, run in runs.items():
-                if name != "jobs1":
+                if name == "jobs1":
+                    _as_the_user_had_it()
+                else:
                     _fresh(client, 1)
                 seconds = _timed(run)
                 best[name] = min(best.get(name, seconds), seconds)
     finally:
         client.close()
         cluster.close()
+        _as_the_user_had_it()
     per_document = {name: (best[name] - best["jobs1"]) / count * 1000 for name in ("dask_batched",
                                                                                    "dask_one_per_task")}
     return {"documents": count, "jobs1_ms_per_document": round(best["jobs1"] / count * 1000, 3),
@@ -226,7 +270,7 @@ def _peak(arguments: list[str], output: Path) -> dict[str, Any]:
     """Run ``htq-mark ARGUMENTS`` (writing ``-o output``) and measure the command's own peak resident set."""
     started = time.perf_counter()
     finished = subprocess.run([sys.executable, "-c", _MEASURED_CLI, *arguments], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True, check=False)
+                              stderr=subprocess.PIPE, text=True, check=False, env=USER_ENVIRONMENT)
     seconds = time.perf_counter() - started
     peak = [line.split()[1] for line in finished.stderr.splitlines() if line.startswith("peak-kib ")]
     scanned = json.loads(output.read_text())["summary"]["documents"] if output.exists() else 0
@@ -273,6 +317,10 @@ def render_markdown(result: dict[str, Any]) -> str:
                   f"| Dask workers | {rates['dask1']} | {rates['dask2']} | {throughput['dask2_over_dask1']}x |",
                   f"| Dask time over `--jobs` time | {throughput['dask1_time_over_jobs1']}x | "
                   f"{throughput['dask2_time_over_jobs2']}x | |", ""]
+    ceiling = result.get("ceiling")
+    if ceiling:
+        lines += [f"Two separate `--jobs 1` scans at once over one alone: {ceiling['two_over_one']}x "
+                  f"({ceiling['alone_s']} s alone, {ceiling['two_at_once_s']} s for both).", ""]
     overhead = result.get("overhead")
     if overhead:
         extra = overhead["overhead_ms_per_document"]
@@ -302,6 +350,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                              "empty to skip)")
     parser.add_argument("--memory-executors", default="local,dask",
                         help="executors for the client-memory runs (default local,dask)")
+    parser.add_argument("--ceiling", action="store_true",
+                        help="first time two separate --jobs 1 scans at once against one alone: how much a "
+                             "second process can gain on this machine for this work")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this file")
     args = parser.parse_args(argv)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(REPO / "htq_mark")], check=True)
@@ -310,8 +361,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         folder = Path(scratch)
         if args.documents:
             (folder / "evalset").mkdir()
-            result["throughput"] = bench_throughput(_evalset_documents(folder / "evalset", args.documents),
-                                                    args.rounds)
+            documents = _evalset_documents(folder / "evalset", args.documents)
+            if args.ceiling:
+                result["ceiling"] = bench_ceiling(documents, folder)
+                print(json.dumps(result["ceiling"]), file=sys.stderr, flush=True)
+            result["throughput"] = bench_throughput(documents, args.rounds)
             print(json.dumps(result["throughput"]), file=sys.stderr, flush=True)
         if args.tiny:
             result["overhead"] = bench_overhead(folder, args.tiny, args.rounds)

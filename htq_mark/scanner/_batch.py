@@ -169,13 +169,14 @@ class ScanStream:
     """
 
     def __init__(self, documents: Iterator[DocumentResult], *, on_date: str, kit: Mapping[str, Any],
-                 register: Mapping[str, Any]) -> None:
+                 register: Mapping[str, Any], release: Callable[[], None] | None = None) -> None:
         self.generator_version = __version__
         self.on_date = on_date
         self.kit = kit
         self.register = register
         self.scanned_at = ""
         self._documents = documents
+        self._release = release  # frees what the scan holds (its list of documents), when closed
 
     def __iter__(self) -> Iterator[DocumentResult]:
         return self
@@ -193,6 +194,8 @@ class ScanStream:
         close = getattr(self._documents, "close", None)
         if close is not None:
             close()
+        if self._release is not None:
+            self._release()
 
     def __enter__(self) -> ScanStream:
         return self
@@ -261,7 +264,7 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     selected = documents() if rules is None or rules.is_default else \
         (select_rules_in(document, rules) for document in documents())
     return ScanStream(selected, on_date=when.isoformat(), kit=chosen_kit.describe(),
-                      register=_register_summary(chosen_register))
+                      register=_register_summary(chosen_register), release=inputs.close)
 
 
 def scan(paths: Iterable[Source], *, register: RegisterSource = None,

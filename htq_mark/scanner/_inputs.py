@@ -128,10 +128,15 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
         except OSError:
             own = None
         linked = own is not None and stat.S_ISLNK(own.st_mode)
-        try:
-            is_folder = child.is_dir() if linked else own is not None and stat.S_ISDIR(own.st_mode)
-        except OSError:
-            is_folder = False
+        if own is None:
+            is_folder = True  # what it is cannot be known: a folder's exclusion passes it over too
+        elif linked:
+            try:
+                is_folder = child.is_dir()
+            except OSError:
+                is_folder = False
+        else:
+            is_folder = stat.S_ISDIR(own.st_mode)
         if walk.excluded(name, relative, is_folder):
             continue
         if linked and not walk.follow_symlinks and walk.outside(child):

@@ -1,11 +1,13 @@
+import os
 import pathlib
+import pickle
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from htq_mark._catalogue import ErrorCode
-from htq_mark.scanner._input_list import InputList
+from htq_mark.scanner._input_list import InputList, Runnable
 from htq_mark.scanner._inputs import InputDocument
 from htq_mark.scanner._results import DocumentError
 
@@ -69,3 +71,24 @@ def test_plain_paths_wait_on_disk_not_in_memory():
     assert held / count < 16  # the offset and the array's spare room; the path alone would be over 90 bytes
     assert listed[12_345].path == "/srv/brochures/provider-0012345/prospectus-2026.pdf"
     listed.close()
+
+
+def test_a_forked_process_sharing_the_file_does_not_shift_the_paths():
+    listed = InputList(PLAIN[:2])
+    child = os.fork()
+    if child == 0:  # the child closes its copy, as a Python process leaving normally does
+        try:
+            listed.close()
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    listed.append(PLAIN[2])
+    assert list(listed) == PLAIN[:3]
+
+
+def test_pickled_lists_are_their_documents():
+    documents = PLAIN + SPECIAL
+    listed = InputList(documents)
+    assert list(pickle.loads(pickle.dumps(listed))) == documents
+    runnable = Runnable(listed, [1, 3])
+    assert pickle.loads(pickle.dumps(runnable)) == [(1, documents[1]), (3, documents[3])]

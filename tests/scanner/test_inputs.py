@@ -85,6 +85,27 @@ def test_unreadable_entries_are_reported_and_the_rest_kept(tree, monkeypatch):
     assert [os.path.relpath(d.path, tree) for d in found if d.error is None] == [os.path.join("b", "z.pdf"), "c.dat"]
 
 
+def test_entries_of_a_folder_that_cannot_be_searched_are_reported_and_excluded_folders_passed_over(
+        tmp_path, monkeypatch):
+    # A folder that can be listed but not searched (mode r--): nothing in it can even be looked at.
+    locked = tmp_path / "locked"
+    for folder in (".git", "sub"):
+        (locked / folder).mkdir(parents=True)
+    (locked / "a.pdf").write_bytes(PDF)
+    real_stat = Path.stat
+
+    def stat(path, **options):
+        if path.parent == locked:
+            raise PermissionError(13, "Permission denied")
+        return real_stat(path, **options)
+
+    monkeypatch.setattr(Path, "stat", stat)  # Path.lstat is stat(follow_symlinks=False)
+    found = expand_paths([str(tmp_path)])
+    assert [(os.path.relpath(d.path, tmp_path), d.error is not None) for d in found] == [
+        (os.path.join("locked", "a.pdf"), True), (os.path.join("locked", "sub"), True)]
+    assert all("Permission denied" in d.error.message for d in found)
+
+
 @pytest.mark.parametrize("name", ["empty.png", "truncated.PDF", "scan.jpeg", "frames.tiff"])
 def test_damaged_documents_in_a_folder_are_reported_not_passed_over(tmp_path, name):
     (tmp_path / name).write_bytes(b"" if name.startswith("empty") else b"\x00garbage")

@@ -81,7 +81,7 @@ def test_without_a_cap_a_worker_keeps_the_callers_limit(setup) -> None:
 
 def _environment(pid: int) -> dict[str, str]:
     entries = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-    return dict(entry.decode().split("=", 1) for entry in entries if b"=" in entry)
+    return dict(entry.decode(errors="surrogateescape").split("=", 1) for entry in entries if b"=" in entry)
 
 
 @pytest.mark.parametrize("single_threaded", [True, False])

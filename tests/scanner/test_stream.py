@@ -7,6 +7,7 @@ import datetime
 import gc
 import os
 import time
+import warnings
 import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -107,3 +108,25 @@ def test_a_document_an_executor_never_answers_for_is_reported_not_lost(folder: P
     assert lost.status == "error" and lost.error is not None and lost.error.code == "worker-lost"
     assert lost.error.message.startswith(f"{paths[1]}: ")
     assert [d.status for d in report.documents] == ["ok", "error", "ok"]
+
+
+def _open_files() -> set[str]:
+    """This process's open files (the unnamed ones as their folder, ``#inode`` and ``(deleted)``)."""
+    return {f"{fd} {os.readlink(f'/proc/self/fd/{fd}')}" for fd in os.listdir("/proc/self/fd")
+            if os.path.exists(f"/proc/self/fd/{fd}")}
+
+
+@pytest.mark.parametrize("read_first", [0, 2])
+def test_a_stream_closed_early_keeps_no_file_open(folder: Path, read_first: int) -> None:
+    before = _open_files()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)  # a file left for the garbage collector to close
+        stream = scan_iter([folder], kit=KIT, on=ON, jobs=1, ocr="never")
+        assert _open_files() - before  # the listing waits in a temporary file
+        for _ in range(read_first):
+            next(stream)
+        stream.close()
+        assert _open_files() - before == set()
+        del stream
+        gc.collect()
+    assert not [warning for warning in caught if issubclass(warning.category, ResourceWarning)]

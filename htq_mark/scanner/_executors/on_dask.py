@@ -67,6 +67,9 @@ class DaskExecutor:
     """
 
     def __init__(self, client: Any, batch_size: int | None = None) -> None:
+        if batch_size is not None and batch_size < 1:
+            raise UsageError(f"batch_size must be at least 1 document (got {batch_size}); "
+                             "leave it out for batches sized to the cluster.")
         self.client = client
         self.batch_size = batch_size
 

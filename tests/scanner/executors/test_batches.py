@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from htq_mark.errors import UsageError
 from htq_mark.scanner._executors import DaskExecutor
 from htq_mark.scanner._executors.on_dask import MAX_BATCH
 from htq_mark.scanner._inputs import InputDocument
@@ -39,3 +40,9 @@ def test_many_documents_go_in_full_batches_so_the_scheduler_has_few_tasks() -> N
 def test_a_batch_size_given_is_kept() -> None:
     sizes = [len(batch) for batch in DaskExecutor(client=None, batch_size=3)._batches(_items(10), 2)]
     assert sizes == [3, 3, 3, 1]
+
+
+@pytest.mark.parametrize("size", [0, -1])
+def test_a_batch_size_below_one_is_refused(size: int) -> None:
+    with pytest.raises(UsageError, match="batch_size must be at least 1"):
+        DaskExecutor(client=None, batch_size=size)

@@ -44,8 +44,14 @@ def scheduler(request: pytest.FixtureRequest) -> Iterator[tuple[str, subprocess.
         yield started
 
 
-def test_a_cluster_started_here_gives_the_same_json_as_local_jobs(evalset: Path) -> None:
-    local = _htq_mark("--format", "json", "--jobs", "2", str(evalset))
+@pytest.fixture(scope="module")
+def local(evalset: Path) -> subprocess.CompletedProcess[str]:
+    """The evaluation-set sample scanned by ``--jobs 2``, as JSON."""
+    return _htq_mark("--format", "json", "--jobs", "2", str(evalset))
+
+
+def test_a_cluster_started_here_gives_the_same_json_as_local_jobs(
+        evalset: Path, local: subprocess.CompletedProcess[str]) -> None:
     remote = _htq_mark("--format", "json", "--executor", "dask", "--jobs", "2", str(evalset))
     assert local.returncode == remote.returncode == 3  # two files of the set are unreadable
     assert _untimed(remote.stdout) == _untimed(local.stdout) and json.loads(remote.stdout)["summary"]["documents"] == 8
@@ -80,9 +86,8 @@ def test_losing_the_scheduler_ends_with_exit_3_and_a_report_of_what_finished(
 
 
 def test_the_scheduler_option_runs_on_that_cluster(scheduler: tuple[str, subprocess.Popen[bytes]],
-                                                   evalset: Path) -> None:
+                                                   evalset: Path, local: subprocess.CompletedProcess[str]) -> None:
     address, _ = scheduler
-    local = _htq_mark("--format", "json", "--jobs", "2", str(evalset))
     remote = _htq_mark("--format", "json", "--scheduler", address, str(evalset))
     assert remote.returncode == 3 and _untimed(remote.stdout) == _untimed(local.stdout)
 
