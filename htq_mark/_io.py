@@ -102,11 +102,12 @@ def folder_mode() -> int:
     return 0o777 & ~_umask()
 
 
-def path_inside(root: Path, parts: list[str]) -> Path:
-    """``root`` joined with ``parts`` (the last a file name), creating the folders between.
+def path_inside(root: Path, parts: list[str], *, create_folders: bool = True) -> Path:
+    """``root`` joined with ``parts`` (the last a file name), creating the folders between
+    (only checking that they could be, without ``create_folders``).
 
     Raises :class:`HtqMarkError` when any part is a symbolic link (or a folder
-    part is not a folder), so nothing is written outside ``root``.
+    part is not a folder, or the file is a folder), so nothing is written outside ``root``.
     """
     path = root
     for index, part in enumerate(parts):
@@ -114,8 +115,10 @@ def path_inside(root: Path, parts: list[str]) -> Path:
         try:
             info = os.lstat(path)
         except FileNotFoundError:
-            if index < len(parts) - 1:
+            if index < len(parts) - 1 and create_folders:
                 path.mkdir()
+            elif index < len(parts) - 1:
+                return root.joinpath(*parts)  # nothing below a missing folder can be in the way
             continue
         if stat.S_ISLNK(info.st_mode):
             raise HtqMarkError(f"{path}: is a symbolic link inside the output folder {root}; nothing is "
@@ -123,6 +126,10 @@ def path_inside(root: Path, parts: list[str]) -> Path:
         if index < len(parts) - 1 and not stat.S_ISDIR(info.st_mode):
             raise OutputExistsError(str(path), "exists and is not a folder",
                                     "force=True replaces files, not a file with a folder: remove it or choose "
+                                    "another output folder.")
+        if index == len(parts) - 1 and stat.S_ISDIR(info.st_mode):
+            raise OutputExistsError(str(path), "is a folder where a file goes",
+                                    "force=True replaces files, not a folder with a file: remove it or choose "
                                     "another output folder.")
     return path
 

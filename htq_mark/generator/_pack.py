@@ -183,6 +183,8 @@ def _zip_bytes(entries: Mapping[str, bytes]) -> bytes:
 
 
 def _write_tree(root: Path, entries: Mapping[str, bytes], force: bool) -> None:
+    for path in sorted(entries):  # every place checked before anything is written
+        path_inside(root, _safe_relative(path).split("/"), create_folders=False)
     for path in sorted(entries):
         write_atomic(path_inside(root, _safe_relative(path).split("/")), entries[path], force=force)
 

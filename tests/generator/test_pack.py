@@ -159,6 +159,27 @@ def test_a_file_where_the_folder_should_be_is_refused(tmp_path: Path, force: boo
     assert (tmp_path / "p").read_text() == "mine"
 
 
+@pytest.mark.parametrize(("blocker", "is_folder", "message"), [
+    ("colour", False, "exists and is not a folder"),  # a file where the pack puts a folder
+    ("colour/web/htq-mark-colour-web.svg", True, "is a folder where a file goes"),
+])
+def test_a_forced_pack_into_a_folder_in_its_way_writes_nothing(tmp_path: Path, blocker: str, is_folder: bool,
+                                                               message: str) -> None:
+    target = tmp_path / "p"
+    (target / blocker).parent.mkdir(parents=True, exist_ok=True)
+    (target / "black" / "web").mkdir(parents=True)
+    (target / "black" / "web" / "htq-mark-black-web.png").write_bytes(b"mine")  # would be replaced
+    if is_folder:
+        (target / blocker).mkdir()
+    else:
+        (target / blocker).write_text("mine")
+    before = _files_on_disk(target)
+    with pytest.raises(OutputExistsError, match=message) as raised:
+        pack(target, presets=["web"], variants=["black", "colour"], force=True)
+    assert str(target / blocker) in str(raised.value)
+    assert _files_on_disk(target) == before
+
+
 def test_an_empty_folder_is_filled(tmp_path: Path) -> None:
     (tmp_path / "p").mkdir()
     pack(tmp_path / "p", presets=["web"], variants=["colour"])
