@@ -173,13 +173,13 @@ def bench_ceiling(paths: Sequence[str], folder: Path) -> dict[str, Any]:
     """What two processes gain over one on this machine for this work: ``htq-mark scan --jobs 1`` on
     ``paths`` alone, then two such scans at once (each its own process), the wall time of each."""
     def command(name: str) -> list[str]:
-        return [str(BIN / "htq-mark"), "scan", "--jobs", "1", "--date", ON, "--format", "json", "--force",
+        return [sys.executable, "-c", _REPOSITORY_CLI, "scan", "--jobs", "1", "--date", ON, "--format", "json", "--force",
                 "-o", str(folder / f"ceiling-{name}.json"), *paths]
 
     def timed_together(names: Sequence[str]) -> float:
         started = time.perf_counter()
         processes = [subprocess.Popen(command(name), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                      env=USER_ENVIRONMENT) for name in names]
+                                      env=USER_ENVIRONMENT, cwd=REPO) for name in names]
         for process in processes:
             _, errors = process.communicate()
             if process.returncode not in (0, 1, 3):  # findings and unreadable files are part of the set
@@ -259,6 +259,8 @@ def dask_processes(workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]
 
 # The command line, reporting its own peak resident set as it exits (the largest a process's
 # rusage shows would include the local executor's worker processes).
+# The command line of this repository's htq-mark (``python -c`` imports from the current folder first).
+_REPOSITORY_CLI = "import sys\nfrom htq_mark.cli import main\nmain(sys.argv[1:])"
 _MEASURED_CLI = ("import atexit, resource, sys\n"
                  "atexit.register(lambda: print('peak-kib', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
                  "file=sys.stderr))\n"
@@ -270,7 +272,7 @@ def _peak(arguments: list[str], output: Path) -> dict[str, Any]:
     """Run ``htq-mark ARGUMENTS`` (writing ``-o output``) and measure the command's own peak resident set."""
     started = time.perf_counter()
     finished = subprocess.run([sys.executable, "-c", _MEASURED_CLI, *arguments], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True, check=False, env=USER_ENVIRONMENT)
+                              stderr=subprocess.PIPE, text=True, check=False, env=USER_ENVIRONMENT, cwd=REPO)
     seconds = time.perf_counter() - started
     peak = [line.split()[1] for line in finished.stderr.splitlines() if line.startswith("peak-kib ")]
     scanned = json.loads(output.read_text())["summary"]["documents"] if output.exists() else 0
