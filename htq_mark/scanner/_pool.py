@@ -40,8 +40,8 @@ __all__ = ["LOOKAHEAD_FLOOR", "LOOKAHEAD_PER_WORKER", "WorkerPool", "WorkerSetup
 
 _STOP_GRACE_S = 2.0
 _CANCEL_CHECK_S = 0.5  # how often a pool that can be cancelled asks whether it has been
-# Thread pools of the numeric libraries: with a worker per core, each worker runs on one thread
-# (more would only contend for the same cores). A value the user has set is kept.
+# Thread pools of the numeric libraries: each worker runs on one thread (more would contend for
+# the cores with other workers and processes, and save no time). A value the user set is kept.
 _SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _FIXED_MALLOC_TRIM = "MALLOC_TRIM_THRESHOLD_"
 _DEBUG = "HTQ_MARK_DEBUG"  # set it to see what workers print on standard error
@@ -219,8 +219,8 @@ def failed_result(item: InputDocument, code: DocumentErrorCode, message: str, li
 class WorkerPool:
     """Runs documents on up to ``jobs`` workers, replacing any that die or run out of time.
 
-    ``make_setup(single_threaded)`` prepares what every worker is sent; it is told whether the
-    workers share the cores (more than one of them, unless ``single_threaded`` says). Workers stay up
+    ``make_setup(single_threaded)`` prepares what every worker is sent; it is told whether each
+    worker keeps to one thread (always, unless ``single_threaded`` says otherwise). Workers stay up
     between :meth:`run` calls until :meth:`close`, so a long-lived caller (a cluster's worker) starts
     them once. ``memory_limit_bytes`` caps each worker's address space. :attr:`killed` tells, by index,
     which documents lost their worker, and why (``died`` or ``timeout``).
@@ -305,7 +305,10 @@ class WorkerPool:
             return
         first = not self.setup_bytes
         if first:
-            self.single_threaded = wanted > 1 if self.shares_cores is None else self.shares_cores
+            # One thread per worker even when it is the only one: on pictures and pages this size,
+            # OpenCV's thread pool saves no time, and on a busy machine its threads wait for each
+            # other (up to twice the time per document, and about a tenth more CPU time).
+            self.single_threaded = True if self.shares_cores is None else self.shares_cores
         fresh = [_Worker(self.single_threaded, self.memory_limit_bytes) for _ in range(wanted)]
         self.workers.extend(fresh)
         if first:

@@ -35,16 +35,6 @@ _pools: dict[int, tuple[str, WorkerPool]] = {}
 _lock = threading.Lock()
 
 
-def _shares_cores() -> bool:
-    """Whether other threads of this Dask worker scan at the same time (then each process runs one thread)."""
-    try:
-        from distributed import get_worker
-
-        return int(get_worker().state.nthreads) > 1
-    except (ImportError, ValueError, AttributeError):
-        return False
-
-
 def _pool(setup_key: str, setup_bytes: bytes) -> WorkerPool:
     """This thread's pool for the setup ``setup_key``, started if it is new."""
     thread = threading.get_ident()
@@ -56,7 +46,7 @@ def _pool(setup_key: str, setup_bytes: bytes) -> WorkerPool:
         current[1].close()
     setup: WorkerSetup = pickle.loads(setup_bytes)  # noqa: S301 - sent by the scan's own client
     pool = WorkerPool(lambda single_threaded: dataclasses.replace(setup, single_threaded=single_threaded),
-                      1, setup.limits, single_threaded=_shares_cores())
+                      1, setup.limits)
     with _lock:
         _pools[thread] = (setup_key, pool)
     return pool
