@@ -183,10 +183,11 @@ def _zip_bytes(entries: Mapping[str, bytes]) -> bytes:
 
 
 def _write_tree(root: Path, entries: Mapping[str, bytes], force: bool) -> None:
-    for path in sorted(entries):  # every place checked before anything is written
-        path_inside(root, _safe_relative(path).split("/"), create_folders=False)
-    for path in sorted(entries):
-        write_atomic(path_inside(root, _safe_relative(path).split("/")), entries[path], force=force)
+    places = {path: _safe_relative(path).split("/") for path in sorted(entries)}
+    for parts in places.values():  # every place checked before anything is written
+        path_inside(root, parts, create_folders=False)
+    for path, parts in places.items():
+        write_atomic(path_inside(root, parts), entries[path], force=force)
 
 
 def _check_folder(target: Path, force: bool) -> bool:

@@ -22,7 +22,7 @@ import sys
 import time
 import types
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -36,7 +36,7 @@ from ._results import DocumentError, DocumentResult
 from ._sniff import DocumentKind, sniff
 
 __all__ = ["LOOKAHEAD_FLOOR", "LOOKAHEAD_PER_WORKER", "WorkerPool", "WorkerSetup", "default_jobs", "dump_setup",
-           "failed_result", "input_sha256", "lookahead"]
+           "Window", "failed_result", "input_sha256", "lookahead"]
 
 _STOP_GRACE_S = 2.0
 _CANCEL_CHECK_S = 0.5  # how often a pool that can be cancelled asks whether it has been
@@ -61,6 +61,32 @@ def lookahead(parallelism: int) -> int:
     keeps every worker busy.
     """
     return max(LOOKAHEAD_FLOOR, LOOKAHEAD_PER_WORKER * parallelism)
+
+
+class Window:
+    """Work handed out and not yet done, in the order handed out: new work may start only while fewer
+    than ``size`` pieces (documents, or batches of them) were handed out from the oldest unfinished one on.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.opened: deque[Hashable] = deque()  # keys handed out, from the oldest unfinished one on
+        self.left: dict[Hashable, int] = {}  # key: documents of it still to come
+
+    def has_room(self) -> bool:
+        return len(self.opened) < self.size
+
+    def open(self, key: Hashable, documents: int = 1) -> None:
+        self.opened.append(key)
+        self.left[key] = documents
+
+    def close(self, key: Hashable) -> None:
+        """One document of ``key`` is done."""
+        self.left[key] -= 1
+        if not self.left[key]:
+            del self.left[key]
+        while self.opened and self.opened[0] not in self.left:
+            self.opened.popleft()
 
 
 def default_jobs() -> int:
@@ -241,9 +267,7 @@ class WorkerPool:
         self.memory_limit_bytes = memory_limit_bytes
         self.killed: dict[int, str] = {}
         self.check_every: float | None = None
-        self.window: int | None = None
-        self.outstanding: deque[int] = deque()  # indexes taken, from the oldest unfinished one on
-        self.settled: set[int] = set()  # indexes among those finished
+        self.window: Window | None = None  # documents taken by index, when run() is given a window
 
     def run(self, items: Iterable[tuple[int, InputDocument]], cancelled: Callable[[], bool] | None = None,
             window: int | None = None) -> Iterator[tuple[int, DocumentResult]]:
@@ -255,7 +279,7 @@ class WorkerPool:
         fewer than ``window`` have been taken from the oldest unfinished one on (see
         :func:`lookahead`), so a slow document holds back at most ``window - 1`` results.
         """
-        self.window = window
+        self.window = None if window is None else Window(window)
         self.pending = iter(items)
         self._refill()
         self.check_every = None if cancelled is None else _CANCEL_CHECK_S
@@ -277,8 +301,7 @@ class WorkerPool:
             self.queue.clear()
             self.pending = iter(())
             self.finished.clear()
-            self.outstanding.clear()
-            self.settled.clear()
+            self.window = None
 
     def _refill(self) -> bool:
         """Take documents from those given, as many as the workers can start on (the rest wait unmade)
@@ -286,12 +309,13 @@ class WorkerPool:
 
         Whether any document is waiting for a worker.
         """
-        while len(self.queue) < self.jobs and (self.window is None or len(self.outstanding) < self.window):
+        while len(self.queue) < self.jobs and (self.window is None or self.window.has_room()):
             following = next(self.pending, None)
             if following is None:
                 break
             self.queue.append(following)
-            self.outstanding.append(following[0])
+            if self.window is not None:
+                self.window.open(following[0])
         return bool(self.queue)
 
     def _kill_all(self) -> None:
@@ -390,8 +414,7 @@ class WorkerPool:
         index = worker.task[0]
         worker.task = None
         self.finished.append((index, result))
-        self.settled.add(index)
-        while self.outstanding and self.outstanding[0] in self.settled:
-            self.settled.discard(self.outstanding.popleft())
+        if self.window is not None:
+            self.window.close(index)
 
 

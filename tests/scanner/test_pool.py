@@ -13,7 +13,7 @@ from htq_mark.register import default_register
 from htq_mark.scanner import Limits
 from htq_mark.scanner._detect import build_references
 from htq_mark.scanner._inputs import InputDocument
-from htq_mark.scanner._pool import WorkerPool, WorkerSetup
+from htq_mark.scanner._pool import Window, WorkerPool, WorkerSetup
 
 from ._make import pdf_pages, text_fragment
 
@@ -100,3 +100,16 @@ def test_a_worker_keeps_glibcs_own_memory_tuning_when_dask_set_a_fixed_one(setup
     assert "MALLOC_TRIM_THRESHOLD_" not in environment
     assert environment["HTQ_MARK_TEST_KEPT"] == "yes"
     assert (environment.get("OPENBLAS_NUM_THREADS") == "1") is single_threaded or "OPENBLAS_NUM_THREADS" in os.environ
+
+
+def test_the_window_counts_what_was_handed_out_from_the_oldest_unfinished_piece_on() -> None:
+    window = Window(3)
+    window.open("a", documents=2)
+    window.open("b")
+    window.open("c")
+    assert not window.has_room()
+    window.close("b")  # done, but after the unfinished "a": it still counts
+    window.close("a")
+    assert not window.has_room()
+    window.close("a")  # "a" and "b" done: only "c" is out
+    assert window.has_room() and list(window.opened) == ["c"]

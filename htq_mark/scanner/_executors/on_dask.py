@@ -35,7 +35,7 @@ from ...errors import HtqMarkError, UsageError
 from .._failures import failure_of
 from .._inputs import InputDocument
 from .._limits import Limits
-from .._pool import WorkerSetup, dump_setup, lookahead
+from .._pool import Window, WorkerSetup, dump_setup, lookahead
 from .._results import DocumentError, DocumentResult
 from .dask_worker import EVENTS, VERSION_REFUSAL, hold, scan_batch
 
@@ -128,7 +128,7 @@ class DaskExecutor:
         # A task, not scattered data: a copy lost with its worker is made again from the task.
         setup = self.client.submit(hold, setup_bytes, key=f"htq-mark-setup-{setup_key}")
         batches = enumerate(self._batches(items, threads))  # (the batch's number, its documents)
-        window = _Window(lookahead(threads))
+        window = Window(lookahead(threads))
         owners: dict[Any, tuple[int, list[tuple[int, InputDocument]]]] = {}
         retries: dict[int, int] = {}
         completed = as_completed(loop=self.client.loop)  # type: ignore[no-untyped-call]
@@ -147,8 +147,9 @@ class DaskExecutor:
                 following = next(batches, None)
                 if following is None:
                     return
-                window.open(*following)
-                submit(*following)
+                number, batch = following
+                window.open(number, len(batch))
+                submit(number, batch)
 
         def settled(number: int, found: Iterable[tuple[int, DocumentResult]]) -> Iterator[tuple[int, DocumentResult]]:
             for pair in found:
@@ -214,30 +215,6 @@ class DaskExecutor:
                 except Exception:  # noqa: BLE001, S110 - the scheduler may be gone already
                     pass
             raise
-
-
-class _Window:
-    """Which batches are handed out and not yet done: a new one may start only within ``size`` of the
-    oldest unfinished one (counting by the batches' numbers, in input order)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.left: dict[int, int] = {}  # batch number: documents still to come (numbers in increasing order)
-        self.following = 0  # the number of the next batch to open
-
-    def has_room(self) -> bool:
-        oldest = next(iter(self.left), self.following)
-        return self.following - oldest < self.size
-
-    def open(self, number: int, batch: Sequence[Any]) -> None:
-        self.left[number] = len(batch)
-        self.following = number + 1
-
-    def close(self, number: int) -> None:
-        """One document of batch ``number`` is done."""
-        self.left[number] -= 1
-        if not self.left[number]:
-            del self.left[number]
 
 
 def _is_refusal(exc: BaseException) -> bool:
