@@ -25,6 +25,9 @@ __all__ = ["Box", "Candidate", "colour_edge_map", "content_box", "dedupe", "edge
            "find_outlines", "halve", "sharpened_pose"]
 
 CANNY_LOW, CANNY_HIGH = 30, 60
+# Strong edges only: on a textured background (a photo) the weaker edges of the texture may join a
+# small mark's outline, which then shows as a whole only among the strong ones.
+STRONG_LOW, STRONG_HIGH = 100, 200
 FLAT_MARGIN = 4              # px of a flat margin kept around content, so edge detection there is unchanged
 COLOURFUL_SPREAD = 40        # max-min channel difference (0-255) that makes an image worth colour edges
 MIN_FILL = 0.80              # contour area / its minimum-area rectangle (a rounded rectangle is ~0.99)
@@ -116,21 +119,30 @@ def _grown(box: Box, margin: int, size: tuple[int, int]) -> Box:
 
 def edge_map(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> NDArray[np.uint8]:
     """Edges (255) of the image's lightness; only ``box`` (from :func:`content_box`) is searched."""
+    return edge_maps(rgb, box, ((CANNY_LOW, CANNY_HIGH),))[0]
+
+
+def edge_maps(rgb: NDArray[np.uint8], box: Box | None, thresholds: Sequence[tuple[int, int]]
+              ) -> list[NDArray[np.uint8]]:
+    """:func:`edge_map` with each pair of Canny ``thresholds`` (low, high), from one lightness image."""
     import cv2
 
     height, width = rgb.shape[:2]
     if box is None:
-        return np.zeros((height, width), np.uint8)
+        return [np.zeros((height, width), np.uint8) for _ in thresholds]
     # A flat margin around the box keeps every gradient Canny looks at as it is in
     # the whole image, so it finds exactly the same edges.
     x0, y0, x1, y1 = _grown(box, FLAT_MARGIN, (width, height))
     grey = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
-    found = np.asarray(cv2.Canny(grey, CANNY_LOW, CANNY_HIGH), dtype=np.uint8)
-    if (x0, y0, x1, y1) == (0, 0, width, height):
-        return found
-    edges = np.zeros((height, width), np.uint8)
-    edges[y0:y1, x0:x1] = found
-    return edges
+    maps = []
+    for low, high in thresholds:
+        found = np.asarray(cv2.Canny(grey, low, high), dtype=np.uint8)
+        if (x0, y0, x1, y1) != (0, 0, width, height):
+            edges = np.zeros((height, width), np.uint8)
+            edges[y0:y1, x0:x1] = found
+            found = edges
+        maps.append(found)
+    return maps
 
 
 def colour_edge_map(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> NDArray[np.uint8] | None:
@@ -206,11 +218,12 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
     import cv2
 
     half, box = halved if halved is not None else halve(rgb, content_box(rgb))
-    edges = edge_map(half, box)
+    edges, strong = edge_maps(half, box, ((CANNY_LOW, CANNY_HIGH), (STRONG_LOW, STRONG_HIGH)))
     colour_edges = colour_edge_map(half, box)
     views: list[tuple[NDArray[np.uint8], NDArray[np.uint8] | None]] = [(edges, None)]
     if colour_edges is not None:
         views.append((np.asarray(cv2.bitwise_or(edges, colour_edges), dtype=np.uint8), colour_edges))
+    views.append((strong, None))
     found: list[Candidate] = []
     small: list[tuple[Box, NDArray[np.uint8] | None]] = []
     size = (rgb.shape[1], rgb.shape[0])

@@ -130,6 +130,16 @@ def photo_like(seed: int, tone: str = "light", size: tuple[int, int] = SIZE) -> 
     return np.asarray(np.clip(scaled, 0, 255), dtype=np.uint8)
 
 
+def grainy_photo(seed: int, grain: float, size: tuple[int, int] = SIZE) -> Image:
+    """A dark :func:`photo_like` under coarse grain, softened a little as a camera or a resampling would."""
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    background = photo_like(seed + 30, "dark", size).astype(np.float32)
+    noisy = np.clip(background + rng.normal(0, grain, background.shape), 0, 255).astype(np.uint8)
+    return np.asarray(cv2.GaussianBlur(noisy, (0, 0), 0.8), dtype=np.uint8)
+
+
 def text_page(seed: int, size: tuple[int, int] = SIZE, dark: bool = False) -> Image:
     """Lines of words, headings, rules and boxes: a typical document page without a mark."""
     import cv2
