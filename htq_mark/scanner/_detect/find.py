@@ -96,9 +96,11 @@ def _aligned(pyramid: ImagePyramid, judged: Registration, refs: References) -> R
     Alignment places the artwork more exactly than the rough score can tell (which favours
     a slightly large pose on a blurred mark), so the aligned pose stands unless it matches worse.
     """
-    # A mark at least twice the judging frame's height is aligned in that frame, a level of the
-    # pyramid up: as exact (its pixels are still finer than the mark's detail) for a quarter of the work.
-    frame = refs.detect if judged.pose.height >= 2 * refs.detect.height else refs.measure
+    # A whole mark at least twice the judging frame's height is aligned in that frame, a level of the
+    # pyramid up: as exact for a quarter of the work. A partly hidden one keeps the finer frame: its
+    # visible part, less the rim along the edge that hides the rest, is too little in the coarser one.
+    whole_and_large = judged.pose.shown is None and judged.pose.height >= 2 * refs.detect.height
+    frame = refs.detect if whole_and_large else refs.measure
     pose = replace(refine(pyramid, judged, frame), shown=judged.pose.shown)
     # Aligning a partly hidden artwork on its visible part may stretch it: such a fit is not kept.
     if pose.shown is not None and abs(pose.width / pose.height / refs.aspect_ratio - 1.0) > HIDDEN_STRETCH:
