@@ -273,7 +273,10 @@ def _register_views(pyramid: ImagePyramid, frame: Frame, views: tuple[Pose, ...]
         seen = np.flatnonzero(visible)
         seen_pixel, masks = by_pixel.take(seen, 0), masks.take(seen, 0)
         seen_channel = seen_pixel.T
-        truth_sums, truth_squares = masks[:, 1:].sum(axis=0).tolist(), (masks[:, 1:] ** 2).sum(axis=0).tolist()
+        # Column 0 of the masks is all ones: one product gives each mask's sum and sum of squares.
+        products = masks.T @ masks
+        truth_sums = products[0, 1:].tolist()
+        truth_squares = products.diagonal()[1:].tolist()
     mean_colour, betas = _fit(seen_channel @ seen_pixel, seen_channel @ masks, truth_sums, truth_squares,
                               len(masks))
     mean = np.array(mean_colour)
@@ -361,20 +364,23 @@ def _contrast(projection: NDArray[np.float64], colours: NDArray[np.float64], mea
 def _part_correlations(projection: NDArray[np.float64], target: _Target, visible: NDArray[np.bool_] | None
                        ) -> list[float]:
     """Correlation of the projection with the mask in each part's window (those mostly in view)."""
-    windows = target.windows
     if visible is None:
         counts, sums, sum_squares = target.window_sums
+        terms = np.stack((projection, projection * projection, projection * target.values), axis=1)
+        totals, squares, crosses = (target.windows @ terms).T.tolist()
     else:
+        # Every sum over the pixels in view, by window, from one product: a pixel out of view adds 0.
         in_view = visible.astype(np.float64)
-        seen = windows @ in_view  # pixels of each window in view: whole numbers, so exact
-        shown = seen >= MIN_PART_VISIBLE * target.counts
-        windows = windows[shown] * in_view
-        counts, sums = seen[shown].tolist(), (windows @ target.values).tolist()
-        sum_squares = (windows @ target.squares).tolist()
+        seen = projection * in_view
+        terms = np.stack((in_view, target.values * in_view, target.squares * in_view, seen, seen * projection,
+                          seen * target.values), axis=1)
+        table = target.windows @ terms
+        # The pixels of each window in view are whole numbers, so their sums are exact.
+        shown = table[:, 0] >= MIN_PART_VISIBLE * target.counts
+        counts, sums, sum_squares, totals, squares, crosses = table[shown].T.tolist()
     correlations = []
-    for count, total, squared, cross, truth, truth_squared in zip(
-            counts, (windows @ projection).tolist(), (windows @ (projection * projection)).tolist(),
-            (windows @ (projection * target.values)).tolist(), sums, sum_squares):
+    for count, total, squared, cross, truth, truth_squared in zip(counts, totals, squares, crosses, sums,
+                                                                  sum_squares):
         spread = squared - total * total / count
         # A flat window has no spread; rounding leaves a trace of one, which must not count.
         spread = 0.0 if spread <= 1e-10 * squared else spread
