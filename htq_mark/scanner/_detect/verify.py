@@ -366,15 +366,22 @@ def _part_correlations(projection: NDArray[np.float64], target: _Target, visible
     """Correlation of the projection with the mask in each part's window (those mostly in view)."""
     if visible is None:
         counts, sums, sum_squares = target.window_sums
-        terms = np.stack((projection, projection * projection, projection * target.values), axis=1)
-        totals, squares, crosses = (target.windows @ terms).T.tolist()
+        terms = np.empty((3, projection.size))  # one row per sum, filled in place
+        np.copyto(terms[0], projection)
+        np.multiply(projection, projection, out=terms[1])
+        np.multiply(projection, target.values, out=terms[2])
+        totals, squares, crosses = (target.windows @ terms.T).T.tolist()
     else:
         # Every sum over the pixels in view, by window, from one product: a pixel out of view adds 0.
-        in_view = visible.astype(np.float64)
-        seen = projection * in_view
-        terms = np.stack((in_view, target.values * in_view, target.squares * in_view, seen, seen * projection,
-                          seen * target.values), axis=1)
-        table = target.windows @ terms
+        terms = np.empty((6, projection.size))
+        in_view, seen = terms[0], terms[3]
+        np.copyto(in_view, visible)
+        np.multiply(target.values, in_view, out=terms[1])
+        np.multiply(target.squares, in_view, out=terms[2])
+        np.multiply(projection, in_view, out=seen)
+        np.multiply(seen, projection, out=terms[4])
+        np.multiply(seen, target.values, out=terms[5])
+        table = target.windows @ terms.T
         # The pixels of each window in view are whole numbers, so their sums are exact.
         shown = table[:, 0] >= MIN_PART_VISIBLE * target.counts
         counts, sums, sum_squares, totals, squares, crosses = table[shown].T.tolist()
