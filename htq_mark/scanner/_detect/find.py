@@ -99,7 +99,7 @@ def _aligned(pyramid: ImagePyramid, judged: Registration, refs: References) -> R
     # A whole mark at least twice the judging frame's height is aligned in that frame, a level of the
     # pyramid up: as exact for a quarter of the work. A partly hidden one keeps the finer frame: its
     # visible part, less the rim along the edge that hides the rest, is too little in the coarser one.
-    whole_and_large = judged.pose.shown is None and judged.pose.height >= 2 * refs.detect.height
+    whole_and_large = judged.pose.shown is None and judged.pose.height >= refs.detect.height
     frame = refs.detect if whole_and_large else refs.measure
     pose = replace(refine(pyramid, judged, frame), shown=judged.pose.shown)
     # Aligning a partly hidden artwork on its visible part may stretch it: such a fit is not kept.
