@@ -3,7 +3,9 @@
 The artwork's outline is a solid rounded rectangle, so any placement (any angle,
 stretch or palette) shows up as a closed edge contour of a known shape. Edges come
 from the lightness and, on colourful images, from two colour-opponent channels at
-half resolution, so a recoloured mark as light as its background is still seen. A
+half resolution, so a recoloured mark as light as its background is still seen; the
+strong edges alone are searched too, where a grainy picture's weaker ones would run
+into a small mark's outline. A
 contour cut by the image edge gives hypotheses for the whole artwork extended
 beyond that edge; a shorter outline may be a mark partly covered. Each outline
 gives two poses (tile end at either end); the verifier decides.
@@ -21,7 +23,7 @@ from numpy.typing import NDArray
 
 from .model import Pose
 
-__all__ = ["Box", "Candidate", "colour_edge_map", "content_box", "dedupe", "edge_map", "find_candidates",
+__all__ = ["Box", "Candidate", "colour_edge_map", "content_box", "dedupe", "edge_map", "edge_maps", "find_candidates",
            "find_outlines", "halve", "sharpened_pose"]
 
 CANNY_LOW, CANNY_HIGH = 30, 60
@@ -205,14 +207,17 @@ def halve(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> tuple[NDArray[np.u
 
 def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
                   halved: tuple[NDArray[np.uint8], Box | None] | None = None) -> list[Candidate]:
-    """Candidates in ``rgb`` from its lightness edges and, on colourful images, those joined with colour edges.
+    """Candidates in ``rgb`` from its lightness edges (all, and the strong ones alone) and, on colourful
+    images, the lightness edges joined with colour edges.
 
     The search runs at half resolution, where the smallest mark searched for
     still shows its outline; small outlines are then traced again at full
     resolution around where they were found, which places them as precisely as
     a full search would (and drops text that only looked like one when halved).
     Colour edges close gaps where a mark is as light as what surrounds it, but
-    also join it to neighbours, so both views are searched. ``halved`` is what
+    also join it to neighbours, so both views are searched; on a grainy picture
+    the weaker edges join a small mark's outline to the grain, so the strong
+    edges alone are a third view. ``halved`` is what
     ``halve(rgb, content_box(rgb))`` returns, when it has been made already.
     """
     import cv2
@@ -228,10 +233,10 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
     small: list[tuple[Box, NDArray[np.uint8] | None]] = []
     size = (rgb.shape[1], rgb.shape[0])
     seen: set[tuple[int, ...]] = set()
-    contours: set[ContourKey] = set()  # contours both views show are looked at once
+    contours: set[ContourKey] = set()  # contours several views show are looked at once
     for view, colour in views:
         for key, candidate in _keyed_candidates(view, aspect, min_width / 2, seen=contours):
-            if key in seen:  # an outline both views show is traced once
+            if key in seen:  # an outline several views show is traced once
                 continue
             seen.add(key)
             # Canny marks the pixel before a step, so an outline sits half a pixel early, a whole

@@ -96,13 +96,7 @@ def _aligned(pyramid: ImagePyramid, judged: Registration, refs: References) -> R
     Alignment places the artwork more exactly than the rough score can tell (which favours
     a slightly large pose on a blurred mark), so the aligned pose stands unless it matches worse.
     """
-    # A whole mark at least as tall as the judging frame is aligned in that frame, where a frame pixel
-    # spans one or two of the image's (at the pyramid level chosen): as exact on the evaluation sets,
-    # for a quarter of the measuring frame's work. A partly hidden one keeps the finer frame: its
-    # visible part, less the rim along the edge that hides the rest, is too little in the coarser one.
-    whole_and_large = judged.pose.shown is None and judged.pose.height >= refs.detect.height
-    frame = refs.detect if whole_and_large else refs.measure
-    pose = replace(refine(pyramid, judged, frame), shown=judged.pose.shown)
+    pose = replace(refine(pyramid, judged, refs.measure), shown=judged.pose.shown)
     # Aligning a partly hidden artwork on its visible part may stretch it: such a fit is not kept.
     if pose.shown is not None and abs(pose.width / pose.height / refs.aspect_ratio - 1.0) > HIDDEN_STRETCH:
         return judged

@@ -131,7 +131,8 @@ def photo_like(seed: int, tone: str = "light", size: tuple[int, int] = SIZE) -> 
 
 
 def grainy_photo(seed: int, grain: float, size: tuple[int, int] = SIZE) -> Image:
-    """A dark :func:`photo_like` under coarse grain, softened a little as a camera or a resampling would."""
+    """A dark :func:`photo_like` under per-pixel noise of ``grain`` levels, softened a little as a camera
+    or a resampling would."""
     import cv2
 
     rng = np.random.default_rng(seed)

@@ -12,11 +12,14 @@ from htq_mark.scanner._detect.model import Pose
 from htq_mark.scanner._detect.candidates import (
     CANNY_HIGH,
     CANNY_LOW,
+    STRONG_HIGH,
+    STRONG_LOW,
     _densify,
     _placed,
     colour_edge_map,
     content_box,
     edge_map,
+    edge_maps,
     find_candidates,
     find_outlines,
     halve,
@@ -73,6 +76,19 @@ def test_edges_searched_in_the_content_box_are_those_of_the_whole_image(scene: s
     whole = cv2.Canny(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), CANNY_LOW, CANNY_HIGH)
     assert np.array_equal(edge_map(image, content_box(image)), whole)
     assert np.array_equal(edge_map(image), whole)
+
+
+@pytest.mark.parametrize("scene", SCENES)
+def test_each_edge_map_from_one_lightness_image_is_canny_at_its_thresholds(scene: str) -> None:
+    image = _scene(scene)
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    thresholds = ((CANNY_LOW, CANNY_HIGH), (STRONG_LOW, STRONG_HIGH))
+    for box in (content_box(image), (0, 0, image.shape[1], image.shape[0])):
+        maps = edge_maps(image, box, thresholds)
+        assert len(maps) == 2
+        for found, (low, high) in zip(maps, thresholds):
+            assert np.array_equal(found, cv2.Canny(grey, low, high))
+    assert not edge_maps(image, None, thresholds)[1].any()
 
 
 @pytest.mark.parametrize("scene", SCENES)

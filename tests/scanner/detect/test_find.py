@@ -22,8 +22,8 @@ from htq_mark.scanner._detect.verify import ImagePyramid, register, register_all
 from .scenes import (
     RECOLOURINGS,
     Image,
-    grainy_photo,
     Placement,
+    grainy_photo,
     jpeg,
     photo_like,
     place,
