@@ -145,7 +145,7 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
                                                          "follow_symlinks=True to follow it).")
             continue
         try:
-            info = child.stat()  # follows symbolic links
+            info = own if own is not None and not linked else child.stat()  # symbolic links followed
         except OSError as exc:
             if linked and exc.errno == errno.ELOOP:
                 yield _noted(child_shown, "symlink-loop", "is a symbolic link that loops; it was not followed.")

@@ -147,7 +147,7 @@ def _worker_environment(single_threaded: bool) -> dict[str, str]:
 
 
 class _Worker:
-    """A worker process and the two pipes to it; ``single_threaded`` when others share the cores."""
+    """A worker process and the two pipes to it; ``single_threaded``: its numeric libraries keep to one thread."""
 
     def __init__(self, single_threaded: bool, memory_limit_bytes: int | None = None) -> None:
         to_child_read, to_child_write = os.pipe()
@@ -246,16 +246,19 @@ class WorkerPool:
     """Runs documents on up to ``jobs`` workers, replacing any that die or run out of time.
 
     ``make_setup(single_threaded)`` prepares what every worker is sent; it is told whether each
-    worker keeps to one thread (always, unless ``single_threaded`` says otherwise). Workers stay up
+    worker keeps to one thread (``single_threaded``, the default). Workers stay up
     between :meth:`run` calls until :meth:`close`, so a long-lived caller (a cluster's worker) starts
     them once. ``memory_limit_bytes`` caps each worker's address space. :attr:`killed` tells, by index,
     which documents lost their worker, and why (``died`` or ``timeout``).
     """
 
     def __init__(self, make_setup: Callable[[bool], WorkerSetup], jobs: int, limits: Limits,
-                 single_threaded: bool | None = None, memory_limit_bytes: int | None = None) -> None:
+                 single_threaded: bool = True, memory_limit_bytes: int | None = None) -> None:
         self.make_setup = make_setup
-        self.shares_cores = single_threaded
+        # One thread per worker even when it is the only one: on pictures and pages this size,
+        # OpenCV's thread pool saves no time, and on a busy machine its threads wait for each
+        # other (up to twice the time per document, and about a tenth more CPU time).
+        self.single_threaded = single_threaded
         self.setup_bytes = b""
         self.jobs = jobs
         self.limits = limits
@@ -263,7 +266,6 @@ class WorkerPool:
         self.queue: deque[tuple[int, InputDocument]] = deque()
         self.pending: Iterator[tuple[int, InputDocument]] = iter(())
         self.workers: list[_Worker] = []
-        self.single_threaded = False
         self.memory_limit_bytes = memory_limit_bytes
         self.killed: dict[int, str] = {}
         self.check_every: float | None = None
@@ -328,11 +330,6 @@ class WorkerPool:
         if wanted <= 0:
             return
         first = not self.setup_bytes
-        if first:
-            # One thread per worker even when it is the only one: on pictures and pages this size,
-            # OpenCV's thread pool saves no time, and on a busy machine its threads wait for each
-            # other (up to twice the time per document, and about a tenth more CPU time).
-            self.single_threaded = True if self.shares_cores is None else self.shares_cores
         fresh = [_Worker(self.single_threaded, self.memory_limit_bytes) for _ in range(wanted)]
         self.workers.extend(fresh)
         if first:
