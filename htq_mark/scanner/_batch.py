@@ -6,7 +6,7 @@ document that runs past its time limit has its worker killed, so a stuck parser
 really stops; it is reported as ``timeout`` and a fresh worker takes the next
 document. Results come back in input order, so the report is the same whatever
 ``jobs`` is or wherever it ran (apart from timings). The detector's references
-are built once and handed to each worker. Identical files (the same sha256) are
+are built once: each worker reads them from the disk cache, or is sent them. Identical files (the same sha256) are
 scanned once and reported under each of their paths.
 """
 
@@ -28,6 +28,7 @@ from .._catalogue import ErrorCode
 from .._resolve import resolve_kit, resolve_register
 from .._version import __version__
 from ..errors import KitError, UsageError
+from . import _reference_cache
 from ._executors import Executor, as_executor
 from ._alarm import Alarm, AlarmRang
 from ._context import scan_date
@@ -47,6 +48,10 @@ if TYPE_CHECKING:
     from ..web import CrawlOptions, WebOptions
 
 __all__ = ["Progress", "ScanStream", "Source", "default_jobs", "scan", "scan_iter"]
+
+# Up to this many documents, copies are found with dictionaries (NumPy is not loaded: a small
+# batch starts sooner); a larger one keeps a few bytes per document instead.
+SMALL_BATCH = 10_000
 
 #: Called after each document: (documents done, documents in all, path of the one just done).
 Progress = Callable[[int, int, str], None]
@@ -72,9 +77,34 @@ def _copies(documents: Sequence[InputDocument], limits: Limits) -> dict[int, int
     """Inputs with the same bytes as an earlier one: {index: index of the first}.
 
     Only documents whose size another shares are hashed, so a batch of distinct files costs a stat each.
-    A few bytes per document are kept (sizes, then 64-bit prefixes of the hashes, sorted), so a
-    batch of a million documents is deduplicated without a million-entry dictionary.
     """
+    if len(documents) <= SMALL_BATCH:
+        return _copies_in_small_batch(documents, limits)
+    return _copies_in_large_batch(documents, limits)
+
+
+def _copies_in_small_batch(documents: Sequence[InputDocument], limits: Limits) -> dict[int, int]:
+    """:func:`_copies` with dictionaries, which stay small in a batch of up to SMALL_BATCH documents."""
+    sizes = [_size(item, limits) for item in documents]
+    counts = collections.Counter(size for size in sizes if size >= 0)
+    copies: dict[int, int] = {}
+    first_with: dict[str, int] = {}
+    for index, size in enumerate(sizes):
+        if size < 0 or counts[size] < 2:
+            continue
+        key = input_sha256(documents[index], limits)
+        if key is None:
+            continue
+        if key in first_with:
+            copies[index] = first_with[key]
+        else:
+            first_with[key] = index
+    return copies
+
+
+def _copies_in_large_batch(documents: Sequence[InputDocument], limits: Limits) -> dict[int, int]:
+    """:func:`_copies` keeping a few bytes per document (sizes, then 64-bit prefixes of the hashes,
+    sorted): a batch of a million documents is deduplicated without a million-entry dictionary."""
     import numpy
 
     sizes = numpy.fromiter((_size(item, limits) for item in documents), dtype=numpy.int64, count=len(documents))
@@ -310,12 +340,15 @@ def scan(paths: Iterable[Source], *, register: RegisterSource = None,
 
 
 def _references_within(kit: Kit, seconds: float) -> Any:
-    """The detector's references for ``kit``, built within ``seconds``.
+    """The detector's references for ``kit``, built within ``seconds``; None if they are on disk already.
 
-    The limit is an :class:`~htq_mark.scanner._alarm.Alarm`, so it applies when scanning from
-    the main thread (as the command line does); the kit's own bound on its expanded size
-    limits the work everywhere.
+    References on disk are read by each worker itself (see :func:`~htq_mark.scanner._pool.with_references`),
+    so this process need not load the detector: a small batch starts sooner. The limit is an
+    :class:`~htq_mark.scanner._alarm.Alarm`, so it applies when scanning from the main thread
+    (as the command line does); the kit's own bound on its expanded size limits the work everywhere.
     """
+    if _reference_cache.holds(kit.sha256):
+        return None
     from ._detect import build_references  # the detector loads NumPy and OpenCV on import
 
     alarm = Alarm(seconds)

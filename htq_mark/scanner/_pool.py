@@ -23,7 +23,7 @@ import time
 import types
 from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from ._results import DocumentError, DocumentResult
 from ._sniff import DocumentKind, sniff
 
 __all__ = ["LOOKAHEAD_FLOOR", "LOOKAHEAD_PER_WORKER", "WorkerPool", "WorkerSetup", "default_jobs", "dump_setup",
-           "Window", "failed_result", "input_sha256", "lookahead"]
+           "Window", "failed_result", "input_sha256", "lookahead", "with_references"]
 
 _STOP_GRACE_S = 2.0
 _CANCEL_CHECK_S = 0.5  # how often a pool that can be cancelled asks whether it has been
@@ -107,9 +107,23 @@ class WorkerSetup:
     password: str | None
     limits: Limits
     thumbnails: bool
-    references: Any
+    references: Any  # None: read from disk by each worker (see with_references)
     single_threaded: bool
     ocr: OcrMode = "auto"
+
+
+def with_references(setup: WorkerSetup) -> WorkerSetup:
+    """``setup`` with the detector's references, read from disk (or built) if they were left there.
+
+    A batch leaves them on disk when its kit's references are kept there (see
+    :mod:`~htq_mark.scanner._reference_cache`): each worker reads them once, and the process that
+    hands out the work never loads the detector.
+    """
+    if setup.references is not None:
+        return setup
+    from ._detect import build_references  # the detector loads NumPy and OpenCV on import
+
+    return replace(setup, references=build_references(setup.kit))
 
 
 def _read_only(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:

@@ -23,6 +23,7 @@ from typing import Any
 from ..errors import InputError
 from ._document import scan_document
 from ._inputs import InputDocument
+from ._pool import with_references
 from ._results import DocumentError, DocumentResult
 from ._urls import read_url
 
@@ -63,7 +64,7 @@ def serve(incoming: Connection, outgoing: Connection) -> None:
     try:
         # Libraries load while the parent prepares the setup (the detector's references).
         _load_scanning_libraries()
-        setup: Any = incoming.recv()
+        setup: Any = with_references(incoming.recv())
         if setup.single_threaded:
             import cv2
 

@@ -180,6 +180,31 @@ def test_identical_files_are_scanned_once_and_reported_for_every_path(folder, tm
     assert copy.error.message.startswith(f"{copy.path}: ") and broken.path not in copy.error.message
 
 
+def _mixed_batch(tmp_path):
+    """Copies among paths and bytes, files of one size with other bytes, a missing file, a URL and an error."""
+    from htq_mark.scanner._inputs import InputDocument
+    from htq_mark.scanner._results import DocumentError
+
+    (tmp_path / "a").write_bytes(b"A" * 10)
+    (tmp_path / "a-again").write_bytes(b"A" * 10)
+    (tmp_path / "b-same-size").write_bytes(b"B" * 10)
+    (tmp_path / "big").write_bytes(b"A" * 11)
+    return [InputDocument("b", tmp_path / "b-same-size"), InputDocument("a", tmp_path / "a"),
+            InputDocument("gone", tmp_path / "gone"), InputDocument("bytes-a", None, data=b"A" * 10),
+            InputDocument("big", tmp_path / "big"), InputDocument("a-again", tmp_path / "a-again"),
+            InputDocument("url", None, url="http://127.0.0.1:9/a"),
+            InputDocument("bad", tmp_path / "a", error=DocumentError("unreadable", "bad: not read")),
+            InputDocument("bytes-b", None, data=b"B" * 10)]
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small-batch", "large-batch"])
+def test_copies_are_each_tied_to_the_first_document_with_their_bytes(tmp_path, monkeypatch, large):
+    from htq_mark.scanner import _batch
+
+    monkeypatch.setattr(_batch, "SMALL_BATCH", 0 if large else 10_000)
+    assert _batch._copies(_mixed_batch(tmp_path), Limits()) == {3: 1, 5: 1, 8: 0}
+
+
 def test_bytes_and_binary_file_objects_are_scanned_like_paths(folder):
     post = folder / "b" / "post.png"
     with post.open("rb") as handle:

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from ...errors import KitError
 from ...kit import Kit, render_svg
-from . import _reference_cache
+from .. import _reference_cache
 
 __all__ = ["Frame", "References", "build_references"]
 

@@ -35,7 +35,7 @@ from ...errors import HtqMarkError, UsageError
 from .._failures import failure_of
 from .._inputs import InputDocument
 from .._limits import Limits
-from .._pool import Window, WorkerSetup, dump_setup, lookahead
+from .._pool import Window, WorkerSetup, dump_setup, lookahead, with_references
 from .._results import DocumentError, DocumentResult
 from .dask_worker import EVENTS, VERSION_REFUSAL, hold, scan_batch
 
@@ -122,7 +122,8 @@ class DaskExecutor:
         from distributed.client import FutureCancelledError
         from distributed.scheduler import KilledWorker
 
-        setup_bytes = dump_setup(make_setup(False))
+        # A cluster's workers may not share this machine's disk: the references go with the setup.
+        setup_bytes = dump_setup(with_references(make_setup(False)))
         setup_key = hashlib.sha256(setup_bytes).hexdigest()
         threads = self._threads()
         # A task, not scattered data: a copy lost with its worker is made again from the task.

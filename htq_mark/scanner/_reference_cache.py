@@ -7,11 +7,15 @@ release never reads an old file. The folder is ``$HTQ_MARK_CACHE_DIR``, else
 ``HTQ_MARK_CACHE_DIR`` turns the cache off. Files are pickles, so only files this
 user owns, in a folder only this user may write to, are read; anything wrong with
 the cache (missing, unreadable, stale, corrupt) just means the references are built again.
+Whether a kit's references are kept is known without loading NumPy (see :func:`holds`), so a
+process that only hands work to others need not load the detector.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import os
 import pickle
 import stat
@@ -20,16 +24,14 @@ import tempfile
 from pathlib import Path
 from typing import TypeVar
 
-import numpy as np
+from .._version import __version__
+from ..kit import _render as _render
 
-from ..._version import __version__
-from ...kit import _render as _render
-
-__all__ = ["CACHE_ENV", "cache_folder", "load", "store"]
+__all__ = ["CACHE_ENV", "cache_folder", "holds", "load", "store"]
 
 CACHE_ENV = "HTQ_MARK_CACHE_DIR"
 _PREFIX = "references-"
-_BUILDER = Path(__file__).with_name("references.py")  # the code whose output is cached
+_BUILDER = Path(__file__).with_name("_detect") / "references.py"  # the code whose output is cached
 _T = TypeVar("_T")
 
 
@@ -42,6 +44,7 @@ def cache_folder() -> Path | None:
     return Path(base) / "htq-mark"
 
 
+@functools.lru_cache(maxsize=1)
 def _code_key() -> str:
     digest = hashlib.sha256()
     for source in (_BUILDER, Path(_render.__file__)):
@@ -49,8 +52,16 @@ def _code_key() -> str:
             digest.update(source.read_bytes())
         except OSError:
             digest.update(str(source).encode())
-    digest.update(f"{__version__}|{sys.version_info[:2]}|{np.__version__}".encode())
+    digest.update(f"{__version__}|{sys.version_info[:2]}|{_numpy_version()}".encode())
     return digest.hexdigest()[:24]
+
+
+def _numpy_version() -> str:
+    """The installed NumPy's version, read from its metadata (importing NumPy costs far more)."""
+    try:
+        return importlib.metadata.version("numpy")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 def _path(folder: Path, kit_sha256: str) -> Path:
@@ -66,6 +77,16 @@ def _trusted(path: Path, *, directory: bool) -> bool:
     kind_ok = stat.S_ISDIR(info.st_mode) if directory else stat.S_ISREG(info.st_mode)
     owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
     return kind_ok and owner_ok and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def holds(kit_sha256: str) -> bool:
+    """Whether the cache holds a file, trusted to be read, for the kit with ``kit_sha256``.
+
+    Nothing is read: a file found here may still turn out unreadable, and :func:`load` give None.
+    """
+    folder = cache_folder()
+    return folder is not None and _trusted(folder, directory=True) \
+        and _trusted(_path(folder, kit_sha256), directory=False)
 
 
 def load(kit_sha256: str, kind: type[_T]) -> _T | None:

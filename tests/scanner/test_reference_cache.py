@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from htq_mark.kit import Kit
-from htq_mark.scanner._detect import References, build_references
-from htq_mark.scanner._detect import _reference_cache, references
+from htq_mark.kit import Kit, load_kit
+from htq_mark.scanner import _reference_cache, scan
+from htq_mark.scanner._detect import References, build_references, references
+
+from ._make import canvas_with, encode
+
+
+@pytest.fixture(scope="module")
+def kit() -> Kit:
+    return load_kit()
+
+
+@pytest.fixture(scope="module")
+def refs(kit: Kit) -> References:
+    return build_references(kit)
 
 
 @pytest.fixture
@@ -86,3 +101,50 @@ def test_an_unwritable_folder_only_means_no_cache(builds: list[str], kit: Kit, t
     monkeypatch.setenv(_reference_cache.CACHE_ENV, str(blocker / "cache"))
     assert isinstance(build_references(kit), References)
     assert builds == [kit.sha256]
+
+
+def test_the_cache_says_whether_it_holds_a_kits_references_without_reading_them(builds: list[str], kit: Kit,
+                                                                                   tmp_path: Path) -> None:
+    assert not _reference_cache.holds(kit.sha256)
+    build_references(kit)
+    assert _reference_cache.holds(kit.sha256) and not _reference_cache.holds("0" * 64)
+    (cached,) = _cached_files(tmp_path)
+    os.chmod(cached, 0o664)  # a file it would not read
+    assert not _reference_cache.holds(kit.sha256)
+
+
+_PARENT = """
+import json, sys
+from pathlib import Path
+from htq_mark.scanner import scan
+report = scan([sys.argv[1]], jobs=1)
+print(json.dumps([len(report.documents[0].marks), "numpy" in sys.modules, "cv2" in sys.modules]))
+"""
+
+
+@pytest.mark.parametrize("cache", ["warm", "off"])
+def test_a_batch_leaves_kept_references_to_its_workers(tmp_path: Path, kit: Kit, cache: str) -> None:
+    """With the references on disk the process handing out work loads neither NumPy nor OpenCV; without
+    them it builds and sends them. Either way the mark is found."""
+    picture = tmp_path / "post.png"
+    picture.write_bytes(encode(canvas_with(kit), "png"))
+    folder = tmp_path / "cache"
+    if cache == "warm":
+        subprocess.run([sys.executable, "-c", _PARENT, str(picture)], check=True, capture_output=True,
+                       env={**os.environ, _reference_cache.CACHE_ENV: str(folder)})
+    env = {**os.environ, _reference_cache.CACHE_ENV: str(folder) if cache == "warm" else ""}
+    out = subprocess.run([sys.executable, "-c", _PARENT, str(picture)], check=True, capture_output=True,
+                         text=True, env=env).stdout
+    marks, numpy_loaded, opencv_loaded = json.loads(out)
+    assert marks == 1
+    assert (numpy_loaded, opencv_loaded) == ((False, False) if cache == "warm" else (True, True))
+
+
+def test_a_worker_builds_the_references_if_the_file_is_gone_when_it_starts(tmp_path: Path, kit: Kit,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_reference_cache.CACHE_ENV, str(tmp_path / "empty"))
+    monkeypatch.setattr(_reference_cache, "holds", lambda sha256: True)  # as if it vanished after the check
+    picture = tmp_path / "post.png"
+    picture.write_bytes(encode(canvas_with(kit), "png"))
+    report = scan([str(picture)], kit=kit, jobs=1)
+    assert report.documents[0].status == "ok" and len(report.documents[0].marks) == 1
