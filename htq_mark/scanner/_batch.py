@@ -6,8 +6,8 @@ document that runs past its time limit has its worker killed, so a stuck parser
 really stops; it is reported as ``timeout`` and a fresh worker takes the next
 document. Results come back in input order, so the report is the same whatever
 ``jobs`` is or wherever it ran (apart from timings). The detector's references
-are built once: each worker reads them from the disk cache, or is sent them. Identical files (the same sha256) are
-scanned once and reported under each of their paths.
+are built once: each worker reads them from the disk cache, or is sent them.
+Identical files (the same sha256) are scanned once and reported under each of their paths.
 """
 
 from __future__ import annotations
