@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.metadata
+import importlib.util
 import os
 import pickle
 import stat
@@ -57,11 +57,19 @@ def _code_key() -> str:
 
 
 def _numpy_version() -> str:
-    """The installed NumPy's version, read from its metadata (importing NumPy costs far more)."""
+    """The installed NumPy's version, from the name of its metadata folder beside it
+    (``numpy-2.1.3.dist-info``): importing NumPy, or even importlib.metadata, costs far more."""
+    spec = importlib.util.find_spec("numpy")
+    if spec is None or spec.origin is None:
+        return "none"
+    packages = Path(spec.origin).parent.parent
     try:
-        return importlib.metadata.version("numpy")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
+        names = sorted(entry.name for entry in os.scandir(packages)
+                       if entry.name.startswith("numpy-") and entry.name.endswith(".dist-info"))
+    except OSError:
+        names = []
+    # Without exactly one such folder (a copy built in place, say), its place stands for it.
+    return names[0][len("numpy-"):-len(".dist-info")] if len(names) == 1 else str(packages)
 
 
 def _path(folder: Path, kit_sha256: str) -> Path:

@@ -148,3 +148,7 @@ def test_a_worker_builds_the_references_if_the_file_is_gone_when_it_starts(tmp_p
     picture.write_bytes(encode(canvas_with(kit), "png"))
     report = scan([str(picture)], kit=kit, jobs=1)
     assert report.documents[0].status == "ok" and len(report.documents[0].marks) == 1
+
+
+def test_the_key_names_the_installed_numpy_without_loading_it() -> None:
+    assert _reference_cache._numpy_version() == np.__version__
