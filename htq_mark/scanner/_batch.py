@@ -27,16 +27,15 @@ from typing import IO, TYPE_CHECKING, Any
 from .._catalogue import ErrorCode
 from .._resolve import resolve_kit, resolve_register
 from .._version import __version__
-from ..errors import KitError, UsageError
+from ..errors import UsageError
 from . import _reference_cache
 from ._executors import Executor, as_executor
-from ._alarm import Alarm, AlarmRang
 from ._context import scan_date
 from ._input_list import InputList, Runnable
 from ._inputs import DEFAULT_EXCLUDE, InputDocument, iter_paths
 from ._limits import DEFAULT_LIMITS, Limits
 from ._ocr import OcrMode, check_ocr_mode
-from ._pool import WorkerSetup, default_jobs, failed_result, input_sha256
+from ._pool import WorkerSetup, default_jobs, failed_result, input_sha256, references_within
 from ._results import DocumentError, DocumentResult, ScanReport
 from ._selection import RuleSelection, select_rules_in
 from ._streams import check_streams, is_stream, stage_stream
@@ -343,23 +342,9 @@ def _references_within(kit: Kit, seconds: float) -> Any:
     """The detector's references for ``kit``, built within ``seconds``; None if they are on disk already.
 
     References on disk are read by each worker itself (see :func:`~htq_mark.scanner._pool.with_references`),
-    so this process need not load the detector: a small batch starts sooner. The limit is an
-    :class:`~htq_mark.scanner._alarm.Alarm`, so it applies when scanning from the main thread
-    (as the command line does); the kit's own bound on its expanded size limits the work everywhere.
+    so this process need not load the detector: a small batch starts sooner.
     """
-    if _reference_cache.holds(kit.sha256):
-        return None
-    from ._detect import build_references  # the detector loads NumPy and OpenCV on import
-
-    alarm = Alarm(seconds)
-    try:
-        return build_references(kit)
-    except AlarmRang:
-        raise KitError(f"{kit.root}: drawing the kit's artwork for the detector took longer than the {seconds:g} s "
-                       "limit; simplify the artwork (fewer shapes and <use> references), or raise "
-                       "limits.max_reference_seconds=S.") from None
-    finally:
-        alarm.cancel()
+    return None if _reference_cache.holds(kit.sha256) else references_within(kit, seconds)
 
 
 @dataclasses.dataclass(frozen=True)

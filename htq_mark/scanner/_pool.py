@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from .._catalogue import DocumentErrorCode, ErrorCode
+from ..errors import KitError
+from ._alarm import Alarm, AlarmRang
 from ._inputs import InputDocument
 from ._limits import Limits
 from ._ocr import OcrMode
@@ -36,7 +38,7 @@ from ._results import DocumentError, DocumentResult
 from ._sniff import DocumentKind, sniff
 
 __all__ = ["LOOKAHEAD_FLOOR", "LOOKAHEAD_PER_WORKER", "WorkerPool", "WorkerSetup", "default_jobs", "dump_setup",
-           "Window", "failed_result", "input_sha256", "lookahead", "with_references"]
+           "Window", "failed_result", "input_sha256", "lookahead", "references_within", "with_references"]
 
 _STOP_GRACE_S = 2.0
 _CANCEL_CHECK_S = 0.5  # how often a pool that can be cancelled asks whether it has been
@@ -112,18 +114,37 @@ class WorkerSetup:
     ocr: OcrMode = "auto"
 
 
+def references_within(kit: Any, seconds: float) -> Any:
+    """The detector's references for ``kit`` (from the disk cache, or built) within ``seconds``.
+
+    The limit is an :class:`~htq_mark.scanner._alarm.Alarm`, so it applies in a process's main
+    thread (as in the command line and in a worker); the kit's own bound on its expanded size
+    limits the work everywhere.
+    """
+    from ._detect import build_references  # the detector loads NumPy and OpenCV on import
+
+    alarm = Alarm(seconds)
+    try:
+        return build_references(kit)
+    except AlarmRang:
+        raise KitError(f"{kit.root}: drawing the kit's artwork for the detector took longer than the {seconds:g} s "
+                       "limit; simplify the artwork (fewer shapes and <use> references), or raise "
+                       "limits.max_reference_seconds=S.") from None
+    finally:
+        alarm.cancel()
+
+
 def with_references(setup: WorkerSetup) -> WorkerSetup:
     """``setup`` with the detector's references, read from disk (or built) if they were left there.
 
-    A batch leaves them on disk when its kit's references are kept there (see
+    A batch leaves them out when its kit's references are kept on disk (see
     :mod:`~htq_mark.scanner._reference_cache`): each worker reads them once, and the process that
-    hands out the work never loads the detector.
+    hands out the work never loads the detector. A cache file gone bad since is built again here,
+    within the same time limit.
     """
     if setup.references is not None:
         return setup
-    from ._detect import build_references  # the detector loads NumPy and OpenCV on import
-
-    return replace(setup, references=build_references(setup.kit))
+    return replace(setup, references=references_within(setup.kit, setup.limits.max_reference_seconds))
 
 
 def _read_only(mapping: dict[Any, Any]) -> types.MappingProxyType[Any, Any]:
@@ -385,6 +406,8 @@ class WorkerPool:
                 worker.ready = True
             elif kind == "result":
                 self._finish(worker, payload[1])
+            elif kind == "kit-error":
+                raise KitError(payload)
             elif kind == "failed":
                 raise RuntimeError(f"a scan worker could not start ({payload}).")
             elif worker.task is None:

@@ -90,7 +90,7 @@ def _trusted(path: Path, *, directory: bool) -> bool:
 def holds(kit_sha256: str) -> bool:
     """Whether the cache holds a file, trusted to be read, for the kit with ``kit_sha256``.
 
-    Nothing is read: a file found here may still turn out unreadable, and :func:`load` give None.
+    Nothing is read: a file found here may still turn out unreadable, so :func:`load` may give None.
     """
     folder = cache_folder()
     return folder is not None and _trusted(folder, directory=True) \

@@ -20,7 +20,7 @@ import warnings
 from multiprocessing.connection import Connection
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, KitError
 from ._document import scan_document
 from ._inputs import InputDocument
 from ._pool import with_references
@@ -62,13 +62,17 @@ def scan_input(item: InputDocument, setup: Any) -> DocumentResult:
 def serve(incoming: Connection, outgoing: Connection) -> None:
     """Scan documents sent on ``incoming`` until told to stop (``None``) or the pipe closes."""
     try:
-        # Libraries load while the parent prepares the setup (the detector's references).
+        # Libraries load while the parent prepares the setup (the detector's references, unless
+        # they are on disk: then they are read here).
         _load_scanning_libraries()
         setup: Any = with_references(incoming.recv())
         if setup.single_threaded:
             import cv2
 
             cv2.setNumThreads(1)
+    except KitError as exc:  # the kit's artwork could not be drawn in time: the parent says so
+        outgoing.send(("kit-error", str(exc)))
+        return
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which fails the scan
         outgoing.send(("failed", f"{type(exc).__name__}: {exc}"))
         return

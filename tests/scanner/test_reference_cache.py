@@ -152,3 +152,22 @@ def test_a_worker_builds_the_references_if_the_file_is_gone_when_it_starts(tmp_p
 
 def test_the_key_names_the_installed_numpy_without_loading_it() -> None:
     assert _reference_cache._numpy_version() == np.__version__
+
+
+def test_a_cache_file_gone_bad_is_built_again_by_the_workers_within_the_time_limit(
+        tmp_path: Path, kit: Kit, monkeypatch: pytest.MonkeyPatch) -> None:
+    from htq_mark.errors import KitError
+    from htq_mark.scanner import Limits
+
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv(_reference_cache.CACHE_ENV, str(folder))
+    damaged = _reference_cache._path(folder, kit.sha256)
+    damaged.write_bytes(b"\x80\x05not a pickle")
+    picture = tmp_path / "post.png"
+    picture.write_bytes(encode(canvas_with(kit), "png"))
+    with pytest.raises(KitError, match="max_reference_seconds"):
+        scan([str(picture)], kit=kit, jobs=2, limits=Limits(max_reference_seconds=0.001))
+    report = scan([str(picture)], kit=kit, jobs=2)
+    assert len(report.documents[0].marks) == 1
+    assert _reference_cache.load(kit.sha256, References) is not None  # mended by a worker
