@@ -46,6 +46,7 @@ _CANCEL_CHECK_S = 0.5  # how often a pool that can be cancelled asks whether it 
 # the cores with other workers and processes, and save no time). A value the user set is kept.
 _SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _FIXED_MALLOC_TRIM = "MALLOC_TRIM_THRESHOLD_"
+_DASKS_MALLOC_TRIM = "65536"  # the value Dask sets by default; any other is taken as the user's own
 _DEBUG = "HTQ_MARK_DEBUG"  # set it to see what workers print on standard error
 
 
@@ -169,12 +170,13 @@ _WORKER_BOOT = ("import sys; sys.path[0] = sys.argv[1]; "
 
 def _worker_environment(single_threaded: bool) -> dict[str, str]:
     """The environment a worker starts with: the caller's, single-threaded if ``single_threaded``,
-    with glibc's own memory tuning."""
+    with glibc's own memory tuning unless the user chose another."""
     environment = dict(os.environ)
     # Dask sets this for its workers (and in any process that starts a LocalCluster). Set at all, it
     # turns off glibc's adaptive mmap threshold, so every large pixel buffer is mapped and faulted in
     # afresh: ten times the page faults, and about twice the CPU time when text in pictures is read.
-    environment.pop(_FIXED_MALLOC_TRIM, None)
+    if environment.get(_FIXED_MALLOC_TRIM) == _DASKS_MALLOC_TRIM:
+        del environment[_FIXED_MALLOC_TRIM]
     if single_threaded:
         for name in _SINGLE_THREAD_ENV:
             environment.setdefault(name, "1")

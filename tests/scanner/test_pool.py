@@ -85,10 +85,11 @@ def _environment(pid: int) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("single_threaded", [True, False])
-def test_a_worker_keeps_glibcs_own_memory_tuning_when_dask_set_a_fixed_one(setup, monkeypatch,
-                                                                           single_threaded) -> None:
-    # What a Dask worker (or a process that started a LocalCluster) passes on to its children.
-    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+@pytest.mark.parametrize("trim, kept", [("65536", False), ("131072", True)], ids=["dasks", "the-users"])
+def test_a_worker_keeps_glibcs_own_memory_tuning_when_dask_set_a_fixed_one(setup, monkeypatch, single_threaded,
+                                                                           trim, kept) -> None:
+    # 65536: what a Dask worker (or a process that started a LocalCluster) passes on to its children.
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", trim)
     monkeypatch.setenv("HTQ_MARK_TEST_KEPT", "yes")
     pool = WorkerPool(setup, 1, Limits(max_seconds=60), single_threaded=single_threaded)
     try:
@@ -97,7 +98,7 @@ def test_a_worker_keeps_glibcs_own_memory_tuning_when_dask_set_a_fixed_one(setup
         environment = _environment(pool.workers[0].process.pid)
     finally:
         pool.close()
-    assert "MALLOC_TRIM_THRESHOLD_" not in environment
+    assert environment.get("MALLOC_TRIM_THRESHOLD_") == (trim if kept else None)
     assert environment["HTQ_MARK_TEST_KEPT"] == "yes"
     assert (environment.get("OPENBLAS_NUM_THREADS") == "1") is single_threaded or "OPENBLAS_NUM_THREADS" in os.environ
 
