@@ -44,7 +44,10 @@ _CHROMIUM_NAMES = ("chromium", "chromium-browser")
 _FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
           "--disable-extensions", "--disable-default-apps", "--mute-audio", "--disable-quic",
-          "--disable-features=DownloadBubble,MediaRouter,Translate",
+          "--disable-features=DownloadBubble,MediaRouter,Translate,IsolateOrigins,site-per-process",
+          # Frames from other sites stay in the page's own process, where every byte they load is
+          # counted against limits.max_page_bytes (the browser holds no other site's data to isolate).
+          "--disable-site-isolation-trials",
           # WebRTC may not send UDP around the guarding proxy.
           "--force-webrtc-ip-handling-policy=disable_non_proxied_udp")
 _MAX_ELEMENTS = 3000

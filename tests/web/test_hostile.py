@@ -103,3 +103,17 @@ def test_page_linking_to_ten_thousand_pages(hostile_scanner: WebScanner, site: S
     started = time.monotonic()
     results = crawl([site.url("/many-links")], hostile_scanner, CrawlOptions(follow=True, max_pages=4))
     assert len(results) == 4 and time.monotonic() - started < 60
+
+
+def test_what_a_frame_from_another_site_loads_counts_against_the_pages_bytes(hostile_scanner: WebScanner,
+                                                                               site: Site) -> None:
+    """A frame from another site (localhost beside 127.0.0.1) may run in a process of its own; its bytes count too."""
+    heavy = Reply(b"<html><body>" + b"x" * (LIMITS.max_page_bytes * 2) + b"</body></html>", "text/html")
+    with serve(Site(routes={"/heavy.html": heavy})) as other:  # type: ignore[arg-type]
+        port = other.base.rsplit(":", 1)[1]
+        framing = Site(routes={"/framed": page(f'<iframe src="http://localhost:{port}/heavy.html"></iframe>')})
+        with serve(framing) as served:  # type: ignore[arg-type]
+            result = hostile_scanner.scan(served.url("/framed")).result
+        assert other.requests == ["/heavy.html"]  # the frame was loaded
+    assert result.error is not None and result.error.code == "too-large", result.error
+    assert hostile_scanner.scan(site.url("/ok")).result.status == "ok"
