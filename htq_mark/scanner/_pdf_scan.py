@@ -10,7 +10,7 @@ from ..errors import InputError, UnreadableFileError
 from ._context import Collected, ScanContext
 from ._limits import Limits
 from ._marks import pdf_mark
-from ._pdf._drawing import may_draw_mark
+from ._pdf._drawing import may_be_pictures, may_draw_mark
 from ._pdf.document import open_pdf, open_structure, page_box
 from ._pdf.placements import Placement, find_placements
 from ._pdf.render import Rendered, render_dpi_for, render_page
@@ -78,31 +78,31 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
             box = page_box(page)
         out.pages.append(PageInfo(number=number, width=box.width, height=box.height, unit="pt"))
         dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi), context.limits.max_render_pixels)
-        # A page of nothing but text cannot show the mark: it is neither rendered nor searched
-        # (unless its picture is to be read anyway).
-        searched = context.ocr == "always" or may_draw_mark(page)
-        if searched and dpi < spec.scan.render_dpi:
-            out.notes.append(Note("reduced-resolution", f"page {number} is very large, so it was rendered at "
-                                  f"{dpi:.0f} dpi instead of {spec.scan.render_dpi}; small marks may be missed",
-                                  page=number))
-        rendered = _rendered(page, dpi, number, out) if searched else None
-        if searched and rendered is None:
-            return False
-        found = find_in_picture(rendered.rgb, context) if rendered is not None else []
-        placements = structure.placements(index, number, box.view, context.limits) if found else []
-        with _reading_page(context.name, number):
-            vectors = vector_boxes(page, box.view) if found else []
-        before = len(out.findings)
-        page_marks: list[Mark] = []
-        for detection in found:
-            placed = pdf_mark(detection, out.next_mark_id(), number, dpi, placements, vectors)
-            out.marks.append(placed.mark)
-            page_marks.append(placed.mark)
-            out.findings.extend(check_mark(
-                MarkFacts(mark=placed.mark, detection=detection, unit="pt", units_per_px=72.0 / dpi,
-                          mm_per_px=25.4 / dpi, effective_ppi=placed.effective_ppi),
-                spec))
         with page_text(page, box.view) as text:
+            # A page of nothing but text cannot show the mark: it is neither rendered nor searched
+            # (unless its picture is to be read anyway), except where its text may be pictures.
+            searched = context.ocr == "always" or may_draw_mark(page) or may_be_pictures(text.text)
+            if searched and dpi < spec.scan.render_dpi:
+                out.notes.append(Note("reduced-resolution", f"page {number} is very large, so it was rendered at "
+                                      f"{dpi:.0f} dpi instead of {spec.scan.render_dpi}; small marks may be missed",
+                                      page=number))
+            rendered = _rendered(page, dpi, number, out) if searched else None
+            if searched and rendered is None:
+                return False
+            found = find_in_picture(rendered.rgb, context) if rendered is not None else []
+            placements = structure.placements(index, number, box.view, context.limits) if found else []
+            with _reading_page(context.name, number):
+                vectors = vector_boxes(page, box.view) if found else []
+            before = len(out.findings)
+            page_marks: list[Mark] = []
+            for detection in found:
+                placed = pdf_mark(detection, out.next_mark_id(), number, dpi, placements, vectors)
+                out.marks.append(placed.mark)
+                page_marks.append(placed.mark)
+                out.findings.extend(check_mark(
+                    MarkFacts(mark=placed.mark, detection=detection, unit="pt", units_per_px=72.0 / dpi,
+                              mm_per_px=25.4 / dpi, effective_ppi=placed.effective_ppi),
+                    spec))
             read = (read_picture_text(rendered.rgb, out) if rendered is not None
                     and wants_ocr(context.ocr, bool(found), has_text=bool(text.text.strip())) else None)
             words, locate = combined_text(text.text, text.box, read, 72.0 / dpi)

@@ -13,8 +13,10 @@ from htq_mark.register import EXAMPLE_WITHDRAWN_ID, default_register
 from htq_mark.scanner import scan_document
 from htq_mark.scanner import _pdf_scan
 from htq_mark.scanner._detect import build_references, find_marks
-from htq_mark.scanner._pdf._drawing import may_draw_mark
+from htq_mark.scanner._pdf._drawing import may_be_pictures, may_draw_mark
 from htq_mark.scanner._pdf.render import render_dpi_for, render_page
+
+from ._icon_font import ICON, mark_icon_font
 
 KIT = htq_mark.load_kit()
 ON = datetime.date(2026, 11, 23)
@@ -177,3 +179,58 @@ def test_corpus_pages_judged_to_draw_nothing_show_no_mark(refs):
         finally:
             document.close()
     assert checked >= 40
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Higher National Certificate in Engineering", False),
+    ("", False),
+    ("Our courses \ue000 approved", True),                     # the Basic Multilingual Plane's area
+    ("\U000f0041", True),                                      # plane 15's
+    ("\uf900 \u2713 \U0001f393", False),                       # a compatibility ideograph, a tick, an emoji
+])
+def test_text_that_may_be_pictures(text, expected):
+    assert may_be_pictures(text) is expected
+
+
+def _icon_font_pdf(font: bytes) -> bytes:
+    """A page laid out and printed by Chromium: text, and the mark as a glyph of an icon font (U+E000)."""
+    import base64
+
+    from playwright.sync_api import sync_playwright
+
+    from htq_mark.web._browser import find_chromium
+
+    executable = find_chromium()
+    assert executable is not None, "Chromium is needed: apt-get install -y chromium"
+    html = ("<html><head><style>@font-face { font-family: HtqIcons; src: url(data:font/ttf;base64,"
+            + base64.b64encode(font).decode() + ") format('truetype'); }"
+            "body { margin: 60px; font-family: sans-serif; } .mark { font-family: HtqIcons; font-size: 300px;"
+            " line-height: 1; color: #000; }</style></head><body>"
+            "<p>Higher National Certificate in Engineering, approved as a Higher Technical Qualification.</p>"
+            f"<div class=mark>{ICON}</div><p>Apply now for September.</p></body></html>")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        try:
+            page = browser.new_page()
+            page.set_content(html)
+            page.evaluate("document.fonts.ready")
+            return bytes(page.pdf(format="A4", print_background=True))
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+def test_a_mark_drawn_by_an_icon_font_is_found(refs):
+    """Chromium prints an icon font's glyph as text in an embedded font: a page of text only, by its objects."""
+    data = _icon_font_pdf(mark_icon_font(KIT))
+    document = pypdfium2.PdfDocument(data)
+    page = document[0]
+    try:
+        assert not may_draw_mark(page), "the page holds text in outline fonts only"
+    finally:
+        page.close()
+        document.close()
+    result = _scan(data, refs)
+    assert result.status == "ok" and len(result.marks) == 1
+    assert result.marks[0].variant == "black"
