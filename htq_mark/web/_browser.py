@@ -41,13 +41,23 @@ INSTALL_HINT = ("scanning web pages needs headless Chromium: install the Debian 
                 "chromium-driver (apt-get install -y chromium chromium-driver) and the Python package "
                 "playwright (pip install 'htq-mark[web]')")
 _CHROMIUM_NAMES = ("chromium", "chromium-browser")
+# Chromium heeds only the last --disable-features, and ours follows Playwright's: so ours repeats
+# what Playwright turns off (HTTPS upgrades most of all: they would send a plain-http page to https,
+# which is no longer the page asked for) as well as its own.
+_DISABLED_FEATURES = (
+    # Playwright's own (as of 1.65): HTTP kept HTTP, no background calls to Google, steady rendering.
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect", "OptimizationHints",
+    "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
+    # Ours. Frames from other sites stay in the page's own process, where every byte they load is
+    # counted against limits.max_page_bytes (the browser holds no other site's data to isolate).
+    "DownloadBubble", "Translate", "IsolateOrigins", "site-per-process",
+)
 _FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
           "--disable-extensions", "--disable-default-apps", "--mute-audio", "--disable-quic",
-          "--disable-features=DownloadBubble,MediaRouter,Translate,IsolateOrigins,site-per-process",
-          # Frames from other sites stay in the page's own process, where every byte they load is
-          # counted against limits.max_page_bytes (the browser holds no other site's data to isolate).
-          "--disable-site-isolation-trials",
+          "--disable-features=" + ",".join(_DISABLED_FEATURES), "--disable-site-isolation-trials",
           # WebRTC may not send UDP around the guarding proxy.
           "--force-webrtc-ip-handling-policy=disable_non_proxied_udp")
 _MAX_ELEMENTS = 3000

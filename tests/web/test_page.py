@@ -69,3 +69,23 @@ def test_low_resolution_is_judged_at_each_viewports_device_pixel_ratio(scanner: 
     assert [(f.page, by_page[f.page][f.mark].src.rsplit("/", 1)[-1]) for f in low] == [(2, "mark.png")]
     assert low[0].details["device_pixel_ratio"] == 2 and low[0].severity == "warning"
     assert by_page[2][low[0].mark].width_px == pytest.approx(300, abs=3)  # still CSS px
+
+
+def test_a_plain_http_page_of_a_named_host_is_rendered_over_http(scanner: WebScanner,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chromium upgrades a plain-http address on port 80 of a named host to https unless told not to;
+    the page asked for would then never come. The host is this machine, its port 80 the test server's."""
+    import socket
+
+    resolve, connect = socket.getaddrinfo, socket.create_connection
+    with serve(Site(routes={"/": page('<img src="/mark.png" style="width:300px" alt="HTQ">'),
+                            "/mark.png": Reply(mark_png(), "image/png")})) as served:  # type: ignore[arg-type]
+        port = int(served.base.rsplit(":", 1)[1])
+        monkeypatch.setattr(socket, "getaddrinfo", lambda host, *args, **options: resolve(
+            "127.0.0.1" if host == "provider.example.com" else host, *args, **options))
+        monkeypatch.setattr(socket, "create_connection", lambda address, *args, **options: connect(
+            ("127.0.0.1", port) if address == ("127.0.0.1", 80) else address, *args, **options))
+        result = scanner.scan("http://provider.example.com/").result
+    assert result.status == "ok" and result.marks, result.error
+    assert {mark.src for mark in result.marks} == {"http://provider.example.com/mark.png"}
+    assert "/mark.png" in served.requests
