@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from htq_mark.errors import KitError
 from htq_mark.kit import Kit, load_kit
-from htq_mark.scanner import _reference_cache, scan
+from htq_mark.scanner import Limits, _reference_cache, scan
 from htq_mark.scanner._detect import References, build_references, references
 
 from ._make import canvas_with, encode
@@ -115,7 +116,6 @@ def test_the_cache_says_whether_it_holds_a_kits_references_without_reading_them(
 
 _PARENT = """
 import json, sys
-from pathlib import Path
 from htq_mark.scanner import scan
 report = scan([sys.argv[1]], jobs=1)
 print(json.dumps([len(report.documents[0].marks), "numpy" in sys.modules, "cv2" in sys.modules]))
@@ -156,9 +156,6 @@ def test_the_key_names_the_installed_numpy_without_loading_it() -> None:
 
 def test_a_cache_file_gone_bad_is_built_again_by_the_workers_within_the_time_limit(
         tmp_path: Path, kit: Kit, monkeypatch: pytest.MonkeyPatch) -> None:
-    from htq_mark.errors import KitError
-    from htq_mark.scanner import Limits
-
     folder = tmp_path / "cache"
     folder.mkdir(mode=0o700)
     monkeypatch.setenv(_reference_cache.CACHE_ENV, str(folder))

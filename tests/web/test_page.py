@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -75,8 +76,6 @@ def test_a_plain_http_page_of_a_named_host_is_rendered_over_http(scanner: WebSca
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """Chromium upgrades a plain-http address on port 80 of a named host to https unless told not to;
     the page asked for would then never come. The host is this machine, its port 80 the test server's."""
-    import socket
-
     resolve, connect = socket.getaddrinfo, socket.create_connection
     with serve(Site(routes={"/": page('<img src="/mark.png" style="width:300px" alt="HTQ">'),
                             "/mark.png": Reply(mark_png(), "image/png")})) as served:  # type: ignore[arg-type]
