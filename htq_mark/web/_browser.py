@@ -245,6 +245,7 @@ class Browser:
         assert self._proxy is not None
         self._proxy.allow_private = allow_private
         self._proxy.take_refused()
+        self._proxy.start_page(limits.max_page_bytes)
         budget = _Budget(max_requests=limits.max_page_requests,
                          max_bytes=limits.max_page_bytes, main_url=url, main_body=body, main_type=content_type)
         timed_out = threading.Event()
@@ -266,11 +267,12 @@ class Browser:
             raise
         except Exception as exc:  # noqa: BLE001 - Playwright's errors when the page or the browser fails
             self._forget_if_dead()
+            _count_proxied(budget, self._proxy)
+            if budget.over is not None:  # what it loaded past the limit may be why it stalled
+                raise LimitExceededError(url, budget.over) from None
             if timed_out.is_set() or "Timeout" in type(exc).__name__:
                 raise ScanTimeoutError(url, f"the page did not load and settle within {limits.max_page_seconds:g} s "
                                             "(raise it with limits.max_page_seconds=S).") from None
-            if budget.over is not None:
-                raise LimitExceededError(url, budget.over) from None
             raise UnreadableFileError(url, f"the browser could not render it ({str(exc).splitlines()[0]}).") from None
         finally:
             watchdog.cancel()
@@ -309,10 +311,10 @@ class Browser:
                 page.wait_for_load_state("load", timeout=min(_left_ms(deadline), 10_000))
             except Exception:  # noqa: BLE001 - a slow picture must not stop the capture
                 pass
-            _check(budget)
+            _check(budget, self._proxy)
             height = int(page.evaluate(SETTLE_SCRIPT, {"maxHeight": limits.max_page_height,
                                                        "stepMs": _SCROLL_STEP_MS, "maxSteps": _MAX_SCROLL_STEPS}))
-            _check(budget)
+            _check(budget, self._proxy)
             if height > limits.max_page_height:
                 raise LimitExceededError(budget.main_url, f"the page is {height:,} CSS px tall at the "
                                          f"{viewport.name} viewport; the limit is {limits.max_page_height:,} "
@@ -321,7 +323,7 @@ class Browser:
                                                  "maxText": _MAX_TEXT, "maxCoverage": _MAX_COVERAGE})
             png = page.screenshot(full_page=True, type="png", animations="disabled", caret="hide",
                                   timeout=_left_ms(deadline))
-            _check(budget)
+            _check(budget, self._proxy)
         finally:
             try:
                 context.close()
@@ -350,9 +352,18 @@ def _left_ms(deadline: float) -> float:
     return max(1.0, (deadline - time.monotonic()) * 1000)
 
 
-def _check(budget: _Budget) -> None:
+def _check(budget: _Budget, proxy: GuardProxy | None) -> None:
+    _count_proxied(budget, proxy)
     if budget.over is not None:
         raise LimitExceededError(budget.main_url, budget.over)
+
+
+def _count_proxied(budget: _Budget, proxy: GuardProxy | None) -> None:
+    """Mark the page over its byte limit if more came back through the proxy (from frames and workers
+    the page's own session does not see; compressed, where the session counts what it unpacks)."""
+    if budget.over is None and proxy is not None and proxy.received > budget.max_bytes:
+        budget.over = (f"the page loaded more than {budget.max_bytes:,} bytes; "
+                       "raise the limit with limits.max_page_bytes=N.")
 
 
 def _note_origin(budget: _Budget, url: str) -> None:

@@ -5,7 +5,9 @@ tunnels, loopback too) through this proxy on 127.0.0.1. Each request's host is
 resolved and checked (:func:`~htq_mark.web._addresses.resolve`) and the
 connection goes to the checked address, so neither a redirect to a private
 address nor a host name that changes its answer reaches one. Refused requests
-get ``403`` and are remembered for the page's notes.
+get ``403`` and are remembered for the page's notes. The bytes that come back
+are counted for the page being rendered (:meth:`GuardProxy.start_page`): whatever
+asked for them (a frame, a worker), a page past its limit has its connections cut.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import selectors
 import socket
 import socketserver
 import threading
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from ..errors import InputError
@@ -33,6 +36,8 @@ class GuardProxy:
     def __init__(self, *, allow_private: bool) -> None:
         self.allow_private = allow_private
         self.refused: list[tuple[tuple[str, int] | None, str]] = []
+        self.received = 0  # bytes that came back for the page being rendered
+        self._most: int | None = None  # the page's limit on them
         self._lock = threading.Lock()
         proxy = self
 
@@ -54,6 +59,18 @@ class GuardProxy:
         with self._lock:
             refused, self.refused = self.refused, []
         return refused
+
+    def start_page(self, max_bytes: int | None) -> None:
+        """Count the bytes that come back from now on, for one page; past ``max_bytes`` (None: no limit),
+        every connection is cut."""
+        with self._lock:
+            self.received, self._most = 0, max_bytes
+
+    def _count(self, size: int) -> bool:
+        """Add ``size`` bytes that came back; whether the page is still within its limit."""
+        with self._lock:
+            self.received += size
+            return self._most is None or self.received <= self._most
 
     def close(self) -> None:
         self._server.shutdown()
@@ -108,7 +125,7 @@ class GuardProxy:
                                      + b"Connection: close\r\n\r\n")
                 if rest:
                     upstream.sendall(rest)
-                _relay(client, upstream)
+                _relay(client, upstream, self._count)
         except (OSError, UnicodeError, ValueError):
             return
 
@@ -127,8 +144,9 @@ def _read_head(client: socket.socket) -> tuple[str, list[str], bytes] | None:
     return lines[0], [line for line in lines[1:] if line], rest
 
 
-def _relay(client: socket.socket, upstream: socket.socket) -> None:
-    """Copy bytes both ways until either side closes or both are idle too long."""
+def _relay(client: socket.socket, upstream: socket.socket, count: Callable[[int], bool]) -> None:
+    """Copy bytes both ways until either side closes, both are idle too long, or ``count`` (told the size
+    of each piece that comes back) says the page has had too many."""
     with selectors.DefaultSelector() as selector:
         selector.register(client, selectors.EVENT_READ, upstream)
         selector.register(upstream, selectors.EVENT_READ, client)
@@ -139,6 +157,6 @@ def _relay(client: socket.socket, upstream: socket.socket) -> None:
             for key, _ in ready:
                 source: socket.socket = key.fileobj  # type: ignore[assignment]
                 chunk = source.recv(_CHUNK)
-                if not chunk:
+                if not chunk or (source is upstream and not count(len(chunk))):
                     return
                 key.data.sendall(chunk)

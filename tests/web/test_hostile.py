@@ -117,3 +117,26 @@ def test_what_a_frame_from_another_site_loads_counts_against_the_pages_bytes(hos
         assert other.requests == ["/heavy.html"]  # the frame was loaded
     assert result.error is not None and result.error.code == "too-large", result.error
     assert hostile_scanner.scan(site.url("/ok")).result.status == "ok"
+
+
+@pytest.mark.parametrize("where", ["same-site", "other-site"])
+def test_what_a_web_worker_fetches_counts_against_the_pages_bytes(hostile_scanner: WebScanner, site: Site,
+                                                                  where: str) -> None:
+    """A worker's requests are not the page's own session's to see: the guarding proxy counts what comes back."""
+    heavy = Reply(b"x" * (LIMITS.max_page_bytes * 2), "application/octet-stream", 200,
+                  {"Access-Control-Allow-Origin": "*"})
+    with serve(Site(routes={"/heavy.bin": heavy})) as other:  # type: ignore[arg-type]
+        host = "127.0.0.1" if where == "same-site" else "localhost"
+        source = f"http://{host}:{other.base.rsplit(':', 1)[1]}/heavy.bin"
+        script = ("const code = `fetch('" + source + "').then(r => r.arrayBuffer())"
+                  ".then(b => postMessage(b.byteLength))`;"
+                  "const worker = new Worker(URL.createObjectURL(new Blob([code])));"
+                  "worker.onmessage = e => document.title = 'got ' + e.data;")
+        # A picture that takes 3 s holds the page's load while the worker fetches.
+        routes = {"/worker": page(f'<p>working</p><img src="/slow.png"><script>{script}</script>'),
+                  "/slow.png": trickle(0.5, 6)}
+        with serve(Site(routes=routes)) as served:  # type: ignore[arg-type]
+            result = hostile_scanner.scan(served.url("/worker")).result
+        assert "/heavy.bin" in other.requests  # the worker asked for it
+    assert result.error is not None and result.error.code == "too-large", result.error
+    assert hostile_scanner.scan(site.url("/ok")).result.status == "ok"
