@@ -37,7 +37,7 @@ class GuardProxy:
         self.allow_private = allow_private
         self.refused: list[tuple[tuple[str, int] | None, str]] = []
         self.received = 0  # bytes that came back for the page being rendered
-        self._most: int | None = None  # the page's limit on them
+        self._limit = 0  # past this many, the page's connections are cut
         self._lock = threading.Lock()
         proxy = self
 
@@ -60,17 +60,16 @@ class GuardProxy:
             refused, self.refused = self.refused, []
         return refused
 
-    def start_page(self, max_bytes: int | None) -> None:
-        """Count the bytes that come back from now on, for one page; past ``max_bytes`` (None: no limit),
-        every connection is cut."""
+    def start_page(self, max_bytes: int) -> None:
+        """Count the bytes that come back from now on, for one page; past ``max_bytes``, every connection is cut."""
         with self._lock:
-            self.received, self._most = 0, max_bytes
+            self.received, self._limit = 0, max_bytes
 
     def _count(self, size: int) -> bool:
         """Add ``size`` bytes that came back; whether the page is still within its limit."""
         with self._lock:
             self.received += size
-            return self._most is None or self.received <= self._most
+            return self.received <= self._limit
 
     def close(self) -> None:
         self._server.shutdown()

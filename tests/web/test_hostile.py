@@ -140,3 +140,18 @@ def test_what_a_web_worker_fetches_counts_against_the_pages_bytes(hostile_scanne
         assert "/heavy.bin" in other.requests  # the worker asked for it
     assert result.error is not None and result.error.code == "too-large", result.error
     assert hostile_scanner.scan(site.url("/ok")).result.status == "ok"
+
+
+def test_a_page_just_under_its_byte_limit_is_not_too_large() -> None:
+    """The proxy's count carries every response's headers too: that must not tip a page of many pictures over."""
+    limit = 2 << 20
+    # The pictures' bodies come to about 5 KB under the limit; their headers, some 6 KB more.
+    picture = Reply(b"\x89PNG\r\n\x1a\n" + b"\0" * ((limit - 5000) // 40 - 8), "image/png")
+    routes: dict[str, object] = {f"/p/{i}.png": picture for i in range(40)}
+    routes["/near"] = page("".join(f'<img src="/p/{i}.png" width="10" height="10">' for i in range(40)))
+    with serve(Site(routes=routes)) as served, \
+            WebScanner(options=WebOptions(allow_private=True, delay=0.0),
+                       limits=LIMITS.replace(max_page_bytes=limit)) as scanner:  # type: ignore[arg-type]
+        result = scanner.scan(served.url("/near")).result
+        assert sum(path.startswith("/p/") for path in served.requests) >= 40
+    assert result.status == "ok", result.error
