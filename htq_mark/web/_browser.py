@@ -370,7 +370,12 @@ def _wire_limit(max_bytes: int) -> int:
 def _count_proxied(budget: _Budget, proxy: GuardProxy | None) -> None:
     """Mark the page over its byte limit if more came back through the proxy (from frames and workers
     the page's own session does not see; compressed, where the session counts what it unpacks)."""
-    if budget.over is None and proxy is not None and proxy.received > _wire_limit(budget.max_bytes):
+    if proxy is not None and proxy.over_limit:
+        _mark_over_bytes(budget)
+
+
+def _mark_over_bytes(budget: _Budget) -> None:
+    if budget.over is None:
         budget.over = (f"the page loaded more than {budget.max_bytes:,} bytes; "
                        "raise the limit with limits.max_page_bytes=N.")
 
@@ -383,9 +388,8 @@ def _note_origin(budget: _Budget, url: str) -> None:
 
 def _count_bytes(budget: _Budget, event: dict[str, Any]) -> None:
     budget.bytes += int(event.get("dataLength") or 0)
-    if budget.bytes > budget.max_bytes and budget.over is None:
-        budget.over = (f"the page loaded more than {budget.max_bytes:,} bytes; "
-                       "raise the limit with limits.max_page_bytes=N.")
+    if budget.bytes > budget.max_bytes:
+        _mark_over_bytes(budget)
 
 
 def _dismiss(dialog: Any) -> None:

@@ -36,7 +36,7 @@ class GuardProxy:
     def __init__(self, *, allow_private: bool) -> None:
         self.allow_private = allow_private
         self.refused: list[tuple[tuple[str, int] | None, str]] = []
-        self.received = 0  # bytes that came back for the page being rendered
+        self._received = 0  # bytes that came back for the page being rendered
         self._limit = 0  # past this many, the page's connections are cut
         self._lock = threading.Lock()
         proxy = self
@@ -63,13 +63,19 @@ class GuardProxy:
     def start_page(self, max_bytes: int) -> None:
         """Count the bytes that come back from now on, for one page; past ``max_bytes``, every connection is cut."""
         with self._lock:
-            self.received, self._limit = 0, max_bytes
+            self._received, self._limit = 0, max_bytes
+
+    @property
+    def over_limit(self) -> bool:
+        """Whether more came back for the page than :meth:`start_page` allowed."""
+        with self._lock:
+            return self._received > self._limit
 
     def _count(self, size: int) -> bool:
         """Add ``size`` bytes that came back; whether the page is still within its limit."""
         with self._lock:
-            self.received += size
-            return self.received <= self._limit
+            self._received += size
+            return self._received <= self._limit
 
     def close(self) -> None:
         self._server.shutdown()

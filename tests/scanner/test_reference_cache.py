@@ -14,21 +14,11 @@ import numpy as np
 import pytest
 
 from htq_mark.errors import KitError
-from htq_mark.kit import Kit, load_kit
+from htq_mark.kit import Kit
 from htq_mark.scanner import Limits, _reference_cache, scan
 from htq_mark.scanner._detect import References, build_references, references
 
 from ._make import canvas_with, encode
-
-
-@pytest.fixture(scope="module")
-def kit() -> Kit:
-    return load_kit()
-
-
-@pytest.fixture(scope="module")
-def refs(kit: Kit) -> References:
-    return build_references(kit)
 
 
 @pytest.fixture

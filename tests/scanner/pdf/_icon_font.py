@@ -65,6 +65,7 @@ def mark_icon_font(kit: Kit) -> bytes:
     """
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.recordingPen import replayRecording
     from fontTools.pens.reverseContourPen import ReverseContourPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
@@ -80,7 +81,7 @@ def mark_icon_font(kit: Kit) -> bytes:
         clockwise = _area(polygon) < 0
         wanted_clockwise = depth % 2 == 0  # TrueType: shapes run clockwise, holes the other way
         target = quadratic if clockwise == wanted_clockwise else ReverseContourPen(quadratic)
-        _replay(contour, target)
+        replayRecording(contour, target)
     builder = FontBuilder(1000, isTTF=True)
     builder.setupGlyphOrder([".notdef", "space", "mark"])
     builder.setupCharacterMap({0x20: "space", ord(ICON): "mark"})
@@ -94,8 +95,3 @@ def mark_icon_font(kit: Kit) -> bytes:
     out = io.BytesIO()
     builder.save(out)
     return out.getvalue()
-
-
-def _replay(contour: list[tuple[str, tuple[tuple[float, float], ...]]], pen: object) -> None:
-    for operator, points in contour:
-        getattr(pen, operator)(*points)

@@ -1,4 +1,4 @@
-"""Shared fixtures: the bundled kit and its detector references (built once per run)."""
+"""Shared fixtures of the scanner tests: the bundled kit and its detector references (built once per run)."""
 
 from __future__ import annotations
 
