@@ -14,7 +14,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "htq_mark"
 #: The command line itself, and the browser's own switches.
-OUTSIDE = {PACKAGE / "cli", PACKAGE / "web" / "_browser.py", PACKAGE / "register" / "_example_data.py"}
+OUTSIDE = {PACKAGE / "cli", PACKAGE / "web" / "_browser.py", PACKAGE / "web" / "_switches.py",
+           PACKAGE / "register" / "_example_data.py"}
 FLAG = re.compile(r"(?<![\w-])(?<!var\()--[a-z][a-z-]+(?![\w-]*\s*:)")  # not a CSS custom property
 
 

@@ -34,6 +34,7 @@ from .._version import __version__
 from ._addresses import origin_of
 from ._dom import COLLECT_SCRIPT, SETTLE_SCRIPT, PageFacts, page_facts
 from ._proxy import GuardProxy
+from ._switches import chromium_flags
 
 __all__ = ["Browser", "INSTALL_HINT", "Rendering", "Viewport", "VIEWPORTS", "find_chromium"]
 
@@ -41,25 +42,6 @@ INSTALL_HINT = ("scanning web pages needs headless Chromium: install the Debian 
                 "chromium-driver (apt-get install -y chromium chromium-driver) and the Python package "
                 "playwright (pip install 'htq-mark[web]')")
 _CHROMIUM_NAMES = ("chromium", "chromium-browser")
-# Chromium heeds only the last --disable-features, and ours follows Playwright's: so ours repeats
-# what Playwright turns off (HTTPS upgrades most of all: they would send a plain-http page to https,
-# which is no longer the page asked for) as well as its own.
-_DISABLED_FEATURES = (
-    # Playwright's own (as of 1.65): HTTP kept HTTP, no background calls to Google, steady rendering.
-    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
-    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
-    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect", "OptimizationHints",
-    "NetworkTimeServiceQuerying", "AimEnabled", "PreconnectToSearch",
-    # Ours. Frames from other sites stay in the page's own process, where every byte they load is
-    # counted against limits.max_page_bytes (the browser holds no other site's data to isolate).
-    "DownloadBubble", "Translate", "IsolateOrigins", "site-per-process",
-)
-_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-          "--disable-extensions", "--disable-default-apps", "--mute-audio", "--disable-quic",
-          "--disable-features=" + ",".join(_DISABLED_FEATURES), "--disable-site-isolation-trials",
-          # WebRTC may not send UDP around the guarding proxy.
-          "--force-webrtc-ip-handling-policy=disable_non_proxied_udp")
 # Headers and encryption: what comes through the proxy may exceed a page's byte limit by this share
 # and this much (about 2.6 KB for each of 400 requests) before the page is over it.
 _WIRE_SHARE, _WIRE_EXTRA = 1.05, 1 << 20
@@ -202,7 +184,7 @@ class Browser:
             self._browser = self._playwright.chromium.launch(
                 executable_path=executable, headless=True,
                 # Everything, loopback included, goes through the guarding proxy.
-                args=[*_FLAGS, self._marker, f"--proxy-server={self._proxy.address}",
+                args=[*chromium_flags(), self._marker, f"--proxy-server={self._proxy.address}",
                       "--proxy-bypass-list=<-loopback>"],
                 handle_sigint=False, handle_sigterm=False, handle_sighup=False, timeout=60_000)
         except PlaywrightError as exc:
