@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
 
+from .._io import read_limited
 from ..errors import InputError, UsageError
 from ..scanner._limits import DEFAULT_LIMITS, Limits
 from ..scanner._results import DocumentError, DocumentResult
@@ -29,9 +30,11 @@ if TYPE_CHECKING:
     from .._resolve import KitSource, RegisterSource
     from ..scanner._detect import References
 
-__all__ = ["CrawlOptions", "CrawlProgress", "crawl", "is_web_address", "read_sitemap", "read_url_list", "scan_web"]
+__all__ = ["MAX_URL_LIST_BYTES", "CrawlOptions", "CrawlProgress", "crawl", "is_web_address", "read_sitemap", "read_url_list", "scan_web"]
 
 _SITEMAP_BYTES = 50 * 1024 * 1024
+#: The largest URL list read (about a million addresses).
+MAX_URL_LIST_BYTES = 256 * 1024 * 1024
 _MAX_SITEMAPS = 50
 #: Most links taken from one page; a page linking to 10,000 pages cannot flood the queue.
 _MAX_LINKS_PER_PAGE = 1000
@@ -77,9 +80,14 @@ class CrawlOptions:
 
 
 def read_url_list(path: str) -> list[str]:
-    """The URLs in a text file, one a line (blank lines and ``#`` comments skipped)."""
+    """The URLs in a text file, one a line (blank lines and ``#`` comments skipped).
+
+    Only a regular file of at most ``MAX_URL_LIST_BYTES`` is read: a device or FIFO
+    (which may never end) and a larger file are refused with :class:`UsageError`.
+    """
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        data = read_limited(path, limit=MAX_URL_LIST_BYTES, what="URL list", refuse=UsageError)
+        text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: the URL list cannot be read ({exc}); give a UTF-8 text file, one URL a line.") \
             from None

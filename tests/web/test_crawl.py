@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -68,6 +70,26 @@ def test_url_list_file(tmp_path) -> None:
     assert read_url_list(str(listing)) == ["https://a.example/x", "http://b.example/"]
     listing.write_text("/etc/passwd\n", encoding="utf-8")
     with pytest.raises(UsageError, match="not an http or https address"):
+        read_url_list(str(listing))
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "too-large"])
+def test_a_url_list_that_may_never_end_is_refused_at_once(tmp_path, monkeypatch: pytest.MonkeyPatch,
+                                                          kind: str) -> None:
+    """Read whole, /dev/zero filled the memory and a FIFO with no writer waited for ever."""
+    import os
+
+    from htq_mark.web import _crawl
+
+    listing = tmp_path / "urls.txt"
+    if kind == "device":
+        listing = Path("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(listing)
+    else:
+        listing.write_text("https://a.example/x\n" * 10, encoding="utf-8")
+        monkeypatch.setattr(_crawl, "MAX_URL_LIST_BYTES", 100)
+    with pytest.raises(UsageError, match=f"{listing}: .*(not a regular file|more than the 100 )"):
         read_url_list(str(listing))
 
 
