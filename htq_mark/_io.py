@@ -19,8 +19,8 @@ from typing import IO
 
 from .errors import HtqMarkError, OutputExistsError
 
-__all__ = ["Content", "check_writable", "file_mode", "folder_mode", "path_inside", "read_limited", "write_atomic",
-           "write_or_fall_back"]
+__all__ = ["Content", "check_writable", "file_identity", "file_mode", "folder_mode", "path_inside", "read_limited",
+           "save_elsewhere", "write_atomic", "write_or_fall_back"]
 
 # Temporary names keep this much of the target's name, so a name near the file system's limit
 # still leaves room for the temporary file's prefix and suffix.
@@ -55,6 +55,9 @@ def _check_target(target: Path, force: bool) -> tuple[Path, Path]:
         mode: int | None = os.stat(target).st_mode
     except FileNotFoundError:
         mode = None
+        # A link to nowhere is still a name taken: only --force replaces it (the link, never its target).
+        if os.path.islink(target) and not force:
+            raise OutputExistsError(str(target)) from None
     except OSError as exc:
         raise HtqMarkError(f"{target}: cannot be used as an output ({exc.strerror}); "
                            "choose another output path.") from exc
@@ -190,10 +193,33 @@ def write_or_fall_back(path: str | os.PathLike[str], data: Content, *, force: bo
     try:
         return write_atomic(path, data, force=force), None
     except HtqMarkError as exc:
+        return save_elsewhere(data, suffix), exc
+
+
+def save_elsewhere(data: Content, suffix: str) -> Path:
+    """Write ``data`` to a new file (ending in ``suffix``) in the temporary folder; return its path.
+
+    Raises :class:`HtqMarkError` if even that fails (the temporary folder full, say).
+    """
+    try:
         fd, fallback = tempfile.mkstemp(prefix="htq-mark-", suffix=suffix)
         with os.fdopen(fd, "wb") as handle:
             _put(handle, data)
-        return Path(fallback), exc
+    except OSError as exc:
+        raise HtqMarkError(f"{tempfile.gettempdir()}: could not save the output in the temporary folder either "
+                           f"({exc.strerror or exc}); free some space there or set TMPDIR to another folder.") \
+            from exc
+    return Path(fallback)
+
+
+def file_identity(path: str | os.PathLike[str] | int) -> tuple[int, int] | None:
+    """The (device, inode) of the regular file at ``path`` (or open as descriptor ``path``), following
+    links; None if there is none."""
+    try:
+        info = os.fstat(path) if isinstance(path, int) else os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
 
 
 def read_limited(path: str | os.PathLike[str], *, limit: int, what: str,

@@ -15,7 +15,7 @@ import click
 from .. import reports, scanner
 from .._catalogue import FAIL_ON_CHOICES
 from .._config import Config, load_config
-from .._io import check_writable, write_atomic, write_or_fall_back
+from .._io import Content, check_writable, file_identity, save_elsewhere, write_or_fall_back
 from .._resolve import resolve_kit, resolve_register
 from ..errors import UsageError
 from ..reports import FORMATS, ReportWriter
@@ -32,11 +32,13 @@ from ..scanner._urls import is_url
 from ..web import CrawlOptions, WebOptions, read_url_list
 from ._config import NOT_GIVEN, with_config
 from ._errors import fail, library_errors
-from ._flags import document_with_flags
+from ._flags import document_with_flags, with_flags
 from ._exit import ExitCode
 from ._terminal import say, visible
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
+
+_FILE_URL = "file://"
 
 def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
     """4 if htq-mark failed on a document (a bug), else 3 if an input could not be read, else 1 if a
@@ -134,22 +136,55 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
         return str(checked.convert(value, param, ctx))  # type: ignore[arg-type]
 
 
-def _refuse_an_input(target: str, paths: tuple[str, ...]) -> None:
-    """Refuse to write a report over a file being scanned (even with --force).
+def _refuse_an_input(target: str, paths: tuple[str, ...], read: Collection[str]) -> None:
+    """Refuse to write a report over a file being scanned or read (even with --force).
 
-    That is a file given, or a document (by its first bytes) inside a folder given.
+    That is a file given (standard input's included, and a file:// URL's), a document
+    (by its first bytes) inside a folder given, or one of the files ``read`` (the
+    register, the baseline, the config file). Others a scan turns out to read, through
+    links or as documents of unknown kind, are found as they are scanned (:class:`_ScannedOutputs`).
     """
-    if not os.path.isfile(target):
+    identity = file_identity(target)
+    if identity is None:
         return
     resolved = Path(target).resolve()
     for given in paths:
         try:
-            same = os.path.isfile(given) and os.path.samefile(given, target)
+            same = _input_identity(given) == identity
             inside = os.path.isdir(given) and resolved.is_relative_to(Path(given).resolve()) and _is_document(target)
         except OSError:
             same = inside = False
         if same or inside:
             raise click.UsageError(f"{visible(target)} is one of the files to scan; write the report elsewhere.")
+    if any(file_identity(path) == identity for path in read):
+        raise click.UsageError(f"{visible(target)} is a file this scan reads (its register, baseline or config "
+                               "file); write the report elsewhere.")
+
+
+def _input_identity(path: str) -> tuple[int, int] | None:
+    """The (device, inode) of the file an input names (``-``: standard input; a file:// URL: its file)."""
+    if path == "-":
+        return file_identity(0)
+    if is_url(path):
+        # As fsspec reads a file:// URL: the rest of it is the path, as it stands.
+        return file_identity(path[len(_FILE_URL):]) if path[:len(_FILE_URL)].lower() == _FILE_URL else None
+    return file_identity(path)
+
+
+class _ScannedOutputs:
+    """Which of the outputs (the files there before the scan) turn out to be documents scanned."""
+
+    def __init__(self, outputs: Collection[str | None]) -> None:
+        self._outputs = {identity: target for target in outputs
+                         if target is not None and (identity := file_identity(target)) is not None}
+        self.found: set[str] = set()
+
+    def add(self, path: str) -> None:
+        """Note the document at ``path``, scanned."""
+        if self._outputs:
+            target = self._outputs.get(_input_identity(path))  # type: ignore[arg-type]
+            if target is not None:
+                self.found.add(target)
 
 
 def _is_document(path: str) -> bool:
@@ -159,7 +194,7 @@ def _is_document(path: str) -> bool:
 
 def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, baseline: ScanReport | None,
                progress: _Progress | None, quiet: bool, options: dict[str, Any], inputs: list[str],
-               **settings: Any) -> ScanStream:
+               scanned: _ScannedOutputs, **settings: Any) -> ScanStream:
     """Scan on the executor the options choose, adding each document to the writers as it comes.
 
     ``baseline``'s findings are suppressed in each document; ``baseline_writer`` gets
@@ -173,6 +208,7 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
         try:
             with scanner.scan_iter(inputs, executor=executor, progress=progress, **settings) as stream:
                 for document in stream:
+                    scanned.add(document.path)
                     document = document_with_flags(document)  # messages name settings as flags
                     if known is not None:
                         document = suppress_known(document, known)
@@ -183,6 +219,17 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
             if progress is not None:
                 progress.close()
     return stream
+
+
+def _write_output(target: str, content: Content, what: str, *, suffix: str, force: bool,
+                  scanned: _ScannedOutputs) -> str | None:
+    """Write an output; if it cannot be (or it turned out to be a document scanned), save it in the
+    temporary folder instead and return what to tell the user."""
+    if target in scanned.found:
+        place = save_elsewhere(content, suffix)
+        return f"{visible(target)} is one of the files scanned; the {what} was saved to {place} instead."
+    written, problem = write_or_fall_back(target, content, force=force, suffix=suffix)
+    return None if problem is None else f"{with_flags(str(problem))} The {what} was saved to {written} instead."
 
 
 @click.command("scan")
@@ -309,13 +356,17 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         # An explicit --format, else -o's suffix, else the config file's format, else text.
         report_format = (reports.format_for_path(output, given["report_format"]) or options["report_format"]
                          or "text")
-        if output is not None and write_baseline is not None and \
-                os.path.abspath(output) == os.path.abspath(write_baseline):
+        if output is not None and write_baseline is not None and (
+                os.path.realpath(output) == os.path.realpath(write_baseline)
+                or file_identity(output) is not None and file_identity(output) == file_identity(write_baseline)):
             raise UsageError(f"{output}: -o and --write-baseline name the same file; give two files.")
+        read = [str(path) for path in (config.path, options["register_path"], options["baseline"],
+                                       options["url_list"]) if path is not None]
         for target in (output, write_baseline):
             if target is not None:
-                _refuse_an_input(target, paths)
+                _refuse_an_input(target, paths, read)
                 check_writable(target, force=force)
+        scanned = _ScannedOutputs((output, write_baseline))
         rules = RuleSelection(select=frozenset(options["select"]) if options["select"] else None,
                               ignore=frozenset(options["ignore"]), severity=options["severities"])
         baseline = reports.load_report(options["baseline"]) if options["baseline"] else None
@@ -335,12 +386,12 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                                                              quiet=quiet))
             baseline_writer = held.enter_context(reports.ReportWriter("json")) if write_baseline else None
             stream = _scan_into(writer, baseline_writer, baseline, progress, quiet, options, [*paths, *urls],
-                                register=register, on=on.date() if on else None, kit=kit,
+                                scanned, register=register, on=on.date() if on else None, kit=kit,
                                 password=password, limits=limits, thumbnails=report_format == "html",
                                 exclude=exclude, rules=rules, follow_symlinks=bool(options["follow_symlinks"]),
                                 web=web, crawl=crawl, sitemaps=options["sitemaps"], ocr=cast("OcrMode", options["ocr"]))
-            if baseline_writer is not None and write_baseline is not None:
-                write_atomic(write_baseline, lambda handle: baseline_writer.write_bytes(stream, handle), force=force)
+            # The report first: if the baseline cannot be written, the report still is.
+            problems = []
             if output is None:
                 try:
                     writer.write_bytes(stream, sys.stdout.buffer)
@@ -351,10 +402,14 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                     fail(f"the report could not be written to standard output ({exc.strerror or exc}); "
                          "write it to a file with -o FILE.", ExitCode.USAGE)
             else:
-                written, problem = write_or_fall_back(output, lambda handle: writer.write_bytes(stream, handle),
-                                                      force=force, suffix=f".{report_format}")
-                if problem is not None:
-                    fail(f"{problem} The report was saved to {written} instead.", ExitCode.USAGE)
+                problems.append(_write_output(output, lambda handle: writer.write_bytes(stream, handle), "report",
+                                              suffix=f".{report_format}", force=force, scanned=scanned))
+            if baseline_writer is not None and write_baseline is not None:
+                problems.append(_write_output(write_baseline,
+                                              lambda handle: baseline_writer.write_bytes(stream, handle), "baseline",
+                                              suffix=".json", force=force, scanned=scanned))
+            if any(problems):
+                fail(" ".join(problem for problem in problems if problem), ExitCode.USAGE)
             report = writer.report(stream)
             if output is not None:
                 for document in report.documents:

@@ -237,6 +237,109 @@ def test_the_report_never_replaces_a_file_being_scanned(tmp_path):
     assert document.read_bytes() == before
 
 
+def _saved_elsewhere(message: str) -> Path:
+    """The file a message says the report (or baseline) was saved to instead."""
+    return Path(message.split(" was saved to ")[1].split(" instead")[0])
+
+
+@pytest.mark.parametrize("way", ["standard-input", "file-url", "followed-link", "unknown-kind-in-folder",
+                                 "register", "baseline", "config"])
+def test_the_report_never_replaces_a_file_the_scan_reads_however_it_is_named(tmp_path: Path, way: str) -> None:
+    """Each way once replaced the file with --force; where the scan has run, the report is kept elsewhere."""
+    register_csv = subprocess.run([sys.executable, "-m", "htq_mark", "register", "export", "--format", "csv"],
+                                  capture_output=True, check=True, timeout=120).stdout
+    document = pdf_pages([text_fragment(f"HNC QN {EXAMPLE_ENTITLED_ID}", x=50, y=50)])
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "course.pdf").write_bytes(document)
+    target = tmp_path / "kept.pdf"
+    target.write_bytes(document)
+    stdin = None
+    arguments: list[str] = [str(folder)]
+    if way == "standard-input":
+        arguments, stdin = ["-"], open(target, "rb")  # noqa: SIM115 - closed below
+    elif way == "file-url":
+        arguments = [f"file://{target}"]
+    elif way == "followed-link":
+        (folder / "link.pdf").symlink_to(target)
+        arguments += ["--follow-symlinks"]
+    elif way == "unknown-kind-in-folder":
+        target = folder / "draft.pdf"
+        target.write_bytes(b"notes, not a PDF")
+    elif way == "register":
+        target = tmp_path / "register.csv"
+        target.write_bytes(register_csv)
+        arguments += ["--register", str(target)]
+    elif way == "baseline":
+        target = tmp_path / "baseline.json"
+        subprocess.run([sys.executable, "-m", "htq_mark", "scan", str(folder), "--format", "json", "-o", str(target),
+                        "--fail-on", "never"], check=True, timeout=300)
+        arguments += ["--baseline", str(target)]
+    elif way == "config":
+        target = tmp_path / "htq-mark.toml"
+        target.write_text('fail-on = "never"\n', encoding="utf-8")
+        arguments += ["--config", str(target)]
+    before = target.read_bytes()
+    try:
+        done = subprocess.run([sys.executable, "-m", "htq_mark", "scan", "--jobs", "1", *arguments,
+                               "-o", str(target), "--force"], stdin=stdin, capture_output=True, text=True,
+                              timeout=300, cwd=tmp_path)
+    finally:
+        if stdin is not None:
+            stdin.close()
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and target.read_bytes() == before
+    if way in ("followed-link", "unknown-kind-in-folder"):  # found only as it is scanned: the report is kept
+        assert "is one of the files scanned" in done.stderr
+        assert "course.pdf" in _saved_elsewhere(done.stderr).read_text(encoding="utf-8")
+    else:
+        assert "is one of the files to scan" in done.stderr or "is a file this scan reads" in done.stderr
+
+
+def test_the_report_is_written_even_when_the_baseline_cannot_be(docs: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The baseline used to be written first: its failure, after the whole scan, lost the report too."""
+    from htq_mark.cli import _scan
+
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    real = _scan.write_or_fall_back
+
+    def folder_removed_meanwhile(path, data, **options):  # type: ignore[no-untyped-def]
+        if Path(path).parent == gone:
+            gone.rmdir()
+        return real(path, data, **options)
+
+    monkeypatch.setattr(_scan, "write_or_fall_back", folder_removed_meanwhile)
+    report = tmp_path / "report.json"
+    result = run(docs / "clean.pdf", "-o", report, "--write-baseline", gone / "baseline.json")
+    assert result.exit_code == 2, result.output
+    assert json.loads(report.read_text(encoding="utf-8"))["documents"]
+    assert "baseline.json" in result.output and "Traceback" not in result.output
+    assert json.loads(_saved_elsewhere(result.output).read_text(encoding="utf-8"))["documents"]
+
+
+def test_a_link_to_nowhere_as_the_output_is_refused_before_scanning_and_replaced_with_force(
+        docs: Path, tmp_path: Path) -> None:
+    link = tmp_path / "report.json"
+    link.symlink_to(tmp_path / "nowhere.json")
+    refused = run(docs / "clean.pdf", "-o", link)
+    assert refused.exit_code == 2 and "already exists" in refused.output and "--force" in refused.output
+    assert "force=True" not in refused.output and "saved to" not in refused.output  # before scanning
+    assert run(docs / "clean.pdf", "-o", link, "--force").exit_code == 0
+    assert not link.is_symlink() and json.loads(link.read_text(encoding="utf-8"))["documents"]
+    assert not (tmp_path / "nowhere.json").exists()  # the link was replaced, not written through
+
+
+def test_the_report_and_the_baseline_named_through_a_linked_folder_are_one_file(docs: Path, tmp_path: Path) -> None:
+    (tmp_path / "same.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "alias").symlink_to(tmp_path)
+    result = run(docs / "clean.pdf", "-o", tmp_path / "same.json", "--write-baseline", tmp_path / "alias" / "same.json",
+                 "--force")
+    assert result.exit_code == 2 and "name the same file" in result.output
+    assert (tmp_path / "same.json").read_text(encoding="utf-8") == "{}"
+
+
 @pytest.mark.parametrize("value", ["inf", "nan"])
 def test_a_timeout_that_is_not_finite_is_a_usage_error(tmp_path, value):
     document = tmp_path / "a.png"
