@@ -27,14 +27,14 @@ from ._catalogue import FAIL_ON_CHOICES, RULES, Severity
 from ._io import read_limited
 from .errors import ConfigError
 from .reports import FORMATS
-from .scanner._limits import Limits
+from .scanner._limits import Limits, ceiling
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["CONFIG_FILE", "SCAN_SETTINGS", "Config", "Setting", "find_config", "load_config"]
+__all__ = ["CONFIG_FILE", "MAX_NUMBER", "SCAN_SETTINGS", "Config", "Setting", "find_config", "load_config"]
 
 CONFIG_FILE = "htq-mark.toml"
 PYPROJECT = "pyproject.toml"
@@ -42,6 +42,8 @@ TABLE = "htq-mark"
 
 #: A checker takes the value and the folder relative paths start from; it raises ValueError with what is wrong.
 Checker = Callable[[Any, Path], Any]
+#: The largest whole number a setting takes (more than any limit needs).
+MAX_NUMBER = 2**53
 
 
 def _choice(*allowed: str) -> Checker:
@@ -69,7 +71,9 @@ def _text(value: Any, _: Path) -> str:
 
 
 def _path(value: Any, base: Path) -> str:
-    return str(base / os.path.expanduser(_text(value, base)))
+    if "\0" in _text(value, base):
+        raise ValueError("must be a path (it holds a NUL character)")
+    return str(base / os.path.expanduser(value))
 
 
 def _flag(value: Any, _: Path) -> bool:
@@ -80,8 +84,12 @@ def _flag(value: Any, _: Path) -> bool:
 
 def _number(minimum: float, whole: bool) -> Checker:
     def check(value: Any, _: Path) -> float | int:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        # A TOML integer has no bound: math.isfinite() and float() overflow on a huge one.
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or (isinstance(value, float) and not math.isfinite(value)):
             raise ValueError("must be a number")
+        if isinstance(value, int) and abs(value) > MAX_NUMBER:
+            raise ValueError(f"must be at most {MAX_NUMBER:,}")
         if whole and not float(value).is_integer():
             raise ValueError("must be a whole number")
         if value < minimum or (minimum == 0 and value == 0):
@@ -135,6 +143,26 @@ def _limit_names() -> list[str]:
     return list(Limits.__dataclass_fields__)
 
 
+def _limit(name: str, minimum: float, whole: bool) -> Checker:
+    """A number for the limit ``name``, no larger than it may be."""
+    number = _number(minimum, whole)
+
+    def check(value: Any, base: Path) -> float | int:
+        checked: float | int = number(value, base)
+        if checked > ceiling(name):
+            raise ValueError(f"must be at most {ceiling(name):,}")
+        return checked
+    return check
+
+
+def _limits(value: Any, base: Path) -> dict[str, Any]:
+    checked: dict[str, Any] = _named(_limit_names, "limit", _number(0, whole=False))(value, base)
+    for name, number in checked.items():
+        if number > ceiling(name):
+            raise ValueError(f"sets {name} above {ceiling(name):,}, the most it may be")
+    return checked
+
+
 def _date(value: Any, _: Path) -> datetime.datetime:
     if isinstance(value, datetime.date):  # a TOML date (or date-time: its day)
         day = value.date() if isinstance(value, datetime.datetime) else value
@@ -183,10 +211,10 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("fail-on", _choices(*FAIL_ON_CHOICES), "fail_on"),
     Setting("jobs", _number(1, whole=True), "jobs"),
     Setting("kit", _path, "kit_path"),
-    Setting("timeout", _number(0, whole=False), "timeout"),
-    Setting("max-document-pages", _number(1, whole=True), "max_document_pages"),
-    Setting("max-pixels", _number(1, whole=True), "max_pixels"),
-    Setting("limits", _named(_limit_names, "limit", _number(0, whole=False)), "limit_settings", joined=True),
+    Setting("timeout", _limit("max_seconds", 0, whole=False), "timeout"),
+    Setting("max-document-pages", _limit("max_pages", 1, whole=True), "max_document_pages"),
+    Setting("max-pixels", _limit("max_pixels_per_page", 1, whole=True), "max_pixels"),
+    Setting("limits", _limits, "limit_settings", joined=True),
     Setting("select", _rules, "select"),
     Setting("ignore", _rules, "ignore", joined=True),
     Setting("severity", _named(lambda: RULES, "rule", _choice(*Severity)), "severities",
@@ -239,6 +267,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: the config file cannot be read ({exc.strerror}); check the path.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: is not valid TOML ({exc}); fix the file.") from None
+    except ValueError as exc:  # an integer of thousands of digits, say
+        raise ConfigError(f"{path}: holds a value that cannot be read ({exc}); fix the file.") from None
 
 
 def _settings_in(path: Path, data: Mapping[str, Any]) -> Mapping[str, Any] | None:

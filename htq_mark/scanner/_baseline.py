@@ -28,7 +28,11 @@ def fingerprint(path: str, finding: Finding) -> str:
     """A stable hash of the file, rule, page and box rounded to whole page units."""
     box = "-" if finding.bbox is None else ",".join(str(round(float(v))) for v in finding.bbox)
     key = "\0".join((_same_path(path), finding.rule, str(finding.page), box))
-    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()
+    try:
+        encoded = key.encode("utf-8", "surrogateescape")  # a file name that is not UTF-8, byte for byte
+    except UnicodeEncodeError:  # a lone surrogate no file system gives (from a baseline file made by hand)
+        encoded = key.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def fingerprints(report: ScanReport) -> frozenset[str]:

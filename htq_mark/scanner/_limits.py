@@ -15,11 +15,22 @@ from typing import Any
 
 from ..errors import UsageError
 
-__all__ = ["DEFAULT_LIMITS", "MAX_DECODABLE_PIXELS", "Limits"]
+__all__ = ["DEFAULT_LIMITS", "MAX_DECODABLE_PIXELS", "MAX_LIMIT_COUNT", "MAX_LIMIT_SECONDS", "Limits", "ceiling"]
 
 #: Pillow refuses to decode a picture larger than this (twice its ``Image.MAX_IMAGE_PIXELS``) as a
 #: decompression bomb, so ``max_pixels_per_page`` cannot usefully be higher.
 MAX_DECODABLE_PIXELS = 2 * 89_478_485
+
+
+#: The longest time limit (a week): the timers that enforce them take no more than about 3e9 s.
+MAX_LIMIT_SECONDS = 7 * 24 * 3600
+#: The largest count or size limit.
+MAX_LIMIT_COUNT = 2**53
+
+
+def ceiling(name: str) -> int:
+    """The largest value the limit ``name`` may take: clocks and buffer sizes overflow past it."""
+    return MAX_LIMIT_SECONDS if name.endswith("_seconds") else MAX_LIMIT_COUNT
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,9 @@ class Limits:
             value = getattr(self, item.name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
                 raise UsageError(f"limit {item.name} must be a positive, finite number; got {value!r}")
+            largest = ceiling(item.name)
+            if value > largest:
+                raise UsageError(f"limits.{item.name} can be at most {largest:,}; got {value:.3g}")
         if self.max_pixels_per_page > MAX_DECODABLE_PIXELS:
             raise UsageError(f"limits.max_pixels_per_page can be at most {MAX_DECODABLE_PIXELS:,}, the largest "
                              f"picture the image decoder reads safely; got {self.max_pixels_per_page:,}.")

@@ -110,6 +110,14 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     ("max-pages = 0\n", "setting max-pages must be at least 1"),
     ("crawl = \"yes\"\n", "setting crawl must be true or false"),
     ("not toml [\n", "is not valid TOML"),
+    # Each of these was an internal error (exit 4): a huge whole number, one too long to read, a NUL.
+    ("jobs = 1" + "0" * 400 + "\n", "setting jobs must be at most 9,007,199,254,740,992"),
+    ("timeout = 1" + "0" * 400 + "\n", "setting timeout must be at most"),
+    ("timeout = 1e20\n", "setting timeout must be at most 604,800"),
+    ("jobs = 1" + "0" * 5000 + "\n", "holds a value that cannot be read"),
+    ('register = "a\\u0000b"\n', "setting register must be a path (it holds a NUL character)"),
+    ('baseline = "a\\u0000b"\n', "setting baseline must be a path (it holds a NUL character)"),
+    ("limits = { max_seconds = 1e20 }\n", "setting limits sets max_seconds above 604,800"),
 ])
 def test_a_bad_config_is_a_usage_error_naming_the_file_and_setting(marked: Path, tmp_path: Path, content: str,
                                                                    words: str) -> None:

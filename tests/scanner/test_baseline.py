@@ -61,3 +61,15 @@ def test_a_path_typed_another_way_has_the_same_fingerprint() -> None:
     assert fingerprint("./docs//a.pdf", finding) == fingerprint("docs/a.pdf", finding)
     assert fingerprint("docs/b.pdf", finding) != fingerprint("docs/a.pdf", finding)
     assert fingerprint("https://x.example/a/../b", finding) != fingerprint("https://x.example/b", finding)
+
+
+def test_a_baseline_naming_a_file_with_a_lone_surrogate_is_read_not_a_crash() -> None:
+    """No file system gives such a name, but a baseline made by hand may: it crashed the scan."""
+    report = factory.report([factory.pdf_document()])
+    data = json.loads(reports.render_bytes(report, "json"))
+    data["documents"][0]["path"] = "\ud800x.pdf"
+    hostile = reports.load_report(json.dumps(data).encode())
+    assert apply_baseline(report, hostile).documents == report.documents  # nothing of it matches
+    finding = report.documents[0].findings[0]
+    assert fingerprint("\ud800x.pdf", finding) != fingerprint("\udcffx.pdf", finding)
+    assert fingerprint("\udcffx.pdf", finding) == fingerprint("\udcffx.pdf", finding)

@@ -27,6 +27,18 @@ def test_limits_must_be_finite(value):
         DEFAULT_LIMITS.replace(max_seconds=value)
 
 
+@pytest.mark.parametrize(("field", "value", "words", "most"), [
+    ("max_seconds", 1e20, "limits.max_seconds can be at most 604,800", 604_800.0),
+    ("max_page_seconds", 604_801, "limits.max_page_seconds can be at most", 604_800),
+    ("max_file_bytes", 10**30, "limits.max_file_bytes can be at most 9,007,199,254,740,992", 2**53),
+])
+def test_limits_stop_where_clocks_and_sizes_overflow(field, value, words, most):
+    """Past these the timers and reads that enforce them overflowed (an internal error, not a usage one)."""
+    with pytest.raises(UsageError, match=words):
+        DEFAULT_LIMITS.replace(**{field: value})
+    assert getattr(DEFAULT_LIMITS.replace(**{field: most}), field) == most
+
+
 def test_an_unknown_limit_names_the_known_ones():
     with pytest.raises(UsageError, match="unknown limit.*foo; the limits are .*max_frames"):
         DEFAULT_LIMITS.replace(foo=1)
