@@ -283,16 +283,54 @@ def _settings_in(path: Path, data: Mapping[str, Any]) -> Mapping[str, Any] | Non
 
 
 def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
-    """The config file that applies in ``start`` (default: the working folder), or None."""
-    folder = Path(start if start is not None else os.getcwd()).resolve()
+    """The config file that applies in ``start`` (default: the working folder), or None.
+
+    A file found this way must belong to the user running the scan (or to root):
+    settings may switch rules off, and anyone may leave a file in a shared folder
+    such as ``/tmp``. Another user's ``htq-mark.toml``, or ``pyproject.toml`` with an
+    htq-mark table, is refused with :class:`ConfigError`; another user's
+    ``pyproject.toml`` that cannot be read is passed over.
+    """
+    try:
+        folder = Path(start if start is not None else os.getcwd()).resolve()
+    except FileNotFoundError:
+        raise ConfigError("the working folder no longer exists, so no config file can be looked for; change "
+                          "to a folder that exists, or pass --isolated.") from None
     for candidate_folder in (folder, *folder.parents):
         own = candidate_folder / CONFIG_FILE
         if own.is_file():
-            return own
+            return _trusted(own)
         pyproject = candidate_folder / PYPROJECT
-        if pyproject.is_file() and _settings_in(pyproject, _read_toml(pyproject)) is not None:
-            return pyproject
+        if not pyproject.is_file():
+            continue
+        try:
+            settings = _settings_in(pyproject, _read_toml(pyproject))
+        except ConfigError:
+            if _owner_trusted(pyproject):
+                raise
+            continue  # another user's broken project file is no reason to stop
+        if settings is not None:
+            return _trusted(pyproject)
     return None
+
+
+def _owner_trusted(path: Path) -> bool:
+    if not hasattr(os, "getuid"):  # pragma: no cover - not POSIX
+        return True
+    try:
+        owner = path.stat().st_uid
+    except OSError:
+        return False
+    return owner in (os.getuid(), 0)
+
+
+def _trusted(path: Path) -> Path:
+    """``path``, if the user running the scan (or root) owns it."""
+    if not _owner_trusted(path):
+        raise ConfigError(f"{path}: this config file belongs to another user, so it is not applied (anyone may "
+                          "leave one in a shared folder, and its settings may switch rules off). Pass --config "
+                          f"{path} to use it, or --isolated to ignore config files.")
+    return path
 
 
 def load_config(path: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None,

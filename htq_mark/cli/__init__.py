@@ -7,9 +7,13 @@ them, so ``htq-mark --help`` starts fast.
 
 from __future__ import annotations
 
+import errno
+import os
 import signal
 import sys
+import tempfile
 import traceback
+from typing import NoReturn
 
 import click
 
@@ -18,6 +22,9 @@ from . import _check, _generate, _kit, _pack, _register, _rules, _scan
 from ._exit import ExitCode
 
 __all__ = ["cli", "main"]
+
+#: OS errors that say a folder has no room (or cannot be written at all): not a bug, a clear error.
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
 
 _EPILOG = """\b
 Exit status:
@@ -75,15 +82,27 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"htq-mark: {'interrupted' if number == signal.SIGINT else 'terminated'}; stopped before "
                    "finishing, and its temporary files were removed.", err=True)
         sys.exit(128 + int(number))
+    except OSError as exc:
+        if exc.errno not in _NO_ROOM:
+            _internal_error(exc)
+        # Temporary files (the report's spool, the inputs' list) fill the temporary folder first.
+        where = exc.filename or tempfile.gettempdir()
+        click.echo(f"htq-mark: error: {where}: could not be written ({exc.strerror}); free some space there, or "
+                   f"set TMPDIR to a folder with room (temporary files go to {tempfile.gettempdir()}).", err=True)
+        sys.exit(int(ExitCode.USAGE))
     except Exception as exc:  # the last line of defence: report, don't crash
-        click.echo(
-            f"htq-mark: internal error: {type(exc).__name__}: {exc}\n"
-            "This is a bug in htq-mark; please report it with the command you ran.",
-            err=True,
-        )
-        if "HTQ_MARK_DEBUG" in __import__("os").environ:
-            traceback.print_exc()
-        sys.exit(int(ExitCode.INTERNAL))
+        _internal_error(exc)
     finally:  # called from other Python code, leave its signal handling as it was
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def _internal_error(exc: Exception) -> NoReturn:
+    click.echo(
+        f"htq-mark: internal error: {type(exc).__name__}: {exc}\n"
+        "This is a bug in htq-mark; please report it with the command you ran.",
+        err=True,
+    )
+    if "HTQ_MARK_DEBUG" in os.environ:
+        traceback.print_exc()
+    sys.exit(int(ExitCode.INTERNAL))

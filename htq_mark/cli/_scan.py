@@ -377,7 +377,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             max_pixels_per_page=options["max_pixels"])
         exclude = (*options.get("exclude_instead", DEFAULT_EXCLUDE), *options["exclude"])
         quiet = bool(options["quiet"])
-        show_progress = options["progress"] if options["progress"] is not None else sys.stderr.isatty()
+        show_progress = options["progress"] if options["progress"] is not None else \
+            (sys.stderr is not None and sys.stderr.isatty())
         progress = _Progress() if show_progress and not quiet else None
         on = options["on"]
         with contextlib.ExitStack() as held:
@@ -393,6 +394,9 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             # The report first: if the baseline cannot be written, the report still is.
             problems = []
             if output is None:
+                if sys.stdout is None:  # started with standard output closed
+                    fail("standard output is closed, so the report cannot be written there; write it to a file "
+                         "with -o FILE.", ExitCode.USAGE)
                 try:
                     writer.write_bytes(stream, sys.stdout.buffer)
                     sys.stdout.flush()

@@ -56,6 +56,7 @@ PX_PRESET_FORMATS: tuple[str, ...] = ("png", "jpg", "webp", "svg")
 MM_PRESET_FORMATS: tuple[str, ...] = ("pdf", "eps", "svg", "png")
 SCREEN_DPI = 96  # the CSS pixel: the dpi recorded for screen presets that name none
 _ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+_ZIP_LAST = dt.datetime(2107, 12, 31, 23, 59, 58, tzinfo=dt.timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ def _manifest(kit: Kit, files: Sequence[PackedFile], sheet: bytes, preset_names:
 
 
 def _zip_time() -> tuple[int, int, int, int, int, int]:
-    when = max(source_date() or _ZIP_EPOCH, _ZIP_EPOCH)
+    # A ZIP file records dates from 1980 to 2107 only.
+    when = min(max(source_date() or _ZIP_EPOCH, _ZIP_EPOCH), _ZIP_LAST)
     return (when.year, when.month, when.day, when.hour, when.minute, when.second - when.second % 2)
 
 
@@ -210,7 +212,11 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
     if not parent.is_dir():
         raise HtqMarkError(f"{target}: the folder {parent} does not exist; create it first.")
     # Build the pack beside the target and move it into place in one step.
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise HtqMarkError(f"{target}: the folder {parent} cannot be written to ({exc.strerror}); choose another "
+                           "output path or check its permissions.") from exc
     try:
         _write_tree(staging, entries, force=False)
         for folder in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:

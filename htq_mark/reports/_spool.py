@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO, TYPE_CHECKING, overload
 
-from ..errors import UsageError
+from ..errors import HtqMarkError, UsageError
 
 if TYPE_CHECKING:
     from ..scanner._results import DocumentResult
@@ -43,8 +43,12 @@ class Spool(Sequence["DocumentResult"]):
 
     def append(self, document: DocumentResult) -> None:
         self._check_open()
-        self._offsets.append(self._file.tell())
-        pickle.dump(document, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            offset = self._file.tell()
+            pickle.dump(document, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        except OSError as exc:
+            raise _no_room(exc) from exc
+        self._offsets.append(offset)
 
     def __len__(self) -> int:
         self._check_open()
@@ -69,16 +73,27 @@ class Spool(Sequence["DocumentResult"]):
 
     def _read(self, index: int) -> DocumentResult:
         # The writing position is put back, so reading may go on between appends.
-        end_of_file = self._file.tell()
-        self._file.seek(self._offsets[index])
         try:
-            document: DocumentResult = pickle.load(self._file)  # noqa: S301 - written by this process
-        finally:
-            self._file.seek(end_of_file)
+            end_of_file = self._file.tell()  # writes out what is still buffered
+            self._file.seek(self._offsets[index])
+            try:
+                document: DocumentResult = pickle.load(self._file)  # noqa: S301 - written by this process
+            finally:
+                self._file.seek(end_of_file)
+        except OSError as exc:
+            raise _no_room(exc) from exc
         return document
 
     def close(self) -> None:
         """Delete the file; the spool cannot be read afterwards."""
-        self._file.close()
+        try:
+            self._file.close()
+        except OSError:
+            pass  # what was still buffered could not be written: the file goes anyway
         self._offsets = array.array("q")
         self._closed = True
+
+
+def _no_room(exc: OSError) -> HtqMarkError:
+    return HtqMarkError(f"{tempfile.gettempdir()}: the report's documents could not be kept in the temporary folder "
+                        f"({exc.strerror or exc}); free some space there, or set TMPDIR to a folder with room.")

@@ -71,3 +71,24 @@ def test_an_archive_name_that_is_not_zip_is_refused_not_made_a_folder(tmp_path: 
     result = run("--preset", "web", "--variant", "colour", "-o", str(tmp_path / name))
     assert result.exit_code == 2 and ".zip file or a folder" in result.output
     assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize(("epoch", "stamp"), [("4354819200", (2107, 12, 31, 23, 59, 58)),
+                                              ("0", (1980, 1, 1, 0, 0, 0))])
+def test_a_build_date_a_zip_cannot_record_is_kept_within_its_range(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   epoch: str, stamp: tuple[int, ...]) -> None:
+    """2108 (past what a ZIP records) was an internal error."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    target = tmp_path / "mark.zip"
+    result = run("--preset", "web", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(target) as archive:
+        assert {info.date_time for info in archive.infolist()} == {stamp}
+
+
+def test_a_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    """Even root cannot make a folder in /proc: the staging folder beside the pack was an internal error."""
+    result = CliRunner().invoke(cli, ["pack", "--preset", "web", "-o", "/proc/htq-mark-pack"])
+    assert result.exit_code == 2, result.output
+    assert "/proc/htq-mark-pack: the folder /proc cannot be written to" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -2,6 +2,8 @@
 
 import json
 import os
+import resource
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -338,6 +340,36 @@ def test_the_report_and_the_baseline_named_through_a_linked_folder_are_one_file(
                  "--force")
     assert result.exit_code == 2 and "name the same file" in result.output
     assert (tmp_path / "same.json").read_text(encoding="utf-8") == "{}"
+
+
+def _files_of_at_most_4_kb() -> None:
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG), as on a full disk
+    resource.setrlimit(resource.RLIMIT_FSIZE, (4000, 4000))
+
+
+@pytest.mark.parametrize("report_format", ["json", "html"])
+def test_a_temporary_folder_without_room_is_a_clear_error(docs: Path, report_format: str) -> None:
+    """The report's documents wait in the temporary folder: when it filled, the scan ended in an internal
+    error, or blamed standard output."""
+    inputs = [str(docs / "marked.pdf")] * 20
+    done = subprocess.run([sys.executable, "-m", "htq_mark", "scan", "--jobs", "1", "--format", report_format, *inputs],
+                          preexec_fn=_files_of_at_most_4_kb, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "HTQ_MARK_CACHE_DIR": ""})
+    assert done.returncode == 2, done.stderr
+    assert "could not be kept in the temporary folder" in done.stderr and "TMPDIR" in done.stderr
+    assert "internal error" not in done.stderr and "standard output" not in done.stderr
+
+
+@pytest.mark.parametrize("closed", ["stdout", "stderr"])
+def test_a_closed_standard_stream_is_no_internal_error(docs: Path, tmp_path: Path, closed: str) -> None:
+    report = tmp_path / "report.json"
+    redirect = ">&-" if closed == "stdout" else f'-o "{report}" 2>&-'
+    script = f'exec "{sys.executable}" -m htq_mark scan --jobs 1 "{docs / "clean.pdf"}" {redirect}'
+    done = subprocess.run(["sh", "-c", script], capture_output=closed == "stdout", text=True, timeout=300)
+    if closed == "stdout":
+        assert done.returncode == 2 and "standard output is closed" in done.stderr, done.stderr
+    else:  # nowhere to show progress or messages: the report is still written
+        assert done.returncode == 0 and json.loads(report.read_text(encoding="utf-8"))["documents"]
 
 
 @pytest.mark.parametrize("value", ["inf", "nan"])

@@ -252,6 +252,58 @@ def test_a_fifo_as_config_file_is_refused_at_once(tmp_path: Path) -> None:
         load_config(fifo)
 
 
+def _belongs_to_another_user(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``path`` another user's: given away when running as root, else by the scan taking another uid."""
+    if os.geteuid() == 0:
+        os.chown(path, 65534, -1)  # nobody
+    else:
+        monkeypatch.setattr(os, "getuid", lambda: path.stat().st_uid + 1)
+
+
+def test_another_users_config_file_in_a_shared_folder_is_not_applied(marked: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Anyone may leave a file in /tmp: one that switched every rule off used to be applied silently."""
+    shared = tmp_path / "shared"
+    (shared / "work").mkdir(parents=True)
+    config = shared / "htq-mark.toml"
+    config.write_text('fail-on = "never"\nignore = ["too-small", "no-qualification"]\n', encoding="utf-8")
+    _belongs_to_another_user(config, monkeypatch)
+    refused = run(marked, cwd=shared / "work")
+    assert refused.exit_code == 2 and "belongs to another user" in refused.stderr
+    assert f"--config {config}" in refused.stderr and "--isolated" in refused.stderr
+    assert run(marked, "--isolated", cwd=shared / "work").exit_code == 1  # the errors count again
+    assert run(marked, "--config", config, cwd=shared / "work").exit_code == 0  # named: the user's choice
+
+
+def test_another_users_broken_project_file_above_is_passed_over(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "work").mkdir()
+    project = tmp_path / "pyproject.toml"
+    project.write_text("not toml [\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="is not valid TOML"):
+        find_config(tmp_path / "work")  # the user's own: to be fixed
+    _belongs_to_another_user(project, monkeypatch)
+    assert find_config(tmp_path / "work") is None
+
+
+def test_a_working_folder_that_is_gone_is_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    document = tmp_path / "a.pdf"
+    document.write_bytes(pdf_pages([mark_fragment(htq_mark.load_kit(), x=100, y=100, width=200)]))
+    (tmp_path / "gone").mkdir()
+    script = f'cd gone && rmdir ../gone && exec "{sys.executable}" -m htq_mark scan --jobs 1 "{document}" "$@"'
+    for extra, code in (([], 2), (["--isolated"], 0)):
+        done = subprocess.run(["sh", "-c", script, "sh", *extra], cwd=tmp_path, capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode in ((2,) if code == 2 else (0, 1)), done.stderr
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+        if code == 2:
+            assert "working folder no longer exists" in done.stderr and "--isolated" in done.stderr
+        (tmp_path / "gone").mkdir()
+
+
 def test_the_first_spellings_of_the_url_patterns_are_hidden() -> None:
     shown = CliRunner().invoke(cli, ["scan", "--help"]).output
     assert "--include GLOB" in shown and "--max-pages" in shown
