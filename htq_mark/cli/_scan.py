@@ -167,7 +167,10 @@ def _input_identity(path: str) -> tuple[int, int] | None:
         return file_identity(0)
     if is_url(path):
         # As fsspec reads a file:// URL: the rest of it is the path, as it stands.
-        return file_identity(path[len(_FILE_URL):]) if path[:len(_FILE_URL)].lower() == _FILE_URL else None
+        if path[:len(_FILE_URL)].lower() != _FILE_URL:
+            return None
+        local = path[len(_FILE_URL):]
+        return file_identity("/" + local[len("localhost/"):] if local.lower().startswith("localhost/") else local)
     return file_identity(path)
 
 

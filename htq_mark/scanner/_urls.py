@@ -17,10 +17,12 @@ from typing import Any
 from ..errors import LimitExceededError, UnreadableFileError
 from ._limits import Limits
 
-__all__ = ["is_url", "list_url", "read_url"]
+__all__ = ["STORAGE_SCHEMES", "is_url", "list_url", "read_url"]
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _WEB_SCHEMES = ("http", "https")
+#: The fsspec protocols of stored files that a scan reads (and the local file system's).
+STORAGE_SCHEMES = frozenset({"file", "s3", "s3a", "gs", "gcs", "abfs", "abfss", "az"})
 
 
 def is_url(text: str) -> bool:
@@ -30,9 +32,15 @@ def is_url(text: str) -> bool:
 
 def _filesystem(url: str) -> tuple[Any, str]:
     """fsspec's filesystem for ``url`` and the path inside it; UnreadableFileError if it has none."""
-    if url.split("://", 1)[0].lower() in _WEB_SCHEMES:
+    scheme = url.split("://", 1)[0].lower()
+    if scheme in _WEB_SCHEMES:
         raise UnreadableFileError(url, "is a web page, not a stored file; scan it with htq_mark.scan "
                                        "or htq-mark scan, which render web pages.")
+    if scheme not in STORAGE_SCHEMES or "::" in url:  # fsspec chains URLs with "::" (zip://a.pdf::s3://...)
+        raise UnreadableFileError(url, "is not a URL of stored files htq-mark reads; give an s3://, gs://, "
+                                       "abfs:// (or az://) or file:// URL, or a local path.")
+    if url[:17].lower() == "file://localhost/":  # the host a file URL may name; fsspec takes it as a folder
+        url = "file:///" + url[17:]
     try:
         import fsspec
     except ImportError:
@@ -42,8 +50,8 @@ def _filesystem(url: str) -> tuple[Any, str]:
         return fsspec.core.url_to_fs(url)  # type: ignore[no-any-return]
     except ImportError as exc:  # fsspec names the package the protocol needs
         raise UnreadableFileError(url, f"cannot be read here ({exc}); install that package.") from None
-    except ValueError as exc:
-        raise UnreadableFileError(url, f"is not a URL htq-mark can read ({exc}).") from None
+    except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
+        raise UnreadableFileError(url, f"is not a URL htq-mark can read ({type(exc).__name__}: {exc}).") from None
 
 
 def list_url(url: str, suffixes: frozenset[str], max_entries: int | None = None) -> list[str]:
@@ -63,8 +71,11 @@ def list_url(url: str, suffixes: frozenset[str], max_entries: int | None = None)
             if max_entries is not None and len(found) > max_entries:
                 raise LimitExceededError(url, f"holds more than {max_entries:,} files; none were scanned. Scan a "
                                               "smaller folder or prefix, or raise limits.max_folder_entries=N.")
-    except OSError as exc:
-        raise UnreadableFileError(url, f"cannot be listed ({exc}); check the URL and its credentials.") from None
+    except LimitExceededError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors (aiohttp, botocore)
+        raise UnreadableFileError(url, f"cannot be listed ({type(exc).__name__}: {exc}); check the URL and its "
+                                       "credentials.") from None
     names = sorted(name for name in found if any(name.lower().endswith(suffix) for suffix in suffixes))
     return [filesystem.unstrip_protocol(name) for name in names]
 
