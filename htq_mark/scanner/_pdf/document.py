@@ -68,7 +68,14 @@ def open_pdf(data: bytes, name: str, password: str | None, limits: Limits) -> It
 
     _reset_last_error()
     try:
-        document = pypdfium2.PdfDocument(data, password=password)
+        try:
+            document = pypdfium2.PdfDocument(data, password=password)
+        except pypdfium2.PdfiumError as first:
+            # A password is given for the batch; a PDF that needs none (an empty user password, owner
+            # restrictions only) opens without it, as the structure reader opens it.
+            if not password or getattr(first, "err_code", None) != _PASSWORD_ERROR:
+                raise
+            document = pypdfium2.PdfDocument(data, password=None)
     except pypdfium2.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
         if code in (_PASSWORD_ERROR, _SECURITY_ERROR):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -12,7 +14,7 @@ if TYPE_CHECKING:
     from ...kit import Spec
     from .._detect import Detection
 
-__all__ = ["MarkFacts", "finding", "generate_command", "measure", "suitable_variant"]
+__all__ = ["MarkFacts", "below", "finding", "generate_command", "measure", "suitable_variant"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,12 @@ def measure(value: float, limit: float | None = None, places: int = 1) -> str:
             places += 1
             text = f"{value:.{places}f}"
     return text
+
+
+def below(value: float, limit: float) -> bool:
+    """Whether ``value`` is under ``limit`` by more than arithmetic's rounding (300 ppi worked out through a
+    page's matrices may come out as 299.9999999999999)."""
+    return value < limit and not math.isclose(value, limit, rel_tol=1e-9)
 
 
 def limit_text(limit: float) -> str:

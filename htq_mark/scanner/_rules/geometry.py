@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..._catalogue import DISTORTED, ROTATED, TOO_SMALL
 from .._results import Finding
-from ._common import MarkFacts, finding, generate_command, limit_text, measure
+from ._common import MarkFacts, below, finding, generate_command, limit_text, measure
 
 if TYPE_CHECKING:
     from ...kit import Spec
@@ -20,7 +20,7 @@ def check_too_small(facts: MarkFacts, spec: Spec) -> list[Finding]:
         width, minimum, unit = facts.mark.width_mm, spec.minimum_width_mm, "mm"
     else:
         width, minimum, unit = facts.mark.width_px or 0.0, float(spec.minimum_width_px), "px"
-    if width >= minimum:
+    if not below(width, minimum):
         return []
     return [finding(
         TOO_SMALL, facts,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..._catalogue import LOW_RESOLUTION, Severity
 from .._results import Finding
-from ._common import MarkFacts, finding, limit_text, measure, suitable_variant
+from ._common import MarkFacts, below, finding, limit_text, measure, suitable_variant
 
 if TYPE_CHECKING:
     from ...kit import Spec
@@ -19,9 +19,9 @@ def check_low_resolution(facts: MarkFacts, spec: Spec) -> list[Finding]:
     ppi = facts.effective_ppi
     if ppi is None:
         return []
-    if ppi < spec.minimum_ppi:
+    if below(ppi, spec.minimum_ppi):
         severity, limit, word = Severity.ERROR, float(spec.minimum_ppi), "minimum"
-    elif ppi < spec.recommended_ppi:
+    elif below(ppi, spec.recommended_ppi):
         severity, limit, word = Severity.WARNING, float(spec.recommended_ppi), "recommended minimum"
     else:
         return []

@@ -34,6 +34,15 @@ def test_empty_user_password_opens_like_any_other():
     assert open_structure(data, "open.pdf", None).pages[0] is not None
 
 
+@pytest.mark.parametrize("password", [None, "secret"])
+def test_a_pdf_that_needs_no_password_opens_whatever_password_the_batch_gives(password: str | None) -> None:
+    """A password given for some files of a batch made those with an empty user password unreadable."""
+    data = encrypt(pdf_pages(["<rect width='10' height='10'/>"]), user_password="", owner_password="owner")
+    with open_pdf(data, "open.pdf", password, Limits()) as document:
+        assert len(document) == 1
+    assert open_structure(data, "open.pdf", password).pages[0] is not None
+
+
 def test_encrypted_without_password_asks_for_one():
     data = encrypt(pdf_pages([""]), user_password="secret")
     with pytest.raises(EncryptedDocumentError, match=r"needs a password; pass it with password=\.\.\."):

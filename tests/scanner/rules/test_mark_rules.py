@@ -28,6 +28,7 @@ def test_a_compliant_mark_has_no_findings():
 @pytest.mark.parametrize("facts, rule_fires", [
     (pdf_facts(SPEC.minimum_width_mm), False),
     (pdf_facts(SPEC.minimum_width_mm - 0.05), True),
+    (pdf_facts(SPEC.minimum_width_mm * (1 - 3e-16)), False),  # the minimum, but for arithmetic's rounding
     (image_facts(SPEC.minimum_width_px), False),
     (image_facts(SPEC.minimum_width_px - 0.5), True),
 ])
@@ -195,6 +196,9 @@ def test_altered(difference, rule_fires):
     (float(SPEC.minimum_ppi), "warning"),
     (SPEC.minimum_ppi - TINY, "error"),
     (72.0, "error"),
+    # The recommended ppi worked out through a page's matrices (a generated mark placed at its own size).
+    (float(SPEC.recommended_ppi) * (1 - 3e-16), None),
+    (float(SPEC.minimum_ppi) * (1 - 3e-16), "warning"),
 ])
 def test_low_resolution(ppi, severity):
     found = check_low_resolution(pdf_facts(ppi=ppi), SPEC)
