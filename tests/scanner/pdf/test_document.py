@@ -91,3 +91,32 @@ def test_a_damaged_pdf_opened_after_an_encrypted_one_is_still_unreadable():
         _open(encrypt(pdf_pages([""]), user_password="secret"), "locked.pdf", None, Limits())
     with pytest.raises(UnreadableFileError, match="^damaged.pdf: "):
         _open(corpus_file("pdfjs/issue19484_1.pdf"), "damaged.pdf", None, Limits())
+
+
+@pytest.mark.parametrize(("box", "expected"), [
+    (b"[ 595.28 841.89 0 0 ]", (0.0, 0.0, 595.28, 841.89)),   # corners the other way round, as viewers take it
+    (b"[ 0 841.89 595.28 0 ]", (0.0, 0.0, 595.28, 841.89)),
+    (b"[ 0 0 0 0 ]", None),                                  # empty: pdfium draws a page of its own size
+], ids=["reversed", "top-bottom", "empty"])
+def test_a_page_box_written_any_way_is_the_box_a_viewer_shows(box: bytes, expected: tuple[float, ...] | None) -> None:
+    """A reversed box was used as it stood, so no picture was placed on the page (low-resolution was lost)."""
+    import re
+
+    import pypdfium2
+
+    from htq_mark.scanner._pdf.document import page_box
+
+    data = pdf_pages(["<rect width='10' height='10'/>"])
+    # The writer's /MediaBox, rewritten in place with the same length (the cross-reference table stays right).
+    old = re.search(rb"/MediaBox \[[^]]*\]", data)
+    assert old is not None
+    written = b"/MediaBox " + box
+    data = data.replace(old.group(), written.ljust(len(old.group())))
+    page = pypdfium2.PdfDocument(data)[0]
+    found = page_box(page)
+    x0, y0, x1, y1 = found.crop
+    assert x1 > x0 and y1 > y0
+    if expected is not None:
+        assert found.crop == pytest.approx(expected, abs=0.01)
+    else:
+        assert (x1 - x0, y1 - y0) == pytest.approx((found.width, found.height))
