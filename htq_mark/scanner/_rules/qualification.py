@@ -33,7 +33,8 @@ def _reasons(decision: Entitlement) -> str:
 
 def _not_entitled(page: int, mark: Mark | None, written: str, canonical: str, decision: Entitlement,
                   on: datetime.date, bbox: BBox | None, claim: str | None) -> Finding:
-    shown = written.strip() if written.strip() == canonical else f"{written.strip()} ({canonical})"
+    reads = " ".join(written.split())  # as it reads: a number wrapped at its "/" shows as on one line
+    shown = reads if reads == canonical else f"{reads} ({canonical})"
     if claim is not None:
         lead = f"The page claims HTQ status (\u201c{claim}\u201d) and names {shown}"
     else:
