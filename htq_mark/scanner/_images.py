@@ -70,6 +70,9 @@ def _check_size(image: Image.Image, name: str, number: int, limits: Limits) -> N
                      else " (no image larger than this can be decoded safely)."))
 
 
+_WIDE_ROWS_PIXELS = 1 << 20  # pixels of a deep image scaled to 8 bits at a time
+
+
 def _to_rgb(image: Image.Image) -> Image.Image:
     """RGB as a viewer shows it: transparency over white, palettes and CMYK converted."""
     from PIL import Image
@@ -79,10 +82,17 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         import numpy as np
 
-        values = np.asarray(image, dtype=np.float64)
+        values = np.asarray(image)
         peak = float(values.max()) if values.size else 0.0
-        scaled = values * (255.0 / peak) if peak > 255 else values
-        return Image.fromarray(np.clip(scaled, 0, 255).astype(np.uint8), "L").convert("RGB")
+        grey = np.empty(values.shape, np.uint8)
+        # A few rows at a time: the whole frame in float64 took four times an 8-bit image's memory.
+        rows = max(1, _WIDE_ROWS_PIXELS // max(1, values.shape[1])) if values.ndim == 2 else len(values)
+        for start in range(0, len(values), rows):
+            block = values[start:start + rows].astype(np.float64)
+            if peak > 255:
+                block *= 255.0 / peak
+            grey[start:start + rows] = np.clip(block, 0, 255).astype(np.uint8)
+        return Image.fromarray(grey, "L").convert("RGB")
     has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
         image.mode == "P" and "transparency" in image.info)
     if has_alpha:

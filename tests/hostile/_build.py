@@ -200,6 +200,18 @@ def png_claiming(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", rows) + _png_chunk(b"IEND", b"")
 
 
+def png_16_bit_grey(side: int) -> bytes:
+    """A real 16-bit grey PNG ``side`` pixels square (its first row white, the rest black): small on disk."""
+    header = struct.pack(">IIBBBBB", side, side, 16, 0, 0, 0, 0)
+    compressor = zlib.compressobj(9)
+    blank = b"\0" + b"\0" * (2 * side)
+    data = compressor.compress(b"\0" + b"\xff" * (2 * side))
+    blocks, rest = divmod(side - 1, 64)
+    data += b"".join(compressor.compress(blank * 64) for _ in range(blocks))
+    data += compressor.compress(blank * rest) + compressor.flush()
+    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", data) + _png_chunk(b"IEND", b"")
+
+
 def jpeg_claiming(width: int, height: int) -> bytes:
     """A baseline JPEG whose frame header (SOF0) claims ``width x height`` (at most 65,535 each)."""
     from PIL import Image

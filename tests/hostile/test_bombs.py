@@ -41,6 +41,8 @@ BOMBS: dict[str, tuple[Callable[[], bytes], frozenset[str], str]] = {
     # Counting every frame of this one would take minutes: frames are only counted up to the limit.
     "tiff-50000-frames.tif": (lambda: _build.tiff_frames(50_000), frozenset({"too-large"}), "frames"),
     "gif-10000-frames.gif": (lambda: _build.gif_frames(10_000), frozenset({"too-large"}), "frames"),
+    # 8940 x 8940 16-bit grey (just under the pixel limit) from 150 KB: it once took 2.2 GB to make 8-bit.
+    "png-16-bit-8940x8940.png": (lambda: _build.png_16_bit_grey(8940), frozenset({"ok"}), ""),
 }
 
 

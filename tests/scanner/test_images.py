@@ -200,3 +200,24 @@ def test_pngs_with_other_chunks_are_read_by_pillow(chunk):
     assert _is_plain_png(data)
     extra = len(b"abcd").to_bytes(4, "big") + chunk + b"abcd" + zlib.crc32(chunk + b"abcd").to_bytes(4, "big")
     assert not _is_plain_png(data[:33] + extra + data[33:])
+
+
+@pytest.mark.parametrize("mode", ["I;16", "I", "F"])
+def test_a_deep_image_is_scaled_to_8_bits_a_few_rows_at_a_time_with_the_same_result(mode: str) -> None:
+    """Scaled whole in float64, a 16-bit or float frame took four times an 8-bit one's memory."""
+    from htq_mark.scanner import _images
+
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 60_000, (37, 29)).astype({"I;16": np.uint16, "I": np.int32, "F": np.float32}[mode])
+    if mode != "I;16":
+        values[0, 0] = -50  # clipped to black
+    image = Image.fromarray(values)
+    assert image.mode == mode
+    expected = np.clip(np.asarray(image, np.float64) * (255.0 / float(values.max())), 0, 255).astype(np.uint8)
+    for rows_pixels in (1, 64, 1 << 20):  # a row at a time, a few rows, the whole frame
+        _images._WIDE_ROWS_PIXELS = rows_pixels
+        try:
+            converted = np.asarray(_images._to_rgb(image))
+        finally:
+            _images._WIDE_ROWS_PIXELS = 1 << 20
+        assert converted.shape == (37, 29, 3) and np.array_equal(converted[..., 0], expected)
