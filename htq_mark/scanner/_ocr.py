@@ -9,7 +9,9 @@ short side is small are enlarged first.
 from __future__ import annotations
 
 import functools
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,6 +32,9 @@ MIN_SCORE = 0.5          # lines the engine is less sure of are dropped
 ENLARGE_BELOW_PX = 1400  # images with a shorter long side are enlarged (small text reads better larger)...
 MAX_ENLARGE = 2.0        # ...by at most this much
 MAX_SIDE_PX = 4000       # larger images are read at this size (the engine's own limit is lower still)
+MAX_PIXELS = 16_000_000  # a long picture, read in tiles, is read at most this large in all
+TILE_ASPECT = 2.0        # a long picture's tiles are at most this many times as long as wide...
+TILE_OVERLAP = 0.15      # ...and share this much of their length with the next (a line across a cut is whole in one)
 # The engine's models often drop the space between words; put it back where letters meet digits
 # or a capital follows a small letter, and after a number's check letter X, so "Ofqual603/1234/5",
 # "5Higher" and "603/1234/Xwith" read as words.
@@ -108,26 +113,79 @@ def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
 
 
 def read_text(rgb: NDArray[np.uint8]) -> OcrText:
-    """Every line of text the engine reads in ``rgb`` (uint8, height x width x 3)."""
+    """Every line of text the engine reads in ``rgb`` (uint8, height x width x 3).
+
+    A picture far longer than it is wide (a whole web page, an infographic) is read
+    in overlapping tiles of ordinary shape, at most ``MAX_PIXELS`` in all: read
+    whole, it was shrunk until its text was too small to read, and the engine
+    then enlarged it again to a size that took gigabytes and most of a minute.
+    """
     import cv2
     import numpy as np
 
     height, width = rgb.shape[:2]
+    longest, shortest = max(height, width), max(1, min(height, width))
     scale = 1.0
-    longest = max(height, width)
-    if longest < ENLARGE_BELOW_PX:
+    long_picture = longest / shortest > TILE_ASPECT + 1
+    if long_picture:
+        scale = min(1.0, MAX_SIDE_PX / shortest, math.sqrt(MAX_PIXELS / (height * width)))
+    elif longest < ENLARGE_BELOW_PX:
         scale = min(MAX_ENLARGE, ENLARGE_BELOW_PX / longest)
     elif longest > MAX_SIDE_PX:
         scale = MAX_SIDE_PX / longest
-    image = rgb if scale == 1.0 else cv2.resize(
+    image: NDArray[np.uint8] = rgb if scale == 1.0 else np.asarray(cv2.resize(
         rgb, (max(1, round(width * scale)), max(1, round(height * scale))),
-        interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+        interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA), dtype=np.uint8)
+    lines: list[OcrLine] = []
+    for x0, y0, tile in _tiles(image) if long_picture else [(0, 0, image)]:
+        for line in _read_tile(tile):
+            box = ((line.box[0] + x0) / scale, (line.box[1] + y0) / scale,
+                   (line.box[2] + x0) / scale, (line.box[3] + y0) / scale)
+            placed = OcrLine(line.text, box, line.score)
+            # Where tiles overlap a line is read twice (perhaps spaced differently): the surer reading stays.
+            twice = [index for index, other in enumerate(lines) if long_picture and _same_place(placed, other)]
+            if not twice:
+                lines.append(placed)
+            elif placed.score > lines[twice[0]].score:
+                lines[twice[0]] = placed
+    return OcrText(tuple(_reading_order(lines)))
+
+
+def _tiles(image: NDArray[np.uint8]) -> Iterator[tuple[int, int, NDArray[np.uint8]]]:
+    """``image`` whole, or in tiles along its long side (each with its offset), overlapping by TILE_OVERLAP."""
+    height, width = image.shape[:2]
+    shortest = min(height, width)
+    length = max(1, round(TILE_ASPECT * shortest))
+    along = max(height, width)
+    if along <= length * (1 + TILE_OVERLAP):
+        yield 0, 0, image
+        return
+    step = max(1, round(length * (1 - TILE_OVERLAP)))
+    for start in range(0, along, step):
+        end = min(along, start + length)
+        start = max(0, end - length)  # the last tile is whole too
+        yield (0, start, image[start:end]) if height > width else (start, 0, image[:, start:end])
+        if end == along:
+            return
+
+
+def _read_tile(image: NDArray[np.uint8]) -> list[OcrLine]:
+    import numpy as np
+
     found, _ = _engine()(np.ascontiguousarray(image[..., ::-1]))  # the engine reads BGR, as OpenCV does
     lines = []
     for points, text, score in found or ():
         if float(score) < MIN_SCORE or not str(text).strip():
             continue
-        corners = np.asarray(points, dtype=np.float64) / scale
+        corners = np.asarray(points, dtype=np.float64)
         lines.append(OcrLine(_JOINED.sub(" ", str(text).strip()), (float(corners[:, 0].min()), float(corners[:, 1].min()),
                                          float(corners[:, 0].max()), float(corners[:, 1].max())), float(score)))
-    return OcrText(tuple(_reading_order(lines)))
+    return lines
+
+
+def _same_place(a: OcrLine, b: OcrLine) -> bool:
+    """Whether two lines read in overlapping tiles are one (their boxes mostly the same)."""
+    across = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+    down = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+    smaller = min((a.box[2] - a.box[0]) * (a.box[3] - a.box[1]), (b.box[2] - b.box[0]) * (b.box[3] - b.box[1]))
+    return across > 0 and down > 0 and across * down >= 0.5 * smaller

@@ -67,6 +67,26 @@ def test_numbers_that_are_not_qualifications_are_not_taken_for_one(text: str) ->
     assert read.text.strip() and read_text_facts(read.text).qualification_ids == ()
 
 
+def test_a_long_picture_is_read_in_tiles_of_ordinary_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read whole, a long screenshot was shrunk until its text could not be read, and the engine then
+    enlarged it to gigabytes. A line where two tiles overlap is read in both and kept once."""
+    picture = _blank(size=(900, 20_000))
+    for y in (1650, 19_000):  # the first where the first two tiles overlap
+        picture = _with_text(picture, f"HNC in Engineering, QN {EXAMPLE_ENTITLED_ID}", x=40, y=y, digits_px=16)
+    engine, shapes = ocr_module._engine(), []
+
+    def recording(image: np.ndarray) -> object:
+        shapes.append(image.shape[:2])
+        return engine(image)
+
+    monkeypatch.setattr(ocr_module, "_engine", lambda: recording)
+    read = read_text(picture)
+    assert len(shapes) > 1 and all(max(shape) <= 2.4 * min(shape) for shape in shapes), shapes
+    assert sum(height * width for height, width in shapes) <= 1.2 * ocr_module.MAX_PIXELS
+    found = [line for line in read.lines if EXAMPLE_ENTITLED_ID in line.text]
+    assert [round(line.box[1], -2) for line in found] == [1600, 19_000]  # each once, where it is
+
+
 def test_nothing_is_read_in_a_picture_without_text() -> None:
     assert read_text(_blank()).lines == ()
 
@@ -137,8 +157,15 @@ def test_without_the_engine_auto_says_the_text_was_not_read(monkeypatch, refs) -
     assert "OCR engine is not installed" in result.notes[0].message
 
 
-def test_a_picture_the_engine_refuses_loses_only_its_text(refs) -> None:
-    sliver = np.full((3000, 20, 3), 200, np.uint8)  # the engine cannot resize so thin a picture
+def test_a_picture_the_engine_refuses_loses_only_its_text(refs, monkeypatch: pytest.MonkeyPatch) -> None:
+    sliver = np.full((3000, 20, 3), 200, np.uint8)  # read whole, the engine could not resize so thin a picture
+    read = scan_document(encode(sliver, "PNG"), on=ON, references=refs, ocr="always")
+    assert read.status == "ok" and not read.notes  # in tiles it can
+
+    def refusing(image: np.ndarray) -> object:
+        raise ValueError("cannot read this")
+
+    monkeypatch.setattr(ocr_module, "_engine", lambda: refusing)
     result = scan_document(encode(sliver, "PNG"), on=ON, references=refs, ocr="always")
     assert result.status == "ok" and result.findings == ()
     assert any(note.code == "ocr-failed" and "could not be read" in note.message for note in result.notes)
