@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..errors import InputError, LimitExceededError, UnreadableFileError
+from ._colour_profiles import foreign_profile, to_srgb
 from ._reason import reason
 from ._limits import MAX_DECODABLE_PIXELS, Limits
 
@@ -202,7 +203,8 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
             _check_size(image, name, 1, limits)
             count = _frame_count_within(image, name, limits)
             turned = kind in ("jpeg", "webp", "png", "tiff") and _is_turned(image, data, kind)
-            plain = _decode_plain(data, kind, image) if count == 1 and not turned else None
+            profile = foreign_profile(image)
+            plain = _decode_plain(data, kind, image) if count == 1 and not turned and profile is None else None
         except (InputError, MemoryError):
             raise
         except Exception as exc:  # noqa: BLE001 - Pillow and OpenCV raise many kinds on damaged files
@@ -220,7 +222,8 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
                 frame: Image.Image = image
                 if index == 0 and turned:
                     frame = ImageOps.exif_transpose(image) or image
-                rgb = np.ascontiguousarray(np.asarray(_to_rgb(frame), dtype=np.uint8))
+                managed = to_srgb(frame, profile) if profile is not None and frame.mode == image.mode else None
+                rgb = np.ascontiguousarray(np.asarray(managed or _to_rgb(frame), dtype=np.uint8))
             except Image.DecompressionBombError as exc:
                 raise LimitExceededError(name, f"frame {index + 1} is too large to decode safely.") from exc
             except (InputError, MemoryError):

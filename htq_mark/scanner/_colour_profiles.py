@@ -1,0 +1,56 @@
+"""Pictures' embedded ICC profiles: their colours turned into sRGB, as a colour-managed viewer shows them.
+
+The spec's colours are sRGB. A picture tagged with another profile (Adobe RGB, Display
+P3 from a Mac's screenshot, ProPhoto, a printer's CMYK) holds other numbers for the same
+colours: read as they stand, a correctly converted mark looks recoloured and a recoloured
+one may look right. Pictures tagged as sRGB, or not tagged, are taken as they are.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+__all__ = ["foreign_profile", "to_srgb"]
+
+#: Image modes a profile is applied to (others, with transparency or a palette, are shown as they stand).
+_MANAGED_MODES = frozenset({"RGB", "CMYK", "L"})
+_SPACE_OF_MODE = {"RGB": "RGB", "CMYK": "CMYK", "L": "GRAY"}
+
+
+def foreign_profile(image: Image.Image) -> Any | None:
+    """The ICC profile ``image`` carries, if it is not sRGB and can be applied to it; else None.
+
+    A profile that cannot be read is passed over: the picture is taken as sRGB, as a
+    viewer that cannot read it would show it.
+    """
+    data = image.info.get("icc_profile")
+    if not data or image.mode not in _MANAGED_MODES:
+        return None
+    from PIL import ImageCms
+
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(data))
+        description = ImageCms.getProfileDescription(profile) or ""
+        space = profile.profile.xcolor_space.strip()
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return None
+    if "srgb" in description.lower() or space != _SPACE_OF_MODE[image.mode]:
+        return None
+    return profile
+
+
+def to_srgb(image: Image.Image, profile: Any) -> Image.Image | None:
+    """``image`` (mode RGB, CMYK or L) turned from ``profile`` into sRGB (mode RGB); None if it cannot be."""
+    from PIL import ImageCms
+
+    try:
+        converted = ImageCms.profileToProfile(image, profile, ImageCms.createProfile("sRGB"),
+                                              renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+                                              outputMode="RGB")
+    except (ImageCms.PyCMSError, OSError, ValueError):  # a profile lcms will not use
+        return None
+    return converted

@@ -1,0 +1,56 @@
+"""A picture's embedded ICC profile decides its colours, as a colour-managed viewer shows them."""
+
+from __future__ import annotations
+
+import datetime
+
+import numpy as np
+import pytest
+
+import htq_mark
+from htq_mark.scanner import scan_document
+from htq_mark.scanner._detect import build_references
+from htq_mark.scanner._images import read_frames
+from htq_mark.scanner._limits import Limits
+
+from ._icc import rgb_profile
+from ._make import canvas_with, encode
+
+KIT = htq_mark.load_kit()
+ON = datetime.date(2026, 11, 23)
+SWAPPED = rgb_profile("Swapped test RGB", ("blue", "green", "red"))
+
+
+@pytest.fixture(scope="module")
+def refs():  # type: ignore[no-untyped-def]
+    return build_references(KIT)
+
+
+def _rules(data: bytes, refs) -> tuple[int, list[str]]:  # type: ignore[no-untyped-def]
+    result = scan_document(data, on=ON, references=refs, ocr="never")
+    assert result.status == "ok", result.error
+    return len(result.marks), sorted(finding.rule for finding in result.findings)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF"])
+def test_a_mark_converted_into_another_profile_correctly_is_not_recoloured(refs, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """Its numbers differ from sRGB's, but a viewer shows the approved colours: it was called recoloured."""
+    picture = canvas_with(KIT)
+    options = {"quality": 95} if fmt == "JPEG" else {}
+    converted = encode(np.ascontiguousarray(picture[..., ::-1]), fmt, icc_profile=SWAPPED, **options)
+    marks, rules = _rules(converted, refs)
+    assert marks == 1 and "recoloured" not in rules
+
+
+def test_approved_numbers_under_another_profile_are_recoloured(refs) -> None:  # type: ignore[no-untyped-def]
+    """A viewer shows them red for blue: the mark was passed as compliant."""
+    marks, rules = _rules(encode(canvas_with(KIT), "PNG", icc_profile=SWAPPED), refs)
+    assert marks == 1 and "recoloured" in rules
+
+
+@pytest.mark.parametrize("profile", [rgb_profile("sRGB IEC61966-2.1", ("blue", "green", "red")), b"not a profile",
+                                     rgb_profile("Custom RGB")], ids=["said-srgb", "unreadable", "srgb-inside"])
+def test_pictures_tagged_srgb_or_unreadably_are_taken_as_they_are(profile: bytes) -> None:
+    picture = canvas_with(KIT)
+    [frame] = read_frames(encode(picture, "PNG", icc_profile=profile), "png", "a.png", Limits())
+    assert np.abs(frame.rgb.astype(int) - picture.astype(int)).max() <= 1
