@@ -78,7 +78,7 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
             box = page_box(page)
         out.pages.append(PageInfo(number=number, width=box.width, height=box.height, unit="pt"))
         dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi), context.limits.max_render_pixels)
-        with page_text(page, box.view) as text:
+        with page_text(page, box.view, box.crop) as text:
             # A page of nothing but text cannot show the mark: it is neither rendered nor searched
             # (unless its picture is to be read anyway), except where its text may be pictures.
             searched = context.ocr == "always" or may_draw_mark(page) or may_be_pictures(text.text)

@@ -39,3 +39,36 @@ def test_page_without_text_is_empty():
     page = document[0]
     with page_text(page, page_box(page).view) as text:
         assert text.text == "" and text.box(0, 5) is None
+
+
+def test_text_outside_the_visible_box_is_not_the_pages() -> None:
+    """Text beyond the crop box is never shown or printed: a withdrawn number there was judged
+    (not-entitled), and an entitled one there kept a page from no-qualification."""
+    import datetime
+    import io
+
+    import pypdf
+
+    import htq_mark
+    from htq_mark.register import EXAMPLE_ENTITLED_ID, EXAMPLE_WITHDRAWN_ID
+    from htq_mark.scanner import scan_document
+
+    from .._make import mark_fragment
+
+    kit = htq_mark.load_kit()
+    pdf = pdf_pages([mark_fragment(kit, x=100, y=150, width=200)
+                     + text_fragment(f"Course QN {EXAMPLE_ENTITLED_ID}", x=100, y=300, size=14)
+                     + text_fragment(f"old template: QN {EXAMPLE_WITHDRAWN_ID}", x=100, y=820, size=14)])
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf)))
+    writer.pages[0].cropbox = pypdf.generic.RectangleObject([0, 100, 595.28, 841.89])  # hides y < 100 pt
+    out = io.BytesIO()
+    writer.write(out)
+    cropped = out.getvalue()
+    page = pypdfium2.PdfDocument(cropped)[0]
+    box = page_box(page)
+    with page_text(page, box.view) as whole, page_text(page, box.view, box.crop) as shown:
+        assert EXAMPLE_WITHDRAWN_ID in whole.text and EXAMPLE_WITHDRAWN_ID not in shown.text
+        assert len(shown.text) == len(whole.text) and EXAMPLE_ENTITLED_ID in shown.text  # each keeps its place
+    result = scan_document(cropped, on=datetime.date(2026, 11, 23), kit=kit, ocr="never")
+    assert result.status == "ok" and len(result.marks) == 1
+    assert [finding.rule for finding in result.findings] == []
