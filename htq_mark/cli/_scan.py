@@ -25,7 +25,7 @@ from ..scanner._executors import open_executor
 from ..scanner._failures import INTERNAL_ERROR
 from ..scanner._inputs import DEFAULT_EXCLUDE
 from ..scanner._ocr import OcrMode
-from ..scanner._results import NOTE_CODES
+from ..scanner._results import NOTE_CODES, fail_on_threshold
 from ..scanner._selection import RuleSelection
 from ..scanner._sniff import HEAD_BYTES, readable_kinds
 from ..scanner._urls import is_url
@@ -250,7 +250,7 @@ def _write_output(target: str, content: Content, what: str, *, suffix: str, forc
               default=("error",), show_default=True,
               help="Exit 1 when a finding of this severity (or worse) is reported; warning also counts "
                    "warning notes, info every note. A note code (e.g. structure-unreadable) fails on that "
-                   "note. Repeatable.")
+                   "note as well (and on errors, unless a severity or never is given). Repeatable.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Documents scanned in parallel (default: the number of cores).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
@@ -347,6 +347,10 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         if not paths and options["url_list"] is None and not options["sitemaps"]:
             raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or "
                                    "--sitemap URL.")
+        try:
+            fail_on_threshold(options["fail_on"])
+        except ValueError as exc:
+            raise click.UsageError(f"--fail-on: {exc}.") from None
         urls = read_url_list(options["url_list"]) if options["url_list"] is not None else []
         web = WebOptions(allow_private=bool(options["allow_private"]), delay=float(options["delay"]))
         # The user's own --exclude patterns (not the default folder excludes) keep found URLs out too.

@@ -36,6 +36,7 @@ __all__ = [
     "SCHEMA_ID",
     "ScanReport",
     "Severity",
+    "fail_on_threshold",
 ]
 
 SCHEMA_ID = "htq-mark.scan-report/1"
@@ -299,6 +300,27 @@ class DocumentResult:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
+def fail_on_threshold(fail_on: str | Collection[str]) -> Severity | None:
+    """The severity from which findings and notes fail under ``fail_on`` (None: ``never``).
+
+    The least severe severity given; ``error`` when only note codes are given (adding one
+    must not stop errors failing). Raises ValueError for an unknown value, and for
+    ``never`` with a severity.
+    """
+    chosen = {fail_on} if isinstance(fail_on, str) else set(fail_on)
+    unknown = chosen - {*Severity, "never"} - set(NOTE_CODES)
+    if unknown:
+        raise ValueError(f"unknown fail_on value(s) {sorted(unknown)}; use {', '.join(Severity)}, never "
+                         f"or a note code ({', '.join(NOTE_CODES)})")
+    severities = [Severity(value) for value in chosen if value in set(Severity)]
+    if "never" in chosen:
+        if severities:
+            raise ValueError(f"never cannot go with a severity ({', '.join(sorted(severities))}); give one or "
+                             "the other")
+        return None
+    return max(severities, key=lambda severity: severity.rank) if severities else Severity.ERROR
+
+
 @dataclass(frozen=True)
 class ScanReport:
     """A whole scan: what was used to judge, and each document's result."""
@@ -336,15 +358,13 @@ class ScanReport:
         ``fail_on`` holds severities (``error``; ``warning``, which also counts
         warning notes; ``info``; ``never``) and note codes (:data:`NOTE_CODES`), each of
         which fails on that note. The least severe severity given is the threshold
-        (see :meth:`fails_at`). Raises ValueError for anything else.
+        (see :meth:`fails_at`); note codes alone keep the default threshold, ``error``
+        (with ``never``, only the notes fail). Raises ValueError for anything else,
+        and for ``never`` with a severity.
         """
         chosen = {fail_on} if isinstance(fail_on, str) else set(fail_on)
-        unknown = chosen - {*Severity, "never"} - set(NOTE_CODES)
-        if unknown:
-            raise ValueError(f"unknown fail_on value(s) {sorted(unknown)}; use {', '.join(Severity)}, never "
-                             f"or a note code ({', '.join(NOTE_CODES)})")
-        severities = [Severity(value) for value in chosen if value in set(Severity)]
-        if severities and self.fails_at(max(severities, key=lambda severity: severity.rank)):
+        threshold = fail_on_threshold(chosen)
+        if threshold is not None and self.fails_at(threshold):
             return True
         return any(note.code in chosen for document in self.documents for note in document.notes)
 

@@ -209,9 +209,20 @@ def _doc(*severities, error=None):
     ((_doc("error"),), "never", 0),
     ((_doc("error"), _doc(error=DocumentError("timeout", "x"))), "error", 3),
     ((_doc(error=DocumentError("encrypted", "x")),), "never", 3),
+    # A note code alone keeps the default threshold: adding one used to stop errors failing.
+    ((_doc("error"),), ("polyglot",), 1),
+    ((_doc("warning"),), ("polyglot",), 0),
+    ((_doc("error"),), ("never", "polyglot"), 0),
+    ((_doc("warning"),), ("warning", "polyglot"), 1),
 ])
 def test_exit_status_table(documents, fail_on, code):
     assert exit_status(_report(*documents), fail_on) == code
+
+
+def test_never_with_a_severity_is_a_usage_error_before_scanning(docs):
+    result = run(docs / "marked.pdf", "--fail-on", "never", "--fail-on", "error")
+    assert result.exit_code == 2 and "never cannot go with a severity" in result.output
+    assert "Summary" not in result.output
 
 
 def test_ocr_reads_text_in_pictures_unless_told_not_to(docs, tmp_path):
