@@ -46,7 +46,14 @@ def _open(data: bytes, kind: str, name: str) -> Image.Image:
             # Above Pillow's own threshold it warns; here that is simply "too large",
             # and the scanner's limit (checked next) decides.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            return Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[kind]])
+            try:
+                return Image.open(io.BytesIO(data), formats=[PILLOW_FORMATS[kind]])
+            except ValueError as exc:
+                # Pillow refuses a text or profile chunk that inflates past a megabyte (a bomb, or
+                # a long edit history): the picture is read without its text and profile.
+                if kind != "png" or "MAX_TEXT_CHUNK" not in str(exc):
+                    raise
+                return Image.open(io.BytesIO(_without_text_chunks(data)), formats=[PILLOW_FORMATS[kind]])
     except Image.DecompressionBombError as exc:
         raise LimitExceededError(name, f"the image is too large to decode safely ({reason(exc)}).") from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
@@ -135,6 +142,22 @@ def _is_turned(image: Image.Image, data: bytes, kind: str) -> bool:
 #: PNG chunks a plain still image may hold; anything else (animation, unknown chunks) goes to Pillow.
 _PLAIN_PNG_CHUNKS = frozenset({b"IHDR", b"IDAT", b"IEND", b"PLTE", b"sRGB", b"gAMA", b"cHRM", b"iCCP", b"pHYs",
                                b"tEXt", b"zTXt", b"iTXt", b"tIME", b"bKGD", b"sBIT"})
+
+
+_TEXT_CHUNKS = frozenset({b"tEXt", b"zTXt", b"iTXt", b"iCCP"})
+
+
+def _without_text_chunks(data: bytes) -> bytes:
+    """The PNG ``data`` without its text and ICC profile chunks (the pixels and all else kept)."""
+    kept, position, end = [data[:8]], 8, len(data)
+    while position + 12 <= end:
+        length = int.from_bytes(data[position:position + 4], "big")
+        chunk = data[position:position + 12 + length]
+        if data[position + 4:position + 8] not in _TEXT_CHUNKS:
+            kept.append(chunk)
+        position += 12 + length
+    kept.append(data[position:])
+    return b"".join(kept)
 
 
 def _is_plain_png(data: bytes) -> bool:

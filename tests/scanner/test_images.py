@@ -221,3 +221,21 @@ def test_a_deep_image_is_scaled_to_8_bits_a_few_rows_at_a_time_with_the_same_res
         finally:
             _images._WIDE_ROWS_PIXELS = 1 << 20
         assert converted.shape == (37, 29, 3) and np.array_equal(converted[..., 0], expected)
+
+
+@pytest.mark.parametrize("chunk", [b"iTXt", b"zTXt", b"iCCP"])
+def test_a_png_with_a_text_or_profile_chunk_over_a_megabyte_is_read_without_it(chunk: bytes) -> None:
+    """Pillow refuses such a chunk (it guards against bombs): the picture was called damaged."""
+    import htq_mark
+
+    from ._make import canvas_with
+
+    picture = canvas_with(htq_mark.load_kit())
+    png = encode(picture, "PNG")
+    inflated = zlib.compress(b"<x:xmpmeta>" + b" " * (2 << 20) + b"</x:xmpmeta>")
+    body = {b"iTXt": b"XML:com.adobe.xmp\0\x01\x00\0\0" + inflated, b"zTXt": b"Comment\0\x00" + inflated,
+            b"iCCP": b"Big profile\0\x00" + inflated}[chunk]
+    extra = struct.pack(">I", len(body)) + chunk + body + struct.pack(">I", zlib.crc32(chunk + body) & 0xFFFFFFFF)
+    after_header = 8 + 25  # the signature and IHDR
+    [frame] = read_frames(png[:after_header] + extra + png[after_header:], "png", "big.png", Limits())
+    assert np.array_equal(frame.rgb, picture)
