@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import math
 import os
+import stat
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -285,17 +286,17 @@ def _settings_in(path: Path, data: Mapping[str, Any]) -> Mapping[str, Any] | Non
 def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
     """The config file that applies in ``start`` (default: the working folder), or None.
 
-    A file found this way must belong to the user running the scan (or to root):
-    settings may switch rules off, and anyone may leave a file in a shared folder
-    such as ``/tmp``. Another user's ``htq-mark.toml``, or ``pyproject.toml`` with an
-    htq-mark table, is refused with :class:`ConfigError`; another user's
-    ``pyproject.toml`` that cannot be read is passed over.
+    Settings may switch rules off, and anyone may leave a file in a shared folder such
+    as ``/tmp``: another user's ``htq-mark.toml`` (or ``pyproject.toml`` with an
+    htq-mark table) in a folder others may write to is refused with
+    :class:`ConfigError`, and another user's ``pyproject.toml`` there that cannot be
+    read is passed over.
     """
     try:
         folder = Path(start if start is not None else os.getcwd()).resolve()
     except FileNotFoundError:
         raise ConfigError("the working folder no longer exists, so no config file can be looked for; change "
-                          "to a folder that exists, or pass --isolated.") from None
+                          "to a folder that exists, or ignore config files (htq-mark scan --isolated).") from None
     for candidate_folder in (folder, *folder.parents):
         own = candidate_folder / CONFIG_FILE
         if own.is_file():
@@ -315,21 +316,26 @@ def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
 
 
 def _owner_trusted(path: Path) -> bool:
+    """Whether ``path`` may have been left by someone else: it is not the user's (or root's) and others may
+    write to its folder (``/tmp``, a shared group folder). A checkout owned by another user in folders only
+    that user may write to (a CI container's workspace) is trusted like any file the scan reads."""
     if not hasattr(os, "getuid"):  # pragma: no cover - not POSIX
         return True
     try:
         owner = path.stat().st_uid
+        folder_mode = path.parent.stat().st_mode
     except OSError:
         return False
-    return owner in (os.getuid(), 0)
+    return owner in (os.getuid(), 0) or not folder_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _trusted(path: Path) -> Path:
-    """``path``, if the user running the scan (or root) owns it."""
+    """``path``, unless someone else may have left it there (see :func:`_owner_trusted`)."""
     if not _owner_trusted(path):
-        raise ConfigError(f"{path}: this config file belongs to another user, so it is not applied (anyone may "
-                          "leave one in a shared folder, and its settings may switch rules off). Pass --config "
-                          f"{path} to use it, or --isolated to ignore config files.")
+        raise ConfigError(f"{path}: this config file belongs to another user and lies in a folder others may "
+                          "write to, so it is not applied (anyone may leave one there, and its settings may "
+                          "switch rules off). Name it as the config file to use it (htq-mark scan --config "
+                          f"{path}), or ignore config files (htq-mark scan --isolated).")
     return path
 
 

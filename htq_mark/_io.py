@@ -223,13 +223,15 @@ def file_identity(path: str | os.PathLike[str] | int) -> tuple[int, int] | None:
 
 
 def read_limited(path: str | os.PathLike[str], *, limit: int, what: str,
-                 refuse: Callable[[str], HtqMarkError]) -> bytes:
+                 refuse: Callable[[str], HtqMarkError], pipes: bool = False) -> bytes:
     """The bytes of the regular file ``path``, reading no more than ``limit`` of them.
 
     A device, FIFO or socket (which ``stat()`` cannot size, and which may never
     end or never answer) and a file over ``limit`` bytes are refused with
-    ``refuse(message)``; the message names the file and says what to do. OS
-    errors (a missing file, no permission) are raised as they are.
+    ``refuse(message)``; the message names the file and says what to do. With
+    ``pipes``, a pipe or FIFO is read too (``--urls <(command)``), up to ``limit``
+    bytes; one with no writer reads as empty. OS errors (a missing file, no
+    permission) are raised as they are.
     """
     target = Path(path)
     # Non-blocking, so opening a FIFO with no writer returns at once instead of waiting forever.
@@ -238,7 +240,9 @@ def read_limited(path: str | os.PathLike[str], *, limit: int, what: str,
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise refuse(f"{target}: is a folder; give the path of a {what} file.")
-        if not stat.S_ISREG(info.st_mode):
+        if pipes and stat.S_ISFIFO(info.st_mode):
+            os.set_blocking(fd, True)  # now open, it waits for what its writer sends (none: at once empty)
+        elif not stat.S_ISREG(info.st_mode):
             raise refuse(f"{target}: is not a regular file (it is a device, FIFO or socket); give the path "
                          f"of a {what} file.")
         if info.st_size > limit:

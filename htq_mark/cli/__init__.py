@@ -86,9 +86,10 @@ def main(argv: list[str] | None = None) -> None:
         if exc.errno not in _NO_ROOM:
             _internal_error(exc)
         # Temporary files (the report's spool, the inputs' list) fill the temporary folder first.
-        where = exc.filename or tempfile.gettempdir()
-        click.echo(f"htq-mark: error: {where}: could not be written ({exc.strerror}); free some space there, or "
-                   f"set TMPDIR to a folder with room (temporary files go to {tempfile.gettempdir()}).", err=True)
+        where = exc.filename or f"a file (temporary files go to {tempfile.gettempdir()})"
+        advice = "choose a folder that can be written to" if exc.errno == errno.EROFS else "free some space there"
+        click.echo(f"htq-mark: error: {where}: could not be written ({exc.strerror}); {advice}, or set TMPDIR to "
+                   "a folder with room for temporary files.", err=True)
         sys.exit(int(ExitCode.USAGE))
     except Exception as exc:  # the last line of defence: report, don't crash
         _internal_error(exc)

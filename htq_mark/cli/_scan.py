@@ -17,6 +17,7 @@ from .._catalogue import FAIL_ON_CHOICES
 from .._config import Config, load_config
 from .._io import Content, check_writable, file_identity, save_elsewhere, write_or_fall_back
 from .._resolve import resolve_kit, resolve_register
+from ..kit import Kit
 from ..errors import UsageError
 from ..reports import FORMATS, ReportWriter
 from ..scanner import DEFAULT_LIMITS, ScanReport, ScanStream
@@ -39,6 +40,7 @@ from ._terminal import say, visible
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
 _FILE_URL = "file://"
+_KIT_PARTS = ("guidelines", "assets")  # the folders of a kit that hold its files
 
 def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
     """4 if htq-mark failed on a document (a bug), else 3 if an input could not be read, else 1 if a
@@ -136,13 +138,14 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
         return str(checked.convert(value, param, ctx))  # type: ignore[arg-type]
 
 
-def _refuse_an_input(target: str, paths: tuple[str, ...], read: Collection[str]) -> None:
-    """Refuse to write a report over a file being scanned or read (even with --force).
+def _refuse_an_input(target: str, what: str, paths: tuple[str, ...], read: Collection[str], kit: Kit) -> None:
+    """Refuse to write the ``what`` (report, baseline) over a file being scanned or read (even with --force).
 
     That is a file given (standard input's included, and a file:// URL's), a document
-    (by its first bytes) inside a folder given, or one of the files ``read`` (the
-    register, the baseline, the config file). Others a scan turns out to read, through
-    links or as documents of unknown kind, are found as they are scanned (:class:`_ScannedOutputs`).
+    (by its first bytes) inside a folder given, one of the files ``read`` (the register,
+    baseline, config file or URL list), or a file of a kit folder given. Others a scan
+    turns out to read, through links or as documents of unknown kind, are found as
+    they are scanned (:class:`_ScannedOutputs`).
     """
     identity = file_identity(target)
     if identity is None:
@@ -155,10 +158,12 @@ def _refuse_an_input(target: str, paths: tuple[str, ...], read: Collection[str])
         except OSError:
             same = inside = False
         if same or inside:
-            raise click.UsageError(f"{visible(target)} is one of the files to scan; write the report elsewhere.")
+            raise click.UsageError(f"{visible(target)} is one of the files to scan; write the {what} elsewhere.")
     if any(file_identity(path) == identity for path in read):
-        raise click.UsageError(f"{visible(target)} is a file this scan reads (its register, baseline or config "
-                               "file); write the report elsewhere.")
+        raise click.UsageError(f"{visible(target)} is a file this scan reads (its register, baseline, config file "
+                               f"or URL list); write the {what} elsewhere.")
+    if not kit.bundled and any(resolved.is_relative_to(Path(kit.root, part).resolve()) for part in _KIT_PARTS):
+        raise click.UsageError(f"{visible(target)} is one of the kit's files; write the {what} elsewhere.")
 
 
 def _input_identity(path: str) -> tuple[int, int] | None:
@@ -367,18 +372,20 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                 os.path.realpath(output) == os.path.realpath(write_baseline)
                 or file_identity(output) is not None and file_identity(output) == file_identity(write_baseline)):
             raise UsageError(f"{output}: -o and --write-baseline name the same file; give two files.")
-        read = [str(path) for path in (config.path, options["register_path"], options["baseline"],
-                                       options["url_list"]) if path is not None]
-        for target in (output, write_baseline):
-            if target is not None:
-                _refuse_an_input(target, paths, read)
-                check_writable(target, force=force)
-        scanned = _ScannedOutputs((output, write_baseline))
         rules = RuleSelection(select=frozenset(options["select"]) if options["select"] else None,
                               ignore=frozenset(options["ignore"]), severity=options["severities"])
         baseline = reports.load_report(options["baseline"]) if options["baseline"] else None
         kit = resolve_kit(options["kit_path"])
         register = resolve_register(options["register_path"])
+        read = [str(path) for path in (config.path, options["register_path"] or os.environ.get("HTQ_MARK_REGISTER"),
+                                       options["url_list"]) if path]
+        for target, what in ((output, "report"), (write_baseline, "baseline")):
+            if target is not None:
+                # The baseline is read before the scan and replaced after it: --write-baseline may update it.
+                baseline_read = [options["baseline"]] if options["baseline"] and what == "report" else []
+                _refuse_an_input(target, what, paths, [*read, *baseline_read], kit)
+                check_writable(target, force=force)
+        scanned = _ScannedOutputs((output, write_baseline))
         limits = DEFAULT_LIMITS.replace(**options["limit_settings"]).replace(
             max_seconds=options["timeout"], max_pages=options["max_document_pages"],
             max_pixels_per_page=options["max_pixels"])

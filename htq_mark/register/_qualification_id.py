@@ -175,12 +175,13 @@ def normalise_qualification_id(text: str) -> str:
 #     with 1, a colon, a course code).
 
 _ONE_SEP = "[ \u00a0\\-._\u2010\u2011\u2012\u2013\u2014]"
-# A little space either side of an oblique, and at most one line break (a number wrapped at its "/").
-_AROUND_OBLIQUE = "[ \t\u00a0]{0,2}(?:\r?\n[ \t\u00a0]{0,2})?"
+# A little space either side of an oblique, and after it at most one line break (a number wrapped at its "/").
+_BEFORE_OBLIQUE = "[ \t\u00a0]{0,2}"
+_AFTER_OBLIQUE = "[ \t\u00a0]{0,2}(?:\r?\n[ \t\u00a0]{0,2})?"
 _FIND_RE = re.compile(
     r"(?<![0-9A-Za-z])(?:"
-    rf"(?P<o1>[0-9]{{3}}){_AROUND_OBLIQUE}/{_AROUND_OBLIQUE}(?P<o2>[0-9]{{4}})"
-    rf"{_AROUND_OBLIQUE}/{_AROUND_OBLIQUE}(?P<o3>[0-9Xx])"
+    rf"(?P<o1>[0-9]{{3}}){_BEFORE_OBLIQUE}/{_AFTER_OBLIQUE}(?P<o2>[0-9]{{4}})"
+    rf"{_BEFORE_OBLIQUE}/{_AFTER_OBLIQUE}(?P<o3>[0-9Xx])"
     rf"|(?P<s1>[0-9]{{3}})(?P<sep>{_ONE_SEP})(?P<s2>[0-9]{{4}})(?P=sep)(?P<s3>[0-9Xx])"
     rf"|(?:UKPRN\s*(?:[:#]\s*)?)?(?P<u>1[0-9]{{7}})\s*:\s*(?P<course>{_COURSE_CODE})"
     r"|(?P<c>[0-9]{7}[0-9Xx])"

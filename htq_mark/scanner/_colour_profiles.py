@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["foreign_profile", "to_srgb"]
+__all__ = ["foreign_profile", "is_rgb_profile", "to_srgb"]
 
-#: Image modes a profile is applied to (others, with transparency or a palette, are shown as they stand).
-_MANAGED_MODES = frozenset({"RGB", "CMYK", "L"})
-_SPACE_OF_MODE = {"RGB": "RGB", "CMYK": "CMYK", "L": "GRAY"}
+#: The image modes each kind of profile is applied to. A picture with transparency or a palette is
+#: first laid over white in its own colours (white is white in any profile), then turned into sRGB.
+_MODES_OF_SPACE = {"RGB": frozenset({"RGB", "RGBA", "RGBa", "P", "PA"}), "CMYK": frozenset({"CMYK"}),
+                   "GRAY": frozenset({"L"})}
 
 
 def foreign_profile(image: Image.Image) -> Any | None:
@@ -28,7 +29,7 @@ def foreign_profile(image: Image.Image) -> Any | None:
     viewer that cannot read it would show it.
     """
     data = image.info.get("icc_profile")
-    if not data or image.mode not in _MANAGED_MODES:
+    if not data or not any(image.mode in modes for modes in _MODES_OF_SPACE.values()):
         return None
     from PIL import ImageCms
 
@@ -38,13 +39,19 @@ def foreign_profile(image: Image.Image) -> Any | None:
         space = profile.profile.xcolor_space.strip()
     except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
         return None
-    if "srgb" in description.lower() or space != _SPACE_OF_MODE[image.mode]:
+    if "srgb" in description.lower() or image.mode not in _MODES_OF_SPACE.get(space, ()):
         return None
     return profile
 
 
+def is_rgb_profile(profile: Any) -> bool:
+    """Whether ``profile`` (from :func:`foreign_profile`) is an RGB one."""
+    return bool(profile.profile.xcolor_space.strip() == "RGB")
+
+
 def to_srgb(image: Image.Image, profile: Any) -> Image.Image | None:
-    """``image`` (mode RGB, CMYK or L) turned from ``profile`` into sRGB (mode RGB); None if it cannot be."""
+    """``image`` (mode RGB for an RGB profile, CMYK or L for theirs) turned from ``profile`` into sRGB
+    (mode RGB); None if it cannot be."""
     from PIL import ImageCms
 
     try:

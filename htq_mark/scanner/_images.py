@@ -11,10 +11,10 @@ import io
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, LimitExceededError, UnreadableFileError
-from ._colour_profiles import foreign_profile, to_srgb
+from ._colour_profiles import foreign_profile, is_rgb_profile, to_srgb
 from ._reason import reason
 from ._limits import MAX_DECODABLE_PIXELS, Limits
 
@@ -109,6 +109,15 @@ def _to_rgb(image: Image.Image) -> Image.Image:
         canvas.alpha_composite(rgba)
         return canvas.convert("RGB")
     return image.convert("RGB")
+
+
+def _as_shown(frame: Image.Image, first_mode: str, profile: Any) -> Image.Image:
+    """``frame`` in RGB as a viewer shows it: over white, and turned into sRGB from its ICC ``profile`` (if any)."""
+    if profile is None or frame.mode != first_mode:
+        return _to_rgb(frame)
+    if is_rgb_profile(profile):
+        return to_srgb(_to_rgb(frame), profile) or _to_rgb(frame)
+    return to_srgb(frame, profile) or _to_rgb(frame)
 
 
 def _frame_count_within(image: Image.Image, name: str, limits: Limits) -> int:
@@ -245,8 +254,7 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
                 frame: Image.Image = image
                 if index == 0 and turned:
                     frame = ImageOps.exif_transpose(image) or image
-                managed = to_srgb(frame, profile) if profile is not None and frame.mode == image.mode else None
-                rgb = np.ascontiguousarray(np.asarray(managed or _to_rgb(frame), dtype=np.uint8))
+                rgb = np.ascontiguousarray(np.asarray(_as_shown(frame, image.mode, profile), dtype=np.uint8))
             except Image.DecompressionBombError as exc:
                 raise LimitExceededError(name, f"frame {index + 1} is too large to decode safely.") from exc
             except (InputError, MemoryError):

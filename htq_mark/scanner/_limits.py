@@ -29,7 +29,10 @@ MAX_LIMIT_COUNT = 2**53
 
 
 def ceiling(name: str) -> int:
-    """The largest value the limit ``name`` may take: clocks and buffer sizes overflow past it."""
+    """The largest value the limit ``name`` may take: clocks and buffer sizes overflow past it, and the
+    image decoder reads no larger picture safely."""
+    if name == "max_pixels_per_page":
+        return MAX_DECODABLE_PIXELS
     return MAX_LIMIT_SECONDS if name.endswith("_seconds") else MAX_LIMIT_COUNT
 
 

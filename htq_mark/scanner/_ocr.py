@@ -34,7 +34,7 @@ MAX_ENLARGE = 2.0        # ...by at most this much
 MAX_SIDE_PX = 4000       # larger images are read at this size (the engine's own limit is lower still)
 MAX_PIXELS = 16_000_000  # a long picture, read in tiles, is read at most this large in all
 TILE_ASPECT = 2.0        # a long picture's tiles are at most this many times as long as wide...
-TILE_OVERLAP = 0.15      # ...and share this much of their length with the next (a line across a cut is whole in one)
+TILE_OVERLAP = 0.15      # ...and a tall one's share this much of their length with the next (lines cross it)
 # The engine's models often drop the space between words; put it back where letters meet digits
 # or a capital follows a small letter, and after a number's check letter X, so "Ofqual603/1234/5",
 # "5Higher" and "603/1234/Xwith" read as words.
@@ -115,10 +115,11 @@ def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
 def read_text(rgb: NDArray[np.uint8]) -> OcrText:
     """Every line of text the engine reads in ``rgb`` (uint8, height x width x 3).
 
-    A picture far longer than it is wide (a whole web page, an infographic) is read
-    in overlapping tiles of ordinary shape, at most ``MAX_PIXELS`` in all: read
-    whole, it was shrunk until its text was too small to read, and the engine
-    then enlarged it again to a size that took gigabytes and most of a minute.
+    A picture longer than ``MAX_SIDE_PX`` and more than three times as long as wide
+    (a whole web page, an infographic) is read in overlapping tiles of ordinary
+    shape, at most ``MAX_PIXELS`` in all: read whole, it was shrunk until its text
+    was too small to read, and the engine then enlarged it again to a size that
+    took gigabytes and most of a minute. Smaller pictures are read whole.
     """
     import cv2
     import numpy as np
@@ -126,7 +127,8 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
     height, width = rgb.shape[:2]
     longest, shortest = max(height, width), max(1, min(height, width))
     scale = 1.0
-    long_picture = longest / shortest > TILE_ASPECT + 1
+    # Only a picture too long to read whole (shrunk to fit, its text would be too small) is tiled.
+    long_picture = longest > MAX_SIDE_PX and longest / shortest > TILE_ASPECT + 1
     if long_picture:
         scale = min(1.0, MAX_SIDE_PX / shortest, math.sqrt(MAX_PIXELS / (height * width)))
     elif longest < ENLARGE_BELOW_PX:
@@ -142,11 +144,12 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
             box = ((line.box[0] + x0) / scale, (line.box[1] + y0) / scale,
                    (line.box[2] + x0) / scale, (line.box[3] + y0) / scale)
             placed = OcrLine(line.text, box, line.score)
-            # Where tiles overlap a line is read twice (perhaps spaced differently): the surer reading stays.
+            # Where tiles overlap a line is read twice (whole in one, perhaps cut in the other): the
+            # fuller reading stays, and of two as full the surer.
             twice = [index for index, other in enumerate(lines) if long_picture and _same_place(placed, other)]
             if not twice:
                 lines.append(placed)
-            elif placed.score > lines[twice[0]].score:
+            elif _fuller(placed, lines[twice[0]]):
                 lines[twice[0]] = placed
     return OcrText(tuple(_reading_order(lines)))
 
@@ -160,7 +163,10 @@ def _tiles(image: NDArray[np.uint8]) -> Iterator[tuple[int, int, NDArray[np.uint
     if along <= length * (1 + TILE_OVERLAP):
         yield 0, 0, image
         return
-    step = max(1, round(length * (1 - TILE_OVERLAP)))
+    # Lines run along a wide picture's tiles: half a tile's overlap puts any line up to half a tile long
+    # whole in one of them. A tall picture's tiles are cut across its lines: a little overlap is enough.
+    overlap = 0.5 if width > height else TILE_OVERLAP
+    step = max(1, round(length * (1 - overlap)))
     for start in range(0, along, step):
         end = min(along, start + length)
         start = max(0, end - length)  # the last tile is whole too
@@ -181,6 +187,12 @@ def _read_tile(image: NDArray[np.uint8]) -> list[OcrLine]:
         lines.append(OcrLine(_JOINED.sub(" ", str(text).strip()), (float(corners[:, 0].min()), float(corners[:, 1].min()),
                                          float(corners[:, 0].max()), float(corners[:, 1].max())), float(score)))
     return lines
+
+
+def _fuller(a: OcrLine, b: OcrLine) -> bool:
+    """Whether ``a`` is the better reading of a line read twice: the wider box, or as wide and surer."""
+    width_a, width_b = a.box[2] - a.box[0], b.box[2] - b.box[0]
+    return width_a > width_b * 1.05 or (width_a >= width_b * 0.95 and a.score > b.score)
 
 
 def _same_place(a: OcrLine, b: OcrLine) -> bool:

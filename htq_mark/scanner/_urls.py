@@ -22,7 +22,7 @@ __all__ = ["STORAGE_SCHEMES", "is_url", "list_url", "read_url"]
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _WEB_SCHEMES = ("http", "https")
 #: The fsspec protocols of stored files that a scan reads (and the local file system's).
-STORAGE_SCHEMES = frozenset({"file", "s3", "s3a", "gs", "gcs", "abfs", "abfss", "az"})
+STORAGE_SCHEMES = frozenset({"file", "s3", "s3a", "gs", "gcs", "abfs", "abfss", "az", "adl", "hdfs", "webhdfs"})
 
 
 def is_url(text: str) -> bool:
@@ -38,7 +38,8 @@ def _filesystem(url: str) -> tuple[Any, str]:
                                        "or htq-mark scan, which render web pages.")
     if scheme not in STORAGE_SCHEMES or "::" in url:  # fsspec chains URLs with "::" (zip://a.pdf::s3://...)
         raise UnreadableFileError(url, "is not a URL of stored files htq-mark reads; give an s3://, gs://, "
-                                       "abfs:// (or az://) or file:// URL, or a local path.")
+                                       "abfs:// (az://, adl://), hdfs:// (webhdfs://) or file:// URL, or a "
+                                       "local path.")
     if url[:17].lower() == "file://localhost/":  # the host a file URL may name; fsspec takes it as a folder
         url = "file:///" + url[17:]
     try:

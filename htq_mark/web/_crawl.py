@@ -82,11 +82,12 @@ class CrawlOptions:
 def read_url_list(path: str) -> list[str]:
     """The URLs in a text file, one a line (blank lines and ``#`` comments skipped).
 
-    Only a regular file of at most ``MAX_URL_LIST_BYTES`` is read: a device or FIFO
-    (which may never end) and a larger file are refused with :class:`UsageError`.
+    At most ``MAX_URL_LIST_BYTES`` are read, from a regular file or a pipe
+    (``--urls <(command)``; a FIFO with no writer reads as empty); a device (which may
+    never end) and anything larger are refused with :class:`UsageError`.
     """
     try:
-        data = read_limited(path, limit=MAX_URL_LIST_BYTES, what="URL list", refuse=UsageError)
+        data = read_limited(path, limit=MAX_URL_LIST_BYTES, what="URL list", refuse=UsageError, pipes=True)
         text = data.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: the URL list cannot be read ({exc}); give a UTF-8 text file, one URL a line.") \

@@ -265,6 +265,7 @@ def test_another_users_config_file_in_a_shared_folder_is_not_applied(marked: Pat
     """Anyone may leave a file in /tmp: one that switched every rule off used to be applied silently."""
     shared = tmp_path / "shared"
     (shared / "work").mkdir(parents=True)
+    shared.chmod(0o1777)  # as /tmp is
     config = shared / "htq-mark.toml"
     config.write_text('fail-on = "never"\nignore = ["too-small", "no-qualification"]\n', encoding="utf-8")
     _belongs_to_another_user(config, monkeypatch)
@@ -278,12 +279,29 @@ def test_another_users_config_file_in_a_shared_folder_is_not_applied(marked: Pat
 def test_another_users_broken_project_file_above_is_passed_over(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "work").mkdir()
+    tmp_path.chmod(0o1777)
     project = tmp_path / "pyproject.toml"
     project.write_text("not toml [\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="is not valid TOML"):
         find_config(tmp_path / "work")  # the user's own: to be fixed
     _belongs_to_another_user(project, monkeypatch)
     assert find_config(tmp_path / "work") is None
+
+
+@pytest.mark.parametrize("where", ["working-folder", "folder-above"])
+def test_another_users_config_in_a_folder_only_they_may_write_is_applied(marked: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         where: str) -> None:
+    """A CI container running as root on a checkout owned by the runner's user: the checkout's config holds."""
+    checkout = tmp_path / "checkout"
+    (checkout / "docs").mkdir(parents=True)
+    config = checkout / "htq-mark.toml"
+    config.write_text('fail-on = "never"\n', encoding="utf-8")
+    _belongs_to_another_user(config, monkeypatch)
+    for folder in (checkout, checkout / "docs"):
+        folder.chmod(0o755)
+    result = run(marked, cwd=checkout if where == "working-folder" else checkout / "docs")
+    assert result.exit_code == 0, result.stderr  # fail-on never applied
 
 
 def test_a_working_folder_that_is_gone_is_a_clear_error(tmp_path: Path) -> None:

@@ -131,6 +131,7 @@ def test_non_text_is_malformed_not_a_crash() -> None:
     ("QN 603/7595/\r\n4 (level 4)", ["603/7595/4"]),       # wrapped at an oblique, as a PDF's text gives it
     ("QN 603/\n7595/4", ["603/7595/4"]),
     ("QN 603 /\n 7595 / 4", ["603/7595/4"]),
+    ("QN 603/\n7595/\n4", ["603/7595/4"]),
 ])
 def test_finds_ids_in_text(text: str, found: list[str]) -> None:
     assert [canonical for canonical, _start, _end in find_qualification_ids(text)] == found
@@ -155,6 +156,7 @@ def test_finds_ids_in_text(text: str, found: list[str]) -> None:
     "12/603/7595/4",                      # part of a longer oblique-separated number
     "603/7595/4/2",
     "603/\n\n7595/4",                      # a paragraph between: not one number
+    "603\n/\n7595/4",                       # a break either side of one oblique
     "Totals 123456789 and 1234567",
     "version 10.30.2024",
     "time 10:30:00",

@@ -87,6 +87,26 @@ def test_a_long_picture_is_read_in_tiles_of_ordinary_shape(monkeypatch: pytest.M
     assert [round(line.box[1], -2) for line in found] == [1600, 19_000]  # each once, where it is
 
 
+@pytest.mark.parametrize("size", [(728, 90), (1200, 300), (3900, 500)], ids=["leaderboard", "banner", "wide"])
+def test_a_banner_is_read_whole(size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a picture too long to read whole is tiled: tiles of a banner cut its line of text."""
+    picture = _with_text(_blank(size=size), f"HNC in Engineering, QN {EXAMPLE_ENTITLED_ID}. Apply now!", x=10,
+                         y=size[1] * 0.6, digits_px=min(16, size[1] * 0.3))
+    engine, calls = ocr_module._engine(), []
+    monkeypatch.setattr(ocr_module, "_engine", lambda: (lambda image: calls.append(image.shape) or engine(image)))
+    read = read_text(picture)
+    assert len(calls) == 1 and read_text_facts(read.text).qualification_ids == (EXAMPLE_ENTITLED_ID,)
+
+
+def test_a_very_wide_picture_is_read_in_tiles_each_line_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    picture = _blank(size=(9000, 400))
+    for x in (500, 3200, 7000):  # one of them across where two tiles meet
+        picture = _with_text(picture, f"QN {EXAMPLE_ENTITLED_ID} at {x}", x=x, y=200, digits_px=16)
+    read = read_text(picture)
+    found = sorted(round(line.box[0], -2) for line in read.lines if EXAMPLE_ENTITLED_ID in line.text)
+    assert found == [500, 3200, 7000], [line.text for line in read.lines]
+
+
 def test_nothing_is_read_in_a_picture_without_text() -> None:
     assert read_text(_blank()).lines == ()
 

@@ -40,14 +40,9 @@ def page_box(page: pypdfium2.PdfPage) -> PageBox:
     """The geometry of a pdfium page as a viewer shows it."""
     rotation = int(page.get_rotation()) % 360
     width, height = (float(v) for v in page.get_size())  # already swapped for /Rotate 90/270
-    # A box may be written with its corners either way round (viewers take it so), or be empty or
-    # malformed, when pdfium draws the page at a size of its own from the origin.
-    left, bottom, right, top = (float(v) for v in page.get_cropbox())
-    x0, x1 = sorted((left, right))
-    y0, y1 = sorted((bottom, top))
-    if x1 - x0 <= 0 or y1 - y0 <= 0:
-        x0, y0 = 0.0, 0.0
-        x1, y1 = (height, width) if rotation in (90, 270) else (width, height)
+    # The box pdfium draws: the crop box within the media box, its corners either way round (as viewers
+    # take them), or the media box (or a size of pdfium's own) where the crop box is empty or malformed.
+    x0, y0, x1, y1 = (float(v) for v in page.get_bbox())
     return PageBox(crop=(x0, y0, x1, y1), rotation=rotation, width=width, height=height,
                    view=view_matrix((x0, y0, x1, y1), rotation))
 

@@ -10,6 +10,7 @@ not entitled is ``not-entitled`` too.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,8 @@ def _reasons(decision: Entitlement) -> str:
 
 def _not_entitled(page: int, mark: Mark | None, written: str, canonical: str, decision: Entitlement,
                   on: datetime.date, bbox: BBox | None, claim: str | None) -> Finding:
-    reads = " ".join(written.split())  # as it reads: a number wrapped at its "/" shows as on one line
+    # As it reads: a number wrapped at its "/" on one line, the break gone.
+    reads = " ".join(re.sub(r"[ \t\u00a0]*[\r\n]+[ \t\u00a0]*", "", written).split())
     shown = reads if reads == canonical else f"{reads} ({canonical})"
     if claim is not None:
         lead = f"The page claims HTQ status (\u201c{claim}\u201d) and names {shown}"

@@ -120,3 +120,27 @@ def test_a_page_box_written_any_way_is_the_box_a_viewer_shows(box: bytes, expect
         assert found.crop == pytest.approx(expected, abs=0.01)
     else:
         assert (x1 - x0, y1 - y0) == pytest.approx((found.width, found.height))
+
+
+@pytest.mark.parametrize(("media", "crop", "expected"), [
+    ((100, 100, 700, 900), (0, 0, 0, 0), (100, 100, 700, 900)),      # an empty crop box: the media box
+    ((0, 0, 300, 400), (0, 0, 600, 800), (0, 0, 300, 400)),          # a crop box larger than the media box
+    ((0, 0, 600, 800), (300, 400, 900, 1200), (300, 400, 600, 800)),  # one partly outside it
+], ids=["empty-crop-off-origin", "crop-beyond-media", "crop-partly-outside"])
+def test_the_page_box_is_the_crop_box_within_the_media_box(media: tuple[int, ...], crop: tuple[int, ...],
+                                                           expected: tuple[int, ...]) -> None:
+    """Text drawn in plain view was blanked as if outside the page, where the box was taken as written."""
+    import io
+
+    import pypdf
+    import pypdfium2
+
+    from htq_mark.scanner._pdf.document import page_box
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf_pages(["<rect width='10' height='10'/>"]))))
+    writer.pages[0].mediabox = pypdf.generic.RectangleObject(media)
+    writer.pages[0].cropbox = pypdf.generic.RectangleObject(crop)
+    out = io.BytesIO()
+    writer.write(out)
+    page = pypdfium2.PdfDocument(out.getvalue())[0]
+    assert page_box(page).crop == pytest.approx(expected)

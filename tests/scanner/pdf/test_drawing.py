@@ -68,7 +68,7 @@ def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool = False, s
     return bytes(out)
 
 
-TEXT = b"BT /F1 24 Tf 40 200 Td (Higher Technical Qualification QN " + EXAMPLE_WITHDRAWN_ID.encode() + b") Tj ET"
+TEXT = b"BT /F1 10 Tf 20 200 Td (Higher Technical Qualification QN " + EXAMPLE_WITHDRAWN_ID.encode() + b") Tj ET"
 
 
 def _first_page_draws(data: bytes) -> bool:
