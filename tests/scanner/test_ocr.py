@@ -84,7 +84,7 @@ def test_a_long_picture_is_read_in_tiles_of_ordinary_shape(monkeypatch: pytest.M
     assert len(shapes) > 1 and all(max(shape) <= 2.4 * min(shape) for shape in shapes), shapes
     assert sum(height * width for height, width in shapes) <= 1.2 * ocr_module.MAX_PIXELS
     found = [line for line in read.lines if EXAMPLE_ENTITLED_ID in line.text]
-    assert [round(line.box[1], -2) for line in found] == [1300, 8500]  # each once, where it is
+    assert len(found) == 2 and all(abs(line.box[3] - y) < 20 for line, y in zip(found, (1300, 8500)))  # once each
 
 
 @pytest.mark.parametrize("size", [(728, 90), (1200, 300), (3900, 500)], ids=["leaderboard", "banner", "wide"])
@@ -103,8 +103,9 @@ def test_a_very_wide_picture_is_read_in_tiles_each_line_once(monkeypatch: pytest
     for x in (300, 1750, 3500):  # the second across where two tiles meet
         picture = _with_text(picture, f"QN {EXAMPLE_ENTITLED_ID} at {x}", x=x, y=150, digits_px=16)
     read = read_text(picture)
-    found = sorted(round(line.box[0], -2) for line in read.lines if EXAMPLE_ENTITLED_ID in line.text)
-    assert found == [300, 1800, 3500], [line.text for line in read.lines]
+    found = sorted(line.box[0] for line in read.lines if EXAMPLE_ENTITLED_ID in line.text)
+    assert len(found) == 3 and all(abs(left - x) < 40 for left, x in zip(found, (300, 1750, 3500))), \
+        [(line.text, line.box) for line in read.lines]
 
 
 def test_nothing_is_read_in_a_picture_without_text() -> None:
