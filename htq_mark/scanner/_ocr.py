@@ -155,7 +155,8 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
 
 
 def _tiles(image: NDArray[np.uint8]) -> Iterator[tuple[int, int, NDArray[np.uint8]]]:
-    """``image`` whole, or in tiles along its long side (each with its offset), overlapping by TILE_OVERLAP."""
+    """``image`` whole, or in tiles along its long side (each with its offset): a tall picture's overlapping
+    by TILE_OVERLAP, a wide one's by half a tile."""
     height, width = image.shape[:2]
     shortest = min(height, width)
     length = max(1, round(TILE_ASPECT * shortest))
