@@ -29,7 +29,7 @@ from ..scanner._ocr import OcrMode
 from ..scanner._results import NOTE_CODES, fail_on_threshold
 from ..scanner._selection import RuleSelection
 from ..scanner._sniff import HEAD_BYTES, readable_kinds
-from ..scanner._urls import is_url
+from ..scanner._urls import is_url, local_path
 from ..web import CrawlOptions, WebOptions, read_url_list
 from ._config import NOT_GIVEN, with_config
 from ._errors import fail, library_errors
@@ -39,7 +39,6 @@ from ._terminal import say, visible
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
-_FILE_URL = "file://"
 _KIT_PARTS = ("guidelines", "assets")  # the folders of a kit that hold its files
 
 def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
@@ -171,11 +170,8 @@ def _input_identity(path: str) -> tuple[int, int] | None:
     if path == "-":
         return file_identity(0)
     if is_url(path):
-        # As fsspec reads a file:// URL: the rest of it is the path, as it stands.
-        if path[:len(_FILE_URL)].lower() != _FILE_URL:
-            return None
-        local = path[len(_FILE_URL):]
-        return file_identity("/" + local[len("localhost/"):] if local.lower().startswith("localhost/") else local)
+        local = local_path(path)
+        return None if local is None else file_identity(local)
     return file_identity(path)
 
 
@@ -368,9 +364,10 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         # An explicit --format, else -o's suffix, else the config file's format, else text.
         report_format = (reports.format_for_path(output, given["report_format"]) or options["report_format"]
                          or "text")
+        output_identity = None if output is None else file_identity(output)
         if output is not None and write_baseline is not None and (
                 os.path.realpath(output) == os.path.realpath(write_baseline)
-                or file_identity(output) is not None and file_identity(output) == file_identity(write_baseline)):
+                or output_identity is not None and output_identity == file_identity(write_baseline)):
             raise UsageError(f"{output}: -o and --write-baseline name the same file; give two files.")
         rules = RuleSelection(select=frozenset(options["select"]) if options["select"] else None,
                               ignore=frozenset(options["ignore"]), severity=options["severities"])

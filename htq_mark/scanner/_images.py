@@ -116,7 +116,8 @@ def _as_shown(frame: Image.Image, first_mode: str, profile: Any) -> Image.Image:
     if profile is None or frame.mode != first_mode:
         return _to_rgb(frame)
     if is_rgb_profile(profile):
-        return to_srgb(_to_rgb(frame), profile) or _to_rgb(frame)
+        shown = _to_rgb(frame)
+        return to_srgb(shown, profile) or shown
     return to_srgb(frame, profile) or _to_rgb(frame)
 
 

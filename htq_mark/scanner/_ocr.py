@@ -155,15 +155,11 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
 
 
 def _tiles(image: NDArray[np.uint8]) -> Iterator[tuple[int, int, NDArray[np.uint8]]]:
-    """``image`` whole, or in tiles along its long side (each with its offset): a tall picture's overlapping
-    by TILE_OVERLAP, a wide one's by half a tile."""
+    """A long picture (more than three times as long as wide) in tiles along its long side, each with its
+    offset: a tall picture's overlapping by TILE_OVERLAP, a wide one's by half a tile."""
     height, width = image.shape[:2]
-    shortest = min(height, width)
-    length = max(1, round(TILE_ASPECT * shortest))
+    length = max(1, round(TILE_ASPECT * min(height, width)))
     along = max(height, width)
-    if along <= length * (1 + TILE_OVERLAP):
-        yield 0, 0, image
-        return
     # Lines run along a wide picture's tiles: half a tile's overlap puts any line up to half a tile long
     # whole in one of them. A tall picture's tiles are cut across its lines: a little overlap is enough.
     overlap = 0.5 if width > height else TILE_OVERLAP

@@ -17,7 +17,7 @@ from typing import Any
 from ..errors import LimitExceededError, UnreadableFileError
 from ._limits import Limits
 
-__all__ = ["STORAGE_SCHEMES", "is_url", "list_url", "read_url"]
+__all__ = ["STORAGE_SCHEMES", "is_url", "list_url", "local_path", "read_url"]
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _WEB_SCHEMES = ("http", "https")
@@ -30,6 +30,17 @@ def is_url(text: str) -> bool:
     return bool(_SCHEME.match(text))
 
 
+def local_path(url: str) -> str | None:
+    """The path of the local file a file:// URL names (as fsspec reads the rest of it), or None for another URL.
+
+    ``file://localhost/`` names the local host's root, which fsspec would take for a folder ``localhost``.
+    """
+    if url[:7].lower() != "file://":
+        return None
+    rest = url[7:]
+    return "/" + rest[10:] if rest[:10].lower() == "localhost/" else rest
+
+
 def _filesystem(url: str) -> tuple[Any, str]:
     """fsspec's filesystem for ``url`` and the path inside it; UnreadableFileError if it has none."""
     scheme = url.split("://", 1)[0].lower()
@@ -40,8 +51,9 @@ def _filesystem(url: str) -> tuple[Any, str]:
         raise UnreadableFileError(url, "is not a URL of stored files htq-mark reads; give an s3://, gs://, "
                                        "abfs:// (az://, adl://), hdfs:// (webhdfs://) or file:// URL, or a "
                                        "local path.")
-    if url[:17].lower() == "file://localhost/":  # the host a file URL may name; fsspec takes it as a folder
-        url = "file:///" + url[17:]
+    local = local_path(url)
+    if local is not None:
+        url = "file://" + local
     try:
         import fsspec
     except ImportError:
