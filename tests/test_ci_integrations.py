@@ -47,6 +47,7 @@ def _git(repo: Path, *args: str) -> None:
 def test_the_hook_file_declares_the_scan() -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "htq-mark" and hook["entry"] == "htq-mark scan" and hook["language"] == "python"
+    assert hook["args"][-1] == "--"  # the file names pre-commit adds are files, even one beginning with -
     pattern = re.compile(hook["files"])
     assert all(pattern.search(name) for name in ("a.pdf", "b.PNG", "c.jpeg", "d.tif", "e.webp"))
     assert not pattern.search("notes.txt")
@@ -74,6 +75,7 @@ def test_pre_commit_runs_the_hook_and_fails_on_a_misused_mark(tmp_path: Path, ma
     repo.mkdir()
     _git(repo, "init", "-q")
     (repo / "brochure.pdf").write_bytes(marked_pdf)
+    (repo / "-flyer.pdf").write_bytes(marked_pdf)  # read as an option without the hook's --
     (repo / "notes.txt").write_text("not a document\n")
     _git(repo, "add", ".")
     result = subprocess.run(
@@ -83,6 +85,7 @@ def test_pre_commit_runs_the_hook_and_fails_on_a_misused_mark(tmp_path: Path, ma
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert "brochure.pdf:1: error too-small" in output
+    assert "-flyer.pdf:1: error too-small" in output
     assert "notes.txt" not in output.split("htq-mark scan")[-1]
 
 
