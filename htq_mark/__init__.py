@@ -88,6 +88,7 @@ if TYPE_CHECKING:  # explicit re-exports, so type checkers see what __getattr__ 
     from .scanner import OcrMode as OcrMode
     from .scanner import Progress as Progress
     from .scanner import ScanStream as ScanStream
+    from .scanner import ScanSettings as ScanSettings
     from .scanner import Source as Source
     from ._resolve import KitSource as KitSource
     from ._resolve import RegisterSource as RegisterSource
@@ -155,6 +156,7 @@ __all__ = [
     "ReportFileError",
     "RuleSelection",
     "ScanReport",
+    "ScanSettings",
     "ScanStream",
     "ScanThresholds",
     "ScanTimeoutError",

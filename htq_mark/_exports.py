@@ -59,6 +59,7 @@ LAZY: Mapping[str, str] = {
     "RuleSelection": "htq_mark.scanner",
     "ScanReport": "htq_mark.scanner",
     "ScanStream": "htq_mark.scanner",
+    "ScanSettings": "htq_mark.scanner",
     "Source": "htq_mark.scanner",
     "OcrMode": "htq_mark.scanner",
     "Progress": "htq_mark.scanner",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
 import sys
@@ -402,6 +403,9 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                                 password=password, limits=limits, thumbnails=report_format == "html",
                                 exclude=exclude, rules=rules, follow_symlinks=bool(options["follow_symlinks"]),
                                 web=web, crawl=crawl, sitemaps=options["sitemaps"], ocr=cast("OcrMode", options["ocr"]))
+            # The report records what the command line added to the scan's own settings.
+            stream.settings = dataclasses.replace(stream.settings, baseline=options["baseline"] or None,
+                                                  config=None if config.path is None else str(config.path))
             # The report first: if the baseline cannot be written, the report still is.
             problems = []
             if output is None:

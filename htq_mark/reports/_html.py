@@ -304,7 +304,8 @@ def _header(report: ScanReport) -> Iterator[str]:
              ("Kit sha256", f"<code>{_esc(kit.get('sha256'))}</code>"),
              ("Register", f"{_esc(register.get('source'))}, as of {_esc(register.get('as_of'))}, "
                           f"{_esc(register.get('qualifications'))} qualifications"),
-             ("Register sha256", f"<code>{_esc(register.get('sha256'))}</code>")]
+             ("Register sha256", f"<code>{_esc(register.get('sha256'))}</code>"),
+             ("Settings", _esc(report.settings.describe()))]
     yield _facts(rows)
     summary = report.summary
     counts = summary["findings"]

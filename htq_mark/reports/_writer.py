@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from ..errors import UsageError
-from ..scanner._results import DocumentResult, ScanReport
+from ..scanner._results import DocumentResult, ScanReport, ScanSettings
 from . import _sarif as sarif
 from ._json import dumps_json
 from ._render import FORMATS, render
@@ -47,6 +47,7 @@ class _Provenance(Protocol):
     kit: Mapping[str, Any]
     register: Mapping[str, Any]
     scanned_at: str
+    settings: ScanSettings
 
 
 class ReportWriter:
@@ -82,7 +83,7 @@ class ReportWriter:
         return ScanReport(generator_version=provenance.generator_version, on_date=provenance.on_date,
                           kit=provenance.kit, register=provenance.register,
                           documents=self.documents,  # type: ignore[arg-type]  # read from disk, not a tuple
-                          scanned_at=provenance.scanned_at)
+                          scanned_at=provenance.scanned_at, settings=provenance.settings)
 
     def write(self, provenance: _Provenance, fp: _Writer) -> None:
         """Write the report of the documents added to the text stream ``fp``."""

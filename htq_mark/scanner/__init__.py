@@ -27,6 +27,7 @@ from ._results import (
     PageImage,
     PageInfo,
     ScanReport,
+    ScanSettings,
 )
 from ._selection import RuleSelection, select_rules
 
@@ -49,6 +50,7 @@ __all__ = [
     "Progress",
     "RuleSelection",
     "ScanReport",
+    "ScanSettings",
     "ScanStream",
     "Source",
     "apply_baseline",

@@ -36,8 +36,8 @@ from ._inputs import DEFAULT_EXCLUDE, InputDocument, iter_paths
 from ._limits import DEFAULT_LIMITS, Limits
 from ._ocr import OcrMode, check_ocr_mode
 from ._pool import WorkerSetup, default_jobs, failed_result, input_sha256, references_within
-from ._results import DocumentError, DocumentResult, ScanReport
-from ._selection import RuleSelection, select_rules_in
+from ._results import DocumentError, DocumentResult, ScanReport, ScanSettings
+from ._selection import RuleSelection, select_rules_in, settings_of
 from ._streams import check_streams, is_stream, stage_stream
 
 if TYPE_CHECKING:
@@ -188,8 +188,9 @@ def _inputs(sources: Iterable[Source], exclude: Sequence[str], *, follow_symlink
 class ScanStream:
     """A scan under way: each document's result in input order as it is ready, and what judged them.
 
-    Iterate it once. ``generator_version``, ``on_date``, ``kit`` and ``register``
-    are known from the start, ``scanned_at`` once the last document is out;
+    Iterate it once. ``generator_version``, ``on_date``, ``kit``, ``register`` and
+    ``settings`` (what shaped the findings; a caller that applies more, such as a
+    config file or a baseline, records it there) are known from the start, ``scanned_at`` once the last document is out;
     :meth:`report` gives the :class:`ScanReport` of documents (all of them, or
     those the caller kept). Documents are not held here: a caller that writes each
     one out as it comes (see :class:`htq_mark.reports.ReportWriter`) scans any
@@ -198,11 +199,13 @@ class ScanStream:
     """
 
     def __init__(self, documents: Iterator[DocumentResult], *, on_date: str, kit: Mapping[str, Any],
-                 register: Mapping[str, Any], release: Callable[[], None] | None = None) -> None:
+                 register: Mapping[str, Any], release: Callable[[], None] | None = None,
+                 settings: ScanSettings = ScanSettings()) -> None:
         self.generator_version = __version__
         self.on_date = on_date
         self.kit = kit
         self.register = register
+        self.settings = settings
         self.scanned_at = ""
         self._documents = documents
         self._release = release  # frees what the scan holds (its list of documents), when closed
@@ -237,7 +240,7 @@ class ScanStream:
         chosen = tuple(self) if documents is None else documents
         return ScanReport(generator_version=self.generator_version, on_date=self.on_date, kit=self.kit,
                           register=self.register, documents=chosen,  # type: ignore[arg-type]
-                          scanned_at=self.scanned_at)
+                          scanned_at=self.scanned_at, settings=self.settings)
 
 
 def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
@@ -293,7 +296,8 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     selected = documents() if rules is None or rules.is_default else \
         (select_rules_in(document, rules) for document in documents())
     return ScanStream(selected, on_date=when.isoformat(), kit=chosen_kit.describe(),
-                      register=_register_summary(chosen_register), release=inputs.close)
+                      register=_register_summary(chosen_register), release=inputs.close,
+                      settings=settings_of(rules, ocr))
 
 
 def scan(paths: Iterable[Source], *, register: RegisterSource = None,

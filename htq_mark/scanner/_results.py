@@ -35,6 +35,7 @@ __all__ = [
     "RULES",
     "SCHEMA_ID",
     "ScanReport",
+    "ScanSettings",
     "Severity",
     "fail_on_threshold",
 ]
@@ -322,6 +323,59 @@ def fail_on_threshold(fail_on: str | Collection[str]) -> Severity | None:
 
 
 @dataclass(frozen=True)
+class ScanSettings:
+    """The choices that shaped a scan's findings, as its report records them.
+
+    ``select`` (None: every rule), ``ignore`` and ``severity`` (rule, severity
+    pairs) are the rule selection; ``ocr`` where text in pictures was read;
+    ``config`` the config file the settings came from and ``baseline`` the report
+    whose findings were suppressed, as given (None when there was none).
+    """
+
+    ocr: str = "auto"
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str], ...] = ()
+    config: str | None = None
+    baseline: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"config": self.config, "baseline": self.baseline,
+                "rules": {"select": None if self.select is None else list(self.select), "ignore": list(self.ignore),
+                          "severity": dict(self.severity)},
+                "ocr": self.ocr}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any] | None) -> ScanSettings:
+        """The settings ``to_dict()`` describes; the defaults for a report written before reports had them."""
+        if data is None:
+            return cls()
+        rules = data["rules"]
+        select = rules["select"]
+        return cls(ocr=str(data["ocr"]), select=None if select is None else tuple(map(str, select)),
+                   ignore=tuple(map(str, rules["ignore"])),
+                   severity=tuple((str(rule), str(level)) for rule, level in rules["severity"].items()),
+                   config=None if data["config"] is None else str(data["config"]),
+                   baseline=None if data["baseline"] is None else str(data["baseline"]))
+
+    def describe(self) -> str:
+        """One line for people: the config file, the rules left out or changed, OCR and the baseline."""
+        parts = [f"config file {self.config}" if self.config else "no config file"]
+        if self.select is not None:
+            parts.append(f"only rules {', '.join(self.select)}")
+        if self.ignore:
+            parts.append(f"rules ignored: {', '.join(self.ignore)}")
+        if self.severity:
+            parts.append(f"severities changed: {', '.join(f'{rule} {level}' for rule, level in self.severity)}")
+        if self.select is None and not self.ignore and not self.severity:
+            parts.append("every rule at its own severity")
+        parts.append(f"OCR {self.ocr}")
+        if self.baseline:
+            parts.append(f"findings in baseline {self.baseline} suppressed")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
 class ScanReport:
     """A whole scan: what was used to judge, and each document's result."""
 
@@ -331,6 +385,7 @@ class ScanReport:
     register: Mapping[str, Any]
     documents: tuple[DocumentResult, ...]
     scanned_at: str = ""
+    settings: ScanSettings = ScanSettings()
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -378,6 +433,7 @@ class ScanReport:
             "kit": {key: self.kit.get(key) for key in KIT_KEYS},
             "register": {key: (bool(self.register.get(key)) if key == "is_example" else self.register.get(key))
                          for key in REGISTER_KEYS},
+            "settings": self.settings.to_dict(),
             "documents": [d.to_dict() for d in self.documents],
             "summary": self.summary,
         }
@@ -396,4 +452,4 @@ class ScanReport:
             generator_version=str(data["generator"]["version"]), on_date=str(data["on_date"]),
             kit=dict(data["kit"]), register=dict(data["register"]),
             documents=tuple(DocumentResult.from_dict(d) for d in data["documents"]),
-            scanned_at=str(data.get("scanned_at") or "")))
+            scanned_at=str(data.get("scanned_at") or ""), settings=ScanSettings.from_dict(data.get("settings"))))

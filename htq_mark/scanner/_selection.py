@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from .._catalogue import RULES, Severity
 from ..errors import UsageError
-from ._results import DocumentResult, ScanReport
+from ._results import DocumentResult, ScanReport, ScanSettings
 
-__all__ = ["SEVERITY_LEVELS", "RuleSelection", "select_rules", "select_rules_in"]
+__all__ = ["SEVERITY_LEVELS", "RuleSelection", "select_rules", "select_rules_in", "settings_of"]
 
 SEVERITY_LEVELS: tuple[Severity, ...] = tuple(Severity)
 
@@ -53,6 +53,15 @@ class RuleSelection:
     @property
     def is_default(self) -> bool:
         return self.select is None and not self.ignore and not self.severity
+
+
+def settings_of(selection: RuleSelection | None, ocr: str) -> ScanSettings:
+    """The report's record of ``selection`` (None: every rule as it is) and the OCR mode."""
+    if selection is None:
+        return ScanSettings(ocr=ocr)
+    return ScanSettings(ocr=ocr, select=None if selection.select is None else tuple(sorted(selection.select)),
+                        ignore=tuple(sorted(selection.ignore)),
+                        severity=tuple(sorted((rule, level.value) for rule, level in selection.severity.items())))
 
 
 def select_rules_in(document: DocumentResult, selection: RuleSelection) -> DocumentResult:

@@ -147,6 +147,23 @@ def test_select_ignore_and_severity_from_the_command_line_and_the_file(marked: P
     assert result.exit_code == 0  # an info finding does not reach --fail-on error
 
 
+def test_the_report_says_which_config_file_and_rules_shaped_it(marked: Path, tmp_path: Path) -> None:
+    """A config file that switches a rule off passes a scan it would fail: the report says so."""
+    plain = json.loads(run(marked, "--format", "json", "--ocr", "never", cwd=tmp_path).stdout)["settings"]
+    assert plain == {"config": None, "baseline": None, "rules": {"select": None, "ignore": [], "severity": {}},
+                     "ocr": "never"}
+    (tmp_path / "htq-mark.toml").write_text('ignore = ["too-small"]\nseverity = { no-qualification = "info" }\n')
+    baseline = tmp_path / "known.json"
+    run(marked, "--write-baseline", baseline, cwd=tmp_path)
+    chosen = json.loads(run(marked, "--format", "json", "--baseline", baseline, cwd=tmp_path).stdout)["settings"]
+    assert Path(chosen["config"]).resolve() == (tmp_path / "htq-mark.toml").resolve()
+    assert chosen["baseline"] == str(baseline) and chosen["ocr"] == "auto"
+    assert chosen["rules"] == {"select": None, "ignore": ["too-small"], "severity": {"no-qualification": "info"}}
+    text = run(marked, cwd=tmp_path).stdout
+    assert "rules ignored: too-small; severities changed: no-qualification info" in text
+    assert "no config file" in run(marked, "--isolated", cwd=tmp_path).stdout
+
+
 @pytest.mark.parametrize(("args", "words"), [
     (["--select", "too-smal"], "unknown rule(s) too-smal"),
     (["--severity", "too-small"], "is not RULE=LEVEL"),

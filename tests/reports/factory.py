@@ -20,6 +20,7 @@ from htq_mark.scanner._results import (
     PageImage,
     PageInfo,
     ScanReport,
+    ScanSettings,
 )
 
 KIT = {"name": "htq-mark default kit", "version": "1.0.0", "sha256": "a" * 64, "source": "bundled"}
@@ -153,13 +154,20 @@ def error_document(code: str, path: str | None = None, message: str | None = Non
 ERROR_CODES = ("unreadable", "encrypted", "unsupported", "too-large", "timeout")
 
 
-def report(documents: Sequence[DocumentResult], *, is_example: bool = False, **register: object) -> ScanReport:
+def report(documents: Sequence[DocumentResult], *, is_example: bool = False,
+           settings: ScanSettings = ScanSettings(), **register: object) -> ScanReport:
     """A ScanReport of ``documents`` with the default kit and register (plus overrides)."""
     register_dict: dict[str, object] = {**REGISTER, **register}
     if is_example:
         register_dict["is_example"] = True
     return ScanReport(generator_version="0.1.0", on_date="2026-11-23", kit=KIT, register=register_dict,
-                      documents=tuple(documents), scanned_at="2026-11-23T09:30:00Z")
+                      documents=tuple(documents), scanned_at="2026-11-23T09:30:00Z", settings=settings)
+
+
+#: Settings that left rules out, changed one's severity and came from a config file and a baseline.
+CHOSEN_SETTINGS = ScanSettings(ocr="never", select=("clear-space", "too-small"), ignore=("clear-space",),
+                               severity=(("too-small", "warning"),), config="configs/htq-mark.toml",
+                               baseline="last <scan>.json")
 
 
 def full_report(*, is_example: bool = False) -> ScanReport:

@@ -37,7 +37,8 @@ def test_the_output_is_to_dict_indented_by_two_with_text_kept() -> None:
 
 def test_keys_keep_the_contract_order() -> None:
     data = json.loads(_render(factory.full_report()))
-    assert list(data) == ["schema", "generator", "on_date", "scanned_at", "kit", "register", "documents", "summary"]
+    assert list(data) == ["schema", "generator", "on_date", "scanned_at", "kit", "register", "settings", "documents",
+                          "summary"]
     document = data["documents"][3]
     assert list(document) == ["path", "sha256", "type", "status", "error", "pages", "marks", "findings"]
     assert list(document["findings"][0]) == ["rule", "severity", "page", "mark", "bbox", "message", "fix", "details"]

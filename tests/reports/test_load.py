@@ -11,12 +11,13 @@ import pytest
 
 from htq_mark import reports
 from htq_mark.errors import ReportFileError
-from htq_mark.scanner._results import ScanReport
+from htq_mark.scanner._results import ScanReport, ScanSettings
 from tests.reports import factory
 
 
-@pytest.mark.parametrize("make", [factory.full_report, factory.hostile_report, lambda: factory.report([])],
-                         ids=["full", "hostile", "empty"])
+@pytest.mark.parametrize("make", [factory.full_report, factory.hostile_report, lambda: factory.report([]),
+                                  lambda: factory.report([], settings=factory.CHOSEN_SETTINGS)],
+                         ids=["full", "hostile", "empty", "settings"])
 def test_a_json_report_reads_back_to_the_same_json(make: object) -> None:
     report: ScanReport = make()  # type: ignore[operator]
     data = reports.render_bytes(report, "json")
@@ -77,3 +78,18 @@ def test_a_fifo_as_report_is_refused_at_once(tmp_path: Path) -> None:
     os.mkfifo(fifo)  # no writer: an ordinary open would wait for ever
     with pytest.raises(ReportFileError, match="not a regular file"):
         reports.load_report(fifo)
+
+
+def test_a_report_written_before_reports_had_settings_reads_with_the_defaults() -> None:
+    data = json.loads(reports.render_bytes(factory.report([factory.clean_document()],
+                                                          settings=factory.CHOSEN_SETTINGS), "json"))
+    assert ScanReport.from_dict(data).settings == factory.CHOSEN_SETTINGS
+    del data["settings"]
+    assert ScanReport.from_dict(data).settings == ScanSettings()
+
+
+def test_malformed_settings_are_refused_as_a_report_file_error() -> None:
+    data = json.loads(reports.render_bytes(factory.report([]), "json"))
+    data["settings"]["rules"]["severity"] = ["too-small"]
+    with pytest.raises(ReportFileError, match="malformed"):
+        ScanReport.from_dict(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -48,3 +49,27 @@ def test_importing_the_reports_pulls_in_no_heavy_library() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             cwd=Path(__file__).resolve().parents[2])
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("format", reports.FORMATS)
+def test_every_format_says_what_shaped_the_findings(format: str) -> None:
+    """A config file that switched rules off, a changed severity, the OCR mode and the baseline are in every report."""
+    text = reports.render_bytes(factory.report([factory.clean_document()], settings=factory.CHOSEN_SETTINGS),
+                                format).decode("utf-8")
+    if format in ("json", "sarif"):
+        data = json.loads(text)
+        settings = data["settings"] if format == "json" else data["runs"][0]["properties"]["settings"]
+        assert settings == {"config": "configs/htq-mark.toml", "baseline": "last <scan>.json",
+                            "rules": {"select": ["clear-space", "too-small"], "ignore": ["clear-space"],
+                                      "severity": {"too-small": "warning"}},
+                            "ocr": "never"}
+    else:
+        line = ("config file configs/htq-mark.toml; only rules clear-space, too-small; rules ignored: clear-space; "
+                "severities changed: too-small warning; OCR never; findings in baseline last {} suppressed")
+        escaped = {"text": "<scan>.json", "junit": "&lt;scan&gt;.json", "html": "&lt;scan&gt;.json"}[format]
+        assert line.format(escaped) in text
+
+
+def test_a_report_of_default_settings_says_so() -> None:
+    text = reports.render_bytes(factory.report([]), "text").decode("utf-8")
+    assert "Settings: no config file; every rule at its own severity; OCR auto" in text

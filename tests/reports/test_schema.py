@@ -16,6 +16,7 @@ import pytest
 from htq_mark import reports
 from htq_mark._catalogue import DOCUMENT_ERRORS
 from htq_mark.reports import _json as json_report
+from htq_mark.scanner import OcrMode
 from htq_mark.scanner import _results as results
 from tests.reports import factory
 
@@ -28,6 +29,7 @@ REPORTS: dict[str, Callable[[], results.ScanReport]] = {
     "only unreadable": lambda: factory.report([factory.error_document(code) for code in factory.ERROR_CODES]),
     "hostile strings": factory.hostile_report,
     "register without as_of": lambda: factory.report([factory.clean_document()], as_of=None),
+    "settings chosen": lambda: factory.report([factory.clean_document()], settings=factory.CHOSEN_SETTINGS),
 }
 
 # The contract's own example, with the elided hashes filled in.
@@ -37,6 +39,9 @@ CONTRACT_EXAMPLE = {
     "on_date": "2026-11-23",
     "kit": {"name": "htq-mark default kit", "version": "1.0.0", "sha256": "c" * 64},
     "register": {"source": "embedded", "sha256": "d" * 64, "as_of": "2026-11-01", "qualifications": 123},
+    "settings": {"config": "pyproject.toml", "baseline": None,
+                 "rules": {"select": None, "ignore": ["low-contrast"], "severity": {"too-small": "warning"}},
+                 "ocr": "auto"},
     "documents": [{
         "path": "brochures/prospectus.pdf", "sha256": "e" * 64, "type": "pdf", "status": "ok", "error": None,
         "pages": [{"number": 1, "width": 595.28, "height": 841.89, "unit": "pt"}],
@@ -93,6 +98,7 @@ def test_every_json_report_is_valid(name: str, validator: jsonschema.Draft202012
     (("$defs", "page", "properties", "unit"), set(typing.get_args(results.PageUnit))),
     (("$defs", "note", "properties", "code"), set(results.NOTE_CODES)),
     (("$defs", "note", "properties", "severity"), {severity for severity, _ in results.NOTE_CODES.values()}),
+    (("properties", "settings", "properties", "ocr"), set(typing.get_args(OcrMode))),
 ])
 def test_schema_enums_match_the_result_types(path: tuple[str, ...], expected: set[str]) -> None:
     keys: list[Any] = [int(p) if p.isdigit() else p for p in path]
@@ -129,6 +135,11 @@ BREAKAGES: dict[str, Callable[[dict[str, Any]], None]] = {
     "is_example not a boolean": _set(["register", "is_example"], "yes"),
     "scanned_at not a timestamp": _set(["scanned_at"], "yesterday"),
     "extra kit key": _set(["kit", "source"], "bundled"),
+    "unknown rule ignored": _set(["settings", "rules", "ignore"], ["too-big"]),
+    "unknown rule's severity": _set(["settings", "rules", "severity"], {"too-big": "error"}),
+    "unknown severity for a rule": _set(["settings", "rules", "severity"], {"too-small": "fatal"}),
+    "unknown OCR mode": _set(["settings", "ocr"], "sometimes"),
+    "settings without a config": _delete(["settings", "config"]),
     "kit sha256 not hex": _set(["kit", "sha256"], "Z" * 64),
     "on_date not a date": _set(["on_date"], "23/11/2026"),
     "negative qualification count": _set(["register", "qualifications"], -1),

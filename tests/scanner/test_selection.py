@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from htq_mark.errors import UsageError
-from htq_mark.scanner._selection import RuleSelection, select_rules
+from htq_mark.scanner._results import ScanSettings
+from htq_mark.scanner._selection import RuleSelection, select_rules, settings_of
 from tests.reports import factory
+from tests.scanner._make import canvas_with, encode
 
 
 def _rules(selection: RuleSelection) -> list[tuple[str, str]]:
@@ -40,3 +44,18 @@ def test_severity_overrides_the_rule_default() -> None:
 def test_unknown_rules_and_levels_are_usage_errors(arguments: dict[str, object], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         RuleSelection(**arguments)  # type: ignore[arg-type]
+
+
+def test_a_scans_report_records_its_rule_selection_and_ocr_mode(tmp_path: Path) -> None:
+    import htq_mark
+
+    selection = RuleSelection(select=frozenset({"too-small", "cropped"}), ignore=frozenset({"cropped"}),
+                              severity={"too-small": "warning"})
+    assert settings_of(selection, "never") == ScanSettings(
+        ocr="never", select=("cropped", "too-small"), ignore=("cropped",), severity=(("too-small", "warning"),))
+    assert settings_of(None, "auto") == settings_of(RuleSelection(), "auto") == ScanSettings()
+    page = tmp_path / "page.png"
+    page.write_bytes(encode(canvas_with(htq_mark.load_kit(), size=(400, 300), width=60, at=(100, 100)), "PNG"))
+    report = htq_mark.scan([page], rules=selection, ocr="never", jobs=1)
+    assert report.settings == settings_of(selection, "never")
+    assert [(f.rule, f.severity) for f in report.documents[0].findings] == [("too-small", "warning")]
