@@ -190,7 +190,8 @@ class ScanStream:
 
     Iterate it once. ``generator_version``, ``on_date``, ``kit``, ``register`` and
     ``settings`` (what shaped the findings; a caller that applies more, such as a
-    config file or a baseline, records it there) are known from the start, ``scanned_at`` once the last document is out;
+    config file or a baseline, records it there) are known from the start,
+    ``scanned_at`` once the last document is out;
     :meth:`report` gives the :class:`ScanReport` of documents (all of them, or
     those the caller kept). Documents are not held here: a caller that writes each
     one out as it comes (see :class:`htq_mark.reports.ReportWriter`) scans any

@@ -366,7 +366,7 @@ class ScanSettings:
         if self.ignore:
             parts.append(f"rules ignored: {', '.join(self.ignore)}")
         if self.severity:
-            parts.append(f"severities changed: {', '.join(f'{rule} {level}' for rule, level in self.severity)}")
+            parts.append(f"severities changed: {', '.join(f'{rule} to {level}' for rule, level in self.severity)}")
         if self.select is None and not self.ignore and not self.severity:
             parts.append("every rule at its own severity")
         parts.append(f"OCR {self.ocr}")

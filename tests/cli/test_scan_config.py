@@ -160,7 +160,7 @@ def test_the_report_says_which_config_file_and_rules_shaped_it(marked: Path, tmp
     assert chosen["baseline"] == str(baseline) and chosen["ocr"] == "auto"
     assert chosen["rules"] == {"select": None, "ignore": ["too-small"], "severity": {"no-qualification": "info"}}
     text = run(marked, cwd=tmp_path).stdout
-    assert "rules ignored: too-small; severities changed: no-qualification info" in text
+    assert "rules ignored: too-small; severities changed: no-qualification to info" in text
     assert "no config file" in run(marked, "--isolated", cwd=tmp_path).stdout
 
 

@@ -65,7 +65,7 @@ def test_every_format_says_what_shaped_the_findings(format: str) -> None:
                             "ocr": "never"}
     else:
         line = ("config file configs/htq-mark.toml; only rules clear-space, too-small; rules ignored: clear-space; "
-                "severities changed: too-small warning; OCR never; findings in baseline last {} suppressed")
+                "severities changed: too-small to warning; OCR never; findings in baseline last {} suppressed")
         escaped = {"text": "<scan>.json", "junit": "&lt;scan&gt;.json", "html": "&lt;scan&gt;.json"}[format]
         assert line.format(escaped) in text
 
