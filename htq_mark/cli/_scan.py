@@ -403,9 +403,10 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                                 password=password, limits=limits, thumbnails=report_format == "html",
                                 exclude=exclude, rules=rules, follow_symlinks=bool(options["follow_symlinks"]),
                                 web=web, crawl=crawl, sitemaps=options["sitemaps"], ocr=cast("OcrMode", options["ocr"]))
-            # The report records what the command line added to the scan's own settings.
-            stream.settings = dataclasses.replace(stream.settings, baseline=options["baseline"] or None,
-                                                  config=None if config.path is None else str(config.path))
+            # The report records what the command line added to the scan's own settings (where a file is).
+            stream.settings = dataclasses.replace(
+                stream.settings, config=None if config.path is None else os.path.abspath(config.path),
+                baseline=os.path.abspath(options["baseline"]) if options["baseline"] else None)
             # The report first: if the baseline cannot be written, the report still is.
             problems = []
             if output is None:
@@ -424,9 +425,12 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                 problems.append(_write_output(output, lambda handle: writer.write_bytes(stream, handle), "report",
                                               suffix=f".{report_format}", force=force, scanned=scanned))
             if baseline_writer is not None and write_baseline is not None:
+                # The next baseline holds every finding: none suppressed by the baseline given.
+                unsuppressed = dataclasses.replace(writer.report(stream), documents=(),
+                                                   settings=dataclasses.replace(stream.settings, baseline=None))
                 problems.append(_write_output(write_baseline,
-                                              lambda handle: baseline_writer.write_bytes(stream, handle), "baseline",
-                                              suffix=".json", force=force, scanned=scanned))
+                                              lambda handle: baseline_writer.write_bytes(unsuppressed, handle),
+                                              "baseline", suffix=".json", force=force, scanned=scanned))
             if any(problems):
                 fail(" ".join(problem for problem in problems if problem), ExitCode.USAGE)
             report = writer.report(stream)

@@ -13,10 +13,11 @@ import re
 
 __all__ = ["escape_surrogates_for_json", "visible"]
 
-# C0 and C1 controls, DEL, lone surrogates, and the bidirectional formatting
-# characters (marks, embeddings, overrides, isolates) plus the BOM.
+# C0 and C1 controls, DEL, lone surrogates, the line and paragraph separators (which editors and
+# str.splitlines() take for line breaks), and the bidirectional formatting characters (marks,
+# embeddings, overrides, isolates) plus the BOM.
 _HIDDEN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\ud800-\udfff"
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029"
     "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -305,7 +305,7 @@ def _header(report: ScanReport) -> Iterator[str]:
              ("Register", f"{_esc(register.get('source'))}, as of {_esc(register.get('as_of'))}, "
                           f"{_esc(register.get('qualifications'))} qualifications"),
              ("Register sha256", f"<code>{_esc(register.get('sha256'))}</code>"),
-             ("Settings", _esc(report.settings.describe()))]
+             ("Settings", _esc(report.describe_settings()))]
     yield _facts(rows)
     summary = report.summary
     counts = summary["findings"]

@@ -77,7 +77,7 @@ def render(report: ScanReport, fp: _Writer) -> None:
         "kit": f"{report.kit.get('name')} {report.kit.get('version')} (sha256 {report.kit.get('sha256')})",
         "register": f"{report.register.get('source')} (sha256 {report.register.get('sha256')})",
         "register.is_example": str(bool(report.register.get("is_example"))).lower(),
-        "settings": report.settings.describe(),
+        "settings": report.describe_settings(),
     }
     fp.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     fp.write(f'<testsuites name="htq-mark" tests="{len(documents)}" failures="{failures}" errors="{errors}" '

@@ -107,7 +107,7 @@ def sarif_log(report: ScanReport) -> dict[str, Any]:
             "scannedAt": report.scanned_at or None,
             "kit": dict(report.kit),
             "register": dict(report.register),
-            "settings": report.settings.to_dict(),
+            **({} if report.settings is None else {"settings": report.settings.to_dict()}),
             "summary": report.summary,
             "locations": "region.startLine is the page number; properties.page and properties.bbox "
                          "give the exact page and box ([x0, y0, x1, y1], page units, origin top-left).",

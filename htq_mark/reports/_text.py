@@ -90,7 +90,7 @@ def _provenance_lines(report: ScanReport, verbose: bool) -> Iterator[str]:
            f"(sha256 {visible(register.get('sha256'))})")
     if register.get("is_example"):
         yield f"WARNING: {EXAMPLE_DATA_WARNING}"
-    yield f"Settings: {visible(report.settings.describe())}"
+    yield f"Settings: {visible(report.describe_settings())}"
     if report.documents:
         yield ""
         yield "Inputs (sha256, path):" if verbose else "Inputs:"

@@ -40,14 +40,20 @@ class _Writer(Protocol):
 
 
 class _Provenance(Protocol):
-    """What a report says about how its documents were judged (a ScanStream, or a ScanReport)."""
+    """What a report says about how its documents were judged (a ScanStream, or a ScanReport); only read."""
 
-    generator_version: str
-    on_date: str
-    kit: Mapping[str, Any]
-    register: Mapping[str, Any]
-    scanned_at: str
-    settings: ScanSettings
+    @property
+    def generator_version(self) -> str: ...
+    @property
+    def on_date(self) -> str: ...
+    @property
+    def kit(self) -> Mapping[str, Any]: ...
+    @property
+    def register(self) -> Mapping[str, Any]: ...
+    @property
+    def scanned_at(self) -> str: ...
+    @property
+    def settings(self) -> ScanSettings | None: ...
 
 
 class ReportWriter:

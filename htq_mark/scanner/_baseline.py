@@ -48,15 +48,24 @@ def suppress_known(document: DocumentResult, known: frozenset[str]) -> DocumentR
     return dataclasses.replace(document, findings=new, suppressed=document.suppressed + old)
 
 
-def apply_baseline(report: ScanReport, baseline: ScanReport) -> ScanReport:
-    """``report`` with the findings ``baseline`` has moved to each document's ``suppressed``."""
+def apply_baseline(report: ScanReport, baseline: ScanReport, *, name: str | None = None) -> ScanReport:
+    """``report`` with the findings ``baseline`` has moved to each document's ``suppressed``.
+
+    Its settings record the baseline as ``name`` (its file, say), by default as
+    the scan it comes from.
+    """
     known = fingerprints(baseline)
-    return dataclasses.replace(report, documents=tuple(suppress_known(d, known) for d in report.documents))
+    called = name or f"scanned at {baseline.scanned_at or baseline.on_date}"
+    settings = None if report.settings is None else dataclasses.replace(report.settings, baseline=called)
+    return dataclasses.replace(report, documents=tuple(suppress_known(d, known) for d in report.documents),
+                               settings=settings)
 
 
 def unsuppressed(report: ScanReport) -> ScanReport:
     """``report`` with its suppressed findings counted as findings again (what a new baseline holds)."""
-    return dataclasses.replace(report, documents=tuple(unsuppressed_document(d) for d in report.documents))
+    settings = None if report.settings is None else dataclasses.replace(report.settings, baseline=None)
+    return dataclasses.replace(report, documents=tuple(unsuppressed_document(d) for d in report.documents),
+                               settings=settings)
 
 
 def unsuppressed_document(document: DocumentResult) -> DocumentResult:

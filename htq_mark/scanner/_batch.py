@@ -290,7 +290,7 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
 
             files = len(inputs)
             yield from scan_web(urls, sitemaps=sitemaps, kit=chosen_kit, register=chosen_register, on=when,
-                                limits=limits, options=web, crawl_options=crawl, thumbnails=thumbnails,
+                                limits=limits, options=web, crawl_options=crawl, thumbnails=thumbnails, ocr=ocr,
                                 progress=None if progress is None else
                                 (lambda done, known, url: progress(files + done, files + known, url)))
 

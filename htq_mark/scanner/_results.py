@@ -8,6 +8,7 @@ The JSON form is the schema ``htq-mark.scan-report/1`` (published as
 
 from __future__ import annotations
 
+import json
 import math
 
 from collections.abc import Callable, Collection, Mapping
@@ -18,6 +19,7 @@ from typing import Any, Literal, TypeVar
 from .._catalogue import DOCUMENT_ERRORS, NOTE_CODES, DocumentErrorCode, ErrorCode, Severity
 from .._catalogue import RULES as RULE_CATALOGUE
 from ..errors import ReportFileError
+from ._ocr import OCR_MODES
 
 __all__ = [
     "BBox",
@@ -65,6 +67,13 @@ def _loaded(kind: str, build: Callable[[], _T]) -> _T:
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
         raise ReportFileError(f"a {kind} in the report is incomplete or malformed ({type(exc).__name__}: {exc}); "
                               "give a JSON report written by htq-mark (format=\"json\").") from None
+
+
+def _settings(data: Mapping[str, Any]) -> ScanSettings | None:
+    """The report's settings; None when it does not record them."""
+    if "settings" not in data:
+        return None
+    return _loaded("settings record", lambda: ScanSettings.from_dict(data["settings"]))
 
 
 def _box(value: Any) -> BBox | None:
@@ -329,7 +338,8 @@ class ScanSettings:
     ``select`` (None: every rule), ``ignore`` and ``severity`` (rule, severity
     pairs) are the rule selection; ``ocr`` where text in pictures was read;
     ``config`` the config file the settings came from and ``baseline`` the report
-    whose findings were suppressed, as given (None when there was none).
+    whose findings were suppressed (None when there was none). Unknown rules,
+    severities and OCR modes raise ValueError.
     """
 
     ocr: str = "auto"
@@ -339,6 +349,21 @@ class ScanSettings:
     config: str | None = None
     baseline: str | None = None
 
+    def __post_init__(self) -> None:
+        if self.ocr not in OCR_MODES:
+            raise ValueError(f"unknown OCR mode {self.ocr!r}")
+        if self.select is not None and not isinstance(self.select, tuple) or not isinstance(self.ignore, tuple) \
+                or not isinstance(self.severity, tuple):
+            raise ValueError("select, ignore and severity must be tuples")
+        for rule in (*(self.select or ()), *self.ignore, *(pair[0] for pair in self.severity)):
+            if rule not in RULES:
+                raise ValueError(f"unknown rule {rule!r}")
+        for _, level in self.severity:
+            Severity(level)
+        for path in (self.config, self.baseline):
+            if path is not None and not isinstance(path, str):
+                raise ValueError(f"a path must be text, not {type(path).__name__}")
+
     def to_dict(self) -> dict[str, Any]:
         return {"config": self.config, "baseline": self.baseline,
                 "rules": {"select": None if self.select is None else list(self.select), "ignore": list(self.ignore),
@@ -346,33 +371,38 @@ class ScanSettings:
                 "ocr": self.ocr}
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any] | None) -> ScanSettings:
-        """The settings ``to_dict()`` describes; the defaults for a report written before reports had them."""
-        if data is None:
-            return cls()
+    def from_dict(cls, data: Mapping[str, Any]) -> ScanSettings:
+        """The settings ``to_dict()`` describes; ValueError (or KeyError, TypeError) if malformed."""
         rules = data["rules"]
-        select = rules["select"]
-        return cls(ocr=str(data["ocr"]), select=None if select is None else tuple(map(str, select)),
-                   ignore=tuple(map(str, rules["ignore"])),
-                   severity=tuple((str(rule), str(level)) for rule, level in rules["severity"].items()),
-                   config=None if data["config"] is None else str(data["config"]),
-                   baseline=None if data["baseline"] is None else str(data["baseline"]))
+        select, ignore, severity = rules["select"], rules["ignore"], rules["severity"]
+        if select is not None and not isinstance(select, list) or not isinstance(ignore, list) \
+                or not isinstance(severity, dict):
+            raise TypeError("settings.rules: select and ignore are lists, severity an object")
+        return cls(ocr=data["ocr"], select=None if select is None else tuple(select), ignore=tuple(ignore),
+                   severity=tuple(severity.items()), config=data["config"], baseline=data["baseline"])
 
     def describe(self) -> str:
-        """One line for people: the config file, the rules left out or changed, OCR and the baseline."""
-        parts = [f"config file {self.config}" if self.config else "no config file"]
+        """One line for people: the config file, the rules left out or changed, OCR and the baseline.
+
+        Paths are quoted (as JSON strings), so none can pass for more settings.
+        """
+        parts = [f"config file {_quoted(self.config)}" if self.config else "no config file"]
         if self.select is not None:
-            parts.append(f"only rules {', '.join(self.select)}")
+            parts.append(f"only rules {', '.join(self.select)}" if self.select else "no rule reported")
         if self.ignore:
             parts.append(f"rules ignored: {', '.join(self.ignore)}")
         if self.severity:
-            parts.append(f"severities changed: {', '.join(f'{rule} to {level}' for rule, level in self.severity)}")
+            parts.append(f"severities set: {', '.join(f'{rule} to {level}' for rule, level in self.severity)}")
         if self.select is None and not self.ignore and not self.severity:
             parts.append("every rule at its own severity")
         parts.append(f"OCR {self.ocr}")
         if self.baseline:
-            parts.append(f"findings in baseline {self.baseline} suppressed")
+            parts.append(f"findings in baseline {_quoted(self.baseline)} suppressed")
         return "; ".join(parts)
+
+
+def _quoted(path: str) -> str:
+    return json.dumps(path, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -385,7 +415,7 @@ class ScanReport:
     register: Mapping[str, Any]
     documents: tuple[DocumentResult, ...]
     scanned_at: str = ""
-    settings: ScanSettings = ScanSettings()
+    settings: ScanSettings | None = None  # None: not recorded (a report written before reports had them)
 
     @property
     def summary(self) -> dict[str, Any]:
@@ -433,10 +463,14 @@ class ScanReport:
             "kit": {key: self.kit.get(key) for key in KIT_KEYS},
             "register": {key: (bool(self.register.get(key)) if key == "is_example" else self.register.get(key))
                          for key in REGISTER_KEYS},
-            "settings": self.settings.to_dict(),
+            **({} if self.settings is None else {"settings": self.settings.to_dict()}),
             "documents": [d.to_dict() for d in self.documents],
             "summary": self.summary,
         }
+
+    def describe_settings(self) -> str:
+        """:meth:`ScanSettings.describe`, or that the report does not record its settings."""
+        return "not recorded" if self.settings is None else self.settings.describe()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScanReport:
@@ -452,4 +486,4 @@ class ScanReport:
             generator_version=str(data["generator"]["version"]), on_date=str(data["on_date"]),
             kit=dict(data["kit"]), register=dict(data["register"]),
             documents=tuple(DocumentResult.from_dict(d) for d in data["documents"]),
-            scanned_at=str(data.get("scanned_at") or ""), settings=ScanSettings.from_dict(data.get("settings"))))
+            scanned_at=str(data.get("scanned_at") or ""), settings=_settings(data)))

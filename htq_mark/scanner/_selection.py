@@ -74,7 +74,17 @@ def select_rules_in(document: DocumentResult, selection: RuleSelection) -> Docum
 
 
 def select_rules(report: ScanReport, selection: RuleSelection) -> ScanReport:
-    """``report`` with only the selected rules' findings, at their chosen severities."""
+    """``report`` with only the selected rules' findings, at their chosen severities (and its settings saying so)."""
     if selection.is_default:
         return report
-    return dataclasses.replace(report, documents=tuple(select_rules_in(d, selection) for d in report.documents))
+    return dataclasses.replace(report, documents=tuple(select_rules_in(d, selection) for d in report.documents),
+                               settings=None if report.settings is None else _then(report.settings, selection))
+
+
+def _then(settings: ScanSettings, selection: RuleSelection) -> ScanSettings:
+    """``settings`` after ``selection`` is applied to what they let through."""
+    chosen = settings_of(selection, settings.ocr)
+    select = chosen.select if settings.select is None else \
+        settings.select if chosen.select is None else tuple(sorted(set(settings.select) & set(chosen.select)))
+    return dataclasses.replace(settings, select=select, ignore=tuple(sorted({*settings.ignore, *chosen.ignore})),
+                               severity=tuple(sorted({**dict(settings.severity), **dict(chosen.severity)}.items())))

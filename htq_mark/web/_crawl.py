@@ -22,6 +22,7 @@ from urllib.parse import urldefrag, urlsplit
 from .._io import read_limited
 from ..errors import InputError, UsageError
 from ..scanner._limits import DEFAULT_LIMITS, Limits
+from ..scanner._ocr import OcrMode
 from ..scanner._results import DocumentError, DocumentResult
 from ._page import WebScanner
 from ._session import WebOptions
@@ -179,13 +180,17 @@ def scan_web(urls: Sequence[str], *, sitemaps: Sequence[str] = (), kit: KitSourc
              register: RegisterSource = None, on: datetime.date | str | None = None,
              limits: Limits = DEFAULT_LIMITS, options: WebOptions | None = None,
              crawl_options: CrawlOptions | None = None, thumbnails: bool = False,
-             references: References | None = None, progress: CrawlProgress | None = None) -> list[DocumentResult]:
+             references: References | None = None, progress: CrawlProgress | None = None,
+             ocr: OcrMode = "auto") -> list[DocumentResult]:
     """Scan web pages (and sitemaps, and a crawl from them) with one browser; see :func:`crawl`.
+
+    ``ocr`` says where text in pictures is read in the PDFs and pictures fetched
+    (see :func:`~htq_mark.scan_document`).
 
     Raises :class:`~htq_mark.errors.BrowserUnavailableError` before fetching
     anything if headless Chromium cannot be started.
     """
     with WebScanner(kit=kit, register=register, on=on, limits=limits, options=options, thumbnails=thumbnails,
-                    references=references) as scanner:
+                    references=references, ocr=ocr) as scanner:
         scanner.browser.check()
         return crawl(list(urls), scanner, crawl_options or CrawlOptions(), sitemaps=sitemaps, progress=progress)

@@ -24,6 +24,7 @@ from ..scanner._context import Collected, scan_date
 from ..scanner._document import scan_document
 from ..scanner._images import read_frames
 from ..scanner._limits import DEFAULT_LIMITS, Limits
+from ..scanner._ocr import OcrMode, check_ocr_mode
 from ..scanner._marks import AGREE_STRETCH, sort_detections
 from ..scanner._pdf.geometry import area, bounds
 from ..scanner._results import DocumentError, DocumentResult, Mark, MarkSource, Note, PageInfo
@@ -134,9 +135,12 @@ class WebScanner:
     def __init__(self, *, kit: KitSource = None, register: RegisterSource = None,
                  on: datetime.date | str | None = None, limits: Limits = DEFAULT_LIMITS,
                  options: WebOptions | None = None, thumbnails: bool = False,
-                 references: References | None = None, browser: Browser | None = None) -> None:
+                 references: References | None = None, browser: Browser | None = None,
+                 ocr: OcrMode = "auto") -> None:
         from ..scanner._detect import build_references  # the detector loads NumPy and OpenCV on import
 
+        check_ocr_mode(ocr)
+        self.ocr = ocr  # for documents fetched (a linked PDF or picture); a page's own text is its DOM's
         self.kit = resolve_kit(kit)
         self.register = resolve_register(register)
         self.on = scan_date(on)
@@ -174,7 +178,7 @@ class WebScanner:
             if kind != "unknown":
                 document = scan_document(answer.body, kit=self.kit, register=self.register, on=self.on,
                                          limits=self.limits, thumbnails=self.thumbnails, name=shown,
-                                         references=self.references)
+                                         references=self.references, ocr=self.ocr)
                 return PageScan(replace(document, url=final, elapsed_s=time.perf_counter() - started))
             if answer.content_type not in _HTML_TYPES:
                 raise UnreadableFileError(shown, f"is not a web page or a document htq-mark reads (Content-Type "
@@ -330,7 +334,7 @@ class WebScanner:
 def scan_url(url: str, *, kit: KitSource = None, register: RegisterSource = None,
              on: datetime.date | str | None = None, limits: Limits = DEFAULT_LIMITS,
              options: WebOptions | None = None, thumbnails: bool = False,
-             references: References | None = None) -> DocumentResult:
+             references: References | None = None, ocr: OcrMode = "auto") -> DocumentResult:
     """Scan one web page (rendered in headless Chromium) and return its marks and findings.
 
     ``kit`` and ``register`` are loaded objects or paths; None is the folder
@@ -341,8 +345,10 @@ def scan_url(url: str, *, kit: KitSource = None, register: RegisterSource = None
     :class:`WebOptions`; private addresses are refused by default). A page that
     cannot be scanned comes back with status ``error`` (``blocked``,
     ``unreadable``, ``too-large`` or ``timeout``); without Chromium,
-    :class:`~htq_mark.errors.BrowserUnavailableError` is raised.
+    :class:`~htq_mark.errors.BrowserUnavailableError` is raised. ``ocr`` says where
+    text in pictures is read when the URL is a PDF or a picture (see
+    :func:`~htq_mark.scan_document`); a page's own text comes from its DOM.
     """
     with WebScanner(kit=kit, register=register, on=on, limits=limits, options=options, thumbnails=thumbnails,
-                    references=references) as scanner:
+                    references=references, ocr=ocr) as scanner:
         return scanner.scan(url).result

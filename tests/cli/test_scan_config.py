@@ -160,8 +160,16 @@ def test_the_report_says_which_config_file_and_rules_shaped_it(marked: Path, tmp
     assert chosen["baseline"] == str(baseline) and chosen["ocr"] == "auto"
     assert chosen["rules"] == {"select": None, "ignore": ["too-small"], "severity": {"no-qualification": "info"}}
     text = run(marked, cwd=tmp_path).stdout
-    assert "rules ignored: too-small; severities changed: no-qualification to info" in text
+    assert "rules ignored: too-small; severities set: no-qualification to info" in text
     assert "no config file" in run(marked, "--isolated", cwd=tmp_path).stdout
+    # Paths are recorded whole, wherever they were given from; a new baseline suppresses nothing.
+    (tmp_path / "sub").mkdir()
+    following = tmp_path / "next.json"
+    run(marked, "--config", "../htq-mark.toml", "--baseline", "../known.json", "--write-baseline", following,
+        "-o", tmp_path / "r.json", cwd=tmp_path / "sub")
+    written = json.loads((tmp_path / "r.json").read_text())["settings"]
+    assert (written["config"], written["baseline"]) == (str(tmp_path / "htq-mark.toml"), str(baseline))
+    assert json.loads(following.read_text())["settings"]["baseline"] is None
 
 
 @pytest.mark.parametrize(("args", "words"), [

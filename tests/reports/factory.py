@@ -41,7 +41,7 @@ ATTR_BREAK = "' onmouseover='window.__pwned=7' data-x='"
 TEMPLATE = "{{constructor.constructor('window.__pwned=8')()}}"
 DOUBLE_ESCAPED = "&lt;script&gt;window.__pwned=9&lt;/script&gt;"
 REMOTE = "https://example.invalid/track.png"
-CONTROL = "evil\x1b[31mred\x00nul\rcr\nnewline\u202efdp.exe"
+CONTROL = "evil\x1b[31mred\x00nul\rcr\nnewline\u2028separator\u202efdp.exe"
 UNICODE = "Prospectus 2026 – Café naïve 🎓 日本語"
 SURROGATE = "bad-\udcff-name"
 HOSTILE_STRINGS = (SCRIPT_TAG, IMG_ONERROR, SVG_ONLOAD, JS_URL, STYLE_BREAK, TABLE_BREAK, ATTR_BREAK,
@@ -155,7 +155,7 @@ ERROR_CODES = ("unreadable", "encrypted", "unsupported", "too-large", "timeout")
 
 
 def report(documents: Sequence[DocumentResult], *, is_example: bool = False,
-           settings: ScanSettings = ScanSettings(), **register: object) -> ScanReport:
+           settings: ScanSettings | None = ScanSettings(), **register: object) -> ScanReport:
     """A ScanReport of ``documents`` with the default kit and register (plus overrides)."""
     register_dict: dict[str, object] = {**REGISTER, **register}
     if is_example:
@@ -204,5 +204,8 @@ def hostile_report() -> ScanReport:
     plain = image_document(f"{UNICODE}.png")
     kit = {**KIT, "name": f"kit {SCRIPT_TAG}", "version": IMG_ONERROR}
     register = {**REGISTER, "source": f"{STYLE_BREAK}{REMOTE}", "is_example": True}
+    settings = ScanSettings(config=f"{SCRIPT_TAG}{CONTROL}/htq-mark.toml",
+                            baseline=f'{ATTR_BREAK}"; every rule at its own severity{SURROGATE}.json')
     return ScanReport(generator_version="0.1.0", on_date="2026-11-23", kit=kit, register=register,
-                      documents=(plain, hostile, broken), scanned_at=f"2026-11-23T09:30:00Z{CONTROL}")
+                      documents=(plain, hostile, broken), scanned_at=f"2026-11-23T09:30:00Z{CONTROL}",
+                      settings=settings)

@@ -80,16 +80,32 @@ def test_a_fifo_as_report_is_refused_at_once(tmp_path: Path) -> None:
         reports.load_report(fifo)
 
 
-def test_a_report_written_before_reports_had_settings_reads_with_the_defaults() -> None:
+def test_a_report_written_before_reports_had_settings_says_they_are_not_recorded() -> None:
     data = json.loads(reports.render_bytes(factory.report([factory.clean_document()],
                                                           settings=factory.CHOSEN_SETTINGS), "json"))
     assert ScanReport.from_dict(data).settings == factory.CHOSEN_SETTINGS
     del data["settings"]
-    assert ScanReport.from_dict(data).settings == ScanSettings()
+    old = ScanReport.from_dict(data)
+    assert old.settings is None  # not the defaults: nothing says how it was made
+    assert "Settings: not recorded" in reports.render_bytes(old, "text").decode()
+    assert "settings" not in json.loads(reports.render_bytes(old, "json"))
 
 
-def test_malformed_settings_are_refused_as_a_report_file_error() -> None:
+@pytest.mark.parametrize(("path", "value"), [
+    (("rules", "severity"), ["too-small"]),
+    (("rules", "select"), "too-small"),
+    (("rules", "ignore"), ["too-big"]),
+    (("rules", "severity"), {"too-small": "fatal"}),
+    (("rules", "severity"), {"too-small": None}),
+    (("ocr",), 5),
+    (("config",), {}),
+    (("baseline",), 3),
+])
+def test_malformed_settings_are_refused_as_a_report_file_error(path: tuple[str, ...], value: object) -> None:
     data = json.loads(reports.render_bytes(factory.report([]), "json"))
-    data["settings"]["rules"]["severity"] = ["too-small"]
-    with pytest.raises(ReportFileError, match="malformed"):
+    node = data["settings"]
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    with pytest.raises(ReportFileError, match="a settings record in the report is incomplete or malformed"):
         ScanReport.from_dict(data)

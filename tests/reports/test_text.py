@@ -119,8 +119,9 @@ def test_control_and_bidi_characters_cannot_forge_lines_or_drive_the_terminal() 
     buffer = io.StringIO()
     text.render(report, buffer)
     output = buffer.getvalue()
-    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e\ud800-\udfff]", output)
-    assert "\\x1b[31m" in output and "\\u202e" in output and "\\udcff" in output
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f\u202e\u2028\u2029\ud800-\udfff]", output)
+    assert "\\x1b[31m" in output and "\\u202e" in output and "\\udcff" in output and "\\u2028" in output
+    assert len(output.splitlines()) == output.count("\n")  # no line breaks but its own
     hostile = report.documents[1]
     finding_lines = [line for line in output.splitlines() if line.startswith("uploads/")]
     assert len(finding_lines) == len(hostile.findings) + len(hostile.notes)

@@ -73,3 +73,11 @@ def test_a_baseline_naming_a_file_with_a_lone_surrogate_is_read_not_a_crash() ->
     finding = report.documents[0].findings[0]
     assert fingerprint("\ud800x.pdf", finding) != fingerprint("\udcffx.pdf", finding)
     assert fingerprint("\udcffx.pdf", finding) == fingerprint("\udcffx.pdf", finding)
+
+
+def test_a_report_records_the_baseline_applied_and_a_new_baseline_none() -> None:
+    report = factory.report([factory.pdf_document()])
+    assert apply_baseline(report, report, name="known.json").settings.baseline == "known.json"  # type: ignore[union-attr]
+    by_default = apply_baseline(report, report).settings
+    assert by_default is not None and by_default.baseline == f"scanned at {report.scanned_at}"
+    assert unsuppressed(apply_baseline(report, report)).settings == report.settings

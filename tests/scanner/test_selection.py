@@ -59,3 +59,14 @@ def test_a_scans_report_records_its_rule_selection_and_ocr_mode(tmp_path: Path) 
     report = htq_mark.scan([page], rules=selection, ocr="never", jobs=1)
     assert report.settings == settings_of(selection, "never")
     assert [(f.rule, f.severity) for f in report.documents[0].findings] == [("too-small", "warning")]
+
+
+def test_selecting_rules_in_a_report_records_the_selections_together() -> None:
+    report = factory.report([factory.clean_document()], settings=ScanSettings(select=("cropped", "too-small"),
+                                                                              severity=(("cropped", "info"),)))
+    selected = select_rules(report, RuleSelection(select=frozenset({"too-small", "rotated"}),
+                                                  ignore=frozenset({"rotated"}), severity={"too-small": "warning"}))
+    assert selected.settings == ScanSettings(select=("too-small",), ignore=("rotated",),
+                                             severity=(("cropped", "info"), ("too-small", "warning")))
+    assert select_rules(factory.report([], settings=None), RuleSelection(ignore=frozenset({"cropped"}))).settings \
+        is None  # what an unrecorded report had before is still unknown

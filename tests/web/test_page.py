@@ -7,7 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from htq_mark.web import WebScanner
+import htq_mark
+from htq_mark.scanner import OcrMode
+from htq_mark.web import WebOptions, WebScanner
 from tests.web.server import Reply, Site, serve
 from tests.web.sites import RULE_PAGES, _qn, mark_png, page, rule_site
 
@@ -88,3 +90,20 @@ def test_a_plain_http_page_of_a_named_host_is_rendered_over_http(scanner: WebSca
     assert result.status == "ok" and result.marks, result.error
     assert {mark.src for mark in result.marks} == {"http://provider.example.com/mark.png"}
     assert "/mark.png" in served.requests
+
+
+@pytest.mark.parametrize(("ocr", "rules"), [("never", set()), ("auto", {"not-entitled"})])
+def test_a_picture_at_a_url_is_read_as_the_ocr_mode_says(ocr: OcrMode, rules: set[str]) -> None:
+    """A linked picture naming a withdrawn qualification beside the mark: its text is read unless --ocr never."""
+    from tests.scanner._make import encode
+    from tests.scanner.test_ocr import EXAMPLE_WITHDRAWN_ID, ON, _mark_and_text
+
+    picture = Reply(encode(_mark_and_text(EXAMPLE_WITHDRAWN_ID), "PNG"), "image/png")
+    with serve(Site(routes={"/post.png": picture})) as served, \
+            WebScanner(options=WebOptions(allow_private=True, delay=0.0), on=ON, ocr=ocr) as scanner:
+        result = scanner.scan(served.url("/post.png")).result
+        scanned = htq_mark.scan([served.url("/post.png")], web=WebOptions(allow_private=True, delay=0.0), on=ON,
+                                ocr=ocr, jobs=1)
+    assert result.type == "png" and len(result.marks) == 1
+    assert _rules(result) == rules
+    assert _rules(scanned.documents[0]) == rules and scanned.settings.ocr == ocr
