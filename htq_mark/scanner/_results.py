@@ -338,8 +338,10 @@ class ScanSettings:
     ``select`` (None: every rule), ``ignore`` and ``severity`` (rule, severity
     pairs) are the rule selection; ``ocr`` where text in pictures was read;
     ``config`` the config file the settings came from and ``baseline`` the report
-    whose findings were suppressed (None when there was none). Unknown rules,
-    severities and OCR modes raise ValueError.
+    whose findings were suppressed (None when there was none). Unknown severities
+    and OCR modes, a rule named twice, an empty path or a value of the wrong type
+    raise ValueError. Rule names are not checked against this version's rules, so
+    a report of another version reads back (as its findings do).
     """
 
     ocr: str = "auto"
@@ -353,16 +355,21 @@ class ScanSettings:
         if self.ocr not in OCR_MODES:
             raise ValueError(f"unknown OCR mode {self.ocr!r}")
         if self.select is not None and not isinstance(self.select, tuple) or not isinstance(self.ignore, tuple) \
-                or not isinstance(self.severity, tuple):
-            raise ValueError("select, ignore and severity must be tuples")
-        for rule in (*(self.select or ()), *self.ignore, *(pair[0] for pair in self.severity)):
-            if rule not in RULES:
-                raise ValueError(f"unknown rule {rule!r}")
+                or not isinstance(self.severity, tuple) \
+                or not all(isinstance(pair, tuple) and len(pair) == 2 for pair in self.severity):
+            raise ValueError("select and ignore must be tuples of rules, severity a tuple of (rule, level) pairs")
+        for rules in (self.select or (), self.ignore, tuple(pair[0] for pair in self.severity)):
+            if not all(isinstance(rule, str) and rule for rule in rules):
+                raise ValueError(f"a rule must be named by text: {rules!r}")
+            if len(set(rules)) != len(rules):
+                raise ValueError(f"a rule is named twice: {rules!r}")
         for _, level in self.severity:
+            if not isinstance(level, str):
+                raise ValueError(f"a severity must be text, not {type(level).__name__}")
             Severity(level)
         for path in (self.config, self.baseline):
-            if path is not None and not isinstance(path, str):
-                raise ValueError(f"a path must be text, not {type(path).__name__}")
+            if path is not None and (not isinstance(path, str) or not path):
+                raise ValueError(f"a path must be non-empty text, not {path!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"config": self.config, "baseline": self.baseline,

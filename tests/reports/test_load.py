@@ -94,11 +94,14 @@ def test_a_report_written_before_reports_had_settings_says_they_are_not_recorded
 @pytest.mark.parametrize(("path", "value"), [
     (("rules", "severity"), ["too-small"]),
     (("rules", "select"), "too-small"),
-    (("rules", "ignore"), ["too-big"]),
+    (("rules", "ignore"), ["too-small", "too-small"]),
+    (("rules", "ignore"), [["too-small"]]),
+    (("rules", "severity"), {"": "error"}),
     (("rules", "severity"), {"too-small": "fatal"}),
     (("rules", "severity"), {"too-small": None}),
     (("ocr",), 5),
     (("config",), {}),
+    (("config",), ""),
     (("baseline",), 3),
 ])
 def test_malformed_settings_are_refused_as_a_report_file_error(path: tuple[str, ...], value: object) -> None:
@@ -109,3 +112,9 @@ def test_malformed_settings_are_refused_as_a_report_file_error(path: tuple[str, 
     node[path[-1]] = value
     with pytest.raises(ReportFileError, match="a settings record in the report is incomplete or malformed"):
         ScanReport.from_dict(data)
+
+
+def test_settings_naming_a_rule_of_another_version_read_back_as_its_findings_do() -> None:
+    data = json.loads(reports.render_bytes(factory.report([]), "json"))
+    data["settings"]["rules"]["ignore"] = ["retired-rule"]
+    assert ScanReport.from_dict(data).settings == ScanSettings(ignore=("retired-rule",))
