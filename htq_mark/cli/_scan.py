@@ -22,7 +22,7 @@ from ..kit import Kit
 from ..errors import UsageError
 from ..reports import FORMATS, ReportWriter
 from ..scanner import DEFAULT_LIMITS, ScanReport, ScanStream
-from ..scanner._baseline import fingerprints, suppress_known, unsuppressed_document
+from ..scanner._baseline import fingerprints, suppress_known, unsuppressed, unsuppressed_document
 from ..scanner._executors import open_executor
 from ..scanner._failures import INTERNAL_ERROR
 from ..scanner._inputs import DEFAULT_EXCLUDE
@@ -424,16 +424,15 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             else:
                 problems.append(_write_output(output, lambda handle: writer.write_bytes(stream, handle), "report",
                                               suffix=f".{report_format}", force=force, scanned=scanned))
+            report = writer.report(stream)
             if baseline_writer is not None and write_baseline is not None:
-                # The next baseline holds every finding: none suppressed by the baseline given.
-                unsuppressed = dataclasses.replace(writer.report(stream), documents=(),
-                                                   settings=dataclasses.replace(stream.settings, baseline=None))
+                # The next baseline holds every finding (its documents are added so): none suppressed.
+                next_baseline = unsuppressed(dataclasses.replace(report, documents=()))
                 problems.append(_write_output(write_baseline,
-                                              lambda handle: baseline_writer.write_bytes(unsuppressed, handle),
+                                              lambda handle: baseline_writer.write_bytes(next_baseline, handle),
                                               "baseline", suffix=".json", force=force, scanned=scanned))
             if any(problems):
                 fail(" ".join(problem for problem in problems if problem), ExitCode.USAGE)
-            report = writer.report(stream)
             if output is not None:
                 for document in report.documents:
                     if document.status == "error" and document.error is not None:

@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import os
 
-from ._results import DocumentResult, Finding, ScanReport
+from ._results import DocumentResult, Finding, ScanReport, ScanSettings
 
 __all__ = ["apply_baseline", "fingerprint", "fingerprints", "suppress_known", "unsuppressed", "unsuppressed_document"]
 
@@ -56,16 +56,19 @@ def apply_baseline(report: ScanReport, baseline: ScanReport, *, name: str | None
     """
     known = fingerprints(baseline)
     called = name or f"scanned at {baseline.scanned_at or baseline.on_date}"
-    settings = None if report.settings is None else dataclasses.replace(report.settings, baseline=called)
     return dataclasses.replace(report, documents=tuple(suppress_known(d, known) for d in report.documents),
-                               settings=settings)
+                               settings=_with_baseline(report, called))
 
 
 def unsuppressed(report: ScanReport) -> ScanReport:
     """``report`` with its suppressed findings counted as findings again (what a new baseline holds)."""
-    settings = None if report.settings is None else dataclasses.replace(report.settings, baseline=None)
     return dataclasses.replace(report, documents=tuple(unsuppressed_document(d) for d in report.documents),
-                               settings=settings)
+                               settings=_with_baseline(report, None))
+
+
+def _with_baseline(report: ScanReport, baseline: str | None) -> ScanSettings | None:
+    """``report``'s settings naming ``baseline`` as the one applied (None: none); None if it records none."""
+    return None if report.settings is None else dataclasses.replace(report.settings, baseline=baseline)
 
 
 def unsuppressed_document(document: DocumentResult) -> DocumentResult:

@@ -86,9 +86,6 @@ class Limits:
             largest = ceiling(item.name)
             if value > largest:
                 raise UsageError(f"limits.{item.name} can be at most {largest:,}; got {value:.3g}")
-        if self.max_pixels_per_page > MAX_DECODABLE_PIXELS:
-            raise UsageError(f"limits.max_pixels_per_page can be at most {MAX_DECODABLE_PIXELS:,}, the largest "
-                             f"picture the image decoder reads safely; got {self.max_pixels_per_page:,}.")
 
     def replace(self, **changes: Any) -> Limits:
         """A copy with some limits changed (``None`` values are ignored)."""

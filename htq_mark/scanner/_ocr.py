@@ -146,11 +146,12 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
             placed = OcrLine(line.text, box, line.score)
             # Where tiles overlap a line is read twice (whole in one, perhaps cut in the other): the
             # fuller reading stays, and of two as full the surer.
-            twice = [index for index, other in enumerate(lines) if long_picture and _same_place(placed, other)]
-            if not twice:
+            twice = next((index for index, other in enumerate(lines) if _same_place(placed, other)), None) \
+                if long_picture else None
+            if twice is None:
                 lines.append(placed)
-            elif _fuller(placed, lines[twice[0]]):
-                lines[twice[0]] = placed
+            elif _fuller(placed, lines[twice]):
+                lines[twice] = placed
     return OcrText(tuple(_reading_order(lines)))
 
 

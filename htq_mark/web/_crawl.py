@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from .._resolve import KitSource, RegisterSource
     from ..scanner._detect import References
 
-__all__ = ["MAX_URL_LIST_BYTES", "CrawlOptions", "CrawlProgress", "crawl", "is_web_address", "read_sitemap", "read_url_list", "scan_web"]
+__all__ = ["MAX_URL_LIST_BYTES", "CrawlOptions", "CrawlProgress", "crawl", "is_web_address", "read_sitemap",
+           "read_url_list", "scan_web"]
 
 _SITEMAP_BYTES = 50 * 1024 * 1024
 #: The largest URL list read (about a million addresses).

@@ -77,7 +77,8 @@ def test_a_baseline_naming_a_file_with_a_lone_surrogate_is_read_not_a_crash() ->
 
 def test_a_report_records_the_baseline_applied_and_a_new_baseline_none() -> None:
     report = factory.report([factory.pdf_document()])
-    assert apply_baseline(report, report, name="known.json").settings.baseline == "known.json"  # type: ignore[union-attr]
+    named = apply_baseline(report, report, name="known.json").settings
+    assert named is not None and named.baseline == "known.json"
     by_default = apply_baseline(report, report).settings
     assert by_default is not None and by_default.baseline == f"scanned at {report.scanned_at}"
     assert unsuppressed(apply_baseline(report, report)).settings == report.settings

@@ -34,7 +34,8 @@ def _rules(data: bytes, refs) -> tuple[int, list[str]]:  # type: ignore[no-untyp
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "TIFF", "RGBA-PNG", "P-PNG"])
-def test_a_mark_converted_into_another_profile_correctly_is_not_recoloured(refs, fmt: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_mark_converted_into_another_profile_correctly_is_not_recoloured(  # type: ignore[no-untyped-def]
+        refs, fmt: str) -> None:
     """Its numbers differ from sRGB's, but a viewer shows the approved colours: it was called recoloured
     (a screenshot with transparency, tagged Display P3, as a Mac makes them, too)."""
     from PIL import Image

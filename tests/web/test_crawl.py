@@ -90,7 +90,8 @@ def test_a_url_list_that_may_never_end_is_refused_at_once(tmp_path, monkeypatch:
 
 
 def test_a_url_list_may_come_through_a_pipe(tmp_path) -> None:
-    """``--urls <(command)``: a pipe is read to its end; a FIFO nobody writes to is empty at once (it waited for ever)."""
+    """``--urls <(command)``: a pipe is read to its end; a FIFO nobody writes to is empty at once (it waited
+    for ever)."""
     import os
 
     reading, writing = os.pipe()
