@@ -68,17 +68,24 @@ def _containing(box: BBox, placements: Sequence[Placement], kind: str) -> Placem
     return min(holding, key=lambda p: area(p.bbox)) if holding else None
 
 
+def _per_inch(ppi_in_units: float | None, user_unit: float) -> float | None:
+    """Pixels per inch on the printed page, from pixels per 72 of the page's units."""
+    return None if ppi_in_units is None else ppi_in_units / user_unit
+
+
 def pdf_mark(detection: Detection, mark_id: str, page: int, dpi: float,
-             placements: Sequence[Placement], vectors: Sequence[BBox] = ()) -> PlacedMark:
-    """A mark found on a rendered PDF page, refined by the placements on that page.
+             placements: Sequence[Placement], vectors: Sequence[BBox] = (), *, user_unit: float = 1.0) -> PlacedMark:
+    """A mark found on a PDF page rendered at ``dpi`` pixels per 72 of its units, refined by its placements.
 
     ``vectors`` are the boxes of the page's vector objects: a mark inside a larger
     image but drawn over it as vectors is a vector mark, not a low-resolution one.
+    ``user_unit`` is the page's /UserUnit (a unit is that many points): millimetres
+    and pixels per inch follow it; boxes stay in the page's units.
     """
     scale = 72.0 / dpi
     corners = [(x * scale, y * scale) for x, y in detection.corners]
     box = bounds(corners)
-    width_mm = float(detection.width_px) * 25.4 / dpi
+    width_mm = float(detection.width_px) * 25.4 * user_unit / dpi
     rotation = float(detection.rotation_deg)
     aspect = float(detection.aspect_ratio_error)
     source: MarkSource = "vector"
@@ -87,7 +94,7 @@ def pdf_mark(detection: Detection, mark_id: str, page: int, dpi: float,
     if image is not None:
         share = area(box) / max(area(image.bbox), 1e-9)
         if share >= _IS_THE_MARK:
-            ppi = image.effective_ppi
+            ppi = _per_inch(image.effective_ppi, user_unit)
             source = "image-xobject"
             turn = image.rotation_deg
             if abs((turn - rotation + 180.0) % 360.0 - 180.0) <= _AGREE_DEG:
@@ -95,7 +102,7 @@ def pdf_mark(detection: Detection, mark_id: str, page: int, dpi: float,
             if abs(image.stretch - aspect) <= AGREE_STRETCH:
                 aspect = image.stretch
         elif not drawn_as_vectors(box, vectors):
-            ppi = image.effective_ppi
+            ppi = _per_inch(image.effective_ppi, user_unit)
             source = "raster"
     mark = Mark(id=mark_id, page=page, bbox=box, variant=detection.variant,
                 confidence=float(detection.confidence), width_mm=width_mm, width_px=None,

@@ -15,6 +15,7 @@ from ._pdf.document import open_pdf, open_structure, page_box
 from ._pdf.placements import Placement, find_placements
 from ._pdf.render import Rendered, render_dpi_for, render_page
 from ._pdf.text import page_text
+from ._pdf.user_unit import may_set_user_unit, page_user_unit
 from ._pdf.vectors import vector_boxes
 from ._picture import combined_text, find_in_picture, read_picture_text, wants_ocr
 from ._reason import reason
@@ -27,28 +28,50 @@ __all__ = ["scan_pdf"]
 
 
 class _Structure:
-    """pypdf's view of the document, opened on first need (only pages with marks need it)."""
+    """pypdf's view of the document, opened on first need (only pages with marks, or with a /UserUnit, need it)."""
 
     def __init__(self, data: bytes, name: str, password: str | None, notes: list[Note]) -> None:
         self.data, self.name, self.password, self.notes = data, name, password, notes
         self.reader: Any = None
         self.failed = False
+        self._may_set_user_unit: bool | None = None
 
-    def placements(self, index: int, number: int, view: Any, limits: Limits) -> list[Placement]:
-        if self.failed:
-            return []
-        if self.reader is None:
+    def _opened(self) -> Any:
+        """The reader, or None (with a note, once) if the structure cannot be read."""
+        if self.reader is None and not self.failed:
             try:
                 self.reader = open_structure(self.data, self.name, self.password)
             except InputError as exc:
                 self.failed = True
                 self.notes.append(Note("structure-unreadable", f"the document's structure could not be read, so "
                                                                f"marks were measured from pixels only ({exc.detail})"))
-                return []
-        scan = find_placements(self.reader, index, view, limits)
+        return self.reader
+
+    def placements(self, index: int, number: int, view: Any, limits: Limits) -> list[Placement]:
+        reader = self._opened()
+        if reader is None:
+            return []
+        scan = find_placements(reader, index, view, limits)
         self.notes.extend(Note("structure-unreadable", f"page {number}: {note}; marks on it were judged from "
                                                        "pixels only", page=number) for note in scan.notes)
         return scan.placements
+
+    def user_unit(self, index: int, number: int) -> float:
+        """Page ``index``'s /UserUnit (1.0 unless it sets a usable one); a page that sets one gets a note."""
+        if self._may_set_user_unit is None:
+            self._may_set_user_unit = may_set_user_unit(self.data)
+        reader = self._opened() if self._may_set_user_unit else None
+        if reader is None:
+            return 1.0
+        unit, problem = page_user_unit(reader, index)
+        if problem is not None:
+            self.notes.append(Note("user-unit", f"page {number}: {problem}; it was ignored, so sizes were measured "
+                                                "in points", page=number))
+        elif unit != 1.0:
+            self.notes.append(Note("user-unit", f"page {number} sets /UserUnit {unit:g}: each of its units is "
+                                                f"{unit:g}/72 inch, so its sizes in mm and ppi are {unit:g} times "
+                                                "what a viewer that ignores /UserUnit shows", page=number))
+        return unit
 
 
 @contextmanager
@@ -77,15 +100,21 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
         with _reading_page(context.name, number):
             box = page_box(page)
         out.pages.append(PageInfo(number=number, width=box.width, height=box.height, unit="pt"))
-        dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi), context.limits.max_render_pixels)
         with page_text(page, box.view, box.crop) as text:
             # A page of nothing but text cannot show the mark: it is neither rendered nor searched
             # (unless its picture is to be read anyway), except where its text may be pictures.
             searched = context.ocr == "always" or may_draw_mark(page) or may_be_pictures(text.text)
-            if searched and dpi < spec.scan.render_dpi:
+            # ``dpi`` is pixels per 72 of the page's units (its points, unless it sets /UserUnit): the spec's
+            # resolution on the printed page, and never less than its units taken as points would get
+            # (units smaller than points are rendered finer, not smaller).
+            unit = structure.user_unit(index, number) if searched else 1.0
+            dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi) * max(unit, 1.0),
+                                 context.limits.max_render_pixels)
+            physical_dpi = dpi / unit
+            if searched and physical_dpi < spec.scan.render_dpi:
                 out.notes.append(Note("reduced-resolution", f"page {number} is very large, so it was rendered at "
-                                      f"{dpi:.0f} dpi instead of {spec.scan.render_dpi}; small marks may be missed",
-                                      page=number))
+                                      f"{physical_dpi:.3g} dpi instead of {spec.scan.render_dpi}; small marks may "
+                                      "be missed", page=number))
             rendered = _rendered(page, dpi, number, out) if searched else None
             if searched and rendered is None:
                 return False
@@ -96,12 +125,12 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
             before = len(out.findings)
             page_marks: list[Mark] = []
             for detection in found:
-                placed = pdf_mark(detection, out.next_mark_id(), number, dpi, placements, vectors)
+                placed = pdf_mark(detection, out.next_mark_id(), number, dpi, placements, vectors, user_unit=unit)
                 out.marks.append(placed.mark)
                 page_marks.append(placed.mark)
                 out.findings.extend(check_mark(
                     MarkFacts(mark=placed.mark, detection=detection, unit="pt", units_per_px=72.0 / dpi,
-                              mm_per_px=25.4 / dpi, effective_ppi=placed.effective_ppi),
+                              mm_per_px=25.4 / physical_dpi, effective_ppi=placed.effective_ppi),
                     spec))
             read = (read_picture_text(rendered.rgb, out) if rendered is not None
                     and wants_ocr(context.ocr, bool(found), has_text=bool(text.text.strip())) else None)

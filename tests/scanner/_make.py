@@ -107,3 +107,44 @@ def frames_file(frames: Sequence[np.ndarray], fmt: str) -> bytes:
     else:
         images[0].save(out, fmt, save_all=True, append_images=images[1:])
     return out.getvalue()
+
+
+def with_user_unit(pdf: bytes, value) -> bytes:
+    """``pdf`` with every page's /UserUnit set to ``value`` (a pypdf object)."""
+    import pypdf
+    from pypdf.generic import NameObject
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf)))
+    for page in writer.pages:
+        page[NameObject("/UserUnit")] = value
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def object_stream_pdf(page_entries: str, content: bytes, size: tuple[float, float] = (300.0, 200.0)) -> bytes:
+    """A one-page PDF 1.5 whose catalogue, page tree and page dictionary (with ``page_entries``) are packed
+    in an object stream, indexed by a cross-reference stream, as many producers write them."""
+    packed = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+              f"<</Type/Page/Parent 2 0 R/MediaBox[0 0 {size[0]} {size[1]}]/Contents 4 0 R{page_entries}>>".encode()]
+    offsets, body = [], b""
+    for number, text in enumerate(packed, start=1):
+        offsets.append(f"{number} {len(body)}")
+        body += text + b"\n"
+    header = (" ".join(offsets) + "\n").encode()
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    places = {}
+    places[4] = len(out)
+    out += b"4 0 obj\n<</Length %d>>\nstream\n" % len(content) + content + b"\nendstream\nendobj\n"
+    places[5] = len(out)
+    stream = header + body
+    out += (b"5 0 obj\n<</Type/ObjStm/N 3/First %d/Length %d>>\nstream\n" % (len(header), len(stream))
+            + stream + b"\nendstream\nendobj\n")
+    places[6] = len(out)
+    rows = [bytes([0]) + (0).to_bytes(4, "big") + (0xFFFF).to_bytes(2, "big")]
+    rows += [bytes([2]) + (5).to_bytes(4, "big") + index.to_bytes(2, "big") for index in range(3)]
+    rows += [bytes([1]) + places[n].to_bytes(4, "big") + (0).to_bytes(2, "big") for n in (4, 5, 6)]
+    xref = b"".join(rows)
+    out += (b"6 0 obj\n<</Type/XRef/Size 7/Root 1 0 R/W[1 4 2]/Length %d>>\nstream\n" % len(xref)
+            + xref + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % places[6])
+    return bytes(out)

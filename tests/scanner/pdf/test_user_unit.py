@@ -1,0 +1,133 @@
+"""A page's /UserUnit: millimetres and pixels per inch follow it, as printing does; pdfium ignores it."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import math
+
+import pypdf
+import pytest
+from pypdf.generic import ArrayObject, BooleanObject, FloatObject, NameObject, NumberObject, TextStringObject
+
+from htq_mark.kit import load_kit
+from htq_mark.scanner import scan_document
+from htq_mark.scanner._pdf.user_unit import may_set_user_unit, page_user_unit
+from tests.scanner._make import mark_fragment, object_stream_pdf, pdf_pages, with_user_unit
+
+from .test_vectors import _picture_page
+
+ON = datetime.date(2026, 11, 23)
+PAGE = (300.0, 200.0)
+
+
+@pytest.fixture(scope="module")
+def small_mark_page() -> bytes:
+    """A mark 40 units wide (14.1 mm if the units are points) on a 300 x 200 unit page."""
+    return pdf_pages([mark_fragment(load_kit(), x=100, y=80, width=40)], size=PAGE)
+
+
+def _reader(pdf: bytes) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(pdf))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "problem"),
+    [
+        (None, 1.0, None),
+        (NumberObject(10), 10.0, None),
+        (FloatObject(0.5), 0.5, None),
+        (NumberObject(75000), 75000.0, None),
+        (NumberObject(75001), 1.0, "at most 75,000"),
+        (NumberObject(0), 1.0, "above 0"),
+        (FloatObject(-3), 1.0, "above 0"),
+        (NumberObject(10 ** 40), 1.0, "at most 75,000"),
+        (NumberObject(10 ** 4000), 1.0, "could not be read"),  # more digits than pypdf reads
+        (TextStringObject("ten"), 1.0, "not a number ('ten')"),
+        (ArrayObject([NumberObject(2)]), 1.0, "not a number"),
+        (BooleanObject(True), 1.0, "not a number"),
+    ],
+)
+def test_page_user_unit_reads_a_usable_value_and_says_what_is_wrong_with_others(small_mark_page, value, expected,
+                                                                                 problem):
+    pdf = small_mark_page if value is None else with_user_unit(small_mark_page, value)
+    unit, found_problem = page_user_unit(_reader(pdf), 0)
+    assert unit == expected
+    if problem is None:
+        assert found_problem is None
+    else:
+        assert found_problem is not None and problem in found_problem
+
+
+def test_a_user_unit_too_large_for_a_float_is_refused():
+    class Reader:  # pypdf reads at most 64 characters of a number; another reader may read more
+        pages = [{"/UserUnit": 10 ** 400}]
+
+    unit, problem = page_user_unit(Reader(), 0)
+    assert unit == 1.0 and problem is not None and "inf" in problem
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [(b"%PDF-1.4 <</Type/Page/UserUnit 3>>", True), (b"%PDF-1.5 <</Type/ObjStm/N 3>>", True),
+     (b"%PDF-1.4 <</Type/Page/MediaBox[0 0 10 10]>>", False)],
+)
+def test_may_set_user_unit_looks_inside_object_streams(data, expected):
+    assert may_set_user_unit(data) is expected
+
+
+def _widths(result) -> list[float]:
+    return [mark.width_mm for mark in result.marks]
+
+
+def test_a_page_in_larger_units_measures_its_mark_in_them(small_mark_page):
+    plain = scan_document(small_mark_page, on=ON, ocr="never")
+    large = scan_document(with_user_unit(small_mark_page, NumberObject(10)), on=ON, ocr="never")
+    assert len(plain.marks) == len(large.marks) == 1
+    assert "too-small" in {f.rule for f in plain.findings}
+    assert "too-small" not in {f.rule for f in large.findings}
+    assert _widths(large)[0] == pytest.approx(10 * _widths(plain)[0], rel=0.02)
+    # Boxes stay in the page's own units, where the PDF draws the mark.
+    assert large.marks[0].bbox == pytest.approx(plain.marks[0].bbox, abs=1.0)
+    notes = [note for note in large.notes if note.code == "user-unit"]
+    assert len(notes) == 1 and "/UserUnit 10" in notes[0].message and notes[0].page == 1
+    assert "user-unit" not in {note.code for note in plain.notes}
+
+
+def test_a_page_in_smaller_units_is_rendered_finer_not_smaller(small_mark_page):
+    """Units of a thousandth of a point: the mark is 0.014 mm, still found (too small), not lost below a pixel."""
+    result = scan_document(with_user_unit(small_mark_page, FloatObject(0.001)), on=ON, ocr="never")
+    assert len(result.marks) == 1
+    assert _widths(result)[0] == pytest.approx(0.0141, rel=0.05)
+    assert "too-small" in {f.rule for f in result.findings}
+
+
+def test_an_unusable_user_unit_is_ignored_and_said(small_mark_page):
+    result = scan_document(with_user_unit(small_mark_page, FloatObject(-2)), on=ON, ocr="never")
+    assert "too-small" in {f.rule for f in result.findings}
+    notes = [note.message for note in result.notes if note.code == "user-unit"]
+    assert len(notes) == 1 and "ignored" in notes[0] and "-2" in notes[0]
+
+
+def test_a_user_unit_packed_in_an_object_stream_is_read():
+    """Page dictionaries in compressed object streams do not show /UserUnit in the file's bytes."""
+    data = object_stream_pdf("/UserUnit 4", b"0 0 1 rg 20 20 120 60 re f")
+    assert b"/UserUnit" in data  # the stream is stored as is here; hide the key as a Flate filter would
+    hidden = data.replace(b"/UserUnit 4", b"/UserUnit 4".replace(b"UserUnit", b"User#55nit"))
+    assert b"/UserUnit" not in hidden and may_set_user_unit(hidden)
+    assert page_user_unit(_reader(hidden), 0) == (4.0, None)
+    result = scan_document(hidden, on=ON, ocr="never", name="packed.pdf")
+    assert [note.code for note in result.notes] == ["user-unit"]
+    assert result.pages[0].width == 300.0
+
+
+def test_a_picture_on_a_page_in_smaller_units_has_more_pixels_per_inch():
+    """Half-point units print the page half as large, so its picture at twice the pixels per inch."""
+    page = _picture_page(load_kit(), mark_in_picture=True)
+    ppi = {}
+    for unit in (1.0, 0.5):
+        result = scan_document(page if unit == 1.0 else with_user_unit(page, FloatObject(unit)), on=ON, ocr="never")
+        low = [f for f in result.findings if f.rule == "low-resolution"]
+        assert len(low) == 1
+        ppi[unit] = low[0].details["effective_ppi"]
+    assert math.isclose(ppi[0.5], 2 * ppi[1.0], rel_tol=1e-4)  # as reported, to 4 places
