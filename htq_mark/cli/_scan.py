@@ -237,6 +237,43 @@ def _write_output(target: str, content: Content, what: str, *, suffix: str, forc
     return None if problem is None else f"{with_flags(str(problem))} The {what} was saved to {written} instead."
 
 
+STANDARD_STREAM = "-"  # as a file name: standard input or output
+
+
+def _to_stdout(content: Content, what: str, instead: str) -> None:
+    """Write the ``what`` (report, baseline) to standard output, or fail saying to write it with ``instead``."""
+    if sys.stdout is None:  # started with standard output closed
+        fail(f"standard output is closed, so the {what} cannot be written there; write it to a file with "
+             f"{instead}.", ExitCode.USAGE)
+    try:
+        content(sys.stdout.buffer)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # a reader that stopped early (| head) is handled like any closed pipe
+    except OSError as exc:
+        fail(f"the {what} could not be written to standard output ({exc.strerror or exc}); write it to a file "
+             f"with {instead}.", ExitCode.USAGE)
+
+
+def _load_baseline(path: str, paths: Collection[str]) -> ScanReport:
+    """The baseline report at ``path``; ``-`` reads it from standard input (unless a document does)."""
+    if path != STANDARD_STREAM:
+        return reports.load_report(path)
+    if STANDARD_STREAM in paths:
+        raise click.UsageError("--baseline - and the document - would both be read from standard input; give "
+                               "the baseline as a file.")
+    if sys.stdin is None or sys.stdin.isatty():
+        raise click.UsageError("--baseline - reads the baseline report from standard input, which is "
+                               f"{'closed' if sys.stdin is None else 'a terminal'}; pipe the report in, or give "
+                               "it as a file.")
+    return reports.load_report(sys.stdin.buffer)
+
+
+def _recorded_path(path: str) -> str:
+    """``path`` as the report records it: absolute, or ``-`` for standard input."""
+    return path if path == STANDARD_STREAM else os.path.abspath(path)
+
+
 @click.command("scan")
 @click.argument("paths", nargs=-1, required=False, metavar="PATH|URL...", type=_PathOrUrl())
 @click.option("--format", "report_format", type=click.Choice(FORMATS),
@@ -278,9 +315,11 @@ def _write_output(target: str, content: Content, what: str, *, suffix: str, forc
                    "end with / for folders only), and URLs a crawl finds that match it (the whole URL, e.g. "
                    "'*/private/*'); repeatable. Always excluded: .git, node_modules, hidden folders.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="REPORT.json",
-              help="Suppress findings already in this earlier JSON report; only new ones count for --fail-on.")
+              help="Suppress findings already in this earlier JSON report (- reads it from standard input); "
+                   "only new ones count for --fail-on.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="FILE",
-              help="Also write every finding of this scan as a JSON report to use as --baseline.")
+              help="Also write every finding of this scan as a JSON report to use as --baseline (- is "
+                   "standard output, when the report is written with -o).")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str), default=None,
               metavar="FILE", help="Read settings from FILE (default: htq-mark.toml or pyproject.toml's "
                                    "[tool.htq-mark], searched from here upwards).")
@@ -343,6 +382,10 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     """
     if output == "-":
         output = None
+    baseline_to_stdout = write_baseline == STANDARD_STREAM
+    if baseline_to_stdout and output is None:
+        raise click.UsageError("--write-baseline - and the report would both go to standard output; write the "
+                               "report to a file with -o FILE, or the baseline with --write-baseline FILE.")
     with library_errors():
         config = load_config(config_path, isolated=isolated)
         options = with_config(context, given, config)
@@ -366,24 +409,25 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         report_format = (reports.format_for_path(output, given["report_format"]) or options["report_format"]
                          or "text")
         output_identity = None if output is None else file_identity(output)
-        if output is not None and write_baseline is not None and (
+        if output is not None and write_baseline is not None and not baseline_to_stdout and (
                 os.path.realpath(output) == os.path.realpath(write_baseline)
                 or output_identity is not None and output_identity == file_identity(write_baseline)):
             raise UsageError(f"{output}: -o and --write-baseline name the same file; give two files.")
         rules = RuleSelection(select=frozenset(options["select"]) if options["select"] else None,
                               ignore=frozenset(options["ignore"]), severity=options["severities"])
-        baseline = reports.load_report(options["baseline"]) if options["baseline"] else None
+        baseline = _load_baseline(options["baseline"], paths) if options["baseline"] else None
         kit = resolve_kit(options["kit_path"])
         register = resolve_register(options["register_path"])
         read = [str(path) for path in (config.path, options["register_path"] or os.environ.get("HTQ_MARK_REGISTER"),
                                        options["url_list"]) if path]
         for target, what in ((output, "report"), (write_baseline, "baseline")):
-            if target is not None:
+            if target is not None and not (what == "baseline" and baseline_to_stdout):
                 # The baseline is read before the scan and replaced after it: --write-baseline may update it.
-                baseline_read = [options["baseline"]] if options["baseline"] and what == "report" else []
+                baseline_read = [options["baseline"]] if options["baseline"] not in (None, STANDARD_STREAM) \
+                    and what == "report" else []
                 _refuse_an_input(target, what, paths, [*read, *baseline_read], kit)
                 check_writable(target, force=force)
-        scanned = _ScannedOutputs((output, write_baseline))
+        scanned = _ScannedOutputs((output, None if baseline_to_stdout else write_baseline))
         limits = DEFAULT_LIMITS.replace(**options["limit_settings"]).replace(
             max_seconds=options["timeout"], max_pages=options["max_document_pages"],
             max_pixels_per_page=options["max_pixels"])
@@ -406,21 +450,11 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             # The report records what the command line added to the scan's own settings (where a file is).
             stream.settings = dataclasses.replace(
                 stream.settings, config=None if config.path is None else os.path.abspath(config.path),
-                baseline=os.path.abspath(options["baseline"]) if options["baseline"] else None)
+                baseline=_recorded_path(options["baseline"]) if options["baseline"] else None)
             # The report first: if the baseline cannot be written, the report still is.
             problems = []
             if output is None:
-                if sys.stdout is None:  # started with standard output closed
-                    fail("standard output is closed, so the report cannot be written there; write it to a file "
-                         "with -o FILE.", ExitCode.USAGE)
-                try:
-                    writer.write_bytes(stream, sys.stdout.buffer)
-                    sys.stdout.flush()
-                except BrokenPipeError:
-                    raise  # a reader that stopped early (| head) is handled like any closed pipe
-                except OSError as exc:
-                    fail(f"the report could not be written to standard output ({exc.strerror or exc}); "
-                         "write it to a file with -o FILE.", ExitCode.USAGE)
+                _to_stdout(lambda handle: writer.write_bytes(stream, handle), "report", "-o FILE")
             else:
                 problems.append(_write_output(output, lambda handle: writer.write_bytes(stream, handle), "report",
                                               suffix=f".{report_format}", force=force, scanned=scanned))
@@ -428,9 +462,13 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             if baseline_writer is not None and write_baseline is not None:
                 # The next baseline holds every finding (its documents are added so): none suppressed.
                 next_baseline = unsuppressed(dataclasses.replace(report, documents=()))
-                problems.append(_write_output(write_baseline,
-                                              lambda handle: baseline_writer.write_bytes(next_baseline, handle),
-                                              "baseline", suffix=".json", force=force, scanned=scanned))
+                if baseline_to_stdout:
+                    _to_stdout(lambda handle: baseline_writer.write_bytes(next_baseline, handle), "baseline",
+                               "--write-baseline FILE")
+                else:
+                    problems.append(_write_output(write_baseline,
+                                                  lambda handle: baseline_writer.write_bytes(next_baseline, handle),
+                                                  "baseline", suffix=".json", force=force, scanned=scanned))
             if any(problems):
                 fail(" ".join(problem for problem in problems if problem), ExitCode.USAGE)
             if output is not None:

@@ -25,7 +25,12 @@ def _read(source: str | os.PathLike[str] | bytes | IO[bytes]) -> tuple[str, byte
     if isinstance(source, (bytes, bytearray, memoryview)):
         return "<bytes>", bytes(source)
     if hasattr(source, "read"):
-        return str(getattr(source, "name", "<stream>")), source.read()
+        name = str(getattr(source, "name", "<stream>"))
+        data = source.read(MAX_REPORT_BYTES + 1)
+        if len(data) > MAX_REPORT_BYTES:
+            raise ReportFileError(f"{name}: the report is more than the {MAX_REPORT_BYTES:,} bytes allowed; check it "
+                                  "is the right one.")
+        return name, data
     name = os.fspath(source)
     try:
         return str(name), read_limited(name, limit=MAX_REPORT_BYTES, what="JSON report", refuse=ReportFileError)

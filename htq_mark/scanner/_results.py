@@ -338,7 +338,8 @@ class ScanSettings:
     ``select`` (None: every rule), ``ignore`` and ``severity`` (rule, severity
     pairs) are the rule selection; ``ocr`` where text in pictures was read;
     ``config`` the config file the settings came from and ``baseline`` the report
-    whose findings were suppressed (None when there was none). Unknown severities
+    whose findings were suppressed (None when there was none; ``-`` when it was read
+    from standard input). Unknown severities
     and OCR modes, a rule named twice, an empty path or a value of the wrong type
     raise ValueError. Rule names are not checked against this version's rules, so
     a report of another version reads back (as its findings do).
@@ -403,7 +404,9 @@ class ScanSettings:
         if self.select is None and not self.ignore and not self.severity:
             parts.append("every rule at its own severity")
         parts.append(f"OCR {self.ocr}")
-        if self.baseline:
+        if self.baseline == "-":
+            parts.append("findings in the baseline read from standard input suppressed")
+        elif self.baseline:
             parts.append(f"findings in baseline {_quoted(self.baseline)} suppressed")
         return "; ".join(parts)
 

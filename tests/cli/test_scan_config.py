@@ -206,6 +206,44 @@ def test_a_baseline_suppresses_known_findings_and_only_new_ones_fail(marked: Pat
     assert "suppressed by the baseline" in newer.stdout and "new.pdf:1: error too-small" in newer.stdout
 
 
+def run_with_input(*args: object, cwd: Path, stdin: bytes) -> Result:
+    """:func:`run` with ``stdin`` as standard input."""
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(cli, ["scan", "--date", "2026-11-23", "--jobs", "1", *map(str, args)], input=stdin)
+    finally:
+        os.chdir(before)
+
+
+def test_a_baseline_goes_through_standard_output_and_back_in(marked: Path, tmp_path: Path) -> None:
+    """``--write-baseline -`` writes it to standard output (the report to -o), ``--baseline -`` reads it back."""
+    written = run(marked, "-o", tmp_path / "report.json", "--write-baseline", "-", cwd=tmp_path)
+    assert written.exit_code == 1 and not (tmp_path / "-").exists()
+    baseline = json.loads(written.stdout)
+    assert {f["rule"] for f in baseline["documents"][0]["findings"]} >= {"too-small", "no-qualification"}
+    again = run_with_input(marked, "--baseline", "-", "--format", "json", cwd=tmp_path, stdin=written.stdout_bytes)
+    assert again.exit_code == 0, again.output
+    report = json.loads(again.stdout)
+    assert report["summary"]["suppressed"] >= 2 and report["settings"]["baseline"] == "-"
+    text = run_with_input(marked, "--baseline", "-", cwd=tmp_path, stdin=written.stdout_bytes)
+    assert "findings in the baseline read from standard input suppressed" in text.stdout
+
+
+@pytest.mark.parametrize(("args", "stdin", "words"), [
+    (["--write-baseline", "-"], b"", "would both go to standard output"),
+    (["-o", "-", "--write-baseline", "-"], b"", "would both go to standard output"),
+    (["--baseline", "-", "-"], b"%PDF-1.4", "would both be read from standard input"),
+    (["--baseline", "-"], b"", "is not JSON"),
+    (["--baseline", "-"], b'{"schema": "something-else"}', "not an htq-mark JSON report"),
+])
+def test_standard_streams_that_cannot_serve_are_usage_errors(marked: Path, tmp_path: Path, args: list[str],
+                                                             stdin: bytes, words: str) -> None:
+    result = run_with_input(marked, *args, cwd=tmp_path, stdin=stdin)
+    assert result.exit_code == 2 and words in result.stderr, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "-").exists()
+
+
 def test_write_baseline_keeps_an_existing_file_without_force(marked: Path, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     baseline.write_text("mine")

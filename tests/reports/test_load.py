@@ -73,6 +73,29 @@ def test_hostile_reports_are_refused_by_name(tmp_path: Path, content: bytes | No
     assert str(path) in str(caught.value)
 
 
+def test_a_stream_is_read_no_further_than_the_largest_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pipe that never ends (``--baseline - < /dev/zero``) is refused once past the limit, not read to the end."""
+    import htq_mark.reports._load as load
+
+    class Endless(io.RawIOBase):
+        name = "<stdin>"
+        served = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer: bytearray) -> int:  # type: ignore[override]
+            buffer[:] = b" " * len(buffer)
+            self.served += len(buffer)
+            return len(buffer)
+
+    monkeypatch.setattr(load, "MAX_REPORT_BYTES", 1000)
+    endless = Endless()
+    with pytest.raises(ReportFileError, match="<stdin>: the report is more than the 1,000 bytes allowed"):
+        reports.load_report(io.BufferedReader(endless))
+    assert endless.served < 100_000
+
+
 def test_a_fifo_as_report_is_refused_at_once(tmp_path: Path) -> None:
     fifo = tmp_path / "report.json"
     os.mkfifo(fifo)  # no writer: an ordinary open would wait for ever
