@@ -7,9 +7,9 @@ import dataclasses
 import math
 import os
 import sys
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 
 import click
 
@@ -240,7 +240,7 @@ def _write_output(target: str, content: Content, what: str, *, suffix: str, forc
 STANDARD_STREAM = "-"  # as a file name: standard input or output
 
 
-def _to_stdout(content: Content, what: str, instead: str) -> None:
+def _to_stdout(content: Callable[[IO[bytes]], None], what: str, instead: str) -> None:
     """Write the ``what`` (report, baseline) to standard output, or fail saying to write it with ``instead``."""
     if sys.stdout is None:  # started with standard output closed
         fail(f"standard output is closed, so the {what} cannot be written there; write it to a file with "
