@@ -11,7 +11,7 @@ from .._resolve import resolve_register
 from ..register import import_ofqual, read_ids_from_csv
 from ._errors import fail, library_errors
 from ._exit import ExitCode
-from ._terminal import say
+from ._terminal import say, standard_output
 
 __all__ = ["COMMANDS", "check"]
 
@@ -46,6 +46,7 @@ def check(qualification_ids: tuple[str, ...], on: datetime | None, register_path
     applies is shown. Exit status 0 when every one is entitled, 1 when any is
     not, 2 on a usage error or an invalid register.
     """
+    standard_output()  # printing is this command's job: not to silently drop it
     if column is not None and from_csv is None:
         fail("--column only applies with --from-csv FILE.", ExitCode.USAGE)
     day = _day(on)

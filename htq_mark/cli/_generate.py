@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 
 import click
@@ -10,7 +9,7 @@ import click
 from ..generator import format_for_path, generate as generate_asset
 from ..generator._generate import COLOUR_SPACES, DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, check_suffix
 from ._errors import library_errors
-from ._terminal import say
+from ._terminal import say, standard_output
 
 __all__ = ["COMMANDS", "generate"]
 
@@ -71,8 +70,9 @@ def generate(variant: str, format_: str | None, width: str, dpi: float, clear_sp
                                date=on.date() if on is not None else None, register=register_path,
                                colour_space=colour_space, kit=kit_path)
         if output == "-":
-            sys.stdout.buffer.write(asset.data)
-            sys.stdout.buffer.flush()
+            out = standard_output("the artwork", "write it to a file with -o FILE")
+            out.write(asset.data)
+            out.flush()
             say(asset.describe(), err=True)
             return
         written = asset.write(output, force=force)

@@ -11,7 +11,7 @@ from .._resolve import resolve_kit
 from ..generator._guide import write_guide_pictures
 from ..kit import Kit
 from ._errors import library_errors
-from ._terminal import say
+from ._terminal import say, standard_output
 
 __all__ = ["COMMANDS", "kit", "kit_summary"]
 
@@ -79,6 +79,7 @@ def kit() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def info(kit_path: str | None, as_json: bool) -> None:
     """Show the kit's name, version, checksum, variants, rules and presets."""
+    standard_output()  # printing is this command's job: not to silently drop it
     with library_errors():
         summary = kit_summary(resolve_kit(kit_path))
     if as_json:

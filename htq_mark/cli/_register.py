@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from datetime import date, datetime
 
 import click
@@ -20,7 +19,7 @@ from ..register import (
 )
 from ._errors import library_errors
 from ._exit import ExitCode
-from ._terminal import say
+from ._terminal import say, standard_output
 
 __all__ = ["COMMANDS", "register_group"]
 
@@ -55,6 +54,7 @@ def register_group() -> None:
 def info(register_path: str | None, ofqual_path: str | None, on: datetime | None,
          output_format: str) -> None:
     """Show where the register came from (source, sha256, as-of date) and what it holds."""
+    standard_output()  # printing is this command's job: not to silently drop it
     with library_errors():
         register = _effective_register(register_path, ofqual_path)
     summary = summarise_register(register, on.date() if on is not None else date.today())
@@ -73,6 +73,7 @@ def validate(file: str, output_format: str) -> None:
 
     Exit status 0 when the file is a valid register (warnings allowed), 2 when not.
     """
+    standard_output()  # printing is this command's job: not to silently drop it
     with library_errors():
         result = validate_register_file(file)
     if output_format == "json":
@@ -107,8 +108,9 @@ def export(output_format: str, register_path: str | None, ofqual_path: str | Non
             say(f"wrote {written} ({len(register)} records)", err=True)
             return
         data = export_register(register, fmt)
-    sys.stdout.buffer.write(data)
-    sys.stdout.buffer.flush()
+    out = standard_output("the register", "write it to a file with -o FILE")
+    out.write(data)
+    out.flush()
 
 
 COMMANDS: list[click.Command] = [register_group]

@@ -10,7 +10,7 @@ from .._catalogue import RULES
 from .._resolve import resolve_kit
 from ..reports._rule_help import rule_help
 from ._errors import library_errors
-from ._terminal import say
+from ._terminal import say, standard_output
 
 __all__ = ["COMMANDS", "rules_command"]
 
@@ -22,6 +22,7 @@ __all__ = ["COMMANDS", "rules_command"]
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(rule: str | None, kit_path: str | None, output_format: str) -> None:
     """List the rules scans report, or explain RULE: what it checks, the kit's numbers, pictures, the fix."""
+    standard_output()  # printing is this command's job: not to silently drop it
     with library_errors():
         if rule is None:
             if output_format == "json":

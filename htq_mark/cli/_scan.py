@@ -36,7 +36,7 @@ from ._config import NOT_GIVEN, with_config
 from ._errors import fail, library_errors
 from ._flags import document_with_flags, with_flags
 from ._exit import ExitCode
-from ._terminal import say, visible
+from ._terminal import say, standard_output, visible
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
@@ -242,12 +242,10 @@ STANDARD_STREAM = "-"  # as a file name: standard input or output
 
 def _to_stdout(content: Callable[[IO[bytes]], None], what: str, instead: str) -> None:
     """Write the ``what`` (report, baseline) to standard output, or fail saying to write it with ``instead``."""
-    if sys.stdout is None:  # started with standard output closed
-        fail(f"standard output is closed, so the {what} cannot be written there; write it to a file with "
-             f"{instead}.", ExitCode.USAGE)
+    out = standard_output(f"the {what}", f"write it to a file with {instead}")
     try:
-        content(sys.stdout.buffer)
-        sys.stdout.flush()
+        content(out)
+        out.flush()
     except BrokenPipeError:
         raise  # a reader that stopped early (| head) is handled like any closed pipe
     except OSError as exc:
