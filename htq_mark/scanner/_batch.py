@@ -298,7 +298,7 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
         (select_rules_in(document, rules) for document in documents())
     return ScanStream(selected, on_date=when.isoformat(), kit=chosen_kit.describe(),
                       register=_register_summary(chosen_register), release=inputs.close,
-                      settings=settings_of(rules, ocr))
+                      settings=settings_of(rules, ocr, None if tuple(exclude) == DEFAULT_EXCLUDE else tuple(exclude)))
 
 
 def scan(paths: Iterable[Source], *, register: RegisterSource = None,

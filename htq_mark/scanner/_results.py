@@ -339,7 +339,9 @@ class ScanSettings:
     pairs) are the rule selection; ``ocr`` where text in pictures was read;
     ``config`` the config file the settings came from and ``baseline`` the report
     whose findings were suppressed (None when there was none; ``-`` when it was read
-    from standard input). Unknown severities
+    from standard input). ``exclude`` lists the globs that passed over entries of the
+    folders scanned, when they are not the default ones (None: the defaults,
+    ``.git/``, ``node_modules/`` and hidden folders). Unknown severities
     and OCR modes, a rule named twice, an empty path or a value of the wrong type
     raise ValueError. Rule names are not checked against this version's rules, so
     a report of another version reads back (as its findings do).
@@ -351,6 +353,7 @@ class ScanSettings:
     severity: tuple[tuple[str, str], ...] = ()
     config: str | None = None
     baseline: str | None = None
+    exclude: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:
@@ -371,12 +374,15 @@ class ScanSettings:
         for path in (self.config, self.baseline):
             if path is not None and (not isinstance(path, str) or not path):
                 raise ValueError(f"a path must be non-empty text, not {path!r}")
+        if self.exclude is not None and (not isinstance(self.exclude, tuple)
+                                         or not all(isinstance(glob, str) and glob for glob in self.exclude)):
+            raise ValueError(f"exclude must be None or a tuple of non-empty globs, not {self.exclude!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"config": self.config, "baseline": self.baseline,
                 "rules": {"select": None if self.select is None else list(self.select), "ignore": list(self.ignore),
                           "severity": dict(self.severity)},
-                "ocr": self.ocr}
+                "ocr": self.ocr, "exclude": None if self.exclude is None else list(self.exclude)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScanSettings:
@@ -386,11 +392,15 @@ class ScanSettings:
         if select is not None and not isinstance(select, list) or not isinstance(ignore, list) \
                 or not isinstance(severity, dict):
             raise TypeError("settings.rules: select and ignore are lists, severity an object")
+        exclude = data.get("exclude")  # not in reports of the first versions that recorded settings
+        if exclude is not None and not isinstance(exclude, list):
+            raise TypeError("settings.exclude is a list of globs or null")
         return cls(ocr=data["ocr"], select=None if select is None else tuple(select), ignore=tuple(ignore),
-                   severity=tuple(severity.items()), config=data["config"], baseline=data["baseline"])
+                   severity=tuple(severity.items()), config=data["config"], baseline=data["baseline"],
+                   exclude=None if exclude is None else tuple(exclude))
 
     def describe(self) -> str:
-        """One line for people: the config file, the rules left out or changed, OCR and the baseline.
+        """One line for people: the config file, the rules left out or changed, OCR, excludes and the baseline.
 
         Paths are quoted (as JSON strings), so none can pass for more settings.
         """
@@ -404,6 +414,9 @@ class ScanSettings:
         if self.select is None and not self.ignore and not self.severity:
             parts.append("every rule at its own severity")
         parts.append(f"OCR {self.ocr}")
+        if self.exclude is not None:
+            parts.append(f"passed over: {', '.join(map(_quoted, self.exclude))}" if self.exclude
+                         else "nothing passed over in folders (not even .git/ or hidden folders)")
         if self.baseline == "-":
             parts.append("findings in the baseline read from standard input suppressed")
         elif self.baseline:

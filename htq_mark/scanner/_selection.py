@@ -55,13 +55,15 @@ class RuleSelection:
         return self.select is None and not self.ignore and not self.severity
 
 
-def settings_of(selection: RuleSelection | None, ocr: str) -> ScanSettings:
-    """The report's record of ``selection`` (None: every rule as it is) and the OCR mode."""
+def settings_of(selection: RuleSelection | None, ocr: str, exclude: tuple[str, ...] | None = None) -> ScanSettings:
+    """The report's record of ``selection`` (None: every rule as it is), the OCR mode and the excludes
+    (None: the defaults)."""
     if selection is None:
-        return ScanSettings(ocr=ocr)
+        return ScanSettings(ocr=ocr, exclude=exclude)
     return ScanSettings(ocr=ocr, select=None if selection.select is None else tuple(sorted(selection.select)),
                         ignore=tuple(sorted(selection.ignore)),
-                        severity=tuple(sorted((rule, level.value) for rule, level in selection.severity.items())))
+                        severity=tuple(sorted((rule, level.value) for rule, level in selection.severity.items())),
+                        exclude=exclude)
 
 
 def select_rules_in(document: DocumentResult, selection: RuleSelection) -> DocumentResult:

@@ -188,6 +188,25 @@ def test_excludes_from_the_command_line_add_to_the_defaults(marked: Path, tmp_pa
     assert result.exit_code == 0
 
 
+@pytest.mark.parametrize(("config", "args", "recorded", "words"), [
+    (None, [], None, None),
+    (None, ["--exclude", "drafts/"], [".git/", "node_modules/", ".*/", "drafts/"], 'passed over: ".git/"'),
+    ('exclude = ["*.pdf"]\n', [], ["*.pdf"], 'passed over: "*.pdf"'),
+    ("exclude = []\n", [], [], "nothing passed over in folders"),
+])
+def test_the_report_records_what_folder_entries_were_passed_over(marked: Path, tmp_path: Path, config: str | None,
+                                                                  args: list[str], recorded: list[str] | None,
+                                                                  words: str | None) -> None:
+    """A config file that excludes every PDF makes a scan of nothing look clean: the report says so."""
+    if config is not None:
+        (tmp_path / "htq-mark.toml").write_text(config)
+    report = json.loads(run(marked.parent, *args, "--format", "json", "--fail-on", "never", cwd=tmp_path).stdout)
+    assert report["settings"]["exclude"] == recorded
+    text = run(marked.parent, *args, "--fail-on", "never", cwd=tmp_path).stdout
+    settings_line = next(line for line in text.splitlines() if line.startswith("Settings:"))
+    assert (words is None and "passed over" not in settings_line) or (words is not None and words in settings_line)
+
+
 def test_a_baseline_suppresses_known_findings_and_only_new_ones_fail(marked: Path, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     first = run(marked, "--write-baseline", baseline, cwd=tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -126,6 +127,9 @@ def test_a_report_written_before_reports_had_settings_says_they_are_not_recorded
     (("config",), {}),
     (("config",), ""),
     (("baseline",), 3),
+    (("exclude",), "drafts/"),
+    (("exclude",), [""]),
+    (("exclude",), [3]),
 ])
 def test_malformed_settings_are_refused_as_a_report_file_error(path: tuple[str, ...], value: object) -> None:
     data = json.loads(reports.render_bytes(factory.report([]), "json"))
@@ -141,3 +145,10 @@ def test_settings_naming_a_rule_of_another_version_read_back_as_its_findings_do(
     data = json.loads(reports.render_bytes(factory.report([]), "json"))
     data["settings"]["rules"]["ignore"] = ["retired-rule"]
     assert ScanReport.from_dict(data).settings == ScanSettings(ignore=("retired-rule",))
+
+
+def test_settings_without_excludes_read_back_as_the_defaults() -> None:
+    """The first reports that recorded settings had no ``exclude``: the defaults were all there was."""
+    data = json.loads(reports.render_bytes(factory.report([], settings=factory.CHOSEN_SETTINGS), "json"))
+    del data["settings"]["exclude"]
+    assert ScanReport.from_dict(data).settings == dataclasses.replace(factory.CHOSEN_SETTINGS, exclude=None)
