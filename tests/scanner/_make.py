@@ -122,9 +122,16 @@ def with_user_unit(pdf: bytes, value) -> bytes:
     return out.getvalue()
 
 
-def object_stream_pdf(page_entries: str, content: bytes, size: tuple[float, float] = (300.0, 200.0)) -> bytes:
+def object_stream_pdf(page_entries: str, content: bytes, size: tuple[float, float] = (300.0, 200.0), *,
+                      stream_entries: str = "/Filter/FlateDecode") -> bytes:
     """A one-page PDF 1.5 whose catalogue, page tree and page dictionary (with ``page_entries``) are packed
-    in an object stream, indexed by a cross-reference stream, as many producers write them."""
+    in an object stream, indexed by a cross-reference stream, as many producers write them.
+
+    ``stream_entries`` go in the object stream's dictionary: with ``/FlateDecode`` (the
+    default) its content is compressed; with ``""``, stored as it is.
+    """
+    import zlib
+
     packed = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
               f"<</Type/Page/Parent 2 0 R/MediaBox[0 0 {size[0]} {size[1]}]/Contents 4 0 R{page_entries}>>".encode()]
     offsets, body = [], b""
@@ -138,8 +145,12 @@ def object_stream_pdf(page_entries: str, content: bytes, size: tuple[float, floa
     out += b"4 0 obj\n<</Length %d>>\nstream\n" % len(content) + content + b"\nendstream\nendobj\n"
     places[5] = len(out)
     stream = header + body
-    out += (b"5 0 obj\n<</Type/ObjStm/N 3/First %d/Length %d>>\nstream\n" % (len(header), len(stream))
-            + stream + b"\nendstream\nendobj\n")
+    if "/FlateDecode" in stream_entries:
+        stream = zlib.compress(stream)
+    elif "/ASCIIHexDecode" in stream_entries:
+        stream = stream.hex().encode() + b">"
+    out += (b"5 0 obj\n<</Type/ObjStm/N 3/First %d/Length %d%s>>\nstream\n"
+            % (len(header), len(stream), stream_entries.encode()) + stream + b"\nendstream\nendobj\n")
     places[6] = len(out)
     rows = [bytes([0]) + (0).to_bytes(4, "big") + (0xFFFF).to_bytes(2, "big")]
     rows += [bytes([2]) + (5).to_bytes(4, "big") + index.to_bytes(2, "big") for index in range(3)]

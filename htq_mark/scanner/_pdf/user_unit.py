@@ -8,6 +8,8 @@ millimetres and pixels per inch must follow it.
 from __future__ import annotations
 
 import math
+import re
+import zlib
 from typing import Any
 
 __all__ = ["LARGEST_USER_UNIT", "may_set_user_unit", "page_user_unit"]
@@ -15,10 +17,39 @@ __all__ = ["LARGEST_USER_UNIT", "may_set_user_unit", "page_user_unit"]
 LARGEST_USER_UNIT = 75_000.0  # the largest Acrobat honours; beyond it a page would be kilometres wide
 
 
+# Decompressed bytes of one object stream looked through; a larger one is left to the PDF reader.
+_MOST_INFLATED = 32 * 1024 * 1024
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm(?![A-Za-z0-9])")
+_PLAIN_FLATE = re.compile(rb"/Filter\s*(?:/FlateDecode|\[\s*/FlateDecode\s*\])(?![A-Za-z0-9])")
+
+
 def may_set_user_unit(data: bytes) -> bool:
-    """Whether any page of the PDF ``data`` may set /UserUnit: the key is in the file, or objects are
-    packed in compressed object streams, where a page's dictionary cannot be seen without reading it."""
-    return b"/UserUnit" in data or b"/ObjStm" in data
+    """Whether any page of the PDF ``data`` may set /UserUnit.
+
+    The key is looked for in the file's bytes and in its object streams (where
+    most producers pack page dictionaries), inflated here: opening the document
+    with a PDF reader costs far more, and almost no page sets it. An object
+    stream that cannot be looked through so (another filter, a predictor,
+    encryption, damage, too large) counts as one that may.
+    """
+    if b"/UserUnit" in data:
+        return True
+    view = memoryview(data)
+    for match in _OBJECT_STREAM.finditer(data):
+        begin = data.find(b"stream", match.end())
+        dictionary = data[max(0, data.rfind(b"obj", 0, match.start())):max(begin, 0)]
+        if begin < 0 or not _PLAIN_FLATE.search(dictionary) or b"/DecodeParms" in dictionary:
+            return True
+        begin += len(b"stream")
+        begin += 2 if data[begin:begin + 2] == b"\r\n" else 1
+        inflater = zlib.decompressobj()
+        try:
+            text = inflater.decompress(view[begin:], _MOST_INFLATED)
+        except zlib.error:
+            return True
+        if b"/UserUnit" in text or inflater.unconsumed_tail or not inflater.eof:
+            return True
+    return False
 
 
 def page_user_unit(reader: Any, index: int) -> tuple[float, str | None]:

@@ -109,16 +109,48 @@ def test_an_unusable_user_unit_is_ignored_and_said(small_mark_page):
     assert len(notes) == 1 and "ignored" in notes[0] and "-2" in notes[0]
 
 
-def test_a_user_unit_packed_in_an_object_stream_is_read():
+@pytest.mark.parametrize(("stream_entries", "looked_through"), [
+    ("/Filter/FlateDecode", True),
+    ("/Filter[/FlateDecode]", True),
+    ("/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns 4>>", False),  # bytes not as written: ask the reader
+    ("/Filter/ASCIIHexDecode", False),
+])
+def test_a_user_unit_packed_in_an_object_stream_is_read(stream_entries: str, looked_through: bool) -> None:
     """Page dictionaries in compressed object streams do not show /UserUnit in the file's bytes."""
-    data = object_stream_pdf("/UserUnit 4", b"0 0 1 rg 20 20 120 60 re f")
-    assert b"/UserUnit" in data  # the stream is stored as is here; hide the key as a Flate filter would
-    hidden = data.replace(b"/UserUnit 4", b"/UserUnit 4".replace(b"UserUnit", b"User#55nit"))
-    assert b"/UserUnit" not in hidden and may_set_user_unit(hidden)
-    assert page_user_unit(_reader(hidden), 0) == (4.0, None)
-    result = scan_document(hidden, on=ON, ocr="never", name="packed.pdf")
-    assert [note.code for note in result.notes] == ["user-unit"]
-    assert result.pages[0].width == 300.0
+    content = b"0 0 1 rg 20 20 120 60 re f"
+    with_unit = object_stream_pdf("/UserUnit 4", content, stream_entries=stream_entries)
+    without = object_stream_pdf("", content, stream_entries=stream_entries)
+    assert b"/UserUnit" not in with_unit
+    assert may_set_user_unit(with_unit)
+    assert may_set_user_unit(without) is not looked_through
+    if stream_entries.endswith("/FlateDecode"):
+        assert page_user_unit(_reader(with_unit), 0) == (4.0, None)
+        result = scan_document(with_unit, on=ON, ocr="never", name="packed.pdf")
+        assert [note.code for note in result.notes] == ["user-unit"]
+        assert result.pages[0].width == 300.0
+
+
+def _object_stream_start(data: bytes) -> int:
+    return data.index(b"stream\n", data.index(b"/ObjStm")) + len(b"stream\n")
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data[:_object_stream_start(data) + 10],  # cut short inside the object stream
+    lambda data: data[:_object_stream_start(data)] + b"xx" + data[_object_stream_start(data) + 2:],  # not zlib
+])
+def test_an_object_stream_that_cannot_be_looked_through_is_left_to_the_reader(damage) -> None:
+    data = object_stream_pdf("", b"0 0 1 rg 20 20 120 60 re f")
+    assert not may_set_user_unit(data)
+    assert may_set_user_unit(damage(data))
+
+
+def test_a_large_object_stream_is_left_to_the_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    import htq_mark.scanner._pdf.user_unit as user_unit
+
+    data = object_stream_pdf("", b"0 0 1 rg 20 20 120 60 re f")
+    assert not may_set_user_unit(data)
+    monkeypatch.setattr(user_unit, "_MOST_INFLATED", 16)
+    assert may_set_user_unit(data)
 
 
 def test_a_picture_on_a_page_in_smaller_units_has_more_pixels_per_inch():
