@@ -130,10 +130,10 @@ NOTE_CODES: Mapping[str, tuple[Severity, str]] = MappingProxyType({
     "structure-unreadable": (Severity.WARNING, "The PDF's structure (a page's dictionary or the document's) could "
                                                "not be read, so marks were judged from pixels only."),
     "page-unreadable": (Severity.WARNING, "A page could not be read or rendered; it was skipped."),
-    "reduced-resolution": (Severity.INFO, "A very large page was rendered at a lower resolution; small marks may be "
-                                          "missed."),
-    "user-unit": (Severity.INFO, "A PDF page sets /UserUnit (its units are larger than points, as on a banner); "
-                                 "sizes in mm and ppi follow it, so viewers that ignore it show the page smaller."),
+    "reduced-resolution": (Severity.INFO, "A very large page (or one of units larger than points) was rendered at "
+                                          "a lower resolution on the printed page; small marks may be missed."),
+    "user-unit": (Severity.INFO, "A PDF page sets /UserUnit (its units are not points, as on a banner): sizes in "
+                                 "mm and ppi follow it, so they differ from what viewers that ignore it show."),
     "polyglot": (Severity.WARNING, "The file is valid as more than one format; it was scanned as each."),
     "symlink-outside": (Severity.INFO, "A symbolic link leads outside the folders given; it was not followed."),
     "symlink-loop": (Severity.WARNING, "A symbolic link leads back to a folder that contains it, or nowhere; it "

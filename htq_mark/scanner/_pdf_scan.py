@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, UnreadableFileError
 from ._context import Collected, ScanContext
@@ -23,6 +23,9 @@ from ._results import Mark, Note, PageInfo
 from ._rules import MarkFacts, check_mark, check_page_qualifications
 from ._text import read_text_facts
 from ._thumbnails import thumbnail
+
+if TYPE_CHECKING:
+    from ..kit import Spec
 
 __all__ = ["scan_pdf"]
 
@@ -69,8 +72,9 @@ class _Structure:
                                                 "in points", page=number))
         elif unit != 1.0:
             self.notes.append(Note("user-unit", f"page {number} sets /UserUnit {unit:g}: each of its units is "
-                                                f"{unit:g}/72 inch, so its sizes in mm and ppi are {unit:g} times "
-                                                "what a viewer that ignores /UserUnit shows", page=number))
+                                                f"{unit:g}/72 inch, so its sizes in mm are {unit:g} times, and its "
+                                                f"pictures' pixels per inch 1/{unit:g} of, what a viewer that "
+                                                "ignores /UserUnit shows", page=number))
         return unit
 
 
@@ -99,22 +103,17 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
     try:
         with _reading_page(context.name, number):
             box = page_box(page)
-        out.pages.append(PageInfo(number=number, width=box.width, height=box.height, unit="pt"))
+        unit = structure.user_unit(index, number)
+        out.pages.append(PageInfo(number=number, width=box.width, height=box.height, unit="pt", user_unit=unit))
+        # ``dpi`` is pixels per 72 of the page's units, whatever /UserUnit says: rendering a page of larger
+        # units finer would cost more and blow its pictures up into blocks; the note says what it misses.
+        dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi), context.limits.max_render_pixels)
         with page_text(page, box.view, box.crop) as text:
             # A page of nothing but text cannot show the mark: it is neither rendered nor searched
             # (unless its picture is to be read anyway), except where its text may be pictures.
             searched = context.ocr == "always" or may_draw_mark(page) or may_be_pictures(text.text)
-            # ``dpi`` is pixels per 72 of the page's units (its points, unless it sets /UserUnit): the spec's
-            # resolution on the printed page, and never less than its units taken as points would get
-            # (units smaller than points are rendered finer, not smaller).
-            unit = structure.user_unit(index, number) if searched else 1.0
-            dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi) * max(unit, 1.0),
-                                 context.limits.max_render_pixels)
-            physical_dpi = dpi / unit
-            if searched and physical_dpi < spec.scan.render_dpi:
-                out.notes.append(Note("reduced-resolution", f"page {number} is very large, so it was rendered at "
-                                      f"{physical_dpi:.3g} dpi instead of {spec.scan.render_dpi}; small marks may "
-                                      "be missed", page=number))
+            if searched and (dpi < spec.scan.render_dpi or unit > 1.0):
+                out.notes.append(_reduced_resolution(number, dpi, unit, spec))
             rendered = _rendered(page, dpi, number, out) if searched else None
             if searched and rendered is None:
                 return False
@@ -130,7 +129,7 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
                 page_marks.append(placed.mark)
                 out.findings.extend(check_mark(
                     MarkFacts(mark=placed.mark, detection=detection, unit="pt", units_per_px=72.0 / dpi,
-                              mm_per_px=25.4 / physical_dpi, effective_ppi=placed.effective_ppi),
+                              mm_per_px=25.4 * unit / dpi, effective_ppi=placed.effective_ppi),
                     spec))
             read = (read_picture_text(rendered.rgb, out) if rendered is not None
                     and wants_ocr(context.ocr, bool(found), has_text=bool(text.text.strip())) else None)
@@ -144,6 +143,17 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
         return True
     finally:
         page.close()
+
+
+def _reduced_resolution(number: int, dpi: float, unit: float, spec: Spec) -> Note:
+    """The note on a page rendered at less than the spec's resolution on the printed page (``dpi`` per 72 units)."""
+    printed = dpi / unit
+    smallest = spec.scan.minimum_detect_width_px * 25.4 / printed
+    why = "it is very large" if unit <= 1.0 else f"it sets /UserUnit {unit:g}" if dpi >= spec.scan.render_dpi \
+        else f"it is very large and sets /UserUnit {unit:g}"
+    return Note("reduced-resolution", f"page {number} was rendered at {printed:.3g} dpi on the printed page instead "
+                                      f"of {spec.scan.render_dpi}, as {why}; marks under {smallest:.3g} mm wide may "
+                                      "be missed", page=number)
 
 
 def _rendered(page: Any, dpi: float, number: int, out: Collected) -> Rendered | None:

@@ -99,22 +99,32 @@ def _bbox(box: BBox | None) -> list[float] | None:
 
 @dataclass(frozen=True)
 class PageInfo:
-    """A page's size in its own unit: ``pt`` for PDF pages, ``px`` for images, ``css-px`` for web viewports."""
+    """A page's size in its own unit: ``pt`` for PDF pages, ``px`` for images, ``css-px`` for web viewports.
+
+    A PDF page's unit is the point unless it sets /UserUnit: then each of its
+    units (its size and every box on it) is ``user_unit`` points.
+    """
 
     number: int
     width: float
     height: float
     unit: PageUnit
+    user_unit: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.user_unit, (int, float)) and math.isfinite(self.user_unit) and self.user_unit > 0):
+            raise ValueError(f"user_unit must be a positive number, not {self.user_unit!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"number": self.number, "width": _round(self.width), "height": _round(self.height),
-                "unit": self.unit}
+        page = {"number": self.number, "width": _round(self.width), "height": _round(self.height), "unit": self.unit}
+        return page if self.user_unit == 1.0 else {**page, "user_unit": self.user_unit}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PageInfo:
         """The page described by ``to_dict()``'s output."""
         return _loaded("page", lambda: cls(number=int(data["number"]), width=float(data["width"]),
-                                           height=float(data["height"]), unit=data["unit"]))
+                                           height=float(data["height"]), unit=data["unit"],
+                                           user_unit=float(data.get("user_unit", 1.0))))
 
 
 @dataclass(frozen=True)

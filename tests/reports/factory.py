@@ -113,7 +113,7 @@ def pdf_document(path: str = "brochures/prospectus.pdf", *, with_images: bool = 
             for page in (1, 2))
     return DocumentResult(
         path=path, sha256=sha(path), type="pdf", status="ok",
-        pages=(PageInfo(1, *A4, "pt"), PageInfo(2, *A4, "pt")),
+        pages=(PageInfo(1, *A4, "pt"), PageInfo(2, *A4, "pt", user_unit=2.5)),
         marks=(m1, m2, m3), findings=findings, images=images, elapsed_s=1.25,
     )
 

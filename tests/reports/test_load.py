@@ -152,3 +152,12 @@ def test_settings_without_excludes_read_back_as_the_defaults() -> None:
     data = json.loads(reports.render_bytes(factory.report([], settings=factory.CHOSEN_SETTINGS), "json"))
     del data["settings"]["exclude"]
     assert ScanReport.from_dict(data).settings == dataclasses.replace(factory.CHOSEN_SETTINGS, exclude=None)
+
+
+@pytest.mark.parametrize("value", [0, -2, None, float("inf")])
+def test_a_page_of_unusable_units_is_refused(value: object) -> None:
+    data = json.loads(reports.render_bytes(factory.full_report(), "json"))
+    page = next(p for d in data["documents"] for p in d["pages"] if "user_unit" in p)
+    page["user_unit"] = value
+    with pytest.raises(ReportFileError):
+        ScanReport.from_dict(data)

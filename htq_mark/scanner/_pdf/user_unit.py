@@ -16,11 +16,20 @@ __all__ = ["LARGEST_USER_UNIT", "may_set_user_unit", "page_user_unit"]
 
 LARGEST_USER_UNIT = 75_000.0  # the largest Acrobat honours; beyond it a page would be kilometres wide
 
-
 # Decompressed bytes of one object stream looked through; a larger one is left to the PDF reader.
 _MOST_INFLATED = 32 * 1024 * 1024
 _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm(?![A-Za-z0-9])")
 _PLAIN_FLATE = re.compile(rb"/Filter\s*(?:/FlateDecode|\[\s*/FlateDecode\s*\])(?![A-Za-z0-9])")
+# A name written with #xx escapes (/User#55nit is /UserUnit), which a byte search would not see.
+_ESCAPED_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]*#[0-9A-Fa-f]{2}[^\s/<>\[\]()%{}]*")
+_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_TELLING_NAMES = frozenset({b"UserUnit", b"Type", b"ObjStm", b"Filter", b"FlateDecode", b"DecodeParms"})
+
+
+def _escapes_a_telling_name(text: bytes | memoryview) -> bool:
+    """Whether ``text`` spells /UserUnit (or a name the object-stream search reads) with #xx escapes."""
+    return any(_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name.group()[1:]) in _TELLING_NAMES
+               for name in _ESCAPED_NAME.finditer(text))
 
 
 def may_set_user_unit(data: bytes) -> bool:
@@ -30,15 +39,20 @@ def may_set_user_unit(data: bytes) -> bool:
     most producers pack page dictionaries), inflated here: opening the document
     with a PDF reader costs far more, and almost no page sets it. An object
     stream that cannot be looked through so (another filter, a predictor,
-    encryption, damage, too large) counts as one that may.
+    encryption, damage, too large), or a name that may be the key spelled with
+    escapes, counts as a page that may.
     """
-    if b"/UserUnit" in data:
+    if b"/UserUnit" in data or _escapes_a_telling_name(data):
         return True
     view = memoryview(data)
     for match in _OBJECT_STREAM.finditer(data):
         begin = data.find(b"stream", match.end())
-        dictionary = data[max(0, data.rfind(b"obj", 0, match.start())):max(begin, 0)]
-        if begin < 0 or not _PLAIN_FLATE.search(dictionary) or b"/DecodeParms" in dictionary:
+        if begin < 0:
+            return True
+        dictionary = data[max(0, data.rfind(b"obj", 0, match.start())):begin]
+        if b"/Filter" not in dictionary:
+            continue  # stored as it is: its bytes were looked through above
+        if not _PLAIN_FLATE.search(dictionary) or b"/DecodeParms" in dictionary:
             return True
         begin += len(b"stream")
         begin += 2 if data[begin:begin + 2] == b"\r\n" else 1
@@ -47,7 +61,7 @@ def may_set_user_unit(data: bytes) -> bool:
             text = inflater.decompress(view[begin:], _MOST_INFLATED)
         except zlib.error:
             return True
-        if b"/UserUnit" in text or inflater.unconsumed_tail or not inflater.eof:
+        if b"/UserUnit" in text or inflater.unconsumed_tail or not inflater.eof or _escapes_a_telling_name(text):
             return True
     return False
 

@@ -87,19 +87,32 @@ def test_a_page_in_larger_units_measures_its_mark_in_them(small_mark_page):
     assert "too-small" in {f.rule for f in plain.findings}
     assert "too-small" not in {f.rule for f in large.findings}
     assert _widths(large)[0] == pytest.approx(10 * _widths(plain)[0], rel=0.02)
-    # Boxes stay in the page's own units, where the PDF draws the mark.
+    # Boxes stay in the page's own units, where the PDF draws the mark; the page says what a unit is.
     assert large.marks[0].bbox == pytest.approx(plain.marks[0].bbox, abs=1.0)
-    notes = [note for note in large.notes if note.code == "user-unit"]
-    assert len(notes) == 1 and "/UserUnit 10" in notes[0].message and notes[0].page == 1
-    assert "user-unit" not in {note.code for note in plain.notes}
+    assert (large.pages[0].width, large.pages[0].user_unit) == (PAGE[0], 10.0)
+    assert large.pages[0].to_dict()["user_unit"] == 10.0 and "user_unit" not in plain.pages[0].to_dict()
+    notes = {note.code: note.message for note in large.notes}
+    assert "/UserUnit 10" in notes["user-unit"] and "1/10 of" in notes["user-unit"]
+    # Rendered as before (pixels per unit), so 20 dpi on the printed page: what that misses is said.
+    assert "rendered at 20 dpi on the printed page instead of 200, as it sets /UserUnit 10" in \
+        notes["reduced-resolution"] and "marks under 61 mm wide may be missed" in notes["reduced-resolution"]
+    assert not {"user-unit", "reduced-resolution"} & {note.code for note in plain.notes}
 
 
-def test_a_page_in_smaller_units_is_rendered_finer_not_smaller(small_mark_page):
-    """Units of a thousandth of a point: the mark is 0.014 mm, still found (too small), not lost below a pixel."""
+@pytest.mark.parametrize("unit", [1.37, 2.0])
+def test_the_resolution_note_states_the_printed_resolution(small_mark_page, unit):
+    result = scan_document(with_user_unit(small_mark_page, FloatObject(unit)), on=ON, ocr="never")
+    notes = [note.message for note in result.notes if note.code == "reduced-resolution"]
+    assert len(notes) == 1 and f"rendered at {200 / unit:.3g} dpi on the printed page" in notes[0]
+
+
+def test_a_page_in_smaller_units_measures_its_mark_smaller(small_mark_page):
+    """Units of a thousandth of a point: the mark is 0.014 mm wide, too small; the page is rendered as before."""
     result = scan_document(with_user_unit(small_mark_page, FloatObject(0.001)), on=ON, ocr="never")
     assert len(result.marks) == 1
     assert _widths(result)[0] == pytest.approx(0.0141, rel=0.05)
     assert "too-small" in {f.rule for f in result.findings}
+    assert "reduced-resolution" not in {note.code for note in result.notes}
 
 
 def test_an_unusable_user_unit_is_ignored_and_said(small_mark_page):
@@ -114,19 +127,20 @@ def test_an_unusable_user_unit_is_ignored_and_said(small_mark_page):
     ("/Filter[/FlateDecode]", True),
     ("/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns 4>>", False),  # bytes not as written: ask the reader
     ("/Filter/ASCIIHexDecode", False),
+    ("", True),  # stored as it is: /UserUnit would show in the file's bytes
 ])
 def test_a_user_unit_packed_in_an_object_stream_is_read(stream_entries: str, looked_through: bool) -> None:
     """Page dictionaries in compressed object streams do not show /UserUnit in the file's bytes."""
     content = b"0 0 1 rg 20 20 120 60 re f"
     with_unit = object_stream_pdf("/UserUnit 4", content, stream_entries=stream_entries)
     without = object_stream_pdf("", content, stream_entries=stream_entries)
-    assert b"/UserUnit" not in with_unit
+    assert (b"/UserUnit" in with_unit) is (stream_entries == "")
     assert may_set_user_unit(with_unit)
     assert may_set_user_unit(without) is not looked_through
     if stream_entries.endswith("/FlateDecode"):
         assert page_user_unit(_reader(with_unit), 0) == (4.0, None)
         result = scan_document(with_unit, on=ON, ocr="never", name="packed.pdf")
-        assert [note.code for note in result.notes] == ["user-unit"]
+        assert [note.code for note in result.notes] == ["user-unit", "reduced-resolution"]
         assert result.pages[0].width == 300.0
 
 
@@ -153,13 +167,32 @@ def test_a_large_object_stream_is_left_to_the_reader(monkeypatch: pytest.MonkeyP
     assert may_set_user_unit(data)
 
 
-def test_a_picture_on_a_page_in_smaller_units_has_more_pixels_per_inch():
-    """Half-point units print the page half as large, so its picture at twice the pixels per inch."""
+@pytest.mark.parametrize("unit", [0.5, 3.0, 10.0])
+def test_a_picture_on_a_page_of_other_units_has_its_pixels_per_inch_scaled(unit):
+    """Half-point units print the page half as large, so its picture at twice the pixels per inch; larger
+    units, at a third or a tenth. The mark in the picture is found whatever the unit."""
     page = _picture_page(load_kit(), mark_in_picture=True)
     ppi = {}
-    for unit in (1.0, 0.5):
-        result = scan_document(page if unit == 1.0 else with_user_unit(page, FloatObject(unit)), on=ON, ocr="never")
+    for value in (1.0, unit):
+        result = scan_document(page if value == 1.0 else with_user_unit(page, FloatObject(value)), on=ON,
+                               ocr="never")
+        assert [mark.source for mark in result.marks] == ["raster"]
         low = [f for f in result.findings if f.rule == "low-resolution"]
         assert len(low) == 1
-        ppi[unit] = low[0].details["effective_ppi"]
-    assert math.isclose(ppi[0.5], 2 * ppi[1.0], rel_tol=1e-4)  # as reported, to 4 places
+        ppi[value] = low[0].details["effective_ppi"]
+    assert math.isclose(ppi[unit], ppi[1.0] / unit, rel_tol=1e-4)  # as reported, to 4 places
+
+
+@pytest.mark.parametrize("escaped", [b"/User#55nit", b"/#55ser#55nit"])
+def test_a_user_unit_spelled_with_escapes_is_read(small_mark_page, escaped):
+    """``/User#55nit`` is /UserUnit to a PDF reader: a byte search must not be fooled into skipping it."""
+    data = with_user_unit(small_mark_page, FloatObject(0.1)).replace(b"/UserUnit", escaped)
+    assert b"/UserUnit" not in data and may_set_user_unit(data)
+    result = scan_document(data, on=ON, ocr="never")
+    assert _widths(result)[0] == pytest.approx(1.41, rel=0.02)
+    assert result.pages[0].user_unit == pytest.approx(0.1)
+
+
+def test_an_object_stream_typed_with_escapes_is_left_to_the_reader():
+    data = object_stream_pdf("/UserUnit 4", b"0 0 1 rg 20 20 120 60 re f").replace(b"/ObjStm", b"/Obj#53tm")
+    assert may_set_user_unit(data)
