@@ -74,6 +74,8 @@ def _text(value: Any, _: Path) -> str:
 def _path(value: Any, base: Path) -> str:
     if "\0" in _text(value, base):
         raise ValueError("must be a path (it holds a NUL character)")
+    if value == "-":
+        raise ValueError("must be a file's path: \"-\" (standard input or output) is for the command line")
     return str(base / os.path.expanduser(value))
 
 

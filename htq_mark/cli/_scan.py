@@ -30,6 +30,7 @@ from ..scanner._ocr import OcrMode
 from ..scanner._results import NOTE_CODES, fail_on_threshold
 from ..scanner._selection import RuleSelection
 from ..scanner._sniff import HEAD_BYTES, readable_kinds
+from ..scanner._streams import check_streams, is_stream
 from ..scanner._urls import is_url, local_path
 from ..web import CrawlOptions, WebOptions, read_url_list
 from ._config import NOT_GIVEN, with_config
@@ -257,14 +258,13 @@ def _load_baseline(path: str, paths: Collection[str]) -> ScanReport:
     """The baseline report at ``path``; ``-`` reads it from standard input (unless a document does)."""
     if path != STANDARD_STREAM:
         return reports.load_report(path)
-    if STANDARD_STREAM in paths:
-        raise click.UsageError("--baseline - and the document - would both be read from standard input; give "
-                               "the baseline as a file.")
+    if any(is_stream(document) for document in paths):
+        check_streams([*paths, STANDARD_STREAM])  # standard input given twice: refused, saying so
     if sys.stdin is None or sys.stdin.isatty():
         raise click.UsageError("--baseline - reads the baseline report from standard input, which is "
                                f"{'closed' if sys.stdin is None else 'a terminal'}; pipe the report in, or give "
                                "it as a file.")
-    return reports.load_report(sys.stdin.buffer)
+    return reports.load_report(sys.stdin.buffer, name="standard input (--baseline -)")
 
 
 def _recorded_path(path: str) -> str:
@@ -384,6 +384,15 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     if baseline_to_stdout and output is None:
         raise click.UsageError("--write-baseline - and the report would both go to standard output; write the "
                                "report to a file with -o FILE, or the baseline with --write-baseline FILE.")
+    if baseline_to_stdout and output is not None and file_identity(output) is not None \
+            and file_identity(output) == file_identity(1):
+        raise click.UsageError(f"{visible(output)}: standard output is the -o file, so --write-baseline - would "
+                               "write the baseline into the report; give two files.")
+    # Known before the scan, not after it: standard output closed (>&-) while something is to go there.
+    if output is None:
+        standard_output("the report", "write it to a file with -o FILE")
+    elif baseline_to_stdout:
+        standard_output("the baseline", "write it to a file with --write-baseline FILE")
     with library_errors():
         config = load_config(config_path, isolated=isolated)
         options = with_config(context, given, config)
@@ -421,8 +430,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         for target, what in ((output, "report"), (write_baseline, "baseline")):
             if target is not None and not (what == "baseline" and baseline_to_stdout):
                 # The baseline is read before the scan and replaced after it: --write-baseline may update it.
-                baseline_read = [options["baseline"]] if options["baseline"] not in (None, STANDARD_STREAM) \
-                    and what == "report" else []
+                from_file = options["baseline"] not in (None, STANDARD_STREAM)
+                baseline_read = [options["baseline"]] if from_file and what == "report" else []
                 _refuse_an_input(target, what, paths, [*read, *baseline_read], kit)
                 check_writable(target, force=force)
         scanned = _ScannedOutputs((output, None if baseline_to_stdout else write_baseline))

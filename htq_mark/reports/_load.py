@@ -19,18 +19,15 @@ __all__ = ["MAX_REPORT_BYTES", "load_report"]
 
 #: The largest JSON report read back (a report of some hundreds of thousands of documents).
 MAX_REPORT_BYTES = 1024 * 1024 * 1024
+_CHUNK = 1 << 20
 
 
 def _read(source: str | os.PathLike[str] | bytes | IO[bytes]) -> tuple[str, bytes]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         return "<bytes>", bytes(source)
-    if hasattr(source, "read"):
+    if not isinstance(source, (str, os.PathLike)):
         name = str(getattr(source, "name", "<stream>"))
-        data = source.read(MAX_REPORT_BYTES + 1)
-        if len(data) > MAX_REPORT_BYTES:
-            raise ReportFileError(f"{name}: the report is more than the {MAX_REPORT_BYTES:,} bytes allowed; check it "
-                                  "is the right one.")
-        return name, data
+        return name, _read_stream(source, name)
     name = os.fspath(source)
     try:
         return str(name), read_limited(name, limit=MAX_REPORT_BYTES, what="JSON report", refuse=ReportFileError)
@@ -38,13 +35,31 @@ def _read(source: str | os.PathLike[str] | bytes | IO[bytes]) -> tuple[str, byte
         raise ReportFileError(f"{name}: the report cannot be read ({exc.strerror}); check the path.") from None
 
 
-def load_report(source: str | os.PathLike[str] | bytes | IO[bytes]) -> ScanReport:
+def _read_stream(stream: IO[bytes], name: str) -> bytes:
+    """All of ``stream``, a chunk at a time (a pipe or unbuffered file may give less than asked for), within
+    :data:`MAX_REPORT_BYTES`: an endless one is refused, and nothing is set aside for more than arrives."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := stream.read(_CHUNK):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_REPORT_BYTES:
+            raise ReportFileError(f"{name}: the report is more than the {MAX_REPORT_BYTES:,} bytes allowed; check it "
+                                  "is the right one.")
+    return b"".join(chunks)
+
+
+def load_report(source: str | os.PathLike[str] | bytes | IO[bytes], *, name: str | None = None) -> ScanReport:
     """The :class:`ScanReport` in a JSON report file (a path, its bytes or a binary file object).
 
-    Raises :class:`~htq_mark.errors.ReportFileError` naming the file when it is
-    not a JSON report written by htq-mark.
+    Raises :class:`~htq_mark.errors.ReportFileError` naming the file (or ``name``,
+    if given) when it is not a JSON report written by htq-mark. A file object is
+    read to its end, or until it holds more than :data:`MAX_REPORT_BYTES`.
     """
-    name, data = _read(source)
+    found, data = _read(source)
+    name = found if name is None else name
+    if not data.strip():
+        raise ReportFileError(f"{name}: is empty; give a report written by htq-mark scan --format json.")
     try:
         parsed = json.loads(data.decode("utf-8", "surrogatepass"))
     except (UnicodeDecodeError, ValueError) as exc:

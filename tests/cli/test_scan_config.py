@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -30,12 +32,12 @@ def marked(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "docs"
 
 
-def run(*args: object, cwd: Path) -> Result:
-    """``htq-mark scan`` run in the folder ``cwd`` (where config files are searched from)."""
+def run(*args: object, cwd: Path, stdin: bytes | None = None) -> Result:
+    """``htq-mark scan`` run in the folder ``cwd`` (where config files are searched from), ``stdin`` its input."""
     before = os.getcwd()
     os.chdir(cwd)
     try:
-        return CliRunner().invoke(cli, ["scan", "--date", "2026-11-23", "--jobs", "1", *map(str, args)])
+        return CliRunner().invoke(cli, ["scan", "--date", "2026-11-23", "--jobs", "1", *map(str, args)], input=stdin)
     finally:
         os.chdir(before)
 
@@ -151,7 +153,7 @@ def test_the_report_says_which_config_file_and_rules_shaped_it(marked: Path, tmp
     """A config file that switches a rule off passes a scan it would fail: the report says so."""
     plain = json.loads(run(marked, "--format", "json", "--ocr", "never", cwd=tmp_path).stdout)["settings"]
     assert plain == {"config": None, "baseline": None, "rules": {"select": None, "ignore": [], "severity": {}},
-                     "ocr": "never"}
+                     "ocr": "never", "exclude": None}
     (tmp_path / "htq-mark.toml").write_text('ignore = ["too-small"]\nseverity = { no-qualification = "info" }\n')
     baseline = tmp_path / "known.json"
     run(marked, "--write-baseline", baseline, cwd=tmp_path)
@@ -225,42 +227,60 @@ def test_a_baseline_suppresses_known_findings_and_only_new_ones_fail(marked: Pat
     assert "suppressed by the baseline" in newer.stdout and "new.pdf:1: error too-small" in newer.stdout
 
 
-def run_with_input(*args: object, cwd: Path, stdin: bytes) -> Result:
-    """:func:`run` with ``stdin`` as standard input."""
-    before = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, ["scan", "--date", "2026-11-23", "--jobs", "1", *map(str, args)], input=stdin)
-    finally:
-        os.chdir(before)
-
-
 def test_a_baseline_goes_through_standard_output_and_back_in(marked: Path, tmp_path: Path) -> None:
     """``--write-baseline -`` writes it to standard output (the report to -o), ``--baseline -`` reads it back."""
     written = run(marked, "-o", tmp_path / "report.json", "--write-baseline", "-", cwd=tmp_path)
     assert written.exit_code == 1 and not (tmp_path / "-").exists()
     baseline = json.loads(written.stdout)
     assert {f["rule"] for f in baseline["documents"][0]["findings"]} >= {"too-small", "no-qualification"}
-    again = run_with_input(marked, "--baseline", "-", "--format", "json", cwd=tmp_path, stdin=written.stdout_bytes)
+    again = run(marked, "--baseline", "-", "--format", "json", cwd=tmp_path, stdin=written.stdout_bytes)
     assert again.exit_code == 0, again.output
     report = json.loads(again.stdout)
     assert report["summary"]["suppressed"] >= 2 and report["settings"]["baseline"] == "-"
-    text = run_with_input(marked, "--baseline", "-", cwd=tmp_path, stdin=written.stdout_bytes)
+    text = run(marked, "--baseline", "-", cwd=tmp_path, stdin=written.stdout_bytes)
     assert "findings in the baseline read from standard input suppressed" in text.stdout
 
 
 @pytest.mark.parametrize(("args", "stdin", "words"), [
     (["--write-baseline", "-"], b"", "would both go to standard output"),
     (["-o", "-", "--write-baseline", "-"], b"", "would both go to standard output"),
-    (["--baseline", "-", "-"], b"%PDF-1.4", "would both be read from standard input"),
-    (["--baseline", "-"], b"", "is not JSON"),
+    (["--baseline", "-", "-"], b"%PDF-1.4", "standard input is given 2 times (-, -)"),
+    (["--baseline", "-", "/dev/stdin"], b"%PDF-1.4", "standard input is given 2 times (/dev/stdin, -)"),
+    (["--baseline", "-", "/dev/fd/0"], b"%PDF-1.4", "standard input is given 2 times (/dev/fd/0, -)"),
+    (["--baseline", "-"], b"", "standard input (--baseline -): is empty"),
+    (["--baseline", "-"], b"\xff\xfe", "standard input (--baseline -): is not JSON"),
     (["--baseline", "-"], b'{"schema": "something-else"}', "not an htq-mark JSON report"),
 ])
 def test_standard_streams_that_cannot_serve_are_usage_errors(marked: Path, tmp_path: Path, args: list[str],
                                                              stdin: bytes, words: str) -> None:
-    result = run_with_input(marked, *args, cwd=tmp_path, stdin=stdin)
+    result = run(marked, *args, cwd=tmp_path, stdin=stdin)
     assert result.exit_code == 2 and words in result.stderr, result.output
     assert "Traceback" not in result.output and not (tmp_path / "-").exists()
+
+
+def test_the_baseline_is_not_written_to_standard_output_that_is_the_report_file(marked: Path, tmp_path: Path) -> None:
+    """``-o same.json --write-baseline - > same.json``: the baseline would go into the report file."""
+    report = tmp_path / "same.json"
+    script = (f'exec "{sys.executable}" -m htq_mark scan --jobs 1 -o "{report}" --write-baseline - "{marked}" '
+              f'> "{report}"')
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "standard output is the -o file" in done.stderr, done.stderr
+    assert report.read_bytes() == b""  # the shell emptied it; nothing was scanned into it
+
+
+def test_a_closed_standard_output_for_the_baseline_is_refused_before_scanning(marked: Path, tmp_path: Path) -> None:
+    script = (f'exec "{sys.executable}" -m htq_mark scan --jobs 1 -o "{tmp_path / "r.json"}" --write-baseline - '
+              f'"{marked}" >&-')
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "standard output is closed, so the baseline cannot be written" in done.stderr
+    assert not (tmp_path / "r.json").exists()  # refused before the scan, so no report either
+
+
+@pytest.mark.parametrize("setting", ["baseline", "register", "urls"])
+def test_a_config_file_may_not_name_standard_input(marked: Path, tmp_path: Path, setting: str) -> None:
+    (tmp_path / "htq-mark.toml").write_text(f'{setting} = "-"\n')
+    result = run(marked, cwd=tmp_path, stdin=b"")
+    assert result.exit_code == 2 and f"setting {setting} must be a file's path" in result.stderr, result.output
 
 
 def test_write_baseline_keeps_an_existing_file_without_force(marked: Path, tmp_path: Path) -> None:
@@ -387,9 +407,6 @@ def test_another_users_config_in_a_folder_only_they_may_write_is_applied(marked:
 
 
 def test_a_working_folder_that_is_gone_is_a_clear_error(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     document = tmp_path / "a.pdf"
     document.write_bytes(pdf_pages([mark_fragment(htq_mark.load_kit(), x=100, y=100, width=200)]))
     (tmp_path / "gone").mkdir()
