@@ -42,6 +42,7 @@ from ._terminal import say, standard_output, visible
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
 _KIT_PARTS = ("guidelines", "assets")  # the folders of a kit that hold its files
+STANDARD_STREAM = "-"  # as a file name: standard input or output
 
 def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
     """4 if htq-mark failed on a document (a bug), else 3 if an input could not be read, else 1 if a
@@ -238,9 +239,6 @@ def _write_output(target: str, content: Content, what: str, *, suffix: str, forc
     return None if problem is None else f"{with_flags(str(problem))} The {what} was saved to {written} instead."
 
 
-STANDARD_STREAM = "-"  # as a file name: standard input or output
-
-
 def _to_stdout(content: Callable[[IO[bytes]], None], what: str, instead: str) -> None:
     """Write the ``what`` (report, baseline) to standard output, or fail saying to write it with ``instead``."""
     out = standard_output(f"the {what}", f"write it to a file with {instead}")
@@ -384,10 +382,11 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     if baseline_to_stdout and output is None:
         raise click.UsageError("--write-baseline - and the report would both go to standard output; write the "
                                "report to a file with -o FILE, or the baseline with --write-baseline FILE.")
-    if baseline_to_stdout and output is not None and file_identity(output) is not None \
-            and file_identity(output) == file_identity(1):
-        raise click.UsageError(f"{visible(output)}: standard output is the -o file, so --write-baseline - would "
-                               "write the baseline into the report; give two files.")
+    if baseline_to_stdout and output is not None:
+        standard_output_file = file_identity(1)
+        if standard_output_file is not None and file_identity(output) == standard_output_file:
+            raise click.UsageError(f"{visible(output)}: standard output is the -o file, so --write-baseline - "
+                                   "would write the baseline into the report; give two files.")
     # Known before the scan, not after it: standard output closed (>&-) while something is to go there.
     if output is None:
         standard_output("the report", "write it to a file with -o FILE")
