@@ -176,9 +176,9 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
     removed is not "recoloured"). Knocked-out parts show the background, which on
     a photograph varies: on a ``flat`` background they are compared with the colours
     around the mark (``surroundings``, CIELAB), all but the rarest of them, and
-    on a varied one they are not judged. A ``thin`` knocked-out part (letters
-    whose strokes JPEG's half-resolution colour cannot resolve) may show the
-    background's colour faded towards grey at its lightness.
+    on a varied one they are not judged. A ``thin`` part (letters whose strokes
+    JPEG's half-resolution colour cannot resolve) may show its colour (a paint, or
+    the background's if knocked out) faded towards grey at that colour's lightness.
     """
     paints = _paint_labs(refs)[variant]
     painted = ~np.isnan(paints[:, 0])
@@ -186,6 +186,9 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
     lab = part_lab[judged]
     distance = delta_e(lab[:, None], paints[painted][None]).min(axis=1)
     knocked_out = ~painted[np.asarray(refs.part_class)[judged]]
+    if thin is not None and (faded := thin[judged] & ~knocked_out).any():
+        distance[faded] = np.minimum(distance[faded], np.min(
+            [_faded_distance(lab[faded], paint) for paint in paints[painted]], axis=0))
     if knocked_out.any():
         if flat:
             around = row_percentiles(delta_e(lab[knocked_out][:, None], surroundings[None]), SURROUNDING_PERCENTILE)

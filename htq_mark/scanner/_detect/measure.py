@@ -18,13 +18,14 @@ the variant they fit), ``_clear_space`` and ``_alterations``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ...kit import Spec
 from ...kit._colour import contrast_ratio, delta_e, relative_luminance, srgb_to_lab
+from ._blur import fitted_blur
 from ._alterations import _altered_share, _covered, _differences, _side_of
 from ._clear_space import _clear_space_content
 from ._colours import (_agreed_colours, _background_kind, _class_colours, _expected, _expected_lab, _is_flat_lab,
@@ -40,6 +41,7 @@ from .verify import SOURCE_BLUR, ImagePyramid, shown_pixels
 __all__ = ["measure"]
 
 OUTLINE_BLUR_PX = 1.0       # source pixels the mark's own outline is blurred over
+BLUR_GAIN = 1.4             # a mark judged off is measured again if it is at least this much softer than assumed
 
 
 def _blur_sigma(frame: Frame, height_px: float) -> float:
@@ -184,10 +186,29 @@ def _hidden(covered: NDArray[np.bool_], visible: NDArray[np.bool_], frame: Frame
 
 
 def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> PixelMeasurements:
-    """Measure a mark registered at ``pose`` against the kit's artwork and spec."""
+    """Measure a mark registered at ``pose`` against the kit's artwork and spec.
+
+    A mark that measures off its colours or altered is measured again with the blur
+    its pixels show, if that is well above the blur assumed for its size: an
+    enlarged small picture of the mark is soft, not recoloured.
+    """
+    frame = refs.measure
+    warped = _warp(pyramid, pose, frame, spec.clear_space_ratio)
+    measured = _measured(warped, pose, refs, spec)
+    if measured.palette_distance > spec.scan.colour_tolerance_delta_e \
+            or measured.altered_difference > spec.scan.altered_max_difference:
+        blur = fitted_blur(warped.pixels, warped.inside, frame, warped.margin_x, warped.margin_y, warped.sigma)
+        if blur >= BLUR_GAIN * warped.sigma:
+            # As soft as a picture with fewer pixels: so much less detail is resolved, colour included.
+            measured = _measured(replace(warped, sigma=blur, source_px=warped.source_px * warped.sigma / blur),
+                                 pose, refs, spec)
+    return measured
+
+
+def _measured(warped: _Warped, pose: Pose, refs: References, spec: Spec) -> PixelMeasurements:
+    """The measurements of the mark ``warped`` shows, taking it to be as blurred as ``warped.sigma`` says."""
     frame = refs.measure
     ratio = spec.clear_space_ratio
-    warped = _warp(pyramid, pose, frame, ratio)
     margin_x, margin_y, sigma = warped.margin_x, warped.margin_y, warped.sigma
 
     # Class colours from their parts' cores; a light erosion keeps the centres of letters'

@@ -209,6 +209,46 @@ def test_recoloured_marks_match_no_variant(how: str, kit: Kit, refs: References)
     assert detection.measurements.palette_distance > kit.spec.scan.colour_tolerance_delta_e
 
 
+def _enlarged(width: float, factor: float, *, quality: int | None = None, svg: bytes | None = None,
+              kit: Kit) -> Image:
+    """A small picture of the mark (``width`` px, JPEG at ``quality`` if given) enlarged ``factor`` times."""
+    height = width / kit.aspect_ratio
+    size = (round(width * 2.2), round(height * 3))
+    small, _ = place(plain(WHITE, size), kit, "colour", (size[0] / 2, size[1] / 2), width, svg=svg)
+    if quality is not None:
+        small = jpeg(small, quality)
+    return np.asarray(cv2.resize(small, (round(size[0] * factor), round(size[1] * factor)),
+                                 interpolation=cv2.INTER_CUBIC), dtype=np.uint8)
+
+
+@pytest.mark.parametrize("quality", [None, 75])
+@pytest.mark.parametrize(("width", "factor"), [(80.0, 2.5), (80.0, 5.0), (104.0, 2.0), (104.0, 3.0), (120.0, 4.0)])
+def test_an_enlarged_small_picture_of_the_mark_is_soft_not_recoloured(width: float, factor: float,
+                                                                      quality: int | None, kit: Kit,
+                                                                      refs: References) -> None:
+    # Judged as if drawn sharp at its new size, its letters' cores show blended colours.
+    measured = _only(_enlarged(width, factor, quality=quality, kit=kit), kit, refs)
+    assert measured.variant == "colour"
+    assert measured.measurements.palette_distance <= kit.spec.scan.colour_tolerance_delta_e
+    assert measured.measurements.altered_difference <= kit.spec.scan.altered_max_difference
+
+
+@pytest.mark.parametrize("how", list(RECOLOURINGS))
+@pytest.mark.parametrize(("width", "factor"), [(104.0, 3.0), (120.0, 4.0)])
+def test_an_enlarged_small_picture_of_a_recoloured_mark_matches_no_variant(how: str, width: float, factor: float,
+                                                                           kit: Kit, refs: References) -> None:
+    svg = recolour(kit.artwork["colour"].svg, RECOLOURINGS[how])
+    measured = _only(_enlarged(width, factor, svg=svg, kit=kit), kit, refs)
+    assert measured.variant is None
+    assert measured.measurements.palette_distance > kit.spec.scan.colour_tolerance_delta_e
+
+
+def test_an_enlarged_small_picture_of_an_altered_mark_is_altered(kit: Kit, refs: References) -> None:
+    svg = remove_element(kit.artwork["colour"].svg, "tile")
+    measured = _only(_enlarged(104.0, 3.0, svg=svg, kit=kit), kit, refs)
+    assert measured.measurements.altered_difference > kit.spec.scan.altered_max_difference
+
+
 # Light backgrounds from white down to a grey between the greys a greyscale copy turns white and amber into,
 # plain and photographic (luminance varying too little for a "photo" background).
 LIGHT_BACKGROUNDS = {"white": lambda: plain(WHITE), "grey": lambda: plain((222, 222, 222)),
