@@ -25,8 +25,8 @@ from numpy.typing import NDArray
 
 from ...kit import Spec
 from ...kit._colour import contrast_ratio, delta_e, relative_luminance, srgb_to_lab
-from ._blur import fitted_blur
 from ._alterations import _altered_share, _covered, _differences, _side_of
+from ._blur import fitted_blur
 from ._clear_space import _clear_space_content
 from ._colours import (_agreed_colours, _background_kind, _class_colours, _expected, _expected_lab, _is_flat_lab,
                        _knockout_disagreement, _knockouts_flat, _off_palette, _palette_distances, _part_colours,
