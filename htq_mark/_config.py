@@ -75,7 +75,7 @@ def _path(value: Any, base: Path) -> str:
     if "\0" in _text(value, base):
         raise ValueError("must be a path (it holds a NUL character)")
     if value == "-":
-        raise ValueError("must be a file's path: \"-\" (standard input or output) is for the command line")
+        raise ValueError("must be a file's path, not \"-\": a config file cannot name standard input or output")
     return str(base / os.path.expanduser(value))
 
 

@@ -11,6 +11,7 @@ written through a symbolic link.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable
@@ -19,8 +20,8 @@ from typing import IO
 
 from .errors import HtqMarkError, OutputExistsError
 
-__all__ = ["Content", "check_writable", "file_identity", "file_mode", "folder_mode", "path_inside", "read_limited",
-           "save_elsewhere", "write_atomic", "write_or_fall_back"]
+__all__ = ["Content", "check_writable", "file_identity", "file_mode", "folder_mode", "path_inside", "path_of_descriptor",
+           "read_limited", "save_elsewhere", "write_atomic", "write_or_fall_back"]
 
 # Temporary names keep this much of the target's name, so a name near the file system's limit
 # still leaves room for the temporary file's prefix and suffix.
@@ -49,8 +50,29 @@ def file_mode(target: Path) -> int:
         return 0o666 & ~_umask()
 
 
+_DESCRIPTOR_NAMES = re.compile(r"^/(?:dev/(?:(?:stdin|stdout|stderr)$|fd/)|proc/(?:self|thread-self|\d+)/fd/)")
+
+
+def _names_a_descriptor(target: Path) -> bool:
+    """Whether ``target`` is (or links to) a name of an open file descriptor, such as /dev/stdout.
+
+    Replacing it would replace that name (a link in /dev, as root), not write where the descriptor leads.
+    """
+    name = os.path.abspath(target)
+    for _ in range(8):  # /dev/stdout -> /proc/self/fd/1 -> the file: the first links are enough
+        if _DESCRIPTOR_NAMES.match(name):
+            return True
+        if not os.path.islink(name):
+            return False
+        name = os.path.join(os.path.dirname(name), os.readlink(name))
+    return False
+
+
 def _check_target(target: Path, force: bool) -> tuple[Path, Path]:
     """``target`` and its folder, if it may be written (the folder exists; no special file)."""
+    if _names_a_descriptor(target):
+        raise HtqMarkError(f"{target}: names an open file descriptor, not a file; give a file path, or - for "
+                           "standard output.")
     try:
         mode: int | None = os.stat(target).st_mode
     except FileNotFoundError:
@@ -220,6 +242,18 @@ def file_identity(path: str | os.PathLike[str] | int) -> tuple[int, int] | None:
     except (OSError, ValueError):
         return None
     return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
+def path_of_descriptor(fd: int) -> str | None:
+    """The path of the regular file open as descriptor ``fd`` (from /proc, where there is one), or None."""
+    identity = file_identity(fd)
+    if identity is None:
+        return None
+    try:
+        path = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        return None
+    return path if file_identity(path) == identity else None
 
 
 def read_limited(path: str | os.PathLike[str], *, limit: int, what: str,

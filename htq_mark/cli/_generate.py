@@ -9,7 +9,7 @@ import click
 from ..generator import format_for_path, generate as generate_asset
 from ..generator._generate import COLOUR_SPACES, DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, check_suffix
 from ._errors import library_errors
-from ._terminal import say, standard_output
+from ._terminal import say, write_standard_output
 
 __all__ = ["COMMANDS", "generate"]
 
@@ -70,9 +70,7 @@ def generate(variant: str, format_: str | None, width: str, dpi: float, clear_sp
                                date=on.date() if on is not None else None, register=register_path,
                                colour_space=colour_space, kit=kit_path)
         if output == "-":
-            out = standard_output("the artwork", "write it to a file with -o FILE")
-            out.write(asset.data)
-            out.flush()
+            write_standard_output(asset.data, "the artwork", "write it to a file with -o FILE")
             say(asset.describe(), err=True)
             return
         written = asset.write(output, force=force)

@@ -19,7 +19,7 @@ from ..register import (
 )
 from ._errors import library_errors
 from ._exit import ExitCode
-from ._terminal import say, standard_output
+from ._terminal import say, standard_output, write_standard_output
 
 __all__ = ["COMMANDS", "register_group"]
 
@@ -108,9 +108,7 @@ def export(output_format: str, register_path: str | None, ofqual_path: str | Non
             say(f"wrote {written} ({len(register)} records)", err=True)
             return
         data = export_register(register, fmt)
-    out = standard_output("the register", "write it to a file with -o FILE")
-    out.write(data)
-    out.flush()
+    write_standard_output(data, "the register", "write it to a file with -o FILE")
 
 
 COMMANDS: list[click.Command] = [register_group]

@@ -16,7 +16,7 @@ import click
 from .. import reports, scanner
 from .._catalogue import FAIL_ON_CHOICES
 from .._config import Config, load_config
-from .._io import Content, check_writable, file_identity, save_elsewhere, write_or_fall_back
+from .._io import Content, check_writable, file_identity, path_of_descriptor, save_elsewhere, write_or_fall_back
 from .._resolve import resolve_kit, resolve_register
 from ..kit import Kit
 from ..errors import UsageError
@@ -37,7 +37,7 @@ from ._config import NOT_GIVEN, with_config
 from ._errors import fail, library_errors
 from ._flags import document_with_flags, with_flags
 from ._exit import ExitCode
-from ._terminal import say, standard_output, visible
+from ._terminal import say, standard_output, visible, write_standard_output
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
@@ -140,18 +140,21 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
         return str(checked.convert(value, param, ctx))  # type: ignore[arg-type]
 
 
-def _refuse_an_input(target: str, what: str, paths: tuple[str, ...], read: Collection[str], kit: Kit) -> None:
+def _refuse_an_input(target: str, what: str, paths: tuple[str, ...], read: Collection[str], kit: Kit, *,
+                     label: str | None = None) -> None:
     """Refuse to write the ``what`` (report, baseline) over a file being scanned or read (even with --force).
 
     That is a file given (standard input's included, and a file:// URL's), a document
     (by its first bytes) inside a folder given, one of the files ``read`` (the register,
     baseline, config file or URL list), or a file of a kit folder given. Others a scan
     turns out to read, through links or as documents of unknown kind, are found as
-    they are scanned (:class:`_ScannedOutputs`).
+    they are scanned (:class:`_ScannedOutputs`). ``label`` names the target in the
+    message (default: its path).
     """
     identity = file_identity(target)
     if identity is None:
         return
+    label = visible(target) if label is None else label
     resolved = Path(target).resolve()
     for given in paths:
         try:
@@ -160,12 +163,12 @@ def _refuse_an_input(target: str, what: str, paths: tuple[str, ...], read: Colle
         except OSError:
             same = inside = False
         if same or inside:
-            raise click.UsageError(f"{visible(target)} is one of the files to scan; write the {what} elsewhere.")
+            raise click.UsageError(f"{label} is one of the files to scan; write the {what} elsewhere.")
     if any(file_identity(path) == identity for path in read):
-        raise click.UsageError(f"{visible(target)} is a file this scan reads (its register, baseline, config file "
+        raise click.UsageError(f"{label} is a file this scan reads (its register, baseline, config file "
                                f"or URL list); write the {what} elsewhere.")
     if not kit.bundled and any(resolved.is_relative_to(Path(kit.root, part).resolve()) for part in _KIT_PARTS):
-        raise click.UsageError(f"{visible(target)} is one of the kit's files; write the {what} elsewhere.")
+        raise click.UsageError(f"{label} is one of the kit's files; write the {what} elsewhere.")
 
 
 def _input_identity(path: str) -> tuple[int, int] | None:
@@ -241,15 +244,7 @@ def _write_output(target: str, content: Content, what: str, *, suffix: str, forc
 
 def _to_stdout(content: Callable[[IO[bytes]], None], what: str, instead: str) -> None:
     """Write the ``what`` (report, baseline) to standard output, or fail saying to write it with ``instead``."""
-    out = standard_output(f"the {what}", f"write it to a file with {instead}")
-    try:
-        content(out)
-        out.flush()
-    except BrokenPipeError:
-        raise  # a reader that stopped early (| head) is handled like any closed pipe
-    except OSError as exc:
-        fail(f"the {what} could not be written to standard output ({exc.strerror or exc}); write it to a file "
-             f"with {instead}.", ExitCode.USAGE)
+    write_standard_output(content, f"the {what}", f"write it to a file with {instead}")
 
 
 def _load_baseline(path: str, paths: Collection[str]) -> ScanReport:
@@ -402,6 +397,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             fail_on_threshold(options["fail_on"])
         except ValueError as exc:
             raise click.UsageError(f"--fail-on: {exc}.") from None
+        if options["baseline"] == STANDARD_STREAM and options["url_list"] is not None:
+            check_streams([options["url_list"], STANDARD_STREAM])  # --urls /dev/stdin would read it first
         urls = read_url_list(options["url_list"]) if options["url_list"] is not None else []
         web = WebOptions(allow_private=bool(options["allow_private"]), delay=float(options["delay"]))
         # The user's own --exclude patterns (not the default folder excludes) keep found URLs out too.
@@ -433,6 +430,12 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                 baseline_read = [options["baseline"]] if from_file and what == "report" else []
                 _refuse_an_input(target, what, paths, [*read, *baseline_read], kit)
                 check_writable(target, force=force)
+        redirected_to = path_of_descriptor(1) if output is None or baseline_to_stdout else None
+        if redirected_to is not None:
+            # Standard output redirected (> FILE, >> FILE) to a file the scan reads: the shell has opened it already.
+            baseline_read = [options["baseline"]] if options["baseline"] not in (None, STANDARD_STREAM) else []
+            _refuse_an_input(redirected_to, "baseline" if baseline_to_stdout else "report", paths,
+                             [*read, *baseline_read], kit, label=f"standard output ({visible(redirected_to)})")
         scanned = _ScannedOutputs((output, None if baseline_to_stdout else write_baseline))
         limits = DEFAULT_LIMITS.replace(**options["limit_settings"]).replace(
             max_seconds=options["timeout"], max_pages=options["max_document_pages"],

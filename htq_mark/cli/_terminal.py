@@ -8,15 +8,17 @@ the screen, set the window title or forge a line of output.
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import IO
+from collections.abc import Callable
+from typing import IO, NoReturn
 
 import click
 
 from ..reports._escape import visible
 from ._exit import ExitCode
 
-__all__ = ["say", "standard_output", "visible"]
+__all__ = ["say", "standard_output", "visible", "write_standard_output"]
 
 
 def standard_output(what: str = "the output", instead: str = "run it again with standard output open, or "
@@ -24,13 +26,48 @@ def standard_output(what: str = "the output", instead: str = "run it again with 
     """Standard output (binary); if the command was started with it closed, say so and exit with status 2.
 
     Started with ``>&-``, Python has no standard output at all, and whatever was
-    written there would be lost while the command seemed to succeed.
+    written there would be lost while the command seemed to succeed; started with
+    ``1</dev/null``, it is open for reading only, and every write fails.
     """
     if sys.stdout is None:
-        click.echo(f"htq-mark: error: standard output is closed, so {what} cannot be written there; {instead}.",
-                   err=True)
-        sys.exit(int(ExitCode.USAGE))
+        _refuse(f"standard output is closed, so {what} cannot be written there; {instead}.")
+    if _read_only(sys.stdout):
+        _refuse(f"standard output is open only for reading, so {what} cannot be written there; {instead}.")
     return sys.stdout.buffer
+
+
+def write_standard_output(content: bytes | Callable[[IO[bytes]], None], what: str, instead: str) -> None:
+    """Write ``content`` (bytes, or a function writing to a stream) to standard output and flush it.
+
+    If it cannot be written (a full disk, ``> /dev/full``), say so, naming standard
+    output, and exit with status 2; a reader that stopped early (``| head``) is left to
+    the command line's handling of closed pipes.
+    """
+    out = standard_output(what, instead)
+    try:
+        if isinstance(content, bytes):
+            out.write(content)
+        else:
+            content(out)
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _refuse(f"{what} could not be written to standard output ({exc.strerror or exc}); {instead}.")
+
+
+def _read_only(stream: IO[str]) -> bool:
+    try:
+        import fcntl
+
+        return fcntl.fcntl(stream.fileno(), fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY
+    except (ImportError, OSError, ValueError, AttributeError):  # no such check here, or not a file descriptor
+        return False
+
+
+def _refuse(message: str) -> NoReturn:
+    click.echo(f"htq-mark: error: {message}", err=True)
+    sys.exit(int(ExitCode.USAGE))
 
 
 def say(*lines: str, err: bool = False) -> None:
@@ -39,5 +76,13 @@ def say(*lines: str, err: bool = False) -> None:
     Lines for a closed stream are dropped: a command whose job is to print calls
     :func:`standard_output` first.
     """
-    for line in lines:
-        click.echo(visible(line), err=err)
+    try:
+        for line in lines:
+            click.echo(visible(line), err=err)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if err:
+            raise
+        _refuse(f"standard output could not be written ({exc.strerror or exc}); free some space where it goes, "
+                "or redirect it to another file (> FILE).")

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 from typing import IO
 
 from .._io import read_limited
-from ..errors import ReportFileError
+from ..errors import ReportFileError, UsageError
 from ..scanner._results import ScanReport
 
 __all__ = ["MAX_REPORT_BYTES", "load_report"]
@@ -22,15 +23,24 @@ MAX_REPORT_BYTES = 1024 * 1024 * 1024
 _CHUNK = 1 << 20
 
 
-def _read(source: str | os.PathLike[str] | bytes | IO[bytes]) -> tuple[str, bytes]:
+def _read(source: str | os.PathLike[str] | bytes | IO[bytes], given: str | None) -> tuple[str, bytes]:
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return "<bytes>", bytes(source)
+        return given or "<bytes>", bytes(source)
     if not isinstance(source, (str, os.PathLike)):
-        name = str(getattr(source, "name", "<stream>"))
+        if not callable(getattr(source, "read", None)):
+            raise UsageError(f"load_report takes a path, bytes or a binary file object; got "
+                             f"{type(source).__name__}.")
+        name = given or str(getattr(source, "name", "<stream>"))
         return name, _read_stream(source, name)
-    name = os.fspath(source)
+    path = os.fspath(source)
+    name = given or str(path)
+    prefix = f"{Path(path)}: "
+
+    def refuse(message: str) -> ReportFileError:  # the message as about ``name``
+        return ReportFileError(f"{name}: {message.removeprefix(prefix)}")
+
     try:
-        return str(name), read_limited(name, limit=MAX_REPORT_BYTES, what="JSON report", refuse=ReportFileError)
+        return name, read_limited(path, limit=MAX_REPORT_BYTES, what="JSON report", refuse=refuse)
     except OSError as exc:
         raise ReportFileError(f"{name}: the report cannot be read ({exc.strerror}); check the path.") from None
 
@@ -41,6 +51,9 @@ def _read_stream(stream: IO[bytes], name: str) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while chunk := stream.read(_CHUNK):
+        if not isinstance(chunk, bytes):
+            raise UsageError(f"{name}: load_report reads a binary file object, and this one gives "
+                             f"{type(chunk).__name__}; open it in binary mode ('rb').")
         chunks.append(chunk)
         size += len(chunk)
         if size > MAX_REPORT_BYTES:
@@ -56,8 +69,7 @@ def load_report(source: str | os.PathLike[str] | bytes | IO[bytes], *, name: str
     if given) when it is not a JSON report written by htq-mark. A file object is
     read to its end, or until it holds more than :data:`MAX_REPORT_BYTES`.
     """
-    found, data = _read(source)
-    name = found if name is None else name
+    name, data = _read(source, name)
     if not data.strip():
         raise ReportFileError(f"{name}: is empty; give a report written by htq-mark scan --format json.")
     try:

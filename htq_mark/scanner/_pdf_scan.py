@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["scan_pdf"]
 
+# A page rendered at less than this share of the spec's resolution on the printed page gets a note.
+NOTED_BELOW = 0.995
+
 
 class _Structure:
     """pypdf's view of the document, opened on first need (only pages with marks, or with a /UserUnit, need it)."""
@@ -112,7 +115,7 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
             # A page of nothing but text cannot show the mark: it is neither rendered nor searched
             # (unless its picture is to be read anyway), except where its text may be pictures.
             searched = context.ocr == "always" or may_draw_mark(page) or may_be_pictures(text.text)
-            if searched and (dpi < spec.scan.render_dpi or unit > 1.0):
+            if searched and dpi / unit < NOTED_BELOW * spec.scan.render_dpi:
                 out.notes.append(_reduced_resolution(number, dpi, unit, spec))
             rendered = _rendered(page, dpi, number, out) if searched else None
             if searched and rendered is None:
@@ -151,9 +154,16 @@ def _reduced_resolution(number: int, dpi: float, unit: float, spec: Spec) -> Not
     smallest = spec.scan.minimum_detect_width_px * 25.4 / printed
     why = "it is very large" if unit <= 1.0 else f"it sets /UserUnit {unit:g}" if dpi >= spec.scan.render_dpi \
         else f"it is very large and sets /UserUnit {unit:g}"
-    return Note("reduced-resolution", f"page {number} was rendered at {printed:.3g} dpi on the printed page instead "
-                                      f"of {spec.scan.render_dpi}, as {why}; marks under {smallest:.3g} mm wide may "
-                                      "be missed", page=number)
+    return Note("reduced-resolution", f"page {number} was rendered at {_plain(printed)} dpi on the printed page "
+                                      f"instead of {spec.scan.render_dpi}, as {why}; marks under {_plain(smallest)} mm "
+                                      "wide may be missed", page=number)
+
+
+def _plain(value: float) -> str:
+    """``value`` to three significant figures, in digits (no exponent), with thousands separated."""
+    if value >= 1000:
+        return f"{value:,.0f}"
+    return f"{float(f'{value:.3g}'):f}".rstrip("0").rstrip(".")
 
 
 def _rendered(page: Any, dpi: float, number: int, out: Collected) -> Rendered | None:

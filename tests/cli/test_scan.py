@@ -319,6 +319,47 @@ def test_the_report_never_replaces_a_file_the_scan_reads_however_it_is_named(tmp
                                                       "is one of the kit's files"))
 
 
+@pytest.mark.parametrize(("way", "words"), [
+    ("document", "is one of the files to scan; write the report elsewhere"),
+    ("document-in-folder", "is one of the files to scan; write the report elsewhere"),
+    ("baseline", "is a file this scan reads"),
+    ("next-baseline-into-the-baseline", "is a file this scan reads (its register, baseline, config file or URL "
+                                        "list); write the baseline elsewhere"),
+])
+def test_standard_output_appended_to_a_file_the_scan_reads_is_refused(tmp_path: Path, way: str,
+                                                                       words: str) -> None:
+    """``>> FILE``: the shell opens the file before the scan; before, the report was appended to it."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    document = folder / "course.pdf"
+    document.write_bytes(pdf_pages([text_fragment(f"HNC QN {EXAMPLE_ENTITLED_ID}", x=50, y=50)]))
+    baseline = tmp_path / "baseline.json"
+    subprocess.run([sys.executable, "-m", "htq_mark", "scan", str(folder), "--format", "json", "-o", str(baseline),
+                    "--fail-on", "never"], check=True, timeout=300)
+    arguments = {"document": [str(document)], "document-in-folder": [str(folder)],
+                 "baseline": [str(folder), "--baseline", str(baseline), "--format", "json"],
+                 "next-baseline-into-the-baseline": [str(folder), "--baseline", str(baseline), "--write-baseline", "-",
+                                                     "-o", str(tmp_path / "report.json")]}[way]
+    target = baseline if "baseline" in way else document
+    before = target.read_bytes()
+    with open(target, "ab") as appended:
+        done = subprocess.run([sys.executable, "-m", "htq_mark", "scan", "--jobs", "1", *arguments], stdout=appended,
+                              stderr=subprocess.PIPE, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert f"standard output ({target}) {words}" in " ".join(done.stderr.split())
+    assert target.read_bytes() == before
+
+
+def test_standard_output_to_another_file_is_written(tmp_path: Path) -> None:
+    document = tmp_path / "course.pdf"
+    document.write_bytes(pdf_pages([text_fragment(f"HNC QN {EXAMPLE_ENTITLED_ID}", x=50, y=50)]))
+    with open(tmp_path / "report.json", "wb") as report:
+        done = subprocess.run([sys.executable, "-m", "htq_mark", "scan", "--jobs", "1", str(document), "--format",
+                               "json"], stdout=report, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["documents"][0]["status"] == "ok"
+
+
 def test_a_baseline_may_be_updated_in_place(docs: Path, tmp_path: Path) -> None:
     """It is read before the scan and replaced after it (refused for a while as a file the scan reads)."""
     baseline = tmp_path / "baseline.json"

@@ -247,6 +247,8 @@ def test_a_baseline_goes_through_standard_output_and_back_in(marked: Path, tmp_p
     (["--baseline", "-", "-"], b"%PDF-1.4", "standard input is given 2 times (-, -)"),
     (["--baseline", "-", "/dev/stdin"], b"%PDF-1.4", "standard input is given 2 times (/dev/stdin, -)"),
     (["--baseline", "-", "/dev/fd/0"], b"%PDF-1.4", "standard input is given 2 times (/dev/fd/0, -)"),
+    (["--baseline", "-", "--urls", "/dev/stdin"], b"http://127.0.0.1:9/\n",
+     "standard input is given 2 times (/dev/stdin, -)"),  # before, the URL list read it and the baseline was empty
     (["--baseline", "-"], b"", "standard input (--baseline -): is empty"),
     (["--baseline", "-"], b"\xff\xfe", "standard input (--baseline -): is not JSON"),
     (["--baseline", "-"], b'{"schema": "something-else"}', "not an htq-mark JSON report"),

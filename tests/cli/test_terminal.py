@@ -1,7 +1,9 @@
-"""Standard output closed (``>&-``): a command whose job is to print says so; one that writes a file still does."""
+"""Standard output closed (``>&-``), read-only or full: a command whose job is to print says so; one that writes a
+file still does."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +21,7 @@ def _closed_stdout(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300)
 
 
-@pytest.mark.parametrize(("args", "what"), [
+PRINTING = [
     (["kit", "info"], "the output"),
     (["kit", "info", "--json"], "the output"),
     (["rules"], "the output"),
@@ -30,7 +32,10 @@ def _closed_stdout(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     (["register", "validate", str(EXAMPLE_REGISTER)], "the output"),
     (["register", "export", "--format", "csv"], "the register"),
     (["generate", "--variant", "colour", "--width", "30mm", "--format", "svg", "-o", "-"], "the artwork"),
-])
+]
+
+
+@pytest.mark.parametrize(("args", "what"), PRINTING)
 def test_printing_to_a_closed_standard_output_is_a_usage_error(tmp_path: Path, args: list[str], what: str) -> None:
     """Before, these printed nothing and exited 0 (or 1), or failed with an internal error (generate -o -)."""
     done = _closed_stdout(*args, cwd=tmp_path)
@@ -43,3 +48,36 @@ def test_a_file_is_still_written_when_only_the_confirmation_has_nowhere_to_go(tm
     done = _closed_stdout("generate", "--variant", "colour", "--width", "30mm", "-o", "mark.svg", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "mark.svg").read_bytes().lstrip().startswith((b"<?xml", b"<svg"))
+
+
+def _run_with_stdout(stdout_path: str, mode: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    with open(stdout_path, mode) as stdout:
+        return subprocess.run([sys.executable, "-m", "htq_mark", *args], cwd=cwd, stdout=stdout,
+                              stderr=subprocess.PIPE, timeout=300)
+
+
+@pytest.mark.parametrize(("args", "what"), PRINTING)
+def test_printing_to_a_standard_output_open_only_for_reading_is_a_usage_error(tmp_path: Path, args: list[str],
+                                                                            what: str) -> None:
+    """``1</dev/null``: before, an internal error (Bad file descriptor) or nothing at all."""
+    done = _run_with_stdout(os.devnull, "rb", *args, cwd=tmp_path)
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert f"standard output is open only for reading, so {what} cannot be written there" in stderr
+    assert "internal error" not in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(("args", "what"), [
+    (["rules"], "standard output could not be written (No space left on device)"),
+    (["check", "603/7595/4", "--date", "2026-01-01"], "standard output could not be written"),
+    (["register", "export", "--format", "csv"], "the register could not be written to standard output"),
+    (["generate", "--variant", "colour", "--width", "30mm", "--format", "svg", "-o", "-"],
+     "the artwork could not be written to standard output"),
+])
+def test_printing_to_a_full_standard_output_names_it(tmp_path: Path, args: list[str], what: str) -> None:
+    """``> /dev/full``: before, the message blamed the temporary folder and TMPDIR."""
+    done = _run_with_stdout("/dev/full", "wb", *args, cwd=tmp_path)
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert what in stderr
+    assert "TMPDIR" not in stderr and "internal error" not in stderr and "Traceback" not in stderr

@@ -10,6 +10,8 @@ import os
 import shutil
 import socket
 import stat
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -69,6 +71,30 @@ def test_force_never_replaces_a_device_fifo_or_socket(tmp_path: Path, kind: str,
     assert "-o -" in result.output
     after = os.lstat(target)
     assert stat.S_IFMT(after.st_mode) == stat.S_IFMT(before.st_mode) and after.st_ino == before.st_ino
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("/dev/stdout", True), ("/dev/stderr", True), ("/dev/fd/1", True), ("/proc/self/fd/1", True),
+    ("/proc/thread-self/fd/2", True), ("/proc/123/fd/4", True), ("/dev/stdout-report.json", False),
+    ("/dev/fdx", False), ("/proc/self/fdinfo/1", False), ("report.json", False),
+])
+def test_names_of_open_file_descriptors_are_known(name: str, expected: bool) -> None:
+    assert _io._names_a_descriptor(Path(name)) is expected
+
+
+@pytest.mark.parametrize("leads_to", ["/dev/stdout", "/proc/self/fd/1"])
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_force_never_replaces_a_name_of_standard_output(tmp_path: Path, leads_to: str, command: str) -> None:
+    """``-o /dev/stdout --force`` with standard output a file: the name (a link in /dev) was replaced, not written
+    through. A link to it stands in for /dev/stdout here."""
+    link = tmp_path / "stdout-link"
+    link.symlink_to(leads_to)
+    with open(tmp_path / "captured", "wb") as captured:
+        done = subprocess.run([sys.executable, "-m", "htq_mark", *COMMANDS[command], "--force", "-o", str(link)],
+                              stdout=captured, stderr=subprocess.PIPE, text=True, timeout=300, cwd=Path.cwd())
+    assert done.returncode == 2, done.stderr
+    assert "names an open file descriptor, not a file" in done.stderr and "Traceback" not in done.stderr
+    assert link.is_symlink() and os.readlink(link) == leads_to
 
 
 def test_dash_is_standard_output() -> None:

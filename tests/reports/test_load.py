@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from htq_mark import reports
-from htq_mark.errors import ReportFileError
+from htq_mark.errors import ReportFileError, UsageError
 from htq_mark.scanner._results import ScanReport, ScanSettings
 from tests.reports import factory
 
@@ -96,6 +96,24 @@ def test_a_stream_is_read_no_further_than_the_largest_report(monkeypatch: pytest
     with pytest.raises(ReportFileError, match="<stdin>: the report is more than the 1,000 bytes allowed"):
         reports.load_report(endless)  # type: ignore[arg-type]
     assert endless.served < 10_000
+    with pytest.raises(ReportFileError, match=r"^standard input \(--baseline -\): the report is more than"):
+        reports.load_report(Endless(), name="standard input (--baseline -)")  # type: ignore[arg-type]
+
+
+def test_the_name_given_is_the_one_errors_use(tmp_path: Path) -> None:
+    with pytest.raises(ReportFileError, match=r"^the baseline: is a folder"):
+        reports.load_report(tmp_path, name="the baseline")
+    with pytest.raises(ReportFileError, match=r"^the baseline: is not JSON"):
+        reports.load_report(b"[", name="the baseline")
+
+
+@pytest.mark.parametrize(("source", "words"), [
+    (42, "got int"), (None, "got NoneType"), (io.StringIO("{}"), "open it in binary mode ('rb')"),
+])
+def test_what_is_not_a_path_bytes_or_binary_file_is_refused_as_a_usage_error(source: object, words: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        reports.load_report(source)  # type: ignore[arg-type]
+    assert words in str(raised.value)
 
 
 def test_a_stream_that_gives_a_little_at_a_time_is_read_to_its_end() -> None:

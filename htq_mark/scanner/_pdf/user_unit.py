@@ -9,61 +9,57 @@ from __future__ import annotations
 
 import math
 import re
-import zlib
 from typing import Any
 
-__all__ = ["LARGEST_USER_UNIT", "may_set_user_unit", "page_user_unit"]
+__all__ = ["LARGEST_USER_UNIT", "SMALLEST_USER_UNIT", "may_set_user_unit", "page_user_unit"]
 
-LARGEST_USER_UNIT = 75_000.0  # the largest Acrobat honours; beyond it a page would be kilometres wide
+# The range Acrobat honours (PDF Reference 1.7, implementation notes on /UserUnit): below 1 it is not
+# a larger-format page; beyond 75,000 a page would be kilometres wide.
+SMALLEST_USER_UNIT = 1.0
+LARGEST_USER_UNIT = 75_000.0
 
-# Decompressed bytes of one object stream looked through; a larger one is left to the PDF reader.
-_MOST_INFLATED = 32 * 1024 * 1024
-_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm(?![A-Za-z0-9])")
-_PLAIN_FLATE = re.compile(rb"/Filter\s*(?:/FlateDecode|\[\s*/FlateDecode\s*\])(?![A-Za-z0-9])")
 # A name written with #xx escapes (/User#55nit is /UserUnit), which a byte search would not see.
 _ESCAPED_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]*#[0-9A-Fa-f]{2}[^\s/<>\[\]()%{}]*")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_TELLING_NAMES = frozenset({b"UserUnit", b"Type", b"ObjStm", b"Filter", b"FlateDecode", b"DecodeParms"})
+# The offset of a cross-reference section: after startxref, or a trailer's /Prev (not "/Prev 12 0 R", an
+# outline item's link).
+_XREF_OFFSET = re.compile(rb"(?:startxref|/Prev)\s+(\d{1,20})(?!\d)(?!\s+\d+\s+R(?![A-Za-z]))")
+_WHITESPACE = b"\x00\t\n\x0c\r "
 
 
-def _escapes_a_telling_name(text: bytes | memoryview) -> bool:
-    """Whether ``text`` spells /UserUnit (or a name the object-stream search reads) with #xx escapes."""
-    return any(_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name.group()[1:]) in _TELLING_NAMES
+def _escapes_user_unit(text: bytes) -> bool:
+    """Whether ``text`` spells /UserUnit with #xx escapes."""
+    return any(_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name.group()[1:]) == b"UserUnit"
                for name in _ESCAPED_NAME.finditer(text))
+
+
+def _only_plain_cross_reference_tables(data: bytes) -> bool:
+    """Whether every cross-reference section the file names is a plain ``xref`` table.
+
+    Only a cross-reference stream can place objects inside compressed object
+    streams, where a page's /UserUnit would not show in the file's bytes. A file
+    naming one, an offset that leads anywhere else (a damaged file a reader
+    rebuilds as it can, finding what it may), or an object stream at all, may
+    hide its pages there.
+    """
+    if b"/XRefStm" in data or b"ObjStm" in data:
+        return False
+    offsets = _XREF_OFFSET.findall(data)
+    return bool(offsets) and all(data[int(offset):].lstrip(_WHITESPACE).startswith(b"xref") for offset in offsets)
 
 
 def may_set_user_unit(data: bytes) -> bool:
     """Whether any page of the PDF ``data`` may set /UserUnit.
 
-    The key is looked for in the file's bytes and in its object streams (where
-    most producers pack page dictionaries), inflated here: opening the document
-    with a PDF reader costs far more, and almost no page sets it. An object
-    stream that cannot be looked through so (another filter, a predictor,
-    encryption, damage, too large), or a name that may be the key spelled with
-    escapes, counts as a page that may.
+    Opening the document with a PDF reader costs far more than looking at its
+    bytes, and almost no page sets the key; a page dictionary shows it in the
+    file's bytes unless it is packed in a compressed object stream. So a file
+    without the key (spelled plainly or with escapes) whose cross-reference
+    sections are all plain tables sets none; any other may.
     """
-    if b"/UserUnit" in data or _escapes_a_telling_name(data):
+    if b"/UserUnit" in data or _escapes_user_unit(data):
         return True
-    view = memoryview(data)
-    for match in _OBJECT_STREAM.finditer(data):
-        begin = data.find(b"stream", match.end())
-        if begin < 0:
-            return True
-        dictionary = data[max(0, data.rfind(b"obj", 0, match.start())):begin]
-        if b"/Filter" not in dictionary:
-            continue  # stored as it is: its bytes were looked through above
-        if not _PLAIN_FLATE.search(dictionary) or b"/DecodeParms" in dictionary:
-            return True
-        begin += len(b"stream")
-        begin += 2 if data[begin:begin + 2] == b"\r\n" else 1
-        inflater = zlib.decompressobj()
-        try:
-            text = inflater.decompress(view[begin:], _MOST_INFLATED)
-        except zlib.error:
-            return True
-        if b"/UserUnit" in text or inflater.unconsumed_tail or not inflater.eof or _escapes_a_telling_name(text):
-            return True
-    return False
+    return not _only_plain_cross_reference_tables(data)
 
 
 def page_user_unit(reader: Any, index: int) -> tuple[float, str | None]:
@@ -84,6 +80,7 @@ def page_user_unit(reader: Any, index: int) -> tuple[float, str | None]:
         unit = float(value)
     except OverflowError:  # an integer of hundreds of digits
         unit = math.inf
-    if not (math.isfinite(unit) and 0.0 < unit <= LARGEST_USER_UNIT):
-        return 1.0, f"its /UserUnit {unit:g} is not a number above 0 and at most {LARGEST_USER_UNIT:,.0f}"
+    if not (math.isfinite(unit) and SMALLEST_USER_UNIT <= unit <= LARGEST_USER_UNIT):
+        return 1.0, (f"its /UserUnit {unit:g} is outside the range PDF readers honour "
+                     f"({SMALLEST_USER_UNIT:g} to {LARGEST_USER_UNIT:,.0f})")
     return unit, None
