@@ -11,6 +11,8 @@ import math
 import re
 from typing import Any
 
+from .object_streams import object_stream_texts
+
 __all__ = ["LARGEST_USER_UNIT", "SMALLEST_USER_UNIT", "may_set_user_unit", "page_user_unit"]
 
 # The range Acrobat honours (PDF Reference 1.7, implementation notes on /UserUnit): below 1 it is not
@@ -25,24 +27,22 @@ _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 # outline item's link).
 _XREF_OFFSET = re.compile(rb"(?:startxref|/Prev)\s+(\d{1,20})(?!\d)(?!\s+\d+\s+R(?![A-Za-z]))")
 _WHITESPACE = b"\x00\t\n\x0c\r "
+_TELLING_NAMES = frozenset({b"UserUnit", b"ObjStm"})
 
 
-def _escapes_user_unit(text: bytes) -> bool:
-    """Whether ``text`` spells /UserUnit with #xx escapes."""
-    return any(_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name.group()[1:]) == b"UserUnit"
+def _escapes(text: bytes, names: frozenset[bytes]) -> bool:
+    """Whether ``text`` spells one of ``names`` with #xx escapes."""
+    return any(_HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name.group()[1:]) in names
                for name in _ESCAPED_NAME.finditer(text))
 
 
 def _only_plain_cross_reference_tables(data: bytes) -> bool:
     """Whether every cross-reference section the file names is a plain ``xref`` table.
 
-    Only a cross-reference stream can place objects inside compressed object
-    streams, where a page's /UserUnit would not show in the file's bytes. A file
-    naming one, an offset that leads anywhere else (a damaged file a reader
-    rebuilds as it can, finding what it may), or an object stream at all, may
-    hide its pages there.
+    An offset that leads anywhere else (a cross-reference stream, or a damaged
+    file a reader rebuilds as it can) fails this.
     """
-    if b"/XRefStm" in data or b"ObjStm" in data:
+    if b"/XRefStm" in data:
         return False
     offsets = _XREF_OFFSET.findall(data)
     return bool(offsets) and all(data[int(offset):].lstrip(_WHITESPACE).startswith(b"xref") for offset in offsets)
@@ -51,15 +51,22 @@ def _only_plain_cross_reference_tables(data: bytes) -> bool:
 def may_set_user_unit(data: bytes) -> bool:
     """Whether any page of the PDF ``data`` may set /UserUnit.
 
-    Opening the document with a PDF reader costs far more than looking at its
-    bytes, and almost no page sets the key; a page dictionary shows it in the
-    file's bytes unless it is packed in a compressed object stream. So a file
-    without the key (spelled plainly or with escapes) whose cross-reference
-    sections are all plain tables sets none; any other may.
+    Opening the document with a PDF reader costs more than looking at its bytes,
+    and almost no page sets the key. A page dictionary shows it in the file's bytes
+    (spelled plainly or with escapes) unless it is packed in a compressed object
+    stream: those that the file's cross-reference streams name are inflated and
+    looked through (:mod:`.object_streams`). A file whose object streams cannot all
+    be read so, or that holds an object stream no cross-reference names (which a
+    reader rebuilding a damaged file might find), counts as one whose pages may.
     """
-    if b"/UserUnit" in data or _escapes_user_unit(data):
+    if b"/UserUnit" in data or _escapes(data, _TELLING_NAMES):
         return True
-    return not _only_plain_cross_reference_tables(data)
+    if _only_plain_cross_reference_tables(data) and b"ObjStm" not in data:
+        return False
+    texts = object_stream_texts(data)
+    if texts is None or len(texts) != data.count(b"ObjStm"):
+        return True
+    return any(b"/UserUnit" in text or _escapes(text, _TELLING_NAMES) for text in texts)
 
 
 def page_user_unit(reader: Any, index: int) -> tuple[float, str | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
+from pathlib import Path
 
 import pypdf
 import pytest
@@ -145,22 +146,53 @@ def test_an_unusable_user_unit_is_ignored_and_said(small_mark_page):
     assert len(notes) == 1 and "ignored" in notes[0] and "-2" in notes[0]
 
 
-@pytest.mark.parametrize("stream_entries", [
-    "/Filter/FlateDecode", "/Filter[/FlateDecode]", "/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns 4>>",
-    "/Filter/ASCIIHexDecode", "",
+@pytest.mark.parametrize(("stream_entries", "looked_through"), [
+    ("/Filter/FlateDecode", True),
+    ("/Filter[/FlateDecode]", True),
+    ("/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns 4>>", False),  # bytes not as written: ask the reader
+    ("/Filter/ASCIIHexDecode", False),
+    ("", True),  # stored as it is
 ])
-def test_a_user_unit_packed_in_an_object_stream_is_read(stream_entries: str) -> None:
+def test_a_user_unit_packed_in_an_object_stream_is_read(stream_entries: str, looked_through: bool) -> None:
     """Page dictionaries in compressed object streams do not show /UserUnit in the file's bytes."""
     content = b"0 0 1 rg 20 20 120 60 re f"
     with_unit = object_stream_pdf("/UserUnit 4", content, stream_entries=stream_entries)
+    without = object_stream_pdf("", content, stream_entries=stream_entries)
     assert (b"/UserUnit" in with_unit) is (stream_entries == "")
-    assert may_set_user_unit(with_unit) and may_set_user_unit(object_stream_pdf("", content,
-                                                                                stream_entries=stream_entries))
+    assert may_set_user_unit(with_unit)
+    assert may_set_user_unit(without) is not looked_through
     if stream_entries.endswith("/FlateDecode"):
         assert page_user_unit(_reader(with_unit), 0) == (4.0, None)
         result = scan_document(with_unit, on=ON, ocr="never", name="packed.pdf")
         assert [note.code for note in result.notes] == ["user-unit", "reduced-resolution"]
         assert result.pages[0].width == 300.0
+
+
+def _object_stream_start(data: bytes) -> int:
+    return data.index(b"stream\n", data.index(b"/ObjStm")) + len(b"stream\n")
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data[:_object_stream_start(data) + 10] + data[_object_stream_start(data) + 10:].replace(
+        b"endstream", b"endstrea_", 1),  # the object stream runs on past its length
+    lambda data: data[:_object_stream_start(data)] + b"xx" + data[_object_stream_start(data) + 2:],  # not zlib
+    lambda data: data + b"% 9 0 obj <</Type/ObjStm/N 1/First 4>>\n",  # an object stream no cross-reference names
+    lambda data: data.replace(b"/Type/XRef", b"/Type/XRef/Encrypt 5 0 R", 1),  # encrypted
+    lambda data: data.replace(b"startxref\n", b"startxref\n1", 1),  # the cross-references lead elsewhere
+])
+def test_object_streams_that_cannot_be_read_strictly_are_left_to_the_reader(damage) -> None:
+    data = object_stream_pdf("", b"0 0 1 rg 20 20 120 60 re f")
+    assert not may_set_user_unit(data)
+    assert may_set_user_unit(damage(data))
+
+
+def test_a_file_inflating_past_the_limit_is_left_to_the_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    import htq_mark.scanner._pdf.object_streams as object_streams
+
+    data = object_stream_pdf("", b"0 0 1 rg 20 20 120 60 re f")
+    assert not may_set_user_unit(data)
+    monkeypatch.setattr(object_streams, "_MOST_INFLATED", 16)
+    assert may_set_user_unit(data)
 
 
 @pytest.mark.parametrize("disguise", [
@@ -199,3 +231,25 @@ def test_a_user_unit_spelled_with_escapes_is_read(small_mark_page, escaped):
     result = scan_document(data, on=ON, ocr="never")
     assert _widths(result)[0] == pytest.approx(141, rel=0.02)
     assert result.pages[0].user_unit == pytest.approx(10)
+
+
+CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus"
+
+
+def test_real_files_whose_object_streams_were_looked_through_set_no_user_unit() -> None:
+    """Over the shared corpus of real PDFs: every file with object streams that the byte search judges free of
+    /UserUnit has no page setting it, as pypdf reads them; and most such files are judged so, not left to it."""
+    assert CORPUS.is_dir(), f"the shared corpus is missing: expected it at {CORPUS.resolve()}"
+    judged = []
+    for path in sorted(CORPUS.rglob("*.pdf")):
+        data = path.read_bytes()
+        if b"ObjStm" in data and not may_set_user_unit(data):
+            judged.append((path.name, data))
+    assert len(judged) >= 80
+    for name, data in judged:
+        try:
+            reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+            pages = list(reader.pages)
+        except Exception:  # noqa: BLE001 - a file pypdf cannot open has no unit to read either
+            continue
+        assert all(page.get("/UserUnit") is None for page in pages), name
