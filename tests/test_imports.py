@@ -195,3 +195,13 @@ def test_the_modules_imported_late_really_are_heavy(module: str) -> None:
                             cwd=PACKAGE.parent, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True"], f"{module} no longer loads NumPy: import it at module top"
+
+
+@pytest.mark.parametrize("module", ["htq_mark", "htq_mark.cli"])
+def test_the_library_and_the_command_line_load_no_numpy_on_import(module: str) -> None:
+    """NumPy costs a tenth of a second to load: the process handing out a batch never needs it."""
+    code = f"import sys, {module}; print('numpy' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            cwd=PACKAGE.parent, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False"]

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 __all__ = ["object_stream_texts"]
 
@@ -54,6 +55,8 @@ def object_stream_texts(data: bytes) -> list[bytes] | None:
 
 
 def _texts(data: bytes) -> list[bytes]:
+    import numpy as np  # not at the top: the command line imports this module, and needs no NumPy itself
+
     found = _STARTXREF.findall(data[-4096:])
     if not found:
         raise _Odd
@@ -86,6 +89,8 @@ def _texts(data: bytes) -> list[bytes]:
 def _offset_of(number: int, sections: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]]
                ) -> int:
     """Where object ``number`` is stored, as the newest section that has it in the file's bytes says."""
+    import numpy as np
+
     for numbers, kinds, field2 in sections:
         at = np.flatnonzero((numbers == number) & (kinds == 1))
         if len(at):
@@ -132,6 +137,8 @@ def _decoded(dictionary: dict[str, Any], raw: bytes, budget: list[int]) -> bytes
 
 def _unpredicted(parameters: Any, text: bytes) -> bytes:
     """``text`` with a PNG "None" or "Up" predictor undone (the ones cross-reference streams use)."""
+    import numpy as np
+
     if parameters is None:
         return text
     if not isinstance(parameters, dict) or set(parameters) - {"Predictor", "Columns", "Colors", "BitsPerComponent"}:
@@ -160,6 +167,8 @@ def _unpredicted(parameters: Any, text: bytes) -> bytes:
 def _entries(dictionary: dict[str, Any], stream: bytes
              ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
     """The cross-reference stream's entries: their object numbers, types and second fields."""
+    import numpy as np
+
     widths = dictionary.get("W")
     if not isinstance(widths, list) or len(widths) != 3:
         raise _Odd
@@ -184,6 +193,8 @@ def _entries(dictionary: dict[str, Any], stream: bytes
 
 def _field(table: NDArray[np.int64], column: int, width: int, *, default: int) -> NDArray[np.int64]:
     """A big-endian field ``width`` bytes wide from ``column`` of each row (``default`` if none)."""
+    import numpy as np
+
     if width == 0:
         return np.full(len(table), default, np.int64)
     value = np.zeros(len(table), np.int64)
