@@ -83,19 +83,34 @@ def main(argv: list[str] | None = None) -> None:
                    "finishing, and its temporary files were removed.", err=True)
         sys.exit(128 + int(number))
     except OSError as exc:
+        if exc.errno == errno.EBADF and exc.filename is None:  # help or version to 1</dev/null, say
+            _say_error(f"standard output or standard error cannot be written ({exc.strerror}); run it again with "
+                       "both open for writing.")
         if exc.errno not in _NO_ROOM:
             _internal_error(exc)
-        # Temporary files (the report's spool, the inputs' list) fill the temporary folder first.
-        where = exc.filename or f"a file (temporary files go to {tempfile.gettempdir()})"
         advice = "choose a folder that can be written to" if exc.errno == errno.EROFS else "free some space there"
-        click.echo(f"htq-mark: error: {where}: could not be written ({exc.strerror}); {advice}, or set TMPDIR to "
-                   "a folder with room for temporary files.", err=True)
-        sys.exit(int(ExitCode.USAGE))
+        if exc.filename is not None:
+            _say_error(f"{exc.filename}: could not be written ({exc.strerror}); {advice}, or set TMPDIR to a folder "
+                       "with room for temporary files.")
+        # Temporary files (the report's spool, the inputs' list) fill the temporary folder first; or it was
+        # standard output, where the command writes its own lines (> /dev/full, a full disk).
+        _say_error(f"could not write ({exc.strerror}) to standard output or to a temporary file in "
+                   f"{tempfile.gettempdir()}; {advice}, redirect standard output elsewhere, or set TMPDIR to a "
+                   "folder with room for temporary files.")
     except Exception as exc:  # the last line of defence: report, don't crash
         _internal_error(exc)
     finally:  # called from other Python code, leave its signal handling as it was
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def _say_error(message: str) -> NoReturn:
+    """Say ``message`` as the command's error and exit with status 2."""
+    try:
+        click.echo(f"htq-mark: error: {message}", err=True)
+    except OSError:  # standard error cannot be written either: the exit status says it
+        pass
+    sys.exit(int(ExitCode.USAGE))
 
 
 def _internal_error(exc: Exception) -> NoReturn:

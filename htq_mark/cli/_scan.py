@@ -382,6 +382,11 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         if standard_output_file is not None and file_identity(output) == standard_output_file:
             raise click.UsageError(f"{visible(output)}: standard output is the -o file, so --write-baseline - "
                                    "would write the baseline into the report; give two files.")
+    if output is None and write_baseline is not None and not baseline_to_stdout:
+        standard_output_file = file_identity(1)
+        if standard_output_file is not None and file_identity(write_baseline) == standard_output_file:
+            raise click.UsageError(f"{visible(write_baseline)}: standard output is the --write-baseline file, so "
+                                   "the baseline would replace the report; give two files.")
     # Known before the scan, not after it: standard output closed (>&-) while something is to go there.
     if output is None:
         standard_output("the report", "write it to a file with -o FILE")

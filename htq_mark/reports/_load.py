@@ -43,6 +43,8 @@ def _read(source: str | os.PathLike[str] | bytes | IO[bytes], given: str | None)
         return name, read_limited(path, limit=MAX_REPORT_BYTES, what="JSON report", refuse=refuse)
     except OSError as exc:
         raise ReportFileError(f"{name}: the report cannot be read ({exc.strerror}); check the path.") from None
+    except ValueError:  # a NUL in the path
+        raise ReportFileError(f"{name}: is not a usable path (it holds a NUL character); check the path.") from None
 
 
 def _read_stream(stream: IO[bytes], name: str) -> bytes:
@@ -51,6 +53,8 @@ def _read_stream(stream: IO[bytes], name: str) -> bytes:
     chunks: list[bytes] = []
     size = 0
     while chunk := stream.read(_CHUNK):
+        if isinstance(chunk, (bytearray, memoryview)):
+            chunk = bytes(chunk)
         if not isinstance(chunk, bytes):
             raise UsageError(f"{name}: load_report reads a binary file object, and this one gives "
                              f"{type(chunk).__name__}; open it in binary mode ('rb').")

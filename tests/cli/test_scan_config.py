@@ -270,6 +270,17 @@ def test_the_baseline_is_not_written_to_standard_output_that_is_the_report_file(
     assert report.read_bytes() == b""  # the shell emptied it; nothing was scanned into it
 
 
+def test_the_report_is_not_sent_to_standard_output_that_is_the_baseline_file(marked: Path, tmp_path: Path) -> None:
+    """``--write-baseline same.json > same.json``: the baseline replaced the report written there."""
+    baseline = tmp_path / "same.json"
+    script = (f'exec "{sys.executable}" -m htq_mark scan --jobs 1 --write-baseline "{baseline}" --force "{marked}" '
+              f'> "{baseline}"')
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    assert "standard output is the --write-baseline file" in " ".join(done.stderr.split())
+    assert baseline.read_bytes() == b""
+
+
 def test_a_closed_standard_output_for_the_baseline_is_refused_before_scanning(marked: Path, tmp_path: Path) -> None:
     script = (f'exec "{sys.executable}" -m htq_mark scan --jobs 1 -o "{tmp_path / "r.json"}" --write-baseline - '
               f'"{marked}" >&-')

@@ -81,3 +81,18 @@ def test_printing_to_a_full_standard_output_names_it(tmp_path: Path, args: list[
     assert done.returncode == 2, stderr
     assert what in stderr
     assert "TMPDIR" not in stderr and "internal error" not in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["scan", "--help"]])
+@pytest.mark.parametrize(("stdout_path", "mode", "words"), [
+    (os.devnull, "rb", "standard output or standard error cannot be written (Bad file descriptor)"),
+    ("/dev/full", "wb", "could not write (No space left on device) to standard output or to a temporary file"),
+])
+def test_help_and_version_to_standard_output_that_cannot_be_written(tmp_path: Path, args: list[str],
+                                                                     stdout_path: str, mode: str,
+                                                                     words: str) -> None:
+    """click prints these itself: before, an internal error (read-only) or a message blaming only TMPDIR."""
+    done = _run_with_stdout(stdout_path, mode, *args, cwd=tmp_path)
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert words in stderr and "internal error" not in stderr and "Traceback" not in stderr

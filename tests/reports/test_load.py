@@ -100,6 +100,23 @@ def test_a_stream_is_read_no_further_than_the_largest_report(monkeypatch: pytest
         reports.load_report(Endless(), name="standard input (--baseline -)")  # type: ignore[arg-type]
 
 
+def test_a_stream_of_bytearrays_is_read() -> None:
+    class Chunks(io.RawIOBase):
+        def __init__(self, data: bytes) -> None:
+            self.parts = [bytearray(data[:10]), bytearray(data[10:])]
+
+        def read(self, size: int = -1) -> bytearray:  # type: ignore[override]
+            return self.parts.pop(0) if self.parts else bytearray()
+
+    data = reports.render_bytes(factory.full_report(), "json")
+    assert reports.load_report(Chunks(data)).documents == reports.load_report(data).documents  # type: ignore[arg-type]
+
+
+def test_a_path_holding_a_nul_is_refused_naming_it() -> None:
+    with pytest.raises(ReportFileError, match="holds a NUL character"):
+        reports.load_report("report\0.json")
+
+
 def test_the_name_given_is_the_one_errors_use(tmp_path: Path) -> None:
     with pytest.raises(ReportFileError, match=r"^the baseline: is a folder"):
         reports.load_report(tmp_path, name="the baseline")

@@ -24,6 +24,9 @@ __all__ = ["fitted_blur"]
 BLUR_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)  # multiples of the assumed blur that are tried
 FIT_STEP = 3               # every third pixel around the artwork is plenty for a handful of colours
 FIT_OUTLIERS = 0.15        # share of worst-fitting pixels (something covering the mark, say) left out
+# A blur is only believed if it explains the pixels clearly better than the assumed one: an outline or
+# glow added round the artwork also fits a little better blurred, but leaves most of its misfit.
+CLEAR_GAIN = 0.85          # the best blur's typical residual, at most this share of the assumed blur's
 
 
 def fitted_blur(pixels: _Pixels, inside: NDArray[np.bool_], frame: Frame, margin_x: int, margin_y: int,
@@ -32,8 +35,9 @@ def fitted_blur(pixels: _Pixels, inside: NDArray[np.bool_], frame: Frame, margin
 
     Each tried blur (``assumed`` times each of BLUR_STEPS) blurs the classes' masks;
     the classes' colours are solved by least squares, and the blur leaving the
-    smallest typical residual wins, refined between its neighbours. Only pixels
-    in the image (``inside``) and near the artwork count.
+    smallest typical residual wins, refined between its neighbours, if it leaves
+    at most CLEAR_GAIN of the assumed blur's residual (else ``assumed`` is
+    returned). Only pixels in the image (``inside``) and near the artwork count.
     """
     import cv2
 
@@ -52,6 +56,8 @@ def fitted_blur(pixels: _Pixels, inside: NDArray[np.bool_], frame: Frame, margin
         kept = np.partition(residual, int((1.0 - FIT_OUTLIERS) * (len(residual) - 1)))
         errors.append(float(kept[:int((1.0 - FIT_OUTLIERS) * len(residual))].mean()))
     best = int(np.argmin(errors))
+    if errors[best] > CLEAR_GAIN * errors[0]:
+        return assumed
     return assumed * _refined_step(best, errors)
 
 

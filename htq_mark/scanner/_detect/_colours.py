@@ -23,7 +23,8 @@ SURROUNDING_STEP = 7          # every few pixels of the surroundings are enough
 PART_AGREEMENT = 40.0       # RGB distance within which two parts' colours agree
 FLAT_PERCENTILE = 80.0      # share (%) of a background that decides whether it is flat...
 FLAT_DELTA_E = 6.0          # the same for colours seen through knock-outs, in delta E
-THIN_STROKE_PX = 4.0        # source px: strokes this thin lose their colour to JPEG's half-resolution chroma
+THIN_STROKE_PX = 4.0        # source px: strokes this thin lose their colour to JPEG's half-resolution chroma...
+FADED_KEEPS = 0.4           # ...a painted one keeping at least this share of its chroma (grey is a recolouring)
 
 
 def _unmixed(pixels: _Pixels, frame: Frame, margin_x: int, margin_y: int, sigma: float,
@@ -168,7 +169,7 @@ def _palette_distances(refs: References, part_lab: NDArray[np.float64], seen: ND
 
 def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], seen: NDArray[np.bool_],
                  surroundings: NDArray[np.float64], flat: bool, hidden: NDArray[np.bool_],
-                 thin: NDArray[np.bool_] | None = None) -> float:
+                 thin: NDArray[np.bool_] | None = None, *, faded_paints: bool = False) -> float:
     """Largest delta E from a seen, uncovered part's colour to what ``variant`` shows there.
 
     Painted parts are compared with the variant's paints (any of them: which
@@ -176,9 +177,12 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
     removed is not "recoloured"). Knocked-out parts show the background, which on
     a photograph varies: on a ``flat`` background they are compared with the colours
     around the mark (``surroundings``, CIELAB), all but the rarest of them, and
-    on a varied one they are not judged. A ``thin`` part (letters whose strokes
-    JPEG's half-resolution colour cannot resolve) may show its colour (a paint, or
-    the background's if knocked out) faded towards grey at that colour's lightness.
+    on a varied one they are not judged. A ``thin`` knocked-out part (letters whose
+    strokes JPEG's half-resolution colour cannot resolve) may show the background's
+    colour faded towards grey at its lightness; with ``faded_paints`` (a soft,
+    enlarged picture, whose thin strokes were thinner still when it was encoded), a
+    thin painted part may show its own paint so faded, keeping at least FADED_KEEPS
+    of its chroma.
     """
     paints = _paint_labs(refs)[variant]
     painted = ~np.isnan(paints[:, 0])
@@ -186,9 +190,10 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
     lab = part_lab[judged]
     distance = delta_e(lab[:, None], paints[painted][None]).min(axis=1)
     knocked_out = ~painted[np.asarray(refs.part_class)[judged]]
-    if thin is not None and (faded := thin[judged] & ~knocked_out).any():
-        distance[faded] = np.minimum(distance[faded], np.min(
-            [_faded_distance(lab[faded], paint) for paint in paints[painted]], axis=0))
+    if faded_paints and thin is not None and (faded := thin[judged] & ~knocked_out).any():
+        own = paints[np.asarray(refs.part_class)[judged][faded]]  # faded from its own paint, not another's
+        distance[faded] = np.minimum(distance[faded], [_faded_distance(lab[faded][i:i + 1], own[i], FADED_KEEPS)[0]
+                                                       for i in range(len(own))])
     if knocked_out.any():
         if flat:
             around = row_percentiles(delta_e(lab[knocked_out][:, None], surroundings[None]), SURROUNDING_PERCENTILE)
@@ -201,11 +206,13 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
     return float(distance.max()) if len(distance) else 0.0
 
 
-def _faded_distance(lab: NDArray[np.float64], background: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Delta E from each colour (CIELAB rows) to ``background`` with its chroma faded by the share that fits best."""
+def _faded_distance(lab: NDArray[np.float64], background: NDArray[np.float64], least: float = 0.0
+                    ) -> NDArray[np.float64]:
+    """Delta E from each colour (CIELAB rows) to ``background`` with its chroma faded by the share that fits
+    best, keeping at least ``least`` of it."""
     chroma = background[1:]
     norm = float(chroma @ chroma)
-    keep = np.clip((lab[:, 1:] @ chroma) / norm, 0.0, 1.0) if norm > 0 else np.zeros(len(lab))
+    keep = np.clip((lab[:, 1:] @ chroma) / norm, least, 1.0) if norm > 0 else np.zeros(len(lab))
     faded = np.column_stack((np.full(len(lab), background[0]), keep[:, None] * chroma[None]))
     return delta_e(lab, faded)
 

@@ -60,6 +60,7 @@ class _Warped:
     margin_y: int
     sigma: float                    # blur of the mark, in frame px
     source_px: float                # source px per frame px
+    soft: bool = False              # its blur was fitted from its pixels: an enlarged small picture
 
 
 def _warp(pyramid: ImagePyramid, pose: Pose, frame: Frame, ratio: float) -> _Warped:
@@ -159,7 +160,7 @@ def _judge(warped: _Warped, refs: References, spec: Spec, cores: _Cores,
     hidden = (_part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible)) if anything_covered
               else np.zeros(len(refs.part_class), bool))
     off_palette = (_off_palette(refs, best, part_lab, seen, surroundings, flat, hidden,
-                                _thin_parts(refs, warped.source_px)) if best else 0.0)
+                                _thin_parts(refs, warped.source_px), faded_paints=warped.soft) if best else 0.0)
     if best:
         # Every knock-out shows the same background: where each shows one flat colour they
         # must agree, however close each is to some colour around the mark. (A greyscale
@@ -200,8 +201,8 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
         blur = fitted_blur(warped.pixels, warped.inside, frame, warped.margin_x, warped.margin_y, warped.sigma)
         if blur >= BLUR_GAIN * warped.sigma:
             # As soft as a picture with fewer pixels: so much less detail is resolved, colour included.
-            measured = _measured(replace(warped, sigma=blur, source_px=warped.source_px * warped.sigma / blur),
-                                 pose, refs, spec)
+            measured = _measured(replace(warped, sigma=blur, source_px=warped.source_px * warped.sigma / blur,
+                                         soft=True), pose, refs, spec)
     return measured
 
 

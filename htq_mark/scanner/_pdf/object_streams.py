@@ -23,7 +23,7 @@ __all__ = ["object_stream_texts"]
 
 _MOST_SECTIONS = 64
 _MOST_INFLATED = 64 * 1024 * 1024  # bytes inflated in all, streams of cross-references and objects together
-_MOST_ENTRIES = 4_000_000  # cross-reference entries in all (a real file has far fewer objects)
+_MOST_ENTRIES = 1_000_000  # cross-reference entries in all (a real file has far fewer objects)
 _WHITESPACE = b"\x00\t\n\x0c\r "
 _DELIMITERS = b"()<>[]{}/%"
 _STARTXREF = re.compile(rb"startxref\s+(\d{1,20})\s+%%EOF")
@@ -32,6 +32,13 @@ _STREAM = re.compile(rb"[\x00\t\n\x0c\r ]*stream\r?\n")
 _NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)")
 _REFERENCE = re.compile(rb"[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+R(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|$)")
 _STREAM_END = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
+_COMMENT = re.compile(rb"%[^\r\n]*")
+# A /Type given by reference: what it names is not in the file's bytes, so an object stream may hide so.
+_TYPE_BY_REFERENCE = re.compile(rb"/Type[\x00\t\n\x0c\r ]*\d+[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+R")
+
+
+# A cross-reference section's entries: object numbers, types, second and third fields.
+_Section = tuple["NDArray[np.int64]", "NDArray[np.int64]", "NDArray[np.int64]", "NDArray[np.int64]"]
 
 
 class _Odd(Exception):
@@ -58,11 +65,11 @@ def _texts(data: bytes) -> list[bytes]:
     import numpy as np  # not at the top: the command line imports this module, and needs no NumPy itself
 
     found = _STARTXREF.findall(data[-4096:])
-    if not found:
+    if not found or _TYPE_BY_REFERENCE.search(data):
         raise _Odd
     budget = [_MOST_INFLATED]
     offset: int | None = int(found[-1])
-    sections: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]] = []  # newest first
+    sections: list[_Section] = []  # newest first
     seen_sections: set[int] = set()
     while offset is not None:
         if offset in seen_sections or len(seen_sections) >= _MOST_SECTIONS:
@@ -72,29 +79,31 @@ def _texts(data: bytes) -> list[bytes]:
         if dictionary.get("Type") != "XRef" or "Encrypt" in dictionary or "XRefStm" in dictionary:
             raise _Odd
         sections.append(_entries(dictionary, stream))
-        if sum(len(numbers) for numbers, _, _ in sections) > _MOST_ENTRIES:
+        if sum(len(section[0]) for section in sections) > _MOST_ENTRIES:
             raise _Odd
         prev = dictionary.get("Prev")
         offset = _integer(prev) if prev is not None else None
-    packed = sorted({int(n) for _, kinds, field2 in sections for n in np.unique(field2[kinds == 2]).tolist()})
+    packed = sorted({int(n) for _, kinds, field2, _ in sections for n in np.unique(field2[kinds == 2]).tolist()})
     texts = []
     for number in packed:
-        found_number, dictionary, stream = _object_at(data, _offset_of(number, sections), budget)
-        if found_number != number or dictionary.get("Type") != "ObjStm":
+        offset, generation = _place_of(number, sections)
+        found_number, dictionary, stream = _object_at(data, offset, budget, generation)
+        if found_number != number or dictionary.get("Type") != "ObjStm" or b"ObjStm" in stream:
             raise _Odd
         texts.append(stream)
     return texts
 
 
-def _offset_of(number: int, sections: list[tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]]
-               ) -> int:
-    """Where object ``number`` is stored, as the newest section that has it in the file's bytes says."""
+def _place_of(number: int, sections: list[_Section]) -> tuple[int, int]:
+    """The offset and generation of object ``number``, stored in the file's bytes as the newest section says."""
     import numpy as np
 
-    for numbers, kinds, field2 in sections:
-        at = np.flatnonzero((numbers == number) & (kinds == 1))
+    for numbers, kinds, field2, field3 in sections:
+        at = np.flatnonzero(numbers == number)
         if len(at):
-            return int(field2[at[-1]])
+            if kinds[at[0]] != 1:  # freed or packed since: a reader would not look where older sections say
+                raise _Odd
+            return int(field2[at[0]]), int(field3[at[0]])
     raise _Odd
 
 
@@ -104,10 +113,12 @@ def _integer(value: Any) -> int:
     return value
 
 
-def _object_at(data: bytes, offset: int, budget: list[int]) -> tuple[int, dict[str, Any], bytes]:
-    """The object at ``offset``: its number, its (stream) dictionary and its stream's decoded bytes."""
+def _object_at(data: bytes, offset: int, budget: list[int], generation: int | None = None
+               ) -> tuple[int, dict[str, Any], bytes]:
+    """The object at ``offset`` (of ``generation``, if given): its number, its (stream) dictionary and its
+    stream's decoded bytes."""
     header = _HEADER.match(data, offset) if 0 <= offset < len(data) else None
-    if header is None:
+    if header is None or generation is not None and int(header.group(2)) != generation:
         raise _Odd
     dictionary, end = _Parser(data, header.end()).dictionary()
     start = _STREAM.match(data, end)
@@ -164,16 +175,15 @@ def _unpredicted(parameters: Any, text: bytes) -> bytes:
     return bytes((totals & 0xFF).astype(np.uint8))
 
 
-def _entries(dictionary: dict[str, Any], stream: bytes
-             ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
-    """The cross-reference stream's entries: their object numbers, types and second fields."""
+def _entries(dictionary: dict[str, Any], stream: bytes) -> _Section:
+    """The cross-reference stream's entries: their object numbers, types, and second and third fields."""
     import numpy as np
 
     widths = dictionary.get("W")
     if not isinstance(widths, list) or len(widths) != 3:
         raise _Odd
     widths = [_integer(w) for w in widths]
-    if widths[1] == 0 or widths[0] > 4 or widths[1] > 8:
+    if widths[1] == 0 or widths[0] > 4 or widths[1] > 7 or widths[2] > 7:
         raise _Odd
     size = _integer(dictionary.get("Size"))
     index = dictionary.get("Index", [0, size])
@@ -184,14 +194,16 @@ def _entries(dictionary: dict[str, Any], stream: bytes
     total = sum(count for _, count in pairs)
     if total > _MOST_ENTRIES or total * step > len(stream):
         raise _Odd
-    table = np.frombuffer(stream, np.uint8, total * step).reshape(total, step).astype(np.int64)
+    table = np.frombuffer(stream, np.uint8, total * step).reshape(total, step)
     numbers = np.concatenate([np.arange(first, first + count, dtype=np.int64) for first, count in pairs]) \
         if pairs else np.zeros(0, np.int64)
-    kinds = _field(table, 0, widths[0], default=1)
-    return numbers, kinds, _field(table, widths[0], widths[1], default=0)
+    if len(np.unique(numbers)) != len(numbers):  # an object listed twice: readers differ on which counts
+        raise _Odd
+    return (numbers, _field(table, 0, widths[0], default=1), _field(table, widths[0], widths[1], default=0),
+            _field(table, widths[0] + widths[1], widths[2], default=0))
 
 
-def _field(table: NDArray[np.int64], column: int, width: int, *, default: int) -> NDArray[np.int64]:
+def _field(table: NDArray[np.uint8], column: int, width: int, *, default: int) -> NDArray[np.int64]:
     """A big-endian field ``width`` bytes wide from ``column`` of each row (``default`` if none)."""
     import numpy as np
 
@@ -199,7 +211,7 @@ def _field(table: NDArray[np.int64], column: int, width: int, *, default: int) -
         return np.full(len(table), default, np.int64)
     value = np.zeros(len(table), np.int64)
     for byte in range(width):
-        value = (value << 8) | table[:, column + byte]
+        value = (value << 8) | table[:, column + byte].astype(np.int64)
     return value
 
 
@@ -218,7 +230,7 @@ class _Parser:
                 self.at += 2
                 return result, self.at
             key = self._value()
-            if not isinstance(key, _Name):
+            if not isinstance(key, _Name) or key in result:  # a key given twice: readers differ on which counts
                 raise _Odd
             result[str(key)] = self._value()
 
@@ -228,9 +240,8 @@ class _Parser:
             if data[self.at] in _WHITESPACE:
                 self.at += 1
             elif data[self.at] == ord("%"):
-                end = min((i for i in (data.find(b"\n", self.at), data.find(b"\r", self.at)) if i >= 0),
-                          default=len(data))
-                self.at = end
+                comment = _COMMENT.match(data, self.at)
+                self.at = comment.end() if comment is not None else self.at + 1
             else:
                 return
         raise _Odd

@@ -98,6 +98,11 @@ RECOLOURINGS: dict[str, Callable[[tuple[int, int, int]], tuple[int, int, int]]] 
 }
 
 
+def outlined(svg: bytes, colour: str, width: float) -> bytes:
+    """The SVG with every shape outlined (stroked) in ``colour``, ``width`` artwork units wide: an effect added."""
+    return svg.decode("utf-8").replace("<path ", f'<path stroke="{colour}" stroke-width="{width}" ').encode("utf-8")
+
+
 def remove_element(svg: bytes, element_id: str) -> bytes:
     """The SVG without the ``<path id=...>`` named (a part of the artwork removed)."""
     text = svg.decode("utf-8")

@@ -26,7 +26,7 @@ from htq_mark.scanner._detect._pixels import (
 
 from htq_mark.scanner._rules.placement import EDGE_SPILL_PX
 
-from .scenes import RECOLOURINGS, Image, jpeg, photo_like, place, plain, recolour, remove_element
+from .scenes import RECOLOURINGS, Image, jpeg, outlined, photo_like, place, plain, recolour, remove_element
 
 WHITE, DARK = (255, 255, 255), (22, 28, 40)
 CENTRE, WIDTH = (320.0, 210.0), 256.0
@@ -239,6 +239,27 @@ def test_an_enlarged_small_picture_of_a_recoloured_mark_matches_no_variant(how: 
                                                                            kit: Kit, refs: References) -> None:
     svg = recolour(kit.artwork["colour"].svg, RECOLOURINGS[how])
     measured = _only(_enlarged(width, factor, svg=svg, kit=kit), kit, refs)
+    assert measured.variant is None
+    assert measured.measurements.palette_distance > kit.spec.scan.colour_tolerance_delta_e
+
+
+@pytest.mark.parametrize(("colour", "width"), [("#E00000", 256.0), ("#FFB300", 180.0), ("#FFB300", 256.0)])
+def test_an_outline_added_round_a_sharp_mark_is_not_taken_for_blur(colour: str, width: float, kit: Kit,
+                                                                   refs: References) -> None:
+    """An outline also fits a little better blurred; it must not be excused as a soft picture (nor its thin
+    parts' colours as faded: only an enlarged picture's are)."""
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, width, svg=outlined(kit.artwork["colour"].svg, colour, 6))
+    measured = _only(image, kit, refs).measurements
+    assert measured.palette_distance > kit.spec.scan.colour_tolerance_delta_e \
+        or measured.altered_difference > kit.spec.scan.altered_max_difference
+
+
+@pytest.mark.parametrize("width", [140.0, 160.0, 256.0])
+def test_thin_parts_painted_grey_are_recoloured_not_faded(width: float, kit: Kit, refs: References) -> None:
+    """JPEG's half-resolution colour fades a thin stroke's colour, but leaves a share of it: grey is a recolouring."""
+    svg = recolour(kit.artwork["colour"].svg, lambda rgb: (190, 190, 190) if rgb == (255, 179, 0) else rgb)
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, width, svg=svg)
+    measured = _only(image, kit, refs)
     assert measured.variant is None
     assert measured.measurements.palette_distance > kit.spec.scan.colour_tolerance_delta_e
 
