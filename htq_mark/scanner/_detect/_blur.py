@@ -22,7 +22,7 @@ from .references import Frame
 __all__ = ["fitted_blur"]
 
 BLUR_STEPS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)  # multiples of the assumed blur that are tried
-FIT_STEP = 3               # every third pixel around the artwork is plenty for a handful of colours
+FIT_STEP = 7               # every seventh pixel around the artwork is plenty for a handful of colours
 FIT_OUTLIERS = 0.15        # share of worst-fitting pixels (something covering the mark, say) left out
 # A blur is only believed if it explains the pixels clearly better than the assumed one: an outline or
 # glow added round the artwork also fits a little better blurred, but leaves most of its misfit.
