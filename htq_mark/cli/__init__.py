@@ -84,8 +84,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(128 + int(number))
     except OSError as exc:
         if exc.errno == errno.EBADF and exc.filename is None:  # help or version to 1</dev/null, say
-            _say_error(f"standard output or standard error cannot be written ({exc.strerror}); run it again with "
-                       "both open for writing.")
+            _say_error(f"a standard stream cannot be used ({exc.strerror}): run it again with standard output and "
+                       "standard error open for writing, and standard input for reading.")
         if exc.errno not in _NO_ROOM:
             _internal_error(exc)
         advice = "choose a folder that can be written to" if exc.errno == errno.EROFS else "free some space there"

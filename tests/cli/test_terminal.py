@@ -85,7 +85,7 @@ def test_printing_to_a_full_standard_output_names_it(tmp_path: Path, args: list[
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["scan", "--help"]])
 @pytest.mark.parametrize(("stdout_path", "mode", "words"), [
-    (os.devnull, "rb", "standard output or standard error cannot be written (Bad file descriptor)"),
+    (os.devnull, "rb", "a standard stream cannot be used (Bad file descriptor)"),
     ("/dev/full", "wb", "could not write (No space left on device) to standard output or to a temporary file"),
 ])
 def test_help_and_version_to_standard_output_that_cannot_be_written(tmp_path: Path, args: list[str],

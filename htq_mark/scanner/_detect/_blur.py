@@ -26,7 +26,7 @@ FIT_STEP = 7               # every seventh pixel around the artwork is plenty fo
 FIT_OUTLIERS = 0.15        # share of worst-fitting pixels (something covering the mark, say) left out
 # A blur is only believed if it explains the pixels clearly better than the assumed one: an outline or
 # glow added round the artwork also fits a little better blurred, but leaves most of its misfit.
-CLEAR_GAIN = 0.85          # the best blur's typical residual, at most this share of the assumed blur's
+CLEAR_GAIN = 0.65          # the best blur's typical residual, at most this share of the assumed blur's
 
 
 def fitted_blur(pixels: _Pixels, inside: NDArray[np.bool_], frame: Frame, margin_x: int, margin_y: int,

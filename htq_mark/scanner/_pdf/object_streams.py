@@ -24,6 +24,7 @@ __all__ = ["object_stream_texts"]
 _MOST_SECTIONS = 64
 _MOST_INFLATED = 64 * 1024 * 1024  # bytes inflated in all, streams of cross-references and objects together
 _MOST_ENTRIES = 1_000_000  # cross-reference entries in all (a real file has far fewer objects)
+_MOST_OBJECT_STREAMS = 10_000
 _WHITESPACE = b"\x00\t\n\x0c\r "
 _DELIMITERS = b"()<>[]{}/%"
 _STARTXREF = re.compile(rb"startxref\s+(\d{1,20})\s+%%EOF")
@@ -84,9 +85,14 @@ def _texts(data: bytes) -> list[bytes]:
         prev = dictionary.get("Prev")
         offset = _integer(prev) if prev is not None else None
     packed = sorted({int(n) for _, kinds, field2, _ in sections for n in np.unique(field2[kinds == 2]).tolist()})
+    if len(packed) > _MOST_OBJECT_STREAMS:
+        raise _Odd
+    places = _places_of(packed, sections)
     texts = []
     for number in packed:
-        offset, generation = _place_of(number, sections)
+        offset, generation = places[number]
+        if generation != 0:  # an object stream's generation is 0; readers ask for that one
+            raise _Odd
         found_number, dictionary, stream = _object_at(data, offset, budget, generation)
         if found_number != number or dictionary.get("Type") != "ObjStm" or b"ObjStm" in stream:
             raise _Odd
@@ -94,17 +100,24 @@ def _texts(data: bytes) -> list[bytes]:
     return texts
 
 
-def _place_of(number: int, sections: list[_Section]) -> tuple[int, int]:
-    """The offset and generation of object ``number``, stored in the file's bytes as the newest section says."""
+def _places_of(numbers: list[int], sections: list[_Section]) -> dict[int, tuple[int, int]]:
+    """The offset and generation of each of ``numbers``, stored in the file's bytes as the newest section
+    listing it says."""
     import numpy as np
 
-    for numbers, kinds, field2, field3 in sections:
-        at = np.flatnonzero(numbers == number)
-        if len(at):
-            if kinds[at[0]] != 1:  # freed or packed since: a reader would not look where older sections say
+    wanted = np.asarray(numbers, np.int64)
+    places: dict[int, tuple[int, int]] = {}
+    for section_numbers, kinds, field2, field3 in sections:
+        for at in np.flatnonzero(np.isin(section_numbers, wanted)).tolist():
+            number = int(section_numbers[at])
+            if number in places:
+                continue
+            if kinds[at] != 1:  # freed or packed since: a reader would not look where older sections say
                 raise _Odd
-            return int(field2[at[0]]), int(field3[at[0]])
-    raise _Odd
+            places[number] = (int(field2[at]), int(field3[at]))
+    if len(places) != len(numbers):
+        raise _Odd
+    return places
 
 
 def _integer(value: Any) -> int:

@@ -23,7 +23,12 @@ LARGEST_USER_UNIT = 75_000.0
 # The offset of a cross-reference section: after startxref, or a trailer's /Prev (not "/Prev 12 0 R", an
 # outline item's link).
 _XREF_OFFSET = re.compile(rb"(?:startxref|/Prev)\s+(\d{1,20})(?!\d)(?!\s+\d+\s+R(?![A-Za-z]))")
-_TABLE = re.compile(rb"[\x00\t\n\x0c\r ]*xref")
+_TABLE = re.compile(rb"[\x00\t\n\x0b\x0c\r ]{0,256}xref")
+_MOST_OFFSETS = 64  # cross-reference sections named; more is no real file, and each is looked at
+# /Type followed by anything but a name (a string, a reference, a comment): what it says is not in the
+# file's bytes as /ObjStm would be, and a reader may accept it.
+_TYPE_NOT_A_NAME = re.compile(rb"/Type(?![^\x00\t\n\x0b\x0c\r ()<>\[\]{}/%])[\x00\t\n\x0b\x0c\r ]*"
+                              rb"(?=[^\x00\t\n\x0b\x0c\r /])")
 
 
 def _spelled(word: str) -> str:
@@ -38,7 +43,7 @@ def _spelled(word: str) -> str:
 
 # /UserUnit and /ObjStm (which the object-stream check counts), spelled with or without escapes, as whole names.
 _TELLING_NAME = re.compile(f"/(?:{_spelled('UserUnit')}|{_spelled('ObjStm')})"
-                           "(?![^\\x00\\t\\n\\x0c\\r ()<>\\[\\]{}/%])".encode())
+                           "(?![^\\x00\\t\\n\\x0b\\x0c\\r ()<>\\[\\]{}/%])".encode())
 
 
 def _escapes(text: bytes) -> bool:
@@ -66,9 +71,9 @@ def _only_plain_cross_reference_tables(data: bytes) -> bool:
     """
     if b"/XRefStm" in data:
         return False
-    offsets = _cross_reference_offsets(data)
-    return bool(offsets) and all(int(offset) < len(data) and _TABLE.match(data, int(offset)) is not None
-                                 for offset in offsets)
+    offsets = {int(offset) for offset in _cross_reference_offsets(data)}
+    return 0 < len(offsets) <= _MOST_OFFSETS and all(offset < len(data) and _TABLE.match(data, offset) is not None
+                                                     for offset in offsets)
 
 
 def may_set_user_unit(data: bytes) -> bool:
@@ -82,7 +87,7 @@ def may_set_user_unit(data: bytes) -> bool:
     be read so, or that holds an object stream no cross-reference names (which a
     reader rebuilding a damaged file might find), counts as one whose pages may.
     """
-    if b"/UserUnit" in data or _escapes(data):
+    if b"/UserUnit" in data or _escapes(data) or _TYPE_NOT_A_NAME.search(data):
         return True
     if _only_plain_cross_reference_tables(data) and b"ObjStm" not in data:
         return False

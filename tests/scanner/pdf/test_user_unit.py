@@ -85,6 +85,9 @@ def _pointing_elsewhere(pdf: bytes) -> bytes:
     (lambda page: page.replace(b"trailer\n<<", b"trailer\n<< /XRefStm 9 ", 1), True),  # a hybrid file
     (lambda page: page.replace(b"%%EOF", b"%%EOF\n% /Type/ObjStm", 1), True),
     (lambda page: page[:page.rindex(b"startxref")], True),
+    (lambda page: page + b"".join(b"%% /Prev %d\n" % n for n in range(9, 9 + 65)), True),  # too many sections
+    (lambda page: page + b"% 9 0 obj <</Type(/ObjStm)>>\n", True),  # a type given as a string
+    (lambda page: page + b"% 9 0 obj <</Type%c\n 10 0 R>>\n", True),  # ... or by reference after a comment
 ])
 def test_may_set_user_unit_trusts_only_plain_cross_reference_tables(small_mark_page, make, expected):
     """Only objects in compressed object streams can hide the key from a byte search."""
@@ -168,6 +171,13 @@ def test_a_user_unit_packed_in_an_object_stream_is_read(stream_entries: str, loo
         assert result.pages[0].width == 300.0
 
 
+def _listed_as_generation(data: bytes, number: int, generation: int) -> bytes:
+    """``object_stream_pdf``'s file with object ``number`` listed in its cross-reference stream as ``generation``."""
+    start = data.index(b"stream\n", data.index(b"/Type/XRef")) + len(b"stream\n")
+    row = start + 7 * number  # rows of W[1 4 2]
+    return data[:row + 5] + generation.to_bytes(2, "big") + data[row + 7:]
+
+
 def _object_stream_start(data: bytes) -> int:
     return data.index(b"stream\n", data.index(b"/ObjStm")) + len(b"stream\n")
 
@@ -182,6 +192,8 @@ def _object_stream_start(data: bytes) -> int:
     # Where PDF readers may differ on which of two counts, or where what counts is not in the file's bytes:
     lambda data: data.replace(b"/Type/XRef", b"/Size 7/Type/XRef", 1),  # a key given twice
     lambda data: data.replace(b"5 0 obj\n<</Type/ObjStm", b"5 1 obj\n<</Type/ObjStm", 1),  # not the generation listed
+    lambda data: _listed_as_generation(data, 5, 1).replace(b"5 0 obj\n<</Type/ObjStm", b"5 1 obj\n<</Type/ObjStm",
+                                                           1),  # an object stream of another generation than 0
     lambda data: data + b"% 8 0 obj <</Type 9 0 R>>\n",  # a type given by reference
     lambda data: data.replace(b"/ObjStm/N 3", b"/ObjStm/N 3/Comment(ObjStm)", 1),  # an object stream in disguise
 ])
