@@ -20,6 +20,7 @@ import click
 from .._version import __version__
 from . import _check, _generate, _kit, _pack, _register, _rules, _scan
 from ._exit import ExitCode
+from ._terminal import exit_with_error
 
 __all__ = ["cli", "main"]
 
@@ -84,17 +85,17 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(128 + int(number))
     except OSError as exc:
         if exc.errno == errno.EBADF and exc.filename is None:  # help or version to 1</dev/null, say
-            _say_error(f"a standard stream cannot be used ({exc.strerror}): run it again with standard output and "
+            exit_with_error(f"a standard stream cannot be used ({exc.strerror}): run it again with standard output and "
                        "standard error open for writing, and standard input for reading.")
         if exc.errno not in _NO_ROOM:
             _internal_error(exc)
         advice = "choose a folder that can be written to" if exc.errno == errno.EROFS else "free some space there"
         if exc.filename is not None:
-            _say_error(f"{exc.filename}: could not be written ({exc.strerror}); {advice}, or set TMPDIR to a folder "
+            exit_with_error(f"{exc.filename}: could not be written ({exc.strerror}); {advice}, or set TMPDIR to a folder "
                        "with room for temporary files.")
         # Temporary files (the report's spool, the inputs' list) fill the temporary folder first; or it was
         # standard output, where the command writes its own lines (> /dev/full, a full disk).
-        _say_error(f"could not write ({exc.strerror}) to standard output or to a temporary file in "
+        exit_with_error(f"could not write ({exc.strerror}) to standard output or to a temporary file in "
                    f"{tempfile.gettempdir()}; {advice}, redirect standard output elsewhere, or set TMPDIR to a "
                    "folder with room for temporary files.")
     except Exception as exc:  # the last line of defence: report, don't crash
@@ -102,15 +103,6 @@ def main(argv: list[str] | None = None) -> None:
     finally:  # called from other Python code, leave its signal handling as it was
         for number, handler in previous.items():
             signal.signal(number, handler)
-
-
-def _say_error(message: str) -> NoReturn:
-    """Say ``message`` as the command's error and exit with status 2."""
-    try:
-        click.echo(f"htq-mark: error: {message}", err=True)
-    except OSError:  # standard error cannot be written either: the exit status says it
-        pass
-    sys.exit(int(ExitCode.USAGE))
 
 
 def _internal_error(exc: Exception) -> NoReturn:

@@ -377,16 +377,13 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     if baseline_to_stdout and output is None:
         raise click.UsageError("--write-baseline - and the report would both go to standard output; write the "
                                "report to a file with -o FILE, or the baseline with --write-baseline FILE.")
-    if baseline_to_stdout and output is not None:
-        standard_output_file = file_identity(1)
-        if standard_output_file is not None and file_identity(output) == standard_output_file:
-            raise click.UsageError(f"{visible(output)}: standard output is the -o file, so --write-baseline - "
-                                   "would write the baseline into the report; give two files.")
-    if output is None and write_baseline is not None and not baseline_to_stdout:
-        standard_output_file = file_identity(1)
-        if standard_output_file is not None and file_identity(write_baseline) == standard_output_file:
-            raise click.UsageError(f"{visible(write_baseline)}: standard output is the --write-baseline file, so "
-                                   "the baseline would replace the report; give two files.")
+    # The file standard output goes to must not be the other output's (> FILE has opened it already).
+    other_output = output if baseline_to_stdout else write_baseline if output is None else None
+    if other_output is not None and (standard_output_file := file_identity(1)) is not None \
+            and file_identity(other_output) == standard_output_file:
+        clash = ("-o file, so --write-baseline - would write the baseline into the report" if baseline_to_stdout
+                 else "--write-baseline file, so the baseline would replace the report")
+        raise click.UsageError(f"{visible(other_output)}: standard output is the {clash}; give two files.")
     # Known before the scan, not after it: standard output closed (>&-) while something is to go there.
     if output is None:
         standard_output("the report", "write it to a file with -o FILE")
@@ -428,19 +425,17 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         register = resolve_register(options["register_path"])
         read = [str(path) for path in (config.path, options["register_path"] or os.environ.get("HTQ_MARK_REGISTER"),
                                        options["url_list"]) if path]
+        baseline_file = [options["baseline"]] if options["baseline"] not in (None, STANDARD_STREAM) else []
         for target, what in ((output, "report"), (write_baseline, "baseline")):
             if target is not None and not (what == "baseline" and baseline_to_stdout):
                 # The baseline is read before the scan and replaced after it: --write-baseline may update it.
-                from_file = options["baseline"] not in (None, STANDARD_STREAM)
-                baseline_read = [options["baseline"]] if from_file and what == "report" else []
-                _refuse_an_input(target, what, paths, [*read, *baseline_read], kit)
+                _refuse_an_input(target, what, paths, [*read, *(baseline_file if what == "report" else [])], kit)
                 check_writable(target, force=force)
         redirected_to = path_of_descriptor(1) if output is None or baseline_to_stdout else None
         if redirected_to is not None:
             # Standard output redirected (> FILE, >> FILE) to a file the scan reads: the shell has opened it already.
-            baseline_read = [options["baseline"]] if options["baseline"] not in (None, STANDARD_STREAM) else []
             _refuse_an_input(redirected_to, "baseline" if baseline_to_stdout else "report", paths,
-                             [*read, *baseline_read], kit, label=f"standard output ({visible(redirected_to)})")
+                             [*read, *baseline_file], kit, label=f"standard output ({visible(redirected_to)})")
         scanned = _ScannedOutputs((output, None if baseline_to_stdout else write_baseline))
         limits = DEFAULT_LIMITS.replace(**options["limit_settings"]).replace(
             max_seconds=options["timeout"], max_pages=options["max_document_pages"],

@@ -18,7 +18,7 @@ import click
 from ..reports._escape import visible
 from ._exit import ExitCode
 
-__all__ = ["say", "standard_output", "visible", "write_standard_output"]
+__all__ = ["exit_with_error", "say", "standard_output", "visible", "write_standard_output"]
 
 
 def standard_output(what: str = "the output", instead: str = "run it again with standard output open, or "
@@ -30,9 +30,9 @@ def standard_output(what: str = "the output", instead: str = "run it again with 
     ``1</dev/null``, it is open for reading only, and every write fails.
     """
     if sys.stdout is None:
-        _refuse(f"standard output is closed, so {what} cannot be written there; {instead}.")
+        exit_with_error(f"standard output is closed, so {what} cannot be written there; {instead}.")
     if _read_only(sys.stdout):
-        _refuse(f"standard output is open only for reading, so {what} cannot be written there; {instead}.")
+        exit_with_error(f"standard output is open only for reading, so {what} cannot be written there; {instead}.")
     return sys.stdout.buffer
 
 
@@ -53,7 +53,7 @@ def write_standard_output(content: bytes | Callable[[IO[bytes]], None], what: st
     except BrokenPipeError:
         raise
     except OSError as exc:
-        _refuse(f"{what} could not be written to standard output ({exc.strerror or exc}); {instead}.")
+        exit_with_error(f"{what} could not be written to standard output ({exc.strerror or exc}); {instead}.")
 
 
 def _read_only(stream: IO[str]) -> bool:
@@ -65,8 +65,15 @@ def _read_only(stream: IO[str]) -> bool:
         return False
 
 
-def _refuse(message: str) -> NoReturn:
-    click.echo(f"htq-mark: error: {message}", err=True)
+def exit_with_error(message: str) -> NoReturn:
+    """Say ``message`` as the command's error on standard error and exit with status 2.
+
+    If standard error cannot be written either, the exit status alone says it.
+    """
+    try:
+        click.echo(f"htq-mark: error: {message}", err=True)
+    except OSError:
+        pass
     sys.exit(int(ExitCode.USAGE))
 
 
@@ -84,5 +91,5 @@ def say(*lines: str, err: bool = False) -> None:
     except OSError as exc:
         if err:
             raise
-        _refuse(f"standard output could not be written ({exc.strerror or exc}); free some space where it goes, "
+        exit_with_error(f"standard output could not be written ({exc.strerror or exc}); free some space where it goes, "
                 "or redirect it to another file (> FILE).")

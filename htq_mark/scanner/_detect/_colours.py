@@ -192,8 +192,7 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
     knocked_out = ~painted[np.asarray(refs.part_class)[judged]]
     if faded_paints and thin is not None and (faded := thin[judged] & ~knocked_out).any():
         own = paints[np.asarray(refs.part_class)[judged][faded]]  # faded from its own paint, not another's
-        distance[faded] = np.minimum(distance[faded], [_faded_distance(lab[faded][i:i + 1], own[i], FADED_KEEPS)[0]
-                                                       for i in range(len(own))])
+        distance[faded] = np.minimum(distance[faded], _faded_distance(lab[faded], own, FADED_KEEPS))
     if knocked_out.any():
         if flat:
             around = row_percentiles(delta_e(lab[knocked_out][:, None], surroundings[None]), SURROUNDING_PERCENTILE)
@@ -208,12 +207,14 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
 
 def _faded_distance(lab: NDArray[np.float64], background: NDArray[np.float64], least: float = 0.0
                     ) -> NDArray[np.float64]:
-    """Delta E from each colour (CIELAB rows) to ``background`` with its chroma faded by the share that fits
-    best, keeping at least ``least`` of it."""
-    chroma = background[1:]
-    norm = float(chroma @ chroma)
-    keep = np.clip((lab[:, 1:] @ chroma) / norm, least, 1.0) if norm > 0 else np.zeros(len(lab))
-    faded = np.column_stack((np.full(len(lab), background[0]), keep[:, None] * chroma[None]))
+    """Delta E from each colour (CIELAB rows) to ``background`` (one colour, or one per row) with its chroma
+    faded by the share that fits best, keeping at least ``least`` of it."""
+    background = np.broadcast_to(background, lab.shape)
+    chroma = background[:, 1:]
+    norm = np.einsum("ij,ij->i", chroma, chroma)
+    fit = np.einsum("ij,ij->i", lab[:, 1:], chroma) / np.where(norm > 0, norm, 1.0)
+    keep = np.where(norm > 0, np.clip(fit, least, 1.0), 0.0)  # no chroma to fade: nothing kept either way
+    faded = np.column_stack((background[:, 0], keep[:, None] * chroma))
     return delta_e(lab, faded)
 
 

@@ -27,15 +27,14 @@ _MOST_ENTRIES = 1_000_000  # cross-reference entries in all (a real file has far
 _MOST_OBJECT_STREAMS = 10_000
 _WHITESPACE = b"\x00\t\n\x0c\r "
 _DELIMITERS = b"()<>[]{}/%"
+_SPACE = rb"[\x00\t\n\x0c\r ]"  # _WHITESPACE, in a pattern
 _STARTXREF = re.compile(rb"startxref\s+(\d{1,20})\s+%%EOF")
-_HEADER = re.compile(rb"[\x00\t\n\x0c\r ]*(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+obj[\x00\t\n\x0c\r ]*<<")
-_STREAM = re.compile(rb"[\x00\t\n\x0c\r ]*stream\r?\n")
+_HEADER = re.compile(_SPACE + rb"*(\d{1,10})" + _SPACE + rb"+(\d{1,5})" + _SPACE + rb"+obj" + _SPACE + rb"*<<")
+_STREAM = re.compile(_SPACE + rb"*stream\r?\n")
 _NUMBER = re.compile(rb"[+-]?(?:\d+\.?\d*|\.\d+)")
-_REFERENCE = re.compile(rb"[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+R(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|$)")
-_STREAM_END = re.compile(rb"[\x00\t\n\x0c\r ]*endstream")
+_REFERENCE = re.compile(_SPACE + rb"+(\d{1,5})" + _SPACE + rb"+R(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|$)")
+_STREAM_END = re.compile(_SPACE + rb"*endstream")
 _COMMENT = re.compile(rb"%[^\r\n]*")
-# A /Type given by reference: what it names is not in the file's bytes, so an object stream may hide so.
-_TYPE_BY_REFERENCE = re.compile(rb"/Type[\x00\t\n\x0c\r ]*\d+[\x00\t\n\x0c\r ]+\d+[\x00\t\n\x0c\r ]+R")
 
 
 # A cross-reference section's entries: object numbers, types, second and third fields.
@@ -54,7 +53,9 @@ def object_stream_texts(data: bytes) -> list[bytes] | None:
     """The inflated contents of every object stream the file's cross-reference streams name.
 
     None when they cannot all be read so (see the module's notes); that includes a
-    file whose newest cross-references are a plain table, which names none.
+    file whose newest cross-references are a plain table, which names none. Object
+    streams no cross-reference names (which a reader rebuilding a damaged file may
+    find) are the caller's to look for.
     """
     try:
         return _texts(data)
@@ -66,7 +67,7 @@ def _texts(data: bytes) -> list[bytes]:
     import numpy as np  # not at the top: the command line imports this module, and needs no NumPy itself
 
     found = _STARTXREF.findall(data[-4096:])
-    if not found or _TYPE_BY_REFERENCE.search(data):
+    if not found:
         raise _Odd
     budget = [_MOST_INFLATED]
     offset: int | None = int(found[-1])
