@@ -134,6 +134,53 @@ def test_plain_png_reads_exactly_as_pillow_shows_it(mode, opencv):
     assert np.array_equal(rgb, np.asarray(image.convert("RGB")))
 
 
+def _with_chunk_data(data: bytes, kind: bytes, body: bytes) -> bytes:
+    """``data`` (a PNG) with the body of its first ``kind`` chunk replaced (and its CRC made right)."""
+    start = data.index(kind) - 4
+    length = int.from_bytes(data[start:start + 4], "big")
+    chunk = len(body).to_bytes(4, "big") + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return data[:start] + chunk + data[start + 12 + length:]
+
+
+@pytest.mark.parametrize("options", [{"bits": 16}, {"interlace": True}])
+def test_other_plain_pngs_read_exactly_as_pillow_shows_them(options):
+    import cv2
+
+    pixels = _photo_like()
+    if options.get("bits") == 16:
+        # Each sample's low byte unlike its high one, so a decoder that rounds instead of cutting shows.
+        deep = pixels.astype(np.uint16) * 256 + np.random.default_rng(3).integers(0, 256, pixels.shape, np.uint16)
+        ok, encoded = cv2.imencode(".png", cv2.cvtColor(deep, cv2.COLOR_RGB2BGR))
+        data = encoded.tobytes()
+    else:
+        # An interlaced (Adam7) PNG: written row group by row group, as image editors offer.
+        data = _interlaced_png(pixels)
+    with Image.open(io.BytesIO(data)) as image:
+        shown = np.asarray(image.convert("RGB"))
+    rgb = next(read_frames(data, "png", "x", Limits())).rgb
+    assert np.array_equal(rgb, shown)
+
+
+def _interlaced_png(pixels: np.ndarray) -> bytes:
+    height, width = pixels.shape[:2]
+    passes = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+    raw = b"".join(b"".join(b"\x00" + pixels[y, x0::dx].tobytes() for y in range(y0, height, dy))
+                   for x0, y0, dx, dy in passes if x0 < width and y0 < height)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 1)
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def test_a_png_whose_pixel_data_is_damaged_is_unreadable_with_the_name():
+    data = encode(_photo_like(), "PNG")
+    # Every chunk whole, so the fast decoder is tried first; the pixels inside are not a zlib stream.
+    damaged = _with_chunk_data(data, b"IDAT", b"not a zlib stream" * 20)
+    with pytest.raises(UnreadableFileError, match="damaged-pixels"):
+        list(read_frames(damaged, "png", "damaged-pixels", Limits()))
+
+
 def test_plain_jpeg_reads_as_pillow_shows_it(opencv):
     data = encode(_photo_like(), "JPEG", quality=80)
     rgb = next(read_frames(data, "jpeg", "x", Limits())).rgb

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -58,6 +57,8 @@ def dashboard_link(client: Any) -> str | None:
         link = str(client.dashboard_link)
         if not link.startswith(("http://", "https://")):
             return None
+        import urllib.request  # only when a cluster is used: every scan loads this module
+
         with urllib.request.urlopen(link, timeout=_DASHBOARD_PROBE_S) as page:  # noqa: S310 - http(s) only
             return link if page.status == 200 else None
     except Exception:  # noqa: BLE001 - no dashboard is no reason to stop a scan
