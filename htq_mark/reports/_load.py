@@ -24,6 +24,9 @@ _CHUNK = 1 << 20
 
 
 def _read(source: str | os.PathLike[str] | bytes | IO[bytes], given: str | None) -> tuple[str, bytes]:
+    if given is not None and not isinstance(given, str):
+        raise UsageError(f"load_report's name= is the text its errors name the report by; got "
+                         f"{type(given).__name__}.")
     if isinstance(source, (bytes, bytearray, memoryview)):
         return given or "<bytes>", bytes(source)
     if not isinstance(source, (str, os.PathLike)):

@@ -133,6 +133,12 @@ def test_what_is_not_a_path_bytes_or_binary_file_is_refused_as_a_usage_error(sou
     assert words in str(raised.value)
 
 
+@pytest.mark.parametrize("name", [5, b"the baseline", Path("the baseline")])
+def test_a_name_that_is_not_text_is_refused_as_a_usage_error(name: object) -> None:
+    with pytest.raises(UsageError, match=f"name= .* got {type(name).__name__}"):
+        reports.load_report(b"{}", name=name)  # type: ignore[arg-type]
+
+
 def test_a_stream_that_gives_a_little_at_a_time_is_read_to_its_end() -> None:
     """A pipe, or a file opened unbuffered, may give fewer bytes than asked for: that is not the end."""
     data = reports.render_bytes(factory.full_report(), "json")
