@@ -171,17 +171,25 @@ def _without_text_chunks(data: bytes) -> bytes:
 
 
 def _is_plain_png(data: bytes) -> bool:
-    """Whether a PNG is a whole still image whose every chunk fits in the file.
+    """Whether a PNG is a whole still image whose every chunk fits in the file and matches its CRC.
 
-    OpenCV trusts chunk lengths when it allocates, so a length claiming gigabytes
-    must never reach it; Pillow reads such files within the scanner's limits.
+    libspng, as pyspng sets it up, checks neither the chunks' CRCs nor the compressed
+    stream's Adler-32: checked here, a file damaged after it was written goes to Pillow,
+    which names the damage. (A stream whose checksum alone is wrong under right CRCs,
+    which only a file made so on purpose has, is read as it decodes.)
     """
+    import zlib
+
     position, end = 8, len(data)
+    view = memoryview(data)
     first = True
     while position + 12 <= end:
         length = int.from_bytes(data[position:position + 4], "big")
         kind = data[position + 4:position + 8]
         if kind not in _PLAIN_PNG_CHUNKS or (first and kind != b"IHDR") or position + 12 + length > end:
+            return False
+        if zlib.crc32(view[position + 4:position + 8 + length]) != \
+                int.from_bytes(data[position + 8 + length:position + 12 + length], "big"):
             return False
         position += 12 + length
         first = False
@@ -222,7 +230,7 @@ def _decode_png(data: bytes) -> np.ndarray | None:
     import pyspng
 
     try:
-        return np.asarray(pyspng.load(data, format="RGB"))
+        return np.asarray(pyspng.load(bytes(data), format="RGB"))  # bytes() copies only a bytes-like other than bytes
     except (RuntimeError, ValueError):
         return None  # Pillow then reads it, and names the damage
 

@@ -181,6 +181,30 @@ def test_a_png_whose_pixel_data_is_damaged_is_unreadable_with_the_name():
         list(read_frames(damaged, "png", "damaged-pixels", Limits()))
 
 
+def _stored_png(pixels: np.ndarray) -> bytes:
+    """An RGB PNG whose pixel data is stored uncompressed: a damaged byte there still decodes."""
+    height, width = pixels.shape[:2]
+    raw = b"".join(b"\x00" + pixels[y].tobytes() for y in range(height))
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 0)) + chunk(b"IEND", b"")
+
+
+def test_a_png_damaged_after_it_was_written_is_unreadable_with_the_name():
+    data = bytearray(_stored_png(np.full((8, 8, 3), 200, np.uint8)))
+    data[data.index(b"IDAT") + 4 + 10] ^= 0xFF  # one pixel byte, its chunk's CRC as written
+    with pytest.raises(UnreadableFileError, match="flipped"):
+        list(read_frames(bytes(data), "png", "flipped", Limits()))
+
+
+def test_a_plain_png_given_as_a_memoryview_reads_like_its_bytes():
+    data = encode(_photo_like(), "PNG")
+    frames = list(read_frames(memoryview(data), "png", "x", Limits()))  # type: ignore[arg-type]
+    assert np.array_equal(frames[0].rgb, next(read_frames(data, "png", "x", Limits())).rgb)
+
+
 def test_plain_jpeg_reads_as_pillow_shows_it(opencv):
     data = encode(_photo_like(), "JPEG", quality=80)
     rgb = next(read_frames(data, "jpeg", "x", Limits())).rgb
