@@ -10,6 +10,7 @@ written through a symbolic link.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
@@ -20,12 +21,51 @@ from typing import IO
 
 from .errors import HtqMarkError, OutputExistsError
 
-__all__ = ["Content", "check_writable", "file_identity", "file_mode", "folder_mode", "path_inside", "path_of_descriptor",
+__all__ = ["Content", "check_writable", "cut_short_by_limit", "file_identity", "file_size_limit", "limit_advice",
+           "write_advice", "file_mode", "folder_mode", "path_inside", "path_of_descriptor",
            "read_limited", "save_elsewhere", "write_atomic", "write_or_fall_back"]
 
 # Temporary names keep this much of the target's name, so a name near the file system's limit
 # still leaves room for the temporary file's prefix and suffix.
 _TEMP_NAME_KEPT = 64
+# cairo keeps an EPS page in a temporary file, and says little when it cannot write it: a file-size
+# limit below this may be why (the mark's own files are far smaller).
+_LARGEST_TEMPORARY = 64 * 1024 * 1024
+
+
+def file_size_limit() -> int | None:
+    """The largest file, in bytes, this process may write (the shell's ``ulimit -f``); None if unlimited."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not POSIX
+        return None
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else int(soft)
+
+
+def limit_advice(limit: int) -> str:
+    """What to say of a file-size limit of ``limit`` bytes that stopped a write."""
+    return f"this process may write files of at most {limit:,} bytes (ulimit -f); raise that limit"
+
+
+def cut_short_by_limit() -> str | None:
+    """:func:`limit_advice` if a file-size limit is set low enough to have cut a renderer's temporary file short."""
+    limit = file_size_limit()
+    return None if limit is None or limit >= _LARGEST_TEMPORARY else limit_advice(limit)
+
+
+def write_advice(error_number: int | None) -> str:
+    """What to do when writing a file failed with ``error_number`` (an ``errno`` value)."""
+    if error_number == errno.EFBIG:
+        limit = file_size_limit()
+        if limit is None:
+            return "the file would be larger than the file system allows; write to another file system"
+        return f"the file would be too large: {limit_advice(limit)}"
+    if error_number in (errno.ENOSPC, errno.EDQUOT):
+        return "free some space there, or write to another file system"
+    if error_number == errno.EROFS:
+        return "the file system is read-only: choose a folder that can be written to"
+    return "check the folder exists and is writable"
 
 
 def _umask() -> int:
@@ -197,8 +237,7 @@ def write_atomic(path: str | os.PathLike[str], data: Content, *, force: bool = F
                     raise OutputExistsError(str(target)) from None
                 os.replace(tmp_name, target)
     except OSError as exc:
-        raise HtqMarkError(f"{target}: could not write the file ({exc.strerror}); "
-                           "check the folder exists and is writable.") from exc
+        raise HtqMarkError(f"{target}: could not write the file ({exc.strerror}); {write_advice(exc.errno)}.") from exc
     finally:
         if tmp_name is not None and os.path.exists(tmp_name):
             os.unlink(tmp_name)

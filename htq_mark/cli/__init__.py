@@ -17,6 +17,7 @@ from typing import NoReturn
 
 import click
 
+from .._io import write_advice
 from .._version import __version__
 from . import _check, _generate, _kit, _pack, _register, _rules, _scan
 from ._exit import ExitCode
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
                        "standard error open for writing, and standard input for reading.")
         if exc.errno not in _NO_ROOM:
             _internal_error(exc)
-        advice = "choose a folder that can be written to" if exc.errno == errno.EROFS else "free some space there"
+        advice = write_advice(exc.errno)
         if exc.filename is not None:
             exit_with_error(f"{exc.filename}: could not be written ({exc.strerror}); {advice}, or set TMPDIR to a folder "
                        "with room for temporary files.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+from .._io import cut_short_by_limit
 from ..errors import KitError
 
 __all__ = ["render_svg"]
@@ -35,6 +36,9 @@ def render_svg(svg: bytes, *, to: str = "png", width: float | None = None, heigh
     except KitError:
         raise
     except Exception as exc:  # cairosvg raises many kinds; translate once, here
+        limited = cut_short_by_limit() if "WRITE_ERROR" in str(exc) else None
+        if limited is not None:
+            raise KitError(f"the artwork could not be rendered, cairo's temporary file cut short: {limited}.") from exc
         raise KitError(f"the artwork could not be rendered ({type(exc).__name__}: {exc}); "
                        "check it is valid SVG.") from exc
     assert isinstance(result, bytes)

@@ -5,6 +5,7 @@ leaves neither a partial file nor a temporary one behind.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import subprocess
@@ -193,3 +194,39 @@ def test_a_killed_writer_leaves_no_partial_file(tmp_path: Path) -> None:
     leftovers = list(tmp_path.iterdir())
     # Only the hidden temporary file may remain (the process had no chance to clean up), never the target.
     assert all(p.name.startswith(".big.bin.") and p.name.endswith(".tmp") for p in leftovers), leftovers
+
+
+def _limited_to(size: int):  # type: ignore[no-untyped-def]
+    """For ``preexec_fn``: the child may write files of at most ``size`` bytes (the shell's ``ulimit -f``)."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, resource.RLIM_INFINITY))
+    return limit
+
+
+@pytest.mark.parametrize(("command", "words"), [
+    (["generate", "--variant", "colour", "--format", "png", "--width", "3000px"], "could not write the file"),
+    (["generate", "--variant", "colour", "--format", "eps", "--width", "30mm"], "EPS came out incomplete"),
+    (["pack", "--preset", "print-a4", "--variant", "colour"], "temporary file cut short"),
+])
+def test_a_file_size_limit_is_named_with_what_to_do(tmp_path: Path, command: list[str], words: str) -> None:
+    target = tmp_path / ("out.zip" if command[0] == "pack" else "out.bin")
+    done = subprocess.run([sys.executable, "-m", "htq_mark", *command, "-o", str(target)], capture_output=True,
+                          text=True, cwd=REPO_ROOT, timeout=300, check=False, preexec_fn=_limited_to(20_480))
+    assert done.returncode == 2, done.stderr
+    assert words in done.stderr and "at most 20,480 bytes (ulimit -f); raise that limit" in done.stderr
+    assert "Traceback" not in done.stderr and not target.exists()
+
+
+@pytest.mark.parametrize(("error_number", "words"), [
+    (errno.ENOSPC, "free some space"), (errno.EDQUOT, "free some space"), (errno.EROFS, "read-only"),
+    (errno.EACCES, "writable"),
+])
+def test_a_failed_write_says_what_to_do_for_its_cause(error_number: int, words: str) -> None:
+    assert words in _io.write_advice(error_number)
+
+
+def test_a_file_too_large_for_the_file_system_says_to_write_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_io, "file_size_limit", lambda: None)
+    assert "another file system" in _io.write_advice(errno.EFBIG)

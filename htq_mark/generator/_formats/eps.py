@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 
+from ..._io import cut_short_by_limit
 from ...errors import KitError
 from ...kit import render_svg
 from .._metadata import AssetMetadata
@@ -52,6 +53,9 @@ def render_eps(svg: bytes, *, width_pt: float, height_pt: float, metadata: Asset
     head, separator, body = drawn.partition(b"%%EndComments\n")
     flip = _FLIP.search(body)
     if not separator or flip is None:
+        limited = cut_short_by_limit()
+        if limited is not None:  # cairo says nothing when it cannot write its temporary file
+            raise KitError(f"the renderer's EPS came out incomplete, its temporary file cut short: {limited}.")
         raise KitError("the renderer's EPS has an unexpected layout; check the cairo version.")
     top = float(flip.group(1))
     box = (0.0, top - height_pt, width_pt, top)
