@@ -195,10 +195,10 @@ def test_a_parser_failure_is_unreadable(scan, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("bad data in the file")
 
-    import cv2
+    from htq_mark.scanner import _images
 
     monkeypatch.setattr(PIL.Image.Image, "load", broken)
-    monkeypatch.setattr(cv2, "imdecode", lambda *args: None)  # so Pillow's decoder is the one that fails
+    monkeypatch.setattr(_images, "_decode_plain", lambda *args: None)  # so Pillow's decoder is the one that fails
     result = scan(data)
     assert result.error.code == "unreadable" and "bad data in the file" in result.error.message
     assert "internal" not in result.error.message
