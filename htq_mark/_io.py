@@ -11,26 +11,27 @@ written through a symbolic link.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, cast
 
 from .errors import HtqMarkError, OutputExistsError
 
-__all__ = ["Content", "check_writable", "cut_short_by_limit", "file_identity", "file_size_limit", "limit_advice",
-           "write_advice", "file_mode", "folder_mode", "path_inside", "path_of_descriptor",
-           "read_limited", "save_elsewhere", "write_atomic", "write_or_fall_back"]
+__all__ = ["Content", "check_writable", "cut_short_by_limit", "file_identity", "file_mode", "file_size_limit",
+           "folder_mode", "limit_advice", "path_inside", "path_of_descriptor", "put", "read_limited",
+           "save_elsewhere", "write_advice", "write_atomic", "write_or_fall_back"]
 
 # Temporary names keep this much of the target's name, so a name near the file system's limit
 # still leaves room for the temporary file's prefix and suffix.
 _TEMP_NAME_KEPT = 64
-# cairo keeps an EPS page in a temporary file, and says little when it cannot write it: a file-size
-# limit below this may be why (the mark's own files are far smaller).
-_LARGEST_TEMPORARY = 64 * 1024 * 1024
+# cairo keeps an EPS page in a temporary file (about 30 KB for the mark), and says little when it cannot
+# write it: a file-size limit below this may be why; above it, a full temporary folder is likelier.
+_LARGEST_TEMPORARY = 1024 * 1024
 
 
 def file_size_limit() -> int | None:
@@ -204,11 +205,43 @@ def path_inside(root: Path, parts: list[str], *, create_folders: bool = True) ->
 Content = bytes | Callable[[IO[bytes]], None]
 
 
-def _put(handle: IO[bytes], data: Content) -> None:
+class _WholeWrites(io.BufferedIOBase):
+    """A binary stream over another whose every write goes out whole or raises.
+
+    A write cut short by the file-size limit (or a nearly full disk) returns a count
+    below the length and raises nothing; writing the rest then fails with the reason.
+    Closing it leaves the stream beneath open.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        whole = memoryview(data).cast("B")
+        view = whole
+        while view:
+            written = self._stream.write(view)
+            if not written:  # nothing taken, and no reason given
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            view = view[written:]
+        return len(whole)
+
+    def flush(self) -> None:
+        if not self.closed:
+            self._stream.flush()
+
+
+def put(handle: IO[bytes], data: Content) -> None:
+    """Write ``data`` (bytes, or a function writing to a stream) to ``handle``, every byte or an OSError."""
+    whole = _WholeWrites(handle)
     if isinstance(data, bytes):
-        handle.write(data)
+        whole.write(data)
     else:
-        data(handle)
+        data(cast("IO[bytes]", whole))
 
 
 def write_atomic(path: str | os.PathLike[str], data: Content, *, force: bool = False) -> Path:
@@ -219,7 +252,7 @@ def write_atomic(path: str | os.PathLike[str], data: Content, *, force: bool = F
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:_TEMP_NAME_KEPT]}.", suffix=".tmp", dir=parent)
         with os.fdopen(fd, "wb") as handle:
-            _put(handle, data)
+            put(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)
@@ -254,23 +287,38 @@ def write_or_fall_back(path: str | os.PathLike[str], data: Content, *, force: bo
     try:
         return write_atomic(path, data, force=force), None
     except HtqMarkError as exc:
+        if isinstance(exc.__cause__, OSError) and exc.__cause__.errno == errno.EFBIG and file_size_limit() is not None:
+            raise  # the same file-size limit holds in the temporary folder
         return save_elsewhere(data, suffix), exc
 
 
 def save_elsewhere(data: Content, suffix: str) -> Path:
     """Write ``data`` to a new file (ending in ``suffix``) in the temporary folder; return its path.
 
-    Raises :class:`HtqMarkError` if even that fails (the temporary folder full, say).
+    Raises :class:`HtqMarkError` if even that fails (the temporary folder full, say), leaving no file.
     """
+    fallback: str | None = None
     try:
         fd, fallback = tempfile.mkstemp(prefix="htq-mark-", suffix=suffix)
         with os.fdopen(fd, "wb") as handle:
-            _put(handle, data)
+            put(handle, data)
     except OSError as exc:
+        _remove(fallback)
+        advice = write_advice(exc.errno) if exc.errno == errno.EFBIG else "free some space there"
         raise HtqMarkError(f"{tempfile.gettempdir()}: could not save the output in the temporary folder either "
-                           f"({exc.strerror or exc}); free some space there or set TMPDIR to another folder.") \
-            from exc
+                           f"({exc.strerror or exc}); {advice}, or set TMPDIR to another folder.") from exc
+    except BaseException:
+        _remove(fallback)  # what wrote the data failed (or the user stopped it): nothing half-written is kept
+        raise
     return Path(fallback)
+
+
+def _remove(path: str | None) -> None:
+    if path is not None:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 def file_identity(path: str | os.PathLike[str] | int) -> tuple[int, int] | None:

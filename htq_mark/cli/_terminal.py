@@ -8,6 +8,7 @@ the screen, set the window title or forge a line of output.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from typing import IO, NoReturn
 
 import click
 
+from .._io import put, write_advice
 from ..reports._escape import visible
 from ._exit import ExitCode
 
@@ -45,15 +47,13 @@ def write_standard_output(content: bytes | Callable[[IO[bytes]], None], what: st
     """
     out = standard_output(what, instead)
     try:
-        if isinstance(content, bytes):
-            out.write(content)
-        else:
-            content(out)
+        put(out, content)  # every byte, or an OSError: a write cut short (ulimit -f) raises nothing itself
         out.flush()
     except BrokenPipeError:
         raise
     except OSError as exc:
-        exit_with_error(f"{what} could not be written to standard output ({exc.strerror or exc}); {instead}.")
+        advice = write_advice(exc.errno) if exc.errno == errno.EFBIG else instead  # a limit holds for -o too
+        exit_with_error(f"{what} could not be written to standard output ({exc.strerror or exc}); {advice}.")
 
 
 def _read_only(stream: IO[str]) -> bool:

@@ -7,11 +7,18 @@ from typing import Any, NoReturn
 from .._io import cut_short_by_limit
 from ..errors import KitError
 
-__all__ = ["render_svg"]
+__all__ = ["render_svg", "temporary_file_advice"]
 
 
 def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
     raise KitError(f"artwork refers to {url!r}; kits may not load anything from outside the SVG file.")
+
+
+def temporary_file_advice() -> str:
+    """What to do when cairo could not write the temporary file it keeps a PostScript page in."""
+    limited = cut_short_by_limit()
+    # cairo asks the C library for the file, which puts it in /tmp whatever TMPDIR says.
+    return limited if limited is not None else "free some space in /tmp, where cairo keeps it"
 
 
 def render_svg(svg: bytes, *, to: str = "png", width: float | None = None, height: float | None = None,
@@ -36,9 +43,9 @@ def render_svg(svg: bytes, *, to: str = "png", width: float | None = None, heigh
     except KitError:
         raise
     except Exception as exc:  # cairosvg raises many kinds; translate once, here
-        limited = cut_short_by_limit() if "WRITE_ERROR" in str(exc) else None
-        if limited is not None:
-            raise KitError(f"the artwork could not be rendered, cairo's temporary file cut short: {limited}.") from exc
+        if "WRITE_ERROR" in str(exc):
+            raise KitError(f"the artwork could not be rendered, cairo's temporary file cut short: "
+                           f"{temporary_file_advice()}.") from exc
         raise KitError(f"the artwork could not be rendered ({type(exc).__name__}: {exc}); "
                        "check it is valid SVG.") from exc
     assert isinstance(result, bytes)

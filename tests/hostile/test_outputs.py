@@ -207,8 +207,8 @@ def _limited_to(size: int):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("command", "words"), [
     (["generate", "--variant", "colour", "--format", "png", "--width", "3000px"], "could not write the file"),
-    (["generate", "--variant", "colour", "--format", "eps", "--width", "30mm"], "EPS came out incomplete"),
-    (["pack", "--preset", "print-a4", "--variant", "colour"], "temporary file cut short"),
+    (["generate", "--variant", "colour", "--format", "eps", "--width", "30mm"], "temporary file was cut short"),
+    (["pack", "--preset", "print-a4", "--variant", "colour"], "temporary file"),
 ])
 def test_a_file_size_limit_is_named_with_what_to_do(tmp_path: Path, command: list[str], words: str) -> None:
     target = tmp_path / ("out.zip" if command[0] == "pack" else "out.bin")
@@ -230,3 +230,36 @@ def test_a_failed_write_says_what_to_do_for_its_cause(error_number: int, words: 
 def test_a_file_too_large_for_the_file_system_says_to_write_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_io, "file_size_limit", lambda: None)
     assert "another file system" in _io.write_advice(errno.EFBIG)
+
+
+@pytest.mark.parametrize("command", [
+    ["generate", "--variant", "colour", "--format", "png", "--width", "30mm", "-o", "-"],
+    ["register", "export", "--format", "json", "-o", "-"],
+])
+def test_standard_output_cut_short_by_a_file_size_limit_is_an_error(tmp_path: Path, command: list[str]) -> None:
+    target = tmp_path / "out.bin"
+    with target.open("wb") as out:
+        done = subprocess.run([sys.executable, "-m", "htq_mark", *command], stdout=out, stderr=subprocess.PIPE,
+                              text=True, cwd=REPO_ROOT, timeout=300, check=False, preexec_fn=_limited_to(1024))
+    assert done.returncode == 2, done.stderr
+    assert "standard output" in done.stderr and "at most 1,024 bytes (ulimit -f); raise that limit" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("share", [0.05, 0.8])
+def test_a_report_stopped_by_a_file_size_limit_leaves_no_file_anywhere(tmp_path: Path, share: float) -> None:
+    """Cut short while it is kept aside (a small limit) or while it is written (a larger one): either way one
+    message naming the limit, and no partial report, here or in the temporary folder."""
+    command = [sys.executable, "-m", "htq_mark", "scan", "examples", "--format", "html", "--fail-on", "never",
+               "--ocr", "never"]  # the OCR engine leaves a file of its own in the temporary folder
+    whole = tmp_path / "whole.html"
+    subprocess.run([*command, "-o", str(whole)], cwd=REPO_ROOT, timeout=300, check=True, capture_output=True)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    target = tmp_path / "report.html"
+    limit = int(whole.stat().st_size * share)
+    done = subprocess.run([*command, "-o", str(target)], capture_output=True, text=True, cwd=REPO_ROOT, timeout=300,
+                          check=False, preexec_fn=_limited_to(limit), env={**os.environ, "TMPDIR": str(temporary)})
+    assert done.returncode == 2, done.stderr
+    assert f"at most {limit:,} bytes (ulimit -f); raise that limit" in done.stderr and "Traceback" not in done.stderr
+    assert not target.exists() and list(temporary.iterdir()) == []

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 import re
 
-from ..._io import cut_short_by_limit
 from ...errors import KitError
 from ...kit import render_svg
+from ...kit._render import temporary_file_advice
 from .._metadata import AssetMetadata
 from .cmyk import CmykPalette, replace_colour_operators
 
@@ -53,10 +53,9 @@ def render_eps(svg: bytes, *, width_pt: float, height_pt: float, metadata: Asset
     head, separator, body = drawn.partition(b"%%EndComments\n")
     flip = _FLIP.search(body)
     if not separator or flip is None:
-        limited = cut_short_by_limit()
-        if limited is not None:  # cairo says nothing when it cannot write its temporary file
-            raise KitError(f"the renderer's EPS came out incomplete, its temporary file cut short: {limited}.")
-        raise KitError("the renderer's EPS has an unexpected layout; check the cairo version.")
+        # cairo says nothing when it cannot write the temporary file it keeps the page in.
+        raise KitError(f"the renderer's EPS has an unexpected layout: if cairo's temporary file was cut short, "
+                       f"{temporary_file_advice()}; if not, check the cairo version.")
     top = float(flip.group(1))
     box = (0.0, top - height_pt, width_pt, top)
     kept = [line for line in head.split(b"\n") if line and not line.startswith(_HEADER_DROPPED)]
