@@ -231,7 +231,8 @@ class _WholeWrites(io.BufferedIOBase):
         return len(whole)
 
     def flush(self) -> None:
-        if not self.closed:
+        # Also called when this wrapper is collected, which may be after the stream beneath was closed.
+        if not self.closed and not self._stream.closed:
             self._stream.flush()
 
 
