@@ -24,7 +24,7 @@ from .errors import HtqMarkError, OutputExistsError
 
 __all__ = ["Content", "check_writable", "cut_short_by_limit", "file_identity", "file_mode", "file_size_limit",
            "folder_mode", "limit_advice", "path_inside", "path_of_descriptor", "put", "read_limited",
-           "save_elsewhere", "write_advice", "write_atomic", "write_or_fall_back"]
+           "save_elsewhere", "temporary_write_advice", "write_advice", "write_atomic", "write_or_fall_back"]
 
 # Temporary names keep this much of the target's name, so a name near the file system's limit
 # still leaves room for the temporary file's prefix and suffix.
@@ -67,6 +67,13 @@ def write_advice(error_number: int | None) -> str:
     if error_number == errno.EROFS:
         return "the file system is read-only: choose a folder that can be written to"
     return "check the folder exists and is writable"
+
+
+def temporary_write_advice(error_number: int | None) -> str:
+    """What to do when writing into the temporary folder failed with ``error_number``."""
+    if error_number == errno.EFBIG and file_size_limit() is not None:
+        return write_advice(error_number)  # the same limit holds in any folder
+    return "free some space there, or set TMPDIR to a folder with room"
 
 
 def _umask() -> int:
@@ -305,9 +312,8 @@ def save_elsewhere(data: Content, suffix: str) -> Path:
             put(handle, data)
     except OSError as exc:
         _remove(fallback)
-        advice = write_advice(exc.errno) if exc.errno == errno.EFBIG else "free some space there"
         raise HtqMarkError(f"{tempfile.gettempdir()}: could not save the output in the temporary folder either "
-                           f"({exc.strerror or exc}); {advice}, or set TMPDIR to another folder.") from exc
+                           f"({exc.strerror or exc}); {temporary_write_advice(exc.errno)}.") from exc
     except BaseException:
         _remove(fallback)  # what wrote the data failed (or the user stopped it): nothing half-written is kept
         raise

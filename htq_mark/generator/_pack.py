@@ -218,7 +218,11 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
         raise HtqMarkError(f"{target}: the folder {parent} cannot be written to ({exc.strerror}); choose another "
                            "output path or check its permissions.") from exc
     try:
-        _write_tree(staging, entries, force=False)
+        try:
+            _write_tree(staging, entries, force=False)
+        except HtqMarkError as exc:
+            # Named as where the file was to go: the hidden folder it was built in is gone when this is read.
+            raise HtqMarkError(str(exc).replace(str(staging), str(target), 1)) from exc.__cause__
         for folder in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
             folder.chmod(folder_mode())
         try:

@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO, TYPE_CHECKING, overload
 
-from .._io import write_advice
+from .._io import temporary_write_advice
 from ..errors import HtqMarkError, UsageError
 
 if TYPE_CHECKING:
@@ -97,4 +97,4 @@ class Spool(Sequence["DocumentResult"]):
 
 def _no_room(exc: OSError) -> HtqMarkError:
     return HtqMarkError(f"{tempfile.gettempdir()}: the report's documents could not be kept in the temporary folder "
-                        f"({exc.strerror or exc}); {write_advice(exc.errno)}, or set TMPDIR to a folder with room.")
+                        f"({exc.strerror or exc}); {temporary_write_advice(exc.errno)}.")

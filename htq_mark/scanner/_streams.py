@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from .._catalogue import DocumentErrorCode, ErrorCode
+from .._io import put, temporary_write_advice
 from ..errors import UsageError
 from ._inputs import InputDocument
 from ._limits import Limits
@@ -72,7 +73,12 @@ def stage_stream(path: str, folder: Path, limits: Limits, index: int) -> InputDo
                 if written > limits.max_file_bytes:
                     return _failed(path, ErrorCode.TOO_LARGE,
                                    f"the stream is larger than the {limits.max_file_bytes:,}-byte limit.")
-                out.write(chunk)
+                try:
+                    put(out, chunk)  # all of it, or the reason (a write cut short says nothing itself)
+                except OSError as exc:
+                    return _failed(path, ErrorCode.UNREADABLE,
+                                   f"could not be copied into the temporary folder {folder.parent} "
+                                   f"({exc.strerror}); {temporary_write_advice(exc.errno)}.")
     except OSError as exc:
         return _failed(path, ErrorCode.UNREADABLE, f"cannot be read ({exc.strerror}).")
     finally:

@@ -263,3 +263,24 @@ def test_a_report_stopped_by_a_file_size_limit_leaves_no_file_anywhere(tmp_path:
     assert done.returncode == 2, done.stderr
     assert f"at most {limit:,} bytes (ulimit -f); raise that limit" in done.stderr and "Traceback" not in done.stderr
     assert not target.exists() and list(temporary.iterdir()) == []
+
+
+def test_a_pack_folder_that_cannot_be_written_is_named_as_given(tmp_path: Path) -> None:
+    target = tmp_path / "pd"
+    done = subprocess.run([sys.executable, "-m", "htq_mark", "pack", "--preset", "web-small", "-o", str(target)],
+                          capture_output=True, text=True, cwd=REPO_ROOT, timeout=300, check=False,
+                          preexec_fn=_limited_to(4096))
+    assert done.returncode == 2, done.stderr
+    assert f"{target}{os.sep}" in done.stderr and ".tmp" not in done.stderr and "ulimit -f" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("error_number", "limit", "words"), [
+    (errno.ENOSPC, None, "free some space there, or set TMPDIR"),
+    (errno.EFBIG, None, "free some space there, or set TMPDIR"),
+    (errno.EFBIG, 4096, "at most 4,096 bytes (ulimit -f); raise that limit"),
+])
+def test_a_failed_write_to_the_temporary_folder_says_what_to_do(monkeypatch: pytest.MonkeyPatch, error_number: int,
+                                                                 limit: int | None, words: str) -> None:
+    monkeypatch.setattr(_io, "file_size_limit", lambda: limit)
+    assert words in _io.temporary_write_advice(error_number)

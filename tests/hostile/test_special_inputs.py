@@ -151,3 +151,22 @@ def test_standard_input_is_held_to_the_size_limit() -> None:
     assert done.returncode == 3, done.stderr
     [document] = json.loads(done.stdout)["documents"]
     assert document["path"] == "-" and document["error"]["code"] == "too-large"
+
+
+def test_standard_input_cut_short_by_a_file_size_limit_says_so() -> None:
+    """The copy of standard input kept to scan is a file too: a limit on file sizes may stop it part way."""
+    pdf = _build.marked_pdf()
+    limit = len(pdf) // 2
+
+    def limited() -> None:
+        _capped()
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+
+    done = subprocess.run([sys.executable, "-m", "htq_mark", "scan", "--jobs", "1", "--format", "json", "-"],
+                          input=pdf, capture_output=True, cwd=REPO_ROOT, timeout=_BOUND_S, check=False,
+                          preexec_fn=limited)
+    assert done.returncode == 3, done.stderr
+    [document] = json.loads(done.stdout)["documents"]
+    message = document["error"]["message"]
+    assert "could not be copied into the temporary folder" in message
+    assert f"at most {limit:,} bytes (ulimit -f); raise that limit" in message
