@@ -22,16 +22,13 @@ from typing import IO, Any, cast
 
 from .errors import HtqMarkError, OutputExistsError
 
-__all__ = ["Content", "check_writable", "cut_short_by_limit", "file_identity", "file_mode", "file_size_limit",
+__all__ = ["Content", "check_writable", "file_identity", "file_mode", "file_size_limit",
            "folder_mode", "limit_advice", "path_inside", "path_of_descriptor", "put", "read_limited",
            "save_elsewhere", "temporary_write_advice", "write_advice", "write_atomic", "write_or_fall_back"]
 
 # Temporary names keep this much of the target's name, so a name near the file system's limit
 # still leaves room for the temporary file's prefix and suffix.
 _TEMP_NAME_KEPT = 64
-# cairo keeps an EPS page in a temporary file (about 30 KB for the mark), and says little when it cannot
-# write it: a file-size limit below this may be why; above it, a full temporary folder is likelier.
-_LARGEST_TEMPORARY = 1024 * 1024
 
 
 def file_size_limit() -> int | None:
@@ -49,10 +46,9 @@ def limit_advice(limit: int) -> str:
     return f"this process may write files of at most {limit:,} bytes (ulimit -f); raise that limit"
 
 
-def cut_short_by_limit() -> str | None:
-    """:func:`limit_advice` if a file-size limit is set low enough to have cut a renderer's temporary file short."""
-    limit = file_size_limit()
-    return None if limit is None or limit >= _LARGEST_TEMPORARY else limit_advice(limit)
+def _stopped_by_limit(error_number: int | None) -> bool:
+    """Whether a write failing with ``error_number`` met this process's file-size limit (which holds in any folder)."""
+    return error_number == errno.EFBIG and file_size_limit() is not None
 
 
 def write_advice(error_number: int | None) -> str:
@@ -71,8 +67,8 @@ def write_advice(error_number: int | None) -> str:
 
 def temporary_write_advice(error_number: int | None) -> str:
     """What to do when writing into the temporary folder failed with ``error_number``."""
-    if error_number == errno.EFBIG and file_size_limit() is not None:
-        return write_advice(error_number)  # the same limit holds in any folder
+    if _stopped_by_limit(error_number):
+        return write_advice(error_number)
     return "free some space there, or set TMPDIR to a folder with room"
 
 
@@ -295,8 +291,8 @@ def write_or_fall_back(path: str | os.PathLike[str], data: Content, *, force: bo
     try:
         return write_atomic(path, data, force=force), None
     except HtqMarkError as exc:
-        if isinstance(exc.__cause__, OSError) and exc.__cause__.errno == errno.EFBIG and file_size_limit() is not None:
-            raise  # the same file-size limit holds in the temporary folder
+        if isinstance(exc.__cause__, OSError) and _stopped_by_limit(exc.__cause__.errno):
+            raise  # the same limit would stop it in the temporary folder
         return save_elsewhere(data, suffix), exc
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from .._io import cut_short_by_limit
+from .._io import file_size_limit, limit_advice
 from ..errors import KitError
 
 __all__ = ["render_svg", "temporary_file_advice"]
@@ -14,11 +14,18 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> NoReturn:
     raise KitError(f"artwork refers to {url!r}; kits may not load anything from outside the SVG file.")
 
 
+# cairo keeps a PostScript page in a temporary file (about 30 KB for the mark), and says little when it
+# cannot write it: a file-size limit below this may be why; above it, a full /tmp is likelier.
+_LARGEST_TEMPORARY = 1024 * 1024
+
+
 def temporary_file_advice() -> str:
     """What to do when cairo could not write the temporary file it keeps a PostScript page in."""
-    limited = cut_short_by_limit()
+    limit = file_size_limit()
+    if limit is not None and limit < _LARGEST_TEMPORARY:
+        return limit_advice(limit)
     # cairo asks the C library for the file, which puts it in /tmp whatever TMPDIR says.
-    return limited if limited is not None else "free some space in /tmp, where cairo keeps it"
+    return "free some space in /tmp, where cairo keeps it"
 
 
 def render_svg(svg: bytes, *, to: str = "png", width: float | None = None, height: float | None = None,

@@ -189,9 +189,10 @@ def _off_palette(refs: References, variant: str, part_lab: NDArray[np.float64], 
     judged = seen & ~hidden
     lab = part_lab[judged]
     distance = delta_e(lab[:, None], paints[painted][None]).min(axis=1)
-    knocked_out = ~painted[np.asarray(refs.part_class)[judged]]
+    classes = np.asarray(refs.part_class)[judged]
+    knocked_out = ~painted[classes]
     if faded_paints and thin is not None and (faded := thin[judged] & ~knocked_out).any():
-        own = paints[np.asarray(refs.part_class)[judged][faded]]  # faded from its own paint, not another's
+        own = paints[classes[faded]]  # faded from its own paint, not another's
         distance[faded] = np.minimum(distance[faded], _faded_distance(lab[faded], own, FADED_KEEPS))
     if knocked_out.any():
         if flat:

@@ -23,12 +23,13 @@ LARGEST_USER_UNIT = 75_000.0
 # The offset of a cross-reference section: after startxref, or a trailer's /Prev (not "/Prev 12 0 R", an
 # outline item's link).
 _XREF_OFFSET = re.compile(rb"(?:startxref|/Prev)\s+(\d{1,20})(?!\d)(?!\s+\d+\s+R(?![A-Za-z]))")
-_TABLE = re.compile(rb"[\x00\t\n\x0b\x0c\r ]{0,256}xref")
+_SPACE = rb"\x00\t\n\x0b\x0c\r "  # PDF's white space, and the vertical tab some readers take as such
+_NAME_ENDS = rb"(?![^" + _SPACE + rb"()<>\[\]{}/%])"  # the name before this ends here: white space, a delimiter
+_TABLE = re.compile(rb"[" + _SPACE + rb"]{0,256}xref")
 _MOST_OFFSETS = 64  # cross-reference sections named; more is no real file, and each is looked at
 # /Type followed by anything but a name (a string, a reference, a comment): what it says is not in the
 # file's bytes as /ObjStm would be, and a reader may accept it.
-_TYPE_NOT_A_NAME = re.compile(rb"/Type(?![^\x00\t\n\x0b\x0c\r ()<>\[\]{}/%])[\x00\t\n\x0b\x0c\r ]*"
-                              rb"(?=[^\x00\t\n\x0b\x0c\r /])")
+_TYPE_NOT_A_NAME = re.compile(rb"/Type" + _NAME_ENDS + rb"[" + _SPACE + rb"]*(?=[^" + _SPACE + rb"/])")
 
 
 def _spelled(word: str) -> str:
@@ -42,8 +43,7 @@ def _spelled(word: str) -> str:
 
 
 # /UserUnit and /ObjStm (which the object-stream check counts), spelled with or without escapes, as whole names.
-_TELLING_NAME = re.compile(f"/(?:{_spelled('UserUnit')}|{_spelled('ObjStm')})"
-                           "(?![^\\x00\\t\\n\\x0b\\x0c\\r ()<>\\[\\]{}/%])".encode())
+_TELLING_NAME = re.compile(f"/(?:{_spelled('UserUnit')}|{_spelled('ObjStm')})".encode() + _NAME_ENDS)
 
 
 def _escapes(text: bytes) -> bool:
