@@ -98,20 +98,49 @@ def content_box(rgb: NDArray[np.uint8]) -> Box | None:
     """The smallest box beyond which ``rgb`` is the flat colour of its top-left pixel; None if all of it is.
 
     Pages often have wide empty margins, or little on them at all: no edge can be found there.
+    The box is found from each side inwards, so only the margins are looked at (and a band beyond).
     """
-    import cv2
-
     height, width = rgb.shape[:2]
     first = rgb[0, 0]
     if (rgb[0] != first).any() and (rgb[:, 0] != first).any() and (rgb[-1] != first).any() \
             and (rgb[:, -1] != first).any():
         return 0, 0, width, height  # content on all four sides (a photo, say): the box is the whole image
-    corner = np.array([*rgb[0, 0].tolist(), 0], np.float64)  # a scalar to OpenCV: no full-size array made
-    # Channels side by side as columns: column c of the image is columns 3c..3c+2 here.
-    x, y, w, h = cv2.boundingRect(cv2.absdiff(rgb, corner).reshape(height, width * 3))
-    if w == 0 or h == 0:
+    # Rows of bytes: column c of the image is columns 3c..3c+2 here.
+    rows = np.ascontiguousarray(rgb).reshape(height, width * 3)
+    blank = np.tile(first, width)
+    top = _first_unlike(rows, blank, along_rows=True, from_end=False)
+    if top < 0:
         return None
-    return x // 3, y, (x + w - 1) // 3 + 1, y + h
+    bottom = _first_unlike(rows, blank, along_rows=True, from_end=True)
+    content_rows = rows[top:bottom + 1]
+    left = _first_unlike(content_rows, blank, along_rows=False, from_end=False)
+    right = _first_unlike(content_rows, blank, along_rows=False, from_end=True)
+    return left, top, right + 1, bottom + 1
+
+
+def _first_unlike(rows: NDArray[np.uint8], blank: NDArray[np.uint8], *, along_rows: bool, from_end: bool) -> int:
+    """The first (or, ``from_end``, the last) row of ``rows`` unlike ``blank``, or pixel column if not
+    ``along_rows``; -1 if there is none.
+
+    ``rows`` holds an RGB image's rows of bytes, ``blank`` a row of the corner's colour. Bands
+    doubling in size are compared in turn, so the cost follows the margin's size, not the image's.
+    """
+    count = rows.shape[0] if along_rows else rows.shape[1] // 3
+    band, done = 16, 0
+    while done < count:
+        take = min(band, count - done)
+        start = count - done - take if from_end else done
+        if along_rows:
+            unlike = (rows[start:start + take] != blank).any(axis=1)
+        else:
+            part = rows[:, 3 * start:3 * (start + take)]
+            unlike = (part != blank[:3 * take]).any(axis=0).reshape(take, 3).any(axis=1)
+        found = np.flatnonzero(unlike)
+        if len(found):
+            return start + int(found[-1] if from_end else found[0])
+        done += take
+        band *= 2
+    return -1
 
 
 def _grown(box: Box, margin: int, size: tuple[int, int]) -> Box:

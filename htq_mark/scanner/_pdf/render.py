@@ -32,13 +32,17 @@ def render_dpi_for(width_pt: float, height_pt: float, dpi: float, max_pixels: in
 def render_page(page: pypdfium2.PdfPage, dpi: float) -> Rendered:
     """The page as a viewer shows it (crop box, /Rotate applied, annotations drawn), RGB."""
     import numpy as np
+    import pypdfium2
 
-    bitmap = page.render(scale=dpi / 72.0, rev_byteorder=True, draw_annots=True)
+    # A native bitmap's pixels are in a buffer Python allocated, which outlives the bitmap: an RGB
+    # one is used as it is, not copied (a copy of a page costs about a sixth of rendering it).
+    bitmap = page.render(scale=dpi / 72.0, rev_byteorder=True, draw_annots=True,
+                         bitmap_maker=pypdfium2.PdfBitmap.new_native)
     try:
         pixels = bitmap.to_numpy()
         if pixels.ndim == 2:
             pixels = np.repeat(pixels[:, :, None], 3, axis=2)
-        rgb = np.array(pixels[:, :, :3], dtype=np.uint8, copy=True)  # the bitmap's memory is freed below
+        rgb = pixels if pixels.shape[2] == 3 else np.array(pixels[:, :, :3], dtype=np.uint8, copy=True)
     finally:
         bitmap.close()
-    return Rendered(rgb=rgb, dpi=dpi)
+    return Rendered(rgb=np.asarray(rgb, dtype=np.uint8), dpi=dpi)

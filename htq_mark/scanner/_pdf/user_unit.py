@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from typing import Any
 
 from .object_streams import object_stream_texts
@@ -20,13 +21,8 @@ __all__ = ["LARGEST_USER_UNIT", "SMALLEST_USER_UNIT", "may_set_user_unit", "page
 SMALLEST_USER_UNIT = 1.0
 LARGEST_USER_UNIT = 75_000.0
 
-# The offset of a cross-reference section: after startxref, or a trailer's /Prev (not "/Prev 12 0 R", an
-# outline item's link).
-_XREF_OFFSET = re.compile(rb"(?:startxref|/Prev)\s+(\d{1,20})(?!\d)(?!\s+\d+\s+R(?![A-Za-z]))")
 _SPACE = rb"\x00\t\n\x0b\x0c\r "  # PDF's white space, and the vertical tab some readers take as such
 _NAME_ENDS = rb"(?![^" + _SPACE + rb"()<>\[\]{}/%])"  # the name before this ends here: white space, a delimiter
-_TABLE = re.compile(rb"[" + _SPACE + rb"]{0,256}xref")
-_MOST_OFFSETS = 64  # cross-reference sections named; more is no real file, and each is looked at
 # /Type followed by anything but a name (a string, a reference, a comment): what it says is not in the
 # file's bytes as /ObjStm would be, and a reader may accept it.
 _TYPE_NOT_A_NAME = re.compile(rb"/Type" + _NAME_ENDS + rb"[" + _SPACE + rb"]*(?=[^" + _SPACE + rb"/])")
@@ -42,54 +38,34 @@ def _spelled(word: str) -> str:
     return "".join(parts)
 
 
-# /UserUnit and /ObjStm (which the object-stream check counts), spelled with or without escapes, as whole names.
-_TELLING_NAME = re.compile(f"/(?:{_spelled('UserUnit')}|{_spelled('ObjStm')})".encode() + _NAME_ENDS)
+# /UserUnit, /ObjStm (which the object-stream check counts) and /Type (which says what an object stream is),
+# spelled with #xx escapes, as whole names: a search for their bytes would miss them.
+_ESCAPED_NAME = re.compile(rb"/(?=[^" + _SPACE + rb"()<>\[\]{}/%]*#)"
+                           + f"(?:{_spelled('UserUnit')}|{_spelled('ObjStm')}|{_spelled('Type')})".encode() + _NAME_ENDS)
 
 
 def _escapes(text: bytes) -> bool:
-    """Whether ``text`` spells /UserUnit or /ObjStm with #xx escapes, which a search for the bytes would miss."""
-    return any(b"#" in name.group() for name in _TELLING_NAME.finditer(text))
-
-
-def _cross_reference_offsets(data: bytes) -> list[bytes]:
-    """The offsets that startxref and trailers' /Prev give (found by their keywords: far faster than a search)."""
-    found = []
-    for keyword in (b"startxref", b"/Prev"):
-        at = data.find(keyword)
-        while at >= 0:
-            if (match := _XREF_OFFSET.match(data, at)) is not None:
-                found.append(match.group(1))
-            at = data.find(keyword, at + 1)
-    return found
-
-
-def _only_plain_cross_reference_tables(data: bytes) -> bool:
-    """Whether every cross-reference section the file names is a plain ``xref`` table.
-
-    An offset that leads anywhere else (a cross-reference stream, or a damaged
-    file a reader rebuilds as it can) fails this.
-    """
-    if b"/XRefStm" in data:
-        return False
-    offsets = {int(offset) for offset in _cross_reference_offsets(data)}
-    return 0 < len(offsets) <= _MOST_OFFSETS and all(offset < len(data) and _TABLE.match(data, offset) is not None
-                                                     for offset in offsets)
+    """Whether ``text`` spells /UserUnit, /ObjStm or /Type with #xx escapes."""
+    return _ESCAPED_NAME.search(text) is not None
 
 
 def may_set_user_unit(data: bytes) -> bool:
     """Whether any page of the PDF ``data`` may set /UserUnit.
 
-    Opening the document with a PDF reader costs more than looking at its bytes,
-    and almost no page sets the key. A page dictionary shows it in the file's bytes
-    (spelled plainly or with escapes) unless it is packed in a compressed object
-    stream: those that the file's cross-reference streams name are inflated and
+    Opening the document with a PDF reader costs more than looking at its bytes
+    (a damaged file's cross-references rebuilt, most of all), and almost no page sets
+    the key. A page dictionary shows it in the file's bytes (spelled plainly or with
+    escapes) unless it is packed in a compressed object stream, which the reader
+    takes objects from only if its /Type is /ObjStm. A file without that name has
+    none. Those that the file's cross-reference streams name are inflated and
     looked through (:mod:`.object_streams`). A file whose object streams cannot all
     be read so, or that holds an object stream no cross-reference names (which a
     reader rebuilding a damaged file might find), counts as one whose pages may.
     """
     if b"/UserUnit" in data or _escapes(data) or _TYPE_NOT_A_NAME.search(data):
         return True
-    if _only_plain_cross_reference_tables(data) and b"ObjStm" not in data:
+    # pypdf checks an object stream's /Type with an assert, which python -O leaves out.
+    if b"ObjStm" not in data and not sys.flags.optimize:
         return False
     texts = object_stream_texts(data)
     if texts is None or len(texts) != data.count(b"ObjStm"):

@@ -80,18 +80,35 @@ def _pointing_elsewhere(pdf: bytes) -> bytes:
 @pytest.mark.parametrize(("make", "expected"), [
     (lambda page: page, False),
     (lambda page: with_user_unit(page, NumberObject(3)), True),
-    (lambda page: page.replace(b"/Root", b"/Outlined /Prev 12 0 R /Root", 1), False),  # a link, not an offset
-    (_pointing_elsewhere, True),
-    (lambda page: page.replace(b"trailer\n<<", b"trailer\n<< /XRefStm 9 ", 1), True),  # a hybrid file
     (lambda page: page.replace(b"%%EOF", b"%%EOF\n% /Type/ObjStm", 1), True),
-    (lambda page: page[:page.rindex(b"startxref")], True),
-    (lambda page: page + b"".join(b"%% /Prev %d\n" % n for n in range(9, 9 + 65)), True),  # too many sections
     (lambda page: page + b"% 9 0 obj <</Type(/ObjStm)>>\n", True),  # a type given as a string
     (lambda page: page + b"% 9 0 obj <</Type%c\n 10 0 R>>\n", True),  # ... or by reference after a comment
+    (lambda page: page + b"% 9 0 obj <</Typ#65<2F4F626A53746D>>>\n", True),  # ... under a name spelled with escapes
+    # Without an object stream every page dictionary is in the file's bytes, however its
+    # cross-references are written or damaged (a reader rebuilding them finds the same objects).
+    (_pointing_elsewhere, False),
+    (lambda page: page.replace(b"trailer\n<<", b"trailer\n<< /XRefStm 9 ", 1), False),  # a hybrid file
+    (lambda page: page[:page.rindex(b"startxref")], False),
+    (lambda page: page + b"".join(b"%% /Prev %d\n" % n for n in range(9, 9 + 65)), False),
 ])
-def test_may_set_user_unit_trusts_only_plain_cross_reference_tables(small_mark_page, make, expected):
+def test_may_set_user_unit_looks_for_the_key_where_a_reader_may_find_it(small_mark_page, make, expected):
     """Only objects in compressed object streams can hide the key from a byte search."""
     assert may_set_user_unit(make(small_mark_page)) is expected
+
+
+def test_a_stream_not_typed_as_an_object_stream_hides_no_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader takes no object out of a stream whose /Type is not /ObjStm, so without that name no page
+    dictionary is packed away, and no reader is opened to look (unless python -O drops the reader's check)."""
+    import types
+
+    import htq_mark.scanner._pdf.user_unit as user_unit
+
+    data = object_stream_pdf("/UserUnit 4", b"0 0 1 rg 20 20 120 60 re f").replace(b"/Type/ObjStm", b"/Kind/Other")
+    assert b"ObjStm" not in data and not may_set_user_unit(data)
+    unit, _ = page_user_unit(_reader(data), 0)
+    assert unit == 1.0  # the reader agrees: the page is not found in the stream
+    monkeypatch.setattr(user_unit, "sys", types.SimpleNamespace(flags=types.SimpleNamespace(optimize=1)))
+    assert may_set_user_unit(data)
 
 
 def _widths(result) -> list[float]:
