@@ -296,9 +296,11 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
 
     selected = documents() if rules is None or rules.is_default else \
         (select_rules_in(document, rules) for document in documents())
+    # The globs are a set (any one passes an entry over): the defaults in another order, or one twice, are the defaults.
+    recorded_exclude = None if set(exclude) == set(DEFAULT_EXCLUDE) else tuple(exclude)
     return ScanStream(selected, on_date=when.isoformat(), kit=chosen_kit.describe(),
                       register=_register_summary(chosen_register), release=inputs.close,
-                      settings=settings_of(rules, ocr, None if tuple(exclude) == DEFAULT_EXCLUDE else tuple(exclude)))
+                      settings=settings_of(rules, ocr, recorded_exclude))
 
 
 def scan(paths: Iterable[Source], *, register: RegisterSource = None,

@@ -195,6 +195,9 @@ def test_excludes_from_the_command_line_add_to_the_defaults(marked: Path, tmp_pa
     (None, ["--exclude", "drafts/"], [".git/", "node_modules/", ".*/", "drafts/"], 'passed over: ".git/"'),
     ('exclude = ["*.pdf"]\n', [], ["*.pdf"], 'passed over: "*.pdf"'),
     ("exclude = []\n", [], [], "nothing passed over in folders"),
+    # The defaults in another order, or one of them given again, are the defaults.
+    ('exclude = ["node_modules/", ".*/", ".git/"]\n', [], None, None),
+    (None, ["--exclude", ".git/"], None, None),
 ])
 def test_the_report_records_what_folder_entries_were_passed_over(marked: Path, tmp_path: Path, config: str | None,
                                                                   args: list[str], recorded: list[str] | None,

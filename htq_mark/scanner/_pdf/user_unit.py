@@ -40,8 +40,9 @@ def _spelled(word: str) -> str:
 
 # /UserUnit, /ObjStm (which the object-stream check counts) and /Type (which says what an object stream is),
 # spelled with #xx escapes, as whole names: a search for their bytes would miss them.
-_ESCAPED_NAME = re.compile(rb"/(?=[^" + _SPACE + rb"()<>\[\]{}/%]*#)"
-                           + f"(?:{_spelled('UserUnit')}|{_spelled('ObjStm')}|{_spelled('Type')})".encode() + _NAME_ENDS)
+_ESCAPED_NAME = re.compile(
+    rb"/(?=[^" + _SPACE + rb"()<>\[\]{}/%]*#)"  # a name with a # in it, that is...
+    + f"(?:{_spelled('UserUnit')}|{_spelled('ObjStm')}|{_spelled('Type')})".encode() + _NAME_ENDS)
 
 
 def _escapes(text: bytes) -> bool:
