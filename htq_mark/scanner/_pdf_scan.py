@@ -10,10 +10,10 @@ from ..errors import InputError, UnreadableFileError
 from ._context import Collected, ScanContext
 from ._limits import Limits
 from ._marks import pdf_mark
-from ._pdf._drawing import may_be_pictures, may_draw_mark, plain_text_boxes
-from ._pdf.document import PageBox, open_pdf, open_structure, page_box
+from ._pdf._drawing import may_be_pictures, may_draw_mark
+from ._pdf.document import open_pdf, open_structure, page_box
 from ._pdf.placements import Placement, find_placements
-from ._pdf.render import Rendered, blanked, render_dpi_for, render_page
+from ._pdf.render import Rendered, render_dpi_for, render_page
 from ._pdf.text import page_text
 from ._pdf.user_unit import may_set_user_unit, page_user_unit
 from ._pdf.vectors import vector_boxes
@@ -25,8 +25,6 @@ from ._text import read_text_facts
 from ._thumbnails import thumbnail
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from ..kit import Spec
 
 __all__ = ["scan_pdf"]
@@ -116,15 +114,13 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
         with page_text(page, box.view, box.crop) as text:
             # A page of nothing but text cannot show the mark: it is neither rendered nor searched
             # (unless its picture is to be read anyway), except where its text may be pictures.
-            glyph_pictures = may_be_pictures(text.text)
-            searched = context.ocr == "always" or may_draw_mark(page) or glyph_pictures
+            searched = context.ocr == "always" or may_draw_mark(page) or may_be_pictures(text.text)
             if searched and dpi / unit < NOTED_BELOW * spec.scan.render_dpi:
                 out.notes.append(_reduced_resolution(number, dpi, unit, spec))
             rendered = _rendered(page, dpi, number, out) if searched else None
             if searched and rendered is None:
                 return False
-            found = [] if rendered is None else find_in_picture(
-                rendered.rgb if glyph_pictures else _searched_pixels(page, box, rendered, spec), context)
+            found = find_in_picture(rendered.rgb, context) if rendered is not None else []
             placements = structure.placements(index, number, box.view, context.limits) if found else []
             with _reading_page(context.name, number):
                 vectors = vector_boxes(page, box.view) if found else []
@@ -150,19 +146,6 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
         return True
     finally:
         page.close()
-
-
-def _searched_pixels(page: Any, box: PageBox, rendered: Rendered, spec: Spec) -> np.ndarray:
-    """The page's pixels as searched: text clear of all else drawn is left out (glyphs alone are no mark,
-    and busy text costs the search most of its time; not so for an icon font's glyphs, so a page whose
-    text may be pictures is searched whole). What is read or shown of the page keeps it."""
-    from ._detect.candidates import is_colourful  # the detector loads NumPy and OpenCV on import
-
-    searched = blanked(rendered, plain_text_boxes(page, box.view, (box.width, box.height), spec.clear_space_ratio))
-    # Colour edges are searched only in colourful pictures: leaving out coloured text must not turn them off.
-    if searched is not rendered.rgb and is_colourful(searched) != is_colourful(rendered.rgb):
-        return rendered.rgb
-    return searched
 
 
 def _reduced_resolution(number: int, dpi: float, unit: float, spec: Spec) -> Note:

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from .model import Pose
 
 __all__ = ["Box", "Candidate", "colour_edge_map", "content_box", "dedupe", "edge_map", "edge_maps", "find_candidates",
-           "find_outlines", "halve", "is_colourful", "sharpened_pose"]
+           "find_outlines", "halve", "sharpened_pose"]
 
 CANNY_LOW, CANNY_HIGH = 30, 60
 # Strong edges only: on a textured background (a photo) the weaker edges of the texture may join a
@@ -78,8 +78,7 @@ class Candidate:
         return tuple(pose.showing(outline) for pose in self.extended)
 
 
-def is_colourful(rgb: NDArray[np.uint8]) -> bool:
-    """Whether ``rgb`` holds colour enough to be worth colour edges (judged on a thumbnail)."""
+def _is_colourful(rgb: NDArray[np.uint8]) -> bool:
     import cv2
 
     scale = min(1.0, 256.0 / max(rgb.shape[0], rgb.shape[1]))
@@ -188,7 +187,7 @@ def colour_edge_map(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> NDArray[
     """
     import cv2
 
-    if not is_colourful(rgb):
+    if not _is_colourful(rgb):
         return None
     height, width = rgb.shape[:2]
     edges = np.zeros((height, width), np.uint8)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pypdfium2
 
-__all__ = ["Rendered", "blanked", "render_dpi_for", "render_page"]
+__all__ = ["Rendered", "render_dpi_for", "render_page"]
 
 
 @dataclass(frozen=True)
@@ -47,25 +46,3 @@ def render_page(page: pypdfium2.PdfPage, dpi: float) -> Rendered:
     finally:
         bitmap.close()
     return Rendered(rgb=np.asarray(rgb, dtype=np.uint8), dpi=dpi)
-
-
-def blanked(rendered: Rendered, boxes: Sequence[tuple[float, float, float, float]]) -> np.ndarray:
-    """A copy of the page's pixels with ``boxes`` (points, top-left origin) painted white, as the bare page is.
-
-    Each box is grown by a pixel, so the anti-aliased edges of what it held go too.
-    """
-    import numpy as np
-
-    if not boxes:
-        return rendered.rgb
-    scale = rendered.dpi / 72.0
-    height, width = rendered.rgb.shape[:2]
-    corners = np.array(boxes, np.float64) * scale
-    x0 = np.clip(np.floor(corners[:, 0]) - 1, 0, width).astype(int).tolist()
-    y0 = np.clip(np.floor(corners[:, 1]) - 1, 0, height).astype(int).tolist()
-    x1 = np.clip(np.ceil(corners[:, 2]) + 1, 0, width).astype(int).tolist()
-    y1 = np.clip(np.ceil(corners[:, 3]) + 1, 0, height).astype(int).tolist()
-    rgb = rendered.rgb.copy()
-    for left, top, right, bottom in zip(x0, y0, x1, y1):
-        rgb[top:bottom, left:right] = 255
-    return rgb

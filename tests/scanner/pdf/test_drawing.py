@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-import numpy as np
 import pypdfium2
 import pytest
 
@@ -14,10 +13,8 @@ from htq_mark.register import EXAMPLE_WITHDRAWN_ID, default_register
 from htq_mark.scanner import scan_document
 from htq_mark.scanner import _pdf_scan
 from htq_mark.scanner._detect import build_references, find_marks
-from htq_mark.scanner._pdf._drawing import may_be_pictures, may_draw_mark, plain_text_boxes
-from htq_mark.scanner._pdf.document import page_box
+from htq_mark.scanner._pdf._drawing import may_be_pictures, may_draw_mark
 from htq_mark.scanner._pdf.render import render_dpi_for, render_page
-from tests.scanner._make import mark_fragment, pdf_pages, text_fragment
 
 from ._icon_font import ICON, mark_icon_font
 
@@ -42,15 +39,13 @@ def _stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
 
-def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool = False, side: int = 300,
-         extra_font: bytes = TYPE3) -> bytes:
-    """A one-page PDF drawing ``content`` with fonts /F1 (``font``) and /F2 (``extra_font``) and pattern /P1,
-    optionally with an annotation."""
+def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool = False, side: int = 300) -> bytes:
+    """A one-page PDF drawing ``content`` with font /F1 (``font``) and pattern /P1, optionally with an annotation."""
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         3: (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R " % (side, side)
-            + b"/Resources << /Font << /F1 5 0 R /F2 12 0 R >> /Pattern << /P1 6 0 R >> >>"
+            + b"/Resources << /Font << /F1 5 0 R >> /Pattern << /P1 6 0 R >> >>"
             + (b" /Annots [10 0 R]" if annotation else b"") + b" >>"),
         4: _stream(content),
         5: font,
@@ -58,7 +53,6 @@ def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool = False, s
         9: _stream(SQUARE_GLYPH),
         10: SQUARE_ANNOTATION,
         11: _stream(ANNOTATION_LOOK, FORM_EXTRAS),
-        12: extra_font,
     }
     out = bytearray(b"%PDF-1.4\n")
     offsets = {}
@@ -240,83 +234,3 @@ def test_a_mark_drawn_by_an_icon_font_is_found(refs):
     result = _scan(data, refs)
     assert result.status == "ok" and len(result.marks) == 1
     assert result.marks[0].variant == "black"
-
-
-def _plain_text(data: bytes) -> list[tuple[float, float, float, float]]:
-    document = pypdfium2.PdfDocument(data)
-    try:
-        page = document[0]
-        try:
-            box = page_box(page)
-            return plain_text_boxes(page, box.view, (box.width, box.height), KIT.spec.clear_space_ratio)
-        finally:
-            page.close()
-    finally:
-        document.close()
-
-
-def _line(y: float, x: float = 20) -> bytes:
-    return b"BT /F1 10 Tf %g %g Td (Plain words) Tj ET " % (x, y)
-
-
-def _lines(boxes, baselines=(250, 150, 60, 50)) -> list[int]:
-    """The baseline (PDF points, of ``baselines``) of the line each box holds, on the 300 pt page."""
-    return sorted(min(baselines, key=lambda y: abs(300 - y - 4 - (box[1] + box[3]) / 2)) for box in boxes)
-
-
-@pytest.mark.parametrize(("drawing", "set_aside"), [
-    (b"", [150, 250]),  # nothing else drawn: all text is glyphs alone
-    # A box 40 pt tall may hold a mark 40 pt tall, whose clear space reaches 10 pt (and 3 pt besides): the
-    # words 8 pt below it are kept, those 43 pt above it set aside.
-    (b"0 0 1 rg 20 165 100 40 re f", [250]),
-    # A thin rule can hold no mark but one as thin: words 15 pt off it are clear of it...
-    (b"0 0 0 rg 20 132 200 1 re f", [150, 250]),
-    # ... but sixty rules touching make a block 60 pt tall, which might be a mark drawn in strips.
-    (b"0 0 0 rg " + b"".join(b"20 %d 200 1 re f " % (72 + k) for k in range(60)), [250]),
-    # The text of a Type 3 font is drawn, not set in glyphs.
-    (b"BT /F2 20 Tf 80 145 Td (A) Tj ET", [250]),
-])
-def test_text_clear_of_everything_else_drawn_is_set_aside(drawing, set_aside):
-    assert _lines(_plain_text(_pdf(_line(250) + _line(150) + drawing))) == set_aside
-
-
-def test_text_under_an_annotation_is_kept():
-    """An annotation's appearance is drawn at its rectangle (40-200 by 40-120 here), whatever it covers."""
-    assert _lines(_plain_text(_pdf(_line(250) + _line(60, x=50), annotation=True))) == [250]
-    assert _lines(_plain_text(_pdf(_line(250) + _line(60, x=50)))) == [60, 250]
-
-
-def _page_pixels(data: bytes):
-    document = pypdfium2.PdfDocument(data)
-    page = document[0]
-    box = page_box(page)
-    rendered = render_page(page, render_dpi_for(box.width, box.height, 200.0, 10 ** 8))
-    return document, page, box, rendered
-
-
-@pytest.mark.parametrize(("colour", "blanked"), [(b"0 g", True), (b"0 0 1 rg", False)])
-def test_leaving_text_out_never_turns_the_colour_search_off(colour, blanked):
-    """Coloured words, with no other colour on the page, keep the page colourful: they are not left out."""
-    document, page, box, rendered = _page_pixels(_pdf(colour + b" " + _line(250) + b"0.5 g 150 20 40 40 re f"))
-    try:
-        searched = _pdf_scan._searched_pixels(page, box, rendered, KIT.spec)
-        assert (searched is not rendered.rgb) is blanked
-        if blanked:
-            assert searched[:150].min() == 255 and rendered.rgb[:150].min() < 128  # the words are gone
-            assert np.array_equal(searched[150:], rendered.rgb[150:])  # the drawing is not
-    finally:
-        page.close()
-        document.close()
-
-
-def test_a_mark_crowded_by_text_is_judged_the_same_with_distant_text_left_out(refs, monkeypatch):
-    crowding = text_fragment("Crowding words", x=100, y=97, size=8)  # inside the mark's clear space
-    distant = "".join(text_fragment(f"A distant line of words, number {n}", x=60, y=400 + 14 * n) for n in range(20))
-    data = pdf_pages([mark_fragment(KIT, x=100, y=100, width=120) + crowding + distant], background="none")
-    set_aside = _plain_text(data)
-    assert len(set_aside) >= 20 and min(box[1] for box in set_aside) > 380  # the distant lines, not the crowding
-    left_out = _scan(data, refs)
-    monkeypatch.setattr(_pdf_scan, "_searched_pixels", lambda page, box, rendered, spec: rendered.rgb)
-    whole = _scan(data, refs)
-    assert len(whole.marks) == 1 and "clear-space" in {finding.rule for finding in whole.findings}
-    assert left_out.marks == whole.marks and left_out.findings == whole.findings
