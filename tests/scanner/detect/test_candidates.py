@@ -70,6 +70,29 @@ def test_content_box_bounds_everything_unlike_the_corner(scene: str, box: tuple[
     assert content_box(_scene(scene)) == box
 
 
+def _box_of_everything_unlike_the_corner(image: NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
+    unlike = (image != image[0, 0]).any(axis=2)
+    if not unlike.any():
+        return None
+    rows, columns = np.flatnonzero(unlike.any(axis=1)), np.flatnonzero(unlike.any(axis=0))
+    return int(columns[0]), int(rows[0]), int(columns[-1]) + 1, int(rows[-1]) + 1
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_content_box_is_found_from_the_margins_as_from_every_pixel(seed: int) -> None:
+    """Margins of any width (searched in bands that double), specks of one channel, views that are not contiguous."""
+    rng = np.random.default_rng(seed)
+    for _ in range(60):
+        height, width = (int(v) for v in rng.integers(1, 300, 2))
+        image = np.empty((height, width, 3), np.uint8)
+        image[:] = rng.integers(0, 256, 3, dtype=np.uint8)
+        for _ in range(int(rng.integers(0, 4))):
+            y, x, channel = int(rng.integers(0, height)), int(rng.integers(0, width)), int(rng.integers(0, 3))
+            image[y, x, channel] ^= np.uint8(1 << int(rng.integers(0, 8)))
+        for view in (image, image[::-1, ::-1], image[:, ::2]):
+            assert content_box(view) == _box_of_everything_unlike_the_corner(view)
+
+
 @pytest.mark.parametrize("scene", SCENES)
 def test_edges_searched_in_the_content_box_are_those_of_the_whole_image(scene: str) -> None:
     image = _scene(scene)
