@@ -96,19 +96,28 @@ def test_may_set_user_unit_looks_for_the_key_where_a_reader_may_find_it(small_ma
     assert may_set_user_unit(make(small_mark_page)) is expected
 
 
-def test_a_stream_not_typed_as_an_object_stream_hides_no_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The reader takes no object out of a stream whose /Type is not /ObjStm, so without that name no page
-    dictionary is packed away, and no reader is opened to look (unless python -O drops the reader's check)."""
-    import types
-
-    import htq_mark.scanner._pdf.user_unit as user_unit
-
-    data = object_stream_pdf("/UserUnit 4", b"0 0 1 rg 20 20 120 60 re f").replace(b"/Type/ObjStm", b"/Kind/Other")
+@pytest.mark.parametrize("typed", [b"/Kind/Other", b"<2F54797065><2F4F626A53746D>"])  # no type; one spelled as strings
+def test_a_stream_not_typed_as_an_object_stream_hides_no_page(typed: bytes) -> None:
+    """The reader takes no object out of a stream whose /Type is not the name /ObjStm, so without that name
+    no page dictionary is packed away, and no reader is opened to look."""
+    data = object_stream_pdf("/UserUnit 4", b"0 0 1 rg 20 20 120 60 re f").replace(b"/Type/ObjStm", typed)
     assert b"ObjStm" not in data and not may_set_user_unit(data)
     unit, _ = page_user_unit(_reader(data), 0)
     assert unit == 1.0  # the reader agrees: the page is not found in the stream
-    monkeypatch.setattr(user_unit, "sys", types.SimpleNamespace(flags=types.SimpleNamespace(optimize=1)))
-    assert may_set_user_unit(data)
+
+
+def test_a_damaged_file_without_object_streams_is_not_opened_only_to_look_for_the_key(monkeypatch) -> None:
+    """Its cross-references lead nowhere: the reader would rebuild them just to find no /UserUnit (and say
+    it could not read the structure). A page that shows a mark still has its structure read."""
+    from htq_mark.scanner import _pdf_scan
+
+    opened: list[str] = []
+    real = _pdf_scan.open_structure
+    monkeypatch.setattr(_pdf_scan, "open_structure", lambda *args: opened.append("opened") or real(*args))
+    plain = pdf_pages(['<rect x="20" y="20" width="120" height="60" fill="#1e6b52"/>'], size=PAGE)
+    result = scan_document(_pointing_elsewhere(plain), on=ON, ocr="never")
+    assert result.status == "ok" and result.pages[0].user_unit == 1.0 and opened == []
+    assert "structure-unreadable" not in {note.code for note in result.notes}
 
 
 def _widths(result) -> list[float]:
