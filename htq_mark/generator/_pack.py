@@ -38,7 +38,6 @@ from ._entitlement import RegisterSource, checked_qualification
 from ._generate import (
     AssetBuilder,
     AssetPlan,
-    GeneratedAsset,
     asset_metadata,
     plan_asset,
 )

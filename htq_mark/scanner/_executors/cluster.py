@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from ...errors import UsageError
-from .._pool import default_jobs
 from .base import Executor, LocalExecutor, checked_jobs
 from .on_dask import DaskExecutor
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from pypdf.generic import ArrayObject, BooleanObject, FloatObject, NameObject, NumberObject, TextStringObject
+from pypdf.generic import ArrayObject, BooleanObject, FloatObject, NumberObject, TextStringObject
 
 from htq_mark.kit import load_kit
 from htq_mark.scanner import scan_document
