@@ -34,6 +34,9 @@ MAX_REFINED = 100           # at most this many candidates are refined per image
 OVERLAP_LIMIT = 0.3         # detections overlapping a better one more than this are duplicates
 WHOLE_AFTER_ALL = 0.05      # a partly hidden hypothesis is whole if the whole artwork matches within this
 HIDDEN_STRETCH = 0.015      # a partly hidden artwork's alignment is kept if it stretches it less than this
+# The aligned pose stands unless it matches worse by more than this: on a soft (enlarged) mark the
+# outline's slightly large pose can count a part or so more than the right one.
+ALIGNED_SLACK = 0.02
 
 
 def confidence_of(match: float) -> float:
@@ -94,14 +97,14 @@ def _aligned(pyramid: ImagePyramid, judged: Registration, refs: References) -> R
     """``judged`` aligned with the artwork (of a partly hidden artwork, on its visible part), if that matches better.
 
     Alignment places the artwork more exactly than the rough score can tell (which favours
-    a slightly large pose on a blurred mark), so the aligned pose stands unless it matches worse.
+    a slightly large pose on a blurred mark), so the aligned pose stands unless it matches clearly worse.
     """
     pose = replace(refine(pyramid, judged, refs.measure), shown=judged.pose.shown)
     # Aligning a partly hidden artwork on its visible part may stretch it: such a fit is not kept.
     if pose.shown is not None and abs(pose.width / pose.height / refs.aspect_ratio - 1.0) > HIDDEN_STRETCH:
         return judged
     refined = judged if pose == judged.pose else register(pyramid, pose, refs.detect)
-    return refined if refined.match >= judged.match else judged
+    return refined if refined.match >= judged.match - ALIGNED_SLACK else judged
 
 
 def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs: References,
