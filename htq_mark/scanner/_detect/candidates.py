@@ -49,6 +49,9 @@ COVER_SIMPLIFY = 1.5         # px an outline is simplified by before its corners
 COVER_CORNER_DEPTH = 2.0     # px a concave corner lies inside the outline's hull
 COVER_CORNERS = 6            # at most this many of the deepest concave corners are paired
 COVER_EDGE_TURN = math.cos(math.radians(20))  # the box's edge beyond the cut turns less than this
+# A later view of the edges is traced only where it differs from the first, unless it differs in more
+# than this share of their pixels (finding where would then cost more than tracing it all).
+MAX_DIFFERING_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -266,8 +269,10 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
     size = (rgb.shape[1], rgb.shape[0])
     seen: set[tuple[int, ...]] = set()
     contours: set[ContourKey] = set()  # contours several views show are looked at once
-    for view, colour in views:
-        for key, candidate in _keyed_candidates(view, aspect, min_width / 2, seen=contours):
+    for number, (view, colour) in enumerate(views):
+        # After the first view, only what differs from it is traced (the rest shows contours seen already).
+        traced = view if number == 0 else _differing_part(view, edges)
+        for key, candidate in _keyed_candidates(view, aspect, min_width / 2, seen=contours, traced=traced):
             if key in seen:  # an outline several views show is traced once
                 continue
             seen.add(key)
@@ -283,6 +288,33 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
         found.extend(_whole_outlines_in_crops(rgb, _merged([box for box, c in small if c is colour]), colour,
                                               aspect, min_width))
     return dedupe(found)
+
+
+def _differing_part(view: NDArray[np.uint8], base: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """The pixels of ``view`` whose connected component (in ``view | base``) holds a pixel the two maps differ in.
+
+    Any other component of the union is a component of ``view`` and of ``base`` alike,
+    so it has the same contours in both: tracing ``base`` saw them already. Where the
+    maps differ in many pixels, finding those components would cost more than it
+    saves, and ``view`` itself is returned.
+    """
+    import cv2
+
+    difference = cv2.bitwise_xor(view, base)
+    count = cv2.countNonZero(difference)
+    if count == 0:
+        return np.zeros_like(view)
+    union = cv2.bitwise_or(view, base)
+    if count > MAX_DIFFERING_SHARE * cv2.countNonZero(union):
+        return view
+    differing = cv2.findNonZero(difference)
+    height, width = view.shape
+    changed = np.zeros((height + 2, width + 2), np.uint8)
+    flags = 8 | cv2.FLOODFILL_MASK_ONLY | (255 << 8)  # 8-connected, as contours are traced
+    for x, y in differing.reshape(-1, 2).tolist():
+        if not changed[y + 1, x + 1]:
+            cv2.floodFill(union, changed, (x, y), 0, 0, 0, flags)
+    return np.asarray(cv2.bitwise_and(view, changed[1:-1, 1:-1]), dtype=np.uint8)
 
 
 def _placed(pose: Pose) -> Pose:
@@ -763,14 +795,18 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *
 
 
 def _keyed_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *,
-                      seen: set[ContourKey] | None = None) -> list[tuple[tuple[int, ...], Candidate]]:
-    """What :func:`find_candidates` finds, each candidate with its key (see :func:`_key`)."""
+                      seen: set[ContourKey] | None = None, traced: NDArray[np.uint8] | None = None
+                      ) -> list[tuple[tuple[int, ...], Candidate]]:
+    """What :func:`find_candidates` finds, each candidate with its key (see :func:`_key`).
+
+    ``traced`` is the part of ``edges`` whose contours may not be ``seen`` yet (see :func:`_differing_part`).
+    """
     import cv2
 
     height, width = edges.shape
     size = (width, height)
     found: list[Candidate | None] = []
-    contours, touching = _large_contours(edges, min_width, seen=seen)
+    contours, touching = _large_contours(edges if traced is None else traced, min_width, seen=seen)
     for points, at_edge in contours:
         if not at_edge:
             whole = _whole_candidate(points, aspect, min_width)

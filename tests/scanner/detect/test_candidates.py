@@ -9,12 +9,15 @@ from numpy.typing import NDArray
 
 from htq_mark.scanner._detect.model import Pose
 
+from htq_mark.scanner._detect import candidates
 from htq_mark.scanner._detect.candidates import (
     CANNY_HIGH,
     CANNY_LOW,
     STRONG_HIGH,
     STRONG_LOW,
     _densify,
+    _differing_part,
+    _keyed_candidates,
     _placed,
     colour_edge_map,
     content_box,
@@ -189,3 +192,72 @@ def test_a_densified_polygon_keeps_its_corners_and_has_points_every_step() -> No
     assert all(any((point == dense).all(axis=1)) for point in square)
     gaps = np.hypot(*(np.roll(dense, -1, axis=0) - dense).T)
     assert gaps.max() <= 2.0 and len(dense) == 4 + 2 + 4 + 2
+
+
+def _random_edges(rng: np.random.Generator, height: int, width: int) -> NDArray[np.uint8]:
+    """A map of artwork-shaped outlines (some broken), other boxes, lines and specks, some running into the edge."""
+    edges = np.zeros((height, width), np.uint8)
+    for _ in range(int(rng.integers(1, 8))):
+        w = int(rng.integers(20, 160))
+        h = max(3, round(w / ASPECT * rng.uniform(0.8, 1.25)))
+        x, y = int(rng.integers(-20, width - 10)), int(rng.integers(-20, height - 5))
+        cv2.rectangle(edges, (x, y), (x + w, y + h), 255, 1)
+        if rng.random() < 0.4:  # a gap in the outline
+            edges[y:y + h + 1, x + w // 2:x + w // 2 + int(rng.integers(1, 4))] = 0
+    for _ in range(int(rng.integers(0, 12))):
+        p, q = rng.integers(0, (width, height), size=(2, 2))
+        cv2.line(edges, (int(p[0]), int(p[1])), (int(q[0]), int(q[1])), 255, 1)
+    specks = rng.random((height, width)) < rng.uniform(0.0, 0.02)
+    edges[specks] = 255
+    return edges
+
+
+def _changed(rng: np.random.Generator, base: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """``base`` with pixels taken away (as by stronger thresholds), added (as by colour edges), or both."""
+    view = base.copy()
+    how = rng.integers(0, 3)
+    if how in (0, 2):
+        view[(rng.random(base.shape) < rng.uniform(0.0, 0.03)) & (base > 0)] = 0
+    if how in (1, 2):
+        extra = _random_edges(rng, *base.shape) & (rng.random(base.shape) < 0.5).astype(np.uint8) * 255
+        view |= extra
+    return view
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_later_view_traced_where_it_differs_finds_what_tracing_all_of_it_finds(seed: int) -> None:
+    """Components the first view shows unchanged have its contours, seen already: leaving them out changes nothing."""
+    rng = np.random.default_rng(seed)
+    for _ in range(25):
+        height, width = (int(v) for v in rng.integers(40, 260, 2))
+        base = _random_edges(rng, height, width)
+        view = _changed(rng, base)
+        seen_all: set[tuple[int, ...]] = set()
+        _keyed_candidates(base, ASPECT, 30, seen=seen_all)
+        seen_part = set(seen_all)
+        traced = _differing_part(view, base)
+        assert cv2.countNonZero(cv2.bitwise_and(traced, cv2.bitwise_not(view))) == 0  # only the view's pixels
+        whole = _keyed_candidates(view, ASPECT, 30, seen=seen_all)
+        part = _keyed_candidates(view, ASPECT, 30, seen=seen_part, traced=traced)
+        assert part == whole
+        assert seen_part == seen_all
+
+
+def test_a_view_like_the_first_is_not_traced_again() -> None:
+    base = _random_edges(np.random.default_rng(3), 120, 200)
+    assert not _differing_part(base.copy(), base).any()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_outlines_are_those_found_by_tracing_every_view_whole(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Colourful pictures, grainy ones and text, with and without the later views traced in part."""
+    from tests.scanner.detect.scenes import grainy_photo, photo_like, text_page
+
+    rng = np.random.default_rng(seed)
+    image = [photo_like(seed), grainy_photo(seed, 12.0), text_page(seed), text_page(seed, dark=True)][seed].copy()
+    for _ in range(3):  # artwork-shaped blocks in colours as light as their surroundings, and darker
+        x, y, w = int(rng.integers(0, 500)), int(rng.integers(0, 350)), int(rng.integers(50, 140))
+        image[y:y + round(w / ASPECT), x:x + w] = rng.integers(0, 256, 3)
+    found = find_outlines(image, ASPECT, 48)
+    monkeypatch.setattr(candidates, "_differing_part", lambda view, base: view)
+    assert find_outlines(image, ASPECT, 48) == found
