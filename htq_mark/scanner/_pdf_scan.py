@@ -112,9 +112,10 @@ def _scan_page(document: Any, index: int, number: int, context: ScanContext, str
         # units finer would cost more and blow its pictures up into blocks; the note says what it misses.
         dpi = render_dpi_for(box.width, box.height, float(spec.scan.render_dpi), context.limits.max_render_pixels)
         with page_text(page, box.view, box.crop) as text:
-            # A page of nothing but text cannot show the mark: it is neither rendered nor searched
-            # (unless its picture is to be read anyway), except where its text may be pictures.
-            searched = context.ocr == "always" or may_draw_mark(page) or may_be_pictures(text.text)
+            # A page of nothing but text (and rules and links) cannot show the mark: it is neither rendered
+            # nor searched (unless its picture is to be read anyway), except where its text may be pictures.
+            smallest_mark = spec.scan.minimum_detect_width_px / context.kit.aspect_ratio * 72.0 / dpi
+            searched = context.ocr == "always" or may_draw_mark(page, smallest_mark) or may_be_pictures(text.text)
             if searched and dpi / unit < NOTED_BELOW * spec.scan.render_dpi:
                 out.notes.append(_reduced_resolution(number, dpi, unit, spec))
             rendered = _rendered(page, dpi, number, out) if searched else None

@@ -8,6 +8,12 @@ glyphs' shapes, whatever fills them, except in a Type 3 font, whose glyphs are d
 (and may hold pictures): such text counts as drawing, as does anything pdfium cannot describe.
 A glyph's shape can be a picture too: icon fonts put theirs at code points of Unicode's
 Private Use Area, so a page whose text holds any is searched as well (see :func:`may_be_pictures`).
+
+Rules (a heading's underline, a table's lines, a header's bar) draw nothing that could be
+the mark either: a path too thin to hold the smallest mark searched for, lying clear of
+any other such path along it (strips side by side could fill a shape between them), is
+counted with the text. So is a link annotation without an appearance of its own, which
+viewers and pdfium do not draw. Most pages of reports and papers hold only these.
 """
 
 from __future__ import annotations
@@ -26,22 +32,41 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 #: Pages with more objects than this are rendered without looking at each one (the look would cost more).
 MAX_OBJECTS_LOOKED_AT = 20_000
+#: A path thinner than this share of the smallest mark's height is a rule...
+RULE_SHARE = 1 / 3
+#: ...and pages with more rules than this are rendered without comparing every two.
+MAX_RULES_LOOKED_AT = 400
+
+Box = tuple[float, float, float, float]  # left, bottom, right, top (page units)
 
 
-def may_draw_mark(page: pypdfium2.PdfPage) -> bool:
-    """False only if every object on ``page`` is text in a font whose glyphs are outlines, with no annotation."""
+def may_draw_mark(page: pypdfium2.PdfPage, smallest_mark: float = 0.0) -> bool:
+    """False only if ``page`` shows nothing but text in fonts whose glyphs are outlines, rules and links.
+
+    ``smallest_mark`` is the height (page units) of the smallest mark searched for: a path
+    thinner than RULE_SHARE of it is a rule, unless another lies alongside it closer than that
+    height. With 0, every path may draw a mark. Links count only without an appearance stream.
+    """
     import pypdfium2.raw as raw
 
     handle = page.raw
-    if raw.FPDFPage_GetAnnotCount(handle) != 0:
+    if not _annotations_draw_nothing(raw, handle):
         return True
     count = raw.FPDFPage_CountObjects(handle)
     if count < 0 or count > MAX_OBJECTS_LOOKED_AT or not hasattr(raw, "FPDFFont_GetFontData"):
         return True
     plain_fonts: set[int | None] = set()
+    rules: list[Box] = []
     for index in range(count):
         item = raw.FPDFPage_GetObject(handle, index)
-        if not item or raw.FPDFPageObj_GetType(item) != raw.FPDF_PAGEOBJ_TEXT:
+        kind = raw.FPDFPageObj_GetType(item) if item else None
+        if kind == raw.FPDF_PAGEOBJ_PATH and smallest_mark > 0:
+            box = _bounds(raw, item)
+            if box is None or min(box[2] - box[0], box[3] - box[1]) >= RULE_SHARE * smallest_mark:
+                return True
+            rules.append(box)
+            continue
+        if kind != raw.FPDF_PAGEOBJ_TEXT:
             return True
         font = raw.FPDFTextObj_GetFont(item)
         key = ctypes.cast(font, ctypes.c_void_p).value
@@ -50,6 +75,47 @@ def may_draw_mark(page: pypdfium2.PdfPage) -> bool:
         if not font or not _outline_font(raw, font):
             return True
         plain_fonts.add(key)
+    return len(rules) > MAX_RULES_LOOKED_AT or _side_by_side(rules, smallest_mark)
+
+
+def _annotations_draw_nothing(raw: Any, handle: Any) -> bool:
+    """Whether every annotation of the page is a link without an appearance stream (pdfium draws none)."""
+    for index in range(raw.FPDFPage_GetAnnotCount(handle)):
+        annotation = raw.FPDFPage_GetAnnot(handle, index)
+        if not annotation:
+            return False
+        try:
+            if raw.FPDFAnnot_GetSubtype(annotation) != raw.FPDF_ANNOT_LINK \
+                    or raw.FPDFAnnot_HasKey(annotation, b"AP"):
+                return False
+        finally:
+            raw.FPDFPage_CloseAnnot(annotation)
+    return True
+
+
+def _bounds(raw: Any, item: Any) -> Box | None:
+    """The page object's box as pdfium draws it (a stroke's width included), or None if it has none."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not raw.FPDFPageObj_GetBounds(item, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
+                                     ctypes.byref(top)):
+        return None
+    return left.value, bottom.value, right.value, top.value
+
+
+def _side_by_side(rules: list[Box], reach: float) -> bool:
+    """Whether two rules running the same way, overlapping along it, lie closer than ``reach`` across it.
+
+    Strips side by side (a picture or a filled shape drawn a row at a time) could make up a mark.
+    """
+    across_rows = sorted((box for box in rules if box[2] - box[0] >= box[3] - box[1]), key=lambda box: box[1])
+    across_columns = sorted(((b, l, t, r) for l, b, r, t in rules if r - l < t - b), key=lambda box: box[1])
+    for boxes in (across_rows, across_columns):  # (along from, across from, along to, across to)
+        for index, (start, low, end, high) in enumerate(boxes):
+            for other_start, other_low, other_end, _ in boxes[index + 1:]:
+                if other_low - high >= reach:
+                    break
+                if other_start < end and start < other_end:
+                    return True
     return False
 
 

@@ -1,4 +1,5 @@
-"""Pages that only hold text in ordinary fonts are neither rendered nor searched; anything else is."""
+"""Pages that only hold text in ordinary fonts, rules, and links that draw nothing are neither rendered nor
+searched; anything else is."""
 
 from __future__ import annotations
 
@@ -39,8 +40,9 @@ def _stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
 
-def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool = False, side: int = 300) -> bytes:
-    """A one-page PDF drawing ``content`` with font /F1 (``font``) and pattern /P1, optionally with an annotation."""
+def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool | bytes = False, side: int = 300) -> bytes:
+    """A one-page PDF drawing ``content`` with font /F1 (``font``) and pattern /P1, optionally with an annotation
+    (``True``: a square drawn by its appearance stream; or the annotation's dictionary)."""
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -51,7 +53,7 @@ def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool = False, s
         5: font,
         6: _stream(TILE, PATTERN[2:]),
         9: _stream(SQUARE_GLYPH),
-        10: SQUARE_ANNOTATION,
+        10: annotation if isinstance(annotation, bytes) else SQUARE_ANNOTATION,
         11: _stream(ANNOTATION_LOOK, FORM_EXTRAS),
     }
     out = bytearray(b"%PDF-1.4\n")
@@ -71,12 +73,12 @@ def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool = False, s
 TEXT = b"BT /F1 10 Tf 20 200 Td (Higher Technical Qualification QN " + EXAMPLE_WITHDRAWN_ID.encode() + b") Tj ET"
 
 
-def _first_page_draws(data: bytes) -> bool:
+def _first_page_draws(data: bytes, smallest_mark: float = 0.0) -> bool:
     document = pypdfium2.PdfDocument(data)
     try:
         page = document[0]
         try:
-            return may_draw_mark(page)
+            return may_draw_mark(page, smallest_mark)
         finally:
             page.close()
     finally:
@@ -95,6 +97,47 @@ def _first_page_draws(data: bytes) -> bool:
 ])
 def test_what_may_draw_a_mark(content, font, annotation, expected):
     assert _first_page_draws(_pdf(content, font=font, annotation=annotation)) is expected
+
+
+# The smallest mark searched for on a page rendered at the spec's resolution, in page units (about 5.4).
+SMALLEST_MARK = KIT.spec.scan.minimum_detect_width_px / KIT.aspect_ratio * 72.0 / KIT.spec.scan.render_dpi
+LINK = b"<< /Type /Annot /Subtype /Link /Rect [20 190 200 215] /Border [0 0 2] /C [0 0 1] /A << /S /URI /URI (x) >> >>"
+LINK_WITH_LOOK = LINK[:-2] + b"/AP << /N 11 0 R >> >>"
+
+
+def _rows(count: int, spacing: float, *, height: float = 0.4, x: tuple[float, float] = (20, 280)) -> bytes:
+    """``count`` filled horizontal strips ``height`` units tall, ``spacing`` apart (bottom to bottom)."""
+    return b" ".join(b"%g %g %g %g re f" % (x[0], 100 + i * spacing, x[1] - x[0], height) for i in range(count))
+
+
+@pytest.mark.parametrize(("content", "annotation", "expected"), [
+    (TEXT + b" 0.5 w 20 150 m 280 150 l S", False, False),               # a heading's rule
+    (TEXT + b" 0.5 w 150 20 m 150 280 l S", False, False),               # a column rule
+    (TEXT + b" 20 150 260 0.8 re f", False, False),                      # a bar filled, as thin
+    (TEXT + b" " + _rows(6, 14.0), False, False),                        # a table's rules, a row apart
+    (TEXT + b" 0.5 w 20 150 m 140 150 l S 160 151 m 280 151 l S", False, False),  # end to end: no overlap
+    (TEXT + b" " + _rows(2, 2.0), False, True),                          # a double rule: strips side by side
+    (TEXT + b" " + _rows(40, 0.4), False, True),                         # a shape filled a row at a time
+    (TEXT + b" 0.5 w 100 20 m 100 280 l S 102 20 m 102 280 l S", False, True),  # two columns side by side
+    (TEXT + b" 4 w 20 150 m 280 150 l S", False, True),                  # a line thick enough for a mark
+    (TEXT + b" 0.5 w 20 20 m 280 280 l S", False, True),                 # a slanting line: its box is not thin
+    (TEXT + b" 0 0 1 rg 10 10 100 40 re f", False, True),                # a filled shape
+    (TEXT, LINK, False),                                                 # a link pdfium does not draw
+    (TEXT, LINK_WITH_LOOK, True),                                        # a link that brings its own look
+    (TEXT + b" 0.5 w 20 150 m 280 150 l S", True, True),                 # a square annotation
+])
+def test_rules_and_links_draw_no_mark(content: bytes, annotation: bool | bytes, expected: bool) -> None:
+    data = _pdf(content, annotation=annotation)
+    assert _first_page_draws(data, SMALLEST_MARK) is expected
+    assert _first_page_draws(data) is (expected or content != TEXT)  # without a size, any path may draw
+
+
+def test_too_many_rules_to_compare_are_rendered() -> None:
+    def dashes(count: int) -> bytes:  # end to end along one line, never overlapping: each alone is a rule
+        return b" ".join(b"%g 150 0.5 0.5 re f" % (20 + 0.6 * i) for i in range(count))
+
+    assert not _first_page_draws(_pdf(TEXT + b" " + dashes(400)), SMALLEST_MARK)
+    assert _first_page_draws(_pdf(TEXT + b" " + dashes(401)), SMALLEST_MARK)
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +159,7 @@ def test_a_page_of_text_is_not_rendered_but_its_text_is_judged(refs, monkeypatch
     monkeypatch.setattr(_pdf_scan, "render_page", counting)
     skipped = _scan(_pdf(TEXT), refs)
     assert rendered == []
-    monkeypatch.setattr(_pdf_scan, "may_draw_mark", lambda page: True)
+    monkeypatch.setattr(_pdf_scan, "may_draw_mark", lambda page, smallest_mark=0.0: True)
     searched = _scan(_pdf(TEXT), refs)
     assert len(rendered) == 1
     assert skipped.status == searched.status == "ok"
@@ -138,6 +181,49 @@ def test_a_page_of_text_with_findings_still_has_its_picture(refs):
     assert [image.page for image in result.images] == sorted(pages_with_findings)
 
 
+def _mark_row_by_row(width_px: int = 240) -> bytes:
+    """The mark drawn a pixel row at a time: per row, one thin path of rectangles for each of its colours."""
+    import numpy as np
+
+    from .._make import mark_rgb
+
+    rgb = mark_rgb(KIT, "colour", width_px).astype(int)
+    palette = np.array([(11, 37, 69), (255, 179, 0), (255, 255, 255)])
+    nearest = np.argmin(((rgb[:, :, None, :] - palette[None, None]) ** 2).sum(axis=3), axis=2)
+    unit = 72.0 / KIT.spec.scan.render_dpi  # one pixel of the rendered page
+    paths = []
+    for row in range(nearest.shape[0]):
+        y = 200 - (row + 1) * unit
+        for colour in range(2):  # white is the page
+            runs, x = [], 0
+            columns = nearest[row] == colour
+            while x < len(columns):
+                if columns[x]:
+                    end = x
+                    while end < len(columns) and columns[end]:
+                        end += 1
+                    runs.append(b"%.3f %.3f %.3f %.3f re" % (40 + x * unit, y, (end - x) * unit, unit))
+                    x = end
+                else:
+                    x += 1
+            if runs:
+                red, green, blue = (palette[colour] / 255).tolist()
+                paths.append(b"%.4f %.4f %.4f rg " % (red, green, blue) + b" ".join(runs) + b" f")
+    return b" ".join(paths)
+
+
+def test_a_mark_drawn_row_by_row_in_thin_strips_is_found(refs, monkeypatch):
+    """Each strip alone is as thin as a rule; side by side they make up the mark, so the page is searched."""
+    data = _pdf(TEXT + b" " + _mark_row_by_row())
+    assert _first_page_draws(data, SMALLEST_MARK)
+    result = _scan(data, refs)
+    assert result.status == "ok" and len(result.marks) == 1
+    from htq_mark.scanner._pdf import _drawing
+
+    monkeypatch.setattr(_drawing, "_side_by_side", lambda rules, reach: False)
+    assert not _first_page_draws(data, SMALLEST_MARK), "every strip alone is thin enough to be a rule"
+
+
 def test_a_type3_page_is_rendered(refs, monkeypatch):
     rendered: list[float] = []
     monkeypatch.setattr(_pdf_scan, "render_page", lambda page, dpi: rendered.append(dpi) or render_page(page, dpi))
@@ -146,14 +232,13 @@ def test_a_type3_page_is_rendered(refs, monkeypatch):
 
 
 def test_corpus_pages_judged_to_draw_nothing_show_no_mark(refs):
-    """Real pages of text only, rendered and searched all the same: nothing is found on any."""
+    """Real pages of text only, and of text with rules and links, rendered and searched all the same: nothing
+    is found on any."""
     assert CORPUS.is_dir(), f"the shared corpus is missing: expected it at {CORPUS.resolve()}"
     files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
     dpi = float(KIT.spec.scan.render_dpi)
-    checked = 0
+    text_only, with_rules = 0, 0
     for path in files:
-        if checked >= 40:
-            break
         try:
             document = pypdfium2.PdfDocument(str(path))
         except pypdfium2.PdfiumError:
@@ -165,20 +250,26 @@ def test_corpus_pages_judged_to_draw_nothing_show_no_mark(refs):
                 except pypdfium2.PdfiumError:
                     continue  # a damaged page the scanner skips with a note
                 try:
-                    if may_draw_mark(page):
-                        continue
                     width, height = page.get_size()
+                    page_dpi = render_dpi_for(width, height, dpi, 40_000_000)
+                    smallest = KIT.spec.scan.minimum_detect_width_px / KIT.aspect_ratio * 72.0 / page_dpi
+                    if may_draw_mark(page, smallest):
+                        continue
+                    rules_or_links = may_draw_mark(page)
+                    if not rules_or_links and text_only >= 40:
+                        continue
                     try:
-                        rgb = render_page(page, render_dpi_for(width, height, dpi, 40_000_000)).rgb
+                        rgb = render_page(page, page_dpi).rgb
                     except (pypdfium2.PdfiumError, ValueError):
                         continue  # a page pdfium cannot draw shows nothing either
                     assert find_marks(rgb, refs, spec=KIT.spec) == [], f"{path.name} page {index + 1}"
-                    checked += 1
+                    with_rules += rules_or_links
+                    text_only += not rules_or_links
                 finally:
                     page.close()
         finally:
             document.close()
-    assert checked >= 40
+    assert text_only >= 40 and with_rules >= 15, (text_only, with_rules)
 
 
 @pytest.mark.parametrize(("text", "expected"), [
