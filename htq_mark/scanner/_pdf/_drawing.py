@@ -10,10 +10,13 @@ A glyph's shape can be a picture too: icon fonts put theirs at code points of Un
 Private Use Area, so a page whose text holds any is searched as well (see :func:`may_be_pictures`).
 
 Rules (a heading's underline, a table's lines, a header's bar) draw nothing that could be
-the mark either: a path too thin to hold the smallest mark searched for, lying clear of
-any other such path along it (strips side by side could fill a shape between them), is
-counted with the text. So is a link annotation without an appearance of its own, which
-viewers and pdfium do not draw. Most pages of reports and papers hold only these.
+the mark either, and are counted with the text: a path that is one straight line or one
+rectangle square to the page (so no join of its outline can reach beyond its box), too thin
+to hold the smallest mark searched for, lying clear of any other such path along it (strips
+side by side could fill a shape between them), on a page with few of them (many thin ones
+crossing could make up a picture of the mark, as a print's screen does). So is a link
+annotation without an appearance of its own, which viewers and pdfium do not draw. Most
+pages of reports and papers hold only these.
 """
 
 from __future__ import annotations
@@ -32,10 +35,12 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 #: Pages with more objects than this are rendered without looking at each one (the look would cost more).
 MAX_OBJECTS_LOOKED_AT = 20_000
-#: A path thinner than this share of the smallest mark's height is a rule...
+#: A straight line or rectangle thinner than this share of the smallest mark's height is a rule...
 RULE_SHARE = 1 / 3
-#: ...and pages with more rules than this are rendered without comparing every two.
-MAX_RULES_LOOKED_AT = 400
+#: ...and a page with more rules than this is searched (a table has fewer; a mark drawn in strips, more).
+MAX_RULES = 60
+#: Pages with more annotations than this are rendered without looking at each one.
+MAX_ANNOTATIONS_LOOKED_AT = 500
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top (page units)
 
@@ -43,15 +48,14 @@ Box = tuple[float, float, float, float]  # left, bottom, right, top (page units)
 def may_draw_mark(page: pypdfium2.PdfPage, smallest_mark: float = 0.0) -> bool:
     """False only if ``page`` shows nothing but text in fonts whose glyphs are outlines, rules and links.
 
-    ``smallest_mark`` is the height (page units) of the smallest mark searched for: a path
-    thinner than RULE_SHARE of it is a rule, unless another lies alongside it closer than that
-    height. With 0, every path may draw a mark. Links count only without an appearance stream.
+    ``smallest_mark`` is the height (page units) of the smallest mark searched for: a straight
+    line or a rectangle square to the page thinner than RULE_SHARE of it is a rule, unless
+    another lies alongside it closer than that height or the page has more than MAX_RULES.
+    With 0, every path may draw a mark. Links count only without an appearance stream.
     """
     import pypdfium2.raw as raw
 
     handle = page.raw
-    if not _annotations_draw_nothing(raw, handle):
-        return True
     count = raw.FPDFPage_CountObjects(handle)
     if count < 0 or count > MAX_OBJECTS_LOOKED_AT or not hasattr(raw, "FPDFFont_GetFontData"):
         return True
@@ -61,8 +65,8 @@ def may_draw_mark(page: pypdfium2.PdfPage, smallest_mark: float = 0.0) -> bool:
         item = raw.FPDFPage_GetObject(handle, index)
         kind = raw.FPDFPageObj_GetType(item) if item else None
         if kind == raw.FPDF_PAGEOBJ_PATH and smallest_mark > 0:
-            box = _bounds(raw, item)
-            if box is None or min(box[2] - box[0], box[3] - box[1]) >= RULE_SHARE * smallest_mark:
+            box = _rule_box(raw, item, RULE_SHARE * smallest_mark)
+            if box is None or len(rules) == MAX_RULES:
                 return True
             rules.append(box)
             continue
@@ -75,12 +79,15 @@ def may_draw_mark(page: pypdfium2.PdfPage, smallest_mark: float = 0.0) -> bool:
         if not font or not _outline_font(raw, font):
             return True
         plain_fonts.add(key)
-    return len(rules) > MAX_RULES_LOOKED_AT or _side_by_side(rules, smallest_mark)
+    return not _annotations_draw_nothing(raw, handle) or _side_by_side(rules, smallest_mark)
 
 
 def _annotations_draw_nothing(raw: Any, handle: Any) -> bool:
     """Whether every annotation of the page is a link without an appearance stream (pdfium draws none)."""
-    for index in range(raw.FPDFPage_GetAnnotCount(handle)):
+    count = raw.FPDFPage_GetAnnotCount(handle)
+    if count > MAX_ANNOTATIONS_LOOKED_AT:
+        return False
+    for index in range(count):
         annotation = raw.FPDFPage_GetAnnot(handle, index)
         if not annotation:
             return False
@@ -93,8 +100,61 @@ def _annotations_draw_nothing(raw: Any, handle: Any) -> bool:
     return True
 
 
+def _rule_box(raw: Any, item: Any, thinner_than: float) -> Box | None:
+    """The box of a path object that is a rule (see the module's text) thinner than ``thinner_than``, else None.
+
+    pdfium's box of a path holds its stroke's width but not every miter of a join that
+    nearly turns back: only outlines without such joins are taken at their box's word.
+    """
+    matrix = raw.FS_MATRIX()
+    if not raw.FPDFPageObj_GetMatrix(item, ctypes.byref(matrix)):
+        return None
+    if not ((matrix.b == 0 and matrix.c == 0) or (matrix.a == 0 and matrix.d == 0)):
+        return None  # turned or sheared: a rectangle's corners may not stay square
+    points = _straight_points(raw, item)
+    if points is None or not (len(points) == 2 or _square_rectangle(points)):
+        return None
+    box = _bounds(raw, item)
+    if box is None or min(box[2] - box[0], box[3] - box[1]) >= thinner_than:
+        return None
+    return box
+
+
+def _straight_points(raw: Any, item: Any) -> list[tuple[float, float]] | None:
+    """The points of a path of one open straight line or one closed outline of straight sides, else None."""
+    count = raw.FPDFPath_CountSegments(item)
+    if not 2 <= count <= 5:
+        return None
+    points = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for index in range(count):
+        segment = raw.FPDFPath_GetPathSegment(item, index)
+        kind = raw.FPDFPathSegment_GetType(segment) if segment else None
+        if kind != (raw.FPDF_SEGMENT_MOVETO if index == 0 else raw.FPDF_SEGMENT_LINETO):
+            return None
+        if raw.FPDFPathSegment_GetClose(segment) and count == 2:
+            return None  # a line drawn there and back: its ends are joins
+        if not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+            return None
+        points.append((x.value, y.value))
+    return points
+
+
+def _square_rectangle(points: list[tuple[float, float]]) -> bool:
+    """Whether ``points`` (4, or 5 with the first again) go round a rectangle with sides along the axes."""
+    if len(points) == 5 and points[4] == points[0]:
+        points = points[:4]
+    if len(points) != 4:
+        return False
+    # Each side changes one coordinate, the other one from the side before (no side turns back).
+    along_x = [(x0 != x1 and y0 == y1) for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1])]
+    across_y = [(x0 == x1 and y0 != y1) for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1])]
+    return along_x in ([True, False, True, False], [False, True, False, True]) and \
+        [not a for a in along_x] == across_y
+
+
 def _bounds(raw: Any, item: Any) -> Box | None:
-    """The page object's box as pdfium draws it (a stroke's width included), or None if it has none."""
+    """The page object's box as pdfium works it out (a stroke's width included), or None if it has none."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     if not raw.FPDFPageObj_GetBounds(item, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right),
                                      ctypes.byref(top)):

@@ -14,7 +14,7 @@ from htq_mark.register import EXAMPLE_WITHDRAWN_ID, default_register
 from htq_mark.scanner import scan_document
 from htq_mark.scanner import _pdf_scan
 from htq_mark.scanner._detect import build_references, find_marks
-from htq_mark.scanner._pdf._drawing import may_be_pictures, may_draw_mark
+from htq_mark.scanner._pdf._drawing import MAX_ANNOTATIONS_LOOKED_AT, MAX_RULES, may_be_pictures, may_draw_mark
 from htq_mark.scanner._pdf.render import render_dpi_for, render_page
 
 from ._icon_font import ICON, mark_icon_font
@@ -40,15 +40,17 @@ def _stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s>>\nstream\n" % (len(data), extra) + data + b"\nendstream"
 
 
-def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool | bytes = False, side: int = 300) -> bytes:
+def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool | bytes = False, side: int = 300,
+         annotations: int = 1) -> bytes:
     """A one-page PDF drawing ``content`` with font /F1 (``font``) and pattern /P1, optionally with an annotation
-    (``True``: a square drawn by its appearance stream; or the annotation's dictionary)."""
+    (``True``: a square drawn by its appearance stream; or the annotation's dictionary), listed ``annotations``
+    times."""
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         3: (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R " % (side, side)
             + b"/Resources << /Font << /F1 5 0 R >> /Pattern << /P1 6 0 R >> >>"
-            + (b" /Annots [10 0 R]" if annotation else b"") + b" >>"),
+            + (b" /Annots [" + b"10 0 R " * annotations + b"]" if annotation else b"") + b" >>"),
         4: _stream(content),
         5: font,
         6: _stream(TILE, PATTERN[2:]),
@@ -132,12 +134,29 @@ def test_rules_and_links_draw_no_mark(content: bytes, annotation: bool | bytes, 
     assert _first_page_draws(data) is (expected or content != TEXT)  # without a size, any path may draw
 
 
-def test_too_many_rules_to_compare_are_rendered() -> None:
+def test_a_page_of_many_rules_is_searched() -> None:
+    """However far apart, many thin strips crossing could make up a picture of the mark, as a print's screen does."""
     def dashes(count: int) -> bytes:  # end to end along one line, never overlapping: each alone is a rule
         return b" ".join(b"%g 150 0.5 0.5 re f" % (20 + 0.6 * i) for i in range(count))
 
-    assert not _first_page_draws(_pdf(TEXT + b" " + dashes(400)), SMALLEST_MARK)
-    assert _first_page_draws(_pdf(TEXT + b" " + dashes(401)), SMALLEST_MARK)
+    assert not _first_page_draws(_pdf(TEXT + b" " + dashes(MAX_RULES)), SMALLEST_MARK)
+    assert _first_page_draws(_pdf(TEXT + b" " + dashes(MAX_RULES + 1)), SMALLEST_MARK)
+
+
+@pytest.mark.parametrize("content", [
+    b"1000000 M 0.85 w 50 300 m 51 300.0002 l 50 300.0004 l S",  # a join that turns back: its miter is a long bar
+    b"20 150 0.5 0.5 re 30 150 0.5 0.5 re f",                    # several shapes in one path
+    b"0.5 w 20 150 m 280 150 l h S",                            # a line there and back: its ends are joins
+    b"0.5 w 20 150 m 280 150 l 280 150.5 l S",                  # a corner
+    b"0.5 w 20 150 m 100 150 200 150.5 280 150 c S",            # a curve
+])
+def test_paths_whose_paint_may_reach_beyond_their_box_are_not_rules(content: bytes) -> None:
+    assert _first_page_draws(_pdf(TEXT + b" " + content), SMALLEST_MARK)
+
+
+def test_a_page_of_very_many_links_is_searched_without_looking_at_each() -> None:
+    assert not _first_page_draws(_pdf(TEXT, annotation=LINK, annotations=MAX_ANNOTATIONS_LOOKED_AT), SMALLEST_MARK)
+    assert _first_page_draws(_pdf(TEXT, annotation=LINK, annotations=MAX_ANNOTATIONS_LOOKED_AT + 1), SMALLEST_MARK)
 
 
 @pytest.fixture(scope="module")
@@ -181,8 +200,9 @@ def test_a_page_of_text_with_findings_still_has_its_picture(refs):
     assert [image.page for image in result.images] == sorted(pages_with_findings)
 
 
-def _mark_row_by_row(width_px: int = 240) -> bytes:
-    """The mark drawn a pixel row at a time: per row, one thin path of rectangles for each of its colours."""
+def _mark_row_by_row(width_px: int = 240, *, one_per_run: bool = False) -> bytes:
+    """The mark drawn a pixel row at a time: per row, one thin path of rectangles for each of its colours
+    (or one path for each rectangle)."""
     import numpy as np
 
     from .._make import mark_rgb
@@ -208,20 +228,18 @@ def _mark_row_by_row(width_px: int = 240) -> bytes:
                     x += 1
             if runs:
                 red, green, blue = (palette[colour] / 255).tolist()
-                paths.append(b"%.4f %.4f %.4f rg " % (red, green, blue) + b" ".join(runs) + b" f")
+                paint = b"%.4f %.4f %.4f rg " % (red, green, blue)
+                paths += [paint + run + b" f" for run in runs] if one_per_run else [paint + b" ".join(runs) + b" f"]
     return b" ".join(paths)
 
 
-def test_a_mark_drawn_row_by_row_in_thin_strips_is_found(refs, monkeypatch):
-    """Each strip alone is as thin as a rule; side by side they make up the mark, so the page is searched."""
-    data = _pdf(TEXT + b" " + _mark_row_by_row())
+@pytest.mark.parametrize("one_per_run", [False, True])
+def test_a_mark_drawn_row_by_row_in_thin_strips_is_found(one_per_run: bool, refs) -> None:
+    """Each strip alone is as thin as a rule: side by side (and many) they make up the mark, so the page is searched."""
+    data = _pdf(TEXT + b" " + _mark_row_by_row(one_per_run=one_per_run))
     assert _first_page_draws(data, SMALLEST_MARK)
     result = _scan(data, refs)
     assert result.status == "ok" and len(result.marks) == 1
-    from htq_mark.scanner._pdf import _drawing
-
-    monkeypatch.setattr(_drawing, "_side_by_side", lambda rules, reach: False)
-    assert not _first_page_draws(data, SMALLEST_MARK), "every strip alone is thin enough to be a rule"
 
 
 def test_a_type3_page_is_rendered(refs, monkeypatch):
