@@ -41,8 +41,13 @@ RULE_SHARE = 1 / 3
 MAX_RULES = 60
 #: Pages with more annotations than this are rendered without looking at each one.
 MAX_ANNOTATIONS_LOOKED_AT = 500
+#: A rule's numbers (page units) stay within this: beyond it, single-precision rounding can make pdfium's
+#: box of a wide path look thin.
+RULE_REACH = 1e5
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top (page units)
+# Text render modes that stroke the glyphs' outlines (with or without filling or clipping).
+_STROKED = frozenset({1, 2, 5, 6})
 
 
 def may_draw_mark(page: pypdfium2.PdfPage, smallest_mark: float = 0.0) -> bool:
@@ -70,7 +75,7 @@ def may_draw_mark(page: pypdfium2.PdfPage, smallest_mark: float = 0.0) -> bool:
                 return True
             rules.append(box)
             continue
-        if kind != raw.FPDF_PAGEOBJ_TEXT:
+        if kind != raw.FPDF_PAGEOBJ_TEXT or not _only_glyphs(raw, item):
             return True
         font = raw.FPDFTextObj_GetFont(item)
         key = ctypes.cast(font, ctypes.c_void_p).value
@@ -80,6 +85,44 @@ def may_draw_mark(page: pypdfium2.PdfPage, smallest_mark: float = 0.0) -> bool:
             return True
         plain_fonts.add(key)
     return not _annotations_draw_nothing(raw, handle) or _side_by_side(rules, smallest_mark)
+
+
+def _only_glyphs(raw: Any, item: Any) -> bool:
+    """Whether a text object paints its glyphs' shapes and nothing else: not stroked (a wide pen paints
+    beyond them) and not clipped but by a rectangle around all of it (a clip can cut a large glyph to any shape)."""
+    if raw.FPDFTextObj_GetTextRenderMode(item) in _STROKED:
+        return False
+    clip = raw.FPDFPageObj_GetClipPath(item)
+    if not clip:
+        return True
+    paths = raw.FPDFClipPath_CountPaths(clip)
+    if paths <= 0:  # -1: a clip object holding no path
+        return True
+    if paths != 1:
+        return False
+    box = _bounds(raw, item)
+    corners = _clip_points(raw, clip)
+    if box is None or corners is None or not _square_rectangle(corners):
+        return False
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    return min(xs) <= box[0] and min(ys) <= box[1] and max(xs) >= box[2] and max(ys) >= box[3]
+
+
+def _clip_points(raw: Any, clip: Any) -> list[tuple[float, float]] | None:
+    """The points of a clip's one path if it has straight sides only (at most 5 points), else None."""
+    count = raw.FPDFClipPath_CountPathSegments(clip, 0)
+    if not 4 <= count <= 5:
+        return None
+    points = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for index in range(count):
+        segment = raw.FPDFClipPath_GetPathSegment(clip, 0, index)
+        kind = raw.FPDFPathSegment_GetType(segment) if segment else None
+        if kind != (raw.FPDF_SEGMENT_MOVETO if index == 0 else raw.FPDF_SEGMENT_LINETO) \
+                or not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+            return None
+        points.append((x.value, y.value))
+    return points
 
 
 def _annotations_draw_nothing(raw: Any, handle: Any) -> bool:
@@ -109,13 +152,21 @@ def _rule_box(raw: Any, item: Any, thinner_than: float) -> Box | None:
     matrix = raw.FS_MATRIX()
     if not raw.FPDFPageObj_GetMatrix(item, ctypes.byref(matrix)):
         return None
-    if not ((matrix.b == 0 and matrix.c == 0) or (matrix.a == 0 and matrix.d == 0)):
+    a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+    if not ((b == 0 and c == 0) or (a == 0 and d == 0)):
         return None  # turned or sheared: a rectangle's corners may not stay square
     points = _straight_points(raw, item)
     if points is None or not (len(points) == 2 or _square_rectangle(points)):
         return None
+    # Its outline placed on the page in double precision, which pdfium's box must hold.
+    placed = [(a * x + c * y + e, b * x + d * y + f) for x, y in points]
     box = _bounds(raw, item)
-    if box is None or min(box[2] - box[0], box[3] - box[1]) >= thinner_than:
+    if box is None or any(not abs(value) <= RULE_REACH for value in (a, b, c, d, e, f, *box)) \
+            or any(not abs(value) <= RULE_REACH for point in [*points, *placed] for value in point):
+        return None
+    xs, ys = [x for x, _ in placed], [y for _, y in placed]
+    box = min(box[0], *xs), min(box[1], *ys), max(box[2], *xs), max(box[3], *ys)
+    if min(box[2] - box[0], box[3] - box[1]) >= thinner_than:
         return None
     return box
 

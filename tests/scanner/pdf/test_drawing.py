@@ -96,6 +96,11 @@ def _first_page_draws(data: bytes, smallest_mark: float = 0.0) -> bool:
     (b"q 1 0 0 1 0 0 cm BI /W 2 /H 2 /CS /RGB /BPC 8 ID \xff\x00\x00\x00\xff\x00\x00\x00\xff\xff\xff\xff EI Q",
      HELVETICA, False, True),                                            # a picture
     (TEXT, HELVETICA, True, True),                                       # an annotation drawn over the page
+    (b"BT /F1 10 Tf 2 Tr 20 200 Td (Higher) Tj ET", HELVETICA, False, True),      # stroked: a pen paints beyond
+    (b"q 50 50 m 100 50 100 100 50 100 c h W n BT /F1 400 Tf 0 0 Td (.) Tj ET Q",  # a large glyph cut to a shape
+     HELVETICA, False, True),
+    (b"q 60 60 40 20 re W n BT /F1 400 Tf 0 0 Td (.) Tj ET Q", HELVETICA, False, True),  # ...to a block
+    (b"q 0 0 300 300 re W n " + TEXT + b" Q", HELVETICA, False, False),  # a clip around all of it clips nothing
 ])
 def test_what_may_draw_a_mark(content, font, annotation, expected):
     assert _first_page_draws(_pdf(content, font=font, annotation=annotation)) is expected
@@ -149,6 +154,7 @@ def test_a_page_of_many_rules_is_searched() -> None:
     b"0.5 w 20 150 m 280 150 l h S",                            # a line there and back: its ends are joins
     b"0.5 w 20 150 m 280 150 l 280 150.5 l S",                  # a corner
     b"0.5 w 20 150 m 100 150 200 150.5 280 150 c S",            # a curve
+    b"q 1.01 0 0 1 -500000000 0 cm 495049600 150 64 0.5 re f Q",  # so far out that rounding may thin its box
 ])
 def test_paths_whose_paint_may_reach_beyond_their_box_are_not_rules(content: bytes) -> None:
     assert _first_page_draws(_pdf(TEXT + b" " + content), SMALLEST_MARK)
