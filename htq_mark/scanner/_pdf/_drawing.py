@@ -89,8 +89,9 @@ def may_draw_mark(page: pypdfium2.PdfPage, smallest_mark: float = 0.0) -> bool:
 
 def _only_glyphs(raw: Any, item: Any) -> bool:
     """Whether a text object paints its glyphs' shapes and nothing else: not stroked (a wide pen paints
-    beyond them) and not clipped but by a rectangle around all of it (a clip can cut a large glyph to any shape)."""
-    if raw.FPDFTextObj_GetTextRenderMode(item) in _STROKED:
+    beyond them), without transparency (a soft mask can cut a large glyph to any shape) and not clipped
+    but by a rectangle around all of it (so can a clip)."""
+    if raw.FPDFTextObj_GetTextRenderMode(item) in _STROKED or raw.FPDFPageObj_HasTransparency(item):
         return False
     clip = raw.FPDFPageObj_GetClipPath(item)
     if not clip:

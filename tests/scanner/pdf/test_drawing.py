@@ -49,7 +49,7 @@ def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool | bytes = 
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         3: (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R " % (side, side)
-            + b"/Resources << /Font << /F1 5 0 R >> /Pattern << /P1 6 0 R >> >>"
+            + b"/Resources << /Font << /F1 5 0 R >> /Pattern << /P1 6 0 R >> /ExtGState << /G1 12 0 R >> >>"
             + (b" /Annots [" + b"10 0 R " * annotations + b"]" if annotation else b"") + b" >>"),
         4: _stream(content),
         5: font,
@@ -57,6 +57,7 @@ def _pdf(content: bytes, *, font: bytes = HELVETICA, annotation: bool | bytes = 
         9: _stream(SQUARE_GLYPH),
         10: annotation if isinstance(annotation, bytes) else SQUARE_ANNOTATION,
         11: _stream(ANNOTATION_LOOK, FORM_EXTRAS),
+        12: b"<< /Type /ExtGState /ca 0.5 >>",  # half transparent, as a soft mask would make it
     }
     out = bytearray(b"%PDF-1.4\n")
     offsets = {}
@@ -101,6 +102,7 @@ def _first_page_draws(data: bytes, smallest_mark: float = 0.0) -> bool:
      HELVETICA, False, True),
     (b"q 60 60 40 20 re W n BT /F1 400 Tf 0 0 Td (.) Tj ET Q", HELVETICA, False, True),  # ...to a block
     (b"q 0 0 300 300 re W n " + TEXT + b" Q", HELVETICA, False, False),  # a clip around all of it clips nothing
+    (b"q /G1 gs " + TEXT + b" Q", HELVETICA, False, True),               # transparent: a mask may shape it
 ])
 def test_what_may_draw_a_mark(content, font, annotation, expected):
     assert _first_page_draws(_pdf(content, font=font, annotation=annotation)) is expected
