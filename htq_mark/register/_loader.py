@@ -70,13 +70,13 @@ class _Collector:
         self.warnings: list[RegisterProblem] = []
         self.rows = 0
 
-    def add_row(self, values: Mapping[str, object], line: int | None) -> None:
+    def add_row(self, values: Mapping[str, object], line: int | None, *, from_csv: bool) -> None:
         self.rows += 1
         if self.rows > MAX_REGISTER_ROWS:
             raise RegisterError(f"{self.source}: the register has more than {MAX_REGISTER_ROWS:,} rows, the most "
                                 "htq-mark loads (the register of approved HTQs holds a few thousand); check it is "
                                 "the right file, or split it.")
-        result = record_from_values(values, self.source, line)
+        result = record_from_values(values, self.source, line, from_csv=from_csv)
         self.problems.extend(result.problems)
         self.warnings.extend(result.warnings)
         record = result.record
@@ -108,7 +108,7 @@ def _collect_csv(data: bytes, collector: _Collector) -> None:
     # Every row takes a line; a file with far more lines than the row limit is refused unread.
     if data.count(b"\n") > 2 * MAX_REGISTER_ROWS:
         collector.rows = MAX_REGISTER_ROWS
-        collector.add_row({}, None)
+        collector.add_row({}, None, from_csv=True)
     rows = read_csv_rows(data, collector.source, collector.problems)
     header: list[str] | None = None
     header_line = 1
@@ -127,7 +127,7 @@ def _collect_csv(data: bytes, collector: _Collector) -> None:
                 "check for a missing comma or a comma inside an unquoted value",
             ))
             continue
-        collector.add_row(dict(zip(header, row.fields, strict=True)), row.line)
+        collector.add_row(dict(zip(header, row.fields, strict=True)), row.line, from_csv=True)
     if header is None:
         collector.problems.append(RegisterProblem(
             collector.source, None,
@@ -185,7 +185,7 @@ def _collect_json(data: bytes, collector: _Collector) -> dict[str, Any]:
                 collector.source, line,
                 f"unknown member {key!r}; the members are {', '.join(COLUMNS)}", str(key)))
         if not unknown:
-            collector.add_row(item, line)
+            collector.add_row(item, line, from_csv=False)
     return document.metadata
 
 

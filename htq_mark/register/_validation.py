@@ -75,8 +75,9 @@ class RowResult:
 class _Row:
     """Collects the problems of one row while its fields are converted."""
 
-    def __init__(self, values: Mapping[str, Value], source: str, line: int | None) -> None:
+    def __init__(self, values: Mapping[str, Value], source: str, line: int | None, *, from_csv: bool = True) -> None:
         self.values = values
+        self.from_csv = from_csv  # only CSV cells carry the exporter's spreadsheet-formula protection
         self.source = source
         self.line = line
         self.result = RowResult()
@@ -90,7 +91,7 @@ class _Row:
     def raw(self, column: str) -> Value:
         value = self.values.get(column)
         if isinstance(value, str):
-            value = restore_cell(value.strip())
+            value = restore_cell(value.strip()) if self.from_csv else value.strip()
             return value if value else None
         return value
 
@@ -216,9 +217,13 @@ def _check_cycle_rules(row: _Row, record: QualificationRecord, route_first_cycle
 
 
 def record_from_values(values: Mapping[str, Value], source: str,
-                       line: int | None) -> RowResult:
-    """Build a record from one row's values; every problem found is listed."""
-    row = _Row(values, source, line)
+                       line: int | None, *, from_csv: bool = True) -> RowResult:
+    """Build a record from one row's values; every problem found is listed.
+
+    Cells of a CSV file (``from_csv``) lose the apostrophe the exporter puts before a
+    spreadsheet formula's first character; a JSON file's strings are taken as they are.
+    """
+    row = _Row(values, source, line, from_csv=from_csv)
     qualification_id = _qualification_id(row)
     title = row.text("title", required=True)
     awarding_body = row.text("awarding_body", required=True)
