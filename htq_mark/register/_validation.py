@@ -75,7 +75,7 @@ class RowResult:
 class _Row:
     """Collects the problems of one row while its fields are converted."""
 
-    def __init__(self, values: Mapping[str, Value], source: str, line: int | None, *, from_csv: bool = True) -> None:
+    def __init__(self, values: Mapping[str, Value], source: str, line: int | None, *, from_csv: bool) -> None:
         self.values = values
         self.from_csv = from_csv  # only CSV cells carry the exporter's spreadsheet-formula protection
         self.source = source

@@ -311,7 +311,7 @@ def _differing_part(view: NDArray[np.uint8], base: NDArray[np.uint8]) -> NDArray
     height, width = view.shape
     changed = np.zeros((height + 2, width + 2), np.uint8)
     flags = 8 | cv2.FLOODFILL_MASK_ONLY | (255 << 8)  # 8-connected, as contours are traced
-    points: list[tuple[int, int]] = [(int(x), int(y)) for x, y in differing.reshape(-1, 2).tolist()]
+    points: list[list[int]] = np.asarray(differing, dtype=np.intp).reshape(-1, 2).tolist()
     for x, y in points:
         if not changed[y + 1, x + 1]:
             cv2.floodFill(union, changed, (x, y), 0, 0, 0, flags)

@@ -114,10 +114,14 @@ def _clip_points(raw: Any, clip: Any) -> list[tuple[float, float]] | None:
     count = raw.FPDFClipPath_CountPathSegments(clip, 0)
     if not 4 <= count <= 5:
         return None
+    return _line_points(raw, [raw.FPDFClipPath_GetPathSegment(clip, 0, index) for index in range(count)])
+
+
+def _line_points(raw: Any, segments: list[Any]) -> list[tuple[float, float]] | None:
+    """The points of path ``segments`` that move to a point and draw straight lines on from it, else None."""
     points = []
     x, y = ctypes.c_float(), ctypes.c_float()
-    for index in range(count):
-        segment = raw.FPDFClipPath_GetPathSegment(clip, 0, index)
+    for index, segment in enumerate(segments):
         kind = raw.FPDFPathSegment_GetType(segment) if segment else None
         if kind != (raw.FPDF_SEGMENT_MOVETO if index == 0 else raw.FPDF_SEGMENT_LINETO) \
                 or not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
@@ -162,8 +166,8 @@ def _rule_box(raw: Any, item: Any, thinner_than: float) -> Box | None:
     # Its outline placed on the page in double precision, which pdfium's box must hold.
     placed = [(a * x + c * y + e, b * x + d * y + f) for x, y in points]
     box = _bounds(raw, item)
-    if box is None or any(not abs(value) <= RULE_REACH for value in (a, b, c, d, e, f, *box)) \
-            or any(not abs(value) <= RULE_REACH for point in [*points, *placed] for value in point):
+    values = (a, b, c, d, e, f, *(box or ()), *(value for point in [*points, *placed] for value in point))
+    if box is None or not all(abs(value) <= RULE_REACH for value in values):  # NaN fails too
         return None
     xs, ys = [x for x, _ in placed], [y for _, y in placed]
     box = min(box[0], *xs), min(box[1], *ys), max(box[2], *xs), max(box[3], *ys)
@@ -177,19 +181,10 @@ def _straight_points(raw: Any, item: Any) -> list[tuple[float, float]] | None:
     count = raw.FPDFPath_CountSegments(item)
     if not 2 <= count <= 5:
         return None
-    points = []
-    x, y = ctypes.c_float(), ctypes.c_float()
-    for index in range(count):
-        segment = raw.FPDFPath_GetPathSegment(item, index)
-        kind = raw.FPDFPathSegment_GetType(segment) if segment else None
-        if kind != (raw.FPDF_SEGMENT_MOVETO if index == 0 else raw.FPDF_SEGMENT_LINETO):
-            return None
-        if raw.FPDFPathSegment_GetClose(segment) and count == 2:
-            return None  # a line drawn there and back: its ends are joins
-        if not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
-            return None
-        points.append((x.value, y.value))
-    return points
+    segments = [raw.FPDFPath_GetPathSegment(item, index) for index in range(count)]
+    if count == 2 and any(segment and raw.FPDFPathSegment_GetClose(segment) for segment in segments):
+        return None  # a line drawn there and back: its ends are joins
+    return _line_points(raw, segments)
 
 
 def _square_rectangle(points: list[tuple[float, float]]) -> bool:
@@ -198,11 +193,10 @@ def _square_rectangle(points: list[tuple[float, float]]) -> bool:
         points = points[:4]
     if len(points) != 4:
         return False
-    # Each side changes one coordinate, the other one from the side before (no side turns back).
-    along_x = [(x0 != x1 and y0 == y1) for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1])]
-    across_y = [(x0 == x1 and y0 != y1) for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1])]
-    return along_x in ([True, False, True, False], [False, True, False, True]) and \
-        [not a for a in along_x] == across_y
+    # Each side changes one coordinate, the other one than the side before (no side turns back).
+    changes = [(x0 != x1, y0 != y1) for (x0, y0), (x1, y1) in zip(points, points[1:] + points[:1])]
+    return all(along_x != along_y for along_x, along_y in changes) and \
+        all(changes[index][0] != changes[index - 1][0] for index in range(4))
 
 
 def _bounds(raw: Any, item: Any) -> Box | None:
