@@ -46,9 +46,18 @@ def limit_advice(limit: int) -> str:
     return f"this process may write files of at most {limit:,} bytes (ulimit -f); raise that limit"
 
 
-def _stopped_by_limit(error_number: int | None) -> bool:
+def stopped_by_limit(error_number: int | None) -> bool:
     """Whether a write failing with ``error_number`` met this process's file-size limit (which holds in any folder)."""
     return error_number == errno.EFBIG and file_size_limit() is not None
+
+
+def is_inside(path: str, folder: str) -> bool:
+    """Whether ``path`` lies in ``folder`` (or below it), links resolved."""
+    real_path, real_folder = os.path.realpath(path), os.path.realpath(folder)
+    try:
+        return os.path.commonpath((real_path, real_folder)) == real_folder
+    except ValueError:  # one relative, one absolute, or different drives
+        return False
 
 
 def write_advice(error_number: int | None) -> str:
@@ -67,7 +76,7 @@ def write_advice(error_number: int | None) -> str:
 
 def temporary_write_advice(error_number: int | None) -> str:
     """What to do when writing into the temporary folder failed with ``error_number``."""
-    if _stopped_by_limit(error_number):
+    if stopped_by_limit(error_number):
         return write_advice(error_number)
     return "free some space there, or set TMPDIR to a folder with room"
 
@@ -248,9 +257,14 @@ def put(handle: IO[bytes], data: Content) -> None:
         data(cast("IO[bytes]", whole))
 
 
-def write_atomic(path: str | os.PathLike[str], data: Content, *, force: bool = False) -> Path:
-    """Write ``data`` to ``path`` atomically; keep an existing file unless ``force``."""
+def write_atomic(path: str | os.PathLike[str], data: Content, *, force: bool = False,
+                 shown_as: str | os.PathLike[str] | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically; keep an existing file unless ``force``.
+
+    Errors name the file ``shown_as`` (where it is headed, if ``path`` is only a step on the way), else ``path``.
+    """
     target, parent = _check_target(Path(path), force)
+    name = str(shown_as) if shown_as is not None else str(target)
     mode = file_mode(target)
     tmp_name: str | None = None
     try:
@@ -268,13 +282,13 @@ def write_atomic(path: str | os.PathLike[str], data: Content, *, force: bool = F
             try:
                 os.link(tmp_name, target)
             except FileExistsError:
-                raise OutputExistsError(str(target)) from None
+                raise OutputExistsError(name) from None
             except OSError:
                 if target.exists():
-                    raise OutputExistsError(str(target)) from None
+                    raise OutputExistsError(name) from None
                 os.replace(tmp_name, target)
     except OSError as exc:
-        raise HtqMarkError(f"{target}: could not write the file ({exc.strerror}); {write_advice(exc.errno)}.") from exc
+        raise HtqMarkError(f"{name}: could not write the file ({exc.strerror}); {write_advice(exc.errno)}.") from exc
     finally:
         if tmp_name is not None and os.path.exists(tmp_name):
             os.unlink(tmp_name)
@@ -291,7 +305,7 @@ def write_or_fall_back(path: str | os.PathLike[str], data: Content, *, force: bo
     try:
         return write_atomic(path, data, force=force), None
     except HtqMarkError as exc:
-        if isinstance(exc.__cause__, OSError) and _stopped_by_limit(exc.__cause__.errno):
+        if isinstance(exc.__cause__, OSError) and stopped_by_limit(exc.__cause__.errno):
             raise  # the same limit would stop it in the temporary folder
         return save_elsewhere(data, suffix), exc
 

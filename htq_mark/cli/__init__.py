@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import click
 
-from .._io import write_advice
+from .._io import is_inside, stopped_by_limit, write_advice
 from .._version import __version__
 from . import _check, _generate, _kit, _pack, _register, _rules, _scan
 from ._exit import ExitCode
@@ -90,20 +90,31 @@ def main(argv: list[str] | None = None) -> None:
                        "standard error open for writing, and standard input for reading.")
         if exc.errno not in _NO_ROOM:
             _internal_error(exc)
-        advice = write_advice(exc.errno)
-        if exc.filename is not None:
-            exit_with_error(f"{exc.filename}: could not be written ({exc.strerror}); {advice}, or set TMPDIR to a folder "
-                       "with room for temporary files.")
-        # Temporary files (the report's spool, the inputs' list) fill the temporary folder first; or it was
-        # standard output, where the command writes its own lines (> /dev/full, a full disk).
-        exit_with_error(f"could not write ({exc.strerror}) to standard output or to a temporary file in "
-                   f"{tempfile.gettempdir()}; {advice}, redirect standard output elsewhere, or set TMPDIR to a "
-                   "folder with room for temporary files.")
+        exit_with_error(_no_room_message(exc))
     except Exception as exc:  # the last line of defence: report, don't crash
         _internal_error(exc)
     finally:  # called from other Python code, leave its signal handling as it was
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def _no_room_message(exc: OSError) -> str:
+    """What could not be written and what to do; TMPDIR is suggested only where moving temporary files helps."""
+    advice = write_advice(exc.errno)
+    # A file-size limit (ulimit -f) holds in every folder, and a file outside the temporary folder is the user's own.
+    limited = stopped_by_limit(exc.errno)
+    if exc.filename is not None:
+        temporary = not limited and is_inside(os.fsdecode(exc.filename), tempfile.gettempdir())
+        elsewhere = ", or set TMPDIR to a folder with room for temporary files" if temporary else ""
+        return f"{exc.filename}: could not be written ({exc.strerror}); {advice}{elsewhere}."
+    # Temporary files (the report's spool, the inputs' list) fill the temporary folder first; or it was
+    # standard output, where the command writes its own lines (> /dev/full, a full disk).
+    if limited:
+        return (f"could not write ({exc.strerror}) to standard output or to a temporary file in "
+                f"{tempfile.gettempdir()}; {advice}.")
+    return (f"could not write ({exc.strerror}) to standard output or to a temporary file in "
+            f"{tempfile.gettempdir()}; {advice}, redirect standard output elsewhere, or set TMPDIR to a "
+            "folder with room for temporary files.")
 
 
 def _internal_error(exc: Exception) -> NoReturn:

@@ -183,12 +183,14 @@ def _zip_bytes(entries: Mapping[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _write_tree(root: Path, entries: Mapping[str, bytes], force: bool) -> None:
+def _write_tree(root: Path, entries: Mapping[str, bytes], force: bool, shown_root: Path | None = None) -> None:
+    """Write ``entries`` below ``root``; errors name each file as below ``shown_root`` (where ``root`` will be)."""
     places = {path: _safe_relative(path).split("/") for path in sorted(entries)}
     for parts in places.values():  # every place checked before anything is written
         path_inside(root, parts, create_folders=False)
     for path, parts in places.items():
-        write_atomic(path_inside(root, parts), entries[path], force=force)
+        write_atomic(path_inside(root, parts), entries[path], force=force,
+                     shown_as=None if shown_root is None else shown_root.joinpath(*parts))
 
 
 def _check_folder(target: Path, force: bool) -> bool:
@@ -217,11 +219,8 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
         raise HtqMarkError(f"{target}: the folder {parent} cannot be written to ({exc.strerror}); choose another "
                            "output path or check its permissions.") from exc
     try:
-        try:
-            _write_tree(staging, entries, force=False)
-        except HtqMarkError as exc:
-            # Named as where the file was to go: the hidden folder it was built in is gone when this is read.
-            raise HtqMarkError(str(exc).replace(str(staging), str(target), 1)) from exc.__cause__
+        # Files are named as where they were to go: the hidden folder they are built in is gone when an error is read.
+        _write_tree(staging, entries, force=False, shown_root=target)
         for folder in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
             folder.chmod(folder_mode())
         try:

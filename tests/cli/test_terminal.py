@@ -96,3 +96,54 @@ def test_help_and_version_to_standard_output_that_cannot_be_written(tmp_path: Pa
     stderr = done.stderr.decode()
     assert done.returncode == 2, stderr
     assert words in stderr and "internal error" not in stderr and "Traceback" not in stderr
+
+
+def _failing_with(monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
+    import htq_mark.cli
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise error
+    monkeypatch.setattr(htq_mark.cli.cli, "main", fail)
+
+
+@pytest.mark.parametrize(("in_temporary_folder", "limit", "tmpdir_suggested"), [
+    (True, None, True), (False, None, False), (True, 4096, False), (False, 4096, False),
+])
+def test_a_file_without_room_is_named_and_tmpdir_is_suggested_only_where_it_helps(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        in_temporary_folder: bool, limit: int | None, tmpdir_suggested: bool) -> None:
+    """Before, TMPDIR was suggested for any file, also the user's own or one stopped by ulimit -f."""
+    import errno
+    import tempfile
+
+    import htq_mark.cli
+    from htq_mark import _io
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.setattr(_io, "file_size_limit", lambda: limit)
+    where = (temporary if in_temporary_folder else tmp_path) / "part.bin"
+    _failing_with(monkeypatch, OSError(errno.EFBIG, "File too large", str(where)))
+    with pytest.raises(SystemExit) as stopped:
+        htq_mark.cli.main(["scan"])
+    message = capsys.readouterr().err
+    assert stopped.value.code == 2 and f"{where}: could not be written" in message
+    assert ("set TMPDIR" in message) is tmpdir_suggested
+    assert ("ulimit -f" in message) is (limit is not None) and "Traceback" not in message
+
+
+def test_a_write_stopped_by_a_file_size_limit_is_not_blamed_on_the_temporary_folder(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    import htq_mark.cli
+    from htq_mark import _io
+
+    monkeypatch.setattr(_io, "file_size_limit", lambda: 4096)
+    _failing_with(monkeypatch, OSError(errno.EFBIG, "File too large"))
+    with pytest.raises(SystemExit) as stopped:
+        htq_mark.cli.main(["scan"])
+    message = capsys.readouterr().err
+    assert stopped.value.code == 2 and "ulimit -f" in message
+    assert "set TMPDIR" not in message and "redirect standard output elsewhere" not in message
