@@ -242,6 +242,14 @@ def _write_output(target: str, content: Content, what: str, *, suffix: str, forc
     return None if problem is None else f"{with_flags(str(problem))} The {what} was saved to {written} instead."
 
 
+def _saved_instead_of_stdout(redirected_to: str, content: Content, what: str, *, suffix: str) -> str:
+    """Save an output meant for standard output in the temporary folder, as standard output's file
+    (``redirected_to``, reached through a link, say) turned out to be a document scanned; return what to tell the user."""
+    place = save_elsewhere(content, suffix)
+    return (f"standard output ({visible(redirected_to)}) is one of the files scanned; the {what} was saved to "
+            f"{place} instead.")
+
+
 def _to_stdout(content: Callable[[IO[bytes]], None], what: str, instead: str) -> None:
     """Write the ``what`` (report, baseline) to standard output, or fail saying to write it with ``instead``."""
     write_standard_output(content, f"the {what}", f"write it to a file with {instead}")
@@ -436,7 +444,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             # Standard output redirected (> FILE, >> FILE) to a file the scan reads: the shell has opened it already.
             _refuse_an_input(redirected_to, "baseline" if baseline_to_stdout else "report", paths,
                              [*read, *baseline_file], kit, label=f"standard output ({visible(redirected_to)})")
-        scanned = _ScannedOutputs((output, None if baseline_to_stdout else write_baseline))
+        scanned = _ScannedOutputs((output, None if baseline_to_stdout else write_baseline, redirected_to))
         limits = DEFAULT_LIMITS.replace(**options["limit_settings"]).replace(
             max_seconds=options["timeout"], max_pages=options["max_document_pages"],
             max_pixels_per_page=options["max_pixels"])
@@ -462,7 +470,10 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                 baseline=_recorded_path(options["baseline"]) if options["baseline"] else None)
             # The report first: if the baseline cannot be written, the report still is.
             problems = []
-            if output is None:
+            if output is None and redirected_to is not None and redirected_to in scanned.found:
+                problems.append(_saved_instead_of_stdout(redirected_to, lambda handle: writer.write_bytes(stream, handle),
+                                                         "report", suffix=f".{report_format}"))
+            elif output is None:
                 _to_stdout(lambda handle: writer.write_bytes(stream, handle), "report", "-o FILE")
             else:
                 problems.append(_write_output(output, lambda handle: writer.write_bytes(stream, handle), "report",
@@ -471,7 +482,11 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             if baseline_writer is not None and write_baseline is not None:
                 # The next baseline holds every finding (its documents are added so): none suppressed.
                 next_baseline = unsuppressed(dataclasses.replace(report, documents=()))
-                if baseline_to_stdout:
+                if baseline_to_stdout and redirected_to is not None and redirected_to in scanned.found:
+                    problems.append(_saved_instead_of_stdout(
+                        redirected_to, lambda handle: baseline_writer.write_bytes(next_baseline, handle), "baseline",
+                        suffix=".json"))
+                elif baseline_to_stdout:
                     _to_stdout(lambda handle: baseline_writer.write_bytes(next_baseline, handle), "baseline",
                                "--write-baseline FILE")
                 else:

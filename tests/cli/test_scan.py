@@ -350,6 +350,41 @@ def test_standard_output_appended_to_a_file_the_scan_reads_is_refused(tmp_path: 
     assert target.read_bytes() == before
 
 
+@pytest.mark.parametrize("what", ["report", "baseline"])
+@pytest.mark.parametrize("way", ["followed-link", "unknown-kind-in-folder"])
+def test_standard_output_appended_to_a_file_found_only_as_it_is_scanned_is_kept(tmp_path: Path, way: str,
+                                                                                what: str) -> None:
+    """``>> FILE`` where FILE is reached through a followed link (or is a document of unknown kind in a folder given):
+    before, the report was appended to it. Now it is kept, and the output saved in the temporary folder."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "course.pdf").write_bytes(pdf_pages([text_fragment(f"HNC QN {EXAMPLE_ENTITLED_ID}", x=50, y=50)]))
+    arguments = [str(folder)]
+    if way == "followed-link":
+        target = tmp_path / "kept.pdf"
+        target.write_bytes((folder / "course.pdf").read_bytes())
+        (folder / "link.pdf").symlink_to(target)
+        arguments += ["--follow-symlinks"]
+    else:
+        target = folder / "draft.pdf"
+        target.write_bytes(b"notes, not a PDF")
+    if what == "baseline":
+        arguments += ["--write-baseline", "-", "-o", str(tmp_path / "report.json")]
+    before = target.read_bytes()
+    with open(target, "ab") as appended:
+        done = subprocess.run([sys.executable, "-m", "htq_mark", "scan", "--jobs", "1", "--format", "json",
+                               "--ocr", "never", *arguments], stdout=appended, stderr=subprocess.PIPE, text=True,
+                              timeout=300, cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    message = " ".join(done.stderr.split())
+    assert f"standard output ({target}) is one of the files scanned; the {what} was saved to" in message
+    assert target.read_bytes() == before and "Traceback" not in done.stderr
+    saved = json.loads(_saved_elsewhere(message).read_text(encoding="utf-8"))
+    assert any(document["path"].endswith("course.pdf") for document in saved["documents"])
+    if what == "baseline":  # the report still went where -o said
+        assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["documents"]
+
+
 def test_standard_output_to_another_file_is_written(tmp_path: Path) -> None:
     document = tmp_path / "course.pdf"
     document.write_bytes(pdf_pages([text_fragment(f"HNC QN {EXAMPLE_ENTITLED_ID}", x=50, y=50)]))
