@@ -469,7 +469,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                 stream.settings, config=None if config.path is None else os.path.abspath(config.path),
                 baseline=_recorded_path(options["baseline"]) if options["baseline"] else None)
             # The report first: if the baseline cannot be written, the report still is.
-            problems = []
+            problems: list[str | None] = []
             if output is None and redirected_to is not None and redirected_to in scanned.found:
                 problems.append(_saved_instead_of_stdout(redirected_to, lambda handle: writer.write_bytes(stream, handle),
                                                          "report", suffix=f".{report_format}"))
