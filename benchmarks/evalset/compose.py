@@ -31,6 +31,7 @@ __all__ = [
     "Point",
     "Pose",
     "alter_svg",
+    "remove_element",
     "artwork_body",
     "clear_zone",
     "clip_to",
@@ -283,6 +284,15 @@ def _difference(kit: Kit, original: bytes, altered: bytes, width: int = 320) -> 
         return 1.0
     diff = np.abs(_over_grey(a) - _over_grey(b)).max(axis=-1) > 40
     return float(diff.mean())
+
+
+def remove_element(svg: bytes, kit: Kit, element: str) -> tuple[bytes, float]:
+    """The artwork without its ``<path id="element">`` (one part removed), and the share of its area changed."""
+    pattern = re.compile(rb'<path id="' + re.escape(element.encode()) + rb'"[^>]*/>')
+    edited = pattern.sub(b"", svg, count=1)
+    if edited == svg:
+        raise ValueError(f"the artwork has no element {element!r}")
+    return edited, _difference(kit, svg, edited)
 
 
 def alter_svg(svg: bytes, how: str, kit: Kit, variant: str, minimum_difference: float) -> tuple[bytes, float]:

@@ -37,6 +37,7 @@ from .scene import (
     altered_artwork,
     background_verdict,
     fit_pose,
+    part_removed_artwork,
     random_rotation,
     ring_stats,
 )
@@ -253,6 +254,11 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
             how = str(rng.choice(["remove-part", "outline"])) if variant == "colour" else "remove-part"
             svg, change = altered_artwork(ctx, variant, how)
             mark_details.update(alteration=how, changed_fraction=round(change, 4))
+        elif condition == "part-removed":
+            if variant != "colour":  # the parts are the colour artwork's elements
+                return None
+            svg, change, part = part_removed_artwork(ctx, rng, params["width"])
+            mark_details.update(alteration="remove-element", removed=part, changed_fraction=round(change, 4))
         unmarked = canvas
         canvas, placed = place_mark(canvas, kit, variant, pose, svg)
         # A recoloured mark has no approved background; make sure contrast is not a second problem.

@@ -38,7 +38,7 @@ from .compose import (
 )
 from .labels import ExpectedMark, ExpectedRule
 from .pdfwriter import PageBuilder, display_to_user
-from .scene import MARK_RULES, Context, altered_artwork, fit_pose, random_rotation
+from .scene import MARK_RULES, Context, altered_artwork, fit_pose, part_removed_artwork, random_rotation
 
 __all__ = ["PAGE_SIZES", "PdfScene", "build_pdf_scene"]
 
@@ -311,6 +311,11 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
             how = str(rng.choice(["remove-part", "outline"])) if variant == "colour" else "remove-part"
             svg, change = altered_artwork(ctx, variant, how)
             mark_details.update(alteration=how, changed_fraction=round(change, 4))
+        elif condition == "part-removed":
+            if variant != "colour":  # the parts are the colour artwork's elements
+                return None
+            svg, change, part = part_removed_artwork(ctx, rng, pose.width * ctx.kit.spec.scan.render_dpi / 72.0)
+            mark_details.update(alteration="remove-element", removed=part, changed_fraction=round(change, 4))
         mark_rules = list(MARK_RULES[condition])
         window = None
         if condition == "frame-clipped":

@@ -16,15 +16,17 @@ import numpy as np
 from htq_mark.kit import Kit
 
 from .backgrounds import Carrier
-from .compose import Image, Pose, alter_svg, expanded_corners, polygon_mask, relative_luminance
+from .compose import Image, Pose, alter_svg, expanded_corners, polygon_mask, relative_luminance, remove_element
 
 __all__ = [
     "MARK_RULES",
+    "REMOVABLE_PARTS",
     "Context",
     "RingStats",
     "altered_artwork",
     "background_verdict",
     "fit_pose",
+    "part_removed_artwork",
     "ring_stats",
 ]
 
@@ -36,7 +38,12 @@ MARK_RULES: dict[str, tuple[str, ...]] = {
     "clear-space": ("clear-space",), "low-contrast": ("low-contrast",), "altered": ("altered-artwork",),
     "low-resolution": ("low-resolution",), "not-entitled": (), "no-qualification": (), "no-mark": (),
     "small-intruder": ("clear-space",), "frame-clipped": ("cropped",), "tiny": ("too-small",),
+    "part-removed": ("altered-artwork",),
 }
+
+#: Parts of the bundled colour artwork a "part-removed" case may leave out, each under the area
+#: tolerance, and the width (px) from which each still has a core to judge (the title's strokes are thin).
+REMOVABLE_PARTS: dict[str, float] = {"chevron": 0.0, "monogram": 0.0, "title": 220.0}
 
 
 @dataclass
@@ -102,6 +109,17 @@ def altered_artwork(ctx: Context, variant: str, how: str) -> tuple[bytes, float]
         ctx.cache[key] = alter_svg(ctx.kit.artwork_for(variant).svg, how, ctx.kit, variant, threshold + 0.02)
     result: tuple[bytes, float] = ctx.cache[key]
     return result
+
+
+def part_removed_artwork(ctx: Context, rng: np.random.Generator, width_px: float) -> tuple[bytes, float, str]:
+    """The colour artwork with one part removed that is judged at ``width_px``: its SVG, share changed and name."""
+    names = [name for name, floor in REMOVABLE_PARTS.items() if width_px >= floor]
+    name = names[int(rng.integers(len(names)))]
+    key = ("part-removed", name)
+    if key not in ctx.cache:
+        ctx.cache[key] = remove_element(ctx.kit.artwork_for("colour").svg, ctx.kit, name)
+    svg, change = ctx.cache[key]
+    return svg, change, name
 
 
 def background_verdict(kit: Kit, variant: str, stats: RingStats) -> str:

@@ -315,7 +315,11 @@ class WebScanner:
         backdrop, the file can. And whatever lies over the artwork inside the file
         (a patch painted on it) is part of the artwork as published: an alteration,
         not content of the page covering the mark (the DOM tells what does that).
+        Content of the page laid over a part looks like the part painted over, so
+        the parts of a mark the DOM says is covered are judged in its file only.
         """
+        if element is not None and element.covered > 0 and detection.measurements.missing_part > 0:
+            detection = replace(detection, measurements=replace(detection.measurements, missing_part=0.0))
         if element is None or element.kind not in _PICTURE_KINDS or not element.src or _source(element) == "vector":
             return detection
         picture = self._picture_mark(element.src)
@@ -323,12 +327,14 @@ class WebScanner:
             return detection
         on_page, in_file = detection.measurements, picture[0].measurements
         altered = min(1.0, in_file.altered_difference + in_file.covered_fraction)
+        missing = max(on_page.missing_part, in_file.missing_part)
         if altered <= on_page.altered_difference:
-            return detection
+            return detection if missing == on_page.missing_part else replace(
+                detection, measurements=replace(on_page, missing_part=missing))
         covered = max(0.0, on_page.covered_fraction - in_file.covered_fraction)
         return replace(detection, measurements=replace(
             on_page, altered_difference=altered, covered_fraction=covered,
-            covered_side=on_page.covered_side if covered > 0 else None))
+            covered_side=on_page.covered_side if covered > 0 else None, missing_part=missing))
 
 
 def scan_url(url: str, *, kit: KitSource = None, register: RegisterSource = None,

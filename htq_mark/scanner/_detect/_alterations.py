@@ -1,13 +1,14 @@
-"""Pixels of a registered mark that differ from their class: alterations, and covers over the artwork."""
+"""Pixels of a registered mark that differ from their class: alterations, missing parts, and covers over the artwork."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ._frame_masks import _Cores, MIN_CORE_PIXELS, _part_counts, _rim, _silhouette
+from ._frame_masks import CACHE_SIZE, _Cores, MIN_CORE_PIXELS, _part_counts, _rim, _silhouette
 from ._pixels import _deviation, _median_colour, _Pixels
 from .references import Frame, References
 from .verify import disk
@@ -16,6 +17,23 @@ from .verify import disk
 DIFFERENCE_FLOOR = 40.0     # RGB distance below which a pixel never counts as different (noise, JPEG)
 DIFFERENCE_SHARE = 0.3      # ...and the share of the distance between class colours it must exceed
 COVER_MIN_WIDTH = 0.06      # covering blobs are at least this share of the height across (outlines are thinner)
+GROUND_RING = 0.03          # the ring a part's surrounding class is read in, as a share of the frame's height
+GROUND_INSIDE = 0.99        # share of that ring inside the artwork for the part to have a surrounding class
+# A part is judged missing only if it is in view with this margin (a share of the frame's height) all round:
+# one next to a cover or the edge of what shows may be hidden (by more than the edge's estimate), not removed.
+MISSING_IN_VIEW = 0.1
+# ...and if the other parts within that margin are intact (at most this share of their cores differs): a
+# removed part leaves the artwork around it as it was, something laid over the mark does not.
+SURROUNDINGS_INTACT = 0.02
+
+
+def _difference_threshold(colours: NDArray[np.float64]) -> float:
+    """The RGB distance from its class's colour beyond which a pixel differs."""
+    # np.linalg.norm of a vector is the square root of its dot product with itself; the distance
+    # either way round is the same.
+    gaps = [colours[a] - colours[b] for a in range(len(colours)) for b in range(a + 1, len(colours))]
+    separations = [math.sqrt(float(gap.dot(gap))) for gap in gaps]
+    return max(DIFFERENCE_FLOOR, DIFFERENCE_SHARE * min(separations)) if separations else DIFFERENCE_FLOOR
 
 
 def _differences(core: _Pixels, colours: NDArray[np.float64], cores: _Cores,
@@ -25,11 +43,7 @@ def _differences(core: _Pixels, colours: NDArray[np.float64], cores: _Cores,
     In a ``varying`` class (knocked out over a varied background) a pixel must
     also look like another class (be within the noise floor of its colour) to count.
     """
-    # np.linalg.norm of a vector is the square root of its dot product with itself; the distance
-    # either way round is the same.
-    gaps = [colours[a] - colours[b] for a in range(len(colours)) for b in range(a + 1, len(colours))]
-    separations = [math.sqrt(float(gap.dot(gap))) for gap in gaps]
-    threshold = max(DIFFERENCE_FLOOR, DIFFERENCE_SHARE * min(separations)) if separations else DIFFERENCE_FLOOR
+    threshold = _difference_threshold(colours)
     seen = visible.reshape(-1)
     different = np.zeros(visible.size, bool)
     everywhere = bool(seen.all())
@@ -70,6 +84,99 @@ def _altered_share(different: NDArray[np.bool_], refs: References, cores: _Cores
         if core_sizes[p + 1] >= MIN_CORE_PIXELS:
             changed += float(changed_sizes[p + 1]) / float(core_sizes[p + 1]) * float(parts[p])
     return min(1.0, changed / total)
+
+
+@functools.lru_cache(maxsize=4)
+def _parts_with_margin(refs: References) -> tuple[NDArray[np.bool_], ...]:
+    """Per part, its pixels in the frame (flattened) grown by the in-view margin."""
+    import cv2
+
+    frame = refs.measure
+    kernel = disk(max(1, round(MISSING_IN_VIEW * frame.height)))
+    grown = []
+    for part in range(len(refs.part_class)):
+        mask = (cv2.dilate((frame.parts == part).astype(np.uint8), kernel) > 0).reshape(-1)
+        mask.setflags(write=False)
+        grown.append(mask)
+    return tuple(grown)
+
+
+@functools.lru_cache(maxsize=4)
+def _grounds(refs: References) -> tuple[int | None, ...]:
+    """Per part, the part of the artwork around it (what shows if the part is removed); None for a
+    part along the artwork's outline (the background is around it)."""
+    import cv2
+
+    frame = refs.measure
+    silhouette = frame.silhouette > 0.5
+    kernel = disk(max(2, round(GROUND_RING * frame.height)))
+    grounds: list[int | None] = []
+    for part, own in enumerate(refs.part_class):
+        mask = (frame.parts == part).astype(np.uint8)
+        ring = (cv2.dilate(mask, kernel) > 0) & (mask == 0)
+        inside = ring & silhouette
+        if np.count_nonzero(inside) < GROUND_INSIDE * np.count_nonzero(ring):
+            grounds.append(None)
+            continue
+        counts = np.bincount(frame.parts[inside & (frame.parts >= 0)], minlength=len(refs.part_class)).astype(float)
+        counts[[q for q, k in enumerate(refs.part_class) if k == own]] = -1.0  # another class shows there
+        grounds.append(int(np.argmax(counts)))
+    return tuple(grounds)
+
+
+@functools.lru_cache(maxsize=CACHE_SIZE)
+def _part_cores(cores: _Cores, refs: References) -> tuple[tuple[NDArray[np.intp], NDArray[np.intp]], ...]:
+    """Per part, the flat indices of its core's pixels, and of the artwork it sits in: the core pixels
+    of the part around it and of every other part within the margin of either (its own left out)."""
+    labels = cores.parts[cores.part_pixels]
+    grown = _parts_with_margin(refs)
+    found = []
+    for part, ground in enumerate(_grounds(refs)):
+        own = labels == part + 1
+        near = grown[part][cores.part_pixels]
+        if ground is not None:
+            near = near | (labels == ground + 1) | grown[ground][cores.part_pixels]
+        pixels, context = cores.part_pixels[own], cores.part_pixels[near & ~own]
+        pixels.setflags(write=False)
+        context.setflags(write=False)
+        found.append((pixels, context))
+    return tuple(found)
+
+
+def _missing_share(core: _Pixels, colours: NDArray[np.float64], refs: References, cores: _Cores,
+                   different: NDArray[np.bool_], in_view: NDArray[np.bool_], varying: list[bool]) -> float:
+    """The largest share of one part's core that shows the colour of the part around it instead of its own.
+
+    That is what a removed part (or one painted over in the colour around it) leaves; a
+    part recoloured, blurred or compressed looks like neither. A part is judged only if
+    all of it, with a margin, is ``in_view`` (visible and uncovered) and the artwork it
+    sits in is intact: hardly any of its pixels ``different``, other than those that
+    show a missing part themselves (two parts may be removed). Nor are parts judged
+    whose class or surrounding class is ``varying`` (a knock-out), or with too small a core.
+    """
+    threshold = _difference_threshold(colours)
+    grounds, places = _grounds(refs), _part_cores(cores, refs)
+    shown: list[NDArray[np.bool_] | None] = []  # per part judged: which of its core pixels show the part around it
+    damaged = different.reshape(-1).copy()
+    for part, (ground, (pixels, _)) in enumerate(zip(grounds, places)):
+        own = refs.part_class[part]
+        if ground is None or varying[own] or varying[refs.part_class[ground]] or len(pixels) < MIN_CORE_PIXELS:
+            shown.append(None)
+            continue
+        values = core.rgba_at(pixels)
+        # Far from its own colour, and as close to the colour around it as a class's own pixels must be.
+        like_ground = (_deviation(values, colours[own]) > threshold) \
+            & (_deviation(values, colours[refs.part_class[ground]]) < threshold)
+        damaged[pixels[like_ground]] = False
+        shown.append(like_ground)
+    out_of_view = np.flatnonzero(~in_view.reshape(-1))
+    largest = 0.0
+    for judged, grown, (_, context) in zip(shown, _parts_with_margin(refs), places):
+        if judged is None or grown[out_of_view].any() \
+                or np.count_nonzero(damaged[context]) > SURROUNDINGS_INTACT * len(context):
+            continue
+        largest = max(largest, float(np.count_nonzero(judged)) / len(judged))
+    return largest
 
 
 def _covered(different: NDArray[np.bool_], core: _Pixels, frame: Frame, visible: NDArray[np.bool_],

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from ...kit import Spec
 from ...kit._colour import contrast_ratio, delta_e, relative_luminance, srgb_to_lab
-from ._alterations import _altered_share, _covered, _differences, _side_of
+from ._alterations import _altered_share, _covered, _differences, _missing_share, _side_of
 from ._blur import fitted_blur
 from ._clear_space import _clear_space_content
 from ._colours import (_agreed_colours, _background_kind, _class_colours, _expected, _expected_lab, _is_flat_lab,
@@ -125,6 +125,7 @@ class _Judged:
     best_variant: str | None
     off_palette: float
     altered: float
+    missing: float
     covered: NDArray[np.bool_]
 
 
@@ -157,6 +158,8 @@ def _judge(warped: _Warped, refs: References, spec: Spec, cores: _Cores,
     anything_covered = bool(covered.any())
     altered = (_altered_share(different & ~covered, refs, cores, visible & ~covered) if anything_covered
                else _altered_share(different, refs, cores, visible))
+    missing = _missing_share(core, reference, refs, cores, different,
+                             visible & ~covered if anything_covered else visible, varying)
     hidden = (_part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible)) if anything_covered
               else np.zeros(len(refs.part_class), bool))
     off_palette = (_off_palette(refs, best, part_lab, seen, surroundings, flat, hidden,
@@ -170,7 +173,7 @@ def _judge(warped: _Warped, refs: References, spec: Spec, cores: _Cores,
         disagreement = _knockout_disagreement(refs, best, judged_agreed)
         if disagreement > off_palette and _knockouts_flat(core, refs, cores, best, seen & ~hidden, visible):
             off_palette = disagreement
-    return _Judged(best, off_palette, altered, covered)
+    return _Judged(best, off_palette, altered, missing, covered)
 
 
 def _hidden(covered: NDArray[np.bool_], visible: NDArray[np.bool_], frame: Frame, pose: Pose
@@ -197,7 +200,8 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     warped = _warp(pyramid, pose, frame, spec.clear_space_ratio)
     measured = _measured(warped, pose, refs, spec)
     if measured.palette_distance > spec.scan.colour_tolerance_delta_e \
-            or measured.altered_difference > spec.scan.altered_max_difference:
+            or measured.altered_difference > spec.scan.altered_max_difference \
+            or measured.missing_part > spec.scan.altered_max_missing_part:
         blur = fitted_blur(warped.pixels, warped.inside, frame, warped.margin_x, warped.margin_y, warped.sigma)
         if blur >= BLUR_GAIN * warped.sigma:
             # As soft as a picture with fewer pixels: so much less detail is resolved, colour included.
@@ -247,6 +251,7 @@ def _measured(warped: _Warped, pose: Pose, refs: References, spec: Spec) -> Pixe
         clear_space_intrusion=round(background.intrusion, 4),
         clear_space_intrusion_px=depth_px,
         altered_difference=round(judged.altered, 4),
+        missing_part=round(judged.missing, 4),
         covered_fraction=round(covered_share, 4),
         covered_side=covered_side,
     )

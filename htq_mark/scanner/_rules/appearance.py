@@ -69,14 +69,24 @@ def check_low_contrast(facts: MarkFacts, spec: Spec) -> list[Finding]:
 
 
 def check_altered(facts: MarkFacts, spec: Spec) -> list[Finding]:
-    """The artwork differs from the approved artwork beyond the tolerance."""
-    difference = facts.detection.measurements.altered_difference
-    tolerance = spec.scan.altered_max_difference
-    if difference <= tolerance:
-        return []
-    return [finding(
-        ALTERED_ARTWORK, facts,
-        f"{measure(difference * 100, tolerance * 100)}% of the mark differs from the approved artwork "
-        f"(parts missing or added, effects or outlines); at most {limit_text(tolerance * 100)}% may differ.",
-        "Replace it with the approved artwork, unedited: " + generate_command(spec, facts),
-        {"altered_difference": difference, "tolerance": tolerance})]
+    """The artwork differs from the approved artwork beyond the tolerance, or one of its parts is missing."""
+    measured = facts.detection.measurements
+    difference, tolerance = measured.altered_difference, spec.scan.altered_max_difference
+    missing, missing_tolerance = measured.missing_part, spec.scan.altered_max_missing_part
+    evidence = {"altered_difference": difference, "tolerance": tolerance, "missing_part": missing,
+                "missing_part_tolerance": missing_tolerance}
+    fix = "Replace it with the approved artwork, unedited: " + generate_command(spec, facts)
+    if difference > tolerance:
+        return [finding(
+            ALTERED_ARTWORK, facts,
+            f"{measure(difference * 100, tolerance * 100)}% of the mark differs from the approved artwork "
+            f"(parts missing or added, effects or outlines); at most {limit_text(tolerance * 100)}% may differ.",
+            fix, evidence)]
+    if missing > missing_tolerance:
+        return [finding(
+            ALTERED_ARTWORK, facts,
+            f"A part of the mark is missing: {measure(missing * 100, missing_tolerance * 100)}% of one of its parts "
+            f"shows the colour around it instead (the part removed or painted over; more than "
+            f"{limit_text(missing_tolerance * 100)}% counts as missing). No part may be removed.",
+            fix, evidence)]
+    return []

@@ -327,6 +327,76 @@ def test_altered_artwork_against_the_threshold(part: str | None, altered: bool, 
         assert difference < 0.01
 
 
+@pytest.mark.parametrize("element", ["chevron", "monogram", "title"])
+@pytest.mark.parametrize("quality", [None, 60])
+@pytest.mark.parametrize("width", [200.0, 400.0])
+def test_a_removed_part_is_missing_however_small_its_share_of_the_area(element: str, quality: int | None,
+                                                                       width: float, kit: Kit,
+                                                                       refs: References) -> None:
+    """Before, removing the chevron, the monogram or the title passed: each is under the area tolerance."""
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, width, svg=remove_element(kit.artwork["colour"].svg, element))
+    measured = _only(image if quality is None else jpeg(image, quality), kit, refs).measurements
+    assert measured.altered_difference < kit.spec.scan.altered_max_difference
+    assert measured.missing_part > kit.spec.scan.altered_max_missing_part
+
+
+@pytest.mark.parametrize("paint", ["#0B2545", "#23446E", "#000000"])
+def test_a_part_painted_over_in_the_colour_around_it_is_missing(paint: str, kit: Kit, refs: References) -> None:
+    """The badge's navy, or a navy (or black) close to it: #23446E, 57 levels from the badge's, passed before."""
+    svg = kit.artwork["colour"].svg.replace(b'id="chevron" fill="#FFB300"', f'id="chevron" fill="{paint}"'.encode())
+    assert svg != kit.artwork["colour"].svg
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, WIDTH, svg=svg)
+    assert _only(image, kit, refs).measurements.missing_part > kit.spec.scan.altered_max_missing_part
+
+
+def test_two_parts_removed_are_missing(kit: Kit, refs: References) -> None:
+    svg = remove_element(remove_element(kit.artwork["colour"].svg, "chevron"), "monogram")
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, WIDTH, svg=svg)
+    measured = _only(image, kit, refs).measurements
+    assert measured.altered_difference < kit.spec.scan.altered_max_difference
+    assert measured.missing_part > kit.spec.scan.altered_max_missing_part
+
+
+@pytest.mark.parametrize(("variant", "background"), [("colour", WHITE), ("black", WHITE), ("white", DARK)])
+@pytest.mark.parametrize("corner", ["top", "bottom"])
+@pytest.mark.parametrize(("wide", "high"), [(0.2, 0.6), (0.25, 0.6), (0.3, 0.75)])
+def test_a_corner_covered_in_the_colour_of_the_page_is_no_missing_part(variant: str, background: tuple[int, int, int],
+                                                                       corner: str, wide: float, high: float,
+                                                                       kit: Kit, refs: References) -> None:
+    """A box of the page's colour over a corner of the mark left the monogram showing the tile's white (or the
+    badge's colour): it read as removed. The tile around it was whole, but the badge next to the tile was not."""
+    width = 320.0
+    height = width / kit.aspect_ratio
+    image, _ = place(plain(background), kit, variant, CENTRE, width)
+    left, top = CENTRE[0] - width / 2, CENTRE[1] - height / 2
+    y0, y1 = (top - 40, top + high * height) if corner == "top" else (top + (1 - high) * height, top + height + 40)
+    image[round(y0):round(y1), round(left - 40):round(left + wide * width)] = background
+    for found in find_marks(image, refs, spec=kit.spec):
+        assert found.measurements.missing_part <= kit.spec.scan.altered_max_missing_part
+
+
+@pytest.mark.parametrize("how", list(RECOLOURINGS))
+def test_a_recoloured_part_is_not_missing(how: str, kit: Kit, refs: References) -> None:
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, WIDTH, svg=recolour(kit.artwork["colour"].svg,
+                                                                             RECOLOURINGS[how]))
+    assert _only(image, kit, refs).measurements.missing_part == 0.0
+
+
+@pytest.mark.parametrize(("variant", "background"), [("colour", WHITE), ("black", WHITE), ("white", DARK)])
+@pytest.mark.parametrize("quality", [None, 60, 85])
+@pytest.mark.parametrize("width", [110.0, 160.0, 256.0, 400.0])
+def test_no_part_of_an_approved_mark_is_missing(variant: str, background: tuple[int, int, int], quality: int | None,
+                                                width: float, kit: Kit, refs: References) -> None:
+    image, _ = place(plain(background), kit, variant, CENTRE, width)
+    assert _only(image if quality is None else jpeg(image, quality), kit, refs).measurements.missing_part == 0.0
+
+
+@pytest.mark.parametrize(("width", "factor"), [(80.0, 2.5), (104.0, 3.0), (120.0, 4.0)])
+def test_no_part_of_an_enlarged_small_picture_of_the_mark_is_missing(width: float, factor: float, kit: Kit,
+                                                                     refs: References) -> None:
+    assert _only(_enlarged(width, factor, kit=kit), kit, refs).measurements.missing_part == 0.0
+
+
 @pytest.mark.parametrize("share", [0.0, 0.25])
 def test_covered_marks(share: float, kit: Kit, refs: References) -> None:
     image, placement = place(plain(WHITE), kit, "colour", CENTRE, WIDTH)

@@ -189,6 +189,26 @@ def test_altered(difference, rule_fires):
     assert bool(check_altered(pdf_facts(measurements={"altered_difference": difference}), SPEC)) is rule_fires
 
 
+@pytest.mark.parametrize("missing, rule_fires", [
+    (0.0, False),
+    (SPEC.scan.altered_max_missing_part, False),
+    (SPEC.scan.altered_max_missing_part + TINY, True),
+    (1.0, True),
+])
+def test_a_missing_part_is_altered_artwork_whatever_its_share_of_the_area(missing, rule_fires):
+    found = check_altered(pdf_facts(measurements={"altered_difference": 0.01, "missing_part": missing}), SPEC)
+    assert bool(found) is rule_fires
+    if rule_fires:
+        assert found[0].message.startswith("A part of the mark is missing: ")
+        assert found[0].details["missing_part"] == missing
+        assert found[0].details["missing_part_tolerance"] == SPEC.scan.altered_max_missing_part
+
+
+def test_an_altered_area_is_named_before_a_missing_part():
+    found = check_altered(pdf_facts(measurements={"altered_difference": 0.3, "missing_part": 1.0}), SPEC)
+    assert len(found) == 1 and "of the mark differs from the approved artwork" in found[0].message
+
+
 @pytest.mark.parametrize("ppi, severity", [
     (None, None),
     (float(SPEC.recommended_ppi), None),
