@@ -31,7 +31,7 @@ from ._clear_space import _clear_space_content
 from ._colours import (_agreed_colours, _background_kind, _class_colours, _expected, _expected_lab, _is_flat_lab,
                        _knockout_disagreement, _knockouts_flat, _off_palette, _palette_distances, _part_colours,
                        _part_labs, _surroundings, _thin_parts, _unmixed)
-from ._frame_masks import _core_radius, _Cores, _cores, _far, _in_image, _near, _part_counts, _silhouette
+from ._frame_masks import _beyond, _core_radius, _Cores, _cores, _far, _in_image, _near, _part_counts, _silhouette
 from ._pixels import _luminance, _median_colour, _Pixels, _warp_extended
 from .model import PixelMeasurements, Pose
 from .references import Frame, References
@@ -42,6 +42,7 @@ __all__ = ["measure"]
 
 OUTLINE_BLUR_PX = 1.0       # source pixels the mark's own outline is blurred over
 BLUR_GAIN = 1.4             # a mark judged off is measured again if it is at least this much softer than assumed
+TOUCHING_BAND = 2           # frame px beyond the outline's gap where content touches the artwork
 
 
 def _blur_sigma(frame: Frame, height_px: float) -> float:
@@ -87,6 +88,7 @@ class _Background:
     clean_pixels: NDArray[np.intp]  # flat indices of the zone's pixels clear of content
     intrusion: float                # the largest share of a side's strip that content covers
     depth: dict[str, float]         # per side, how deep solid content reaches (frame px)
+    touched: bool                   # content right beside the artwork's outline (it may lie over the artwork)
 
 
 def _background(warped: _Warped, frame: Frame, spec: Spec, unmixed: NDArray[np.float64] | None,
@@ -115,7 +117,9 @@ def _background(warped: _Warped, frame: Frame, spec: Spec, unmixed: NDArray[np.f
         background_luminance = float(relative_luminance(background))
         variation = 0.0
     kind = _background_kind(spec, background_luminance, variation)
-    return _Background(background, background_luminance, variation, kind, clean_pixels, share, depth)
+    touched = has_content and bool(
+        (content & ~_beyond(frame, warped.margin_x, warped.margin_y, outline_gap + TOUCHING_BAND)).any())
+    return _Background(background, background_luminance, variation, kind, clean_pixels, share, depth, touched)
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,8 +162,11 @@ def _judge(warped: _Warped, refs: References, spec: Spec, cores: _Cores,
     anything_covered = bool(covered.any())
     altered = (_altered_share(different & ~covered, refs, cores, visible & ~covered) if anything_covered
                else _altered_share(different, refs, cores, visible))
-    missing = _missing_share(core, reference, refs, cores, different,
-                             visible & ~covered if anything_covered else visible, varying)
+    # Something touching the outline may reach over the artwork, where it looks like a part painted over: parts
+    # are judged missing only on a mark with nothing beside it (and that is reported as clear-space content).
+    missing = 0.0 if background.touched else _missing_share(
+        core, reference, refs, cores, different & ~covered if anything_covered else different,
+        visible & ~covered if anything_covered else visible, varying)
     hidden = (_part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible)) if anything_covered
               else np.zeros(len(refs.part_class), bool))
     off_palette = (_off_palette(refs, best, part_lab, seen, surroundings, flat, hidden,
