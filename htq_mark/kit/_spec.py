@@ -99,7 +99,7 @@ class ScanThresholds:
     minimum_detect_width_px: int
     cropped_max_hidden: float = 0.02
     clear_space_min_depth: float = 0.15
-    altered_max_missing_part: float = 0.5
+    altered_max_missing_part: float = 0.9
 
 
 @dataclass(frozen=True)
@@ -295,7 +295,7 @@ def parse_spec(text: str, source: str = "spec.toml") -> Spec:
             clear_space_min_depth=(r.positive(scan, "clear_space_min_depth", "scan", float, 1.0)
                                    if "clear_space_min_depth" in scan else 0.15),
             altered_max_missing_part=(r.positive(scan, "altered_max_missing_part", "scan", float, 1.0)
-                                      if "altered_max_missing_part" in scan else 0.5),
+                                      if "altered_max_missing_part" in scan else 0.9),
         ),
         variants=MappingProxyType({name: _variant(r, name, t) for name, t in variants_table.items()}),
         presets=MappingProxyType({name: _preset(r, name, t) for name, t in presets_table.items()}),

@@ -45,8 +45,8 @@ BROKEN = [
     ('width = "120mm"\ndpi = 150', 'width = "120mm"\ndpi = 5', "presets.banner.dpi", "between 10"),
     ('[kit]\nname = "htq-mark default kit"', '[kit]\nname = 7', "kit.name", "must be str"),
     ("[scan]", "[scanning]", "scan", "is missing"),
-    ("altered_max_missing_part = 0.5", "altered_max_missing_part = 1.5", "scan.altered_max_missing_part", "at most 1"),
-    ("altered_max_missing_part = 0.5", "altered_max_missing_part = 0", "scan.altered_max_missing_part",
+    ("altered_max_missing_part = 0.9", "altered_max_missing_part = 1.5", "scan.altered_max_missing_part", "at most 1"),
+    ("altered_max_missing_part = 0.9", "altered_max_missing_part = 0", "scan.altered_max_missing_part",
      "greater than 0"),
     ("[variants.colour]", "[variants.Colour]", "variants.Colour", "lower-case"),
     ("version = \"1.0.0\"", "version = ", "(file)", "not valid TOML"),
@@ -85,5 +85,5 @@ def test_a_spec_without_the_newer_scan_thresholds_takes_their_defaults() -> None
     """Kits written before a threshold was added still load, with the bundled kit's value."""
     text = spec_text()
     line = next(line for line in text.splitlines() if line.startswith("altered_max_missing_part"))
-    assert parse_spec(text.replace(line, "")).scan.altered_max_missing_part == 0.5
+    assert parse_spec(text.replace(line, "")).scan.altered_max_missing_part == 0.9
     assert parse_spec(text.replace(line, "altered_max_missing_part = 0.8")).scan.altered_max_missing_part == 0.8

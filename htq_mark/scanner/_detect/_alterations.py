@@ -25,6 +25,11 @@ MISSING_IN_VIEW = 0.1
 # ...and if the other parts within that margin are intact (at most this share of their cores differs): a
 # removed part leaves the artwork around it as it was, something laid over the mark does not.
 SURROUNDINGS_INTACT = 0.02
+# Parts of one colour on the same ground this close (a share of the frame's height) are one element (the
+# words of the title); an element is judged if its core has this many pixels: a thin line drawn across a
+# smaller one can look like most of it gone.
+ELEMENT_REACH = 0.15
+MIN_ELEMENT_CORE = 80
 
 
 def _difference_threshold(colours: NDArray[np.float64]) -> float:
@@ -124,18 +129,43 @@ def _grounds(refs: References) -> tuple[int | None, ...]:
     return tuple(grounds)
 
 
+@functools.lru_cache(maxsize=4)
+def _elements(refs: References) -> tuple[tuple[int, ...], ...]:
+    """The parts that have a part around them, grouped into the artwork's elements: parts of one class on
+    the same ground close together (a title's words) are one element."""
+    import cv2
+
+    frame, grounds = refs.measure, _grounds(refs)
+    kernel = disk(max(1, round(ELEMENT_REACH * frame.height)))
+    elements: list[tuple[int, ...]] = []
+    for own in sorted(set(refs.part_class)):
+        for ground in sorted({g for g in grounds if g is not None}):
+            members = [p for p, (k, g) in enumerate(zip(refs.part_class, grounds)) if k == own and g == ground]
+            if not members:
+                continue
+            mask = np.isin(frame.parts, members).astype(np.uint8)
+            count, groups = cv2.connectedComponents(cv2.dilate(mask, kernel), connectivity=8)
+            for group in range(1, count):
+                inside = set(np.unique(frame.parts[(groups == group) & (mask > 0)]).tolist())
+                elements.append(tuple(p for p in members if p in inside))
+    return tuple(element for element in elements if element)
+
+
 @functools.lru_cache(maxsize=CACHE_SIZE)
-def _part_cores(cores: _Cores, refs: References) -> tuple[tuple[NDArray[np.intp], NDArray[np.intp]], ...]:
-    """Per part, the flat indices of its core's pixels, and of the artwork it sits in: the core pixels
+def _element_cores(cores: _Cores, refs: References) -> tuple[tuple[NDArray[np.intp], NDArray[np.intp]], ...]:
+    """Per element, the flat indices of its parts' core pixels, and of the artwork it sits in: the core pixels
     of the part around it and of every other part within the margin of either (its own left out)."""
     labels = cores.parts[cores.part_pixels]
-    grown = _parts_with_margin(refs)
+    grown, grounds = _parts_with_margin(refs), _grounds(refs)
     found = []
-    for part, ground in enumerate(_grounds(refs)):
-        own = labels == part + 1
-        near = grown[part][cores.part_pixels]
-        if ground is not None:
-            near = near | (labels == ground + 1) | grown[ground][cores.part_pixels]
+    for element in _elements(refs):
+        own = np.isin(labels, [p + 1 for p in element])
+        near = np.zeros(len(labels), bool)
+        for part in element:
+            ground = grounds[part]
+            near |= grown[part][cores.part_pixels]
+            if ground is not None:
+                near |= (labels == ground + 1) | grown[ground][cores.part_pixels]
         pixels, context = cores.part_pixels[own], cores.part_pixels[near & ~own]
         pixels.setflags(write=False)
         context.setflags(write=False)
@@ -145,37 +175,37 @@ def _part_cores(cores: _Cores, refs: References) -> tuple[tuple[NDArray[np.intp]
 
 def _missing_share(core: _Pixels, colours: NDArray[np.float64], refs: References, cores: _Cores,
                    different: NDArray[np.bool_], in_view: NDArray[np.bool_], varying: list[bool]) -> float:
-    """The largest share of one part's core that shows the colour of the part around it instead of its own.
+    """The largest share of one element's core that shows the colour of the part around it instead of its own.
 
-    That is what a removed part (or one painted over in the colour around it) leaves; a
-    part recoloured, blurred or compressed looks like neither. A part is judged only if
+    That is what a removed element (or one painted over in the colour around it) leaves;
+    one recoloured, blurred or compressed looks like neither. An element is judged only if
     all of it, with a margin, is ``in_view`` (visible and uncovered) and the artwork it
-    sits in is intact: hardly any of its pixels ``different``, other than those that
-    show a missing part themselves (two parts may be removed). Nor are parts judged
-    whose class or surrounding class is ``varying`` (a knock-out), or with too small a core.
+    sits in is intact: hardly any of its pixels ``different``, other than those that show
+    a missing element themselves (two may be removed). Nor are elements judged whose
+    class or surrounding class is ``varying`` (a knock-out), or with too small a core.
     """
     threshold = _difference_threshold(colours)
-    grounds, places = _grounds(refs), _part_cores(cores, refs)
-    shown: list[NDArray[np.bool_] | None] = []  # per part judged: which of its core pixels show the part around it
+    grounds, grown = _grounds(refs), _parts_with_margin(refs)
     damaged = different.reshape(-1).copy()
-    for part, (ground, (pixels, _)) in enumerate(zip(grounds, places)):
-        own = refs.part_class[part]
-        if ground is None or varying[own] or varying[refs.part_class[ground]] or len(pixels) < MIN_CORE_PIXELS:
-            shown.append(None)
+    judged: list[tuple[int, int] | None] = []  # per element: its core pixels showing the part around it, and all
+    for element, (pixels, _) in zip(_elements(refs), _element_cores(cores, refs)):
+        own, ground = refs.part_class[element[0]], grounds[element[0]]
+        if ground is None or varying[own] or varying[refs.part_class[ground]] or len(pixels) < MIN_ELEMENT_CORE:
+            judged.append(None)
             continue
         values = core.rgba_at(pixels)
         # Far from its own colour, and as close to the colour around it as a class's own pixels must be.
         like_ground = (_deviation(values, colours[own]) > threshold) \
             & (_deviation(values, colours[refs.part_class[ground]]) < threshold)
         damaged[pixels[like_ground]] = False
-        shown.append(like_ground)
+        judged.append((int(np.count_nonzero(like_ground)), len(pixels)))
     out_of_view = np.flatnonzero(~in_view.reshape(-1))
     largest = 0.0
-    for judged, grown, (_, context) in zip(shown, _parts_with_margin(refs), places):
-        if judged is None or grown[out_of_view].any() \
+    for element, counts, (_, context) in zip(_elements(refs), judged, _element_cores(cores, refs)):
+        if counts is None or any(grown[part][out_of_view].any() for part in element) \
                 or np.count_nonzero(damaged[context]) > SURROUNDINGS_INTACT * len(context):
             continue
-        largest = max(largest, float(np.count_nonzero(judged)) / len(judged))
+        largest = max(largest, counts[0] / counts[1])
     return largest
 
 

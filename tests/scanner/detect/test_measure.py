@@ -426,6 +426,26 @@ def test_something_dark_laid_over_the_mark_from_outside_is_no_missing_part(shape
         assert found.measurements.missing_part <= kit.spec.scan.altered_max_missing_part
 
 
+@pytest.mark.parametrize(("across", "width"), [("Higher", 320.0), ("Qualification", 200.0), ("the chevron", 200.0)])
+@pytest.mark.parametrize("colour", [(45, 45, 45), (0, 0, 0), (11, 37, 69)])
+def test_a_thin_line_drawn_across_a_word_or_the_chevron_is_no_missing_part(across: str, width: float,
+                                                                           colour: tuple[int, int, int], kit: Kit,
+                                                                           refs: References) -> None:
+    """A 3 px dark line inside the badge covered half or more of a title word's small core (30 pixels in the
+    measuring frame): it read as the word removed. The title is judged as one element now."""
+    height = width / kit.aspect_ratio
+    left, top = CENTRE[0] - width / 2, CENTRE[1] - height / 2
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, width)
+    # In artwork units (640 x 200): along the middle of the word's line of text, or down the chevron's arm.
+    (x0, y0), (x1, y1) = {"Higher": ((250, 60), (400, 60)), "Qualification": ((250, 106), (520, 106)),
+                          "the chevron": ((215, 60), (215, 140))}[across]
+    scale = width / 640
+    cv2.line(image, (round(left + x0 * scale), round(top + y0 * scale)),
+             (round(left + x1 * scale), round(top + y1 * scale)), colour, 3, cv2.LINE_AA)
+    for found in find_marks(image, refs, spec=kit.spec):
+        assert found.measurements.missing_part <= kit.spec.scan.altered_max_missing_part
+
+
 @pytest.mark.parametrize("share", [0.0, 0.25])
 def test_covered_marks(share: float, kit: Kit, refs: References) -> None:
     image, placement = place(plain(WHITE), kit, "colour", CENTRE, WIDTH)
