@@ -23,8 +23,9 @@ from typing import IO, Any, cast
 from .errors import HtqMarkError, OutputExistsError
 
 __all__ = ["Content", "check_writable", "file_identity", "file_mode", "file_size_limit",
-           "folder_mode", "limit_advice", "path_inside", "path_of_descriptor", "put", "read_limited",
-           "save_elsewhere", "temporary_write_advice", "write_advice", "write_atomic", "write_or_fall_back"]
+           "folder_mode", "is_inside", "limit_advice", "path_inside", "path_of_descriptor", "put", "read_limited",
+           "save_elsewhere", "stopped_by_limit", "temporary_write_advice", "write_advice", "write_atomic",
+           "write_or_fall_back"]
 
 # Temporary names keep this much of the target's name, so a name near the file system's limit
 # still leaves room for the temporary file's prefix and suffix.
@@ -56,7 +57,7 @@ def is_inside(path: str, folder: str) -> bool:
     real_path, real_folder = os.path.realpath(path), os.path.realpath(folder)
     try:
         return os.path.commonpath((real_path, real_folder)) == real_folder
-    except ValueError:  # one relative, one absolute, or different drives
+    except ValueError:  # on different drives
         return False
 
 
@@ -261,7 +262,8 @@ def write_atomic(path: str | os.PathLike[str], data: Content, *, force: bool = F
                  shown_as: str | os.PathLike[str] | None = None) -> Path:
     """Write ``data`` to ``path`` atomically; keep an existing file unless ``force``.
 
-    Errors name the file ``shown_as`` (where it is headed, if ``path`` is only a step on the way), else ``path``.
+    A failed write names the file ``shown_as`` (where it is headed, if ``path`` is only a step on the way),
+    else ``path``.
     """
     target, parent = _check_target(Path(path), force)
     name = str(shown_as) if shown_as is not None else str(target)

@@ -44,7 +44,7 @@ MARK_RULES: dict[str, tuple[str, ...]] = {
 #: Parts of the bundled colour artwork a "part-removed" case may leave out, each under the area
 #: tolerance, and the width (px) from which each has core enough to judge (the chevron's and the title's
 #: strokes are thin).
-REMOVABLE_PARTS: dict[str, float] = {"chevron": 190.0, "monogram": 0.0, "title": 220.0}
+REMOVABLE_PARTS: dict[str, float] = {"chevron": 190.0, "monogram": 110.0, "title": 220.0}
 
 
 @dataclass

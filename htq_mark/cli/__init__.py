@@ -104,17 +104,16 @@ def _no_room_message(exc: OSError) -> str:
     # A file-size limit (ulimit -f) holds in every folder, and a file outside the temporary folder is the user's own.
     limited = stopped_by_limit(exc.errno)
     if exc.filename is not None:
-        temporary = not limited and is_inside(os.fsdecode(exc.filename), tempfile.gettempdir())
+        name = os.fsdecode(exc.filename)
+        temporary = not limited and is_inside(name, tempfile.gettempdir())
         elsewhere = ", or set TMPDIR to a folder with room for temporary files" if temporary else ""
-        return f"{exc.filename}: could not be written ({exc.strerror}); {advice}{elsewhere}."
+        return f"{name}: could not be written ({exc.strerror}); {advice}{elsewhere}."
     # Temporary files (the report's spool, the inputs' list) fill the temporary folder first; or it was
     # standard output, where the command writes its own lines (> /dev/full, a full disk).
+    failed = f"could not write ({exc.strerror}) to standard output or to a temporary file in {tempfile.gettempdir()}"
     if limited:
-        return (f"could not write ({exc.strerror}) to standard output or to a temporary file in "
-                f"{tempfile.gettempdir()}; {advice}.")
-    return (f"could not write ({exc.strerror}) to standard output or to a temporary file in "
-            f"{tempfile.gettempdir()}; {advice}, redirect standard output elsewhere, or set TMPDIR to a "
-            "folder with room for temporary files.")
+        return f"{failed}; {advice}."
+    return f"{failed}; {advice}, redirect standard output elsewhere, or set TMPDIR to a folder with room for temporary files."
 
 
 def _internal_error(exc: Exception) -> NoReturn:

@@ -329,8 +329,7 @@ class WebScanner:
         altered = min(1.0, in_file.altered_difference + in_file.covered_fraction)
         missing = max(on_page.missing_part, in_file.missing_part)
         if altered <= on_page.altered_difference:
-            return detection if missing == on_page.missing_part else replace(
-                detection, measurements=replace(on_page, missing_part=missing))
+            return replace(detection, measurements=replace(on_page, missing_part=missing))
         covered = max(0.0, on_page.covered_fraction - in_file.covered_fraction)
         return replace(detection, measurements=replace(
             on_page, altered_difference=altered, covered_fraction=covered,

@@ -81,9 +81,10 @@ def test_asking_for_an_unknown_variant_lists_the_variants() -> None:
         spec.variant("purple")
 
 
-def test_a_spec_without_the_newer_scan_thresholds_takes_their_defaults() -> None:
+@pytest.mark.parametrize("key", ["cropped_max_hidden", "clear_space_min_depth", "altered_max_missing_part"])
+def test_a_spec_without_a_newer_scan_threshold_takes_the_bundled_value(key: str) -> None:
     """Kits written before a threshold was added still load, with the bundled kit's value."""
     text = spec_text()
-    line = next(line for line in text.splitlines() if line.startswith("altered_max_missing_part"))
-    assert parse_spec(text.replace(line, "")).scan.altered_max_missing_part == 0.9
-    assert parse_spec(text.replace(line, "altered_max_missing_part = 0.8")).scan.altered_max_missing_part == 0.8
+    line = next(line for line in text.splitlines() if line.startswith(f"{key} ="))
+    assert getattr(parse_spec(text.replace(line, "")).scan, key) == getattr(parse_spec(text).scan, key)
+    assert getattr(parse_spec(text.replace(line, f"{key} = 0.07")).scan, key) == 0.07

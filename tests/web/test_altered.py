@@ -87,7 +87,7 @@ def site() -> Iterator[Site]:
 
 
 @pytest.mark.parametrize("path", sorted(PAGES))
-def test_a_mark_with_a_part_removed_is_altered(scanner: WebScanner, site: Site, path: str) -> None:
+def test_altered_artwork_on_web_pages(scanner: WebScanner, site: Site, path: str) -> None:
     """Before, the chevron (1% of the artwork's area) could be left out of a mark on a web page unreported."""
     result = scanner.scan(site.url(path)).result
     assert result.status == "ok", result.error

@@ -19,15 +19,15 @@ DIFFERENCE_SHARE = 0.3      # ...and the share of the distance between class col
 COVER_MIN_WIDTH = 0.06      # covering blobs are at least this share of the height across (outlines are thinner)
 GROUND_RING = 0.03          # the ring a part's surrounding class is read in, as a share of the frame's height
 GROUND_INSIDE = 0.99        # share of that ring inside the artwork for the part to have a surrounding class
-# A part is judged missing only if it is in view with this margin (a share of the frame's height) all round:
-# one next to a cover or the edge of what shows may be hidden (by more than the edge's estimate), not removed.
+# An element is judged missing only if it is in view with this margin (a share of the frame's height) all
+# round: one next to a cover or the edge of what shows may be hidden (by more than the edge's estimate).
 MISSING_IN_VIEW = 0.1
-# ...and if the other parts within that margin are intact (at most this share of their cores differs): a
-# removed part leaves the artwork around it as it was, something laid over the mark does not.
+# ...and if the artwork around it is intact (at most this share of its cores differs): a removed element
+# leaves the artwork around it as it was, something laid over the mark does not.
 SURROUNDINGS_INTACT = 0.02
-# Parts of one colour on the same ground this close (a share of the frame's height) are one element (the
-# words of the title); an element is judged if its core has this many pixels: a thin line drawn across a
-# smaller one can look like most of it gone.
+# Parts of one colour on the same ground that meet when each is grown by this share of the frame's height
+# are one element (the title's words; the chevron and the subtitle beside it). An element is judged if its
+# core has this many pixels: a thin line drawn across a smaller one can look like most of it gone.
 ELEMENT_REACH = 0.15
 MIN_ELEMENT_CORE = 80
 
@@ -124,8 +124,8 @@ def _grounds(refs: References) -> tuple[int | None, ...]:
             grounds.append(None)
             continue
         counts = np.bincount(frame.parts[inside & (frame.parts >= 0)], minlength=len(refs.part_class)).astype(float)
-        counts[[q for q, k in enumerate(refs.part_class) if k == own]] = -1.0  # another class shows there
-        grounds.append(int(np.argmax(counts)))
+        counts[[q for q, k in enumerate(refs.part_class) if k == own]] = 0.0  # another class shows there
+        grounds.append(int(np.argmax(counts)) if counts.max() > 0 else None)
     return tuple(grounds)
 
 
@@ -161,11 +161,10 @@ def _element_cores(cores: _Cores, refs: References) -> tuple[tuple[NDArray[np.in
     for element in _elements(refs):
         own = np.isin(labels, [p + 1 for p in element])
         near = np.zeros(len(labels), bool)
-        for part in element:
+        for part in element:  # every part of an element has a part around it (see _elements)
             ground = grounds[part]
-            near |= grown[part][cores.part_pixels]
-            if ground is not None:
-                near |= (labels == ground + 1) | grown[ground][cores.part_pixels]
+            assert ground is not None
+            near |= grown[part][cores.part_pixels] | (labels == ground + 1) | grown[ground][cores.part_pixels]
         pixels, context = cores.part_pixels[own], cores.part_pixels[near & ~own]
         pixels.setflags(write=False)
         context.setflags(write=False)
@@ -186,27 +185,26 @@ def _missing_share(core: _Pixels, colours: NDArray[np.float64], refs: References
     """
     threshold = _difference_threshold(colours)
     grounds, grown = _grounds(refs), _parts_with_margin(refs)
+    elements = list(zip(_elements(refs), _element_cores(cores, refs)))
     damaged = different.reshape(-1).copy()
-    judged: list[tuple[int, int] | None] = []  # per element: its core pixels showing the part around it, and all
-    for element, (pixels, _) in zip(_elements(refs), _element_cores(cores, refs)):
-        own, ground = refs.part_class[element[0]], grounds[element[0]]
-        if ground is None or varying[own] or varying[refs.part_class[ground]] or len(pixels) < MIN_ELEMENT_CORE:
-            judged.append(None)
+    shares: list[float | None] = []  # per element judged: the share of its core showing the part around it
+    for element, (pixels, _) in elements:
+        around = grounds[element[0]]
+        assert around is not None  # see _elements
+        own, ground = refs.part_class[element[0]], refs.part_class[around]
+        if varying[own] or varying[ground] or len(pixels) < MIN_ELEMENT_CORE:
+            shares.append(None)
             continue
         values = core.rgba_at(pixels)
         # Far from its own colour, and as close to the colour around it as a class's own pixels must be.
-        like_ground = (_deviation(values, colours[own]) > threshold) \
-            & (_deviation(values, colours[refs.part_class[ground]]) < threshold)
+        like_ground = (_deviation(values, colours[own]) > threshold) & (_deviation(values, colours[ground]) < threshold)
         damaged[pixels[like_ground]] = False
-        judged.append((int(np.count_nonzero(like_ground)), len(pixels)))
+        shares.append(float(np.count_nonzero(like_ground)) / len(pixels))
     out_of_view = np.flatnonzero(~in_view.reshape(-1))
-    largest = 0.0
-    for element, counts, (_, context) in zip(_elements(refs), judged, _element_cores(cores, refs)):
-        if counts is None or any(grown[part][out_of_view].any() for part in element) \
-                or np.count_nonzero(damaged[context]) > SURROUNDINGS_INTACT * len(context):
-            continue
-        largest = max(largest, counts[0] / counts[1])
-    return largest
+    judged = [share for share, (element, (_, context)) in zip(shares, elements)
+              if share is not None and not any(grown[part][out_of_view].any() for part in element)
+              and np.count_nonzero(damaged[context]) <= SURROUNDINGS_INTACT * len(context)]
+    return max(judged, default=0.0)
 
 
 def _covered(different: NDArray[np.bool_], core: _Pixels, frame: Frame, visible: NDArray[np.bool_],

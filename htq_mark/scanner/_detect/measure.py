@@ -158,15 +158,14 @@ def _judge(warped: _Warped, refs: References, spec: Spec, cores: _Cores,
         varying = [e is None for e in expected]
     different = _differences(core, reference, cores, visible, varying)
     covered = _covered(different, core, frame, visible, warped.sigma, varying)
-    # What something else covers is not an alteration of the artwork.
     anything_covered = bool(covered.any())
-    altered = (_altered_share(different & ~covered, refs, cores, visible & ~covered) if anything_covered
-               else _altered_share(different, refs, cores, visible))
-    # Something touching the outline may reach over the artwork, where it looks like a part painted over: parts
-    # are judged missing only on a mark with nothing beside it (and that is reported as clear-space content).
-    missing = 0.0 if background.touched else _missing_share(
-        core, reference, refs, cores, different & ~covered if anything_covered else different,
-        visible & ~covered if anything_covered else visible, varying)
+    # What something else covers is not judged: neither an alteration of the artwork nor an element removed.
+    judged_different, in_view = (different & ~covered, visible & ~covered) if anything_covered else (different, visible)
+    altered = _altered_share(judged_different, refs, cores, in_view)
+    # Something touching the outline may reach over the artwork, where it looks like an element painted over:
+    # elements are judged missing only on a mark with nothing beside it (usually reported as clear-space content).
+    missing = 0.0 if background.touched else _missing_share(core, reference, refs, cores, judged_different, in_view,
+                                                              varying)
     hidden = (_part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible)) if anything_covered
               else np.zeros(len(refs.part_class), bool))
     off_palette = (_off_palette(refs, best, part_lab, seen, surroundings, flat, hidden,
