@@ -54,11 +54,7 @@ def stopped_by_limit(error_number: int | None) -> bool:
 
 def is_inside(path: str, folder: str) -> bool:
     """Whether ``path`` lies in ``folder`` (or below it), links resolved."""
-    real_path, real_folder = os.path.realpath(path), os.path.realpath(folder)
-    try:
-        return os.path.commonpath((real_path, real_folder)) == real_folder
-    except ValueError:  # on different drives
-        return False
+    return Path(path).resolve().is_relative_to(Path(folder).resolve())
 
 
 def write_advice(error_number: int | None) -> str:

@@ -236,18 +236,16 @@ def _write_output(target: str, content: Content, what: str, *, suffix: str, forc
     """Write an output; if it cannot be (or it turned out to be a document scanned), save it in the
     temporary folder instead and return what to tell the user."""
     if target in scanned.found:
-        place = save_elsewhere(content, suffix)
-        return f"{visible(target)} is one of the files scanned; the {what} was saved to {place} instead."
+        return _saved_instead(visible(target), content, what, suffix=suffix)
     written, problem = write_or_fall_back(target, content, force=force, suffix=suffix)
     return None if problem is None else f"{with_flags(str(problem))} The {what} was saved to {written} instead."
 
 
-def _saved_instead_of_stdout(redirected_to: str, content: Content, what: str, *, suffix: str) -> str:
-    """Save an output meant for standard output in the temporary folder, as standard output's file
-    (``redirected_to``, reached through a link, say) turned out to be a document scanned; return what to tell the user."""
+def _saved_instead(label: str, content: Content, what: str, *, suffix: str) -> str:
+    """Save an output whose file (``label``: -o's, or standard output's) turned out to be a document scanned in
+    the temporary folder instead; return what to tell the user."""
     place = save_elsewhere(content, suffix)
-    return (f"standard output ({visible(redirected_to)}) is one of the files scanned; the {what} was saved to "
-            f"{place} instead.")
+    return f"{label} is one of the files scanned; the {what} was saved to {place} instead."
 
 
 def _to_stdout(content: Callable[[IO[bytes]], None], what: str, instead: str) -> None:
@@ -470,9 +468,12 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                 baseline=_recorded_path(options["baseline"]) if options["baseline"] else None)
             # The report first: if the baseline cannot be written, the report still is.
             problems: list[str | None] = []
-            if output is None and redirected_to is not None and redirected_to in scanned.found:
-                problems.append(_saved_instead_of_stdout(redirected_to, lambda handle: writer.write_bytes(stream, handle),
-                                                         "report", suffix=f".{report_format}"))
+            # Standard output's file turned out to be a document scanned (through a link, say): it is kept.
+            scanned_stdout_label = (f"standard output ({visible(redirected_to)})"
+                              if redirected_to is not None and redirected_to in scanned.found else None)
+            if output is None and scanned_stdout_label is not None:
+                problems.append(_saved_instead(scanned_stdout_label, lambda handle: writer.write_bytes(stream, handle),
+                                               "report", suffix=f".{report_format}"))
             elif output is None:
                 _to_stdout(lambda handle: writer.write_bytes(stream, handle), "report", "-o FILE")
             else:
@@ -482,9 +483,9 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             if baseline_writer is not None and write_baseline is not None:
                 # The next baseline holds every finding (its documents are added so): none suppressed.
                 next_baseline = unsuppressed(dataclasses.replace(report, documents=()))
-                if baseline_to_stdout and redirected_to is not None and redirected_to in scanned.found:
-                    problems.append(_saved_instead_of_stdout(
-                        redirected_to, lambda handle: baseline_writer.write_bytes(next_baseline, handle), "baseline",
+                if baseline_to_stdout and scanned_stdout_label is not None:
+                    problems.append(_saved_instead(
+                        scanned_stdout_label, lambda handle: baseline_writer.write_bytes(next_baseline, handle), "baseline",
                         suffix=".json"))
                 elif baseline_to_stdout:
                     _to_stdout(lambda handle: baseline_writer.write_bytes(next_baseline, handle), "baseline",

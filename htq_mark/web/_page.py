@@ -325,15 +325,16 @@ class WebScanner:
         picture = self._picture_mark(element.src)
         if picture is None:
             return detection
-        on_page, in_file = detection.measurements, picture[0].measurements
+        in_file = picture[0].measurements
+        on_page = replace(detection.measurements,
+                          missing_part=max(detection.measurements.missing_part, in_file.missing_part))
         altered = min(1.0, in_file.altered_difference + in_file.covered_fraction)
-        missing = max(on_page.missing_part, in_file.missing_part)
         if altered <= on_page.altered_difference:
-            return replace(detection, measurements=replace(on_page, missing_part=missing))
+            return replace(detection, measurements=on_page)
         covered = max(0.0, on_page.covered_fraction - in_file.covered_fraction)
         return replace(detection, measurements=replace(
             on_page, altered_difference=altered, covered_fraction=covered,
-            covered_side=on_page.covered_side if covered > 0 else None, missing_part=missing))
+            covered_side=on_page.covered_side if covered > 0 else None))
 
 
 def scan_url(url: str, *, kit: KitSource = None, register: RegisterSource = None,
