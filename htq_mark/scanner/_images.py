@@ -17,6 +17,7 @@ from ..errors import InputError, LimitExceededError, UnreadableFileError
 from ._colour_profiles import foreign_profile, is_rgb_profile, to_srgb
 from ._reason import reason
 from ._limits import MAX_DECODABLE_PIXELS, Limits
+from ._png import decode_png, is_plain_png, without_chunks
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,6 +29,7 @@ __all__ = ["PILLOW_FORMATS", "Frame", "read_frames"]
 PILLOW_FORMATS = {"png": "PNG", "jpeg": "JPEG", "webp": "WEBP", "tiff": "TIFF", "gif": "GIF", "bmp": "BMP"}
 
 _EXIF_ORIENTATION = 0x0112
+_TEXT_CHUNKS = frozenset({b"tEXt", b"zTXt", b"iTXt", b"iCCP"})  # left out when Pillow refuses one
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ def _open(data: bytes, kind: str, name: str) -> Image.Image:
                 # a long edit history): the picture is read without its text and profile.
                 if kind != "png" or "MAX_TEXT_CHUNK" not in str(exc):
                     raise
-                return Image.open(io.BytesIO(_without_text_chunks(data)), formats=[PILLOW_FORMATS[kind]])
+                return Image.open(io.BytesIO(without_chunks(data, _TEXT_CHUNKS)), formats=[PILLOW_FORMATS[kind]])
     except Image.DecompressionBombError as exc:
         raise LimitExceededError(name, f"the image is too large to decode safely ({reason(exc)}).") from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
@@ -149,59 +151,11 @@ def _is_turned(image: Image.Image, data: bytes, kind: str) -> bool:
         return True  # unreadable EXIF: the careful path decodes the image and reports any damage
 
 
-#: PNG chunks a plain still image may hold; anything else (animation, unknown chunks) goes to Pillow.
-_PLAIN_PNG_CHUNKS = frozenset({b"IHDR", b"IDAT", b"IEND", b"PLTE", b"sRGB", b"gAMA", b"cHRM", b"iCCP", b"pHYs",
-                               b"tEXt", b"zTXt", b"iTXt", b"tIME", b"bKGD", b"sBIT"})
-
-
-_TEXT_CHUNKS = frozenset({b"tEXt", b"zTXt", b"iTXt", b"iCCP"})
-
-
-def _without_text_chunks(data: bytes) -> bytes:
-    """The PNG ``data`` without its text and ICC profile chunks (the pixels and all else kept)."""
-    kept, position, end = [data[:8]], 8, len(data)
-    while position + 12 <= end:
-        length = int.from_bytes(data[position:position + 4], "big")
-        chunk = data[position:position + 12 + length]
-        if data[position + 4:position + 8] not in _TEXT_CHUNKS:
-            kept.append(chunk)
-        position += 12 + length
-    kept.append(data[position:])
-    return b"".join(kept)
-
-
-def _is_plain_png(data: bytes) -> bool:
-    """Whether a PNG is a whole still image whose every chunk fits in the file and matches its CRC.
-
-    libspng, as pyspng sets it up, checks neither the chunks' CRCs nor the compressed
-    stream's Adler-32: checked here, a file damaged after it was written goes to Pillow,
-    which names the damage. (A stream whose checksum alone is wrong under right CRCs,
-    which only a file made so on purpose has, is read as it decodes.)
-    """
-    import zlib
-
-    position, end = 8, len(data)
-    view = memoryview(data)
-    first = True
-    while position + 12 <= end:
-        length = int.from_bytes(data[position:position + 4], "big")
-        kind = data[position + 4:position + 8]
-        if kind not in _PLAIN_PNG_CHUNKS or (first and kind != b"IHDR") or position + 12 + length > end:
-            return False
-        if zlib.crc32(view[position + 4:position + 8 + length]) != \
-                int.from_bytes(data[position + 8 + length:position + 12 + length], "big"):
-            return False
-        position += 12 + length
-        first = False
-        if kind == b"IEND":
-            return position == end
-    return False
-
-
 def _is_complete(data: bytes, kind: str) -> bool:
-    """Whether a PNG is whole and plain (see :func:`_is_plain_png`), a JPEG ends with its end-of-image marker."""
+    """Whether a PNG is whole and plain (see :func:`~htq_mark.scanner._png.is_plain_png`), a JPEG ends with its
+    end-of-image marker."""
     if kind == "png":
-        return _is_plain_png(data)
+        return is_plain_png(data)
     return data[-2:] == b"\xff\xd9"
 
 
@@ -218,21 +172,10 @@ def _decode_plain(data: bytes, kind: str, image: Image.Image) -> np.ndarray | No
     if kind not in ("png", "jpeg") or image.mode not in ("RGB", "L") or "transparency" in image.info \
             or not _is_complete(data, kind):
         return None
-    pixels = _decode_png(data) if kind == "png" else _decode_jpeg(data)
+    pixels = decode_png(data) if kind == "png" else _decode_jpeg(data)
     if pixels is None or pixels.shape != (image.size[1], image.size[0], 3) or pixels.dtype != np.uint8:
         return None
     return np.ascontiguousarray(pixels, dtype=np.uint8)
-
-
-def _decode_png(data: bytes) -> np.ndarray | None:
-    """The PNG's pixels as 8-bit RGB (grey repeated, 16-bit samples cut to their high byte); None if damaged."""
-    import numpy as np
-    import pyspng
-
-    try:
-        return np.asarray(pyspng.load(bytes(data), format="RGB"))  # bytes() copies only a bytes-like other than bytes
-    except (RuntimeError, ValueError):
-        return None  # Pillow then reads it, and names the damage
 
 
 def _decode_jpeg(data: bytes) -> np.ndarray | None:

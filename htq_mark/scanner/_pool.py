@@ -45,8 +45,12 @@ _CANCEL_CHECK_S = 0.5  # how often a pool that can be cancelled asks whether it 
 # Thread pools of the numeric libraries: each worker runs on one thread (more would contend for
 # the cores with other workers and processes, and save no time). A value the user set is kept.
 _SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-_FIXED_MALLOC_TRIM = "MALLOC_TRIM_THRESHOLD_"
+_MMAP_THRESHOLD, _TRIM_THRESHOLD = "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"
 _DASKS_MALLOC_TRIM = "65536"  # the value Dask sets by default; any other is taken as the user's own
+# glibc's memory tuning in a worker, unless the user chose their own: buffers under 32 MiB (a
+# picture's pixels, its edge maps) come from the heap, and up to 64 MiB of them freed stays there
+# for the next document.
+_WORKER_MALLOC = {_MMAP_THRESHOLD: str(32 << 20), _TRIM_THRESHOLD: str(64 << 20)}
 _DEBUG = "HTQ_MARK_DEBUG"  # set it to see what workers print on standard error
 
 
@@ -170,13 +174,17 @@ _WORKER_BOOT = ("import sys; sys.path[0] = sys.argv[1]; "
 
 def _worker_environment(single_threaded: bool) -> dict[str, str]:
     """The environment a worker starts with: the caller's, single-threaded if ``single_threaded``,
-    with glibc's own memory tuning unless the user chose another."""
+    with the worker's memory tuning unless the user chose their own."""
     environment = dict(os.environ)
-    # Dask sets this for its workers (and in any process that starts a LocalCluster). Set at all, it
+    # Dask sets this for its workers (and in any process that starts a LocalCluster). Alone, it
     # turns off glibc's adaptive mmap threshold, so every large pixel buffer is mapped and faulted in
     # afresh: ten times the page faults, and about twice the CPU time when text in pictures is read.
-    if environment.get(_FIXED_MALLOC_TRIM) == _DASKS_MALLOC_TRIM:
-        del environment[_FIXED_MALLOC_TRIM]
+    if environment.get(_TRIM_THRESHOLD) == _DASKS_MALLOC_TRIM:
+        del environment[_TRIM_THRESHOLD]
+    # Even the adaptive threshold maps a buffer afresh whenever the heap has just been trimmed: with a
+    # worker's tuning, a batch of pictures takes about a twentieth less CPU time.
+    if not any(name in environment for name in _WORKER_MALLOC):
+        environment.update(_WORKER_MALLOC)
     if single_threaded:
         for name in _SINGLE_THREAD_ENV:
             environment.setdefault(name, "1")

@@ -263,16 +263,6 @@ def test_a_png_chunk_claiming_gigabytes_is_unreadable_without_allocating_them(tm
     assert out[0] == "error" and int(out[1]) < 600  # MiB: the claimed 2.6 GB was never reserved
 
 
-@pytest.mark.parametrize("chunk", [b"acTL", b"fcTL", b"zzZz"])
-def test_pngs_with_other_chunks_are_read_by_pillow(chunk):
-    from htq_mark.scanner._images import _is_plain_png
-
-    data = encode(_photo_like(), "PNG")
-    assert _is_plain_png(data)
-    extra = len(b"abcd").to_bytes(4, "big") + chunk + b"abcd" + zlib.crc32(chunk + b"abcd").to_bytes(4, "big")
-    assert not _is_plain_png(data[:33] + extra + data[33:])
-
-
 @pytest.mark.parametrize("mode", ["I;16", "I", "F"])
 def test_a_deep_image_is_scaled_to_8_bits_a_few_rows_at_a_time_with_the_same_result(mode: str) -> None:
     """Scaled whole in float64, a 16-bit or float frame took four times an 8-bit one's memory."""

@@ -85,11 +85,19 @@ def _environment(pid: int) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("single_threaded", [True, False])
-@pytest.mark.parametrize("trim, kept", [("65536", False), ("131072", True)], ids=["dasks", "the-users"])
-def test_a_worker_keeps_glibcs_own_memory_tuning_when_dask_set_a_fixed_one(setup, monkeypatch, single_threaded,
-                                                                           trim, kept) -> None:
-    # 65536: what a Dask worker (or a process that started a LocalCluster) passes on to its children.
-    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", trim)
+@pytest.mark.parametrize("users, expected", [
+    ({}, {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "67108864"}),
+    # What a Dask worker (or a process that started a LocalCluster) passes on to its children.
+    ({"MALLOC_TRIM_THRESHOLD_": "65536"}, {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "67108864"}),
+    ({"MALLOC_TRIM_THRESHOLD_": "131072"}, {"MALLOC_MMAP_THRESHOLD_": None, "MALLOC_TRIM_THRESHOLD_": "131072"}),
+    ({"MALLOC_MMAP_THRESHOLD_": "1048576"}, {"MALLOC_MMAP_THRESHOLD_": "1048576", "MALLOC_TRIM_THRESHOLD_": None}),
+], ids=["none", "dasks", "the-users-trim", "the-users-mmap"])
+def test_a_worker_has_its_memory_tuning_unless_the_user_chose_their_own(setup, monkeypatch, single_threaded,
+                                                                        users, expected) -> None:
+    for name in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in users.items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("HTQ_MARK_TEST_KEPT", "yes")
     pool = WorkerPool(setup, 1, Limits(max_seconds=60), single_threaded=single_threaded)
     try:
@@ -98,7 +106,7 @@ def test_a_worker_keeps_glibcs_own_memory_tuning_when_dask_set_a_fixed_one(setup
         environment = _environment(pool.workers[0].process.pid)
     finally:
         pool.close()
-    assert environment.get("MALLOC_TRIM_THRESHOLD_") == (trim if kept else None)
+    assert {name: environment.get(name) for name in expected} == expected
     assert environment["HTQ_MARK_TEST_KEPT"] == "yes"
     assert (environment.get("OPENBLAS_NUM_THREADS") == "1") is single_threaded or "OPENBLAS_NUM_THREADS" in os.environ
 

@@ -1,0 +1,153 @@
+import io
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from htq_mark.scanner import _png
+from htq_mark.scanner._png import chunks, decode_png, is_plain_png, without_chunks
+
+from ._make import encode
+
+NONE, SUB, UP, AVERAGE, PAETH = range(5)
+
+
+def _photo_like(height=70, width=90, samples=3, depth=8):
+    rng = np.random.default_rng(11)
+    y, x = np.mgrid[:height, :width]
+    base = np.stack([x * 3, y * 2, x + y, x * y][:samples], axis=-1) % 256
+    noisy = np.clip(base + rng.normal(0, 12, base.shape), 0, 255)
+    if depth == 16:  # each sample's low byte unlike its high one
+        return (noisy.astype(np.uint16) * 256 + rng.integers(0, 256, base.shape, np.uint16)).astype(">u2")
+    return noisy.astype(np.uint8)
+
+
+def _filtered(rows: np.ndarray, filters: list[int], step: int) -> bytes:
+    """PNG scanlines of ``rows`` (height x bytes per row), each row filtered as ``filters`` says."""
+    rows = rows.astype(np.int32)
+    up = np.vstack([np.zeros_like(rows[:1]), rows[:-1]])
+    left = np.hstack([np.zeros_like(rows[:, :step]), rows[:, :-step]])
+    upper_left = np.hstack([np.zeros_like(up[:, :step]), up[:, :-step]])
+    estimate = left + up - upper_left
+    distances = [np.abs(estimate - v) for v in (left, up, upper_left)]
+    paeth = np.where((distances[0] <= distances[1]) & (distances[0] <= distances[2]), left,
+                     np.where(distances[1] <= distances[2], up, upper_left))
+    predictions = {NONE: 0, SUB: left, UP: up, AVERAGE: (left + up) // 2, PAETH: paeth}
+    out = b""
+    for y, kind in enumerate(filters):
+        prediction = predictions[kind] if kind == NONE else predictions[kind][y]
+        out += bytes([kind]) + ((rows[y] - prediction) % 256).astype(np.uint8).tobytes()
+    return out
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return len(body).to_bytes(4, "big") + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def _png_file(pixels: np.ndarray, filters: list[int] | None = None, *, idat_size: int | None = None,
+         stream: bytes | None = None) -> bytes:
+    """A PNG of ``pixels`` (grey, grey + alpha, RGB or RGBA; 8 or 16 bits), every row filtered as ``filters``
+    says (cycling through all five by default), its pixel data split into IDAT chunks of ``idat_size`` bytes."""
+    height, width = pixels.shape[:2]
+    samples = 1 if pixels.ndim == 2 else pixels.shape[2]
+    depth = pixels.dtype.itemsize * 8
+    colour_type = {1: 0, 2: 4, 3: 2, 4: 6}[samples]
+    filters = filters or [y % 5 for y in range(height)]
+    rows = np.frombuffer(pixels.tobytes(), np.uint8).reshape(height, -1)
+    compressed = stream if stream is not None else zlib.compress(_filtered(rows, filters, samples * depth // 8), 6)
+    size = idat_size or len(compressed)
+    parts = [compressed[i:i + size] for i in range(0, len(compressed), size)]
+    header = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"gAMA", struct.pack(">I", 45455))
+            + b"".join(_chunk(b"IDAT", part) for part in parts) + _chunk(b"IEND", b""))
+
+
+def _as_pillow_shows(data: bytes) -> np.ndarray:
+    with Image.open(io.BytesIO(data)) as image:
+        if image.mode in ("I;16", "I;16B", "I"):  # 16-bit grey: its high byte, as the fast path reads it
+            return np.repeat((np.asarray(image).astype(np.uint32) >> 8).astype(np.uint8)[..., None], 3, axis=2)
+        return np.asarray(image.convert("RGB"))
+
+
+@pytest.mark.parametrize("samples", [1, 3])
+@pytest.mark.parametrize("depth", [8, 16])
+@pytest.mark.parametrize("filters", [[NONE], [SUB], [UP], [AVERAGE], [PAETH], None])
+def test_every_filter_reads_through_the_inflated_stream_as_pillow_shows_it(samples, depth, filters):
+    pixels = _photo_like(samples=samples, depth=depth)
+    data = _png_file(pixels, filters and filters * pixels.shape[0], idat_size=997)
+    stored = _png._with_stored_pixels(data)
+    assert stored is not None  # the fast path was taken
+    assert [kind for _, kind, _ in chunks(stored)] == [b"IHDR", b"gAMA", b"IDAT", b"IEND"]
+    assert is_plain_png(stored)  # every CRC right
+    assert np.array_equal(decode_png(data), _as_pillow_shows(data))
+
+
+def test_a_large_image_spans_many_stored_blocks():
+    pixels = np.random.default_rng(2).integers(0, 256, (300, 400, 3), np.uint8)
+    data = encode(pixels, "PNG")
+    stored = _png._with_stored_pixels(data)
+    assert stored is not None and len(stored) > 5 * 0xFFFF
+    assert np.array_equal(decode_png(data), pixels)
+
+
+def _with_stream(pixels: np.ndarray, stream: bytes) -> bytes:
+    return _png_file(pixels, stream=stream)
+
+
+@pytest.mark.parametrize("change", ["longer", "shorter", "bad checksum", "not zlib", "trailing bytes"])
+def test_pixel_data_unlike_its_header_is_left_to_libspng(change):
+    pixels = _photo_like()
+    raw = _filtered(np.frombuffer(pixels.tobytes(), np.uint8).reshape(pixels.shape[0], -1),
+                    [UP] * pixels.shape[0], 3)
+    stream = {
+        "longer": lambda: zlib.compress(raw + b"\x00" * 271),
+        "shorter": lambda: zlib.compress(raw[:-271]),
+        "bad checksum": lambda: zlib.compress(raw)[:-4] + b"\x00\x00\x00\x00",
+        "not zlib": lambda: b"not a zlib stream" * 20,
+        "trailing bytes": lambda: zlib.compress(raw) + b"more",
+    }[change]()
+    data = _with_stream(pixels, stream)
+    assert _png._with_stored_pixels(data) is None
+    # What libspng makes of the file as it is, as before: the same pixels or none.
+    import pyspng
+    try:
+        expected = np.asarray(pyspng.load(data, format="RGB"))
+    except (RuntimeError, ValueError):
+        expected = None
+    decoded = decode_png(data)
+    assert (decoded is None) == (expected is None)
+    if expected is not None:
+        assert np.array_equal(decoded, expected)
+
+
+def test_an_interlaced_png_is_left_to_libspng():
+    pixels = _photo_like()
+    data = bytearray(_png_file(pixels))
+    data[28] = 1  # the header says Adam7 (the CRC is not looked at here)
+    assert _png._with_stored_pixels(bytes(data)) is None
+
+
+@pytest.mark.parametrize("chunk", [b"acTL", b"fcTL", b"zzZz"])
+def test_pngs_with_other_chunks_are_not_plain(chunk):
+    data = encode(_photo_like(), "PNG")
+    assert is_plain_png(data)
+    extra = _chunk(chunk, b"abcd")
+    assert not is_plain_png(data[:33] + extra + data[33:])
+
+
+def test_a_chunk_with_a_wrong_crc_or_cut_off_is_not_plain():
+    data = encode(_photo_like(), "PNG")
+    flipped = bytearray(data)
+    flipped[data.index(b"IDAT") + 20] ^= 0x01
+    assert not is_plain_png(bytes(flipped))
+    assert not is_plain_png(data[:-5])
+
+
+def test_without_chunks_keeps_everything_else_byte_for_byte():
+    data = _png_file(_photo_like(), idat_size=500)
+    text = _chunk(b"tEXt", b"Comment\x00hello")
+    with_text = data[:33] + text + data[33:]
+    assert without_chunks(with_text, frozenset({b"tEXt"})) == data
+    assert without_chunks(data + b"tail", frozenset({b"tEXt"})) == data + b"tail"
