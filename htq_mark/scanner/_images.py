@@ -17,7 +17,7 @@ from ..errors import InputError, LimitExceededError, UnreadableFileError
 from ._colour_profiles import foreign_profile, is_rgb_profile, to_srgb
 from ._reason import reason
 from ._limits import MAX_DECODABLE_PIXELS, Limits
-from ._png import decode_png, is_plain_png, without_chunks
+from ._png import decode_png, without_chunks
 
 if TYPE_CHECKING:
     import numpy as np
@@ -151,14 +151,6 @@ def _is_turned(image: Image.Image, data: bytes, kind: str) -> bool:
         return True  # unreadable EXIF: the careful path decodes the image and reports any damage
 
 
-def _is_complete(data: bytes, kind: str) -> bool:
-    """Whether a PNG is whole and plain (see :func:`~htq_mark.scanner._png.is_plain_png`), a JPEG ends with its
-    end-of-image marker."""
-    if kind == "png":
-        return is_plain_png(data)
-    return data[-2:] == b"\xff\xd9"
-
-
 def _decode_plain(data: bytes, kind: str, image: Image.Image) -> np.ndarray | None:
     """Decode a complete 8-bit RGB or grey PNG (with libspng) or JPEG (with OpenCV); None otherwise.
 
@@ -169,10 +161,12 @@ def _decode_plain(data: bytes, kind: str, image: Image.Image) -> np.ndarray | No
     """
     import numpy as np
 
-    if kind not in ("png", "jpeg") or image.mode not in ("RGB", "L") or "transparency" in image.info \
-            or not _is_complete(data, kind):
+    if kind not in ("png", "jpeg") or image.mode not in ("RGB", "L") or "transparency" in image.info:
         return None
-    pixels = decode_png(data) if kind == "png" else _decode_jpeg(data)
+    if kind == "png":
+        pixels = decode_png(data)  # None unless the PNG is whole and plain
+    else:
+        pixels = _decode_jpeg(data) if data[-2:] == b"\xff\xd9" else None  # a JPEG cut off is left to Pillow
     if pixels is None or pixels.shape != (image.size[1], image.size[0], 3) or pixels.dtype != np.uint8:
         return None
     return np.ascontiguousarray(pixels, dtype=np.uint8)

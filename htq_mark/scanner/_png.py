@@ -59,58 +59,69 @@ def is_plain_png(data: bytes) -> bool:
 
     libspng, as pyspng sets it up, checks neither the chunks' CRCs nor the compressed
     stream's Adler-32: checked here, a file damaged after it was written goes to Pillow,
-    which names the damage. (A stream whose checksum alone is wrong under right CRCs,
-    which only a file made so on purpose has, is read as it decodes.)
+    which names the damage.
     """
-    data = bytes(data)
-    view = memoryview(data)
-    first = True
-    for position, kind, length in chunks(data):
-        following = position + 12 + length
-        if kind not in PLAIN_CHUNKS or (first and kind != b"IHDR") or following > len(data):
-            return False
-        if zlib_ng.crc32(view[position + 4:following - 4]) != int.from_bytes(data[following - 4:following], "big"):
-            return False
-        first = False
-        if kind == b"IEND":
-            return following == len(data)
-    return False
+    return _plain_pixel_data(bytes(data)) is not None
 
 
 def decode_png(data: bytes) -> np.ndarray | None:
     """The pixels of a plain PNG (see :func:`is_plain_png`) as 8-bit RGB (grey repeated, 16-bit samples cut
-    to their high byte); None if they do not decode.
+    to their high byte); None if it is not plain or they do not decode (Pillow then reads it, and names
+    any damage).
     """
     import numpy as np
     import pyspng
 
     data = bytes(data)  # copies only a bytes-like other than bytes
+    plain = _plain_pixel_data(data)
+    if plain is None:
+        return None
     try:
-        return np.asarray(pyspng.load(_with_stored_pixels(data) or data, format="RGB"))
+        return np.asarray(pyspng.load(_with_stored_pixels(data, *plain) or data, format="RGB"))
     except (RuntimeError, ValueError):
-        return None  # Pillow then reads it, and names the damage
+        return None
 
 
-def _with_stored_pixels(data: bytes) -> bytes | None:
-    """The plain PNG ``data`` with its pixel data inflated and stored in one IDAT chunk.
+def _plain_pixel_data(data: bytes) -> tuple[int, bytearray] | None:
+    """Where a plain PNG's first IDAT chunk starts, and the data of all its IDAT chunks together;
+    None if it is not plain (see :func:`is_plain_png`).
+
+    One walk over the chunks, keeping nothing per chunk: a file may hold millions.
+    """
+    view = memoryview(data)
+    compressed, first_pixels = bytearray(), 0
+    for position, kind, length in chunks(data):
+        following = position + 12 + length
+        if kind not in PLAIN_CHUNKS or (position == 8 and kind != b"IHDR") or following > len(data):
+            return None
+        if zlib_ng.crc32(view[position + 4:following - 4]) != int.from_bytes(data[following - 4:following], "big"):
+            return None
+        if kind == b"IDAT":
+            first_pixels = first_pixels or position
+            compressed += view[position + 8:following - 4]
+        elif kind == b"IEND":
+            return (first_pixels, compressed) if following == len(data) else None
+    return None
+
+
+def _with_stored_pixels(data: bytes, first_pixels: int, compressed: bytearray) -> bytes | None:
+    """The plain PNG ``data`` with its pixel data (``compressed``, from its IDAT chunks, the first at
+    ``first_pixels``) inflated and stored in one IDAT chunk.
 
     None where it is interlaced, or its pixel data is not exactly one whole zlib stream (nothing after
-    it) of the size its header gives: libspng then reads the file as it is, and judges it.
+    it) of the size its header gives (a stream whose Adler-32 alone is wrong under right CRCs, which
+    only a file made so on purpose has, among them): libspng then reads the file as it is, as it did before.
     """
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     depth, colour_type, interlaced = data[24], data[25], data[28]
     samples = _SAMPLES_PER_PIXEL.get(colour_type)
-    if samples is None or interlaced:
+    if samples is None or interlaced or not first_pixels:
         return None
     size = height * (1 + (width * samples * depth + 7) // 8)  # each row starts with its filter's byte
-    view = memoryview(data)
-    pieces = [(position, length) for position, kind, length in chunks(data) if kind == b"IDAT"]
-    if not pieces:
-        return None
     inflater = zlib_ng.decompressobj()
     try:
         # One byte more than the header gives, so that a longer stream shows, and the end of one this size is read.
-        pixels = inflater.decompress(b"".join(view[p + 8:p + 8 + n] for p, n in pieces), size + 1)
+        pixels = inflater.decompress(compressed, size + 1)
     except _INFLATE_ERROR:
         return None
     if len(pixels) != size or not inflater.eof or inflater.unused_data:
@@ -128,5 +139,5 @@ def _with_stored_pixels(data: bytes) -> bytes | None:
     crc = zlib_ng.crc32(b"IDAT")
     for piece in stored:
         crc = zlib_ng.crc32(piece, crc)
-    return b"".join([view[:pieces[0][0]], length.to_bytes(4, "big"), b"IDAT", *stored, crc.to_bytes(4, "big"),
-                     _IEND])
+    return b"".join([memoryview(data)[:first_pixels], length.to_bytes(4, "big"), b"IDAT", *stored,
+                     crc.to_bytes(4, "big"), _IEND])

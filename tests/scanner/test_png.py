@@ -14,6 +14,13 @@ from ._make import encode
 NONE, SUB, UP, AVERAGE, PAETH = range(5)
 
 
+def _stored(data: bytes) -> bytes | None:
+    """What the fast path hands libspng for ``data`` (None: the file as it is)."""
+    plain = _png._plain_pixel_data(data)
+    assert plain is not None
+    return _png._with_stored_pixels(data, *plain)
+
+
 def _photo_like(height=70, width=90, samples=3, depth=8):
     rng = np.random.default_rng(11)
     y, x = np.mgrid[:height, :width]
@@ -77,7 +84,7 @@ def _as_pillow_shows(data: bytes) -> np.ndarray:
 def test_every_filter_reads_through_the_inflated_stream_as_pillow_shows_it(samples, depth, filters):
     pixels = _photo_like(samples=samples, depth=depth)
     data = _png_file(pixels, filters and filters * pixels.shape[0], idat_size=997)
-    stored = _png._with_stored_pixels(data)
+    stored = _stored(data)
     assert stored is not None  # the fast path was taken
     assert [kind for _, kind, _ in chunks(stored)] == [b"IHDR", b"gAMA", b"IDAT", b"IEND"]
     assert is_plain_png(stored)  # every CRC right
@@ -87,7 +94,7 @@ def test_every_filter_reads_through_the_inflated_stream_as_pillow_shows_it(sampl
 def test_a_large_image_spans_many_stored_blocks():
     pixels = np.random.default_rng(2).integers(0, 256, (300, 400, 3), np.uint8)
     data = encode(pixels, "PNG")
-    stored = _png._with_stored_pixels(data)
+    stored = _stored(data)
     assert stored is not None and len(stored) > 5 * 0xFFFF
     assert np.array_equal(decode_png(data), pixels)
 
@@ -109,7 +116,7 @@ def test_pixel_data_unlike_its_header_is_left_to_libspng(change):
         "trailing bytes": lambda: zlib.compress(raw) + b"more",
     }[change]()
     data = _with_stream(pixels, stream)
-    assert _png._with_stored_pixels(data) is None
+    assert _stored(data) is None
     # What libspng makes of the file as it is, as before: the same pixels or none.
     import pyspng
     try:
@@ -124,9 +131,29 @@ def test_pixel_data_unlike_its_header_is_left_to_libspng(change):
 
 def test_an_interlaced_png_is_left_to_libspng():
     pixels = _photo_like()
-    data = bytearray(_png_file(pixels))
-    data[28] = 1  # the header says Adam7 (the CRC is not looked at here)
-    assert _png._with_stored_pixels(bytes(data)) is None
+    data = _png_file(pixels)
+    header = struct.pack(">IIBBBBB", pixels.shape[1], pixels.shape[0], 8, 2, 0, 0, 1)  # Adam7
+    interlaced = data[:8] + _chunk(b"IHDR", header) + data[33:]
+    assert is_plain_png(interlaced)
+    assert _stored(interlaced) is None
+
+
+def test_one_walk_over_millions_of_chunks_keeps_nothing_per_chunk():
+    pixels = _photo_like(8, 8)
+    stream = zlib.compress(_filtered(pixels.reshape(8, -1), [NONE] * 8, 3))
+    many = _chunk(b"IDAT", stream[:2]) + _chunk(b"IDAT", b"") * 50_000 + _chunk(b"IDAT", stream[2:])
+    data = _png_file(pixels)
+    data = data[:data.index(b"IDAT") - 4] + many + _chunk(b"IEND", b"")
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        decoded = decode_png(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert np.array_equal(decoded, pixels)
+    assert peak < len(data) + (1 << 20)  # a copy of the file at most, not an object per chunk
 
 
 @pytest.mark.parametrize("chunk", [b"acTL", b"fcTL", b"zzZz"])
