@@ -27,7 +27,10 @@ _SAMPLES_PER_PIXEL = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}  # by colour type: grey, RGB
 _STORED_BLOCK = 0xFFFF  # the most a stored deflate block holds
 _ZLIB_HEADER = b"\x78\x01"  # deflate with a 32 KiB window, no dictionary (a multiple of 31, as zlib requires)
 _IEND = b"\x00\x00\x00\x00IEND\xaeB`\x82"
-_MAX_CHUNK = (1 << 31) - 1
+# Above this many bytes of pixel data the two copies made here (the inflated data, the file handed
+# on) cost more than the faster inflating saves, being mapped and faulted in afresh, and would add
+# to the peak memory a huge picture takes: such a file is read as it is.
+_MOST_STORED = 24 << 20
 _INFLATE_ERROR = cast("type[Exception]", zlib_ng.error)  # its stub types it as an instance
 
 
@@ -76,20 +79,23 @@ def decode_png(data: bytes) -> np.ndarray | None:
     plain = _plain_pixel_data(data)
     if plain is None:
         return None
+    stored = _with_stored_pixels(data, *plain)
+    del plain  # the compressed pixel data: not kept while libspng decodes
     try:
-        return np.asarray(pyspng.load(_with_stored_pixels(data, *plain) or data, format="RGB"))
+        return np.asarray(pyspng.load(stored or data, format="RGB"))
     except (RuntimeError, ValueError):
         return None
 
 
-def _plain_pixel_data(data: bytes) -> tuple[int, bytearray] | None:
-    """Where a plain PNG's first IDAT chunk starts, and the data of all its IDAT chunks together;
-    None if it is not plain (see :func:`is_plain_png`).
+def _plain_pixel_data(data: bytes) -> tuple[int, bytearray | None] | None:
+    """Where a plain PNG's first IDAT chunk starts, and the data of its IDAT chunks together (None
+    unless they follow one another, as they must); None if it is not plain (see :func:`is_plain_png`).
 
     One walk over the chunks, keeping nothing per chunk: a file may hold millions.
     """
     view = memoryview(data)
-    compressed, first_pixels = bytearray(), 0
+    compressed: bytearray | None = bytearray()
+    first_pixels, previous = 0, b""
     for position, kind, length in chunks(data):
         following = position + 12 + length
         if kind not in PLAIN_CHUNKS or (position == 8 and kind != b"IHDR") or following > len(data):
@@ -97,27 +103,34 @@ def _plain_pixel_data(data: bytes) -> tuple[int, bytearray] | None:
         if zlib_ng.crc32(view[position + 4:following - 4]) != int.from_bytes(data[following - 4:following], "big"):
             return None
         if kind == b"IDAT":
+            if first_pixels and previous != b"IDAT":
+                compressed = None  # pixel data interrupted by another chunk: libspng judges it
             first_pixels = first_pixels or position
-            compressed += view[position + 8:following - 4]
+            if compressed is not None:
+                compressed += view[position + 8:following - 4]
         elif kind == b"IEND":
             return (first_pixels, compressed) if following == len(data) else None
+        previous = kind
     return None
 
 
-def _with_stored_pixels(data: bytes, first_pixels: int, compressed: bytearray) -> bytes | None:
+def _with_stored_pixels(data: bytes, first_pixels: int, compressed: bytearray | None) -> bytes | None:
     """The plain PNG ``data`` with its pixel data (``compressed``, from its IDAT chunks, the first at
     ``first_pixels``) inflated and stored in one IDAT chunk.
 
-    None where it is interlaced, or its pixel data is not exactly one whole zlib stream (nothing after
-    it) of the size its header gives (a stream whose Adler-32 alone is wrong under right CRCs, which
-    only a file made so on purpose has, among them): libspng then reads the file as it is, as it did before.
+    None where libspng reads the file as it is, as it did before: where it is interlaced, its pixel
+    data is larger than _MOST_STORED or not exactly one whole zlib stream (nothing after it) of the
+    size its header gives (a stream whose Adler-32 alone is wrong under right CRCs, which only a file
+    made so on purpose has, among them), or its IDAT chunks do not follow one another.
     """
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     depth, colour_type, interlaced = data[24], data[25], data[28]
     samples = _SAMPLES_PER_PIXEL.get(colour_type)
-    if samples is None or interlaced or not first_pixels:
+    if samples is None or interlaced or not first_pixels or compressed is None:
         return None
     size = height * (1 + (width * samples * depth + 7) // 8)  # each row starts with its filter's byte
+    if size > _MOST_STORED:
+        return None
     inflater = zlib_ng.decompressobj()
     try:
         # One byte more than the header gives, so that a longer stream shows, and the end of one this size is read.
@@ -134,8 +147,6 @@ def _with_stored_pixels(data: bytes, first_pixels: int, compressed: bytearray) -
         stored.append(pixel_view[start:start + count])
     stored.append(zlib_ng.adler32(pixels).to_bytes(4, "big"))
     length = sum(len(piece) for piece in stored)
-    if length > _MAX_CHUNK:
-        return None
     crc = zlib_ng.crc32(b"IDAT")
     for piece in stored:
         crc = zlib_ng.crc32(piece, crc)

@@ -178,3 +178,26 @@ def test_without_chunks_keeps_everything_else_byte_for_byte():
     with_text = data[:33] + text + data[33:]
     assert without_chunks(with_text, frozenset({b"tEXt"})) == data
     assert without_chunks(data + b"tail", frozenset({b"tEXt"})) == data + b"tail"
+
+
+@pytest.mark.parametrize("between", [b"tEXt", b"IHDR"])
+def test_pixel_data_interrupted_by_another_chunk_is_left_to_libspng(between):
+    pixels = _photo_like(8, 8)
+    data = _png_file(pixels, idat_size=40)
+    second = data.index(b"IDAT", data.index(b"IDAT") + 1) - 4  # where the second IDAT chunk starts
+    body = b"Comment\x00x" if between == b"tEXt" else struct.pack(">IIBBBBB", 999, 999, 8, 2, 0, 0, 0)
+    interrupted = data[:second] + _chunk(between, body) + data[second:]
+    assert is_plain_png(interrupted)
+    assert _stored(interrupted) is None  # libspng reads the file as it is (and refuses it)
+    assert decode_png(interrupted) is None
+
+
+def test_a_picture_with_more_pixel_data_than_is_worth_storing_is_read_as_it_is(monkeypatch):
+    pixels = _photo_like()
+    data = _png_file(pixels)
+    size = pixels.shape[0] * (1 + pixels.shape[1] * 3)
+    monkeypatch.setattr(_png, "_MOST_STORED", size - 1)
+    assert _stored(data) is None
+    assert np.array_equal(decode_png(data), pixels)
+    monkeypatch.setattr(_png, "_MOST_STORED", size)
+    assert _stored(data) is not None
