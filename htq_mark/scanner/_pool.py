@@ -47,10 +47,11 @@ _CANCEL_CHECK_S = 0.5  # how often a pool that can be cancelled asks whether it 
 _SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 _MMAP_THRESHOLD, _TRIM_THRESHOLD = "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"
 _DASKS_MALLOC_TRIM = "65536"  # the value Dask sets by default; any other is taken as the user's own
-# glibc's memory tuning in a worker, unless the user chose their own: buffers under 32 MiB (a
-# picture's pixels, its edge maps) come from the heap, and up to 64 MiB of them freed stays there
-# for the next document.
+# glibc's memory tuning in a worker, unless the user chose their own (these variables, or glibc.malloc
+# tunables): buffers under 32 MiB (a picture's pixels, its edge maps, a PNG's copies: see
+# htq_mark.scanner._png) come from the heap, and up to 64 MiB of them freed stays there for the next document.
 _WORKER_MALLOC = {_MMAP_THRESHOLD: str(32 << 20), _TRIM_THRESHOLD: str(64 << 20)}
+_TUNABLES, _MALLOC_TUNABLE = "GLIBC_TUNABLES", "glibc.malloc."
 _DEBUG = "HTQ_MARK_DEBUG"  # set it to see what workers print on standard error
 
 
@@ -176,14 +177,16 @@ def _worker_environment(single_threaded: bool) -> dict[str, str]:
     """The environment a worker starts with: the caller's, single-threaded if ``single_threaded``,
     with the worker's memory tuning unless the user chose their own."""
     environment = dict(os.environ)
-    # Dask sets this for its workers (and in any process that starts a LocalCluster). Alone, it
-    # turns off glibc's adaptive mmap threshold, so every large pixel buffer is mapped and faulted in
+    # Dask sets this for its workers (and in any process that starts a LocalCluster). It fixes glibc's
+    # mmap threshold at its 128 KiB default, so every large pixel buffer is mapped and faulted in
     # afresh: ten times the page faults, and about twice the CPU time when text in pictures is read.
     if environment.get(_TRIM_THRESHOLD) == _DASKS_MALLOC_TRIM:
         del environment[_TRIM_THRESHOLD]
-    # Even the adaptive threshold maps a buffer afresh whenever the heap has just been trimmed: with a
-    # worker's tuning, a batch of pictures takes about a twentieth less CPU time.
-    if not any(name in environment for name in _WORKER_MALLOC):
+    # glibc's own adaptive tuning still gives memory back whenever the heap's free top grows past a
+    # few megabytes, and its pages are faulted in again for the next picture: with the worker's
+    # tuning a batch of pictures takes about half the system time.
+    users_own = any(name in environment for name in _WORKER_MALLOC) or _MALLOC_TUNABLE in environment.get(_TUNABLES, "")
+    if not users_own:
         environment.update(_WORKER_MALLOC)
     if single_threaded:
         for name in _SINGLE_THREAD_ENV:

@@ -159,3 +159,30 @@ def object_stream_pdf(page_entries: str, content: bytes, size: tuple[float, floa
     out += (b"6 0 obj\n<</Type/XRef/Size 7/Root 1 0 R/W[1 4 2]/Length %d>>\nstream\n" % len(xref)
             + xref + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % places[6])
     return bytes(out)
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_chunk(kind: bytes, body: bytes) -> bytes:
+    """One PNG chunk: its length, type, body and CRC."""
+    import zlib
+
+    return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+
+def png_file(header: bytes, *chunks: bytes) -> bytes:
+    """A PNG of the IHDR body ``header``, then ``chunks`` (whole, from :func:`png_chunk`), then IEND."""
+    return PNG_SIGNATURE + png_chunk(b"IHDR", header) + b"".join(chunks) + png_chunk(b"IEND", b"")
+
+
+def interlaced_png(pixels: np.ndarray) -> bytes:
+    """An 8-bit RGB PNG of ``pixels`` written row group by row group (Adam7), as image editors offer."""
+    import struct
+    import zlib
+
+    height, width = pixels.shape[:2]
+    passes = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
+    raw = b"".join(b"".join(b"\x00" + pixels[y, x0::dx].tobytes() for y in range(y0, height, dy))
+                   for x0, y0, dx, dy in passes if x0 < width and y0 < height)
+    return png_file(struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 1), png_chunk(b"IDAT", zlib.compress(raw)))

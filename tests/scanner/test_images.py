@@ -10,7 +10,7 @@ from htq_mark.errors import LimitExceededError, UnreadableFileError
 from htq_mark.scanner._images import read_frames
 from htq_mark.scanner._limits import Limits
 
-from ._make import encode, frames_file
+from ._make import encode, frames_file, interlaced_png, png_chunk, png_file
 
 RGB = np.zeros((40, 60, 3), np.uint8)
 RGB[:, :30] = (200, 30, 10)
@@ -53,12 +53,8 @@ def test_too_many_frames_is_too_large_before_decoding(kind, fmt):
 
 
 def _png_header_only(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 10)) + \
-        chunk(b"IEND", b"")
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return png_file(header, png_chunk(b"IDAT", zlib.compress(b"\x00" * 10)))
 
 
 @pytest.mark.parametrize("width, height, limit", [(100_000, 100_000, 80_000_000), (200, 100, 19_999)])
@@ -138,8 +134,7 @@ def _with_chunk_data(data: bytes, kind: bytes, body: bytes) -> bytes:
     """``data`` (a PNG) with the body of its first ``kind`` chunk replaced (and its CRC made right)."""
     start = data.index(kind) - 4
     length = int.from_bytes(data[start:start + 4], "big")
-    chunk = len(body).to_bytes(4, "big") + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    return data[:start] + chunk + data[start + 12 + length:]
+    return data[:start] + png_chunk(kind, body) + data[start + 12 + length:]
 
 
 @pytest.mark.parametrize("options", [{"bits": 16}, {"interlace": True}])
@@ -154,23 +149,11 @@ def test_other_plain_pngs_read_exactly_as_pillow_shows_them(options):
         data = encoded.tobytes()
     else:
         # An interlaced (Adam7) PNG: written row group by row group, as image editors offer.
-        data = _interlaced_png(pixels)
+        data = interlaced_png(pixels)
     with Image.open(io.BytesIO(data)) as image:
         shown = np.asarray(image.convert("RGB"))
     rgb = next(read_frames(data, "png", "x", Limits())).rgb
     assert np.array_equal(rgb, shown)
-
-
-def _interlaced_png(pixels: np.ndarray) -> bytes:
-    height, width = pixels.shape[:2]
-    passes = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2))
-    raw = b"".join(b"".join(b"\x00" + pixels[y, x0::dx].tobytes() for y in range(y0, height, dy))
-                   for x0, y0, dx, dy in passes if x0 < width and y0 < height)
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 1)
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return len(body).to_bytes(4, "big") + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def test_a_png_whose_pixel_data_is_damaged_is_unreadable_with_the_name():
@@ -185,11 +168,7 @@ def _stored_png(pixels: np.ndarray) -> bytes:
     """An RGB PNG whose pixel data is stored uncompressed: a damaged byte there still decodes."""
     height, width = pixels.shape[:2]
     raw = b"".join(b"\x00" + pixels[y].tobytes() for y in range(height))
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return len(body).to_bytes(4, "big") + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 0)) + chunk(b"IEND", b"")
+    return png_file(struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0), png_chunk(b"IDAT", zlib.compress(raw, 0)))
 
 
 def test_a_png_damaged_after_it_was_written_is_unreadable_with_the_name():

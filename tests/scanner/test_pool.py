@@ -91,10 +91,18 @@ def _environment(pid: int) -> dict[str, str]:
     ({"MALLOC_TRIM_THRESHOLD_": "65536"}, {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "67108864"}),
     ({"MALLOC_TRIM_THRESHOLD_": "131072"}, {"MALLOC_MMAP_THRESHOLD_": None, "MALLOC_TRIM_THRESHOLD_": "131072"}),
     ({"MALLOC_MMAP_THRESHOLD_": "1048576"}, {"MALLOC_MMAP_THRESHOLD_": "1048576", "MALLOC_TRIM_THRESHOLD_": None}),
-], ids=["none", "dasks", "the-users-trim", "the-users-mmap"])
+    ({"MALLOC_MMAP_THRESHOLD_": "1048576", "MALLOC_TRIM_THRESHOLD_": "65536"},
+     {"MALLOC_MMAP_THRESHOLD_": "1048576", "MALLOC_TRIM_THRESHOLD_": None}),
+    ({"MALLOC_MMAP_THRESHOLD_": "1048576", "MALLOC_TRIM_THRESHOLD_": "131072"},
+     {"MALLOC_MMAP_THRESHOLD_": "1048576", "MALLOC_TRIM_THRESHOLD_": "131072"}),
+    ({"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=131072"},
+     {"MALLOC_MMAP_THRESHOLD_": None, "MALLOC_TRIM_THRESHOLD_": None,
+      "GLIBC_TUNABLES": "glibc.malloc.trim_threshold=131072"}),
+], ids=["none", "dasks", "the-users-trim", "the-users-mmap", "the-users-mmap-dasks-trim", "the-users-both",
+        "the-users-tunables"])
 def test_a_worker_has_its_memory_tuning_unless_the_user_chose_their_own(setup, monkeypatch, single_threaded,
                                                                         users, expected) -> None:
-    for name in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"):
+    for name in ("MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES"):
         monkeypatch.delenv(name, raising=False)
     for name, value in users.items():
         monkeypatch.setenv(name, value)
