@@ -113,7 +113,8 @@ def _no_room_message(exc: OSError) -> str:
     failed = f"could not write ({exc.strerror}) to standard output or to a temporary file in {tempfile.gettempdir()}"
     if limited:
         return f"{failed}; {advice}."
-    return f"{failed}; {advice}, redirect standard output elsewhere, or set TMPDIR to a folder with room for temporary files."
+    return (f"{failed}; {advice}, redirect standard output elsewhere, or set TMPDIR to a folder with room for "
+            "temporary files.")
 
 
 def _internal_error(exc: Exception) -> NoReturn:

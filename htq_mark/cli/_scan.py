@@ -470,7 +470,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             problems: list[str | None] = []
             # Standard output's file turned out to be a document scanned (through a link, say): it is kept.
             scanned_stdout_label = (f"standard output ({visible(redirected_to)})"
-                              if redirected_to is not None and redirected_to in scanned.found else None)
+                                    if redirected_to is not None and redirected_to in scanned.found else None)
             if output is None and scanned_stdout_label is not None:
                 problems.append(_saved_instead(scanned_stdout_label, lambda handle: writer.write_bytes(stream, handle),
                                                "report", suffix=f".{report_format}"))
@@ -485,8 +485,8 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                 next_baseline = unsuppressed(dataclasses.replace(report, documents=()))
                 if baseline_to_stdout and scanned_stdout_label is not None:
                     problems.append(_saved_instead(
-                        scanned_stdout_label, lambda handle: baseline_writer.write_bytes(next_baseline, handle), "baseline",
-                        suffix=".json"))
+                        scanned_stdout_label, lambda handle: baseline_writer.write_bytes(next_baseline, handle),
+                        "baseline", suffix=".json"))
                 elif baseline_to_stdout:
                     _to_stdout(lambda handle: baseline_writer.write_bytes(next_baseline, handle), "baseline",
                                "--write-baseline FILE")

@@ -73,10 +73,11 @@ def decode_png(data: bytes) -> np.ndarray | None:
     if walked is None:
         return None
     first_pixels, size, compressed = walked
+    del walked  # the names hold the only references, so each copy is let go once the next is made
     stored = None
     if compressed is not None:
         inflated = _inflated(compressed, size)
-        del compressed  # each copy is let go once the next is made
+        del compressed
         if inflated is not None:
             stored = _as_stored(data, first_pixels, inflated)
             del inflated

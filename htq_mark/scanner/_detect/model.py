@@ -156,7 +156,8 @@ class PixelMeasurements:
     #                               beyond the visible part's outline: a frame smaller than it, a box over it)
     covered_side: str | None = None  # left/right/top/bottom (the artwork's own): where most of that lies
     missing_part: float = 0.0     # largest share (0..1) of one element of the artwork (the monogram, the chevron,
-    #                               the title...) showing the colour around it instead of its own (removed or painted over)
+    #                               the title...) showing the colour around it instead of its own (removed or
+    #                               painted over)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
