@@ -165,7 +165,7 @@ def _judge(warped: _Warped, refs: References, spec: Spec, cores: _Cores,
     # Something touching the outline may reach over the artwork, where it looks like an element painted over:
     # elements are judged missing only on a mark with nothing beside it (usually reported as clear-space content).
     missing = 0.0 if background.touched else _missing_share(core, reference, refs, cores, judged_different, in_view,
-                                                              varying)
+                                                              varying, warped.sigma)
     hidden = (_part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible)) if anything_covered
               else np.zeros(len(refs.part_class), bool))
     off_palette = (_off_palette(refs, best, part_lab, seen, surroundings, flat, hidden,

@@ -111,6 +111,15 @@ def remove_element(svg: bytes, element_id: str) -> bytes:
     return edited.encode("utf-8")
 
 
+def painted_over(svg: bytes, box: tuple[float, float, float, float], colour: str) -> bytes:
+    """The SVG with a rectangle of ``colour`` over ``box`` (x0, y0, x1, y1 in artwork units): what lies under it
+    removed, where ``colour`` is the colour around it."""
+    x0, y0, x1, y1 = box
+    rectangle = f'<rect x="{x0:.2f}" y="{y0:.2f}" width="{x1 - x0:.2f}" height="{y1 - y0:.2f}" fill="{colour}"/>'
+    closing = svg.rfind(b"</svg>")
+    return svg[:closing] + rectangle.encode("utf-8") + svg[closing:]
+
+
 # ---------------------------------------------------------------- backgrounds
 
 def plain(colour: Sequence[int], size: tuple[int, int] = SIZE) -> Image:

@@ -26,7 +26,8 @@ from htq_mark.scanner._detect._pixels import (
 
 from htq_mark.scanner._rules.placement import EDGE_SPILL_PX
 
-from .scenes import RECOLOURINGS, Image, jpeg, outlined, photo_like, place, plain, recolour, remove_element
+from .scenes import (RECOLOURINGS, Image, jpeg, outlined, painted_over, photo_like, place, plain, recolour,
+                     remove_element)
 
 WHITE, DARK = (255, 255, 255), (22, 28, 40)
 CENTRE, WIDTH = (320.0, 210.0), 256.0
@@ -329,7 +330,7 @@ def test_altered_artwork_against_the_threshold(part: str | None, altered: bool, 
 
 def test_the_elements_judged_are_the_monogram_the_tile_the_chevron_and_the_title(refs: References) -> None:
     """The title's words are one element (a line across one word must not read as the word removed); the
-    subtitle beside the chevron joins it, with no core of its own to judge."""
+    subtitle beside the chevron joins it. Each part is also judged alone by all its pixels (see below)."""
     from htq_mark.scanner._detect._alterations import _elements
 
     named = {"badge": 0, "monogram": 1, "tile": 2, "Higher": 3, "Technical": 4, "Qualification": 5, "chevron": 6,
@@ -349,6 +350,29 @@ def test_a_removed_part_is_missing_however_small_its_share_of_the_area(element: 
     image, _ = place(plain(WHITE), kit, "colour", CENTRE, width, svg=remove_element(kit.artwork["colour"].svg, element))
     measured = _only(image if quality is None else jpeg(image, quality), kit, refs).measurements
     assert measured.altered_difference < kit.spec.scan.altered_max_difference
+    assert measured.missing_part > kit.spec.scan.altered_max_missing_part
+
+
+PARTS = {"Higher": 3, "Technical": 4, "Qualification": 5, "subtitle": 7}  # parts of the measuring frame
+BADGE_COLOURS = {"colour": "#0B2545", "black": "#000000", "white": "#FFFFFF"}
+
+
+@pytest.mark.parametrize("part", list(PARTS))
+@pytest.mark.parametrize(("variant", "background"), [("colour", WHITE), ("black", WHITE), ("white", DARK)])
+@pytest.mark.parametrize(("width", "quality"), [(200.0, None), (200.0, 85), (400.0, 60)])
+def test_the_subtitle_or_one_title_word_removed_is_missing(part: str, variant: str, background: tuple[int, int, int],
+                                                          width: float, quality: int | None, kit: Kit,
+                                                          refs: References) -> None:
+    """Before, neither was found at any size: the subtitle's letters are too thin to have a core, and one
+    word is a third of the title's core. Each is painted over in the badge's colour."""
+    frame, geometry = refs.measure, kit.artwork[variant].geometry
+    x0, y0, x1, y1 = frame.windows[PARTS[part]]
+    sx, sy = geometry.width / frame.width, geometry.height / frame.height
+    box = (geometry.min_x + (x0 - 1) * sx, geometry.min_y + (y0 - 1) * sy,
+           geometry.min_x + (x1 + 1) * sx, geometry.min_y + (y1 + 1) * sy)
+    svg = painted_over(kit.artwork[variant].svg, box, BADGE_COLOURS[variant])
+    image, _ = place(plain(background), kit, variant, CENTRE, width, svg=svg)
+    measured = _only(image if quality is None else jpeg(image, quality), kit, refs).measurements
     assert measured.missing_part > kit.spec.scan.altered_max_missing_part
 
 
