@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
 import click
 
+from .._resolve import resolve_kit
 from ..generator import pack as build
 from ._errors import library_errors
+from ._read_files import refuse_over_read_files
 from ._terminal import say
 
 __all__ = ["COMMANDS", "pack"]
@@ -45,6 +48,8 @@ def pack(output: str, qualification: str | None, on: datetime | None, register_p
     The same inputs give byte-identical files (set SOURCE_DATE_EPOCH to date them).
     """
     with library_errors():
+        refuse_over_read_files(output, "pack", read=[register_path or os.environ.get("HTQ_MARK_REGISTER")],
+                               kit=resolve_kit(kit_path))
         result = build(output, kit=kit_path, qualification=qualification,
                        date=on.date() if on is not None else None, register=register_path,
                        colour_space=colour_space, variants=variants or None, presets=presets or None,

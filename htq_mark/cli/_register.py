@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date, datetime
 
 import click
@@ -19,6 +20,7 @@ from ..register import (
 )
 from ._errors import library_errors
 from ._exit import ExitCode
+from ._read_files import refuse_over_read_files
 from ._terminal import say, standard_output, write_standard_output
 
 __all__ = ["COMMANDS", "register_group"]
@@ -104,6 +106,8 @@ def export(output_format: str, register_path: str | None, ofqual_path: str | Non
     with library_errors():
         register = _effective_register(register_path, ofqual_path)
         if output is not None and output != "-":
+            refuse_over_read_files(output, "register", read=[register_path or os.environ.get("HTQ_MARK_REGISTER"),
+                                                              ofqual_path])
             written = write_register(register, output, fmt, force=force)
             say(f"wrote {written} ({len(register)} records)", err=True)
             return

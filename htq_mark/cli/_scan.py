@@ -36,12 +36,12 @@ from ..web import CrawlOptions, WebOptions, read_url_list
 from ._config import NOT_GIVEN, with_config
 from ._errors import fail, library_errors
 from ._flags import document_with_flags, with_flags
+from ._read_files import KIT_PARTS
 from ._exit import ExitCode
 from ._terminal import say, standard_output, visible, write_standard_output
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
 
-_KIT_PARTS = ("guidelines", "assets")  # the folders of a kit that hold its files
 STANDARD_STREAM = "-"  # as a file name: standard input or output
 
 def exit_status(report: ScanReport, fail_on: str | Collection[str]) -> ExitCode:
@@ -127,6 +127,13 @@ def _parse_severities(context: click.Context, parameter: click.Parameter,
     return settings
 
 
+def _non_empty_globs(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    if any(not value for value in values):
+        raise click.BadParameter("an empty GLOB excludes nothing (an unset shell variable?); give a pattern such as "
+                                 "'drafts/' or '*/private/*'.", context, parameter)
+    return values
+
+
 class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
     """An existing file or folder, - for standard input, an http(s) address (a web page), or another URL
     (``s3://``, ``file://``...) read where documents are scanned."""
@@ -167,7 +174,7 @@ def _refuse_an_input(target: str, what: str, paths: tuple[str, ...], read: Colle
     if any(file_identity(path) == identity for path in read):
         raise click.UsageError(f"{label} is a file this scan reads (its register, baseline, config file "
                                f"or URL list); write the {what} elsewhere.")
-    if not kit.bundled and any(resolved.is_relative_to(Path(kit.root, part).resolve()) for part in _KIT_PARTS):
+    if not kit.bundled and any(resolved.is_relative_to(Path(kit.root, part).resolve()) for part in KIT_PARTS):
         raise click.UsageError(f"{label} is one of the kit's files; write the {what} elsewhere.")
 
 
@@ -307,7 +314,7 @@ def _recorded_path(path: str) -> str:
               help="Do not report these rules.")
 @click.option("--severity", "severities", multiple=True, metavar="RULE=LEVEL", callback=_parse_severities,
               help="Report RULE at LEVEL (error, warning or info) instead of its default (repeatable).")
-@click.option("--exclude", multiple=True, metavar="GLOB",
+@click.option("--exclude", multiple=True, metavar="GLOB", callback=_non_empty_globs,
               help="Pass over entries of scanned folders matching GLOB (name or path below the folder; "
                    "end with / for folders only), and URLs a crawl finds that match it (the whole URL, e.g. "
                    "'*/private/*'); repeatable. Always excluded: .git, node_modules, hidden folders.")

@@ -77,6 +77,9 @@ class _Cursor:
             raise JsonSyntaxError(f"not valid JSON ({exc.msg})", self.line(exc.pos)) from exc
         except RecursionError as exc:
             raise JsonSyntaxError("the JSON is nested too deeply", self.line(start)) from exc
+        except ValueError as exc:  # Python refuses integers of more than 4,300 digits
+            raise JsonSyntaxError("a number of more than 4,300 digits, longer than any field of a register",
+                                  self.line(start)) from exc
         return value
 
 

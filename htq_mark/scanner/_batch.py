@@ -261,6 +261,9 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     from ..web._crawl import is_web_address
 
     check_ocr_mode(ocr)
+    if isinstance(exclude, (str, bytes)) or not all(isinstance(glob, str) and glob for glob in exclude):
+        raise UsageError(f"exclude takes a list of globs, none of them empty (an empty glob excludes nothing), "
+                         f"not {exclude!r}; e.g. exclude=('drafts/', '*.tmp.pdf').")
     engine = as_executor(executor, jobs)
     chosen_kit = resolve_kit(kit)
     chosen_register = resolve_register(register)

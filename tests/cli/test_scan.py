@@ -78,6 +78,7 @@ def test_unreadable_input_exits_3_and_wins_over_1(docs):
 
 @pytest.mark.parametrize("args, words", [
     (["does-not-exist.pdf"], "does not exist"),
+    (["--exclude", "", "{clean}"], "empty GLOB"),
     (["--date", "23/11/2026", "{clean}"], "--date"),
     (["--jobs", "0", "{clean}"], "jobs"),
     (["--format", "pdf", "{clean}"], "format"),

@@ -269,6 +269,8 @@ def test_json_problems_carry_the_line_of_the_record() -> None:
     ("[] trailing", 1, "unexpected text"),
     ("[" * 100_000, 1, "nested too deeply"),
     ('{1: 2}', 1, "member name"),
+    ('[\n{"level": ' + "4" * 4301 + "}]", 2, "more than 4,300 digits"),  # Python refuses to read such a number
+    ('{"x": ' + "4" * 4301 + ', "records": []}', 1, "more than 4,300 digits"),
 ])
 def test_broken_json_is_reported_with_a_line(text: str, line: int, message: str) -> None:
     problems = problems_of(text.encode(), "reg.json")

@@ -215,6 +215,12 @@ def test_bytes_and_binary_file_objects_are_scanned_like_paths(folder):
     assert by_path.status == "ok"
 
 
+@pytest.mark.parametrize("exclude", [("",), ("drafts/", ""), "drafts/", (3,)])
+def test_an_empty_or_unnamed_glob_is_a_usage_error(folder, exclude):
+    with pytest.raises(UsageError, match="none of them empty"):
+        scan([folder], exclude=exclude)
+
+
 def test_one_path_instead_of_a_list_is_a_usage_error(folder):
     with pytest.raises(UsageError, match="not one"):
         scan(str(folder), kit=KIT, on=ON)
