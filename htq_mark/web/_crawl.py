@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urlsplit
 
 from .._io import read_limited
@@ -101,22 +101,26 @@ def read_url_list(path: str) -> list[str]:
     return urls
 
 
-def read_sitemap(url: str, scanner: WebScanner, limit: int) -> list[str]:
-    """The page URLs a sitemap (or sitemap index, followed) lists, at most ``limit`` of them."""
-    from defusedxml import ElementTree
+def read_sitemap(url: str, scanner: WebScanner, limit: int, *,
+                 on_error: Callable[[str, InputError], None] | None = None) -> list[str]:
+    """The page URLs a sitemap (or sitemap index, followed) lists, at most ``limit`` of them.
 
+    A sitemap an index lists that cannot be read (or is blocked) is passed to ``on_error``
+    with its error, and the others are read; without ``on_error`` its error is raised.
+    The error of ``url`` itself is always raised.
+    """
     pending, read = deque([url]), 0
     pages: list[str] = []
     while pending and len(pages) < limit and read < _MAX_SITEMAPS:
         current = pending.popleft()
         read += 1
-        answer = scanner.session.fetch(current, deadline=time.monotonic() + scanner.limits.max_page_seconds,
-                                       max_bytes=_SITEMAP_BYTES, accept="application/xml,text/xml")
         try:
-            root = ElementTree.fromstring(answer.body)
-        except Exception as exc:  # noqa: BLE001 - defusedxml's and expat's errors on a bad or hostile sitemap
-            raise InputError(current, f"is not a readable sitemap ({type(exc).__name__}); check the address.") \
-                from None
+            root = _sitemap_root(current, scanner)
+        except InputError as exc:
+            if current == url or on_error is None:
+                raise
+            on_error(current, exc)
+            continue
         for element in root.iter():
             if not element.tag.endswith("loc") or not (element.text or "").strip():
                 continue
@@ -126,6 +130,18 @@ def read_sitemap(url: str, scanner: WebScanner, limit: int) -> list[str]:
             elif is_web_address(location) and len(pages) < limit:
                 pages.append(location)
     return pages
+
+
+def _sitemap_root(url: str, scanner: WebScanner) -> Any:
+    """The parsed XML of the sitemap at ``url``; :class:`InputError` if it cannot be fetched or read."""
+    from defusedxml import ElementTree
+
+    answer = scanner.session.fetch(url, deadline=time.monotonic() + scanner.limits.max_page_seconds,
+                                   max_bytes=_SITEMAP_BYTES, accept="application/xml,text/xml")
+    try:
+        return ElementTree.fromstring(answer.body)
+    except Exception as exc:  # noqa: BLE001 - defusedxml's and expat's errors on a bad or hostile sitemap
+        raise InputError(url, f"is not a readable sitemap ({type(exc).__name__}); check the address.") from None
 
 
 def _same_site(url: str, hosts: set[str]) -> bool:
@@ -152,14 +168,17 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
 
     for url in starts:
         add(url, 0)
+    def unreadable(location: str, exc: InputError) -> None:
+        results.append(DocumentResult(path=location, sha256=None, type="web", status="error",
+                                      error=DocumentError(exc.code, str(exc))))
+
     for sitemap in sitemaps:
         try:
-            for url in read_sitemap(sitemap, scanner, options.max_pages):
+            for url in read_sitemap(sitemap, scanner, options.max_pages, on_error=unreadable):
                 if options.wanted(url):
                     add(url, 0)
         except InputError as exc:
-            results.append(DocumentResult(path=sitemap, sha256=None, type="web", status="error",
-                                          error=DocumentError(exc.code, str(exc))))
+            unreadable(sitemap, exc)
     hosts = {(urlsplit(url).hostname or "").lower() for url, _ in queue}
     while queue and len(results) < options.max_pages:
         url, depth = queue.popleft()

@@ -23,6 +23,13 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def site() -> Iterator[Site]:
     with serve(college_site(Site())) as served:
+        # An index of three sitemaps: one missing (404), one not XML, one listing a page.
+        served.routes["/index.xml"] = Reply(
+            ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             + "".join(f"<sitemap><loc>{served.url(path)}</loc></sitemap>"
+                       for path in ("/gone.xml", "/broken.xml", "/sitemap.xml"))
+             + "</sitemapindex>").encode(), "application/xml")
+        served.routes["/broken.xml"] = Reply(b"<urlset><url><loc>", "application/xml")
         served.routes["/sitemap.xml"] = Reply(
             ('<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
              f'<url><loc>{served.url("/courses/htq-digital")}</loc></url>'
@@ -62,6 +69,22 @@ def test_crawl_limits_and_patterns(scanner: WebScanner, site: Site, options: Cra
 def test_sitemap_pages_are_scanned(scanner: WebScanner, site: Site) -> None:
     results = crawl([], scanner, sitemaps=[site.url("/sitemap.xml")])
     assert list(_by_path(results, site)) == ["/courses/htq-digital", "/docs/prospectus.pdf"]
+
+
+def test_a_sitemap_an_index_lists_that_cannot_be_read_is_reported_and_the_others_scanned(scanner: WebScanner,
+                                                                                         site: Site) -> None:
+    """Before, one sitemap of an index that could not be read made the whole index unreadable."""
+    results = crawl([], scanner, sitemaps=[site.url("/index.xml")])
+    found = _by_path(results, site)
+    assert list(found) == ["/gone.xml", "/broken.xml", "/courses/htq-digital", "/docs/prospectus.pdf"]
+    assert [found[path].status for path in ("/gone.xml", "/broken.xml")] == ["error", "error"]
+    assert "404" in found["/gone.xml"].error.message and "not a readable sitemap" in found["/broken.xml"].error.message
+    assert found["/courses/htq-digital"].status == "ok"
+
+
+def test_a_sitemap_given_that_cannot_be_read_is_reported(scanner: WebScanner, site: Site) -> None:
+    results = crawl([], scanner, sitemaps=[site.url("/gone.xml")])
+    assert [(r.path, r.status) for r in results] == [(site.url("/gone.xml"), "error")]
 
 
 def test_url_list_file(tmp_path) -> None:
