@@ -41,7 +41,8 @@ def _records_to_json(register: Register) -> bytes:
         "provenance": register.provenance.to_dict(),
         "records": [_json_record(record) for record in register.records],
     }
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    # A file name that is not UTF-8 (its bytes kept as lone surrogates) is written as JSON escapes.
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
 
 
 def _json_record(record: QualificationRecord) -> dict[str, object]:

@@ -80,7 +80,25 @@ class _Cursor:
         except ValueError as exc:  # Python refuses integers of more than 4,300 digits
             raise JsonSyntaxError("a number of more than 4,300 digits, longer than any field of a register",
                                   self.line(start)) from exc
+        if _has_lone_surrogate(value):
+            raise JsonSyntaxError("text that is not valid Unicode (an escape such as \\ud800 that stands for half "
+                                  "a character); fix the text", self.line(start))
         return value
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """Whether text in ``value`` (decoded JSON) holds a lone surrogate, which no UTF-8 file can hold."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(key) or _has_lone_surrogate(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
 
 
 def _records_array(cursor: _Cursor, document: JsonDocument) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from htq_mark import load_register
 from htq_mark.errors import OutputExistsError, UsageError
 from htq_mark.register import (
     COLUMNS,
@@ -60,6 +62,15 @@ def test_json_export_carries_provenance_and_reloads_its_as_of(example: Register)
     assert document["provenance"]["notice"].startswith("EXAMPLE DATA")
     again = parse_register_bytes(export_register(example, "json"), "again.json")
     assert again.provenance.as_of == example.provenance.as_of
+
+
+def test_a_file_name_that_is_not_utf8_is_written_as_json_escapes(example: Register, tmp_path: Path) -> None:
+    """Before, exporting a register read from such a file (its name in the provenance) raised UnicodeEncodeError."""
+    named = tmp_path / os.fsdecode(b"r\xff.csv")
+    named.write_bytes(export_register(example, "csv"))
+    data = export_register(load_register(named), "json")
+    data.decode("utf-8")  # the file is UTF-8
+    assert os.fsencode(json.loads(data)["provenance"]["source"]).endswith(b"r\xff.csv")
 
 
 def test_hostile_text_round_trips_and_is_neutralised_in_csv(example: Register) -> None:

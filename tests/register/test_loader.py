@@ -271,6 +271,8 @@ def test_json_problems_carry_the_line_of_the_record() -> None:
     ('{1: 2}', 1, "member name"),
     ('[\n{"level": ' + "4" * 4301 + "}]", 2, "more than 4,300 digits"),  # Python refuses to read such a number
     ('{"x": ' + "4" * 4301 + ', "records": []}', 1, "more than 4,300 digits"),
+    ('[\n{"title": "\\ud800"}]', 2, "not valid Unicode"),  # half a character: no UTF-8 file can hold it
+    ('{"records": [],\n"\\udfff": 1}', 2, "not valid Unicode"),
 ])
 def test_broken_json_is_reported_with_a_line(text: str, line: int, message: str) -> None:
     problems = problems_of(text.encode(), "reg.json")
