@@ -8,6 +8,7 @@ be reused for other compositions, such as test images for the scanner.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
 import os
@@ -358,17 +359,37 @@ def build_guide_pictures(kit: Kit | None = None) -> dict[str, bytes]:
 
 def write_guide_pictures(directory: str | os.PathLike[str], *, kit: Kit | None = None,
                          force: bool = False) -> list[Path]:
-    """Write the guide pictures into ``directory`` (created if missing); existing files need ``force``."""
+    """Write the guide pictures into ``directory`` (created if missing); existing files need ``force``.
+
+    If a picture cannot be written, those written new before it are removed again (and the
+    folder, if this made it): nothing is left half done.
+    """
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         raise HtqMarkError(f"{folder}: is a file; give a folder for the guide pictures.")
     pictures = build_guide_pictures(kit)
-    if folder.is_dir():
-        for name in pictures:
-            check_writable(folder / name, force=force)
-    else:
+    made_folder = not folder.is_dir()
+    if made_folder:
         try:
             folder.mkdir(parents=True)
         except OSError as exc:
             raise HtqMarkError(f"{folder}: the folder cannot be created ({exc.strerror}).") from exc
-    return [write_atomic(folder / name, data, force=force) for name, data in pictures.items()]
+    else:
+        for name in pictures:
+            check_writable(folder / name, force=force)
+    written: list[Path] = []
+    new: list[Path] = []
+    try:
+        for name, data in pictures.items():
+            existed = (folder / name).exists()
+            written.append(write_atomic(folder / name, data, force=force))
+            if not existed:
+                new.append(written[-1])
+    except BaseException:  # an error, or the user stopping it: the new pictures go again
+        for path in new:
+            path.unlink(missing_ok=True)
+        if made_folder:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    return written

@@ -86,6 +86,31 @@ def test_pictures_are_written_and_kept_unless_forced(tmp_path: Path, drawn: dict
     assert (target / "clear-space.png").read_bytes() == drawn["clear-space.png"]
 
 
+@pytest.mark.parametrize("folder_there", [False, True])
+def test_a_failed_write_leaves_no_new_picture_behind(tmp_path: Path, folder_there: bool,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, a full disk at the sixth picture left the five written before it (and the folder)."""
+    from htq_mark.generator import _guide
+
+    target = tmp_path / "images"
+    if folder_there:
+        target.mkdir()
+        (target / "mine.txt").write_text("mine")
+    real_write, calls = _guide.write_atomic, []
+
+    def full_at_the_sixth(path: Path, data: bytes, *, force: bool = False) -> Path:
+        calls.append(path)
+        if len(calls) == 6:
+            raise HtqMarkError(f"{path}: could not write the file (No space left on device)")
+        return real_write(path, data, force=force)
+
+    monkeypatch.setattr(_guide, "write_atomic", full_at_the_sixth)
+    with pytest.raises(HtqMarkError, match="No space left"):
+        write_guide_pictures(target)
+    assert len(calls) == 6
+    assert sorted(p.name for p in tmp_path.rglob("*")) == (["images", "mine.txt"] if folder_there else [])
+
+
 def test_a_file_in_the_way_of_the_folder_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "images").write_text("x")
     with pytest.raises(HtqMarkError, match="is a file; give a folder"):
