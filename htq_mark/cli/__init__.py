@@ -21,6 +21,7 @@ from .._io import is_inside, stopped_by_limit, write_advice
 from .._version import __version__
 from . import _check, _generate, _kit, _pack, _register, _rules, _scan
 from ._exit import ExitCode
+from ._stop import Stopped, raise_if_stopped, stop_signals
 from ._terminal import exit_with_error
 
 __all__ = ["cli", "main"]
@@ -54,18 +55,6 @@ def _register_commands() -> None:
 _register_commands()
 
 
-class _Stopped(BaseException):
-    """SIGINT or SIGTERM arrived: unwinds the command so its clean-up runs (workers, temporary files)."""
-
-    def __init__(self, signal_number: int) -> None:
-        super().__init__(signal_number)
-        self.signal_number = signal_number
-
-
-def _stop(signal_number: int, frame: object) -> None:
-    raise _Stopped(signal_number)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; never shows a traceback for an unexpected error.
 
@@ -73,29 +62,29 @@ def main(argv: list[str] | None = None) -> None:
     stopped and temporary files removed; the exit status is 128 plus the signal
     number (130 for Ctrl-C) after a one-line message.
     """
-    previous = {number: signal.signal(number, _stop) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        cli.main(args=argv, prog_name="htq-mark", standalone_mode=True)
-    except SystemExit:
-        raise
-    except (_Stopped, KeyboardInterrupt) as exc:
-        number = exc.signal_number if isinstance(exc, _Stopped) else signal.SIGINT
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the message
-        click.echo(f"htq-mark: {'interrupted' if number == signal.SIGINT else 'terminated'}; stopped before "
-                   "finishing, and its temporary files were removed.", err=True)
-        sys.exit(128 + int(number))
-    except OSError as exc:
-        if exc.errno == errno.EBADF and exc.filename is None:  # help or version to 1</dev/null, say
-            exit_with_error(f"a standard stream cannot be used ({exc.strerror}): run it again with standard output and "
-                       "standard error open for writing, and standard input for reading.")
-        if exc.errno not in _NO_ROOM:
-            _internal_error(exc)
-        exit_with_error(_no_room_message(exc))
-    except Exception as exc:  # the last line of defence: report, don't crash
-        _internal_error(exc)
-    finally:  # called from other Python code, leave its signal handling as it was
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    with stop_signals():
+        try:
+            try:
+                cli.main(args=argv, prog_name="htq-mark", standalone_mode=True)
+            except SystemExit:
+                raise
+            except OSError as exc:
+                raise_if_stopped()
+                if exc.errno == errno.EBADF and exc.filename is None:  # help or version to 1</dev/null, say
+                    exit_with_error(f"a standard stream cannot be used ({exc.strerror}): run it again with standard "
+                                    "output and standard error open for writing, and standard input for reading.")
+                if exc.errno not in _NO_ROOM:
+                    _internal_error(exc)
+                exit_with_error(_no_room_message(exc))
+            except Exception as exc:  # the last line of defence: report, don't crash
+                raise_if_stopped()
+                _internal_error(exc)
+        except (Stopped, KeyboardInterrupt) as exc:
+            number = exc.signal_number if isinstance(exc, Stopped) else signal.SIGINT
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the message
+            click.echo(f"htq-mark: {'interrupted' if number == signal.SIGINT else 'terminated'}; stopped before "
+                       "finishing, and its temporary files were removed.", err=True)
+            sys.exit(128 + int(number))
 
 
 def _no_room_message(exc: OSError) -> str:

@@ -17,6 +17,7 @@ from ..errors import (
 )
 from ._exit import ExitCode
 from ._flags import with_flags
+from ._stop import raise_if_stopped
 from ._terminal import say
 
 __all__ = ["exit_code_for", "fail", "library_errors"]
@@ -43,7 +44,9 @@ def library_errors(code_for: Callable[[HtqMarkError], ExitCode] = exit_code_for)
     try:
         yield
     except RegisterValidationError as exc:
+        raise_if_stopped()
         fail(f"{exc.source}: {len(exc.problems)} problem(s) in the register; fix these rows and load it again:",
              code_for(exc), exc.problems)
     except HtqMarkError as exc:
+        raise_if_stopped()  # a stop a C callback swallowed may show as an error (cairo's write cut short)
         fail(with_flags(str(exc)), code_for(exc))
