@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from typing import Union
 
+from .errors import UsageError
 from .kit import Kit, load_kit
 from .register import Register, configured_register
 
@@ -33,4 +34,7 @@ def resolve_kit(kit: KitSource = None) -> Kit:
 def resolve_register(register: RegisterSource = None) -> Register:
     """``register`` itself, the register file it names, or for None the file ``$HTQ_MARK_REGISTER`` names, else
     the built-in example register."""
+    if register is not None and not isinstance(register, (Register, str, os.PathLike)):
+        raise UsageError(f"a register is given loaded, as the path of its file, or None for the default; "
+                         f"not {type(register).__name__}.")
     return register if isinstance(register, Register) else configured_register(register)

@@ -97,3 +97,19 @@ def test_python_dash_m_runs_the_command_line() -> None:
                      "runpy.run_module('htq_mark', run_name='__main__')")
     assert result.returncode == 0
     assert f"htq-mark, version {htq_mark.__version__}" in result.stdout
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda: htq_mark.load_register(123), "not int"),
+    (lambda: htq_mark.load_register("a\0b"), "NUL"),
+    (lambda: htq_mark.scan_document(b"x", register=123), "not int"),
+    (lambda: htq_mark.scan([], rules={"ignore": ["cropped"]}), "RuleSelection"),
+    (lambda: htq_mark.scan([], limits={"max_pages": 5}), "Limits"),
+    (lambda: htq_mark.load_kit(123), "not int"),
+    (lambda: htq_mark.generate(kit=123), "not int"),
+    (lambda: htq_mark.pack(None), "not NoneType"),
+])
+def test_a_wrong_type_is_an_error_of_the_library_saying_what_it_takes(call: object, words: str) -> None:
+    """Before, each raised AttributeError, TypeError or ValueError from deep inside."""
+    with pytest.raises(htq_mark.HtqMarkError, match=words):
+        call()  # type: ignore[operator]

@@ -54,7 +54,7 @@ def pack(output: str, qualification: str | None, on: datetime | None, register_p
                        date=on.date() if on is not None else None, register=register_path,
                        colour_space=colour_space, variants=variants or None, presets=presets or None,
                        force=force)
-    say(*result.describe().split("\n"))
+    say(result.describe())
 
 
 COMMANDS: list[click.Command] = [pack]

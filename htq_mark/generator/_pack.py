@@ -100,7 +100,7 @@ def _dpi_for(kit: Kit, preset: Preset) -> int:
 def _select(available: Mapping[str, Any], chosen: Iterable[str] | None, what: str) -> list[str]:
     if chosen is None:
         return list(available)
-    names = list(chosen)
+    names = list(dict.fromkeys(chosen))  # a name given twice is one choice (each file is made once)
     unknown = [name for name in names if name not in available]
     if unknown or not names:
         raise UsageError(f"unknown {what} {', '.join(map(repr, unknown)) or '(none given)'}; "
@@ -250,6 +250,8 @@ def pack(output: str | os.PathLike[str], *, kit: KitSource = None,
     UsageError, OutputExistsError, KitError, RegisterError and NotEntitledError;
     nothing is written on any error.
     """
+    if not isinstance(output, (str, os.PathLike)):
+        raise UsageError(f"pack writes to a path (a folder, or a file ending in .zip), not {type(output).__name__}.")
     target = Path(output)
     is_zip = target.suffix.lower() == ".zip"
     if not is_zip and target.name.lower().endswith(_OTHER_ARCHIVES):

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from .._io import read_limited
-from ..errors import KitError, UnsafeArtworkError
+from ..errors import KitError, UnsafeArtworkError, UsageError
 from ._spec import Spec, load_spec_file
 from ._svg_safety import MAX_SVG_BYTES, SvgGeometry, check_svg
 
@@ -108,6 +108,9 @@ def load_kit(path: str | os.PathLike[str] | None = None) -> Kit:
     """Load and check a kit folder (default: ``$HTQ_MARK_KIT``, else the bundled kit)."""
     if path is None and os.environ.get(KIT_ENV_VAR):
         path = os.environ[KIT_ENV_VAR]
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"a kit is given as the path of its folder (or None for the default), "
+                         f"not {type(path).__name__}.")
     bundled = path is None
     root = bundled_kit_path() if path is None else Path(path)
     if not root.is_dir():

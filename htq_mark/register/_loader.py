@@ -21,7 +21,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import RegisterError, RegisterProblem, RegisterValidationError
+from ..errors import RegisterError, RegisterProblem, RegisterValidationError, UsageError
 from ._csv_input import read_csv_rows, read_source_bytes
 from ._json_input import JsonSyntaxError, parse_json_register
 from ._example import EXAMPLE_AS_OF, EXAMPLE_SOURCE, example_register_bytes, is_example_id
@@ -266,6 +266,8 @@ def load_register(path: str | os.PathLike[str] | bytes | IO[bytes] | None = None
     if isinstance(path, (bytes, bytearray, memoryview)):
         return _register_from_bytes(bytes(path), "<bytes>", as_of)
     if not isinstance(path, (str, os.PathLike)):
+        if not callable(getattr(path, "read", None)):
+            raise UsageError(f"load_register takes a path, bytes or a binary file object, not {type(path).__name__}.")
         name = getattr(path, "name", None)
         source = name if isinstance(name, str) else "<stream>"
         data = path.read(MAX_REGISTER_BYTES + 1)
@@ -273,6 +275,8 @@ def load_register(path: str | os.PathLike[str] | bytes | IO[bytes] | None = None
             raise RegisterError(f"{source}: the file object gave text, not bytes; open it in binary mode ('rb').")
         return _register_from_bytes(bytes(data), source, as_of)
     target = Path(path)
+    if "\0" in str(target):
+        raise RegisterError(f"{str(target)!r}: a path cannot hold a NUL character; check the path of the register.")
     data = read_source_bytes(target, limit=MAX_REGISTER_BYTES, what="register")
     return parse_register_bytes(data, str(target), as_of=as_of, path=target)
 

@@ -261,6 +261,11 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     from ..web._crawl import is_web_address
 
     check_ocr_mode(ocr)
+    if not isinstance(limits, Limits):
+        raise UsageError(f"limits takes a Limits, e.g. Limits(max_pages=50), not {type(limits).__name__}.")
+    if rules is not None and not isinstance(rules, RuleSelection):
+        raise UsageError(f"rules takes a RuleSelection (or None for every rule), not {type(rules).__name__}; "
+                         f"e.g. RuleSelection(ignore=('low-resolution',)).")
     if isinstance(exclude, (str, bytes)) or not all(isinstance(glob, str) and glob for glob in exclude):
         raise UsageError(f"exclude takes a list of globs, none of them empty (an empty glob excludes nothing), "
                          f"not {exclude!r}; e.g. exclude=('drafts/', '*.tmp.pdf').")

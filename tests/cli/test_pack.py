@@ -92,3 +92,12 @@ def test_a_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> Non
     assert result.exit_code == 2, result.output
     assert "/proc/htq-mark-pack: the folder /proc cannot be written to" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_pack_name_with_a_newline_is_shown_on_one_line(tmp_path: Path) -> None:
+    """Before, the name was printed as it is, its newline breaking the line (generate already escaped it)."""
+    target = tmp_path / "n\nl.zip"
+    result = run("-o", str(target), "--variant", "colour", "--preset", "web")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("\n") == 1 and "n\\x0al.zip" in result.output
+    assert target.is_file()

@@ -121,6 +121,15 @@ def test_a_folder_pack_and_a_zip_pack_hold_the_same_files(tmp_path: Path) -> Non
     assert zipped == _files_on_disk(tmp_path / "folder")
 
 
+def test_a_variant_or_preset_named_twice_is_made_once(tmp_path: Path) -> None:
+    """Before, the manifest listed 8 files where the zip held 4."""
+    result = pack(tmp_path / "p.zip", presets=["web", "web"], variants=["colour", "colour"])
+    with zipfile.ZipFile(tmp_path / "p.zip") as archive:
+        files = [name for name in archive.namelist() if name.startswith("colour/")]
+    assert len(result.files) == len(files) == len(set(files)) == 4
+    assert len(result.manifest["files"]) == 4
+
+
 def test_cmyk_packs_print_files_in_cmyk(tmp_path: Path) -> None:
     result = pack(tmp_path / "p", presets=["print-a5"], variants=["colour"], colour_space="cmyk")
     by_format = {f.asset.format: f.asset for f in result.files}

@@ -261,12 +261,12 @@ def _drawn_part(refs: References, part: int, sigma: float) -> tuple[NDArray[np.i
     right, bottom = min(frame.width, x1 + reach), min(frame.height, y1 + reach)
     # The part's class in its box grown by a pixel (its anti-aliased edge; other parts of the class lie
     # further off), blurred as the mark is.
-    drawn = np.zeros((bottom - top, right - left), np.float32)
+    drawn: NDArray[np.float32] = np.zeros((bottom - top, right - left), np.float32)
     box = (slice(max(0, y0 - 1) - top, min(frame.height, y1 + 1) - top),
            slice(max(0, x0 - 1) - left, min(frame.width, x1 + 1) - left))
     drawn[box] = frame.classes[refs.part_class[part]][top:bottom, left:right][box]
     if sigma > 0:
-        drawn = cv2.GaussianBlur(drawn, (0, 0), sigma, borderType=cv2.BORDER_CONSTANT)
+        drawn = np.asarray(cv2.GaussianBlur(drawn, (0, 0), sigma, borderType=cv2.BORDER_CONSTANT), np.float32)
     rows, columns = np.nonzero(frame.parts[top:bottom, left:right] == part)
     pixels = (rows + top) * frame.width + (columns + left)
     shares = drawn[rows, columns].astype(np.float64)
