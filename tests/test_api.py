@@ -100,16 +100,21 @@ def test_python_dash_m_runs_the_command_line() -> None:
 
 
 @pytest.mark.parametrize(("call", "words"), [
-    (lambda: htq_mark.load_register(123), "not int"),
+    (lambda: htq_mark.load_register(123), "not int"),  # type: ignore[arg-type]
     (lambda: htq_mark.load_register("a\0b"), "NUL"),
-    (lambda: htq_mark.scan_document(b"x", register=123), "not int"),
-    (lambda: htq_mark.scan([], rules={"ignore": ["cropped"]}), "RuleSelection"),
-    (lambda: htq_mark.scan([], limits={"max_pages": 5}), "Limits"),
-    (lambda: htq_mark.load_kit(123), "not int"),
-    (lambda: htq_mark.generate(kit=123), "not int"),
-    (lambda: htq_mark.pack(None), "not NoneType"),
+    (lambda: htq_mark.scan_document(b"x", register=123), "not int"),  # type: ignore[arg-type]
+    (lambda: htq_mark.scan([], rules={"ignore": ["cropped"]}), "RuleSelection"),  # type: ignore[arg-type]
+    (lambda: htq_mark.scan([], limits={"max_pages": 5}), "Limits"),  # type: ignore[arg-type]
+    (lambda: htq_mark.load_kit(123), "not int"),  # type: ignore[arg-type]
+    (lambda: htq_mark.generate(kit=123), "not int"),  # type: ignore[arg-type]
+    (lambda: htq_mark.pack(None), "not NoneType"),  # type: ignore[arg-type]
 ])
 def test_a_wrong_type_is_an_error_of_the_library_saying_what_it_takes(call: object, words: str) -> None:
     """Before, each raised AttributeError, TypeError or ValueError from deep inside."""
     with pytest.raises(htq_mark.HtqMarkError, match=words):
         call()  # type: ignore[operator]
+
+
+def test_writing_a_generated_file_to_nothing_is_a_usage_error() -> None:
+    with pytest.raises(htq_mark.UsageError, match="a path or a binary file object, not NoneType"):
+        htq_mark.generate(format="svg").write(None)  # type: ignore[call-overload]

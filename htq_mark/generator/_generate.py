@@ -171,6 +171,8 @@ class GeneratedAsset:
         (``mark.jpg`` for a PNG) is refused with :class:`UsageError`.
         """
         if not isinstance(path, (str, os.PathLike)):
+            if not callable(getattr(path, "write", None)):
+                raise UsageError(f"write takes a path or a binary file object, not {type(path).__name__}.")
             path.write(self.data)
             return None
         check_suffix(path, self.format)

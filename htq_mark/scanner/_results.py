@@ -76,6 +76,12 @@ def _settings(data: Mapping[str, Any]) -> ScanSettings | None:
     return _loaded("settings record", lambda: ScanSettings.from_dict(data["settings"]))
 
 
+def _text_or_none(value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"text or null expected, not {type(value).__name__}: {value!r}")
+    return value
+
+
 def _box(value: Any) -> BBox | None:
     if value is None:
         return None
@@ -193,8 +199,8 @@ class Finding:
     def from_dict(cls, data: Mapping[str, Any]) -> Finding:
         """The finding described by ``to_dict()``'s output."""
         return _loaded("finding", lambda: cls(
-            rule=str(data["rule"]), severity=data["severity"], page=int(data["page"]), mark=data["mark"],
-            bbox=_box(data["bbox"]), message=str(data["message"]), fix=data["fix"],
+            rule=str(data["rule"]), severity=data["severity"], page=int(data["page"]), mark=_text_or_none(data["mark"]),
+            bbox=_box(data["bbox"]), message=str(data["message"]), fix=_text_or_none(data["fix"]),
             details=dict(data.get("details") or {})))
 
 

@@ -74,6 +74,18 @@ def test_hostile_reports_are_refused_by_name(tmp_path: Path, content: bytes | No
     assert str(path) in str(caught.value)
 
 
+@pytest.mark.parametrize("field", ["mark", "fix"])
+@pytest.mark.parametrize("value", [[1], {"a": 1}, 3])
+def test_a_finding_whose_mark_or_fix_is_not_text_is_refused(tmp_path: Path, field: str, value: object) -> None:
+    """Before, such a report loaded, and rendering it as HTML raised TypeError."""
+    data = json.loads(reports.render_bytes(factory.full_report(), "json"))
+    next(d for d in data["documents"] if d["findings"])["findings"][0][field] = value
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(ReportFileError, match="text or null expected"):
+        reports.load_report(path)
+
+
 def test_a_stream_is_read_no_further_than_the_largest_report(monkeypatch: pytest.MonkeyPatch) -> None:
     """A pipe that never ends (``--baseline - < /dev/zero``) is refused once past the limit, not read to the end."""
     import htq_mark.reports._load as load
