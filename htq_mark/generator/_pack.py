@@ -226,7 +226,9 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
         try:
             os.rename(staging, target)
         except OSError as exc:
-            raise OutputExistsError(str(target), f"could not be created ({exc.strerror})") from exc
+            raise OutputExistsError(str(target), f"could not be created ({exc.strerror})",
+                                    "something took its place meanwhile, or it is a link (a pack is not written "
+                                    "through one): choose another output path.") from exc
     finally:
         if staging.exists():
             shutil.rmtree(staging)

@@ -233,3 +233,13 @@ def test_pack_result_describes_itself(tmp_path: Path) -> None:
     assert result.kind == "zip" and len(result.files) == 4
     assert "4 files" in result.describe()
     assert result.to_dict()["manifest"]["files"][0]["path"] == "colour/web/htq-mark-colour-web.png"
+
+
+def test_a_link_to_an_empty_folder_is_refused_without_asking_for_force_again(tmp_path: Path) -> None:
+    """Before, with force given, the message still said to pass force."""
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "empty")
+    with pytest.raises(OutputExistsError, match="it is a link") as refused:
+        pack(tmp_path / "link", presets=["web"], variants=["colour"], force=True)
+    assert "force" not in str(refused.value)
+    assert not any((tmp_path / "empty").iterdir())
