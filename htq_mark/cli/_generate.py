@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 import click
@@ -10,8 +9,9 @@ import click
 from .._resolve import resolve_kit
 from ..generator import format_for_path, generate as generate_asset
 from ..generator._generate import COLOUR_SPACES, DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, check_suffix
+from ..register import configured_register_path
 from ._errors import library_errors
-from ._read_files import refuse_over_read_files
+from ._read_files import kit_files, refuse_over_read_files
 from ._terminal import say, write_standard_output
 
 __all__ = ["COMMANDS", "generate"]
@@ -54,8 +54,8 @@ def generate(variant: str, format_: str | None, width: str, dpi: float, clear_sp
       htq-mark generate --variant black --width 40mm -o mark.eps
 
     A width below the kit's minimum is refused (exit status 2); so is an
-    existing output without --force, and one of the files read (the kit's, the
-    register) even with it. A qualification that is not entitled on
+    existing output without --force, and a file it reads (the kit's artwork or
+    spec, the register) even with it. A qualification that is not entitled on
     --date is refused with its reasons (exit status 1). No file is written on
     any error.
     """
@@ -67,18 +67,19 @@ def generate(variant: str, format_: str | None, width: str, dpi: float, clear_sp
             if format_ is None:
                 raise click.UsageError(f"{output}: give --format ({', '.join(FORMATS)}), or name the output "
                                        "with one of their suffixes (mark.png, mark.pdf, ...).")
+        kit = resolve_kit(kit_path)
         if output != "-":
             check_suffix(output, format_)
+            read = [*kit_files(kit), configured_register_path(register_path)]
+            refuse_over_read_files(output, "artwork", read)
         asset = generate_asset(variant=variant, format=format_, width=width, dpi=dpi,
                                clear_space=clear_space, qualification=qualification,
                                date=on.date() if on is not None else None, register=register_path,
-                               colour_space=colour_space, kit=kit_path)
+                               colour_space=colour_space, kit=kit)
         if output == "-":
             write_standard_output(asset.data, "the artwork", "write it to a file with -o FILE")
             say(asset.describe(), err=True)
             return
-        refuse_over_read_files(output, "artwork", read=[register_path or os.environ.get("HTQ_MARK_REGISTER")],
-                               kit=resolve_kit(kit_path))
         written = asset.write(output, force=force)
     say(f"wrote {written}: {asset.describe()}")
 

@@ -4,40 +4,37 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path
-
-import click
 
 from .._io import file_identity
+from ..errors import UsageError
 from ..kit import Kit
+from ..kit._kit import SPEC_PATH
 from ._terminal import visible
 
-__all__ = ["KIT_PARTS", "refuse_over_read_files"]
+__all__ = ["KIT_PARTS", "kit_files", "refuse_over_read_files"]
 
 KIT_PARTS = ("guidelines", "assets")  # the folders of a kit that hold its files
 
 
-def refuse_over_read_files(target: str, what: str, *, read: Iterable[str | None] = (), kit: Kit | None = None,
-                           label: str | None = None) -> None:
-    """Refuse to write the ``what`` (a report, the artwork, a pack) to ``target`` if that would replace a file
-    the command reads: one of ``read`` (a register, a config file...) or a file of ``kit`` (unless bundled).
+def kit_files(kit: Kit) -> list[str]:
+    """The files a kit is read from (its spec and artwork); none for the bundled kit, which is never written."""
+    if kit.bundled:
+        return []
+    return [str(kit.root / SPEC_PATH), *(str(artwork.path) for artwork in kit.artwork.values())]
 
-    A ``target`` folder (a pack, replaced as a whole with --force) may hold none of them
-    either. ``label`` names the target in the message (default: its path).
+
+def refuse_over_read_files(target: str, what: str, read: Iterable[str | None], *,
+                           below: Iterable[str] | None = None) -> None:
+    """Raise :class:`UsageError` if writing the ``what`` (the artwork, a pack...) to ``target`` would replace
+    one of the files ``read`` (the files given to the command to read, whether or not it needs them).
+
+    ``below`` are the paths written inside a ``target`` folder (a pack's files, into a
+    folder that is there already); without them, ``target`` is the one file written.
     """
-    resolved = Path(target).resolve()
-    identity = file_identity(target)
-    replaced_folder = os.path.isdir(target)
-    label = visible(target) if label is None else label
-    for path in (path for path in read if path):
-        if (identity is not None and file_identity(path) == identity) \
-                or (replaced_folder and Path(path).resolve().is_relative_to(resolved)):
-            raise click.UsageError(f"{label} {'holds' if replaced_folder else 'is'} a file this command reads "
-                                   f"({visible(path)}); write the {what} elsewhere.")
-    if kit is None or kit.bundled:
-        return
-    for part in (Path(kit.root, part).resolve() for part in KIT_PARTS):
-        if (identity is not None and resolved.is_relative_to(part)) \
-                or (replaced_folder and part.is_relative_to(resolved)):
-            raise click.UsageError(f"{label} {'holds' if replaced_folder else 'is'} one of the kit's files "
-                                   f"({visible(str(part))}); write the {what} elsewhere.")
+    reads = {identity: path for path in read if path and (identity := file_identity(path)) is not None}
+    written = [target] if below is None else [os.path.join(target, name) for name in below]
+    for path in written:
+        identity = file_identity(path)
+        if identity in reads:
+            raise UsageError(f"{visible(path)} is a file given to this command to read ({visible(reads[identity])}); "
+                             f"write the {what} elsewhere.")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, datetime
 
 import click
@@ -12,6 +11,7 @@ from .._resolve import resolve_register
 from ..register import (
     ExportFormat,
     Register,
+    configured_register_path,
     export_register,
     import_ofqual,
     summarise_register,
@@ -106,8 +106,7 @@ def export(output_format: str, register_path: str | None, ofqual_path: str | Non
     with library_errors():
         register = _effective_register(register_path, ofqual_path)
         if output is not None and output != "-":
-            refuse_over_read_files(output, "register", read=[register_path or os.environ.get("HTQ_MARK_REGISTER"),
-                                                              ofqual_path])
+            refuse_over_read_files(output, "register", [configured_register_path(register_path), ofqual_path])
             written = write_register(register, output, fmt, force=force)
             say(f"wrote {written} ({len(register)} records)", err=True)
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
@@ -32,8 +32,9 @@ def _stop(signal_number: int, frame: FrameType | None) -> None:
     raise Stopped(signal_number)
 
 
-def _unraisable(previous: Any) -> Any:
-    def hook(info: Any) -> None:
+def _unraisable(previous: Callable[[Any], object]) -> Callable[[Any], None]:
+    """An unraisable-exception hook that keeps back a swallowed stop and passes anything else to ``previous``."""
+    def hook(info: Any) -> None:  # sys.UnraisableHookArgs
         if isinstance(info.exc_value, Stopped):
             _swallowed.append(info.exc_value.signal_number)
             return
@@ -50,14 +51,17 @@ def raise_if_stopped() -> None:
 
 @contextmanager
 def stop_signals() -> Iterator[None]:
-    """Within the block, SIGINT and SIGTERM raise :class:`Stopped`; afterwards, the handling is as it was."""
+    """Within the block, SIGINT and SIGTERM raise :class:`Stopped`, and one that a C callback swallows is kept
+    for :func:`raise_if_stopped`; afterwards signal handling, the unraisable-exception hook and what was kept
+    are as they were."""
     previous = {number: signal.signal(number, _stop) for number in _SIGNALS}
-    previous_hook = sys.unraisablehook
+    previous_hook, kept = sys.unraisablehook, list(_swallowed)
     sys.unraisablehook = _unraisable(previous_hook)
     _swallowed.clear()
     try:
         yield
     finally:  # called from other Python code, leave its signal handling as it was
+        _swallowed[:] = kept
         sys.unraisablehook = previous_hook
         for number, handler in previous.items():
             signal.signal(number, handler)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
+import itertools
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -361,15 +362,15 @@ def write_guide_pictures(directory: str | os.PathLike[str], *, kit: Kit | None =
                          force: bool = False) -> list[Path]:
     """Write the guide pictures into ``directory`` (created if missing); existing files need ``force``.
 
-    If a picture cannot be written, those written new before it are removed again (and the
-    folder, if this made it): nothing is left half done.
+    If a picture cannot be written, those written new before it are removed again, and the
+    folders this made; pictures replaced (with ``force``) before it stay replaced.
     """
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         raise HtqMarkError(f"{folder}: is a file; give a folder for the guide pictures.")
     pictures = build_guide_pictures(kit)
-    made_folder = not folder.is_dir()
-    if made_folder:
+    made = list(itertools.takewhile(lambda path: not path.exists(), [folder, *folder.parents]))  # deepest first
+    if made:
         try:
             folder.mkdir(parents=True)
         except OSError as exc:
@@ -388,8 +389,8 @@ def write_guide_pictures(directory: str | os.PathLike[str], *, kit: Kit | None =
     except BaseException:  # an error, or the user stopping it: the new pictures go again
         for path in new:
             path.unlink(missing_ok=True)
-        if made_folder:
+        for path in made:
             with contextlib.suppress(OSError):
-                folder.rmdir()
+                path.rmdir()
         raise
     return written

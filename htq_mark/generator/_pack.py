@@ -100,6 +100,8 @@ def _dpi_for(kit: Kit, preset: Preset) -> int:
 def _select(available: Mapping[str, Any], chosen: Iterable[str] | None, what: str) -> list[str]:
     if chosen is None:
         return list(available)
+    if isinstance(chosen, str):
+        raise UsageError(f"give the {what}s as a list of names (e.g. [{chosen!r}]), not one string.")
     names = list(dict.fromkeys(chosen))  # a name given twice is one choice (each file is made once)
     unknown = [name for name in names if name not in available]
     if unknown or not names:
@@ -195,6 +197,9 @@ def _write_tree(root: Path, entries: Mapping[str, bytes], force: bool, shown_roo
 
 def _check_folder(target: Path, force: bool) -> bool:
     """Whether ``target`` is a non-empty folder to write into; raises if it may not be used."""
+    if target.is_symlink():
+        raise OutputExistsError(str(target), "is a symbolic link",
+                                "a pack is not written through a link: give the folder it leads to, or another path.")
     if target.exists() and not target.is_dir():
         raise OutputExistsError(str(target), "exists and is a file, not a folder",
                                 "a pack is written into a folder (or a .zip file): remove the file or choose "
@@ -227,8 +232,7 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
             os.rename(staging, target)
         except OSError as exc:
             raise OutputExistsError(str(target), f"could not be created ({exc.strerror})",
-                                    "something took its place meanwhile, or it is a link (a pack is not written "
-                                    "through one): choose another output path.") from exc
+                                    "something took its place meanwhile: choose another output path.") from exc
     finally:
         if staging.exists():
             shutil.rmtree(staging)

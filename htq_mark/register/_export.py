@@ -38,11 +38,18 @@ def _records_to_json(register: Register) -> bytes:
     document = {
         "format": JSON_FORMAT_NAME,
         "version": JSON_FORMAT_VERSION,
-        "provenance": register.provenance.to_dict(),
+        "provenance": {key: _as_text(value) for key, value in register.provenance.to_dict().items()},
         "records": [_json_record(record) for record in register.records],
     }
-    # A file name that is not UTF-8 (its bytes kept as lone surrogates) is written as JSON escapes.
-    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _as_text(value: object) -> object:
+    """``value``, a file name that is not UTF-8 (its bytes kept as lone surrogates) shown with \\x escapes:
+    text a JSON register may hold, as the original cannot be."""
+    if isinstance(value, str):
+        return os.fsencode(value).decode("utf-8", "backslashreplace")
+    return value
 
 
 def _json_record(record: QualificationRecord) -> dict[str, object]:

@@ -9,6 +9,7 @@ their position and so their line number.
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,9 +78,9 @@ class _Cursor:
             raise JsonSyntaxError(f"not valid JSON ({exc.msg})", self.line(exc.pos)) from exc
         except RecursionError as exc:
             raise JsonSyntaxError("the JSON is nested too deeply", self.line(start)) from exc
-        except ValueError as exc:  # Python refuses integers of more than 4,300 digits
-            raise JsonSyntaxError("a number of more than 4,300 digits, longer than any field of a register",
-                                  self.line(start)) from exc
+        except ValueError as exc:  # Python refuses to read integers of more digits than sys.get_int_max_str_digits()
+            raise JsonSyntaxError(f"a number of more than {sys.get_int_max_str_digits():,} digits, longer than any "
+                                  "field of a register holds; fix the value", self.line(start)) from exc
         if _has_lone_surrogate(value):
             raise JsonSyntaxError("text that is not valid Unicode (an escape such as \\ud800 that stands for half "
                                   "a character); fix the text", self.line(start))
@@ -88,16 +89,19 @@ class _Cursor:
 
 def _has_lone_surrogate(value: Any) -> bool:
     """Whether text in ``value`` (decoded JSON) holds a lone surrogate, which no UTF-8 file can hold."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(_has_lone_surrogate(key) or _has_lone_surrogate(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_lone_surrogate(item) for item in value)
+    pending = [value]  # walked without recursion: the JSON may be nested as deep as the decoder allows
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "REGISTER_ENV_VAR",
     "RegisterValidation",
     "configured_register",
+    "configured_register_path",
     "default_register",
     "load_register",
     "parse_register_bytes",
@@ -298,6 +299,16 @@ def default_register() -> Register:
                                 as_of=EXAMPLE_AS_OF, is_example=True)
 
 
+def configured_register_path(path: str | os.PathLike[str] | None = None, *,
+                             environ: Mapping[str, str] | None = None) -> str | None:
+    """The file :func:`configured_register` loads: ``path`` if given, else ``$HTQ_MARK_REGISTER``'s
+    (spaces around it dropped); None for the built-in example."""
+    if path is not None and str(path) != "":
+        return os.fspath(path)
+    env = os.environ if environ is None else environ
+    return env.get(REGISTER_ENV_VAR, "").strip() or None
+
+
 def configured_register(path: str | os.PathLike[str] | None = None, *,
                         environ: Mapping[str, str] | None = None) -> Register:
     """The register to use: ``path`` if given, else ``$HTQ_MARK_REGISTER``, else the example.
@@ -307,8 +318,7 @@ def configured_register(path: str | os.PathLike[str] | None = None, *,
     """
     if path is not None and str(path) != "":
         return load_register(path)
-    env = os.environ if environ is None else environ
-    named = env.get(REGISTER_ENV_VAR, "").strip()
+    named = configured_register_path(environ=environ)
     if named:
         try:
             return load_register(named)

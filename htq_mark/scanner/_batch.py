@@ -266,9 +266,12 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     if rules is not None and not isinstance(rules, RuleSelection):
         raise UsageError(f"rules takes a RuleSelection (or None for every rule), not {type(rules).__name__}; "
                          f"e.g. RuleSelection(ignore=('low-resolution',)).")
-    if isinstance(exclude, (str, bytes)) or not all(isinstance(glob, str) and glob for glob in exclude):
-        raise UsageError(f"exclude takes a list of globs, none of them empty (an empty glob excludes nothing), "
-                         f"not {exclude!r}; e.g. exclude=('drafts/', '*.tmp.pdf').")
+    if isinstance(exclude, (str, bytes)) or not isinstance(exclude, Iterable):
+        raise UsageError(f"exclude takes a list of globs, not {type(exclude).__name__}: "
+                         f"e.g. exclude=('drafts/', '*.tmp.pdf').")
+    if not all(isinstance(glob, str) and glob for glob in exclude):
+        raise UsageError(f"exclude takes globs as text, none of them empty (an empty glob excludes nothing), "
+                         f"not {tuple(exclude)!r}: e.g. exclude=('drafts/', '*.tmp.pdf').")
     engine = as_executor(executor, jobs)
     chosen_kit = resolve_kit(kit)
     chosen_register = resolve_register(register)

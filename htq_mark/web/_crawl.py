@@ -110,6 +110,7 @@ def read_sitemap(url: str, scanner: WebScanner, limit: int, *,
     The error of ``url`` itself is always raised.
     """
     pending, read = deque([url]), 0
+    listed = {url}  # a sitemap an index lists twice is read (or reported) once
     pages: list[str] = []
     while pending and len(pages) < limit and read < _MAX_SITEMAPS:
         current = pending.popleft()
@@ -117,7 +118,7 @@ def read_sitemap(url: str, scanner: WebScanner, limit: int, *,
         try:
             root = _sitemap_root(current, scanner)
         except InputError as exc:
-            if current == url or on_error is None:
+            if read == 1 or on_error is None:
                 raise
             on_error(current, exc)
             continue
@@ -126,7 +127,9 @@ def read_sitemap(url: str, scanner: WebScanner, limit: int, *,
                 continue
             location = (element.text or "").strip()
             if root.tag.endswith("sitemapindex"):
-                pending.append(location)
+                if location not in listed:
+                    listed.add(location)
+                    pending.append(location)
             elif is_web_address(location) and len(pages) < limit:
                 pages.append(location)
     return pages
@@ -168,6 +171,7 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
 
     for url in starts:
         add(url, 0)
+
     def unreadable(location: str, exc: InputError) -> None:
         results.append(DocumentResult(path=location, sha256=None, type="web", status="error",
                                       error=DocumentError(exc.code, str(exc))))

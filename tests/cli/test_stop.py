@@ -65,3 +65,15 @@ def test_signal_handling_is_as_it_was_afterwards() -> None:
     with stop_signals():
         assert signal.getsignal(signal.SIGTERM) is not before[1]
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM), sys.unraisablehook) == before
+
+
+def test_a_swallowed_stop_is_forgotten_once_the_command_ends() -> None:
+    """Before, a later command in the same process took its own error for that stop."""
+    from htq_mark.cli._stop import raise_if_stopped
+
+    with stop_signals():
+        _Callback(signal.SIGTERM)
+        gc.collect()
+        with pytest.raises(Stopped):
+            raise_if_stopped()
+    raise_if_stopped()  # nothing kept

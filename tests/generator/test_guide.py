@@ -86,13 +86,13 @@ def test_pictures_are_written_and_kept_unless_forced(tmp_path: Path, drawn: dict
     assert (target / "clear-space.png").read_bytes() == drawn["clear-space.png"]
 
 
-@pytest.mark.parametrize("folder_there", [False, True])
-def test_a_failed_write_leaves_no_new_picture_behind(tmp_path: Path, folder_there: bool,
+@pytest.mark.parametrize(("folder_there", "under"), [(False, ""), (False, "new/deeper"), (True, "")])
+def test_a_failed_write_leaves_no_new_picture_behind(tmp_path: Path, folder_there: bool, under: str,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Before, a full disk at the sixth picture left the five written before it (and the folder)."""
+    """Before, a full disk at the sixth picture left the five written before it (and the folders made)."""
     from htq_mark.generator import _guide
 
-    target = tmp_path / "images"
+    target = tmp_path / under / "images"
     if folder_there:
         target.mkdir()
         (target / "mine.txt").write_text("mine")

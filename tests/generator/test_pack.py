@@ -121,6 +121,13 @@ def test_a_folder_pack_and_a_zip_pack_hold_the_same_files(tmp_path: Path) -> Non
     assert zipped == _files_on_disk(tmp_path / "folder")
 
 
+@pytest.mark.parametrize("given", [{"variants": "colour"}, {"presets": "web"}])
+def test_one_name_as_a_string_is_a_usage_error(tmp_path: Path, given: dict[str, str]) -> None:
+    """Before, "colour" was taken as the variants 'c', 'o', 'l', 'u' and 'r'."""
+    with pytest.raises(UsageError, match="as a list of names"):
+        pack(tmp_path / "p.zip", **given)  # type: ignore[arg-type]
+
+
 def test_a_variant_or_preset_named_twice_is_made_once(tmp_path: Path) -> None:
     """Before, the manifest listed 8 files where the zip held 4."""
     result = pack(tmp_path / "p.zip", presets=["web", "web"], variants=["colour", "colour"])
@@ -235,11 +242,15 @@ def test_pack_result_describes_itself(tmp_path: Path) -> None:
     assert result.to_dict()["manifest"]["files"][0]["path"] == "colour/web/htq-mark-colour-web.png"
 
 
-def test_a_link_to_an_empty_folder_is_refused_without_asking_for_force_again(tmp_path: Path) -> None:
-    """Before, with force given, the message still said to pass force."""
-    (tmp_path / "empty").mkdir()
-    (tmp_path / "link").symlink_to(tmp_path / "empty")
-    with pytest.raises(OutputExistsError, match="it is a link") as refused:
+@pytest.mark.parametrize("filled", [False, True])
+def test_a_link_to_a_folder_is_refused_without_asking_for_force_again(tmp_path: Path, filled: bool) -> None:
+    """Before, a link to a folder with something in it was written through, and one to an empty folder was
+    refused asking for the force that was given."""
+    (tmp_path / "folder").mkdir()
+    if filled:
+        (tmp_path / "folder" / "mine.txt").write_text("mine")
+    (tmp_path / "link").symlink_to(tmp_path / "folder")
+    with pytest.raises(OutputExistsError, match="is a symbolic link") as refused:
         pack(tmp_path / "link", presets=["web"], variants=["colour"], force=True)
     assert "force" not in str(refused.value)
-    assert not any((tmp_path / "empty").iterdir())
+    assert sorted(p.name for p in (tmp_path / "folder").iterdir()) == (["mine.txt"] if filled else [])

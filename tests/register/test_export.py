@@ -65,12 +65,14 @@ def test_json_export_carries_provenance_and_reloads_its_as_of(example: Register)
 
 
 def test_a_file_name_that_is_not_utf8_is_written_as_json_escapes(example: Register, tmp_path: Path) -> None:
-    """Before, exporting a register read from such a file (its name in the provenance) raised UnicodeEncodeError."""
+    """Before, exporting a register read from such a file (its name in the provenance) raised UnicodeEncodeError.
+    The name's other bytes show as \\x escapes, so the file is UTF-8 and loads again."""
     named = tmp_path / os.fsdecode(b"r\xff.csv")
     named.write_bytes(export_register(example, "csv"))
     data = export_register(load_register(named), "json")
-    data.decode("utf-8")  # the file is UTF-8
-    assert os.fsencode(json.loads(data)["provenance"]["source"]).endswith(b"r\xff.csv")
+    assert json.loads(data.decode("utf-8"))["provenance"]["source"].endswith("r\\xff.csv")
+    again = parse_register_bytes(data, "again.json")  # what it writes, it reads back
+    assert len(again) == len(example)
 
 
 def test_hostile_text_round_trips_and_is_neutralised_in_csv(example: Register) -> None:

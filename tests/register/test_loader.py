@@ -279,6 +279,14 @@ def test_broken_json_is_reported_with_a_line(text: str, line: int, message: str)
     assert (problems[0].line, message in problems[0].message) == (line, True)
 
 
+@pytest.mark.parametrize("depth", [600, 900])
+def test_a_deeply_nested_value_is_a_problem_not_a_crash(depth: int) -> None:
+    """Before, the check for half characters ran out of stack on a value nested some hundreds deep."""
+    text = '[{"qualification_id": "999/1001/9", "title": ' + "[" * depth + "]" * depth + "}]"
+    problems = problems_of(text.encode(), "reg.json")
+    assert problems and all(problem.line == 1 for problem in problems)
+
+
 def test_invalid_utf8_json_is_reported() -> None:
     problems = problems_of(b'[\n{"title": "\xe9"}]', "reg.json")
     assert (problems[0].line, problems[0].message) == (

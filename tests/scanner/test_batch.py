@@ -215,9 +215,11 @@ def test_bytes_and_binary_file_objects_are_scanned_like_paths(folder):
     assert by_path.status == "ok"
 
 
-@pytest.mark.parametrize("exclude", [("",), ("drafts/", ""), "drafts/", (3,)])
-def test_an_empty_or_unnamed_glob_is_a_usage_error(folder, exclude):
-    with pytest.raises(UsageError, match="none of them empty"):
+@pytest.mark.parametrize(("exclude", "words"), [(("",), "none of them empty"), (("drafts/", ""), "none of them empty"),
+                                               ((3,), "as text"), ("drafts/", "a list of globs, not str"),
+                                               (None, "a list of globs, not NoneType"), (3, "not int")])
+def test_an_empty_glob_or_a_wrong_type_is_a_usage_error(folder, exclude, words):
+    with pytest.raises(UsageError, match=words):
         scan([folder], exclude=exclude)
 
 

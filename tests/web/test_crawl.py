@@ -23,11 +23,11 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def site() -> Iterator[Site]:
     with serve(college_site(Site())) as served:
-        # An index of three sitemaps: one missing (404), one not XML, one listing a page.
+        # An index of three sitemaps: one missing (404, and listed twice), one not XML, one listing a page.
         served.routes["/index.xml"] = Reply(
             ('<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
              + "".join(f"<sitemap><loc>{served.url(path)}</loc></sitemap>"
-                       for path in ("/gone.xml", "/broken.xml", "/sitemap.xml"))
+                       for path in ("/gone.xml", "/broken.xml", "/gone.xml", "/sitemap.xml"))
              + "</sitemapindex>").encode(), "application/xml")
         served.routes["/broken.xml"] = Reply(b"<urlset><url><loc>", "application/xml")
         served.routes["/sitemap.xml"] = Reply(

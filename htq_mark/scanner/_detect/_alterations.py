@@ -32,9 +32,10 @@ ELEMENT_REACH = 0.15
 MIN_ELEMENT_CORE = 80
 # Each part is also judged by all its pixels, which a part too thin for a core (the subtitle's letters) has
 # too: how much of its own colour they show against the colour around it, next to how much the artwork at
-# the mark's blur would show. Blur, compression and recolouring take a little away (a third at most on the
-# evaluation sets); a removed part shows none. Less than this share missing counts as none.
+# the mark's blur would show. Blur and compression take a little away (a third at most on the evaluation
+# sets); a removed part shows none. Less than this share missing counts as none.
 FADED_PRESENT = 0.5
+FADED_TOLD = 0.25           # ...judged only where the blurred artwork shows this much of a part's colour on average
 
 
 def _difference_threshold(colours: NDArray[np.float64]) -> float:
@@ -179,13 +180,14 @@ def _element_cores(cores: _Cores, refs: References) -> tuple[tuple[NDArray[np.in
 
 def _missing_share(core: _Pixels, colours: NDArray[np.float64], refs: References, cores: _Cores,
                    different: NDArray[np.bool_], in_view: NDArray[np.bool_], varying: list[bool],
-                   sigma: float) -> float:
+                   sigma: float, shown_colours: NDArray[np.float64] | None) -> float:
     """The largest share of one element that shows the colour of the part around it instead of its own.
 
     That is what a removed element (or one painted over in the colour around it) leaves;
     one recoloured, blurred or compressed looks like neither. An element's share is that of
     its core, or of the colour one of its parts fails to show (see :func:`_faded_share`;
-    the mark is blurred by ``sigma`` frame px), whichever is larger. An element is judged
+    the mark is blurred by ``sigma`` frame px, and its classes show ``shown_colours``;
+    None: no part is judged so), whichever is larger. An element is judged
     only if all of it, with a margin, is ``in_view`` (visible and uncovered) and the
     artwork it sits in is intact: hardly any of its pixels ``different``, other than those
     that show a missing element themselves (two may be removed). Nor are elements judged
@@ -197,27 +199,29 @@ def _missing_share(core: _Pixels, colours: NDArray[np.float64], refs: References
     elements = list(zip(_elements(refs), _element_cores(cores, refs)))
     damaged = different.reshape(-1).copy()
     seen = in_view.reshape(-1)
+    out_of_view = np.flatnonzero(~seen)
+    in_sight = [not any(grown[part][out_of_view].any() for part in element) for element, _ in elements]
     shares: list[float | None] = []  # per element judged: the share of it showing the part around it
-    for element, (pixels, _) in elements:
+    for (element, (pixels, _)), whole in zip(elements, in_sight):
         around = grounds[element[0]]
         assert around is not None  # see _elements
         own, ground = refs.part_class[element[0]], refs.part_class[around]
         if varying[own] or varying[ground]:
             shares.append(None)
             continue
-        faded = [_faded_share(core, colours, refs, part, around, seen, sigma, threshold) for part in element]
-        judged = [share for share in faded if share is not None]
+        faded = [_faded_share(core, shown_colours, refs, part, around, seen, sigma, threshold)
+                 for part in element] if whole and shown_colours is not None else []
+        told = [share for share in faded if share is not None]
         if len(pixels) >= MIN_ELEMENT_CORE:
             values = core.rgba_at(pixels)
             # Far from its own colour, and as close to the colour around it as a class's own pixels must be.
             like_ground = ((_deviation(values, colours[own]) > threshold)
                            & (_deviation(values, colours[ground]) < threshold))
             damaged[pixels[like_ground]] = False
-            judged.append(float(np.count_nonzero(like_ground)) / len(pixels))
-        shares.append(max(judged) if judged else None)
-    out_of_view = np.flatnonzero(~in_view.reshape(-1))
-    judged = [share for share, (element, (_, context)) in zip(shares, elements)
-              if share is not None and not any(grown[part][out_of_view].any() for part in element)
+            told.append(float(np.count_nonzero(like_ground)) / len(pixels))
+        shares.append(max(told) if told else None)
+    judged = [share for share, whole, (_, (_, context)) in zip(shares, in_sight, elements)
+              if share is not None and whole
               and np.count_nonzero(damaged[context]) <= SURROUNDINGS_INTACT * len(context)]
     return max(judged, default=0.0)
 
@@ -226,21 +230,23 @@ def _faded_share(core: _Pixels, colours: NDArray[np.float64], refs: References, 
                  seen: NDArray[np.bool_], sigma: float, threshold: float) -> float | None:
     """The share of its own colour that ``part`` fails to show, 0 below FADED_PRESENT; None if it cannot be told.
 
-    Each of its pixels (``seen``, flat) is placed between the colour of the part ``around``
-    it (0) and its own (1); summed, they are set against what the artwork blurred by
+    Each of its pixels (``seen``, flat) is placed between the colour the part ``around`` it
+    shows (0) and the colour its own class shows (1), as ``colours`` (per class) gives them: a
+    part recoloured with the rest of its class is not missing. Summed, they are set against what the artwork blurred by
     ``sigma`` frame px shows there. Not told: a part of fewer than MIN_ELEMENT_CORE pixels
-    in view, or whose colour is within ``threshold`` of the colour around it.
+    in view, one blurred to less than FADED_TOLD of its colour on average, or one whose colour
+    is within ``threshold`` of the colour around it.
     """
     own, ground = colours[refs.part_class[part]], colours[refs.part_class[around]]
     axis = own - ground
     separation = float(axis.dot(axis))
     if separation <= threshold * threshold:
         return None
-    pixels, drawn = _drawn_part(refs, part, round(sigma * 4) / 4)  # few distinct blurs, as in alignment
+    pixels, drawn = _drawn_part(refs, part, round(sigma * 4) / 4)  # blurs in quarter steps: a few to cache
     if not seen.all():
         pixels, drawn = pixels[seen[pixels]], drawn[seen[pixels]]
     expected = float(drawn.sum())
-    if len(pixels) < MIN_ELEMENT_CORE or expected <= 0.0:
+    if len(pixels) < MIN_ELEMENT_CORE or expected < FADED_TOLD * len(pixels):
         return None
     shown = float(((core.at(pixels) - ground) @ axis).sum()) / separation
     share = min(1.0, 1.0 - shown / expected)

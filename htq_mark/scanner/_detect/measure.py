@@ -164,8 +164,13 @@ def _judge(warped: _Warped, refs: References, spec: Spec, cores: _Cores,
     altered = _altered_share(judged_different, refs, cores, in_view)
     # Something touching the outline may reach over the artwork, where it looks like an element painted over:
     # elements are judged missing only on a mark with nothing beside it (usually reported as clear-space content).
+    # On a mark below the smallest size allowed (a small picture enlarged counts as small) a tone curve or
+    # a threshold can wash a thin part's few pixels out as a removal would: parts are judged by their pixels
+    # on marks at least that wide only.
+    wide_enough = frame.width * warped.source_px >= spec.minimum_width_px
     missing = 0.0 if background.touched else _missing_share(core, reference, refs, cores, judged_different, in_view,
-                                                              varying, warped.sigma)
+                                                              varying, warped.sigma,
+                                                              class_colours if wide_enough else None)
     hidden = (_part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible)) if anything_covered
               else np.zeros(len(refs.part_class), bool))
     off_palette = (_off_palette(refs, best, part_lab, seen, surroundings, flat, hidden,

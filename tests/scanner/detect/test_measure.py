@@ -376,6 +376,30 @@ def test_the_subtitle_or_one_title_word_removed_is_missing(part: str, variant: s
     assert measured.missing_part > kit.spec.scan.altered_max_missing_part
 
 
+@pytest.mark.parametrize("accent", ["#2850C8", "#1E4B8C", "#C82850"])
+def test_the_accent_recoloured_is_not_a_part_missing(accent: str, kit: Kit, refs: References) -> None:
+    """The chevron and the subtitle painted another colour: the subtitle shows its class's colour as the chevron
+    shows it, not the approved amber, so it is not missing (a blue one read 94% missing)."""
+    svg = kit.artwork["colour"].svg.replace(b'fill="#FFB300"', f'fill="{accent}"'.encode())
+    assert svg != kit.artwork["colour"].svg
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, 300.0, svg=svg)
+    assert _only(image, kit, refs).measurements.missing_part <= kit.spec.scan.altered_max_missing_part
+
+
+@pytest.mark.parametrize("width", [80.0, 100.0, 120.0])
+@pytest.mark.parametrize("contrast", [2.0, 3.0])
+def test_a_small_mark_given_harsh_contrast_has_no_part_missing(width: float, contrast: float, kit: Kit,
+                                                              refs: References) -> None:
+    """Below the smallest size allowed a tone curve pushes a thin part's few blended pixels into the colour
+    around it, as a removal would: parts are judged by their pixels on marks of the allowed size only."""
+    from PIL import Image as PILImage, ImageEnhance
+
+    image, _ = place(plain(WHITE), kit, "colour", CENTRE, width)
+    harsh = np.asarray(ImageEnhance.Contrast(PILImage.fromarray(image)).enhance(contrast))  # about the mean grey
+    found = find_marks(np.ascontiguousarray(harsh), refs, spec=kit.spec)
+    assert all(mark.measurements.missing_part <= kit.spec.scan.altered_max_missing_part for mark in found)
+
+
 @pytest.mark.parametrize("paint", ["#0B2545", "#23446E", "#000000"])
 def test_a_part_painted_over_in_the_colour_around_it_is_missing(paint: str, kit: Kit, refs: References) -> None:
     """The badge's navy, or a navy (or black) close to it: #23446E, 57 levels from the badge's, passed before."""
