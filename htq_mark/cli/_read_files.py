@@ -11,9 +11,7 @@ from ..kit import Kit
 from ..kit._kit import SPEC_PATH
 from ._terminal import visible
 
-__all__ = ["KIT_PARTS", "kit_files", "refuse_over_read_files"]
-
-KIT_PARTS = ("guidelines", "assets")  # the folders of a kit that hold its files
+__all__ = ["kit_files", "refuse_over_read_files"]
 
 
 def kit_files(kit: Kit) -> list[str]:

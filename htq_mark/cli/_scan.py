@@ -38,7 +38,7 @@ from ._config import NOT_GIVEN, with_config
 from ._errors import fail, library_errors
 from ._flags import document_with_flags, with_flags
 from ._exit import ExitCode
-from ._read_files import KIT_PARTS
+from ._read_files import kit_files
 from ._terminal import say, standard_output, visible, write_standard_output
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
@@ -154,7 +154,7 @@ def _refuse_an_input(target: str, what: str, paths: tuple[str, ...], read: Colle
 
     That is a file given (standard input's included, and a file:// URL's), a document
     (by its first bytes) inside a folder given, one of the files ``read`` (the register,
-    baseline, config file or URL list), or a file of a kit folder given. Others a scan
+    baseline, config file or URL list), or one of the kit's files (its spec and artwork). Others a scan
     turns out to read, through links or as documents of unknown kind, are found as
     they are scanned (:class:`_ScannedOutputs`). ``label`` names the target in the
     message (default: its path).
@@ -171,12 +171,12 @@ def _refuse_an_input(target: str, what: str, paths: tuple[str, ...], read: Colle
         except OSError:
             same = inside = False
         if same or inside:
-            raise click.UsageError(f"{label} is one of the files to scan; write the {what} elsewhere.")
+            raise UsageError(f"{label} is one of the files to scan; write the {what} elsewhere.")
     if any(file_identity(path) == identity for path in read):
-        raise click.UsageError(f"{label} is a file this scan reads (its register, baseline, config file "
+        raise UsageError(f"{label} is a file this scan reads (its register, baseline, config file "
                                f"or URL list); write the {what} elsewhere.")
-    if not kit.bundled and any(resolved.is_relative_to(Path(kit.root, part).resolve()) for part in KIT_PARTS):
-        raise click.UsageError(f"{label} is one of the kit's files; write the {what} elsewhere.")
+    if any(file_identity(path) == identity for path in kit_files(kit)):
+        raise UsageError(f"{label} is one of the kit's files; write the {what} elsewhere.")
 
 
 def _input_identity(path: str) -> tuple[int, int] | None:

@@ -248,7 +248,27 @@ def test_the_report_never_replaces_a_file_being_scanned(tmp_path):
     before = document.read_bytes()
     result = CliRunner().invoke(cli, ["scan", str(document), "--format", "json", "-o", str(document), "--force"])
     assert result.exit_code == 2 and "is one of the files to scan" in result.output
+    assert result.output.count("\n") == 1 and "Usage:" not in result.output  # one line, as other errors
     assert document.read_bytes() == before
+
+
+def test_a_report_may_go_beside_the_kits_files_but_not_over_them(tmp_path):
+    import shutil
+
+    for part in ("guidelines", "assets"):
+        shutil.copytree(Path(htq_mark.load_kit().root, part), tmp_path / "kit" / part)
+    document = tmp_path / "b.pdf"
+    document.write_bytes(b"%PDF-1.4 not really")
+    beside = tmp_path / "kit" / "assets" / "report.json"
+    beside.write_text("an earlier report")
+    scan = ["scan", str(document), "--kit", str(tmp_path / "kit"), "--format", "json", "--force", "-o"]
+    assert CliRunner().invoke(cli, [*scan, str(beside)]).exit_code in (0, 1, 3)
+    assert json.loads(beside.read_text())["schema"] == "htq-mark.scan-report/1"
+    artwork = tmp_path / "kit" / "assets" / "htq-mark-colour.svg"
+    before = artwork.read_bytes()
+    refused = CliRunner().invoke(cli, [*scan, str(artwork)])
+    assert refused.exit_code == 2 and "is one of the kit's files" in refused.output
+    assert artwork.read_bytes() == before
 
 
 def _saved_elsewhere(message: str) -> Path:
