@@ -169,6 +169,9 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
                 continue
             if sniff(head) != "unknown" or child.suffix.lower() in DOCUMENT_SUFFIXES:
                 yield InputDocument(path=child_shown, location=child)
+        elif child.suffix.lower() in DOCUMENT_SUFFIXES:  # a FIFO, socket or device named like a document
+            yield _error(child_shown, "is not a regular file (a FIFO, socket or device), so it was not read; "
+                                      "copy what it holds to a file to scan it.")
 
 
 def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = DEFAULT_EXCLUDE, *,

@@ -86,6 +86,10 @@ class Limits:
             largest = ceiling(item.name)
             if value > largest:
                 raise UsageError(f"limits.{item.name} can be at most {largest:,}; got {value:.3g}")
+            if item.type in ("int", int):  # a count: 5.0 is taken as 5, 0.5 is refused
+                if value != int(value):
+                    raise UsageError(f"limit {item.name} is a count and must be a whole number; got {value!r}")
+                object.__setattr__(self, item.name, int(value))
 
     def replace(self, **changes: Any) -> Limits:
         """A copy with some limits changed (``None`` values are ignored)."""

@@ -113,6 +113,17 @@ def test_damaged_documents_in_a_folder_are_reported_not_passed_over(tmp_path, na
     assert [d.path for d in expand_paths([str(tmp_path)])] == [os.path.join(str(tmp_path), name)]
 
 
+def test_a_fifo_named_like_a_document_in_a_folder_is_reported_and_anything_else_special_passed_over(tmp_path):
+    """Before, a FIFO named ``course.pdf`` inside a folder was passed over without a word."""
+    os.mkfifo(tmp_path / "course.pdf")
+    os.mkfifo(tmp_path / "app.sock")
+    (tmp_path / "real.pdf").write_bytes(b"%PDF-1.4")
+    found = expand_paths([str(tmp_path)])
+    assert [os.path.basename(d.path) for d in found] == ["course.pdf", "real.pdf"]
+    assert found[0].error is not None and "not a regular file" in found[0].error.message
+    assert found[1].error is None
+
+
 def test_an_empty_document_in_a_folder_ends_as_an_error_in_the_report(tmp_path):
     from htq_mark.scanner import scan
 

@@ -51,3 +51,15 @@ def test_the_pixel_limit_stops_where_the_image_decoder_does():
     assert Limits(max_pixels_per_page=MAX_DECODABLE_PIXELS).max_pixels_per_page == MAX_DECODABLE_PIXELS
     with pytest.raises(UsageError, match="at most 178,956,970"):
         Limits(max_pixels_per_page=MAX_DECODABLE_PIXELS + 1)
+
+
+@pytest.mark.parametrize(("field", "value", "kept"), [("max_frames", 0.5, None), ("max_pages", 12.25, None),
+                                                      ("max_frames", 5.0, 5), ("max_seconds", 0.5, 0.5)])
+def test_a_count_must_be_a_whole_number(field, value, kept):
+    """Before, max_frames = 0.5 was taken, and read as "more than 0.5 frames"."""
+    if kept is None:
+        with pytest.raises(UsageError, match=f"{field} is a count and must be a whole number"):
+            Limits(**{field: value})
+    else:
+        made = getattr(Limits(**{field: value}), field)
+        assert made == kept and type(made) is type(kept)
