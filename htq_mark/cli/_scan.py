@@ -174,7 +174,7 @@ def _refuse_an_input(target: str, what: str, paths: tuple[str, ...], read: Colle
             raise UsageError(f"{label} is one of the files to scan; write the {what} elsewhere.")
     if any(file_identity(path) == identity for path in read):
         raise UsageError(f"{label} is a file this scan reads (its register, baseline, config file "
-                               f"or URL list); write the {what} elsewhere.")
+                         f"or URL list); write the {what} elsewhere.")
     if any(file_identity(path) == identity for path in kit_files(kit)):
         raise UsageError(f"{label} is one of the kit's files; write the {what} elsewhere.")
 

@@ -198,8 +198,7 @@ def _missing_share(core: _Pixels, colours: NDArray[np.float64], refs: References
     grounds, grown = _grounds(refs), _parts_with_margin(refs)
     elements = list(zip(_elements(refs), _element_cores(cores, refs)))
     damaged = different.reshape(-1).copy()
-    seen = in_view.reshape(-1)
-    out_of_view = np.flatnonzero(~seen)
+    out_of_view = np.flatnonzero(~in_view.reshape(-1))
     in_sight = [not any(grown[part][out_of_view].any() for part in element) for element, _ in elements]
     shares: list[float | None] = []  # per element judged: the share of it showing the part around it
     for (element, (pixels, _)), whole in zip(elements, in_sight):
@@ -209,7 +208,8 @@ def _missing_share(core: _Pixels, colours: NDArray[np.float64], refs: References
         if varying[own] or varying[ground]:
             shares.append(None)
             continue
-        faded = [_faded_share(core, shown_colours, refs, part, around, seen, sigma, threshold)
+        # Only an element wholly in sight (its parts' pixels all in view) is judged by its parts' pixels.
+        faded = [_faded_share(core, shown_colours, refs, part, around, sigma, threshold)
                  for part in element] if whole and shown_colours is not None else []
         told = [share for share in faded if share is not None]
         if len(pixels) >= MIN_ELEMENT_CORE:
@@ -227,14 +227,14 @@ def _missing_share(core: _Pixels, colours: NDArray[np.float64], refs: References
 
 
 def _faded_share(core: _Pixels, colours: NDArray[np.float64], refs: References, part: int, around: int,
-                 seen: NDArray[np.bool_], sigma: float, threshold: float) -> float | None:
+                 sigma: float, threshold: float) -> float | None:
     """The share of its own colour that ``part`` fails to show, 0 below FADED_PRESENT; None if it cannot be told.
 
-    Each of its pixels (``seen``, flat) is placed between the colour the part ``around`` it
+    Each of its pixels (all in view) is placed between the colour the part ``around`` it
     shows (0) and the colour its own class shows (1), as ``colours`` (per class) gives them: a
     part recoloured with the rest of its class is not missing. Summed, they are set against what the artwork blurred by
-    ``sigma`` frame px shows there. Not told: a part of fewer than MIN_ELEMENT_CORE pixels
-    in view, one blurred to less than FADED_TOLD of its colour on average, or one whose colour
+    ``sigma`` frame px shows there. Not told: a part of fewer than MIN_ELEMENT_CORE pixels,
+    one blurred to less than FADED_TOLD of its colour on average, or one whose colour
     is within ``threshold`` of the colour around it.
     """
     own, ground = colours[refs.part_class[part]], colours[refs.part_class[around]]
@@ -243,8 +243,6 @@ def _faded_share(core: _Pixels, colours: NDArray[np.float64], refs: References, 
     if separation <= threshold * threshold:
         return None
     pixels, drawn = _drawn_part(refs, part, round(sigma * 4) / 4)  # blurs in quarter steps: a few to cache
-    if not seen.all():
-        pixels, drawn = pixels[seen[pixels]], drawn[seen[pixels]]
     expected = float(drawn.sum())
     if len(pixels) < MIN_ELEMENT_CORE or expected < FADED_TOLD * len(pixels):
         return None
