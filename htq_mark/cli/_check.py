@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 import click
@@ -11,7 +10,7 @@ from .._resolve import resolve_register
 from ..register import import_ofqual, read_ids_from_csv
 from ._errors import fail, library_errors
 from ._exit import ExitCode
-from ._terminal import say, standard_output
+from ._terminal import say, say_json, standard_output
 
 __all__ = ["COMMANDS", "check"]
 
@@ -73,7 +72,7 @@ def check(qualification_ids: tuple[str, ...], on: datetime | None, register_path
             if line is not None:
                 entry["line"] = line
             payload.append(entry)
-        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+        say_json(payload)
     else:
         say(f"register: {register.provenance.describe()}", f"date: {day.isoformat()}")
         for line, result in results:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
@@ -11,7 +10,7 @@ from .._resolve import resolve_kit
 from ..generator._guide import write_guide_pictures
 from ..kit import Kit
 from ._errors import library_errors
-from ._terminal import say, standard_output
+from ._terminal import say, say_json, standard_output
 
 __all__ = ["COMMANDS", "kit", "kit_summary"]
 
@@ -83,7 +82,7 @@ def info(kit_path: str | None, as_json: bool) -> None:
     with library_errors():
         summary = kit_summary(resolve_kit(kit_path))
     if as_json:
-        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        say_json(summary)
     else:
         say(*_text(summary).split("\n"))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 
 import click
@@ -21,7 +20,7 @@ from ..register import (
 from ._errors import library_errors
 from ._exit import ExitCode
 from ._read_files import refuse_over_read_files
-from ._terminal import say, standard_output, write_standard_output
+from ._terminal import say, say_json, standard_output, write_standard_output
 
 __all__ = ["COMMANDS", "register_group"]
 
@@ -61,7 +60,7 @@ def info(register_path: str | None, ofqual_path: str | None, on: datetime | None
         register = _effective_register(register_path, ofqual_path)
     summary = summarise_register(register, on.date() if on is not None else date.today())
     if output_format == "json":
-        click.echo(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+        say_json(summary.to_dict())
     else:
         say(*summary.describe().split("\n"))
 
@@ -79,7 +78,7 @@ def validate(file: str, output_format: str) -> None:
     with library_errors():
         result = validate_register_file(file)
     if output_format == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        say_json(result.to_dict())
     else:
         if result.valid:
             say(f"{file}: valid register, {result.rows} rows")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 import click
 
@@ -10,7 +9,7 @@ from .._catalogue import RULES
 from .._resolve import resolve_kit
 from ..reports._rule_help import rule_help
 from ._errors import library_errors
-from ._terminal import say, standard_output
+from ._terminal import say, say_json, standard_output
 
 __all__ = ["COMMANDS", "rules_command"]
 
@@ -26,8 +25,8 @@ def rules_command(rule: str | None, kit_path: str | None, output_format: str) ->
     with library_errors():
         if rule is None:
             if output_format == "json":
-                click.echo(json.dumps([{"rule": r.id, "default_severity": r.severity.value, "title": r.title,
-                                        "meaning": r.meaning} for r in RULES.values()], indent=2))
+                say_json([{"rule": r.id, "default_severity": r.severity.value, "title": r.title,
+                           "meaning": r.meaning} for r in RULES.values()])
                 return
             width = max(len(r.id) for r in RULES.values())
             say(*(f"{r.id:<{width}}  {r.severity:<7}  {r.meaning}" for r in RULES.values()),
@@ -35,7 +34,7 @@ def rules_command(rule: str | None, kit_path: str | None, output_format: str) ->
             return
         explained = rule_help(rule, resolve_kit(kit_path))
     if output_format == "json":
-        click.echo(json.dumps(explained.to_dict(), indent=2, ensure_ascii=False))
+        say_json(explained.to_dict())
         return
     lines = [f"{explained.rule}: {explained.title} (default severity: {explained.default_severity})", "",
              f"What it checks: {explained.meaning}", "", "The kit's numbers:",

@@ -9,6 +9,7 @@ the screen, set the window title or forge a line of output.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -17,10 +18,10 @@ from typing import IO, NoReturn
 import click
 
 from .._io import put, write_advice
-from ..reports._escape import visible
+from ..reports._escape import escape_surrogates_for_json, visible
 from ._exit import ExitCode
 
-__all__ = ["exit_with_error", "say", "standard_output", "visible", "write_standard_output"]
+__all__ = ["exit_with_error", "say", "say_json", "standard_output", "visible", "write_standard_output"]
 
 
 def standard_output(what: str = "the output", instead: str = "run it again with standard output open, or "
@@ -91,5 +92,25 @@ def say(*lines: str, err: bool = False) -> None:
     except OSError as exc:
         if err:
             raise
-        exit_with_error(f"standard output could not be written ({exc.strerror or exc}); free some space where it goes, "
-                "or redirect it to another file (> FILE).")
+        _not_written(exc)
+
+
+def say_json(value: object, *, indent: int | None = 2) -> None:
+    """Write ``value`` as JSON on standard output, always valid UTF-8.
+
+    A file name that is not UTF-8 reaches Python as lone surrogates, which a terminal
+    would receive as raw bytes; as in scan reports, they are written as ``\\uXXXX``
+    escapes, which decode back to the same name.
+    """
+    text = escape_surrogates_for_json(json.dumps(value, indent=indent, ensure_ascii=False))
+    try:
+        click.echo(text)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        _not_written(exc)
+
+
+def _not_written(exc: OSError) -> NoReturn:
+    exit_with_error(f"standard output could not be written ({exc.strerror or exc}); free some space where it goes, "
+                    "or redirect it to another file (> FILE).")

@@ -3,9 +3,11 @@ file still does."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,51 @@ def test_printing_to_a_full_standard_output_names_it(tmp_path: Path, args: list[
     assert done.returncode == 2, stderr
     assert what in stderr
     assert "TMPDIR" not in stderr and "internal error" not in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("args", [["kit", "info", "--json"], ["rules", "--format", "json"],
+                                  ["check", "603/7595/4", "--format", "json"]])
+def test_json_to_a_full_standard_output_names_it(tmp_path: Path, args: list[str]) -> None:
+    """Before, the message blamed the temporary folder and TMPDIR, as for text it did no longer."""
+    done = _run_with_stdout("/dev/full", "wb", *args, cwd=tmp_path)
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert "standard output could not be written (No space left on device)" in stderr
+    assert "TMPDIR" not in stderr and "Traceback" not in stderr
+
+
+def _not_utf8_register(folder: Path) -> Path:
+    path = Path(os.fsdecode(bytes(folder) + b"/register-\xff.csv"))
+    path.write_bytes(EXAMPLE_REGISTER.read_bytes())
+    return path
+
+
+def _not_utf8_kit(folder: Path) -> Path:
+    import shutil
+
+    from htq_mark.kit import load_kit
+
+    kit = Path(os.fsdecode(bytes(folder) + b"/kit-\xff"))
+    for part in ("assets", "guidelines"):
+        shutil.copytree(load_kit().root / part, kit / part)
+    return kit
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["register", "info", "--format", "json", "--register"], _not_utf8_register),
+    (["register", "validate", "--format", "json"], _not_utf8_register),
+    (["check", "603/7595/4", "--format", "json", "--register"], _not_utf8_register),
+    (["kit", "info", "--json", "--kit"], _not_utf8_kit),
+])
+def test_json_naming_a_file_that_is_not_utf8_is_valid_utf8(tmp_path: Path, args: list[str],
+                                                           named: Callable[[Path], Path]) -> None:
+    """Before, the name's byte went out raw: the JSON could not be read as UTF-8 by any tool."""
+    path = named(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "htq_mark", *args, str(path)], cwd=tmp_path, capture_output=True,
+                          timeout=300)
+    assert b"Traceback" not in done.stderr
+    output = json.loads(done.stdout.decode("utf-8"))  # strict: a raw byte 0xff fails here
+    assert str(path) in json.dumps(output, ensure_ascii=False)  # the escape reads back as the very name
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["scan", "--help"]])
