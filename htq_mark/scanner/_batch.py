@@ -269,6 +269,14 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     if isinstance(exclude, (str, bytes)) or not isinstance(exclude, Iterable):
         raise UsageError(f"exclude takes a list of globs, not {type(exclude).__name__}: "
                          f"e.g. exclude=('drafts/', '*.tmp.pdf').")
+    exclude = tuple(exclude)  # read once: a generator would be used up by the first look
+    if isinstance(sitemaps, (str, bytes)) or not isinstance(sitemaps, Iterable):
+        raise UsageError(f"sitemaps takes a list of addresses, not {type(sitemaps).__name__}: "
+                         f"e.g. sitemaps=['https://example.ac.uk/sitemap.xml'].")
+    sitemaps = tuple(sitemaps)
+    if not all(isinstance(address, str) for address in sitemaps):
+        raise UsageError(f"sitemaps takes addresses as text, not {sitemaps!r}: "
+                         f"e.g. sitemaps=['https://example.ac.uk/sitemap.xml'].")
     if not all(isinstance(glob, str) and glob for glob in exclude):
         raise UsageError(f"exclude takes globs as text, none of them empty (an empty glob excludes nothing), "
                          f"not {tuple(exclude)!r}: e.g. exclude=('drafts/', '*.tmp.pdf').")

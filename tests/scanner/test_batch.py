@@ -2,6 +2,7 @@
 
 import datetime
 import os
+from pathlib import Path
 
 import pytest
 
@@ -221,6 +222,23 @@ def test_bytes_and_binary_file_objects_are_scanned_like_paths(folder):
 def test_an_empty_glob_or_a_wrong_type_is_a_usage_error(folder, exclude, words):
     with pytest.raises(UsageError, match=words):
         scan([folder], exclude=exclude)
+
+
+@pytest.mark.parametrize("given", [list, tuple, iter, lambda globs: (glob for glob in globs)])
+def test_exclude_takes_any_iterable_of_globs_and_uses_all_of_it(folder, given):
+    """Before, a generator was used up by the check of its globs: nothing was excluded, and the report said so."""
+    report = scan([folder], exclude=given(["b/", "*.jpg"]), kit=KIT, on=ON, jobs=1, thumbnails=False)
+    assert sorted(Path(d.path).name for d in report.documents) == ["a.pdf", "d.pdf"]
+    assert report.settings.exclude == ("b/", "*.jpg")
+
+
+@pytest.mark.parametrize(("sitemaps", "words"), [("http://127.0.0.1:9/sitemap.xml", "a list of addresses, not str"),
+                                                (b"http://127.0.0.1:9/", "a list of addresses, not bytes"),
+                                                (3, "not int"), ([3], "as text")])
+def test_sitemaps_of_a_wrong_type_is_a_usage_error(sitemaps, words):
+    """Before, one address given as text was read a character at a time: thirty 'documents' named h, t, t..."""
+    with pytest.raises(UsageError, match=words):
+        scan([], sitemaps=sitemaps)
 
 
 def test_one_path_instead_of_a_list_is_a_usage_error(folder):
