@@ -16,16 +16,16 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any, cast
 
-from .errors import HtqMarkError, OutputExistsError
+from .errors import HtqMarkError, OutputExistsError, UsageError
 
-__all__ = ["Content", "check_writable", "file_identity", "file_mode", "file_size_limit",
-           "folder_mode", "is_inside", "limit_advice", "path_inside", "path_of_descriptor", "put", "read_limited",
-           "save_elsewhere", "stopped_by_limit", "temporary_write_advice", "write_advice", "write_atomic",
-           "write_or_fall_back"]
+__all__ = ["Content", "check_writable", "file_identity", "file_mode", "file_size_limit", "folder_mode",
+           "is_inside", "limit_advice", "path_inside", "path_of_descriptor", "put", "read_limited",
+           "refuse_over_read_files", "save_elsewhere", "stopped_by_limit", "temporary_write_advice",
+           "write_advice", "write_atomic", "write_or_fall_back"]
 
 # Temporary names keep this much of the target's name, so a name near the file system's limit
 # still leaves room for the temporary file's prefix and suffix.
@@ -344,6 +344,21 @@ def file_identity(path: str | os.PathLike[str] | int) -> tuple[int, int] | None:
     except (OSError, ValueError):
         return None
     return (info.st_dev, info.st_ino) if stat.S_ISREG(info.st_mode) else None
+
+
+def refuse_over_read_files(written: Iterable[str | os.PathLike[str]], what: str,
+                           read: Iterable[str | os.PathLike[str] | None]) -> None:
+    """Raise :class:`UsageError` if writing the ``what`` (the artwork, a pack...) to the paths ``written``
+    would replace one of the files ``read`` (those given to read, whether or not they were needed).
+
+    This holds with ``force`` too: forcing allows replacing an output, never an input.
+    """
+    reads = {identity: path for path in read if path and (identity := file_identity(path)) is not None}
+    for path in written:
+        identity = file_identity(path)
+        if identity in reads:
+            raise UsageError(f"{os.fspath(path)} is a file given to this command to read ({os.fspath(reads[identity])}); "
+                             f"write the {what} elsewhere.")
 
 
 def path_of_descriptor(fd: int) -> str | None:

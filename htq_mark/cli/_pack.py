@@ -6,14 +6,8 @@ from datetime import datetime
 
 import click
 
-from .._resolve import resolve_kit
 from ..generator import pack as build
-from ..generator._generate import FORMATS
-from ..generator._pack import MANIFEST_NAME, USAGE_SHEET_NAME, pack_path
-from ..kit import Kit
-from ..register import configured_register_path
 from ._errors import library_errors
-from ._read_files import kit_files, refuse_over_read_files
 from ._terminal import say
 
 __all__ = ["COMMANDS", "pack"]
@@ -51,21 +45,11 @@ def pack(output: str, qualification: str | None, on: datetime | None, register_p
     The same inputs give byte-identical files (set SOURCE_DATE_EPOCH to date them).
     """
     with library_errors():
-        kit = resolve_kit(kit_path)
-        read = [*kit_files(kit), configured_register_path(register_path)]
-        refuse_over_read_files(output, "pack", read,
-                               below=None if output.lower().endswith(".zip") else _pack_files(kit))
-        result = build(output, kit=kit, qualification=qualification,
+        result = build(output, kit=kit_path, qualification=qualification,
                        date=on.date() if on is not None else None, register=register_path,
                        colour_space=colour_space, variants=variants or None, presets=presets or None,
                        force=force)
     say(result.describe())
-
-
-def _pack_files(kit: Kit) -> list[str]:
-    """Every path a pack of ``kit`` may write inside its folder."""
-    return [MANIFEST_NAME, USAGE_SHEET_NAME, *(pack_path(variant, preset, format) for variant in kit.artwork
-                                              for preset in kit.spec.presets for format in FORMATS)]
 
 
 COMMANDS: list[click.Command] = [pack]

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import click
 
+from .._io import refuse_over_read_files
 from .._resolve import resolve_register
 from ..register import (
     ExportFormat,
@@ -19,7 +20,6 @@ from ..register import (
 )
 from ._errors import library_errors
 from ._exit import ExitCode
-from ._read_files import refuse_over_read_files
 from ._terminal import say, say_json, standard_output, write_standard_output
 
 __all__ = ["COMMANDS", "register_group"]
@@ -105,7 +105,7 @@ def export(output_format: str, register_path: str | None, ofqual_path: str | Non
     with library_errors():
         register = _effective_register(register_path, ofqual_path)
         if output is not None and output != "-":
-            refuse_over_read_files(output, "register", [configured_register_path(register_path), ofqual_path])
+            refuse_over_read_files([output], "register", [configured_register_path(register_path), ofqual_path])
             written = write_register(register, output, fmt, force=force)
             say(f"wrote {written} ({len(register)} records)", err=True)
             return

@@ -38,7 +38,6 @@ from ._config import NOT_GIVEN, with_config
 from ._errors import fail, library_errors
 from ._flags import document_with_flags, with_flags
 from ._exit import ExitCode
-from ._read_files import kit_files
 from ._terminal import say, standard_output, visible, write_standard_output
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
@@ -175,7 +174,7 @@ def _refuse_an_input(target: str, what: str, paths: tuple[str, ...], read: Colle
     if any(file_identity(path) == identity for path in read):
         raise UsageError(f"{label} is a file this scan reads (its register, baseline, config file "
                          f"or URL list); write the {what} elsewhere.")
-    if any(file_identity(path) == identity for path in kit_files(kit)):
+    if any(file_identity(path) == identity for path in kit.source_files):
         raise UsageError(f"{label} is one of the kit's files; write the {what} elsewhere.")
 
 

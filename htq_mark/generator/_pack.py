@@ -29,11 +29,12 @@ from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any, Literal
 
-from .._io import check_writable, folder_mode, path_inside, write_atomic
+from .._io import check_writable, folder_mode, path_inside, refuse_over_read_files, write_atomic
 from .._resolve import KitSource, resolve_kit
 from .._version import __version__
 from ..errors import HtqMarkError, OutputExistsError, UsageError
 from ..kit import Kit, Preset
+from ..register import Register, configured_register_path
 from ._entitlement import RegisterSource, checked_qualification
 from ._generate import (
     AssetBuilder,
@@ -242,6 +243,13 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
 _OTHER_ARCHIVES = (".tar", ".tar.gz", ".tgz", ".gz", ".bz2", ".tbz2", ".xz", ".txz", ".zst", ".7z", ".rar", ".jar")
 
 
+def _pack_names(kit: Kit) -> list[str]:
+    """Every path a pack of ``kit`` may write inside its folder."""
+    return [MANIFEST_NAME, USAGE_SHEET_NAME, *(pack_path(variant, name, format) for variant in kit.artwork
+                                              for name, preset in kit.spec.presets.items()
+                                              for format in _formats_for(preset))]
+
+
 def pack(output: str | os.PathLike[str], *, kit: KitSource = None,
          qualification: str | None = None, date: dt.date | None = None, register: RegisterSource = None,
          colour_space: str = "rgb", variants: Iterable[str] | None = None,
@@ -267,7 +275,12 @@ def pack(output: str | os.PathLike[str], *, kit: KitSource = None,
         check_writable(target, force=force)
     else:
         _check_folder(target, force)
-    files, manifest, sheet = build_pack(kit=kit, qualification=qualification, date=date, register=register,
+    chosen = resolve_kit(kit)
+    # The kit's files and the register (given, if not needed) are never replaced, forced or not.
+    register_file = None if isinstance(register, Register) else configured_register_path(register)
+    refuse_over_read_files([target] if is_zip else [target / name for name in _pack_names(chosen)], "pack",
+                           [*chosen.source_files, register_file])
+    files, manifest, sheet = build_pack(kit=chosen, qualification=qualification, date=date, register=register,
                                         colour_space=colour_space, variants=variants, presets=presets)
     entries = {packed.path: packed.asset.data for packed in files}
     entries[USAGE_SHEET_NAME] = sheet

@@ -70,6 +70,13 @@ class Kit:
         """The mark's width/height (that of the first variant; all must agree)."""
         return next(iter(self.artwork.values())).aspect_ratio
 
+    @property
+    def source_files(self) -> tuple[Path, ...]:
+        """The files the kit is read from (its spec and artwork); none for the bundled kit, which is never written."""
+        if self.bundled:
+            return ()
+        return (self.root / SPEC_PATH, *(artwork.path for artwork in self.artwork.values()))
+
     def artwork_for(self, variant: str) -> Artwork:
         """The artwork of ``variant``; raises KitError naming the variants there are."""
         try:

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from htq_mark.errors import NotEntitledError, OutputExistsError, UsageError
 from htq_mark.generator import pack
-from htq_mark.generator._pack import MANIFEST_SCHEMA, build_pack, pack_path
+from htq_mark.generator._pack import MANIFEST_NAME, MANIFEST_SCHEMA, build_pack, pack_path
 from htq_mark.kit import load_kit
 
 from .conftest import edit_spec
@@ -194,6 +194,48 @@ def test_a_forced_pack_into_a_folder_in_its_way_writes_nothing(tmp_path: Path, b
         pack(target, presets=["web"], variants=["black", "colour"], force=True)
     assert str(target / blocker) in str(raised.value)
     assert _files_on_disk(target) == before
+
+
+def _copied_kit(folder: Path) -> Path:
+    import shutil
+
+    for part in ("assets", "guidelines"):
+        shutil.copytree(load_kit().root / part, folder / "kit" / part)
+    return folder / "kit"
+
+
+@pytest.mark.parametrize("zipped", [False, True], ids=["folder", "zip"])
+def test_a_forced_pack_never_replaces_the_register_it_was_given(tmp_path: Path, zipped: bool) -> None:
+    """Before, only the command line checked this: pack(..., force=True) from Python replaced the register."""
+    from htq_mark.register import export_register, load_register
+
+    register = tmp_path / ("out.zip" if zipped else "out/manifest.json")
+    register.parent.mkdir(exist_ok=True)
+    register.write_bytes(export_register(load_register(None), "json"))
+    before = register.read_bytes()
+    with pytest.raises(UsageError, match="is a file given to this command to read .* write the pack elsewhere"):
+        pack(register if zipped else register.parent, variants=["colour"], presets=["web"], register=register,
+             force=True)
+    assert register.read_bytes() == before and sorted(p.name for p in register.parent.iterdir()) == [register.name]
+
+
+def test_a_forced_pack_never_replaces_the_kits_own_files(tmp_path: Path) -> None:
+    kit = _copied_kit(tmp_path)
+    artwork = kit / "assets" / "htq-mark-colour.svg"
+    packed = artwork.parent / pack_path("colour", "web", "svg")
+    packed.parent.mkdir(parents=True)
+    packed.symlink_to(artwork)  # a pack file that is the kit's artwork
+    before = artwork.read_bytes()
+    with pytest.raises(UsageError, match="given to this command to read"):
+        pack(artwork.parent, kit=kit, variants=["colour"], presets=["web"], force=True)
+    assert artwork.read_bytes() == before
+
+
+def test_a_pack_may_sit_beside_the_kits_files(tmp_path: Path) -> None:
+    kit = _copied_kit(tmp_path)
+    before = load_kit(kit).sha256
+    result = pack(kit, kit=kit, variants=["colour"], presets=["web"], force=True)
+    assert (kit / MANIFEST_NAME).is_file() and len(result.files) == 4 and load_kit(kit).sha256 == before
 
 
 def test_an_empty_folder_is_filled(tmp_path: Path) -> None:
