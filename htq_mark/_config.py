@@ -324,11 +324,13 @@ def _owner_trusted(path: Path) -> bool:
     if not hasattr(os, "getuid"):  # pragma: no cover - not POSIX
         return True
     try:
-        owner = path.stat().st_uid
+        link = path.lstat()
+        # A link left by someone else may point at a file of the user's or root's: the link is judged too.
+        owners = {link.st_uid, path.stat().st_uid} if stat.S_ISLNK(link.st_mode) else {link.st_uid}
         folder_mode = path.parent.stat().st_mode
     except OSError:
         return False
-    return owner in (os.getuid(), 0) or not folder_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return owners <= {os.getuid(), 0} or not folder_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _trusted(path: Path) -> Path:

@@ -19,7 +19,7 @@ from .._config import Config, load_config
 from .._io import Content, check_writable, file_identity, path_of_descriptor, save_elsewhere, write_or_fall_back
 from .._resolve import resolve_kit, resolve_register
 from ..kit import Kit
-from ..register import configured_register_path
+from ..register import configured_register_file
 from ..errors import UsageError
 from ..reports import FORMATS, ReportWriter
 from ..scanner import DEFAULT_LIMITS, ScanReport, ScanStream
@@ -436,7 +436,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         baseline = _load_baseline(options["baseline"], paths) if options["baseline"] else None
         kit = resolve_kit(options["kit_path"])
         register = resolve_register(options["register_path"])
-        read = [str(path) for path in (config.path, configured_register_path(options["register_path"]),
+        read = [str(path) for path in (config.path, configured_register_file(options["register_path"]),
                                        options["url_list"]) if path]
         baseline_file = [options["baseline"]] if options["baseline"] not in (None, STANDARD_STREAM) else []
         for target, what in ((output, "report"), (write_baseline, "baseline")):

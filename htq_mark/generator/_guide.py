@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._io import check_writable, write_atomic
-from ..errors import HtqMarkError
+from ..errors import HtqMarkError, UsageError
 from ..kit import Kit, load_kit
 from ._background import background_for
 from ._canvas import Layout
@@ -365,6 +365,9 @@ def write_guide_pictures(directory: str | os.PathLike[str], *, kit: Kit | None =
     If a picture cannot be written, those written new before it are removed again, and the
     folders this made; pictures replaced (with ``force``) before it stay replaced.
     """
+    if isinstance(directory, (str, os.PathLike)) and os.fspath(directory) == "":
+        raise UsageError("the guide pictures need a folder to go in, not an empty name (an unset variable?); "
+                         "name one, or . for the current folder.")
     folder = Path(directory)
     if folder.exists() and not folder.is_dir():
         raise HtqMarkError(f"{folder}: is a file; give a folder for the guide pictures.")

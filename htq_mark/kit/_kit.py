@@ -72,9 +72,7 @@ class Kit:
 
     @property
     def source_files(self) -> tuple[Path, ...]:
-        """The files the kit is read from (its spec and artwork); none for the bundled kit, which is never written."""
-        if self.bundled:
-            return ()
+        """The files the kit is read from (its spec and artwork); the bundled kit's too, as a checkout's may be written."""
         return (self.root / SPEC_PATH, *(artwork.path for artwork in self.artwork.values()))
 
     def artwork_for(self, variant: str) -> Artwork:

@@ -41,6 +41,7 @@ __all__ = [
     "EXAMPLE_SOURCE",
     "EXAMPLE_WITHDRAWN_ID",
     "example_register_bytes",
+    "example_register_file",
     "is_example_id",
 ]
 
@@ -69,3 +70,8 @@ def is_example_id(canonical: str) -> bool:
 def example_register_bytes() -> bytes:
     """The shipped example register file."""
     return resources.files("htq_mark.register").joinpath("data", EXAMPLE_DATA_FILE).read_bytes()
+
+
+def example_register_file() -> str:
+    """Where the shipped example register file lies (it may be written over in a checkout, so it is guarded)."""
+    return str(resources.files("htq_mark.register").joinpath("data", EXAMPLE_DATA_FILE))

@@ -24,7 +24,8 @@ from typing import IO, Any
 from ..errors import RegisterError, RegisterProblem, RegisterValidationError, UsageError
 from ._csv_input import read_csv_rows, read_source_bytes
 from ._json_input import JsonSyntaxError, parse_json_register
-from ._example import EXAMPLE_AS_OF, EXAMPLE_SOURCE, example_register_bytes, is_example_id
+from ._example import (EXAMPLE_AS_OF, EXAMPLE_SOURCE, example_register_bytes, example_register_file,
+                       is_example_id)
 from ._provenance import RegisterProvenance
 from ._record import QualificationRecord
 from ._register import Register
@@ -41,6 +42,7 @@ __all__ = [
     "REGISTER_ENV_VAR",
     "RegisterValidation",
     "configured_register",
+    "configured_register_file",
     "configured_register_path",
     "default_register",
     "load_register",
@@ -307,6 +309,12 @@ def configured_register_path(path: str | os.PathLike[str] | None = None, *,
         return os.fspath(path)
     env = os.environ if environ is None else environ
     return env.get(REGISTER_ENV_VAR, "").strip() or None
+
+
+def configured_register_file(path: str | os.PathLike[str] | None = None, *,
+                             environ: Mapping[str, str] | None = None) -> str:
+    """The file :func:`configured_register` reads: :func:`configured_register_path`'s, else the example's own."""
+    return configured_register_path(path, environ=environ) or example_register_file()
 
 
 def configured_register(path: str | os.PathLike[str] | None = None, *,

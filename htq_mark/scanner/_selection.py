@@ -17,6 +17,8 @@ SEVERITY_LEVELS: tuple[Severity, ...] = tuple(Severity)
 
 
 def _known(rules: Iterable[str], what: str) -> frozenset[str]:
+    if isinstance(rules, (str, bytes)):
+        raise UsageError(f"{what} takes a list of rules, not one as text: write {what}=({rules!r},).")
     chosen = frozenset(rules)
     unknown = sorted(chosen - set(RULES))
     if unknown:

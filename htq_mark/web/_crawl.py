@@ -73,6 +73,13 @@ class CrawlOptions:
             raise UsageError(f"max_pages must be a whole number of at least 1; got {self.max_pages!r}")
         if self.max_depth is not None and (not isinstance(self.max_depth, int) or self.max_depth < 0):
             raise UsageError(f"max_depth must be a whole number of at least 0; got {self.max_depth!r}")
+        for name in ("include", "exclude"):
+            globs = getattr(self, name)
+            if isinstance(globs, (str, bytes)):
+                raise UsageError(f"{name} takes a list of URL globs, not one as text: write {name}=({globs!r},).")
+            object.__setattr__(self, name, tuple(globs))
+            if not all(isinstance(glob, str) for glob in getattr(self, name)):
+                raise UsageError(f"{name} takes URL globs as text, not {getattr(self, name)!r}.")
 
     def wanted(self, url: str) -> bool:
         """Whether a found URL passes the include and exclude patterns."""

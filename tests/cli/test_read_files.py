@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 import htq_mark
+import htq_mark.register
 from htq_mark.cli import cli
 from htq_mark.register import EXAMPLE_ENTITLED_ID, export_register
 
@@ -84,3 +86,28 @@ def test_a_file_not_read_may_be_written(args: list[str], work: Path) -> None:
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 0, result.output
     assert {name: digest for name, digest in _digests(work).items() if name in kept} == kept
+
+
+@pytest.mark.parametrize(("args", "guarded"), [
+    (["generate", "--variant", "colour", "--width", "600px", "--format", "svg", "--force", "-o"],
+     lambda: htq_mark.load_kit().artwork["colour"].path),
+    (["scan", "--ocr", "never", "-q", "--format", "json", "--force", "--fail-on", "never", "-o"],
+     lambda: htq_mark.load_kit().source_files[0]),
+    (["register", "export", "--format", "csv", "--force", "-o"],
+     lambda: Path(htq_mark.register.__file__).parent / "data" / "example-register.csv"),
+])
+def test_the_bundled_kit_and_the_built_in_register_are_guarded_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    args: list[str], guarded: Callable[[], object]
+                                                                    ) -> None:
+    """Before, only a kit or register given by name was: in a checkout, -o onto the bundled spec or artwork, or the
+    example register, replaced it, and every command failed after. Tried through a link, so the files stay whole."""
+    target = Path(str(guarded()))
+    link = tmp_path / f"link{target.suffix}"
+    link.symlink_to(target)
+    before = target.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    extra = ["--", str(Path(htq_mark.__file__).parent / "py.typed")] if args[0] == "scan" else []
+    result = CliRunner().invoke(cli, [*args, str(link), *extra])
+    assert result.exit_code == 2, result.output
+    assert "given to this command to read" in result.output or "is one of the kit's files" in result.output
+    assert target.read_bytes() == before and link.is_symlink()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -392,6 +393,32 @@ def test_another_users_config_file_in_a_shared_folder_is_not_applied(marked: Pat
     assert f"--config {config}" in refused.stderr and "--isolated" in refused.stderr
     assert run(marked, "--isolated", cwd=shared / "work").exit_code == 1  # the errors count again
     assert run(marked, "--config", config, cwd=shared / "work").exit_code == 0  # named: the user's choice
+
+
+def test_another_users_link_to_a_file_of_the_users_own_is_not_applied(marked: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, the file linked to was judged, not the link: a link left in /tmp to any file of the user's
+    (or root's) was applied as the user's own config file."""
+    shared = tmp_path / "shared"
+    (shared / "work").mkdir(parents=True)
+    shared.chmod(0o1777)  # as /tmp is
+    own = tmp_path / "own.toml"
+    own.write_text('fail-on = "never"\nignore = ["too-small", "no-qualification"]\n', encoding="utf-8")
+    link = shared / "htq-mark.toml"
+    link.symlink_to(own)
+    lstat = Path.lstat
+
+    def left_by_another_user(path: Path) -> os.stat_result:
+        found = lstat(path)
+        if path != link:
+            return found
+        fields = list(found)
+        fields[stat.ST_UID] = os.getuid() + 1
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(Path, "lstat", left_by_another_user)
+    refused = run(marked, cwd=shared / "work")
+    assert refused.exit_code == 2 and "belongs to another user" in refused.stderr
 
 
 def test_another_users_broken_project_file_above_is_passed_over(tmp_path: Path,

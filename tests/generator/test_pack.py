@@ -296,3 +296,16 @@ def test_a_link_to_a_folder_is_refused_without_asking_for_force_again(tmp_path: 
         pack(tmp_path / "link", presets=["web"], variants=["colour"], force=True)
     assert "force" not in str(refused.value)
     assert sorted(p.name for p in (tmp_path / "folder").iterdir()) == (["mine.txt"] if filled else [])
+
+
+def test_an_empty_output_name_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, "" (an unset shell variable) meant the current folder, and --force replaced its files."""
+    from htq_mark.generator._guide import write_guide_pictures
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "manifest.json").write_text("mine", encoding="utf-8")
+    for write in (lambda: pack("", variants=["colour"], presets=["web"], force=True),
+                  lambda: write_guide_pictures("", force=True)):
+        with pytest.raises(UsageError, match="not an empty name"):
+            write()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.json"]

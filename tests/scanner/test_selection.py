@@ -70,3 +70,10 @@ def test_selecting_rules_in_a_report_records_the_selections_together() -> None:
                                              severity=(("cropped", "info"), ("too-small", "warning")))
     assert select_rules(factory.report([], settings=None), RuleSelection(ignore=frozenset({"cropped"}))).settings \
         is None  # what an unrecorded report had before is still unknown
+
+
+@pytest.mark.parametrize("given", [{"select": "too-small"}, {"ignore": "too-small"}, {"ignore": b"too-small"}])
+def test_one_rule_as_text_is_a_usage_error(given: dict[str, object]) -> None:
+    """Before, its letters were taken for rules: 'unknown rule(s) -, a, l, m, o, s, t'."""
+    with pytest.raises(UsageError, match="takes a list of rules, not one as text"):
+        RuleSelection(**given)  # type: ignore[arg-type]

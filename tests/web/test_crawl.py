@@ -190,3 +190,23 @@ def test_crawl_settings_from_the_config_file_and_excludes_for_urls(site: Site, t
                                       site.url("/")])
     paths = [d["path"].removeprefix(site.base) for d in json.loads(result.output)["documents"]]
     assert paths == ["/", "/courses/htq-digital"], result.output
+
+
+@pytest.mark.parametrize(("given", "words"), [({"include": "*/courses/*"}, "not one as text"),
+                                              ({"exclude": "*/archive/*"}, "not one as text"),
+                                              ({"include": [3]}, "as text")])
+def test_one_glob_as_text_is_a_usage_error(given: dict[str, object], words: str) -> None:
+    """Before, a glob given as text was read a character at a time: include let every address through,
+    exclude ('*' among its letters) kept every one out."""
+    from htq_mark import CrawlOptions, UsageError
+
+    with pytest.raises(UsageError, match=words):
+        CrawlOptions(**given)  # type: ignore[arg-type]
+
+
+def test_globs_may_come_from_any_iterable() -> None:
+    from htq_mark import CrawlOptions
+
+    options = CrawlOptions(include=(glob for glob in ["*/courses/*"]))
+    assert options.include == ("*/courses/*",)
+    assert options.wanted("https://x.test/courses/a") and not options.wanted("https://x.test/news/a")
