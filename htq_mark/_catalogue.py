@@ -156,6 +156,7 @@ REASONS: Mapping[str, Severity] = MappingProxyType({
     "malformed-id": Severity.ERROR,
     "check-character": Severity.WARNING,
     "not-on-register": Severity.ERROR,
+    "before-approval": Severity.ERROR,
     "before-first-teaching": Severity.ERROR,
     "withdrawn": Severity.ERROR,
     "regulated-status-ended": Severity.ERROR,

@@ -114,6 +114,11 @@ def reasons_for(record: QualificationRecord, on: date,
     rules live.
     """
     errors: list[Reason] = []
+    if on < record.approval_date:
+        errors.append(Reason(
+            "before-approval", Severity.ERROR,
+            f"it was approved on {record.approval_date.isoformat()}; only an approved HTQ may carry the mark",
+        ))
     if on < record.first_teaching_date:
         errors.append(Reason(
             "before-first-teaching", Severity.ERROR,

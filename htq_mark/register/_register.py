@@ -49,7 +49,7 @@ class _Decision:
 
     @classmethod
     def for_record(cls, record: QualificationRecord, check_character_ok: bool | None) -> _Decision:
-        changes = {record.first_teaching_date}
+        changes = {record.approval_date, record.first_teaching_date}
         if record.withdrawal_date is not None:
             changes.add(record.withdrawal_date)
         if record.regulated_end_date is not None:

@@ -50,12 +50,15 @@ MISTYPED_RECORD = replace(BASE, qualification_id="999/2004/8")
 WITHDRAWN_EARLY = replace(BASE, qualification_id="999/2006/2", withdrawal_date=date(2023, 6, 30),
                           withdrawal_reason="awarding body stopped offering it")
 X_RECORD = replace(BASE, qualification_id="999/2013/X")
+APPROVED = date(2023, 9, 17)
+# Listed as first taught before it was approved: the mark waits for the approval.
+APPROVED_LATE = replace(BASE, qualification_id="999/2007/4", approval_date=APPROVED)
 
 
 @pytest.fixture(scope="module")
 def register() -> Register:
     records = [BASE, WITHDRAWN_RECORD, REGULATED_RECORD, MISTYPED_RECORD, WITHDRAWN_EARLY,
-               X_RECORD]
+               X_RECORD, APPROVED_LATE]
     return Register.from_records(records, source="test records", as_of=date(2026, 11, 1))
 
 
@@ -64,7 +67,7 @@ def test_record_ids_in_the_fixture_are_what_they_claim(register: Register) -> No
 
     assert parse_qualification_id(BASE.qualification_id).check_character_ok
     assert parse_qualification_id(MISTYPED_RECORD.qualification_id).check_character_ok is False
-    assert len(register) == 6
+    assert len(register) == 7
 
 
 @pytest.mark.parametrize(("qn", "on", "entitled", "codes"), [
@@ -72,6 +75,11 @@ def test_record_ids_in_the_fixture_are_what_they_claim(register: Register) -> No
     ("999/2001/3", FIRST_TEACHING - DAY, False, ("before-first-teaching",)),
     ("999/2001/3", FIRST_TEACHING, True, ("entitled",)),
     ("999/2001/3", date(2099, 1, 1), True, ("entitled",)),
+    # approval: before it, not entitled though teaching has begun (before, this was entitled)
+    ("999/2007/4", FIRST_TEACHING, False, ("before-approval",)),
+    ("999/2007/4", APPROVED - DAY, False, ("before-approval",)),
+    ("999/2007/4", APPROVED, True, ("entitled",)),
+    ("999/2001/3", date(2023, 1, 8), False, ("before-approval", "before-first-teaching")),
     # withdrawal: entitled the day before, not on the day of withdrawal
     ("999/2002/5", WITHDRAWN - DAY, True, ("entitled",)),
     ("999/2002/5", WITHDRAWN, False, ("withdrawn",)),
@@ -102,7 +110,8 @@ def test_every_reason_code_is_exercised_and_documented(register: Register) -> No
     seen: set[str] = set()
     for qn, on in [("999/2001/3", FIRST_TEACHING - DAY), ("999/2002/5", WITHDRAWN),
                    ("999/2003/7", REGULATED_END + DAY), ("999/2004/8", TODAY),
-                   ("999/9999/7", TODAY), ("junk", TODAY), ("999/2001/3", TODAY)]:
+                   ("999/9999/7", TODAY), ("junk", TODAY), ("999/2001/3", TODAY),
+                   ("999/2007/4", FIRST_TEACHING)]:
         seen.update(register.check(qn, on=on).codes)
     assert seen == set(REASON_CODES)
 
