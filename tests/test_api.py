@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -108,6 +109,15 @@ def test_python_dash_m_runs_the_command_line() -> None:
     (lambda: htq_mark.load_kit(123), "not int"),  # type: ignore[arg-type]
     (lambda: htq_mark.generate(kit=123), "not int"),  # type: ignore[arg-type]
     (lambda: htq_mark.pack(None), "not NoneType"),  # type: ignore[arg-type]
+    (lambda: htq_mark.scan(None), "a list of paths .* not NoneType"),  # type: ignore[arg-type]
+    (lambda: htq_mark.reports.render(None, io.StringIO(), "json"),  # type: ignore[arg-type]
+     "a ScanReport .* not NoneType"),
+    (lambda: htq_mark.reports.render(htq_mark.scan([]), io.BytesIO(), "json"),  # type: ignore[arg-type]
+     "writes text.* not to BytesIO; render_bytes gives the bytes"),
+    (lambda: htq_mark.scanner.apply_baseline(htq_mark.scan([]), None),  # type: ignore[arg-type]
+     "the baseline as a ScanReport"),
+    (lambda: htq_mark.generate(format="svg").write(io.StringIO()),  # type: ignore[arg-type]
+     "a binary file object, not StringIO"),
 ])
 def test_a_wrong_type_is_an_error_of_the_library_saying_what_it_takes(call: object, words: str) -> None:
     """Before, each raised AttributeError, TypeError or ValueError from deep inside."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import math
 import os
 from collections.abc import Mapping
@@ -171,8 +172,9 @@ class GeneratedAsset:
         (``mark.jpg`` for a PNG) is refused with :class:`UsageError`.
         """
         if not isinstance(path, (str, os.PathLike)):
-            if not callable(getattr(path, "write", None)):
-                raise UsageError(f"write takes a path or a binary file object, not {type(path).__name__}.")
+            if not callable(getattr(path, "write", None)) or isinstance(path, io.TextIOBase):
+                raise UsageError(f"write takes a path or a binary file object, not {type(path).__name__} "
+                                 f"(open a file with 'wb').")
             path.write(self.data)
             return None
         check_suffix(path, self.format)

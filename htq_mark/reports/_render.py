@@ -54,6 +54,11 @@ def render(report: ScanReport, fp: _Writer, format: str = "text", *, verbose: bo
     """
     if format not in FORMATS:
         raise UsageError(f"unknown report format {format!r}; choose one of {', '.join(FORMATS)}.")
+    if not hasattr(report, "documents") or not callable(getattr(report, "to_dict", None)):
+        raise UsageError(f"render takes a ScanReport (from scan, or load_report), not {type(report).__name__}.")
+    if isinstance(fp, (io.RawIOBase, io.BufferedIOBase)) or not callable(getattr(fp, "write", None)):
+        raise UsageError(f"render writes text, to a stream such as sys.stdout or open(path, 'w', encoding='utf-8'), "
+                         f"not to {type(fp).__name__}; render_bytes gives the bytes.")
     module = importlib.import_module(f"{__package__}._{format}")
     if format == "text":
         module.render(report, fp, verbose=verbose, quiet=quiet)

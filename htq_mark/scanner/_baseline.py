@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import os
 
+from ..errors import UsageError
 from ._results import DocumentResult, Finding, ScanReport, ScanSettings
 
 __all__ = ["apply_baseline", "fingerprint", "fingerprints", "suppress_known", "unsuppressed", "unsuppressed_document"]
@@ -54,6 +55,10 @@ def apply_baseline(report: ScanReport, baseline: ScanReport, *, name: str | None
     Its settings record the baseline as ``name`` (its file, say), by default as
     the scan it comes from.
     """
+    for given, what in ((report, "report"), (baseline, "baseline")):
+        if not isinstance(given, ScanReport):
+            raise UsageError(f"apply_baseline takes the {what} as a ScanReport (from scan, or load_report), "
+                             f"not {type(given).__name__}.")
     known = fingerprints(baseline)
     called = name or f"scanned at {baseline.scanned_at or baseline.on_date}"
     return dataclasses.replace(report, documents=tuple(suppress_known(d, known) for d in report.documents),

@@ -287,6 +287,8 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     if isinstance(paths, (str, bytes, os.PathLike)):
         raise UsageError("scan takes a list of paths (or bytes, or file objects), not one; "
                          "write scan([path]).")
+    if not isinstance(paths, Iterable):
+        raise UsageError(f"scan takes a list of paths (or bytes, or file objects), not {type(paths).__name__}.")
     given = list(paths)
     urls = [str(p) for p in given if is_web_address(p)]
     if urls or sitemaps:
