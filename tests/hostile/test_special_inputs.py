@@ -17,6 +17,8 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -109,6 +111,37 @@ def test_a_device_to_scan_is_refused_at_once() -> None:
     assert done.returncode == 3, done.stderr
     [document] = json.loads(done.stdout)["documents"]
     assert document["error"]["code"] == "unreadable" and "is a device, not a file" in document["error"]["message"]
+
+
+def test_a_fifo_named_to_scan_with_no_writer_is_reported_at_its_time_limit(fifo: Path) -> None:
+    """Before, a worker waited on it for the document's time limit, then said to split the document."""
+    started = time.monotonic()
+    done = _run("scan", "--jobs", "1", "--format", "json", "--timeout", "2", str(fifo))
+    assert done.returncode == 3, done.stderr
+    [document] = json.loads(done.stdout)["documents"]
+    assert document["error"]["code"] == "timeout" and "no program opened this named pipe to write" in \
+        document["error"]["message"]
+    assert time.monotonic() - started < 30
+
+
+def test_a_fifo_named_to_scan_is_read_when_its_writer_comes(fifo: Path) -> None:
+    pdf = _build.marked_pdf()
+
+    def write_late() -> None:
+        time.sleep(1.0)
+        with open(fifo, "wb") as writer:  # blocks until the scan opens it to read
+            for start in range(0, len(pdf), 4096):
+                writer.write(pdf[start:start + 4096])
+                writer.flush()
+
+    writer = threading.Thread(target=write_late)
+    writer.start()
+    try:
+        done = _run("scan", "--jobs", "1", "--format", "json", "--date", "2026-11-23", str(fifo))
+    finally:
+        writer.join(timeout=_BOUND_S)
+    [document] = json.loads(done.stdout)["documents"]
+    assert document["status"] == "ok" and document["type"] == "pdf" and len(document["marks"]) == 1, done.stderr
 
 
 @pytest.mark.parametrize("name", ["-", "/dev/stdin"])
