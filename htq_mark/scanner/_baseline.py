@@ -42,6 +42,15 @@ def fingerprints(report: ScanReport) -> frozenset[str]:
                      for finding in (*document.findings, *document.suppressed))
 
 
+def unmatched_baseline_warning(baseline: ScanReport) -> str:
+    """What to say when none of ``baseline``'s findings matched a scan that has findings of its own."""
+    example = next((document.path for document in baseline.documents if document.findings or document.suppressed),
+                   None)
+    named = f" (such as {example})" if example else ""
+    return ("none of the baseline's findings matched this scan: it names each document by the path given when "
+            f"it was made{named}. Scan from the folder it was made in, with the same paths, or make it again.")
+
+
 def suppress_known(document: DocumentResult, known: frozenset[str]) -> DocumentResult:
     """``document`` with the findings whose fingerprints are ``known`` moved to its ``suppressed``."""
     new = tuple(f for f in document.findings if fingerprint(document.path, f) not in known)

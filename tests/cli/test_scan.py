@@ -428,6 +428,22 @@ def test_a_baseline_may_be_updated_in_place(docs: Path, tmp_path: Path) -> None:
     assert len(after["documents"]) == len(before["documents"]) + 1
 
 
+@pytest.mark.parametrize(("again", "warned"), [("same", False), ("other", True)])
+def test_a_baseline_matching_nothing_is_warned_of(docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  again: str, warned: bool) -> None:
+    """Before, a baseline made with other paths (another folder, ./ or absolute) silently suppressed nothing."""
+    baseline = tmp_path / "baseline.json"
+    monkeypatch.chdir(docs.parent)
+    assert run(Path(docs.name) / "claim.pdf", "--format", "json", "-o", baseline, "--fail-on", "never").exit_code == 0
+    given = Path(docs.name) / "claim.pdf" if again == "same" else docs / "claim.pdf"
+    result = CliRunner().invoke(cli, ["scan", "--date", "2026-11-23", "--jobs", "1", str(given), "--baseline",
+                                      str(baseline)])
+    assert result.exit_code == (1 if warned else 0), result.output
+    assert ("none of the baseline's findings matched this scan" in result.stderr) is warned
+    if warned:
+        assert f"such as {Path(docs.name) / 'claim.pdf'}" in result.stderr
+
+
 def test_the_report_is_written_even_when_the_baseline_cannot_be(docs: Path, tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     """The baseline used to be written first: its failure, after the whole scan, lost the report too."""
