@@ -229,6 +229,7 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("verbose", _flag, "verbose"),
     Setting("progress", _flag, "progress"),
     Setting("follow-symlinks", _flag, "follow_symlinks"),
+    Setting("force-exclude", _flag, "force_exclude"),
     Setting("executor", _choice("local", "dask"), "executor_name"),
     Setting("scheduler", _text, "scheduler"),
     Setting("ocr", _choice("always", "auto", "never"), "ocr"),

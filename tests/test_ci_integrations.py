@@ -77,6 +77,9 @@ def test_pre_commit_runs_the_hook_and_fails_on_a_misused_mark(tmp_path: Path, ma
     (repo / "brochure.pdf").write_bytes(marked_pdf)
     (repo / "-flyer.pdf").write_bytes(marked_pdf)  # read as an option without the hook's --
     (repo / "notes.txt").write_text("not a document\n")
+    (repo / "drafts").mkdir()
+    (repo / "drafts" / "old.pdf").write_bytes(marked_pdf)  # excluded by the config, though the hook names it
+    (repo / "pyproject.toml").write_text('[tool.htq-mark]\nextend-exclude = ["drafts/"]\n')
     _git(repo, "add", ".")
     result = subprocess.run(
         [sys.executable, "-m", "pre_commit", "try-repo", str(hooks), "htq-mark", "--all-files", "--verbose"],
@@ -87,6 +90,7 @@ def test_pre_commit_runs_the_hook_and_fails_on_a_misused_mark(tmp_path: Path, ma
     assert "brochure.pdf:1: error too-small" in output
     assert "-flyer.pdf:1: error too-small" in output
     assert "notes.txt" not in output.split("htq-mark scan")[-1]
+    assert "old.pdf" not in output  # before, the hook scanned files the config excludes
 
 
 def _action() -> dict[str, Any]:

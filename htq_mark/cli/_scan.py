@@ -323,6 +323,9 @@ def _recorded_path(path: str) -> str:
               help="Pass over entries of scanned folders matching GLOB (name or path below the folder; "
                    "end with / for folders only), and URLs a crawl finds that match it (the whole URL, e.g. "
                    "'*/private/*'); repeatable. Always excluded: .git, node_modules, hidden folders.")
+@click.option("--force-exclude", is_flag=True, default=False,
+              help="Pass over files and folders given by name that match an exclude too (as a pre-commit "
+                   "hook, which names every file, needs).")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="REPORT.json",
               help="Suppress findings already in this earlier JSON report (- reads it from standard input); "
                    "only new ones count for --fail-on.")
@@ -473,6 +476,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                                 scanned, register=register, on=on.date() if on else None, kit=kit,
                                 password=password, limits=limits, thumbnails=report_format == "html",
                                 exclude=exclude, rules=rules, follow_symlinks=bool(options["follow_symlinks"]),
+                                force_exclude=bool(options["force_exclude"]),
                                 web=web, crawl=crawl, sitemaps=options["sitemaps"], ocr=cast("OcrMode", options["ocr"]))
             # The report records what the command line added to the scan's own settings (where a file is).
             stream.settings = dataclasses.replace(

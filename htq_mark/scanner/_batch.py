@@ -154,7 +154,7 @@ Source = str | os.PathLike[str] | bytes | IO[bytes]
 
 
 def _inputs(sources: Iterable[Source], exclude: Sequence[str], *, follow_symlinks: bool,
-            max_entries: int) -> InputList:
+            max_entries: int, force_exclude: bool = False) -> InputList:
     """The documents to scan: paths expanded, bytes and file objects read (named ``<bytes N>`` or their name)."""
     sources = list(sources)
     folders = [os.fspath(s) for s in sources if isinstance(s, (str, os.PathLike)) and os.path.isdir(s)]
@@ -162,7 +162,7 @@ def _inputs(sources: Iterable[Source], exclude: Sequence[str], *, follow_symlink
     for number, source in enumerate(sources, start=1):
         if isinstance(source, (str, os.PathLike)):
             for document in iter_paths([source], exclude, follow_symlinks=follow_symlinks,
-                                       max_entries=max_entries, roots=folders):
+                                       max_entries=max_entries, roots=folders, force_exclude=force_exclude):
                 documents.append(document)
             continue
         if isinstance(source, (bytes, bytearray, memoryview)):
@@ -248,7 +248,7 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
               on: datetime.date | str | None = None, kit: KitSource = None, jobs: int | None = None,
               password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
               thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
-              rules: RuleSelection | None = None, follow_symlinks: bool = False,
+              rules: RuleSelection | None = None, follow_symlinks: bool = False, force_exclude: bool = False,
               executor: Any = None, web: WebOptions | None = None,
               crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = (), ocr: OcrMode = "auto") -> ScanStream:
     """:func:`scan`, giving each document's result as soon as it and those before it are done.
@@ -297,7 +297,7 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
         Browser().require()  # a missing Chromium is reported before any file is scanned
     check_streams([str(p) for p in given])
     inputs = _inputs([p for p in given if not is_web_address(p)], exclude, follow_symlinks=follow_symlinks,
-                     max_entries=limits.max_folder_entries)
+                     max_entries=limits.max_folder_entries, force_exclude=force_exclude)
     setup = _Setup(chosen_kit, chosen_register, when, password, limits, thumbnails, ocr)
 
     def documents() -> Iterator[DocumentResult]:
@@ -328,7 +328,7 @@ def scan(paths: Iterable[Source], *, register: RegisterSource = None,
          on: datetime.date | str | None = None, kit: KitSource = None, jobs: int | None = None,
          password: str | None = None, limits: Limits = DEFAULT_LIMITS, progress: Progress | None = None,
          thumbnails: bool = True, exclude: Sequence[str] = DEFAULT_EXCLUDE,
-         rules: RuleSelection | None = None, follow_symlinks: bool = False,
+         rules: RuleSelection | None = None, follow_symlinks: bool = False, force_exclude: bool = False,
          executor: Any = None, web: WebOptions | None = None,
          crawl: CrawlOptions | None = None, sitemaps: Sequence[str] = (), ocr: OcrMode = "auto") -> ScanReport:
     """Scan files and folders (searched recursively), bytes, binary file objects and web pages; report every misuse.
@@ -340,7 +340,8 @@ def scan(paths: Iterable[Source], *, register: RegisterSource = None,
     defaults to today, ``jobs`` to the number of cores. ``thumbnails``
     keeps small pictures of the pages with marks or findings for the HTML report
     (pass False when only text, JSON or SARIF is wanted). Inside folders,
-    entries matching an ``exclude`` glob are passed over; ``rules`` chooses the
+    entries matching an ``exclude`` glob are passed over (and, with ``force_exclude``, the
+    paths given that match one); ``rules`` chooses the
     rules reported and their severities; ``ocr`` says where text in pictures is
     read (see :func:`scan_document`). Documents that cannot be read are in
     the report with status ``error``; only bad arguments (and a missing Chromium
@@ -361,8 +362,8 @@ def scan(paths: Iterable[Source], *, register: RegisterSource = None,
     """
     with scan_iter(paths, register=register, on=on, kit=kit, jobs=jobs, password=password, limits=limits,
                    progress=progress, thumbnails=thumbnails, exclude=exclude, rules=rules,
-                   follow_symlinks=follow_symlinks, executor=executor, web=web, crawl=crawl, sitemaps=sitemaps,
-                   ocr=ocr) as stream:
+                   follow_symlinks=follow_symlinks, force_exclude=force_exclude, executor=executor, web=web,
+                   crawl=crawl, sitemaps=sitemaps, ocr=ocr) as stream:
         return stream.report()
 
 

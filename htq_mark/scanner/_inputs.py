@@ -27,7 +27,7 @@ import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from .._catalogue import ErrorCode
 from ..errors import InputError
@@ -70,6 +70,12 @@ class Excluded:
     def __call__(self, name: str, relative: str, is_folder: bool) -> bool:
         patterns = self.any_entry + (self.folders_only if is_folder else ())
         return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
+
+    def covers(self, path: str, is_folder: bool) -> bool:
+        """Whether a path given by name matches: it, or a folder on its way (``drafts/a.pdf`` by ``drafts/``)."""
+        parts = [part for part in PurePath(path).parts if part not in (".", os.sep)]
+        return any(self(parts[depth], "/".join(parts[:depth + 1]), is_folder or depth < len(parts) - 1)
+                   for depth in range(len(parts)))
 
 
 def _error(path: str, message: str) -> InputDocument:
@@ -176,10 +182,13 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
 
 def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = DEFAULT_EXCLUDE, *,
                follow_symlinks: bool = False, max_entries: int = DEFAULT_LIMITS.max_folder_entries,
-               roots: Iterable[str | os.PathLike[str]] | None = None) -> Iterator[InputDocument]:
+               roots: Iterable[str | os.PathLike[str]] | None = None,
+               force_exclude: bool = False) -> Iterator[InputDocument]:
     """The documents named by ``paths``, one at a time: files as given, directories searched recursively.
 
-    Entries inside folders that match an ``exclude`` glob are passed over.
+    Entries inside folders that match an ``exclude`` glob are passed over; with
+    ``force_exclude``, so are the paths given that match one (or lie in a folder that does),
+    as a tool handing over every changed file by name (a pre-commit hook) needs.
 
     A missing path or an unreadable entry becomes an :class:`InputDocument`
     with an ``unreadable`` error, so the rest of the scan goes on; a folder
@@ -193,8 +202,11 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] =
     given_paths = [os.fspath(given) for given in paths]
     folders = given_paths if roots is None else [os.fspath(root) for root in roots]
     real_roots = tuple(os.path.realpath(folder) for folder in folders if os.path.isdir(folder))
+    excluded = Excluded(exclude)
     for given in given_paths:
         shown = given
+        if force_exclude and not is_url(shown) and excluded.covers(shown, os.path.isdir(shown)):
+            continue
         if is_url(shown):
             try:
                 yield from [InputDocument(path=url, location=None, url=url)
@@ -214,7 +226,7 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] =
             continue
         if stat.S_ISDIR(info.st_mode):
             walk = _Walk(roots=real_roots, follow_symlinks=follow_symlinks, max_entries=max_entries,
-                         excluded=Excluded(exclude))
+                         excluded=excluded)
             try:
                 yield from _walk(shown, location, frozenset({(info.st_dev, info.st_ino)}), walk)
             except _TooManyEntries:
@@ -229,6 +241,8 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] =
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] = DEFAULT_EXCLUDE, *,
                  follow_symlinks: bool = False, max_entries: int = DEFAULT_LIMITS.max_folder_entries,
-                 roots: Iterable[str | os.PathLike[str]] | None = None) -> list[InputDocument]:
+                 roots: Iterable[str | os.PathLike[str]] | None = None,
+                 force_exclude: bool = False) -> list[InputDocument]:
     """The documents named by ``paths`` as a list; see :func:`iter_paths`."""
-    return list(iter_paths(paths, exclude, follow_symlinks=follow_symlinks, max_entries=max_entries, roots=roots))
+    return list(iter_paths(paths, exclude, follow_symlinks=follow_symlinks, max_entries=max_entries, roots=roots,
+                           force_exclude=force_exclude))

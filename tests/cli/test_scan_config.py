@@ -77,7 +77,8 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
         'kit = "kit"\ntimeout = 30\nmax-document-pages = 10\nmax-pixels = 1000000\nlimits = { max_frames = 5 }\n'
         'select = ["too-small"]\nignore = "rotated, cropped"\nseverity = { too-small = "warning" }\n'
         'exclude = ["old/"]\nextend-exclude = ["*.tmp"]\nbaseline = "base.json"\nquiet = true\n'
-        'verbose = false\nprogress = false\nfollow-symlinks = true\nocr = "never"\nexecutor = "dask"\n'
+        'verbose = false\nprogress = false\nfollow-symlinks = true\nforce-exclude = true\nocr = "never"\n'
+        'executor = "dask"\n'
         'scheduler = "tcp://127.0.0.1:8786"\nurls = "urls.txt"\nsitemap = ["https://example.ac.uk/sitemap.xml"]\n'
         'crawl = true\nmax-pages = 50\nmax-depth = 0\ninclude = ["*/courses/*"]\ndelay = 0\n'
         'allow-private = true\n')
@@ -88,6 +89,7 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     assert values["limit_settings"] == {"max_frames": 5}
     assert values["exclude_instead"] == ("old/",) and values["exclude"] == ("*.tmp",)
     assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True and values["ocr"] == "never"
+    assert values["force_exclude"] is True
     assert values["executor_name"] == "dask" and values["scheduler"] == "tcp://127.0.0.1:8786"
     assert values["url_list"] == str(tmp_path / "urls.txt") and values["follow"] is True
     assert values["max_document_pages"] == 10 and values["max_pages"] == 50

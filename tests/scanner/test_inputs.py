@@ -159,6 +159,25 @@ def test_exclude_globs_match_names_and_paths_below_the_folder(tmp_path: Path, ex
     assert found == expected
 
 
+@pytest.mark.parametrize(("given", "exclude", "kept"), [
+    ("drafts/a.pdf", ("drafts/",), False),        # in a folder excluded
+    ("./drafts/a.pdf", ("drafts/",), False),      # however it is written
+    ("drafts/a.pdf", ("*.pdf",), False),          # a name excluded
+    ("drafts/a.pdf", ("drafts/a.pdf",), False),   # a path excluded
+    ("drafts/a.pdf", ("a.pdf/",), True),          # folders only: a file is not one
+    ("drafts/a.pdf", ("other/",), True),
+    ("drafts", ("drafts/",), False),              # a folder given by name
+])
+def test_force_exclude_passes_over_paths_given_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str,
+                                                       exclude: tuple[str, ...], kept: bool) -> None:
+    """A pre-commit hook names every file: before, the config's excludes never held for them."""
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "a.pdf").write_bytes(b"%PDF-1.4\n")
+    monkeypatch.chdir(tmp_path)
+    assert bool(expand_paths([given], exclude, force_exclude=True)) is kept
+    assert expand_paths([given], exclude)  # without it, a path given is scanned as before
+
+
 def test_a_path_given_explicitly_is_scanned_even_if_excluded(tmp_path: Path) -> None:
     (tmp_path / "node_modules").mkdir()
     target = tmp_path / "node_modules" / "a.pdf"
