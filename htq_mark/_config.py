@@ -163,6 +163,8 @@ def _limits(value: Any, base: Path) -> dict[str, Any]:
     for name, number in checked.items():
         if number > ceiling(name):
             raise ValueError(f"sets {name} above {ceiling(name):,}, the most it may be")
+        if Limits.__dataclass_fields__[name].type in ("int", int) and number != int(number):
+            raise ValueError(f"sets {name} to {number!r}, but it is a count: give a whole number")
     return checked
 
 
@@ -262,7 +264,7 @@ MAX_CONFIG_BYTES = 1024 * 1024
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         data = read_limited(path, limit=MAX_CONFIG_BYTES, what="config", refuse=ConfigError)
-        return tomllib.loads(data.decode("utf-8"))
+        return tomllib.loads(data.decode("utf-8-sig"))  # a byte order mark (as some editors write) is let be
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: is not UTF-8 text ({exc.reason}); save it as UTF-8.") from None
     except RecursionError:

@@ -110,6 +110,8 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     ('select = ["too-smal"]\n', "setting select names unknown rule(s) too-smal"),
     ('severity = { nope = "error" }\n', "setting severity names unknown rule nope"),
     ("limits = { max_frame = 5 }\n", "setting limits names unknown limit max_frame"),
+    # Before, said without naming the file.
+    ("limits = { max_frames = 1.5 }\n", "setting limits sets max_frames to 1.5, but it is a count"),
     ("delay = -1\n", "setting delay must be 0 or more"),
     ("max-depth = 1.5\n", "setting max-depth must be a whole number"),
     ("max-pages = 0\n", "setting max-pages must be at least 1"),
@@ -379,6 +381,12 @@ def _belongs_to_another_user(path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         os.chown(path, 65534, -1)  # nobody
     else:
         monkeypatch.setattr(os, "getuid", lambda: path.stat().st_uid + 1)
+
+
+def test_a_config_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Some editors write one: before, 'Invalid statement (at line 1, column 1)' and nothing more."""
+    (tmp_path / "htq-mark.toml").write_bytes(b"\xef\xbb\xbfjobs = 2\n")
+    assert load_config(start=tmp_path).get("jobs") == 2
 
 
 def test_another_users_config_file_in_a_shared_folder_is_not_applied(marked: Path, tmp_path: Path,
