@@ -73,13 +73,18 @@ def read_ids_from_csv(path: str | os.PathLike[str], column: str | None = None) -
         position = names.index(_normal(column))
     else:
         position = next((names.index(n) for n in _ID_COLUMN_NAMES if n in names), None)
+    if position is not None and names.count(names[position]) > 1:
+        at = [str(i + 1) for i, name in enumerate(names) if name == names[position]]
+        raise UsageError(f"{target}: {len(at)} columns are named {header[position]!r} (columns "
+                         f"{', '.join(at)}), so which holds the IDs is not clear; rename all but one.")
+    if column is None:
         if position is None:
             position = next((i for i, cell in enumerate(header) if _looks_like_id(cell)), None)
             data_rows = rows  # no header: the first row is data
-        if position is None:
-            raise UsageError(f"{target}: cannot tell which column holds the qualification IDs; "
-                             "name it with column=\"NAME\" (the columns are "
-                             + ", ".join(repr(cell) for cell in header) + ").")
+    if position is None:
+        raise UsageError(f"{target}: cannot tell which column holds the qualification IDs; "
+                         "name it with column=\"NAME\" (the columns are "
+                         + ", ".join(repr(cell) for cell in header) + ").")
     ids = tuple((row.line, row.fields[position].strip() if position < len(row.fields) else "")
                 for row in data_rows)
     used = header[position] if data_rows is not rows else None

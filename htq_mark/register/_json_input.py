@@ -135,8 +135,12 @@ def parse_json_register(text: str) -> JsonDocument:
                 cursor.skip_space()
                 if cursor.peek() != '"':
                     raise JsonSyntaxError("expected a member name in double quotes", cursor.line())
+                line = cursor.line()
                 key = cursor.value()
                 cursor.expect(":", "':' after a member name")
+                if key == "records" and found_records or key in document.metadata:
+                    # JSON readers differ on which of two takes effect: neither is guessed at.
+                    raise JsonSyntaxError(f"the member {key!r} is given twice; keep one", line)
                 if key == "records":
                     _records_array(cursor, document)
                     found_records = True

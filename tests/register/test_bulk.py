@@ -32,6 +32,9 @@ def test_reads_the_id_column(write_file: WriteFile, data: bytes, column: str | N
     (b"name,age\nBob,4\n", None, "cannot tell which column"),
     (b"name,age\nBob,4\n", "qn", "no column named 'qn'"),
     (b"\xff\xfeq\x00", None, "UTF-16"),
+    # Before, the first of the two was read, silently: the other may hold a withdrawn qualification.
+    (b"qn,qn\n999/1001/9,999/2005/0\n", "qn", r"2 columns are named 'qn' \(columns 1, 2\)"),
+    (b"qualification_id,name,Qualification ID\n999/1001/9,a,999/2005/0\n", None, "2 columns are named"),
 ])
 def test_unusable_files_are_usage_errors(write_file: WriteFile, data: bytes, column: str | None,
                                          message: str) -> None:

@@ -271,6 +271,9 @@ def test_json_problems_carry_the_line_of_the_record() -> None:
     ('{1: 2}', 1, "member name"),
     ('[\n{"level": ' + "4" * 4301 + "}]", 2, "more than 4,300 digits"),  # Python refuses to read such a number
     ('{"x": ' + "4" * 4301 + ', "records": []}', 1, "more than 4,300 digits"),
+    # Before, the first "records" counted here, and the last in most other JSON readers.
+    ('{"records": [],\n"records": [{"qualification_id": "999/1001/9"}]}', 2, "'records' is given twice"),
+    ('{"version": 1, "records": [], "version": 2}', 1, "'version' is given twice"),
     ('[\n{"title": "\\ud800"}]', 2, "not valid Unicode"),  # half a character: no UTF-8 file can hold it
     ('{"records": [],\n"\\udfff": 1}', 2, "not valid Unicode"),
 ])
