@@ -6,9 +6,10 @@ import hashlib
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from .._catalogue import Severity
+from .._dates import as_day
 from ..errors import MalformedQualificationIdError, RegisterProblem, UsageError
 from ._entitlement import (
     Entitlement,
@@ -147,15 +148,16 @@ class Register:
             decision = self._decisions.get(canonical)
         return decision
 
-    def check(self, qualification_id: str, on: date) -> Entitlement:
+    def check(self, qualification_id: str, on: date | str) -> Entitlement:
         """Is ``qualification_id`` entitled to the mark on ``on``? With every reason.
 
         Any accepted spelling works. A malformed ID is not an error: the result
         is not entitled with reason ``malformed-id``. A ``datetime`` counts as its
-        date. Raises :class:`~htq_mark.errors.UsageError` if ``on`` is not a date.
+        date, and text in the form ``YYYY-MM-DD`` as the date it names. Raises
+        :class:`~htq_mark.errors.UsageError` if ``on`` is none of these.
         """
         if type(on) is not date:
-            on = _as_date(on)
+            on = as_day(on, "the date")
         by_id = self._memo.get(on)
         if by_id is None:
             if len(self._memo) >= _MEMO_DATES:
@@ -206,9 +208,3 @@ def _common_spellings(canonical: str) -> tuple[str, ...]:
     return tuple(spellings)
 
 
-def _as_date(value: object) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):  # a date subclass
-        return date(value.year, value.month, value.day)
-    raise UsageError(f"{value!r} is not a date; pass a datetime.date such as date(2026, 9, 1).")

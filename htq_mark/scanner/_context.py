@@ -7,7 +7,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..errors import ScanTimeoutError, UsageError
+from .._dates import as_day
+from ..errors import ScanTimeoutError
 from ._limits import Limits
 from ._ocr import OcrMode
 from ._results import Finding, Mark, Note, PageImage, PageInfo
@@ -57,13 +58,4 @@ class ScanContext:
 
 def scan_date(on: datetime.date | str | None) -> datetime.date:
     """The date findings are judged on: ``on`` as a date (a ``YYYY-MM-DD`` string is parsed), or today."""
-    if on is None:
-        return datetime.date.today()
-    if isinstance(on, datetime.datetime):
-        return on.date()
-    if isinstance(on, datetime.date):
-        return on
-    try:
-        return datetime.date.fromisoformat(str(on))
-    except ValueError:
-        raise UsageError(f"the scan date {on!r} is not a date in the form YYYY-MM-DD") from None
+    return datetime.date.today() if on is None else as_day(on, "the scan date")

@@ -109,7 +109,8 @@ def test_a_reader_that_dies_is_reported_and_the_batch_goes_on(tmp_path, folder):
 
     killer = threading.Thread(target=kill_the_worker_once_it_is_stuck)
     killer.start()
-    report = scan([str(stuck), str(folder / "a.pdf")], kit=KIT, on=ON, jobs=1, limits=Limits(max_seconds=60))
+    # As a file URL, read in the worker (a FIFO named by its path is read by the caller, like standard input).
+    report = scan([stuck.as_uri(), str(folder / "a.pdf")], kit=KIT, on=ON, jobs=1, limits=Limits(max_seconds=60))
     killer.join()
     assert killed
     first, second = report.documents
@@ -239,6 +240,13 @@ def test_sitemaps_of_a_wrong_type_is_a_usage_error(sitemaps, words):
     """Before, one address given as text was read a character at a time: thirty 'documents' named h, t, t..."""
     with pytest.raises(UsageError, match=words):
         scan([], sitemaps=sitemaps)
+
+
+@pytest.mark.parametrize("on", [20260101, "20260101", "2026-W01-1", "２０２６-０１-０１", "2026-1-1"])
+def test_a_scan_date_not_in_the_form_yyyy_mm_dd_is_a_usage_error(on):
+    """Before, str(on) was read by fromisoformat: the number 20260101 and week dates passed as dates."""
+    with pytest.raises(UsageError, match="is not a date in the form YYYY-MM-DD"):
+        scan([], on=on)
 
 
 def test_one_path_instead_of_a_list_is_a_usage_error(folder):

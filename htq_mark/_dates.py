@@ -1,0 +1,28 @@
+"""Dates given to the library: a date, a datetime (its day), or text in the form YYYY-MM-DD."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from .errors import UsageError
+
+__all__ = ["as_day"]
+
+# ASCII digits only: int() and fromisoformat() would also take other scripts' digits, or 20260101.
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def as_day(value: object, what: str) -> datetime.date:
+    """``value`` as a plain date; :class:`UsageError` naming it as ``what`` if it is none of the three."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):  # a date subclass too
+        return datetime.date(value.year, value.month, value.day)
+    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise UsageError(f"{what} {value!r} is not a date in the form YYYY-MM-DD; pass such text, or a datetime.date "
+                     "such as date(2026, 9, 1).")
