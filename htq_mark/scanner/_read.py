@@ -27,7 +27,11 @@ def read_path(source: str | os.PathLike[str], name: str, limits: Limits) -> byte
             if size > limits.max_file_bytes:
                 raise LimitExceededError(name, f"the file is {size:,} bytes; the limit is "
                                                f"{limits.max_file_bytes:,} bytes.")
-            data = handle.read(limits.max_file_bytes + 1)
+            # Asked for the file's size and a byte more: a read of the limit would take a buffer of
+            # that size first. A file that grew meanwhile (or a FIFO, of size 0) is read on to the limit.
+            data = handle.read(size + 1)
+            if len(data) > size:
+                data += handle.read(limits.max_file_bytes + 1 - len(data))
     except IsADirectoryError:
         raise UnreadableFileError(name, "is a folder; pass it as a PATH to scan everything inside.") from None
     except OSError as exc:
