@@ -160,6 +160,7 @@ REASONS: Mapping[str, Severity] = MappingProxyType({
     "before-first-teaching": Severity.ERROR,
     "withdrawn": Severity.ERROR,
     "regulated-status-ended": Severity.ERROR,
+    "regulated-status-unchecked": Severity.WARNING,
     "entitled": Severity.INFO,
 })
 REASON_CODES: tuple[str, ...] = tuple(REASONS)

@@ -105,9 +105,12 @@ def not_on_register_reason(canonical: str, register: RegisterProvenance) -> Reas
     return Reason("not-on-register", Severity.ERROR, message)
 
 
-def reasons_for(record: QualificationRecord, on: date,
-                check_character_ok: bool | None) -> tuple[bool, tuple[Reason, ...]]:
+def reasons_for(record: QualificationRecord, on: date, check_character_ok: bool | None,
+                unchecked_in: str | None = None) -> tuple[bool, tuple[Reason, ...]]:
     """Decide for a listed qualification: ``(entitled, reasons)`` on date ``on``.
+
+    ``unchecked_in`` names the Ofqual data applied to the register when it does not list
+    the qualification (its regulated status could not be checked there).
 
     Reasons come errors first, then warnings, then the ``entitled`` explanation.
     The register precomputes this per date interval; this is the one place the
@@ -144,6 +147,12 @@ def reasons_for(record: QualificationRecord, on: date,
     if check_character_ok is False:
         warnings.append(check_character_reason(
             QualificationId(record.qualification_id, "ofqual", False)))
+    if unchecked_in is not None:
+        warnings.append(Reason(
+            "regulated-status-unchecked", Severity.WARNING,
+            f"it is not in the Ofqual data applied ({unchecked_in}), so its regulated status was not "
+            "checked; use a full Ofqual download that lists it",
+        ))
     if errors:
         return False, (*errors, *warnings)
     return True, (*warnings, Reason("entitled", Severity.INFO, _entitled_message(record)))

@@ -49,7 +49,8 @@ class _Decision:
     intervals: tuple[_Interval, ...]
 
     @classmethod
-    def for_record(cls, record: QualificationRecord, check_character_ok: bool | None) -> _Decision:
+    def for_record(cls, record: QualificationRecord, check_character_ok: bool | None,
+                   unchecked_in: str | None = None) -> _Decision:
         changes = {record.approval_date, record.first_teaching_date}
         if record.withdrawal_date is not None:
             changes.add(record.withdrawal_date)
@@ -58,7 +59,7 @@ class _Decision:
         boundaries = tuple(sorted(changes))
         # Each interval is decided by the one rule function, at a date inside it.
         samples = (boundaries[0] - _ONE_DAY, *boundaries)
-        intervals = tuple(_Interval(*reasons_for(record, day, check_character_ok))
+        intervals = tuple(_Interval(*reasons_for(record, day, check_character_ok, unchecked_in))
                           for day in samples)
         return cls(record, boundaries, intervals)
 
@@ -80,6 +81,7 @@ class Register:
         self._provenance = provenance
         self._warnings = tuple(warnings)
         self._decisions: dict[str, _Decision] = {}
+        ofqual = provenance.ofqual
         for record in self._records:
             qid = parse_qualification_id(record.qualification_id)
             if qid.canonical != record.qualification_id:
@@ -88,7 +90,10 @@ class Register:
             if qid.canonical in self._decisions:
                 raise UsageError(f"{qid.canonical} is in the records twice; "
                                  "a register lists each qualification once.")
-            decision = _Decision.for_record(record, qid.check_character_ok)
+            # Ofqual data applied that does not list an Ofqual-numbered record left its status as it was.
+            unchecked = ofqual is not None and record.scheme == "ofqual" and record.regulated_status is None
+            decision = _Decision.for_record(record, qid.check_character_ok,
+                                            ofqual.source if ofqual is not None and unchecked else None)
             for spelling in _common_spellings(qid.canonical):
                 self._decisions[spelling] = decision
         self._memo: dict[date, dict[str, Entitlement]] = {}

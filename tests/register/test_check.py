@@ -113,6 +113,9 @@ def test_every_reason_code_is_exercised_and_documented(register: Register) -> No
                    ("999/9999/7", TODAY), ("junk", TODAY), ("999/2001/3", TODAY),
                    ("999/2007/4", FIRST_TEACHING)]:
         seen.update(register.check(qn, on=on).codes)
+    # Ofqual data applied that does not list a qualification (here: data claimed, none given).
+    unlisted = Register(register.records, replace(register.provenance, ofqual=register.provenance))
+    seen.update(unlisted.check("999/2001/3", on=TODAY).codes)
     assert seen == set(REASON_CODES)
 
 

@@ -86,6 +86,19 @@ def test_register_entries_missing_from_the_data_are_warned_about(example: Regist
     assert register.check("999/1002/0", on=TODAY).entitled
 
 
+def test_a_check_of_a_qualification_the_data_does_not_list_says_so(example: Register,
+                                                                     write_file: WriteFile) -> None:
+    """Before, it was ENTITLED with nothing to say its regulated status had not been checked."""
+    path = write_file("ofqual.csv", ofqual_csv([entry("999/1001/9", "Available to learners")]))
+    register = import_ofqual(example, path, as_of=DATA_DATE)
+    unlisted = register.check("999/1002/0", on=TODAY)
+    assert unlisted.entitled and unlisted.codes == ("regulated-status-unchecked", "entitled")
+    assert unlisted.reasons[0].severity.value == "warning" and str(path) in unlisted.reasons[0].message
+    assert register.check("999/1001/9", on=TODAY).codes == ("entitled",)  # listed: checked
+    assert example.check("999/1002/0", on=TODAY).codes == ("entitled",)  # no Ofqual data: nothing to say
+    assert register.check("19990001:HTQ-DIG-01", on=TODAY).codes == ("entitled",)  # OfS IDs: not Ofqual's
+
+
 def test_column_names_are_matched_loosely_and_extra_columns_ignored(
         example: Register, write_file: WriteFile) -> None:
     header = ("qualification  number", "QUALIFICATION STATUS", "Operational End Date")
