@@ -46,7 +46,7 @@ def _git(repo: Path, *args: str) -> None:
 
 def test_the_hook_file_declares_the_scan() -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "htq-mark" and hook["entry"] == "htq-mark scan" and hook["language"] == "python"
+    assert hook["id"] == "htq-mark" and hook["entry"] == "htq-mark scan --force-exclude" and hook["language"] == "python"
     assert hook["args"][-1] == "--"  # the file names pre-commit adds are files, even one beginning with -
     pattern = re.compile(hook["files"])
     assert all(pattern.search(name) for name in ("a.pdf", "b.PNG", "c.jpeg", "d.tif", "e.webp"))

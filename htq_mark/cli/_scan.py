@@ -23,8 +23,8 @@ from ..register import configured_register_file
 from ..errors import UsageError
 from ..reports import FORMATS, ReportWriter
 from ..scanner import DEFAULT_LIMITS, ScanReport, ScanStream
-from ..scanner._baseline import (fingerprints, suppress_known, unmatched_baseline_warning, unsuppressed,
-                                 unsuppressed_document)
+from ..scanner._baseline import (baseline_paths, fingerprints, names, suppress_known, unmatched_baseline_warning,
+                                 unsuppressed, unsuppressed_document)
 from ..scanner._executors import open_executor
 from ..scanner._failures import INTERNAL_ERROR
 from ..scanner._inputs import DEFAULT_EXCLUDE
@@ -219,7 +219,9 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
     each with every finding counted (the next baseline). Returns the finished stream.
     """
     known = fingerprints(baseline) if baseline is not None else None
-    suppressed = left = 0
+    named = baseline_paths(baseline) if baseline is not None else frozenset()
+    unnamed = bool(named)  # until a document the baseline names is scanned
+    found = False  # whether any finding is left to report
     with open_executor(options["executor_name"], scheduler=options["scheduler"], jobs=options["jobs"],
                        quiet="HTQ_MARK_DEBUG" not in os.environ) as (executor, dashboard):
         if dashboard is not None and not quiet:
@@ -231,15 +233,16 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
                     document = document_with_flags(document)  # messages name settings as flags
                     if known is not None:
                         document = suppress_known(document, known)
-                        suppressed, left = suppressed + len(document.suppressed), left + len(document.findings)
+                        unnamed = unnamed and not names(named, document.path)
+                        found = found or bool(document.findings)
                     writer.add(document)
                     if baseline_writer is not None:
                         baseline_writer.add(unsuppressed_document(document))
         finally:
             if progress is not None:
                 progress.close()
-    if known and left and not suppressed and baseline is not None:
-        say(f"htq-mark: warning: {unmatched_baseline_warning(baseline)}", err=True)
+    if unnamed and found and not quiet:
+        say(f"htq-mark: warning: {unmatched_baseline_warning(named)}", err=True)
     return stream
 
 

@@ -42,13 +42,23 @@ def fingerprints(report: ScanReport) -> frozenset[str]:
                      for finding in (*document.findings, *document.suppressed))
 
 
-def unmatched_baseline_warning(baseline: ScanReport) -> str:
-    """What to say when none of ``baseline``'s findings matched a scan that has findings of its own."""
-    example = next((document.path for document in baseline.documents if document.findings or document.suppressed),
-                   None)
-    named = f" (such as {example})" if example else ""
-    return ("none of the baseline's findings matched this scan: it names each document by the path given when "
-            f"it was made{named}. Scan from the folder it was made in, with the same paths, or make it again.")
+def baseline_paths(baseline: ScanReport) -> frozenset[str]:
+    """The documents ``baseline`` holds findings of, named as fingerprints name them (see :func:`names`)."""
+    return frozenset(_same_path(document.path) for document in baseline.documents
+                     if document.findings or document.suppressed)
+
+
+def names(paths: frozenset[str], path: str) -> bool:
+    """Whether ``paths`` (from :func:`baseline_paths`) name the document scanned at ``path``."""
+    return _same_path(path) in paths
+
+
+def unmatched_baseline_warning(paths: frozenset[str]) -> str:
+    """What to say when a baseline naming ``paths`` names none of the documents scanned (given otherwise than
+    when it was made: from another folder, with ``./`` or absolute), so it could suppress nothing."""
+    return ("the baseline names none of the documents scanned, so it suppressed nothing: it names each document "
+            f"by the path given when it was made (such as {min(paths)}). If they are among these, scan from the "
+            "folder it was made in, with the same paths.")
 
 
 def suppress_known(document: DocumentResult, known: frozenset[str]) -> DocumentResult:

@@ -72,10 +72,18 @@ class Excluded:
         return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
 
     def covers(self, path: str, is_folder: bool) -> bool:
-        """Whether a path given by name matches: it, or a folder on its way (``drafts/a.pdf`` by ``drafts/``)."""
-        parts = [part for part in PurePath(path).parts if part not in (".", os.sep)]
+        """Whether a path given by name matches: it, or a folder on its way (``drafts/a.pdf`` by ``drafts/``).
+
+        Only the folders below the current one count, as they do below a folder scanned: the way
+        to it (``..``, a hidden folder above it) is not the document's. A path outside it is judged
+        by its own name.
+        """
+        absolute = os.path.abspath(path)
+        here = os.getcwd()
+        inside = os.path.commonpath([absolute, here]) == here and absolute != here
+        parts = PurePath(os.path.relpath(absolute, here)).parts if inside else (os.path.basename(absolute),)
         return any(self(parts[depth], "/".join(parts[:depth + 1]), is_folder or depth < len(parts) - 1)
-                   for depth in range(len(parts)))
+                   for depth in range(len(parts)) if parts[depth])
 
 
 def _error(path: str, message: str) -> InputDocument:

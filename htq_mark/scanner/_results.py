@@ -65,7 +65,8 @@ def _loaded(kind: str, build: Callable[[], _T]) -> _T:
     try:
         return build()
     except (KeyError, TypeError, ValueError, AttributeError, IndexError, OverflowError) as exc:
-        raise ReportFileError(f"a {kind} in the report is incomplete or malformed ({type(exc).__name__}: {exc}); "
+        part = "the report" if kind == "report" else f"a {kind} in the report"
+        raise ReportFileError(f"{part} is incomplete or malformed ({type(exc).__name__}: {exc}); "
                               "give a JSON report written by htq-mark (format=\"json\").") from None
 
 
@@ -518,8 +519,8 @@ class ScanReport:
         Raises :class:`~htq_mark.errors.ReportFileError` when ``data`` is not such a report.
         """
         if not isinstance(data, Mapping) or data.get("schema") != SCHEMA_ID:
-            found = data.get("schema") if isinstance(data, Mapping) else type(data).__name__
-            raise ReportFileError(f"this is not an htq-mark JSON report (schema {found!r}, expected {SCHEMA_ID!r}); "
+            found = f"schema {data.get('schema')!r}" if isinstance(data, Mapping) else f"a JSON {type(data).__name__}"
+            raise ReportFileError(f"this is not an htq-mark JSON report ({found}, expected schema {SCHEMA_ID!r}); "
                                   "give a report written by htq-mark (format=\"json\").")
         return _loaded("report", lambda: cls(
             generator_version=str(data["generator"]["version"]), on_date=str(data["on_date"]),

@@ -428,20 +428,28 @@ def test_a_baseline_may_be_updated_in_place(docs: Path, tmp_path: Path) -> None:
     assert len(after["documents"]) == len(before["documents"]) + 1
 
 
-@pytest.mark.parametrize(("again", "warned"), [("same", False), ("other", True)])
-def test_a_baseline_matching_nothing_is_warned_of(docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  again: str, warned: bool) -> None:
-    """Before, a baseline made with other paths (another folder, ./ or absolute) silently suppressed nothing."""
+@pytest.mark.parametrize(("again", "quiet", "warned"), [("same", False, False), ("other", False, True),
+                                                    ("other", True, False), ("fixed", False, False)])
+def test_a_baseline_naming_none_of_the_documents_is_warned_of(docs: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch, again: str,
+                                                              quiet: bool, warned: bool) -> None:
+    """Before, a baseline made with other paths (another folder, ./ or absolute) silently suppressed nothing.
+    A document fixed since, scanned beside a new one with findings, is named: no warning (and -q keeps quiet)."""
     baseline = tmp_path / "baseline.json"
     monkeypatch.chdir(docs.parent)
-    assert run(Path(docs.name) / "claim.pdf", "--format", "json", "-o", baseline, "--fail-on", "never").exit_code == 0
-    given = Path(docs.name) / "claim.pdf" if again == "same" else docs / "claim.pdf"
-    result = CliRunner().invoke(cli, ["scan", "--date", "2026-11-23", "--jobs", "1", str(given), "--baseline",
-                                      str(baseline)])
-    assert result.exit_code == (1 if warned else 0), result.output
-    assert ("none of the baseline's findings matched this scan" in result.stderr) is warned
+    claim = Path(docs.name) / "claim.pdf"
+    assert run(claim, "--format", "json", "-o", baseline, "--fail-on", "never").exit_code == 0
+    given = {"same": [claim], "other": [docs / "claim.pdf"], "fixed": [Path(docs.name) / "clean.pdf", claim]}[again]
+    if again == "fixed":  # the baseline held claim.pdf's findings; now it names clean.pdf's path instead
+        data = json.loads(baseline.read_text(encoding="utf-8"))
+        data["documents"][0]["path"] = str(Path(docs.name) / "clean.pdf")
+        baseline.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["scan", "--date", "2026-11-23", "--jobs", "1", *map(str, given), "--baseline",
+                                      str(baseline), *(["-q"] if quiet else [])])
+    assert result.exit_code == (0 if again == "same" else 1), result.output
+    assert ("the baseline names none of the documents scanned" in result.stderr) is warned
     if warned:
-        assert f"such as {Path(docs.name) / 'claim.pdf'}" in result.stderr
+        assert f"such as {claim}" in result.stderr
 
 
 def test_the_report_is_written_even_when_the_baseline_cannot_be(docs: Path, tmp_path: Path,

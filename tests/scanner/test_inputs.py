@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from htq_mark.scanner._inputs import expand_paths
+from htq_mark.scanner._inputs import DEFAULT_EXCLUDE, expand_paths
 
 PDF = b"%PDF-1.4\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
@@ -176,6 +176,18 @@ def test_force_exclude_passes_over_paths_given_by_name(tmp_path: Path, monkeypat
     monkeypatch.chdir(tmp_path)
     assert bool(expand_paths([given], exclude, force_exclude=True)) is kept
     assert expand_paths([given], exclude)  # without it, a path given is scanned as before
+
+
+@pytest.mark.parametrize("given", ["a.pdf", "./a.pdf", "../docs/a.pdf", "..", "ABSOLUTE"])
+def test_force_exclude_judges_only_the_folders_below_the_current_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     given: str) -> None:
+    """Before, '..' and a hidden folder on the way there matched the default '.*/': nothing was scanned."""
+    docs = tmp_path / ".hidden" / "repo" / "docs"
+    docs.mkdir(parents=True)
+    (docs / "a.pdf").write_bytes(b"%PDF-1.4\n")
+    monkeypatch.chdir(docs)
+    path = str(docs / "a.pdf") if given == "ABSOLUTE" else given
+    assert [Path(d.path).name for d in expand_paths([path], DEFAULT_EXCLUDE, force_exclude=True)] == ["a.pdf"]
 
 
 def test_a_path_given_explicitly_is_scanned_even_if_excluded(tmp_path: Path) -> None:
