@@ -34,7 +34,7 @@ from .._resolve import KitSource, resolve_kit
 from .._version import __version__
 from ..errors import HtqMarkError, OutputExistsError, UsageError
 from ..kit import Kit, Preset
-from ..register import Register, configured_register_file
+from ..register import configured_register_file
 from ._entitlement import RegisterSource, checked_qualification
 from ._generate import (
     AssetBuilder,
@@ -268,7 +268,7 @@ def pack(output: str | os.PathLike[str], *, kit: KitSource = None,
         raise UsageError(f"pack writes to a path (a folder, or a file ending in .zip), not {type(output).__name__}.")
     if os.fspath(output) == "":
         raise UsageError("pack needs a folder or a .zip file to write, not an empty name (an unset variable?); "
-                         "name one, or . for the current folder.")
+                         "name a new folder, or a file ending in .zip.")
     target = Path(output)
     is_zip = target.suffix.lower() == ".zip"
     if not is_zip and target.name.lower().endswith(_OTHER_ARCHIVES):
@@ -280,7 +280,9 @@ def pack(output: str | os.PathLike[str], *, kit: KitSource = None,
         _check_folder(target, force)
     chosen = resolve_kit(kit)
     # The kit's files and the register (given, if not needed) are never replaced, forced or not.
-    register_file = None if isinstance(register, Register) else configured_register_file(register)
+    # Another type of register is refused when it is loaded, below.
+    register_file = configured_register_file(register) if register is None or isinstance(
+        register, (str, os.PathLike)) else None
     refuse_over_read_files([target] if is_zip else [target / name for name in _pack_names(chosen)], "pack",
                            [*chosen.source_files, register_file])
     files, manifest, sheet = build_pack(kit=chosen, qualification=qualification, date=date, register=register,

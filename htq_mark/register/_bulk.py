@@ -72,7 +72,12 @@ def read_ids_from_csv(path: str | os.PathLike[str], column: str | None = None) -
                              + ", ".join(repr(cell) for cell in header) + ".")
         position = names.index(_normal(column))
     else:
-        position = next((names.index(n) for n in _ID_COLUMN_NAMES if n in names), None)
+        known = [name for name in _ID_COLUMN_NAMES if name in names]
+        if len(known) > 1:
+            shown = ", ".join(repr(header[names.index(name)]) for name in known)
+            raise UsageError(f"{target}: more than one column may hold the qualification IDs ({shown}); "
+                             "name the one to read with column=\"NAME\".")
+        position = names.index(known[0]) if known else None
     if position is not None and names.count(names[position]) > 1:
         at = [str(i + 1) for i, name in enumerate(names) if name == names[position]]
         raise UsageError(f"{target}: {len(at)} columns are named {header[position]!r} (columns "

@@ -39,7 +39,7 @@ class _Cursor:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
-        self.decoder = json.JSONDecoder()
+        self.decoder = json.JSONDecoder(object_pairs_hook=_without_repeats)
         self._line = 1
         self._line_pos = 0
 
@@ -76,6 +76,9 @@ class _Cursor:
             value, self.pos = self.decoder.raw_decode(self.text, self.pos)
         except json.JSONDecodeError as exc:
             raise JsonSyntaxError(f"not valid JSON ({exc.msg})", self.line(exc.pos)) from exc
+        except _RepeatedMember as exc:
+            raise JsonSyntaxError(f"the member {exc.args[0]!r} is given twice in one object; keep one",
+                                  self.line(start)) from None
         except RecursionError as exc:
             raise JsonSyntaxError("the JSON is nested too deeply", self.line(start)) from exc
         except ValueError as exc:  # Python refuses to read integers of more digits than sys.get_int_max_str_digits()
@@ -85,6 +88,19 @@ class _Cursor:
             raise JsonSyntaxError("text that is not valid Unicode (an escape such as \\ud800 that stands for half "
                                   "a character); fix the text", self.line(start))
         return value
+
+
+class _RepeatedMember(Exception):
+    """A JSON object gives one member twice (readers differ on which counts)."""
+
+
+def _without_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    members: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in members:
+            raise _RepeatedMember(key)
+        members[key] = value
+    return members
 
 
 def _has_lone_surrogate(value: Any) -> bool:

@@ -19,6 +19,8 @@ SEVERITY_LEVELS: tuple[Severity, ...] = tuple(Severity)
 def _known(rules: Iterable[str], what: str) -> frozenset[str]:
     if isinstance(rules, (str, bytes)):
         raise UsageError(f"{what} takes a list of rules, not one as text: write {what}=({rules!r},).")
+    if not isinstance(rules, Iterable):
+        raise UsageError(f"{what} takes a list of rules, not {type(rules).__name__}.")
     chosen = frozenset(rules)
     unknown = sorted(chosen - set(RULES))
     if unknown:
@@ -39,6 +41,9 @@ class RuleSelection:
         if self.select is not None:
             object.__setattr__(self, "select", _known(self.select, "select"))
         object.__setattr__(self, "ignore", _known(self.ignore, "ignore"))
+        if not isinstance(self.severity, Mapping):
+            raise UsageError(f"severity takes a mapping of rule to level, such as {{'too-small': 'warning'}}; "
+                             f"not {type(self.severity).__name__}.")
         _known(self.severity, "severity")
         bad = {rule: level for rule, level in self.severity.items() if level not in SEVERITY_LEVELS}
         if bad:

@@ -43,11 +43,14 @@ def is_named_pipe(path: str | os.PathLike[str] | None) -> bool:
 
 
 def check_streams(paths: list[str]) -> None:
-    """Raise :class:`UsageError` when one stream is given more than once: it can be read only once."""
-    by_descriptor: dict[str, list[str]] = {}
+    """Raise :class:`UsageError` when one stream (or named pipe) is given more than once: it can be read only once."""
+    by_descriptor: dict[object, list[str]] = {}
     for path in paths:
         if is_stream(path):
             by_descriptor.setdefault("0" if path in _STANDARD_INPUT else path.rsplit("/", 1)[1], []).append(path)
+        elif is_named_pipe(path):
+            info = os.stat(path)
+            by_descriptor.setdefault((info.st_dev, info.st_ino), []).append(path)
     for descriptor, given in by_descriptor.items():
         if len(given) > 1:
             what = "standard input" if descriptor == "0" else f"the stream {given[0]}"
@@ -98,9 +101,9 @@ def stage_stream(path: str, folder: Path, limits: Limits, index: int) -> InputDo
                     # select: it is looked at again until one does, within the time limit.
                     if time.monotonic() + _WRITER_POLL >= deadline:
                         return _failed(path, ErrorCode.TIMEOUT,
-                                       f"no program opened this named pipe to write within the "
-                                       f"{limits.max_seconds:g} s limit; start the one that writes to it "
-                                       "first, or save the document to a file and scan that.")
+                                       f"nothing was written to this named pipe within the "
+                                       f"{limits.max_seconds:g} s limit; start what writes to it first, "
+                                       "or save the document to a file and scan that.")
                     time.sleep(_WRITER_POLL)
                     continue
                 heard = True

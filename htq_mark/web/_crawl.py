@@ -77,7 +77,9 @@ class CrawlOptions:
             globs = getattr(self, name)
             if isinstance(globs, (str, bytes)):
                 raise UsageError(f"{name} takes a list of URL globs, not one as text: write {name}=({globs!r},).")
-            object.__setattr__(self, name, tuple(globs))
+            if globs is not None and not isinstance(globs, Iterable):
+                raise UsageError(f"{name} takes a list of URL globs, not {type(globs).__name__}.")
+            object.__setattr__(self, name, () if globs is None else tuple(globs))
             if not all(isinstance(glob, str) for glob in getattr(self, name)):
                 raise UsageError(f"{name} takes URL globs as text, not {getattr(self, name)!r}.")
 

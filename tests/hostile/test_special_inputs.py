@@ -119,9 +119,18 @@ def test_a_fifo_named_to_scan_with_no_writer_is_reported_at_its_time_limit(fifo:
     done = _run("scan", "--jobs", "1", "--format", "json", "--timeout", "2", str(fifo))
     assert done.returncode == 3, done.stderr
     [document] = json.loads(done.stdout)["documents"]
-    assert document["error"]["code"] == "timeout" and "no program opened this named pipe to write" in \
+    assert document["error"]["code"] == "timeout" and "nothing was written to this named pipe" in \
         document["error"]["message"]
     assert time.monotonic() - started < 30
+
+
+def test_a_fifo_given_twice_is_refused(fifo: Path) -> None:
+    """It can be read once: before, the second waited the whole time limit and then said nothing was written."""
+    link = fifo.parent / "link"
+    link.symlink_to(fifo)
+    done = _run("scan", "--jobs", "1", str(fifo), str(link))
+    assert done.returncode == 2, done.stderr
+    assert f"the stream {fifo} is given 2 times" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_fifo_named_to_scan_is_read_when_its_writer_comes(fifo: Path) -> None:

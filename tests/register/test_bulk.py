@@ -35,6 +35,8 @@ def test_reads_the_id_column(write_file: WriteFile, data: bytes, column: str | N
     # Before, the first of the two was read, silently: the other may hold a withdrawn qualification.
     (b"qn,qn\n999/1001/9,999/2005/0\n", "qn", r"2 columns are named 'qn' \(columns 1, 2\)"),
     (b"qualification_id,name,Qualification ID\n999/1001/9,a,999/2005/0\n", None, "2 columns are named"),
+    (b"qn,qualification_number\n999/1001/9,999/1002/0\n", None,
+     r"more than one column may hold the qualification IDs \('qualification_number', 'qn'\)"),
 ])
 def test_unusable_files_are_usage_errors(write_file: WriteFile, data: bytes, column: str | None,
                                          message: str) -> None:

@@ -274,6 +274,9 @@ def test_json_problems_carry_the_line_of_the_record() -> None:
     # Before, the first "records" counted here, and the last in most other JSON readers.
     ('{"records": [],\n"records": [{"qualification_id": "999/1001/9"}]}', 2, "'records' is given twice"),
     ('{"version": 1, "records": [], "version": 2}', 1, "'version' is given twice"),
+    ('[\n{"qualification_id": "999/1001/9",\n "withdrawal_date": null, "withdrawal_date": "2022-12-01"}]', 2,
+     "'withdrawal_date' is given twice in one object"),
+    ('{"provenance": {"source": "a", "source": "b"}, "records": []}', 1, "'source' is given twice"),
     ('[\n{"title": "\\ud800"}]', 2, "not valid Unicode"),  # half a character: no UTF-8 file can hold it
     ('{"records": [],\n"\\udfff": 1}', 2, "not valid Unicode"),
 ])

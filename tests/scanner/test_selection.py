@@ -72,8 +72,13 @@ def test_selecting_rules_in_a_report_records_the_selections_together() -> None:
         is None  # what an unrecorded report had before is still unknown
 
 
-@pytest.mark.parametrize("given", [{"select": "too-small"}, {"ignore": "too-small"}, {"ignore": b"too-small"}])
-def test_one_rule_as_text_is_a_usage_error(given: dict[str, object]) -> None:
-    """Before, its letters were taken for rules: 'unknown rule(s) -, a, l, m, o, s, t'."""
-    with pytest.raises(UsageError, match="takes a list of rules, not one as text"):
+@pytest.mark.parametrize(("given", "words"), [
+    ({"select": "too-small"}, "takes a list of rules, not one as text"),  # before: unknown rule(s) -, a, l, ...
+    ({"ignore": "too-small"}, "takes a list of rules, not one as text"),
+    ({"ignore": b"too-small"}, "takes a list of rules, not one as text"),
+    ({"select": 5}, "select takes a list of rules, not int"),  # before: TypeError
+    ({"severity": "too-small"}, "severity takes a mapping of rule to level"),  # before: advice that failed
+])
+def test_rules_of_a_wrong_type_are_a_usage_error(given: dict[str, object], words: str) -> None:
+    with pytest.raises(UsageError, match=words):
         RuleSelection(**given)  # type: ignore[arg-type]

@@ -194,7 +194,8 @@ def test_crawl_settings_from_the_config_file_and_excludes_for_urls(site: Site, t
 
 @pytest.mark.parametrize(("given", "words"), [({"include": "*/courses/*"}, "not one as text"),
                                               ({"exclude": "*/archive/*"}, "not one as text"),
-                                              ({"include": [3]}, "as text")])
+                                              ({"include": [3]}, "as text"),
+                                              ({"exclude": 5}, "a list of URL globs, not int")])
 def test_one_glob_as_text_is_a_usage_error(given: dict[str, object], words: str) -> None:
     """Before, a glob given as text was read a character at a time: include let every address through,
     exclude ('*' among its letters) kept every one out."""
@@ -207,6 +208,7 @@ def test_one_glob_as_text_is_a_usage_error(given: dict[str, object], words: str)
 def test_globs_may_come_from_any_iterable() -> None:
     from htq_mark import CrawlOptions
 
+    assert CrawlOptions(include=None).include == ()  # type: ignore[arg-type]  # None: no globs, as before
     options = CrawlOptions(include=(glob for glob in ["*/courses/*"]))
     assert options.include == ("*/courses/*",)
     assert options.wanted("https://x.test/courses/a") and not options.wanted("https://x.test/news/a")
