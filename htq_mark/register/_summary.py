@@ -22,6 +22,7 @@ class RegisterSummary:
     records: int
     entitled: int
     withdrawn: int
+    not_yet_approved: int
     not_yet_taught: int
     regulated_status_ended: int
     ofs_ids: int
@@ -38,6 +39,7 @@ class RegisterSummary:
             "records": self.records,
             "entitled": self.entitled,
             "withdrawn": self.withdrawn,
+            "not_yet_approved": self.not_yet_approved,
             "not_yet_taught": self.not_yet_taught,
             "regulated_status_ended": self.regulated_status_ended,
             "ofs_ids": self.ofs_ids,
@@ -65,7 +67,7 @@ class RegisterSummary:
                          f"sha256 {provenance.ofqual.sha256})")
         lines += [
             f"on {self.on.isoformat()}: {self.entitled} entitled, {self.withdrawn} withdrawn, "
-            f"{self.not_yet_taught} not yet in first teaching, "
+            f"{self.not_yet_approved} not yet approved, {self.not_yet_taught} not yet in first teaching, "
             f"{self.regulated_status_ended} with regulated status ended",
             f"OfS (university) IDs: {self.ofs_ids}",
             "by cycle: " + ", ".join(f"{cycle}: {count}" for cycle, count in self.by_cycle),
@@ -90,6 +92,7 @@ def summarise_register(register: Register, on: date) -> RegisterSummary:
         records=len(register),
         entitled=codes["entitled"],
         withdrawn=codes["withdrawn"],
+        not_yet_approved=codes["before-approval"],
         not_yet_taught=codes["before-first-teaching"],
         regulated_status_ended=codes["regulated-status-ended"],
         ofs_ids=sum(1 for record in register.records if record.scheme == "ofs"),

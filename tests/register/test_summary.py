@@ -28,3 +28,15 @@ def test_summary_text_and_json_name_the_source_and_example_status(example: Regis
     assert data["register"]["is_example"] is True
     assert data["by_cycle"]["1"] == 12
     assert data["on"] == "2026-11-23"
+
+
+def test_a_qualification_not_yet_approved_is_counted(example: Register) -> None:
+    """Before, one taught before its approval was in no count on the days between."""
+    from dataclasses import replace
+    from datetime import date
+
+    early = replace(example.records[0], approval_date=date(2022, 10, 1), first_teaching_date=date(2022, 9, 1))
+    register = Register.from_records([early])
+    summary = summarise_register(register, date(2022, 9, 5))
+    assert (summary.entitled, summary.not_yet_approved, summary.not_yet_taught) == (0, 1, 0)
+    assert "1 not yet approved" in summary.describe() and summary.to_dict()["not_yet_approved"] == 1
