@@ -320,20 +320,30 @@ def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
     return None
 
 
+_MAX_LINKS = 40  # as the system follows at most
+
+
 def _owner_trusted(path: Path) -> bool:
-    """Whether ``path`` may have been left by someone else: it is not the user's (or root's) and others may
-    write to its folder (``/tmp``, a shared group folder). A checkout owned by another user in folders only
-    that user may write to (a CI container's workspace) is trusted like any file the scan reads."""
+    """Whether ``path`` is trusted: it, and each link on the way to it, is the user's (or root's), or lies
+    in a folder only its owner may write to. Anyone may leave a file in ``/tmp`` or a shared group folder; a
+    checkout owned by another user in folders only that user may write to (a CI container's workspace) is
+    trusted like any file the scan reads."""
     if not hasattr(os, "getuid"):  # pragma: no cover - not POSIX
         return True
+    trusted = (os.getuid(), 0)
     try:
-        link = path.lstat()
-        # A link left by someone else may point at a file of the user's or root's: the link is judged too.
-        owners = {link.st_uid, path.stat().st_uid} if stat.S_ISLNK(link.st_mode) else {link.st_uid}
-        folder_mode = path.parent.stat().st_mode
+        # A link left by someone else may point at a file of the user's or root's: each link on the way
+        # is judged as well as the file, in the folder it lies in.
+        for _ in range(_MAX_LINKS):
+            info = path.lstat()
+            if info.st_uid not in trusted and path.parent.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return False
+            if not stat.S_ISLNK(info.st_mode):
+                return True
+            path = path.parent / os.readlink(path)
     except OSError:
         return False
-    return owners <= {os.getuid(), 0} or not folder_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    return False  # a chain of links too long to follow
 
 
 def _trusted(path: Path) -> Path:

@@ -405,22 +405,28 @@ def test_another_users_config_file_in_a_shared_folder_is_not_applied(marked: Pat
     assert run(marked, "--config", config, cwd=shared / "work").exit_code == 0  # named: the user's choice
 
 
+@pytest.mark.parametrize("chain", [False, True], ids=["link", "link-to-a-link"])
 def test_another_users_link_to_a_file_of_the_users_own_is_not_applied(marked: Path, tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """Before, the file linked to was judged, not the link: a link left in /tmp to any file of the user's
-    (or root's) was applied as the user's own config file."""
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       chain: bool) -> None:
+    """Before, only the file linked to was judged (then only the first link and the file): a link left in /tmp
+    to any file of the user's (or root's) was applied as the user's own config file."""
     shared = tmp_path / "shared"
     (shared / "work").mkdir(parents=True)
     shared.chmod(0o1777)  # as /tmp is
     own = tmp_path / "own.toml"
     own.write_text('fail-on = "never"\nignore = ["too-small", "no-qualification"]\n', encoding="utf-8")
-    link = shared / "htq-mark.toml"
-    link.symlink_to(own)
+    config = shared / "htq-mark.toml"
+    hop = shared / "hop.toml"
+    (config if not chain else hop).symlink_to(own)
+    if chain:
+        config.symlink_to(hop.name)  # the user's own link, to another user's
+    left = hop if chain else config
     lstat = Path.lstat
 
     def left_by_another_user(path: Path) -> os.stat_result:
         found = lstat(path)
-        if path != link:
+        if path != left:
             return found
         fields = list(found)
         fields[stat.ST_UID] = os.getuid() + 1
