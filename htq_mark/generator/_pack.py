@@ -215,6 +215,20 @@ def _write_folder(target: Path, entries: Mapping[str, bytes], force: bool) -> No
     if _check_folder(target, force):
         _write_tree(target, entries, force=True)
         return
+    if target.is_dir():
+        # An empty folder is filled where it is: moving a new one into its place would fail for the current
+        # folder (".") and change what any process working in it sees. On an error, what was written goes.
+        try:
+            _write_tree(target, entries, force=False)
+        except BaseException:
+            for top in {PurePosixPath(name).parts[0] for name in entries}:
+                made = target / top
+                if made.is_dir() and not made.is_symlink():
+                    shutil.rmtree(made, ignore_errors=True)
+                elif made.exists():
+                    made.unlink()
+            raise
+        return
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise HtqMarkError(f"{target}: the folder {parent} does not exist; create it first.")

@@ -245,6 +245,33 @@ def test_an_empty_folder_is_filled(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["p"]  # no staging folder left behind
 
 
+def test_the_current_folder_when_empty_is_filled(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, "." failed: a new folder cannot be moved into the place of the current one (busy)."""
+    monkeypatch.chdir(tmp_path)
+    result = pack(".", presets=["web"], variants=["colour"])
+    assert result.kind == "folder" and "colour/web/htq-mark-colour-web.svg" in _files_on_disk(tmp_path)
+
+
+def test_an_empty_folder_keeps_nothing_of_a_pack_that_failed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from htq_mark.generator import _pack
+
+    (tmp_path / "p").mkdir()
+    written = 0
+    real = _pack.write_atomic
+
+    def fail_third(*args: object, **kwargs: object) -> object:
+        nonlocal written
+        written += 1
+        if written == 3:
+            raise OSError(28, "No space left on device")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_pack, "write_atomic", fail_third)
+    with pytest.raises(OSError):
+        pack(tmp_path / "p", presets=["web"], variants=["colour"])
+    assert written == 3 and list((tmp_path / "p").iterdir()) == []
+
+
 @pytest.mark.parametrize(("kwargs", "error", "message"), [
     ({"presets": ["huge"]}, UsageError, "unknown preset 'huge'"),
     ({"variants": ["gold"]}, UsageError, "unknown variant 'gold'"),
