@@ -28,7 +28,7 @@ from ._catalogue import FAIL_ON_CHOICES, RULES, Severity
 from ._io import read_limited
 from .errors import ConfigError
 from .reports import FORMATS
-from .scanner._limits import Limits, ceiling
+from .scanner._limits import Limits, ceiling, is_count
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -163,7 +163,7 @@ def _limits(value: Any, base: Path) -> dict[str, Any]:
     for name, number in checked.items():
         if number > ceiling(name):
             raise ValueError(f"sets {name} above {ceiling(name):,}, the most it may be")
-        if Limits.__dataclass_fields__[name].type in ("int", int) and number != int(number):
+        if is_count(name) and number != int(number):
             raise ValueError(f"sets {name} to {number!r}, but it is a count: give a whole number")
     return checked
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import UsageError
 
-__all__ = ["DEFAULT_LIMITS", "MAX_DECODABLE_PIXELS", "MAX_LIMIT_COUNT", "MAX_LIMIT_SECONDS", "Limits", "ceiling"]
+__all__ = ["DEFAULT_LIMITS", "MAX_DECODABLE_PIXELS", "MAX_LIMIT_COUNT", "MAX_LIMIT_SECONDS", "Limits", "ceiling", "is_count"]
 
 #: Pillow refuses to decode a picture larger than this (twice its ``Image.MAX_IMAGE_PIXELS``) as a
 #: decompression bomb, so ``max_pixels_per_page`` cannot usefully be higher.
@@ -26,6 +26,11 @@ MAX_DECODABLE_PIXELS = 2 * 89_478_485
 MAX_LIMIT_SECONDS = 7 * 24 * 3600
 #: The largest count or size limit.
 MAX_LIMIT_COUNT = 2**53
+
+
+def is_count(name: str) -> bool:
+    """Whether the limit ``name`` counts things (and so takes whole numbers only)."""
+    return Limits.__dataclass_fields__[name].type in ("int", int)
 
 
 def ceiling(name: str) -> int:
@@ -86,7 +91,7 @@ class Limits:
             largest = ceiling(item.name)
             if value > largest:
                 raise UsageError(f"limits.{item.name} can be at most {largest:,}; got {value:.3g}")
-            if item.type in ("int", int):  # a count: 5.0 is taken as 5, 0.5 is refused
+            if is_count(item.name):  # 5.0 is taken as 5, 0.5 is refused
                 if value != int(value):
                     raise UsageError(f"limit {item.name} is a count and must be a whole number; got {value!r}")
                 object.__setattr__(self, item.name, int(value))
