@@ -38,7 +38,7 @@ from ._ocr import OcrMode, check_ocr_mode
 from ._pool import WorkerSetup, default_jobs, failed_result, input_sha256, references_within
 from ._results import DocumentError, DocumentResult, ScanReport, ScanSettings
 from ._selection import RuleSelection, select_rules_in, settings_of
-from ._streams import check_streams, is_named_pipe, is_stream, stage_stream
+from ._streams import check_streams, is_stream, stage_stream
 
 if TYPE_CHECKING:
     from .._resolve import KitSource, RegisterSource
@@ -303,7 +303,7 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     def documents() -> Iterator[DocumentResult]:
         with tempfile.TemporaryDirectory(prefix="htq-mark-streams-") as staging, contextlib.closing(inputs):
             for index, item in enumerate(inputs):
-                if is_stream(item.path) or (item.data is None and is_named_pipe(item.location)):
+                if is_stream(item.path):
                     inputs.replace(index, stage_stream(item.path, Path(staging), limits, index))
             yield from _scan_documents(inputs, setup, engine, progress)
         if urls or sitemaps:

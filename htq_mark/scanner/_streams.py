@@ -1,4 +1,4 @@
-"""Documents that arrive on a stream: ``-`` (standard input), ``/dev/stdin``, ``/dev/fd/N`` and named FIFOs.
+"""Documents that arrive on a stream: ``-`` (standard input), ``/dev/stdin`` and ``/dev/fd/N``.
 
 Such a path means something only in the process that was given it (a worker
 has its own standard input), so the stream is read here, in the caller's
@@ -26,7 +26,6 @@ __all__ = ["check_streams", "is_named_pipe", "is_stream", "stage_stream"]
 
 _STANDARD_INPUT = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 _CHUNK = 1 << 20
-_WRITER_POLL = 0.05  # seconds between looks at a named pipe no program writes to yet
 
 
 def is_stream(path: str) -> bool:
@@ -35,7 +34,7 @@ def is_stream(path: str) -> bool:
 
 
 def is_named_pipe(path: str | os.PathLike[str] | None) -> bool:
-    """Whether ``path`` is a FIFO: read like a stream, as a worker opening it would wait for a writer."""
+    """Whether ``path`` is a FIFO, which (as a stream) can be read only once."""
     try:
         return path is not None and stat.S_ISFIFO(os.stat(path).st_mode)
     except (OSError, ValueError):
@@ -62,22 +61,10 @@ def _failed(path: str, code: DocumentErrorCode, message: str) -> InputDocument:
     return InputDocument(path=path, location=None, error=DocumentError(code, f"{path}: {message}"))
 
 
-def _ready(fd: int, deadline: float) -> bool:
-    remaining = deadline - time.monotonic()
-    return remaining > 0 and bool(select.select([fd], [], [], remaining)[0])
-
-
-def _timed_out(path: str, limits: Limits) -> InputDocument:
-    return _failed(path, ErrorCode.TIMEOUT, f"the stream sent no end within the {limits.max_seconds:g} s "
-                                            "limit; save the document to a file and scan that.")
-
-
 def stage_stream(path: str, folder: Path, limits: Limits, index: int) -> InputDocument:
     """Copy the stream ``path`` into ``folder`` and return the document to scan in its place."""
-    # A FIFO named by its path may have no writer: opened without waiting for one, it reads as empty.
-    waiting = 0 if is_stream(path) else os.O_NONBLOCK
     try:
-        fd = 0 if path in _STANDARD_INPUT else os.open(path, os.O_RDONLY | os.O_CLOEXEC | waiting)
+        fd = 0 if path in _STANDARD_INPUT else os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError as exc:
         return _failed(path, ErrorCode.UNREADABLE, f"cannot be opened ({exc.strerror}); check the path.")
     target = folder / f"stream-{index}"
@@ -85,28 +72,13 @@ def stage_stream(path: str, folder: Path, limits: Limits, index: int) -> InputDo
     written = 0
     try:
         with target.open("wb") as out:
-            heard = not waiting  # whether a writer has been seen (a stream of this process's has one)
             while True:
-                if not waiting and not _ready(fd, deadline):
-                    return _timed_out(path, limits)
-                try:
-                    chunk = os.read(fd, _CHUNK)
-                except BlockingIOError:  # a FIFO's writer has nothing to say yet
-                    heard = True
-                    if not _ready(fd, deadline):
-                        return _timed_out(path, limits)
-                    continue
-                if not chunk and not heard:
-                    # A FIFO no program has opened to write reads as ended, and is never ready to
-                    # select: it is looked at again until one does, within the time limit.
-                    if time.monotonic() + _WRITER_POLL >= deadline:
-                        return _failed(path, ErrorCode.TIMEOUT,
-                                       f"nothing was written to this named pipe within the "
-                                       f"{limits.max_seconds:g} s limit; start what writes to it first, "
-                                       "or save the document to a file and scan that.")
-                    time.sleep(_WRITER_POLL)
-                    continue
-                heard = True
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                    return _failed(path, ErrorCode.TIMEOUT,
+                                   f"the stream sent no end within the {limits.max_seconds:g} s "
+                                   "limit; save the document to a file and scan that.")
+                chunk = os.read(fd, _CHUNK)
                 if not chunk:
                     break
                 written += len(chunk)

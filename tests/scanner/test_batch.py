@@ -109,8 +109,7 @@ def test_a_reader_that_dies_is_reported_and_the_batch_goes_on(tmp_path, folder):
 
     killer = threading.Thread(target=kill_the_worker_once_it_is_stuck)
     killer.start()
-    # As a file URL, read in the worker (a FIFO named by its path is read by the caller, like standard input).
-    report = scan([stuck.as_uri(), str(folder / "a.pdf")], kit=KIT, on=ON, jobs=1, limits=Limits(max_seconds=60))
+    report = scan([str(stuck), str(folder / "a.pdf")], kit=KIT, on=ON, jobs=1, limits=Limits(max_seconds=60))
     killer.join()
     assert killed
     first, second = report.documents
