@@ -67,11 +67,15 @@ def is_example_id(canonical: str) -> bool:
     )
 
 
+def _example_resource() -> resources.abc.Traversable:
+    return resources.files("htq_mark.register").joinpath("data", EXAMPLE_DATA_FILE)
+
+
 def example_register_bytes() -> bytes:
     """The shipped example register file."""
-    return resources.files("htq_mark.register").joinpath("data", EXAMPLE_DATA_FILE).read_bytes()
+    return _example_resource().read_bytes()
 
 
 def example_register_file() -> str:
     """Where the shipped example register file lies (it may be written over in a checkout, so it is guarded)."""
-    return str(resources.files("htq_mark.register").joinpath("data", EXAMPLE_DATA_FILE))
+    return str(_example_resource())

@@ -91,9 +91,9 @@ class Register:
                 raise UsageError(f"{qid.canonical} is in the records twice; "
                                  "a register lists each qualification once.")
             # Ofqual data applied that does not list an Ofqual-numbered record left its status as it was.
-            unchecked = ofqual is not None and record.scheme == "ofqual" and record.regulated_status is None
-            decision = _Decision.for_record(record, qid.check_character_ok,
-                                            ofqual.source if ofqual is not None and unchecked else None)
+            unchecked_in = ofqual.source if ofqual is not None and record.scheme == "ofqual" \
+                and record.regulated_status is None else None
+            decision = _Decision.for_record(record, qid.check_character_ok, unchecked_in)
             for spelling in _common_spellings(qid.canonical):
                 self._decisions[spelling] = decision
         self._memo: dict[date, dict[str, Entitlement]] = {}

@@ -22,7 +22,7 @@ from ._inputs import InputDocument
 from ._limits import Limits
 from ._results import DocumentError
 
-__all__ = ["check_streams", "is_named_pipe", "is_stream", "stage_stream"]
+__all__ = ["check_streams", "is_stream", "stage_stream"]
 
 _STANDARD_INPUT = frozenset({"-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"})
 _CHUNK = 1 << 20
@@ -33,12 +33,13 @@ def is_stream(path: str) -> bool:
     return path in _STANDARD_INPUT or path.startswith(("/dev/fd/", "/proc/self/fd/"))
 
 
-def is_named_pipe(path: str | os.PathLike[str] | None) -> bool:
-    """Whether ``path`` is a FIFO, which (as a stream) can be read only once."""
+def _pipe_identity(path: str) -> tuple[int, int] | None:
+    """The (device, inode) of the FIFO at ``path``, which (as a stream) can be read only once; None if none."""
     try:
-        return path is not None and stat.S_ISFIFO(os.stat(path).st_mode)
+        info = os.stat(path)
     except (OSError, ValueError):
-        return False
+        return None
+    return (info.st_dev, info.st_ino) if stat.S_ISFIFO(info.st_mode) else None
 
 
 def check_streams(paths: list[str]) -> None:
@@ -47,9 +48,8 @@ def check_streams(paths: list[str]) -> None:
     for path in paths:
         if is_stream(path):
             by_descriptor.setdefault("0" if path in _STANDARD_INPUT else path.rsplit("/", 1)[1], []).append(path)
-        elif is_named_pipe(path):
-            info = os.stat(path)
-            by_descriptor.setdefault((info.st_dev, info.st_ino), []).append(path)
+        elif (pipe := _pipe_identity(path)) is not None:
+            by_descriptor.setdefault(pipe, []).append(path)
     for descriptor, given in by_descriptor.items():
         if len(given) > 1:
             what = "standard input" if descriptor == "0" else f"the stream {given[0]}"
