@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,8 @@ def test_python_dash_m_runs_the_command_line() -> None:
      "a ScanReport .* not NoneType"),
     (lambda: htq_mark.reports.render(htq_mark.scan([]), io.BytesIO(), "json"),  # type: ignore[arg-type]
      "writes text.* not to BytesIO; render_bytes gives the bytes"),
+    (lambda: htq_mark.reports.render(htq_mark.scan([]), tempfile.SpooledTemporaryFile(), "json"),
+     "writes text.* not to SpooledTemporaryFile"),
     (lambda: htq_mark.scanner.apply_baseline(htq_mark.scan([]), None),  # type: ignore[arg-type]
      "the baseline as a ScanReport"),
     (lambda: htq_mark.generate(format="svg").write(io.StringIO()),  # type: ignore[arg-type]

@@ -136,15 +136,19 @@ def _non_empty_globs(context: click.Context, parameter: click.Parameter, values:
 
 
 class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
-    """An existing file or folder, - for standard input, an http(s) address (a web page), or another URL
-    (``s3://``, ``file://``...) read where documents are scanned."""
+    """A file or folder, - for standard input, an http(s) address (a web page), or another URL
+    (``s3://``, ``file://``...) read where documents are scanned.
+
+    A path that does not exist is not refused here: the scan reports it as a document it
+    could not read (exit status 3) and goes on with the others, as it does for any bad file.
+    """
 
     name = "path_or_url"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
         if isinstance(value, str) and is_url(value):
             return value
-        checked = click.Path(exists=True, dir_okay=True, file_okay=True, allow_dash=True, path_type=str)
+        checked = click.Path(dir_okay=True, file_okay=True, allow_dash=True, path_type=str)
         return str(checked.convert(value, param, ctx))  # type: ignore[arg-type]
 
 

@@ -56,7 +56,7 @@ def render(report: ScanReport, fp: _Writer, format: str = "text", *, verbose: bo
         raise UsageError(f"unknown report format {format!r}; choose one of {', '.join(FORMATS)}.")
     if not hasattr(report, "documents") or not callable(getattr(report, "to_dict", None)):
         raise UsageError(f"render takes a ScanReport (from scan, or load_report), not {type(report).__name__}.")
-    if isinstance(fp, (io.RawIOBase, io.BufferedIOBase)) or not callable(getattr(fp, "write", None)):
+    if _is_binary(fp) or not callable(getattr(fp, "write", None)):
         raise UsageError(f"render writes text, to a stream such as sys.stdout or open(path, 'w', encoding='utf-8'), "
                          f"not to {type(fp).__name__}; render_bytes gives the bytes.")
     module = importlib.import_module(f"{__package__}._{format}")
@@ -64,6 +64,13 @@ def render(report: ScanReport, fp: _Writer, format: str = "text", *, verbose: bo
         module.render(report, fp, verbose=verbose, quiet=quiet)
     else:
         module.render(report, fp)
+
+
+def _is_binary(fp: object) -> bool:
+    """Whether ``fp`` takes bytes: a binary file object, or one whose mode says so (a binary
+    ``tempfile.SpooledTemporaryFile`` is neither a raw nor a buffered stream)."""
+    mode = getattr(fp, "mode", None)
+    return isinstance(fp, (io.RawIOBase, io.BufferedIOBase)) or (isinstance(mode, str) and "b" in mode)
 
 
 def render_bytes(report: ScanReport, format: str = "text", *, verbose: bool = False, quiet: bool = False) -> bytes:

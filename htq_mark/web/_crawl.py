@@ -193,14 +193,17 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
         except InputError as exc:
             unreadable(sitemap, exc)
     hosts = {(urlsplit(url).hostname or "").lower() for url, _ in queue}
-    while queue and len(results) < options.max_pages:
+    # Only the documents scanned count toward max_pages, not the sitemaps that could not be read.
+    scanned_count = 0
+    while queue and scanned_count < options.max_pages:
         url, depth = queue.popleft()
         scanned = scanner.scan(url)
         results.append(scanned.result)
+        scanned_count += 1
         if depth == 0 and scanned.result.url:  # a start page that redirects to www. keeps its site
             hosts.add((urlsplit(scanned.result.url).hostname or "").lower())
         if progress is not None:
-            progress(len(results), len(results) + len(queue), url)
+            progress(scanned_count, scanned_count + len(queue), url)
         if not options.follow or (options.max_depth is not None and depth >= options.max_depth):
             continue
         for link in scanned.links[:_MAX_LINKS_PER_PAGE]:

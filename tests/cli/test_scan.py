@@ -76,8 +76,18 @@ def test_unreadable_input_exits_3_and_wins_over_1(docs):
     assert [d["status"] for d in report["documents"]] == ["ok", "error"]
 
 
+def test_missing_path_is_reported_and_the_batch_goes_on(docs, tmp_path):
+    missing = tmp_path / "does-not-exist.pdf"
+    result = run(docs / "claim.pdf", missing, "--format", "json")
+    assert result.exit_code == 3, result.output
+    report = json.loads(result.output)
+    assert [d["status"] for d in report["documents"]] == ["ok", "error"]
+    error = report["documents"][1]["error"]
+    assert error["code"] == "unreadable" and "does-not-exist.pdf" in error["message"]
+    assert "check the path" in error["message"]
+
+
 @pytest.mark.parametrize("args, words", [
-    (["does-not-exist.pdf"], "does not exist"),
     (["--exclude", "", "{clean}"], "empty GLOB"),
     (["--date", "23/11/2026", "{clean}"], "--date"),
     (["--jobs", "0", "{clean}"], "jobs"),

@@ -82,6 +82,16 @@ def test_a_sitemap_an_index_lists_that_cannot_be_read_is_reported_and_the_others
     assert found["/courses/htq-digital"].status == "ok"
 
 
+@pytest.mark.parametrize("max_pages", [1, 2])
+def test_sitemaps_that_cannot_be_read_do_not_count_toward_max_pages(scanner: WebScanner, site: Site,
+                                                                     max_pages: int) -> None:
+    """Before, the two unreadable sitemaps of the index took up the limit, and no page was scanned."""
+    results = crawl([], scanner, CrawlOptions(max_pages=max_pages), sitemaps=[site.url("/index.xml")])
+    found = _by_path(results, site)
+    assert list(found) == ["/gone.xml", "/broken.xml", "/courses/htq-digital", "/docs/prospectus.pdf"][:2 + max_pages]
+    assert found["/courses/htq-digital"].status == "ok"
+
+
 def test_a_sitemap_given_that_cannot_be_read_is_reported(scanner: WebScanner, site: Site) -> None:
     results = crawl([], scanner, sitemaps=[site.url("/gone.xml")])
     assert [(r.path, r.status) for r in results] == [(site.url("/gone.xml"), "error")]
