@@ -321,7 +321,7 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     recorded_exclude = None if set(exclude) == set(DEFAULT_EXCLUDE) else tuple(exclude)
     return ScanStream(selected, on_date=when.isoformat(), kit=chosen_kit.describe(),
                       register=_register_summary(chosen_register), release=inputs.close,
-                      settings=settings_of(rules, ocr, recorded_exclude))
+                      settings=settings_of(rules, ocr, recorded_exclude, force_exclude=force_exclude))
 
 
 def scan(paths: Iterable[Source], *, register: RegisterSource = None,

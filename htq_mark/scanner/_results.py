@@ -358,7 +358,8 @@ class ScanSettings:
     whose findings were suppressed (None when there was none; ``-`` when it was read
     from standard input). ``exclude`` lists the globs that passed over entries of the
     folders scanned, when they are not the default ones (None: the defaults,
-    ``.git/``, ``node_modules/`` and hidden folders). Unknown severities
+    ``.git/``, ``node_modules/`` and hidden folders); ``force_exclude`` says they
+    passed over files and folders given by name too. Unknown severities
     and OCR modes, a rule named twice, an empty path or a value of the wrong type
     raise ValueError. Rule names are not checked against this version's rules, so
     a report of another version reads back (as its findings do).
@@ -371,6 +372,7 @@ class ScanSettings:
     config: str | None = None
     baseline: str | None = None
     exclude: tuple[str, ...] | None = None
+    force_exclude: bool = False
 
     def __post_init__(self) -> None:
         if self.ocr not in OCR_MODES:
@@ -394,12 +396,18 @@ class ScanSettings:
         if self.exclude is not None and (not isinstance(self.exclude, tuple)
                                          or not all(isinstance(glob, str) and glob for glob in self.exclude)):
             raise ValueError(f"exclude must be None or a tuple of non-empty globs, not {self.exclude!r}")
+        if not isinstance(self.force_exclude, bool):
+            raise ValueError(f"force_exclude must be True or False, not {self.force_exclude!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"config": self.config, "baseline": self.baseline,
-                "rules": {"select": None if self.select is None else list(self.select), "ignore": list(self.ignore),
-                          "severity": dict(self.severity)},
-                "ocr": self.ocr, "exclude": None if self.exclude is None else list(self.exclude)}
+        recorded: dict[str, Any] = {
+            "config": self.config, "baseline": self.baseline,
+            "rules": {"select": None if self.select is None else list(self.select), "ignore": list(self.ignore),
+                      "severity": dict(self.severity)},
+            "ocr": self.ocr, "exclude": None if self.exclude is None else list(self.exclude)}
+        if self.force_exclude:  # only when on: a report without it reads as it did before
+            recorded["force_exclude"] = True
+        return recorded
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ScanSettings:
@@ -414,7 +422,8 @@ class ScanSettings:
             raise TypeError("settings.exclude is a list of globs or null")
         return cls(ocr=data["ocr"], select=None if select is None else tuple(select), ignore=tuple(ignore),
                    severity=tuple(severity.items()), config=data["config"], baseline=data["baseline"],
-                   exclude=None if exclude is None else tuple(exclude))
+                   exclude=None if exclude is None else tuple(exclude),
+                   force_exclude=data.get("force_exclude", False))
 
     def describe(self) -> str:
         """One line for people: the config file, the rules left out or changed, OCR, excludes and the baseline.
@@ -434,6 +443,9 @@ class ScanSettings:
         if self.exclude is not None:
             parts.append(f"passed over: {', '.join(map(_quoted, self.exclude))}" if self.exclude
                          else "nothing passed over in folders (not even .git/ or hidden folders)")
+        if self.force_exclude:
+            parts.append("excludes applied to paths given by name too" if self.exclude != ()
+                         else "excludes applied to paths given by name too (there are none)")
         if self.baseline == "-":
             parts.append("findings in the baseline read from standard input suppressed")
         elif self.baseline:

@@ -62,15 +62,16 @@ class RuleSelection:
         return self.select is None and not self.ignore and not self.severity
 
 
-def settings_of(selection: RuleSelection | None, ocr: str, exclude: tuple[str, ...] | None = None) -> ScanSettings:
+def settings_of(selection: RuleSelection | None, ocr: str, exclude: tuple[str, ...] | None = None, *,
+                force_exclude: bool = False) -> ScanSettings:
     """The report's record of ``selection`` (None: every rule as it is), the OCR mode and the excludes
-    (None: the defaults)."""
+    (None: the defaults), and whether they applied to paths given by name too."""
     if selection is None:
-        return ScanSettings(ocr=ocr, exclude=exclude)
+        return ScanSettings(ocr=ocr, exclude=exclude, force_exclude=force_exclude)
     return ScanSettings(ocr=ocr, select=None if selection.select is None else tuple(sorted(selection.select)),
                         ignore=tuple(sorted(selection.ignore)),
                         severity=tuple(sorted((rule, level.value) for rule, level in selection.severity.items())),
-                        exclude=exclude)
+                        exclude=exclude, force_exclude=force_exclude)
 
 
 def select_rules_in(document: DocumentResult, selection: RuleSelection) -> DocumentResult:

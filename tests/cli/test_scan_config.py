@@ -217,6 +217,20 @@ def test_the_report_records_what_folder_entries_were_passed_over(marked: Path, t
     assert (words is None and "passed over" not in settings_line) or (words is not None and words in settings_line)
 
 
+@pytest.mark.parametrize("forced", [True, False])
+def test_the_report_records_that_excludes_passed_over_paths_given_by_name(marked: Path, tmp_path: Path,
+                                                                       forced: bool) -> None:
+    """Before, a file given by name and passed over by --force-exclude left no trace in the report."""
+    flags = ["--exclude", "*.pdf", *(["--force-exclude"] if forced else [])]
+    given = marked / "marked.pdf"
+    report = json.loads(run(given, *flags, "--format", "json", "--fail-on", "never", cwd=tmp_path).stdout)
+    assert (report["documents"] == []) is forced
+    assert report["settings"].get("force_exclude") is (True if forced else None)
+    text = run(given, *flags, "--fail-on", "never", cwd=tmp_path).stdout
+    settings_line = next(line for line in text.splitlines() if line.startswith("Settings:"))
+    assert ("excludes applied to paths given by name too" in settings_line) is forced
+
+
 def test_a_baseline_suppresses_known_findings_and_only_new_ones_fail(marked: Path, tmp_path: Path) -> None:
     baseline = tmp_path / "baseline.json"
     first = run(marked, "--write-baseline", baseline, cwd=tmp_path)

@@ -210,6 +210,8 @@ def test_a_report_written_before_reports_had_settings_says_they_are_not_recorded
     (("exclude",), "drafts/"),
     (("exclude",), [""]),
     (("exclude",), [3]),
+    (("force_exclude",), "yes"),
+    (("force_exclude",), 1),
 ])
 def test_malformed_settings_are_refused_as_a_report_file_error(path: tuple[str, ...], value: object) -> None:
     data = json.loads(reports.render_bytes(factory.report([]), "json"))
@@ -232,6 +234,16 @@ def test_settings_without_excludes_read_back_as_the_defaults() -> None:
     data = json.loads(reports.render_bytes(factory.report([], settings=factory.CHOSEN_SETTINGS), "json"))
     del data["settings"]["exclude"]
     assert ScanReport.from_dict(data).settings == dataclasses.replace(factory.CHOSEN_SETTINGS, exclude=None)
+
+
+def test_settings_without_force_exclude_read_back_without_it() -> None:
+    """Only a scan with --force-exclude records it; every other report reads back as it did."""
+    data = json.loads(reports.render_bytes(factory.report([], settings=factory.CHOSEN_SETTINGS), "json"))
+    assert data["settings"]["force_exclude"] is True
+    assert ScanReport.from_dict(data).settings == factory.CHOSEN_SETTINGS
+    del data["settings"]["force_exclude"]
+    assert ScanReport.from_dict(data).settings == dataclasses.replace(factory.CHOSEN_SETTINGS, force_exclude=False)
+    assert "force_exclude" not in json.loads(reports.render_bytes(factory.report([]), "json"))["settings"]
 
 
 @pytest.mark.parametrize("value", [0, -2, None, float("inf")])

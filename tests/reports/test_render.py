@@ -64,11 +64,11 @@ def test_every_format_says_what_shaped_the_findings(format: str) -> None:
         assert settings == {"config": "configs/htq-mark.toml", "baseline": "last <scan>.json",
                             "rules": {"select": ["clear-space", "too-small"], "ignore": ["clear-space"],
                                       "severity": {"too-small": "warning"}},
-                            "ocr": "never", "exclude": ["drafts/", "*.tmp.pdf"]}
+                            "ocr": "never", "exclude": ["drafts/", "*.tmp.pdf"], "force_exclude": True}
     else:
         line = ('config file "configs/htq-mark.toml"; only rules clear-space, too-small; rules ignored: clear-space; '
                 'severities set: too-small to warning; OCR never; passed over: "drafts/", "*.tmp.pdf"; '
-                'findings in baseline "last <scan>.json" suppressed')
+                'excludes applied to paths given by name too; findings in baseline "last <scan>.json" suppressed')
         if format == "junit":
             properties = ElementTree.fromstring(text).iter("property")
             assert {p.get("name"): p.get("value") for p in properties}["settings"] == line
