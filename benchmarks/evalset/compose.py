@@ -295,6 +295,15 @@ def remove_element(svg: bytes, kit: Kit, element: str) -> tuple[bytes, float]:
     return edited, _difference(kit, svg, edited)
 
 
+def repaint_element(svg: bytes, kit: Kit, element: str, colour: str) -> tuple[bytes, float]:
+    """The artwork with its ``<path id="element">`` filled with ``colour``, and the share of its area changed."""
+    pattern = re.compile(rb'(<path id="' + re.escape(element.encode()) + rb'" fill=")[^"]*"')
+    edited = pattern.sub(lambda found: found.group(1) + colour.encode() + b'"', svg, count=1)
+    if edited == svg:
+        raise ValueError(f"the artwork has no element {element!r} of another colour than {colour}")
+    return edited, _difference(kit, svg, edited)
+
+
 def alter_svg(svg: bytes, how: str, kit: Kit, variant: str, minimum_difference: float) -> tuple[bytes, float]:
     """Alter the artwork ("remove-part" or "outline"); return it and the share of its area changed.
 

@@ -37,6 +37,7 @@ from .scene import (
     altered_artwork,
     background_verdict,
     fit_pose,
+    part_recoloured_artwork,
     part_removed_artwork,
     random_rotation,
     ring_stats,
@@ -259,6 +260,11 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
                 return None
             svg, change, part = part_removed_artwork(ctx, rng, params["width"])
             mark_details.update(alteration="remove-element", removed=part, changed_fraction=round(change, 4))
+        elif condition == "part-recoloured":
+            if variant != "colour":  # the parts are the colour artwork's elements
+                return None
+            svg, change, part = part_recoloured_artwork(ctx, rng, params["width"])
+            mark_details.update(alteration="repaint-element", repainted=part, changed_fraction=round(change, 4))
         unmarked = canvas
         canvas, placed = place_mark(canvas, kit, variant, pose, svg)
         # A recoloured mark has no approved background; make sure contrast is not a second problem.

@@ -38,7 +38,8 @@ from .compose import (
 )
 from .labels import ExpectedMark, ExpectedRule
 from .pdfwriter import PageBuilder, display_to_user
-from .scene import MARK_RULES, Context, altered_artwork, fit_pose, part_removed_artwork, random_rotation
+from .scene import (MARK_RULES, Context, altered_artwork, fit_pose, part_recoloured_artwork, part_removed_artwork,
+                    random_rotation)
 
 __all__ = ["PAGE_SIZES", "PdfScene", "build_pdf_scene"]
 
@@ -316,6 +317,11 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
                 return None
             svg, change, part = part_removed_artwork(ctx, rng, pose.width * ctx.kit.spec.scan.render_dpi / 72.0)
             mark_details.update(alteration="remove-element", removed=part, changed_fraction=round(change, 4))
+        elif condition == "part-recoloured":
+            if variant != "colour":  # the parts are the colour artwork's elements
+                return None
+            svg, change, part = part_recoloured_artwork(ctx, rng, pose.width * ctx.kit.spec.scan.render_dpi / 72.0)
+            mark_details.update(alteration="repaint-element", repainted=part, changed_fraction=round(change, 4))
         mark_rules = list(MARK_RULES[condition])
         window = None
         if condition == "frame-clipped":

@@ -43,6 +43,7 @@ PLAN: dict[str, dict[str, tuple[int, int]]] = {
     "frame-clipped": {"png": (1, 10), "jpeg": (0, 8), "pdf-vector": (1, 8), "pdf-raster": (0, 6)},
     "tiny": {"png": (0, 8), "jpeg": (1, 12), "pdf-vector": (1, 6), "pdf-raster": (0, 4)},
     "part-removed": {"png": (1, 6), "jpeg": (0, 4), "pdf-vector": (1, 6)},
+    "part-recoloured": {"png": (1, 6), "jpeg": (0, 4), "pdf-vector": (1, 6)},
 }
 
 

@@ -16,7 +16,8 @@ import numpy as np
 from htq_mark.kit import Kit
 
 from .backgrounds import Carrier
-from .compose import Image, Pose, alter_svg, expanded_corners, polygon_mask, relative_luminance, remove_element
+from .compose import (Image, Pose, alter_svg, expanded_corners, polygon_mask, relative_luminance, remove_element,
+                      repaint_element)
 
 __all__ = [
     "MARK_RULES",
@@ -26,6 +27,7 @@ __all__ = [
     "altered_artwork",
     "background_verdict",
     "fit_pose",
+    "part_recoloured_artwork",
     "part_removed_artwork",
     "ring_stats",
 ]
@@ -38,13 +40,17 @@ MARK_RULES: dict[str, tuple[str, ...]] = {
     "clear-space": ("clear-space",), "low-contrast": ("low-contrast",), "altered": ("altered-artwork",),
     "low-resolution": ("low-resolution",), "not-entitled": (), "no-qualification": (), "no-mark": (),
     "small-intruder": ("clear-space",), "frame-clipped": ("cropped",), "tiny": ("too-small",),
-    "part-removed": ("altered-artwork",),
+    "part-removed": ("altered-artwork",), "part-recoloured": ("altered-artwork",),
 }
 
 #: Parts of the bundled colour artwork a "part-removed" case may leave out, each under the area
 #: tolerance, and the width (px) from which each has core enough to judge (the chevron's and the title's
 #: strokes are thin).
 REMOVABLE_PARTS: dict[str, float] = {"chevron": 190.0, "monogram": 110.0, "title": 220.0}
+#: Parts a "part-recoloured" case paints in another of the colour artwork's own colours (not the colour
+#: around the part: that is a part removed), and the width (px) from which each is judged.
+REPAINTABLE_PARTS: dict[str, tuple[str, float]] = {"chevron": ("#FFFFFF", 200.0), "monogram": ("#FFB300", 110.0),
+                                                   "title": ("#FFB300", 260.0)}
 
 
 @dataclass
@@ -119,6 +125,18 @@ def part_removed_artwork(ctx: Context, rng: np.random.Generator, width_px: float
     key = ("part-removed", name)
     if key not in ctx.cache:
         ctx.cache[key] = remove_element(ctx.kit.artwork_for("colour").svg, ctx.kit, name)
+    svg, change = ctx.cache[key]
+    return svg, change, name
+
+
+def part_recoloured_artwork(ctx: Context, rng: np.random.Generator, width_px: float) -> tuple[bytes, float, str]:
+    """The colour artwork with one part judged at ``width_px`` painted in another of its colours: its SVG,
+    share changed and name."""
+    names = [name for name, (_, floor) in REPAINTABLE_PARTS.items() if width_px >= floor]
+    name = names[int(rng.integers(len(names)))]
+    key = ("part-recoloured", name)
+    if key not in ctx.cache:
+        ctx.cache[key] = repaint_element(ctx.kit.artwork_for("colour").svg, ctx.kit, name, REPAINTABLE_PARTS[name][0])
     svg, change = ctx.cache[key]
     return svg, change, name
 

@@ -99,6 +99,8 @@ class ScanThresholds:
     minimum_detect_width_px: int
     cropped_max_hidden: float = 0.02
     clear_space_min_depth: float = 0.15
+    # The share of one element that may show the colour around it (removed) or another of the
+    # mark's colours (recoloured); 1 = never judged.
     altered_max_missing_part: float = 0.9
 
 

@@ -315,11 +315,12 @@ class WebScanner:
         backdrop, the file can. And whatever lies over the artwork inside the file
         (a patch painted on it) is part of the artwork as published: an alteration,
         not content of the page covering the mark (the DOM tells what does that).
-        Content of the page laid over a part looks like the part painted over, so
-        the parts of a mark the DOM says is covered are judged in its file only.
+        Content of the page laid over a part looks like the part removed or painted over,
+        so the parts of a mark the DOM says is covered are judged in its file only.
         """
-        if element is not None and element.covered > 0 and detection.measurements.missing_part > 0:
-            detection = replace(detection, measurements=replace(detection.measurements, missing_part=0.0))
+        measured = detection.measurements
+        if element is not None and element.covered > 0 and (measured.missing_part > 0 or measured.recoloured_part > 0):
+            detection = replace(detection, measurements=replace(measured, missing_part=0.0, recoloured_part=0.0))
         if element is None or element.kind not in _PICTURE_KINDS or not element.src or _source(element) == "vector":
             return detection
         picture = self._picture_mark(element.src)
@@ -327,7 +328,8 @@ class WebScanner:
             return detection
         in_file = picture[0].measurements
         on_page = replace(detection.measurements,
-                          missing_part=max(detection.measurements.missing_part, in_file.missing_part))
+                          missing_part=max(detection.measurements.missing_part, in_file.missing_part),
+                          recoloured_part=max(detection.measurements.recoloured_part, in_file.recoloured_part))
         altered = min(1.0, in_file.altered_difference + in_file.covered_fraction)
         if altered <= on_page.altered_difference:
             return replace(detection, measurements=on_page)

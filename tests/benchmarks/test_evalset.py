@@ -23,7 +23,7 @@ from benchmarks.evalset.generate import build_context, make_case
 from benchmarks.evalset.pdfwriter import PageBuilder
 from benchmarks.evalset.plan import PLAN, PlannedCase, plan_cases
 from benchmarks.evalset.preview import load_page
-from benchmarks.evalset.scene import MARK_RULES, REMOVABLE_PARTS, Context
+from benchmarks.evalset.scene import MARK_RULES, REMOVABLE_PARTS, REPAINTABLE_PARTS, Context
 from htq_mark.kit import Kit, load_kit
 
 # One case of each medium, and the conditions whose geometry is hardest to get right.
@@ -42,6 +42,9 @@ SAMPLE = [
     PlannedCase(12, "small", "pdf-vector"),
     PlannedCase(13, "cropped", "pdf-vector"),
     PlannedCase(14, "cropped", "pdf-raster"),
+    PlannedCase(15, "part-removed", "png"),
+    PlannedCase(16, "part-recoloured", "png"),
+    PlannedCase(17, "part-recoloured", "pdf-vector"),
 ]
 #: The scanner renders PDF pages at this resolution, so labels are checked against it.
 SCAN_DPI = 200.0
@@ -213,6 +216,9 @@ def test_labels_agree_with_the_condition(planned: PlannedCase, kit: Kit,
             assert mark["aspect_ratio_error"] == 0
         if planned.condition == "part-removed":  # one part left out, under the area tolerance
             assert mark["variant"] == "colour" and mark["details"]["removed"] in REMOVABLE_PARTS
+            assert 0.005 < mark["details"]["changed_fraction"] < spec.scan.altered_max_difference
+        if planned.condition == "part-recoloured":  # one part in another of the artwork's colours, likewise
+            assert mark["variant"] == "colour" and mark["details"]["repainted"] in REPAINTABLE_PARTS
             assert 0.005 < mark["details"]["changed_fraction"] < spec.scan.altered_max_difference
     if labels["format"] == "pdf":
         import pypdf

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -178,21 +179,32 @@ def _element_cores(cores: _Cores, refs: References) -> tuple[tuple[NDArray[np.in
     return tuple(found)
 
 
-def _missing_share(core: _Pixels, colours: NDArray[np.float64], refs: References, cores: _Cores,
-                   different: NDArray[np.bool_], in_view: NDArray[np.bool_], varying: list[bool],
-                   sigma: float, shown_colours: NDArray[np.float64] | None) -> float:
-    """The largest share of one element that shows the colour of the part around it instead of its own.
+class ElementShares(NamedTuple):
+    """The largest share of one element of the artwork that shows something other than its own colour."""
 
-    That is what a removed element (or one painted over in the colour around it) leaves;
-    one recoloured, blurred or compressed looks like neither. An element's share is that of
-    its core, or of the colour one of its parts fails to show (see :func:`_faded_share`;
-    the mark is blurred by ``sigma`` frame px, and its classes show ``shown_colours``;
-    None: no part is judged so), whichever is larger. An element is judged
+    missing: float     # the colour of the part around it (removed, or painted over in that colour)
+    recoloured: float  # another of the artwork's colours (the chevron painted white, the title amber)
+
+
+def _element_shares(core: _Pixels, colours: NDArray[np.float64], refs: References, cores: _Cores,
+                    different: NDArray[np.bool_], in_view: NDArray[np.bool_], varying: list[bool],
+                    sigma: float, shown_colours: NDArray[np.float64] | None) -> ElementShares:
+    """The largest share of one element that shows the colour of the part around it instead of its own
+    (missing), and that shows another of the artwork's colours (recoloured).
+
+    A removed element (or one painted over in the colour around it) leaves the colour around
+    it; one painted in another colour of the palette shows that colour; one blurred or
+    compressed looks like neither. An element's missing share is that of its core, or of the
+    colour one of its parts fails to show (see :func:`_faded_share`; the mark is blurred by
+    ``sigma`` frame px, and its classes show ``shown_colours``; None: no part is judged so),
+    whichever is larger; its recoloured share is that of its core (see :func:`_recoloured_share`),
+    judged only where the part around it is intact close by (see :func:`_ring_intact`). An element is judged
     only if all of it, with a margin, is ``in_view`` (visible and uncovered) and the
     artwork it sits in is intact: hardly any of its pixels ``different``, other than those
-    that show a missing element themselves (two may be removed). Nor are elements judged
+    that show an element missing or mostly recoloured themselves (two may be). Nor are elements judged
     whose class or surrounding class is ``varying`` (a knock-out), or with too small a core
-    and parts too small or too faint to tell.
+    and parts too small or too faint to tell; only classes that are not ``varying`` count as
+    the other colours an element may show.
     """
     threshold = _difference_threshold(colours)
     grounds, grown = _grounds(refs), _parts_with_margin(refs)
@@ -200,8 +212,8 @@ def _missing_share(core: _Pixels, colours: NDArray[np.float64], refs: References
     damaged = different.reshape(-1).copy()
     out_of_view = np.flatnonzero(~in_view.reshape(-1))
     in_sight = [not any(grown[part][out_of_view].any() for part in element) for element, _ in elements]
-    shares: list[float | None] = []  # per element judged: the share of it showing the part around it
-    for (element, (pixels, _)), whole in zip(elements, in_sight):
+    shares: list[tuple[float, float] | None] = []  # per element judged: its missing and recoloured shares
+    for (element, (pixels, context)), whole in zip(elements, in_sight):
         around = grounds[element[0]]
         assert around is not None  # see _elements
         own, ground = refs.part_class[element[0]], refs.part_class[around]
@@ -212,18 +224,99 @@ def _missing_share(core: _Pixels, colours: NDArray[np.float64], refs: References
         faded = [_faded_share(core, shown_colours, refs, part, around, sigma, threshold)
                  for part in element] if whole and shown_colours is not None else []
         told = [share for share in faded if share is not None]
+        recoloured: float | None = None
         if len(pixels) >= MIN_ELEMENT_CORE:
             values = core.rgba_at(pixels)
-            # Far from its own colour, and as close to the colour around it as a class's own pixels must be.
-            like_ground = ((_deviation(values, colours[own]) > threshold)
-                           & (_deviation(values, colours[ground]) < threshold))
+            # Far from its own colour, and as close to the colour around it (or another class's) as a
+            # class's own pixels must be.
+            unlike_own = _deviation(values, colours[own]) > threshold
+            like_ground = unlike_own & (_deviation(values, colours[ground]) < threshold)
+            like_other = np.zeros(len(pixels), bool)
+            for other in range(len(colours)):
+                if other not in (own, ground) and not varying[other]:
+                    like_other |= _deviation(values, colours[other]) < threshold
+            like_other &= unlike_own & ~like_ground
             damaged[pixels[like_ground]] = False
             told.append(float(np.count_nonzero(like_ground)) / len(pixels))
-        shares.append(max(told) if told else None)
+            recoloured = 0.0
+            if _ring_intact(different, cores, grown, element, around, context):
+                recoloured = _recoloured_share(core, colours, refs, cores, element, pixels, values, like_other,
+                                               sigma)
+            if recoloured > 0.5:  # a part mostly recoloured leaves the artwork around it as it was
+                damaged[pixels[like_other]] = False
+        shares.append((max(told, default=0.0), recoloured or 0.0) if told or recoloured is not None else None)
     judged = [share for share, whole, (_, (_, context)) in zip(shares, in_sight, elements)
               if share is not None and whole
               and np.count_nonzero(damaged[context]) <= SURROUNDINGS_INTACT * len(context)]
-    return max(judged, default=0.0)
+    return ElementShares(max((missing for missing, _ in judged), default=0.0),
+                         max((recoloured for _, recoloured in judged), default=0.0))
+
+
+def _ring_intact(different: NDArray[np.bool_], cores: _Cores, grown: tuple[NDArray[np.bool_], ...],
+                 element: tuple[int, ...], around: int, context: NDArray[np.intp]) -> bool:
+    """Whether the core of the part ``around`` ``element``, within the in-view margin of its parts, shows
+    its own colour: a part repainted leaves it so, a patch laid over the part's box does not."""
+    near = np.zeros(len(context), bool)
+    for part in element:
+        near |= grown[part][context]
+    ring = context[near & (cores.parts[context] == around + 1)]
+    return len(ring) > 0 and int(np.count_nonzero(different.reshape(-1)[ring])) <= SURROUNDINGS_INTACT * len(ring)
+
+
+def _recoloured_share(core: _Pixels, colours: NDArray[np.float64], refs: References, cores: _Cores,
+                      element: tuple[int, ...], pixels: NDArray[np.intp], values: NDArray[np.uint8],
+                      like_other: NDArray[np.bool_], sigma: float) -> float:
+    """The share of ``element``'s core (its ``pixels``, their RGBA ``values``) that shows another class's
+    colour (``like_other``), if the class's parts that do not (mostly) show it show its own colour."""
+    if not like_other.any():
+        return 0.0
+    labels = cores.parts[pixels] - 1
+    swapped = [part for part in element
+               if np.count_nonzero(like_other[labels == part]) > 0.5 * np.count_nonzero(labels == part)]
+    instead = np.median(values[like_other][:, :3].astype(np.float64), axis=0)
+    if not _class_shown_elsewhere(core, colours, refs, cores, swapped, instead, sigma):
+        return 0.0
+    return float(np.count_nonzero(like_other)) / len(pixels)
+
+
+def _class_shown_elsewhere(core: _Pixels, colours: NDArray[np.float64], refs: References, cores: _Cores,
+                           swapped: list[int], instead: NDArray[np.float64], sigma: float) -> bool:
+    """Whether the parts of their class other than ``swapped`` show its colour (``colours``, per class)
+    rather than ``instead``, the colour those show: a class recoloured as a whole (a threshold
+    turning the accent white) is the palette's business, not a part's. False if none can tell.
+
+    A part along the artwork's outline (the badge) is told by its core pixels. The others are
+    told together by all their pixels, each taken to blend the class's colour with the colour
+    around its part as the artwork blurred by ``sigma`` frame px does there, so the thin letters
+    of a subtitle have a say too.
+    """
+    if not swapped:
+        return False
+    own = refs.part_class[swapped[0]]
+    grounds = _grounds(refs)
+    weighted, weight = np.zeros(3), 0.0
+    for other, kind in enumerate(refs.part_class):
+        if kind != own or other in swapped:
+            continue
+        around = grounds[other]
+        if around is None:
+            values = core.at(cores.part_pixels[cores.parts[cores.part_pixels] == other + 1])
+            if len(values) >= MIN_ELEMENT_CORE:
+                shown = np.median(values.astype(np.float64), axis=0)
+                if _nearer(shown, colours[own], instead):
+                    return True
+            continue
+        others, drawn = _drawn_part(refs, other, round(sigma * 4) / 4)
+        # Each pixel less the colour around the part that blur mixes into it, weighted by its share of the class.
+        unmixed = core.at(others).astype(np.float64) - np.outer(1.0 - drawn, colours[refs.part_class[around]])
+        weighted += drawn @ unmixed
+        weight += float(drawn @ drawn)
+    return weight >= FADED_TOLD * MIN_ELEMENT_CORE and _nearer(weighted / weight, colours[own], instead)
+
+
+def _nearer(colour: NDArray[np.float64], to: NDArray[np.float64], than: NDArray[np.float64]) -> bool:
+    """Whether ``colour`` is nearer ``to`` than ``than`` (RGB)."""
+    return float(np.sum((colour - to) ** 2)) < float(np.sum((colour - than) ** 2))
 
 
 def _faded_share(core: _Pixels, colours: NDArray[np.float64], refs: References, part: int, around: int,

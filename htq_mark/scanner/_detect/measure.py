@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 
 from ...kit import Spec
 from ...kit._colour import contrast_ratio, delta_e, relative_luminance, srgb_to_lab
-from ._alterations import _altered_share, _covered, _differences, _missing_share, _side_of
+from ._alterations import _altered_share, _covered, _differences, _element_shares, _side_of, ElementShares
 from ._blur import fitted_blur
 from ._clear_space import _clear_space_content
 from ._colours import (_agreed_colours, _background_kind, _class_colours, _expected, _expected_lab, _is_flat_lab,
@@ -130,6 +130,7 @@ class _Judged:
     off_palette: float
     altered: float
     missing: float
+    recoloured: float
     covered: NDArray[np.bool_]
 
 
@@ -168,9 +169,9 @@ def _judge(warped: _Warped, refs: References, spec: Spec, cores: _Cores,
     # a threshold can wash a thin part's few pixels out as a removal would: parts are judged by their pixels
     # on marks at least that wide only.
     wide_enough = frame.width * warped.source_px >= spec.minimum_width_px
-    missing = 0.0 if background.touched else _missing_share(core, reference, refs, cores, judged_different, in_view,
-                                                              varying, warped.sigma,
-                                                              class_colours if wide_enough else None)
+    elements = ElementShares(0.0, 0.0) if background.touched else _element_shares(
+        core, reference, refs, cores, judged_different, in_view, varying, warped.sigma,
+        class_colours if wide_enough else None)
     hidden = (_part_counts(refs, covered) > 0.5 * np.maximum(1, _part_counts(refs, visible)) if anything_covered
               else np.zeros(len(refs.part_class), bool))
     off_palette = (_off_palette(refs, best, part_lab, seen, surroundings, flat, hidden,
@@ -184,7 +185,7 @@ def _judge(warped: _Warped, refs: References, spec: Spec, cores: _Cores,
         disagreement = _knockout_disagreement(refs, best, judged_agreed)
         if disagreement > off_palette and _knockouts_flat(core, refs, cores, best, seen & ~hidden, visible):
             off_palette = disagreement
-    return _Judged(best, off_palette, altered, missing, covered)
+    return _Judged(best, off_palette, altered, elements.missing, elements.recoloured, covered)
 
 
 def _hidden(covered: NDArray[np.bool_], visible: NDArray[np.bool_], frame: Frame, pose: Pose
@@ -212,7 +213,7 @@ def measure(pyramid: ImagePyramid, pose: Pose, refs: References, spec: Spec) -> 
     measured = _measured(warped, pose, refs, spec)
     if measured.palette_distance > spec.scan.colour_tolerance_delta_e \
             or measured.altered_difference > spec.scan.altered_max_difference \
-            or measured.missing_part > spec.scan.altered_max_missing_part:
+            or max(measured.missing_part, measured.recoloured_part) > spec.scan.altered_max_missing_part:
         blur = fitted_blur(warped.pixels, warped.inside, frame, warped.margin_x, warped.margin_y, warped.sigma)
         if blur >= BLUR_GAIN * warped.sigma:
             # As soft as a picture with fewer pixels: so much less detail is resolved, colour included.
@@ -263,6 +264,7 @@ def _measured(warped: _Warped, pose: Pose, refs: References, spec: Spec) -> Pixe
         clear_space_intrusion_px=depth_px,
         altered_difference=round(judged.altered, 4),
         missing_part=round(judged.missing, 4),
+        recoloured_part=round(judged.recoloured, 4),
         covered_fraction=round(covered_share, 4),
         covered_side=covered_side,
     )

@@ -158,6 +158,8 @@ class PixelMeasurements:
     missing_part: float = 0.0     # largest share (0..1) of one element of the artwork (the monogram, the chevron,
     #                               the title...) showing the colour around it instead of its own (removed or
     #                               painted over)
+    recoloured_part: float = 0.0  # largest share (0..1) of one element showing another of the artwork's colours
+    #                               instead of its own (the chevron painted white, the title amber)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -69,12 +69,14 @@ def check_low_contrast(facts: MarkFacts, spec: Spec) -> list[Finding]:
 
 
 def check_altered(facts: MarkFacts, spec: Spec) -> list[Finding]:
-    """The artwork differs from the approved artwork beyond the tolerance, or one of its parts is missing."""
+    """The artwork differs from the approved artwork beyond the tolerance, or one of its parts is missing
+    or shows another of its colours."""
     measured = facts.detection.measurements
     difference, tolerance = measured.altered_difference, spec.scan.altered_max_difference
     missing, missing_tolerance = measured.missing_part, spec.scan.altered_max_missing_part
+    recoloured = measured.recoloured_part
     evidence = {"altered_difference": difference, "tolerance": tolerance, "missing_part": missing,
-                "missing_part_tolerance": missing_tolerance}
+                "recoloured_part": recoloured, "missing_part_tolerance": missing_tolerance}
     fix = "Replace it with the approved artwork, unedited: " + generate_command(spec, facts)
     if difference > tolerance:
         return [finding(
@@ -88,5 +90,12 @@ def check_altered(facts: MarkFacts, spec: Spec) -> list[Finding]:
             f"A part of the mark is missing: {measure(missing * 100, missing_tolerance * 100)}% of one of its parts "
             f"shows the colour around it instead (the part removed or painted over; more than "
             f"{limit_text(missing_tolerance * 100)}% counts as missing). No part may be removed.",
+            fix, evidence)]
+    if recoloured > missing_tolerance:
+        return [finding(
+            ALTERED_ARTWORK, facts,
+            f"A part of the mark is in the wrong colour: {measure(recoloured * 100, missing_tolerance * 100)}% of "
+            f"one of its parts shows another of the mark's colours instead of its own (more than "
+            f"{limit_text(missing_tolerance * 100)}% counts). No part may be recoloured.",
             fix, evidence)]
     return []

@@ -103,6 +103,14 @@ def outlined(svg: bytes, colour: str, width: float) -> bytes:
     return svg.decode("utf-8").replace("<path ", f'<path stroke="{colour}" stroke-width="{width}" ').encode("utf-8")
 
 
+def repaint_element(svg: bytes, element_id: str, colour: str) -> bytes:
+    """The SVG with the ``<path id=...>`` named filled with ``colour`` instead of its own."""
+    text = svg.decode("utf-8")
+    edited = re.sub(rf'(<path id="{element_id}" fill=")[^"]*"', rf'\g<1>{colour}"', text)
+    assert edited != text, f"no element {element_id!r} with a fill of another colour"
+    return edited.encode("utf-8")
+
+
 def remove_element(svg: bytes, element_id: str) -> bytes:
     """The SVG without the ``<path id=...>`` named (a part of the artwork removed)."""
     text = svg.decode("utf-8")

@@ -189,19 +189,30 @@ def test_altered(difference, rule_fires):
     assert bool(check_altered(pdf_facts(measurements={"altered_difference": difference}), SPEC)) is rule_fires
 
 
-@pytest.mark.parametrize("missing, rule_fires", [
+@pytest.mark.parametrize(("measured", "message"), [
+    ("missing_part", "A part of the mark is missing: "),
+    ("recoloured_part", "A part of the mark is in the wrong colour: "),
+])
+@pytest.mark.parametrize("share, rule_fires", [
     (0.0, False),
     (SPEC.scan.altered_max_missing_part, False),
     (SPEC.scan.altered_max_missing_part + TINY, True),
     (1.0, True),
 ])
-def test_a_missing_part_is_altered_artwork_whatever_its_share_of_the_area(missing, rule_fires):
-    found = check_altered(pdf_facts(measurements={"altered_difference": 0.01, "missing_part": missing}), SPEC)
+def test_a_part_missing_or_in_another_of_the_marks_colours_is_altered_artwork_whatever_its_share_of_the_area(
+        measured, message, share, rule_fires):
+    found = check_altered(pdf_facts(measurements={"altered_difference": 0.01, measured: share}), SPEC)
     assert bool(found) is rule_fires
     if rule_fires:
-        assert found[0].message.startswith("A part of the mark is missing: ")
-        assert found[0].details["missing_part"] == missing
+        assert found[0].message.startswith(message)
+        assert found[0].details[measured] == share
         assert found[0].details["missing_part_tolerance"] == SPEC.scan.altered_max_missing_part
+
+
+def test_a_missing_part_is_named_before_a_recoloured_one():
+    found = check_altered(pdf_facts(measurements={"altered_difference": 0.01, "missing_part": 1.0,
+                                                  "recoloured_part": 1.0}), SPEC)
+    assert len(found) == 1 and found[0].message.startswith("A part of the mark is missing: ")
 
 
 def test_an_altered_area_is_named_before_a_missing_part():
