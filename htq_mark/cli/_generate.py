@@ -6,11 +6,9 @@ from datetime import datetime
 
 import click
 
-from .._io import refuse_over_read_files
 from .._resolve import resolve_kit
 from ..generator import format_for_path, generate as generate_asset
 from ..generator._generate import COLOUR_SPACES, DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, check_suffix
-from ..register import configured_register_file
 from ._errors import library_errors
 from ._terminal import say, write_standard_output
 
@@ -70,7 +68,6 @@ def generate(variant: str, format_: str | None, width: str, dpi: float, clear_sp
         kit = resolve_kit(kit_path)
         if output != "-":
             check_suffix(output, format_)
-            refuse_over_read_files([output], "artwork", [*kit.source_files, configured_register_file(register_path)])
         asset = generate_asset(variant=variant, format=format_, width=width, dpi=dpi,
                                clear_space=clear_space, qualification=qualification,
                                date=on.date() if on is not None else None, register=register_path,

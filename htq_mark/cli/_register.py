@@ -6,12 +6,10 @@ from datetime import date, datetime
 
 import click
 
-from .._io import refuse_over_read_files
 from .._resolve import resolve_register
 from ..register import (
     ExportFormat,
     Register,
-    configured_register_file,
     export_register,
     import_ofqual,
     summarise_register,
@@ -105,7 +103,6 @@ def export(output_format: str, register_path: str | None, ofqual_path: str | Non
     with library_errors():
         register = _effective_register(register_path, ofqual_path)
         if output is not None and output != "-":
-            refuse_over_read_files([output], "register", [configured_register_file(register_path), ofqual_path])
             written = write_register(register, output, fmt, force=force)
             say(f"wrote {written} ({len(register)} records)", err=True)
             return

@@ -8,15 +8,16 @@ import io
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any, Literal, overload
 
-from .._io import write_atomic
+from .._io import refuse_over_read_files, write_atomic
 from .._resolve import KitSource, resolve_kit
 from ..errors import BelowMinimumSizeError, UsageError
 from ..kit import Kit, load_kit
+from ..register import Register, configured_register_file
 from ._background import background_for
 from ._canvas import Layout, millimetre_layout, pixel_layout
 from ._entitlement import RegisterSource, checked_qualification
@@ -105,6 +106,8 @@ class GeneratedAsset:
     clear_space: bool
     colour_space: str
     metadata: Mapping[str, str]
+    #: The files it was made from (the kit's spec and artwork, the register): :meth:`write` never replaces one.
+    read_from: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def dpi(self) -> float:
@@ -169,7 +172,8 @@ class GeneratedAsset:
         """Write the bytes atomically to ``path`` (or to a binary file object, returning None).
 
         An existing file is kept unless ``force``; a suffix of another format
-        (``mark.jpg`` for a PNG) is refused with :class:`UsageError`.
+        (``mark.jpg`` for a PNG), or a file it was made from (:attr:`read_from`, even
+        with ``force``), is refused with :class:`UsageError`.
         """
         if not isinstance(path, (str, os.PathLike)):
             if not callable(getattr(path, "write", None)) or isinstance(path, io.TextIOBase):
@@ -178,6 +182,7 @@ class GeneratedAsset:
             path.write(self.data)
             return None
         check_suffix(path, self.format)
+        refuse_over_read_files([path], "artwork", self.read_from)
         return write_atomic(path, self.data, force=force)
 
     def to_dict(self) -> dict[str, Any]:
@@ -366,7 +371,11 @@ def generate(variant: str = "colour", format: str = "png", width: str | Length =
                       clear_space=clear_space, colour_space=colour_space)
     metadata = stamped_metadata(chosen, variant, qualification=qualification, date=date,
                                 register=register)
-    return AssetBuilder(chosen).build(plan, metadata)
+    # The register is guarded whether or not a qualification was checked against it.
+    register_files = (register.source_files if isinstance(register, Register)
+                      else (configured_register_file(register),))
+    asset = AssetBuilder(chosen).build(plan, metadata)
+    return replace(asset, read_from=(*map(str, chosen.source_files), *register_files))
 
 
 def stamped_metadata(kit: Kit, variant: str, *, qualification: str | None, date: dt.date | None,

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from .._io import write_atomic
+from .._io import refuse_over_read_files, write_atomic
 from ..errors import UsageError
 from ._canonical_csv import neutralise_cell, records_to_csv
 from ._record import QualificationRecord
@@ -71,5 +71,7 @@ def export_register(register: Register, format: ExportFormat) -> bytes:
 
 def write_register(register: Register, path: str | os.PathLike[str], format: ExportFormat,
                    *, force: bool = False) -> Path:
-    """Write the register to ``path``; an existing file is kept unless ``force``."""
+    """Write the register to ``path``; an existing file is kept unless ``force``, and one the register
+    was read from (see :attr:`Register.source_files`) is refused with :class:`UsageError` even then."""
+    refuse_over_read_files([path], "register", register.source_files)
     return write_atomic(path, export_register(register, format), force=force)

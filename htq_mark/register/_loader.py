@@ -253,7 +253,8 @@ def parse_register_bytes(data: bytes, source: str, *, as_of: date | None = None,
         source=source, sha256=hashlib.sha256(data).hexdigest(), as_of=when,
         rows=len(records), is_example=example,
     )
-    return Register(records, provenance, warnings=collector.warnings)
+    return Register(records, provenance, warnings=collector.warnings,
+                    source_files=() if path is None else (os.fspath(path),))
 
 
 def load_register(path: str | os.PathLike[str] | bytes | IO[bytes] | None = None, *,
@@ -298,7 +299,7 @@ def default_register() -> Register:
     uses: it is example data, not the official list.
     """
     return parse_register_bytes(example_register_bytes(), EXAMPLE_SOURCE,
-                                as_of=EXAMPLE_AS_OF, is_example=True)
+                                as_of=EXAMPLE_AS_OF, is_example=True, path=Path(example_register_file()))
 
 
 def configured_register_path(path: str | os.PathLike[str] | None = None, *,

@@ -76,10 +76,11 @@ class Register:
     """
 
     def __init__(self, records: Iterable[QualificationRecord], provenance: RegisterProvenance,
-                 *, warnings: Iterable[RegisterProblem] = ()) -> None:
+                 *, warnings: Iterable[RegisterProblem] = (), source_files: Iterable[str] = ()) -> None:
         self._records = tuple(records)
         self._provenance = provenance
         self._warnings = tuple(warnings)
+        self._source_files = tuple(source_files)
         self._decisions: dict[str, _Decision] = {}
         ofqual = provenance.ofqual
         for record in self._records:
@@ -115,6 +116,12 @@ class Register:
     def provenance(self) -> RegisterProvenance:
         """Where the register came from: source, sha256, as-of date, rows, example or not."""
         return self._provenance
+
+    @property
+    def source_files(self) -> tuple[str, ...]:
+        """The files the register was read from (its own, and the Ofqual data applied); empty for one
+        built in memory or read from bytes. Writing a register or artwork never replaces one of them."""
+        return self._source_files
 
     @property
     def records(self) -> tuple[QualificationRecord, ...]:

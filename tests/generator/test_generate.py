@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -24,6 +25,7 @@ from htq_mark.generator._background import background_for
 from htq_mark.kit._colour import relative_luminance
 from htq_mark.generator._formats.png import png_chunks
 from htq_mark.kit import load_kit
+from htq_mark.register import default_register, export_register, load_register
 
 from .conftest import edit_spec
 
@@ -345,6 +347,31 @@ def test_write_keeps_an_existing_file_unless_forced(tmp_path: Path) -> None:
     asset.write(target, force=True)
     assert target.read_bytes() == asset.data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mark.png"]  # no temporary file left
+
+
+@pytest.mark.parametrize("which", ["spec", "artwork", "register"])
+def test_write_never_replaces_a_file_the_asset_was_made_from(kit_copy: Path, tmp_path: Path, which: str) -> None:
+    """Before, only the command line refused: in Python, write(..., force=True) replaced the kit's own files."""
+    register = tmp_path / "register.csv"
+    register.write_bytes(export_register(default_register(), "csv"))
+    asset = generate("colour", "svg", "300px", kit=kit_copy, register=str(register))
+    target = {"spec": kit_copy / "guidelines" / "spec.toml", "artwork": kit_copy / "assets" / "htq-mark-colour.svg",
+              "register": register}[which]
+    before = target.read_bytes()
+    with pytest.raises(UsageError, match=f"{target.name} is a file given to this command to read"):
+        asset.write(target, force=True)
+    assert target.read_bytes() == before
+    assert asset.write(tmp_path / "mark.svg").read_bytes() == asset.data
+
+
+def test_a_loaded_registers_files_are_guarded_and_the_guard_is_not_part_of_equality(tmp_path: Path) -> None:
+    register = tmp_path / "register.csv"
+    register.write_bytes(export_register(default_register(), "csv"))
+    asset = generate("colour", "svg", "300px", register=load_register(register))
+    assert str(register) in asset.read_from
+    with pytest.raises(UsageError, match="register.csv is a file given to this command to read"):
+        asset.write(register, force=True)
+    assert asset == dataclasses.replace(asset, read_from=())
 
 
 def test_to_dict_reports_sizes_and_checksum() -> None:

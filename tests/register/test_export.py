@@ -17,11 +17,14 @@ from htq_mark.errors import OutputExistsError, UsageError
 from htq_mark.register import (
     COLUMNS,
     Register,
+    default_register,
     export_register,
+    import_ofqual,
     neutralise_cell,
     parse_register_bytes,
     write_register,
 )
+from htq_mark.register._example import example_register_file
 
 
 @pytest.mark.parametrize(("cell", "safe"), [
@@ -109,6 +112,29 @@ def test_write_register_keeps_an_existing_file_unless_forced(example: Register,
         write_register(example, target, "json")
     write_register(example, target, "json", force=True)
     assert json.loads(target.read_bytes())["records"][0]["qualification_id"] == "999/1001/9"
+
+
+@pytest.mark.parametrize("which", ["register", "ofqual data"])
+def test_write_register_never_replaces_a_file_the_register_was_read_from(tmp_path: Path, which: str) -> None:
+    """Before, only the command line refused: in Python, force=True replaced the register with its own export."""
+    source = tmp_path / "register.csv"
+    source.write_bytes(export_register(default_register(), "csv"))
+    ofqual = tmp_path / "ofqual.csv"
+    ofqual.write_text("Qualification Number,Qualification Status\n999/1001/9,Available to learners\n",
+                      encoding="utf-8")
+    register = import_ofqual(load_register(source), ofqual)
+    assert register.source_files == (str(source), str(ofqual))
+    target = source if which == "register" else ofqual
+    before = target.read_bytes()
+    with pytest.raises(UsageError, match=f"{target.name} is a file given to this command to read"):
+        write_register(register, target, "csv", force=True)
+    assert target.read_bytes() == before
+    assert write_register(register, tmp_path / "copy.csv", "csv").is_file()
+
+
+def test_the_example_registers_own_file_is_guarded_and_one_built_in_memory_has_none(example: Register) -> None:
+    assert default_register().source_files == (example_register_file(),)
+    assert Register.from_records(example.records).source_files == ()
 
 
 def test_an_unknown_format_is_a_usage_error(example: Register) -> None:
