@@ -357,8 +357,8 @@ def refuse_over_read_files(written: Iterable[str | os.PathLike[str]], what: str,
     for path in written:
         identity = file_identity(path)
         if identity in reads:
-            raise UsageError(f"{os.fspath(path)} is a file given to this command to read "
-                             f"({os.fspath(reads[identity])}); write the {what} elsewhere.")
+            raise UsageError(f"{os.fspath(path)} is a file this reads from ({os.fspath(reads[identity])}); "
+                             f"write the {what} elsewhere.")
 
 
 def path_of_descriptor(fd: int) -> str | None:

@@ -14,9 +14,9 @@ from typing import Union
 
 from .errors import UsageError
 from .kit import Kit, load_kit
-from .register import Register, configured_register
+from .register import Register, configured_register, configured_register_file
 
-__all__ = ["KitSource", "RegisterSource", "resolve_kit", "resolve_register"]
+__all__ = ["KitSource", "RegisterSource", "register_files", "resolve_kit", "resolve_register"]
 
 #: A kit as entry points take it: loaded, a kit folder, or None for ``$HTQ_MARK_KIT`` or the bundled kit.
 KitSource = Union[Kit, str, "os.PathLike[str]", None]
@@ -34,7 +34,20 @@ def resolve_kit(kit: KitSource = None) -> Kit:
 def resolve_register(register: RegisterSource = None) -> Register:
     """``register`` itself, the register file it names, or for None the file ``$HTQ_MARK_REGISTER`` names, else
     the built-in example register."""
+    _check_register_source(register)
+    return register if isinstance(register, Register) else configured_register(register)
+
+
+def register_files(register: RegisterSource = None) -> tuple[str, ...]:
+    """The files ``register`` is (or would be) read from, as absolute paths, without reading it: a loaded
+    register's :attr:`~htq_mark.register.Register.source_files`, else the file :func:`resolve_register` reads."""
+    _check_register_source(register)
+    if isinstance(register, Register):
+        return register.source_files
+    return (os.path.abspath(configured_register_file(register)),)
+
+
+def _check_register_source(register: object) -> None:
     if register is not None and not isinstance(register, (Register, str, os.PathLike)):
         raise UsageError(f"a register is given loaded, as the path of its file, or None for the default; "
                          f"not {type(register).__name__}.")
-    return register if isinstance(register, Register) else configured_register(register)

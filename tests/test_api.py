@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -111,12 +112,18 @@ def test_python_dash_m_runs_the_command_line() -> None:
     (lambda: htq_mark.generate(kit=123), "not int"),  # type: ignore[arg-type]
     (lambda: htq_mark.pack(None), "not NoneType"),  # type: ignore[arg-type]
     (lambda: htq_mark.scan(None), "a list of paths .* not NoneType"),  # type: ignore[arg-type]
+    (lambda: htq_mark.scan([""]), "an empty path names no file"),  # before: the current folder was scanned
+    (lambda: htq_mark.scan([], force_exclude=1), "force_exclude takes True or False"),  # type: ignore[arg-type]
+    (lambda: htq_mark.generate(format="svg", register=io.BytesIO(b"")),  # type: ignore[arg-type]
+     "a register is given loaded, as the path of its file"),
     (lambda: htq_mark.reports.render(None, io.StringIO(), "json"),  # type: ignore[arg-type]
      "a ScanReport .* not NoneType"),
     (lambda: htq_mark.reports.render(htq_mark.scan([]), io.BytesIO(), "json"),  # type: ignore[arg-type]
      "writes text.* not to BytesIO; render_bytes gives the bytes"),
     (lambda: htq_mark.reports.render(htq_mark.scan([]), tempfile.SpooledTemporaryFile(), "json"),
      "writes text.* not to SpooledTemporaryFile"),
+    (lambda: htq_mark.generate(format="svg").write(tempfile.SpooledTemporaryFile(mode="w+")),  # type: ignore
+     "a binary file object, not SpooledTemporaryFile"),
     (lambda: htq_mark.scanner.apply_baseline(htq_mark.scan([]), None),  # type: ignore[arg-type]
      "the baseline as a ScanReport"),
     (lambda: htq_mark.generate(format="svg").write(io.StringIO()),  # type: ignore[arg-type]
@@ -126,6 +133,13 @@ def test_a_wrong_type_is_an_error_of_the_library_saying_what_it_takes(call: obje
     """Before, each raised AttributeError, TypeError or ValueError from deep inside."""
     with pytest.raises(htq_mark.HtqMarkError, match=words):
         call()  # type: ignore[operator]
+
+
+def test_render_writes_to_a_codecs_writer_whose_mode_says_binary(tmp_path: Path) -> None:
+    """Its mode is the binary file's beneath it, but it takes text."""
+    with codecs.open(str(tmp_path / "report.json"), "w", "utf-8") as writer:
+        htq_mark.reports.render(htq_mark.scan([]), writer, "json")
+    assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["documents"] == []
 
 
 def test_writing_a_generated_file_to_nothing_is_a_usage_error() -> None:

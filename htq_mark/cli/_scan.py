@@ -141,11 +141,15 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
 
     A path that does not exist is not refused here: the scan reports it as a document it
     could not read (exit status 3) and goes on with the others, as it does for any bad file.
+    An empty one is (an unset shell variable), rather than read as the current folder.
     """
 
     name = "path_or_url"
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if value == "":
+            self.fail("an empty PATH names no file (an unset shell variable?); give a file, a folder, - or a URL.",
+                      param, ctx)
         if isinstance(value, str) and is_url(value):
             return value
         checked = click.Path(dir_okay=True, file_okay=True, allow_dash=True, path_type=str)
@@ -164,9 +168,14 @@ def _refuse_an_input(target: str, what: str, paths: tuple[str, ...], read: Colle
     message (default: its path).
     """
     identity = file_identity(target)
-    if identity is None:
-        return
     label = visible(target) if label is None else label
+    if identity is None:
+        # Not there yet: still refused if it is a path given to scan (which is then reported missing).
+        if not os.path.exists(target) and any(not is_url(given) and given != "-"
+                                              and os.path.abspath(given) == os.path.abspath(target)
+                                              for given in paths):
+            raise UsageError(f"{label} is one of the paths given to scan; write the {what} elsewhere.")
+        return
     resolved = Path(target).resolve()
     for given in paths:
         try:

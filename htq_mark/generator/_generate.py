@@ -8,16 +8,15 @@ import io
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any, Literal, overload
 
 from .._io import refuse_over_read_files, write_atomic
-from .._resolve import KitSource, resolve_kit
+from .._resolve import KitSource, register_files, resolve_kit
 from ..errors import BelowMinimumSizeError, UsageError
 from ..kit import Kit, load_kit
-from ..register import Register, configured_register_file
 from ._background import background_for
 from ._canvas import Layout, millimetre_layout, pixel_layout
 from ._entitlement import RegisterSource, checked_qualification
@@ -176,7 +175,7 @@ class GeneratedAsset:
         with ``force``), is refused with :class:`UsageError`.
         """
         if not isinstance(path, (str, os.PathLike)):
-            if not callable(getattr(path, "write", None)) or isinstance(path, io.TextIOBase):
+            if not callable(getattr(path, "write", None)) or isinstance(path, io.TextIOBase) or _takes_text(path):
                 raise UsageError(f"write takes a path or a binary file object, not {type(path).__name__} "
                                  f"(open a file with 'wb').")
             path.write(self.data)
@@ -191,6 +190,16 @@ class GeneratedAsset:
                 "bytes": len(self.data), "sha256": self.sha256, "clear_space": self.clear_space,
                 "colour_space": self.colour_space, **self.layout.to_dict(),
                 "metadata": dict(self.metadata)}
+
+
+def _takes_text(stream: object) -> bool:
+    """Whether ``stream`` refuses bytes (a text ``tempfile.SpooledTemporaryFile`` or ``NamedTemporaryFile``
+    is not an ``io.TextIOBase``): writing nothing tells."""
+    try:
+        stream.write(b"")  # type: ignore[attr-defined]
+    except TypeError:
+        return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -302,8 +311,10 @@ class AssetBuilder:
     pack draws each size once for its PNG, JPEG and WebP files.
     """
 
-    def __init__(self, kit: Kit) -> None:
+    def __init__(self, kit: Kit, register: RegisterSource = None) -> None:
         self.kit = kit
+        # The register is guarded whether or not a qualification was checked against it.
+        self._read_from = (*map(str, kit.source_files), *register_files(register))
         self._renders: dict[tuple[str, Layout], bytes] = {}
 
     def _svg(self, plan: AssetPlan, unit: Literal["px", "mm"], metadata: AssetMetadata | None) -> bytes:
@@ -345,7 +356,7 @@ class AssetBuilder:
         return GeneratedAsset(data=self.data(plan, metadata), format=plan.format, variant=plan.variant,
                               layout=plan.layout, clear_space=plan.clear_space,
                               colour_space=plan.colour_space,
-                              metadata=MappingProxyType(metadata.to_dict()))
+                              metadata=MappingProxyType(metadata.to_dict()), read_from=self._read_from)
 
 
 def generate(variant: str = "colour", format: str = "png", width: str | Length = "300px", *,
@@ -371,11 +382,7 @@ def generate(variant: str = "colour", format: str = "png", width: str | Length =
                       clear_space=clear_space, colour_space=colour_space)
     metadata = stamped_metadata(chosen, variant, qualification=qualification, date=date,
                                 register=register)
-    # The register is guarded whether or not a qualification was checked against it.
-    register_files = (register.source_files if isinstance(register, Register)
-                      else (configured_register_file(register),))
-    asset = AssetBuilder(chosen).build(plan, metadata)
-    return replace(asset, read_from=(*map(str, chosen.source_files), *register_files))
+    return AssetBuilder(chosen, register).build(plan, metadata)
 
 
 def stamped_metadata(kit: Kit, variant: str, *, qualification: str | None, date: dt.date | None,

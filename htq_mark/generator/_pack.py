@@ -30,11 +30,10 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from .._io import check_writable, folder_mode, path_inside, refuse_over_read_files, write_atomic
-from .._resolve import KitSource, resolve_kit
+from .._resolve import KitSource, register_files, resolve_kit
 from .._version import __version__
 from ..errors import HtqMarkError, OutputExistsError, UsageError
 from ..kit import Kit, Preset
-from ..register import configured_register_file
 from ._entitlement import RegisterSource, checked_qualification
 from ._generate import (
     AssetBuilder,
@@ -137,7 +136,7 @@ def build_pack(*, kit: KitSource = None, qualification: str | None = None,
     created = source_date()
     metadata = {variant: asset_metadata(chosen, variant, qualification=normalised, qualification_date=date,
                                         created=created) for variant in variant_names}
-    builder = AssetBuilder(chosen)
+    builder = AssetBuilder(chosen, register)
     files = tuple(PackedFile(path=path, preset=preset, asset=builder.build(plan, metadata[plan.variant]))
                   for path, preset, plan in plans)
     sheet = usage_sheet(chosen, files, qualification=normalised)
@@ -294,11 +293,8 @@ def pack(output: str | os.PathLike[str], *, kit: KitSource = None,
         _check_folder(target, force)
     chosen = resolve_kit(kit)
     # The kit's files and the register (given, if not needed) are never replaced, forced or not.
-    # Another type of register is refused when it is loaded, below.
-    register_file = configured_register_file(register) if register is None or isinstance(
-        register, (str, os.PathLike)) else None
     refuse_over_read_files([target] if is_zip else [target / name for name in _pack_names(chosen)], "pack",
-                           [*chosen.source_files, register_file])
+                           [*chosen.source_files, *register_files(register)])
     files, manifest, sheet = build_pack(kit=chosen, qualification=qualification, date=date, register=register,
                                         colour_space=colour_space, variants=variants, presets=presets)
     entries = {packed.path: packed.asset.data for packed in files}

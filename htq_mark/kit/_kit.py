@@ -73,7 +73,7 @@ class Kit:
     @property
     def source_files(self) -> tuple[Path, ...]:
         """The files the kit is read from (its spec and artwork); the bundled kit's too, as a checkout's may be written."""
-        return (self.root / SPEC_PATH, *(artwork.path for artwork in self.artwork.values()))
+        return (Path(os.path.abspath(self.root / SPEC_PATH)), *(artwork.path for artwork in self.artwork.values()))
 
     def artwork_for(self, variant: str) -> Artwork:
         """The artwork of ``variant``; raises KitError naming the variants there are."""

@@ -21,6 +21,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
+from .._io import path_of_descriptor
 from ..errors import RegisterError, RegisterProblem, RegisterValidationError, UsageError
 from ._csv_input import read_csv_rows, read_source_bytes
 from ._json_input import JsonSyntaxError, parse_json_register
@@ -254,7 +255,7 @@ def parse_register_bytes(data: bytes, source: str, *, as_of: date | None = None,
         rows=len(records), is_example=example,
     )
     return Register(records, provenance, warnings=collector.warnings,
-                    source_files=() if path is None else (os.fspath(path),))
+                    source_files=() if path is None else (os.path.abspath(path),))
 
 
 def load_register(path: str | os.PathLike[str] | bytes | IO[bytes] | None = None, *,
@@ -277,12 +278,24 @@ def load_register(path: str | os.PathLike[str] | bytes | IO[bytes] | None = None
         data = path.read(MAX_REGISTER_BYTES + 1)
         if not isinstance(data, (bytes, bytearray)):
             raise RegisterError(f"{source}: the file object gave text, not bytes; open it in binary mode ('rb').")
-        return _register_from_bytes(bytes(data), source, as_of)
+        register = _register_from_bytes(bytes(data), source, as_of)
+        opened = _path_of_stream(path)  # an open file is a file read from, guarded as one
+        return register if opened is None else Register(register.records, register.provenance,
+                                                         warnings=register.warnings, source_files=(opened,))
     target = Path(path)
     if "\0" in str(target):
         raise RegisterError(f"{str(target)!r}: a path cannot hold a NUL character; check the path of the register.")
     data = read_source_bytes(target, limit=MAX_REGISTER_BYTES, what="register")
     return parse_register_bytes(data, str(target), as_of=as_of, path=target)
+
+
+def _path_of_stream(stream: object) -> str | None:
+    """The path of the regular file a file object reads, if it has a descriptor and one can tell."""
+    try:
+        descriptor = stream.fileno()  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return None
+    return path_of_descriptor(descriptor) if isinstance(descriptor, int) else None
 
 
 def _register_from_bytes(data: bytes, source: str, as_of: date | None) -> Register:

@@ -67,10 +67,22 @@ def render(report: ScanReport, fp: _Writer, format: str = "text", *, verbose: bo
 
 
 def _is_binary(fp: object) -> bool:
-    """Whether ``fp`` takes bytes: a binary file object, or one whose mode says so (a binary
-    ``tempfile.SpooledTemporaryFile`` is neither a raw nor a buffered stream)."""
+    """Whether ``fp`` takes bytes: a binary file object, or one that refuses text.
+
+    A binary ``tempfile.SpooledTemporaryFile`` is neither a raw nor a buffered stream,
+    and a ``codecs`` writer takes text though its mode says binary: where the mode
+    says binary, writing nothing tells.
+    """
+    if isinstance(fp, (io.RawIOBase, io.BufferedIOBase)):
+        return True
     mode = getattr(fp, "mode", None)
-    return isinstance(fp, (io.RawIOBase, io.BufferedIOBase)) or (isinstance(mode, str) and "b" in mode)
+    if not (isinstance(mode, str) and "b" in mode):
+        return False
+    try:
+        fp.write("")  # type: ignore[attr-defined]
+    except TypeError:
+        return True
+    return False
 
 
 def render_bytes(report: ScanReport, format: str = "text", *, verbose: bool = False, quiet: bool = False) -> bytes:

@@ -280,6 +280,8 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     if not all(isinstance(glob, str) and glob for glob in exclude):
         raise UsageError(f"exclude takes globs as text, none of them empty (an empty glob excludes nothing), "
                          f"not {tuple(exclude)!r}: e.g. exclude=('drafts/', '*.tmp.pdf').")
+    if not isinstance(force_exclude, bool):
+        raise UsageError(f"force_exclude takes True or False, not {force_exclude!r}.")
     engine = as_executor(executor, jobs)
     chosen_kit = resolve_kit(kit)
     chosen_register = resolve_register(register)
@@ -290,6 +292,8 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     if not isinstance(paths, Iterable):
         raise UsageError(f"scan takes a list of paths (or bytes, or file objects), not {type(paths).__name__}.")
     given = list(paths)
+    if any(isinstance(p, (str, os.PathLike)) and os.fspath(p) in ("", b"") for p in given):
+        raise UsageError("an empty path names no file (an unset variable?); give a file, a folder, '-' or a URL.")
     urls = [str(p) for p in given if is_web_address(p)]
     if urls or sitemaps:
         from ..web import Browser

@@ -111,8 +111,10 @@ def read_url_list(path: str) -> list[str]:
 
 
 def read_sitemap(url: str, scanner: WebScanner, limit: int, *,
-                 on_error: Callable[[str, InputError], None] | None = None) -> list[str]:
-    """The page URLs a sitemap (or sitemap index, followed) lists, at most ``limit`` of them.
+                 on_error: Callable[[str, InputError], None] | None = None,
+                 wanted: Callable[[str], bool] | None = None) -> list[str]:
+    """The page URLs a sitemap (or sitemap index, followed) lists, at most ``limit`` of them, and only
+    those ``wanted`` says yes to (if given), so the ones left out do not use up the limit.
 
     A sitemap an index lists that cannot be read (or is blocked) is passed to ``on_error``
     with its error, and the others are read; without ``on_error`` its error is raised.
@@ -139,7 +141,7 @@ def read_sitemap(url: str, scanner: WebScanner, limit: int, *,
                 if location not in listed:
                     listed.add(location)
                     pending.append(location)
-            elif is_web_address(location) and len(pages) < limit:
+            elif is_web_address(location) and len(pages) < limit and (wanted is None or wanted(location)):
                 pages.append(location)
     return pages
 
@@ -187,9 +189,8 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
 
     for sitemap in sitemaps:
         try:
-            for url in read_sitemap(sitemap, scanner, options.max_pages, on_error=unreadable):
-                if options.wanted(url):
-                    add(url, 0)
+            for url in read_sitemap(sitemap, scanner, options.max_pages, on_error=unreadable, wanted=options.wanted):
+                add(url, 0)
         except InputError as exc:
             unreadable(sitemap, exc)
     hosts = {(urlsplit(url).hostname or "").lower() for url, _ in queue}

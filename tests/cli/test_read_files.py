@@ -60,7 +60,7 @@ def test_a_file_read_is_never_written_over(args: list[str], work: Path) -> None:
     before = _digests(work)
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2, result.output
-    assert "is a file given to this command to read" in result.output and "elsewhere" in result.output
+    assert "is a file this reads from" in result.output and "elsewhere" in result.output
     assert _digests(work) == before
 
 
@@ -69,7 +69,7 @@ def test_the_register_named_in_the_environment_is_kept_too(work: Path, monkeypat
     monkeypatch.setenv("HTQ_MARK_REGISTER", " reg.csv ")
     before = _digests(work)
     result = CliRunner().invoke(cli, ["register", "export", "--format", "json", "-o", "reg.csv", "--force"])
-    assert result.exit_code == 2 and "given to this command to read" in result.output
+    assert result.exit_code == 2 and "this reads from" in result.output
     assert _digests(work) == before
 
 
@@ -109,5 +109,5 @@ def test_the_bundled_kit_and_the_built_in_register_are_guarded_too(tmp_path: Pat
     extra = ["--", str(Path(htq_mark.__file__).parent / "py.typed")] if args[0] == "scan" else []
     result = CliRunner().invoke(cli, [*args, str(link), *extra])
     assert result.exit_code == 2, result.output
-    assert "given to this command to read" in result.output or "is one of the kit's files" in result.output
+    assert "this reads from" in result.output or "is one of the kit's files" in result.output
     assert target.read_bytes() == before and link.is_symlink()

@@ -87,8 +87,18 @@ def test_missing_path_is_reported_and_the_batch_goes_on(docs, tmp_path):
     assert "check the path" in error["message"]
 
 
+@pytest.mark.parametrize("option", ["-o", "--write-baseline"])
+def test_an_output_named_like_a_missing_path_given_is_refused(docs, tmp_path, option):
+    """A missing path given is reported, not refused: the report must not then be written where it was named."""
+    missing = tmp_path / "missing.json"
+    result = CliRunner().invoke(cli, ["scan", str(missing), str(docs / "clean.pdf"), option, str(missing)])
+    assert result.exit_code == 2 and "is one of the paths given to scan" in result.output
+    assert not missing.exists()
+
+
 @pytest.mark.parametrize("args, words", [
     (["--exclude", "", "{clean}"], "empty GLOB"),
+    (["", "{clean}"], "an empty PATH names no file"),
     (["--date", "23/11/2026", "{clean}"], "--date"),
     (["--jobs", "0", "{clean}"], "jobs"),
     (["--format", "pdf", "{clean}"], "format"),

@@ -358,7 +358,7 @@ def test_write_never_replaces_a_file_the_asset_was_made_from(kit_copy: Path, tmp
     target = {"spec": kit_copy / "guidelines" / "spec.toml", "artwork": kit_copy / "assets" / "htq-mark-colour.svg",
               "register": register}[which]
     before = target.read_bytes()
-    with pytest.raises(UsageError, match=f"{target.name} is a file given to this command to read"):
+    with pytest.raises(UsageError, match=f"{target.name} is a file this reads from"):
         asset.write(target, force=True)
     assert target.read_bytes() == before
     assert asset.write(tmp_path / "mark.svg").read_bytes() == asset.data
@@ -369,7 +369,7 @@ def test_a_loaded_registers_files_are_guarded_and_the_guard_is_not_part_of_equal
     register.write_bytes(export_register(default_register(), "csv"))
     asset = generate("colour", "svg", "300px", register=load_register(register))
     assert str(register) in asset.read_from
-    with pytest.raises(UsageError, match="register.csv is a file given to this command to read"):
+    with pytest.raises(UsageError, match="register.csv is a file this reads from"):
         asset.write(register, force=True)
     assert asset == dataclasses.replace(asset, read_from=())
 

@@ -213,10 +213,22 @@ def test_a_forced_pack_never_replaces_the_register_it_was_given(tmp_path: Path, 
     register.parent.mkdir(exist_ok=True)
     register.write_bytes(export_register(load_register(None), "json"))
     before = register.read_bytes()
-    with pytest.raises(UsageError, match="is a file given to this command to read .* write the pack elsewhere"):
+    with pytest.raises(UsageError, match="is a file this reads from .* write the pack elsewhere"):
         pack(register if zipped else register.parent, variants=["colour"], presets=["web"], register=register,
              force=True)
     assert register.read_bytes() == before and sorted(p.name for p in register.parent.iterdir()) == [register.name]
+
+
+def test_the_files_of_a_pack_never_replace_the_kits_own_files_either(tmp_path: Path) -> None:
+    """Before, the assets a pack returned had nothing to guard: writing one over the kit's artwork replaced it."""
+    kit = _copied_kit(tmp_path)
+    artwork = kit / "assets" / "htq-mark-colour.svg"
+    before = artwork.read_bytes()
+    result = pack(tmp_path / "pack", kit=kit, variants=["colour"], presets=["web"])
+    svg = next(packed.asset for packed in result.files if packed.asset.format == "svg")
+    with pytest.raises(UsageError, match="htq-mark-colour.svg is a file this reads from"):
+        svg.write(artwork, force=True)
+    assert artwork.read_bytes() == before
 
 
 def test_a_forced_pack_never_replaces_the_kits_own_files(tmp_path: Path) -> None:
@@ -226,7 +238,7 @@ def test_a_forced_pack_never_replaces_the_kits_own_files(tmp_path: Path) -> None
     packed.parent.mkdir(parents=True)
     packed.symlink_to(artwork)  # a pack file that is the kit's artwork
     before = artwork.read_bytes()
-    with pytest.raises(UsageError, match="given to this command to read"):
+    with pytest.raises(UsageError, match="this reads from"):
         pack(artwork.parent, kit=kit, variants=["colour"], presets=["web"], force=True)
     assert artwork.read_bytes() == before
 

@@ -126,10 +126,30 @@ def test_write_register_never_replaces_a_file_the_register_was_read_from(tmp_pat
     assert register.source_files == (str(source), str(ofqual))
     target = source if which == "register" else ofqual
     before = target.read_bytes()
-    with pytest.raises(UsageError, match=f"{target.name} is a file given to this command to read"):
+    with pytest.raises(UsageError, match=f"{target.name} is a file this reads from"):
         write_register(register, target, "csv", force=True)
     assert target.read_bytes() == before
     assert write_register(register, tmp_path / "copy.csv", "csv").is_file()
+
+
+def test_a_register_loaded_by_a_relative_path_or_from_an_open_file_is_guarded_wherever_it_is_written_from(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before, a relative path was judged against the folder current at writing (a chdir let it be replaced),
+    and a register read from an open file was not guarded at all."""
+    source = tmp_path / "register.csv"
+    source.write_bytes(export_register(default_register(), "csv"))
+    monkeypatch.chdir(tmp_path)
+    by_name = load_register("register.csv")
+    with open(source, "rb") as stream:
+        from_stream = load_register(stream)
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    before = source.read_bytes()
+    for register in (by_name, from_stream):
+        assert register.source_files == (str(source),)
+        with pytest.raises(UsageError, match="register.csv is a file this reads from"):
+            write_register(register, source, "json", force=True)
+    assert source.read_bytes() == before
 
 
 def test_the_example_registers_own_file_is_guarded_and_one_built_in_memory_has_none(example: Register) -> None:

@@ -92,6 +92,14 @@ def test_sitemaps_that_cannot_be_read_do_not_count_toward_max_pages(scanner: Web
     assert found["/courses/htq-digital"].status == "ok"
 
 
+def test_sitemap_entries_the_patterns_leave_out_do_not_count_toward_max_pages(scanner: WebScanner,
+                                                                             site: Site) -> None:
+    """Before, the sitemap was cut to max_pages entries first: its first entry, excluded, took the one place."""
+    results = crawl([], scanner, CrawlOptions(max_pages=1, exclude=("*/courses/*",)),
+                    sitemaps=[site.url("/sitemap.xml")])
+    assert list(_by_path(results, site)) == ["/docs/prospectus.pdf"]
+
+
 def test_a_sitemap_given_that_cannot_be_read_is_reported(scanner: WebScanner, site: Site) -> None:
     results = crawl([], scanner, sitemaps=[site.url("/gone.xml")])
     assert [(r.path, r.status) for r in results] == [(site.url("/gone.xml"), "error")]
