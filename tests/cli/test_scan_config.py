@@ -19,17 +19,22 @@ from htq_mark.cli import cli
 from htq_mark.cli._scan import scan_command
 from htq_mark._config import SCAN_SETTINGS, find_config, load_config
 from htq_mark.errors import ConfigError
-from tests.scanner._make import mark_fragment, pdf_pages
+from tests.scanner._make import mark_fragment, pdf_pages, text_fragment
 
 KIT = htq_mark.load_kit()
 
 
 @pytest.fixture(scope="module")
 def marked(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with one PDF whose mark is too small and names no qualification (errors and a warning)."""
+    """A folder with one PDF whose mark is too small and names no qualification (errors and a warning).
+
+    The page has a text layer, so no scan here needs to read text in its pictures (which loads the OCR
+    engine in every scan process: seconds a scan).
+    """
     root = tmp_path_factory.mktemp("scan-config")
     (root / "docs").mkdir()
-    (root / "docs" / "marked.pdf").write_bytes(pdf_pages([mark_fragment(KIT, x=100, y=100, width=56)]))
+    (root / "docs" / "marked.pdf").write_bytes(pdf_pages([mark_fragment(KIT, x=100, y=100, width=56)
+                                                          + text_fragment("Courses at the college", x=100, y=500)]))
     return root / "docs"
 
 
