@@ -24,7 +24,7 @@ from .errors import HtqMarkError, OutputExistsError, UsageError
 
 __all__ = ["Content", "check_writable", "file_identity", "file_mode", "file_size_limit", "folder_mode",
            "is_inside", "limit_advice", "path_inside", "path_of_descriptor", "put", "read_limited",
-           "refuse_over_read_files", "save_elsewhere", "stopped_by_limit", "temporary_write_advice",
+           "refuse_over_read_files", "refuses", "save_elsewhere", "stopped_by_limit", "temporary_write_advice",
            "write_advice", "write_atomic", "write_or_fall_back"]
 
 # Temporary names keep this much of the target's name, so a name near the file system's limit
@@ -359,6 +359,19 @@ def refuse_over_read_files(written: Iterable[str | os.PathLike[str]], what: str,
         if identity in reads:
             raise UsageError(f"{os.fspath(path)} is a file this reads from ({os.fspath(reads[identity])}); "
                              f"write the {what} elsewhere.")
+
+
+def refuses(stream: object, kind: type[str] | type[bytes]) -> bool:
+    """Whether the file object ``stream`` refuses ``kind`` (text or bytes): writing nothing of it tells.
+
+    Its type and mode may not (a text ``tempfile.SpooledTemporaryFile`` is no ``io.TextIOBase``;
+    a ``codecs`` writer takes text though its mode says binary).
+    """
+    try:
+        stream.write(kind())  # type: ignore[attr-defined]
+    except TypeError:
+        return True
+    return False
 
 
 def path_of_descriptor(fd: int) -> str | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import IO, Any, Literal, overload
 
-from .._io import refuse_over_read_files, write_atomic
+from .._io import refuse_over_read_files, refuses, write_atomic
 from .._resolve import KitSource, register_files, resolve_kit
 from ..errors import BelowMinimumSizeError, UsageError
 from ..kit import Kit, load_kit
@@ -175,7 +175,7 @@ class GeneratedAsset:
         with ``force``), is refused with :class:`UsageError`.
         """
         if not isinstance(path, (str, os.PathLike)):
-            if not callable(getattr(path, "write", None)) or isinstance(path, io.TextIOBase) or _takes_text(path):
+            if not callable(getattr(path, "write", None)) or isinstance(path, io.TextIOBase) or refuses(path, bytes):
                 raise UsageError(f"write takes a path or a binary file object, not {type(path).__name__} "
                                  f"(open a file with 'wb').")
             path.write(self.data)
@@ -190,16 +190,6 @@ class GeneratedAsset:
                 "bytes": len(self.data), "sha256": self.sha256, "clear_space": self.clear_space,
                 "colour_space": self.colour_space, **self.layout.to_dict(),
                 "metadata": dict(self.metadata)}
-
-
-def _takes_text(stream: object) -> bool:
-    """Whether ``stream`` refuses bytes (a text ``tempfile.SpooledTemporaryFile`` or ``NamedTemporaryFile``
-    is not an ``io.TextIOBase``): writing nothing tells."""
-    try:
-        stream.write(b"")  # type: ignore[attr-defined]
-    except TypeError:
-        return True
-    return False
 
 
 @dataclass(frozen=True)

@@ -230,8 +230,9 @@ def _as_of(metadata: Mapping[str, Any], source: str, path: Path | None) -> date:
 
 
 def parse_register_bytes(data: bytes, source: str, *, as_of: date | None = None,
-                         is_example: bool | None = None, path: Path | None = None) -> Register:
-    """Build a register from the bytes of a CSV or JSON register file.
+                         is_example: bool | None = None, path: Path | None = None,
+                         source_files: tuple[str, ...] = ()) -> Register:
+    """Build a register from the bytes of a CSV or JSON register file (read from ``source_files``).
 
     ``source`` names the data in messages and provenance. Raises
     :class:`RegisterValidationError` listing every problem when any row is invalid.
@@ -254,8 +255,7 @@ def parse_register_bytes(data: bytes, source: str, *, as_of: date | None = None,
         source=source, sha256=hashlib.sha256(data).hexdigest(), as_of=when,
         rows=len(records), is_example=example,
     )
-    return Register(records, provenance, warnings=collector.warnings,
-                    source_files=() if path is None else (os.path.abspath(path),))
+    return Register(records, provenance, warnings=collector.warnings, source_files=source_files)
 
 
 def load_register(path: str | os.PathLike[str] | bytes | IO[bytes] | None = None, *,
@@ -278,15 +278,13 @@ def load_register(path: str | os.PathLike[str] | bytes | IO[bytes] | None = None
         data = path.read(MAX_REGISTER_BYTES + 1)
         if not isinstance(data, (bytes, bytearray)):
             raise RegisterError(f"{source}: the file object gave text, not bytes; open it in binary mode ('rb').")
-        register = _register_from_bytes(bytes(data), source, as_of)
         opened = _path_of_stream(path)  # an open file is a file read from, guarded as one
-        return register if opened is None else Register(register.records, register.provenance,
-                                                         warnings=register.warnings, source_files=(opened,))
+        return _register_from_bytes(bytes(data), source, as_of, () if opened is None else (opened,))
     target = Path(path)
     if "\0" in str(target):
         raise RegisterError(f"{str(target)!r}: a path cannot hold a NUL character; check the path of the register.")
     data = read_source_bytes(target, limit=MAX_REGISTER_BYTES, what="register")
-    return parse_register_bytes(data, str(target), as_of=as_of, path=target)
+    return parse_register_bytes(data, str(target), as_of=as_of, path=target, source_files=(os.path.abspath(target),))
 
 
 def _path_of_stream(stream: object) -> str | None:
@@ -298,11 +296,12 @@ def _path_of_stream(stream: object) -> str | None:
     return path_of_descriptor(descriptor) if isinstance(descriptor, int) else None
 
 
-def _register_from_bytes(data: bytes, source: str, as_of: date | None) -> Register:
+def _register_from_bytes(data: bytes, source: str, as_of: date | None,
+                         source_files: tuple[str, ...] = ()) -> Register:
     if len(data) > MAX_REGISTER_BYTES:
         raise RegisterError(f"{source}: the register is larger than {MAX_REGISTER_BYTES:,} bytes; "
                             "split it or remove what is not needed.")
-    return parse_register_bytes(data, source, as_of=as_of)
+    return parse_register_bytes(data, source, as_of=as_of, source_files=source_files)
 
 
 def default_register() -> Register:
@@ -312,7 +311,7 @@ def default_register() -> Register:
     uses: it is example data, not the official list.
     """
     return parse_register_bytes(example_register_bytes(), EXAMPLE_SOURCE,
-                                as_of=EXAMPLE_AS_OF, is_example=True, path=Path(example_register_file()))
+                                as_of=EXAMPLE_AS_OF, is_example=True, source_files=(example_register_file(),))
 
 
 def configured_register_path(path: str | os.PathLike[str] | None = None, *,

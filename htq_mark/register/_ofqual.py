@@ -218,4 +218,5 @@ def import_ofqual(register: Register, ofqual_csv_path: str | os.PathLike[str], *
     ofqual = RegisterProvenance(source=source, sha256=hashlib.sha256(data).hexdigest(),
                                 as_of=as_of, rows=data_rows, is_example=False)
     provenance = replace(register.provenance, ofqual=ofqual)
-    return Register(records, provenance, warnings=warnings, source_files=(*register.source_files, os.path.abspath(path)))
+    return Register(records, provenance, warnings=warnings,
+                    source_files=(*register.source_files, os.path.abspath(path)))

@@ -8,6 +8,7 @@ import os
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Protocol
 
+from .._io import refuses
 from ..errors import UsageError
 
 if TYPE_CHECKING:
@@ -67,22 +68,12 @@ def render(report: ScanReport, fp: _Writer, format: str = "text", *, verbose: bo
 
 
 def _is_binary(fp: object) -> bool:
-    """Whether ``fp`` takes bytes: a binary file object, or one that refuses text.
-
-    A binary ``tempfile.SpooledTemporaryFile`` is neither a raw nor a buffered stream,
-    and a ``codecs`` writer takes text though its mode says binary: where the mode
-    says binary, writing nothing tells.
-    """
+    """Whether ``fp`` takes bytes: a binary file object, or one whose mode says binary and that
+    refuses text (a binary ``tempfile.SpooledTemporaryFile`` is neither a raw nor a buffered stream)."""
     if isinstance(fp, (io.RawIOBase, io.BufferedIOBase)):
         return True
     mode = getattr(fp, "mode", None)
-    if not (isinstance(mode, str) and "b" in mode):
-        return False
-    try:
-        fp.write("")  # type: ignore[attr-defined]
-    except TypeError:
-        return True
-    return False
+    return isinstance(mode, str) and "b" in mode and refuses(fp, str)
 
 
 def render_bytes(report: ScanReport, format: str = "text", *, verbose: bool = False, quiet: bool = False) -> bytes:

@@ -224,7 +224,7 @@ def _element_shares(core: _Pixels, colours: NDArray[np.float64], refs: Reference
         faded = [_faded_share(core, shown_colours, refs, part, around, sigma, threshold)
                  for part in element] if whole and shown_colours is not None else []
         told = [share for share in faded if share is not None]
-        recoloured: float | None = None
+        recoloured = 0.0
         if len(pixels) >= MIN_ELEMENT_CORE:
             values = core.rgba_at(pixels)
             # Far from its own colour, and as close to the colour around it (or another class's) as a
@@ -238,13 +238,12 @@ def _element_shares(core: _Pixels, colours: NDArray[np.float64], refs: Reference
             like_other &= unlike_own & ~like_ground
             damaged[pixels[like_ground]] = False
             told.append(float(np.count_nonzero(like_ground)) / len(pixels))
-            recoloured = 0.0
             if _ring_intact(different, cores, grown, element, around, context):
                 recoloured = _recoloured_share(core, colours, refs, cores, element, pixels, values, like_other,
                                                sigma)
             if recoloured > 0.5:  # a part mostly recoloured leaves the artwork around it as it was
                 damaged[pixels[like_other]] = False
-        shares.append((max(told, default=0.0), recoloured or 0.0) if told or recoloured is not None else None)
+        shares.append((max(told), recoloured) if told else None)
     judged = [share for share, whole, (_, (_, context)) in zip(shares, in_sight, elements)
               if share is not None and whole
               and np.count_nonzero(damaged[context]) <= SURROUNDINGS_INTACT * len(context)]
