@@ -37,6 +37,7 @@ from .scene import (
     altered_artwork,
     background_verdict,
     fit_pose,
+    own_colour_plate,
     part_recoloured_artwork,
     part_removed_artwork,
     random_rotation,
@@ -174,7 +175,7 @@ def build_image_scene(condition: str, rng: np.random.Generator, ctx: Context) ->
 def _background_kind(condition: str, rng: np.random.Generator) -> str:
     if condition in ("photo", "busy-page"):
         return condition
-    if condition in ("low-contrast",):
+    if condition in ("low-contrast", "own-colour-plate"):
         return "plain"
     kinds = list(BACKGROUND_WEIGHTS)
     return str(rng.choice(kinds, p=np.array(list(BACKGROUND_WEIGHTS.values()))))
@@ -201,7 +202,11 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
         for _ in range(int(rng.integers(0, 3))):
             canvas = draw_decoy(canvas, rng)
         return ImageScene(canvas, tags=[condition, kind])
-    if tone in ("pale", "mid-dark"):
+    if condition == "own-colour-plate":
+        variant_override, tone = "colour", "own"
+    if tone == "own":
+        back = _Backdrop(plain(size, own_colour_plate(kit, rng)), "plain", "dark", None)
+    elif tone in ("pale", "mid-dark"):
         back = _Backdrop(plain(size, colour_of_tone(rng, tone)) if rng.random() < 0.5 else gradient(size, rng, tone),
                          "plain", tone, None)
     else:
@@ -242,7 +247,7 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
             mark_details.update(stats.to_dict())
             if condition == "recoloured":
                 pass  # judged on its own colours below
-            elif condition == "low-contrast":
+            elif condition in ("low-contrast", "own-colour-plate"):
                 if verdict != "low-contrast":
                     return None
             elif verdict != "fits":

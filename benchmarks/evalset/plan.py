@@ -15,7 +15,7 @@ SIZES = ("small", "full")
 #: Conditions with a detection target of their own (recall >= 0.98 each).
 TARGET_CONDITIONS = ("compliant", "small", "rotated", "stretched", "recoloured", "cropped", "jpeg-q60",
                      "photo", "busy-page", "real-pdf",
-                     "small-intruder", "frame-clipped", "tiny")
+                     "small-intruder", "frame-clipped", "tiny", "own-colour-plate")
 
 #: condition -> medium -> (cases in small, cases in full)
 PLAN: dict[str, dict[str, tuple[int, int]]] = {
@@ -44,6 +44,7 @@ PLAN: dict[str, dict[str, tuple[int, int]]] = {
     "tiny": {"png": (0, 8), "jpeg": (1, 12), "pdf-vector": (1, 6), "pdf-raster": (0, 4)},
     "part-removed": {"png": (1, 6), "jpeg": (0, 4), "pdf-vector": (1, 6)},
     "part-recoloured": {"png": (1, 6), "jpeg": (0, 4), "pdf-vector": (1, 6)},
+    "own-colour-plate": {"png": (1, 6), "jpeg": (0, 4), "pdf-vector": (1, 6)},
 }
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "altered_artwork",
     "background_verdict",
     "fit_pose",
+    "own_colour_plate",
     "part_recoloured_artwork",
     "part_removed_artwork",
     "ring_stats",
@@ -41,6 +42,8 @@ MARK_RULES: dict[str, tuple[str, ...]] = {
     "low-resolution": ("low-resolution",), "not-entitled": (), "no-qualification": (), "no-mark": (),
     "small-intruder": ("clear-space",), "frame-clipped": ("cropped",), "tiny": ("too-small",),
     "part-removed": ("altered-artwork",), "part-recoloured": ("altered-artwork",),
+    # The colour artwork on a plate of (nearly) its own outline colour: the badge melts into it.
+    "own-colour-plate": ("low-contrast",),
 }
 
 #: Parts of the bundled colour artwork a "part-removed" case may leave out, each under the area
@@ -139,6 +142,13 @@ def part_recoloured_artwork(ctx: Context, rng: np.random.Generator, width_px: fl
         ctx.cache[key] = repaint_element(ctx.kit.artwork_for("colour").svg, ctx.kit, name, REPAINTABLE_PARTS[name][0])
     svg, change = ctx.cache[key]
     return svg, change, name
+
+
+def own_colour_plate(kit: Kit, rng: np.random.Generator) -> tuple[int, int, int]:
+    """A plate colour within a few steps of the colour artwork's outline colour (the badge's navy)."""
+    outline = np.array(kit.spec.variant("colour").colours[0].rgb)
+    colour = np.clip(outline + rng.integers(-10, 11, 3), 0, 255)
+    return int(colour[0]), int(colour[1]), int(colour[2])
 
 
 def background_verdict(kit: Kit, variant: str, stats: RingStats) -> str:

@@ -45,6 +45,8 @@ SAMPLE = [
     PlannedCase(15, "part-removed", "png"),
     PlannedCase(16, "part-recoloured", "png"),
     PlannedCase(17, "part-recoloured", "pdf-vector"),
+    PlannedCase(18, "own-colour-plate", "jpeg"),
+    PlannedCase(19, "own-colour-plate", "pdf-vector"),
 ]
 #: The scanner renders PDF pages at this resolution, so labels are checked against it.
 SCAN_DPI = 200.0
@@ -100,7 +102,7 @@ def redraw_difference(image: np.ndarray, kit: Kit, variant: str, pose: Pose) -> 
 
 def test_planned_sizes() -> None:
     small, full = plan_cases("small"), plan_cases("full")
-    assert 50 <= len(small) <= 70
+    assert 50 <= len(small) <= 75
     assert 250 <= len(full) <= 450
     assert {c.condition for c in small} == set(PLAN)
     assert [c.id for c in full] == sorted({c.id for c in full})
@@ -220,6 +222,10 @@ def test_labels_agree_with_the_condition(planned: PlannedCase, kit: Kit,
         if planned.condition == "part-recoloured":  # one part in another of the artwork's colours, likewise
             assert mark["variant"] == "colour" and mark["details"]["repainted"] in REPAINTABLE_PARTS
             assert 0.005 < mark["details"]["changed_fraction"] < spec.scan.altered_max_difference
+        if planned.condition == "own-colour-plate":  # the colour artwork, around it a plate of nearly its navy
+            assert mark["variant"] == "colour"
+            if labels["unit"] == "px":
+                assert mark["details"]["background_luminance"] < 0.03  # the navy's is 0.017
     if labels["format"] == "pdf":
         import pypdf
 

@@ -8,7 +8,9 @@ strong edges alone are searched too, where a grainy picture's weaker ones would 
 into a small mark's outline. A
 contour cut by the image edge gives hypotheses for the whole artwork extended
 beyond that edge; a shorter outline may be a mark partly covered. Each outline
-gives two poses (tile end at either end); the verifier decides.
+gives two poses (tile end at either end); the verifier decides. On a background
+of the outline's own colour the outline is not there at all: an outline shaped
+like one of the artwork's anchors (its tile) places the whole artwork instead.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .model import Pose
+from .references import Anchor
 
 __all__ = ["Box", "Candidate", "colour_edge_map", "content_box", "dedupe", "edge_map", "edge_maps", "find_candidates",
            "find_outlines", "halve", "sharpened_pose"]
@@ -52,6 +55,7 @@ COVER_EDGE_TURN = math.cos(math.radians(20))  # the box's edge beyond the cut tu
 # A later view of the edges is traced only where it differs from the first, unless it differs in more
 # than this share of their pixels (finding where would then cost more than tracing it all).
 MAX_DIFFERING_SHARE = 0.1
+ANCHOR_SHAPE_TOLERANCE = 0.15  # an outline's proportions may differ from an anchor's by this share
 
 
 @dataclass(frozen=True)
@@ -67,11 +71,14 @@ class Candidate:
     # The extended poses show only what lies inside the outline (``poses[0]``); worked out when they
     # are tried (few are), by :meth:`hypotheses`.
     shown_in_outline: bool = False
+    #: The centre of the anchor's outline the poses were placed from; None for the artwork's own outline.
+    anchored_at: tuple[float, float] | None = None
 
     def moved(self, dx: float, dy: float) -> Candidate:
         """The same candidate moved by (``dx``, ``dy``) px."""
+        anchored_at = None if self.anchored_at is None else (self.anchored_at[0] + dx, self.anchored_at[1] + dy)
         return Candidate(tuple(p.moved(dx, dy) for p in self.poses), tuple(p.moved(dx, dy) for p in self.extended),
-                         self.shown_in_outline)
+                         self.shown_in_outline, anchored_at)
 
     def hypotheses(self) -> tuple[Pose, ...]:
         """The extended poses, each with the part of the artwork it takes to be in view."""
@@ -241,7 +248,8 @@ def halve(rgb: NDArray[np.uint8], box: Box | None = WHOLE) -> tuple[NDArray[np.u
 
 
 def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
-                  halved: tuple[NDArray[np.uint8], Box | None] | None = None) -> list[Candidate]:
+                  halved: tuple[NDArray[np.uint8], Box | None] | None = None,
+                  anchors: Sequence[Anchor] = ()) -> list[Candidate]:
     """Candidates in ``rgb`` from its lightness edges (all, and the strong ones alone) and, on colourful
     images, the lightness edges joined with colour edges.
 
@@ -254,6 +262,8 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
     the weaker edges join a small mark's outline to the grain, so the strong
     edges alone are a third view. ``halved`` is what
     ``halve(rgb, content_box(rgb))`` returns, when it has been made already.
+    Outlines shaped like one of the ``anchors`` (see :mod:`.references`) give
+    candidates too, placed as found: alignment places them.
     """
     import cv2
 
@@ -272,14 +282,18 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
     for number, (view, colour) in enumerate(views):
         # After the first view, only what differs from it is traced (the rest shows contours seen already).
         traced = view if number == 0 else _differing_part(view, edges)
-        for key, candidate in _keyed_candidates(view, aspect, min_width / 2, seen=contours, traced=traced):
+        for key, candidate in _keyed_candidates(view, aspect, min_width / 2, seen=contours, traced=traced,
+                                                anchors=anchors):
             if key in seen:  # an outline several views show is traced once
                 continue
             seen.add(key)
             # Canny marks the pixel before a step, so an outline sits half a pixel early, a whole
             # one at half resolution: moving it by half a pixel puts it where a full search would.
             poses = tuple(map(_placed, candidate.poses))
-            if poses[0].height >= SHARPEN_BELOW_PX or (crop := _sharpening_box(poses, size)) is None:
+            if candidate.anchored_at is not None:
+                x, y = candidate.anchored_at
+                found.append(Candidate(poses, anchored_at=(x * 2.0 + 0.5, y * 2.0 + 0.5)))
+            elif poses[0].height >= SHARPEN_BELOW_PX or (crop := _sharpening_box(poses, size)) is None:
                 found.append(Candidate(poses, tuple(map(_placed, candidate.extended)), candidate.shown_in_outline))
             else:
                 small.append((crop, colour))
@@ -490,13 +504,53 @@ def _full_candidate(points: NDArray[np.float32], aspect: float, min_width: float
     return _outline_candidate(rect, aspect)
 
 
-def _whole_candidate(points: NDArray[np.float32], aspect: float, min_width: float) -> Candidate | None:
-    """The poses of an outline clear of the image's edge, if it is shaped like the artwork."""
+def _whole_candidate(points: NDArray[np.float32], aspect: float, min_width: float,
+                     anchors: Sequence[Anchor] = ()) -> Candidate | None:
+    """The poses of an outline clear of the image's edge, if it is shaped like the artwork (or like one of
+    its ``anchors``)."""
     import cv2
 
     # A point set and its hull have the same minimum-area rectangle: one test rules out both.
     rect = cv2.minAreaRect(points)
-    return _closed_candidate(points, rect, aspect) if _sized_like_the_artwork(rect, aspect, min_width) else None
+    if _sized_like_the_artwork(rect, aspect, min_width):
+        return _closed_candidate(points, rect, aspect)
+    return _anchored_candidate(points, rect, anchors, aspect, min_width) if anchors else None
+
+
+def _anchored_candidate(points: NDArray[np.float32], rect: Rect, anchors: Sequence[Anchor], aspect: float,
+                        min_width: float) -> Candidate | None:
+    """The poses of the whole artwork an outline places if it is one of its ``anchors``; ``rect`` is the
+    outline's minimum-area rectangle.
+
+    Each way round the anchor fits the outline's proportions (a square tile fits four)
+    gives a pose; the verifier decides.
+    """
+    import cv2
+
+    e1, e2, a, b = _rect_axes(rect)
+    if min(a, b) <= 2:
+        return None
+    centre = (float(rect[0][0]), float(rect[0][1]))
+    poses: list[Pose] = []
+    for x0, y0, x1, y1 in anchors:
+        shape = (x1 - x0) * aspect / (y1 - y0)  # the anchor's width over its height
+        for across, anchor_width, anchor_height in ((e1, a, b), (e2, b, a)):
+            height = anchor_height / (y1 - y0)
+            if abs(anchor_width / anchor_height / shape - 1.0) > ANCHOR_SHAPE_TOLERANCE or height * aspect < min_width:
+                continue
+            # The anchor's centre, from the artwork's top left, in the artwork's own axes.
+            along, down = (x0 + x1) / 2 * height * aspect, (y0 + y1) / 2 * height
+            for sign in (1.0, -1.0):
+                ux, uy = across[0] * sign, across[1] * sign
+                vx, vy = -uy, ux
+                origin = (centre[0] - ux * along - vx * down, centre[1] - uy * along - vy * down)
+                poses.append(Pose(origin, (ux * height * aspect, uy * height * aspect), (vx * height, vy * height)))
+    if not poses:
+        return None
+    area = abs(cv2.contourArea(points))
+    if area < MIN_FILL * a * b or area < MIN_SOLIDITY * cv2.contourArea(cv2.convexHull(points)):
+        return None
+    return Candidate(tuple(poses), anchored_at=centre)
 
 
 def _closed_candidate(points: NDArray[np.float32], rect: Rect, aspect: float) -> Candidate | None:
@@ -681,7 +735,7 @@ def _key(candidate: Candidate) -> tuple[int, ...]:
     rotation = 180.0 if angle <= -180.0 else angle
     step = max(1.0, 0.08 * height)
     return (round(cx / step), round(cy / step), round(20 * math.log(width)),
-            round(20 * math.log(height)), round(rotation / 4) % 45)
+            round(20 * math.log(height)), round(rotation / 4) % 45, candidate.anchored_at is not None)
 
 
 def dedupe(candidates: list[Candidate]) -> list[Candidate]:
@@ -796,9 +850,10 @@ def find_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *
 
 
 def _keyed_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float, *,
-                      seen: set[ContourKey] | None = None, traced: NDArray[np.uint8] | None = None
-                      ) -> list[tuple[tuple[int, ...], Candidate]]:
-    """What :func:`find_candidates` finds, each candidate with its key (see :func:`_key`).
+                      seen: set[ContourKey] | None = None, traced: NDArray[np.uint8] | None = None,
+                      anchors: Sequence[Anchor] = ()) -> list[tuple[tuple[int, ...], Candidate]]:
+    """What :func:`find_candidates` finds, each candidate with its key (see :func:`_key`), and the
+    candidates of outlines shaped like one of the ``anchors``.
 
     ``traced`` is the part of ``edges`` whose contours may not be ``seen`` yet (see :func:`_differing_part`).
     """
@@ -810,9 +865,11 @@ def _keyed_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float,
     contours, touching = _large_contours(edges if traced is None else traced, min_width, seen=seen)
     for points, at_edge in contours:
         if not at_edge:
-            whole = _whole_candidate(points, aspect, min_width)
+            whole = _whole_candidate(points, aspect, min_width, anchors)
             if whole is not None:
                 found.append(whole)
+                if whole.anchored_at is not None:
+                    continue
                 if whole.poses[0].height >= SHARPEN_BELOW_PX / 2:  # smaller ones are traced again, whole
                     found.extend(_covered_parts(points, aspect, min_width))
             continue

@@ -76,12 +76,23 @@ def _inside(point: tuple[float, float], pose: Pose) -> bool:
     return 0.0 <= u <= 1.0 and 0.0 <= v <= 1.0
 
 
+def _screening_order(candidate: Candidate) -> tuple[bool, float]:
+    return candidate.anchored_at is not None, -candidate.poses[0].width * candidate.poses[0].height
+
+
 def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: References) -> list[Registration]:
-    """Screen every candidate, largest first; outlines inside a clear match (its tile, its words) are skipped."""
+    """Screen every candidate, largest first; outlines inside a clear match (its tile, its words) are skipped.
+
+    Candidates placed from an anchor come last, and only where no other candidate's pose is worth
+    refining: they stand in for an outline that is not there, never beside one that is.
+    """
     scored: list[Registration] = []
     clear: list[Pose] = []
-    for candidate in sorted(candidates, key=lambda c: -c.poses[0].width * c.poses[0].height):
-        if any(_inside(candidate.poses[0].centre, pose) for pose in clear):
+    for candidate in sorted(candidates, key=_screening_order):
+        if candidate.anchored_at is not None:
+            if any(_inside(candidate.anchored_at, r.pose) for r in scored if _worth_refining(r)):
+                continue
+        elif any(_inside(candidate.poses[0].centre, pose) for pose in clear):
             continue
         first = register_all(pyramid, candidate.poses, refs.screen)
         scored.extend(first)
@@ -91,6 +102,10 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
         elif candidate.extended and best.score >= EXTEND_FLOOR:
             scored.extend(register_all(pyramid, candidate.hypotheses(), refs.screen))
     return scored
+
+
+def _worth_refining(registration: Registration) -> bool:
+    return registration.score >= (SCORE_FLOOR if registration.pose.shown is None else HIDDEN_SCORE_FLOOR)
 
 
 def _aligned(pyramid: ImagePyramid, judged: Registration, refs: References) -> Registration:
@@ -110,8 +125,7 @@ def _aligned(pyramid: ImagePyramid, judged: Registration, refs: References) -> R
 def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs: References,
                         min_width: float) -> list[Registration]:
     scored = _score_candidates(pyramid, candidates, refs)
-    kept = sorted((r for r in scored if r.score >= (SCORE_FLOOR if r.pose.shown is None else HIDDEN_SCORE_FLOOR)),
-                  key=lambda r: -r.score)
+    kept = sorted(filter(_worth_refining, scored), key=lambda r: -r.score)
     chosen: list[Registration] = []
     for candidate in kept:
         if any(_overlap(candidate.pose, c.pose) > OVERLAP_LIMIT for c in chosen):
@@ -154,7 +168,7 @@ def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
     min_width = float(min_width_px if min_width_px is not None else spec.scan.minimum_detect_width_px)
     half, box = halve(rgb, content_box(rgb))  # the candidates' search and the pyramid share the halving
     pyramid = ImagePyramid(rgb, half)
-    candidates = find_outlines(rgb, refs.aspect_ratio, min_width, halved=(half, box))
+    candidates = find_outlines(rgb, refs.aspect_ratio, min_width, halved=(half, box), anchors=refs.anchors)
     candidates += [Candidate((pose,)) for pose in hints if pose.width >= min_width]
     detections = []
     for registration in _best_registrations(pyramid, candidates, refs, min_width):

@@ -6,7 +6,9 @@ every variant paints there (a palette colour, or nothing so the background shows
 through). For the default kit that gives three classes: the badge colour (badge
 and monogram), the tile/title colour and the chevron/subtitle colour. Connected
 areas of one class, with nearby ones (letters of a word) merged, are the *parts*
-used to judge registration part by part.
+used to judge registration part by part. An inner part as tall as most of the
+artwork and solid in outline (the default kit's tile) is an *anchor*: seen
+alone, it places the whole artwork.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from ...errors import KitError
 from ...kit import Kit, render_svg
 from .. import _reference_cache
 
-__all__ = ["Frame", "References", "build_references"]
+__all__ = ["Anchor", "Frame", "References", "build_references"]
 
 RGB = tuple[int, int, int]
+Anchor = tuple[float, float, float, float]  # a part's box (x0, y0, x1, y1) as shares of the artwork's width and height
 
 PAINT_CODES = 1 << 15       # paint indices (-1 for none) are below this, so combinations code as integers
 MASTER_HEIGHT = 400        # px; the artwork is analysed at this size, then reduced
@@ -36,6 +39,8 @@ PART_MERGE_RATIO = 0.03    # areas of one class closer than this share of the he
 MIN_CLASS_SHARE = 0.004    # smaller classes are edge artefacts of anti-aliasing, folded into neighbours
 MIN_PART_SHARE = 0.002     # smaller parts are ignored when scoring part by part
 WINDOW_MARGIN = 0.08       # a part is scored in its box grown by this share of the frame height
+ANCHOR_MIN_HEIGHT = 0.6    # an inner part at least this share of the artwork's height...
+ANCHOR_MIN_FILL = 0.9      # ...whose outline fills its box this well is an anchor
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +74,7 @@ class References:
     variants: tuple[str, ...]
     palettes: tuple[tuple[RGB | None, ...], ...]  # per variant, per class: the colour, or None if knocked out
     part_class: tuple[int, ...]
+    anchors: tuple[Anchor, ...]  # inner parts whose outline alone places the artwork (see the module's text)
     screen: Frame
     detect: Frame
     measure: Frame
@@ -119,7 +125,7 @@ def _build(sha256: str, variants: tuple[str, ...], svgs: tuple[bytes, ...],
         for v in range(len(variants)))
     return References(
         kit_sha256=sha256, aspect_ratio=aspect, variants=variants, palettes=variant_palettes,
-        part_class=part_class,
+        part_class=part_class, anchors=_anchors(part_map, part_class),
         screen=_frame(labels, part_map, len(class_paints), len(part_class), SCREEN_HEIGHT, aspect),
         detect=_frame(labels, part_map, len(class_paints), len(part_class), DETECT_HEIGHT, aspect),
         measure=_frame(labels, part_map, len(class_paints), len(part_class), MEASURE_HEIGHT, aspect))
@@ -226,6 +232,25 @@ def _parts(labels: NDArray[np.int16], class_count: int) -> tuple[NDArray[np.int1
                 part_map[member] = len(part_class)
                 part_class.append(k)
     return part_map, tuple(part_class)
+
+
+def _anchors(part_map: NDArray[np.int16], part_class: tuple[int, ...]) -> tuple[Anchor, ...]:
+    """The boxes of the inner parts (not of the outer class) that are anchors: tall, and solid in outline."""
+    import cv2
+
+    height, width = part_map.shape
+    anchors = []
+    for part, k in enumerate(part_class):
+        if k == 0:
+            continue
+        mask = (part_map == part).astype(np.uint8)
+        x, y, w, h = cv2.boundingRect(mask)
+        if h < ANCHOR_MIN_HEIGHT * height:
+            continue
+        outlines, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        if max(cv2.contourArea(outline) for outline in outlines) >= ANCHOR_MIN_FILL * w * h:
+            anchors.append((x / width, y / height, (x + w) / width, (y + h) / height))
+    return tuple(anchors)
 
 
 def _frame(labels: NDArray[np.int16], part_map: NDArray[np.int16], class_count: int, part_count: int,

@@ -180,6 +180,44 @@ def test_text_sized_outlines_are_not_candidates() -> None:
     assert find_candidates(edges, ASPECT, 60) == []
 
 
+TILE = (0.025, 0.08, 0.2875, 0.92)  # the default kit's anchor: its tile, as shares of the artwork
+
+
+@pytest.mark.parametrize("angle", [0.0, 17.0, 90.0])
+def test_an_outline_shaped_like_an_anchor_places_the_whole_artwork_each_way_round(angle: float) -> None:
+    aspect, side = 3.2, 120.0
+    tile = cv2.boxPoints(((300.0, 250.0), (side, side), angle)).astype(np.float32)
+    found = candidates._whole_candidate(_densify(tile), aspect, 48.0, (TILE,))
+    assert found is not None and found.anchored_at == pytest.approx((300.0, 250.0), abs=0.5)
+    assert len(found.poses) == 4  # a square fits its box four ways round
+    height = side / (TILE[3] - TILE[1])
+    for pose in found.poses:
+        assert (pose.width, pose.height) == pytest.approx((height * aspect, height), rel=0.01)
+        # The tile's centre is where the artwork has it, whichever way round.
+        u = np.array(pose.x_axis) / pose.width
+        v = np.array(pose.y_axis) / pose.height
+        tile_centre = np.array(pose.origin) + u * pose.width * (TILE[0] + TILE[2]) / 2 \
+            + v * pose.height * (TILE[1] + TILE[3]) / 2
+        assert tile_centre == pytest.approx((300.0, 250.0), abs=0.5)
+    # The four quarter turns (box angles turn clockwise on screen, rotation_deg counter-clockwise).
+    assert sorted(round(pose.rotation_deg + angle) % 360 for pose in found.poses) == [0, 90, 180, 270]
+
+
+@pytest.mark.parametrize(("box", "why"), [
+    (((300.0, 250.0), (120.0, 80.0), 0.0), "proportions unlike the tile's"),
+    (((300.0, 250.0), (12.0, 12.0), 0.0), "too small for an artwork above the minimum width"),
+])
+def test_an_outline_unlike_an_anchor_places_nothing(box: tuple[tuple[float, float], tuple[float, float], float],
+                                                      why: str) -> None:
+    outline = _densify(cv2.boxPoints(box).astype(np.float32))
+    assert candidates._whole_candidate(outline, 3.2, 48.0, (TILE,)) is None, why
+
+
+def test_anchors_are_looked_for_only_when_asked() -> None:
+    square = _densify(cv2.boxPoints(((300.0, 250.0), (120.0, 120.0), 0.0)).astype(np.float32))
+    assert candidates._whole_candidate(square, 3.2, 48.0) is None
+
+
 def test_a_pose_found_at_half_resolution_is_placed_as_scaling_and_moving_it() -> None:
     pose = Pose((10.25, 3.5), (40.1, -7.3), (2.9, 16.05))
     assert _placed(pose) == pose.scaled(2.0).moved(0.5, 0.5)

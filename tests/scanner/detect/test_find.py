@@ -118,7 +118,33 @@ def test_a_small_white_mark_on_grain_is_found(seed: int, grain: float, kit: Kit,
     assert [placement.matches(d.corners) for d in found] == [True]
 
 
+@pytest.mark.parametrize(("plate", "width", "rotation_deg", "quality"), [
+    ((11, 37, 69), 240, 0.0, None),    # the badge's own navy: its outline is not there at all
+    ((11, 37, 69), 160, 180.0, None),
+    ((20, 38, 84), 200, 90.0, 70),     # a navy close to it, in JPEG
+    ((8, 30, 60), 300, -23.0, None),
+])
+def test_a_colour_mark_on_its_own_outline_colour_is_found_from_its_tile(
+        plate: tuple[int, int, int], width: float, rotation_deg: float, quality: int | None, kit: Kit,
+        refs: References) -> None:
+    image, placement = place(plain(plate), kit, "colour", (320, 210), width, rotation_deg=rotation_deg)
+    found = find_marks(image if quality is None else jpeg(image, quality), refs, spec=kit.spec)
+    assert [placement.matches(d.corners, 0.05) for d in found] == [True]
+    assert found[0].variant == "colour"
+
+
+def _tiles_on_navy() -> Image:
+    """White rounded squares (app icons, a tile without its mark) on the badge's navy, beside words."""
+    image = plain((11, 37, 69))
+    for x, y, side in ((40, 40, 150), (260, 60, 90), (420, 220, 160), (60, 260, 60)):
+        cv2.rectangle(image, (x, y), (x + side, y + side), (255, 255, 255), thickness=-1)
+        cv2.putText(image, "Apply now", (x + side + 10, y + side // 2), cv2.FONT_HERSHEY_SIMPLEX, 0.9,
+                    (255, 255, 255), 2)
+    return image
+
+
 NOTHING: dict[str, Callable[[], Image]] = {
+    "tiles-on-navy": _tiles_on_navy,
     "blank-white": lambda: plain(WHITE),
     "blank-black": lambda: plain((0, 0, 0)),
     "text-page-1": lambda: text_page(11),

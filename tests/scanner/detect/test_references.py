@@ -43,6 +43,12 @@ def test_parts_are_tile_monogram_chevron_and_words(refs: References) -> None:
     assert x0 < 0.05 * frame.width and (x1 - x0) == pytest.approx(y1 - y0, abs=2)
 
 
+def test_the_tile_is_the_one_anchor(refs: References) -> None:
+    # The white tile (16..184 of the 640 x 200 artwork) is tall and solid; the words and the chevron are not.
+    assert len(refs.anchors) == 1
+    assert refs.anchors[0] == pytest.approx((16 / 640, 16 / 200, 184 / 640, 184 / 200), abs=0.004)
+
+
 def test_references_pickle_and_are_cached(kit: Kit, refs: References) -> None:
     again = pickle.loads(pickle.dumps(refs))
     assert again.kit_sha256 == kit.sha256
