@@ -71,14 +71,14 @@ class Candidate:
     # The extended poses show only what lies inside the outline (``poses[0]``); worked out when they
     # are tried (few are), by :meth:`hypotheses`.
     shown_in_outline: bool = False
-    #: The centre of the anchor's outline the poses were placed from; None for the artwork's own outline.
-    anchored_at: tuple[float, float] | None = None
+    #: The outline of the anchor the poses were placed from (its minimum-area rectangle); None for the
+    #: artwork's own outline.
+    anchor: Pose | None = None
 
     def moved(self, dx: float, dy: float) -> Candidate:
         """The same candidate moved by (``dx``, ``dy``) px."""
-        anchored_at = None if self.anchored_at is None else (self.anchored_at[0] + dx, self.anchored_at[1] + dy)
         return Candidate(tuple(p.moved(dx, dy) for p in self.poses), tuple(p.moved(dx, dy) for p in self.extended),
-                         self.shown_in_outline, anchored_at)
+                         self.shown_in_outline, None if self.anchor is None else self.anchor.moved(dx, dy))
 
     def hypotheses(self) -> tuple[Pose, ...]:
         """The extended poses, each with the part of the artwork it takes to be in view."""
@@ -290,9 +290,8 @@ def find_outlines(rgb: NDArray[np.uint8], aspect: float, min_width: float, *,
             # Canny marks the pixel before a step, so an outline sits half a pixel early, a whole
             # one at half resolution: moving it by half a pixel puts it where a full search would.
             poses = tuple(map(_placed, candidate.poses))
-            if candidate.anchored_at is not None:
-                x, y = candidate.anchored_at
-                found.append(Candidate(poses, anchored_at=(x * 2.0 + 0.5, y * 2.0 + 0.5)))
+            if candidate.anchor is not None:
+                found.append(Candidate(poses, anchor=_placed(candidate.anchor)))
             elif poses[0].height >= SHARPEN_BELOW_PX or (crop := _sharpening_box(poses, size)) is None:
                 found.append(Candidate(poses, tuple(map(_placed, candidate.extended)), candidate.shown_in_outline))
             else:
@@ -531,6 +530,8 @@ def _anchored_candidate(points: NDArray[np.float32], rect: Rect, anchors: Sequen
     if min(a, b) <= 2:
         return None
     centre = (float(rect[0][0]), float(rect[0][1]))
+    outline = Pose((centre[0] - (e1[0] * a + e2[0] * b) / 2, centre[1] - (e1[1] * a + e2[1] * b) / 2),
+                   (e1[0] * a, e1[1] * a), (e2[0] * b, e2[1] * b))
     poses: list[Pose] = []
     for x0, y0, x1, y1 in anchors:
         shape = (x1 - x0) * aspect / (y1 - y0)  # the anchor's width over its height
@@ -550,7 +551,7 @@ def _anchored_candidate(points: NDArray[np.float32], rect: Rect, anchors: Sequen
     area = abs(cv2.contourArea(points))
     if area < MIN_FILL * a * b or area < MIN_SOLIDITY * cv2.contourArea(cv2.convexHull(points)):
         return None
-    return Candidate(tuple(poses), anchored_at=centre)
+    return Candidate(tuple(poses), anchor=outline)
 
 
 def _closed_candidate(points: NDArray[np.float32], rect: Rect, aspect: float) -> Candidate | None:
@@ -735,7 +736,7 @@ def _key(candidate: Candidate) -> tuple[int, ...]:
     rotation = 180.0 if angle <= -180.0 else angle
     step = max(1.0, 0.08 * height)
     return (round(cx / step), round(cy / step), round(20 * math.log(width)),
-            round(20 * math.log(height)), round(rotation / 4) % 45, candidate.anchored_at is not None)
+            round(20 * math.log(height)), round(rotation / 4) % 45, candidate.anchor is not None)
 
 
 def dedupe(candidates: list[Candidate]) -> list[Candidate]:
@@ -868,7 +869,7 @@ def _keyed_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float,
             whole = _whole_candidate(points, aspect, min_width, anchors)
             if whole is not None:
                 found.append(whole)
-                if whole.anchored_at is not None:
+                if whole.anchor is not None:
                     continue
                 if whole.poses[0].height >= SHARPEN_BELOW_PX / 2:  # smaller ones are traced again, whole
                     found.extend(_covered_parts(points, aspect, min_width))

@@ -188,7 +188,9 @@ def test_an_outline_shaped_like_an_anchor_places_the_whole_artwork_each_way_roun
     aspect, side = 3.2, 120.0
     tile = cv2.boxPoints(((300.0, 250.0), (side, side), angle)).astype(np.float32)
     found = candidates._whole_candidate(_densify(tile), aspect, 48.0, (TILE,))
-    assert found is not None and found.anchored_at == pytest.approx((300.0, 250.0), abs=0.5)
+    assert found is not None and found.anchor is not None
+    assert found.anchor.centre == pytest.approx((300.0, 250.0), abs=0.5)
+    assert (found.anchor.width, found.anchor.height) == pytest.approx((side, side), abs=0.5)
     assert len(found.poses) == 4  # a square fits its box four ways round
     height = side / (TILE[3] - TILE[1])
     for pose in found.poses:

@@ -7,6 +7,7 @@ so the expected corners are known.
 from __future__ import annotations
 
 import pickle
+import re
 from collections.abc import Callable
 
 import cv2
@@ -16,6 +17,7 @@ import pytest
 from htq_mark.errors import UsageError
 from htq_mark.kit import Kit
 from htq_mark.scanner._detect import Detection, References, find_marks
+from htq_mark.scanner._detect import find as find_module
 from htq_mark.scanner._detect.model import Pose
 from htq_mark.scanner._detect.verify import ImagePyramid, register, register_all
 
@@ -131,6 +133,75 @@ def test_a_colour_mark_on_its_own_outline_colour_is_found_from_its_tile(
     found = find_marks(image if quality is None else jpeg(image, quality), refs, spec=kit.spec)
     assert [placement.matches(d.corners, 0.05) for d in found] == [True]
     assert found[0].variant == "colour"
+
+
+@pytest.mark.parametrize("width", [100, 140, 200, 210])
+def test_a_colour_mark_on_a_near_black_plate_in_jpeg_is_found(width: float, kit: Kit, refs: References) -> None:
+    # The navy badge's outline barely shows on near-black, and JPEG breaks it (these four were missed
+    # while only the badge's outline was looked for); the white tile still shows.
+    image, placement = place(plain((30, 30, 36)), kit, "colour", (320, 210), width)
+    found = find_marks(jpeg(image, 60), refs, spec=kit.spec)
+    assert [placement.matches(d.corners, 0.05) for d in found] == [True]
+
+
+def test_a_pose_placed_from_the_tile_must_match_nearly_all_of_the_artwork(kit: Kit, refs: References) -> None:
+    # Without its words, the artwork matches a little over half its parts: enough where its own outline
+    # shows (the outline search finds it, as before), too little where only the tile places it, which
+    # is how lettered lookalikes of the tile with a chevron beside them look.
+    svg = re.sub(rb'<path id="(title|subtitle)"[^>]*/>', b"", kit.artwork["colour"].svg)
+    on_white, placement = place(plain(WHITE), kit, "colour", (320, 210), 400, svg=svg)
+    found = find_marks(on_white, refs, spec=kit.spec)
+    assert [placement.matches(d.corners, 0.05) for d in found] == [True]
+    assert found[0].confidence < 0.8
+    on_navy, _ = place(plain((11, 37, 69)), kit, "colour", (320, 210), 400, svg=svg)
+    assert find_marks(on_navy, refs, spec=kit.spec) == []
+
+
+def _square(background: tuple[int, int, int], fill: tuple[int, int, int] | None, outline: tuple[int, int, int]
+            ) -> tuple[Image, Pose]:
+    """A 120 px square at (100, 80) on ``background``: filled, or drawn as a 2 px line (a table's cell)."""
+    image = plain(background)
+    if fill is not None:
+        cv2.rectangle(image, (100, 80), (219, 199), fill, thickness=-1)
+    cv2.rectangle(image, (100, 80), (219, 199), outline, thickness=2)
+    return image, Pose((100.0, 80.0), (120.0, 0.0), (0.0, 120.0))
+
+
+@pytest.mark.parametrize(("background", "fill", "outline", "stands_out"), [
+    ((11, 37, 69), (255, 255, 255), (255, 255, 255), True),   # the tile on the badge's navy
+    ((30, 30, 36), (255, 255, 255), (255, 255, 255), True),   # on near-black
+    ((255, 255, 255), None, (0, 0, 0), False),                 # a table's cell: paper either side
+    ((255, 255, 255), (255, 255, 255), (120, 120, 120), False),  # a box of the page's own colour
+])
+def test_an_anchor_must_stand_out_from_what_lies_around_it(background: tuple[int, int, int],
+                                                           fill: tuple[int, int, int] | None,
+                                                           outline: tuple[int, int, int], stands_out: bool) -> None:
+    image, anchor = _square(background, fill, outline)
+    assert find_module._stands_out(image, anchor) is stands_out
+
+
+def test_a_photograph_is_no_anchor() -> None:
+    image, anchor = _square((11, 37, 69), (255, 255, 255), (255, 255, 255))
+    image[80:200, 100:220] = np.random.default_rng(3).integers(0, 256, (120, 120, 3), dtype=np.uint8)
+    assert not find_module._stands_out(image, anchor)
+
+
+def test_at_most_so_many_anchors_are_looked_at_per_image(kit: Kit, refs: References,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    image = np.full((900, 1400, 3), (11, 37, 69), np.uint8)
+    for row in range(6):
+        for column in range(10):
+            x, y = 30 + column * 135, 30 + row * 145
+            cv2.rectangle(image, (x, y), (x + 90, y + 90), (255, 255, 255), thickness=-1)
+    looked_at: list[Pose] = []
+
+    def counted(rgb: Image, anchor: Pose) -> bool:
+        looked_at.append(anchor)
+        return True
+
+    monkeypatch.setattr(find_module, "_stands_out", counted)
+    assert find_marks(image, refs, spec=kit.spec) == []
+    assert len(looked_at) == find_module.MAX_ANCHORS < 60
 
 
 def _tiles_on_navy() -> Image:
