@@ -157,35 +157,6 @@ def test_a_pose_placed_from_the_tile_must_match_nearly_all_of_the_artwork(kit: K
     assert find_marks(on_navy, refs, spec=kit.spec) == []
 
 
-def _square(background: tuple[int, int, int], fill: tuple[int, int, int] | None, outline: tuple[int, int, int]
-            ) -> tuple[Image, Pose]:
-    """A 120 px square at (100, 80) on ``background``: filled, or drawn as a 2 px line (a table's cell)."""
-    image = plain(background)
-    if fill is not None:
-        cv2.rectangle(image, (100, 80), (219, 199), fill, thickness=-1)
-    cv2.rectangle(image, (100, 80), (219, 199), outline, thickness=2)
-    return image, Pose((100.0, 80.0), (120.0, 0.0), (0.0, 120.0))
-
-
-@pytest.mark.parametrize(("background", "fill", "outline", "stands_out"), [
-    ((11, 37, 69), (255, 255, 255), (255, 255, 255), True),   # the tile on the badge's navy
-    ((30, 30, 36), (255, 255, 255), (255, 255, 255), True),   # on near-black
-    ((255, 255, 255), None, (0, 0, 0), False),                 # a table's cell: paper either side
-    ((255, 255, 255), (255, 255, 255), (120, 120, 120), False),  # a box of the page's own colour
-])
-def test_an_anchor_must_stand_out_from_what_lies_around_it(background: tuple[int, int, int],
-                                                           fill: tuple[int, int, int] | None,
-                                                           outline: tuple[int, int, int], stands_out: bool) -> None:
-    image, anchor = _square(background, fill, outline)
-    assert find_module._stands_out(image, anchor) is stands_out
-
-
-def test_a_photograph_is_no_anchor() -> None:
-    image, anchor = _square((11, 37, 69), (255, 255, 255), (255, 255, 255))
-    image[80:200, 100:220] = np.random.default_rng(3).integers(0, 256, (120, 120, 3), dtype=np.uint8)
-    assert not find_module._stands_out(image, anchor)
-
-
 def test_at_most_so_many_anchors_are_looked_at_per_image(kit: Kit, refs: References,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     image = np.full((900, 1400, 3), (11, 37, 69), np.uint8)
@@ -199,7 +170,7 @@ def test_at_most_so_many_anchors_are_looked_at_per_image(kit: Kit, refs: Referen
         looked_at.append(anchor)
         return True
 
-    monkeypatch.setattr(find_module, "_stands_out", counted)
+    monkeypatch.setattr(find_module, "stands_out", counted)
     assert find_marks(image, refs, spec=kit.spec) == []
     assert len(looked_at) == find_module.MAX_ANCHORS < 60
 
