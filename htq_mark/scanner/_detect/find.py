@@ -39,8 +39,9 @@ HIDDEN_STRETCH = 0.015      # a partly hidden artwork's alignment is kept if it 
 # the artwork: real marks on a plate of their own navy match at 0.86 or more in every test, lettered
 # lookalikes of the tile with a chevron and words beside it at 0.67 at most.
 ANCHORED_MIN_CONFIDENCE = 0.8
-# At most this many anchors (the largest first) are looked at per image: a page of glyph tables has thousands
-# of square outlines, a page of marks on their own navy a few.
+# At most this many anchors (the largest first) that come to nothing (do not stand out, or screen below the
+# floor) are looked at per image: a page of glyph tables has thousands of square outlines; one that places
+# a mark does not count, so a sheet of marks on their own navy is found whole.
 MAX_ANCHORS = 32
 # The aligned pose stands unless it matches worse by more than this: on a soft (enlarged) mark the
 # outline's slightly large pose can count a part or so more than the right one.
@@ -105,8 +106,8 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
         if candidate.anchor is not None:
             if anchors_left == 0 or any(_inside(candidate.anchor.centre, pose) for pose in promising):
                 continue
-            anchors_left -= 1
             if not stands_out(pyramid.level(0), candidate.anchor):
+                anchors_left -= 1
                 continue
         elif any(_inside(candidate.poses[0].centre, pose) for pose in clear):
             continue
@@ -116,6 +117,8 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
             # Only the way round that screens best is refined: each costs an alignment.
             first = [best]
             anchored.add(id(best))
+            if not _worth_refining(best):
+                anchors_left -= 1
         if best.score >= EXTEND_CEILING:
             clear.append(best.pose)
         elif candidate.extended and best.score >= EXTEND_FLOOR:

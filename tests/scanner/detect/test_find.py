@@ -157,6 +157,21 @@ def test_a_pose_placed_from_the_tile_must_match_nearly_all_of_the_artwork(kit: K
     assert find_marks(on_navy, refs, spec=kit.spec) == []
 
 
+def test_a_sheet_of_more_marks_on_their_own_navy_than_anchors_looked_at_is_found_whole(kit: Kit,
+                                                                                         refs: References) -> None:
+    # Anchors that place a mark do not count against the limit: only those that come to nothing do.
+    image = np.full((700, 1000, 3), (11, 37, 69), np.uint8)
+    placements = []
+    for row in range(9):
+        for column in range(4):
+            image, placement = place(image, kit, "colour", (130 + column * 245, 40 + row * 76), 180)
+            placements.append(placement)
+    assert len(placements) > find_module.MAX_ANCHORS
+    found = find_marks(image, refs, spec=kit.spec)
+    assert len(found) == len(placements)
+    assert all(any(p.matches(d.corners, 0.05) for d in found) for p in placements)
+
+
 def test_at_most_so_many_anchors_are_looked_at_per_image(kit: Kit, refs: References,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     image = np.full((900, 1400, 3), (11, 37, 69), np.uint8)
@@ -172,7 +187,7 @@ def test_at_most_so_many_anchors_are_looked_at_per_image(kit: Kit, refs: Referen
 
     monkeypatch.setattr(find_module, "stands_out", counted)
     assert find_marks(image, refs, spec=kit.spec) == []
-    assert len(looked_at) == find_module.MAX_ANCHORS < 60
+    assert len(looked_at) == find_module.MAX_ANCHORS < 60  # none places a mark: each counts
 
 
 def _tiles_on_navy() -> Image:
