@@ -874,6 +874,8 @@ def _keyed_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float,
                 if whole.poses[0].height >= SHARPEN_BELOW_PX / 2:  # smaller ones are traced again, whole
                     found.extend(_covered_parts(points, aspect, min_width))
             continue
+        if anchors:  # an anchor near the image's edge, whole or nearly so (the outline beside it cut off)
+            found.append(_anchored_candidate(points, cv2.minAreaRect(points), anchors, aspect, min_width))
         hull = _densify(_hull(points))
         on_border = _on_border(hull, size)
         inner = hull[~on_border]

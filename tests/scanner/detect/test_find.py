@@ -135,6 +135,20 @@ def test_a_colour_mark_on_its_own_outline_colour_is_found_from_its_tile(
     assert found[0].variant == "colour"
 
 
+@pytest.mark.parametrize(("width", "centre", "visible"), [
+    (160, (80.0, 210.0), 1.0),          # touching the left edge: the tile's outline runs within its reach
+    (200, (320.0, 31.25), 1.0),         # touching the top edge
+    (240, (116.0, 210.0), 0.983),       # 4 px of it beyond the left edge
+    (200, (320.0, 27.25), 0.936),       # 4 px beyond the top edge, the tile's edge with it
+])
+def test_a_colour_mark_on_its_own_navy_at_the_edge_is_found_from_its_tile(
+        width: float, centre: tuple[float, float], visible: float, kit: Kit, refs: References) -> None:
+    image, placement = place(plain((11, 37, 69)), kit, "colour", centre, width)
+    found = find_marks(image, refs, spec=kit.spec)
+    assert [placement.matches(d.corners, 0.05) for d in found] == [True]
+    assert found[0].visible_fraction == pytest.approx(visible, abs=0.01)
+
+
 @pytest.mark.parametrize("width", [100, 140, 200, 210])
 def test_a_colour_mark_on_a_near_black_plate_in_jpeg_is_found(width: float, kit: Kit, refs: References) -> None:
     # The navy badge's outline barely shows on near-black, and JPEG breaks it (these four were missed
