@@ -32,6 +32,7 @@ from .compose import (
 from .labels import ExpectedMark, ExpectedRule
 from .scene import (
     MARK_RULES,
+    PLATE_CONDITIONS,
     Context,
     RingStats,
     altered_artwork,
@@ -175,7 +176,7 @@ def build_image_scene(condition: str, rng: np.random.Generator, ctx: Context) ->
 def _background_kind(condition: str, rng: np.random.Generator) -> str:
     if condition in ("photo", "busy-page"):
         return condition
-    if condition in ("low-contrast", "own-colour-plate"):
+    if condition in PLATE_CONDITIONS:
         return "plain"
     kinds = list(BACKGROUND_WEIGHTS)
     return str(rng.choice(kinds, p=np.array(list(BACKGROUND_WEIGHTS.values()))))
@@ -203,8 +204,7 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
             canvas = draw_decoy(canvas, rng)
         return ImageScene(canvas, tags=[condition, kind])
     if condition == "own-colour-plate":
-        variant_override, tone = "colour", "own"
-    if tone == "own":
+        variant_override = "colour"
         back = _Backdrop(plain(size, own_colour_plate(kit, rng)), "plain", "dark", None)
     elif tone in ("pale", "mid-dark"):
         back = _Backdrop(plain(size, colour_of_tone(rng, tone)) if rng.random() < 0.5 else gradient(size, rng, tone),
@@ -247,7 +247,7 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
             mark_details.update(stats.to_dict())
             if condition == "recoloured":
                 pass  # judged on its own colours below
-            elif condition in ("low-contrast", "own-colour-plate"):
+            elif condition in PLATE_CONDITIONS:
                 if verdict != "low-contrast":
                     return None
             elif verdict != "fits":

@@ -38,8 +38,8 @@ from .compose import (
 )
 from .labels import ExpectedMark, ExpectedRule
 from .pdfwriter import PageBuilder, display_to_user
-from .scene import (MARK_RULES, Context, altered_artwork, fit_pose, own_colour_plate, part_recoloured_artwork,
-                    part_removed_artwork, random_rotation)
+from .scene import (MARK_RULES, PLATE_CONDITIONS, Context, altered_artwork, fit_pose, own_colour_plate,
+                    part_recoloured_artwork, part_removed_artwork, random_rotation)
 
 __all__ = ["PAGE_SIZES", "PdfScene", "build_pdf_scene"]
 
@@ -201,7 +201,7 @@ def _page_kind(condition: str, rng: np.random.Generator) -> str:
         return condition
     if condition == "real-pdf":
         return "real-pdf"
-    if condition in ("low-contrast", "own-colour-plate"):
+    if condition in PLATE_CONDITIONS:
         return "plain"
     if condition == "low-resolution":
         return str(rng.choice(["plain", "busy-page", "real-pdf"]))
@@ -298,7 +298,7 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
             if any(_overlap(zone, box) for box in [_grown(band, 6)] + furniture):
                 return None
         if panel_colour is not None:
-            grow = clear * (1.6 if condition in ("low-contrast", "own-colour-plate") else 1.15) + 3
+            grow = clear * (1.6 if condition in PLATE_CONDITIONS else 1.15) + 3
             builder.polygon(expanded_corners(pose, aspect, grow), panel_colour)
         svg = kit.artwork_for(variant).svg
         if condition == "recoloured":

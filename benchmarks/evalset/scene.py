@@ -21,6 +21,7 @@ from .compose import (Image, Pose, alter_svg, expanded_corners, polygon_mask, re
 
 __all__ = [
     "MARK_RULES",
+    "PLATE_CONDITIONS",
     "REMOVABLE_PARTS",
     "Context",
     "RingStats",
@@ -45,6 +46,9 @@ MARK_RULES: dict[str, tuple[str, ...]] = {
     # The colour artwork on a plate of (nearly) its own outline colour: the badge melts into it.
     "own-colour-plate": ("low-contrast",),
 }
+
+#: Conditions whose mark is drawn on a plain plate its variant does not suit (a low-contrast finding).
+PLATE_CONDITIONS = ("low-contrast", "own-colour-plate")
 
 #: Parts of the bundled colour artwork a "part-removed" case may leave out, each under the area
 #: tolerance, and the width (px) from which each has core enough to judge (the chevron's and the title's

@@ -526,32 +526,38 @@ def _anchored_candidate(points: NDArray[np.float32], rect: Rect, anchors: Sequen
     """
     import cv2
 
-    e1, e2, a, b = _rect_axes(rect)
+    a, b = float(rect[1][0]), float(rect[1][1])
     if min(a, b) <= 2:
         return None
-    centre = (float(rect[0][0]), float(rect[0][1]))
-    outline = Pose((centre[0] - (e1[0] * a + e2[0] * b) / 2, centre[1] - (e1[1] * a + e2[1] * b) / 2),
-                   (e1[0] * a, e1[1] * a), (e2[0] * b, e2[1] * b))
-    poses: list[Pose] = []
-    for x0, y0, x1, y1 in anchors:
+    # Each anchor that fits, with the artwork's height it gives and whether its width lies along the rectangle's
+    # second side (most outlines fit none: they are looked at no further).
+    fits: list[tuple[Anchor, float, bool]] = []
+    for anchor in anchors:
+        x0, y0, x1, y1 = anchor
         shape = (x1 - x0) * aspect / (y1 - y0)  # the anchor's width over its height
-        for across, anchor_width, anchor_height in ((e1, a, b), (e2, b, a)):
+        for along_second, anchor_width, anchor_height in ((False, a, b), (True, b, a)):
             height = anchor_height / (y1 - y0)
-            if abs(anchor_width / anchor_height / shape - 1.0) > ANCHOR_SHAPE_TOLERANCE or height * aspect < min_width:
-                continue
-            # The anchor's centre, from the artwork's top left, in the artwork's own axes.
-            along, down = (x0 + x1) / 2 * height * aspect, (y0 + y1) / 2 * height
-            for sign in (1.0, -1.0):
-                ux, uy = across[0] * sign, across[1] * sign
-                vx, vy = -uy, ux
-                origin = (centre[0] - ux * along - vx * down, centre[1] - uy * along - vy * down)
-                poses.append(Pose(origin, (ux * height * aspect, uy * height * aspect), (vx * height, vy * height)))
-    if not poses:
+            fitting = abs(anchor_width / anchor_height / shape - 1.0) <= ANCHOR_SHAPE_TOLERANCE
+            if fitting and height * aspect >= min_width:
+                fits.append((anchor, height, along_second))
+    if not fits:
         return None
     area = abs(cv2.contourArea(points))
     if area < MIN_FILL * a * b or area < MIN_SOLIDITY * cv2.contourArea(cv2.convexHull(points)):
         return None
-    return Candidate(tuple(poses), anchor=outline)
+    e1, e2, _, _ = _rect_axes(rect)
+    centre = (float(rect[0][0]), float(rect[0][1]))
+    poses: list[Pose] = []
+    for (x0, y0, x1, y1), height, along_second in fits:
+        across = e2 if along_second else e1
+        # The anchor's centre, from the artwork's top left, in the artwork's own axes.
+        along, down = (x0 + x1) / 2 * height * aspect, (y0 + y1) / 2 * height
+        for sign in (1.0, -1.0):
+            ux, uy = across[0] * sign, across[1] * sign
+            vx, vy = -uy, ux
+            origin = (centre[0] - ux * along - vx * down, centre[1] - uy * along - vy * down)
+            poses.append(Pose(origin, (ux * height * aspect, uy * height * aspect), (vx * height, vy * height)))
+    return Candidate(tuple(poses), anchor=_poses(centre, e1, a, b)[0])
 
 
 def _closed_candidate(points: NDArray[np.float32], rect: Rect, aspect: float) -> Candidate | None:
