@@ -31,7 +31,9 @@ from .compose import (
 )
 from .labels import ExpectedMark, ExpectedRule
 from .scene import (
+    CROPPED_CONDITIONS,
     MARK_RULES,
+    OWN_PLATE_CONDITIONS,
     PLATE_CONDITIONS,
     Context,
     RingStats,
@@ -203,7 +205,7 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
         for _ in range(int(rng.integers(0, 3))):
             canvas = draw_decoy(canvas, rng)
         return ImageScene(canvas, tags=[condition, kind])
-    if condition == "own-colour-plate":
+    if condition in OWN_PLATE_CONDITIONS:
         variant_override = "colour"
         back = _Backdrop(plain(size, own_colour_plate(kit, rng)), "plain", "dark", None)
     elif tone in ("pale", "mid-dark"):
@@ -232,9 +234,9 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
         if pose is None:
             return None
         avoid.append(_grown_box(pose, aspect, clear * 1.3 + 4))
-        if condition == "cropped":
+        if condition in CROPPED_CONDITIONS:
             edge = str(rng.choice(["left", "right", "top", "bottom"]))
-            fraction = float(rng.uniform(0.25, 0.45))
+            fraction = float(rng.uniform(*CROPPED_CONDITIONS[condition]))
             pose = cropped_pose(pose, aspect, (width_px, height_px), edge, fraction)
             details.update(edge=edge, cut_fraction=round(fraction, 4))
         if back.paper is not None and condition != "low-contrast":

@@ -15,7 +15,8 @@ SIZES = ("small", "full")
 #: Conditions with a detection target of their own (recall >= 0.98 each).
 TARGET_CONDITIONS = ("compliant", "small", "rotated", "stretched", "recoloured", "cropped", "jpeg-q60",
                      "photo", "busy-page", "real-pdf",
-                     "small-intruder", "frame-clipped", "tiny", "own-colour-plate")
+                     "small-intruder", "frame-clipped", "tiny", "own-colour-plate",
+                     "own-colour-plate-cropped")
 
 #: condition -> medium -> (cases in small, cases in full)
 PLAN: dict[str, dict[str, tuple[int, int]]] = {
@@ -45,6 +46,7 @@ PLAN: dict[str, dict[str, tuple[int, int]]] = {
     "part-removed": {"png": (1, 6), "jpeg": (0, 4), "pdf-vector": (1, 6)},
     "part-recoloured": {"png": (1, 6), "jpeg": (0, 4), "pdf-vector": (1, 6)},
     "own-colour-plate": {"png": (1, 6), "jpeg": (0, 4), "pdf-vector": (1, 6)},
+    "own-colour-plate-cropped": {"png": (1, 6), "jpeg": (0, 4)},
 }
 
 

@@ -21,6 +21,8 @@ from .compose import (Image, Pose, alter_svg, expanded_corners, polygon_mask, re
 
 __all__ = [
     "MARK_RULES",
+    "CROPPED_CONDITIONS",
+    "OWN_PLATE_CONDITIONS",
     "PLATE_CONDITIONS",
     "REMOVABLE_PARTS",
     "Context",
@@ -45,10 +47,16 @@ MARK_RULES: dict[str, tuple[str, ...]] = {
     "part-removed": ("altered-artwork",), "part-recoloured": ("altered-artwork",),
     # The colour artwork on a plate of (nearly) its own outline colour: the badge melts into it.
     "own-colour-plate": ("low-contrast",),
+    # The same, cut by the picture's edge (the tile with it, but a quarter of the tile or more shows).
+    "own-colour-plate-cropped": ("low-contrast", "cropped"),
 }
 
+#: Conditions whose mark is the colour artwork on a plate of (nearly) its own outline colour.
+OWN_PLATE_CONDITIONS = ("own-colour-plate", "own-colour-plate-cropped")
 #: Conditions whose mark is drawn on a plain plate its variant does not suit (a low-contrast finding).
-PLATE_CONDITIONS = ("low-contrast", "own-colour-plate")
+PLATE_CONDITIONS = ("low-contrast", *OWN_PLATE_CONDITIONS)
+#: Conditions whose mark is cut by the picture's edge, and the share of its extent cut off (a range).
+CROPPED_CONDITIONS: dict[str, tuple[float, float]] = {"cropped": (0.25, 0.45), "own-colour-plate-cropped": (0.05, 0.2)}
 
 #: Parts of the bundled colour artwork a "part-removed" case may leave out, each under the area
 #: tolerance, and the width (px) from which each has core enough to judge (the chevron's and the title's

@@ -23,7 +23,8 @@ from benchmarks.evalset.generate import build_context, make_case
 from benchmarks.evalset.pdfwriter import PageBuilder
 from benchmarks.evalset.plan import PLAN, PlannedCase, plan_cases
 from benchmarks.evalset.preview import load_page
-from benchmarks.evalset.scene import MARK_RULES, REMOVABLE_PARTS, REPAINTABLE_PARTS, Context
+from benchmarks.evalset.scene import (CROPPED_CONDITIONS, MARK_RULES, OWN_PLATE_CONDITIONS, REMOVABLE_PARTS,
+                                     REPAINTABLE_PARTS, Context)
 from htq_mark.kit import Kit, load_kit
 
 # One case of each medium, and the conditions whose geometry is hardest to get right.
@@ -47,12 +48,14 @@ SAMPLE = [
     PlannedCase(17, "part-recoloured", "pdf-vector"),
     PlannedCase(18, "own-colour-plate", "jpeg"),
     PlannedCase(19, "own-colour-plate", "pdf-vector"),
+    PlannedCase(20, "own-colour-plate-cropped", "png"),
+    PlannedCase(21, "own-colour-plate-cropped", "jpeg"),
 ]
 #: The scanner renders PDF pages at this resolution, so labels are checked against it.
 SCAN_DPI = 200.0
 # Conditions whose artwork is drawn unchanged, so redrawing it at the label's pose changes nothing.
 UNCHANGED_ARTWORK = {"compliant", "rotated", "stretched", "cropped", "real-pdf", "photo", "busy-page",
-                     "multi", "small"}
+                     "multi", "small", "own-colour-plate", "own-colour-plate-cropped"}
 
 
 @pytest.fixture(scope="module")
@@ -205,9 +208,10 @@ def test_labels_agree_with_the_condition(planned: PlannedCase, kit: Kit,
             size, minimum = mark["width_mm"], spec.minimum_width_mm
             assert size >= 8.0
         assert (size < minimum) == (planned.condition == "small")
-        assert (mark["visible_fraction"] < 0.999) == (planned.condition == "cropped")
-        if planned.condition == "cropped":
-            assert 0.55 <= mark["visible_fraction"] <= 0.75
+        assert (mark["visible_fraction"] < 0.999) == (planned.condition in CROPPED_CONDITIONS)
+        if planned.condition in CROPPED_CONDITIONS:
+            least, most = CROPPED_CONDITIONS[planned.condition]
+            assert 1.0 - most <= mark["visible_fraction"] <= 1.0 - least
         if planned.condition == "rotated":
             assert abs(mark["rotation_deg"]) >= 5 * spec.rotation_tolerance_deg
         else:
@@ -222,7 +226,7 @@ def test_labels_agree_with_the_condition(planned: PlannedCase, kit: Kit,
         if planned.condition == "part-recoloured":  # one part in another of the artwork's colours, likewise
             assert mark["variant"] == "colour" and mark["details"]["repainted"] in REPAINTABLE_PARTS
             assert 0.005 < mark["details"]["changed_fraction"] < spec.scan.altered_max_difference
-        if planned.condition == "own-colour-plate":  # the colour artwork, around it a plate of nearly its navy
+        if planned.condition in OWN_PLATE_CONDITIONS:  # the colour artwork, around it a plate of nearly its navy
             assert mark["variant"] == "colour"
             if labels["unit"] == "px":
                 assert mark["details"]["background_luminance"] < 0.03  # the navy's is 0.017

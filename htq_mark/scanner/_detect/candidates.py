@@ -56,6 +56,7 @@ COVER_EDGE_TURN = math.cos(math.radians(20))  # the box's edge beyond the cut tu
 # than this share of their pixels (finding where would then cost more than tracing it all).
 MAX_DIFFERING_SHARE = 0.1
 ANCHOR_SHAPE_TOLERANCE = 0.15  # an outline's proportions may differ from an anchor's by this share
+MIN_ANCHOR_SHOWN = 0.25        # an anchor cut by the image's edge must show at least this share across the cut
 
 
 @dataclass(frozen=True)
@@ -547,17 +548,59 @@ def _anchored_candidate(points: NDArray[np.float32], rect: Rect, anchors: Sequen
         return None
     e1, e2, _, _ = _rect_axes(rect)
     centre = (float(rect[0][0]), float(rect[0][1]))
-    poses: list[Pose] = []
-    for (x0, y0, x1, y1), height, along_second in fits:
-        across = e2 if along_second else e1
-        # The anchor's centre, from the artwork's top left, in the artwork's own axes.
-        along, down = (x0 + x1) / 2 * height * aspect, (y0 + y1) / 2 * height
-        for sign in (1.0, -1.0):
-            ux, uy = across[0] * sign, across[1] * sign
-            vx, vy = -uy, ux
-            origin = (centre[0] - ux * along - vx * down, centre[1] - uy * along - vy * down)
-            poses.append(Pose(origin, (ux * height * aspect, uy * height * aspect), (vx * height, vy * height)))
+    poses = [pose for anchor, height, along_second in fits
+             for pose in _placed_by_anchor(anchor, centre, e2 if along_second else e1, height, aspect)]
     return Candidate(tuple(poses), anchor=_poses(centre, e1, a, b)[0])
+
+
+def _placed_by_anchor(anchor: Anchor, centre: Vector | NDArray[np.float64], across: Vector | NDArray[np.float64],
+                      height: float, aspect: float) -> list[Pose]:
+    """Both poses of an artwork ``height`` px tall whose ``anchor`` is centred on ``centre``, with its width
+    along +/-``across``."""
+    x0, y0, x1, y1 = anchor
+    # The anchor's centre, from the artwork's top left, in the artwork's own axes.
+    along, down = (x0 + x1) / 2 * height * aspect, (y0 + y1) / 2 * height
+    cx, cy = float(centre[0]), float(centre[1])
+    poses = []
+    for sign in (1.0, -1.0):
+        ux, uy = float(across[0]) * sign, float(across[1]) * sign
+        vx, vy = -uy, ux
+        origin = (cx - ux * along - vx * down, cy - uy * along - vy * down)
+        poses.append(Pose(origin, (ux * height * aspect, uy * height * aspect), (vx * height, vy * height)))
+    return poses
+
+
+def _cut_anchored_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_], anchors: Sequence[Anchor],
+                            aspect: float, min_width: float, size: tuple[int, int], rect: Rect) -> Candidate | None:
+    """The poses of the whole artwork an anchor cut by the image's edge places.
+
+    ``points`` is the hull of an outline touching the edge, ``on_border`` says which of
+    them lie on it, and ``rect`` is the minimum-area rectangle of the others. The
+    side along the edge is seen whole, so it gives the anchor's size; the anchor
+    runs on beyond the edge by what is cut off.
+    """
+    cut = _Cut.of(points, on_border, rect)
+    if cut is None:
+        return None
+    known = cut.t1 - cut.t0
+    poses: list[Pose] = []
+    for anchor in anchors:
+        x0, y0, x1, y1 = anchor
+        shape = (x1 - x0) * aspect / (y1 - y0)  # the anchor's width over its height
+        for width_along_s in (True, False):
+            length = known * shape if width_along_s else known / shape  # the whole anchor, across the cut
+            height = (known if width_along_s else length) / (y1 - y0)  # the artwork's
+            if not MIN_ANCHOR_SHOWN * length <= cut.shown <= (1.0 + ANCHOR_SHAPE_TOLERANCE) * length \
+                    or height * aspect < min_width:
+                continue
+            placed = _placed_by_anchor(anchor, cut.point(cut.s_mid(length), (cut.t0 + cut.t1) / 2),
+                                       cut.s_axis if width_along_s else cut.t_axis, height, aspect)
+            poses.extend(pose for pose in placed if MIN_VISIBLE <= pose.visible_fraction(*size))
+    if not poses:
+        return None
+    # What shows of the anchor clear of the edge, its side along the edge as its height.
+    outline = _poses(cut.point((cut.s0 + cut.s1) / 2, (cut.t0 + cut.t1) / 2), cut.s_axis, cut.s1 - cut.s0, known)[0]
+    return Candidate(tuple(poses), anchor=outline)
 
 
 def _closed_candidate(points: NDArray[np.float32], rect: Rect, aspect: float) -> Candidate | None:
@@ -655,6 +698,51 @@ def _along(point: Vector, axis: Vector, distance: float) -> Vector:
     return point[0] + axis[0] * distance, point[1] + axis[1] * distance
 
 
+@dataclass(frozen=True)
+class _Cut:
+    """An outline cut by the image's edge, in the axes of the rectangle round its points clear of the
+    edge: ``s`` runs across the cut (the outline is open on one end of it), ``t`` along it."""
+
+    centre: NDArray[np.float64]
+    s_axis: NDArray[np.float64]
+    t_axis: NDArray[np.float64]
+    s0: float  # the extent of the points clear of the edge, along each axis from the centre
+    s1: float
+    t0: float
+    t1: float
+    shown: float  # the extent of all the points across the cut: what shows, up to the edge
+    cut_low: bool  # whether the open end is at s0
+
+    @staticmethod
+    def of(points: NDArray[np.float32], on_border: NDArray[np.bool_], rect: Rect) -> _Cut | None:
+        """The cut of the outline ``points`` (those ``on_border`` lie on the edge), whose points clear of the
+        edge have the minimum-area rectangle ``rect``; None if it is too thin or not solid enough."""
+        import cv2
+
+        clear = ~on_border
+        e1, e2 = (np.array(axis) for axis in _rect_axes(rect)[:2])
+        centre = np.asarray(rect[0], np.float64)
+        offsets = points.astype(np.float64) - centre
+        p, q = offsets @ e1, offsets @ e2
+        p_clear, q_clear = p[clear], q[clear]
+        p0, p1, q0, q1 = float(p_clear.min()), float(p_clear.max()), float(q_clear.min()), float(q_clear.max())
+        if min(p1 - p0, q1 - q0) <= 2 or abs(cv2.contourArea(points)) < MIN_FILL * (p1 - p0) * (q1 - q0):
+            return None
+        mp, mq = p[on_border].mean(), q[on_border].mean()
+        open_side = int(np.argmin([mp - p0, p1 - mp, mq - q0, q1 - mq]))
+        if open_side < 2:
+            return _Cut(centre, e1, e2, p0, p1, q0, q1, float(p.max() - p.min()), open_side == 0)
+        return _Cut(centre, e2, e1, q0, q1, p0, p1, float(q.max() - q.min()), open_side == 2)
+
+    def s_mid(self, length: float) -> float:
+        """The middle, along s, of something ``length`` long from the closed end on beyond the open one."""
+        return self.s1 - length / 2 if self.cut_low else self.s0 + length / 2
+
+    def point(self, s: float, t: float) -> NDArray[np.float64]:
+        """The image point at (``s``, ``t``)."""
+        return np.asarray(self.centre + self.s_axis * s + self.t_axis * t, np.float64)
+
+
 def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_], aspect: float,
                        min_width: float, size: tuple[int, int], rect: Rect | None = None) -> Candidate | None:
     """Hypotheses for an artwork cut by the image edge, from the visible part of its outline.
@@ -663,30 +751,13 @@ def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_]
     """
     import cv2
 
-    clear = ~on_border
-    inner = points[clear]
+    inner = points[~on_border]
     if len(inner) < 5:
         return None
-    rect = rect if rect is not None else cv2.minAreaRect(inner)
-    e1, e2 = (np.array(axis) for axis in _rect_axes(rect)[:2])
-    centre = np.asarray(rect[0], np.float64)
-    offsets = points.astype(np.float64) - centre
-    p, q = offsets @ e1, offsets @ e2
-    p_clear, q_clear = p[clear], q[clear]
-    p0, p1, q0, q1 = p_clear.min(), p_clear.max(), q_clear.min(), q_clear.max()
-    if min(p1 - p0, q1 - q0) <= 2:
+    cut = _Cut.of(points, on_border, rect if rect is not None else cv2.minAreaRect(inner))
+    if cut is None:
         return None
-    area = abs(cv2.contourArea(points))
-    if area < MIN_FILL * (p1 - p0) * (q1 - q0):
-        return None
-    mp, mq = p[on_border].mean(), q[on_border].mean()
-    open_side = int(np.argmin([mp - p0, p1 - mp, mq - q0, q1 - mq]))
-    # Express everything with the cut across axis "s" (along which the artwork is incomplete).
-    if open_side < 2:
-        s_axis, t_axis, s0, s1, t0, t1 = e1, e2, p0, p1, q0, q1
-    else:
-        s_axis, t_axis, s0, s1, t0, t1 = e2, e1, q0, q1, p0, p1
-    cut_low = open_side in (0, 2)
+    s_axis, t_axis, s0, s1, t0, t1 = cut.s_axis, cut.t_axis, cut.s0, cut.s1, cut.t0, cut.t1
     known = t1 - t0
     poses: list[Pose] = []
     for along_s, length in ((True, known * aspect), (False, known / aspect)):
@@ -697,10 +768,8 @@ def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_]
         width, height = (length, known) if along_s else (known, length)
         if width < 0.8 * min_width:
             continue
-        s_mid = s1 - length / 2 if cut_low else s0 + length / 2
-        centre_full = centre + s_axis * s_mid + t_axis * (t0 + t1) / 2
         axis = s_axis if along_s else t_axis
-        for pose in _poses(centre_full, axis, width, height):
+        for pose in _poses(cut.point(cut.s_mid(length), (t0 + t1) / 2), axis, width, height):
             if MIN_VISIBLE <= pose.visible_fraction(*size) < 0.995:
                 poses.append(pose)
     if not poses:
@@ -713,9 +782,8 @@ def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_]
         width = height * aspect
         if width <= (t1 - t0) * 1.03 or width < 0.8 * min_width:
             continue
-        s_mid = s1 - height / 2 if cut_low else s0 + height / 2
         for t_mid in (t0 + width / 2, t1 - width / 2):
-            for pose in _poses(centre + s_axis * s_mid + t_axis * t_mid, t_axis, width, height):
+            for pose in _poses(cut.point(cut.s_mid(height), t_mid), t_axis, width, height):
                 if MIN_VISIBLE <= pose.visible_fraction(*size) < 0.995:
                     extended.append(pose)
     return Candidate(tuple(poses), tuple(extended))
@@ -880,12 +948,17 @@ def _keyed_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float,
                 if whole.poses[0].height >= SHARPEN_BELOW_PX / 2:  # smaller ones are traced again, whole
                     found.extend(_covered_parts(points, aspect, min_width))
             continue
-        if anchors:  # an anchor near the image's edge, whole or nearly so (the outline beside it cut off)
-            found.append(_anchored_candidate(points, cv2.minAreaRect(points), anchors, aspect, min_width))
+        # An anchor near the image's edge, whole or nearly so (the outline beside it cut off)...
+        anchored = _anchored_candidate(points, cv2.minAreaRect(points), anchors, aspect, min_width) if anchors \
+            else None
+        found.append(anchored)
         hull = _densify(_hull(points))
         on_border = _on_border(hull, size)
         inner = hull[~on_border]
-        inner_rect = cv2.minAreaRect(inner) if len(inner) >= 5 else None  # both hypotheses start from it
+        inner_rect = cv2.minAreaRect(inner) if len(inner) >= 5 else None  # the hypotheses below start from it
+        if anchors and anchored is None and inner_rect is not None and on_border.any():
+            # ... or cut by it.
+            found.append(_cut_anchored_candidate(hull, on_border, anchors, aspect, min_width, size, inner_rect))
         if on_border.any():
             found.append(_cropped_candidate(hull, on_border, aspect, min_width, size, inner_rect))
         if inner_rect is not None:

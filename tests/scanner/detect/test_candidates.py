@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 import pytest
@@ -213,6 +215,35 @@ def test_an_outline_unlike_an_anchor_places_nothing(box: tuple[tuple[float, floa
                                                       why: str) -> None:
     outline = _densify(cv2.boxPoints(box).astype(np.float32))
     assert candidates._whole_candidate(outline, 3.2, 48.0, (TILE,)) is None, why
+
+
+def _tile_centres(poses: Sequence[Pose]) -> list[tuple[float, float]]:
+    """Where each pose has the centre of the default kit's tile."""
+    centres = []
+    for pose in poses:
+        u, v = np.array(pose.x_axis), np.array(pose.y_axis)
+        centre = np.array(pose.origin) + u * (TILE[0] + TILE[2]) / 2 + v * (TILE[1] + TILE[3]) / 2
+        centres.append((float(centre[0]), float(centre[1])))
+    return centres
+
+
+@pytest.mark.parametrize(("left", "placed"), [(-60, True), (-20, True), (-80, False)])
+def test_an_anchor_cut_by_the_image_edge_runs_on_beyond_it(left: int, placed: bool) -> None:
+    # A square outline 100 px a side, ``left`` px of it beyond the left edge: seen whole along the edge,
+    # it gives the tile's size; with less than a quarter of it showing, it places nothing.
+    edges = np.zeros((300, 400), np.uint8)
+    cv2.rectangle(edges, (left, 100), (left + 99, 199), 255, 1)
+    found = [c for _, c in candidates._keyed_candidates(edges, 3.2, 48.0, anchors=(TILE,)) if c.anchor is not None]
+    if not placed:
+        assert found == []
+        return
+    assert len(found) == 1
+    height = 100 / (TILE[3] - TILE[1])
+    upright = [pose for pose in found[0].poses if abs(pose.rotation_deg) < 1]
+    assert len(upright) == 1 and (upright[0].width, upright[0].height) == pytest.approx((height * 3.2, height),
+                                                                                           rel=0.02)
+    for centre in _tile_centres(found[0].poses):
+        assert centre == pytest.approx((left + 50, 150), abs=1.5)
 
 
 def test_anchors_are_looked_for_only_when_asked() -> None:

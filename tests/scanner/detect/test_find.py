@@ -149,6 +149,24 @@ def test_a_colour_mark_on_its_own_navy_at_the_edge_is_found_from_its_tile(
     assert found[0].visible_fraction == pytest.approx(visible, abs=0.01)
 
 
+@pytest.mark.parametrize(("width", "centre", "rotation_deg", "visible", "cut_side"), [
+    (240, (84.0, 210.0), 0.0, 0.85, "left"),       # the tile cut by the left edge, about half of it showing
+    (240, (110.0, 210.0), 0.0, 0.958, "left"),     # the tile cut by a few pixels
+    (300, (320.0, 32.0), 0.0, 0.841, "top"),       # cut by the top edge, the tile with it
+    (200, (320.0, 405.0), 0.0, 0.74, "bottom"),
+    (240, (556.0, 210.0), 180.0, 0.85, "left"),     # upside down, its tile (and its own left) at the right edge
+])
+def test_a_colour_mark_on_its_own_navy_cut_by_the_edge_is_found_from_what_shows_of_its_tile(
+        width: float, centre: tuple[float, float], rotation_deg: float, visible: float, cut_side: str, kit: Kit,
+        refs: References) -> None:
+    # The tile's side along the edge shows whole, which gives its size; it runs on beyond the edge.
+    image, placement = place(plain((11, 37, 69)), kit, "colour", centre, width, rotation_deg=rotation_deg)
+    found = find_marks(image, refs, spec=kit.spec)
+    assert [placement.matches(d.corners, 0.05) for d in found] == [True]
+    assert found[0].visible_fraction == pytest.approx(visible, abs=0.02)
+    assert found[0].cut_side == cut_side
+
+
 @pytest.mark.parametrize("width", [100, 140, 200, 210])
 def test_a_colour_mark_on_a_near_black_plate_in_jpeg_is_found(width: float, kit: Kit, refs: References) -> None:
     # The navy badge's outline barely shows on near-black, and JPEG breaks it (these four were missed
