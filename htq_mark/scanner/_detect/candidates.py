@@ -577,13 +577,15 @@ def _cut_anchored_candidate(points: NDArray[np.float32], on_border: NDArray[np.b
     ``points`` is the hull of an outline touching the edge, ``on_border`` says which of
     them lie on it, and ``rect`` is the minimum-area rectangle of the others. The
     side along the edge is seen whole, so it gives the anchor's size; the anchor
-    runs on beyond the edge by what is cut off.
+    runs on beyond the edge by what is cut off, and the candidate's ``anchor`` is
+    all of it, as it runs on.
     """
     cut = _Cut.of(points, on_border, rect)
     if cut is None:
         return None
     known = cut.t1 - cut.t0
     poses: list[Pose] = []
+    whole: Pose | None = None  # the first anchor placed, as it runs on beyond the edge
     for anchor in anchors:
         x0, y0, x1, y1 = anchor
         shape = (x1 - x0) * aspect / (y1 - y0)  # the anchor's width over its height
@@ -593,14 +595,14 @@ def _cut_anchored_candidate(points: NDArray[np.float32], on_border: NDArray[np.b
             if not MIN_ANCHOR_SHOWN * length <= cut.shown <= (1.0 + ANCHOR_SHAPE_TOLERANCE) * length \
                     or height * aspect < min_width:
                 continue
-            placed = _placed_by_anchor(anchor, cut.point(cut.s_mid(length), (cut.t0 + cut.t1) / 2),
-                                       cut.s_axis if width_along_s else cut.t_axis, height, aspect)
+            centre = cut.point(cut.s_mid(length), (cut.t0 + cut.t1) / 2)
+            placed = _placed_by_anchor(anchor, centre, cut.s_axis if width_along_s else cut.t_axis, height, aspect)
             poses.extend(pose for pose in placed if MIN_VISIBLE <= pose.visible_fraction(*size))
-    if not poses:
+            if whole is None:
+                whole = _poses(centre, cut.s_axis, length, known)[0]
+    if not poses or whole is None:
         return None
-    # What shows of the anchor clear of the edge, its side along the edge as its height.
-    outline = _poses(cut.point((cut.s0 + cut.s1) / 2, (cut.t0 + cut.t1) / 2), cut.s_axis, cut.s1 - cut.s0, known)[0]
-    return Candidate(tuple(poses), anchor=outline)
+    return Candidate(tuple(poses), anchor=whole)
 
 
 def _closed_candidate(points: NDArray[np.float32], rect: Rect, aspect: float) -> Candidate | None:

@@ -94,17 +94,19 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
     """Screen every candidate, largest first; outlines inside a clear match (its tile, its words) are skipped.
 
     Candidates placed from an anchor come last, and only where no other candidate's pose is worth
-    refining: they stand in for an outline that is not there, never beside one that is. Returns the
-    registrations, and the ``id`` of each placed from an anchor.
+    refining: they stand in for an outline that is not there, never beside one that is. Anchors at
+    the same place (seen in several views, or whole and cut) are each screened unless one already
+    matches clearly; :func:`_best_registrations` aligns the best. Returns the registrations, and the
+    ``id`` of each placed from an anchor.
     """
     scored: list[Registration] = []
     anchored: set[int] = set()
     clear: list[Pose] = []
-    promising: list[Pose] = []  # the poses worth refining so far
+    promising: list[Pose] = []  # the poses worth refining so far, of outlines
     anchors_left = MAX_ANCHORS
     for candidate in sorted(candidates, key=_screening_order):
         if candidate.anchor is not None:
-            if anchors_left == 0 or any(_inside(candidate.anchor.centre, pose) for pose in promising):
+            if anchors_left == 0 or any(_inside(candidate.anchor.centre, pose) for pose in (*promising, *clear)):
                 continue
             if not stands_out(pyramid.level(0), candidate.anchor):
                 anchors_left -= 1
@@ -124,7 +126,8 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
         elif candidate.extended and best.score >= EXTEND_FLOOR:
             first = [*first, *register_all(pyramid, candidate.hypotheses(), refs.screen)]
         scored.extend(first)
-        promising.extend(r.pose for r in first if _worth_refining(r))
+        if candidate.anchor is None:
+            promising.extend(r.pose for r in first if _worth_refining(r))
     return scored, anchored
 
 
@@ -151,6 +154,7 @@ def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs
     scored, anchored = _score_candidates(pyramid, candidates, refs)
     kept = sorted(filter(_worth_refining, scored), key=lambda r: -r.score)
     chosen: list[Registration] = []
+    anchors_tried: list[Pose] = []  # each place an anchor puts the artwork is aligned once, from its best pose
     for candidate in kept:
         if any(_overlap(candidate.pose, c.pose) > OVERLAP_LIMIT for c in chosen):
             continue
@@ -158,6 +162,10 @@ def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs
             break
         pose = candidate.pose
         from_anchor = id(candidate) in anchored
+        if from_anchor:
+            if any(_overlap(pose, tried) > OVERLAP_LIMIT for tried in anchors_tried):
+                continue
+            anchors_tried.append(pose)
         # Smaller outlines were traced at full resolution already; a partly hidden artwork's
         # outline is not the artwork's, and an anchor's pose stands in for an outline not found.
         if pose.height >= SHARPEN_BELOW_PX and pose.shown is None and not from_anchor:

@@ -39,3 +39,21 @@ def test_a_photograph_is_no_anchor() -> None:
     image, anchor = _square((11, 37, 69), (255, 255, 255), (255, 255, 255))
     image[80:200, 100:220] = np.random.default_rng(3).integers(0, 256, (120, 120, 3), dtype=np.uint8)
     assert not stands_out(image, anchor)
+
+
+@pytest.mark.parametrize(("left", "expected"), [
+    (-60, True),    # half of it beyond the left edge: what shows is looked at
+    (-100, False),  # a sixth of it showing: too little of its sides is in the picture to judge
+])
+def test_an_anchor_cut_by_the_edge_is_judged_on_what_shows_of_it(left: int, expected: bool) -> None:
+    # A white tile on navy with dark letters across its middle, running on beyond the left edge: its
+    # top and bottom bands, and the navy around what shows, are in the picture.
+    image = plain((11, 37, 69))
+    cv2.rectangle(image, (0, 80), (left + 119, 199), (255, 255, 255), thickness=-1)
+    cv2.rectangle(image, (0, 125), (left + 110, 155), (20, 20, 20), thickness=-1)
+    assert stands_out(image, Pose((float(left), 80.0), (120.0, 0.0), (0.0, 120.0))) is expected
+
+
+def test_an_anchor_wholly_beyond_the_edge_does_not_stand_out() -> None:
+    image = plain((11, 37, 69))
+    assert not stands_out(image, Pose((-200.0, 80.0), (120.0, 0.0), (0.0, 120.0)))

@@ -6,6 +6,7 @@ so the expected corners are known.
 
 from __future__ import annotations
 
+import io
 import pickle
 import re
 from collections.abc import Callable
@@ -13,7 +14,10 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 import pytest
+from PIL import Image as PILImage
+from PIL import ImageFilter
 
+from htq_mark import generate
 from htq_mark.errors import UsageError
 from htq_mark.kit import Kit
 from htq_mark.scanner._detect import Detection, References, find_marks
@@ -165,6 +169,36 @@ def test_a_colour_mark_on_its_own_navy_cut_by_the_edge_is_found_from_what_shows_
     assert [placement.matches(d.corners, 0.05) for d in found] == [True]
     assert found[0].visible_fraction == pytest.approx(visible, abs=0.02)
     assert found[0].cut_side == cut_side
+
+
+def _scaled_artwork(width: int) -> PILImage.Image:
+    """The colour artwork generated large and scaled down to ``width`` px, as a browser or an editor does."""
+    large = PILImage.open(io.BytesIO(generate(variant="colour", format="png", width="1600px",
+                                              clear_space=False).data)).convert("RGBA")
+    return large.resize((width, round(large.height * width / large.width)), PILImage.LANCZOS)
+
+
+def _pasted(artwork: PILImage.Image, size: tuple[int, int], plate: tuple[int, int, int], at: tuple[int, int],
+            blur: float = 0.0, quality: int | None = None) -> Image:
+    canvas = PILImage.new("RGB", size, plate)
+    canvas.paste(artwork, at, artwork)
+    if blur:
+        canvas = canvas.filter(ImageFilter.GaussianBlur(blur))
+    if quality is not None:
+        encoded = io.BytesIO()
+        canvas.save(encoded, "JPEG", quality=quality)
+        canvas = PILImage.open(encoded).convert("RGB")
+    return np.asarray(canvas)
+
+
+def test_of_two_anchors_at_one_place_the_better_placed_is_aligned(kit: Kit, refs: References) -> None:
+    # A blurred JPEG of a mark on its own navy cut by the left edge: an outline of the tile taken as
+    # whole (wrongly) and the same tile taken as cut both place the artwork; the first screened was
+    # aligned and turned down, and the mark missed, until the better one was aligned first.
+    image = _pasted(_scaled_artwork(360), (617, 250), (11, 37, 69), (-53, 41), blur=0.6, quality=65)
+    found = find_marks(image, refs, spec=kit.spec)
+    assert [round(d.width_px) for d in found] == [360]
+    assert found[0].cut_side == "left" and found[0].visible_fraction == pytest.approx(1 - 53 / 360, abs=0.01)
 
 
 @pytest.mark.parametrize("width", [100, 140, 200, 210])
