@@ -60,7 +60,7 @@ def stands_out(rgb: NDArray[np.uint8], anchor: Pose) -> bool:
         columns, rows = np.rint(ox + ax * u + bx * v).astype(np.intp), np.rint(oy + ay * u + by * v).astype(np.intp)
         pixels = rgb[rows, columns].astype(np.float64)
         pair = 2 * ANCHOR_POINTS
-        return _standing_out((pixels[:pair], pixels[pair:2 * pair]), pixels[2 * pair:])
+        return _plain_and_unlike((pixels[:pair], pixels[pair:2 * pair]), pixels[2 * pair:])
     # The part of each line inside the image (pixel centres from 0 to size - 1, rounded).
     offsets = np.repeat([-ANCHOR_INSIDE, outside], 4)[:, None]
     axes = np.array([anchor.x_axis, anchor.y_axis], np.float64)
@@ -79,11 +79,11 @@ def stands_out(rgb: NDArray[np.uint8], anchor: Pose) -> bool:
     columns = np.clip(np.rint(starts[:, 0:1] + runs[:, 0:1] * t).astype(np.intp), 0, rgb.shape[1] - 1)
     rows = np.clip(np.rint(starts[:, 1:2] + runs[:, 1:2] * t).astype(np.intp), 0, rgb.shape[0] - 1)
     lines = rgb[rows, columns].astype(np.float64)  # 8 x ANCHOR_POINTS x 3
-    return _standing_out((lines[:2][looked_at[:2]].reshape(-1, 3), lines[2:4][looked_at[2:4]].reshape(-1, 3)),
+    return _plain_and_unlike((lines[:2][looked_at[:2]].reshape(-1, 3), lines[2:4][looked_at[2:4]].reshape(-1, 3)),
                          lines[4:][looked_at[4:]].reshape(-1, 3))
 
 
-def _standing_out(pairs: tuple[NDArray[np.float64], NDArray[np.float64]], beyond: NDArray[np.float64]) -> bool:
+def _plain_and_unlike(pairs: tuple[NDArray[np.float64], NDArray[np.float64]], beyond: NDArray[np.float64]) -> bool:
     """The judgement of :func:`stands_out` on the pixels looked at inside, along each pair of opposite
     sides, and those ``beyond`` the outline."""
     if len(beyond) < 2 * ANCHOR_POINTS:

@@ -534,10 +534,9 @@ def _anchored_candidate(points: NDArray[np.float32], rect: Rect, anchors: Sequen
     # second side (most outlines fit none: they are looked at no further).
     fits: list[tuple[Anchor, float, bool]] = []
     for anchor in anchors:
-        x0, y0, x1, y1 = anchor
-        shape = (x1 - x0) * aspect / (y1 - y0)  # the anchor's width over its height
+        shape = _anchor_shape(anchor, aspect)
         for along_second, anchor_width, anchor_height in ((False, a, b), (True, b, a)):
-            height = anchor_height / (y1 - y0)
+            height = anchor_height / (anchor[3] - anchor[1])
             fitting = abs(anchor_width / anchor_height / shape - 1.0) <= ANCHOR_SHAPE_TOLERANCE
             if fitting and height * aspect >= min_width:
                 fits.append((anchor, height, along_second))
@@ -570,39 +569,43 @@ def _placed_by_anchor(anchor: Anchor, centre: Vector | NDArray[np.float64], acro
     return poses
 
 
-def _cut_anchored_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_], anchors: Sequence[Anchor],
-                            aspect: float, min_width: float, size: tuple[int, int], rect: Rect) -> Candidate | None:
-    """The poses of the whole artwork an anchor cut by the image's edge places.
+def _cut_anchored_candidates(points: NDArray[np.float32], on_border: NDArray[np.bool_], anchors: Sequence[Anchor],
+                             aspect: float, min_width: float, size: tuple[int, int], rect: Rect) -> list[Candidate]:
+    """The poses of the whole artwork an anchor cut by the image's edge places: a candidate for each size
+    of anchor they assume.
 
     ``points`` is the hull of an outline touching the edge, ``on_border`` says which of
     them lie on it, and ``rect`` is the minimum-area rectangle of the others. The
     side along the edge is seen whole, so it gives the anchor's size; the anchor
-    runs on beyond the edge by what is cut off, and the candidate's ``anchor`` is
+    runs on beyond the edge by what is cut off, and each candidate's ``anchor`` is
     all of it, as it runs on.
     """
     cut = _Cut.of(points, on_border, rect)
     if cut is None:
-        return None
+        return []
     known = cut.t1 - cut.t0
-    poses: list[Pose] = []
-    whole: Pose | None = None  # the first anchor placed, as it runs on beyond the edge
+    by_length: dict[float, tuple[Pose, list[Pose]]] = {}  # the whole anchor across the cut, and its poses
     for anchor in anchors:
-        x0, y0, x1, y1 = anchor
-        shape = (x1 - x0) * aspect / (y1 - y0)  # the anchor's width over its height
+        shape = _anchor_shape(anchor, aspect)
         for width_along_s in (True, False):
             length = known * shape if width_along_s else known / shape  # the whole anchor, across the cut
-            height = (known if width_along_s else length) / (y1 - y0)  # the artwork's
+            height = (known if width_along_s else length) / (anchor[3] - anchor[1])  # the artwork's
             if not MIN_ANCHOR_SHOWN * length <= cut.shown <= (1.0 + ANCHOR_SHAPE_TOLERANCE) * length \
                     or height * aspect < min_width:
                 continue
             centre = cut.point(cut.s_mid(length), (cut.t0 + cut.t1) / 2)
             placed = _placed_by_anchor(anchor, centre, cut.s_axis if width_along_s else cut.t_axis, height, aspect)
-            poses.extend(pose for pose in placed if MIN_VISIBLE <= pose.visible_fraction(*size))
-            if whole is None:
+            kept = [pose for pose in placed if MIN_VISIBLE <= pose.visible_fraction(*size)]
+            if kept:
                 whole = _poses(centre, cut.s_axis, length, known)[0]
-    if not poses or whole is None:
-        return None
-    return Candidate(tuple(poses), anchor=whole)
+                by_length.setdefault(round(length, 6), (whole, []))[1].extend(kept)
+    return [Candidate(tuple(poses), anchor=whole) for whole, poses in by_length.values()]
+
+
+def _anchor_shape(anchor: Anchor, aspect: float) -> float:
+    """The anchor's width over its height, in pixels, in an artwork of width over height ``aspect``."""
+    x0, y0, x1, y1 = anchor
+    return (x1 - x0) * aspect / (y1 - y0)
 
 
 def _closed_candidate(points: NDArray[np.float32], rect: Rect, aspect: float) -> Candidate | None:
@@ -700,7 +703,7 @@ def _along(point: Vector, axis: Vector, distance: float) -> Vector:
     return point[0] + axis[0] * distance, point[1] + axis[1] * distance
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Cut:
     """An outline cut by the image's edge, in the axes of the rectangle round its points clear of the
     edge: ``s`` runs across the cut (the outline is open on one end of it), ``t`` along it."""
@@ -717,8 +720,9 @@ class _Cut:
 
     @staticmethod
     def of(points: NDArray[np.float32], on_border: NDArray[np.bool_], rect: Rect) -> _Cut | None:
-        """The cut of the outline ``points`` (those ``on_border`` lie on the edge), whose points clear of the
-        edge have the minimum-area rectangle ``rect``; None if it is too thin or not solid enough."""
+        """The cut of the outline ``points`` (those ``on_border``, at least one, lie on the edge), whose points
+        clear of the edge (at least one) have the minimum-area rectangle ``rect``; None if it is too thin or
+        not solid enough."""
         import cv2
 
         clear = ~on_border
@@ -742,7 +746,7 @@ class _Cut:
 
     def point(self, s: float, t: float) -> NDArray[np.float64]:
         """The image point at (``s``, ``t``)."""
-        return np.asarray(self.centre + self.s_axis * s + self.t_axis * t, np.float64)
+        return self.centre + self.s_axis * s + self.t_axis * t
 
 
 def _cropped_candidate(points: NDArray[np.float32], on_border: NDArray[np.bool_], aspect: float,
@@ -960,7 +964,7 @@ def _keyed_candidates(edges: NDArray[np.uint8], aspect: float, min_width: float,
         inner_rect = cv2.minAreaRect(inner) if len(inner) >= 5 else None  # the hypotheses below start from it
         if anchors and anchored is None and inner_rect is not None and on_border.any():
             # ... or cut by it.
-            found.append(_cut_anchored_candidate(hull, on_border, anchors, aspect, min_width, size, inner_rect))
+            found.extend(_cut_anchored_candidates(hull, on_border, anchors, aspect, min_width, size, inner_rect))
         if on_border.any():
             found.append(_cropped_candidate(hull, on_border, aspect, min_width, size, inner_rect))
         if inner_rect is not None:

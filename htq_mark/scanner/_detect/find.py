@@ -93,8 +93,8 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
                       ) -> tuple[list[Registration], set[int]]:
     """Screen every candidate, largest first; outlines inside a clear match (its tile, its words) are skipped.
 
-    Candidates placed from an anchor come last, and only where no other candidate's pose is worth
-    refining: they stand in for an outline that is not there, never beside one that is. Anchors at
+    Candidates placed from an anchor come last, and only where no outline's pose is worth refining:
+    they stand in for an outline that is not there, never beside one that is. Anchors at
     the same place (seen in several views, or whole and cut) are each screened unless one already
     matches clearly; :func:`_best_registrations` aligns the best. Returns the registrations, and the
     ``id`` of each placed from an anchor.

@@ -43,7 +43,8 @@ def test_a_photograph_is_no_anchor() -> None:
 
 @pytest.mark.parametrize(("left", "expected"), [
     (-60, True),    # half of it beyond the left edge: what shows is looked at
-    (-100, False),  # a sixth of it showing: too little of its sides is in the picture to judge
+    (-100, False),  # a sixth of it showing: too little of its sides is in the picture to judge (the
+                    # points beyond the edge were once all put on its first column, and judged there)
 ])
 def test_an_anchor_cut_by_the_edge_is_judged_on_what_shows_of_it(left: int, expected: bool) -> None:
     # A white tile on navy with dark letters across its middle, running on beyond the left edge: its

@@ -246,6 +246,20 @@ def test_an_anchor_cut_by_the_image_edge_runs_on_beyond_it(left: int, placed: bo
         assert centre == pytest.approx((left + 50, 150), abs=1.5)
 
 
+@pytest.mark.parametrize(("box", "tile_centre"), [
+    ((150, -40, 249, 59), (200, 10)),    # 40 px beyond the top edge
+    ((340, 100, 439, 199), (390, 150)),  # 40 px beyond the right edge
+])
+def test_an_anchor_cut_by_the_top_or_right_edge_runs_on_beyond_it(box: tuple[int, int, int, int],
+                                                                  tile_centre: tuple[float, float]) -> None:
+    edges = np.zeros((300, 400), np.uint8)
+    cv2.rectangle(edges, box[:2], box[2:], 255, 1)
+    found = [c for _, c in candidates._keyed_candidates(edges, 3.2, 48.0, anchors=(TILE,)) if c.anchor is not None]
+    assert len(found) == 1 and (found[0].anchor.width, found[0].anchor.height) == pytest.approx((100, 100), abs=1.5)
+    for centre in _tile_centres(found[0].poses):
+        assert centre == pytest.approx(tile_centre, abs=1.5)
+
+
 def test_anchors_are_looked_for_only_when_asked() -> None:
     square = _densify(cv2.boxPoints(((300.0, 250.0), (120.0, 120.0), 0.0)).astype(np.float32))
     assert candidates._whole_candidate(square, 3.2, 48.0) is None
