@@ -108,6 +108,27 @@ def test_a_very_wide_picture_is_read_in_tiles_each_line_once(monkeypatch: pytest
         [(line.text, line.box) for line in read.lines]
 
 
+def test_each_of_the_engines_models_runs_on_a_pooled_session() -> None:
+    """The engine's own sessions took each buffer from the system: a first page took twice as long."""
+    engine = ocr_module._engine()
+    for stage in (engine.text_det.infer, engine.text_cls.infer, engine.text_rec.session):
+        options = stage.session.get_session_options()
+        assert options.enable_cpu_mem_arena and not options.enable_mem_pattern
+        assert options.intra_op_num_threads == options.inter_op_num_threads == 1
+
+
+def test_the_pooled_sessions_read_exactly_what_the_engines_own_sessions_read() -> None:
+    from rapidocr_onnxruntime import RapidOCR
+
+    picture = _with_text(_blank(colour=(20, 30, 60)), f"Level 5 HTQ in Digital Skills ({EXAMPLE_ENTITLED_ID})",
+                         x=40, y=300, digits_px=12, ink="#f0f0f0")
+    own = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
+    bgr = np.ascontiguousarray(picture[..., ::-1])
+    pooled_lines, own_lines = ocr_module._engine()(bgr)[0], own(bgr)[0]
+    assert pooled_lines and EXAMPLE_ENTITLED_ID in " ".join(text for _, text, _ in pooled_lines)
+    assert pooled_lines == own_lines
+
+
 def test_nothing_is_read_in_a_picture_without_text() -> None:
     assert read_text(_blank()).lines == ()
 
