@@ -101,31 +101,44 @@ def _engine() -> Any:
                          "pip install 'htq-mark[ocr]', or scan with ocr=\"never\".") from None
     # One thread each: scan workers already share the cores between them.
     engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
+    # The detector's and classifier's sessions sit in .infer, the recogniser's in .session.
     for stage in (engine.text_det.infer, engine.text_cls.infer, engine.text_rec.session):
         model = getattr(stage.session, "_model_path", None)
-        if isinstance(model, str):  # else the stage keeps the engine's own session
-            stage.session = _pooled_session(model)
+        if isinstance(model, str):
+            try:
+                stage.session = _PooledSession(model)
+            except Exception:  # noqa: BLE001 - the engine's own session still reads, only more slowly
+                continue
     return engine
 
 
-def _pooled_session(model: str) -> Any:
-    """An ONNX Runtime session for one of the engine's models, its working memory kept in a pool.
+class _PooledSession:
+    """An ONNX Runtime session of one of the engine's models that takes its working memory from a pool
+    for each run, and gives the pool back after it.
 
-    The engine's own sessions take each of a model's buffers from the system, run after run:
-    a fresh scan process read its first A4 page in 3.6-4.1 s rather than 1.6 s, and each
-    picture of another size in about 0.7 s. Pooled (the pool grows to the largest picture read,
-    about as much as the engine's own sessions take at their peak), the first page takes
-    2.1 s and each picture 0.5 s, with the same text read.
+    The engine's own sessions take each buffer from the system, and plan them only for the shapes
+    they have seen: a fresh process's first picture of a size was slow, and so was every picture of another size.
     """
-    import onnxruntime
 
-    options = onnxruntime.SessionOptions()
-    options.log_severity_level = 4
-    options.enable_cpu_mem_arena = True
-    options.enable_mem_pattern = False  # a pattern is planned per input shape; pictures come in every shape
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.intra_op_num_threads = options.inter_op_num_threads = 1
-    return onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+    def __init__(self, model: str) -> None:
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.log_severity_level = 4
+        options.enable_cpu_mem_arena = True
+        options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        self._session = onnxruntime.InferenceSession(model, sess_options=options, providers=["CPUExecutionProvider"])
+        self._give_back = onnxruntime.RunOptions()
+        self._give_back.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def run(self, output_names: Any, input_feed: Any, run_options: Any = None) -> Any:
+        # Kept, the pool would stay with the process at its largest picture's size: a tall, narrow
+        # picture is read 736 px across and at any length.
+        return self._session.run(output_names, input_feed, run_options or self._give_back)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
 
 
 def _reading_order(lines: list[OcrLine]) -> list[OcrLine]:
