@@ -114,11 +114,7 @@ def _engine() -> Any:
 
 class _PooledSession:
     """An ONNX Runtime session of one of the engine's models that takes its working memory from a pool
-    for each run, and gives the pool back after it.
-
-    The engine's own sessions take each buffer from the system, and plan them only for the shapes
-    they have seen: a fresh process's first picture of a size was slow, and so was every picture of another size.
-    """
+    for each run and gives it back after it (the engine's own sessions take each buffer from the system)."""
 
     def __init__(self, model: str) -> None:
         import onnxruntime
@@ -135,9 +131,11 @@ class _PooledSession:
     def run(self, output_names: Any, input_feed: Any, run_options: Any = None) -> Any:
         # Kept, the pool would stay with the process at its largest picture's size: a tall, narrow
         # picture is read 736 px across and at any length.
-        return self._session.run(output_names, input_feed, run_options or self._give_back)
+        return self._session.run(output_names, input_feed, self._give_back if run_options is None else run_options)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # not the session's: and _session itself may not be set yet
+            raise AttributeError(name)
         return getattr(self._session, name)
 
 
