@@ -30,9 +30,11 @@ from htq_mark.scanner._pool import _worker_environment
 __all__ = ["main", "measure"]
 
 _CHILD = """
-import json, resource, sys, time
+import io, json, resource, sys, time
 import cv2
 import numpy as np
+from PIL import Image
+from benchmarks.ocr_accuracy import _qns, draw_case
 from htq_mark.scanner import _ocr
 
 def page(height, width, lines):
@@ -43,9 +45,6 @@ def page(height, width, lines):
 
 a4 = page(2339, 1654, ["Higher Technical Qualification", "Digital Support Technician HNC",
                        "Qualification number 603/7595/4", "Apply by 30 June 2027", "Open day 14 March at 10:30"])
-import io
-from PIL import Image
-from benchmarks.ocr_accuracy import _qns, draw_case
 pictures = [np.asarray(Image.open(io.BytesIO(draw_case(index, 0, _qns(), True)[0])).convert("RGB"))
             for index in range(int(sys.argv[2]))]
 clock = time.process_time  # CPU seconds: one thread, and far steadier than wall time on a shared machine
@@ -92,10 +91,8 @@ def measure(repeat: int = 3, pictures: int = 12) -> dict[str, Any]:
     if texts["htq-mark"] != texts["shipped"] or any(run["texts"] != texts[side]
                                                      for side in SIDES for run in runs[side]):
         raise SystemExit(f"the two sides read different text: {texts}")
-    best = {side: {key: round(min(run["timings"][key] for run in runs[side]), 2)
-                   for key in runs[side][0]["timings"]} for side in SIDES}
-    worst = {side: {key: round(max(run["timings"][key] for run in runs[side]), 2)
-                    for key in runs[side][0]["timings"]} for side in SIDES}
+    best, worst = ({side: {key: round(pick(run["timings"][key] for run in runs[side]), 2)
+                           for key in runs[side][0]["timings"]} for side in SIDES} for pick in (min, max))
     ours, theirs = best["htq-mark"], best["shipped"]
     ratios = {key: round(ours[key] / theirs[key], 2) for key in ours if theirs[key]}
     return {"repeat": repeat, "pictures": pictures, "texts": texts["htq-mark"], "best": best, "worst": worst,

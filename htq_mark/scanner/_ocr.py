@@ -101,8 +101,7 @@ def _engine() -> Any:
                          "pip install 'htq-mark[ocr]', or scan with ocr=\"never\".") from None
     # One thread each: scan workers already share the cores between them.
     engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
-    # The detector's and classifier's sessions sit in .infer, the recogniser's in .session.
-    for stage in (engine.text_det.infer, engine.text_cls.infer, engine.text_rec.session):
+    for stage in _stages(engine):
         model = getattr(stage.session, "_model_path", None)
         if isinstance(model, str):
             try:
@@ -110,6 +109,12 @@ def _engine() -> Any:
             except Exception:  # noqa: BLE001 - the engine's own session still reads, only more slowly
                 continue
     return engine
+
+
+def _stages(engine: Any) -> tuple[Any, Any, Any]:
+    """The holders of the engine's three ONNX Runtime sessions (each in ``.session``): the detector's
+    and the classifier's sit in ``.infer``, the recogniser's in ``.session``."""
+    return engine.text_det.infer, engine.text_cls.infer, engine.text_rec.session
 
 
 class _PooledSession:

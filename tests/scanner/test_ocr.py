@@ -112,7 +112,7 @@ def test_each_of_the_engines_models_runs_on_a_pooled_session() -> None:
     """The engine's own sessions take each buffer from the system: a process's first page took about
     twice as long."""
     engine = ocr_module._engine()
-    for stage in (engine.text_det.infer, engine.text_cls.infer, engine.text_rec.session):
+    for stage in ocr_module._stages(engine):
         assert isinstance(stage.session, ocr_module._PooledSession)
         options = stage.session.get_session_options()
         assert options.enable_cpu_mem_arena and options.enable_mem_pattern
@@ -120,7 +120,7 @@ def test_each_of_the_engines_models_runs_on_a_pooled_session() -> None:
 
 
 def test_the_pool_is_given_back_after_every_run() -> None:
-    pooled = ocr_module._engine().text_det.infer.session
+    pooled = ocr_module._stages(ocr_module._engine())[0].session
     given: list[object] = []
 
     class Recording:
@@ -143,7 +143,7 @@ def test_a_model_that_cannot_be_pooled_keeps_the_engines_own_session(monkeypatch
 
     monkeypatch.setattr(ocr_module, "_PooledSession", refuse)
     engine = ocr_module._engine.__wrapped__()
-    stages = (engine.text_det.infer, engine.text_cls.infer, engine.text_rec.session)
+    stages = ocr_module._stages(engine)
     assert all(type(stage.session) is onnxruntime.InferenceSession for stage in stages)
     picture = _with_text(_blank(), f"QN {EXAMPLE_ENTITLED_ID}", x=40, y=300, digits_px=14)
     found, _ = engine(np.ascontiguousarray(picture[..., ::-1]))

@@ -184,11 +184,7 @@ def _pasted(artwork: PILImage.Image, size: tuple[int, int], plate: tuple[int, in
     canvas.paste(artwork, at, artwork)
     if blur:
         canvas = canvas.filter(ImageFilter.GaussianBlur(blur))
-    if quality is not None:
-        encoded = io.BytesIO()
-        canvas.save(encoded, "JPEG", quality=quality)
-        canvas = PILImage.open(encoded).convert("RGB")
-    return np.asarray(canvas)
+    return np.asarray(canvas) if quality is None else jpeg(np.asarray(canvas), quality)
 
 
 def test_of_two_anchors_at_one_place_the_better_placed_is_aligned(kit: Kit, refs: References) -> None:
