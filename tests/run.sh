@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install htq-mark with its test extra and run the whole test suite.
+# Install htq-mark with its test extra and run the whole test suite, on every core (at most four).
 # The browser and web-page tests need Chromium and ChromeDriver, and the OCR engine's
 # OpenCV build needs libGL and GLib; they are installed from the Debian packages when
 # missing (as root, or with sudo).
@@ -21,4 +21,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check '.[test]'
-python3 -m pytest "$@"
+# One test process per core (at most four), each test module kept in one process so that its
+# fixtures (a Dask cluster, a browser) start once; "-n 0" runs everything in this process.
+python3 -m pytest -n auto --maxprocesses 4 --dist loadscope "$@"
