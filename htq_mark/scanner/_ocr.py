@@ -8,6 +8,8 @@ short side is small are enlarged first.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import functools
 import math
 import re
@@ -35,6 +37,8 @@ MAX_SIDE_PX = 4000       # larger images are read at this size (the engine's own
 MAX_PIXELS = 16_000_000  # a long picture, read in tiles, is read at most this large in all
 TILE_ASPECT = 2.0        # a long picture's tiles are at most this many times as long as wide...
 TILE_OVERLAP = 0.15      # ...and a tall one's share this much of their length with the next (lines cross it)
+DETECTOR_SIDE_PX = 736         # the engine's detector enlarges a picture until its short side is this long...
+NARROW_DETECTOR_SIDE_PX = 368  # ...a narrow one's (shorter than this) only until it is this long
 # The engine's models often drop the space between words; put it back where letters meet digits
 # or a capital follows a small letter, and after a number's check letter X, so "Ofqual603/1234/5",
 # "5Higher" and "603/1234/Xwith" read as words.
@@ -101,6 +105,8 @@ def _engine() -> Any:
                          "pip install 'htq-mark[ocr]', or scan with ocr=\"never\".") from None
     # One thread each: scan workers already share the cores between them.
     engine = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1, print_verbose=False)
+    with contextlib.suppress(AttributeError):  # another version's detector: it reads, only more slowly
+        _resize_narrow_pictures_less(engine.text_det)
     for stage in _stages(engine):
         model = getattr(stage.session, "_model_path", None)
         if isinstance(model, str):
@@ -109,6 +115,23 @@ def _engine() -> Any:
             except Exception:  # noqa: BLE001 - the engine's own session still reads, only more slowly
                 continue
     return engine
+
+
+def _resize_narrow_pictures_less(detector: Any) -> None:
+    """Have the engine's text detector enlarge a narrow picture only until its short side is
+    ``NARROW_DETECTOR_SIDE_PX`` long, not ``DETECTOR_SIDE_PX``.
+
+    Its cost grows with the square of the enlargement: a 120 x 1,400 px strip was searched at
+    736 x 8,500 px. Not enlarged at all, light text on a dark gradient could go unseen.
+    """
+    ordinary = detector.get_preprocess(0)  # the detector's resizing and normalising, as the engine sets it
+    narrow = copy.copy(ordinary)
+    narrow.limit_side_len = NARROW_DETECTOR_SIDE_PX
+
+    def preprocess(image: NDArray[np.uint8]) -> Any:
+        return (narrow if min(image.shape[:2]) < NARROW_DETECTOR_SIDE_PX else ordinary)(image)
+
+    detector.get_preprocess = lambda longest_side: preprocess
 
 
 def _stages(engine: Any) -> tuple[Any, Any, Any]:

@@ -108,6 +108,56 @@ def test_a_very_wide_picture_is_read_in_tiles_each_line_once(monkeypatch: pytest
         [(line.text, line.box) for line in read.lines]
 
 
+def _strip(size: tuple[int, int], digits_px: float) -> tuple[np.ndarray, float]:
+    """A narrow picture with the QN on one of its lines (a tall one's words stacked), and the QN's baseline."""
+    width, height = size
+    if width > height:
+        return _with_text(_blank(size=size), f"QN {EXAMPLE_ENTITLED_ID} apply now", x=8, y=height * 0.7,
+                          digits_px=digits_px), height * 0.7
+    picture, baseline = _blank(size=size), 0.0
+    for row, y in enumerate(range(40, height - 20, 40)):
+        text = EXAMPLE_ENTITLED_ID if row == 12 else ("Study", "HTQ", "Apply", "Level 5")[row % 4]
+        picture = _with_text(picture, text, x=6, y=y, digits_px=digits_px)
+        baseline = y if row == 12 else baseline
+    return picture, baseline
+
+
+@pytest.mark.parametrize(("size", "digits_px", "narrow"),
+                         [((120, 1390), 10, True), ((1390, 60), 14, True), ((1200, 200), 16, True),
+                          ((1400, 480), 16, False)], ids=["tall-strip", "thin-banner", "banner", "wide-picture"])
+def test_a_narrow_picture_is_enlarged_less_for_the_text_detector(size: tuple[int, int], digits_px: float,
+                                                                  narrow: bool, monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    """The engine's detector enlarged every picture until its short side was 736 px: a 120 x 1,390 px
+    strip was searched at 736 x 8,500 px (now 368 x 4,250). Pictures less narrow are searched as before."""
+    picture, baseline = _strip(size, digits_px)
+    detector = ocr_module._stages(ocr_module._engine())[0]
+    pooled, inputs = detector.session, []
+
+    class Recording:
+        def run(self, output_names: object, input_feed: dict[str, np.ndarray], run_options: object = None) -> object:
+            inputs.extend(value.shape for value in input_feed.values())
+            return pooled.run(output_names, input_feed, run_options)
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(pooled, name)
+
+    monkeypatch.setattr(detector, "session", Recording())
+    read = read_text(picture)
+    [(_, _, searched_height, searched_width)] = inputs
+    side = ocr_module.NARROW_DETECTOR_SIDE_PX if narrow else ocr_module.DETECTOR_SIDE_PX
+    assert abs(min(searched_height, searched_width) - side) <= 16, inputs  # rounded to a multiple of 32
+    assert read_text_facts(read.text).qualification_ids == (EXAMPLE_ENTITLED_ID,), read.text
+    [line] = [line for line in read.lines if EXAMPLE_ENTITLED_ID in line.text]
+    assert 0 <= line.box[0] < line.box[2] <= size[0] + 1 and 0 <= line.box[1] < line.box[3] <= size[1] + 1
+    assert line.box[1] < baseline < line.box[3] + digits_px  # where the line is, in the picture's pixels
+
+
+def test_the_detector_side_is_the_engines() -> None:
+    detector = ocr_module._engine().text_det
+    assert (detector.limit_type, detector.limit_side_len) == ("min", ocr_module.DETECTOR_SIDE_PX)
+
+
 def test_each_of_the_engines_models_runs_on_a_pooled_session() -> None:
     """The engine's own sessions take each buffer from the system: a process's first page took about
     twice as long."""
