@@ -122,15 +122,8 @@ def _strip(size: tuple[int, int], digits_px: float) -> tuple[np.ndarray, float]:
     return picture, baseline
 
 
-@pytest.mark.parametrize(("size", "digits_px", "narrow"),
-                         [((120, 1390), 10, True), ((1390, 60), 14, True), ((1200, 200), 16, True),
-                          ((1400, 480), 16, False)], ids=["tall-strip", "thin-banner", "banner", "wide-picture"])
-def test_a_narrow_picture_is_enlarged_less_for_the_text_detector(size: tuple[int, int], digits_px: float,
-                                                                  narrow: bool, monkeypatch: pytest.MonkeyPatch
-                                                                  ) -> None:
-    """The engine's detector enlarged every picture until its short side was 736 px: a 120 x 1,390 px
-    strip was searched at 736 x 8,500 px (now 368 x 4,250). Pictures less narrow are searched as before."""
-    picture, baseline = _strip(size, digits_px)
+def _record_detector_inputs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, ...]]:
+    """The shape of every input the engine's text detector is given from now on, in a list."""
     detector = ocr_module._stages(ocr_module._engine())[0]
     pooled, inputs = detector.session, []
 
@@ -143,14 +136,58 @@ def test_a_narrow_picture_is_enlarged_less_for_the_text_detector(size: tuple[int
             return getattr(pooled, name)
 
     monkeypatch.setattr(detector, "session", Recording())
+    return inputs
+
+
+@pytest.mark.parametrize(("size", "digits_px", "narrow"),
+                         [((120, 1390), 10, True), ((1390, 60), 14, True), ((1200, 200), 16, True),
+                          ((1400, 480), 16, False)], ids=["tall-strip", "thin-banner", "banner", "wide-picture"])
+def test_a_narrow_picture_is_enlarged_less_for_the_text_detector(size: tuple[int, int], digits_px: float,
+                                                                  narrow: bool, monkeypatch: pytest.MonkeyPatch
+                                                                  ) -> None:
+    """The engine's detector enlarged every picture until its short side was 736 px: a 120 x 1,390 px
+    strip was searched at 736 x 8,512 px (now 384 x 4,256). Pictures less narrow are searched as before."""
+    picture, baseline = _strip(size, digits_px)
+    inputs = _record_detector_inputs(monkeypatch)
     read = read_text(picture)
     [(_, _, searched_height, searched_width)] = inputs
     side = ocr_module.NARROW_DETECTOR_SIDE_PX if narrow else ocr_module.DETECTOR_SIDE_PX
-    assert abs(min(searched_height, searched_width) - side) <= 16, inputs  # rounded to a multiple of 32
+    assert min(searched_height, searched_width) == side, inputs
     assert read_text_facts(read.text).qualification_ids == (EXAMPLE_ENTITLED_ID,), read.text
     [line] = [line for line in read.lines if EXAMPLE_ENTITLED_ID in line.text]
     assert 0 <= line.box[0] < line.box[2] <= size[0] + 1 and 0 <= line.box[1] < line.box[3] <= size[1] + 1
     assert line.box[1] < baseline < line.box[3] + digits_px  # where the line is, in the picture's pixels
+
+
+@pytest.mark.parametrize("size", [(40, 3000), (60, 1000)])
+def test_a_thin_picture_is_enlarged_at_most_four_times_for_the_text_detector(
+        size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enlarged until its short side was 736 px, a 40 x 3,000 px strip was searched at 736 x 45,632 px.
+    (A wide one the engine pads to a less extreme shape itself.)"""
+    picture = _blank(size=size)
+    picture[size[1] // 3: size[1] // 3 * 2, 1: size[0] - 1] = (30, 30, 30)  # something to look at
+    inputs = _record_detector_inputs(monkeypatch)
+    read_text(picture)
+    [(_, _, searched_height, searched_width)] = inputs
+    as_read = min(size) * min(ocr_module.MAX_ENLARGE, max(1.0, ocr_module.ENLARGE_BELOW_PX / max(size)))
+    assert min(searched_height, searched_width) <= ocr_module.MAX_DETECTOR_ENLARGE * as_read + 16, inputs  # 32s
+
+
+@pytest.mark.parametrize("size", [(60, 9000), (9000, 60)])
+def test_a_long_thin_picture_is_read_in_few_tiles(size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tiles twice as long as the picture is wide made hundreds of readings of a few px wide picture."""
+    inputs = _record_detector_inputs(monkeypatch)
+    read_text(_blank(size=size))
+    assert 1 < len(inputs) <= 2 * max(size) / ocr_module.NARROW_DETECTOR_SIDE_PX + 1, len(inputs)
+
+
+@pytest.mark.parametrize("size", [(3, 6000), (6000, 3), (1, 1), (7, 4000), (3, 300)])
+def test_a_picture_too_thin_for_a_line_of_text_is_not_read(size: tuple[int, int],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine enlarged a 3 x 6,000 px picture's tiles until their short side was 30 px, and read 31 of
+    them for a minute. (A 3 x 300 px picture is enlarged twice, still under 8 px.)"""
+    inputs = _record_detector_inputs(monkeypatch)
+    assert read_text(_blank(size=size)).lines == () and inputs == []
 
 
 def test_the_detector_side_is_the_engines() -> None:
