@@ -1,16 +1,17 @@
 """Reading text in narrow pictures (tall strips, thin banners, thumbnails) as the scanner reads them,
 against the engine's own enlargement for its text detector, in the same run.
 
-    python benchmarks/bench_ocr_narrow.py [--count N] [--seed S] [--json OUT]
+    python benchmarks/bench_ocr_narrow.py [--count N] [--seed S] [--digits LOW HIGH] [--json OUT]
 
 Draws ``N`` pictures, a third of each kind: tall strips 90-360 px wide with a word a line and
 a qualification number (QN) on one of them, banners 40-300 px tall with a line naming a QN, and
-thumbnails 120-360 px square with a QN; digits 10-24 px tall (as far as the picture allows),
-on the backgrounds of ``ocr_accuracy.py``, half saved as JPEG. Each is read twice in one process,
-the two ways taking turns to go first: with ``htq_mark.scanner._ocr.read_text`` as it is (the text
-detector enlarges a picture shorter than 384 px only until it is 384 px, and at most four times), and
-on an engine set up the same but for the detector's own enlargement (until the short side is 736 px). Reported per kind and side: QNs read exactly, the CPU
-time, and how many pictures read the same text both ways.
+thumbnails 120-360 px square with a QN; digits 10-24 px tall (``--digits``; as far as the picture
+allows), on the backgrounds of ``ocr_accuracy.py``, half saved as JPEG. Each is read twice in one
+process, the two ways taking turns to go first: with ``htq_mark.scanner._ocr.read_text`` as it is
+(the text detector enlarges a picture that reaches it shorter than 384 px only until it is 384 px,
+and by at most four times), and on an engine set up the same but for the detector's own enlargement
+(until the short side is 736 px). Reported per kind and side: QNs read exactly, the CPU time, and
+how many pictures read the same text both ways.
 """
 
 from __future__ import annotations
@@ -69,8 +70,10 @@ def _encoded(picture: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
 
 
-def draw_narrow_case(index: int, seed: int, qns: Sequence[str]) -> tuple[np.ndarray, str, str]:
-    """One picture (RGB, after its PNG or JPEG round trip), the QN it names and its kind."""
+def draw_narrow_case(index: int, seed: int, qns: Sequence[str],
+                     digits: tuple[float, float] = (10.0, 24.0)) -> tuple[np.ndarray, str, str]:
+    """One picture (RGB, after its PNG or JPEG round trip), the QN it names and its kind; its digits
+    between ``digits`` px tall, as far as the picture allows."""
     from PIL import Image
 
     from htq_mark.kit import render_svg
@@ -82,8 +85,9 @@ def draw_narrow_case(index: int, seed: int, qns: Sequence[str]) -> tuple[np.ndar
     canvas = _background(rng, size, tone)
     qn = str(rng.choice(list(qns)))
     ink = "#f4f4f4" if tone == "dark" else "#1e1e28"
-    fits = min(24.0, (size[0] - 12) / 6 * DIGIT_HEIGHT, (size[1] - 8) / 1.3 * DIGIT_HEIGHT)  # a QN fits across
-    font_size = float(rng.uniform(10, max(10.5, fits))) / DIGIT_HEIGHT
+    low, high = digits
+    fits = min(high, (size[0] - 12) / 6 * DIGIT_HEIGHT, (size[1] - 8) / 1.3 * DIGIT_HEIGHT)  # a QN fits across
+    font_size = float(rng.uniform(low, max(low + 0.5, fits))) / DIGIT_HEIGHT
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size[0]}" height="{size[1]}">' + "".join(
         f'<text x="{x:.1f}" y="{y:.1f}" font-family="sans-serif" font-size="{font_size:.2f}" fill="{ink}">'
         f'{text}</text>' for x, y, text in _lines(kind, size, font_size, qn, rng)) + "</svg>").encode()
@@ -115,7 +119,7 @@ def _read(picture: np.ndarray, engine: Any) -> tuple[str, float]:
         _ocr._engine = scanners_engine  # type: ignore[assignment]
 
 
-def measure(count: int = 30, seed: int = 0) -> dict[str, Any]:
+def measure(count: int = 30, seed: int = 0, digits: tuple[float, float] = (10.0, 24.0)) -> dict[str, Any]:
     """Read every picture both ways; returns the tallies per kind and side."""
     from htq_mark.scanner._text import read_text_facts
 
@@ -124,7 +128,7 @@ def measure(count: int = 30, seed: int = 0) -> dict[str, Any]:
     tally = {kind: {side: {"read": 0, "cpu_s": 0.0} for side in SIDES} | {"pictures": 0, "same_text": 0}
              for kind in KINDS}
     for index in range(count):
-        picture, qn, kind = draw_narrow_case(index, seed, qns)
+        picture, qn, kind = draw_narrow_case(index, seed, qns, digits)
         texts = {}
         for side in SIDES if index % 2 == 0 else SIDES[::-1]:
             text, seconds = _read(picture, engines[side])
@@ -136,7 +140,7 @@ def measure(count: int = 30, seed: int = 0) -> dict[str, Any]:
     for sides in tally.values():
         for side in SIDES:
             sides[side]["cpu_s"] = round(sides[side]["cpu_s"], 2)
-    return {"count": count, "seed": seed, "kinds": tally}
+    return {"count": count, "seed": seed, "digits": list(digits), "kinds": tally}
 
 
 def render_markdown(result: dict[str, Any]) -> str:
@@ -156,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=30, help="pictures, a third of each kind")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--digits", type=float, nargs=2, default=(10.0, 24.0), metavar=("LOW", "HIGH"),
+                        help="the QN's digits are this many px tall (default: 10 24, the OCR target's range)")
     parser.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
     args = parser.parse_args(argv)
     from htq_mark.scanner._ocr import ocr_available
@@ -163,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not ocr_available():
         print("error: the OCR engine is not installed; pip install -e '.[ocr]'", file=sys.stderr)
         return 2
-    result = measure(max(1, args.count), args.seed)
+    result = measure(max(1, args.count), args.seed, tuple(args.digits))
     sys.stdout.write(render_markdown(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

@@ -31,8 +31,8 @@ OcrMode = Literal["always", "auto", "never"]
 OCR_MODES: tuple[OcrMode, ...] = ("always", "auto", "never")
 
 MIN_SCORE = 0.5          # lines the engine is less sure of are dropped
-MIN_TEXT_SIDE_PX = 8     # a picture narrower than this as read holds no line of text (the engine enlarged
-                         # a 3 x 6,000 px one to search it for minutes)
+MIN_TEXT_SIDE_PX = 8     # a picture narrower than this as read holds no line of text (a 3 x 6,000 px one
+                         # was read in 1,200 tiles, each enlarged by the engine, for minutes)
 ENLARGE_BELOW_PX = 1400  # images with a shorter long side are enlarged (small text reads better larger)...
 MAX_ENLARGE = 2.0        # ...by at most this much
 MAX_SIDE_PX = 4000       # larger images are read at this size (the engine's own limit is lower still)
@@ -40,8 +40,8 @@ MAX_PIXELS = 16_000_000  # a long picture, read in tiles, is read at most this l
 TILE_ASPECT = 2.0        # a long picture's tiles are this many times as long as wide (thin ones' longer)...
 TILE_OVERLAP = 0.15      # ...and a tall one's share this much of their length with the next (lines cross it)
 DETECTOR_SIDE_PX = 736         # the engine's detector enlarges a picture until its short side is this long...
-NARROW_DETECTOR_SIDE_PX = 384  # ...a narrow one's (shorter than this) only until it is this long (it rounds
-MAX_DETECTOR_ENLARGE = 4.0     # sides to multiples of 32), and by at most this much
+NARROW_DETECTOR_SIDE_PX = 384  # ...a narrow one's (shorter than this) only until it is this long (a multiple of 32)
+MAX_DETECTOR_ENLARGE = 4.0     # ...and by at most this much
 # The engine's models often drop the space between words; put it back where letters meet digits
 # or a capital follows a small letter, and after a number's check letter X, so "Ofqual603/1234/5",
 # "5Higher" and "603/1234/Xwith" read as words.
@@ -122,8 +122,9 @@ def _engine() -> Any:
 
 def _resize_narrow_pictures_less(detector: Any, side: int = NARROW_DETECTOR_SIDE_PX,
                                  most: float = MAX_DETECTOR_ENLARGE) -> None:
-    """Have the engine's text detector enlarge a picture whose short side is under ``side`` only until it
-    is ``side`` long and by at most ``most``, where it enlarged every picture until it was ``DETECTOR_SIDE_PX``.
+    """Have the engine's text detector enlarge a picture that reaches it with its short side under ``side``
+    (after the engine's own shrinking of long pictures) only until that side is ``side`` long, and by at most
+    ``most``, where it enlarged every picture until it was ``DETECTOR_SIDE_PX``.
 
     Its cost grows with the square of the enlargement: a 120 x 1,390 px strip was searched at
     736 x 8,512 px, a 40 x 3,000 px one at 736 x 45,632. Not enlarged at all, light text on a dark
@@ -235,7 +236,7 @@ def _tiles(image: NDArray[np.uint8]) -> Iterator[tuple[int, int, NDArray[np.uint
     """A long picture (more than three times as long as wide) in tiles along its long side, each with its
     offset: a tall picture's overlapping by TILE_OVERLAP, a wide one's by half a tile."""
     height, width = image.shape[:2]
-    # At least the detector's narrow side long: a picture a few px wide made thousands of tiles.
+    # At least the detector's narrow side long: a 3 x 6,000 px picture made 1,200 tiles.
     length = max(NARROW_DETECTOR_SIDE_PX, round(TILE_ASPECT * min(height, width)))
     along = max(height, width)
     # Lines run along a wide picture's tiles: half a tile's overlap puts any line up to half a tile long
