@@ -30,7 +30,7 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.ocr_accuracy import DIGIT_HEIGHT, LEADS, _background, _qns
+from benchmarks.ocr_accuracy import DIGIT_HEIGHT, LEADS, _background, _qns, drawn_on, encoded
 
 __all__ = ["KINDS", "draw_narrow_case", "main", "measure"]
 
@@ -58,25 +58,11 @@ def _lines(kind: str, size: tuple[int, int], font_size: float, qn: str,
     return [(5.0, float(y), qn if row == qn_row else str(rng.choice(_WORDS))) for row, y in enumerate(rows)]
 
 
-def _encoded(picture: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """``picture`` after a PNG or (half the time) JPEG round trip."""
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    if rng.random() < 0.5:
-        Image.fromarray(picture).save(buffer, "JPEG", quality=int(rng.integers(65, 91)))
-    else:
-        Image.fromarray(picture).save(buffer, "PNG")
-    return np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("RGB"))
-
-
 def draw_narrow_case(index: int, seed: int, qns: Sequence[str],
                      digits: tuple[float, float] = (10.0, 24.0)) -> tuple[np.ndarray, str, str]:
     """One picture (RGB, after its PNG or JPEG round trip), the QN it names and its kind; its digits
     between ``digits`` px tall, as far as the picture allows."""
     from PIL import Image
-
-    from htq_mark.kit import render_svg
 
     rng = np.random.default_rng([seed, index])
     kind = KINDS[index % len(KINDS)]
@@ -91,10 +77,8 @@ def draw_narrow_case(index: int, seed: int, qns: Sequence[str],
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size[0]}" height="{size[1]}">' + "".join(
         f'<text x="{x:.1f}" y="{y:.1f}" font-family="sans-serif" font-size="{font_size:.2f}" fill="{ink}">'
         f'{text}</text>' for x, y, text in _lines(kind, size, font_size, qn, rng)) + "</svg>").encode()
-    layer = np.asarray(Image.open(io.BytesIO(render_svg(svg, to="png"))).convert("RGBA"), dtype=np.float32)
-    alpha = layer[..., 3:] / 255.0
-    picture = np.clip(canvas * (1 - alpha) + layer[..., :3] * alpha + 0.5, 0, 255).astype(np.uint8)
-    return _encoded(picture, rng), qn, kind
+    data = encoded(drawn_on(canvas, svg), rng)
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB")), qn, kind
 
 
 def _engines() -> dict[str, Any]:

@@ -29,7 +29,7 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-__all__ = ["HEIGHT_BUCKETS", "draw_case", "main", "measure"]
+__all__ = ["HEIGHT_BUCKETS", "draw_case", "drawn_on", "encoded", "main", "measure"]
 
 HEIGHT_BUCKETS = ((10, 13), (13, 17), (17, 25))
 DIGIT_HEIGHT = 0.73          # a sans-serif digit's height as a share of the font size
@@ -60,10 +60,6 @@ def _background(rng: np.random.Generator, size: tuple[int, int], tone: str) -> n
 
 def draw_case(index: int, seed: int, qns: Sequence[str], with_qn: bool) -> tuple[bytes, str | None, float]:
     """One image (PNG or JPEG bytes), the QN it names (or None) and its digits' height in px."""
-    from PIL import Image
-
-    from htq_mark.kit import render_svg
-
     rng = np.random.default_rng([seed, index, int(with_qn)])
     size = (int(rng.integers(640, 1281)), int(rng.integers(400, 901)))
     tone = "dark" if rng.random() < 0.35 else "light"
@@ -78,15 +74,30 @@ def draw_case(index: int, seed: int, qns: Sequence[str], with_qn: bool) -> tuple
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size[0]}" height="{size[1]}">'
            f'<text x="{x:.1f}" y="{y:.1f}" font-family="sans-serif" font-weight="{weight}" '
            f'font-size="{font_size:.2f}" fill="{ink}">{line.replace("&", "&amp;")}</text></svg>').encode()
+    return encoded(drawn_on(canvas, svg), rng), qn, height
+
+
+def drawn_on(canvas: np.ndarray, svg: bytes) -> np.ndarray:
+    """``canvas`` (RGB) with the SVG drawing (as large as it) laid over it."""
+    from PIL import Image
+
+    from htq_mark.kit import render_svg
+
     layer = np.asarray(Image.open(io.BytesIO(render_svg(svg, to="png"))).convert("RGBA"), dtype=np.float32)
     alpha = layer[..., 3:] / 255.0
-    picture = np.clip(canvas * (1 - alpha) + layer[..., :3] * alpha + 0.5, 0, 255).astype(np.uint8)
+    return np.clip(canvas * (1 - alpha) + layer[..., :3] * alpha + 0.5, 0, 255).astype(np.uint8)
+
+
+def encoded(picture: np.ndarray, rng: np.random.Generator) -> bytes:
+    """``picture`` saved as PNG or, half the time, as JPEG of quality 65-90."""
+    from PIL import Image
+
     buffer = io.BytesIO()
     if rng.random() < 0.5:
         Image.fromarray(picture).save(buffer, "JPEG", quality=int(rng.integers(65, 91)))
     else:
         Image.fromarray(picture).save(buffer, "PNG")
-    return buffer.getvalue(), qn, height
+    return buffer.getvalue()
 
 
 def _read_chunk(seed: int, items: list[tuple[int, bool]]) -> list[dict[str, Any]]:

@@ -168,8 +168,8 @@ class _PooledSession:
         self._give_back.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def run(self, output_names: Any, input_feed: Any, run_options: Any = None) -> Any:
-        # Kept, the pool would stay with the process at its largest picture's size: a tall, narrow
-        # picture is read 736 px across and at any length.
+        # Kept, the pool would stay with the process at its largest picture's size: a long, narrow
+        # picture is read at any length.
         return self._session.run(output_names, input_feed, self._give_back if run_options is None else run_options)
 
     def __getattr__(self, name: str) -> Any:

@@ -10,13 +10,13 @@ from PIL import Image
 
 import htq_mark
 from htq_mark.errors import UsageError
-from htq_mark.kit import render_svg
 from htq_mark.register import EXAMPLE_ENTITLED_ID, EXAMPLE_WITHDRAWN_ID
 from htq_mark.scanner import scan_document
 from htq_mark.scanner import _ocr as ocr_module
 from htq_mark.scanner._detect import build_references
 from htq_mark.scanner._ocr import OcrLine, OcrText, check_ocr_mode, read_text
 from htq_mark.scanner._text import read_text_facts
+from benchmarks.ocr_accuracy import drawn_on
 
 from ._make import canvas_with, encode
 
@@ -37,9 +37,7 @@ def _with_text(rgb: np.ndarray, text: str, *, x: float, y: float, digits_px: flo
     svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}">'
            f'<text x="{x}" y="{y}" font-family="DejaVu Sans" font-size="{digits_px / DIGIT_HEIGHT:.2f}" '
            f'fill="{ink}">{text}</text></svg>').encode()
-    layer = np.asarray(Image.open(io.BytesIO(render_svg(svg, to="png"))).convert("RGBA"), dtype=np.float32)
-    alpha = layer[..., 3:] / 255.0
-    return np.clip(rgb * (1 - alpha) + layer[..., :3] * alpha + 0.5, 0, 255).astype(np.uint8)
+    return drawn_on(rgb, svg)
 
 
 def _blank(size=(900, 600), colour=(250, 250, 246)) -> np.ndarray:
