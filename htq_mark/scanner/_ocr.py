@@ -36,6 +36,9 @@ MIN_TEXT_SIDE_PX = 8     # a picture narrower than this as read holds no line of
 ENLARGE_BELOW_PX = 1400  # images with a shorter long side are enlarged (small text reads better larger)...
 MAX_ENLARGE = 2.0        # ...by at most this much
 MAX_SIDE_PX = 4000       # larger images are read at this size (the engine's own limit is lower still)
+ENGINE_MAX_SIDE_PX = 2000  # the engine shrinks a longer picture until its long side is this long...
+MIN_SHRUNK_SIDE_PX = 32    # ...so a picture it would shrink to less than this across is read in tiles,
+WIDE_THIN_TILE_PX = 1000   # ...a wide one's this long (half of one, the tiles' overlap, holds a line of text whole)
 MAX_PIXELS = 16_000_000  # a long picture, read in tiles, is read at most this large in all
 TILE_ASPECT = 2.0        # a long picture's tiles are this many times as long as wide (thin ones' longer)...
 TILE_OVERLAP = 0.15      # ...and a tall one's share this much of their length with the next (lines cross it)
@@ -194,7 +197,9 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
     (a whole web page, an infographic) is read in overlapping tiles of ordinary
     shape, at most ``MAX_PIXELS`` in all: read whole, it was shrunk until its text
     was too small to read, and the engine then enlarged it again to a size that
-    took gigabytes and most of a minute. Smaller pictures are read whole.
+    took gigabytes and most of a minute. So is a picture the engine would shrink to
+    less than ``MIN_SHRUNK_SIDE_PX`` across (a ribbon 30 x 4,000 px), a wide one in
+    tiles ``WIDE_THIN_TILE_PX`` long. Other pictures are read whole.
     """
     import cv2
     import numpy as np
@@ -202,8 +207,11 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
     height, width = rgb.shape[:2]
     longest, shortest = max(height, width), max(1, min(height, width))
     scale = 1.0
-    # Only a picture too long to read whole (shrunk to fit, its text would be too small) is tiled.
-    long_picture = longest > MAX_SIDE_PX and longest / shortest > TILE_ASPECT + 1
+    # Only a picture too long to read whole (shrunk to fit, its text would be too small) is tiled: one
+    # longer than MAX_SIDE_PX, or a thin one the engine would shrink to a sliver. (It rounds sides to
+    # multiples of 32 px: a 20 x 3,000 px picture, shrunk to 13 px across, came to nothing and was refused.)
+    thin = longest > ENGINE_MAX_SIDE_PX and shortest * ENGINE_MAX_SIDE_PX / longest < MIN_SHRUNK_SIDE_PX
+    long_picture = longest / shortest > TILE_ASPECT + 1 and (longest > MAX_SIDE_PX or thin)
     if long_picture:
         scale = min(1.0, MAX_SIDE_PX / shortest, math.sqrt(MAX_PIXELS / (height * width)))
     elif longest < ENLARGE_BELOW_PX:
@@ -216,7 +224,11 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
         rgb, (max(1, round(width * scale)), max(1, round(height * scale))),
         interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA), dtype=np.uint8)
     lines: list[OcrLine] = []
-    for x0, y0, tile in _tiles(image) if long_picture else [(0, 0, image)]:
+    # Tiles at least the detector's narrow side long (a 3 x 6,000 px picture made 1,200 tiles); lines run
+    # along a wide picture's tiles, and tiles of 384 px cut a thin ribbon's number in both.
+    length = WIDE_THIN_TILE_PX if thin and width > height else \
+        max(NARROW_DETECTOR_SIDE_PX, round(TILE_ASPECT * min(image.shape[:2])))
+    for x0, y0, tile in _tiles(image, length) if long_picture else [(0, 0, image)]:
         for line in _read_tile(tile):
             box = ((line.box[0] + x0) / scale, (line.box[1] + y0) / scale,
                    (line.box[2] + x0) / scale, (line.box[3] + y0) / scale)
@@ -232,12 +244,10 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
     return OcrText(tuple(_reading_order(lines)))
 
 
-def _tiles(image: NDArray[np.uint8]) -> Iterator[tuple[int, int, NDArray[np.uint8]]]:
-    """A long picture (more than three times as long as wide) in tiles along its long side, each with its
-    offset: a tall picture's overlapping by TILE_OVERLAP, a wide one's by half a tile."""
+def _tiles(image: NDArray[np.uint8], length: int) -> Iterator[tuple[int, int, NDArray[np.uint8]]]:
+    """A long picture (more than three times as long as wide) in tiles ``length`` px long along its long side,
+    each with its offset: a tall picture's overlapping by TILE_OVERLAP, a wide one's by half a tile."""
     height, width = image.shape[:2]
-    # At least the detector's narrow side long: a 3 x 6,000 px picture made 1,200 tiles.
-    length = max(NARROW_DETECTOR_SIDE_PX, round(TILE_ASPECT * min(height, width)))
     along = max(height, width)
     # Lines run along a wide picture's tiles: half a tile's overlap puts any line up to half a tile long
     # whole in one of them. A tall picture's tiles are cut across its lines: a little overlap is enough.

@@ -160,15 +160,42 @@ def test_a_narrow_picture_is_enlarged_less_for_the_text_detector(size: tuple[int
 @pytest.mark.parametrize("size", [(40, 3000), (60, 1000)])
 def test_a_thin_picture_is_enlarged_at_most_four_times_for_the_text_detector(
         size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Enlarged until its short side was 736 px, a 40 x 3,000 px strip was searched at 736 x 45,632 px.
-    (A wide one the engine pads to a less extreme shape itself.)"""
+    """Enlarged until its short side was 736 px, a 40 x 3,000 px strip was searched at 736 x 45,632 px
+    (it is now read in tiles). (A wide one the engine pads to a less extreme shape itself.)"""
     picture = _blank(size=size)
     picture[size[1] // 3: size[1] // 3 * 2, 1: size[0] - 1] = (30, 30, 30)  # something to look at
     inputs = _record_detector_inputs(monkeypatch)
     read_text(picture)
-    [(_, _, searched_height, searched_width)] = inputs
     as_read = min(size) * min(ocr_module.MAX_ENLARGE, max(1.0, ocr_module.ENLARGE_BELOW_PX / max(size)))
-    assert min(searched_height, searched_width) <= ocr_module.MAX_DETECTOR_ENLARGE * as_read + 16, inputs  # 32s
+    assert inputs and all(min(searched[2:]) <= ocr_module.MAX_DETECTOR_ENLARGE * as_read + 16  # 32s
+                          for searched in inputs), inputs
+
+
+@pytest.mark.parametrize("size", [(4000, 30), (2100, 26), (30, 4000), (20, 3000), (12, 2500), (8, 4000)],
+                         ids=["ribbon", "short-ribbon", "strip", "thin-strip", "thinner-strip", "thinnest-strip"])
+def test_a_picture_the_engine_would_shrink_to_a_sliver_is_read_in_tiles(size: tuple[int, int],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine shrinks a picture longer than 2,000 px to that length and rounds its sides to 32 px:
+    a 30 x 4,000 px ribbon came to 0 px across and the engine refused it (an ``ocr-failed`` note);
+    one coming to under 32 px was squeezed. Read in tiles, a wide ribbon's number is read."""
+    width, height = size
+    picture = _blank(size=size)
+    if width > height:
+        picture = _with_text(picture, f"Study the HNC, QN {EXAMPLE_ENTITLED_ID}", x=width - 700, y=height * 0.75,
+                             digits_px=height * 0.4)
+    inputs = _record_detector_inputs(monkeypatch)
+    engine, tiles = ocr_module._engine(), []
+    monkeypatch.setattr(ocr_module, "_engine", lambda: (lambda tile: tiles.append(tile.shape[:2]) or engine(tile)))
+    read = read_text(picture)
+    assert len(inputs) > 1 and all(min(searched[2:]) >= ocr_module.MIN_SHRUNK_SIDE_PX for searched in inputs), inputs
+    length = ocr_module.WIDE_THIN_TILE_PX if width > height else ocr_module.NARROW_DETECTOR_SIDE_PX
+    assert len(tiles) == len(inputs) and all(max(tile) == length for tile in tiles), tiles
+    if width > height:
+        assert read_text_facts(read.text).qualification_ids == (EXAMPLE_ENTITLED_ID,), read.text
+
+
+def test_the_engines_longest_side_is_the_one_thin_pictures_are_judged_by() -> None:
+    assert ocr_module._engine().max_side_len == ocr_module.ENGINE_MAX_SIDE_PX
 
 
 @pytest.mark.parametrize("size", [(60, 9000), (9000, 60)])
@@ -329,8 +356,13 @@ def test_without_the_engine_auto_says_the_text_was_not_read(monkeypatch, refs) -
     assert "OCR engine is not installed" in result.notes[0].message
 
 
-def test_a_picture_the_engine_refuses_loses_only_its_text(refs) -> None:
-    sliver = np.full((3000, 20, 3), 200, np.uint8)  # the engine cannot resize so thin a picture
-    result = scan_document(encode(sliver, "PNG"), on=ON, references=refs, ocr="always")
+def test_a_picture_the_engine_refuses_loses_only_its_text(refs, monkeypatch) -> None:
+    class Refusing:
+        def __call__(self, image: np.ndarray) -> object:
+            raise RuntimeError("cannot resize this picture")
+
+    monkeypatch.setattr(ocr_module, "_engine", Refusing)
+    result = scan_document(encode(_blank(size=(600, 300)), "PNG"), on=ON, references=refs, ocr="always")
     assert result.status == "ok" and result.findings == ()
-    assert any(note.code == "ocr-failed" and "could not be read" in note.message for note in result.notes)
+    assert any(note.code == "ocr-failed" and "could not be read" in note.message and "cannot resize" in note.message
+               for note in result.notes)
