@@ -37,8 +37,8 @@ ENLARGE_BELOW_PX = 1400  # images with a shorter long side are enlarged (small t
 MAX_ENLARGE = 2.0        # ...by at most this much
 MAX_SIDE_PX = 4000       # larger images are read at this size (the engine's own limit is lower still)
 ENGINE_MAX_SIDE_PX = 2000  # the engine shrinks a longer picture until its long side is this long...
-MIN_SHRUNK_SIDE_PX = 32    # ...so a picture it would shrink to less than this across is read in tiles,
-WIDE_THIN_TILE_PX = 1000   # ...a wide one's this long (half of one, the tiles' overlap, holds a line of text whole)
+ENGINE_SIDE_STEP_PX = 32   # ...and rounds its sides to multiples of this: half of it or less comes to nothing
+WIDE_THIN_TILE_PX = 1000   # a wide picture it would refuse so is read in tiles this long (half holds a line whole)
 MAX_PIXELS = 16_000_000  # a long picture, read in tiles, is read at most this large in all
 TILE_ASPECT = 2.0        # a long picture's tiles are this many times as long as wide (thin ones' longer)...
 TILE_OVERLAP = 0.15      # ...and a tall one's share this much of their length with the next (lines cross it)
@@ -198,8 +198,8 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
     shape, at most ``MAX_PIXELS`` in all: read whole, it was shrunk until its text
     was too small to read, and the engine then enlarged it again to a size that
     took gigabytes and most of a minute. So is a picture the engine would shrink to
-    less than ``MIN_SHRUNK_SIDE_PX`` across (a ribbon 30 x 4,000 px), a wide one in
-    tiles ``WIDE_THIN_TILE_PX`` long. Other pictures are read whole.
+    nothing across, and refuse (a ribbon 30 x 4,000 px), a wide one in tiles
+    ``WIDE_THIN_TILE_PX`` long. Other pictures are read whole.
     """
     import cv2
     import numpy as np
@@ -208,9 +208,10 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
     longest, shortest = max(height, width), max(1, min(height, width))
     scale = 1.0
     # Only a picture too long to read whole (shrunk to fit, its text would be too small) is tiled: one
-    # longer than MAX_SIDE_PX, or a thin one the engine would shrink to a sliver. (It rounds sides to
-    # multiples of 32 px: a 20 x 3,000 px picture, shrunk to 13 px across, came to nothing and was refused.)
-    thin = longest > ENGINE_MAX_SIDE_PX and shortest * ENGINE_MAX_SIDE_PX / longest < MIN_SHRUNK_SIDE_PX
+    # longer than MAX_SIDE_PX, or a thin one the engine would shrink to nothing across and refuse (a
+    # 20 x 3,000 px picture came to 13 px, rounded to 0). The engine's own arithmetic, as it is.
+    thin = longest > ENGINE_MAX_SIDE_PX and \
+        int(shortest * (ENGINE_MAX_SIDE_PX / longest)) <= ENGINE_SIDE_STEP_PX // 2
     long_picture = longest / shortest > TILE_ASPECT + 1 and (longest > MAX_SIDE_PX or thin)
     if long_picture:
         scale = min(1.0, MAX_SIDE_PX / shortest, math.sqrt(MAX_PIXELS / (height * width)))
@@ -226,7 +227,7 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
     lines: list[OcrLine] = []
     # Tiles at least the detector's narrow side long (a 3 x 6,000 px picture made 1,200 tiles); lines run
     # along a wide picture's tiles, and tiles of 384 px cut a thin ribbon's number in both.
-    length = WIDE_THIN_TILE_PX if thin and width > height else \
+    length = WIDE_THIN_TILE_PX if thin and width > height and longest <= MAX_SIDE_PX else \
         max(NARROW_DETECTOR_SIDE_PX, round(TILE_ASPECT * min(image.shape[:2])))
     for x0, y0, tile in _tiles(image, length) if long_picture else [(0, 0, image)]:
         for line in _read_tile(tile):

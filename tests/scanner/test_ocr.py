@@ -171,13 +171,13 @@ def test_a_thin_picture_is_enlarged_at_most_four_times_for_the_text_detector(
                           for searched in inputs), inputs
 
 
-@pytest.mark.parametrize("size", [(4000, 30), (2100, 26), (30, 4000), (20, 3000), (12, 2500), (8, 4000)],
+@pytest.mark.parametrize("size", [(4000, 32), (3000, 24), (32, 4000), (20, 3000), (12, 2500), (8, 4000)],
                          ids=["ribbon", "short-ribbon", "strip", "thin-strip", "thinner-strip", "thinnest-strip"])
-def test_a_picture_the_engine_would_shrink_to_a_sliver_is_read_in_tiles(size: tuple[int, int],
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_picture_the_engine_would_shrink_to_nothing_is_read_in_tiles(size: tuple[int, int],
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """The engine shrinks a picture longer than 2,000 px to that length and rounds its sides to 32 px:
-    a 30 x 4,000 px ribbon came to 0 px across and the engine refused it (an ``ocr-failed`` note);
-    one coming to under 32 px was squeezed. Read in tiles, a wide ribbon's number is read."""
+    a 32 x 4,000 px ribbon came to 0 px across and the engine refused it (an ``ocr-failed`` note).
+    Read in tiles, a wide ribbon's number is read."""
     width, height = size
     picture = _blank(size=size)
     if width > height:
@@ -187,11 +187,22 @@ def test_a_picture_the_engine_would_shrink_to_a_sliver_is_read_in_tiles(size: tu
     engine, tiles = ocr_module._engine(), []
     monkeypatch.setattr(ocr_module, "_engine", lambda: (lambda tile: tiles.append(tile.shape[:2]) or engine(tile)))
     read = read_text(picture)
-    assert len(inputs) > 1 and all(min(searched[2:]) >= ocr_module.MIN_SHRUNK_SIDE_PX for searched in inputs), inputs
+    assert len(inputs) > 1, inputs
     length = ocr_module.WIDE_THIN_TILE_PX if width > height else ocr_module.NARROW_DETECTOR_SIDE_PX
     assert len(tiles) == len(inputs) and all(max(tile) == length for tile in tiles), tiles
     if width > height:
         assert read_text_facts(read.text).qualification_ids == (EXAMPLE_ENTITLED_ID,), read.text
+
+
+@pytest.mark.parametrize("size", [(3000, 40), (2100, 26), (4000, 34)])
+def test_a_thin_picture_the_engine_reads_is_read_whole(size: tuple[int, int],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Shrunk by the engine to 17-47 px across (rounded to 32) such a ribbon reads: tiles would cut a
+    long line of it in each."""
+    engine, tiles = ocr_module._engine(), []
+    monkeypatch.setattr(ocr_module, "_engine", lambda: (lambda tile: tiles.append(tile.shape[:2]) or engine(tile)))
+    read_text(_blank(size=size))
+    assert tiles == [(size[1], size[0])]
 
 
 def test_the_engines_longest_side_is_the_one_thin_pictures_are_judged_by() -> None:
