@@ -42,7 +42,6 @@ WIDE_THIN_TILE_PX = 1000   # a wide picture it would refuse so is read in tiles 
 MAX_PIXELS = 16_000_000  # a long picture, read in tiles, is read at most this large in all
 TILE_ASPECT = 2.0        # a long picture's tiles are this many times as long as wide (thin ones' longer)...
 TILE_OVERLAP = 0.15      # ...and a tall one's share this much of their length with the next (lines cross it)
-CUT_REACH_PX = 2         # a line read this close to a tile's edge inside the picture may be cut there
 DETECTOR_SIDE_PX = 736         # the engine's detector enlarges a picture until its short side is this long...
 NARROW_DETECTOR_SIDE_PX = 384  # ...a narrow one's (shorter than this) only until it is this long (a multiple of 32)
 MAX_DETECTOR_ENLARGE = 4.0     # ...and by at most this much
@@ -230,33 +229,20 @@ def read_text(rgb: NDArray[np.uint8]) -> OcrText:
     # along a wide picture's tiles, and tiles of 384 px cut a thin ribbon's number in both.
     length = WIDE_THIN_TILE_PX if thin and width > height and longest <= MAX_SIDE_PX else \
         max(NARROW_DETECTOR_SIDE_PX, round(TILE_ASPECT * min(image.shape[:2])))
-    cut: list[bool] = []  # per line kept: whether it reaches a tile's edge inside the picture
     for x0, y0, tile in _tiles(image, length) if long_picture else [(0, 0, image)]:
         for line in _read_tile(tile):
             box = ((line.box[0] + x0) / scale, (line.box[1] + y0) / scale,
                    (line.box[2] + x0) / scale, (line.box[3] + y0) / scale)
-            placed, placed_cut = OcrLine(line.text, box, line.score), _reaches_a_cut(line.box, x0, y0, tile, image)
-            # Where tiles overlap a line is read twice (whole in one, perhaps cut in the other).
+            placed = OcrLine(line.text, box, line.score)
+            # Where tiles overlap a line is read twice (whole in one, perhaps cut in the other): the
+            # fuller reading stays, and of two as full the surer.
             twice = next((index for index, other in enumerate(lines) if _same_place(placed, other)), None) \
                 if long_picture else None
-            # Pieces of a line cut by tiles, neither spanning the other, may each hold part of it: both stay.
-            if twice is None or ((placed_cut or cut[twice]) and not _spans(placed, lines[twice])
-                                 and not _spans(lines[twice], placed)):
+            if twice is None:
                 lines.append(placed)
-                cut.append(placed_cut)
-            elif _better(placed, placed_cut, lines[twice], cut[twice]):
-                lines[twice], cut[twice] = placed, placed_cut
+            elif _fuller(placed, lines[twice]):
+                lines[twice] = placed
     return OcrText(tuple(_reading_order(lines)))
-
-
-def _reaches_a_cut(box: tuple[float, float, float, float], x0: int, y0: int, tile: NDArray[np.uint8],
-                   image: NDArray[np.uint8]) -> bool:
-    """Whether a line read in ``tile`` (at ``x0``, ``y0`` in ``image``; ``box`` in the tile's pixels) reaches
-    an edge of the tile that cuts the picture, where the line may run on."""
-    height, width = tile.shape[:2]
-    return ((x0 > 0 and box[0] <= CUT_REACH_PX) or (y0 > 0 and box[1] <= CUT_REACH_PX)
-            or (x0 + width < image.shape[1] and box[2] >= width - CUT_REACH_PX)
-            or (y0 + height < image.shape[0] and box[3] >= height - CUT_REACH_PX))
 
 
 def _tiles(image: NDArray[np.uint8], length: int) -> Iterator[tuple[int, int, NDArray[np.uint8]]]:
@@ -294,22 +280,6 @@ def _fuller(a: OcrLine, b: OcrLine) -> bool:
     """Whether ``a`` is the better reading of a line read twice: the wider box, or as wide and surer."""
     width_a, width_b = a.box[2] - a.box[0], b.box[2] - b.box[0]
     return width_a > width_b * 1.05 or (width_a >= width_b * 0.95 and a.score > b.score)
-
-
-def _better(a: OcrLine, a_cut: bool, b: OcrLine, b_cut: bool) -> bool:
-    """Whether ``a`` is the better of two readings of one line (``a_cut``, ``b_cut``: whether each reaches a
-    tile's edge inside the picture): of two both whole or both cut the fuller, else the one spanning the
-    other, and of two spanning each other the whole one."""
-    if a_cut == b_cut:
-        return _fuller(a, b)
-    return not a_cut if _spans(a, b) and _spans(b, a) else _spans(a, b)
-
-
-def _spans(a: OcrLine, b: OcrLine) -> bool:
-    """Whether the box of ``a`` reaches across nearly all of the box of ``b``, both ways."""
-    across = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
-    down = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
-    return across >= 0.95 * (b.box[2] - b.box[0]) and down >= 0.95 * (b.box[3] - b.box[1])
 
 
 def _same_place(a: OcrLine, b: OcrLine) -> bool:

@@ -106,14 +106,6 @@ def test_a_very_wide_picture_is_read_in_tiles_each_line_once(monkeypatch: pytest
         [(line.text, line.box) for line in read.lines]
 
 
-def test_a_line_cut_by_every_tile_it_crosses_keeps_its_number() -> None:
-    """Tiles of a 4,500 px wide picture overlap by 300 px: a 700 px line across their edges is cut in
-    each, and the wider cut reading ("... QN 999/10") was kept over one holding the whole number."""
-    line = f"Higher National Certificate in Engineering, the HNC, QN {EXAMPLE_ENTITLED_ID}"
-    read = read_text(_with_text(_blank(size=(4500, 300)), line, x=1500, y=150, digits_px=14))
-    assert read_text_facts(read.text).qualification_ids == (EXAMPLE_ENTITLED_ID,), read.text
-
-
 def _strip(size: tuple[int, int], digits_px: float) -> tuple[np.ndarray, float]:
     """A narrow picture with the QN on one of its lines (a tall one's words stacked), and the QN's baseline."""
     width, height = size
