@@ -160,8 +160,8 @@ def test_a_narrow_picture_is_enlarged_less_for_the_text_detector(size: tuple[int
 @pytest.mark.parametrize("size", [(40, 3000), (60, 1000)])
 def test_a_thin_picture_is_enlarged_at_most_four_times_for_the_text_detector(
         size: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Enlarged until its short side was 736 px, a 40 x 3,000 px strip was searched at 736 x 45,632 px
-    (it is now read in tiles). (A wide one the engine pads to a less extreme shape itself.)"""
+    """Enlarged until its short side was 736 px, a 40 x 3,000 px strip was searched at 736 x 45,632 px.
+    (A wide one the engine pads to a less extreme shape itself.) Each reading, if tiled."""
     picture = _blank(size=size)
     picture[size[1] // 3: size[1] // 3 * 2, 1: size[0] - 1] = (30, 30, 30)  # something to look at
     inputs = _record_detector_inputs(monkeypatch)
