@@ -40,6 +40,18 @@ def _with_text(rgb: np.ndarray, text: str, *, x: float, y: float, digits_px: flo
     return drawn_on(rgb, svg)
 
 
+def _record_engine_inputs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """The shape (height, width) of every picture or tile handed to the OCR engine from now on, in a list."""
+    engine, shapes = ocr_module._engine(), []
+
+    def recording(image: np.ndarray) -> object:
+        shapes.append(image.shape[:2])
+        return engine(image)
+
+    monkeypatch.setattr(ocr_module, "_engine", lambda: recording)
+    return shapes
+
+
 def _blank(size=(900, 600), colour=(250, 250, 246)) -> np.ndarray:
     canvas = np.zeros((size[1], size[0], 3), np.uint8)
     canvas[:] = colour
@@ -71,13 +83,7 @@ def test_a_long_picture_is_read_in_tiles_of_ordinary_shape(monkeypatch: pytest.M
     picture = _blank(size=(700, 9000))
     for y in (1300, 8500):  # the first where the first two tiles overlap
         picture = _with_text(picture, f"HNC in Engineering, QN {EXAMPLE_ENTITLED_ID}", x=40, y=y, digits_px=16)
-    engine, shapes = ocr_module._engine(), []
-
-    def recording(image: np.ndarray) -> object:
-        shapes.append(image.shape[:2])
-        return engine(image)
-
-    monkeypatch.setattr(ocr_module, "_engine", lambda: recording)
+    shapes = _record_engine_inputs(monkeypatch)
     read = read_text(picture)
     assert len(shapes) > 1 and all(max(shape) <= 2.4 * min(shape) for shape in shapes), shapes
     assert sum(height * width for height, width in shapes) <= 1.2 * ocr_module.MAX_PIXELS
@@ -90,8 +96,7 @@ def test_a_banner_is_read_whole(size: tuple[int, int], monkeypatch: pytest.Monke
     """Only a picture too long to read whole is tiled: tiles of a banner cut its line of text."""
     picture = _with_text(_blank(size=size), f"HNC in Engineering, QN {EXAMPLE_ENTITLED_ID}. Apply now!", x=10,
                          y=size[1] * 0.6, digits_px=min(16, size[1] * 0.3))
-    engine, calls = ocr_module._engine(), []
-    monkeypatch.setattr(ocr_module, "_engine", lambda: (lambda image: calls.append(image.shape) or engine(image)))
+    calls = _record_engine_inputs(monkeypatch)
     read = read_text(picture)
     assert len(calls) == 1 and read_text_facts(read.text).qualification_ids == (EXAMPLE_ENTITLED_ID,)
 
@@ -184,8 +189,7 @@ def test_a_picture_the_engine_would_shrink_to_nothing_is_read_in_tiles(size: tup
         picture = _with_text(picture, f"Study the HNC, QN {EXAMPLE_ENTITLED_ID}", x=width - 700, y=height * 0.75,
                              digits_px=height * 0.4)
     inputs = _record_detector_inputs(monkeypatch)
-    engine, tiles = ocr_module._engine(), []
-    monkeypatch.setattr(ocr_module, "_engine", lambda: (lambda tile: tiles.append(tile.shape[:2]) or engine(tile)))
+    tiles = _record_engine_inputs(monkeypatch)
     read = read_text(picture)
     assert len(inputs) > 1, inputs
     length = ocr_module.WIDE_THIN_TILE_PX if width > height else ocr_module.NARROW_DETECTOR_SIDE_PX
@@ -199,8 +203,7 @@ def test_a_thin_picture_the_engine_reads_is_read_whole(size: tuple[int, int],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Shrunk by the engine to 17-47 px across (rounded to 32) such a ribbon reads: tiles would cut a
     long line of it in each."""
-    engine, tiles = ocr_module._engine(), []
-    monkeypatch.setattr(ocr_module, "_engine", lambda: (lambda tile: tiles.append(tile.shape[:2]) or engine(tile)))
+    tiles = _record_engine_inputs(monkeypatch)
     read_text(_blank(size=size))
     assert tiles == [(size[1], size[0])]
 
