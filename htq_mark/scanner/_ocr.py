@@ -117,7 +117,7 @@ def _engine() -> Any:
         model = getattr(stage.session, "_model_path", None)
         if isinstance(model, str):
             try:
-                stage.session = _PooledSession(model)
+                stage.session = _PooledSession(model, stage.session)
             except Exception:  # noqa: BLE001 - the engine's own session still reads, only more slowly
                 continue
     return engine
@@ -156,9 +156,13 @@ def _stages(engine: Any) -> tuple[Any, Any, Any]:
 
 class _PooledSession:
     """An ONNX Runtime session of one of the engine's models that takes its working memory from a pool
-    for each run and gives it back after it (the engine's own sessions take each buffer from the system)."""
+    for each run and gives it back after it (the engine's own sessions take each buffer from the system).
 
-    def __init__(self, model: str) -> None:
+    Should a run fail where the engine's ``own`` session reads, that session reads from then on.
+    """
+
+    def __init__(self, model: str, own: Any) -> None:
+        self._own = own
         import onnxruntime
 
         options = onnxruntime.SessionOptions()
@@ -171,9 +175,16 @@ class _PooledSession:
         self._give_back.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
 
     def run(self, output_names: Any, input_feed: Any, run_options: Any = None) -> Any:
-        # Kept, the pool would stay with the process at its largest picture's size: a long, narrow
-        # picture is read at any length.
-        return self._session.run(output_names, input_feed, self._give_back if run_options is None else run_options)
+        if self._session is self._own:
+            return self._own.run(output_names, input_feed, run_options)
+        try:
+            # Kept, the pool would stay with the process at its largest picture's size: a long, narrow
+            # picture is read at any length.
+            return self._session.run(output_names, input_feed, self._give_back if run_options is None else run_options)
+        except Exception:  # noqa: BLE001 - judged by what the engine's own session makes of the same input
+            found = self._own.run(output_names, input_feed, run_options)  # its error, if it fails too
+        self._session = self._own  # the pooled session fails where it reads: it reads from now on
+        return found
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):  # not the session's: and _session itself may not be set yet

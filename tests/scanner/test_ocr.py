@@ -288,6 +288,48 @@ def test_a_model_that_cannot_be_pooled_keeps_the_engines_own_session(monkeypatch
     assert EXAMPLE_ENTITLED_ID in " ".join(text for _, text, _ in found)
 
 
+class _FailingRun:
+    """A session whose every run fails, counting them; it tells what its inputs are as ``session`` does."""
+
+    def __init__(self, session: object = None) -> None:
+        self.session, self.runs = session, 0
+
+    def run(self, output_names: object, input_feed: object, run_options: object = None) -> None:
+        self.runs += 1
+        raise RuntimeError("the pool could not be given back")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.session, name)
+
+
+def test_a_pooled_session_that_fails_to_run_gives_way_to_the_engines_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pooled session that cannot run (an ONNX Runtime refusing its settings, say) must not cost the text:
+    the engine's own session reads, and goes on reading, rather than every picture being ``ocr-failed``."""
+    engine = ocr_module._engine.__wrapped__()
+    failing = []
+    for stage in ocr_module._stages(engine):
+        assert isinstance(stage.session, ocr_module._PooledSession)
+        failing.append(_FailingRun(stage.session._session))
+        monkeypatch.setattr(stage.session, "_session", failing[-1])
+    monkeypatch.setattr(ocr_module, "_engine", lambda: engine)
+    picture = _with_text(_blank(), f"QN {EXAMPLE_ENTITLED_ID}", x=40, y=300, digits_px=14)
+    for _ in range(2):
+        assert EXAMPLE_ENTITLED_ID in read_text(picture).text
+    # Each (detector, classifier, recogniser) failed once, then gave way for good.
+    assert [attempts.runs for attempts in failing] == [1, 1, 1]
+
+
+def test_a_run_the_engines_own_session_fails_too_fails_with_its_error() -> None:
+    pooled = ocr_module._stages(ocr_module._engine())[0].session
+    broken = ocr_module._PooledSession.__new__(ocr_module._PooledSession)
+    own = _FailingRun()
+    broken.__dict__.update(pooled.__dict__, _session=_FailingRun(), _own=own)
+    with pytest.raises(RuntimeError, match="could not be given back"):
+        broken.run(None, {"x": np.zeros(10, np.float32)})
+    assert own.runs == 1
+    assert broken._session is not own  # the input failed, not the pool: the pool is kept
+
+
 def test_the_pooled_sessions_read_exactly_what_the_engines_own_sessions_read() -> None:
     from rapidocr_onnxruntime import RapidOCR
 
