@@ -41,7 +41,7 @@ __all__ = ["FINGERPRINT_KEY", "SARIF_SCHEMA", "SARIF_VERSION", "artifact_uri", "
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 #: The name of the partial fingerprint; bump the suffix if its recipe ever changes.
-FINGERPRINT_KEY = "htqMarkFinding/v1"
+FINGERPRINT_KEY = "htqMarkFinding/v2"
 
 _LEVELS: Mapping[str, str] = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _MIME_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp",

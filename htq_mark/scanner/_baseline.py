@@ -13,7 +13,7 @@ import hashlib
 import os
 
 from ..errors import UsageError
-from ._results import DocumentResult, Finding, ScanReport, ScanSettings
+from ._results import BOX_PLACES, DocumentResult, Finding, ScanReport, ScanSettings
 
 __all__ = ["apply_baseline", "fingerprint", "fingerprints", "suppress_known", "unsuppressed", "unsuppressed_document"]
 
@@ -26,8 +26,13 @@ def _same_path(path: str) -> str:
 
 
 def fingerprint(path: str, finding: Finding) -> str:
-    """A stable hash of the file, rule, page and box rounded to whole page units."""
-    box = "-" if finding.bbox is None else ",".join(str(round(float(v))) for v in finding.bbox)
+    """A stable hash of the file, rule, page and box rounded to whole page units.
+
+    The box is first rounded as reports write it (to 2 places), so a finding has the same
+    fingerprint as scanned and as read back from its report: rounded once, an edge at 155.4984
+    came to 155 as scanned and, written as 155.5, to 156 as read back, and a baseline missed it.
+    """
+    box = "-" if finding.bbox is None else ",".join(str(round(round(float(v), BOX_PLACES))) for v in finding.bbox)
     key = "\0".join((_same_path(path), finding.rule, str(finding.page), box))
     try:
         encoded = key.encode("utf-8", "surrogateescape")  # a file name that is not UTF-8, byte for byte

@@ -22,6 +22,7 @@ from ..errors import ReportFileError
 from ._ocr import OCR_MODES
 
 __all__ = [
+    "BOX_PLACES",
     "BBox",
     "DocumentError",
     "DocumentResult",
@@ -100,8 +101,12 @@ def _round(value: float | None, places: int = 2) -> float | None:
     return None if value is None else round(float(value), places)
 
 
+#: Decimal places a box's coordinates are written with (in page units).
+BOX_PLACES = 2
+
+
 def _bbox(box: BBox | None) -> list[float] | None:
-    return None if box is None else [round(float(v), 2) for v in box]
+    return None if box is None else [round(float(v), BOX_PLACES) for v in box]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import pytest
+
 from htq_mark import reports
 from htq_mark.scanner._baseline import apply_baseline, fingerprint, unsuppressed
 from tests.reports import factory
@@ -54,6 +56,20 @@ def test_every_format_lists_the_suppressed_findings() -> None:
     assert "<failure" not in junit and junit.count("suppressed by the baseline:") == count
     page = reports.render_bytes(baselined, "html").decode()
     assert f"{count} suppressed by the baseline" in page
+
+
+@pytest.mark.parametrize("edge", [155.4984, 155.495, 155.5049, 154.4951, 0.004999, -3.495, 99.36])
+def test_a_finding_has_the_same_fingerprint_as_scanned_and_as_read_back_from_its_report(edge: float) -> None:
+    """Reports write a box to 2 places: an edge within 0.005 of half a unit came to another whole unit
+    read back than as scanned, so a baseline made from the report did not suppress the finding."""
+    document = factory.pdf_document()
+    findings = tuple(dataclasses.replace(f, bbox=(edge, 199.79, edge + 56.0, 255.5 - edge / 1000)) for f in
+                     document.findings if f.bbox is not None)
+    report = factory.report([dataclasses.replace(document, findings=findings)])
+    saved = reports.load_report(reports.render_bytes(report, "json"))
+    assert [fingerprint(d.path, f) for d in saved.documents for f in d.findings] == \
+        [fingerprint(d.path, f) for d in report.documents for f in d.findings]
+    assert apply_baseline(report, saved).summary["findings"] == {"error": 0, "warning": 0, "info": 0}
 
 
 def test_a_path_typed_another_way_has_the_same_fingerprint() -> None:
