@@ -16,14 +16,25 @@ NOT_GIVEN = (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
 
 
 def with_config(context: click.Context, given: Mapping[str, Any], config: Config) -> dict[str, Any]:
-    """The parameters to use: the command line's, else the config file's, else the defaults."""
+    """The parameters to use: the command line's, else the config file's, else the defaults.
+
+    A rule the command line selects is reported even if the file ignores it: the command line wins.
+    """
     values = dict(given)
     for setting in SCAN_SETTINGS:
         if setting.parameter not in config.values:
             continue
         from_file = config.values[setting.parameter]
-        if setting.parameter not in given or context.get_parameter_source(setting.parameter) in NOT_GIVEN:
+        if not _on_command_line(context, given, setting.parameter):
             values[setting.parameter] = from_file
         else:
             values[setting.parameter] = setting.merge(from_file, given[setting.parameter])
+    if "ignore" in config.values and _on_command_line(context, given, "select"):
+        selected = set(given["select"])
+        from_command_line = given["ignore"] if _on_command_line(context, given, "ignore") else ()
+        values["ignore"] = (*(rule for rule in config.values["ignore"] if rule not in selected), *from_command_line)
     return values
+
+
+def _on_command_line(context: click.Context, given: Mapping[str, Any], parameter: str) -> bool:
+    return parameter in given and context.get_parameter_source(parameter) not in NOT_GIVEN

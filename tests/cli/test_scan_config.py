@@ -159,6 +159,22 @@ def test_select_ignore_and_severity_from_the_command_line_and_the_file(marked: P
     assert result.exit_code == 0  # an info finding does not reach --fail-on error
 
 
+@pytest.mark.parametrize(("args", "reported"), [
+    ([], set()),
+    (["--select", "too-small"], {"too-small"}),
+    (["--select", "too-small,no-qualification", "--ignore", "no-qualification"], {"too-small"}),
+    (["--ignore", "rotated"], set()),
+])
+def test_a_rule_selected_on_the_command_line_is_reported_though_the_file_ignores_it(
+        marked: Path, tmp_path: Path, args: list[str], reported: set[str]) -> None:
+    """The command line wins over the file: before, the file's ignore silenced a rule the command line
+    selected, and the scan came out clean (exit 0)."""
+    (tmp_path / "htq-mark.toml").write_text('ignore = ["too-small", "no-qualification"]\n')
+    result = run(marked, "--format", "json", *args, cwd=tmp_path)
+    assert _rules(result) == reported
+    assert result.exit_code == (1 if "too-small" in reported else 0)
+
+
 def test_the_report_says_which_config_file_and_rules_shaped_it(marked: Path, tmp_path: Path) -> None:
     """A config file that switches a rule off passes a scan it would fail: the report says so."""
     plain = json.loads(run(marked, "--format", "json", "--ocr", "never", cwd=tmp_path).stdout)["settings"]
