@@ -14,6 +14,7 @@ so a new scan option needs one new row. Values given on the command line win.
 from __future__ import annotations
 
 import datetime
+import glob
 import math
 import os
 import stat
@@ -120,6 +121,21 @@ def _strings(value: Any, base: Path) -> tuple[str, ...]:
     return tuple(_text(item, base) for item in value)
 
 
+def _globs(value: Any, base: Path) -> tuple[str, ...]:
+    """Exclude globs. One that names a path below the file's folder (``docs/drafts/*``: a slash inside it,
+    no wildcard in its first part) is anchored there: it becomes the glob of that absolute path, so it
+    passes over the same entries whichever folder is scanned (see :class:`htq_mark.scanner.Excluded`)."""
+    return tuple(_anchored(pattern, base) for pattern in _strings(value, base))
+
+
+def _anchored(pattern: str, base: Path) -> str:
+    first, inside, _ = pattern.rstrip("/").partition("/")
+    if not inside or not first or "://" in pattern or any(wild in first for wild in "*?["):
+        return pattern
+    anchored = os.path.normpath(os.path.join(glob.escape(str(base)), pattern))
+    return anchored + "/" if pattern.endswith("/") else anchored
+
+
 def _rules(value: Any, base: Path) -> tuple[str, ...]:
     names = _strings(value, base)
     unknown = [name for name in names if name not in RULES]
@@ -224,8 +240,8 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("ignore", _rules, "ignore", joined=True),
     Setting("severity", _named(lambda: RULES, "rule", _choice(*Severity)), "severities",
             joined=True),
-    Setting("exclude", _strings, "exclude_instead"),  # replaces the default excludes
-    Setting("extend-exclude", _strings, "exclude", joined=True),
+    Setting("exclude", _globs, "exclude_instead"),  # replaces the default excludes
+    Setting("extend-exclude", _globs, "exclude", joined=True),
     Setting("baseline", _path, "baseline"),
     Setting("quiet", _flag, "quiet"),
     Setting("verbose", _flag, "verbose"),

@@ -345,7 +345,8 @@ def scan(paths: Iterable[Source], *, register: RegisterSource = None,
     keeps small pictures of the pages with marks or findings for the HTML report
     (pass False when only text, JSON or SARIF is wanted). Inside folders,
     entries matching an ``exclude`` glob are passed over (and, with ``force_exclude``, the
-    paths given that match one); ``rules`` chooses the
+    paths given that match one): a glob matches an entry's name or its path below the folder
+    scanned, an absolute glob its absolute path; ``rules`` chooses the
     rules reported and their severities; ``ocr`` says where text in pictures is
     read (see :func:`scan_document`). Documents that cannot be read are in
     the report with status ``error``; only bad arguments (and a missing Chromium

@@ -61,29 +61,49 @@ class InputDocument:
 
 
 class Excluded:
-    """Whether a folder entry matches one of the ``exclude`` globs."""
+    """Whether a folder entry matches one of the ``exclude`` globs.
+
+    A glob is matched against the entry's name and its path below the folder scanned; an
+    absolute one (a config file's ``docs/drafts/*`` is made one, anchored at the file's
+    folder) against the entry's absolute path, links resolved, so it passes over the same
+    entries whichever folder is scanned, and however reached. A glob ending in ``/`` matches folders only.
+    """
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        self.folders_only = tuple(p.rstrip("/") for p in patterns if p.endswith("/"))
-        self.any_entry = tuple(p for p in patterns if not p.endswith("/"))
+        anchored = tuple(p for p in patterns if os.path.isabs(p))
+        relative = tuple(p for p in patterns if not os.path.isabs(p))
+        self.folders_only = tuple(p.rstrip("/") for p in relative if p.endswith("/"))
+        self.any_entry = tuple(p for p in relative if not p.endswith("/"))
+        self.anchored_folders = tuple(p.rstrip("/") for p in anchored if p.endswith("/"))
+        self.anchored_entries = tuple(p for p in anchored if not p.endswith("/"))
 
-    def __call__(self, name: str, relative: str, is_folder: bool) -> bool:
+    def __call__(self, name: str, relative: str, is_folder: bool, absolute: str | None = None) -> bool:
+        """Whether the entry ``name``, at ``relative`` below the folder scanned (and at ``absolute``), matches."""
         patterns = self.any_entry + (self.folders_only if is_folder else ())
-        return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns)
+        return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns) \
+            or (absolute is not None and self._anchored(absolute, is_folder))
+
+    def _anchored(self, absolute: str, is_folder: bool) -> bool:
+        patterns = self.anchored_entries + (self.anchored_folders if is_folder else ())
+        return any(fnmatch.fnmatchcase(absolute, p) for p in patterns)
 
     def covers(self, path: str, is_folder: bool) -> bool:
         """Whether a path given by name matches: it, or a folder on its way (``drafts/a.pdf`` by ``drafts/``).
 
         Only the folders below the current one count, as they do below a folder scanned: the way
         to it (``..``, a hidden folder above it) is not the document's. A path outside it is judged
-        by its own name.
+        by its own name (and by the absolute globs, as every path is).
         """
         absolute = os.path.abspath(path)
         here = os.getcwd()
         inside = os.path.commonpath([absolute, here]) == here and absolute != here
         parts = PurePath(os.path.relpath(absolute, here)).parts if inside else (os.path.basename(absolute),)
-        return any(self(parts[depth], "/".join(parts[:depth + 1]), is_folder or depth < len(parts) - 1)
-                   for depth in range(len(parts)) if parts[depth])
+        if any(self(parts[depth], "/".join(parts[:depth + 1]), is_folder or depth < len(parts) - 1)
+               for depth in range(len(parts)) if parts[depth]):
+            return True
+        real = PurePath(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
+        return any(self._anchored(str(PurePath(*real.parts[:depth + 1])), is_folder or depth < len(real.parts) - 1)
+                   for depth in range(1, len(real.parts)))
 
 
 def _error(path: str, message: str) -> InputDocument:
@@ -121,9 +141,10 @@ class _TooManyEntries(Exception):
     """The walk looked at more entries than it may."""
 
 
-def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _Walk,
+def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _Walk, resolved: str,
           below: str = "") -> Iterator[InputDocument]:
-    """Documents under the directory ``real``, reported below the path ``shown`` (``below`` the root)."""
+    """Documents under the directory ``real``, reported below the path ``shown`` (``below`` the root);
+    ``resolved`` is its absolute path with its links resolved."""
     try:
         # Names only: a folder of 100,000 files held as os.DirEntry objects would cost about 30 MB.
         names = sorted(os.listdir(real))
@@ -151,7 +172,8 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
                 is_folder = False
         else:
             is_folder = stat.S_ISDIR(own.st_mode)
-        if walk.excluded(name, relative, is_folder):
+        absolute = os.path.join(resolved, name)
+        if walk.excluded(name, relative, is_folder, os.path.realpath(child) if linked else absolute):
             continue
         if linked and not walk.follow_symlinks and walk.outside(child):
             yield _noted(child_shown, "symlink-outside", f"is a symbolic link to {os.path.realpath(child)}, outside "
@@ -174,7 +196,8 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
                 yield _noted(child_shown, "symlink-loop", "is a symbolic link back to a folder that contains it "
                                                           "(a loop); it was not followed.")
                 continue
-            yield from _walk(child_shown, child, ancestors | {identity}, walk, f"{relative}/")
+            yield from _walk(child_shown, child, ancestors | {identity}, walk,
+                             os.path.realpath(child) if linked else absolute, f"{relative}/")
         elif stat.S_ISREG(info.st_mode):
             try:
                 head = _head(child)
@@ -236,7 +259,8 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] =
             walk = _Walk(roots=real_roots, follow_symlinks=follow_symlinks, max_entries=max_entries,
                          excluded=excluded)
             try:
-                yield from _walk(shown, location, frozenset({(info.st_dev, info.st_ino)}), walk)
+                yield from _walk(shown, location, frozenset({(info.st_dev, info.st_ino)}), walk,
+                                 os.path.realpath(location))
             except _TooManyEntries:
                 yield InputDocument(path=shown, location=None, error=DocumentError(
                     ErrorCode.TOO_LARGE, f"{shown}: the folder holds more than {max_entries:,} files and folders "

@@ -17,6 +17,7 @@ from click.testing import CliRunner, Result
 import htq_mark
 from htq_mark.cli import cli
 from htq_mark.cli._scan import scan_command
+from htq_mark import _config
 from htq_mark._config import SCAN_SETTINGS, find_config, load_config
 from htq_mark.errors import ConfigError
 from tests.scanner._make import mark_fragment, pdf_pages, text_fragment
@@ -93,6 +94,10 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     assert values["ignore"] == ("rotated", "cropped")
     assert values["limit_settings"] == {"max_frames": 5}
     assert values["exclude_instead"] == ("old/",) and values["exclude"] == ("*.tmp",)
+    assert _config._globs(["drafts/", "*/private/*", "https://x.example/a/*", "./docs/a/*", "docs/../b/*.pdf",
+                           "/abs/x/*", "d/"], tmp_path / "[x]") == (
+        "drafts/", "*/private/*", "https://x.example/a/*", f"{tmp_path}/[[]x]/docs/a/*", f"{tmp_path}/[[]x]/b/*.pdf",
+        "/abs/x/*", "d/")
     assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True and values["ocr"] == "never"
     assert values["force_exclude"] is True
     assert values["executor_name"] == "dask" and values["scheduler"] == "tcp://127.0.0.1:8786"
@@ -236,6 +241,23 @@ def test_the_report_records_what_folder_entries_were_passed_over(marked: Path, t
     text = run(marked.parent, *args, "--fail-on", "never", cwd=tmp_path).stdout
     settings_line = next(line for line in text.splitlines() if line.startswith("Settings:"))
     assert (words is None and "passed over" not in settings_line) or (words is not None and words in settings_line)
+
+
+@pytest.mark.parametrize(("scanned", "working"), [(["."], "."), (["docs"], "."), (["."], "docs"),
+                                               (["docs/drafts/draft.pdf", "--force-exclude"], ".")])
+def test_a_config_files_exclude_path_is_relative_to_the_file(marked: Path, tmp_path: Path, scanned: list[str],
+                                                             working: str) -> None:
+    """Before, ``docs/drafts/*`` was matched below the folder scanned: ``htq-mark scan docs`` scanned the
+    drafts that ``htq-mark scan .`` and the pre-commit hook passed over."""
+    (tmp_path / "docs" / "drafts").mkdir(parents=True)
+    pdf = (marked / "marked.pdf").read_bytes()
+    (tmp_path / "docs" / "drafts" / "draft.pdf").write_bytes(pdf)
+    (tmp_path / "docs" / "kept.pdf").write_bytes(pdf)
+    (tmp_path / "htq-mark.toml").write_text('extend-exclude = ["docs/drafts/*"]\n')
+    report = json.loads(run(*scanned, "--format", "json", "--fail-on", "never", cwd=tmp_path / working).stdout)
+    assert [Path(d["path"]).name for d in report["documents"]] == ([] if "--force-exclude" in scanned
+                                                                   else ["kept.pdf"])
+    assert report["settings"]["exclude"][-1] == str(tmp_path.resolve() / "docs" / "drafts" / "*")
 
 
 @pytest.mark.parametrize("forced", [True, False])

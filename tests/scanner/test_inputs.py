@@ -190,6 +190,29 @@ def test_force_exclude_judges_only_the_folders_below_the_current_one(tmp_path: P
     assert [Path(d.path).name for d in expand_paths([path], DEFAULT_EXCLUDE, force_exclude=True)] == ["a.pdf"]
 
 
+@pytest.mark.parametrize(("scanned", "working"), [
+    (".", "."), ("docs", "."), ("docs/drafts", "."), (".", "docs"), ("..", "docs"), ("LINKED", "."),
+])
+def test_an_absolute_glob_passes_over_the_same_entries_whichever_folder_is_scanned(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scanned: str, working: str) -> None:
+    """A config file's ``docs/drafts/*`` comes here anchored at its folder: before, such a glob was matched
+    below the folder scanned, so scanning ``docs`` rather than ``.`` scanned the drafts."""
+    for relative in ("docs/keep.pdf", "docs/drafts/old.pdf", "docs/drafts/deep/older.pdf", "drafts/top.pdf"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "linked").symlink_to(tmp_path / "docs")
+    monkeypatch.chdir(tmp_path / working)
+    folder = str(tmp_path / "linked") if scanned == "LINKED" else scanned
+    anchored = str(tmp_path / "docs" / "drafts" / "*")
+    found = {Path(d.path).name for d in expand_paths([folder], (anchored,))}
+    assert not found & {"old.pdf", "older.pdf"}
+    assert "keep.pdf" in found or scanned == "docs/drafts"
+    assert ("top.pdf" in found) is (folder in (".", "..") and working == "." or folder == "..")
+    # A file given by name is passed over with force_exclude only, as with every glob.
+    assert expand_paths([str(tmp_path / "docs" / "drafts" / "old.pdf")], (anchored,))
+    assert not expand_paths([str(tmp_path / "linked" / "drafts" / "old.pdf")], (anchored,), force_exclude=True)
+
+
 def test_a_path_given_explicitly_is_scanned_even_if_excluded(tmp_path: Path) -> None:
     (tmp_path / "node_modules").mkdir()
     target = tmp_path / "node_modules" / "a.pdf"
