@@ -434,7 +434,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
                                    "--sitemap URL.")
         try:
             fail_on_threshold(options["fail_on"])
-        except ValueError as exc:
+        except UsageError as exc:
             raise click.UsageError(f"--fail-on: {exc}.") from None
         if options["baseline"] == STANDARD_STREAM and options["url_list"] is not None:
             check_streams([options["url_list"], STANDARD_STREAM])  # --urls /dev/stdin would read it first

@@ -56,6 +56,9 @@ class _Provenance(Protocol):
     def settings(self) -> ScanSettings | None: ...
 
 
+_PROVENANCE = tuple(name for name, member in vars(_Provenance).items() if isinstance(member, property))
+
+
 class ReportWriter:
     """A report in ``format`` written from documents added one at a time, kept on disk meanwhile.
 
@@ -82,10 +85,17 @@ class ReportWriter:
 
     def add(self, document: DocumentResult) -> None:
         """Add the next document (in the order the report lists them)."""
+        if not isinstance(document, DocumentResult):
+            raise UsageError(f"ReportWriter.add takes a DocumentResult (one of a ScanStream's documents, or of a "
+                             f"ScanReport's), not {type(document).__name__}.")
         self.documents.append(document)
 
     def report(self, provenance: _Provenance) -> ScanReport:
         """The report of the documents added, judged as ``provenance`` (a ScanStream or a ScanReport) says."""
+        missing = [name for name in _PROVENANCE if not hasattr(provenance, name)]
+        if missing:
+            raise UsageError(f"a ReportWriter's report takes the ScanStream or ScanReport the documents come "
+                             f"from, not {type(provenance).__name__} (it has no {', '.join(missing)}).")
         return ScanReport(generator_version=provenance.generator_version, on_date=provenance.on_date,
                           kit=provenance.kit, register=provenance.register,
                           documents=self.documents,  # type: ignore[arg-type]  # read from disk, not a tuple

@@ -18,7 +18,7 @@ from typing import Any, Literal, TypeVar
 
 from .._catalogue import DOCUMENT_ERRORS, NOTE_CODES, DocumentErrorCode, ErrorCode, Severity
 from .._catalogue import RULES as RULE_CATALOGUE
-from ..errors import ReportFileError
+from ..errors import ReportFileError, UsageError
 from ._ocr import OCR_MODES
 
 __all__ = [
@@ -336,21 +336,29 @@ def fail_on_threshold(fail_on: str | Collection[str]) -> Severity | None:
     """The severity from which findings and notes fail under ``fail_on`` (None: ``never``).
 
     The least severe severity given; ``error`` when only note codes are given (adding one
-    must not stop errors failing). Raises ValueError for an unknown value, and for
-    ``never`` with a severity.
+    must not stop errors failing). Raises :class:`~htq_mark.errors.UsageError` for an
+    unknown value, and for ``never`` with a severity.
     """
-    chosen = {fail_on} if isinstance(fail_on, str) else set(fail_on)
+    chosen = _fail_on_values(fail_on)
     unknown = chosen - {*Severity, "never"} - set(NOTE_CODES)
     if unknown:
-        raise ValueError(f"unknown fail_on value(s) {sorted(unknown)}; use {', '.join(Severity)}, never "
-                         f"or a note code ({', '.join(NOTE_CODES)})")
+        raise UsageError(f"unknown fail_on value(s) {', '.join(map(repr, sorted(unknown)))}; use "
+                         f"{', '.join(Severity)}, never or a note code ({', '.join(NOTE_CODES)})")
     severities = [Severity(value) for value in chosen if value in set(Severity)]
     if "never" in chosen:
         if severities:
-            raise ValueError(f"never cannot go with a severity ({', '.join(sorted(severities))}); give one or "
+            raise UsageError(f"never cannot go with a severity ({', '.join(sorted(severities))}); give one or "
                              "the other")
         return None
     return max(severities, key=lambda severity: severity.rank) if severities else Severity.ERROR
+
+
+def _fail_on_values(fail_on: object) -> set[str]:
+    values = [fail_on] if isinstance(fail_on, str) else fail_on
+    if not isinstance(values, Collection) or not all(isinstance(value, str) for value in values):
+        raise UsageError(f"fail_on takes a severity or note code, or a list of them (e.g. \"warning\" or "
+                         f"[\"error\", \"symlink-outside\"]), not {fail_on!r}")
+    return set(values)
 
 
 @dataclass(frozen=True)
@@ -488,8 +496,10 @@ class ScanReport:
         """Whether a finding or a note of ``severity`` or worse is reported (unreadable documents aside).
 
         ``severity`` is a :class:`Severity` or its text (``"error"``, ``"warning"``,
-        ``"info"``); ValueError for anything else.
+        ``"info"``); :class:`~htq_mark.errors.UsageError` for anything else.
         """
+        if not isinstance(severity, str) or severity not in set(Severity):
+            raise UsageError(f"fails_at takes a severity ({', '.join(Severity)}), not {severity!r}")
         threshold = Severity(severity)
         return any(severity.at_least(threshold) for document in self.documents
                    for severity in (*(f.severity for f in document.findings), *(n.severity for n in document.notes)))
@@ -501,10 +511,10 @@ class ScanReport:
         warning notes; ``info``; ``never``) and note codes (:data:`NOTE_CODES`), each of
         which fails on that note. The least severe severity given is the threshold
         (see :meth:`fails_at`); note codes alone keep the default threshold, ``error``
-        (with ``never``, only the notes fail). Raises ValueError for anything else,
-        and for ``never`` with a severity.
+        (with ``never``, only the notes fail). Raises :class:`~htq_mark.errors.UsageError`
+        for anything else, and for ``never`` with a severity.
         """
-        chosen = {fail_on} if isinstance(fail_on, str) else set(fail_on)
+        chosen = _fail_on_values(fail_on)
         threshold = fail_on_threshold(chosen)
         if threshold is not None and self.fails_at(threshold):
             return True

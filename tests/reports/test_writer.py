@@ -79,6 +79,25 @@ def test_an_unknown_format_is_refused_by_name() -> None:
         reports.ReportWriter("pdf")
 
 
+@pytest.mark.parametrize("given", [{"path": "a.pdf"}, "a.pdf", None])
+def test_anything_but_a_document_result_is_refused_when_added(given: object) -> None:
+    """Before, a document's dict (or its path) was taken, and writing the report failed later with an
+    AttributeError from deep inside the SARIF or text writer."""
+    with reports.ReportWriter("sarif") as writer:
+        with pytest.raises(UsageError, match=f"takes a DocumentResult .* not {type(given).__name__}"):
+            writer.add(given)  # type: ignore[arg-type]
+        writer.add(factory.clean_document())
+        assert len(writer.report(factory.report([])).documents) == 1
+
+
+@pytest.mark.parametrize("given", [None, {"on_date": "2026-11-23"}, "report.json"])
+def test_a_report_judged_by_something_else_than_a_scan_is_refused(given: object) -> None:
+    with reports.ReportWriter("json") as writer:
+        writer.add(factory.clean_document())
+        with pytest.raises(UsageError, match="takes the ScanStream or ScanReport"):
+            writer.write(given, io.StringIO())  # type: ignore[arg-type]
+
+
 def test_a_report_read_after_its_writer_closed_says_so() -> None:
     with reports.ReportWriter("json") as writer:
         writer.add(factory.clean_document())
