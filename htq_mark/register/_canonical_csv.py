@@ -3,8 +3,8 @@
 CSV cells that a spreadsheet would run as a formula (starting ``=``, ``+``,
 ``-``, ``@``, a tab or a carriage return) get a leading apostrophe; a cell that
 already starts with apostrophes before such a character gets one more. The
-loader removes exactly one, so export and load round-trip. A register's sha256
-is that of this form.
+loader removes exactly one, so export and load round-trip. A register made
+from records has the sha256 of this form (one loaded from a file, the file's).
 """
 
 from __future__ import annotations
