@@ -262,6 +262,10 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
 )
 
 
+#: The settings that name a file or folder (relative to the config file).
+PATH_SETTINGS: tuple[Setting, ...] = tuple(setting for setting in SCAN_SETTINGS if setting.check is _path)
+
+
 @dataclass(frozen=True)
 class Config:
     """The settings read from a config file (``path``; None when there is none), by parameter name."""

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
 import click
 from click.core import ParameterSource
 
-from .._config import SCAN_SETTINGS, Config
+from .._config import PATH_SETTINGS, SCAN_SETTINGS, Config
+from ..errors import ConfigError
 
 __all__ = ["NOT_GIVEN", "with_config"]
 
@@ -33,6 +35,11 @@ def with_config(context: click.Context, given: Mapping[str, Any], config: Config
         selected = set(given["select"])
         from_command_line = given["ignore"] if _on_command_line(context, given, "ignore") else ()
         values["ignore"] = (*(rule for rule in config.values["ignore"] if rule not in selected), *from_command_line)
+    for setting in PATH_SETTINGS:
+        named = config.values.get(setting.parameter)
+        if named is not None and not _on_command_line(context, given, setting.parameter) and not os.path.exists(named):
+            raise ConfigError(f"{config.path}: setting {setting.key} names {named}, which does not exist; fix the "
+                              f"path (it is relative to the config file) or create it.")
     return values
 
 

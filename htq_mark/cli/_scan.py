@@ -284,7 +284,7 @@ def _to_stdout(content: Callable[[IO[bytes]], None], what: str, instead: str) ->
 def _load_baseline(path: str, paths: Collection[str]) -> ScanReport:
     """The baseline report at ``path``; ``-`` reads it from standard input (unless a document does)."""
     if path != STANDARD_STREAM:
-        return reports.load_report(path)
+        return reports.load_report(path, name=f"{path} (the baseline)")
     if any(is_stream(document) for document in paths):
         check_streams([*paths, STANDARD_STREAM])  # standard input given twice: refused, saying so
     if sys.stdin is None or sys.stdin.isatty():

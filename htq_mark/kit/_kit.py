@@ -111,7 +111,8 @@ def _inside(root: Path, relative: str, source: str) -> Path:
 
 def load_kit(path: str | os.PathLike[str] | None = None) -> Kit:
     """Load and check a kit folder (default: ``$HTQ_MARK_KIT``, else the bundled kit)."""
-    if path is None and os.environ.get(KIT_ENV_VAR):
+    from_environment = path is None and bool(os.environ.get(KIT_ENV_VAR))
+    if from_environment:
         path = os.environ[KIT_ENV_VAR]
     if path is not None and not isinstance(path, (str, os.PathLike)):
         raise UsageError(f"a kit is given as the path of its folder (or None for the default), "
@@ -119,7 +120,9 @@ def load_kit(path: str | os.PathLike[str] | None = None) -> Kit:
     bundled = path is None
     root = bundled_kit_path() if path is None else Path(path)
     if not root.is_dir():
-        raise KitError(f"{root}: is not a folder; a kit is a folder holding {SPEC_PATH} and its artwork.")
+        problem = "is not a folder" if root.exists() else "does not exist"
+        named = f" (the folder is named by {KIT_ENV_VAR})" if from_environment else ""
+        raise KitError(f"{root}: {problem}{named}; a kit is a folder holding {SPEC_PATH} and its artwork.")
     spec_file = root / SPEC_PATH
     spec, spec_bytes = load_spec_file(spec_file)
     digest = hashlib.sha256(spec_bytes)

@@ -64,7 +64,7 @@ def test_dash_writes_to_stdout() -> None:
     (["--qualification", "999/9999/7"], 1, "not-on-register"),
     (["--qualification", "not a number"], 1, "malformed-id"),
     (["--register", "missing.csv", "--qualification", "999/1001/9"], 2, "missing.csv"),
-    (["--kit", "no-such-kit"], 2, "no-such-kit: is not a folder"),
+    (["--kit", "no-such-kit"], 2, "no-such-kit: does not exist"),
 ])
 def test_errors_give_a_message_the_exit_status_and_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           args: list[str], code: int, message: str) -> None:

@@ -46,7 +46,7 @@ def test_pack_writes_a_folder(tmp_path: Path) -> None:
     (["--colour-space", "lab"], 2, "'lab' is not one of"),
     (["--qualification", "999/2005/0", "--date", "2026-01-01"], 1, "NOT ENTITLED"),
     (["--date", "2026-01-01"], 2, "give --qualification too"),
-    (["--kit", "nowhere"], 2, "nowhere: is not a folder"),
+    (["--kit", "nowhere"], 2, "nowhere: does not exist"),
 ])
 def test_pack_errors_give_a_message_the_exit_status_and_no_file(tmp_path: Path, args: list[str], code: int,
                                                                message: str) -> None:

@@ -368,6 +368,23 @@ def test_write_baseline_keeps_an_existing_file_without_force(marked: Path, tmp_p
     assert result.exit_code == 2 and baseline.read_text() == "mine"
 
 
+@pytest.mark.parametrize("setting", ["baseline", "register", "kit", "urls"])
+def test_a_path_the_config_file_names_that_does_not_exist_is_named_with_the_file(marked: Path, tmp_path: Path,
+                                                                                  setting: str) -> None:
+    """Before, the message named the missing file alone (a kit's said it was 'not a folder', a baseline's
+    'the report cannot be read'), leaving the user to find which setting of which file named it."""
+    (tmp_path / "htq-mark.toml").write_text(f'{setting} = "missing.x"\n')
+    below = tmp_path / "below"
+    below.mkdir()
+    result = run(marked, cwd=below)
+    assert result.exit_code == 2
+    assert (f"{tmp_path / 'htq-mark.toml'}: setting {setting} names {tmp_path / 'missing.x'}, which does not "
+            "exist; fix the path (it is relative to the config file) or create it.") in result.stderr
+    if setting == "baseline":  # given on the command line, the file's is not used
+        assert run(marked, "--write-baseline", tmp_path / "new.json", "--baseline", tmp_path / "none.json",
+                   cwd=below).stderr.count("none.json (the baseline): the report cannot be read") == 1
+
+
 def test_a_baseline_that_is_not_a_report_is_a_usage_error(marked: Path, tmp_path: Path) -> None:
     (tmp_path / "b.json").write_text('{"schema": "something-else"}')
     result = run(marked, "--baseline", tmp_path / "b.json", cwd=tmp_path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import pytest
@@ -49,9 +51,20 @@ def test_an_explicit_kit_wins_over_the_environment(tmp_path: Path, monkeypatch: 
     assert load_kit(folder).root == folder
 
 
-def test_a_missing_kit_folder_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(KitError, match="is not a folder"):
-        load_kit(tmp_path / "nowhere")
+@pytest.mark.parametrize(("where", "words"), [
+    ("missing", "nowhere: does not exist; a kit is a folder"),
+    ("file", "nowhere: is not a folder; a kit is a folder"),
+    ("environment", "nowhere: does not exist (the folder is named by HTQ_MARK_KIT); a kit is a folder"),
+])
+def test_a_missing_kit_folder_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str,
+                                               words: str) -> None:
+    """A missing folder was said to be 'not a folder', and one named by the environment did not say so."""
+    if where == "file":
+        (tmp_path / "nowhere").write_text("")
+    if where == "environment":
+        monkeypatch.setenv(KIT_ENV_VAR, str(tmp_path / "nowhere"))
+    with pytest.raises(KitError, match=re.escape(words)):
+        load_kit(None if where == "environment" else tmp_path / "nowhere")
 
 
 def test_a_kit_without_a_spec_is_a_clear_error(tmp_path: Path) -> None:
