@@ -380,9 +380,13 @@ def load_config(path: str | os.PathLike[str] | None = None, *, start: str | os.P
                 isolated: bool = False) -> Config:
     """The scan settings of ``path``, or of the file :func:`find_config` finds from ``start``.
 
-    ``isolated`` ignores every config file. Raises :class:`~htq_mark.errors.ConfigError`
-    naming the file and the setting for an unknown key or a bad value.
+    ``isolated`` ignores every config file (and cannot go with ``path``). Raises
+    :class:`~htq_mark.errors.ConfigError` naming the file and the setting for an unknown key
+    or a bad value.
     """
+    if isolated and path is not None:
+        raise ConfigError(f"{os.fspath(path)}: would not be read, as isolated ignores every config file (htq-mark "
+                          "scan --isolated); give the file or isolated, not both.")
     if isolated:
         return Config()
     file = Path(path) if path is not None else find_config(start)
@@ -404,4 +408,6 @@ def load_config(path: str | os.PathLike[str] | None = None, *, start: str | os.P
             values[setting.parameter] = setting.check(value, base)
         except ValueError as exc:
             raise ConfigError(f"{file}: setting {key} {exc}; got {value!r}.") from None
+    if values.get("quiet") and values.get("verbose"):
+        raise ConfigError(f"{file}: quiet and verbose ask for opposite things; set one of them.")
     return Config(path=file, values=MappingProxyType(values))

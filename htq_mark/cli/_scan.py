@@ -35,7 +35,7 @@ from ..scanner._sniff import HEAD_BYTES, readable_kinds
 from ..scanner._streams import check_streams, is_stream
 from ..scanner._urls import is_url, local_path
 from ..web import CrawlOptions, WebOptions, read_url_list
-from ._config import NOT_GIVEN, with_config
+from ._config import NOT_GIVEN, on_command_line, with_config
 from ._errors import fail, library_errors
 from ._flags import document_with_flags, with_flags
 from ._exit import ExitCode
@@ -429,6 +429,10 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     with library_errors():
         config = load_config(config_path, isolated=isolated)
         options = with_config(context, given, config)
+        if options["quiet"] and options["verbose"]:  # the config file's own contradiction is refused as it is read
+            if on_command_line(context, given, "quiet") and on_command_line(context, given, "verbose"):
+                raise click.UsageError("-q/--quiet and -v/--verbose ask for opposite things; give one of them.")
+            options["quiet" if on_command_line(context, given, "verbose") else "verbose"] = False  # the command line wins
         if not paths and options["url_list"] is None and not options["sitemaps"]:
             raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or "
                                    "--sitemap URL.")

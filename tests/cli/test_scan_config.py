@@ -424,6 +424,34 @@ def test_verbose_lists_the_inputs_checksums(marked: Path, tmp_path: Path) -> Non
     assert digest not in run(marked, cwd=tmp_path).stdout
 
 
+@pytest.mark.parametrize(("config", "args", "words"), [
+    (None, ["-q", "-v"], "-q/--quiet and -v/--verbose ask for opposite things; give one of them."),
+    ("quiet = true\nverbose = true\n", [], "quiet and verbose ask for opposite things; set one of them."),
+    ('fail-on = "never"\n', ["--isolated", "--config", "CONFIG"], "would not be read, as isolated ignores every "
+                                                                  "config file"),
+])
+def test_options_that_contradict_each_other_are_refused(marked: Path, tmp_path: Path, config: str | None,
+                                                         args: list[str], words: str) -> None:
+    """Before, both were taken without a word (--config under --isolated was not read at all)."""
+    if config is not None:
+        (tmp_path / "htq-mark.toml").write_text(config)
+    result = run(marked, *[str(tmp_path / "htq-mark.toml") if arg == "CONFIG" else arg for arg in args],
+                 cwd=tmp_path)
+    assert result.exit_code == 2 and words in result.stderr
+
+
+@pytest.mark.parametrize(("config", "flag", "verbose"), [("quiet = true\n", "-v", True),
+                                                         ("verbose = true\n", "-q", False)])
+def test_quiet_or_verbose_on_the_command_line_wins_over_the_other_in_the_file(
+        marked: Path, tmp_path: Path, config: str, flag: str, verbose: bool) -> None:
+    (tmp_path / "htq-mark.toml").write_text(config)
+    digest = hashlib.sha256(marked.joinpath("marked.pdf").read_bytes()).hexdigest()
+    result = run(marked, flag, cwd=tmp_path)
+    assert result.exit_code == 1
+    assert (digest in result.stdout) is verbose
+    assert ("Settings:" in result.stdout) is verbose
+
+
 def test_the_command_help_names_the_config_file() -> None:
     assert "pyproject.toml" in CliRunner().invoke(cli, ["scan", "--help"]).output
     assert isinstance(scan_command, click.Command)
