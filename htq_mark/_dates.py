@@ -13,8 +13,12 @@ __all__ = ["as_day"]
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def as_day(value: object, what: str) -> datetime.date:
-    """``value`` as a plain date; :class:`UsageError` naming it as ``what`` if it is none of the three."""
+_PYTHON_HINT = "; pass such text, or a datetime.date such as date(2026, 9, 1)"
+
+
+def as_day(value: object, what: str, *, hint: str = _PYTHON_HINT) -> datetime.date:
+    """``value`` as a plain date; :class:`UsageError` naming it as ``what`` if it is none of the three
+    (``hint`` ends the message: what else to pass)."""
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):  # a date subclass too
@@ -22,7 +26,7 @@ def as_day(value: object, what: str) -> datetime.date:
     if isinstance(value, str) and _ISO_DAY.fullmatch(value):
         try:
             return datetime.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise UsageError(f"{what} {value!r} is not a date in the form YYYY-MM-DD; pass such text, or a datetime.date "
-                     "such as date(2026, 9, 1).")
+        except ValueError as exc:
+            raise UsageError(f"{what} {value!r} is not a day of the calendar ({exc}); give a date that is, in the "
+                             "form YYYY-MM-DD.") from None
+    raise UsageError(f"{what} {value!r} is not a date in the form YYYY-MM-DD{hint}.")

@@ -8,6 +8,7 @@ import click
 
 from .._resolve import resolve_register
 from ..register import import_ofqual, read_ids_from_csv
+from ._day import DAY
 from ._errors import fail, library_errors
 from ._exit import ExitCode
 from ._terminal import say, say_json, standard_output
@@ -21,7 +22,7 @@ def _day(value: datetime | None) -> date:
 
 @click.command("check")
 @click.argument("qualification_ids", nargs=-1, metavar="[QN]...")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--date", "on", type=DAY, default=None,
               metavar="YYYY-MM-DD", help="Date to check entitlement on.  [default: today]")
 @click.option("--register", "register_path", metavar="FILE", default=None,
               help="Register file (CSV or JSON). [default: $HTQ_MARK_REGISTER, "

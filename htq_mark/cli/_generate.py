@@ -9,6 +9,7 @@ import click
 from .._resolve import resolve_kit
 from ..generator import format_for_path, generate as generate_asset
 from ..generator._generate import COLOUR_SPACES, DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, check_suffix
+from ._day import DAY
 from ._errors import library_errors
 from ._terminal import say, write_standard_output
 
@@ -31,7 +32,7 @@ __all__ = ["COMMANDS", "generate"]
               help="cmyk writes the spec's CMYK values as DeviceCMYK (pdf and eps only).")
 @click.option("--qualification", metavar="QN", default=None,
               help="Qualification number to stamp into the metadata; it must be entitled to the mark.")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+@click.option("--date", "on", type=DAY, default=None, metavar="YYYY-MM-DD",
               help="Date the qualification's entitlement is checked on.  [default: today]")
 @click.option("--register", "register_path", metavar="FILE", default=None,
               help="Register file for the entitlement check. [default: $HTQ_MARK_REGISTER, "

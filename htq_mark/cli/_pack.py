@@ -7,6 +7,7 @@ from datetime import datetime
 import click
 
 from ..generator import pack as build
+from ._day import DAY
 from ._errors import library_errors
 from ._terminal import say
 
@@ -18,7 +19,7 @@ __all__ = ["COMMANDS", "pack"]
               help="Folder to create, or a file ending in .zip.")
 @click.option("--qualification", metavar="QN", default=None,
               help="Qualification number to stamp into every file; it must be entitled to the mark.")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+@click.option("--date", "on", type=DAY, default=None, metavar="YYYY-MM-DD",
               help="Date the qualification's entitlement is checked on.  [default: today]")
 @click.option("--register", "register_path", metavar="FILE", default=None,
               help="Register file for the entitlement check. [default: $HTQ_MARK_REGISTER, "

@@ -16,6 +16,7 @@ from ..register import (
     validate_register_file,
     write_register,
 )
+from ._day import DAY
 from ._errors import library_errors
 from ._exit import ExitCode
 from ._terminal import say, say_json, standard_output, write_standard_output
@@ -46,7 +47,7 @@ def register_group() -> None:
 @register_group.command("info")
 @click.option("--register", "register_path", metavar="FILE", default=None, help=_REGISTER_HELP)
 @click.option("--ofqual", "ofqual_path", metavar="FILE", default=None, help=_OFQUAL_HELP)
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--date", "on", type=DAY, default=None,
               metavar="YYYY-MM-DD", help="Date the counts are for.  [default: today]")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True, help="Output format.")

@@ -36,9 +36,10 @@ from ..scanner._streams import check_streams, is_stream
 from ..scanner._urls import is_url, local_path
 from ..web import CrawlOptions, WebOptions, read_url_list
 from ._config import NOT_GIVEN, on_command_line, with_config
+from ._day import DAY
 from ._errors import fail, library_errors
-from ._flags import document_with_flags, with_flags
 from ._exit import ExitCode
+from ._flags import document_with_flags, with_flags
 from ._terminal import say, standard_output, visible, write_standard_output
 
 __all__ = ["COMMANDS", "exit_status", "scan_command"]
@@ -308,7 +309,7 @@ def _recorded_path(path: str) -> str:
                    "report.sarif is SARIF, and so on).")
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Register of approved HTQs (CSV or JSON); default $HTQ_MARK_REGISTER or the embedded example.")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+@click.option("--date", "on", type=DAY, default=None, metavar="YYYY-MM-DD",
               help="Date to check entitlement on (default: today).")
 @click.option("--fail-on", type=click.Choice(FAIL_ON_CHOICES), multiple=True,
               default=("error",), show_default=True,

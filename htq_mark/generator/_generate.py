@@ -212,8 +212,10 @@ def _format_name(format: str) -> str:
 
 
 def _check_dpi(dpi: float) -> float:
-    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not math.isfinite(dpi) \
-            or not MIN_DPI <= dpi <= MAX_DPI:
+    if isinstance(dpi, bool) or not isinstance(dpi, (int, float)):
+        raise UsageError(f"dpi takes a number (dots per inch, from {MIN_DPI} to {MAX_DPI}; {DEFAULT_DPI} is usual "
+                         f"for print), not {type(dpi).__name__} {dpi!r}.")
+    if not math.isfinite(dpi) or not MIN_DPI <= dpi <= MAX_DPI:
         raise UsageError(f"dpi {dpi!r} is out of range; use a number from {MIN_DPI} to {MAX_DPI} "
                          f"({DEFAULT_DPI} is usual for print).")
     return float(dpi)

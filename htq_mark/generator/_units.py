@@ -16,6 +16,8 @@ Unit = Literal["px", "mm"]
 MM_PER_INCH = 25.4
 POINTS_PER_INCH = 72.0
 _LENGTH = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(px|mm)\s*$", re.IGNORECASE)
+_NEGATIVE = re.compile(r"^\s*-\s*\d")
+_EXPONENT = re.compile(r"^\s*[+-]?\d+(?:\.\d*)?e[+-]?\d+\s*(px|mm)?\s*$", re.IGNORECASE)
 
 
 def round_half_up(value: float) -> int:
@@ -49,14 +51,22 @@ class Length:
         return f"{self.value:g}{self.unit}"
 
 
+def _not_a_length(text: str) -> str:
+    """What is wrong with ``text``, which is not a length, and what to write."""
+    if _NEGATIVE.match(text):
+        return "is negative; write a positive length,"
+    if _EXPONENT.match(text):
+        return "has an exponent; write the number in digits, with a unit,"
+    return "is not a number with a unit; write it"
+
+
 def parse_length(text: str | Length, *, what: str = "width") -> Length:
     """Parse ``"300px"`` or ``"40mm"``; px must be whole. Raises :class:`UsageError`."""
     if isinstance(text, Length):
         return text
     match = _LENGTH.match(str(text))
     if not match:
-        raise UsageError(f"{what} {text!r} is not a number with a unit; "
-                         "write it like '300px' or '40mm'.")
+        raise UsageError(f"{what} {text!r} {_not_a_length(str(text))} like '300px' or '40mm'.")
     value, unit = float(match.group(1)), match.group(2).lower()
     if unit == "px":
         if not value.is_integer():

@@ -29,8 +29,9 @@ def test_widths_parse(text: str, value: float, unit: str) -> None:
 @pytest.mark.parametrize(("text", "words"), [
     ("300", "is not a number with a unit"),
     ("300pt", "is not a number with a unit"),
-    ("-5mm", "is not a number with a unit"),
-    ("1e3px", "is not a number with a unit"),
+    ("-5mm", "is negative; write a positive length, like '300px'"),
+    ("1e3px", "has an exponent; write the number in digits, with a unit, like '300px'"),
+    ("1.5E+9 mm", "has an exponent"),
     ("", "is not a number with a unit"),
     ("300.5px", "must be a whole number"),
 ])

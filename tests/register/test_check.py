@@ -216,11 +216,16 @@ def test_a_datetime_counts_as_its_date(register: Register) -> None:
     assert result.codes == ("before-first-teaching",)
 
 
-@pytest.mark.parametrize("bad_date", [None, 20261123, "20261123", "2026-W48-1", "2026-02-30", "２０２６-１１-２３",
+@pytest.mark.parametrize("bad_date", [None, 20261123, "20261123", "2026-W48-1", "２０２６-１１-２３",
                                       " 2026-11-23"])
 def test_a_date_that_is_not_a_date_is_a_usage_error(register: Register, bad_date: object) -> None:
     with pytest.raises(UsageError, match="is not a date in the form YYYY-MM-DD"):
         register.check("999/2001/3", on=bad_date)  # type: ignore[arg-type]
+
+
+def test_a_day_the_calendar_lacks_is_a_usage_error_saying_so(register: Register) -> None:
+    with pytest.raises(UsageError, match=r"'2026-02-30' is not a day of the calendar \(day is out of range"):
+        register.check("999/2001/3", on="2026-02-30")
 
 
 def test_a_date_may_be_given_as_text_as_scan_takes_it(register: Register) -> None:
