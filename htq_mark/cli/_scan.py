@@ -8,7 +8,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Collection, Mapping
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import IO, Any, cast
 
 import click
@@ -455,6 +455,11 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         # An explicit --format, else -o's suffix, else the config file's format, else text.
         report_format = (reports.format_for_path(output, given["report_format"]) or options["report_format"]
                          or "text")
+        if write_baseline is not None and not baseline_to_stdout \
+                and reports.format_for_path(write_baseline) not in (None, "json"):
+            raise UsageError(f"{write_baseline}: a baseline is a JSON report, but the suffix "
+                             f"{PurePath(write_baseline).suffix} means {reports.format_for_path(write_baseline)}; "
+                             "name it .json.")
         output_identity = None if output is None else file_identity(output)
         if output is not None and write_baseline is not None and not baseline_to_stdout and (
                 os.path.realpath(output) == os.path.realpath(write_baseline)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from .._io import refuses
 from ..errors import UsageError
+from ..scanner._inputs import DOCUMENT_SUFFIXES
 
 if TYPE_CHECKING:
     from ..scanner._results import ScanReport
@@ -27,9 +28,13 @@ def format_for_path(path: str | os.PathLike[str] | None, format: str | None = No
     """The report format for writing to ``path``: ``format`` if given, else the one its suffix names.
 
     ``None`` when neither says. Raises :class:`htq_mark.errors.UsageError` when the
-    suffix names another format than ``format`` (``report.json`` with ``sarif``).
+    suffix names another format than ``format`` (``report.json`` with ``sarif``), or a
+    document a scan reads (``report.pdf``: the next scan of its folder would read the report).
     """
     suffix = PurePath(path).suffix.lower() if path is not None else ""
+    if suffix in DOCUMENT_SUFFIXES:
+        raise UsageError(f"{path}: the suffix {suffix} is a document's, and the next scan of this folder would read "
+                         f"the report as one; name the file for its format ({', '.join(SUFFIXES)}).")
     implied = SUFFIXES.get(suffix)
     if suffix == ".json" and PurePath(str(path)).name.lower().endswith(".sarif.json"):
         implied = "sarif"

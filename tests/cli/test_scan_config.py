@@ -410,6 +410,24 @@ def test_a_suffix_that_contradicts_the_format_is_a_usage_error(marked: Path, tmp
     assert not (tmp_path / "report.sarif").exists()
 
 
+@pytest.mark.parametrize(("args", "written", "words"), [
+    (["-o", "report.pdf"], "report.pdf", "report.pdf: the suffix .pdf is a document's, and the next scan of this "
+                                         "folder would read the report as one"),
+    (["--format", "html", "-o", "page.PNG"], "page.PNG", "the suffix .png is a document's"),
+    (["-o", "r.json", "--write-baseline", "b.sarif"], "b.sarif",
+     "b.sarif: a baseline is a JSON report, but the suffix .sarif means sarif; name it .json."),
+    (["-o", "r.json", "--write-baseline", "b.html"], "b.html", "the suffix .html means html; name it .json."),
+    (["-o", "r.json", "--write-baseline", "b.jpg"], "b.jpg", "the suffix .jpg is a document's"),
+])
+def test_a_report_or_baseline_named_for_something_else_is_refused(marked: Path, tmp_path: Path, args: list[str],
+                                                                  written: str, words: str) -> None:
+    """Before, a text report was written as report.pdf (which the next scan of the folder reported as a
+    damaged PDF), and a baseline named b.sarif held JSON."""
+    result = run(marked, *args, cwd=tmp_path)
+    assert result.exit_code == 2 and words in result.stderr
+    assert not (tmp_path / written).exists() and not (tmp_path / "r.json").exists()
+
+
 def test_progress_is_shown_when_asked_and_never_when_quiet(marked: Path, tmp_path: Path) -> None:
     shown = run(marked, "--progress", cwd=tmp_path)
     assert "scanning 1/1" in shown.stderr
