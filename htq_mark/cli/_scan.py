@@ -430,10 +430,11 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
     with library_errors():
         config = load_config(config_path, isolated=isolated)
         options = with_config(context, given, config)
-        if options["quiet"] and options["verbose"]:  # the config file's own contradiction is refused as it is read
+        # Both set: not by the config file alone (it is refused as it is read), so by the command line.
+        if options["quiet"] and options["verbose"]:
             if on_command_line(context, given, "quiet") and on_command_line(context, given, "verbose"):
                 raise click.UsageError("-q/--quiet and -v/--verbose ask for opposite things; give one of them.")
-            options["quiet" if on_command_line(context, given, "verbose") else "verbose"] = False  # the command line wins
+            options["quiet" if on_command_line(context, given, "verbose") else "verbose"] = False  # it wins
         if not paths and options["url_list"] is None and not options["sitemaps"]:
             raise click.UsageError("Missing argument 'PATH|URL...': give a PATH or URL, --urls FILE or "
                                    "--sitemap URL.")
