@@ -26,8 +26,9 @@ from types import MappingProxyType
 from typing import Any
 
 from ._catalogue import FAIL_ON_CHOICES, RULES, Severity
+from ._dates import as_day
 from ._io import read_limited
-from .errors import ConfigError
+from .errors import ConfigError, UsageError
 from .reports import FORMATS
 from .scanner._limits import Limits, ceiling, is_count
 
@@ -123,17 +124,18 @@ def _strings(value: Any, base: Path) -> tuple[str, ...]:
 
 def _globs(value: Any, base: Path) -> tuple[str, ...]:
     """Exclude globs. One that names a path below the file's folder (``docs/drafts/*``: a slash inside it,
-    no wildcard in its first part) is anchored there: it becomes the glob of that absolute path, so it
-    passes over the same entries whichever folder is scanned (see :class:`htq_mark.scanner.Excluded`)."""
-    return tuple(_anchored(pattern, base) for pattern in _strings(value, base))
+    no wildcard in its first part) is also anchored there: the glob of that absolute path follows it, so
+    the entries it names are passed over whichever folder is scanned (see :class:`htq_mark.scanner.Excluded`),
+    as well as those it matches below the folder scanned, as every glob does."""
+    return tuple(each for pattern in _strings(value, base) for each in (pattern, *_anchored(pattern, base)))
 
 
-def _anchored(pattern: str, base: Path) -> str:
+def _anchored(pattern: str, base: Path) -> tuple[str, ...]:
     first, inside, _ = pattern.rstrip("/").partition("/")
     if not inside or not first or "://" in pattern or any(wild in first for wild in "*?["):
-        return pattern
+        return ()
     anchored = os.path.normpath(os.path.join(glob.escape(str(base)), pattern))
-    return anchored + "/" if pattern.endswith("/") else anchored
+    return (anchored + "/" if pattern.endswith("/") else anchored,)
 
 
 def _rules(value: Any, base: Path) -> tuple[str, ...]:
@@ -189,9 +191,9 @@ def _date(value: Any, _: Path) -> datetime.datetime:
         day = value.date() if isinstance(value, datetime.datetime) else value
         return datetime.datetime.combine(day, datetime.time())
     try:
-        return datetime.datetime.strptime(_text(value, _), "%Y-%m-%d")
-    except ValueError:
-        raise ValueError("must be a date, YYYY-MM-DD") from None
+        return datetime.datetime.combine(as_day(_text(value, _), "date"), datetime.time())
+    except UsageError:
+        raise ValueError("must be a day of the calendar, written YYYY-MM-DD") from None
 
 
 def _table(check_value: Checker) -> Checker:
@@ -385,8 +387,8 @@ def load_config(path: str | os.PathLike[str] | None = None, *, start: str | os.P
     or a bad value.
     """
     if isolated and path is not None:
-        raise ConfigError(f"{os.fspath(path)}: would not be read, as isolated ignores every config file (htq-mark "
-                          "scan --isolated); give the file or isolated, not both.")
+        raise ConfigError(f"{os.fspath(path)}: would not be read, as isolated=True ignores every config file; give "
+                          "the file or isolated=True, not both.")
     if isolated:
         return Config()
     file = Path(path) if path is not None else find_config(start)

@@ -9,8 +9,9 @@ from .errors import UsageError
 
 __all__ = ["as_day"]
 
-# ASCII digits only: int() and fromisoformat() would also take other scripts' digits, or 20260101.
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# ASCII digits only: int() and fromisoformat() would also take other scripts' digits, or 20260101. A month
+# or day may go without its leading zero (2026-9-1), as the command line's dates always could.
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 
 _PYTHON_HINT = "; pass such text, or a datetime.date such as date(2026, 9, 1)"
@@ -23,9 +24,10 @@ def as_day(value: object, what: str, *, hint: str = _PYTHON_HINT) -> datetime.da
         return value.date()
     if isinstance(value, datetime.date):  # a date subclass too
         return datetime.date(value.year, value.month, value.day)
-    if isinstance(value, str) and _ISO_DAY.fullmatch(value):
+    matched = _ISO_DAY.fullmatch(value) if isinstance(value, str) else None
+    if matched:
         try:
-            return datetime.date.fromisoformat(value)
+            return datetime.date(*map(int, matched.groups()))
         except ValueError as exc:
             raise UsageError(f"{what} {value!r} is not a day of the calendar ({exc}); give a date that is, in the "
                              "form YYYY-MM-DD.") from None

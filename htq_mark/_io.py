@@ -121,8 +121,8 @@ def _names_a_descriptor(target: Path) -> bool:
 def _check_target(target: Path, force: bool) -> tuple[Path, Path]:
     """``target`` and its folder, if it may be written (the folder exists; no special file)."""
     if _names_a_descriptor(target):
-        raise HtqMarkError(f"{target}: names an open file descriptor, not a file; give a file path (on the command "
-                           "line, - writes to standard output).")
+        raise HtqMarkError(f"{target}: names an open file descriptor, not a file; give a file path (with htq-mark, "
+                           "-o - writes to standard output).")
     try:
         mode: int | None = os.stat(target).st_mode
     except FileNotFoundError:
@@ -138,7 +138,7 @@ def _check_target(target: Path, force: bool) -> tuple[Path, Path]:
             raise HtqMarkError(f"{target}: is a folder; give a file name to write to.")
         if not stat.S_ISREG(mode):
             raise HtqMarkError(f"{target}: is not a regular file (it is a device, FIFO or socket); outputs may "
-                               "only replace regular files. Give a file path (on the command line, - writes to "
+                               "only replace regular files. Give a file path (with htq-mark, -o - writes to "
                                "standard output).")
         if not force:
             raise OutputExistsError(str(target))

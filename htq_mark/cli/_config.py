@@ -17,10 +17,12 @@ __all__ = ["NOT_GIVEN", "on_command_line", "with_config"]
 NOT_GIVEN = (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
 
 
-def with_config(context: click.Context, given: Mapping[str, Any], config: Config) -> dict[str, Any]:
+def with_config(context: click.Context, given: Mapping[str, Any], config: Config, *,
+                writes_baseline: str | None = None) -> dict[str, Any]:
     """The parameters to use: the command line's, else the config file's, else the defaults.
 
     A rule the command line selects is reported even if the file ignores it: the command line wins.
+    A path the file names must exist, except the baseline this scan writes (``writes_baseline``).
     """
     values = dict(given)
     for setting in SCAN_SETTINGS:
@@ -37,9 +39,15 @@ def with_config(context: click.Context, given: Mapping[str, Any], config: Config
         values["ignore"] = (*(rule for rule in config.values["ignore"] if rule not in selected), *from_command_line)
     for setting in PATH_SETTINGS:
         named = config.values.get(setting.parameter)
-        if named is not None and not on_command_line(context, given, setting.parameter) and not os.path.exists(named):
-            raise ConfigError(f"{config.path}: setting {setting.key} names {named}, which does not exist; fix the "
-                              f"path (it is relative to the config file) or create it.")
+        if named is None or on_command_line(context, given, setting.parameter) or os.path.exists(named):
+            continue
+        if setting.parameter == "baseline" and writes_baseline is not None \
+                and os.path.abspath(writes_baseline) == os.path.abspath(named):
+            values["baseline"] = None  # this scan makes the baseline the file names: there is none yet
+            continue
+        making = f"make it with --write-baseline {named}" if setting.parameter == "baseline" else "create it"
+        raise ConfigError(f"{config.path}: setting {setting.key} names {named}, which does not exist; fix the "
+                          f"path (it is relative to the config file) or {making}.")
     return values
 
 

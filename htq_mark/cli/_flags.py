@@ -20,7 +20,7 @@ __all__ = ["document_with_flags", "with_flags"]
 
 #: The parameters whose flag is their name with dashes (``allow_private`` is ``--allow-private``).
 _PARAMETERS = frozenset({"force", "allow_private", "follow_symlinks", "password", "date", "qualification",
-                         "register", "ocr", "executor", "format", "column", "dpi", "colour_space", "jobs"})
+                         "register", "ocr", "executor", "format", "column", "dpi", "colour_space", "jobs", "isolated"})
 #: Limits with flags of their own; every other limit is ``--limit NAME``.
 _LIMIT_FLAGS = {"max_seconds": "--timeout", "max_pages": "--max-document-pages", "max_pixels_per_page": "--max-pixels"}
 _LIMITS = frozenset(field.name for field in dataclasses.fields(Limits))

@@ -8,7 +8,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Collection, Mapping
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import IO, Any, cast
 
 import click
@@ -429,7 +429,7 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         standard_output("the baseline", "write it to a file with --write-baseline FILE")
     with library_errors():
         config = load_config(config_path, isolated=isolated)
-        options = with_config(context, given, config)
+        options = with_config(context, given, config, writes_baseline=None if baseline_to_stdout else write_baseline)
         # Both set: not by the config file alone (it is refused as it is read), so by the command line.
         if options["quiet"] and options["verbose"]:
             if on_command_line(context, given, "quiet") and on_command_line(context, given, "verbose"):
@@ -456,11 +456,6 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
         # An explicit --format, else -o's suffix, else the config file's format, else text.
         report_format = (reports.format_for_path(output, given["report_format"]) or options["report_format"]
                          or "text")
-        if write_baseline is not None and not baseline_to_stdout \
-                and reports.format_for_path(write_baseline) not in (None, "json"):
-            raise UsageError(f"{write_baseline}: a baseline is a JSON report, but the suffix "
-                             f"{PurePath(write_baseline).suffix} means {reports.format_for_path(write_baseline)}; "
-                             "name it .json.")
         output_identity = None if output is None else file_identity(output)
         if output is not None and write_baseline is not None and not baseline_to_stdout and (
                 os.path.realpath(output) == os.path.realpath(write_baseline)
@@ -478,6 +473,11 @@ def scan_command(context: click.Context, /, paths: tuple[str, ...], config_path:
             if target is not None and not (what == "baseline" and baseline_to_stdout):
                 # The baseline is read before the scan and replaced after it: --write-baseline may update it.
                 _refuse_an_input(target, what, paths, [*read, *(baseline_file if what == "report" else [])], kit)
+                if what == "baseline" and (named := reports.format_for_path(target)) not in (None, "json"):
+                    ending = ".sarif.json" if target.lower().endswith(".sarif.json") else Path(target).suffix
+                    raise UsageError(f"{target}: a baseline is a JSON report, but its name says {named}; give it a "
+                                     f"name ending .json (not {ending}).")
+                reports.check_report_path(target, report_format if what == "report" else "json", what=what)
                 check_writable(target, force=force)
         redirected_to = path_of_descriptor(1) if output is None or baseline_to_stdout else None
         if redirected_to is not None:

@@ -24,11 +24,11 @@ from typing import Any
 from .._exports import claim_exports
 from ..errors import UsageError
 from ._load import load_report
-from ._render import FORMATS, SUFFIXES, format_for_path, render, render_bytes
+from ._render import FORMATS, SUFFIXES, check_report_path, format_for_path, render, render_bytes
 from ._writer import ReportWriter
 
-__all__ = ["FORMATS", "SCHEMAS", "SCHEMA_RESOURCE", "SUFFIXES", "ReportWriter", "format_for_path", "load_report",
-           "load_schema", "render", "render_bytes"]
+__all__ = ["FORMATS", "SCHEMAS", "SCHEMA_RESOURCE", "SUFFIXES", "ReportWriter", "check_report_path", "format_for_path",
+           "load_report", "load_schema", "render", "render_bytes"]
 
 #: The JSON Schema of the JSON report, inside this package.
 SCHEMA_RESOURCE = "schema/scan-report-1.json"

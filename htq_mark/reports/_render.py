@@ -15,7 +15,7 @@ from ..scanner._inputs import DOCUMENT_SUFFIXES
 if TYPE_CHECKING:
     from ..scanner._results import ScanReport
 
-__all__ = ["FORMATS", "SUFFIXES", "format_for_path", "render", "render_bytes"]
+__all__ = ["FORMATS", "SUFFIXES", "check_report_path", "format_for_path", "render", "render_bytes"]
 
 #: The report formats, the default (for a terminal) first.
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "html", "junit")
@@ -28,13 +28,9 @@ def format_for_path(path: str | os.PathLike[str] | None, format: str | None = No
     """The report format for writing to ``path``: ``format`` if given, else the one its suffix names.
 
     ``None`` when neither says. Raises :class:`htq_mark.errors.UsageError` when the
-    suffix names another format than ``format`` (``report.json`` with ``sarif``), or a
-    document a scan reads (``report.pdf``: the next scan of its folder would read the report).
+    suffix names another format than ``format`` (``report.json`` with ``sarif``).
     """
     suffix = PurePath(path).suffix.lower() if path is not None else ""
-    if suffix in DOCUMENT_SUFFIXES:
-        raise UsageError(f"{path}: the suffix {suffix} is a document's, and the next scan of this folder would read "
-                         f"the report as one; name the file for its format ({', '.join(SUFFIXES)}).")
     implied = SUFFIXES.get(suffix)
     if suffix == ".json" and PurePath(str(path)).name.lower().endswith(".sarif.json"):
         implied = "sarif"
@@ -44,6 +40,22 @@ def format_for_path(path: str | os.PathLike[str] | None, format: str | None = No
         raise UsageError(f"{path}: the suffix {suffix} means {implied}, but the format asked for is {format}; "
                          f"name the file for its format, or leave format=... out.")
     return format
+
+
+def check_report_path(path: str | os.PathLike[str], format: str, *, what: str = "report") -> None:
+    """Refuse to write a ``format`` report (the ``what``: a report, a baseline) to ``path`` named like a
+    document a scan reads (``report.pdf``): the next scan of its folder would read it as one and fail.
+
+    Raises :class:`htq_mark.errors.UsageError` saying what to name it.
+    """
+    suffix = PurePath(path).suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        raise UsageError(f"{os.fspath(path)}: the suffix {suffix} is a document's, and the next scan of this folder "
+                         f"would read the {what} as one; name it {_SUFFIX_OF[format]} ({format}).")
+
+
+#: The suffix a report file in each format is given.
+_SUFFIX_OF = {format: next(suffix for suffix, named in SUFFIXES.items() if named == format) for format in FORMATS}
 
 
 class _Writer(Protocol):

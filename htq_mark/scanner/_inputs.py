@@ -64,28 +64,37 @@ class Excluded:
     """Whether a folder entry matches one of the ``exclude`` globs.
 
     A glob is matched against the entry's name and its path below the folder scanned; an
-    absolute one (a config file's ``docs/drafts/*`` is made one, anchored at the file's
-    folder) against the entry's absolute path, links resolved, so it passes over the same
-    entries whichever folder is scanned, and however reached. A glob ending in ``/`` matches folders only.
+    absolute one (a config file's ``docs/drafts/*`` comes with one, anchored at the file's
+    folder) against the entry's absolute path: as written, with the folder scanned (or the
+    current one) resolved, and with every link resolved, so it passes over the same entries
+    whichever folder is scanned, and however reached. A glob ending in ``/`` matches folders only.
     """
 
     def __init__(self, patterns: Sequence[str]) -> None:
-        anchored = tuple(p for p in patterns if os.path.isabs(p))
+        anchored = tuple(_normalised(p) for p in patterns if os.path.isabs(p))
         relative = tuple(p for p in patterns if not os.path.isabs(p))
         self.folders_only = tuple(p.rstrip("/") for p in relative if p.endswith("/"))
         self.any_entry = tuple(p for p in relative if not p.endswith("/"))
         self.anchored_folders = tuple(p.rstrip("/") for p in anchored if p.endswith("/"))
         self.anchored_entries = tuple(p for p in anchored if not p.endswith("/"))
+        self.anchored = bool(anchored)
 
-    def __call__(self, name: str, relative: str, is_folder: bool, absolute: str | None = None) -> bool:
-        """Whether the entry ``name``, at ``relative`` below the folder scanned (and at ``absolute``), matches."""
+    def __call__(self, name: str, relative: str, is_folder: bool, places: Iterable[str] = ()) -> bool:
+        """Whether the entry ``name``, at ``relative`` below the folder scanned (and at the absolute
+        ``places``), matches."""
         patterns = self.any_entry + (self.folders_only if is_folder else ())
         return any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(relative, p) for p in patterns) \
-            or (absolute is not None and self._anchored(absolute, is_folder))
+            or any(self._at(place, is_folder) for place in places)
 
-    def _anchored(self, absolute: str, is_folder: bool) -> bool:
+    def _at(self, place: str, is_folder: bool) -> bool:
         patterns = self.anchored_entries + (self.anchored_folders if is_folder else ())
-        return any(fnmatch.fnmatchcase(absolute, p) for p in patterns)
+        return any(fnmatch.fnmatchcase(place, p) for p in patterns)
+
+    def reaches(self, place: str, is_folder: bool) -> bool:
+        """Whether an absolute glob matches the absolute path ``place`` or a folder on its way."""
+        whole = PurePath(place)
+        return any(self._at(str(PurePath(*whole.parts[:depth + 1])), is_folder or depth < len(whole.parts) - 1)
+                   for depth in range(1, len(whole.parts)))
 
     def covers(self, path: str, is_folder: bool) -> bool:
         """Whether a path given by name matches: it, or a folder on its way (``drafts/a.pdf`` by ``drafts/``).
@@ -101,9 +110,26 @@ class Excluded:
         if any(self(parts[depth], "/".join(parts[:depth + 1]), is_folder or depth < len(parts) - 1)
                for depth in range(len(parts)) if parts[depth]):
             return True
-        real = PurePath(os.path.realpath(os.path.dirname(absolute)), os.path.basename(absolute))
-        return any(self._anchored(str(PurePath(*real.parts[:depth + 1])), is_folder or depth < len(real.parts) - 1)
-                   for depth in range(1, len(real.parts)))
+        if not self.anchored:
+            return False
+        places = {absolute, os.path.realpath(absolute), os.path.normpath(os.path.join(logical_cwd(), path))}
+        return any(self.reaches(place, is_folder) for place in places)
+
+
+def logical_cwd() -> str:
+    """The current folder as the shell names it (``$PWD``, which may go through links), if it is that
+    folder; else as the system does (links resolved)."""
+    here, named = os.getcwd(), os.environ.get("PWD", "")
+    try:
+        return named if os.path.isabs(named) and os.path.samefile(named, here) else here
+    except OSError:
+        return here
+
+
+def _normalised(pattern: str) -> str:
+    """An absolute glob without ``.``, ``..`` or doubled slashes (its trailing slash kept)."""
+    plain = os.path.normpath(pattern)
+    return plain + "/" if pattern.endswith("/") and plain != "/" else plain
 
 
 def _error(path: str, message: str) -> InputDocument:
@@ -129,6 +155,8 @@ class _Walk:
     follow_symlinks: bool
     max_entries: int
     excluded: Excluded
+    root_written: str = ""  # the folder walked, absolute as given...
+    root_real: str = ""     # ...and with its links resolved (absolute exclude globs are matched below both)
     entries: int = 0
 
     def outside(self, child: Path) -> bool:
@@ -172,8 +200,12 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
                 is_folder = False
         else:
             is_folder = stat.S_ISDIR(own.st_mode)
-        absolute = os.path.join(resolved, name)
-        if walk.excluded(name, relative, is_folder, os.path.realpath(child) if linked else absolute):
+        resolved_child = os.path.realpath(child) if linked else os.path.join(resolved, name)
+        places = (os.path.join(walk.root_written, relative), os.path.join(walk.root_real, relative),
+                  resolved_child) if walk.excluded.anchored else ()
+        # A link is also judged by where it leads: a link to a file in an excluded folder is that file.
+        if walk.excluded(name, relative, is_folder, places) \
+                or (linked and walk.excluded.anchored and walk.excluded.reaches(resolved_child, is_folder)):
             continue
         if linked and not walk.follow_symlinks and walk.outside(child):
             yield _noted(child_shown, "symlink-outside", f"is a symbolic link to {os.path.realpath(child)}, outside "
@@ -196,8 +228,7 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
                 yield _noted(child_shown, "symlink-loop", "is a symbolic link back to a folder that contains it "
                                                           "(a loop); it was not followed.")
                 continue
-            yield from _walk(child_shown, child, ancestors | {identity}, walk,
-                             os.path.realpath(child) if linked else absolute, f"{relative}/")
+            yield from _walk(child_shown, child, ancestors | {identity}, walk, resolved_child, f"{relative}/")
         elif stat.S_ISREG(info.st_mode):
             try:
                 head = _head(child)
@@ -257,10 +288,10 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] =
             continue
         if stat.S_ISDIR(info.st_mode):
             walk = _Walk(roots=real_roots, follow_symlinks=follow_symlinks, max_entries=max_entries,
-                         excluded=excluded)
+                         excluded=excluded, root_written=os.path.normpath(os.path.join(logical_cwd(), location)),
+                         root_real=os.path.realpath(location))
             try:
-                yield from _walk(shown, location, frozenset({(info.st_dev, info.st_ino)}), walk,
-                                 os.path.realpath(location))
+                yield from _walk(shown, location, frozenset({(info.st_dev, info.st_ino)}), walk, walk.root_real)
             except _TooManyEntries:
                 yield InputDocument(path=shown, location=None, error=DocumentError(
                     ErrorCode.TOO_LARGE, f"{shown}: the folder holds more than {max_entries:,} files and folders "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
@@ -332,7 +332,7 @@ class DocumentResult:
         return sum(1 for f in self.findings if f.severity == severity)
 
 
-def fail_on_threshold(fail_on: str | Collection[str]) -> Severity | None:
+def fail_on_threshold(fail_on: str | Iterable[str]) -> Severity | None:
     """The severity from which findings and notes fail under ``fail_on`` (None: ``never``).
 
     The least severe severity given; ``error`` when only note codes are given (adding one
@@ -354,8 +354,8 @@ def fail_on_threshold(fail_on: str | Collection[str]) -> Severity | None:
 
 
 def _fail_on_values(fail_on: object) -> set[str]:
-    values = [fail_on] if isinstance(fail_on, str) else fail_on
-    if not isinstance(values, Collection) or not all(isinstance(value, str) for value in values):
+    values = [fail_on] if isinstance(fail_on, str) else list(fail_on) if isinstance(fail_on, Iterable) else None
+    if values is None or not all(isinstance(value, str) for value in values):
         raise UsageError(f"fail_on takes a severity or note code, or a list of them (e.g. \"warning\" or "
                          f"[\"error\", \"symlink-outside\"]), not {fail_on!r}")
     return set(values)
@@ -504,7 +504,7 @@ class ScanReport:
         return any(severity.at_least(threshold) for document in self.documents
                    for severity in (*(f.severity for f in document.findings), *(n.severity for n in document.notes)))
 
-    def fails_on(self, fail_on: str | Collection[str]) -> bool:
+    def fails_on(self, fail_on: str | Iterable[str]) -> bool:
         """Whether a finding or note reaches ``fail_on``: the ``--fail-on`` decision.
 
         ``fail_on`` holds severities (``error``; ``warning``, which also counts

@@ -68,13 +68,18 @@ def test_json_output_is_an_array_of_decisions_with_provenance() -> None:
 @pytest.mark.parametrize(("date", "words"), [
     ("2026-02-29", "the date '2026-02-29' is not a day of the calendar (day is out of range for month)"),
     ("2026-13-01", "the date '2026-13-01' is not a day of the calendar (month must be in 1..12)"),
-    ("2026-2-1", "the date '2026-2-1' is not a date in the form YYYY-MM-DD, such as 2026-09-01"),
+    ("26-02-01", "the date '26-02-01' is not a date in the form YYYY-MM-DD, such as 2026-09-01"),
     ("२०२६-०२-०१", "is not a date in the form YYYY-MM-DD"),
 ])
 def test_a_date_that_is_not_one_says_what_is_wrong(date: str, words: str) -> None:
     """A day the calendar lacks was said not to match the format '%Y-%m-%d', which it does."""
     result = run(ENTITLED, "--date", date)
     assert result.exit_code == 2 and words in result.stderr
+
+
+def test_a_month_or_day_without_its_leading_zero_is_read() -> None:
+    """As the command line always read them (and so does a config file): the library now reads them too."""
+    assert json.loads(run(ENTITLED, "--format", "json", "--date", "2026-9-1").stdout)[0]["on"] == "2026-09-01"
 
 
 def test_the_date_defaults_to_today_and_boundaries_apply() -> None:

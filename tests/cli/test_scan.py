@@ -316,6 +316,8 @@ def test_the_report_never_replaces_a_file_the_scan_reads_however_it_is_named(tmp
     elif way == "file-url":
         arguments = [f"file://{target}"]
     elif way == "followed-link":
+        target = tmp_path / "kept"  # not named like a document (a report so named is refused before the scan)
+        target.write_bytes(document)
         (folder / "link.pdf").symlink_to(target)
         arguments += ["--follow-symlinks"]
     elif way == "unknown-kind-in-folder":
@@ -352,9 +354,11 @@ def test_the_report_never_replaces_a_file_the_scan_reads_however_it_is_named(tmp
             stdin.close()
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and target.read_bytes() == before
-    if way in ("followed-link", "unknown-kind-in-folder"):  # found only as it is scanned: the report is kept
+    if way == "followed-link":  # found only as it is scanned: the report is kept
         assert "is one of the files scanned" in done.stderr
         assert "course.pdf" in _saved_elsewhere(done.stderr).read_text(encoding="utf-8")
+    elif way == "unknown-kind-in-folder":  # scanned for its name, as a report so named is refused before the scan
+        assert "the suffix .pdf is a document's" in done.stderr
     else:
         assert any(words in done.stderr for words in ("is one of the files to scan", "is a file this scan reads",
                                                       "is one of the kit's files"))

@@ -95,9 +95,9 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     assert values["limit_settings"] == {"max_frames": 5}
     assert values["exclude_instead"] == ("old/",) and values["exclude"] == ("*.tmp",)
     assert _config._globs(["drafts/", "*/private/*", "https://x.example/a/*", "./docs/a/*", "docs/../b/*.pdf",
-                           "/abs/x/*", "d/"], tmp_path / "[x]") == (
-        "drafts/", "*/private/*", "https://x.example/a/*", f"{tmp_path}/[[]x]/docs/a/*", f"{tmp_path}/[[]x]/b/*.pdf",
-        "/abs/x/*", "d/")
+                           "/abs/x/*", "d/", "docs/old/"], tmp_path / "[x]") == (
+        "drafts/", "*/private/*", "https://x.example/a/*", "./docs/a/*", f"{tmp_path}/[[]x]/docs/a/*",
+        "docs/../b/*.pdf", f"{tmp_path}/[[]x]/b/*.pdf", "/abs/x/*", "d/", "docs/old/", f"{tmp_path}/[[]x]/docs/old/")
     assert values["fail_on"] == ("warning",) and values["follow_symlinks"] is True and values["ocr"] == "never"
     assert values["force_exclude"] is True
     assert values["executor_name"] == "dask" and values["scheduler"] == "tcp://127.0.0.1:8786"
@@ -257,7 +257,42 @@ def test_a_config_files_exclude_path_is_relative_to_the_file(marked: Path, tmp_p
     report = json.loads(run(*scanned, "--format", "json", "--fail-on", "never", cwd=tmp_path / working).stdout)
     assert [Path(d["path"]).name for d in report["documents"]] == ([] if "--force-exclude" in scanned
                                                                    else ["kept.pdf"])
-    assert report["settings"]["exclude"][-1] == str(tmp_path.resolve() / "docs" / "drafts" / "*")
+    assert report["settings"]["exclude"][-2:] == ["docs/drafts/*", str(tmp_path.resolve() / "docs" / "drafts" / "*")]
+
+
+@pytest.mark.parametrize("scanned", [["."], ["docs"], ["docs/drafts/draft.pdf", "docs/kept.pdf", "--force-exclude"]])
+def test_a_config_files_exclude_path_through_a_link_is_passed_over(marked: Path, tmp_path: Path,
+                                                                   scanned: list[str]) -> None:
+    """The glob names docs/drafts, a link to a folder elsewhere: the review of the anchoring found it matched
+    only the path with links resolved, so the drafts were scanned where the code before passed them over."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "shared" / "drafts").mkdir(parents=True)
+    (tmp_path / "docs" / "drafts").symlink_to(tmp_path / "shared" / "drafts")
+    pdf = (marked / "marked.pdf").read_bytes()
+    (tmp_path / "shared" / "drafts" / "draft.pdf").write_bytes(pdf)
+    (tmp_path / "docs" / "kept.pdf").write_bytes(pdf)
+    (tmp_path / "htq-mark.toml").write_text('extend-exclude = ["docs/drafts/*"]\n')
+    report = json.loads(run(*scanned, "--format", "json", "--fail-on", "never", cwd=tmp_path).stdout)
+    found = sorted(os.path.normpath(d["path"]) for d in report["documents"])
+    # Scanning docs alone, the link leads outside it: it is noted as not followed, as before.
+    assert found == {".": ["docs/kept.pdf", "shared/drafts/draft.pdf"], "docs": ["docs/drafts", "docs/kept.pdf"]
+                     }.get(scanned[0], ["docs/kept.pdf"])
+
+
+def test_a_config_given_from_another_folder_still_matches_its_globs_below_the_folder_scanned(
+        marked: Path, tmp_path: Path) -> None:
+    """A shared policy file named with --config: its docs/drafts/* still passes over docs/drafts below the
+    folder scanned, as before the globs were anchored at the file's folder too."""
+    (tmp_path / "policy").mkdir()
+    (tmp_path / "policy" / "htq-mark.toml").write_text('extend-exclude = ["docs/drafts/*"]\n')
+    project = tmp_path / "project"
+    (project / "docs" / "drafts").mkdir(parents=True)
+    pdf = (marked / "marked.pdf").read_bytes()
+    (project / "docs" / "drafts" / "draft.pdf").write_bytes(pdf)
+    (project / "docs" / "kept.pdf").write_bytes(pdf)
+    report = json.loads(run(".", "--config", tmp_path / "policy" / "htq-mark.toml", "--format", "json",
+                            "--fail-on", "never", cwd=project).stdout)
+    assert [os.path.normpath(d["path"]) for d in report["documents"]] == ["docs/kept.pdf"]
 
 
 @pytest.mark.parametrize("forced", [True, False])
@@ -378,11 +413,22 @@ def test_a_path_the_config_file_names_that_does_not_exist_is_named_with_the_file
     below.mkdir()
     result = run(marked, cwd=below)
     assert result.exit_code == 2
+    making = f"make it with --write-baseline {tmp_path / 'missing.x'}" if setting == "baseline" else "create it"
     assert (f"{tmp_path / 'htq-mark.toml'}: setting {setting} names {tmp_path / 'missing.x'}, which does not "
-            "exist; fix the path (it is relative to the config file) or create it.") in result.stderr
+            f"exist; fix the path (it is relative to the config file) or {making}.") in result.stderr
     if setting == "baseline":  # given on the command line, the file's is not used
         assert run(marked, "--write-baseline", tmp_path / "new.json", "--baseline", tmp_path / "none.json",
                    cwd=below).stderr.count("none.json (the baseline): the report cannot be read") == 1
+
+
+def test_the_first_scan_makes_the_baseline_the_config_file_names(marked: Path, tmp_path: Path) -> None:
+    """A baseline named in the config file that is not there yet is made by --write-baseline naming it:
+    before, the missing baseline stopped that very scan."""
+    (tmp_path / "htq-mark.toml").write_text('baseline = "known.json"\n')
+    first = run(marked, "--write-baseline", "known.json", cwd=tmp_path)
+    assert first.exit_code == 1 and (tmp_path / "known.json").exists()
+    again = run(marked, cwd=tmp_path)
+    assert again.exit_code == 0 and "suppressed by the baseline" in again.stdout
 
 
 def test_a_baseline_that_is_not_a_report_is_a_usage_error(marked: Path, tmp_path: Path) -> None:
@@ -412,12 +458,16 @@ def test_a_suffix_that_contradicts_the_format_is_a_usage_error(marked: Path, tmp
 
 @pytest.mark.parametrize(("args", "written", "words"), [
     (["-o", "report.pdf"], "report.pdf", "report.pdf: the suffix .pdf is a document's, and the next scan of this "
-                                         "folder would read the report as one"),
+                                         "folder would read the report as one; name it .txt (text)."),
     (["--format", "html", "-o", "page.PNG"], "page.PNG", "the suffix .png is a document's"),
     (["-o", "r.json", "--write-baseline", "b.sarif"], "b.sarif",
-     "b.sarif: a baseline is a JSON report, but the suffix .sarif means sarif; name it .json."),
-    (["-o", "r.json", "--write-baseline", "b.html"], "b.html", "the suffix .html means html; name it .json."),
-    (["-o", "r.json", "--write-baseline", "b.jpg"], "b.jpg", "the suffix .jpg is a document's"),
+     "b.sarif: a baseline is a JSON report, but its name says sarif; give it a name ending .json (not .sarif)."),
+    (["-o", "r.json", "--write-baseline", "b.sarif.json"], "b.sarif.json", "its name says sarif; give it a name "
+                                                                           "ending .json (not .sarif.json)."),
+    (["-o", "r.json", "--write-baseline", "b.html"], "b.html", "its name says html; give it a name ending .json"),
+    (["-o", "r.json", "--write-baseline", "b.jpg"], "b.jpg",
+     "b.jpg: the suffix .jpg is a document's, and the next scan of this folder would read the baseline as one; "
+     "name it .json (json)."),
 ])
 def test_a_report_or_baseline_named_for_something_else_is_refused(marked: Path, tmp_path: Path, args: list[str],
                                                                   written: str, words: str) -> None:
@@ -445,8 +495,8 @@ def test_verbose_lists_the_inputs_checksums(marked: Path, tmp_path: Path) -> Non
 @pytest.mark.parametrize(("config", "args", "words"), [
     (None, ["-q", "-v"], "-q/--quiet and -v/--verbose ask for opposite things; give one of them."),
     ("quiet = true\nverbose = true\n", [], "quiet and verbose ask for opposite things; set one of them."),
-    ('fail-on = "never"\n', ["--isolated", "--config", "CONFIG"], "would not be read, as isolated ignores every "
-                                                                  "config file"),
+    ('fail-on = "never"\n', ["--isolated", "--config", "CONFIG"], "would not be read, as --isolated ignores every "
+                                                                  "config file; give the file or --isolated, not both."),
 ])
 def test_options_that_contradict_each_other_are_refused(marked: Path, tmp_path: Path, config: str | None,
                                                          args: list[str], words: str) -> None:

@@ -79,3 +79,20 @@ def test_every_format_says_what_shaped_the_findings(format: str) -> None:
 def test_a_report_of_default_settings_says_so() -> None:
     text = reports.render_bytes(factory.report([]), "text").decode("utf-8")
     assert "Settings: no config file; every rule at its own severity; OCR auto" in text
+
+
+@pytest.mark.parametrize(("path", "format", "words"), [
+    ("report.pdf", "text", "report.pdf: the suffix .pdf is a document's, and the next scan of this folder would read "
+                           "the report as one; name it .txt (text)."),
+    ("out/Page.PNG", "html", "the suffix .png is a document's"),
+    ("scan.tiff", "sarif", "name it .sarif (sarif)."),
+])
+def test_a_report_named_like_a_document_is_refused(path: str, format: str, words: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        reports.check_report_path(path, format)
+    assert words in str(raised.value)
+
+
+@pytest.mark.parametrize("path", ["report.txt", "report", "report.sarif.json", "pdf", "a.pdf.json"])
+def test_a_report_named_for_a_report_is_taken(path: str) -> None:
+    reports.check_report_path(path, "json")

@@ -241,7 +241,7 @@ def test_sitemaps_of_a_wrong_type_is_a_usage_error(sitemaps, words):
         scan([], sitemaps=sitemaps)
 
 
-@pytest.mark.parametrize("on", [20260101, "20260101", "2026-W01-1", "２０２６-０１-０１", "2026-1-1"])
+@pytest.mark.parametrize("on", [20260101, "20260101", "2026-W01-1", "２０２６-０１-０１", "26-1-1", "2026-001-1"])
 def test_a_scan_date_not_in_the_form_yyyy_mm_dd_is_a_usage_error(on):
     """Before, str(on) was read by fromisoformat: the number 20260101 and week dates passed as dates."""
     with pytest.raises(UsageError, match="is not a date in the form YYYY-MM-DD"):

@@ -213,6 +213,33 @@ def test_an_absolute_glob_passes_over_the_same_entries_whichever_folder_is_scann
     assert not expand_paths([str(tmp_path / "linked" / "drafts" / "old.pdf")], (anchored,), force_exclude=True)
 
 
+@pytest.mark.parametrize("spelling", ["WRITTEN/docs/drafts/*", "REAL/docs/drafts/*", "REAL//docs/./drafts/*",
+                                      "REAL/other/../docs/drafts/*", "REAL/docs/drafts/"])
+@pytest.mark.parametrize("working", ["real", "linked"])
+def test_an_absolute_glob_matches_the_path_as_written_and_as_resolved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      spelling: str, working: str) -> None:
+    """The folder worked in is reached through a link (as /tmp is on some systems), and the glob is written
+    either way, with . and .. and doubled slashes: each passes over the drafts, walked or given by name."""
+    real = tmp_path / "real"
+    for relative in ("docs/keep.pdf", "docs/drafts/old.pdf"):
+        (real / relative).parent.mkdir(parents=True, exist_ok=True)
+        (real / relative).write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "linked").symlink_to(real)
+    (real / "docs" / "old-link.pdf").symlink_to(real / "docs" / "drafts" / "old.pdf")
+    here = tmp_path / working
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("PWD", str(here))  # as a shell sets it, through the link
+    glob = spelling.replace("WRITTEN", str(here)).replace("REAL", str(real))
+    # A link to a draft is one, judged by where it leads: that place has its links resolved, so a glob
+    # written through a link does not reach it.
+    through_a_link = working == "linked" and spelling.startswith("WRITTEN")
+    names = {Path(d.path).name for d in expand_paths(["docs"], (glob,))}
+    assert names == {"keep.pdf", *(["old-link.pdf"] if through_a_link else [])}
+    assert not expand_paths(["docs/drafts/old.pdf"], (glob,), force_exclude=True)
+    assert bool(expand_paths(["docs/old-link.pdf"], (glob,), force_exclude=True)) is through_a_link
+    assert expand_paths(["docs/keep.pdf"], (glob,), force_exclude=True)
+
+
 def test_a_path_given_explicitly_is_scanned_even_if_excluded(tmp_path: Path) -> None:
     (tmp_path / "node_modules").mkdir()
     target = tmp_path / "node_modules" / "a.pdf"

@@ -11,7 +11,7 @@ from tests.reports import factory
 
 @pytest.mark.parametrize(("fail_on", "fails"), [
     ("error", True), ("warning", True), ("never", False), (["never"], False), (("info", "error"), True),
-    (Severity.ERROR, True),
+    (Severity.ERROR, True), (iter(["warning"]), True), ((value for value in ["never"]), False),
 ])
 def test_a_report_with_errors_fails_on_error_and_below(fail_on: object, fails: bool) -> None:
     report = factory.report([factory.pdf_document()])
