@@ -112,11 +112,11 @@ class Excluded:
             return True
         if not self.anchored:
             return False
-        places = {absolute, os.path.realpath(absolute), os.path.normpath(os.path.join(logical_cwd(), path))}
+        places = {absolute, os.path.realpath(absolute), os.path.normpath(os.path.join(_logical_cwd(), path))}
         return any(self.reaches(place, is_folder) for place in places)
 
 
-def logical_cwd() -> str:
+def _logical_cwd() -> str:
     """The current folder as the shell names it (``$PWD``, which may go through links), if it is that
     folder; else as the system does (links resolved)."""
     here, named = os.getcwd(), os.environ.get("PWD", "")
@@ -288,7 +288,7 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] =
             continue
         if stat.S_ISDIR(info.st_mode):
             walk = _Walk(roots=real_roots, follow_symlinks=follow_symlinks, max_entries=max_entries,
-                         excluded=excluded, root_written=os.path.normpath(os.path.join(logical_cwd(), location)),
+                         excluded=excluded, root_written=os.path.normpath(os.path.join(_logical_cwd(), location)),
                          root_real=os.path.realpath(location))
             try:
                 yield from _walk(shown, location, frozenset({(info.st_dev, info.st_ino)}), walk, walk.root_real)
