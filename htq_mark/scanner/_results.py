@@ -18,6 +18,7 @@ from typing import Any, Literal, TypeVar
 
 from .._catalogue import DOCUMENT_ERRORS, NOTE_CODES, DocumentErrorCode, ErrorCode, Severity
 from .._catalogue import RULES as RULE_CATALOGUE
+from .._frozen import frozen
 from ..errors import ReportFileError, UsageError
 from ._ocr import OCR_MODES
 
@@ -195,6 +196,7 @@ class Finding:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "severity", Severity(self.severity))
+        object.__setattr__(self, "details", frozen(self.details))
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "severity": self.severity.value, "page": self.page, "mark": self.mark,
@@ -481,6 +483,10 @@ class ScanReport:
     documents: tuple[DocumentResult, ...]
     scanned_at: str = ""
     settings: ScanSettings | None = None  # None: not recorded (a report written before reports had them)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kit", frozen(self.kit))
+        object.__setattr__(self, "register", frozen(self.register))
 
     @property
     def summary(self) -> dict[str, Any]:

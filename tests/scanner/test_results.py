@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
+
 import pytest
 
 from htq_mark.errors import UsageError
@@ -44,3 +47,20 @@ def test_fails_at_refuses_what_is_not_a_severity(severity: object) -> None:
     with pytest.raises(UsageError, match="fails_at takes a severity"):
         report.fails_at(severity)  # type: ignore[arg-type]
     assert report.fails_at("error") and report.fails_at(Severity.INFO)
+
+
+def test_a_reports_mappings_cannot_be_changed_and_results_hash_and_pickle() -> None:
+    """A finding's details and a report's kit and register were dicts: changing one in place changed the
+    reports written from the result, and made every result unhashable."""
+    import pickle
+
+    report = factory.full_report()
+    finding = next(f for d in report.documents for f in d.findings if f.details)
+    for mapping in (finding.details, report.kit, report.register):
+        with pytest.raises(TypeError):
+            mapping["name"] = "changed"  # type: ignore[index]
+        assert mapping == dict(mapping)
+    assert hash(finding) == hash(dataclasses.replace(finding, details=dict(finding.details)))
+    assert {hash(document) for document in report.documents}
+    assert pickle.loads(pickle.dumps(report)) == report
+    assert report.to_dict()["documents"] == json.loads(json.dumps(report.to_dict()))["documents"]
