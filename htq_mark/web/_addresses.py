@@ -12,15 +12,20 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from ..errors import BlockedError, UnreadableFileError
 
-__all__ = ["Target", "check_url", "is_link_local", "is_public", "origin_of", "resolve"]
+__all__ = ["Target", "check_url", "is_link_local", "is_public", "origin_of", "resolve", "web_address"]
 
 _SCHEMES = ("http", "https")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _ORIGIN_PORTS = {**_DEFAULT_PORTS, "ws": 80, "wss": 443}
+# What stays as written in each part of an address; anything else (a space, a letter outside ASCII, a quote
+# mark) is percent-encoded as UTF-8, as a browser sends it. Existing escapes (%) are kept.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_USER_SAFE = "%!$&'()*+,;=-._~"
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,60 @@ def is_link_local(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return bool(ip.is_link_local)
+
+
+def web_address(url: str, *, base: str | None = None) -> str:
+    """``url`` (joined to ``base``, for a link or a redirect) as a browser sends it: scheme and host in lower
+    case, the host in ASCII (IDNA), no default port, a path of at least ``/`` without ``.`` and ``..``
+    segments, and spaces and letters outside ASCII percent-encoded (``café`` as ``caf%C3%A9``).
+
+    Raises :class:`UnreadableFileError` for text that cannot be read as an address (``http://[::1``).
+    Other schemes come back as they are, for :func:`check_url` to refuse.
+    """
+    if not isinstance(url, str):
+        raise UnreadableFileError(repr(url), f"a web address is text, not {type(url).__name__}; give it as "
+                                             "'https://host/path'.")
+    try:
+        parts = urlsplit(urljoin(base, url.strip()) if base is not None else url.strip())
+        port = parts.port
+        host = parts.hostname
+    except ValueError as exc:
+        raise UnreadableFileError(url, f"is not a valid web address ({exc}); check it.") from None
+    scheme = parts.scheme.lower()
+    if scheme not in _SCHEMES or not host:
+        return urljoin(base, url) if base is not None else url
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError as exc:
+        raise UnreadableFileError(url, f"the host {host} cannot be written as a web address ({exc}); "
+                                       "check it.") from None
+    netloc = f"[{ascii_host}]" if ":" in ascii_host else ascii_host
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc += f":{port}"
+    if parts.username is not None:
+        user = quote(parts.username, safe=_USER_SAFE)
+        if parts.password is not None:
+            user += ":" + quote(parts.password, safe=_USER_SAFE)
+        netloc = f"{user}@{netloc}"
+    address = f"{scheme}://{netloc}{quote(_without_dot_segments(parts.path or '/'), safe=_PATH_SAFE)}"
+    if parts.query:
+        address += "?" + quote(parts.query, safe=_QUERY_SAFE)
+    if parts.fragment:
+        address += "#" + quote(parts.fragment, safe=_QUERY_SAFE)
+    return address
+
+
+def _without_dot_segments(path: str) -> str:
+    """``path`` (starting ``/``) with its ``.`` and ``..`` segments resolved (RFC 3986, 5.2.4)."""
+    kept: list[str] = []
+    for segment in path.split("/")[1:]:
+        if segment == "..":
+            if kept:
+                kept.pop()
+        elif segment != ".":
+            kept.append(segment)
+    ends_in_folder = path.endswith(("/.", "/..")) and bool(kept)
+    return "/" + "/".join(kept) + ("/" if ends_in_folder else "")
 
 
 def check_url(url: str) -> tuple[str, str, int]:

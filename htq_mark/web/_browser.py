@@ -393,7 +393,9 @@ def _guard(route: Any, request: Any, page: Any, budget: _Budget) -> None:
         _abort(route)
         return
     if request.is_navigation_request() and main_frame:
-        if not budget.served_main and url.split("#", 1)[0] == budget.main_url.split("#", 1)[0]:
+        # The first is the page's own load (page.goto): served as it was fetched. It is not compared with the
+        # address: Chromium rewrites it (http://host as http://host/, HTTP:// as http://), and so aborted it.
+        if not budget.served_main:
             budget.served_main = True
             _fulfil(route, budget)
             return

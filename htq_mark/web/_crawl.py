@@ -17,13 +17,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urlsplit
 
 from .._io import read_limited
 from ..errors import InputError, UsageError
 from ..scanner._limits import DEFAULT_LIMITS, Limits
 from ..scanner._ocr import OcrMode
 from ..scanner._results import DocumentError, DocumentResult
+from ._addresses import web_address
 from ._page import WebScanner
 from ._session import WebOptions
 
@@ -159,7 +160,23 @@ def _sitemap_root(url: str, scanner: WebScanner) -> Any:
 
 
 def _same_site(url: str, hosts: set[str]) -> bool:
-    return (urlsplit(url).hostname or "").lower() in hosts
+    return _host_of(url) in hosts
+
+
+def _host_of(url: str) -> str:
+    """The host ``url`` names, in lower case; empty if it names none or cannot be read."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:  # http://[::1 and the like: scanned, it ends as unreadable
+        return ""
+
+
+def _page_of(url: str) -> str:
+    """``url`` as the page it names: as a browser writes it, less its fragment (itself if unreadable)."""
+    try:
+        return web_address(url).split("#", 1)[0]
+    except InputError:
+        return url
 
 
 def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = CrawlOptions(), *,
@@ -175,7 +192,7 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
     seen: set[str] = set()
 
     def add(url: str, depth: int) -> None:
-        plain = urldefrag(url)[0]
+        plain = _page_of(url)
         if plain not in seen:
             seen.add(plain)
             queue.append((url, depth))
@@ -193,7 +210,7 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
                 add(url, 0)
         except InputError as exc:
             unreadable(sitemap, exc)
-    hosts = {(urlsplit(url).hostname or "").lower() for url, _ in queue}
+    hosts = {_host_of(_page_of(url)) for url, _ in queue} - {""}
     # Only the documents scanned count toward max_pages, not the sitemaps that could not be read.
     scanned_count = 0
     while queue and scanned_count < options.max_pages:
@@ -202,7 +219,7 @@ def crawl(starts: Sequence[str], scanner: WebScanner, options: CrawlOptions = Cr
         results.append(scanned.result)
         scanned_count += 1
         if depth == 0 and scanned.result.url:  # a start page that redirects to www. keeps its site
-            hosts.add((urlsplit(scanned.result.url).hostname or "").lower())
+            hosts.add(_host_of(scanned.result.url))
         if progress is not None:
             progress(scanned_count, scanned_count + len(queue), url)
         if not options.follow or (options.max_depth is not None and depth >= options.max_depth):

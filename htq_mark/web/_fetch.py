@@ -48,9 +48,11 @@ class _PinnedHTTPConnection(http.client.HTTPConnection):
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self.address = target.address
+        # Kept for the watchdog: http.client lets go of ``sock`` while a response without a length is read.
+        self.pinned_socket: socket.socket | None = None
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.pinned_socket = socket.create_connection((self.address, self.port), self.timeout)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
@@ -58,10 +60,11 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
         self.address = target.address
         self.context = ssl.create_default_context()
+        self.pinned_socket: socket.socket | None = None
 
     def connect(self) -> None:
         raw = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = self.context.wrap_socket(raw, server_hostname=self.host)
+        self.sock = self.pinned_socket = self.context.wrap_socket(raw, server_hostname=self.host)
 
 
 def fetch_once(target: Target, *, deadline: float, max_bytes: int, accept: str = "*/*",
@@ -72,7 +75,7 @@ def fetch_once(target: Target, *, deadline: float, max_bytes: int, accept: str =
     if remaining <= 0:
         raise ScanTimeoutError(url, "the time limit for this page ran out before it was fetched.")
     connection_type = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
-    connection = connection_type(target, timeout=min(remaining, 15.0))
+    connection = connection_type(target, timeout=remaining)
     # A server trickling bytes would reset every socket timeout; this cuts the whole exchange at the deadline.
     timer = threading.Timer(remaining, _shut, (connection,))
     timer.daemon = True
@@ -116,10 +119,12 @@ def fetch_once(target: Target, *, deadline: float, max_bytes: int, accept: str =
         connection.close()
 
 
-def _shut(connection: http.client.HTTPConnection) -> None:
-    sock = connection.sock
+def _shut(connection: _PinnedHTTPConnection | _PinnedHTTPSConnection) -> None:
+    sock = connection.pinned_socket
     if sock is not None:
         try:
-            sock.shutdown(socket.SHUT_RDWR)
+            # The plain socket's shutdown, also for TLS: SSLSocket's own drops the TLS state under the reader,
+            # which then fails with ValueError rather than an OSError.
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
         except OSError:
             pass

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError, UnreadableFileError
+from ..errors import InputError, UnreadableFileError, UsageError
 from .._resolve import resolve_kit, resolve_register
 from ..scanner._context import Collected, scan_date
 from ..scanner._document import scan_document
@@ -164,6 +164,9 @@ class WebScanner:
 
     def scan(self, url: str, name: str | None = None) -> PageScan:
         """Scan the page (or linked PDF or image) at ``url``; a page that cannot be scanned comes back as an error."""
+        if not isinstance(url, str):
+            raise UsageError(f"a web page is given by its address as text, such as 'https://host/path'; not "
+                             f"{type(url).__name__}.")
         started = time.perf_counter()
         shown = name if name is not None else url
         final: str | None = None
@@ -180,9 +183,14 @@ class WebScanner:
                                          limits=self.limits, thumbnails=self.thumbnails, name=shown,
                                          references=self.references, ocr=self.ocr)
                 return PageScan(replace(document, url=final, elapsed_s=time.perf_counter() - started))
+            if answer.content_type == "application/pdf" or answer.content_type.startswith("image/"):
+                raise UnreadableFileError(shown, f"was sent as {answer.content_type}, but what came is not a PDF "
+                                                 "or a picture htq-mark reads (it is damaged, or another kind of "
+                                                 "file); check the link.")
             if answer.content_type not in _HTML_TYPES:
                 raise UnreadableFileError(shown, f"is not a web page or a document htq-mark reads (Content-Type "
-                                                 f"{answer.content_type or 'missing'}).")
+                                                 f"{answer.content_type or 'missing'}); htq-mark reads HTML pages, "
+                                                 "PDFs and pictures (PNG, JPEG, WebP, TIFF, GIF, BMP).")
             links: list[str] = []
             for number, viewport in enumerate(VIEWPORTS, start=1):
                 rendering = self.browser.render(final, answer.body, answer.content_type, viewport, self.limits,

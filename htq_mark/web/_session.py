@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 import urllib.robotparser
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from ..errors import BlockedError, InputError, UnreadableFileError, UsageError
-from ._addresses import resolve
+from ._addresses import resolve, web_address
 from ._fetch import ROBOTS_AGENT, Response, fetch_once
 
 __all__ = ["WebOptions", "WebSession"]
@@ -94,7 +94,7 @@ class WebSession:
 
     def fetch(self, url: str, *, deadline: float, max_bytes: int, accept: str = "*/*") -> Response:
         """GET ``url`` following redirects, each hop checked; an HTTP error status is :class:`UnreadableFileError`."""
-        current = url
+        current = web_address(url)
         for _ in range(_MAX_REDIRECTS + 1):
             self.check_allowed(current)
             self.wait_turn(current)
@@ -102,7 +102,7 @@ class WebSession:
             answer = fetch_once(target, deadline=deadline, max_bytes=max_bytes, accept=accept)
             location = answer.header("Location")
             if answer.status in (301, 302, 303, 307, 308) and location:
-                current = urljoin(current, location.strip())
+                current = web_address(location, base=current)
                 continue
             if answer.status >= 400:
                 raise UnreadableFileError(url, f"the server answered HTTP {answer.status}; check the address.")

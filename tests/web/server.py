@@ -92,17 +92,29 @@ def serve(site: Site) -> Iterator[Site]:
         server.server_close()
 
 
-def trickle(seconds_per_byte: float, total: int) -> Handler:
-    """A slow-loris response: headers, then one byte at a time."""
+def trickle(seconds_per_byte: float, total: int, *, declared: bool = True) -> Handler:
+    """A slow-loris response: headers (with the length, if ``declared``), then one byte at a time."""
     def handle(request: BaseHTTPRequestHandler) -> None:
         request.send_response(200)
         request.send_header("Content-Type", "text/html")
-        request.send_header("Content-Length", str(total))
+        request.send_header(*("Content-Length", str(total)) if declared else ("Connection", "close"))
         request.end_headers()
         for _ in range(total):
             request.wfile.write(b" ")
             request.wfile.flush()
             time.sleep(seconds_per_byte)
+    return handle
+
+
+def late(seconds: float) -> Handler:
+    """A page whose headers come only after ``seconds``."""
+    def handle(request: BaseHTTPRequestHandler) -> None:
+        time.sleep(seconds)
+        request.send_response(200)
+        request.send_header("Content-Type", "text/html")
+        request.send_header("Content-Length", "2")
+        request.end_headers()
+        request.wfile.write(b"ok")
     return handle
 
 

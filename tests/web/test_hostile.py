@@ -39,6 +39,8 @@ HOSTILE: dict[str, tuple[object, str | None]] = {
                               "document.getElementById('feed').append(d); });</script>"), "too-large"),
     "/five-gigabytes": (endless(), "too-large"),
     "/slow-loris": (trickle(0.5, 200), "timeout"),
+    # Without a length http.client lets go of the socket, and the deadline's watchdog found none to close.
+    "/slow-loris-no-length": (trickle(0.5, 200, declared=False), "timeout"),
     "/alert-loop": (page("<script>while (true) { alert('x'); confirm('y'); }</script>"), "timeout"),
     "/alert-interval": (page("<script>setInterval(() => alert('x'), 20); window.open('/popup');</script>"), None),
     "/huge-image": (page('<img src="/huge.png" style="width:40px">'), None),

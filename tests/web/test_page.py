@@ -51,6 +51,55 @@ def test_each_rule_is_triggered_by_html_and_css(scanner: WebScanner, site: Site,
     assert expected in _rules(result, page=1), [f.message for f in result.findings]
 
 
+@pytest.mark.parametrize("written", ["{base}", "{scheme}{rest}/", "{base}/./plain", "{base}/caf\u00e9/page",
+                                     "{base}/caf\u00e9/page?q=\u00e9 x", " {base}/plain "],
+                         ids=["no-slash", "capital-scheme", "dot-segment", "letters-outside-ascii", "query", "spaces"])
+def test_an_address_written_as_people_write_it_is_scanned(scanner: WebScanner, site: Site, written: str) -> None:
+    """Chromium rewrote an address without the final slash, with HTTP:// or with ./ before loading it, and the
+    page's own load was then refused as a navigation away (ERR_ABORTED); an address with letters outside
+    ASCII stopped the whole scan with an internal error."""
+    body = page(_qn() + '<img src="/img/mark.png" style="width:300px" alt="HTQ mark">')
+    for path in ("/", "/plain", "/caf%C3%A9/page"):
+        site.routes[path] = body
+    scheme, rest = site.base.split("://", 1)
+    url = written.format(base=site.base, scheme=scheme.upper() + "://", rest=rest)
+    result = scanner.scan(url).result
+    assert result.status == "ok", result.error
+    assert result.path == url and [m.page for m in result.marks] == [1, 2]
+
+
+def test_an_address_that_cannot_be_read_ends_as_unreadable_and_the_next_is_scanned(site: Site) -> None:
+    site.routes["/plain"] = page(_qn() + '<img src="/img/mark.png" style="width:300px" alt="HTQ mark">')
+    report = htq_mark.scan(["http://[::1", site.url("/plain")], web=WebOptions(allow_private=True, delay=0.0),
+                           ocr="never")
+    bad, good = report.documents
+    assert bad.status == "error" and bad.error is not None and bad.error.code == "unreadable"
+    assert "not a valid web address" in bad.error.message and bad.path == "http://[::1"
+    assert good.status == "ok" and len(good.marks) == 2
+
+
+def test_an_address_that_is_not_text_is_a_usage_error(scanner: WebScanner) -> None:
+    with pytest.raises(htq_mark.UsageError, match="address as text"):
+        scanner.scan(5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("body", "content_type", "words"), [
+    (b"<html><p>not a PDF</p></html>", "application/pdf",
+     "sent as application/pdf, but what came is not a PDF or a picture htq-mark reads (it is damaged, or another "
+     "kind of file); check the link"),
+    (b"PK\x03\x04zip", "image/png", "sent as image/png, but what came is not a PDF or a picture"),
+    (b"a,b\n1,2\n", "text/csv", "htq-mark reads HTML pages, PDFs and pictures"),
+])
+def test_a_link_that_is_not_what_it_says_is_unreadable_and_says_so(scanner: WebScanner, site: Site, body: bytes,
+                                                                    content_type: str, words: str) -> None:
+    """Such a link was "not a web page or a document htq-mark reads (Content-Type application/pdf)", as if PDFs
+    were not read."""
+    site.routes["/brochure.pdf"] = Reply(body, content_type)
+    result = scanner.scan(site.url("/brochure.pdf")).result
+    assert result.status == "error" and result.error is not None and result.error.code == "unreadable"
+    assert words in result.error.message
+
+
 def test_missing_alt_text_is_info_with_a_fix(scanner: WebScanner, site: Site) -> None:
     result = scanner.scan(site.url("/rules/missing-alt-text")).result
     finding = next(f for f in result.findings if f.rule == "missing-alt-text")

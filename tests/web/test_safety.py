@@ -13,9 +13,9 @@ import pytest
 from htq_mark import DEFAULT_LIMITS
 from htq_mark.errors import BlockedError, LimitExceededError, ScanTimeoutError, UnreadableFileError
 from htq_mark.web import VIEWPORTS, Browser, WebOptions, WebSession
-from htq_mark.web._addresses import is_public, resolve
+from htq_mark.web._addresses import is_public, resolve, web_address
 from htq_mark.web._proxy import GuardProxy
-from tests.web.server import Reply, Site, endless, serve, trickle
+from tests.web.server import Reply, Site, endless, late, serve, trickle
 from tests.web.sites import mark_png, page
 
 
@@ -33,6 +33,32 @@ def test_public_addresses(address: str, public: bool) -> None:
 def test_only_http_and_https(url: str) -> None:
     with pytest.raises(BlockedError, match="only http and https"):
         resolve(url, allow_private=True)
+
+
+@pytest.mark.parametrize(("written", "sent"), [
+    ("https://www.example-college.ac.uk", "https://www.example-college.ac.uk/"),
+    ("HTTP://Example.ORG:80/a/./b/../c?x=1#top", "http://example.org/a/c?x=1#top"),
+    ("https://example.org:8443/caf\u00e9 menu?q=\u00e9t\u00e9", "https://example.org:8443/caf%C3%A9%20menu?q=%C3%A9t%C3%A9"),
+    ("https://b\u00fccher.example/x", "https://xn--bcher-kva.example/x"),
+    ("http://[::1]:8080", "http://[::1]:8080/"),
+    ("http://h/a%20b/", "http://h/a%20b/"),  # escapes kept as they are
+    ("  http://h/x\n", "http://h/x"),
+    ("http://h/a/..", "http://h/"),
+    ("http://h/a/b/..", "http://h/a/"),
+    ("file:///etc/passwd", "file:///etc/passwd"),  # left for check_url to refuse
+])
+def test_an_address_is_sent_as_a_browser_writes_it(written: str, sent: str) -> None:
+    assert web_address(written) == sent
+
+
+@pytest.mark.parametrize("written", ["http://[::1", "http://h:99999/", 5])
+def test_an_address_that_cannot_be_read_is_unreadable(written: object) -> None:
+    with pytest.raises(UnreadableFileError, match="web address"):
+        web_address(written)  # type: ignore[arg-type]
+
+
+def test_a_redirect_is_joined_to_the_address_it_came_from() -> None:
+    assert web_address("../d\u00e9j\u00e0", base="http://h/a/b/c") == "http://h/a/d%C3%A9j%C3%A0"
 
 
 def test_loopback_refused_unless_allowed() -> None:
@@ -59,6 +85,8 @@ def site() -> Iterator[Site]:
         "/big": Reply(b"x" * 5000),
         "/endless": endless(),
         "/slow": trickle(0.2, 100),
+        "/slow-no-length": trickle(0.2, 100, declared=False),
+        "/late": late(16.5),
     }
     with serve(Site(routes=routes)) as served:  # type: ignore[arg-type]
         yield served
@@ -101,6 +129,23 @@ def test_limits_cut_large_and_slow_responses(site: Site) -> None:
     with pytest.raises(ScanTimeoutError):
         _fetch(session, site.url("/slow"), seconds=1.0)
     assert time.monotonic() - started < 5.0
+
+
+def test_a_response_without_a_length_is_cut_at_the_deadline(site: Site) -> None:
+    """http.client lets go of the socket of such a response: the watchdog found none to close, and a server
+    sending a byte a second held the scan for as long as it liked."""
+    started = time.monotonic()
+    with pytest.raises(ScanTimeoutError, match="max_page_seconds"):
+        _fetch(_session(), site.url("/slow-no-length"), seconds=1.0)
+    assert time.monotonic() - started < 3.0
+
+
+def test_a_server_slow_to_answer_is_waited_for_until_the_deadline(site: Site) -> None:
+    """Each socket read waited at most 15 s whatever the page's time limit: a server answering after 16 s
+    was unreadable at a 30 s limit. Now it is read, and given less time it is a timeout, not unreadable."""
+    with pytest.raises(ScanTimeoutError, match="max_page_seconds"):
+        _fetch(_session(), site.url("/late"), seconds=1.0)
+    assert _fetch(_session(), site.url("/late"), seconds=25.0) == b"ok"
 
 
 def test_delay_spaces_requests_to_one_host(site: Site) -> None:

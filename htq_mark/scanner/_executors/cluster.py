@@ -78,6 +78,43 @@ def _check_address(address: str) -> None:
                          "tcp://HOST:8786.") from None
 
 
+def _check_scheduler(address: str) -> None:
+    """Raise UsageError unless a Dask scheduler answers at ``address`` within the connection timeout.
+
+    Asked first, before a client is made: a client made for another kind of service there (a web server,
+    the dashboard's port) read its answer as Dask's and failed with an internal error, or waited for ever.
+    """
+    import asyncio
+
+    from distributed.comm.core import connect
+    from distributed.security import Security
+
+    async def identity() -> object:
+        # With the TLS settings of Dask's configuration, as the client made next uses.
+        arguments = Security().get_connection_args("client")  # type: ignore[no-untyped-call]
+        comm = await connect(address, timeout=_CONNECT_TIMEOUT_S, **arguments)  # type: ignore[no-untyped-call]
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    try:
+        # A little longer than the connection's own timeout, whose error says more.
+        answer = asyncio.run(asyncio.wait_for(identity(), _CONNECT_TIMEOUT_S + 5))
+    except (TimeoutError, asyncio.TimeoutError):
+        answer = f"nothing came back in {_CONNECT_TIMEOUT_S + 5} s"
+    except OSError as exc:
+        answer = str(exc) or type(exc).__name__
+    except Exception:  # noqa: BLE001 - what another kind of service's answer makes of Dask's reader
+        answer = "it answered, not as Dask does"
+    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
+        detail = answer if isinstance(answer, str) else "it answered, not as Dask does"
+        raise UsageError(f"no Dask scheduler answered at {address} ({detail}); check the address (the scheduler's "
+                         "own port, 8786 unless it was started with another, not its dashboard's) and that the "
+                         "scheduler is running.")
+
+
 @contextlib.contextmanager
 def _dask_client(address: str | None, workers: int | None, quiet: bool) -> Iterator[Any]:
     distributed = _distributed()
@@ -89,6 +126,7 @@ def _dask_client(address: str | None, workers: int | None, quiet: bool) -> Itera
                 logging.getLogger(name).setLevel(logging.CRITICAL + 1)
     if address:
         _check_address(address)
+        _check_scheduler(address)
         try:
             client = distributed.Client(address, timeout=_CONNECT_TIMEOUT_S, set_as_default=False)
         except (OSError, TimeoutError) as exc:

@@ -3,6 +3,7 @@ and Dask not installed."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -115,6 +116,49 @@ def test_contradictory_choices_are_usage_errors(name: str, scheduler: str | None
                                                 message: str) -> None:
     with pytest.raises(UsageError, match=message), open_executor(name, scheduler=scheduler, jobs=jobs):
         pass
+
+
+def _not_dask(answer: bytes | None) -> Iterator[str]:
+    """The address of a loopback service that is not Dask: it answers every connection with ``answer``
+    (an HTTP status line, as a proxy or web server does) and closes it, or (None) reads and says nothing."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            if answer is None:
+                held.append(connection)
+                continue
+            connection.recv(4096)
+            connection.sendall(answer)
+            connection.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        yield f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+        for connection in held:
+            connection.close()
+
+
+@pytest.mark.parametrize("answer", [b"HTTP/1.0 426 Upgrade Required\r\nContent-Length: 0\r\n\r\n", None],
+                         ids=["answers-http", "silent"])
+def test_a_service_that_is_not_a_dask_scheduler_is_a_usage_error(answer: bytes | None) -> None:
+    """A client made for such a service read its answer as Dask's frames and failed with MemoryError (an
+    internal error), or waited for ever on one that said nothing."""
+    started = time.monotonic()
+    with contextlib.contextmanager(_not_dask)(answer) as address:
+        with pytest.raises(UsageError, match="no Dask scheduler answered at"), open_executor("dask",
+                                                                                                   scheduler=address):
+            pass
+    assert time.monotonic() - started < 30
 
 
 def test_the_local_executor_is_the_default_and_ignores_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
