@@ -15,9 +15,11 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -117,6 +119,12 @@ class _Budget:
     over: str | None = None
 
 
+# Chromium's socket for its single instance, in its temporary folder, and the longest path a socket may have.
+_CHROMIUM_SOCKET = "/org.chromium.Chromium.XXXXXX/SingletonSocket"
+_SOCKET_PATH_MAX = 107
+# The profile folders Playwright makes for the browsers it launches.
+_PROFILE_PREFIX = b"playwright_chromiumdev_profile-"
+
 # Playwright's synchronous driver runs one per thread: browsers in the same thread share it.
 _drivers: dict[int, list[Any]] = {}
 
@@ -142,6 +150,16 @@ def _release_driver() -> None:
             pass
 
 
+def _temporary_folder() -> str | None:
+    """A new folder for a browser's temporary files; None where the socket Chromium makes in it would have
+    a path too long for a socket (a deep ``$TMPDIR``): Chromium would not start, so it keeps its own."""
+    folder = tempfile.mkdtemp(prefix="htq-")
+    if len(os.fsencode(folder)) + len(_CHROMIUM_SOCKET) > _SOCKET_PATH_MAX:
+        os.rmdir(folder)
+        return None
+    return folder
+
+
 class Browser:
     """A headless Chromium started on first use and restarted after it is killed."""
 
@@ -151,6 +169,9 @@ class Browser:
         self._browser: Any = None
         self._proxy: GuardProxy | None = None
         self._marker = f"--htq-mark-instance={uuid.uuid4().hex}"
+        # Chromium's own temporary files go here, removed with the browser: killed, it cannot remove them.
+        self._temporary: str | None = None
+        self._profile: str | None = None
 
     def __enter__(self) -> Browser:
         return self
@@ -180,14 +201,21 @@ class Browser:
             self._playwright = _acquire_driver(sync_playwright)
         if self._proxy is None:
             self._proxy = GuardProxy(allow_private=False)
+        self._temporary = _temporary_folder()
+        environment = None if self._temporary is None else {**os.environ, "TMPDIR": self._temporary}
         try:
-            self._browser = self._playwright.chromium.launch(
-                executable_path=executable, headless=True,
-                # Everything, loopback included, goes through the guarding proxy.
-                args=[*chromium_flags(), self._marker, f"--proxy-server={self._proxy.address}",
-                      "--proxy-bypass-list=<-loopback>"],
-                handle_sigint=False, handle_sigterm=False, handle_sighup=False, timeout=60_000)
+            try:
+                self._browser = self._playwright.chromium.launch(
+                    executable_path=executable, headless=True, env=environment,
+                    # Everything, loopback included, goes through the guarding proxy.
+                    args=[*chromium_flags(), self._marker, f"--proxy-server={self._proxy.address}",
+                          "--proxy-bypass-list=<-loopback>"],
+                    handle_sigint=False, handle_sigterm=False, handle_sighup=False, timeout=60_000)
+            finally:  # also when a signal stops the command while the browser starts: close() removes it
+                self._profile = self._profile_folder()
         except PlaywrightError as exc:
+            self.kill()
+            self._remove_temporary()
             raise BrowserUnavailableError(f"{INSTALL_HINT}; {executable} did not start "
                                           f"({str(exc).splitlines()[0]}).") from None
         return self._browser
@@ -198,15 +226,34 @@ class Browser:
 
     def kill(self) -> None:
         """Kill this browser's processes (from any thread); the next render starts a fresh one."""
+        for pid, _ in self._processes():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (OSError, ProcessLookupError):
+                continue
+
+    def _processes(self) -> Iterator[tuple[int, list[bytes]]]:
+        """This browser's processes (found by the marker on their command lines) and their arguments."""
         marker = self._marker.encode()
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
             try:
-                if marker in (entry / "cmdline").read_bytes():
-                    os.kill(int(entry.name), signal.SIGKILL)
-            except (OSError, ProcessLookupError):
+                arguments = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
                 continue
+            if marker in arguments:
+                yield int(entry.name), arguments
+
+    def _profile_folder(self) -> str | None:
+        """The profile folder Playwright made for this browser: stopped with it by a signal (its driver too),
+        neither removes it."""
+        for _, arguments in self._processes():
+            for argument in arguments:
+                name, _, value = argument.partition(b"=")
+                if name == b"--user-data-dir" and os.path.basename(value).startswith(_PROFILE_PREFIX):
+                    return os.fsdecode(value)
+        return None
 
     def close(self) -> None:
         """Close the browser and Playwright."""
@@ -214,8 +261,10 @@ class Browser:
             if self._browser is not None:
                 self._browser.close()
         except Exception:  # noqa: BLE001 - a killed browser cannot be closed politely
-            self.kill()
+            pass
         self._browser = None
+        self.kill()  # what is left of it (one stopped while it started, or that could not be closed)
+        self._remove_temporary()
         if self._proxy is not None:
             self._proxy.close()
             self._proxy = None
@@ -268,6 +317,13 @@ class Browser:
         if self._browser is not None and (force or not self._browser.is_connected()):
             self.kill()
             self._browser = None
+            self._remove_temporary()
+
+    def _remove_temporary(self) -> None:
+        for folder in (self._temporary, self._profile):
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        self._temporary = self._profile = None
 
     def _capture(self, browser: Any, viewport: Viewport, limits: Limits, budget: _Budget) -> Rendering:
         import cv2
