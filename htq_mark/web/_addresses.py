@@ -23,7 +23,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _ORIGIN_PORTS = {**_DEFAULT_PORTS, "ws": 80, "wss": 443}
 # What stays as written in each part of an address; anything else (a space, a letter outside ASCII, a quote
 # mark) is percent-encoded as UTF-8, as a browser sends it. Existing escapes (%) are kept.
-_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~[]|^"
 _QUERY_SAFE = _PATH_SAFE + "?"
 _USER_SAFE = "%!$&'()*+,;=-._~"
 
@@ -57,9 +57,12 @@ def is_link_local(address: str) -> bool:
 
 
 def web_address(url: str, *, base: str | None = None) -> str:
-    """``url`` (joined to ``base``, for a link or a redirect) as a browser sends it: scheme and host in lower
-    case, the host in ASCII (IDNA), no default port, a path of at least ``/`` without ``.`` and ``..``
-    segments, and spaces and letters outside ASCII percent-encoded (``café`` as ``caf%C3%A9``).
+    """``url`` (joined to ``base``, for a link or a redirect) written as a browser writes an address it
+    fetches: scheme and host in lower case, the host in ASCII (IDNA, as browsers map it: UTS 46, not
+    transitional), no default port, ``\\`` as ``/`` before the query, a path of at least ``/`` without
+    ``.`` and ``..`` segments, and spaces and letters outside ASCII percent-encoded as UTF-8 (``café`` as
+    ``caf%C3%A9``; bytes that are not UTF-8 as they are, ``%E9``). (A browser also resolves ``%2e%2e``
+    segments and keeps an empty ``?`` or ``#``; this does not.)
 
     Raises :class:`UnreadableFileError` for text that cannot be read as an address (``http://[::1``).
     Other schemes come back as they are, for :func:`check_url` to refuse.
@@ -68,7 +71,8 @@ def web_address(url: str, *, base: str | None = None) -> str:
         raise UnreadableFileError(repr(url), f"a web address is text, not {type(url).__name__}; give it as "
                                              "'https://host/path'.")
     try:
-        parts = urlsplit(urljoin(base, url.strip()) if base is not None else url.strip())
+        written = _slashes(url.strip(), relative_to_web=base is not None and _is_web(base))
+        parts = urlsplit(urljoin(base, written) if base is not None else written)
         port = parts.port
         host = parts.hostname
     except ValueError as exc:
@@ -77,24 +81,48 @@ def web_address(url: str, *, base: str | None = None) -> str:
     if scheme not in _SCHEMES or not host:
         return urljoin(base, url) if base is not None else url
     try:
-        ascii_host = host.encode("idna").decode("ascii").lower()
-    except UnicodeError as exc:
-        raise UnreadableFileError(url, f"the host {host} cannot be written as a web address ({exc}); "
+        ascii_host = host.lower() if host.isascii() else _ascii_host(host)
+    except UnicodeError as exc:  # idna's errors are UnicodeErrors too
+        raise UnreadableFileError(url, f"the host {host!r} cannot be written as a web address ({exc}); "
                                        "check it.") from None
     netloc = f"[{ascii_host}]" if ":" in ascii_host else ascii_host
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc += f":{port}"
     if parts.username is not None:
-        user = quote(parts.username, safe=_USER_SAFE)
+        user = _quoted(parts.username, _USER_SAFE)
         if parts.password is not None:
-            user += ":" + quote(parts.password, safe=_USER_SAFE)
+            user += ":" + _quoted(parts.password, _USER_SAFE)
         netloc = f"{user}@{netloc}"
-    address = f"{scheme}://{netloc}{quote(_without_dot_segments(parts.path or '/'), safe=_PATH_SAFE)}"
+    address = f"{scheme}://{netloc}{_quoted(_without_dot_segments(parts.path or '/'), _PATH_SAFE)}"
     if parts.query:
-        address += "?" + quote(parts.query, safe=_QUERY_SAFE)
+        address += "?" + _quoted(parts.query, _QUERY_SAFE)
     if parts.fragment:
-        address += "#" + quote(parts.fragment, safe=_QUERY_SAFE)
+        address += "#" + _quoted(parts.fragment, _QUERY_SAFE)
     return address
+
+
+def _is_web(url: str) -> bool:
+    return url[:6].lower().startswith(("http:", "https:"))
+
+
+def _slashes(url: str, *, relative_to_web: bool) -> str:
+    """``url`` with a backslash before its query read as a slash, as browsers read http(s) addresses."""
+    if "\\" not in url or not (_is_web(url) or relative_to_web and urlsplit(url).scheme == ""):
+        return url
+    end = min((at for at in (url.find("?"), url.find("#")) if at >= 0), default=len(url))
+    return url[:end].replace("\\", "/") + url[end:]
+
+
+def _ascii_host(host: str) -> str:
+    """A host name outside ASCII as browsers send it (UTS 46, not transitional: ``faß.de`` is not ``fass.de``)."""
+    import idna  # only for such names: it loads large tables
+
+    return str(idna.encode(host, uts46=True, transitional=False).decode("ascii"))
+
+
+def _quoted(text: str, safe: str) -> str:
+    # Bytes that were not UTF-8 (read into text as surrogates, from a Latin-1 terminal or header) go as they were.
+    return quote(text, safe=safe, encoding="utf-8", errors="surrogateescape")
 
 
 def _without_dot_segments(path: str) -> str:

@@ -30,7 +30,7 @@ from ..scanner._pdf.geometry import area, bounds
 from ..scanner._results import DocumentError, DocumentResult, Mark, MarkSource, Note, PageInfo
 from ..scanner._rules import MarkFacts, check_mark, check_page_qualifications
 from ..scanner._rules.geometry import check_distorted, check_too_small
-from ..scanner._sniff import sniff
+from ..scanner._sniff import describe_unsupported, sniff
 from ..scanner._text import read_text_facts
 from ..scanner._thumbnails import thumbnail
 from ._browser import VIEWPORTS, Browser, Rendering
@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 
 __all__ = ["PageScan", "WebScanner", "scan_url"]
 
+# The types of the documents htq-mark reads (a link sent as one whose content is not one is damaged).
+_DOCUMENT_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp", "image/tiff", "image/gif",
+                             "image/bmp"})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf,image/*;q=0.8,*/*;q=0.5"
 # A detection belongs to an element when this share of it lies in the element's box, and it "is" the
@@ -183,10 +186,13 @@ class WebScanner:
                                          limits=self.limits, thumbnails=self.thumbnails, name=shown,
                                          references=self.references, ocr=self.ocr)
                 return PageScan(replace(document, url=final, elapsed_s=time.perf_counter() - started))
-            if answer.content_type == "application/pdf" or answer.content_type.startswith("image/"):
+            if answer.content_type in _DOCUMENT_TYPES:
                 raise UnreadableFileError(shown, f"was sent as {answer.content_type}, but what came is not a PDF "
                                                  "or a picture htq-mark reads (it is damaged, or another kind of "
                                                  "file); check the link.")
+            if answer.content_type.startswith("image/"):  # an SVG, an AVIF, an icon: say what to do
+                raise UnreadableFileError(shown, f"was sent as {answer.content_type}: "
+                                                 f"{describe_unsupported(answer.body[:1024])}")
             if answer.content_type not in _HTML_TYPES:
                 raise UnreadableFileError(shown, f"is not a web page or a document htq-mark reads (Content-Type "
                                                  f"{answer.content_type or 'missing'}); htq-mark reads HTML pages, "

@@ -102,7 +102,13 @@ class WebSession:
             answer = fetch_once(target, deadline=deadline, max_bytes=max_bytes, accept=accept)
             location = answer.header("Location")
             if answer.status in (301, 302, 303, 307, 308) and location:
-                current = web_address(location, base=current)
+                # http.client reads headers as Latin-1; a server sends an address outside ASCII as UTF-8.
+                sent = location.encode("latin-1", "replace").decode("utf-8", "surrogateescape")
+                try:
+                    current = web_address(sent, base=current)
+                except UnreadableFileError:
+                    raise UnreadableFileError(url, f"redirects to {sent!r}, which is not a valid web address (the "
+                                                   "site's redirect is broken); tell the site.") from None
                 continue
             if answer.status >= 400:
                 raise UnreadableFileError(url, f"the server answered HTTP {answer.status}; check the address.")

@@ -89,6 +89,7 @@ def test_an_address_that_is_not_text_is_a_usage_error(scanner: WebScanner) -> No
      "kind of file); check the link"),
     (b"PK\x03\x04zip", "image/png", "sent as image/png, but what came is not a PDF or a picture"),
     (b"a,b\n1,2\n", "text/csv", "htq-mark reads HTML pages, PDFs and pictures"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml", "an SVG drawing; export it as PDF or PNG"),
 ])
 def test_a_link_that_is_not_what_it_says_is_unreadable_and_says_so(scanner: WebScanner, site: Site, body: bytes,
                                                                     content_type: str, words: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -46,6 +46,10 @@ def test_only_http_and_https(url: str) -> None:
     ("http://h/a/..", "http://h/"),
     ("http://h/a/b/..", "http://h/a/"),
     ("file:///etc/passwd", "file:///etc/passwd"),  # left for check_url to refuse
+    ("http://fa\u00df.de/", "http://xn--fa-hia.de/"),  # as browsers map it (UTS 46), not fass.de
+    ("http://h/caf\udce9?q=\udce9", "http://h/caf%E9?q=%E9"),  # a Latin-1 byte in a UTF-8 terminal's argument
+    ("http://h/a\\b?x=1", "http://h/a/b?x=1"),
+    ("http://h/a?b[]=1|^", "http://h/a?b[]=1|^"),
 ])
 def test_an_address_is_sent_as_a_browser_writes_it(written: str, sent: str) -> None:
     assert web_address(written) == sent
@@ -87,9 +91,29 @@ def site() -> Iterator[Site]:
         "/slow": trickle(0.2, 100),
         "/slow-no-length": trickle(0.2, 100, declared=False),
         "/late": late(16.5),
+        "/caf%C3%A9": Reply(b"<p>caf\xc3\xa9</p>"),
+        "/to-cafe": _raw_redirect("/caf\u00e9".encode()),
+        "/to-nowhere": _raw_redirect(b"http://[::1"),
     }
     with serve(Site(routes=routes)) as served:  # type: ignore[arg-type]
         yield served
+
+
+def _raw_redirect(location: bytes) -> Callable[[BaseHTTPRequestHandler], None]:
+    """A redirect to ``location`` as its bytes (a server writes an address outside ASCII as UTF-8)."""
+    def handle(request: BaseHTTPRequestHandler) -> None:
+        request.wfile.write(b"HTTP/1.1 301 Moved\r\nLocation: " + location + b"\r\nContent-Length: 0\r\n\r\n")
+    return handle
+
+
+def test_a_redirect_outside_ascii_is_followed_as_a_browser_follows_it(site: Site) -> None:
+    """http.client reads the header as Latin-1: it was sent again as UTF-8 (/caf%C3%83%C2%A9, not found)."""
+    assert _fetch(_session(), site.url("/to-cafe")) == "<p>caf\u00e9</p>".encode()
+
+
+def test_a_redirect_to_an_address_that_cannot_be_read_says_the_redirect_is_broken(site: Site) -> None:
+    with pytest.raises(UnreadableFileError, match="redirects to 'http://\\[::1', which is not a valid web address"):
+        _fetch(_session(), site.url("/to-nowhere"))
 
 
 def _session() -> WebSession:

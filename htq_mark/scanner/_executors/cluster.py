@@ -85,6 +85,7 @@ def _check_scheduler(address: str) -> None:
     the dashboard's port) read its answer as Dask's and failed with an internal error, or waited for ever.
     """
     import asyncio
+    import concurrent.futures
 
     from distributed.comm.core import connect
     from distributed.security import Security
@@ -99,20 +100,30 @@ def _check_scheduler(address: str) -> None:
         finally:
             comm.abort()
 
-    try:
+    def ask() -> object:
         # A little longer than the connection's own timeout, whose error says more.
-        answer = asyncio.run(asyncio.wait_for(identity(), _CONNECT_TIMEOUT_S + 5))
-    except (TimeoutError, asyncio.TimeoutError):
-        answer = f"nothing came back in {_CONNECT_TIMEOUT_S + 5} s"
-    except OSError as exc:
-        answer = str(exc) or type(exc).__name__
-    except Exception:  # noqa: BLE001 - what another kind of service's answer makes of Dask's reader
-        answer = "it answered, not as Dask does"
-    if not isinstance(answer, dict) or answer.get("type") != "Scheduler":
-        detail = answer if isinstance(answer, str) else "it answered, not as Dask does"
-        raise UsageError(f"no Dask scheduler answered at {address} ({detail}); check the address (the scheduler's "
-                         "own port, 8786 unless it was started with another, not its dashboard's) and that the "
-                         "scheduler is running.")
+        return asyncio.run(asyncio.wait_for(identity(), _CONNECT_TIMEOUT_S + 5))
+
+    # In a thread of its own: asyncio.run cannot run inside a running event loop (a notebook's, an async
+    # caller's), and would unset one the caller had set.
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="htq-mark-dask-probe") as probe:
+        try:
+            answer = probe.submit(ask).result()
+        except (TimeoutError, asyncio.TimeoutError):
+            answer = f"nothing came back in {_CONNECT_TIMEOUT_S + 5} s"
+        except OSError as exc:
+            answer = str(exc) or type(exc).__name__
+        except Exception as exc:  # noqa: BLE001 - what another kind of service's answer makes of Dask's reader
+            answer = f"what came back could not be read as Dask's ({type(exc).__name__})"
+    if isinstance(answer, dict) and answer.get("type") == "Scheduler":
+        return
+    if isinstance(answer, dict) and answer.get("type"):
+        detail = f"a Dask {str(answer['type']).lower()} answered, not the scheduler"
+    else:
+        detail = answer if isinstance(answer, str) else "what came back was not a scheduler's answer"
+    raise UsageError(f"no Dask scheduler answered at {address} ({detail}); check the address (the scheduler's "
+                     "own port, 8786 unless it was started with another, not its dashboard's or a worker's) and "
+                     "that the scheduler is running.")
 
 
 @contextlib.contextmanager

@@ -93,6 +93,21 @@ def test_the_scheduler_option_runs_on_that_cluster(scheduler: tuple[str, subproc
     assert remote.returncode == 3 and _untimed(remote.stdout) == _untimed(local.stdout)
 
 
+def test_a_scheduler_is_recognised_from_inside_a_running_event_loop(
+        scheduler: tuple[str, subprocess.Popen[bytes]]) -> None:
+    """As from a notebook or an async caller: the scheduler's check ran asyncio.run, refused there, and
+    the scheduler was said not to be one."""
+    import asyncio
+
+    address, _ = scheduler
+
+    async def inside() -> str:
+        with open_executor("dask", scheduler=address) as (executor, _):
+            return type(executor).__name__
+
+    assert asyncio.run(inside()) == "DaskExecutor"
+
+
 def test_without_dask_the_command_says_how_to_install_it_in_one_line(evalset: Path) -> None:
     program = ("import sys; sys.modules['distributed'] = None\n"  # as if it were not installed
                "from htq_mark.cli import main; main(sys.argv[1:])")
