@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import SplitResult, quote, urljoin, urlsplit
 
 from ..errors import BlockedError, UnreadableFileError
 
@@ -72,19 +72,25 @@ def web_address(url: str, *, base: str | None = None) -> str:
                                              "'https://host/path'.")
     try:
         written = _slashes(url.strip(), relative_to_web=base is not None and _is_web(base))
-        parts = urlsplit(urljoin(base, written) if base is not None else written)
+        joined = urljoin(base, written) if base is not None else written
+        parts = urlsplit(joined)
         port = parts.port
         host = parts.hostname
     except ValueError as exc:
         raise UnreadableFileError(url, f"is not a valid web address ({exc}); check it.") from None
     scheme = parts.scheme.lower()
-    if scheme not in _SCHEMES or not host:
-        return urljoin(base, url) if base is not None else url
+    if scheme not in _SCHEMES:
+        return joined
+    if not host:
+        raise UnreadableFileError(url, "has no host name; write it as https://host/path.")
     try:
-        ascii_host = host.lower() if host.isascii() else _ascii_host(host)
-    except UnicodeError as exc:  # idna's errors are UnicodeErrors too
-        raise UnreadableFileError(url, f"the host {host!r} cannot be written as a web address ({exc}); "
-                                       "check it.") from None
+        return _written(parts, scheme, host, port)
+    except UnicodeError as exc:  # a host no browser could write either, or a lone surrogate from Python code
+        raise UnreadableFileError(url, f"cannot be written as a web address ({exc}); check it.") from None
+
+
+def _written(parts: SplitResult, scheme: str, host: str, port: int | None) -> str:
+    ascii_host = host.lower() if host.isascii() else _ascii_host(host)
     netloc = f"[{ascii_host}]" if ":" in ascii_host else ascii_host
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         netloc += f":{port}"
@@ -114,10 +120,14 @@ def _slashes(url: str, *, relative_to_web: bool) -> str:
 
 
 def _ascii_host(host: str) -> str:
-    """A host name outside ASCII as browsers send it (UTS 46, not transitional: ``faß.de`` is not ``fass.de``)."""
+    """A host name outside ASCII as browsers send it: mapped by UTS 46, not transitional (``faß.de`` is not
+    ``fass.de``), without the STD3 and hyphen rules browsers leave out (``☕.de`` and ``_x.café.de`` are
+    fetched), each label outside ASCII in Punycode."""
     import idna  # only for such names: it loads large tables
 
-    return str(idna.encode(host, uts46=True, transitional=False).decode("ascii"))
+    mapped = idna.uts46_remap(host, std3_rules=False, transitional=False)
+    return ".".join(label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+                    for label in mapped.split("."))
 
 
 def _quoted(text: str, safe: str) -> str:

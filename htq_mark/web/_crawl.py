@@ -104,11 +104,13 @@ def read_url_list(path: str) -> list[str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: the URL list cannot be read ({exc}); give a UTF-8 text file, one URL a line.") \
             from None
-    urls = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-    bad = [url for url in urls if not is_web_address(url)]
+    listed = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1)
+              if line.strip() and not line.lstrip().startswith("#")]
+    bad = [(number, url) for number, url in listed if not is_web_address(url)]
     if bad:
-        raise UsageError(f"{path}: {bad[0]!r} is not an http or https address; write one URL a line.")
-    return urls
+        number, url = bad[0]
+        raise UsageError(f"{path}, line {number}: {url!r} is not an http or https address; write one URL a line.")
+    return [url for _, url in listed]
 
 
 def read_sitemap(url: str, scanner: WebScanner, limit: int, *,

@@ -50,7 +50,10 @@ __all__ = ["PageScan", "WebScanner", "scan_url"]
 
 # The types of the documents htq-mark reads (a link sent as one whose content is not one is damaged).
 _DOCUMENT_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp", "image/tiff", "image/gif",
-                             "image/bmp"})
+                             "image/bmp",
+                             # and the names servers also give them
+                             "application/x-pdf", "image/jpg", "image/pjpeg", "image/x-png", "image/x-ms-bmp",
+                             "image/x-bmp", "image/x-tiff"})
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf,image/*;q=0.8,*/*;q=0.5"
 # A detection belongs to an element when this share of it lies in the element's box, and it "is" the

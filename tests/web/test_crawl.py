@@ -109,9 +109,9 @@ def test_url_list_file(tmp_path) -> None:
     listing = tmp_path / "urls.txt"
     listing.write_text("# pages\nhttps://a.example/x\n\nhttp://b.example/\n", encoding="utf-8")
     assert read_url_list(str(listing)) == ["https://a.example/x", "http://b.example/"]
-    listing.write_text("/etc/passwd\n", encoding="utf-8")
-    with pytest.raises(UsageError, match="not an http or https address"):
-        read_url_list(str(listing))
+    listing.write_text("# pages\nhttps://a.example/x\n\n/etc/passwd\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"urls.txt, line 4: '/etc/passwd' is not an http or https address"):
+        read_url_list(str(listing))  # the line, which the message did not name
 
 
 @pytest.mark.parametrize("kind", ["device", "too-large"])

@@ -88,6 +88,7 @@ def test_an_address_that_is_not_text_is_a_usage_error(scanner: WebScanner) -> No
      "sent as application/pdf, but what came is not a PDF or a picture htq-mark reads (it is damaged, or another "
      "kind of file); check the link"),
     (b"PK\x03\x04zip", "image/png", "sent as image/png, but what came is not a PDF or a picture"),
+    (b"\xff\xd8broken", "image/jpg", "sent as image/jpg, but what came is not a PDF or a picture"),
     (b"a,b\n1,2\n", "text/csv", "htq-mark reads HTML pages, PDFs and pictures"),
     (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "image/svg+xml", "an SVG drawing; export it as PDF or PNG"),
 ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 import urllib.request
@@ -50,14 +51,18 @@ def test_only_http_and_https(url: str) -> None:
     ("http://h/caf\udce9?q=\udce9", "http://h/caf%E9?q=%E9"),  # a Latin-1 byte in a UTF-8 terminal's argument
     ("http://h/a\\b?x=1", "http://h/a/b?x=1"),
     ("http://h/a?b[]=1|^", "http://h/a?b[]=1|^"),
+    ("http://\u2615.de/", "http://xn--53h.de/"),  # symbols, and names a strict IDNA 2008 check refuses, as browsers
+    ("http://_x.caf\u00e9.de/", "http://_x.xn--caf-dma.de/"),
+    ("http://-\u00e9.de/", "http://xn----bga.de/"),
 ])
 def test_an_address_is_sent_as_a_browser_writes_it(written: str, sent: str) -> None:
     assert web_address(written) == sent
 
 
-@pytest.mark.parametrize("written", ["http://[::1", "http://h:99999/", 5])
+@pytest.mark.parametrize("written", ["http://[::1", "http://h:99999/", 5, "http://h/\ud800", "http://@/caf\u00e9",
+                                     "https://\\[x"])
 def test_an_address_that_cannot_be_read_is_unreadable(written: object) -> None:
-    with pytest.raises(UnreadableFileError, match="web address"):
+    with pytest.raises(UnreadableFileError, match="web address|has no host name"):
         web_address(written)  # type: ignore[arg-type]
 
 
@@ -94,6 +99,7 @@ def site() -> Iterator[Site]:
         "/caf%C3%A9": Reply(b"<p>caf\xc3\xa9</p>"),
         "/to-cafe": _raw_redirect("/caf\u00e9".encode()),
         "/to-nowhere": _raw_redirect(b"http://[::1"),
+        "/to-no-host": _raw_redirect(b"https://\\[x"),
     }
     with serve(Site(routes=routes)) as served:  # type: ignore[arg-type]
         yield served
@@ -111,9 +117,12 @@ def test_a_redirect_outside_ascii_is_followed_as_a_browser_follows_it(site: Site
     assert _fetch(_session(), site.url("/to-cafe")) == "<p>caf\u00e9</p>".encode()
 
 
-def test_a_redirect_to_an_address_that_cannot_be_read_says_the_redirect_is_broken(site: Site) -> None:
-    with pytest.raises(UnreadableFileError, match="redirects to 'http://\\[::1', which is not a valid web address"):
-        _fetch(_session(), site.url("/to-nowhere"))
+@pytest.mark.parametrize(("path", "location"), [("/to-nowhere", "http://[::1"), ("/to-no-host", "https://\\[x")])
+def test_a_redirect_to_an_address_that_cannot_be_read_says_the_redirect_is_broken(site: Site, path: str,
+                                                                                   location: str) -> None:
+    """(A backslash is a slash to a browser: ``https://\\[x`` has no host. It was an internal error.)"""
+    with pytest.raises(UnreadableFileError, match=re.escape(f"redirects to {location!r}, which is not a valid web")):
+        _fetch(_session(), site.url(path))
 
 
 def _session() -> WebSession:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -85,7 +86,6 @@ def _check_scheduler(address: str) -> None:
     the dashboard's port) read its answer as Dask's and failed with an internal error, or waited for ever.
     """
     import asyncio
-    import concurrent.futures
 
     from distributed.comm.core import connect
     from distributed.security import Security
@@ -100,21 +100,26 @@ def _check_scheduler(address: str) -> None:
         finally:
             comm.abort()
 
-    def ask() -> object:
-        # A little longer than the connection's own timeout, whose error says more.
-        return asyncio.run(asyncio.wait_for(identity(), _CONNECT_TIMEOUT_S + 5))
+    outcome: list[object] = []
 
-    # In a thread of its own: asyncio.run cannot run inside a running event loop (a notebook's, an async
-    # caller's), and would unset one the caller had set.
-    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="htq-mark-dask-probe") as probe:
-        try:
-            answer = probe.submit(ask).result()
-        except (TimeoutError, asyncio.TimeoutError):
-            answer = f"nothing came back in {_CONNECT_TIMEOUT_S + 5} s"
-        except OSError as exc:
-            answer = str(exc) or type(exc).__name__
-        except Exception as exc:  # noqa: BLE001 - what another kind of service's answer makes of Dask's reader
-            answer = f"what came back could not be read as Dask's ({type(exc).__name__})"
+    def ask() -> None:
+        try:  # a little longer than the connection's own timeout, whose error says more
+            outcome.append(asyncio.run(asyncio.wait_for(identity(), _CONNECT_TIMEOUT_S + 5)))
+        except Exception as exc:  # noqa: BLE001 - judged below, in the caller's thread
+            outcome.append(exc)
+
+    # In a thread of its own: asyncio.run cannot run inside a running event loop (a notebook's, an async caller's)
+    # and would unset one the caller had set. A daemon, so that Ctrl-C does not wait for it to time out.
+    probe = threading.Thread(target=ask, name="htq-mark-dask-probe", daemon=True)
+    probe.start()
+    probe.join()
+    answer = outcome[0] if outcome else None
+    if isinstance(answer, (TimeoutError, asyncio.TimeoutError)):
+        answer = f"nothing came back in {_CONNECT_TIMEOUT_S + 5} s"
+    elif isinstance(answer, OSError):
+        answer = str(answer) or type(answer).__name__
+    elif isinstance(answer, Exception):  # what another kind of service's answer makes of Dask's reader
+        answer = f"what came back could not be read as Dask's ({type(answer).__name__})"
     if isinstance(answer, dict) and answer.get("type") == "Scheduler":
         return
     if isinstance(answer, dict) and answer.get("type"):

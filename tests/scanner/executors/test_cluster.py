@@ -176,6 +176,24 @@ def test_a_service_that_is_not_a_dask_scheduler_is_a_usage_error(answer: bytes |
     assert time.monotonic() - started < 30
 
 
+def test_ctrl_c_while_a_scheduler_is_checked_stops_the_command_at_once(tmp_path: Path) -> None:
+    """The check waited for its thread, which waited out its 15 s timeout, before Ctrl-C took effect."""
+    import signal
+
+    document = tmp_path / "page.png"
+    document.write_bytes(b"not looked at")
+    with contextlib.contextmanager(_not_dask)(None) as address:
+        command = subprocess.Popen([str(BIN / "htq-mark"), "scan", "--scheduler", address, str(document)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(3)
+        started = time.monotonic()
+        command.send_signal(signal.SIGINT)
+        _, errors = command.communicate(timeout=60)
+        stopped_after = time.monotonic() - started
+    assert command.returncode == 130, errors
+    assert stopped_after < 5, stopped_after
+
+
 def test_the_local_executor_is_the_default_and_ignores_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(SCHEDULER_ENV, "tcp://127.0.0.1:1")
     with open_executor("local", jobs=3) as (executor, dashboard):
