@@ -124,6 +124,8 @@ _CHROMIUM_SOCKET = "/org.chromium.Chromium.XXXXXX/SingletonSocket"
 _SOCKET_PATH_MAX = 107
 # The profile folders Playwright makes for the browsers it launches.
 _PROFILE_PREFIX = b"playwright_chromiumdev_profile-"
+# How long a killed browser's processes are waited for before its folders are removed.
+_GONE_WITHIN_S = 3.0
 
 # Playwright's synchronous driver runs one per thread: browsers in the same thread share it.
 _drivers: dict[int, list[Any]] = {}
@@ -320,6 +322,10 @@ class Browser:
             self._remove_temporary()
 
     def _remove_temporary(self) -> None:
+        # A killed process may still be writing there for a moment (Chromium saves its state as it stops).
+        deadline = time.monotonic() + _GONE_WITHIN_S
+        while any(True for _ in self._processes()) and time.monotonic() < deadline:
+            time.sleep(0.02)
         for folder in (self._temporary, self._profile):
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import struct
 import subprocess
@@ -66,6 +67,8 @@ def site() -> Iterator[Site]:
     routes = {path: reply for path, (reply, _) in HOSTILE.items()}
     routes["/huge.png"] = Reply(_png_claiming(100_000, 100_000), "image/png")
     routes["/to-metadata.png"] = Reply(b"", "image/png", 302, {"Location": "http://169.254.169.254/redirected"})
+    routes["/ping.png"] = Reply(mark_png(), "image/png")
+    routes["/loop-after-ping"] = page('<img src="/ping.png" alt="HTQ" onload="while (true) {}">')
     routes["/ok"] = page('<p>fine</p><img src="/mark.png" style="width:300px" alt="HTQ">')
     routes["/mark.png"] = Reply(mark_png(), "image/png")
     routes["/many-links"] = page('<div style="height:200px;overflow:hidden">'
@@ -92,44 +95,53 @@ def test_hostile_page_ends_with_its_code_and_the_next_page_scans(hostile_scanner
     assert after.status == "ok" and after.marks, after.error
 
 
-def _chromium_folders() -> set[Path]:
-    """Chromium's temporary folders anywhere in the temporary folder."""
-    return set(Path(tempfile.gettempdir()).rglob("org.chromium.Chromium.*"))
+@pytest.fixture()
+def short_temporary(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A temporary folder with a short path, removed after. Chromium makes a socket in the folder of its own
+    in it, and a socket's path is at most 107 bytes: under the test run's deeper one it would keep its own."""
+    folder = Path(tempfile.mkdtemp(prefix="htq-test-", dir="/tmp"))
+    monkeypatch.setenv("TMPDIR", str(folder))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_a_browser_killed_for_a_page_leaves_no_temporary_files(site: Site) -> None:
+def _chromium_folders(root: Path) -> set[Path]:
+    """Chromium's temporary folders anywhere in ``root``."""
+    return set(root.rglob("org.chromium.Chromium.*"))
+
+
+def test_a_browser_killed_for_a_page_leaves_no_temporary_files(site: Site, short_temporary: Path) -> None:
     """Killed for a page that never yields, Chromium could not remove its temporary folder
     (org.chromium.Chromium.*): one more was left for every such page of a crawl."""
-    before = _chromium_folders()
     with WebScanner(options=WebOptions(allow_private=True, delay=0.0), limits=LIMITS) as scanner:
         for path in ("/loop-after-load", "/loop-before-load"):
             assert scanner.scan(site.url(path)).result.error.code == "timeout"
-        assert _chromium_folders() - before  # the browser in use keeps its own
+        assert _chromium_folders(short_temporary)  # the browser in use keeps its own
         assert scanner.scan(site.url("/ok")).result.status == "ok"
-    assert _chromium_folders() <= before
+    assert not _chromium_folders(short_temporary)
 
 
-def test_a_scan_stopped_by_a_signal_to_its_process_group_leaves_no_browser_folders(site: Site) -> None:
+def test_a_scan_stopped_by_a_signal_to_its_process_group_leaves_no_browser_folders(site: Site,
+                                                                                    short_temporary: Path) -> None:
     """``timeout`` and a cancelled CI job send SIGTERM to the whole group: the browser and Playwright's driver
     died with the command, and neither removed Chromium's temporary folder or its profile (1.2 MB a time)."""
-    # A short path: Chromium makes a socket in it, and a socket's path is at most 107 bytes.
-    temporary = Path(tempfile.mkdtemp(prefix="t"))
     command = subprocess.Popen(
         [str(Path(sys.executable).parent / "htq-mark"), "scan", "--allow-private", "--delay", "0", "-q",
-         site.url("/loop-before-load")], env={**os.environ, "TMPDIR": str(temporary)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+         site.url("/loop-after-ping")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.monotonic() + 60
-    while not list(temporary.rglob("org.chromium.Chromium.*")) and time.monotonic() < deadline:
-        time.sleep(0.2)  # until the browser has made its folders
-    assert list(temporary.glob("*chromiumdev_profile-*")) and list(temporary.rglob("org.chromium.Chromium.*")), \
-        list(temporary.rglob("*"))[:20]
-    time.sleep(1)
+    while "/ping.png" not in site.requests and time.monotonic() < deadline:
+        time.sleep(0.2)  # until the browser is showing the page
+    assert list(short_temporary.glob("*chromiumdev_profile-*")) and _chromium_folders(short_temporary), \
+        list(short_temporary.rglob("*"))[:20]
     os.killpg(command.pid, signal.SIGTERM)
     _, errors = command.communicate(timeout=60)
     assert command.returncode == 143, errors
     assert errors.decode().startswith("htq-mark: terminated"), errors
-    left = [path.name for path in temporary.iterdir()]
-    assert not [name for name in left if "profile" in name or name.startswith("htq-")], left
+    assert not list(short_temporary.glob("*chromiumdev_profile-*")) and not _chromium_folders(short_temporary), \
+        list(short_temporary.rglob("*"))[:20]
 
 
 def test_local_files_and_metadata_are_never_requested(hostile_scanner: WebScanner, site: Site) -> None:
