@@ -25,7 +25,7 @@ from ..reports import FORMATS, ReportWriter
 from ..scanner import DEFAULT_LIMITS, ScanReport, ScanStream
 from ..scanner._baseline import (baseline_paths, fingerprints, names, suppress_known, unmatched_baseline_warning,
                                  unsuppressed, unsuppressed_document)
-from ..scanner._executors import open_executor
+from ..scanner._executors import DaskExecutor, open_executor
 from ..scanner._failures import INTERNAL_ERROR
 from ..scanner._inputs import DEFAULT_EXCLUDE
 from ..scanner._ocr import OcrMode
@@ -240,6 +240,9 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
                        quiet="HTQ_MARK_DEBUG" not in os.environ) as (executor, dashboard):
         if dashboard is not None and not quiet:
             click.echo(f"htq-mark: Dask dashboard: {dashboard}", err=True)
+        if not quiet and isinstance(executor, DaskExecutor) and executor.workers() == 0:
+            click.echo("htq-mark: the Dask scheduler has no workers yet; the scan starts when some join "
+                       "(Ctrl-C stops it).", err=True)
         try:
             with scanner.scan_iter(inputs, executor=executor, progress=progress, **settings) as stream:
                 for document in stream:

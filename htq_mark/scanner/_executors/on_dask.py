@@ -73,6 +73,13 @@ class DaskExecutor:
         self.client = client
         self.batch_size = batch_size
 
+    def workers(self) -> int | None:
+        """How many workers the cluster has now (None if the scheduler cannot be asked)."""
+        try:
+            return len(self.client.nthreads())
+        except (OSError, TimeoutError):
+            return None
+
     def _threads(self) -> int:
         try:
             threads: int = sum(self.client.nthreads().values())

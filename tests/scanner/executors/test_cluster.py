@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
+import signal
 import subprocess
 import sys
 import threading
@@ -108,6 +110,43 @@ def test_a_scheduler_is_recognised_from_inside_a_running_event_loop(
     assert asyncio.run(inside()) == "DaskExecutor"
 
 
+def test_a_scheduler_without_workers_is_said_to_have_none_and_the_scan_starts_when_one_joins(tmp_path: Path) -> None:
+    """It waited without a word until a worker joined (for ever, if none did)."""
+    from benchmarks.bench_dask import _free_port
+
+    port = str(_free_port())
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    scheduler = subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", port,
+                                  "--no-dashboard"], **quiet)  # type: ignore[call-overload]
+    worker = None
+    try:
+        document = tmp_path / "page.txt"
+        document.write_text("not a document")
+        time.sleep(3)  # until the scheduler listens
+        command = subprocess.Popen([str(BIN / "htq-mark"), "scan", "--scheduler", address, str(document)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        assert command.stderr is not None
+        ready, _, _ = select.select([command.stderr], [], [], 60)
+        said = command.stderr.readline() if ready else "(nothing in 60 s)"
+        if not ready:
+            command.kill()
+        assert "has no workers yet; the scan starts when some join" in said, said
+        worker = subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1", "--host", "127.0.0.1",
+                                   "--no-dashboard"], **quiet)  # type: ignore[call-overload]
+        _, rest = command.communicate(timeout=120)
+        assert command.returncode == 3, rest  # the scan ran: one unreadable document
+    finally:
+        for process in (worker, scheduler):
+            if process is not None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+
+
 def test_without_dask_the_command_says_how_to_install_it_in_one_line(evalset: Path) -> None:
     program = ("import sys; sys.modules['distributed'] = None\n"  # as if it were not installed
                "from htq_mark.cli import main; main(sys.argv[1:])")
@@ -178,8 +217,6 @@ def test_a_service_that_is_not_a_dask_scheduler_is_a_usage_error(answer: bytes |
 
 def test_ctrl_c_while_a_scheduler_is_checked_stops_the_command_at_once(tmp_path: Path) -> None:
     """The check waited for its thread, which waited out its 15 s timeout, before Ctrl-C took effect."""
-    import signal
-
     document = tmp_path / "page.png"
     document.write_bytes(b"not looked at")
     with contextlib.contextmanager(_not_dask)(None) as address:
