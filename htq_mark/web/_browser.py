@@ -174,6 +174,7 @@ class Browser:
         # Chromium's own temporary files go here, removed with the browser: killed, it cannot remove them.
         self._temporary: str | None = None
         self._profile: str | None = None
+        self._group: int | None = None
 
     def __enter__(self) -> Browser:
         return self
@@ -215,6 +216,7 @@ class Browser:
                     handle_sigint=False, handle_sigterm=False, handle_sighup=False, timeout=60_000)
             finally:  # also when a signal stops the command while the browser starts: close() removes it
                 self._profile = self._profile_folder()
+                self._group = self._process_group()
         except PlaywrightError as exc:
             self.kill()
             self._remove_temporary()
@@ -233,19 +235,41 @@ class Browser:
                 os.kill(pid, signal.SIGKILL)
             except (OSError, ProcessLookupError):
                 continue
+        # Its helpers (the network service, which writes to the profile) are in its process group, not marked;
+        # killed with it, they stay in the group when the browser itself has gone.
+        if self._group is not None:
+            try:
+                os.killpg(self._group, signal.SIGKILL)
+            except (OSError, ProcessLookupError):
+                pass
 
     def _processes(self) -> Iterator[tuple[int, list[bytes]]]:
-        """This browser's processes (found by the marker on their command lines) and their arguments."""
+        """This browser's live processes (found by the marker on their command lines, or in its process group)
+        and their arguments."""
         marker = self._marker.encode()
         for entry in Path("/proc").iterdir():
             if not entry.name.isdigit():
                 continue
             try:
                 arguments = (entry / "cmdline").read_bytes().split(b"\0")
+                status = (entry / "stat").read_bytes()
             except OSError:
                 continue
-            if marker in arguments:
+            fields = status[status.rfind(b")") + 2:].split()  # state, parent, process group, ...
+            if len(fields) < 3 or fields[0] == b"Z":
+                continue
+            if marker in arguments or (self._group is not None and fields[2] == str(self._group).encode()):
                 yield int(entry.name), arguments
+
+    def _process_group(self) -> int | None:
+        """The process group of this browser, if it has one of its own (Playwright starts it so)."""
+        for pid, _ in self._processes():
+            try:
+                group = os.getpgid(pid)
+            except (OSError, ProcessLookupError):
+                continue
+            return group if group != os.getpgrp() else None
+        return None
 
     def _profile_folder(self) -> str | None:
         """The profile folder Playwright made for this browser: stopped with it by a signal (its driver too),
@@ -330,6 +354,7 @@ class Browser:
             if folder is not None:
                 shutil.rmtree(folder, ignore_errors=True)
         self._temporary = self._profile = None
+        self._group = None
 
     def _capture(self, browser: Any, viewport: Viewport, limits: Limits, budget: _Budget) -> Rendering:
         import cv2
