@@ -29,6 +29,7 @@ from urllib.parse import quote
 
 from .._catalogue import DOCUMENT_ERRORS, NOTE_CODES, RULES, ErrorCode, Severity
 from ..scanner._baseline import fingerprint
+from ..scanner._sniff import MEDIA_TYPES
 from ._order import findings_in_order
 from ._json import dumps_json
 
@@ -44,8 +45,6 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 FINGERPRINT_KEY = "htqMarkFinding/v2"
 
 _LEVELS: Mapping[str, str] = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-_MIME_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp",
-               "tiff": "image/tiff", "gif": "image/gif", "bmp": "image/bmp"}
 #: Every notification the run can hold: unreadable files (errors) and each document note's code.
 _NOTIFICATIONS: Mapping[str, str] = {**{code.value: text for code, text in DOCUMENT_ERRORS.items()},
                                      **{code: text for code, (_, text) in NOTE_CODES.items()}}
@@ -193,8 +192,8 @@ def _notifications(document: DocumentResult, index: int) -> list[dict[str, Any]]
 
 def _artifact(document: DocumentResult) -> dict[str, Any]:
     artifact: dict[str, Any] = {"location": {"uri": artifact_uri(document.path)}, "roles": ["analysisTarget"]}
-    if document.type in _MIME_TYPES:
-        artifact["mimeType"] = _MIME_TYPES[document.type]
+    if document.type in MEDIA_TYPES:
+        artifact["mimeType"] = MEDIA_TYPES[document.type]
     if document.sha256:
         artifact["hashes"] = {"sha-256": document.sha256}
     return artifact

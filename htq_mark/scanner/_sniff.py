@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["HEAD_BYTES", "SUPPORTED_TYPES", "DocumentKind", "describe_unsupported", "readable_kinds", "sniff"]
+__all__ = ["HEAD_BYTES", "MEDIA_TYPES", "SUPPORTED_TYPES", "DocumentKind", "describe_unsupported", "readable_kinds",
+           "sniff"]
 
 DocumentKind = Literal["pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp", "unknown"]
 
 #: How many leading bytes :func:`sniff` needs (PDF headers may follow some junk).
 HEAD_BYTES = 1024
 SUPPORTED_TYPES: tuple[str, ...] = ("pdf", "png", "jpeg", "webp", "tiff", "gif", "bmp")
+#: The media (MIME) type of each kind of document read.
+MEDIA_TYPES: dict[str, str] = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "webp": "image/webp",
+                               "tiff": "image/tiff", "gif": "image/gif", "bmp": "image/bmp"}
 
 _SIGNATURES: tuple[tuple[bytes, DocumentKind], ...] = (
     (b"\x89PNG\r\n\x1a\n", "png"),

@@ -215,8 +215,7 @@ class Browser:
                           "--proxy-bypass-list=<-loopback>"],
                     handle_sigint=False, handle_sigterm=False, handle_sighup=False, timeout=60_000)
             finally:  # also when a signal stops the command while the browser starts: close() removes it
-                self._profile = self._profile_folder()
-                self._group = self._process_group()
+                self._profile, self._group = self._launched()
         except PlaywrightError as exc:
             self.kill()
             self._remove_temporary()
@@ -261,25 +260,19 @@ class Browser:
             if marker in arguments or (self._group is not None and fields[2] == str(self._group).encode()):
                 yield int(entry.name), arguments
 
-    def _process_group(self) -> int | None:
-        """The process group of this browser, if it has one of its own (Playwright starts it so)."""
-        for pid, _ in self._processes():
+    def _launched(self) -> tuple[str | None, int | None]:
+        """The profile folder Playwright made for this browser (stopped with it by a signal, its driver too,
+        neither removes it), and its process group if it has one of its own (Playwright starts it so)."""
+        for pid, arguments in self._processes():
+            profile = next((os.fsdecode(value) for name, _, value in (a.partition(b"=") for a in arguments)
+                            if name == b"--user-data-dir" and os.path.basename(value).startswith(_PROFILE_PREFIX)),
+                           None)
             try:
-                group = os.getpgid(pid)
+                group: int | None = os.getpgid(pid)
             except (OSError, ProcessLookupError):
                 continue
-            return group if group != os.getpgrp() else None
-        return None
-
-    def _profile_folder(self) -> str | None:
-        """The profile folder Playwright made for this browser: stopped with it by a signal (its driver too),
-        neither removes it."""
-        for _, arguments in self._processes():
-            for argument in arguments:
-                name, _, value = argument.partition(b"=")
-                if name == b"--user-data-dir" and os.path.basename(value).startswith(_PROFILE_PREFIX):
-                    return os.fsdecode(value)
-        return None
+            return profile, None if group == os.getpgrp() else group
+        return None, None
 
     def close(self) -> None:
         """Close the browser and Playwright."""

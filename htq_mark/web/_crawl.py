@@ -17,14 +17,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from .._io import read_limited
 from ..errors import InputError, UsageError
 from ..scanner._limits import DEFAULT_LIMITS, Limits
 from ..scanner._ocr import OcrMode
 from ..scanner._results import DocumentError, DocumentResult
-from ._addresses import web_address
+from ._addresses import origin_of, web_address
 from ._page import WebScanner
 from ._session import WebOptions
 
@@ -166,11 +165,10 @@ def _same_site(url: str, hosts: set[str]) -> bool:
 
 
 def _host_of(url: str) -> str:
-    """The host ``url`` names, in lower case; empty if it names none or cannot be read."""
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:  # http://[::1 and the like: scanned, it ends as unreadable
-        return ""
+    """The host ``url`` names, in lower case; empty if it names none or cannot be read (``http://[::1``:
+    scanned, it ends as unreadable)."""
+    origin = origin_of(url)
+    return "" if origin is None else origin[0]
 
 
 def _page_of(url: str) -> str:

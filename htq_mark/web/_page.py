@@ -30,7 +30,7 @@ from ..scanner._pdf.geometry import area, bounds
 from ..scanner._results import DocumentError, DocumentResult, Mark, MarkSource, Note, PageInfo
 from ..scanner._rules import MarkFacts, check_mark, check_page_qualifications
 from ..scanner._rules.geometry import check_distorted, check_too_small
-from ..scanner._sniff import describe_unsupported, sniff
+from ..scanner._sniff import MEDIA_TYPES, describe_unsupported, sniff
 from ..scanner._text import read_text_facts
 from ..scanner._thumbnails import thumbnail
 from ._browser import VIEWPORTS, Browser, Rendering
@@ -49,8 +49,7 @@ if TYPE_CHECKING:
 __all__ = ["PageScan", "WebScanner", "scan_url"]
 
 # The types of the documents htq-mark reads (a link sent as one whose content is not one is damaged).
-_DOCUMENT_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg", "image/webp", "image/tiff", "image/gif",
-                             "image/bmp",
+_DOCUMENT_TYPES = frozenset({*MEDIA_TYPES.values(),
                              # and the names servers also give them
                              "application/x-pdf", "image/jpg", "image/pjpeg", "image/x-png", "image/x-ms-bmp",
                              "image/x-bmp", "image/x-tiff"})

@@ -75,17 +75,18 @@ class DaskExecutor:
 
     def workers(self) -> int | None:
         """How many workers the cluster has now (None if the scheduler cannot be asked)."""
-        try:
-            return len(self.client.nthreads())
-        except (OSError, TimeoutError):
-            return None
+        threads = self._threads_by_worker()
+        return None if threads is None else len(threads)
 
     def _threads(self) -> int:
+        threads = self._threads_by_worker()
+        return max(1, sum(threads.values())) if threads else 1
+
+    def _threads_by_worker(self) -> dict[str, int] | None:
         try:
-            threads: int = sum(self.client.nthreads().values())
-            return max(1, threads)
+            return dict(self.client.nthreads())
         except (OSError, TimeoutError):
-            return 1
+            return None
 
     def _batches(self, items: Sequence[tuple[int, InputDocument]], threads: int) -> Iterator[list[tuple[int, InputDocument]]]:
         """``items`` in batches of ``batch_size``, or else of a few per worker thread of what is left.
