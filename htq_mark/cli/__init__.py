@@ -8,6 +8,7 @@ them, so ``htq-mark --help`` starts fast.
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import signal
 import sys
@@ -84,6 +85,9 @@ def main(argv: list[str] | None = None) -> None:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the message
             click.echo(f"htq-mark: {'interrupted' if number == signal.SIGINT else 'terminated'}; stopped before "
                        "finishing, and its temporary files were removed.", err=True)
+            # That line is the last word: a browser driver stopped by the same signal leaves asyncio futures
+            # whose lost connection would otherwise be logged as the interpreter exits.
+            logging.getLogger("asyncio").disabled = True
             sys.exit(128 + int(number))
 
 
