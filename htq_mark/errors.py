@@ -188,12 +188,12 @@ class RegisterValidationError(RegisterError):
 
     code = ErrorCode.REGISTER_INVALID
 
-    def __init__(self, source: str, problems: Sequence[RegisterProblem]) -> None:
+    def __init__(self, source: str, problems: Sequence[RegisterProblem], *, what: str = "the register") -> None:
         self.source = source
         self.problems = tuple(problems)
         lines = "\n".join(f"  {problem}" for problem in self.problems)
         super().__init__(
-            f"{source}: {len(self.problems)} problem(s) in the register; "
+            f"{source}: {len(self.problems)} problem(s) in {what}; "
             f"fix these rows and load it again:\n{lines}"
         )
 

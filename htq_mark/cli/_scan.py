@@ -153,7 +153,8 @@ class _PathOrUrl(click.ParamType):  # type: ignore[type-arg]  # generic only in 
                       param, ctx)
         if isinstance(value, str) and is_url(value):
             return value
-        checked = click.Path(dir_okay=True, file_okay=True, allow_dash=True, path_type=str)
+        # Not checked for reading here: a file that cannot be read is one unreadable document, and the batch goes on.
+        checked = click.Path(dir_okay=True, file_okay=True, readable=False, allow_dash=True, path_type=str)
         return str(checked.convert(value, param, ctx))  # type: ignore[arg-type]
 
 

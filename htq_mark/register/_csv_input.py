@@ -69,10 +69,13 @@ def _decoded_lines(data: bytes, source: str,
         yield text
 
 
-def read_csv_rows(data: bytes, source: str,
-                  problems: list[RegisterProblem]) -> Iterator[CsvRow]:
+def read_csv_rows(data: bytes, source: str, problems: list[RegisterProblem], *,
+                  line_problems: list[RegisterProblem] | None = None) -> Iterator[CsvRow]:
     """Yield the CSV records in ``data``; append what is wrong to ``problems``.
 
+    A line's own problems (bad UTF-8, a NUL character) go to ``line_problems``
+    when it is given: each is appended just before the record holding that line
+    is yielded, so a caller that needs only some records can keep only theirs.
     Raises :class:`RegisterError` only for a file in UTF-16/32, which cannot be
     read line by line as UTF-8.
     """
@@ -84,7 +87,7 @@ def read_csv_rows(data: bytes, source: str,
             )
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM):]
-    lines = _decoded_lines(data, source, problems)
+    lines = _decoded_lines(data, source, problems if line_problems is None else line_problems)
     reader = csv.reader(lines, strict=True)
     previous_line = 0
     while True:

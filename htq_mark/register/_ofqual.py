@@ -109,10 +109,16 @@ def _read_entries(data: bytes, source: str, wanted_ids: set[str],
     entries: dict[str, _OfqualEntry] = {}
     positions: dict[str, int] | None = None
     data_rows = 0
-    for csv_row in read_csv_rows(data, source, problems):
+    # Ofqual's file is large and not the user's: a stray byte in a row the register does not name is not theirs
+    # to fix, so a line's own problems count only in the header and the rows that concern the register.
+    line_problems: list[RegisterProblem] = []
+    for csv_row in read_csv_rows(data, source, problems, line_problems=line_problems):
+        own_problems = list(line_problems)
+        line_problems.clear()
         if not any(cell.strip() for cell in csv_row.fields):
             continue
         if positions is None:
+            problems.extend(own_problems)
             positions = _column_positions(csv_row.fields)
             missing = [OFQUAL_COLUMNS[key] for key in _REQUIRED if key not in positions]
             if missing:
@@ -131,6 +137,7 @@ def _read_entries(data: bytes, source: str, wanted_ids: set[str],
             continue  # not a number the register could hold
         if canonical not in wanted_ids:
             continue
+        problems.extend(own_problems)
         entry = _entry(row, source, problems)
         if entry is None:
             continue
@@ -200,7 +207,7 @@ def import_ofqual(register: Register, ofqual_csv_path: str | os.PathLike[str], *
     problems: list[RegisterProblem] = []
     entries, data_rows = _read_entries(data, source, wanted, problems)
     if problems:
-        raise RegisterValidationError(source, problems)
+        raise RegisterValidationError(source, problems, what="the Ofqual data")
     records: list[QualificationRecord] = []
     warnings = list(register.warnings)
     for record in register.records:

@@ -21,16 +21,28 @@ class AlarmRang(BaseException):
 
 
 class Alarm:
-    """Raise :class:`AlarmRang` in the main thread once ``seconds`` have passed, where that is possible."""
+    """Raise :class:`AlarmRang` in the main thread once ``seconds`` have passed from :meth:`arm`, where that
+    is possible.
+
+    It rings once at most, and can ring at any point after it is armed: as :meth:`arm` returns, or in
+    :meth:`cancel` before the timer is stopped. Callers arm it inside a ``try`` that catches
+    :class:`AlarmRang` and cancel it again there (see :func:`htq_mark.scan_document`), so SIGALRM is always
+    given back.
+    """
 
     def __init__(self, seconds: float) -> None:
-        self.armed = _usable() and seconds > 0
-        if self.armed:
+        self.seconds = seconds
+        self.armed = False
+
+    def arm(self) -> None:
+        """Start the time (a no-op where the alarm cannot be used)."""
+        if _usable() and self.seconds > 0:
+            self.armed = True  # first: a ring as soon as the timer starts must still be cancelled
             signal.signal(signal.SIGALRM, _ring)
-            signal.setitimer(signal.ITIMER_REAL, seconds)
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
 
     def cancel(self) -> None:
-        """Disarm the alarm and give SIGALRM back to its default."""
+        """Disarm the alarm and give SIGALRM back to its default (again, if a ring cut the last call short)."""
         if self.armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, signal.SIG_DFL)

@@ -33,7 +33,7 @@ from ._executors import Executor, as_executor
 from ._context import scan_date
 from ._input_list import InputList, Runnable
 from ._inputs import DEFAULT_EXCLUDE, InputDocument, iter_paths
-from ._limits import DEFAULT_LIMITS, Limits
+from ._limits import DEFAULT_LIMITS, Limits, check_limits
 from ._ocr import OcrMode, check_ocr_mode
 from ._pool import WorkerSetup, default_jobs, failed_result, input_sha256, references_within
 from ._results import DocumentError, DocumentResult, ScanReport, ScanSettings
@@ -261,8 +261,7 @@ def scan_iter(paths: Iterable[Source], *, register: RegisterSource = None,
     from ..web._crawl import is_web_address
 
     check_ocr_mode(ocr)
-    if not isinstance(limits, Limits):
-        raise UsageError(f"limits takes a Limits, e.g. Limits(max_pages=50), not {type(limits).__name__}.")
+    check_limits(limits)
     if rules is not None and not isinstance(rules, RuleSelection):
         raise UsageError(f"rules takes a RuleSelection (or None for every rule), not {type(rules).__name__}; "
                          f"e.g. RuleSelection(ignore=('low-resolution',)).")

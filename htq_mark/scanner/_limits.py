@@ -15,7 +15,8 @@ from typing import Any
 
 from ..errors import UsageError
 
-__all__ = ["DEFAULT_LIMITS", "MAX_DECODABLE_PIXELS", "MAX_LIMIT_COUNT", "MAX_LIMIT_SECONDS", "Limits", "ceiling", "is_count"]
+__all__ = ["DEFAULT_LIMITS", "MAX_DECODABLE_PIXELS", "MAX_LIMIT_COUNT", "MAX_LIMIT_SECONDS", "Limits", "ceiling", "check_limits",
+           "is_count"]
 
 #: Pillow refuses to decode a picture larger than this (twice its ``Image.MAX_IMAGE_PIXELS``) as a
 #: decompression bomb, so ``max_pixels_per_page`` cannot usefully be higher.
@@ -39,6 +40,12 @@ def ceiling(name: str) -> int:
     if name == "max_pixels_per_page":
         return MAX_DECODABLE_PIXELS
     return MAX_LIMIT_SECONDS if name.endswith("_seconds") else MAX_LIMIT_COUNT
+
+
+def check_limits(limits: object) -> None:
+    """Raise :class:`UsageError` unless ``limits`` is a :class:`Limits` (a dict of them is not)."""
+    if not isinstance(limits, Limits):
+        raise UsageError(f"limits takes a Limits, e.g. Limits(max_pages=50), not {type(limits).__name__}.")
 
 
 @dataclass(frozen=True)

@@ -131,13 +131,16 @@ def references_within(kit: Any, seconds: float) -> Any:
 
     alarm = Alarm(seconds)
     try:
-        return build_references(kit)
+        try:
+            alarm.arm()
+            return build_references(kit)
+        finally:
+            alarm.cancel()
     except AlarmRang:
+        alarm.cancel()  # it may have rung as it was armed or cancelled
         raise KitError(f"{kit.root}: drawing the kit's artwork for the detector took longer than the {seconds:g} s "
                        "limit; simplify the artwork (fewer shapes and <use> references), or raise "
                        "limits.max_reference_seconds=S.") from None
-    finally:
-        alarm.cancel()
 
 
 def with_references(setup: WorkerSetup) -> WorkerSetup:

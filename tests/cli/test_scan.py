@@ -87,6 +87,17 @@ def test_missing_path_is_reported_and_the_batch_goes_on(docs, tmp_path):
     assert "check the path" in error["message"]
 
 
+def test_a_path_given_that_may_not_be_read_is_not_a_usage_error(docs, monkeypatch):
+    """A file or folder named on the command line that the user may not read stopped the whole batch with
+    a usage error (exit 2, no report): a pre-commit hook names every file. The scan reads it and says why not."""
+    refused = str(docs / "clean.pdf")
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: os.fspath(path) != refused and access(path, mode, **kw))
+    result = run(docs / "claim.pdf", refused, "--format", "json")
+    assert result.exit_code != 2, result.output
+    assert [d["path"] for d in json.loads(result.output)["documents"]] == [str(docs / "claim.pdf"), refused]
+
+
 @pytest.mark.parametrize("option", ["-o", "--write-baseline"])
 def test_an_output_named_like_a_missing_path_given_is_refused(docs, tmp_path, option):
     """A missing path given is reported, not refused: the report must not then be written where it was named."""

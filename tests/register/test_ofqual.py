@@ -129,6 +129,32 @@ def test_problems_in_unrelated_rows_are_ignored(example: Register, write_file: W
     assert len(import_ofqual(example, path, as_of=DATA_DATE)) == len(example)
 
 
+@pytest.mark.parametrize("damage", [b"Dipl\xf4me", b"Dipl\x00me"], ids=["latin-1", "nul"])
+def test_a_damaged_line_counts_only_in_rows_that_concern_the_register(example: Register, write_file: WriteFile,
+                                                                      damage: bytes) -> None:
+    """One stray byte in a row of Ofqual's (very large) file that the register does not name stopped every
+    check that read the file."""
+    def damaged(qn: str) -> bytes:  # the title of the second row (line 3) damaged
+        before, after = ofqual_csv([entry("999/1002/9", "Available to learners"),
+                                    entry(qn, "Available to learners")]).rsplit(b"Some title", 1)
+        return before + damage + after
+
+    unrelated = import_ofqual(example, write_file("unrelated.csv", damaged("603/7595/4")), as_of=DATA_DATE)
+    assert len(unrelated) == len(example)
+    assert unrelated.provenance.ofqual is not None and unrelated.provenance.ofqual.rows == 2
+    related = write_file("related.csv", damaged("999/1001/9"))
+    with pytest.raises(RegisterValidationError, match=r"(?s)1 problem\(s\) in the Ofqual data; .*related\.csv:3: "
+                       ) as raised:
+        import_ofqual(example, related, as_of=DATA_DATE)
+    assert len(raised.value.problems) == 1
+
+
+def test_a_damaged_header_is_reported(example: Register, write_file: WriteFile) -> None:
+    data = ofqual_csv([entry("999/1001/9", "Available to learners")]).replace(b"Offered In", b"Offered\xa0In", 1)
+    with pytest.raises(RegisterValidationError, match=r":1: not valid UTF-8"):
+        import_ofqual(example, write_file("ofqual.csv", data), as_of=DATA_DATE)
+
+
 def test_a_missing_file_is_a_register_error(example: Register, tmp_path: Path) -> None:
     with pytest.raises(RegisterError, match="no such file; check the path of the Ofqual data"):
         import_ofqual(example, tmp_path / "missing.csv")

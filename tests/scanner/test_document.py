@@ -263,6 +263,32 @@ def test_the_time_limit_stops_work_inside_one_frame(scan, monkeypatch):
     assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL and signal.getitimer(signal.ITIMER_REAL)[0] == 0
 
 
+@pytest.mark.parametrize("when", ["armed", "cancelled"])
+def test_an_alarm_ringing_as_it_is_armed_or_cancelled_ends_in_a_timeout(scan, monkeypatch, when):
+    """A very short limit could ring before the scan's ``try`` or inside its clean-up: the internal exception
+    escaped to the caller, and SIGALRM stayed taken, so no later scan in the process had a time limit."""
+    from htq_mark.scanner._alarm import AlarmRang
+
+    real_setitimer = signal.setitimer
+
+    def ringing_setitimer(which, seconds, *interval):
+        real_setitimer(which, seconds, *interval)
+        if (seconds > 0) == (when == "armed") and not rang:
+            rang.append(seconds)
+            raise AlarmRang  # as the handler does when the signal arrives just there
+
+    rang: list[float] = []
+    monkeypatch.setattr(signal, "setitimer", ringing_setitimer)
+    result = scan(_busy_picture(60), limits=Limits(max_seconds=5))
+    assert rang and result.status == "error" and result.error.code == "timeout", result
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_limits_that_are_not_limits_are_a_usage_error(scan):
+    with pytest.raises(UsageError, match="limits takes a Limits"):
+        scan(_busy_picture(60), limits={"max_frames": 1})
+
+
 def test_a_callers_alarm_is_left_alone(scan):
     rang = []
 
