@@ -44,7 +44,8 @@ def kit_summary(kit: Kit) -> dict[str, Any]:
     }
 
 
-def _text(summary: dict[str, Any]) -> str:
+def _lines(summary: dict[str, Any]) -> list[str]:
+    """``summary`` as lines of text (a line break inside a value is shown escaped, not as a line of its own)."""
     lines = [f"kit: {summary['name']} {summary['version']}", f"source: {summary['source']}",
              f"sha256: {summary['sha256']}", f"aspect ratio: {summary['aspect_ratio']:g}", "variants:"]
     for name, variant in summary["variants"].items():
@@ -65,7 +66,7 @@ def _text(summary: dict[str, Any]) -> str:
     for name, preset in summary["presets"].items():
         dpi = f" at {preset['dpi']} dpi" if preset["dpi"] else ""
         lines.append(f"  {name}: {preset['width']}{dpi} - {preset['description']}")
-    return "\n".join(lines)
+    return lines
 
 
 @click.group("kit")
@@ -84,7 +85,7 @@ def info(kit_path: str | None, as_json: bool) -> None:
     if as_json:
         say_json(summary)
     else:
-        say(*_text(summary).split("\n"))
+        say(*_lines(summary))
 
 
 @kit.command("guide")

@@ -311,7 +311,7 @@ def load_spec_file(path: Path) -> tuple[Spec, bytes]:
 
     try:
         data = read_limited(path, limit=MAX_SPEC_BYTES, what="kit spec (TOML)", refuse=refuse)
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte order mark (as some editors write) is let be
     except FileNotFoundError:
         raise SpecError(str(path), "(file)", "does not exist; a kit needs guidelines/spec.toml") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -1,7 +1,7 @@
 """The JUnit XML report, for CI systems that show test results.
 
 One ``testsuite`` for the scan; one ``testcase`` per document (its path is the
-name); one ``failure`` per finding (``type`` is the rule, the message says the
+name), counted as failed when it has findings; one ``failure`` per finding (``type`` is the rule, the message says the
 severity, page and what is wrong, the body gives the fix); an ``error`` for a
 document that could not be read. The kit, register and scan date are the
 suite's properties. Valid against the common JUnit schema (the one Jenkins
@@ -56,9 +56,9 @@ def _testcase(document: DocumentResult) -> list[str]:
             code, message = document.error.code, document.error.message
         lines.append(f"      <error type={_attr(code)} message={_attr(message)}/>")
     if document.suppressed:  # listed, not failed: the baseline already had them
-        listed = "\n".join(f"suppressed by the baseline: {f.severity} {f.rule} on page {f.page}: {f.message}"
-                            for f in document.suppressed)
-        lines.append(f"      <system-out>{_text(listed)}</system-out>")
+        listed = "\n".join(_text(f"suppressed by the baseline: {f.severity} {f.rule} on page {f.page}: {f.message}")
+                            for f in document.suppressed)  # a line each (escaping would show the breaks as \x0a)
+        lines.append(f"      <system-out>{listed}</system-out>")
     if not lines:
         return [opening + "/>"]
     return [opening + ">", *lines, "    </testcase>"]
@@ -67,8 +67,10 @@ def _testcase(document: DocumentResult) -> list[str]:
 def render(report: ScanReport, fp: _Writer) -> None:
     """Write ``report`` as JUnit XML to the text stream ``fp``."""
     documents = report.documents
-    failures = sum(len(document.findings) for document in documents)
+    # Counts of test cases, as JUnit's readers take them (tests - failures - errors passed): a document with
+    # findings is one failure however many it has, and one that could not be read is an error.
     errors = sum(document.status == "error" for document in documents)
+    failures = sum(document.status != "error" and bool(document.findings) for document in documents)
     elapsed = _seconds(sum(document.elapsed_s for document in documents))
     stamp = _TIMESTAMP.match(report.scanned_at or "")
     timestamp = f' timestamp="{stamp.group()}"' if stamp else ""

@@ -80,7 +80,8 @@ def load_report(source: str | os.PathLike[str] | bytes | IO[bytes], *, name: str
     if not data.strip():
         raise ReportFileError(f"{name}: is empty; give a report written by htq-mark scan --format json.")
     try:
-        parsed = json.loads(data.decode("utf-8", "surrogatepass"))
+        # A byte order mark, as Windows editors and PowerShell write, is let be (as in config files and registers).
+        parsed = json.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "surrogatepass"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ReportFileError(f"{name}: is not JSON ({exc}); give a report written by "
                               "htq-mark scan --format json.") from None

@@ -93,15 +93,15 @@ def _to_rgb(image: Image.Image) -> Image.Image:
         import numpy as np
 
         values = np.asarray(image)
-        peak = float(values.max()) if values.size else 0.0
+        white = _white_level(image.mode, float(values.max()) if values.size else 0.0)
         grey = np.empty(values.shape, np.uint8)
         # A few rows at a time: the whole frame in float64 took four times an 8-bit image's memory.
         rows = max(1, _WIDE_ROWS_PIXELS // max(1, values.shape[1])) if values.ndim == 2 else len(values)
         for start in range(0, len(values), rows):
             block = values[start:start + rows].astype(np.float64)
-            if peak > 255:
-                block *= 255.0 / peak
-            grey[start:start + rows] = np.clip(block, 0, 255).astype(np.uint8)
+            if white != 255:
+                block *= 255.0 / white
+            grey[start:start + rows] = np.clip(np.rint(block), 0, 255).astype(np.uint8)
         return Image.fromarray(grey, "L").convert("RGB")
     has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
         image.mode == "P" and "transparency" in image.info)
@@ -111,6 +111,20 @@ def _to_rgb(image: Image.Image) -> Image.Image:
         canvas.alpha_composite(rgba)
         return canvas.convert("RGB")
     return image.convert("RGB")
+
+
+def _white_level(mode: str, peak: float) -> float:
+    """The value of white in a grey picture of ``mode`` whose largest value is ``peak``: the type's full
+    range, as viewers show it (a dark 16-bit picture stays dark), not the picture's own peak. Only a 32-bit
+    picture beyond 16 bits, which viewers show in no agreed way, is scaled to its peak."""
+    if mode.startswith("I;16"):
+        return 65535.0
+    if mode == "F" and peak <= 1.0:  # floating point from 0 (black) to 1 (white)
+        return 1.0
+    for white in (255.0, 65535.0):
+        if peak <= white:
+            return white
+    return peak
 
 
 def _as_shown(frame: Image.Image, first_mode: str, profile: Any) -> Image.Image:

@@ -32,6 +32,7 @@ from pathlib import Path, PurePath
 from .._catalogue import ErrorCode
 from ..errors import InputError
 from ._limits import DEFAULT_LIMITS
+from ._read import NUL_IN_PATH
 from ._results import DocumentError, Note
 from ._sniff import HEAD_BYTES, sniff
 from ._urls import is_url, list_url
@@ -269,6 +270,9 @@ def iter_paths(paths: Iterable[str | os.PathLike[str]], exclude: Sequence[str] =
     excluded = Excluded(exclude)
     for given in given_paths:
         shown = given
+        if "\0" in shown:
+            yield _error(shown, NUL_IN_PATH)
+            continue
         if force_exclude and not is_url(shown) and excluded.covers(shown, os.path.isdir(shown)):
             continue
         if is_url(shown):

@@ -10,12 +10,17 @@ from typing import IO
 from ..errors import LimitExceededError, UnreadableFileError
 from ._limits import Limits
 
-__all__ = ["check_size", "read_path", "read_stream"]
+__all__ = ["NUL_IN_PATH", "check_size", "read_path", "read_stream"]
+
+#: What is wrong with a path holding a NUL character (from a caller's string: no file name can hold one).
+NUL_IN_PATH = "holds a NUL character, which no file name can; check how the path was made."
 
 
 def read_path(source: str | os.PathLike[str], name: str, limits: Limits) -> bytes:
     """The bytes of the file at ``source``; a folder, a device or a file over the limit is refused."""
     path = Path(source)
+    if "\0" in str(path):
+        raise UnreadableFileError(name, NUL_IN_PATH)
     try:
         with path.open("rb") as handle:
             info = os.fstat(handle.fileno())

@@ -58,6 +58,13 @@ def test_info_reads_another_kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert "kit: Brand kit 1.0.0" in run("info").stdout
 
 
+def test_a_line_break_in_a_kit_name_cannot_forge_lines(tmp_path: Path) -> None:
+    folder = _kit_copy(tmp_path / "brand", "Official kit 9.9.9\\nsource: bundled")
+    lines = run("info", "--kit", str(folder)).stdout.splitlines()
+    assert lines[0] == "kit: Official kit 9.9.9\\x0asource: bundled 1.0.0"
+    assert [line for line in lines if line.startswith("source:")] == [f"source: {folder}"]
+
+
 def test_a_broken_kit_is_a_usage_error(tmp_path: Path) -> None:
     folder = _kit_copy(tmp_path / "brand", "Brand kit")
     spec = folder / "guidelines" / "spec.toml"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from pathlib import Path
@@ -35,6 +36,14 @@ def test_a_custom_kit_folder_is_used(tmp_path: Path) -> None:
     assert (kit.version, kit.bundled, kit.root) == ("2.5.0", False, folder)
     assert kit.describe()["source"] == str(folder)
     assert kit.sha256 != load_kit().sha256
+
+
+def test_a_spec_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    """As some Windows editors save it; it was "not valid TOML ... at line 1, column 1"."""
+    folder = copy_bundled_kit(tmp_path / "brand")
+    spec = folder / "guidelines" / "spec.toml"
+    spec.write_bytes(b"\xef\xbb\xbf" + spec.read_bytes())
+    assert dataclasses.replace(load_kit(folder).spec, source="") == dataclasses.replace(load_kit().spec, source="")
 
 
 def test_the_environment_variable_names_the_kit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,9 +47,23 @@ def test_one_testcase_per_document_and_one_failure_per_finding() -> None:
         assert len(case.findall("error")) == (document.status == "error")
     suite = tree.find("testsuite")
     assert suite is not None
-    assert suite.get("failures") == str(sum(len(d.findings) for d in report.documents))
+    # Test cases, not findings: a reader takes tests - failures - errors as the number that passed.
+    failed = [case for case in cases if case.find("failure") is not None and case.find("error") is None]
+    assert sum(len(case.findall("failure")) for case in failed) > len(failed) > 0  # some have several findings
+    assert suite.get("failures") == str(len(failed))
     assert suite.get("errors") == str(sum(d.status == "error" for d in report.documents))
+    passed = int(suite.get("tests")) - int(suite.get("failures")) - int(suite.get("errors"))
+    assert passed == sum(case.find("failure") is None and case.find("error") is None for case in cases)
     assert suite.get("timestamp") == "2026-11-23T09:30:00"
+
+
+def test_findings_a_baseline_suppressed_are_listed_a_line_each() -> None:
+    report = _baselined()
+    listed = [case.findtext("system-out") for case in _tree(report).iter("testcase") if case.find("system-out")
+              is not None]
+    lines = [line for text in listed for line in text.split("\n")]
+    assert len(lines) == sum(len(d.suppressed) for d in report.documents) > 1
+    assert all(line.startswith("suppressed by the baseline: ") and "\\x0a" not in line for line in lines), lines
 
 
 def test_hostile_text_stays_text() -> None:

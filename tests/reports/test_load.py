@@ -33,6 +33,13 @@ def test_paths_and_binary_files_are_read(tmp_path: Path) -> None:
     assert reports.load_report(tmp_path / "r.json").to_dict() == reports.load_report(io.BytesIO(data)).to_dict()
 
 
+def test_a_report_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """As a Windows editor or PowerShell's redirection saves it (config files and registers allowed it)."""
+    data = reports.render_bytes(factory.full_report(), "json")
+    (tmp_path / "r.json").write_bytes(b"\xef\xbb\xbf" + data)
+    assert reports.render_bytes(reports.load_report(tmp_path / "r.json"), "json") == data
+
+
 def test_a_read_back_report_renders_as_html() -> None:
     again = reports.load_report(reports.render_bytes(factory.full_report(), "json"))
     assert b"<html" in reports.render_bytes(again, "html")

@@ -284,6 +284,11 @@ def test_an_alarm_ringing_as_it_is_armed_or_cancelled_ends_in_a_timeout(scan, mo
     assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL and signal.getitimer(signal.ITIMER_REAL)[0] == 0
 
 
+def test_a_path_holding_a_nul_is_unreadable_not_an_internal_error(scan):
+    result = scan("a\0b.pdf")
+    assert result.status == "error" and result.error.code == "unreadable" and "NUL" in result.error.message
+
+
 def test_limits_that_are_not_limits_are_a_usage_error(scan):
     with pytest.raises(UsageError, match="limits takes a Limits"):
         scan(_busy_picture(60), limits={"max_frames": 1})

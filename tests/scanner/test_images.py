@@ -253,7 +253,7 @@ def test_a_deep_image_is_scaled_to_8_bits_a_few_rows_at_a_time_with_the_same_res
         values[0, 0] = -50  # clipped to black
     image = Image.fromarray(values)
     assert image.mode == mode
-    expected = np.clip(np.asarray(image, np.float64) * (255.0 / float(values.max())), 0, 255).astype(np.uint8)
+    expected = np.clip(np.rint(np.asarray(image, np.float64) * (255.0 / 65535)), 0, 255).astype(np.uint8)
     for rows_pixels in (1, 64, 1 << 20):  # a row at a time, a few rows, the whole frame
         _images._WIDE_ROWS_PIXELS = rows_pixels
         try:
@@ -261,6 +261,23 @@ def test_a_deep_image_is_scaled_to_8_bits_a_few_rows_at_a_time_with_the_same_res
         finally:
             _images._WIDE_ROWS_PIXELS = 1 << 20
         assert converted.shape == (37, 29, 3) and np.array_equal(converted[..., 0], expected)
+
+
+@pytest.mark.parametrize(("values", "shown"), [
+    (np.array([[64 * 257, 0]], np.uint16), [64, 0]),              # a dark 16-bit picture stays dark
+    (np.array([[65535, 32896]], np.uint16), [255, 128]),
+    (np.array([[0.25, 1.0]], np.float32), [64, 255]),             # floating point from 0 to 1
+    (np.array([[64.0, 200.0]], np.float32), [64, 200]),           # floating point in 8-bit values
+    (np.array([[64, 200]], np.int32), [64, 200]),                 # 32-bit in 8-bit values
+    (np.array([[64 * 257, 1000]], np.int32), [64, 4]),            # 32-bit in 16-bit values
+    (np.array([[1 << 20, 1 << 19]], np.int32), [255, 128]),       # beyond 16 bits: scaled to its peak
+], ids=["16-bit-dark", "16-bit", "float-0-1", "float-8-bit", "32-bit-8-bit", "32-bit-16-bit", "32-bit-wide"])
+def test_a_deep_grey_picture_is_shown_in_its_types_range(values: np.ndarray, shown: list[int]) -> None:
+    """Scaled to its own peak, a 16-bit picture of a mark on a dark grey was brightened (no `low-contrast`, which
+    a viewer's rendering gave) and a floating-point one from 0 to 1 turned black (no mark at all)."""
+    from htq_mark.scanner import _images
+
+    assert np.asarray(_images._to_rgb(Image.fromarray(values)))[0, :, 0].tolist() == shown
 
 
 @pytest.mark.parametrize("chunk", [b"iTXt", b"zTXt", b"iCCP"])

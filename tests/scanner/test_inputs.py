@@ -46,6 +46,13 @@ def test_missing_path_is_an_error_document(tmp_path):
     assert "missing.pdf" in found[0].error.message
 
 
+def test_a_path_holding_a_nul_is_an_error_document_and_the_rest_kept(tree):
+    """From a caller's string: os.stat's ValueError ended the whole scan."""
+    docs = expand_paths([str(tree / "c.dat") + "\0x", str(tree / "c.dat")])
+    assert docs[0].error is not None and docs[0].error.code == "unreadable" and "NUL character" in docs[0].error.message
+    assert docs[1].error is None and docs[1].path == str(tree / "c.dat")
+
+
 def test_symlink_loop_is_reported_not_followed(tree):
     os.symlink(tree / "a", tree / "a" / "deep" / "back")
     found = expand_paths([str(tree)])
