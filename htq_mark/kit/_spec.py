@@ -203,6 +203,8 @@ def _variant(reader: _Reader, name: str, table: Any) -> Variant:
     if not _NAME.match(name):
         raise reader.fail(key, "variant names are lower-case letters, digits and - . _")
     backgrounds = reader.value(table, "backgrounds", key, list)
+    if not backgrounds:
+        raise reader.fail(f"{key}.backgrounds", f"must list at least one of {', '.join(BACKGROUND_KINDS)}")
     for background in backgrounds:
         if background not in BACKGROUND_KINDS:
             raise reader.fail(f"{key}.backgrounds",

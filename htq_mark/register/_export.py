@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Literal
 
 from .._io import refuse_over_read_files, write_atomic
@@ -74,4 +74,9 @@ def write_register(register: Register, path: str | os.PathLike[str], format: Exp
     """Write the register to ``path``; an existing file is kept unless ``force``, and one the register
     was read from (see :attr:`Register.source_files`) is refused with :class:`UsageError` even then."""
     refuse_over_read_files([path], "register", register.source_files)
+    suffix = PurePath(path).suffix.lower()
+    if suffix in (".csv", ".json") and suffix != f".{format}":
+        # A register is read by its suffix: this one could not be read back.
+        raise UsageError(f"{path}: the suffix {suffix} means {suffix[1:]}, but the format asked for is {format}; "
+                         f"name the file .{format}, or ask for --format {suffix[1:]}.")
     return write_atomic(path, export_register(register, format), force=force)

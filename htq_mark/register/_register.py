@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from .._catalogue import Severity
 from .._dates import as_day
-from ..errors import MalformedQualificationIdError, RegisterProblem, UsageError
+from ..errors import MalformedQualificationIdError, RegisterProblem, RegisterValidationError, UsageError
 from ._entitlement import (
     Entitlement,
     Reason,
@@ -22,6 +22,7 @@ from ._canonical_csv import records_to_csv
 from ._provenance import RegisterProvenance
 from ._qualification_id import parse_qualification_id
 from ._record import QualificationRecord
+from ._validation import record_problems
 
 __all__ = ["Register"]
 
@@ -54,11 +55,11 @@ class _Decision:
         changes = {record.approval_date, record.first_teaching_date}
         if record.withdrawal_date is not None:
             changes.add(record.withdrawal_date)
-        if record.regulated_end_date is not None:
+        if record.regulated_end_date is not None and record.regulated_end_date < date.max:  # date.max: no end
             changes.add(record.regulated_end_date + _ONE_DAY)
         boundaries = tuple(sorted(changes))
-        # Each interval is decided by the one rule function, at a date inside it.
-        samples = (boundaries[0] - _ONE_DAY, *boundaries)
+        # Each interval is decided by the one rule function, at a date inside it (none is before date.min).
+        samples = (boundaries[0] - _ONE_DAY if boundaries[0] > date.min else boundaries[0], *boundaries)
         intervals = tuple(_Interval(*reasons_for(record, day, check_character_ok, unchecked_in))
                           for day in samples)
         return cls(record, boundaries, intervals)
@@ -103,8 +104,16 @@ class Register:
     def from_records(cls, records: Iterable[QualificationRecord], *,
                      source: str = "(built in memory)", as_of: date | None = None,
                      is_example: bool = False) -> Register:
-        """A register of ``records``; its sha256 is that of their canonical CSV export."""
+        """A register of ``records``; its sha256 is that of their canonical CSV export.
+
+        Raises :class:`~htq_mark.errors.RegisterValidationError` listing what a register file
+        with the same rows would be refused for (numbering the records from 1).
+        """
         kept = tuple(records)
+        problems = [problem for number, record in enumerate(kept, start=1)
+                    for problem in record_problems(record, source, number)]
+        if problems:
+            raise RegisterValidationError(source, problems, what="the records")
         provenance = RegisterProvenance(
             source=source, sha256=hashlib.sha256(records_to_csv(kept)).hexdigest(),
             as_of=as_of if as_of is not None else date.today(), rows=len(kept),

@@ -265,6 +265,30 @@ def record_from_values(values: Mapping[str, Value], source: str,
     return row.result
 
 
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    "qualification_id": (str,), "title": (str,), "awarding_body": (str,), "level": (int,), "route": (str,),
+    "standards": (tuple,), "cycle": (int,), "approval_date": (date,), "first_teaching_date": (date,),
+    "withdrawal_date": (date, type(None)), "withdrawal_reason": (str, type(None)),
+    "regulated_status": (str, type(None)), "regulated_end_date": (date, type(None)),
+}
+
+
+def record_problems(record: object, source: str, number: int) -> list[RegisterProblem]:
+    """What loading a register file would refuse in ``record``, the ``number``-th of records built in code."""
+    if not isinstance(record, QualificationRecord):
+        return [RegisterProblem(source, number, f"is a {type(record).__name__}, not a QualificationRecord")]
+    wrong = [RegisterProblem(source, number, f"is {type(value).__name__}, not "
+                                             f"{' or '.join(t.__name__ for t in _FIELD_TYPES[name])}", name)
+             for name in _FIELD_TYPES
+             if not isinstance(value := getattr(record, name), _FIELD_TYPES[name]) or isinstance(value, bool)]
+    wrong += [RegisterProblem(source, number, f"holds {type(item).__name__} {item!r}, not a str", "standards")
+              for item in (record.standards if isinstance(record.standards, tuple) else ())
+              if not isinstance(item, str)]
+    if wrong:
+        return wrong
+    return list(record_from_values(record.to_dict(), source, number, from_csv=False).problems)
+
+
 def differing_fields(first: QualificationRecord, second: QualificationRecord) -> list[str]:
     """The names of the fields in which two records differ."""
     return [f.name for f in fields(first) if getattr(first, f.name) != getattr(second, f.name)]

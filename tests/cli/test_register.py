@@ -114,8 +114,10 @@ def test_export_to_a_file_keeps_an_existing_one_unless_forced(tmp_path: Path) ->
     assert run("export", "--format", "csv", "--output", str(target)).exit_code == 0
     again = run("export", "--format", "csv", "--output", str(target))
     assert again.exit_code == 2 and "--force" in again.stderr
-    assert run("export", "--format", "json", "-o", str(target), "--force").exit_code == 0
-    assert json.loads(target.read_text())["format"] == "htq-mark-register"
+    before = target.read_bytes()
+    other = run("export", "--format", "json", "-o", str(target), "--force")  # read back as CSV: refused
+    assert other.exit_code == 2 and "the suffix .csv means csv" in other.stderr and target.read_bytes() == before
+    assert run("export", "--format", "csv", "-o", str(target), "--force").exit_code == 0
 
 
 def test_export_applies_ofqual_data_in_json(tmp_path: Path) -> None:

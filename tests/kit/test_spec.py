@@ -40,6 +40,8 @@ BROKEN = [
     ("cmyk = [100, 78, 30, 55]", "cmyk = [100, 78, 30, 155]", "variants.colour.colours[0].cmyk", "0-100"),
     ('backgrounds = ["light"]\nuse = "On white',
      'backgrounds = ["pink"]\nuse = "On white', "variants.colour.backgrounds", "unknown background"),
+    ('backgrounds = ["light"]\nuse = "On white',
+     'backgrounds = []\nuse = "On white', "variants.colour.backgrounds", "at least one of light, dark, photo"),
     ('artwork = "assets/htq-mark-black.svg"', "", "variants.black.artwork", "is missing"),
     ('width = "150px"', 'width = "150"', "presets.web-small.width", "px or mm"),
     ('width = "120mm"\ndpi = 150', 'width = "120mm"\ndpi = 5', "presets.banner.dpi", "between 10"),

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from htq_mark.errors import UsageError
+from htq_mark.errors import RegisterValidationError, UsageError
 from htq_mark.register import (
     EXAMPLE_ENTITLED_ID,
     EXAMPLE_FUTURE_ID,
@@ -256,6 +256,30 @@ def test_register_rejects_duplicate_or_unnormalised_records(
         records: list[QualificationRecord], problem: str) -> None:
     with pytest.raises(UsageError, match=problem):
         Register.from_records(records)
+
+
+@pytest.mark.parametrize(("change", "problems"), [
+    ({"withdrawal_date": date(2020, 1, 1)}, ["[withdrawal_date] 2020-01-01 is before the approval date"]),
+    ({"level": 99, "route": "Nowhere"}, ["[level] 99 is not valid", "[route] unknown route 'Nowhere'"]),
+    ({"approval_date": "2023-01-09"}, ["[approval_date] is str, not date"]),
+    ({"level": True}, ["[level] is bool, not int"]),
+    ({"standards": ("ST0253", 7)}, ["[standards] holds int 7, not a str"]),
+], ids=["withdrawn-before-approval", "level-and-route", "date-as-text", "bool-level", "standard-not-text"])
+def test_records_built_in_code_are_checked_as_a_files_rows_are(change: dict[str, object],
+                                                               problems: list[str]) -> None:
+    """Before, anything was taken: a level of 99 on no route was "entitled", a date as text an AttributeError."""
+    with pytest.raises(RegisterValidationError, match=r"in the records") as raised:
+        Register.from_records([BASE, replace(BASE, qualification_id="999/2002/5", **change)])
+    found = [str(problem) for problem in raised.value.problems]
+    assert len(found) == len(problems) and all(f.startswith("(built in memory):2: ") for f in found), found
+    assert all(expected in text for expected, text in zip(problems, found)), found
+
+
+def test_a_regulated_end_on_the_last_day_there_is_means_no_end() -> None:
+    """Ofqual's data may say 31/12/9999: a check then overflowed the calendar (OverflowError)."""
+    record = replace(BASE, regulated_status="Available to learners", regulated_end_date=date.max)
+    register = Register([record], Register.from_records([BASE]).provenance)
+    assert register.check(BASE.qualification_id, on=date(9999, 12, 31)).entitled
 
 
 # --- the built-in example register ---------------------------------------------

@@ -16,6 +16,7 @@ from htq_mark import load_register
 from htq_mark.errors import OutputExistsError, UsageError
 from htq_mark.register import (
     COLUMNS,
+    ExportFormat,
     Register,
     default_register,
     export_register,
@@ -104,9 +105,25 @@ def test_regulated_status_is_kept_in_json_only(example: Register) -> None:
     assert from_csv == replace(record, regulated_status=None, regulated_end_date=None)
 
 
+@pytest.mark.parametrize(("name", "fmt"), [("reg.json", "csv"), ("reg.CSV", "json")])
+def test_a_suffix_naming_the_other_format_is_refused(example: Register, tmp_path: Path, name: str,
+                                                    fmt: ExportFormat) -> None:
+    """The register is read back by its suffix: CSV written as reg.json could not be loaded again."""
+    with pytest.raises(UsageError, match=rf"the suffix \.{name[4:].lower()} means .*, but the format asked for is {fmt}"):
+        write_register(example, tmp_path / name, fmt)
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("reg.json", "json"), ("reg.csv", "csv"), ("reg.txt", "json"),
+                                           ("reg.txt", "csv")])
+def test_what_is_written_reads_back(example: Register, tmp_path: Path, name: str, fmt: ExportFormat) -> None:
+    write_register(example, tmp_path / name, fmt)
+    assert load_register(tmp_path / name).records == example.records
+
+
 def test_write_register_keeps_an_existing_file_unless_forced(example: Register,
                                                              tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
+    target = tmp_path / "out.register"
     write_register(example, target, "csv")
     with pytest.raises(OutputExistsError):
         write_register(example, target, "json")

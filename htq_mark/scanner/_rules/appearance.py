@@ -45,12 +45,17 @@ def check_low_contrast(facts: MarkFacts, spec: Spec) -> list[Finding]:
     if variant is not None and kind in ("light", "dark", "photo") and variant in spec.variants:
         meant_for = spec.variants[variant].backgrounds
         if kind not in meant_for:
-            right = suitable_variant(spec, kind, None)
+            if spec.variants_for(kind):
+                right = suitable_variant(spec, kind, None)
+                fix = f"Use the {right} variant here: " + generate_command(spec, facts, variant=right)
+            else:  # a kit of its own may have none
+                fix = (f"The kit has no variant for {kind} backgrounds: place the mark on a "
+                       f"{' or '.join(meant_for)} background.")
             return [finding(
                 LOW_CONTRAST, facts,
                 f"The {variant} variant is for {' and '.join(meant_for)} backgrounds; this background is "
                 f"{kind} (luminance {measured.background_luminance:.2f}).",
-                f"Use the {right} variant here: " + generate_command(spec, facts, variant=right),
+                fix,
                 {"variant": variant, "background": kind,
                  "background_luminance": measured.background_luminance,
                  "contrast_ratio": measured.contrast_ratio})]

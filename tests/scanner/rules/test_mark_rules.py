@@ -118,6 +118,14 @@ def test_low_contrast_wrong_variant_for_background(variant, background, rule_fir
         assert f"--variant {right}" in found[0].fix and background in found[0].message
 
 
+def test_a_kit_with_no_variant_for_the_background_says_so_rather_than_recommend_the_one_flagged():
+    import dataclasses
+
+    colour_only = dataclasses.replace(SPEC, variants={"colour": SPEC.variants["colour"]})
+    [found] = check_low_contrast(pdf_facts(variant="colour", measurements={"background_kind": "dark"}), colour_only)
+    assert found.fix == "The kit has no variant for dark backgrounds: place the mark on a light background."
+
+
 @pytest.mark.parametrize("share, rule_fires", [
     (SPEC.scan.clear_space_min_intrusion, False),
     (SPEC.scan.clear_space_min_intrusion + TINY, True),
