@@ -31,6 +31,7 @@ from ._io import read_limited
 from .errors import ConfigError, UsageError
 from .reports import FORMATS
 from .scanner._limits import Limits, ceiling, is_count
+from .scanner._results import fail_on_threshold
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -65,6 +66,15 @@ def _choices(*allowed: str) -> Checker:
             raise ValueError(f"must be one of {', '.join(allowed)} (or a list of them)")
         return chosen
     return check
+
+
+def _fail_on(value: Any, base: Path) -> tuple[str, ...]:
+    chosen: tuple[str, ...] = _choices(*FAIL_ON_CHOICES)(value, base)
+    try:
+        fail_on_threshold(chosen)  # the values together: never with a severity is refused
+    except UsageError as exc:
+        raise ValueError(f"is refused: {exc}") from None
+    return chosen
 
 
 def _text(value: Any, _: Path) -> str:
@@ -231,7 +241,7 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("format", _choice(*FORMATS), "report_format"),
     Setting("register", _path, "register_path"),
     Setting("date", _date, "on"),
-    Setting("fail-on", _choices(*FAIL_ON_CHOICES), "fail_on"),
+    Setting("fail-on", _fail_on, "fail_on"),
     Setting("jobs", _number(1, whole=True), "jobs"),
     Setting("kit", _path, "kit_path"),
     Setting("timeout", _limit("max_seconds", 0, whole=False), "timeout"),

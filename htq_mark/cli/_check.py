@@ -8,6 +8,7 @@ import click
 
 from .._resolve import resolve_register
 from ..register import import_ofqual, read_ids_from_csv
+from ._given import non_empty
 from ._day import DAY
 from ._errors import fail, library_errors
 from ._exit import ExitCode
@@ -24,10 +25,10 @@ def _day(value: datetime | None) -> date:
 @click.argument("qualification_ids", nargs=-1, metavar="[QN]...")
 @click.option("--date", "on", type=DAY, default=None,
               metavar="YYYY-MM-DD", help="Date to check entitlement on.  [default: today]")
-@click.option("--register", "register_path", metavar="FILE", default=None,
+@click.option("--register", "register_path", callback=non_empty("a register file"), metavar="FILE", default=None,
               help="Register file (CSV or JSON). [default: $HTQ_MARK_REGISTER, "
                    "else the built-in EXAMPLE register]")
-@click.option("--ofqual", "ofqual_path", metavar="FILE", default=None,
+@click.option("--ofqual", "ofqual_path", callback=non_empty("Ofqual's CSV file"), metavar="FILE", default=None,
               help="Ofqual full-dataset CSV: apply each qualification's regulated status.")
 @click.option("--from-csv", "from_csv", metavar="FILE", default=None,
               help="Check every row of a CSV file (one result per row).")

@@ -9,6 +9,7 @@ import click
 from .._resolve import resolve_kit
 from ..generator import format_for_path, generate as generate_asset
 from ..generator._generate import COLOUR_SPACES, DEFAULT_DPI, FORMATS, MAX_DPI, MIN_DPI, check_suffix
+from ._given import non_empty
 from ._day import DAY
 from ._errors import library_errors
 from ._terminal import say, write_standard_output
@@ -34,10 +35,10 @@ __all__ = ["COMMANDS", "generate"]
               help="Qualification number to stamp into the metadata; it must be entitled to the mark.")
 @click.option("--date", "on", type=DAY, default=None, metavar="YYYY-MM-DD",
               help="Date the qualification's entitlement is checked on.  [default: today]")
-@click.option("--register", "register_path", metavar="FILE", default=None,
+@click.option("--register", "register_path", callback=non_empty("a register file"), metavar="FILE", default=None,
               help="Register file for the entitlement check. [default: $HTQ_MARK_REGISTER, "
                    "else the built-in example register]")
-@click.option("--kit", "kit_path", metavar="DIR", default=None,
+@click.option("--kit", "kit_path", callback=non_empty("a kit folder"), metavar="DIR", default=None,
               help="Kit folder. [default: $HTQ_MARK_KIT, else the bundled kit]")
 @click.option("-o", "--output", required=True, metavar="PATH", help="File to write; - writes to stdout.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")

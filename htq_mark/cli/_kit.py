@@ -9,12 +9,13 @@ import click
 from .._resolve import resolve_kit
 from ..generator._guide import write_guide_pictures
 from ..kit import Kit
+from ._given import non_empty
 from ._errors import library_errors
 from ._terminal import say, say_json, standard_output
 
 __all__ = ["COMMANDS", "kit", "kit_summary"]
 
-_KIT_OPTION = click.option("--kit", "kit_path", metavar="DIR", default=None,
+_KIT_OPTION = click.option("--kit", "kit_path", callback=non_empty("a kit folder"), metavar="DIR", default=None,
                            help="Kit folder. [default: $HTQ_MARK_KIT, else the bundled kit]")
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 import click
 
 from ..generator import pack as build
+from ._given import non_empty
 from ._day import DAY
 from ._errors import library_errors
 from ._terminal import say
@@ -21,7 +22,7 @@ __all__ = ["COMMANDS", "pack"]
               help="Qualification number to stamp into every file; it must be entitled to the mark.")
 @click.option("--date", "on", type=DAY, default=None, metavar="YYYY-MM-DD",
               help="Date the qualification's entitlement is checked on.  [default: today]")
-@click.option("--register", "register_path", metavar="FILE", default=None,
+@click.option("--register", "register_path", callback=non_empty("a register file"), metavar="FILE", default=None,
               help="Register file for the entitlement check. [default: $HTQ_MARK_REGISTER, "
                    "else the built-in example register]")
 @click.option("--colour-space", type=click.Choice(["rgb", "cmyk"]), default="rgb", show_default=True,
@@ -30,7 +31,7 @@ __all__ = ["COMMANDS", "pack"]
               help="Only this variant (repeatable). [default: all]")
 @click.option("--preset", "presets", multiple=True, metavar="NAME",
               help="Only this preset (repeatable). [default: all the kit's presets]")
-@click.option("--kit", "kit_path", metavar="DIR", default=None,
+@click.option("--kit", "kit_path", callback=non_empty("a kit folder"), metavar="DIR", default=None,
               help="Kit folder. [default: $HTQ_MARK_KIT, else the bundled kit]")
 @click.option("--force", is_flag=True,
               help="Overwrite an existing zip, or the pack's files in a non-empty folder.")

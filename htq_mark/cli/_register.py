@@ -16,6 +16,7 @@ from ..register import (
     validate_register_file,
     write_register,
 )
+from ._given import non_empty
 from ._day import DAY
 from ._errors import library_errors
 from ._exit import ExitCode
@@ -45,8 +46,10 @@ def register_group() -> None:
 
 
 @register_group.command("info")
-@click.option("--register", "register_path", metavar="FILE", default=None, help=_REGISTER_HELP)
-@click.option("--ofqual", "ofqual_path", metavar="FILE", default=None, help=_OFQUAL_HELP)
+@click.option("--register", "register_path", callback=non_empty("a register file"),
+              metavar="FILE", default=None, help=_REGISTER_HELP)
+@click.option("--ofqual", "ofqual_path", callback=non_empty("Ofqual's CSV file"),
+              metavar="FILE", default=None, help=_OFQUAL_HELP)
 @click.option("--date", "on", type=DAY, default=None,
               metavar="YYYY-MM-DD", help="Date the counts are for.  [default: today]")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
@@ -92,8 +95,10 @@ def validate(file: str, output_format: str) -> None:
 @register_group.command("export")
 @click.option("--format", "output_format", type=click.Choice(["csv", "json"]), required=True,
               help="csv: the canonical columns; json: the same plus provenance.")
-@click.option("--register", "register_path", metavar="FILE", default=None, help=_REGISTER_HELP)
-@click.option("--ofqual", "ofqual_path", metavar="FILE", default=None, help=_OFQUAL_HELP)
+@click.option("--register", "register_path", callback=non_empty("a register file"),
+              metavar="FILE", default=None, help=_REGISTER_HELP)
+@click.option("--ofqual", "ofqual_path", callback=non_empty("Ofqual's CSV file"),
+              metavar="FILE", default=None, help=_OFQUAL_HELP)
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Write to FILE instead of standard output (- is standard output).")
 @click.option("--force", is_flag=True, help="Overwrite --output if it exists.")

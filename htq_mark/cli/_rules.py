@@ -8,6 +8,7 @@ import click
 from .._catalogue import RULES
 from .._resolve import resolve_kit
 from ..reports._rule_help import rule_help
+from ._given import non_empty
 from ._errors import library_errors
 from ._terminal import say, say_json, standard_output
 
@@ -16,7 +17,7 @@ __all__ = ["COMMANDS", "rules_command"]
 
 @click.command("rules")
 @click.argument("rule", required=False)
-@click.option("--kit", "kit_path", metavar="DIR", default=None,
+@click.option("--kit", "kit_path", callback=non_empty("a kit folder"), metavar="DIR", default=None,
               help="Kit folder whose numbers and pictures to show. [default: $HTQ_MARK_KIT, else the bundled kit]")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(rule: str | None, kit_path: str | None, output_format: str) -> None:

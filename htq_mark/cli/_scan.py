@@ -23,7 +23,7 @@ from ..register import configured_register_file
 from ..errors import UsageError
 from ..reports import FORMATS, ReportWriter
 from ..scanner import DEFAULT_LIMITS, ScanReport, ScanStream
-from ..scanner._baseline import (baseline_paths, fingerprints, names, suppress_known, unmatched_baseline_warning,
+from ..scanner._baseline import (BaselinePaths, fingerprints, suppress_known, unmatched_baseline_warning,
                                  unsuppressed, unsuppressed_document)
 from ..scanner._executors import DaskExecutor, open_executor
 from ..scanner._failures import INTERNAL_ERROR
@@ -35,6 +35,7 @@ from ..scanner._sniff import HEAD_BYTES, readable_kinds
 from ..scanner._streams import check_streams, is_stream
 from ..scanner._urls import is_url, local_path
 from ..web import CrawlOptions, WebOptions, read_url_list
+from ._given import non_empty
 from ._config import NOT_GIVEN, on_command_line, with_config
 from ._day import DAY
 from ._errors import fail, library_errors
@@ -114,7 +115,12 @@ def _parse_limits(context: click.Context, parameter: click.Parameter, values: tu
 
 
 def _split_rules(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-    """``RULE,RULE`` (repeatable) as one tuple of rule names."""
+    """``RULE,RULE`` (repeatable) as one tuple of rule names; one given empty is refused (``--select ""`` would
+    otherwise select every rule)."""
+    if any(not text.replace(",", "").strip() for text in values):
+        example = "no-qualification=error" if parameter.name == "severities" else "too-small,clear-space"
+        raise click.BadParameter(f"names no rule (an unset shell variable?); give such as {example} (htq-mark "
+                                 "rules lists the rules), or leave the option out.", context, parameter)
     return tuple(part.strip() for text in values for part in text.split(",") if part.strip())
 
 
@@ -234,8 +240,9 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
     each with every finding counted (the next baseline). Returns the finished stream.
     """
     known = fingerprints(baseline) if baseline is not None else None
-    named = baseline_paths(baseline) if baseline is not None else frozenset()
-    unnamed = bool(named)  # until a document the baseline names is scanned
+    named = BaselinePaths.of(baseline) if baseline is not None else None
+    unnamed = named is not None and bool(named.by_name)  # until a document the baseline names is scanned
+    respelt: tuple[str, str] | None = None  # a baseline's path and a document it may name, given otherwise
     found = False  # whether any finding is left to report
     with open_executor(options["executor_name"], scheduler=options["scheduler"], jobs=options["jobs"],
                        quiet="HTQ_MARK_DEBUG" not in os.environ) as (executor, dashboard):
@@ -251,7 +258,10 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
                     document = document_with_flags(document)  # messages name settings as flags
                     if known is not None:
                         document = suppress_known(document, known)
-                        unnamed = unnamed and not names(named, document.path)
+                        if unnamed and named is not None:
+                            unnamed = not named.names(document.path)
+                            respelling = named.respelling(document.path) if respelt is None else None
+                            respelt = respelt or (None if respelling is None else (respelling, document.path))
                         found = found or bool(document.findings)
                     writer.add(document)
                     if baseline_writer is not None:
@@ -259,8 +269,10 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
         finally:
             if progress is not None:
                 progress.close()
-    if unnamed and found and not quiet:
-        say(f"htq-mark: warning: {unmatched_baseline_warning(named)}", err=True)
+    # Documents new since the baseline (a pre-commit hook scanning an added file) are not named either: only a
+    # document that looks like one of the baseline's, given otherwise, says the paths were given otherwise.
+    if unnamed and respelt is not None and found and not quiet:
+        say(f"htq-mark: warning: {unmatched_baseline_warning(*respelt)}", err=True)
     return stream
 
 
@@ -311,7 +323,8 @@ def _recorded_path(path: str) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write the report to FILE instead of standard output (- is standard output; "
                    "report.sarif is SARIF, and so on).")
-@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+@click.option("--register", "register_path", callback=non_empty("a register file"),
+              type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Register of approved HTQs (CSV or JSON); default $HTQ_MARK_REGISTER or the embedded example.")
 @click.option("--date", "on", type=DAY, default=None, metavar="YYYY-MM-DD",
               help="Date to check entitlement on (default: today).")
@@ -323,7 +336,8 @@ def _recorded_path(path: str) -> str:
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Documents scanned in parallel (default: the number of cores).")
 @click.option("--password", default=None, help="Password for encrypted PDFs.")
-@click.option("--kit", "kit_path", type=click.Path(file_okay=False, path_type=str), default=None, metavar="DIR",
+@click.option("--kit", "kit_path", callback=non_empty("a kit folder"),
+              type=click.Path(file_okay=False, path_type=str), default=None, metavar="DIR",
               help="Kit folder to judge against (default: $HTQ_MARK_KIT or the bundled kit).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="S",
               help=f"Seconds allowed per document before it is stopped  [default: {DEFAULT_LIMITS.max_seconds:g}].")
@@ -343,7 +357,8 @@ def _recorded_path(path: str) -> str:
 @click.option("--exclude", multiple=True, metavar="GLOB", callback=_non_empty_globs,
               help="Pass over entries of scanned folders matching GLOB (name or path below the folder; "
                    "end with / for folders only), and URLs a crawl finds that match it (the whole URL, e.g. "
-                   "'*/private/*'); repeatable. Always excluded: .git, node_modules, hidden folders.")
+                   "'*/private/*'); repeatable. Also excluded: .git, node_modules, hidden folders (a config "
+                   "file's exclude = [...] replaces these).")
 @click.option("--force-exclude", is_flag=True, default=False,
               help="Pass over files and folders given by name that match an exclude too (as a pre-commit "
                    "hook, which names every file, needs).")

@@ -269,7 +269,7 @@ def parse_spec(text: str, source: str = "spec.toml") -> Spec:
     if dark >= light:
         raise r.fail("backgrounds.dark_max_luminance", f"must be below light_min_luminance ({light}); found {dark}")
 
-    return Spec(
+    spec = Spec(
         source=source,
         name=r.value(kit, "name", "kit", str),
         version=r.value(kit, "version", "kit", str),
@@ -304,6 +304,35 @@ def parse_spec(text: str, source: str = "spec.toml") -> Spec:
         variants=MappingProxyType({name: _variant(r, name, t) for name, t in variants_table.items()}),
         presets=MappingProxyType({name: _preset(r, name, t) for name, t in presets_table.items()}),
     )
+    _check_presets_reach_the_minimum(r, spec)
+    _check_detection_reaches_the_minimum(r, spec)
+    return spec
+
+
+def _check_presets_reach_the_minimum(reader: _Reader, spec: Spec) -> None:
+    """A preset is a size the kit offers: it must not be below the kit's own minimum (a pack of it failed)."""
+    for name, preset in spec.presets.items():
+        number, unit = float(preset.width[:-2]), preset.width[-2:]
+        minimum = spec.minimum_width_px if unit == "px" else spec.minimum_width_mm
+        if number < minimum:
+            raise reader.fail(f"presets.{name}.width", f"{preset.width} is below the kit's minimum width "
+                                                       f"(size.minimum_width_{unit} = {minimum:g})")
+
+
+def _check_detection_reaches_the_minimum(reader: _Reader, spec: Spec) -> None:
+    """A mark too small must still be found: the detector's floor lies below the minimum size, on screen and in
+    print (a PDF's pages are searched at ``render_dpi``)."""
+    floor = spec.scan.minimum_detect_width_px
+    if floor > spec.minimum_width_px:
+        raise reader.fail("scan.minimum_detect_width_px", f"must not exceed size.minimum_width_px "
+                                                          f"({spec.minimum_width_px}): a mark too small would not be "
+                                                          f"found to be reported; found {floor}")
+    smallest_mm = floor * 25.4 / spec.scan.render_dpi
+    if smallest_mm >= spec.minimum_width_mm:
+        needed = math.floor(floor * 25.4 / spec.minimum_width_mm) + 1
+        raise reader.fail("scan.render_dpi", f"is too low: at {spec.scan.render_dpi} dpi no mark in a PDF under "
+                                             f"{smallest_mm:.3g} mm wide is found, and size.minimum_width_mm is "
+                                             f"{spec.minimum_width_mm:g}; use at least {needed}")
 
 
 def load_spec_file(path: Path) -> tuple[Spec, bytes]:

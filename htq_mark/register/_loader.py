@@ -219,6 +219,10 @@ def _as_of(metadata: Mapping[str, Any], source: str, path: Path | None) -> date:
             raise RegisterValidationError(source, [RegisterProblem(
                 source, None, f"as_of {stated!r} is not a date in the form YYYY-MM-DD", "as_of",
             )]) from None
+    if stated is not None:  # a number or a list, which would quietly become the file's date
+        raise RegisterValidationError(source, [RegisterProblem(
+            source, None, f"as_of {stated!r} is not a date in the form \"YYYY-MM-DD\" (a JSON string)", "as_of",
+        )])
     if path is not None:
         try:
             modified = path.stat().st_mtime
@@ -246,6 +250,10 @@ def parse_register_bytes(data: bytes, source: str, *, as_of: date | None = None,
     if collector.problems:
         raise RegisterValidationError(source, collector.problems)
     records = [record for _line, record in collector.records.values()]
+    if not records:  # a header alone (an export that failed, the wrong sheet): every check would say not listed
+        collector.warnings.append(RegisterProblem(
+            source, None, "the register lists no qualifications, so every check will find none listed; check it "
+                          "is the right file"))
     when = as_of if as_of is not None else _as_of(metadata, source, path)
     example = is_example if is_example is not None else (
         _metadata_value(metadata, "is_example") is True

@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from ..errors import UsageError
 from ._results import BOX_PLACES, DocumentResult, Finding, ScanReport, ScanSettings
 
-__all__ = ["apply_baseline", "fingerprint", "fingerprints", "suppress_known", "unsuppressed", "unsuppressed_document"]
+__all__ = ["BaselinePaths", "apply_baseline", "fingerprint", "fingerprints", "suppress_known", "unsuppressed", "unsuppressed_document"]
 
 
 def _same_path(path: str) -> str:
@@ -47,23 +49,55 @@ def fingerprints(report: ScanReport) -> frozenset[str]:
                      for finding in (*document.findings, *document.suppressed))
 
 
-def baseline_paths(baseline: ScanReport) -> frozenset[str]:
-    """The documents ``baseline`` holds findings of, named as fingerprints name them (see :func:`names`)."""
-    return frozenset(_same_path(document.path) for document in baseline.documents
-                     if document.findings or document.suppressed)
+@dataclass(frozen=True)
+class BaselinePaths:
+    """The documents a baseline holds findings of, named as fingerprints name them, by file name."""
+
+    by_name: Mapping[str, frozenset[str]]
+
+    @classmethod
+    def of(cls, baseline: ScanReport) -> BaselinePaths:
+        grouped: dict[str, set[str]] = {}
+        for document in baseline.documents:
+            if document.findings or document.suppressed:
+                path = _same_path(document.path)
+                grouped.setdefault(_file_name(path), set()).add(path)
+        return cls({name: frozenset(paths) for name, paths in grouped.items()})
+
+    def names(self, path: str) -> bool:
+        """Whether the baseline names the document scanned at ``path``."""
+        same = _same_path(path)
+        return same in self.by_name.get(_file_name(same), ())
+
+    def respelling(self, path: str) -> str | None:
+        """A path of the baseline that may name the document at ``path`` written otherwise (absolute, or from
+        another folder): the same file name, and the folders of one ending the other's. None if there is none
+        (a document new since the baseline)."""
+        same = _same_path(path)
+        parts = _parts(same)
+        for named in sorted(self.by_name.get(_file_name(same), ())):
+            other = _parts(named)
+            shorter, longer = sorted((parts, other), key=len)
+            if longer[len(longer) - len(shorter):] == shorter:
+                return named
+        return None
 
 
-def names(paths: frozenset[str], path: str) -> bool:
-    """Whether ``paths`` (from :func:`baseline_paths`) name the document scanned at ``path``."""
-    return _same_path(path) in paths
+def _file_name(path: str) -> str:
+    return path.rstrip("/").rsplit("/", 1)[-1]
 
 
-def unmatched_baseline_warning(paths: frozenset[str]) -> str:
-    """What to say when a baseline naming ``paths`` names none of the documents scanned (given otherwise than
-    when it was made: from another folder, with ``./`` or absolute), so it could suppress nothing."""
-    return ("the baseline names none of the documents scanned, so it suppressed nothing: it names each document "
-            f"by the path given when it was made (such as {min(paths)}). If they are among these, scan from the "
-            "folder it was made in, with the same paths.")
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(part for part in path.split("/") if part not in ("", "."))
+
+
+def unmatched_baseline_warning(named: str, scanned: str) -> str:
+    """What to say when a baseline names none of the documents scanned but names ``named``, which may be the
+    document scanned at ``scanned`` given otherwise than when the baseline was made (from another folder, with
+    ``./`` or absolute), so it could suppress nothing."""
+    return (f"the baseline names none of the documents scanned, so it suppressed nothing: it names each document "
+            f"by the path given when it was made ({named}, which may be {scanned} here). Scan from the folder it "
+            "was made in, with the same paths.")
 
 
 def suppress_known(document: DocumentResult, known: frozenset[str]) -> DocumentResult:

@@ -44,6 +44,24 @@ def test_exit_status_is_0_only_when_every_id_is_entitled(ids: list[str], status:
     assert len(result.stdout.splitlines()) == 2 + len(ids)
 
 
+@pytest.mark.parametrize(("command", "option"), [
+    (["check", "999/1001/9"], "--register"), (["check", "999/1001/9"], "--ofqual"),
+    (["register", "info"], "--register"), (["register", "info"], "--ofqual"),
+    (["register", "export", "--format", "csv"], "--register"), (["register", "export", "--format", "csv"], "--ofqual"),
+    (["generate", "-o", "x.png"], "--register"), (["generate", "-o", "x.png"], "--kit"),
+    (["pack", "-o", "pack.zip"], "--register"), (["pack", "-o", "pack.zip"], "--kit"),
+    (["kit", "info"], "--kit"), (["rules"], "--kit"),
+])
+def test_an_option_given_empty_is_refused_not_read_as_its_default(command: list[str], option: str, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unset shell variable (``--register "$REGISTER"``) loaded the example register without a word."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [*command, option, ""])
+    assert result.exit_code == 2, result.output
+    assert not list(tmp_path.iterdir())
+    assert f"'{option}': is empty (an unset shell variable?)" in result.output
+
+
 def test_text_output_has_a_header_and_one_line_per_id() -> None:
     result = run(ENTITLED, WITHDRAWN, "9999999 7", *DATE)
     lines = result.stdout.splitlines()

@@ -117,6 +117,12 @@ def test_an_output_named_like_a_missing_path_given_is_refused(docs, tmp_path, op
     (["--register", "{broken}", "{clean}"], "broken.png"),
     (["--kit", "{root}", "{clean}"], "spec"),
     ([], "Missing argument"),
+    # Empty (an unset shell variable): the default register, or every rule, was used without a word.
+    (["--register", "", "{clean}"], "'--register': is empty (an unset shell variable?)"),
+    (["--kit", " ", "{clean}"], "'--kit': is empty"),
+    (["--select", "", "{clean}"], "'--select': names no rule (an unset shell variable?)"),
+    (["--ignore", " , ", "{clean}"], "'--ignore': names no rule"),
+    (["--severity", "", "{clean}"], "give such as no-qualification=error"),
 ])
 def test_usage_errors_exit_2(docs, args, words):
     filled = [a.format(clean=docs / "clean.pdf", broken=docs / "broken.png", root=docs) for a in args]
@@ -464,17 +470,23 @@ def test_a_baseline_may_be_updated_in_place(docs: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("again", "quiet", "warned"), [("same", False, False), ("other", False, True),
-                                                    ("other", True, False), ("fixed", False, False)])
+                                                    ("other", True, False), ("fixed", False, False),
+                                                    ("new", False, False)])
 def test_a_baseline_naming_none_of_the_documents_is_warned_of(docs: Path, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch, again: str,
                                                               quiet: bool, warned: bool) -> None:
     """Before, a baseline made with other paths (another folder, ./ or absolute) silently suppressed nothing.
-    A document fixed since, scanned beside a new one with findings, is named: no warning (and -q keeps quiet)."""
+    A document fixed since, scanned beside a new one with findings, is named: no warning (and -q keeps quiet).
+    Nor is a document new since the baseline, alone (a pre-commit hook scanning a file just added): it was
+    warned of as if the baseline's paths were given otherwise."""
     baseline = tmp_path / "baseline.json"
     monkeypatch.chdir(docs.parent)
     claim = Path(docs.name) / "claim.pdf"
     assert run(claim, "--format", "json", "-o", baseline, "--fail-on", "never").exit_code == 0
-    given = {"same": [claim], "other": [docs / "claim.pdf"], "fixed": [Path(docs.name) / "clean.pdf", claim]}[again]
+    new = tmp_path / "added.pdf"
+    new.write_bytes(claim.read_bytes())
+    given = {"same": [claim], "other": [docs / "claim.pdf"], "fixed": [Path(docs.name) / "clean.pdf", claim],
+             "new": [new]}[again]
     if again == "fixed":  # the baseline held claim.pdf's findings; now it names clean.pdf's path instead
         data = json.loads(baseline.read_text(encoding="utf-8"))
         data["documents"][0]["path"] = str(Path(docs.name) / "clean.pdf")
@@ -484,7 +496,7 @@ def test_a_baseline_naming_none_of_the_documents_is_warned_of(docs: Path, tmp_pa
     assert result.exit_code == (0 if again == "same" else 1), result.output
     assert ("the baseline names none of the documents scanned" in result.stderr) is warned
     if warned:
-        assert f"such as {claim}" in result.stderr
+        assert f"({claim}, which may be {docs / 'claim.pdf'} here)" in result.stderr
 
 
 def test_the_report_is_written_even_when_the_baseline_cannot_be(docs: Path, tmp_path: Path,

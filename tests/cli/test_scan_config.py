@@ -111,6 +111,7 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
 @pytest.mark.parametrize(("content", "words"), [
     ("colour = 1\n", "unknown setting(s) colour"),
     ('fail-on = "sometimes"\n', "setting fail-on must be one of error, warning, info, never"),
+    ('fail-on = ["never", "error"]\n', "setting fail-on is refused: never cannot go with a severity (error)"),
     ("jobs = 0\n", "setting jobs must be at least 1"),
     ("jobs = 1.5\n", "must be a whole number"),
     ("timeout = -1\n", "setting timeout must be above 0"),

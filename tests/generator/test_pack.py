@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from htq_mark.errors import NotEntitledError, OutputExistsError, UsageError
+from htq_mark.errors import NotEntitledError, OutputExistsError, SpecError, UsageError
 from htq_mark.generator import pack
 from htq_mark.generator._pack import MANIFEST_NAME, MANIFEST_SCHEMA, build_pack, pack_path
 from htq_mark.kit import load_kit
@@ -301,8 +301,9 @@ def test_pack_errors_write_nothing(tmp_path: Path, kwargs: dict[str, object], er
 
 
 def test_a_preset_below_the_minimum_is_refused(kit_copy: Path, tmp_path: Path) -> None:
+    """Refused with the kit, naming the preset (the pack said only "width 100px is below the minimum")."""
     edit_spec(kit_copy, 'width = "150px"', 'width = "100px"')
-    with pytest.raises(UsageError, match="the minimum is 150 px"):
+    with pytest.raises(SpecError, match=r"\[presets.web-small.width\] 100px is below the kit's minimum width"):
         pack(tmp_path / "p.zip", kit=kit_copy)
     assert not (tmp_path / "p.zip").exists()
 

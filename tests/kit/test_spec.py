@@ -43,6 +43,13 @@ BROKEN = [
     ('backgrounds = ["light"]\nuse = "On white',
      'backgrounds = []\nuse = "On white', "variants.colour.backgrounds", "at least one of light, dark, photo"),
     ('artwork = "assets/htq-mark-black.svg"', "", "variants.black.artwork", "is missing"),
+    # A detection floor above the minimum size: too-small marks were silently not found at all.
+    ("minimum_detect_width_px = 48", "minimum_detect_width_px = 1000000000", "scan.minimum_detect_width_px",
+     "must not exceed size.minimum_width_px (150)"),
+    ("render_dpi = 200", "render_dpi = 1", "scan.render_dpi", "at 1 dpi no mark in a PDF under 1.22e+03 mm"),
+    ("render_dpi = 200", "render_dpi = 48", "scan.render_dpi", "25; use at least 49"),
+    ('width = "150px"', 'width = "149.5px"', "presets.web-small.width",
+     "149.5px is below the kit's minimum width (size.minimum_width_px = 150)"),
     ('width = "150px"', 'width = "150"', "presets.web-small.width", "px or mm"),
     ('width = "120mm"\ndpi = 150', 'width = "120mm"\ndpi = 5', "presets.banner.dpi", "between 10"),
     ('[kit]\nname = "htq-mark default kit"', '[kit]\nname = 7', "kit.name", "must be str"),

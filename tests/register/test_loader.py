@@ -370,6 +370,22 @@ def test_validate_register_file(write_file: WriteFile) -> None:
                                             "message": bad.problems[0].message}
 
 
+def test_a_register_of_a_header_alone_is_valid_with_a_warning(write_file: WriteFile) -> None:
+    empty = validate_register_file(write_file("empty.csv", csv_bytes([])))
+    assert (empty.valid, empty.rows) == (True, 0)
+    assert [w.message for w in empty.warnings] == ["the register lists no qualifications, so every check will find "
+                                                   "none listed; check it is the right file"]
+
+
+@pytest.mark.parametrize("as_of", [20240101, ["2024-01-01"], False])
+def test_an_as_of_that_is_not_a_string_is_refused(write_file: WriteFile, as_of: object) -> None:
+    """It was passed over for the file's date without a word."""
+    record = dict(GOOD_ROW, level=4, cycle=1, standards=["ST0116"])
+    path = write_file("reg.json", json.dumps({"as_of": as_of, "records": [record]}).encode())
+    with pytest.raises(RegisterValidationError, match=r"as_of .* is not a date in the form \"YYYY-MM-DD\""):
+        load_register(path)
+
+
 def test_bytes_and_binary_file_objects_load_like_the_path(write_file: WriteFile) -> None:
     data = csv_bytes([row(), row(qualification_id="99910020")])
     path = write_file("reg.csv", data)
