@@ -35,9 +35,15 @@ def _description(text: str) -> bytes:
             + b"\0" * 8 + b"\0\0\0" + b"\0" * 67)
 
 
-def rgb_profile(description: str, order: tuple[str, str, str] = ("red", "green", "blue")) -> bytes:
-    """An ICC v2 display profile with sRGB's tone curve whose channels 1-3 are the primaries named by ``order``."""
-    curve = _srgb_curve()
+def _linear_curve() -> bytes:
+    return b"curv\0\0\0\0" + struct.pack(">I", 0)  # no entries: the identity
+
+
+def rgb_profile(description: str, order: tuple[str, str, str] = ("red", "green", "blue"), *,
+                linear: bool = False) -> bytes:
+    """An ICC v2 display profile with sRGB's tone curve (or, ``linear``, none) whose channels 1-3 are the
+    primaries named by ``order``."""
+    curve = _linear_curve() if linear else _srgb_curve()
     tags = [(b"desc", _description(description)), (b"wtpt", _xyz(D50)),
             (b"rXYZ", _xyz(SRGB_PRIMARIES[order[0]])), (b"gXYZ", _xyz(SRGB_PRIMARIES[order[1]])),
             (b"bXYZ", _xyz(SRGB_PRIMARIES[order[2]])), (b"rTRC", curve), (b"gTRC", curve), (b"bTRC", curve)]

@@ -59,9 +59,28 @@ def test_approved_numbers_under_another_profile_are_recoloured(refs) -> None:  #
     assert marks == 1 and "recoloured" in rules
 
 
-@pytest.mark.parametrize("profile", [rgb_profile("sRGB IEC61966-2.1", ("blue", "green", "red")), b"not a profile",
-                                     rgb_profile("Custom RGB")], ids=["said-srgb", "unreadable", "srgb-inside"])
+@pytest.mark.parametrize("profile", [b"not a profile", rgb_profile("Custom RGB"), rgb_profile("c2")],
+                         ids=["unreadable", "srgb-inside", "srgb-named-otherwise"])
 def test_pictures_tagged_srgb_or_unreadably_are_taken_as_they_are(profile: bytes) -> None:
     picture = canvas_with(KIT)
     [frame] = read_frames(encode(picture, "PNG", icc_profile=profile), "png", "a.png", Limits())
     assert np.abs(frame.rgb.astype(int) - picture.astype(int)).max() <= 1
+
+
+@pytest.mark.parametrize("profile", [rgb_profile("sRGB IEC61966-2.1", ("blue", "green", "red")),
+                                     rgb_profile("GIMP built-in Linear sRGB", linear=True)],
+                         ids=["swapped-named-srgb", "linear-srgb"])
+def test_a_profile_named_srgb_that_is_not_is_applied(refs, profile: bytes) -> None:  # type: ignore[no-untyped-def]
+    """The name decided: a mark converted correctly into GIMP's "Linear sRGB" (amber stored as 255, 115, 0) was
+    called recoloured (colour difference 94.5), as its numbers were read as sRGB's."""
+    from PIL import Image, ImageCms
+
+    picture = Image.fromarray(canvas_with(KIT))
+    stored = ImageCms.profileToProfile(picture, ImageCms.createProfile("sRGB"), ImageCms.ImageCmsProfile(
+        io.BytesIO(profile)), renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC, outputMode="RGB")
+    assert np.abs(np.asarray(stored, int) - np.asarray(picture, int)).max() > 40  # other numbers than sRGB's
+    [frame] = read_frames(encode(np.asarray(stored), "PNG", icc_profile=profile), "png", "a.png", Limits())
+    # Back as a viewer shows it, up to 8-bit linear storage's coarse steps in the dark
+    assert np.abs(frame.rgb.astype(int) - np.asarray(picture, int)).max() <= 8
+    marks, rules = _rules(encode(np.asarray(stored), "PNG", icc_profile=profile), refs)
+    assert marks == 1 and "recoloured" not in rules
