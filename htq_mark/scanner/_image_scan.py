@@ -21,7 +21,12 @@ def scan_image(data: bytes, kind: str, context: ScanContext, out: Collected) -> 
         height, width = frame.rgb.shape[:2]
         out.pages.append(PageInfo(number=frame.number, width=float(width), height=float(height), unit="px"))
         before = len(out.findings)
-        found = find_in_picture(frame.rgb, context)
+        pixels = frame.rgb
+        found = find_in_picture(pixels, context)
+        dark = None if found or frame.over_black is None else frame.over_black()
+        if dark is not None:  # nothing over white: a white mark on a transparent background is found over black
+            found = find_in_picture(dark, context)
+            pixels = dark if found else pixels
         frame_marks: list[Mark] = []
         for detection in found:
             mark = image_mark(detection, out.next_mark_id(), frame.number)
@@ -31,11 +36,11 @@ def scan_image(data: bytes, kind: str, context: ScanContext, out: Collected) -> 
                 MarkFacts(mark=mark, detection=detection, unit="px", units_per_px=1.0, mm_per_px=None),
                 context.kit.spec))
         if wants_ocr(context.ocr, bool(found), has_text=False):
-            read = read_picture_text(frame.rgb, out)
+            read = read_picture_text(pixels, out)
             if read is not None:
                 # An image has no text layer to say for sure that no number is named: only what is read counts.
                 out.findings.extend(check_page_qualifications(frame.number, read_text_facts(read.text), frame_marks,
                                                               context.register, context.on, read.box,
                                                               absence_counts=False))
         if context.thumbnails and (found or len(out.findings) > before):
-            out.images.append(thumbnail(frame.rgb, frame.number, float(width)))
+            out.images.append(thumbnail(pixels, frame.number, float(width)))

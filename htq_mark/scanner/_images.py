@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -34,10 +34,16 @@ _TEXT_CHUNKS = frozenset({b"tEXt", b"zTXt", b"iTXt", b"iCCP"})  # left out when 
 
 @dataclass(frozen=True)
 class Frame:
-    """One page of an image file: its 1-based number and its RGB pixels (H, W, 3)."""
+    """One page of an image file: its 1-based number and its RGB pixels (H, W, 3), transparency laid over white.
+
+    ``over_black``, for a frame with transparency, gives its pixels laid over black instead (None if no pixel
+    is transparent after all), worked out when asked for, while the frame is the one being read: a white mark
+    on a transparent background vanishes over white.
+    """
 
     number: int
     rgb: np.ndarray
+    over_black: Callable[[], np.ndarray | None] | None = None
 
 
 def _open(data: bytes, kind: str, name: str) -> Image.Image:
@@ -83,8 +89,15 @@ def _check_size(image: Image.Image, name: str, number: int, limits: Limits) -> N
 _WIDE_ROWS_PIXELS = 1 << 20  # pixels of a deep image scaled to 8 bits at a time
 
 
-def _to_rgb(image: Image.Image) -> Image.Image:
-    """RGB as a viewer shows it: transparency over white, palettes and CMYK converted."""
+_WHITE = (255, 255, 255)
+
+
+def _has_transparency(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (image.mode == "P" and "transparency" in image.info)
+
+
+def _to_rgb(image: Image.Image, backdrop: tuple[int, int, int] = _WHITE) -> Image.Image:
+    """RGB as a viewer shows it: transparency over ``backdrop`` (white), palettes and CMYK converted."""
     from PIL import Image
 
     if image.mode == "RGB":
@@ -103,11 +116,9 @@ def _to_rgb(image: Image.Image) -> Image.Image:
                 block *= 255.0 / white
             grey[start:start + rows] = np.clip(np.rint(block), 0, 255).astype(np.uint8)
         return Image.fromarray(grey, "L").convert("RGB")
-    has_alpha = image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
-        image.mode == "P" and "transparency" in image.info)
-    if has_alpha:
+    if _has_transparency(image):
         rgba = image.convert("RGBA")
-        canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        canvas = Image.new("RGBA", rgba.size, (*backdrop, 255))
         canvas.alpha_composite(rgba)
         return canvas.convert("RGB")
     return image.convert("RGB")
@@ -127,14 +138,31 @@ def _white_level(mode: str, peak: float) -> float:
     return peak
 
 
-def _as_shown(frame: Image.Image, first_mode: str, profile: Any) -> Image.Image:
-    """``frame`` in RGB as a viewer shows it: over white, and turned into sRGB from its ICC ``profile`` (if any)."""
+def _as_shown(frame: Image.Image, first_mode: str, profile: Any, backdrop: tuple[int, int, int] = _WHITE
+              ) -> Image.Image:
+    """``frame`` in RGB as a viewer shows it: over ``backdrop`` (white), and turned into sRGB from its ICC
+    ``profile`` (if any)."""
     if profile is None or frame.mode != first_mode:
-        return _to_rgb(frame)
+        return _to_rgb(frame, backdrop)
     if is_rgb_profile(profile):
-        shown = _to_rgb(frame)
+        shown = _to_rgb(frame, backdrop)
         return to_srgb(shown, profile) or shown
-    return to_srgb(frame, profile) or _to_rgb(frame)
+    return to_srgb(frame, profile) or _to_rgb(frame, backdrop)
+
+
+def _over_black(frame: Image.Image, first_mode: str, profile: Any) -> Callable[[], np.ndarray | None] | None:
+    """For a frame with transparency, what gives it laid over black (None if nothing in it is transparent)."""
+    if not _has_transparency(frame):
+        return None
+
+    def shown() -> np.ndarray | None:
+        import numpy as np
+
+        alpha = frame.convert("RGBA").getchannel("A")
+        if alpha.getextrema()[0] == 255:
+            return None
+        return np.ascontiguousarray(np.asarray(_as_shown(frame, first_mode, profile, (0, 0, 0)), dtype=np.uint8))
+    return shown
 
 
 def _frame_count_within(image: Image.Image, name: str, limits: Limits) -> int:
@@ -241,6 +269,6 @@ def read_frames(data: bytes, kind: str, name: str, limits: Limits) -> Iterator[F
             except Exception as exc:  # noqa: BLE001 - decoding the user's frame: Pillow's errors are the file's
                 raise UnreadableFileError(name, f"frame {index + 1} of the {kind.upper()} image is damaged "
                                                 f"or incomplete ({reason(exc)}); export it again.") from exc
-            yield Frame(number=index + 1, rgb=rgb)
+            yield Frame(number=index + 1, rgb=rgb, over_black=_over_black(frame, image.mode, profile))
     finally:
         image.close()

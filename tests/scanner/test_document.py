@@ -289,6 +289,16 @@ def test_a_path_holding_a_nul_is_unreadable_not_an_internal_error(scan):
     assert result.status == "error" and result.error.code == "unreadable" and "NUL" in result.error.message
 
 
+@pytest.mark.parametrize("variant", ["white", "colour"])
+def test_a_mark_on_a_transparent_background_is_found(scan, variant):
+    """The tool's own white PNG (transparent around the artwork) was laid over white only: no mark, no word.
+    Where nothing shows over white, the picture is searched laid over black; a colour mark is found over white."""
+    asset = htq_mark.generate(variant=variant, format="png", width="300px", kit=KIT)
+    result = scan(asset.data)
+    assert result.status == "ok" and len(result.marks) == 1, result
+    assert result.marks[0].variant == variant and not result.findings, result.findings
+
+
 def test_limits_that_are_not_limits_are_a_usage_error(scan):
     with pytest.raises(UsageError, match="limits takes a Limits"):
         scan(_busy_picture(60), limits={"max_frames": 1})
