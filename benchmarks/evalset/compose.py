@@ -31,6 +31,7 @@ __all__ = [
     "Point",
     "Pose",
     "alter_svg",
+    "mirror_svg",
     "remove_element",
     "artwork_body",
     "clear_zone",
@@ -274,6 +275,18 @@ def _outlined(svg: bytes, kit: Kit, variant: str) -> bytes:
                b'stroke-linejoin="round" d="' + outline + b'"/>')
     closing = svg.rfind(b"</svg>")
     return svg[:closing] + keyline + svg[closing:]
+
+
+def mirror_svg(svg: bytes) -> bytes:
+    """The artwork flipped left to right within its own box (a design tool's flip)."""
+    opening = re.search(rb"<svg\b[^>]*>", svg)
+    box = None if opening is None else re.search(rb'viewBox="([-0-9. ]+)"', opening.group(0))
+    closing = svg.rfind(b"</svg>")
+    if opening is None or box is None or closing < 0:
+        raise ValueError("the artwork has no <svg> element with a viewBox to flip within")
+    left, _, width, _ = (float(value) for value in box.group(1).split())
+    flip = f'<g transform="matrix(-1 0 0 1 {2 * left + width:g} 0)">'.encode()
+    return svg[:opening.end()] + flip + svg[opening.end():closing] + b"</g>" + svg[closing:]
 
 
 def _difference(kit: Kit, original: bytes, altered: bytes, width: int = 320) -> float:

@@ -21,6 +21,7 @@ from .compose import (
     frame_window,
     hidden_part,
     intrude_clear_space,
+    mirror_svg,
     occlude,
     place_mark,
     polygon_mask,
@@ -262,6 +263,9 @@ def _attempt(condition: str, rng: np.random.Generator, ctx: Context) -> ImageSce
             how = str(rng.choice(["remove-part", "outline"])) if variant == "colour" else "remove-part"
             svg, change = altered_artwork(ctx, variant, how)
             mark_details.update(alteration=how, changed_fraction=round(change, 4))
+        elif condition == "mirrored":
+            svg = mirror_svg(kit.artwork_for(variant).svg)
+            mark_details.update(alteration="mirrored")
         elif condition == "part-removed":
             if variant != "colour":  # the parts are the colour artwork's elements
                 return None

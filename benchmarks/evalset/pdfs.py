@@ -28,6 +28,7 @@ from .compose import (
     expanded_corners,
     frame_window,
     hidden_part,
+    mirror_svg,
     place_mark,
     png_to_rgba,
     recolour_svg,
@@ -314,6 +315,9 @@ def _attempt(condition: str, medium: str, rng: np.random.Generator, ctx: Context
             how = str(rng.choice(["remove-part", "outline"])) if variant == "colour" else "remove-part"
             svg, change = altered_artwork(ctx, variant, how)
             mark_details.update(alteration=how, changed_fraction=round(change, 4))
+        elif condition == "mirrored":
+            svg = mirror_svg(svg)
+            mark_details.update(alteration="mirrored")
         elif condition == "part-removed":
             if variant != "colour":  # the parts are the colour artwork's elements
                 return None

@@ -16,7 +16,7 @@ SIZES = ("small", "full")
 TARGET_CONDITIONS = ("compliant", "small", "rotated", "stretched", "recoloured", "cropped", "jpeg-q60",
                      "photo", "busy-page", "real-pdf",
                      "small-intruder", "frame-clipped", "tiny", "own-colour-plate",
-                     "own-colour-plate-cropped")
+                     "own-colour-plate-cropped", "mirrored")
 
 #: condition -> medium -> (cases in small, cases in full)
 PLAN: dict[str, dict[str, tuple[int, int]]] = {
@@ -47,6 +47,8 @@ PLAN: dict[str, dict[str, tuple[int, int]]] = {
     "part-recoloured": {"png": (1, 6), "jpeg": (0, 4), "pdf-vector": (1, 6)},
     "own-colour-plate": {"png": (1, 6), "jpeg": (0, 4), "pdf-vector": (1, 6)},
     "own-colour-plate-cropped": {"png": (1, 6), "jpeg": (0, 4)},
+    # The artwork flipped left to right (a design tool's flip, a photograph taken in a selfie camera).
+    "mirrored": {"png": (1, 6), "jpeg": (0, 4), "pdf-vector": (1, 6)},
 }
 
 

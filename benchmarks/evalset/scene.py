@@ -49,6 +49,7 @@ MARK_RULES: dict[str, tuple[str, ...]] = {
     "own-colour-plate": ("low-contrast",),
     # The same, cut by the picture's edge (the tile with it, but a quarter of the tile or more shows).
     "own-colour-plate-cropped": ("low-contrast", "cropped"),
+    "mirrored": ("altered-artwork",),
 }
 
 #: Conditions whose mark is the colour artwork on a plate of (nearly) its own outline colour.

@@ -76,7 +76,7 @@ _NUMBERS: dict[str, Callable[[Spec], tuple[str, ...]]] = {
                                  "(warning below), half as many (error below)"),
     "cropped": lambda s: (f"at most {s.scan.cropped_max_hidden * 100:g}% of the artwork hidden or cut off",),
     "altered-artwork": lambda s: (f"at most {s.scan.altered_max_difference * 100:g}% of the artwork's area "
-                                  "may differ",),
+                                  "may differ", "never mirrored (flipped left to right or upside down)"),
     "no-qualification": lambda s: ("a qualification number entitled on the scan date, named on the same page",),
     "not-entitled": lambda s: ("entitlement checked against the register on the scan date",),
     "missing-alt-text": lambda s: ("web pages: alt, aria-label, aria-labelledby, title, or an SVG's <title>",),

@@ -50,6 +50,8 @@ SAMPLE = [
     PlannedCase(19, "own-colour-plate", "pdf-vector"),
     PlannedCase(20, "own-colour-plate-cropped", "png"),
     PlannedCase(21, "own-colour-plate-cropped", "jpeg"),
+    PlannedCase(22, "mirrored", "png"),
+    PlannedCase(23, "mirrored", "pdf-vector"),
 ]
 #: The scanner renders PDF pages at this resolution, so labels are checked against it.
 SCAN_DPI = 200.0
@@ -106,7 +108,7 @@ def redraw_difference(image: np.ndarray, kit: Kit, variant: str, pose: Pose) -> 
 def test_planned_sizes() -> None:
     small, full = plan_cases("small"), plan_cases("full")
     assert 50 <= len(small) <= 75
-    assert 250 <= len(full) <= 450
+    assert 250 <= len(full) <= 480
     assert {c.condition for c in small} == set(PLAN)
     assert [c.id for c in full] == sorted({c.id for c in full})
 
@@ -144,6 +146,26 @@ def test_ground_truth_corners_lie_on_the_marks_pixels(planned: PlannedCase, kit:
         off_label = redraw_difference(image, kit, mark["variant"], moved)
         assert at_label < 12.0, f"the artwork is not where {labels['id']} says (mean change {at_label:.1f})"
         assert at_label < 0.4 * off_label, (at_label, off_label)
+
+
+@pytest.mark.parametrize("planned", [p for p in SAMPLE if p.condition == "mirrored"],
+                         ids=lambda p: f"{p.condition}-{p.medium}")
+def test_a_mirrored_mark_is_the_artwork_flipped_where_labelled(planned: PlannedCase, kit: Kit, tmp_path: Path,
+                                                               made: dict[int, tuple[dict[str, Any], bytes]]) -> None:
+    """Flipped back (the whole picture, left to right), the artwork lies at the label's box flipped likewise;
+    as drawn, the upright artwork does not match there."""
+    labels, data = made[planned.index]
+    path = tmp_path / Path(labels["file"]).name
+    path.write_bytes(data)
+    image, scale = load_page(path, labels["unit"], dpi=SCAN_DPI)
+    [mark] = labels["marks"]
+    assert mark["details"]["alteration"] == "mirrored" and mark["rotation_deg"] == 0
+    pose = pose_from_corners(mark["corners"], kit.aspect_ratio, scale)
+    flipped_back = np.ascontiguousarray(image[:, ::-1])
+    back = Pose(image.shape[1] - pose.center_x, pose.center_y, pose.width)
+    at_label = redraw_difference(flipped_back, kit, mark["variant"], back)
+    as_drawn = redraw_difference(image, kit, mark["variant"], pose)
+    assert at_label < 12.0 and at_label < 0.4 * as_drawn, (at_label, as_drawn)
 
 
 @pytest.mark.parametrize("rotation", [0, 90, 180, 270])

@@ -39,10 +39,10 @@ def test_each_rule_is_explained_with_numbers_pictures_and_a_fix(rule: str) -> No
 
 def test_the_numbers_are_the_kits(tmp_path: Path) -> None:
     kit = copy_bundled_kit(tmp_path / "kit")
-    edit_spec(kit, "minimum_width_mm = 25.0", "minimum_width_mm = 31.5")
+    edit_spec(kit, "minimum_width_mm = 25.0", "minimum_width_mm = 29.5")
     code, output = run("too-small", "--kit", str(kit))
     assert code == 0
-    assert "minimum width 31.5 mm in print" in output
+    assert "minimum width 29.5 mm in print" in output
     assert "not drawn for this kit; run htq-mark kit guide" in output  # the copy has no pictures
 
 

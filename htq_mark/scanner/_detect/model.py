@@ -51,9 +51,26 @@ class Pose:
 
     @property
     def rotation_deg(self) -> float:
-        """Angle of the top edge from horizontal, counter-clockwise as seen, in (-180, 180]."""
-        angle = math.degrees(math.atan2(-self.x_axis[1], self.x_axis[0]))
+        """Angle of the top edge from horizontal, counter-clockwise as seen, in (-180, 180]; of a mirrored
+        artwork, of its top edge read from its right end (an upright mirrored artwork is at 0)."""
+        ax, ay = self.x_axis
+        if self.mirrored:
+            ax, ay = -ax, -ay
+        angle = math.degrees(math.atan2(-ay, ax))
         return 180.0 if angle <= -180.0 else angle
+
+    @property
+    def mirrored(self) -> bool:
+        """Whether the placement flips the artwork (its left edge runs down its right side as seen)."""
+        (ax, ay), (bx, by) = self.x_axis, self.y_axis
+        return ax * by - ay * bx < 0
+
+    def mirror(self) -> Pose:
+        """The same rectangle with the artwork flipped left to right within it."""
+        (ox, oy), (ax, ay) = self.origin, self.x_axis
+        shown = None if self.shown is None else (1.0 - self.shown[2], self.shown[1], 1.0 - self.shown[0],
+                                                 self.shown[3])
+        return Pose((ox + ax, oy + ay), (-ax, -ay), self.y_axis, shown)
 
     def matrix(self, width: int, height: int) -> NDArray[np.float64]:
         """2x3 matrix from pixel indices of a ``width`` x ``height`` canonical frame to image pixel indices."""
@@ -179,6 +196,7 @@ class Detection:
     visible_fraction: float       # share of the artwork's area inside the image
     measurements: PixelMeasurements
     cut_side: str | None = None   # the artwork's side (its own left/right/top/bottom) beyond the image, if any
+    mirrored: bool = False        # the artwork is flipped (left to right; also upside down if rotated 180)
 
     @property
     def bbox(self) -> tuple[float, float, float, float]:

@@ -83,6 +83,12 @@ def check_altered(facts: MarkFacts, spec: Spec) -> list[Finding]:
     evidence = {"altered_difference": difference, "tolerance": tolerance, "missing_part": missing,
                 "recoloured_part": recoloured, "missing_part_tolerance": missing_tolerance}
     fix = "Replace it with the approved artwork, unedited: " + generate_command(spec, facts)
+    if facts.detection.mirrored:
+        return [finding(
+            ALTERED_ARTWORK, facts,
+            "The mark is mirrored (flipped left to right; flipped upside down, it is also rotated 180°); it must "
+            "read as the approved artwork.",
+            fix, {**evidence, "mirrored": True})]
     if difference > tolerance:
         return [finding(
             ALTERED_ARTWORK, facts,

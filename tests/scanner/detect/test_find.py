@@ -113,6 +113,34 @@ def test_the_mark_is_found(name: str, kit: Kit, refs: References) -> None:
     detection = found[0]
     assert placement.matches(detection.corners), (detection.corners, placement.corners)
     assert detection.confidence >= kit.spec.scan.minimum_confidence
+    assert not detection.mirrored
+
+
+MIRRORED: dict[str, tuple[Scene, bool]] = {  # the scene, and whether it is flipped upside down (else left to right)
+    "compliant": (_mark(), False),
+    "70px-wide": (_mark(70), False),
+    "rotated-20": (_mark(rotation_deg=20), False),
+    "white-variant-on-dark": (_mark(variant="white"), False),
+    "jpeg-60": (_jpeg(_mark(rotation_deg=8)), False),
+    "photo-light": (lambda kit: _mark(background=photo_like(1, "light"))(kit), False),
+    "upside-down": (_mark(), True),
+    "upside-down-small-jpeg": (_jpeg(_mark(90)), True),
+}
+
+
+@pytest.mark.parametrize("name", list(MIRRORED))
+def test_a_mirrored_mark_is_found_and_said_to_be(name: str, kit: Kit, refs: References) -> None:
+    """Flipped (a design tool's flip, a selfie camera's photograph of a poster), a mark screened well below
+    any pose of the artwork and was not found at all."""
+    scene, upside_down = MIRRORED[name]
+    image, placement = scene(kit)
+    height, width = image.shape[:2]
+    flipped = np.ascontiguousarray(image[::-1] if upside_down else image[:, ::-1])
+    expected = Placement(tuple((x, height - y) if upside_down else (width - x, y) for x, y in placement.corners),
+                         placement.width, placement.height)
+    found = find_marks(flipped, refs, spec=kit.spec)
+    assert len(found) == 1, f"{name}: {len(found)} marks"
+    assert found[0].mirrored and expected.matches(found[0].corners), (found[0].corners, expected.corners)
 
 
 @pytest.mark.parametrize(("seed", "grain"), [(1, 14), (1, 20), (3, 20), (4, 20), (1, 28), (4, 28)])

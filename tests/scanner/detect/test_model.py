@@ -24,6 +24,23 @@ def test_rotation_is_counter_clockwise_as_seen(angle: float) -> None:
     assert _pose(angle).rotation_deg == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("angle", [0.0, 37.0, 90.0, 180.0, -135.0])
+def test_a_mirrored_pose_covers_the_same_rectangle_flipped_with_the_rotation_it_is_turned_by(angle: float) -> None:
+    pose = _pose(angle)
+    flipped = pose.mirror()
+    assert not pose.mirrored and flipped.mirrored and not flipped.mirror().mirrored
+    assert np.allclose(np.array(flipped.mirror().corners), np.array(pose.corners))
+    assert set(np.round(np.array(flipped.corners), 6).flat) == set(np.round(np.array(pose.corners), 6).flat)
+    assert np.allclose(flipped.corners[0], pose.corners[1])  # its top-left is where the top-right was
+    assert flipped.rotation_deg == pytest.approx(pose.rotation_deg)
+    assert Pose.from_matrix(flipped.matrix(64, 20), 64, 20).mirrored  # the placement keeps the flip
+
+
+def test_a_partly_shown_pose_mirrored_shows_the_same_part_of_the_picture() -> None:
+    shown = Pose((0.0, 0.0), (320.0, 0.0), (0.0, 100.0), (0.0, 0.0, 0.6, 1.0))  # its left 60% in view
+    assert shown.mirror().shown == pytest.approx((0.4, 0.0, 1.0, 1.0))
+
+
 def test_corners_width_height_and_centre() -> None:
     pose = _pose(0.0)
     assert pose.corners == ((100.0, 200.0), (420.0, 200.0), (420.0, 300.0), (100.0, 300.0))

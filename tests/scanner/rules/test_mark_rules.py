@@ -118,6 +118,12 @@ def test_low_contrast_wrong_variant_for_background(variant, background, rule_fir
         assert f"--variant {right}" in found[0].fix and background in found[0].message
 
 
+def test_a_mirrored_mark_is_altered_artwork():
+    [found] = check_altered(image_facts(mirrored=True), SPEC)
+    assert found.rule == "altered-artwork" and "mirrored" in found.message and found.details["mirrored"] is True
+    assert check_altered(image_facts(), SPEC) == []
+
+
 def test_a_kit_with_no_variant_for_the_background_says_so_rather_than_recommend_the_one_flagged():
     import dataclasses
 
