@@ -156,6 +156,13 @@ def _rules(value: Any, base: Path) -> tuple[str, ...]:
     return names
 
 
+def _selected(value: Any, base: Path) -> tuple[str, ...]:
+    names = _rules(value, base)
+    if not names:  # read as no selection, it reported every rule
+        raise ValueError("lists no rule; list the rules to report, or leave the setting out to report every rule")
+    return names
+
+
 def _named(names: Callable[[], Any], what: str, check_value: Checker) -> Checker:
     """A table whose keys must be among ``names()`` (rules, limits), each value checked by ``check_value``."""
     table = _table(check_value)
@@ -248,7 +255,7 @@ SCAN_SETTINGS: tuple[Setting, ...] = (
     Setting("max-document-pages", _limit("max_pages", 1, whole=True), "max_document_pages"),
     Setting("max-pixels", _limit("max_pixels_per_page", 1, whole=True), "max_pixels"),
     Setting("limits", _limits, "limit_settings", joined=True),
-    Setting("select", _rules, "select"),
+    Setting("select", _selected, "select"),
     Setting("ignore", _rules, "ignore", joined=True),
     Setting("severity", _named(lambda: RULES, "rule", _choice(*Severity)), "severities",
             joined=True),

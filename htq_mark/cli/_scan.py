@@ -260,7 +260,7 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
                         document = suppress_known(document, known)
                         if unnamed and named is not None:
                             unnamed = not named.names(document.path)
-                            respelling = named.respelling(document.path) if respelt is None else None
+                            respelling = named.respelling(document.path, document.sha256) if respelt is None else None
                             respelt = respelt or (None if respelling is None else (respelling, document.path))
                         found = found or bool(document.findings)
                     writer.add(document)
@@ -320,7 +320,8 @@ def _recorded_path(path: str) -> str:
 @click.argument("paths", nargs=-1, required=False, metavar="PATH|URL...", type=_PathOrUrl())
 @click.option("--format", "report_format", type=click.Choice(FORMATS),
               default=None, help="Report format  [default: from -o's suffix, else text].")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
+@click.option("-o", "--output", callback=non_empty("a report file such as report.json"),
+              type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Write the report to FILE instead of standard output (- is standard output; "
                    "report.sarif is SARIF, and so on).")
 @click.option("--register", "register_path", callback=non_empty("a register file"),
@@ -362,13 +363,16 @@ def _recorded_path(path: str) -> str:
 @click.option("--force-exclude", is_flag=True, default=False,
               help="Pass over files and folders given by name that match an exclude too (as a pre-commit "
                    "hook, which names every file, needs).")
-@click.option("--baseline", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="REPORT.json",
+@click.option("--baseline", callback=non_empty("an earlier JSON report"),
+              type=click.Path(dir_okay=False, path_type=str), default=None, metavar="REPORT.json",
               help="Suppress findings already in this earlier JSON report (- reads it from standard input); "
                    "only new ones count for --fail-on.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=str), default=None, metavar="FILE",
+@click.option("--write-baseline", callback=non_empty("a file for the baseline"),
+              type=click.Path(dir_okay=False, path_type=str), default=None, metavar="FILE",
               help="Also write every finding of this scan as a JSON report to use as --baseline (- is "
                    "standard output, when the report is written with -o).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+@click.option("--config", "config_path", callback=non_empty("a config file"),
+              type=click.Path(dir_okay=False, path_type=str), default=None,
               metavar="FILE", help="Read settings from FILE (default: htq-mark.toml or pyproject.toml's "
                                    "[tool.htq-mark], searched from here upwards).")
 @click.option("--isolated", is_flag=True, help="Ignore every config file.")

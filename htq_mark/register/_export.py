@@ -78,5 +78,5 @@ def write_register(register: Register, path: str | os.PathLike[str], format: Exp
     if suffix in (".csv", ".json") and suffix != f".{format}":
         # A register is read by its suffix: this one could not be read back.
         raise UsageError(f"{path}: the suffix {suffix} means {suffix[1:]}, but the format asked for is {format}; "
-                         f"name the file .{format}, or ask for --format {suffix[1:]}.")
+                         f"name the file .{format}, or ask for format=\"{suffix[1:]}\".")
     return write_atomic(path, export_register(register, format), force=force)

@@ -16,7 +16,7 @@ applies each listed qualification's regulated status to the register:
 Only rows whose number is on the register are looked at. Register entries not
 in the Ofqual data are left as they were and listed as warnings; OfS IDs are
 not regulated by Ofqual and are skipped. Dates may be ``dd/mm/yyyy`` (with an
-optional time) or ISO 8601.
+optional time) or ISO 8601; one after 2099 (Ofqual's 31/12/9999) counts as no date.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from ._provenance import RegisterProvenance
 from ._qualification_id import parse_qualification_id
 from ._record import QualificationRecord
 from ._register import Register
+from ._validation import LATEST_DATE
 
 __all__ = ["OFQUAL_COLUMNS", "import_ofqual"]
 
@@ -161,7 +162,9 @@ def _entry(row: _Row, source: str, problems: list[RegisterProblem]) -> _OfqualEn
     ok = True
     for key in ("operational_end", "certification_end"):
         try:
-            dates[key] = _parse_date(row.cell(key))
+            parsed = _parse_date(row.cell(key))
+            # A placeholder far in the future (31/12/9999) says there is no end date.
+            dates[key] = None if parsed is not None and parsed > LATEST_DATE else parsed
         except ValueError:
             problems.append(RegisterProblem(
                 source, row.line, f"{row.cell(key)!r} is not a date (dd/mm/yyyy or YYYY-MM-DD)",

@@ -18,10 +18,13 @@ from ._routes import cycle_info, find_route
 
 __all__ = [
     "COLUMNS",
+    "LATEST_DATE",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "RowResult",
+    "differing_fields",
     "record_from_values",
+    "record_problems",
     "restore_cell",
 ]
 
@@ -48,7 +51,8 @@ KNOWN_COLUMNS: frozenset[str] = frozenset(COLUMNS) | OPTIONAL_COLUMNS
 
 _MAX_TEXT = {"title": 500, "awarding_body": 200, "withdrawal_reason": 500, "regulated_status": 200}
 _EARLIEST = date(2020, 1, 1)
-_LATEST = date(2099, 12, 31)
+#: The last day a register's dates may name; a later one (a placeholder such as 31/12/9999) names no day.
+LATEST_DATE = date(2099, 12, 31)
 _ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _STANDARD_RE = re.compile(r"ST[0-9]{4}")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f\ufffd]")
@@ -144,8 +148,8 @@ class _Row:
         except ValueError:
             self.problem(column, f"{_shown(value)} is not a real date")
             return None
-        if not _EARLIEST <= parsed <= _LATEST:
-            self.problem(column, f"{value} is outside {_EARLIEST.year}-{_LATEST.year}; "
+        if not _EARLIEST <= parsed <= LATEST_DATE:
+            self.problem(column, f"{value} is outside {_EARLIEST.year}-{LATEST_DATE.year}; "
                                  "check the year")
             return None
         return parsed

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from ..errors import UsageError
 from ._results import BOX_PLACES, DocumentResult, Finding, ScanReport, ScanSettings
 
-__all__ = ["BaselinePaths", "apply_baseline", "fingerprint", "fingerprints", "suppress_known", "unsuppressed", "unsuppressed_document"]
+__all__ = ["BaselinePaths", "apply_baseline", "fingerprint", "fingerprints", "suppress_known", "unmatched_baseline_warning",
+           "unsuppressed", "unsuppressed_document"]
 
 
 def _same_path(path: str) -> str:
@@ -51,34 +52,36 @@ def fingerprints(report: ScanReport) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class BaselinePaths:
-    """The documents a baseline holds findings of, named as fingerprints name them, by file name."""
+    """The documents a baseline holds findings of, named as fingerprints name them, by file name (each path
+    with its document's sha256, when the baseline records one)."""
 
-    by_name: Mapping[str, frozenset[str]]
+    by_name: Mapping[str, Mapping[str, str | None]]
 
     @classmethod
     def of(cls, baseline: ScanReport) -> BaselinePaths:
-        grouped: dict[str, set[str]] = {}
+        grouped: dict[str, dict[str, str | None]] = {}
         for document in baseline.documents:
             if document.findings or document.suppressed:
                 path = _same_path(document.path)
-                grouped.setdefault(_file_name(path), set()).add(path)
-        return cls({name: frozenset(paths) for name, paths in grouped.items()})
+                grouped.setdefault(_file_name(path), {})[path] = document.sha256
+        return cls(grouped)
 
     def names(self, path: str) -> bool:
         """Whether the baseline names the document scanned at ``path``."""
         same = _same_path(path)
-        return same in self.by_name.get(_file_name(same), ())
+        return same in self.by_name.get(_file_name(same), {})
 
-    def respelling(self, path: str) -> str | None:
-        """A path of the baseline that may name the document at ``path`` written otherwise (absolute, or from
-        another folder): the same file name, and the folders of one ending the other's. None if there is none
-        (a document new since the baseline)."""
+    def respelling(self, path: str, sha256: str | None = None) -> str | None:
+        """A path of the baseline that may name the document at ``path`` (whose content has ``sha256``) written
+        otherwise (absolute, or from another folder): the same file name, the folders of one ending the other's,
+        and the same content where both are known. None if there is none (a document new since the baseline)."""
         same = _same_path(path)
         parts = _parts(same)
-        for named in sorted(self.by_name.get(_file_name(same), ())):
+        for named, content in sorted(self.by_name.get(_file_name(same), {}).items()):
             other = _parts(named)
             shorter, longer = sorted((parts, other), key=len)
-            if longer[len(longer) - len(shorter):] == shorter:
+            ends_alike = longer[len(longer) - len(shorter):] == shorter
+            if ends_alike and (sha256 is None or content is None or content == sha256):
                 return named
         return None
 

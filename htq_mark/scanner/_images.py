@@ -93,14 +93,16 @@ _WHITE = (255, 255, 255)
 
 
 def _has_transparency(image: Image.Image) -> bool:
-    return image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (image.mode == "P" and "transparency" in image.info)
+    """An alpha channel, or a colour made transparent (a PNG's tRNS, a GIF's transparent index)."""
+    return image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
+        image.mode in ("P", "L", "RGB") and image.info.get("transparency") is not None)
 
 
 def _to_rgb(image: Image.Image, backdrop: tuple[int, int, int] = _WHITE) -> Image.Image:
     """RGB as a viewer shows it: transparency over ``backdrop`` (white), palettes and CMYK converted."""
     from PIL import Image
 
-    if image.mode == "RGB":
+    if image.mode == "RGB" and not _has_transparency(image):
         return image
     if image.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         import numpy as np

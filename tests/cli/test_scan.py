@@ -123,6 +123,10 @@ def test_an_output_named_like_a_missing_path_given_is_refused(docs, tmp_path, op
     (["--select", "", "{clean}"], "'--select': names no rule (an unset shell variable?)"),
     (["--ignore", " , ", "{clean}"], "'--ignore': names no rule"),
     (["--severity", "", "{clean}"], "give such as no-qualification=error"),
+    (["--baseline", "", "{clean}"], "'--baseline': is empty"),
+    (["-o", "", "{clean}"], "'-o' / '--output': is empty"),
+    (["--write-baseline", "", "{clean}"], "'--write-baseline': is empty"),
+    (["--config", "", "{clean}"], "'--config': is empty"),
 ])
 def test_usage_errors_exit_2(docs, args, words):
     filled = [a.format(clean=docs / "clean.pdf", broken=docs / "broken.png", root=docs) for a in args]
@@ -497,6 +501,23 @@ def test_a_baseline_naming_none_of_the_documents_is_warned_of(docs: Path, tmp_pa
     assert ("the baseline names none of the documents scanned" in result.stderr) is warned
     if warned:
         assert f"({claim}, which may be {docs / 'claim.pdf'} here)" in result.stderr
+
+
+@pytest.mark.parametrize(("given", "warned"), [("logo.pdf", False), ("{root}/docs/sub/logo.pdf", True)])
+def test_a_new_document_sharing_a_baseline_documents_name_is_not_taken_for_it(
+        docs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: str, warned: bool) -> None:
+    """A new logo.pdf beside a baseline's docs/sub/logo.pdf (other content) was warned of as the baseline's
+    document given by another path; the same file given by its absolute path is."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs" / "sub").mkdir(parents=True)
+    (tmp_path / "docs" / "sub" / "logo.pdf").write_bytes((docs / "claim.pdf").read_bytes())
+    (tmp_path / "logo.pdf").write_bytes((docs / "marked.pdf").read_bytes())
+    baseline = tmp_path / "baseline.json"
+    assert run("docs/sub/logo.pdf", "--format", "json", "-o", baseline, "--fail-on", "never").exit_code == 0
+    result = CliRunner().invoke(cli, ["scan", "--date", "2026-11-23", "--jobs", "1", given.format(root=tmp_path),
+                                      "--baseline", str(baseline)])
+    assert result.exit_code in (0, 1) and json.loads(baseline.read_text())["documents"], result.output
+    assert ("the baseline names none of the documents scanned" in result.stderr) is warned, result.stderr
 
 
 def test_the_report_is_written_even_when_the_baseline_cannot_be(docs: Path, tmp_path: Path,

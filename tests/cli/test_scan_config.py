@@ -119,6 +119,7 @@ def test_every_kind_of_setting_is_read_and_paths_are_relative_to_the_file(tmp_pa
     ("quiet = 1\n", "must be true or false"),
     ('executor = "spark"\n', "setting executor must be one of local, dask"),
     ('select = ["too-smal"]\n', "setting select names unknown rule(s) too-smal"),
+    ("select = []\n", "setting select lists no rule"),  # it reported every rule
     ('severity = { nope = "error" }\n', "setting severity names unknown rule nope"),
     ("limits = { max_frame = 5 }\n", "setting limits names unknown limit max_frame"),
     # Before, said without naming the file.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from htq_mark.errors import RegisterError, RegisterValidationError
-from htq_mark.register import Register, import_ofqual
+from htq_mark.register import Register, import_ofqual, load_register
 
 from .factory import TODAY
 
@@ -153,6 +153,20 @@ def test_a_damaged_header_is_reported(example: Register, write_file: WriteFile) 
     data = ofqual_csv([entry("999/1001/9", "Available to learners")]).replace(b"Offered In", b"Offered\xa0In", 1)
     with pytest.raises(RegisterValidationError, match=r":1: not valid UTF-8"):
         import_ofqual(example, write_file("ofqual.csv", data), as_of=DATA_DATE)
+
+
+def test_an_end_date_of_31_12_9999_means_none(example: Register, write_file: WriteFile, tmp_path) -> None:
+    """Ofqual's placeholder for no end was kept as the date: the check said the availability "ends after
+    9999-12-31", and the register's own export could not be loaded again (years run 2020-2099)."""
+    path = write_file("ofqual.csv", ofqual_csv([entry("999/1001/9", "Available to learners", "31/12/9999")]))
+    register = import_ofqual(example, path, as_of=DATA_DATE)
+    record = next(r for r in register.records if r.qualification_id == "999/1001/9")
+    assert record.regulated_end_date is None and register.check("999/1001/9", on=date(2099, 1, 1)).entitled
+    from htq_mark.register import write_register
+
+    write_register(register, tmp_path / "again.json", "json")
+    assert len(load_register(tmp_path / "again.json")) == len(register)
+    assert len(Register.from_records(register.records)) == len(register)
 
 
 def test_a_missing_file_is_a_register_error(example: Register, tmp_path: Path) -> None:

@@ -299,6 +299,21 @@ def test_a_mark_on_a_transparent_background_is_found(scan, variant):
     assert result.marks[0].variant == variant and not result.findings, result.findings
 
 
+@pytest.mark.parametrize(("mode", "variant"), [("RGB", "colour"), ("RGB", "white"), ("L", "white")])
+def test_a_colour_made_transparent_counts_as_transparency(scan, mode, variant):
+    """A PNG optimiser's tRNS chunk (one colour of an RGB or grey picture transparent) was shown opaque: a colour
+    mark whose transparent background was stored black was judged on black (low-contrast), not as viewers show it."""
+    from PIL import Image
+
+    asset = Image.open(io.BytesIO(htq_mark.generate(variant=variant, format="png", width="300px", kit=KIT).data))
+    on_black = Image.alpha_composite(Image.new("RGBA", asset.size, (0, 0, 0, 255)), asset.convert("RGBA"))
+    buffer = io.BytesIO()
+    on_black.convert(mode).save(buffer, "PNG", transparency=(0, 0, 0) if mode == "RGB" else 0)
+    result = scan(buffer.getvalue())
+    assert result.status == "ok" and [m.variant for m in result.marks] == [variant], result
+    assert not result.findings, result.findings
+
+
 def test_limits_that_are_not_limits_are_a_usage_error(scan):
     with pytest.raises(UsageError, match="limits takes a Limits"):
         scan(_busy_picture(60), limits={"max_frames": 1})

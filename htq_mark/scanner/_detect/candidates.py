@@ -176,12 +176,11 @@ def edge_maps(rgb: NDArray[np.uint8], box: Box | None, thresholds: Sequence[tupl
     # the whole image, so it finds exactly the same edges.
     x0, y0, x1, y1 = _grown(box, FLAT_MARGIN, (width, height))
     grey = cv2.cvtColor(np.ascontiguousarray(rgb[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
-    # The gradients Canny works out for itself (3x3 Sobel, edge pixels repeated), made once for every pair.
-    dx, dy = (cv2.Sobel(grey, cv2.CV_16S, *order, ksize=3, borderType=cv2.BORDER_REPLICATE)
-              for order in ((1, 0), (0, 1)))
     maps = []
     for low, high in thresholds:
-        found = np.asarray(cv2.Canny(dx, dy, low, high), dtype=np.uint8)
+        # Not Canny(dx, dy, ...) from gradients made once: OpenCV reaches that form after its first form fails,
+        # and a time-limit alarm ringing just then crashed the process (a segmentation fault).
+        found = np.asarray(cv2.Canny(grey, low, high), dtype=np.uint8)
         if (x0, y0, x1, y1) != (0, 0, width, height):
             edges = np.zeros((height, width), np.uint8)
             edges[y0:y1, x0:x1] = found

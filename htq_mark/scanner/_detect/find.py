@@ -14,7 +14,7 @@ from ...kit import Spec
 from ._anchors import stands_out
 from .candidates import SHARPEN_BELOW_PX, Candidate, content_box, find_outlines, halve, sharpened_pose
 from .measure import measure
-from .model import Detection, Pose
+from .model import Detection, PixelMeasurements, Pose
 from .references import References
 from .verify import ImagePyramid, Registration, refine, register, register_all
 
@@ -202,6 +202,22 @@ def _best_registrations(pyramid: ImagePyramid, candidates: list[Candidate], refs
     return final
 
 
+_MIRRORED_SIDES = {"left": "right", "right": "left"}
+
+
+def _side_as_seen(side: str | None, mirrored: bool) -> str | None:
+    """The artwork's own ``side`` as its mirrored image shows it (its own left is shown on the right)."""
+    return _MIRRORED_SIDES.get(side, side) if mirrored and side is not None else side
+
+
+def _sides_as_seen(measured: PixelMeasurements, mirrored: bool) -> PixelMeasurements:
+    if not mirrored:
+        return measured
+    return replace(measured, covered_side=_side_as_seen(measured.covered_side, True),
+                   clear_space_intrusion_px={_MIRRORED_SIDES.get(side, side): depth
+                                             for side, depth in measured.clear_space_intrusion_px.items()})
+
+
 def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
                min_width_px: float | None = None, hints: Sequence[Pose] = ()) -> list[Detection]:
     """Find every mark in ``rgb`` (uint8, height x width x 3) at least ``min_width_px`` wide.
@@ -226,7 +242,7 @@ def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
             continue
         pose = registration.pose
         width, height = pose.width, pose.height
-        measured = measure(pyramid, pose, refs, spec)
+        measured = _sides_as_seen(measure(pyramid, pose, refs, spec), pose.mirrored)
         fits = measured.palette_distance <= spec.scan.colour_tolerance_delta_e
         detections.append(Detection(
             corners=tuple((round(x, 2), round(y, 2)) for x, y in pose.corners),
@@ -238,7 +254,7 @@ def find_marks(rgb: NDArray[np.uint8], refs: References, *, spec: Spec,
             aspect_ratio_error=round((width / height) / refs.aspect_ratio - 1.0, 5),
             visible_fraction=round(pose.visible_fraction(*pyramid.size), 4),
             measurements=measured,
-            cut_side=pose.cut_side(*pyramid.size),
+            cut_side=_side_as_seen(pose.cut_side(*pyramid.size), pose.mirrored),
             mirrored=pose.mirrored,
         ))
     return detections

@@ -143,6 +143,15 @@ def test_a_mirrored_mark_is_found_and_said_to_be(name: str, kit: Kit, refs: Refe
     assert found[0].mirrored and expected.matches(found[0].corners), (found[0].corners, expected.corners)
 
 
+@pytest.mark.parametrize("edge", ["left", "right"])
+def test_a_mirrored_marks_sides_are_named_as_seen(edge: str, kit: Kit, refs: References) -> None:
+    """Its own left is shown on the right: a mirrored mark cut at the picture's left was said to be cut "on its
+    right". (Cut by a quarter or more on its tile's side, a mirrored mark is not found yet.)"""
+    image, _ = _cropped("right" if edge == "left" else "left", 0.15)(kit)  # flipped below: cut at ``edge``
+    [found] = find_marks(np.ascontiguousarray(image[:, ::-1]), refs, spec=kit.spec)
+    assert found.mirrored and found.cut_side == edge
+
+
 @pytest.mark.parametrize(("seed", "grain"), [(1, 14), (1, 20), (3, 20), (4, 20), (1, 28), (4, 28)])
 def test_a_small_white_mark_on_grain_is_found(seed: int, grain: float, kit: Kit, refs: References) -> None:
     # At half resolution the grain's weaker edges run into the outline of a mark this small:
