@@ -346,3 +346,38 @@ def test_outlines_are_those_found_by_tracing_every_view_whole(seed: int, monkeyp
     found = find_outlines(image, ASPECT, 48)
     monkeypatch.setattr(candidates, "_differing_part", lambda view, base: view)
     assert find_outlines(image, ASPECT, 48) == found
+
+
+_EDGES_UNDER_AN_ALARM = """
+import random, signal, sys
+import numpy as np
+import cv2  # loaded before any alarm
+from htq_mark.scanner._detect.candidates import edge_maps
+class Rang(BaseException): pass
+def ring(number, frame): raise Rang
+rgb = (np.random.default_rng(0).random((150, 350, 3)) * 255).astype(np.uint8)
+random.seed(0)
+for _ in range(3000):
+    try:
+        try:
+            signal.signal(signal.SIGALRM, ring)
+            signal.setitimer(signal.ITIMER_REAL, random.uniform(1e-6, 1e-3))
+            edge_maps(rgb, (0, 0, 350, 150), ((50, 150), (100, 200)))
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    except Rang:
+        pass
+print("survived")
+"""
+
+
+def test_edges_survive_a_time_limit_alarm_ringing_anywhere_in_them() -> None:
+    """The scan's time limit raises from a SIGALRM handler. Canny called with ready gradients is OpenCV's second
+    form of the call, reached after the first fails; an alarm ringing then crashed the process (a segmentation
+    fault within 3,000 such calls in each of 3 runs)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _EDGES_UNDER_AN_ALARM], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "survived", (done.returncode, done.stderr[-2000:])
