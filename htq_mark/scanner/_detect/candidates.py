@@ -553,8 +553,8 @@ def _anchored_candidate(points: NDArray[np.float32], rect: Rect, anchors: Sequen
 
 def _placed_by_anchor(anchor: Anchor, centre: Vector | NDArray[np.float64], across: Vector | NDArray[np.float64],
                       height: float, aspect: float) -> list[Pose]:
-    """Both poses of an artwork ``height`` px tall whose ``anchor`` is centred on ``centre``, with its width
-    along +/-``across``."""
+    """The poses of an artwork ``height`` px tall whose ``anchor`` is centred on ``centre``, with its width
+    along +/-``across``: both ways round, and each mirrored (the rest of the artwork on the anchor's other side)."""
     x0, y0, x1, y1 = anchor
     # The anchor's centre, from the artwork's top left, in the artwork's own axes.
     along, down = (x0 + x1) / 2 * height * aspect, (y0 + y1) / 2 * height
@@ -565,6 +565,8 @@ def _placed_by_anchor(anchor: Anchor, centre: Vector | NDArray[np.float64], acro
         vx, vy = -uy, ux
         origin = (cx - ux * along - vx * down, cy - uy * along - vy * down)
         poses.append(Pose(origin, (ux * height * aspect, uy * height * aspect), (vx * height, vy * height)))
+        flipped_origin = (cx + ux * along - vx * down, cy + uy * along - vy * down)
+        poses.append(Pose(flipped_origin, (-ux * height * aspect, -uy * height * aspect), (vx * height, vy * height)))
     return poses
 
 

@@ -193,18 +193,20 @@ def test_an_outline_shaped_like_an_anchor_places_the_whole_artwork_each_way_roun
     assert found is not None and found.anchor is not None
     assert found.anchor.centre == pytest.approx((300.0, 250.0), abs=0.5)
     assert (found.anchor.width, found.anchor.height) == pytest.approx((side, side), abs=0.5)
-    assert len(found.poses) == 4  # a square fits its box four ways round
+    assert len(found.poses) == 8  # a square fits its box four ways round, each also mirrored
     height = side / (TILE[3] - TILE[1])
     for pose in found.poses:
         assert (pose.width, pose.height) == pytest.approx((height * aspect, height), rel=0.01)
-        # The tile's centre is where the artwork has it, whichever way round.
+        # The tile's centre is where the artwork has it, whichever way round (mirrored too).
         u = np.array(pose.x_axis) / pose.width
         v = np.array(pose.y_axis) / pose.height
         tile_centre = np.array(pose.origin) + u * pose.width * (TILE[0] + TILE[2]) / 2 \
             + v * pose.height * (TILE[1] + TILE[3]) / 2
         assert tile_centre == pytest.approx((300.0, 250.0), abs=0.5)
-    # The four quarter turns (box angles turn clockwise on screen, rotation_deg counter-clockwise).
-    assert sorted(round(pose.rotation_deg + angle) % 360 for pose in found.poses) == [0, 90, 180, 270]
+    # The four quarter turns (box angles turn clockwise on screen, rotation_deg counter-clockwise), each both ways.
+    for mirrored in (False, True):
+        turns = sorted(round(pose.rotation_deg + angle) % 360 for pose in found.poses if pose.mirrored == mirrored)
+        assert turns == [0, 90, 180, 270], (mirrored, turns)
 
 
 @pytest.mark.parametrize(("box", "why"), [

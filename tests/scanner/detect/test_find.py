@@ -173,6 +173,13 @@ def test_a_colour_mark_on_its_own_outline_colour_is_found_from_its_tile(
     image, placement = place(plain(plate), kit, "colour", (320, 210), width, rotation_deg=rotation_deg)
     found = find_marks(image if quality is None else jpeg(image, quality), refs, spec=kit.spec)
     assert [placement.matches(d.corners, 0.05) for d in found] == [True]
+    assert not found[0].mirrored
+    # Mirrored, it is placed from its tile too: the rest of the artwork on the tile's other side.
+    height, width_px = image.shape[:2]
+    flipped = np.ascontiguousarray(image[:, ::-1])
+    expected = Placement(tuple((width_px - x, y) for x, y in placement.corners), placement.width, placement.height)
+    found = find_marks(flipped if quality is None else jpeg(flipped, quality), refs, spec=kit.spec)
+    assert [(d.mirrored, expected.matches(d.corners, 0.05)) for d in found] == [(True, True)]
     assert found[0].variant == "colour"
 
 
