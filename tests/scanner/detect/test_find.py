@@ -143,11 +143,13 @@ def test_a_mirrored_mark_is_found_and_said_to_be(name: str, kit: Kit, refs: Refe
     assert found[0].mirrored and expected.matches(found[0].corners), (found[0].corners, expected.corners)
 
 
+@pytest.mark.parametrize("share", [0.15, 0.25, 0.4])
 @pytest.mark.parametrize("edge", ["left", "right"])
-def test_a_mirrored_marks_sides_are_named_as_seen(edge: str, kit: Kit, refs: References) -> None:
+def test_a_mirrored_mark_cut_by_the_edge_is_found_with_its_sides_named_as_seen(edge: str, share: float, kit: Kit,
+                                                                                refs: References) -> None:
     """Its own left is shown on the right: a mirrored mark cut at the picture's left was said to be cut "on its
-    right". (Cut by a quarter or more on its tile's side, a mirrored mark is not found yet.)"""
-    image, _ = _cropped("right" if edge == "left" else "left", 0.15)(kit)  # flipped below: cut at ``edge``
+    right"; cut by a quarter or more on its tile's side (the picture's right), it was not found."""
+    image, _ = _cropped("right" if edge == "left" else "left", share)(kit)  # flipped below: cut at ``edge``
     [found] = find_marks(np.ascontiguousarray(image[:, ::-1]), refs, spec=kit.spec)
     assert found.mirrored and found.cut_side == edge
 
