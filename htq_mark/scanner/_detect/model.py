@@ -166,12 +166,13 @@ class PixelMeasurements:
     contrast_ratio: float         # WCAG contrast between the mark's outer colour and the background
     clear_space_required_px: float  # spec.clear_space_ratio * height_px
     clear_space_intrusion: float  # share (0..1) of the visible clear-space zone holding other content
-    # deepest intrusion per side (left/right/top/bottom in the mark's frame), px from the zone's outer edge inward
+    # deepest intrusion per side (left/right/top/bottom in the mark's frame; of a mirrored mark, left and right as
+    # seen), px from the zone's outer edge inward
     clear_space_intrusion_px: dict[str, float]
     altered_difference: float     # share (0..1) of the artwork that differs from the approved artwork
     covered_fraction: float       # share of the artwork inside the image covered by other content (or hidden
     #                               beyond the visible part's outline: a frame smaller than it, a box over it)
-    covered_side: str | None = None  # left/right/top/bottom (the artwork's own): where most of that lies
+    covered_side: str | None = None  # left/right/top/bottom (the artwork's own; mirrored, as seen): where most lies
     missing_part: float = 0.0     # largest share (0..1) of one element of the artwork (the monogram, the chevron,
     #                               the title...) showing the colour around it instead of its own (removed or
     #                               painted over)
@@ -195,7 +196,8 @@ class Detection:
     aspect_ratio_error: float     # (width_px / height_px) / artwork aspect - 1 (signed)
     visible_fraction: float       # share of the artwork's area inside the image
     measurements: PixelMeasurements
-    cut_side: str | None = None   # the artwork's side (its own left/right/top/bottom) beyond the image, if any
+    cut_side: str | None = None   # the artwork's side (its own left/right/top/bottom; of a mirrored artwork, left
+    #                               and right as seen) beyond the image, if any
     mirrored: bool = False        # the artwork is flipped (left to right; also upside down if rotated 180)
 
     @property
