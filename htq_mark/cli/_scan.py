@@ -260,8 +260,9 @@ def _scan_into(writer: ReportWriter, baseline_writer: ReportWriter | None, basel
                         document = suppress_known(document, known)
                         if unnamed and named is not None:
                             unnamed = not named.names(document.path)
-                            respelling = named.respelling(document.path, document.sha256) if respelt is None else None
-                            respelt = respelt or (None if respelling is None else (respelling, document.path))
+                            respelling = named.respelling(document.path, document.sha256)
+                            if unnamed and respelt is None and respelling is not None:
+                                respelt = (respelling, document.path)
                         found = found or bool(document.findings)
                     writer.add(document)
                     if baseline_writer is not None:

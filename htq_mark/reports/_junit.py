@@ -1,8 +1,9 @@
 """The JUnit XML report, for CI systems that show test results.
 
 One ``testsuite`` for the scan; one ``testcase`` per document (its path is the
-name), counted as failed when it has findings; one ``failure`` per finding (``type`` is the rule, the message says the
-severity, page and what is wrong, the body gives the fix); an ``error`` for a
+name), counted as failed when it has findings; one ``failure`` per finding
+(``type`` is the rule, the message says the severity, page and what is wrong,
+the body gives the fix); an ``error`` for a
 document that could not be read. The kit, register and scan date are the
 suite's properties. Valid against the common JUnit schema (the one Jenkins
 publishes); every string is shown with control characters escaped.

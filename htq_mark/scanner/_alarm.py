@@ -11,13 +11,32 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 from types import FrameType
+from typing import TypeVar
 
-__all__ = ["Alarm", "AlarmRang"]
+__all__ = ["Alarm", "AlarmRang", "run_within"]
+
+T = TypeVar("T")
 
 
 class AlarmRang(BaseException):
     """The time ran out: a BaseException, so a library's broad ``except Exception`` cannot swallow it."""
+
+
+def run_within(seconds: float, work: Callable[[], T]) -> T:
+    """``work()``, stopped by :class:`AlarmRang` once ``seconds`` have passed (where an :class:`Alarm` can be
+    used); SIGALRM is given back however it ends."""
+    alarm = Alarm(seconds)
+    try:
+        try:
+            alarm.arm()
+            return work()
+        finally:
+            alarm.cancel()
+    except AlarmRang:  # in the work, or as the alarm was armed or cancelled: cancelled (again) here
+        alarm.cancel()
+        raise
 
 
 class Alarm:
@@ -25,9 +44,8 @@ class Alarm:
     is possible.
 
     It rings once at most, and can ring at any point after it is armed: as :meth:`arm` returns, or in
-    :meth:`cancel` before the timer is stopped. Callers arm it inside a ``try`` that catches
-    :class:`AlarmRang` and cancel it again there (see :func:`htq_mark.scan_document`), so SIGALRM is always
-    given back.
+    :meth:`cancel` before the timer is stopped, so a ring is caught outside both and the alarm cancelled
+    again there, as :func:`run_within` does.
     """
 
     def __init__(self, seconds: float) -> None:

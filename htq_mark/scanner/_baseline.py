@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from ..errors import UsageError
 from ._results import BOX_PLACES, DocumentResult, Finding, ScanReport, ScanSettings
 
-__all__ = ["BaselinePaths", "apply_baseline", "fingerprint", "fingerprints", "suppress_known", "unmatched_baseline_warning",
-           "unsuppressed", "unsuppressed_document"]
+__all__ = ["BaselinePaths", "apply_baseline", "fingerprint", "fingerprints", "suppress_known",
+           "unmatched_baseline_warning", "unsuppressed", "unsuppressed_document"]
 
 
 def _same_path(path: str) -> str:

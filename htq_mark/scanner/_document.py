@@ -19,7 +19,7 @@ from typing import IO, TYPE_CHECKING
 
 from .._resolve import resolve_kit, resolve_register
 from ..errors import InputError, ScanTimeoutError, UnreadableFileError, UnsupportedFormatError, UsageError
-from ._alarm import Alarm, AlarmRang
+from ._alarm import AlarmRang, run_within
 from ._context import Collected, ScanContext, scan_date
 from ._failures import error_result, failure_of
 from ._image_scan import scan_image
@@ -93,44 +93,43 @@ def scan_document(source: str | os.PathLike[str] | bytes | IO[bytes], *, kit: Ki
     sha256: str | None = None
     kind: DocumentKind = "unknown"
     out = Collected()
-    alarm = Alarm(limits.max_seconds)
-    try:
+
+    def scanned() -> DocumentResult:  # what the time limit stops
+        nonlocal sha256, kind
         try:
-            alarm.arm()
-            try:
-                if given is not None:
-                    data = check_size(given, shown, limits)
-                elif stream is not None:
-                    data = read_stream(stream, shown, limits)
-                else:
-                    assert location is not None
-                    data = read_path(location, shown, limits)
-                sha256 = hashlib.sha256(data).hexdigest()
-                if not data:
-                    raise UnreadableFileError(shown, "the file is empty; export it again.")
-                kind, *others = readable_kinds(data[:HEAD_BYTES])
-                if kind == "unknown":
-                    raise UnsupportedFormatError(shown, describe_unsupported(data[:64]))
-                if kind == "pdf":
-                    scan_pdf(data, password, context, out)
-                elif not others:
-                    scan_image(data, kind, context, out)
-                elif scan_image_or_pdf(data, kind, password, context, out) == "pdf":
-                    kind, others = "pdf", []
-                for other in others:
-                    scan_also_as_pdf(data, kind, other, password, context, out)
-            except InputError as exc:
-                return error_result(shown, sha256, kind, exc, started, out.notes)
-            except Exception as exc:  # noqa: BLE001 - never a traceback; failure_of says whose fault it is
-                return error_result(shown, sha256, kind, failure_of(exc, shown), started, out.notes)
-            return DocumentResult(path=shown, sha256=sha256, type=kind, status="ok",
-                                  pages=tuple(out.pages), marks=tuple(out.marks), findings=tuple(out.findings),
-                                  images=tuple(out.images), notes=tuple(out.notes),
-                                  elapsed_s=time.perf_counter() - started)
-        finally:
-            alarm.cancel()
-    except AlarmRang:  # in the work, or as the alarm was armed or cancelled: cancelled (again) here
-        alarm.cancel()
+            if given is not None:
+                data = check_size(given, shown, limits)
+            elif stream is not None:
+                data = read_stream(stream, shown, limits)
+            else:
+                assert location is not None
+                data = read_path(location, shown, limits)
+            sha256 = hashlib.sha256(data).hexdigest()
+            if not data:
+                raise UnreadableFileError(shown, "the file is empty; export it again.")
+            kind, *others = readable_kinds(data[:HEAD_BYTES])
+            if kind == "unknown":
+                raise UnsupportedFormatError(shown, describe_unsupported(data[:64]))
+            if kind == "pdf":
+                scan_pdf(data, password, context, out)
+            elif not others:
+                scan_image(data, kind, context, out)
+            elif scan_image_or_pdf(data, kind, password, context, out) == "pdf":
+                kind, others = "pdf", []
+            for other in others:
+                scan_also_as_pdf(data, kind, other, password, context, out)
+        except InputError as exc:
+            return error_result(shown, sha256, kind, exc, started, out.notes)
+        except Exception as exc:  # noqa: BLE001 - never a traceback; failure_of says whose fault it is
+            return error_result(shown, sha256, kind, failure_of(exc, shown), started, out.notes)
+        return DocumentResult(path=shown, sha256=sha256, type=kind, status="ok",
+                              pages=tuple(out.pages), marks=tuple(out.marks), findings=tuple(out.findings),
+                              images=tuple(out.images), notes=tuple(out.notes),
+                              elapsed_s=time.perf_counter() - started)
+
+    try:
+        return run_within(limits.max_seconds, scanned)
+    except AlarmRang:
         return error_result(shown, sha256, kind, ScanTimeoutError(
             shown, f"scanning took longer than the {limits.max_seconds:g} s limit and was stopped; "
                    "raise limits.max_seconds or split the document."), started, out.notes)

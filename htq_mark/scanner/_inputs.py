@@ -202,10 +202,11 @@ def _walk(shown: str, real: Path, ancestors: frozenset[tuple[int, int]], walk: _
         else:
             is_folder = stat.S_ISDIR(own.st_mode)
         # Only absolute exclude globs need the entry's absolute places (and a link's target resolved).
-        resolved_child = "" if not walk.excluded.anchored else \
-            os.path.realpath(child) if linked else os.path.join(resolved, name)
-        places = (os.path.join(walk.root_written, relative), os.path.join(walk.root_real, relative),
-                  resolved_child) if walk.excluded.anchored else ()
+        resolved_child = ""
+        places: tuple[str, ...] = ()
+        if walk.excluded.anchored:
+            resolved_child = os.path.realpath(child) if linked else os.path.join(resolved, name)
+            places = (os.path.join(walk.root_written, relative), os.path.join(walk.root_real, relative), resolved_child)
         # A link is also judged by where it leads: a link to a file in an excluded folder is that file.
         if walk.excluded(name, relative, is_folder, places) \
                 or (linked and walk.excluded.anchored and walk.excluded.reaches(resolved_child, is_folder)):

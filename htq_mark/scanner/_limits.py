@@ -15,8 +15,8 @@ from typing import Any
 
 from ..errors import UsageError
 
-__all__ = ["DEFAULT_LIMITS", "MAX_DECODABLE_PIXELS", "MAX_LIMIT_COUNT", "MAX_LIMIT_SECONDS", "Limits", "ceiling", "check_limits",
-           "is_count"]
+__all__ = ["DEFAULT_LIMITS", "MAX_DECODABLE_PIXELS", "MAX_LIMIT_COUNT", "MAX_LIMIT_SECONDS", "Limits", "ceiling",
+           "check_limits", "is_count"]
 
 #: Pillow refuses to decode a picture larger than this (twice its ``Image.MAX_IMAGE_PIXELS``) as a
 #: decompression bomb, so ``max_pixels_per_page`` cannot usefully be higher.

@@ -30,7 +30,7 @@ from typing import Any
 
 from .._catalogue import DocumentErrorCode, ErrorCode
 from ..errors import KitError
-from ._alarm import Alarm, AlarmRang
+from ._alarm import AlarmRang, run_within
 from ._inputs import InputDocument
 from ._limits import Limits
 from ._ocr import OcrMode
@@ -129,15 +129,9 @@ def references_within(kit: Any, seconds: float) -> Any:
     """
     from ._detect import build_references  # the detector loads NumPy and OpenCV on import
 
-    alarm = Alarm(seconds)
     try:
-        try:
-            alarm.arm()
-            return build_references(kit)
-        finally:
-            alarm.cancel()
+        return run_within(seconds, lambda: build_references(kit))
     except AlarmRang:
-        alarm.cancel()  # it may have rung as it was armed or cancelled
         raise KitError(f"{kit.root}: drawing the kit's artwork for the detector took longer than the {seconds:g} s "
                        "limit; simplify the artwork (fewer shapes and <use> references), or raise "
                        "limits.max_reference_seconds=S.") from None

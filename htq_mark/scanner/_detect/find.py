@@ -92,11 +92,6 @@ def _inside(point: tuple[float, float], pose: Pose) -> bool:
     return 0.0 <= u <= 1.0 and 0.0 <= v <= 1.0
 
 
-def _beyond(pose: Pose, size: tuple[int, int]) -> bool:
-    """Whether part of the placed artwork lies beyond the image's edge."""
-    return any(x < 0 or y < 0 or x > size[0] or y > size[1] for x, y in pose.corners)
-
-
 def _screening_order(candidate: Candidate) -> tuple[bool, float]:
     return candidate.anchor is not None, -candidate.poses[0].width * candidate.poses[0].height
 
@@ -128,7 +123,7 @@ def _score_candidates(pyramid: ImagePyramid, candidates: list[Candidate], refs: 
         first = register_all(pyramid, candidate.poses, refs.screen)
         best = max(first, key=lambda r: r.score)
         if candidate.anchor is None and best.score < EXTEND_CEILING and best.score >= (
-                MIRROR_FLOOR_CUT if _beyond(candidate.poses[0], pyramid.size) else MIRROR_FLOOR):
+                MIRROR_FLOOR if candidate.poses[0].lies_within(pyramid.size) else MIRROR_FLOOR_CUT):
             flipped = register_all(pyramid, [pose.mirror() for pose in candidate.poses], refs.screen)
             best_flipped = max(flipped, key=lambda r: r.score)
             if best_flipped.score >= best.score + MIRROR_MARGIN:

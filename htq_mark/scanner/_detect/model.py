@@ -36,6 +36,12 @@ class Pose:
         (ox, oy), (ax, ay), (bx, by) = self.origin, self.x_axis, self.y_axis
         return ((ox, oy), (ox + ax, oy + ay), (ox + ax + bx, oy + ay + by), (ox + bx, oy + by))
 
+    def lies_within(self, size: tuple[int, int]) -> bool:
+        """Whether all of the placed artwork lies inside an image of ``size`` (width, height)."""
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = self.corners
+        return min(x0, x1, x2, x3) >= 0 and min(y0, y1, y2, y3) >= 0 and max(x0, x1, x2, x3) <= size[0] \
+            and max(y0, y1, y2, y3) <= size[1]
+
     @property
     def width(self) -> float:
         return math.hypot(*self.x_axis)

@@ -106,9 +106,7 @@ def _visible(pose: Pose, frame: Frame, size: tuple[int, int]) -> NDArray[np.bool
     """Per pixel of ``frame`` (flat): does it fall inside the image, and in the part of the artwork
     the pose takes to be in view? None when all do."""
     shown = None if pose.shown is None else shown_pixels(frame, pose.shown)
-    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = pose.corners
-    if min(x0, x1, x2, x3) >= 0 and min(y0, y1, y2, y3) >= 0 and max(x0, x1, x2, x3) <= size[0] \
-            and max(y0, y1, y2, y3) <= size[1]:
+    if pose.lies_within(size):
         return shown
     inside = _inside_image(pose, frame, size)
     return inside if shown is None else inside & shown
